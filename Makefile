@@ -1,0 +1,55 @@
+# Plataforma ATT. `make run` deja todo listo y sirve en http://127.0.0.1:8000; `make test` corre las pruebas.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV_VERSION := 0.13.8
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+ESCALA ?= 1
+
+.PHONY: run setup venv test test-integracion test-e2e ci datos demo bench detener-db lint limpiar
+
+$(VENV)/.instalado: pyproject.toml uv.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(VENV)/bin/uv sync --locked --quiet
+	touch $@
+
+venv: $(VENV)/.instalado
+
+setup: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py cargar_referencia
+	$(PY) manage.py generar_demo --escala $(ESCALA)
+
+run: setup
+	@echo "Plataforma ATT en http://127.0.0.1:8000 — usuarios de demostración en el README (clave demo-att-2026)."
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: venv
+	$(PY) -m pytest -m "not integration and not e2e" -q
+
+# Contra el PostgreSQL y el Redis de la máquina, con un worker de Celery real.
+test-integracion: venv
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/att_ci} \
+	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/14} \
+	TEST_DATABASE_NAME=test_att_integracion \
+	$(PY) -m pytest -m integration -q -p no:randomly
+
+# Navegador Chromium sin cabeza contra un servidor en vivo.
+test-e2e: venv
+	TEST_DATABASE_NAME=test_att_e2e $(PY) -m pytest -m e2e -q
+
+ci: test test-integracion test-e2e
+
+bench: venv
+	$(PY) bench/correr.py
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+detener-db: venv
+	$(PY) -c "from pathlib import Path; from att.db import detener_embebida; detener_embebida(Path('var/pgdata'))"
+
+limpiar: detener-db
+	rm -rf var $(VENV)

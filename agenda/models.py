@@ -1,0 +1,1 @@
+# Los modelos de esta app llegan con su issue.

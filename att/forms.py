@@ -1,0 +1,30 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+
+class IngresoForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("Correo electrónico"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    error_messages = {
+        "invalid_login": _("El correo o la contraseña no son correctos. Revise e intente de nuevo."),
+        "inactive": _("Esta cuenta está inactiva. Escriba al administrador de la plataforma."),
+    }
+
+
+class ImportarAtributosForm(forms.Form):
+    archivo = forms.FileField(
+        label=_("Archivo CSV o XLSX"),
+        help_text=_("Máximo 5 MB. La primera fila debe tener los nombres de las columnas."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def clean_archivo(self):
+        archivo = self.cleaned_data["archivo"]
+        if not archivo.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("El archivo debe ser CSV o XLSX."))
+        if archivo.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("El archivo pesa más de 5 MB: divídalo en partes."))
+        return archivo

@@ -1,0 +1,16 @@
+from django.core.management.base import BaseCommand
+
+from att import referencia
+
+
+class Command(BaseCommand):
+    help = ("Carga el territorio DIVIPOLA (33 departamentos, 1.121 municipios), una alcaldía por municipio, "
+            "una gobernación por departamento y las entidades nacionales de referencia. Idempotente.")
+
+    def handle(self, *args, **opciones):
+        cifras = referencia.cargar_territorio()
+        nacionales = referencia.cargar_entidades_nacionales()
+        self.stdout.write(self.style.SUCCESS(
+            "Territorio: {departamentos} departamentos, {municipios} municipios, {gobernaciones} gobernaciones, "
+            "{alcaldias} alcaldías. ".format(**cifras) + f"Entidades nacionales de referencia: {nacionales}."
+        ))

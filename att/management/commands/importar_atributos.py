@@ -1,0 +1,32 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from att import services
+
+
+class Command(BaseCommand):
+    help = ("Importa atributos de focalización por municipio desde CSV o XLSX. Sin --confirmar solo valida "
+            "(ensayo) y reporta los errores por fila. Columnas: " + ", ".join(services.COLUMNAS_ATRIBUTOS))
+
+    def add_arguments(self, parser):
+        parser.add_argument("archivo")
+        parser.add_argument("--confirmar", action="store_true", help="Escribe si no hay errores.")
+
+    def handle(self, *args, archivo, confirmar, **opciones):
+        ruta = Path(archivo)
+        if not ruta.exists():
+            raise CommandError(f"No existe el archivo {ruta}.")
+        with ruta.open("rb") as f:
+            filas = services.leer_tabla(f, ruta.name)
+        resultado = services.atributos_importar(filas=filas, confirmar=confirmar)
+        for fila, error in resultado.errores:
+            self.stderr.write(f"Fila {fila}: {error}")
+        self.stdout.write(
+            f"{resultado.total} filas, {resultado.validas} válidas, {len(resultado.errores)} con error, "
+            f"{resultado.escritas} escritas."
+        )
+        if resultado.errores:
+            raise CommandError("Hay filas con error: no se escribió nada. Corrija el archivo y vuelva a intentar.")
+        if not confirmar:
+            self.stdout.write("Ensayo sin errores. Repita con --confirmar para escribir.")

@@ -1,0 +1,15 @@
+from .catalogos import (
+    Canal, Capacidad, Catalogo, DescriptorTematico, Estructura, EtapaCiclo, Modalidad,
+    NivelCapacidad, Tema, TipoCapacidad, TipoDescriptor,
+)
+from .entidades import Entidad, TipoEntidad
+from .territorio import CategoriaLey617, Departamento, GrupoMDM, Municipio, PuntajeMDM, Region
+from .tokens import TokenIntegracion
+from .usuarios import Membresia, Rol, Usuario
+
+__all__ = [
+    "Canal", "Capacidad", "Catalogo", "CategoriaLey617", "Departamento", "DescriptorTematico",
+    "Entidad", "Estructura", "EtapaCiclo", "GrupoMDM", "Membresia", "Modalidad", "Municipio",
+    "NivelCapacidad", "PuntajeMDM", "Region", "Rol", "Tema", "TipoCapacidad", "TipoDescriptor",
+    "TipoEntidad", "TokenIntegracion", "Usuario",
+]

@@ -1,0 +1,104 @@
+from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
+from django.contrib.auth.base_user import BaseUserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Rol(models.TextChoices):
+    FUNCIONARIO_ET = "funcionario_et", _("Funcionario de entidad territorial")
+    EQUIPO_DEPARTAMENTAL = "equipo_departamental", _("Equipo departamental de fortalecimiento")
+    OFERENTE = "oferente", _("Oferente")
+    ADMIN_DNP = "admin_dnp", _("Administrador DNP/DER")
+    SEGUIMIENTO_DNP = "seguimiento_dnp", _("Equipo de seguimiento DNP")
+    AUDITOR = "auditor", _("Auditor (control interno)")
+    INTEGRADOR = "integrador", _("Integrador (cliente de la API)")
+
+
+class UsuarioManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _crear(self, email, password, **extra):
+        if not email:
+            raise ValueError("El correo electrónico es obligatorio.")
+        usuario = self.model(email=self.normalize_email(email).lower(), **extra)
+        usuario.set_password(password)
+        usuario.save(using=self._db)
+        return usuario
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._crear(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._crear(email, password, **extra)
+
+    def get_by_natural_key(self, email):
+        return self.get(email__iexact=email)
+
+
+class Usuario(AbstractBaseUser, PermissionsMixin):
+    """Persona que usa la plataforma; entra con su correo."""
+
+    email = models.EmailField(_("correo electrónico"), unique=True)
+    nombre = models.CharField(_("nombre completo"), max_length=200)
+    cargo = models.CharField(_("cargo"), max_length=150, blank=True)
+    telefono = models.CharField(_("teléfono"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("activo"), default=True)
+    is_staff = models.BooleanField(
+        _("acceso al administrador"), default=False,
+        help_text=_("Puede entrar al sitio de administración."),
+    )
+    recibe_resumen_diario = models.BooleanField(
+        _("prefiere un resumen diario de alertas"), default=False,
+        help_text=_("Si está marcado, las alertas llegan en un solo correo al día."),
+    )
+    fecha_registro = models.DateTimeField(_("fecha de registro"), default=timezone.now)
+
+    objects = UsuarioManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["nombre"]
+
+    class Meta:
+        ordering = ["nombre"]
+        verbose_name = _("usuario")
+        verbose_name_plural = _("usuarios")
+
+    def __str__(self):
+        return self.nombre or self.email
+
+    def get_full_name(self):
+        return self.nombre
+
+    def get_short_name(self):
+        return self.nombre.split(" ")[0] if self.nombre else self.email
+
+
+class Membresia(models.Model):
+    """Pertenencia de una persona a una entidad con un rol: de ella sale lo que puede ver y hacer."""
+
+    usuario = models.ForeignKey(Usuario, on_delete=models.CASCADE, related_name="membresias")
+    entidad = models.ForeignKey("att.Entidad", on_delete=models.CASCADE, related_name="membresias")
+    rol = models.CharField(_("rol"), max_length=30, choices=Rol.choices)
+    activa = models.BooleanField(_("activa"), default=True)
+    desde = models.DateField(_("desde"), default=timezone.localdate)
+    hasta = models.DateField(_("hasta"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("membresía")
+        verbose_name_plural = _("membresías")
+        constraints = [
+            models.UniqueConstraint(fields=["usuario", "entidad", "rol"], name="membresia_unica"),
+            models.CheckConstraint(
+                condition=models.Q(hasta__isnull=True) | models.Q(hasta__gte=models.F("desde")),
+                name="membresia_fechas_ordenadas",
+            ),
+        ]
+        indexes = [models.Index(fields=["entidad", "rol"])]
+
+    def __str__(self):
+        return f"{self.usuario} · {self.get_rol_display()} · {self.entidad}"

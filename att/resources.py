@@ -1,0 +1,24 @@
+from import_export import fields, resources, widgets
+
+from att.models import Departamento, Entidad, Municipio
+
+
+class EntidadResource(resources.ModelResource):
+    departamento = fields.Field(
+        attribute="departamento", column_name="departamento",
+        widget=widgets.ForeignKeyWidget(Departamento, field="codigo"),
+    )
+
+    class Meta:
+        model = Entidad
+        fields = ["id", "nombre", "sigla", "tipo", "sector", "departamento", "municipio", "en_encuesta_2021", "activa"]
+        export_order = fields
+
+
+class MunicipioResource(resources.ModelResource):
+    class Meta:
+        model = Municipio
+        import_id_fields = ["codigo"]
+        fields = ["codigo", "nombre", "departamento", "categoria", "grupo_mdm", "pdet", "zomac"]
+        skip_unchanged = True
+        report_skipped = False

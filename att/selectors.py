@@ -1,0 +1,25 @@
+from django.db.models import Count, Q
+
+from att.models import Departamento, Entidad, Municipio, TipoEntidad
+
+
+def conteos_inicio() -> dict:
+    """Cifras vivas de la portada: tres consultas, sin importar cuántas filas haya."""
+    territorio = Municipio.objects.aggregate(
+        municipios=Count("pk"), pdet=Count("pk", filter=Q(pdet=True)), zomac=Count("pk", filter=Q(zomac=True))
+    )
+    entidades = Entidad.objects.filter(activa=True).aggregate(
+        nacionales=Count("pk", filter=Q(tipo__in=TipoEntidad.nacionales())),
+        territoriales=Count("pk", filter=Q(tipo__in=TipoEntidad.territoriales())),
+        otras=Count("pk", filter=~Q(tipo__in=TipoEntidad.nacionales() + TipoEntidad.territoriales())),
+    )
+    return {"departamentos": Departamento.objects.count(), **territorio, **entidades}
+
+
+def entidades_buscar(*, texto: str = "", tipo: str = ""):
+    qs = Entidad.objects.select_related("departamento", "municipio").filter(activa=True)
+    if texto:
+        qs = qs.filter(Q(nombre__unaccent__icontains=texto) | Q(sigla__unaccent__icontains=texto))
+    if tipo:
+        qs = qs.filter(tipo=tipo)
+    return qs.order_by("nombre")

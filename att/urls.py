@@ -1,0 +1,30 @@
+import importlib.util
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from att import views
+
+admin.site.site_header = _("Administración de la plataforma ATT")
+admin.site.site_title = _("ATT – DNP")
+admin.site.index_title = _("Asistencia Técnica Territorial")
+
+urlpatterns = [
+    path("", views.inicio, name="inicio"),
+    path("ingresar/", views.Ingreso.as_view(), name="login"),
+    path("salir/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("att.api.urls")),
+    path("nucleo/", include("att.urls_nucleo")),
+]
+for app in ("oferta", "demanda", "agenda", "seguimiento", "conocimiento"):
+    if importlib.util.find_spec(f"{app}.urls") is not None:
+        urlpatterns.append(path(f"{app}/", include(f"{app}.urls")))
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,69 @@
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from att import permisos, selectors, services
+from att.forms import ImportarAtributosForm
+from att.models import TipoEntidad
+
+
+def entidades(request):
+    """Directorio público de entidades, con búsqueda sin tildes y paginación."""
+    texto = request.GET.get("q", "").strip()
+    tipo = request.GET.get("tipo", "")
+    pagina = Paginator(selectors.entidades_buscar(texto=texto, tipo=tipo), 50).get_page(request.GET.get("page"))
+    return render(request, "att/entidades.html", {
+        "pagina": pagina, "q": texto, "tipo": tipo, "tipos": TipoEntidad.choices,
+    })
+
+
+def _carpeta_importaciones() -> Path:
+    carpeta = Path(settings.MEDIA_ROOT) / "importaciones"
+    carpeta.mkdir(parents=True, exist_ok=True)
+    return carpeta
+
+
+@login_required
+def importar_atributos(request):
+    """Ensayo primero (errores por fila, nada escrito) y luego confirmación explícita."""
+    if not permisos.es_admin_dnp(request.user):
+        raise PermissionDenied(_("Solo un administrador DNP puede importar atributos."))
+    resultado, ticket = None, ""
+    form = ImportarAtributosForm()
+    if request.method == "POST" and request.POST.get("ticket"):
+        ticket = request.POST["ticket"]
+        ruta = _carpeta_importaciones() / Path(ticket).name
+        if not ruta.exists():
+            form.add_error(None, _("El archivo del ensayo ya no está disponible: súbalo de nuevo."))
+        else:
+            with ruta.open("rb") as f:
+                filas = services.leer_tabla(f, ruta.name)
+            resultado = services.atributos_importar(filas=filas, confirmar=True, por=request.user)
+            if resultado.confirmada:
+                ruta.unlink(missing_ok=True)
+                ticket = ""
+    elif request.method == "POST":
+        form = ImportarAtributosForm(request.POST, request.FILES)
+        if form.is_valid():
+            archivo = form.cleaned_data["archivo"]
+            extension = Path(archivo.name).suffix.lower()
+            ticket = f"{uuid.uuid4().hex}{extension}"
+            destino = _carpeta_importaciones() / ticket
+            with destino.open("wb") as salida:
+                for trozo in archivo.chunks():
+                    salida.write(trozo)
+            with destino.open("rb") as f:
+                filas = services.leer_tabla(f, destino.name)
+            resultado = services.atributos_importar(filas=filas, confirmar=False, por=request.user)
+            if resultado.con_errores:
+                destino.unlink(missing_ok=True)
+                ticket = ""
+    return render(request, "att/importar_atributos.html", {
+        "form": form, "resultado": resultado, "ticket": ticket, "columnas": services.COLUMNAS_ATRIBUTOS,
+    })

@@ -1,0 +1,46 @@
+import pytest
+from django.core.management import call_command
+
+from att import referencia
+from att.models import Departamento, Entidad, Municipio, Region, TipoEntidad
+
+pytestmark = pytest.mark.django_db
+
+
+def test_divipola_completo():
+    assert Departamento.objects.count() == 33
+    assert Municipio.objects.count() == 1121
+    medellin = Municipio.objects.select_related("departamento").get(codigo="05001")
+    assert medellin.nombre == "Medellín"
+    assert medellin.departamento.nombre == "Antioquia"
+    assert Departamento.objects.get(codigo="11").nombre == "Bogotá, D.C."
+    assert Departamento.objects.get(codigo="05").region == Region.EJE_CAFETERO
+
+
+def test_una_alcaldia_por_municipio_y_una_gobernacion_por_departamento():
+    assert Entidad.objects.filter(tipo=TipoEntidad.ALCALDIA).count() == 1121
+    # Bogotá D.C. no tiene gobernación: su alcaldía mayor cumple ese papel.
+    assert Entidad.objects.filter(tipo=TipoEntidad.GOBERNACION).count() == 32
+    assert Entidad.objects.get(tipo=TipoEntidad.ALCALDIA, municipio_id="11001").nombre.startswith("Alcaldía Mayor")
+
+
+def test_carga_idempotente():
+    antes = (Departamento.objects.count(), Municipio.objects.count(), Entidad.objects.count())
+    call_command("cargar_referencia")
+    call_command("cargar_referencia")
+    assert (Departamento.objects.count(), Municipio.objects.count(), Entidad.objects.count()) == antes
+
+
+def test_entidades_nacionales_de_la_encuesta():
+    assert Entidad.objects.filter(tipo__in=TipoEntidad.nacionales()).count() >= 80
+    dnp = Entidad.objects.get(sigla="DNP")
+    assert dnp.tipo == TipoEntidad.DEPARTAMENTO_ADMINISTRATIVO
+    assert Entidad.objects.get(sigla="FCM").tipo == TipoEntidad.ASOCIACION
+
+
+@pytest.mark.parametrize("crudo,esperado", [
+    ("MEDELLÍN", "Medellín"), ("VALLE DEL CAUCA", "Valle del Cauca"),
+    ("SAN JOSÉ DE LA MONTAÑA", "San José de la Montaña"), ("EL CARMEN DE BOLÍVAR", "El Carmen de Bolívar"),
+])
+def test_nombre_propio(crudo, esperado):
+    assert referencia.nombre_propio(crudo) == esperado
