@@ -149,7 +149,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+from celery.schedules import crontab  # noqa: E402
+
+# Cada app agrega sus tareas periódicas aquí (un solo lugar para el beat).
+CELERY_BEAT_SCHEDULE: dict = {
+    "resumen-diario-de-alertas": {"task": "att.enviar_resumen_diario", "schedule": crontab(hour=6, minute=30)},
+}
+ATT_URL_BASE = env.str("ATT_URL_BASE", default="http://127.0.0.1:8000")
 
 # --- Correo ----------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -1,1 +1,130 @@
-# Los modelos de esta app llegan con su issue.
+"""Demanda territorial de asistencia técnica (DOMAIN §5; CONPES 4091 §5.3.1; metodología 004, 1.A)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class EstadoDemanda(models.TextChoices):
+    REGISTRADA = "registrada", _("Registrada")
+    EN_ANALISIS = "en_analisis", _("En análisis")
+    REMITIDA = "remitida", _("Remitida a la entidad competente")
+    VINCULADA = "vinculada", _("Vinculada a una oferta")
+    EN_ATENCION = "en_atencion", _("En atención")
+    ATENDIDA = "atendida", _("Atendida")
+    CERRADA = "cerrada", _("Cerrada")
+    NO_PERTINENTE = "no_pertinente", _("No pertinente")
+
+
+class FuenteNecesidad(models.TextChoices):
+    DIALOGOS = "dialogos_vinculantes", _("Diálogos regionales vinculantes")
+    SENTENCIA = "sentencia", _("Sentencia o fallo judicial")
+    PETICION = "peticion_social", _("Petición social o comunitaria")
+    INDICADORES = "indicadores", _("Indicadores de desempeño")
+    METAS_PDT = "metas_pdt", _("Metas del plan de desarrollo territorial")
+    DIAGNOSTICO = "diagnostico_propio", _("Diagnóstico propio")
+    OTRA = "otra", _("Otra")
+
+
+class Demanda(models.Model):
+    """Necesidad de asistencia técnica registrada por (o para) una entidad territorial."""
+
+    entidad = models.ForeignKey(
+        "att.Entidad", on_delete=models.PROTECT, related_name="demandas", verbose_name=_("entidad solicitante")
+    )
+    registrada_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="demandas_registradas",
+        verbose_name=_("registrada por"),
+    )
+    titulo = models.CharField(_("título de la necesidad"), max_length=255)
+    descripcion = models.TextField(_("descripción"))
+    descriptores = models.ManyToManyField("att.DescriptorTematico", related_name="demandas", verbose_name=_("descriptores"))
+    temas = models.ManyToManyField("att.Tema", related_name="demandas", verbose_name=_("temas"))
+    capacidad = models.ForeignKey(
+        "att.Capacidad", on_delete=models.PROTECT, null=True, blank=True, related_name="demandas",
+        verbose_name=_("capacidad a fortalecer"),
+    )
+    etapa = models.ForeignKey(
+        "att.EtapaCiclo", on_delete=models.PROTECT, null=True, blank=True, related_name="demandas",
+        verbose_name=_("etapa del ciclo de gestión"),
+    )
+    fecha_deseada = models.DateField(_("fecha deseada"), null=True, blank=True)
+    modalidad = models.ForeignKey(
+        "att.Modalidad", on_delete=models.PROTECT, null=True, blank=True, related_name="demandas",
+        verbose_name=_("modalidad preferida"),
+    )
+    canal = models.ForeignKey(
+        "att.Canal", on_delete=models.PROTECT, null=True, blank=True, related_name="demandas",
+        verbose_name=_("canal preferido"),
+    )
+    fuente = models.CharField(_("origen de la necesidad"), max_length=30, choices=FuenteNecesidad.choices)
+    oferta = models.ForeignKey(
+        "oferta.Oferta", on_delete=models.PROTECT, null=True, blank=True, related_name="demandas",
+        verbose_name=_("oferta vinculada"),
+    )
+    entidad_competente = models.ForeignKey(
+        "att.Entidad", on_delete=models.PROTECT, null=True, blank=True, related_name="demandas_remitidas",
+        verbose_name=_("entidad competente"),
+    )
+    estado = models.CharField(
+        _("estado"), max_length=20, choices=EstadoDemanda.choices, default=EstadoDemanda.REGISTRADA
+    )
+    motivo_no_pertinente = models.TextField(_("motivo de no pertinencia"), blank=True)
+    calificacion = models.PositiveSmallIntegerField(_("calificación de la ET (1–5)"), null=True, blank=True)
+    comentario_cierre = models.TextField(_("comentario de cierre"), blank=True)
+    creada = models.DateTimeField(_("registrada"), auto_now_add=True)
+    actualizada = models.DateTimeField(_("actualizada"), auto_now=True)
+    historial = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-creada"]
+        verbose_name = _("demanda")
+        verbose_name_plural = _("demandas")
+        indexes = [
+            models.Index(fields=["entidad", "estado"], name="demanda_entidad_estado"),
+            models.Index(fields=["estado", "-creada"], name="demanda_estado_creada"),
+            models.Index(fields=["oferta"], name="demanda_oferta"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(calificacion__isnull=True) | models.Q(calificacion__gte=1, calificacion__lte=5),
+                name="demanda_calificacion_1_5",
+            ),
+        ]
+
+    def __str__(self):
+        return self.titulo
+
+
+class EventoDemanda(models.Model):
+    """Línea de tiempo de la demanda: cada paso con quién, cuándo y por qué."""
+
+    demanda = models.ForeignKey(Demanda, on_delete=models.CASCADE, related_name="eventos")
+    de_estado = models.CharField(max_length=20, choices=EstadoDemanda.choices, blank=True)
+    a_estado = models.CharField(max_length=20, choices=EstadoDemanda.choices)
+    por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    cuando = models.DateTimeField(auto_now_add=True)
+    motivo = models.TextField(_("motivo"), blank=True)
+
+    class Meta:
+        ordering = ["cuando", "pk"]
+        verbose_name = _("evento de demanda")
+        verbose_name_plural = _("eventos de demanda")
+
+
+def ruta_adjunto(instancia, nombre):
+    return f"demandas/{instancia.demanda_id}/{nombre}"
+
+
+class AdjuntoDemanda(models.Model):
+    demanda = models.ForeignKey(Demanda, on_delete=models.CASCADE, related_name="adjuntos")
+    archivo = models.FileField(_("archivo"), upload_to=ruta_adjunto)
+    nombre = models.CharField(_("nombre"), max_length=255)
+    tamano = models.PositiveIntegerField(_("tamaño en bytes"))
+    subido_por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    subido = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("adjunto de demanda")
+        verbose_name_plural = _("adjuntos de demanda")

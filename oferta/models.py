@@ -1,1 +1,152 @@
-# Los modelos de esta app llegan con su issue.
+"""Oferta de asistencia técnica: el portafolio interactivo (DOMAIN §4; metodología 004, act. 1.B)."""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from att.models import CategoriaLey617, Estructura, GrupoMDM
+
+
+class EstadoOferta(models.TextChoices):
+    BORRADOR = "borrador", _("Borrador")
+    EN_REVISION = "en_revision", _("En revisión")
+    DEVUELTA = "devuelta", _("Devuelta con comentarios")
+    PUBLICADA = "publicada", _("Publicada")
+    ARCHIVADA = "archivada", _("Archivada")
+
+
+class PublicoObjetivo(models.TextChoices):
+    """A quién va dirigida dentro de la entidad territorial."""
+
+    MANDATARIOS = "mandatarios", _("Alcaldes y gobernadores")
+    PLANEACION = "planeacion", _("Secretaría de planeación")
+    HACIENDA = "hacienda", _("Secretaría de hacienda o tesorería")
+    SECTORIALES = "sectoriales", _("Secretarías sectoriales")
+    CONTRATACION = "contratacion", _("Oficina de contratación")
+    CONTROL_INTERNO = "control_interno", _("Control interno")
+    CONCEJOS_ASAMBLEAS = "concejos_asambleas", _("Concejos y asambleas")
+    CONSEJOS_PLANEACION = "consejos_planeacion", _("Consejos territoriales de planeación")
+    FUNCIONARIOS = "funcionarios", _("Funcionarios en general")
+
+
+class Oferta(models.Model):
+    """Producto o servicio de asistencia técnica de una entidad oferente."""
+
+    entidad = models.ForeignKey(
+        "att.Entidad", on_delete=models.PROTECT, related_name="ofertas", verbose_name=_("entidad oferente")
+    )
+    cooferentes = models.ManyToManyField(
+        "att.Entidad", blank=True, related_name="ofertas_conjuntas", verbose_name=_("entidades cooferentes")
+    )
+    nombre = models.CharField(_("nombre"), max_length=255)
+    necesidad = models.TextField(_("necesidad que atiende"))
+    descripcion = models.TextField(_("descripción"))
+    # Clasificación
+    descriptores = models.ManyToManyField("att.DescriptorTematico", related_name="ofertas", verbose_name=_("descriptores"))
+    temas = models.ManyToManyField("att.Tema", related_name="ofertas", verbose_name=_("temas"))
+    capacidades = models.ManyToManyField(
+        "att.Capacidad", related_name="ofertas", verbose_name=_("capacidades que fortalece")
+    )
+    niveles_capacidad = models.ManyToManyField(
+        "att.NivelCapacidad", blank=True, related_name="ofertas", verbose_name=_("niveles de capacidad")
+    )
+    etapas = models.ManyToManyField(
+        "att.EtapaCiclo", related_name="ofertas", verbose_name=_("etapas del ciclo donde es más útil")
+    )
+    modalidades = models.ManyToManyField("att.Modalidad", related_name="ofertas", verbose_name=_("modalidades"))
+    canal = models.ForeignKey("att.Canal", on_delete=models.PROTECT, related_name="ofertas", verbose_name=_("canal"))
+    estructura = models.CharField(
+        _("estructura"), max_length=20, choices=Estructura.choices, default=Estructura.CENTRALIZADA
+    )
+    continua = models.BooleanField(_("oferta continua"), default=True, help_text=_("Desmarque si es puntual."))
+    # Focalización: sin criterios = todas las entidades territoriales.
+    dirigida_a_alcaldias = models.BooleanField(_("dirigida a alcaldías"), default=True)
+    dirigida_a_gobernaciones = models.BooleanField(_("dirigida a gobernaciones"), default=True)
+    focaliza_departamentos = models.ManyToManyField(
+        "att.Departamento", blank=True, related_name="ofertas_focalizadas",
+        verbose_name=_("departamentos focalizados"),
+    )
+    focaliza_categorias = ArrayField(
+        models.CharField(max_length=1, choices=CategoriaLey617.choices), blank=True, default=list,
+        verbose_name=_("categorías focalizadas (Ley 617)"),
+    )
+    focaliza_grupos_mdm = ArrayField(
+        models.CharField(max_length=2, choices=GrupoMDM.choices), blank=True, default=list,
+        verbose_name=_("grupos MDM focalizados"),
+    )
+    solo_pdet = models.BooleanField(_("solo municipios PDET"), default=False)
+    solo_zomac = models.BooleanField(_("solo municipios ZOMAC"), default=False)
+    focaliza_entidades = models.ManyToManyField(
+        "att.Entidad", blank=True, related_name="ofertas_dirigidas", verbose_name=_("lista explícita de entidades"),
+    )
+    publico_objetivo = ArrayField(
+        models.CharField(max_length=30, choices=PublicoObjetivo.choices), blank=True, default=list,
+        verbose_name=_("público dentro de la entidad territorial"),
+    )
+    # Entrega
+    bienes_entregados = models.TextField(_("bienes que entrega"), blank=True,
+                                         help_text=_("Guías, herramientas, sistemas de información…"))
+    requisitos = models.TextField(_("requisitos"), blank=True)
+    cronograma = models.TextField(_("cronograma y lugares"), blank=True)
+    cupos = models.PositiveIntegerField(_("cupos"), null=True, blank=True, help_text=_("Vacío: sin límite."))
+    alineacion_pnd = models.TextField(_("alineación con el Plan Nacional de Desarrollo"), blank=True)
+    contacto_nombre = models.CharField(_("nombre de contacto"), max_length=150)
+    contacto_email = models.EmailField(_("correo de contacto"))
+    contacto_telefono = models.CharField(_("teléfono de contacto"), max_length=30, blank=True)
+    vigencia_desde = models.DateField(_("vigente desde"))
+    vigencia_hasta = models.DateField(_("vigente hasta"), null=True, blank=True)
+    # Ciclo de vida
+    estado = models.CharField(_("estado"), max_length=20, choices=EstadoOferta.choices, default=EstadoOferta.BORRADOR)
+    comentario_revision = models.TextField(_("comentarios de la revisión DNP"), blank=True)
+    publicada_en = models.DateTimeField(_("publicada"), null=True, blank=True)
+    creada_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ofertas_creadas", null=True, blank=True
+    )
+    creada = models.DateTimeField(_("creada"), auto_now_add=True)
+    actualizada = models.DateTimeField(_("actualizada"), auto_now=True)
+    # Búsqueda: vector ponderado en español sin tildes, guardado y mantenido por los servicios.
+    busqueda = SearchVectorField(null=True, editable=False)
+    historial = HistoricalRecords(excluded_fields=["busqueda"])
+
+    class Meta:
+        ordering = ["-actualizada"]
+        verbose_name = _("oferta")
+        verbose_name_plural = _("ofertas")
+        indexes = [
+            GinIndex(fields=["busqueda"], name="oferta_busqueda_gin"),
+            models.Index(fields=["estado", "-publicada_en"], name="oferta_estado_publicada"),
+            models.Index(fields=["entidad", "estado"], name="oferta_entidad_estado"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(vigencia_hasta__isnull=True) | models.Q(vigencia_hasta__gte=models.F("vigencia_desde")),
+                name="oferta_vigencia_ordenada",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(dirigida_a_alcaldias=True) | models.Q(dirigida_a_gobernaciones=True),
+                name="oferta_dirigida_a_algun_tipo",
+            ),
+        ]
+
+    def __str__(self):
+        return self.nombre
+
+
+class TransicionOferta(models.Model):
+    """Historia del ciclo de vida: quién, cuándo y por qué."""
+
+    oferta = models.ForeignKey(Oferta, on_delete=models.CASCADE, related_name="transiciones")
+    de_estado = models.CharField(max_length=20, choices=EstadoOferta.choices, blank=True)
+    a_estado = models.CharField(max_length=20, choices=EstadoOferta.choices)
+    por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    cuando = models.DateTimeField(auto_now_add=True)
+    motivo = models.TextField(_("motivo o comentario"), blank=True)
+
+    class Meta:
+        ordering = ["cuando", "pk"]
+        verbose_name = _("transición de oferta")
+        verbose_name_plural = _("transiciones de oferta")
