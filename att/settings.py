@@ -120,6 +120,7 @@ USE_THOUSAND_SEPARATOR = True
 # --- Archivos estáticos (WhiteNoise) y cargados ---------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise avisa si no existe
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,0 +1,94 @@
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook
+
+from att import services
+from att.models import Municipio, PuntajeMDM
+
+pytestmark = pytest.mark.django_db
+
+ENCABEZADO = ",".join(services.COLUMNAS_ATRIBUTOS)
+
+
+def _csv(*filas: str) -> io.BytesIO:
+    return io.BytesIO(("\n".join([ENCABEZADO, *filas]) + "\n").encode())
+
+
+def test_ensayo_no_escribe_y_confirmacion_si():
+    filas = services.leer_tabla(_csv("05001,,,E,C,no,no,2023,71.5", ",Antioquia,Abejorral,6,G4,sí,sí,,"), "a.csv")
+    ensayo = services.atributos_importar(filas=filas, confirmar=False)
+    assert (ensayo.total, ensayo.validas, ensayo.escritas, ensayo.errores) == (2, 2, 0, [])
+    assert Municipio.objects.get(codigo="05001").categoria != "E" or not ensayo.confirmada
+
+    hecho = services.atributos_importar(filas=filas, confirmar=True)
+    assert hecho.escritas == 2
+    medellin = Municipio.objects.get(codigo="05001")
+    assert (medellin.categoria, medellin.grupo_mdm) == ("E", "C")
+    assert PuntajeMDM.objects.get(municipio_id="05001", anio=2023).puntaje == pytest.approx(71.5)
+    abejorral = Municipio.objects.get(codigo="05002")
+    assert abejorral.pdet and abejorral.zomac and abejorral.grupo_mdm == "G4"
+
+
+def test_filas_malas_se_reportan_por_fila_y_no_se_escribe_nada():
+    filas = services.leer_tabla(
+        _csv(
+            "05001,,,1,G2,,,,",             # válida
+            "99999,,,1,G2,,,,",             # código inexistente
+            ",Antioquia,Medellinn,1,G2,,,,",  # nombre mal escrito
+            "05002,,,9,G2,,,,",             # categoría inválida
+            "05004,,,1,G2,quizás,,,",       # booleano inválido
+            "05021,,,,,,,2023,140",         # puntaje fuera de rango
+        ),
+        "a.csv",
+    )
+    antes = Municipio.objects.get(codigo="05001").grupo_mdm
+    resultado = services.atributos_importar(filas=filas, confirmar=True)
+    assert not resultado.confirmada and resultado.escritas == 0
+    assert [fila for fila, _ in resultado.errores] == [3, 4, 5, 6, 7]
+    mensajes = dict(resultado.errores)
+    assert "99999" in mensajes[3]
+    assert "Medellinn" in mensajes[4] and "Medellín" in mensajes[4] or "05001" in mensajes[4]
+    assert "categoría" in mensajes[5]
+    assert Municipio.objects.get(codigo="05001").grupo_mdm == antes  # ni la fila válida se escribió
+
+
+def test_xlsx_y_punto_y_coma():
+    libro = Workbook()
+    hoja = libro.active
+    hoja.append(["Código DIVIPOLA", "grupo_mdm"])
+    hoja.append(["76001", "C"])
+    contenido = io.BytesIO()
+    libro.save(contenido)
+    contenido.seek(0)
+    filas = services.leer_tabla(contenido, "atributos.xlsx")
+    assert services.atributos_importar(filas=filas, confirmar=True).escritas == 1
+    assert Municipio.objects.get(codigo="76001").grupo_mdm == "C"
+
+    filas = services.leer_tabla(io.BytesIO("codigo_divipola;zomac\n76001;si\n".encode()), "b.csv")
+    assert services.atributos_importar(filas=filas, confirmar=True).escritas == 1
+    assert Municipio.objects.get(codigo="76001").zomac
+
+
+def test_comando_reporta_errores(tmp_path):
+    archivo = tmp_path / "malo.csv"
+    archivo.write_text(ENCABEZADO + "\n12345,,,1,,,,,\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="no se escribió nada"):
+        call_command("importar_atributos", str(archivo), "--confirmar")
+
+
+def test_pagina_de_importacion_solo_para_dnp(client, funcionario_medellin, admin_dnp):
+    client.force_login(funcionario_medellin)
+    assert client.get("/nucleo/atributos/importar/").status_code == 403
+    client.force_login(admin_dnp)
+    archivo = _csv("05001,,,E,C,,,,")
+    archivo.name = "atributos.csv"
+    respuesta = client.post("/nucleo/atributos/importar/", {"archivo": archivo})
+    assert respuesta.status_code == 200
+    assert "Confirmar e importar 1 filas" in respuesta.content.decode()
+    assert Municipio.objects.get(codigo="05001").categoria != "E"
+    ticket = respuesta.context["ticket"]
+    respuesta = client.post("/nucleo/atributos/importar/", {"ticket": ticket})
+    assert respuesta.context["resultado"].escritas == 1
+    assert Municipio.objects.get(codigo="05001").categoria == "E"
