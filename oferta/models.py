@@ -2,9 +2,10 @@
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import F, Func
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -120,6 +121,12 @@ class Oferta(models.Model):
             GinIndex(fields=["busqueda"], name="oferta_busqueda_gin"),
             models.Index(fields=["estado", "-publicada_en"], name="oferta_estado_publicada"),
             models.Index(fields=["entidad", "estado"], name="oferta_entidad_estado"),
+            # Solapamientos: similitud de trigramas sobre el nombre sin tildes.
+            GinIndex(
+                OpClass(Func(F("nombre"), function="att_unaccent", output_field=models.TextField()),
+                        name="gin_trgm_ops"),
+                name="oferta_nombre_trgm",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -150,3 +157,46 @@ class TransicionOferta(models.Model):
         ordering = ["cuando", "pk"]
         verbose_name = _("transición de oferta")
         verbose_name_plural = _("transiciones de oferta")
+
+
+class EstadoImportacion(models.TextChoices):
+    VALIDANDO = "validando", _("Validando (ensayo)")
+    CON_ERRORES = "con_errores", _("Con errores: no se escribió nada")
+    VALIDADA = "validada", _("Validada: espera confirmación")
+    IMPORTANDO = "importando", _("Importando")
+    TERMINADA = "terminada", _("Terminada")
+    FALLIDA = "fallida", _("Fallida")
+
+
+class ImportacionOferta(models.Model):
+    """Un archivo de ofertas (CSV/XLSX): ensayo primero, confirmación después; los grandes van por Celery."""
+
+    por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    archivo = models.FileField(_("archivo"), upload_to="importaciones/ofertas/")
+    nombre_archivo = models.CharField(_("nombre del archivo"), max_length=255)
+    estado = models.CharField(
+        _("estado"), max_length=20, choices=EstadoImportacion.choices, default=EstadoImportacion.VALIDANDO
+    )
+    total = models.PositiveIntegerField(_("filas"), default=0)
+    procesadas = models.PositiveIntegerField(_("filas procesadas"), default=0)
+    validas = models.PositiveIntegerField(_("filas válidas"), default=0)
+    creadas = models.PositiveIntegerField(_("ofertas creadas"), default=0)
+    errores = models.JSONField(_("errores por fila"), default=list, blank=True)
+    creada = models.DateTimeField(auto_now_add=True)
+    actualizada = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-creada"]
+        verbose_name = _("importación de ofertas")
+        verbose_name_plural = _("importaciones de ofertas")
+
+    def __str__(self):
+        return self.nombre_archivo
+
+    @property
+    def porcentaje(self) -> int:
+        return int(100 * self.procesadas / self.total) if self.total else 0
+
+    @property
+    def en_curso(self) -> bool:
+        return self.estado in (EstadoImportacion.VALIDANDO, EstadoImportacion.IMPORTANDO)

@@ -1,0 +1,247 @@
+"""Toda escritura de la oferta: creación, edición, ciclo de vida y vector de búsqueda.
+
+Ciclo de vida (DOMAIN §4): borrador → en revisión → devuelta (con comentarios del DNP) | publicada
+→ archivada. Cada paso lo hace una función de este módulo, verifica el permiso por rol y entidad
+(`PermissionDenied`), la regla de estado (`ValidationError`) y deja la transición en la historia.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from att.models import Entidad, Rol, Usuario
+from att.notificaciones import notificar
+
+from . import rules as reglas
+from .models import EstadoOferta, Oferta, TransicionOferta
+
+CAMPOS_M2M = (
+    "cooferentes", "descriptores", "temas", "capacidades", "niveles_capacidad", "etapas", "modalidades",
+    "focaliza_departamentos", "focaliza_entidades",
+)
+M2M_OBLIGATORIOS = ("descriptores", "temas", "capacidades", "etapas", "modalidades")
+CATEGORIA_NOTIFICACION = "oferta"
+
+
+# --- Búsqueda ---------------------------------------------------------------------------------
+def _sql_busqueda() -> str:
+    o = Oferta._meta.db_table
+    m2m = {nombre: Oferta._meta.get_field(nombre).remote_field.through._meta.db_table
+           for nombre in ("temas", "descriptores", "cooferentes")}
+    return f"""
+    UPDATE {o} AS o SET busqueda =
+        setweight(to_tsvector('es_unaccent', coalesce(o.nombre, '')), 'A')
+        || setweight(to_tsvector('es_unaccent',
+              coalesce((SELECT string_agg(t.nombre, ' ') FROM {m2m['temas']} ot
+                        JOIN att_tema t ON t.id = ot.tema_id WHERE ot.oferta_id = o.id), '')
+              || ' ' ||
+              coalesce((SELECT string_agg(d.nombre, ' ') FROM {m2m['descriptores']} od
+                        JOIN att_descriptortematico d ON d.id = od.descriptortematico_id
+                        WHERE od.oferta_id = o.id), '')), 'B')
+        || setweight(to_tsvector('es_unaccent', coalesce(o.necesidad, '') || ' ' || coalesce(o.descripcion, '')), 'C')
+        || setweight(to_tsvector('es_unaccent',
+              e.nombre || ' ' || coalesce(e.sigla, '') || ' ' ||
+              coalesce((SELECT string_agg(c.nombre || ' ' || c.sigla, ' ') FROM {m2m['cooferentes']} oc
+                        JOIN att_entidad c ON c.id = oc.entidad_id WHERE oc.oferta_id = o.id), '')), 'D')
+    FROM att_entidad AS e
+    WHERE e.id = o.entidad_id AND o.id = ANY(%s)
+    """
+
+
+def actualizar_busqueda(ofertas_ids: Iterable[int]) -> int:
+    """Recalcula el vector de búsqueda ponderado de esas ofertas en una sola sentencia UPDATE.
+
+    Pesos: nombre A; temas y descriptores B; necesidad y descripción C; entidad oferente y
+    cooferentes (nombre y sigla) D. Configuración 'es_unaccent': sin tildes ni mayúsculas.
+    """
+    ids = [int(i) for i in ofertas_ids]
+    if not ids:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(_sql_busqueda(), [ids])
+        return cursor.rowcount
+
+
+# --- Creación y edición -----------------------------------------------------------------------
+def _asignar(oferta: Oferta, datos: dict) -> dict:
+    """Pone los campos simples en la instancia y devuelve los de muchos a muchos."""
+    m2m = {}
+    for campo, valor in datos.items():
+        if campo in CAMPOS_M2M:
+            m2m[campo] = list(valor or [])
+        elif campo in ("id", "pk", "estado", "busqueda", "creada_por", "publicada_en", "comentario_revision"):
+            continue
+        else:
+            setattr(oferta, campo, valor)
+    return m2m
+
+
+def _validar(oferta: Oferta, m2m: dict, *, nueva: bool) -> None:
+    errores = {}
+    try:
+        oferta.full_clean(exclude=["busqueda"])
+    except ValidationError as e:
+        errores = e.update_error_dict(errores)
+    for campo in M2M_OBLIGATORIOS:
+        if (campo in m2m and not m2m[campo]) or (nueva and campo not in m2m):
+            errores.setdefault(campo, []).append(ValidationError(_("Elija al menos una opción.")))
+    if oferta.entidad_id and any(
+        getattr(e, "pk", e) == oferta.entidad_id for e in m2m.get("cooferentes", [])
+    ):
+        errores.setdefault("cooferentes", []).append(
+            ValidationError(_("La entidad oferente no puede ser a la vez cooferente."))
+        )
+    if errores:
+        raise ValidationError(errores)
+
+
+def _guardar_m2m(oferta: Oferta, m2m: dict) -> None:
+    for campo, valores in m2m.items():
+        getattr(oferta, campo).set(valores)
+
+
+@transaction.atomic
+def oferta_crear(*, por: Usuario, entidad: Entidad, datos: dict) -> Oferta:
+    """Crea un borrador para `entidad`; solo un oferente de esa entidad."""
+    if not reglas.es_oferente_de(por, entidad):
+        raise PermissionDenied(_("Solo un oferente de %(entidad)s puede crear ofertas a su nombre.")
+                               % {"entidad": entidad})
+    oferta = Oferta(entidad=entidad, creada_por=por, estado=EstadoOferta.BORRADOR)
+    datos = {k: v for k, v in datos.items() if k != "entidad"}
+    m2m = _asignar(oferta, datos)
+    _validar(oferta, m2m, nueva=True)
+    oferta.save()
+    _guardar_m2m(oferta, m2m)
+    TransicionOferta.objects.create(
+        oferta=oferta, de_estado="", a_estado=EstadoOferta.BORRADOR, por=por, motivo=_("Creación de la oferta.")
+    )
+    actualizar_busqueda([oferta.pk])
+    return oferta
+
+
+def _bloquear(oferta: Oferta) -> Oferta:
+    return Oferta.objects.select_for_update().select_related("entidad").get(pk=oferta.pk)
+
+
+@transaction.atomic
+def oferta_actualizar(*, por: Usuario, oferta: Oferta, datos: dict) -> Oferta:
+    """Edita un borrador o una oferta devuelta de la propia entidad."""
+    actual = _bloquear(oferta)
+    if not reglas.gestiona(por, actual):
+        raise PermissionDenied(_("Solo un oferente de la entidad puede editar esta oferta."))
+    if actual.estado not in reglas.ESTADOS_EDITABLES:
+        raise ValidationError(_("Solo se editan ofertas en borrador o devueltas; esta está «%(estado)s».")
+                              % {"estado": actual.get_estado_display()})
+    nueva_entidad = datos.get("entidad")
+    if nueva_entidad is not None and nueva_entidad.pk != actual.entidad_id:
+        if not reglas.es_oferente_de(por, nueva_entidad):
+            raise PermissionDenied(_("No puede pasar la oferta a una entidad por la que no actúa."))
+        actual.entidad = nueva_entidad
+    datos = {k: v for k, v in datos.items() if k != "entidad"}
+    m2m = _asignar(actual, datos)
+    _validar(actual, m2m, nueva=False)
+    actual.save()
+    _guardar_m2m(actual, m2m)
+    actualizar_busqueda([actual.pk])
+    return actual
+
+
+# --- Ciclo de vida ----------------------------------------------------------------------------
+def _transicion(oferta: Oferta, *, a: str, por: Usuario, motivo: str = "") -> Oferta:
+    de = oferta.estado
+    oferta.estado = a
+    oferta.save(update_fields=["estado", "comentario_revision", "publicada_en", "actualizada"])
+    TransicionOferta.objects.create(oferta=oferta, de_estado=de, a_estado=a, por=por, motivo=motivo)
+    return oferta
+
+
+def _exigir_estado(oferta: Oferta, permitidos: Iterable[str], accion: str) -> None:
+    if oferta.estado not in permitidos:
+        raise ValidationError(
+            _("No se puede %(accion)s una oferta en estado «%(estado)s».")
+            % {"accion": accion, "estado": oferta.get_estado_display()}
+        )
+
+
+def _admins_dnp():
+    return Usuario.objects.filter(is_active=True, membresias__activa=True, membresias__rol=Rol.ADMIN_DNP).distinct()
+
+
+def _oferentes(oferta: Oferta):
+    return Usuario.objects.filter(
+        is_active=True, membresias__activa=True, membresias__rol=Rol.OFERENTE, membresias__entidad=oferta.entidad_id
+    ).distinct()
+
+
+@transaction.atomic
+def oferta_enviar(*, oferta: Oferta, por: Usuario) -> Oferta:
+    """Borrador o devuelta → en revisión (el DNP/DER valida)."""
+    actual = _bloquear(oferta)
+    if not reglas.gestiona(por, actual):
+        raise PermissionDenied(_("Solo un oferente de la entidad puede enviar esta oferta a revisión."))
+    _exigir_estado(actual, reglas.ESTADOS_EDITABLES, _("enviar a revisión"))
+    _transicion(actual, a=EstadoOferta.EN_REVISION, por=por, motivo=_("Enviada a revisión del DNP."))
+    notificar(
+        usuarios=_admins_dnp(), categoria=CATEGORIA_NOTIFICACION,
+        titulo=_("Oferta para revisar: %(nombre)s") % {"nombre": actual.nombre},
+        mensaje=_("%(entidad)s envió una oferta a revisión.") % {"entidad": actual.entidad},
+        url=f"/oferta/{actual.pk}/",
+    )
+    return actual
+
+
+@transaction.atomic
+def oferta_devolver(*, oferta: Oferta, por: Usuario, comentario: str) -> Oferta:
+    """En revisión → devuelta, con los comentarios del DNP (obligatorios)."""
+    actual = _bloquear(oferta)
+    if not reglas.revisa(por):
+        raise PermissionDenied(_("Solo un administrador DNP puede devolver ofertas."))
+    _exigir_estado(actual, [EstadoOferta.EN_REVISION], _("devolver"))
+    comentario = (comentario or "").strip()
+    if not comentario:
+        raise ValidationError({"comentario": _("Escriba los comentarios para que la entidad corrija la oferta.")})
+    actual.comentario_revision = comentario
+    _transicion(actual, a=EstadoOferta.DEVUELTA, por=por, motivo=comentario)
+    notificar(
+        usuarios=_oferentes(actual), categoria=CATEGORIA_NOTIFICACION,
+        titulo=_("Oferta devuelta con comentarios: %(nombre)s") % {"nombre": actual.nombre},
+        mensaje=comentario, url=f"/oferta/{actual.pk}/",
+    )
+    return actual
+
+
+@transaction.atomic
+def oferta_publicar(*, oferta: Oferta, por: Usuario, comentario: str = "") -> Oferta:
+    """En revisión → publicada: desde ahora es pública en el portal, la API y los datos abiertos."""
+    actual = _bloquear(oferta)
+    if not reglas.revisa(por):
+        raise PermissionDenied(_("Solo un administrador DNP puede publicar ofertas."))
+    _exigir_estado(actual, [EstadoOferta.EN_REVISION], _("publicar"))
+    actual.publicada_en = timezone.now()
+    actual.comentario_revision = ""
+    _transicion(actual, a=EstadoOferta.PUBLICADA, por=por, motivo=(comentario or "").strip() or _("Publicada."))
+    notificar(
+        usuarios=_oferentes(actual), categoria=CATEGORIA_NOTIFICACION,
+        titulo=_("Oferta publicada: %(nombre)s") % {"nombre": actual.nombre},
+        url=f"/oferta/{actual.pk}/",
+    )
+    return actual
+
+
+@transaction.atomic
+def oferta_archivar(*, oferta: Oferta, por: Usuario, motivo: str) -> Oferta:
+    """Publicada → archivada (deja de ser pública); la entidad oferente o el DNP, con motivo."""
+    actual = _bloquear(oferta)
+    if not (reglas.gestiona(por, actual) or reglas.revisa(por)):
+        raise PermissionDenied(_("Solo un oferente de la entidad o un administrador DNP puede archivar esta oferta."))
+    _exigir_estado(actual, [EstadoOferta.PUBLICADA], _("archivar"))
+    motivo = (motivo or "").strip()
+    if not motivo:
+        raise ValidationError({"motivo": _("Explique por qué se archiva la oferta.")})
+    _transicion(actual, a=EstadoOferta.ARCHIVADA, por=por, motivo=motivo)
+    return actual
