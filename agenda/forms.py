@@ -1,0 +1,151 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from att.models import Entidad, EtapaCiclo, TipoEntidad, Usuario
+
+from agenda.models import (
+    AgendaNacional, DecisionRevision, EstadoAgenda, EstadoCompromiso, LineaPlan, MesaDeTrabajo, ObjetivoAgenda,
+    TipoEvidencia,
+)
+
+
+class FechaInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class LineaForm(forms.ModelForm):
+    responsable_email = forms.EmailField(
+        label=_("Correo de la persona responsable"),
+        help_text=_("Debe tener una cuenta en la plataforma."),
+    )
+
+    class Meta:
+        model = LineaPlan
+        fields = [
+            "oferta", "objetivo", "objetivo_agenda", "etapa", "secuencia", "fecha_inicio", "fecha_fin",
+            "inversion", "fuente_financiacion", "indicador", "meta", "unidad_meta", "peso", "territorios",
+        ]
+        widgets = {
+            "fecha_inicio": FechaInput(), "fecha_fin": FechaInput(),
+            "objetivo": forms.Textarea(attrs={"rows": 3}),
+            "territorios": forms.SelectMultiple(attrs={"size": 8}),
+        }
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        from oferta.models import Oferta
+
+        self.plan = plan
+        self.fields["oferta"].queryset = (
+            Oferta.objects.filter(estado="publicada")
+            .filter(models_q_entidad(plan.entidad_id)).distinct().order_by("nombre").only("pk", "nombre")
+        )
+        self.fields["objetivo_agenda"].queryset = ObjetivoAgenda.objects.filter(agenda_id=plan.agenda_id)
+        self.fields["etapa"].queryset = EtapaCiclo.objects.filter(activo=True).order_by("orden")
+        self.fields["territorios"].queryset = (
+            Entidad.objects.filter(tipo__in=TipoEntidad.territoriales(), activa=True).order_by("nombre")
+            .only("pk", "nombre", "sigla")
+        )
+        self.fields["territorios"].help_text = _("Gobernaciones y alcaldías que recibirán la asistencia.")
+        if self.instance.pk and not self.is_bound:
+            self.initial["responsable_email"] = self.instance.responsable.email
+
+    def clean_responsable_email(self):
+        email = self.cleaned_data["responsable_email"].strip().lower()
+        usuario = Usuario.objects.filter(email__iexact=email, is_active=True).first()
+        if usuario is None:
+            raise forms.ValidationError(_("No hay una persona activa con ese correo en la plataforma."))
+        self.cleaned_data["responsable"] = usuario
+        return email
+
+    def datos(self) -> dict:
+        d = {k: v for k, v in self.cleaned_data.items() if k != "responsable_email"}
+        return d
+
+
+def models_q_entidad(entidad_id):
+    from django.db.models import Q
+
+    return Q(entidad_id=entidad_id) | Q(cooferentes__pk=entidad_id)
+
+
+class EnviarForm(forms.Form):
+    nota = forms.CharField(label=_("Nota para el DNP (qué cambió)"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RevisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decisión"), choices=DecisionRevision.choices, widget=forms.RadioSelect)
+    comentario = forms.CharField(
+        label=_("Comentarios"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Obligatorio si devuelve el plan: diga qué debe ajustarse."),
+    )
+
+    def clean(self):
+        datos = super().clean()
+        if datos.get("decision") == DecisionRevision.DEVOLVER and not (datos.get("comentario") or "").strip():
+            self.add_error("comentario", _("Escriba qué debe ajustarse para devolver el plan."))
+        return datos
+
+
+class NuevoPlanForm(forms.Form):
+    agenda = forms.ModelChoiceField(label=_("Agenda nacional"), queryset=AgendaNacional.objects.filter(
+        estado__in=[EstadoAgenda.CONCERTADA, EstadoAgenda.VIGENTE]))
+    entidad = forms.ModelChoiceField(label=_("Entidad"), queryset=Entidad.objects.none())
+    vigencia = forms.IntegerField(label=_("Vigencia (año)"), min_value=2022, max_value=2040)
+
+    def __init__(self, *args, entidades, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entidad"].queryset = entidades
+
+
+class MesaForm(forms.ModelForm):
+    acta = forms.FileField(label=_("Acta"), required=False)
+    asistencia = forms.FileField(label=_("Lista de asistencia"), required=False)
+    foto = forms.FileField(label=_("Fotografía"), required=False)
+
+    class Meta:
+        model = MesaDeTrabajo
+        fields = ["fecha", "lugar", "enlace", "participantes", "temas"]
+        widgets = {
+            "fecha": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "participantes": forms.Textarea(attrs={"rows": 4}),
+            "temas": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def evidencias(self):
+        return [(tipo, self.cleaned_data[campo]) for campo, tipo in
+                (("acta", TipoEvidencia.ACTA), ("asistencia", TipoEvidencia.ASISTENCIA), ("foto", TipoEvidencia.FOTO))
+                if self.cleaned_data.get(campo)]
+
+
+class CompromisoForm(forms.Form):
+    mesa = forms.ModelChoiceField(label=_("Mesa donde se acordó"), queryset=MesaDeTrabajo.objects.none())
+    descripcion = forms.CharField(label=_("Compromiso"), widget=forms.Textarea(attrs={"rows": 2}))
+    responsable_email = forms.EmailField(label=_("Correo del responsable"))
+    fecha_limite = forms.DateField(label=_("Fecha límite"), widget=FechaInput())
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mesa"].queryset = MesaDeTrabajo.objects.filter(plan=plan).order_by("-fecha")
+
+    def clean_responsable_email(self):
+        email = self.cleaned_data["responsable_email"].strip()
+        usuario = Usuario.objects.filter(email__iexact=email, is_active=True).first()
+        if usuario is None:
+            raise forms.ValidationError(_("No hay una persona activa con ese correo en la plataforma."))
+        self.cleaned_data["responsable"] = usuario
+        return email
+
+
+class RevisarCompromisoForm(forms.Form):
+    estado = forms.ChoiceField(label=_("Nuevo estado"), choices=EstadoCompromiso.choices)
+    comentario = forms.CharField(label=_("Comentario"), required=False)
+
+
+class ImportarLineasForm(forms.Form):
+    archivo = forms.FileField(label=_("Archivo CSV o XLSX"),
+                              help_text=_("Use la plantilla descargada desde el plan (una línea por fila)."))

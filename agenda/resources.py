@@ -1,0 +1,114 @@
+"""Importación y exportación de líneas de un plan de trabajo (django-import-export).
+
+Columnas: oferta (id), objetivo, territorios (códigos DIVIPOLA separados por «;»: dos dígitos para la
+gobernación, cinco para la alcaldía), etapa (código), secuencia, fecha_inicio, fecha_fin (AAAA-MM-DD),
+responsable (correo), inversion, fuente_financiacion, indicador, meta, unidad_meta.
+Con `id` se actualiza una línea existente del mismo plan.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from import_export import fields, resources, widgets
+
+from att.models import Entidad, EtapaCiclo, TipoEntidad, Usuario
+
+from agenda import services
+from agenda.models import LineaPlan
+
+COLUMNAS = [
+    "id", "oferta", "objetivo", "territorios", "etapa", "secuencia", "fecha_inicio", "fecha_fin", "responsable",
+    "inversion", "fuente_financiacion", "indicador", "meta", "unidad_meta",
+]
+
+
+class TerritoriosWidget(widgets.ManyToManyWidget):
+    """Gobernaciones y alcaldías por código DIVIPOLA («05;05001;05088»)."""
+
+    def __init__(self):
+        super().__init__(Entidad, separator=";")
+
+    def clean(self, value, row=None, **kwargs):
+        codigos = [c.strip() for c in str(value or "").replace(",", ";").split(";") if c.strip()]
+        if not codigos:
+            return Entidad.objects.none()
+        deptos = [c.zfill(2) for c in codigos if len(c) <= 2]
+        munis = [c.zfill(5) for c in codigos if 2 < len(c) <= 5]
+        qs = Entidad.objects.filter(
+            Q(tipo=TipoEntidad.GOBERNACION, departamento_id__in=deptos)
+            | Q(tipo=TipoEntidad.ALCALDIA, municipio_id__in=munis)
+        )
+        encontradas = {e.departamento_id if e.tipo == TipoEntidad.GOBERNACION else e.municipio_id for e in qs}
+        faltan = [c for c in deptos + munis if c not in encontradas]
+        if faltan:
+            raise ValueError(_("No hay gobernación o alcaldía con código %(c)s.") % {"c": ", ".join(faltan)})
+        return qs
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return ";".join(
+            (e.departamento_id if e.tipo == TipoEntidad.GOBERNACION else e.municipio_id) or ""
+            for e in value.all()
+        )
+
+
+class LineaPlanResource(resources.ModelResource):
+    oferta = fields.Field(attribute="oferta", column_name="oferta",
+                          widget=widgets.ForeignKeyWidget("oferta.Oferta", field="pk"))
+    territorios = fields.Field(attribute="territorios", column_name="territorios", widget=TerritoriosWidget())
+    etapa = fields.Field(attribute="etapa", column_name="etapa", widget=widgets.ForeignKeyWidget(EtapaCiclo, "codigo"))
+    responsable = fields.Field(attribute="responsable", column_name="responsable",
+                               widget=widgets.ForeignKeyWidget(Usuario, "email"))
+    fecha_inicio = fields.Field(attribute="fecha_inicio", column_name="fecha_inicio",
+                                widget=widgets.DateWidget("%Y-%m-%d"))
+    fecha_fin = fields.Field(attribute="fecha_fin", column_name="fecha_fin", widget=widgets.DateWidget("%Y-%m-%d"))
+
+    class Meta:
+        model = LineaPlan
+        fields = COLUMNAS
+        export_order = COLUMNAS
+        import_id_fields = ["id"]
+        clean_model_instances = True
+        skip_unchanged = False
+        use_transactions = True
+
+    def __init__(self, plan=None, por=None, **kwargs):
+        super().__init__(**kwargs)
+        self.plan = plan
+        self.por = por
+
+    def get_queryset(self):
+        qs = LineaPlan.objects.select_related("oferta", "etapa", "responsable").prefetch_related("territorios")
+        return qs.filter(plan=self.plan) if self.plan is not None else qs
+
+    def get_instance(self, instance_loader, row):
+        if not row.get("id"):
+            return None
+        return self.get_queryset().filter(pk=row.get("id")).first()
+
+    def before_import(self, dataset, **kwargs):
+        if self.plan is not None:
+            services._exigir_edicion(self.plan, self.por)
+            if "id" not in dataset.headers:
+                dataset.append_col([""] * len(dataset), header="id")
+
+    def before_save_instance(self, instance, row, **kwargs):
+        if self.plan is not None:
+            instance.plan = self.plan
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        if self.plan is not None:
+            instance.plan = self.plan
+            datos = {"oferta": getattr(instance, "oferta", None), "fecha_inicio": instance.fecha_inicio,
+                     "fecha_fin": instance.fecha_fin, "inversion": instance.inversion}
+            try:
+                territorios = self.fields["territorios"].clean(row)
+                datos["territorios"] = list(territorios)
+            except (ValueError, KeyError):
+                pass
+            try:
+                services._validar_linea(self.plan, {k: v for k, v in datos.items() if v is not None})
+            except ValidationError as e:
+                raise ValidationError(e.message_dict)

@@ -1,0 +1,303 @@
+"""Páginas de la agenda: delgadas; escriben con `services` y leen con `selectors`."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from att import permisos
+from att.models import Departamento, Entidad, Rol, TipoEntidad
+
+from agenda import forms, selectors, services
+from agenda.models import (
+    AgendaNacional, Compromiso, EstadoPlan, LineaPlan, PlanConcertado, PlanDeTrabajo,
+)
+
+
+def _volcar_errores(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for campo, lista in error.error_dict.items():
+            destino = campo if campo in form.fields else None
+            for e in lista:
+                form.add_error(destino, e)
+    else:
+        for m in error.messages:
+            form.add_error(None, m)
+
+
+def _entero(valor):
+    try:
+        return int(valor)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+def inicio(request):
+    u = request.user
+    contexto = {
+        "agendas": selectors.agendas(),
+        "planes": selectors.planes_lista(u)[:20],
+        "vencidos": selectors.compromisos_vencidos(u)[:10],
+        "puede_crear": u.has_perm("agenda.crear_plan"),
+        "entidad_territorial": next(
+            (e for e in permisos.entidades_de(u, [Rol.FUNCIONARIO_ET]).filter(tipo__in=TipoEntidad.territoriales())[:1]),
+            None,
+        ),
+        "departamento": next(
+            (e.departamento_id for e in permisos.entidades_de(u, [Rol.EQUIPO_DEPARTAMENTAL])
+             .filter(tipo=TipoEntidad.GOBERNACION)[:1]), None,
+        ),
+    }
+    return render(request, "agenda/inicio.html", contexto)
+
+
+@login_required
+def agenda_detalle(request, pk):
+    agenda = get_object_or_404(AgendaNacional.objects.prefetch_related("participantes"), pk=pk)
+    objetivos = agenda.objetivos.select_related("descriptor").order_by("tipo_descriptor", "orden", "pk")
+    grupos = {}
+    for o in objetivos:
+        grupos.setdefault(o.get_tipo_descriptor_display(), []).append(o)
+    return render(request, "agenda/agenda_detalle.html", {"agenda": agenda, "grupos": grupos})
+
+
+@login_required
+def planes(request):
+    estado = request.GET.get("estado", "")
+    vigencia = _entero(request.GET.get("vigencia"))
+    pagina = Paginator(selectors.planes_lista(request.user, estado=estado, vigencia=vigencia), 50).get_page(
+        request.GET.get("page"))
+    return render(request, "agenda/planes.html", {
+        "pagina": pagina, "estado": estado, "vigencia": vigencia or "", "estados": EstadoPlan.choices,
+    })
+
+
+@login_required
+def plan_nuevo(request):
+    entidades = permisos.entidades_de(request.user, [Rol.OFERENTE]).order_by("nombre")
+    form = forms.NuevoPlanForm(request.POST or None, entidades=entidades)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.plan_crear(por=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            _volcar_errores(form, e)
+        except PermissionDenied as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, _("Plan de trabajo creado. Agregue sus líneas."))
+            return redirect("agenda:plan", plan.pk)
+    return render(request, "agenda/plan_nuevo.html", {"form": form})
+
+
+def _plan_visible(request, pk) -> PlanDeTrabajo:
+    plan = get_object_or_404(selectors.planes_visibles(request.user), pk=pk)
+    return plan
+
+
+@login_required
+def plan(request, pk):
+    plan = _plan_visible(request, pk)
+    u = request.user
+    return render(request, "agenda/plan.html", {
+        "plan": plan,
+        "lineas": selectors.lineas_de_plan(plan),
+        "versiones": selectors.historial_revision(plan),
+        "puede_editar": plan.estado in (EstadoPlan.BORRADOR, EstadoPlan.DEVUELTO) and u.has_perm("agenda.editar_plan", plan),
+        "puede_revisar": plan.estado == EstadoPlan.ENVIADO and u.has_perm("agenda.revisar_plan", plan),
+        "ultima_revision": plan.revisiones.select_related("por").order_by("-cuando", "-pk").first(),
+        "form_enviar": forms.EnviarForm(),
+        "form_revision": forms.RevisionForm(),
+    })
+
+
+@login_required
+def version(request, pk, numero):
+    plan = _plan_visible(request, pk)
+    version = get_object_or_404(plan.versiones.select_related("enviada_por"), numero=numero)
+    return render(request, "agenda/version.html", {"plan": plan, "version": version})
+
+
+@login_required
+def linea_editar(request, pk, linea_pk=None):
+    plan = _plan_visible(request, pk)
+    linea = get_object_or_404(LineaPlan, pk=linea_pk, plan=plan) if linea_pk else None
+    if plan.estado not in (EstadoPlan.BORRADOR, EstadoPlan.DEVUELTO) or not request.user.has_perm("agenda.editar_plan", plan):
+        raise PermissionDenied(_("Este plan no se puede editar ahora."))
+    form = forms.LineaForm(request.POST or None, instance=linea, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.linea_guardar(plan=plan, por=request.user, linea=linea, **form.datos())
+        except ValidationError as e:
+            _volcar_errores(form, e)
+        else:
+            messages.success(request, _("Línea guardada."))
+            return redirect("agenda:plan", plan.pk)
+    return render(request, "agenda/linea_form.html", {"plan": plan, "form": form, "linea": linea})
+
+
+@login_required
+@require_POST
+def linea_eliminar(request, pk, linea_pk):
+    plan = _plan_visible(request, pk)
+    linea = get_object_or_404(LineaPlan, pk=linea_pk, plan=plan)
+    try:
+        services.linea_eliminar(linea=linea, por=request.user)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("Línea eliminada."))
+    return redirect("agenda:plan", plan.pk)
+
+
+@login_required
+@require_POST
+def plan_enviar(request, pk):
+    plan = _plan_visible(request, pk)
+    form = forms.EnviarForm(request.POST)
+    form.is_valid()
+    try:
+        v = services.plan_enviar(plan=plan, por=request.user, nota=form.cleaned_data.get("nota", ""))
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("Plan enviado al DNP para revisión (versión %(n)s).") % {"n": v.numero})
+    return redirect("agenda:plan", plan.pk)
+
+
+@login_required
+@require_POST
+def plan_revisar(request, pk):
+    plan = _plan_visible(request, pk)
+    form = forms.RevisionForm(request.POST)
+    if form.is_valid():
+        try:
+            r = services.plan_revisar(plan=plan, por=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            _volcar_errores(form, e)
+        else:
+            messages.success(request, _("Plan aprobado.") if r.decision == "aprobado"
+                             else _("Plan devuelto a la entidad para ajuste."))
+            return redirect("agenda:plan", plan.pk)
+    return render(request, "agenda/plan.html", {
+        "plan": plan, "lineas": selectors.lineas_de_plan(plan), "versiones": selectors.historial_revision(plan),
+        "puede_revisar": True, "form_revision": form, "form_enviar": forms.EnviarForm(),
+    }, status=400)
+
+
+# --- Vistas territoriales ----------------------------------------------------------------------
+@login_required
+def entidad_territorial(request, pk):
+    entidad = get_object_or_404(
+        Entidad.objects.select_related("departamento", "municipio"), pk=pk, tipo__in=TipoEntidad.territoriales())
+    vigencia = _entero(request.GET.get("vigencia"))
+    datos = selectors.resumen_entidad_territorial(request.user, entidad, vigencia=vigencia)
+    return render(request, "agenda/entidad_territorial.html", {
+        "entidad": entidad, "vigencia": vigencia or "", "hoy": timezone.localdate(), **datos,
+    })
+
+
+@login_required
+def departamento(request, codigo):
+    depto = get_object_or_404(Departamento, pk=codigo)
+    vigencia = _entero(request.GET.get("vigencia"))
+    datos = selectors.consolidado_departamento(request.user, depto.pk, vigencia=vigencia)
+    return render(request, "agenda/departamento.html", {
+        "departamento": depto, "vigencia": vigencia or "", "hoy": timezone.localdate(), **datos,
+    })
+
+
+@login_required
+def calendario(request):
+    vigencia = _entero(request.GET.get("vigencia")) or timezone.localdate().year
+    etapa = request.GET.get("etapa", "")
+    grupos = selectors.calendario(request.user, vigencia=vigencia, etapa=etapa)
+    meses = [datetime.date(vigencia, m, 1) for m in range(1, 13)]
+    return render(request, "agenda/calendario.html", {
+        "grupos": grupos, "vigencia": vigencia, "etapa": etapa, "etapas": selectors.etapas(), "meses": meses,
+    })
+
+
+# --- Planes concertados ------------------------------------------------------------------------
+@login_required
+def concertados(request):
+    pagina = Paginator(selectors.concertados_lista(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "agenda/concertados.html", {"pagina": pagina})
+
+
+@login_required
+def concertado(request, pk):
+    plan = get_object_or_404(selectors.concertados_visibles(request.user), pk=pk)
+    plan = selectors.concertado_detalle(plan.pk)
+    if not request.user.has_perm("agenda.ver_concertado", plan):
+        raise PermissionDenied(_("No puede ver este plan concertado."))
+    puede = request.user.has_perm("agenda.trabajar_concertado", plan)
+    return render(request, "agenda/concertado.html", {
+        "plan": plan, "puede_trabajar": puede,
+        "form_mesa": forms.MesaForm() if puede else None,
+        "form_compromiso": forms.CompromisoForm(plan=plan) if puede else None,
+        "estados_compromiso": forms.EstadoCompromiso.choices,
+    })
+
+
+@login_required
+@require_POST
+def mesa_nueva(request, pk):
+    plan = get_object_or_404(selectors.concertados_visibles(request.user), pk=pk)
+    form = forms.MesaForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            datos = {k: v for k, v in form.cleaned_data.items() if k not in ("acta", "asistencia", "foto")}
+            services.mesa_registrar(plan=plan, por=request.user, evidencias=form.evidencias(), **datos)
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, _("Mesa de trabajo registrada."))
+    else:
+        messages.error(request, _("Revise los datos de la mesa: ") + " ".join(
+            f"{form.fields[c].label if c in form.fields else ''}: {' '.join(errs)}" for c, errs in form.errors.items()))
+    return redirect("agenda:concertado", plan.pk)
+
+
+@login_required
+@require_POST
+def compromiso_nuevo(request, pk):
+    plan = get_object_or_404(selectors.concertados_visibles(request.user), pk=pk)
+    form = forms.CompromisoForm(request.POST, plan=plan)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.compromiso_crear(mesa=d["mesa"], descripcion=d["descripcion"], responsable=d["responsable"],
+                                      fecha_limite=d["fecha_limite"], por=request.user)
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, _("Compromiso registrado."))
+    else:
+        messages.error(request, " ".join(" ".join(v) for v in form.errors.values()))
+    return redirect("agenda:concertado", plan.pk)
+
+
+@login_required
+@require_POST
+def compromiso_revisar(request, pk):
+    compromiso = get_object_or_404(
+        Compromiso.objects.select_related("plan").filter(plan__in=selectors.concertados_visibles(request.user).values("pk")),
+        pk=pk)
+    form = forms.RevisarCompromisoForm(request.POST)
+    if form.is_valid():
+        mesa = compromiso.plan.mesas.order_by("-fecha").first()
+        try:
+            services.compromiso_revisar(compromiso=compromiso, por=request.user, mesa=mesa, **form.cleaned_data)
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, _("Compromiso actualizado."))
+    return redirect("agenda:concertado", compromiso.plan_id)

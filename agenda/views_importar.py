@@ -1,0 +1,120 @@
+"""Importar líneas a un plan (ensayo con errores por fila, luego confirmación) y exportarlas."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from tablib import Dataset
+
+from agenda.models import EstadoPlan
+from agenda.resources import COLUMNAS, LineaPlanResource
+from agenda.forms import ImportarLineasForm
+from agenda.views import _plan_visible
+
+
+@login_required
+def exportar_lineas(request, pk):
+    plan = _plan_visible(request, pk)
+    datos = LineaPlanResource(plan=plan).export()
+    formato = request.GET.get("formato", "csv")
+    if formato == "xlsx":
+        contenido, tipo = datos.xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        formato, contenido, tipo = "csv", datos.csv, "text/csv; charset=utf-8"
+    respuesta = HttpResponse(contenido, content_type=tipo)
+    respuesta["Content-Disposition"] = f'attachment; filename="plan-{plan.pk}-lineas.{formato}"'
+    return respuesta
+
+
+def _leer(archivo) -> Dataset:
+    nombre = archivo.name.lower()
+    if nombre.endswith(".xlsx"):
+        return Dataset().load(archivo.read(), format="xlsx")
+    contenido = archivo.read()
+    if isinstance(contenido, bytes):
+        contenido = contenido.decode("utf-8-sig")
+    return Dataset().load(contenido, format="csv")
+
+
+def importar(plan, por, archivo, *, confirmar: bool):
+    """Ensaya (o confirma) la importación. Devuelve el resultado de import-export."""
+    if plan.estado not in (EstadoPlan.BORRADOR, EstadoPlan.DEVUELTO) or not por.has_perm("agenda.editar_plan", plan):
+        raise PermissionDenied(_("Solo se importan líneas a un plan propio en borrador o devuelto."))
+    datos = _leer(archivo)
+    return LineaPlanResource(plan=plan, por=por).import_data(
+        datos, dry_run=not confirmar, raise_errors=False, collect_failed_rows=True,
+    )
+
+
+def _carpeta():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    carpeta = Path(settings.MEDIA_ROOT) / "importaciones"
+    carpeta.mkdir(parents=True, exist_ok=True)
+    return carpeta
+
+
+@login_required
+def importar_lineas(request, pk):
+    plan = _plan_visible(request, pk)
+    if plan.estado not in (EstadoPlan.BORRADOR, EstadoPlan.DEVUELTO) or not request.user.has_perm("agenda.editar_plan", plan):
+        raise PermissionDenied(_("Solo se importan líneas a un plan propio en borrador o devuelto."))
+    import uuid
+    from pathlib import Path
+
+    from django.core.files.base import File
+
+    form = ImportarLineasForm()
+    resultado, ticket = None, ""
+    if request.method == "POST" and request.POST.get("ticket"):
+        ruta = _carpeta() / Path(request.POST["ticket"]).name
+        if not ruta.exists():
+            form.add_error(None, _("El archivo del ensayo ya no está disponible: súbalo de nuevo."))
+        else:
+            with ruta.open("rb") as f:
+                resultado = importar(plan, request.user, File(f, name=ruta.name), confirmar=True)
+            if not (resultado.has_errors() or resultado.has_validation_errors()):
+                ruta.unlink(missing_ok=True)
+                messages.success(request, _("Se importaron %(n)s líneas.") % {
+                    "n": resultado.totals.get("new", 0) + resultado.totals.get("update", 0)})
+                return redirect("agenda:plan", plan.pk)
+    elif request.method == "POST":
+        form = ImportarLineasForm(request.POST, request.FILES)
+        if form.is_valid():
+            archivo = form.cleaned_data["archivo"]
+            extension = Path(archivo.name).suffix.lower()
+            if extension not in (".csv", ".xlsx"):
+                form.add_error("archivo", _("Suba un archivo CSV o XLSX."))
+            else:
+                ticket = f"agenda-{uuid.uuid4().hex}{extension}"
+                destino = _carpeta() / ticket
+                with destino.open("wb") as salida:
+                    for trozo in archivo.chunks():
+                        salida.write(trozo)
+                try:
+                    with destino.open("rb") as f:
+                        resultado = importar(plan, request.user, File(f, name=destino.name), confirmar=False)
+                except PermissionDenied:
+                    raise
+                except Exception as e:  # archivo ilegible: se informa a la persona
+                    form.add_error("archivo", _("No se pudo leer el archivo: %(e)s") % {"e": e})
+                    resultado = None
+                if resultado is None or resultado.has_errors() or resultado.has_validation_errors():
+                    destino.unlink(missing_ok=True)
+                    ticket = ""
+    filas_error = []
+    if resultado is not None:
+        for fila in resultado.invalid_rows:
+            filas_error.append({"numero": fila.number, "errores": [
+                f"{campo}: {' '.join(str(m) for m in msgs)}" for campo, msgs in fila.error_dict.items()]})
+        for numero, errores in resultado.row_errors():
+            filas_error.append({"numero": numero, "errores": [str(e.error) for e in errores]})
+        filas_error.sort(key=lambda f: f["numero"])
+    return render(request, "agenda/importar.html", {
+        "plan": plan, "form": form, "resultado": resultado, "ticket": ticket, "columnas": COLUMNAS,
+        "filas_error": filas_error,
+    })
