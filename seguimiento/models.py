@@ -1,1 +1,513 @@
-# Los modelos de esta app llegan con su issue.
+"""Seguimiento y monitoreo al estilo SETA (DOMAIN §7; CONPES 4091 §5.3.3 y §5.4).
+
+Hitos y sub-hitos sobre las líneas de los planes, avances validados por el equipo de seguimiento
+del DNP, indicadores con ficha técnica y mediciones, percepción de calidad, asesorías y eventos
+masivos, e informes mensuales y semestrales.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from seguimiento import calculo
+
+
+class Semaforo(models.TextChoices):
+    AL_DIA = calculo.AL_DIA, _("Al día")
+    EN_RIESGO = calculo.EN_RIESGO, _("En riesgo")
+    ATRASADO = calculo.ATRASADO, _("Atrasado")
+
+
+class ConfiguracionSeguimiento(models.Model):
+    """Parámetros del seguimiento editables en el administrador (una sola fila)."""
+
+    umbral_riesgo = models.DecimalField(
+        _("brecha para «en riesgo» (puntos)"), max_digits=5, decimal_places=2, default=Decimal("10"),
+        help_text=_("Si el avance esperado supera al real en al menos estos puntos, la línea está en riesgo."),
+    )
+    umbral_atraso = models.DecimalField(
+        _("brecha para «atrasado» (puntos)"), max_digits=5, decimal_places=2, default=Decimal("25"),
+        help_text=_("Si el avance esperado supera al real en al menos estos puntos, la línea está atrasada."),
+    )
+    umbral_percepcion = models.DecimalField(
+        _("calificación mínima satisfactoria"), max_digits=3, decimal_places=2, default=Decimal("3.5"),
+        help_text=_("Un promedio de percepción por debajo de este valor genera una alerta."),
+    )
+    tamano_muestra = models.PositiveSmallIntegerField(
+        _("entidades por muestra mensual de percepción"), default=52,
+    )
+
+    class Meta:
+        verbose_name = _("configuración del seguimiento")
+        verbose_name_plural = _("configuración del seguimiento")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(umbral_atraso__gt=models.F("umbral_riesgo"), umbral_riesgo__gte=0),
+                name="seguimiento_umbrales_ordenados",
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("Configuración del seguimiento"))
+
+    @classmethod
+    def obtener(cls) -> "ConfiguracionSeguimiento":
+        conf = cls.objects.order_by("pk").first()
+        return conf or cls.objects.create()
+
+    @property
+    def umbrales(self) -> calculo.Umbrales:
+        return calculo.Umbrales(riesgo=self.umbral_riesgo, atraso=self.umbral_atraso)
+
+
+porcentaje = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+class Hito(models.Model):
+    """Hito (o sub-hito, si tiene padre) de una línea del plan, con peso y fecha planeada."""
+
+    linea = models.ForeignKey("agenda.LineaPlan", on_delete=models.CASCADE, related_name="hitos")
+    padre = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="subhitos",
+        verbose_name=_("hito padre"), help_text=_("Vacío para un hito; el hito al que pertenece un sub-hito."),
+    )
+    nombre = models.CharField(_("nombre"), max_length=255)
+    descripcion = models.TextField(_("descripción"), blank=True)
+    peso = models.DecimalField(
+        _("peso"), max_digits=6, decimal_places=2, default=1,
+        help_text=_("Peso con que el avance del hito suma al de su línea (o al de su hito padre)."),
+    )
+    fecha_planeada = models.DateField(_("fecha planeada"))
+    avance = models.DecimalField(
+        _("avance validado (%)"), max_digits=5, decimal_places=2, default=0, validators=porcentaje,
+        help_text=_("Calculado: último avance validado, o el consolidado de sus sub-hitos."),
+    )
+    cumplido_en = models.DateField(_("cumplido el"), null=True, blank=True)
+    creado = models.DateTimeField(auto_now_add=True)
+    historial = HistoricalRecords()
+
+    class Meta:
+        ordering = ["linea_id", "fecha_planeada", "pk"]
+        verbose_name = _("hito")
+        verbose_name_plural = _("hitos")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(peso__gt=0), name="hito_peso_positivo"),
+            models.CheckConstraint(condition=models.Q(avance__gte=0, avance__lte=100), name="hito_avance_0_100"),
+        ]
+        indexes = [models.Index(fields=["fecha_planeada", "avance"], name="hito_fecha_avance")]
+
+    def __str__(self):
+        return self.nombre
+
+    def clean(self):
+        if self.padre_id and self.padre.linea_id != self.linea_id:
+            raise ValidationError(_("El sub-hito debe pertenecer a la misma línea que su hito padre."))
+        if self.padre_id and self.padre.padre_id:
+            raise ValidationError(_("Solo hay dos niveles: hitos y sub-hitos."))
+
+
+class EstadoAvance(models.TextChoices):
+    REPORTADO = "reportado", _("Reportado, por validar")
+    VALIDADO = "validado", _("Validado")
+    DEVUELTO = "devuelto", _("Devuelto para ajuste")
+
+
+class Avance(models.Model):
+    """Reporte de avance de un hito por el oferente; cuenta cuando el equipo DNP lo valida."""
+
+    hito = models.ForeignKey(Hito, on_delete=models.CASCADE, related_name="avances")
+    porcentaje = models.DecimalField(
+        _("avance acumulado del hito (%)"), max_digits=5, decimal_places=2, validators=porcentaje
+    )
+    fecha_corte = models.DateField(_("fecha de corte"))
+    narrativa = models.TextField(_("qué se hizo"))
+    estado = models.CharField(_("estado"), max_length=20, choices=EstadoAvance.choices, default=EstadoAvance.REPORTADO)
+    registrado_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="avances_registrados"
+    )
+    registrado_en = models.DateTimeField(auto_now_add=True)
+    revisado_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="avances_revisados"
+    )
+    revisado_en = models.DateTimeField(null=True, blank=True)
+    comentario_revision = models.TextField(_("comentario de la revisión"), blank=True)
+    historial = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-fecha_corte", "-pk"]
+        verbose_name = _("avance")
+        verbose_name_plural = _("avances")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(porcentaje__gte=0, porcentaje__lte=100), name="avance_porcentaje_0_100"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["hito", "estado", "-fecha_corte"], name="avance_hito_estado_fecha"),
+            models.Index(fields=["estado", "registrado_en"], name="avance_estado_registro"),
+        ]
+
+    def __str__(self):
+        return f"{self.hito} · {self.porcentaje} %"
+
+
+def ruta_evidencia(instancia, nombre):
+    return f"seguimiento/evidencias/{instancia.avance_id}/{nombre}"
+
+
+class EvidenciaAvance(models.Model):
+    avance = models.ForeignKey(Avance, on_delete=models.CASCADE, related_name="evidencias")
+    archivo = models.FileField(_("archivo"), upload_to=ruta_evidencia, max_length=255)
+    nombre = models.CharField(_("nombre"), max_length=255)
+    subido_en = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidencia del avance")
+        verbose_name_plural = _("evidencias de los avances")
+
+    def __str__(self):
+        return self.nombre
+
+
+class EstadoLinea(models.Model):
+    """Foto del avance de una línea (consolidado de sus hitos) con su semáforo.
+
+    La actualizan los servicios al validar un avance y la tarea diaria (el avance esperado cambia con
+    la fecha). Los tableros suman sobre esta tabla en la base de datos.
+    """
+
+    linea = models.OneToOneField("agenda.LineaPlan", on_delete=models.CASCADE, related_name="estado_seguimiento")
+    plan = models.ForeignKey("agenda.PlanDeTrabajo", on_delete=models.CASCADE, related_name="+")
+    agenda = models.ForeignKey("agenda.AgendaNacional", on_delete=models.CASCADE, related_name="+")
+    entidad = models.ForeignKey("att.Entidad", on_delete=models.CASCADE, related_name="+",
+                                verbose_name=_("entidad oferente"))
+    responsable = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    peso = models.DecimalField(max_digits=6, decimal_places=2)
+    avance = models.DecimalField(max_digits=5, decimal_places=2, default=0)
+    esperado = models.DecimalField(max_digits=5, decimal_places=2, default=0)
+    semaforo = models.CharField(max_length=12, choices=Semaforo.choices, default=Semaforo.AL_DIA)
+    hitos_vencidos = models.PositiveIntegerField(default=0)
+    actualizado = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("estado de la línea")
+        verbose_name_plural = _("estados de las líneas")
+        indexes = [
+            models.Index(fields=["entidad", "semaforo"], name="estadolinea_entidad_sem"),
+            models.Index(fields=["agenda", "semaforo"], name="estadolinea_agenda_sem"),
+        ]
+
+
+# --- Indicadores ---------------------------------------------------------------------------------
+class TipoIndicador(models.TextChoices):
+    GESTION = "gestion", _("Gestión")
+    PRODUCTO = "producto", _("Producto")
+    RESULTADO = "resultado", _("Resultado")
+    IMPACTO = "impacto", _("Impacto")
+
+
+class TipoAcumulacion(models.TextChoices):
+    FLUJO = calculo.FLUJO, _("Flujo")
+    ACUMULADO = calculo.ACUMULADO, _("Acumulado")
+    CAPACIDAD = calculo.CAPACIDAD, _("Capacidad (stock)")
+    REDUCCION = calculo.REDUCCION, _("Reducción")
+
+
+class Frecuencia(models.TextChoices):
+    MENSUAL = "mensual", _("Mensual")
+    TRIMESTRAL = "trimestral", _("Trimestral")
+    SEMESTRAL = "semestral", _("Semestral")
+    ANUAL = "anual", _("Anual")
+
+
+class Indicador(models.Model):
+    """Ficha técnica de un indicador (001 §5: formato de captura de información)."""
+
+    nombre = models.CharField(_("nombre del indicador"), max_length=255)
+    descripcion = models.TextField(_("descripción"))
+    formula = models.TextField(_("fórmula de cálculo"))
+    variables = models.TextField(_("variables del indicador"), blank=True)
+    tipo = models.CharField(_("tipo"), max_length=12, choices=TipoIndicador.choices)
+    unidad = models.CharField(_("unidad de medida"), max_length=60)
+    frecuencia = models.CharField(_("periodicidad de medición"), max_length=12, choices=Frecuencia.choices,
+                                  default=Frecuencia.MENSUAL)
+    linea_base = models.DecimalField(_("línea base"), max_digits=14, decimal_places=2, default=0)
+    meta_cuatrienio = models.DecimalField(_("meta del cuatrienio"), max_digits=14, decimal_places=2)
+    tipo_acumulacion = models.CharField(_("tipo de acumulación"), max_length=12, choices=TipoAcumulacion.choices)
+    unidad_responsable = models.CharField(_("dependencia responsable"), max_length=200)
+    entidad = models.ForeignKey(
+        "att.Entidad", on_delete=models.PROTECT, related_name="indicadores_att",
+        verbose_name=_("entidad responsable"),
+    )
+    agenda = models.ForeignKey(
+        "agenda.AgendaNacional", on_delete=models.PROTECT, null=True, blank=True, related_name="indicadores"
+    )
+    activo = models.BooleanField(_("activo"), default=True)
+    historial = HistoricalRecords()
+
+    class Meta:
+        ordering = ["nombre"]
+        verbose_name = _("indicador")
+        verbose_name_plural = _("indicadores")
+
+    def __str__(self):
+        return self.nombre
+
+    @property
+    def explicacion_acumulacion(self) -> str:
+        return calculo.EXPLICACION_ACUMULACION[self.tipo_acumulacion]
+
+
+class MetaIndicador(models.Model):
+    indicador = models.ForeignKey(Indicador, on_delete=models.CASCADE, related_name="metas")
+    anio = models.PositiveSmallIntegerField(_("vigencia"))
+    valor = models.DecimalField(_("meta"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["indicador_id", "anio"]
+        verbose_name = _("meta anual")
+        verbose_name_plural = _("metas anuales")
+        constraints = [models.UniqueConstraint(fields=["indicador", "anio"], name="meta_unica_por_anio")]
+
+    def __str__(self):
+        return f"{self.anio}: {self.valor}"
+
+
+class CierrePeriodo(models.Model):
+    """Mes cerrado: sus mediciones quedan bloqueadas."""
+
+    periodo = models.DateField(_("periodo (primer día del mes)"), unique=True)
+    cerrado_por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    null=True, blank=True)
+    cerrado_en = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-periodo"]
+        verbose_name = _("periodo cerrado")
+        verbose_name_plural = _("periodos cerrados")
+        constraints = [models.CheckConstraint(condition=models.Q(periodo__day=1), name="cierre_primer_dia")]
+
+    def __str__(self):
+        return self.periodo.strftime("%Y-%m")
+
+
+class Medicion(models.Model):
+    indicador = models.ForeignKey(Indicador, on_delete=models.CASCADE, related_name="mediciones")
+    periodo = models.DateField(_("periodo (primer día del mes)"))
+    valor = models.DecimalField(_("valor"), max_digits=14, decimal_places=2)
+    observacion = models.TextField(_("observación"), blank=True)
+    registrada_por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                       null=True, blank=True)
+    registrada_en = models.DateTimeField(auto_now=True)
+    historial = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicador_id", "periodo"]
+        verbose_name = _("medición")
+        verbose_name_plural = _("mediciones")
+        constraints = [
+            models.UniqueConstraint(fields=["indicador", "periodo"], name="medicion_unica_por_periodo"),
+            models.CheckConstraint(condition=models.Q(periodo__day=1), name="medicion_primer_dia"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicador} · {self.periodo:%Y-%m}: {self.valor}"
+
+    def _verificar_abierto(self, periodo):
+        if CierrePeriodo.objects.filter(periodo=periodo).exists():
+            raise ValidationError(
+                _("El periodo %(p)s está cerrado: sus mediciones no se pueden cambiar."),
+                code="periodo_cerrado", params={"p": periodo.strftime("%Y-%m")},
+            )
+
+    def save(self, *args, **kwargs):
+        # Defensa también para el administrador: ni crear ni mover mediciones en un periodo cerrado.
+        self._verificar_abierto(self.periodo)
+        if self.pk:
+            anterior = Medicion.objects.filter(pk=self.pk).values_list("periodo", flat=True).first()
+            if anterior and anterior != self.periodo:
+                self._verificar_abierto(anterior)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._verificar_abierto(self.periodo)
+        return super().delete(*args, **kwargs)
+
+
+# --- Percepción de calidad ------------------------------------------------------------------------
+calificacion = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+class Percepcion(models.Model):
+    """Calificación de la ET (Monitoreo 360): calidad, pertinencia y oportunidad, de 1 a 5."""
+
+    entidad = models.ForeignKey("att.Entidad", on_delete=models.PROTECT, related_name="percepciones",
+                                verbose_name=_("entidad territorial"))
+    oferente = models.ForeignKey("att.Entidad", on_delete=models.PROTECT, related_name="percepciones_recibidas",
+                                 null=True, blank=True, verbose_name=_("entidad oferente"))
+    linea = models.ForeignKey("agenda.LineaPlan", on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="percepciones")
+    fecha = models.DateField(_("fecha"))
+    calidad = models.PositiveSmallIntegerField(_("calidad"), validators=calificacion)
+    pertinencia = models.PositiveSmallIntegerField(_("pertinencia"), validators=calificacion)
+    oportunidad = models.PositiveSmallIntegerField(_("oportunidad"), validators=calificacion)
+    comentario = models.TextField(_("comentarios"), blank=True)
+    registrada_por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                       null=True, blank=True)
+    creada = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-fecha", "-pk"]
+        verbose_name = _("percepción de calidad")
+        verbose_name_plural = _("percepciones de calidad")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(calidad__range=(1, 5), pertinencia__range=(1, 5), oportunidad__range=(1, 5)),
+                name="percepcion_1_5",
+            ),
+        ]
+        indexes = [models.Index(fields=["fecha"], name="percepcion_fecha")]
+
+    def __str__(self):
+        return f"{self.entidad} · {self.fecha}"
+
+    @property
+    def promedio(self) -> Decimal:
+        return (Decimal(self.calidad + self.pertinencia + self.oportunidad) / 3).quantize(Decimal("0.01"))
+
+
+class MuestraPercepcion(models.Model):
+    """Muestra aleatoria mensual de entidades territoriales asesoradas para entrevistar (002)."""
+
+    periodo = models.DateField(_("periodo (primer día del mes)"), unique=True)
+    semilla = models.BigIntegerField(_("semilla del sorteo"))
+    entidades = models.ManyToManyField("att.Entidad", related_name="muestras_percepcion")
+    universo = models.PositiveIntegerField(_("entidades elegibles"))
+    creada_por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   null=True, blank=True)
+    creada = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-periodo"]
+        verbose_name = _("muestra de percepción")
+        verbose_name_plural = _("muestras de percepción")
+
+    def __str__(self):
+        return self.periodo.strftime("%Y-%m")
+
+
+# --- Asesorías y eventos masivos --------------------------------------------------------------------
+def ruta_asistencia(instancia, nombre):
+    return f"seguimiento/asistencia/{instancia.__class__.__name__.lower()}/{nombre}"
+
+
+class RegistroAsistencia(models.Model):
+    oferente = models.ForeignKey("att.Entidad", on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("entidad oferente"))
+    linea = models.ForeignKey("agenda.LineaPlan", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    fecha = models.DateField(_("fecha"))
+    modalidad = models.ForeignKey("att.Modalidad", on_delete=models.PROTECT, related_name="+")
+    canal = models.ForeignKey("att.Canal", on_delete=models.PROTECT, related_name="+")
+    temas = models.ManyToManyField("att.Tema", related_name="+", blank=True)
+    participantes = models.PositiveIntegerField(_("participantes"), default=0)
+    descripcion = models.TextField(_("descripción"), blank=True)
+    evidencia_asistencia = models.FileField(_("evidencia de asistencia"), upload_to=ruta_asistencia,
+                                            blank=True, max_length=255)
+    demandas = models.ManyToManyField("demanda.Demanda", blank=True, related_name="+",
+                                      verbose_name=_("demandas que atiende"))
+    registrado_por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    creado = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-fecha", "-pk"]
+
+
+class Asesoria(RegistroAsistencia):
+    entidad = models.ForeignKey("att.Entidad", on_delete=models.PROTECT, related_name="asesorias_recibidas",
+                                verbose_name=_("entidad territorial"))
+
+    class Meta(RegistroAsistencia.Meta):
+        verbose_name = _("asesoría")
+        verbose_name_plural = _("asesorías")
+
+    def __str__(self):
+        return f"{self.entidad} · {self.fecha}"
+
+
+class EventoMasivo(RegistroAsistencia):
+    nombre = models.CharField(_("nombre del evento"), max_length=255)
+    entidades = models.ManyToManyField("att.Entidad", related_name="eventos_masivos",
+                                       verbose_name=_("entidades territoriales"))
+
+    class Meta(RegistroAsistencia.Meta):
+        verbose_name = _("evento masivo")
+        verbose_name_plural = _("eventos masivos")
+
+    def __str__(self):
+        return self.nombre
+
+
+# --- Informes ------------------------------------------------------------------------------------
+class TipoInforme(models.TextChoices):
+    MENSUAL = "mensual", _("Informe mensual de seguimiento")
+    SEMESTRAL = "semestral", _("Corte semestral de la política")
+
+
+class EstadoInforme(models.TextChoices):
+    PENDIENTE = "pendiente", _("En cola")
+    GENERANDO = "generando", _("Generándose")
+    LISTO = "listo", _("Listo")
+    FALLIDO = "fallido", _("Falló")
+
+
+def ruta_informe(instancia, nombre):
+    return f"seguimiento/informes/{instancia.tipo}/{instancia.periodo:%Y-%m}/{nombre}"
+
+
+class InformeMensual(models.Model):
+    """Informe de seguimiento de un periodo y un alcance («nacional» o «entidad-<id>»): único; regenerarlo lo reemplaza."""
+
+    tipo = models.CharField(_("tipo"), max_length=12, choices=TipoInforme.choices, default=TipoInforme.MENSUAL)
+    periodo = models.DateField(_("periodo (primer día del mes del corte)"))
+    alcance = models.CharField(_("alcance"), max_length=40, default="nacional")
+    estado = models.CharField(_("estado"), max_length=12, choices=EstadoInforme.choices, default=EstadoInforme.PENDIENTE)
+    progreso = models.PositiveSmallIntegerField(_("progreso (%)"), default=0)
+    intentos = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    pdf = models.FileField(upload_to=ruta_informe, blank=True, max_length=255)
+    xlsx = models.FileField(upload_to=ruta_informe, blank=True, max_length=255)
+    resumen = models.JSONField(default=dict, blank=True)
+    generado_en = models.DateTimeField(null=True, blank=True)
+    actualizado = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-periodo", "tipo", "alcance"]
+        verbose_name = _("informe de seguimiento")
+        verbose_name_plural = _("informes de seguimiento")
+        constraints = [
+            models.UniqueConstraint(fields=["tipo", "periodo", "alcance"], name="informe_unico_periodo_alcance"),
+            models.CheckConstraint(condition=models.Q(progreso__lte=100), name="informe_progreso_100"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_tipo_display()} {self.periodo:%Y-%m} ({self.alcance})"
+
+
+class SuscripcionInforme(models.Model):
+    usuario = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="suscripciones_informe")
+    alcance = models.CharField(_("alcance"), max_length=40, default="nacional")
+    activa = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("suscripción a informes")
+        verbose_name_plural = _("suscripciones a informes")
+        constraints = [models.UniqueConstraint(fields=["usuario", "alcance"], name="suscripcion_unica")]
+
+    def __str__(self):
+        return f"{self.usuario} · {self.alcance}"

@@ -1,0 +1,262 @@
+"""Lecturas del seguimiento, acotadas a quien pregunta (`att.permisos`)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Avg, Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
+
+from att import permisos
+from att.models import GrupoMDM, PuntajeMDM, Rol, TipoEntidad
+from seguimiento import calculo
+from seguimiento.models import (
+    Avance, ConfiguracionSeguimiento, EstadoAvance, EstadoLinea, Hito, Indicador, InformeMensual, Medicion,
+    Percepcion, Semaforo,
+)
+from seguimiento.rules import ROLES_ET
+
+REGLA_CONSOLIDACION = _(
+    "Avance de un hito con sub-hitos = Σ(peso del sub-hito × avance) ÷ Σ pesos. "
+    "Avance de la línea = Σ(peso del hito × avance del hito) ÷ Σ pesos de los hitos. "
+    "Avance del plan, de la entidad y de la agenda = Σ(peso de la línea × avance de la línea) ÷ Σ pesos de las líneas. "
+    "Solo cuentan los avances validados por el equipo de seguimiento del DNP."
+)
+
+
+def regla_semaforo(conf: ConfiguracionSeguimiento | None = None) -> str:
+    conf = conf or ConfiguracionSeguimiento.obtener()
+    return _(
+        "Brecha = avance esperado a hoy (según las fechas planeadas de los hitos) − avance validado. "
+        "Al día: brecha menor que %(r)s puntos. En riesgo: desde %(r)s y menos de %(a)s puntos. "
+        "Atrasado: %(a)s puntos o más."
+    ) % {"r": conf.umbral_riesgo.normalize(), "a": conf.umbral_atraso.normalize()}
+
+
+_PRODUCTO = ExpressionWrapper(F("peso") * F("avance"), output_field=DecimalField(max_digits=14, decimal_places=4))
+_PRODUCTO_ESP = ExpressionWrapper(F("peso") * F("esperado"), output_field=DecimalField(max_digits=14, decimal_places=4))
+
+
+def _agregados(prefijo: str = "") -> dict:
+    return {
+        "suma_pesos": Sum("peso"),
+        "suma_avance": Sum(_PRODUCTO),
+        "suma_esperado": Sum(_PRODUCTO_ESP),
+        "lineas": Count("pk", distinct=True),
+        "al_dia": Count("pk", filter=Q(semaforo=Semaforo.AL_DIA), distinct=True),
+        "en_riesgo": Count("pk", filter=Q(semaforo=Semaforo.EN_RIESGO), distinct=True),
+        "atrasado": Count("pk", filter=Q(semaforo=Semaforo.ATRASADO), distinct=True),
+    }
+
+
+def _completar(fila: dict, umbrales: calculo.Umbrales) -> dict:
+    pesos = fila.get("suma_pesos") or Decimal(0)
+    if pesos:
+        fila["avance"] = calculo.redondear(fila["suma_avance"] / pesos)
+        fila["esperado"] = calculo.redondear(fila["suma_esperado"] / pesos)
+        fila["semaforo"] = calculo.semaforo(fila["avance"], fila["esperado"], umbrales)
+    else:
+        fila["avance"] = fila["esperado"] = None
+        fila["semaforo"] = ""
+    return fila
+
+
+def estados_visibles(usuario) -> QuerySet[EstadoLinea]:
+    qs = EstadoLinea.objects.all()
+    if permisos.lee_todo(usuario):
+        return qs
+    propias = permisos.entidades_de(usuario, [Rol.OFERENTE]).values("pk")
+    territorios = permisos.entidades_de(usuario, ROLES_ET).values("pk")
+    from agenda.models import LineaPlan
+
+    focalizadas = LineaPlan.territorios.through.objects.filter(entidad_id__in=territorios).values("lineaplan_id")
+    return qs.filter(Q(entidad__in=propias) | Q(responsable=usuario) | Q(linea_id__in=focalizadas))
+
+
+def avance_consolidado(qs: QuerySet[EstadoLinea], umbrales: calculo.Umbrales | None = None) -> dict:
+    umbrales = umbrales or ConfiguracionSeguimiento.obtener().umbrales
+    return _completar(qs.aggregate(**_agregados()), umbrales)
+
+
+DIMENSIONES = {
+    "entidad": ("entidad_id", "entidad__nombre", _("Entidad oferente")),
+    "departamento": ("linea__territorios__departamento_id", "linea__territorios__departamento__nombre", _("Departamento")),
+    "tema": ("linea__temas__id", "linea__temas__nombre", _("Tema")),
+    "asesor": ("responsable_id", "responsable__nombre", _("Asesor responsable")),
+    "plan": ("plan_id", "plan__entidad__nombre", _("Plan de trabajo")),
+    "agenda": ("agenda_id", "agenda__nombre", _("Agenda")),
+}
+
+
+def avance_por(qs: QuerySet[EstadoLinea], dimension: str, umbrales: calculo.Umbrales | None = None,
+               limite: int | None = None) -> list[dict]:
+    """Avance ponderado y semáforos agrupados por una dimensión (una consulta)."""
+    umbrales = umbrales or ConfiguracionSeguimiento.obtener().umbrales
+    clave, nombre, _etiqueta = DIMENSIONES[dimension]
+    filas = (
+        qs.filter(**{f"{clave}__isnull": False}).values(clave_id=F(clave), nombre=F(nombre))
+        .annotate(**_agregados()).order_by("nombre")
+    )
+    if limite:
+        filas = filas[:limite]
+    return [_completar(dict(f), umbrales) for f in filas]
+
+
+def tablero(usuario, *, agenda_id: int | None = None, entidad_id: int | None = None) -> dict:
+    conf = ConfiguracionSeguimiento.obtener()
+    qs = estados_visibles(usuario)
+    if agenda_id:
+        qs = qs.filter(agenda_id=agenda_id)
+    if entidad_id:
+        qs = qs.filter(entidad_id=entidad_id)
+    umbrales = conf.umbrales
+    return {
+        "total": avance_consolidado(qs, umbrales),
+        "por_entidad": avance_por(qs, "entidad", umbrales),
+        "por_departamento": avance_por(qs, "departamento", umbrales),
+        "por_tema": avance_por(qs, "tema", umbrales),
+        "por_asesor": avance_por(qs, "asesor", umbrales, limite=200),
+        "regla": REGLA_CONSOLIDACION,
+        "regla_semaforo": regla_semaforo(conf),
+        "percepcion": resumen_percepcion(usuario),
+        "pendientes": avances_pendientes(usuario).count(),
+    }
+
+
+# --- Hitos y avances -----------------------------------------------------------------------------
+def hitos_de_linea(linea) -> list[Hito]:
+    return list(Hito.objects.filter(linea=linea).prefetch_related("avances__evidencias", "avances__registrado_por")
+                .order_by("padre_id", "fecha_planeada", "pk"))
+
+
+def avances_visibles(usuario) -> QuerySet[Avance]:
+    qs = Avance.objects.select_related("hito__linea__plan__entidad", "registrado_por")
+    if permisos.lee_todo(usuario):
+        return qs
+    return qs.filter(hito__linea__in=estados_visibles(usuario).values("linea_id"))
+
+
+def avances_pendientes(usuario) -> QuerySet[Avance]:
+    return avances_visibles(usuario).filter(estado=EstadoAvance.REPORTADO).order_by("registrado_en")
+
+
+# --- Indicadores ---------------------------------------------------------------------------------
+def indicadores_visibles(usuario) -> QuerySet[Indicador]:
+    qs = Indicador.objects.select_related("entidad").prefetch_related("metas")
+    if permisos.lee_todo(usuario):
+        return qs
+    return qs.filter(Q(entidad__in=permisos.entidades_de(usuario).values("pk")))
+
+
+def indicadores_con_avance(usuario, anio: int | None = None) -> list[dict]:
+    from seguimiento.services import avance_de_indicador
+
+    indicadores = list(indicadores_visibles(usuario).filter(activo=True).order_by("nombre")[:500])
+    mediciones: dict[int, list[Medicion]] = {}
+    for m in Medicion.objects.filter(indicador__in=[i.pk for i in indicadores]).only(
+        "indicador_id", "periodo", "valor"
+    ).order_by("periodo"):
+        mediciones.setdefault(m.indicador_id, []).append(m)
+    filas = []
+    for i in indicadores:
+        total = avance_de_indicador(i, mediciones.get(i.pk, []))
+        anual = avance_de_indicador(i, mediciones.get(i.pk, []), anio=anio) if anio else None
+        filas.append({"indicador": i, "logro": total.logro, "avance": total.avance,
+                      "logro_anio": anual.logro if anual else None, "avance_anio": anual.avance if anual else None})
+    return filas
+
+
+# --- Percepción ----------------------------------------------------------------------------------
+def percepciones_visibles(usuario) -> QuerySet[Percepcion]:
+    qs = Percepcion.objects.select_related("entidad", "oferente")
+    if permisos.lee_todo(usuario):
+        return qs
+    return qs.filter(
+        Q(entidad__in=permisos.entidades_de(usuario, ROLES_ET).values("pk"))
+        | Q(oferente__in=permisos.entidades_de(usuario, [Rol.OFERENTE]).values("pk"))
+    )
+
+
+def resumen_percepcion(usuario, desde: date | None = None, hasta: date | None = None) -> dict:
+    umbral = ConfiguracionSeguimiento.obtener().umbral_percepcion
+    qs = percepciones_visibles(usuario)
+    if desde:
+        qs = qs.filter(fecha__gte=desde)
+    if hasta:
+        qs = qs.filter(fecha__lt=hasta)
+    # Insatisfecha: promedio de las tres calificaciones < umbral, es decir, su suma < 3 × umbral.
+    total = qs.alias(suma=ExpressionWrapper(
+        F("calidad") + F("pertinencia") + F("oportunidad"), output_field=DecimalField(max_digits=5, decimal_places=2)
+    )).aggregate(
+        n=Count("pk"), calidad=Avg("calidad"), pertinencia=Avg("pertinencia"), oportunidad=Avg("oportunidad"),
+        insatisfechas=Count("pk", filter=Q(suma__lt=umbral * 3)),
+    )
+    por_mes = list(
+        qs.annotate(mes=TruncMonth("fecha")).values("mes").annotate(
+            n=Count("pk"), calidad=Avg("calidad"), pertinencia=Avg("pertinencia"), oportunidad=Avg("oportunidad"),
+        ).order_by("mes")
+    )
+    for f in por_mes:
+        f["promedio"] = (f["calidad"] + f["pertinencia"] + f["oportunidad"]) / 3
+    total["pct_insatisfechas"] = (100 * total["insatisfechas"] / total["n"]) if total["n"] else None
+    total["umbral"] = umbral
+    total["por_mes"] = por_mes[-12:]
+    return total
+
+
+# --- Resultados en capacidades (MDM) --------------------------------------------------------------
+def comparacion_mdm(anio_inicial: int, anio_final: int) -> list[dict]:
+    """Cambio medio del puntaje MDM de municipios asistidos y no asistidos, por grupo MDM.
+
+    Asistido: su alcaldía fue focalizada en una línea, recibió una asesoría o participó en un evento.
+    """
+    from seguimiento.services import entidades_asesoradas
+
+    asistidos = set(
+        entidades_asesoradas().filter(tipo=TipoEntidad.ALCALDIA).values_list("municipio_id", flat=True)
+    )
+    puntajes: dict[str, dict[int, Decimal]] = {}
+    grupos: dict[str, str] = {}
+    for codigo, anio, puntaje, grupo, grupo_mpio in PuntajeMDM.objects.filter(
+        anio__in=[anio_inicial, anio_final]
+    ).values_list("municipio_id", "anio", "puntaje", "grupo", "municipio__grupo_mdm"):
+        puntajes.setdefault(codigo, {})[anio] = puntaje
+        if anio == anio_inicial or codigo not in grupos:
+            grupos[codigo] = grupo or grupo_mpio
+    filas = {}
+    for codigo, por_anio in puntajes.items():
+        if anio_inicial not in por_anio or anio_final not in por_anio or not grupos.get(codigo):
+            continue
+        fila = filas.setdefault(grupos[codigo], {"asistidos": [], "no_asistidos": []})
+        fila["asistidos" if codigo in asistidos else "no_asistidos"].append(por_anio[anio_final] - por_anio[anio_inicial])
+    resultado = []
+    for grupo in GrupoMDM.values:
+        if grupo not in filas:
+            continue
+        a, n = filas[grupo]["asistidos"], filas[grupo]["no_asistidos"]
+        media_a = sum(a) / len(a) if a else None
+        media_n = sum(n) / len(n) if n else None
+        resultado.append({
+            "grupo": grupo, "grupo_nombre": GrupoMDM(grupo).label, "n_asistidos": len(a), "n_no_asistidos": len(n),
+            "cambio_asistidos": calculo.redondear(media_a, 2), "cambio_no_asistidos": calculo.redondear(media_n, 2),
+            "diferencia": calculo.redondear(media_a - media_n, 2) if a and n else None,
+        })
+    return resultado
+
+
+# --- Informes ------------------------------------------------------------------------------------
+def informes_visibles(usuario) -> QuerySet[InformeMensual]:
+    qs = InformeMensual.objects.all()
+    if permisos.lee_todo(usuario):
+        return qs
+    alcances = [f"entidad-{pk}" for pk in permisos.entidades_de(usuario).values_list("pk", flat=True)[:50]]
+    return qs.filter(alcance__in=alcances)
+
+
+def resumen_inicio(usuario) -> list[dict]:
+    if not usuario.is_authenticated or not permisos.lee_todo(usuario):
+        return []
+    return [{"etiqueta": _("Avances por validar"), "valor": avances_pendientes(usuario).count(),
+             "url": "/seguimiento/avances/pendientes/"}]

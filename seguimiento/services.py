@@ -1,0 +1,480 @@
+"""Escrituras del seguimiento: cada función verifica el permiso y las reglas del negocio."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import random
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from att import permisos
+from att.models import Entidad, Membresia, Municipio, PuntajeMDM, Rol, TipoEntidad
+from att.notificaciones import notificar
+from att.validadores import validar_adjunto
+from seguimiento import calculo, rules
+from seguimiento.models import (
+    Asesoria, Avance, CierrePeriodo, ConfiguracionSeguimiento, EstadoAvance, EstadoLinea, EventoMasivo,
+    EvidenciaAvance, Hito, Medicion, MuestraPercepcion, Percepcion,
+)
+
+log = logging.getLogger(__name__)
+
+
+def primer_dia(fecha: date) -> date:
+    return fecha.replace(day=1)
+
+
+def _denegar_si(condicion: bool, mensaje: str) -> None:
+    if condicion:
+        raise PermissionDenied(mensaje)
+
+
+# --- Hitos y avances -----------------------------------------------------------------------------
+@transaction.atomic
+def hito_crear(*, linea, nombre: str, peso, fecha_planeada: date, por, padre: Hito | None = None,
+               descripcion: str = "") -> Hito:
+    _denegar_si(not rules.reporta_linea(por, linea), _("Solo el oferente de la línea o el DNP crean sus hitos."))
+    hito = Hito(linea=linea, padre=padre, nombre=nombre, peso=peso, fecha_planeada=fecha_planeada,
+                descripcion=descripcion)
+    hito.full_clean()
+    hito.save()
+    recalcular_linea(linea)
+    return hito
+
+
+@transaction.atomic
+def avance_reportar(*, hito: Hito, porcentaje, fecha_corte: date, narrativa: str, por,
+                    evidencias=()) -> Avance:
+    linea = hito.linea
+    _denegar_si(not rules.reporta_linea(por, linea),
+                _("Solo el oferente responsable de esta línea puede reportar su avance."))
+    if hito.subhitos.exists():
+        raise ValidationError(_("Este hito tiene sub-hitos: reporte el avance en cada sub-hito."))
+    if not narrativa.strip():
+        raise ValidationError({"narrativa": _("Cuente qué se hizo en este avance.")})
+    for archivo in evidencias:
+        validar_adjunto(archivo)
+    avance = Avance(hito=hito, porcentaje=porcentaje, fecha_corte=fecha_corte, narrativa=narrativa,
+                    registrado_por=por)
+    avance.full_clean()
+    avance.save()
+    EvidenciaAvance.objects.bulk_create(
+        [EvidenciaAvance(avance=avance, archivo=_guardar(avance, a), nombre=a.name[:255]) for a in evidencias]
+    ) if evidencias else None
+    return avance
+
+
+def _guardar(avance: Avance, archivo):
+    from django.core.files.storage import default_storage
+
+    from seguimiento.models import ruta_evidencia
+
+    instancia = EvidenciaAvance(avance=avance)
+    return default_storage.save(ruta_evidencia(instancia, archivo.name), archivo)
+
+
+def _bloquear_avance(avance: Avance) -> Avance:
+    avance = Avance.objects.select_for_update().select_related("hito__linea__plan").get(pk=avance.pk)
+    if avance.estado != EstadoAvance.REPORTADO:
+        raise ValidationError(_("Este avance ya fue revisado."))
+    return avance
+
+
+@transaction.atomic
+def avance_validar(*, avance: Avance, por, comentario: str = "") -> Avance:
+    _denegar_si(not rules.valida(por), _("Solo el equipo de seguimiento del DNP valida avances."))
+    avance = _bloquear_avance(avance)
+    avance.estado = EstadoAvance.VALIDADO
+    avance.revisado_por = por
+    avance.revisado_en = timezone.now()
+    avance.comentario_revision = comentario
+    avance.save(update_fields=["estado", "revisado_por", "revisado_en", "comentario_revision"])
+    _actualizar_hito(avance.hito)
+    recalcular_linea(avance.hito.linea)
+    return avance
+
+
+@transaction.atomic
+def avance_devolver(*, avance: Avance, por, comentario: str) -> Avance:
+    _denegar_si(not rules.valida(por), _("Solo el equipo de seguimiento del DNP devuelve avances."))
+    if not comentario.strip():
+        raise ValidationError({"comentario": _("Explique qué debe ajustarse para devolver el avance.")})
+    avance = _bloquear_avance(avance)
+    avance.estado = EstadoAvance.DEVUELTO
+    avance.revisado_por = por
+    avance.revisado_en = timezone.now()
+    avance.comentario_revision = comentario
+    avance.save(update_fields=["estado", "revisado_por", "revisado_en", "comentario_revision"])
+    notificar(
+        usuarios=[avance.registrado_por], categoria="seguimiento",
+        titulo=_("Avance devuelto: %(hito)s") % {"hito": avance.hito.nombre},
+        mensaje=comentario, url=f"/seguimiento/lineas/{avance.hito.linea_id}/", clave=f"avance-devuelto-{avance.pk}",
+    )
+    return avance
+
+
+def _actualizar_hito(hito: Hito) -> None:
+    """El avance de un hito hoja es su último avance validado (por fecha de corte)."""
+    ultimo = (
+        hito.avances.filter(estado=EstadoAvance.VALIDADO).order_by("-fecha_corte", "-pk")
+        .values_list("porcentaje", "fecha_corte").first()
+    )
+    hito.avance = ultimo[0] if ultimo else Decimal(0)
+    hito.cumplido_en = ultimo[1] if ultimo and ultimo[0] >= 100 else None
+    hito.save(update_fields=["avance", "cumplido_en"])
+
+
+def _arbol(hitos: list[Hito]) -> list[calculo.Nodo]:
+    nodos = {h.pk: calculo.Nodo(peso=h.peso, fecha_planeada=h.fecha_planeada, avance=h.avance) for h in hitos}
+    raices = []
+    for h in hitos:
+        if h.padre_id and h.padre_id in nodos:
+            nodos[h.padre_id].hijos.append(nodos[h.pk])
+        else:
+            raices.append(nodos[h.pk])
+    return raices
+
+
+def estado_de_linea(linea, hitos: list[Hito], hoy: date, umbrales: calculo.Umbrales) -> dict:
+    """Avance, avance esperado, semáforo y vencidos de una línea a partir de sus hitos."""
+    raices = _arbol(hitos)
+    if raices:
+        avance = calculo.ponderar((n.avance_total(), n.peso) for n in raices) or calculo.CERO
+        esperado = calculo.ponderar((n.esperado(linea.fecha_inicio, hoy), n.peso) for n in raices) or calculo.CERO
+    else:
+        avance = calculo.CERO
+        esperado = calculo.avance_esperado(linea.fecha_inicio, linea.fecha_fin, hoy)
+    vencidos = sum(1 for h in hitos if h.fecha_planeada < hoy and h.avance < 100 and not _tiene_hijos(h, hitos))
+    return {
+        "avance": calculo.redondear(avance, 2), "esperado": calculo.redondear(esperado, 2),
+        "semaforo": calculo.semaforo(avance, esperado, umbrales), "hitos_vencidos": vencidos,
+    }
+
+
+def _tiene_hijos(hito, hitos) -> bool:
+    return any(h.padre_id == hito.pk for h in hitos)
+
+
+def recalcular_linea(linea, hoy: date | None = None) -> EstadoLinea:
+    hoy = hoy or timezone.localdate()
+    hitos = list(Hito.objects.filter(linea=linea))
+    # Los hitos padres guardan el consolidado de sus sub-hitos.
+    por_padre = defaultdict(list)
+    for h in hitos:
+        if h.padre_id:
+            por_padre[h.padre_id].append(h)
+    cambiados = []
+    for h in hitos:
+        if h.pk in por_padre:
+            nuevo = calculo.redondear(calculo.ponderar((s.avance, s.peso) for s in por_padre[h.pk]) or 0, 2)
+            if nuevo != h.avance:
+                h.avance = nuevo
+                cambiados.append(h)
+    if cambiados:
+        Hito.objects.bulk_update(cambiados, ["avance"])
+    conf = ConfiguracionSeguimiento.obtener()
+    plan = linea.plan
+    valores = estado_de_linea(linea, hitos, hoy, conf.umbrales)
+    estado, _c = EstadoLinea.objects.update_or_create(
+        linea=linea,
+        defaults={"plan_id": plan.pk, "agenda_id": plan.agenda_id, "entidad_id": plan.entidad_id,
+                  "responsable_id": linea.responsable_id, "peso": linea.peso, **valores},
+    )
+    return estado
+
+
+def recalcular_todas(hoy: date | None = None, lote: int = 2000) -> int:
+    """Recalcula el estado de todas las líneas (tarea diaria: el avance esperado cambia con la fecha)."""
+    from agenda.models import LineaPlan
+
+    hoy = hoy or timezone.localdate()
+    umbrales = ConfiguracionSeguimiento.obtener().umbrales
+    total = 0
+    ids = list(LineaPlan.objects.order_by("pk").values_list("pk", flat=True))
+    for i in range(0, len(ids), lote):
+        bloque = ids[i:i + lote]
+        lineas = {l.pk: l for l in LineaPlan.objects.filter(pk__in=bloque).select_related("plan")}
+        hitos = defaultdict(list)
+        for h in Hito.objects.filter(linea_id__in=bloque).only(
+            "pk", "linea_id", "padre_id", "peso", "fecha_planeada", "avance"
+        ):
+            hitos[h.linea_id].append(h)
+        existentes = {e.linea_id: e for e in EstadoLinea.objects.filter(linea_id__in=bloque)}
+        nuevos, cambiados = [], []
+        for pk, linea in lineas.items():
+            valores = estado_de_linea(linea, hitos[pk], hoy, umbrales)
+            datos = {"plan_id": linea.plan_id, "agenda_id": linea.plan.agenda_id, "entidad_id": linea.plan.entidad_id,
+                     "responsable_id": linea.responsable_id, "peso": linea.peso, **valores}
+            if pk in existentes:
+                e = existentes[pk]
+                for k, v in datos.items():
+                    setattr(e, k, v)
+                cambiados.append(e)
+            else:
+                nuevos.append(EstadoLinea(linea_id=pk, **datos))
+        EstadoLinea.objects.bulk_create(nuevos, batch_size=1000)
+        EstadoLinea.objects.bulk_update(
+            cambiados, ["plan_id", "agenda_id", "entidad_id", "responsable_id", "peso", "avance", "esperado",
+                        "semaforo", "hitos_vencidos", "actualizado"], batch_size=1000,
+        )
+        total += len(lineas)
+    return total
+
+
+def alertar_hitos_vencidos(hoy: date | None = None) -> int:
+    """Avisa a los responsables de las líneas por cada hito vencido sin cumplir (una vez por hito)."""
+    hoy = hoy or timezone.localdate()
+    vencidos = (
+        Hito.objects.filter(fecha_planeada__lt=hoy, avance__lt=100, subhitos__isnull=True)
+        .select_related("linea__responsable").order_by("pk")
+    )
+    total = 0
+    for hito in vencidos.iterator(chunk_size=1000):
+        notificar(
+            usuarios=[hito.linea.responsable], categoria="seguimiento",
+            titulo=_("Hito vencido: %(nombre)s") % {"nombre": hito.nombre},
+            mensaje=_("Estaba planeado para el %(fecha)s y lleva %(avance)s %% de avance validado.")
+            % {"fecha": hito.fecha_planeada.strftime("%d/%m/%Y"), "avance": hito.avance},
+            url=f"/seguimiento/lineas/{hito.linea_id}/", clave=f"hito-vencido-{hito.pk}",
+        )
+        total += 1
+    return total
+
+
+# --- Indicadores ---------------------------------------------------------------------------------
+def periodo_cerrado(periodo: date) -> bool:
+    return CierrePeriodo.objects.filter(periodo=primer_dia(periodo)).exists()
+
+
+@transaction.atomic
+def medicion_registrar(*, indicador, periodo: date, valor, por, observacion: str = "") -> Medicion:
+    _denegar_si(not rules.mide_indicador(por, indicador),
+                _("Solo la entidad responsable del indicador o el DNP registran sus mediciones."))
+    periodo = primer_dia(periodo)
+    if periodo_cerrado(periodo):
+        raise ValidationError(
+            _("El periodo %(p)s está cerrado: sus mediciones no se pueden cambiar.") % {"p": periodo.strftime("%Y-%m")},
+            code="periodo_cerrado",
+        )
+    medicion = Medicion.objects.select_for_update().filter(indicador=indicador, periodo=periodo).first()
+    if medicion is None:
+        medicion = Medicion(indicador=indicador, periodo=periodo)
+    medicion.valor = valor
+    medicion.observacion = observacion
+    medicion.registrada_por = por
+    medicion.save()
+    return medicion
+
+
+@transaction.atomic
+def periodo_cerrar(*, periodo: date, por) -> CierrePeriodo:
+    _denegar_si(not rules.valida(por), _("Solo el equipo de seguimiento del DNP cierra periodos."))
+    cierre, _c = CierrePeriodo.objects.get_or_create(periodo=primer_dia(periodo), defaults={"cerrado_por": por})
+    return cierre
+
+
+def avance_de_indicador(indicador, mediciones: list | None = None, anio: int | None = None) -> calculo.ResultadoIndicador:
+    """Logro y avance contra la meta del año (si se da `anio`) o del cuatrienio."""
+    if mediciones is None:
+        mediciones = list(indicador.mediciones.order_by("periodo"))
+    if anio is not None:
+        mediciones = [m for m in mediciones if m.periodo.year == anio]
+        meta = next((m.valor for m in indicador.metas.all() if m.anio == anio), None)
+    else:
+        meta = indicador.meta_cuatrienio
+    return calculo.avance_indicador(
+        indicador.tipo_acumulacion, linea_base=indicador.linea_base, meta=meta,
+        valores=[m.valor for m in sorted(mediciones, key=lambda m: m.periodo)],
+    )
+
+
+# --- Percepción de calidad ------------------------------------------------------------------------
+def _equipo_seguimiento():
+    from att.models import Usuario
+
+    return Usuario.objects.filter(
+        membresias__rol=Rol.SEGUIMIENTO_DNP, membresias__activa=True, is_active=True
+    ).distinct()
+
+
+@transaction.atomic
+def percepcion_registrar(*, entidad: Entidad, calidad: int, pertinencia: int, oportunidad: int, por,
+                         comentario: str = "", oferente: Entidad | None = None, linea=None,
+                         fecha: date | None = None) -> Percepcion:
+    _denegar_si(not rules.califica(por, entidad),
+                _("Solo la entidad territorial asesorada (o el DNP en la entrevista) registra su percepción."))
+    if not entidad.consiente_seguimiento:
+        raise ValidationError(
+            _("%(e)s no aceptó el seguimiento de percepción: no se registran calificaciones suyas.") % {"e": entidad},
+            code="sin_consentimiento",
+        )
+    if linea is not None and oferente is None:
+        oferente = linea.plan.entidad
+    p = Percepcion(entidad=entidad, oferente=oferente, linea=linea, calidad=calidad, pertinencia=pertinencia,
+                   oportunidad=oportunidad, comentario=comentario, registrada_por=por,
+                   fecha=fecha or timezone.localdate())
+    p.full_clean()
+    p.save()
+    umbral = ConfiguracionSeguimiento.obtener().umbral_percepcion
+    if p.promedio < umbral:
+        destinatarios = list(_equipo_seguimiento())
+        if oferente is not None:
+            from att.models import Usuario
+
+            destinatarios += list(Usuario.objects.filter(
+                membresias__entidad=oferente, membresias__rol=Rol.OFERENTE, membresias__activa=True, is_active=True
+            ))
+        notificar(
+            usuarios=destinatarios, categoria="seguimiento",
+            titulo=_("Percepción insatisfactoria: %(e)s (%(p)s)") % {"e": entidad, "p": p.promedio},
+            mensaje=_("Calidad %(c)s, pertinencia %(r)s, oportunidad %(o)s. %(com)s")
+            % {"c": calidad, "r": pertinencia, "o": oportunidad, "com": comentario},
+            url="/seguimiento/percepcion/", clave=f"percepcion-baja-{p.pk}",
+        )
+    return p
+
+
+def entidades_asesoradas():
+    """Entidades territoriales que reciben asistencia: focalizadas en líneas, asesorías o eventos."""
+    from agenda.models import LineaPlan
+
+    return Entidad.objects.filter(tipo__in=TipoEntidad.territoriales(), activa=True).filter(
+        Q(pk__in=LineaPlan.territorios.through.objects.values("entidad_id"))
+        | Q(pk__in=Asesoria.objects.values("entidad_id"))
+        | Q(pk__in=EventoMasivo.entidades.through.objects.values("entidad_id"))
+    )
+
+
+@transaction.atomic
+def muestra_sortear(*, periodo: date, por, semilla: int | None = None) -> MuestraPercepcion:
+    """Sortea (una vez por mes) las entidades asesoradas que aceptaron seguimiento a entrevistar."""
+    _denegar_si(not rules.valida(por), _("Solo el equipo de seguimiento del DNP sortea la muestra."))
+    periodo = primer_dia(periodo)
+    existente = MuestraPercepcion.objects.filter(periodo=periodo).first()
+    if existente:
+        return existente
+    elegibles = list(entidades_asesoradas().filter(consiente_seguimiento=True).order_by("pk").values_list("pk", flat=True))
+    semilla = semilla if semilla is not None else random.SystemRandom().randrange(2**31)
+    tamano = ConfiguracionSeguimiento.obtener().tamano_muestra
+    elegidas = random.Random(semilla).sample(elegibles, min(tamano, len(elegibles)))
+    muestra = MuestraPercepcion.objects.create(periodo=periodo, semilla=semilla, universo=len(elegibles), creada_por=por)
+    muestra.entidades.set(elegidas)
+    return muestra
+
+
+# --- Resultados en capacidades (MDM) --------------------------------------------------------------
+def mdm_importar(*, archivo, nombre: str, por) -> dict:
+    """Importa puntajes MDM por municipio y año (CSV o XLSX). Columnas: codigo_divipola, anio,
+    puntaje y, opcional, grupo. Devuelve creados, actualizados y errores por fila; no guarda nada si
+    hay errores."""
+    from att.services import leer_tabla
+
+    _denegar_si(not rules.valida(por), _("Solo el equipo DNP importa puntajes MDM."))
+    validar_adjunto(archivo, extensiones=["csv", "xlsx"])
+    filas = leer_tabla(archivo, nombre)
+    municipios = set(Municipio.objects.values_list("codigo", flat=True))
+    grupos = {"C", "G1", "G2", "G3", "G4", "G5"}
+    validas, errores = [], []
+    for n, fila in enumerate(filas, start=2):
+        codigo = (fila.get("codigo_divipola") or fila.get("codigo") or fila.get("municipio") or "").split(".")[0].zfill(5)
+        problemas = []
+        if codigo not in municipios:
+            problemas.append(_("el código DIVIPOLA «%(c)s» no existe") % {"c": codigo})
+        try:
+            anio = int(str(fila.get("anio") or fila.get("ano") or "").split(".")[0])
+            if not 2000 <= anio <= 2100:
+                raise ValueError
+        except ValueError:
+            problemas.append(_("el año no es válido"))
+            anio = None
+        try:
+            puntaje = Decimal(str(fila.get("puntaje", "")).replace(",", "."))
+            if not 0 <= puntaje <= 100:
+                problemas.append(_("el puntaje debe estar entre 0 y 100"))
+        except InvalidOperation:
+            problemas.append(_("el puntaje no es un número"))
+            puntaje = None
+        grupo = (fila.get("grupo") or fila.get("grupo_mdm") or "").upper()
+        if grupo and grupo not in grupos:
+            problemas.append(_("el grupo «%(g)s» no es C ni G1–G5") % {"g": grupo})
+        if problemas:
+            errores.append({"fila": n, "mensaje": "; ".join(problemas)})
+        else:
+            validas.append((codigo, anio, puntaje.quantize(Decimal("0.01")), grupo))
+    if not filas:
+        errores.append({"fila": 1, "mensaje": _("El archivo no tiene filas de datos.")})
+    if errores:
+        return {"creados": 0, "actualizados": 0, "errores": errores}
+    with transaction.atomic():
+        existentes = {
+            (p.municipio_id, p.anio): p
+            for p in PuntajeMDM.objects.filter(municipio_id__in={v[0] for v in validas}, anio__in={v[1] for v in validas})
+        }
+        nuevos, cambiados = [], []
+        for codigo, anio, puntaje, grupo in validas:
+            p = existentes.get((codigo, anio))
+            if p:
+                p.puntaje, p.grupo = puntaje, grupo or p.grupo
+                cambiados.append(p)
+            else:
+                nuevos.append(PuntajeMDM(municipio_id=codigo, anio=anio, puntaje=puntaje, grupo=grupo))
+        PuntajeMDM.objects.bulk_create(nuevos, batch_size=1000)
+        PuntajeMDM.objects.bulk_update(cambiados, ["puntaje", "grupo"], batch_size=1000)
+    return {"creados": len(nuevos), "actualizados": len(cambiados), "errores": []}
+
+
+# --- Asesorías y eventos masivos ------------------------------------------------------------------
+def _cerrar_demandas(demandas, por, motivo: str) -> int:
+    """Marca como atendidas las demandas que responde el registro (servicio de la app demanda)."""
+    if not demandas:
+        return 0
+    try:
+        servicios = importlib.import_module("demanda.services")
+        marcar = servicios.demanda_marcar_atendida
+    except (ImportError, AttributeError):
+        log.warning("demanda.services.demanda_marcar_atendida no está disponible; no se cerraron demandas.")
+        return 0
+    cerradas = 0
+    for demanda in demandas:
+        marcar(demanda=demanda, por=por, motivo=motivo)
+        cerradas += 1
+    return cerradas
+
+
+@transaction.atomic
+def asesoria_registrar(*, oferente, entidad, fecha, modalidad, canal, por, temas=(), participantes=0,
+                       descripcion="", evidencia=None, demandas=(), linea=None) -> Asesoria:
+    _denegar_si(not rules.registra_asistencia(por, oferente), _("Solo el oferente registra sus asesorías."))
+    if evidencia:
+        validar_adjunto(evidencia)
+    a = Asesoria.objects.create(oferente=oferente, entidad=entidad, fecha=fecha, modalidad=modalidad, canal=canal,
+                                participantes=participantes, descripcion=descripcion, registrado_por=por,
+                                linea=linea, evidencia_asistencia=evidencia or "")
+    a.temas.set(temas)
+    a.demandas.set(demandas)
+    _cerrar_demandas(list(demandas), por, _("Atendida con la asesoría del %(f)s.") % {"f": fecha})
+    return a
+
+
+@transaction.atomic
+def evento_registrar(*, oferente, nombre, entidades, fecha, modalidad, canal, por, temas=(), participantes=0,
+                     descripcion="", evidencia=None, demandas=(), linea=None) -> EventoMasivo:
+    _denegar_si(not rules.registra_asistencia(por, oferente), _("Solo el oferente registra sus eventos."))
+    if evidencia:
+        validar_adjunto(evidencia)
+    e = EventoMasivo.objects.create(oferente=oferente, nombre=nombre, fecha=fecha, modalidad=modalidad, canal=canal,
+                                    participantes=participantes, descripcion=descripcion, registrado_por=por,
+                                    linea=linea, evidencia_asistencia=evidencia or "")
+    e.entidades.set(entidades)
+    e.temas.set(temas)
+    e.demandas.set(demandas)
+    _cerrar_demandas(list(demandas), por, _("Atendida en el evento «%(n)s».") % {"n": nombre})
+    return e
