@@ -31,11 +31,16 @@ def _atributos_demo(rng: random.Random) -> int:
     capitales = set(
         Entidad.objects.filter(tipo=TipoEntidad.GOBERNACION).values_list("departamento_id", flat=True)
     )
-    codigos = [m.codigo for m in pendientes]
+    def es_capital(m) -> bool:
+        return m.codigo.endswith("001") and m.departamento_id in capitales | {"11"}
+
+    # 170 PDET y 344 ZOMAC como en la política; nunca capitales.
+    codigos = [m.codigo for m in pendientes if not es_capital(m)]
     pdet = set(rng.sample(codigos, min(170, len(codigos))))
-    zomac = pdet | set(rng.sample(codigos, min(174, len(codigos))))
+    resto = [c for c in codigos if c not in pdet]
+    zomac = pdet | set(rng.sample(resto, min(174, len(resto))))
     for m in pendientes:
-        capital = m.codigo.endswith("001") and m.departamento_id in capitales | {"11"}
+        capital = es_capital(m)
         m.grupo_mdm = GrupoMDM.C if capital else rng.choices(list(PESOS_GRUPO), list(PESOS_GRUPO.values()))[0]
         m.categoria = (
             rng.choice([CategoriaLey617.ESPECIAL, CategoriaLey617.PRIMERA, CategoriaLey617.SEGUNDA])
