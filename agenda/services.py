@@ -8,7 +8,7 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -281,7 +281,14 @@ def _poner_demandas_en_atencion(plan: PlanDeTrabajo, por) -> int:
     motivo = _("Atendida por el plan de trabajo %(p)s (línea programada y aprobada por el DNP).") % {"p": plan}
     n = 0
     for demanda in demandas:
-        demanda_poner_en_atencion(demanda=demanda, por=por, motivo=motivo)
+        try:
+            with transaction.atomic():
+                demanda_poner_en_atencion(demanda=demanda, por=por, motivo=motivo)
+        except (ValidationError, PermissionDenied):
+            continue  # la demanda no está en un estado que admita el paso: se deja como está
+        except DatabaseError:
+            with transaction.atomic():
+                _poner_en_atencion_local(demanda=demanda, por=por, motivo=motivo)
         n += 1
     return n
 
@@ -294,6 +301,11 @@ def demanda_poner_en_atencion(*, demanda, por, motivo: str):
         servicio = None
     if servicio is not None:
         return servicio(demanda=demanda, por=por, motivo=motivo)
+    return _poner_en_atencion_local(demanda=demanda, por=por, motivo=motivo)
+
+
+def _poner_en_atencion_local(*, demanda, por, motivo: str):
+    """Respaldo mínimo: cambia el estado y deja el evento en la línea de tiempo de la demanda."""
     from demanda.models import EstadoDemanda, EventoDemanda
 
     anterior = demanda.estado
