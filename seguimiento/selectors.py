@@ -151,11 +151,18 @@ def indicadores_visibles(usuario) -> QuerySet[Indicador]:
 
 
 def indicadores_con_avance(usuario, anio: int | None = None) -> list[dict]:
+    return indicadores_con_avance_de(indicadores_visibles(usuario), anio)
+
+
+def indicadores_con_avance_de(qs: QuerySet[Indicador], anio: int | None = None, hasta: date | None = None) -> list[dict]:
     from seguimiento.services import avance_de_indicador
 
-    indicadores = list(indicadores_visibles(usuario).filter(activo=True).order_by("nombre")[:500])
+    indicadores = list(qs.filter(activo=True).order_by("nombre")[:500])
     mediciones: dict[int, list[Medicion]] = {}
-    for m in Medicion.objects.filter(indicador__in=[i.pk for i in indicadores]).only(
+    medidas = Medicion.objects.filter(indicador__in=[i.pk for i in indicadores])
+    if hasta:
+        medidas = medidas.filter(periodo__lt=hasta)
+    for m in medidas.only(
         "indicador_id", "periodo", "valor"
     ).order_by("periodo"):
         mediciones.setdefault(m.indicador_id, []).append(m)
@@ -180,8 +187,11 @@ def percepciones_visibles(usuario) -> QuerySet[Percepcion]:
 
 
 def resumen_percepcion(usuario, desde: date | None = None, hasta: date | None = None) -> dict:
+    return resumen_percepcion_de(percepciones_visibles(usuario), desde, hasta)
+
+
+def resumen_percepcion_de(qs: QuerySet[Percepcion], desde: date | None = None, hasta: date | None = None) -> dict:
     umbral = ConfiguracionSeguimiento.obtener().umbral_percepcion
-    qs = percepciones_visibles(usuario)
     if desde:
         qs = qs.filter(fecha__gte=desde)
     if hasta:

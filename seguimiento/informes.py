@@ -1,0 +1,284 @@
+"""Informe de seguimiento (mensual o corte semestral) en PDF (reportlab) y XLSX (openpyxl).
+
+Tres perspectivas (CONPES 4091 §5.3.3): operación de la asistencia, calidad percibida y resultados
+en capacidades. Un informe es único por tipo, periodo y alcance; generarlo de nuevo lo reemplaza.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from datetime import date
+from decimal import Decimal
+from typing import Callable
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from att.models import Entidad, PuntajeMDM
+from seguimiento import selectors
+from seguimiento.models import (
+    Asesoria, Avance, EstadoAvance, EstadoInforme, EstadoLinea, EventoMasivo, Hito, Indicador, InformeMensual,
+    Percepcion, SuscripcionInforme, TipoInforme,
+)
+
+log = logging.getLogger(__name__)
+MESES = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
+         "noviembre", "diciembre"]
+
+
+def sumar_meses(fecha: date, meses: int) -> date:
+    total = fecha.year * 12 + fecha.month - 1 + meses
+    return date(total // 12, total % 12 + 1, 1)
+
+
+def mes_anterior(hoy: date | None = None) -> date:
+    hoy = hoy or timezone.localdate()
+    return sumar_meses(hoy.replace(day=1), -1)
+
+
+def ventana(tipo: str, periodo: date) -> tuple[date, date]:
+    """[desde, hasta) del informe: el mes, o los seis meses que terminan en el mes del corte."""
+    hasta = sumar_meses(periodo, 1)
+    desde = sumar_meses(periodo, -5) if tipo == TipoInforme.SEMESTRAL else periodo
+    return desde, hasta
+
+
+def nombre_periodo(tipo: str, periodo: date) -> str:
+    if tipo == TipoInforme.SEMESTRAL:
+        return _("Corte semestral a %(mes)s de %(anio)s") % {"mes": MESES[periodo.month - 1], "anio": periodo.year}
+    return _("%(mes)s de %(anio)s") % {"mes": MESES[periodo.month - 1].capitalize(), "anio": periodo.year}
+
+
+def _entidad_de(alcance: str) -> Entidad | None:
+    if alcance.startswith("entidad-"):
+        return Entidad.objects.get(pk=int(alcance.split("-", 1)[1]))
+    return None
+
+
+def datos_informe(tipo: str, periodo: date, alcance: str = "nacional") -> dict:
+    desde, hasta = ventana(tipo, periodo)
+    entidad = _entidad_de(alcance)
+    estados = EstadoLinea.objects.all()
+    avances = Avance.objects.all()
+    hitos = Hito.objects.all()
+    percepciones = Percepcion.objects.all()
+    indicadores = Indicador.objects.all()
+    asesorias = Asesoria.objects.all()
+    eventos = EventoMasivo.objects.all()
+    if entidad is not None:
+        estados = estados.filter(entidad=entidad)
+        avances = avances.filter(hito__linea__plan__entidad=entidad)
+        hitos = hitos.filter(linea__plan__entidad=entidad)
+        percepciones = percepciones.filter(oferente=entidad)
+        indicadores = indicadores.filter(entidad=entidad)
+        asesorias = asesorias.filter(oferente=entidad)
+        eventos = eventos.filter(oferente=entidad)
+    umbrales = selectors.ConfiguracionSeguimiento.obtener().umbrales
+    en_ventana = Q(fecha_corte__gte=desde, fecha_corte__lt=hasta)
+    operacion = {
+        "total": selectors.avance_consolidado(estados, umbrales),
+        "por_entidad": selectors.avance_por(estados, "entidad", umbrales),
+        "por_departamento": selectors.avance_por(estados, "departamento", umbrales),
+        "avances": avances.aggregate(
+            reportados=Count("pk", filter=en_ventana),
+            validados=Count("pk", filter=en_ventana & Q(estado=EstadoAvance.VALIDADO)),
+            devueltos=Count("pk", filter=en_ventana & Q(estado=EstadoAvance.DEVUELTO)),
+        ),
+        "hitos": hitos.aggregate(
+            cumplidos=Count("pk", filter=Q(cumplido_en__gte=desde, cumplido_en__lt=hasta)),
+            vencidos=Count("pk", filter=Q(fecha_planeada__lt=hasta, avance__lt=100, subhitos__isnull=True)),
+        ),
+        "asesorias": asesorias.filter(fecha__gte=desde, fecha__lt=hasta).aggregate(n=Count("pk"), participantes=Sum("participantes")),
+        "eventos": eventos.filter(fecha__gte=desde, fecha__lt=hasta).aggregate(n=Count("pk"), participantes=Sum("participantes")),
+        "indicadores": [
+            {"nombre": f["indicador"].nombre, "tipo_acumulacion": f["indicador"].get_tipo_acumulacion_display(),
+             "unidad": f["indicador"].unidad, "meta": f["indicador"].meta_cuatrienio, "logro": f["logro"],
+             "avance": f["avance"], "logro_anio": f["logro_anio"], "avance_anio": f["avance_anio"]}
+            for f in selectors.indicadores_con_avance_de(indicadores, anio=periodo.year, hasta=hasta)
+        ],
+    }
+    calidad = selectors.resumen_percepcion_de(percepciones, desde, hasta)
+    anios = list(PuntajeMDM.objects.order_by("-anio").values_list("anio", flat=True).distinct()[:2])
+    capacidades = {
+        "anio_inicial": anios[-1] if len(anios) == 2 else None,
+        "anio_final": anios[0] if len(anios) == 2 else None,
+        "grupos": selectors.comparacion_mdm(anios[-1], anios[0]) if len(anios) == 2 else [],
+    }
+    return {
+        "tipo": tipo, "periodo": periodo, "desde": desde, "hasta": hasta, "alcance": alcance,
+        "titulo_alcance": str(entidad) if entidad else _("Nacional"),
+        "nombre_periodo": nombre_periodo(tipo, periodo),
+        "operacion": operacion, "calidad": calidad, "capacidades": capacidades,
+    }
+
+
+def _f(valor, lugares=1) -> str:
+    if valor is None:
+        return "—"
+    if isinstance(valor, (Decimal, float)):
+        return f"{valor:,.{lugares}f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    return str(valor)
+
+
+SEMAFORO = {"al_dia": "Al día", "en_riesgo": "En riesgo", "atrasado": "Atrasado", "": "—"}
+
+
+def tablas(datos: dict) -> list[tuple[str, list[str], list[list]]]:
+    """Las tablas del informe (las comparten el PDF y el XLSX)."""
+    op, cal, cap = datos["operacion"], datos["calidad"], datos["capacidades"]
+    t = op["total"]
+    resumen = [
+        [_("Avance consolidado (%)"), t["avance"]], [_("Avance esperado (%)"), t["esperado"]],
+        [_("Semáforo"), SEMAFORO.get(t["semaforo"], "")], [_("Líneas en seguimiento"), t["lineas"]],
+        [_("Líneas al día"), t["al_dia"]], [_("Líneas en riesgo"), t["en_riesgo"]], [_("Líneas atrasadas"), t["atrasado"]],
+        [_("Avances reportados en el periodo"), op["avances"]["reportados"]],
+        [_("Avances validados en el periodo"), op["avances"]["validados"]],
+        [_("Avances devueltos en el periodo"), op["avances"]["devueltos"]],
+        [_("Hitos cumplidos en el periodo"), op["hitos"]["cumplidos"]],
+        [_("Hitos vencidos sin cumplir"), op["hitos"]["vencidos"]],
+        [_("Asesorías"), op["asesorias"]["n"]], [_("Eventos masivos"), op["eventos"]["n"]],
+        [_("Participantes"), (op["asesorias"]["participantes"] or 0) + (op["eventos"]["participantes"] or 0)],
+    ]
+    fila = lambda f: [f["nombre"], f["lineas"], f["avance"], f["esperado"], SEMAFORO.get(f["semaforo"], "")]
+    cabeza = [_("Nombre"), _("Líneas"), _("Avance (%)"), _("Esperado (%)"), _("Semáforo")]
+    percep = [
+        [_("Calificaciones"), cal["n"]], [_("Calidad (1–5)"), cal["calidad"]], [_("Pertinencia (1–5)"), cal["pertinencia"]],
+        [_("Oportunidad (1–5)"), cal["oportunidad"]], [_("Insatisfechas (promedio < %(u)s)") % {"u": cal["umbral"]}, cal["insatisfechas"]],
+        [_("Porcentaje insatisfechas"), cal["pct_insatisfechas"]],
+    ]
+    indic = [[i["nombre"], i["tipo_acumulacion"], i["unidad"], i["meta"], i["logro"], i["avance"], i["logro_anio"], i["avance_anio"]]
+             for i in op["indicadores"]]
+    capac = [[g["grupo_nombre"], g["n_asistidos"], g["cambio_asistidos"], g["n_no_asistidos"], g["cambio_no_asistidos"], g["diferencia"]]
+             for g in cap["grupos"]]
+    return [
+        (_("1. Operación de la asistencia técnica"), [_("Cifra"), _("Valor")], resumen),
+        (_("Avance por entidad oferente"), cabeza, [fila(f) for f in op["por_entidad"]]),
+        (_("Avance por departamento"), cabeza, [fila(f) for f in op["por_departamento"]]),
+        (_("Indicadores frente a sus metas"), [_("Indicador"), _("Acumulación"), _("Unidad"), _("Meta cuatrienio"),
+                                                 _("Logro"), _("Avance (%)"), _("Logro del año"), _("Avance del año (%)")], indic),
+        (_("2. Calidad percibida"), [_("Cifra"), _("Valor")], percep),
+        (_("3. Resultados en capacidades (cambio MDM %(a)s–%(b)s)") % {"a": cap["anio_inicial"] or "—", "b": cap["anio_final"] or "—"},
+         [_("Grupo MDM"), _("Asistidos"), _("Cambio asistidos"), _("No asistidos"), _("Cambio no asistidos"), _("Diferencia")], capac),
+    ]
+
+
+def generar_pdf(datos: dict) -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import cm
+    from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+
+    salida = io.BytesIO()
+    doc = SimpleDocTemplate(salida, pagesize=landscape(A4), leftMargin=1.5 * cm, rightMargin=1.5 * cm,
+                            title=_("Informe de seguimiento ATT"), author="DNP – ATT", lang="es-CO")
+    estilos = getSampleStyleSheet()
+    celda = estilos["BodyText"].clone("celda", fontSize=7.5, leading=9)
+    historia = [
+        Paragraph(_("Informe de seguimiento de la Asistencia Técnica Territorial"), estilos["Title"]),
+        Paragraph(f"{datos['nombre_periodo']} · {_('Alcance')}: {datos['titulo_alcance']}", estilos["Heading2"]),
+        Paragraph(_("Generado el %(f)s. Perspectivas del CONPES 4091 §5.3.3: operación, calidad percibida y "
+                    "resultados en capacidades.") % {"f": timezone.localtime().strftime("%d/%m/%Y %H:%M")}, estilos["BodyText"]),
+        Paragraph(selectors.REGLA_CONSOLIDACION, estilos["BodyText"]),
+    ]
+    for titulo, cabeza, filas in tablas(datos):
+        historia.append(Spacer(1, 0.4 * cm))
+        historia.append(Paragraph(titulo, estilos["Heading3"]))
+        if not filas:
+            historia.append(Paragraph(_("Sin datos en el periodo."), estilos["BodyText"]))
+            continue
+        contenido = [[Paragraph(str(c), celda) for c in cabeza]] + [
+            [Paragraph(_f(c), celda) for c in f] for f in filas[:2000]
+        ]
+        tabla = LongTable(contenido, repeatRows=1)
+        tabla.setStyle(TableStyle([
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dfe8f5")),
+            ("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]))
+        historia.append(tabla)
+    doc.build(historia)
+    return salida.getvalue()
+
+
+def generar_xlsx(datos: dict) -> bytes:
+    from openpyxl import Workbook
+
+    libro = Workbook(write_only=True)
+    nombres = ["Resumen", "Entidades", "Departamentos", "Indicadores", "Percepcion", "Capacidades"]
+    for nombre, (titulo, cabeza, filas) in zip(nombres, tablas(datos)):
+        hoja = libro.create_sheet(nombre)
+        hoja.append([titulo])
+        hoja.append([datos["nombre_periodo"], datos["titulo_alcance"]])
+        hoja.append(cabeza)
+        for f in filas:
+            hoja.append([float(c) if isinstance(c, Decimal) else c for c in f])
+    salida = io.BytesIO()
+    libro.save(salida)
+    return salida.getvalue()
+
+
+def generar(*, tipo: str = TipoInforme.MENSUAL, periodo: date, alcance: str = "nacional",
+            progreso: Callable[[int], None] | None = None) -> InformeMensual:
+    """Produce (o reemplaza) el informe del periodo y alcance, con su progreso visible."""
+    with transaction.atomic():
+        informe, _c = InformeMensual.objects.select_for_update().get_or_create(
+            tipo=tipo, periodo=periodo, alcance=alcance
+        )
+        informe.estado, informe.progreso, informe.error = EstadoInforme.GENERANDO, 5, ""
+        informe.intentos += 1
+        informe.save(update_fields=["estado", "progreso", "error", "intentos", "actualizado"])
+
+    def avanzar(p: int):
+        InformeMensual.objects.filter(pk=informe.pk).update(progreso=p, actualizado=timezone.now())
+        if progreso:
+            progreso(p)
+
+    datos = datos_informe(tipo, periodo, alcance)
+    avanzar(40)
+    pdf = generar_pdf(datos)
+    avanzar(70)
+    xlsx = generar_xlsx(datos)
+    avanzar(90)
+    base = f"informe-{tipo}-{periodo:%Y-%m}-{alcance}"
+    anteriores = [informe.pdf.name, informe.xlsx.name]
+    informe.refresh_from_db()
+    informe.pdf.save(f"{base}.pdf", ContentFile(pdf), save=False)
+    informe.xlsx.save(f"{base}.xlsx", ContentFile(xlsx), save=False)
+    t = datos["operacion"]["total"]
+    informe.resumen = {
+        "avance": str(t["avance"]) if t["avance"] is not None else None, "lineas": t["lineas"],
+        "al_dia": t["al_dia"], "en_riesgo": t["en_riesgo"], "atrasado": t["atrasado"],
+        "percepciones": datos["calidad"]["n"], "insatisfechas": datos["calidad"]["insatisfechas"],
+    }
+    informe.estado, informe.progreso, informe.generado_en = EstadoInforme.LISTO, 100, timezone.now()
+    informe.save()
+    for nombre in anteriores:
+        if nombre and nombre not in (informe.pdf.name, informe.xlsx.name):
+            informe.pdf.storage.delete(nombre)
+    _avisar_suscriptores(informe, datos)
+    return informe
+
+
+def _avisar_suscriptores(informe: InformeMensual, datos: dict) -> None:
+    from att.notificaciones import notificar
+
+    usuarios = [s.usuario for s in SuscripcionInforme.objects.filter(
+        alcance=informe.alcance, activa=True, usuario__is_active=True).select_related("usuario")]
+    if not usuarios:
+        return
+    notificar(
+        usuarios=usuarios, categoria="seguimiento",
+        titulo=_("Informe de seguimiento listo: %(p)s (%(a)s)") % {"p": datos["nombre_periodo"], "a": datos["titulo_alcance"]},
+        mensaje=_("Descárguelo en PDF o XLSX desde la página de informes."),
+        url="/seguimiento/informes/", clave=f"informe-{informe.pk}-{informe.intentos}",
+    )
+
+
+def marcar_fallido(*, tipo: str, periodo: date, alcance: str, error: str) -> None:
+    InformeMensual.objects.filter(tipo=tipo, periodo=periodo, alcance=alcance).update(
+        estado=EstadoInforme.FALLIDO, error=error[:2000], actualizado=timezone.now()
+    )

@@ -1,0 +1,64 @@
+"""Tareas de Celery del seguimiento.
+
+Programación sugerida (CELERY_BEAT_SCHEDULE en att/settings.py):
+- seguimiento.actualizar_y_alertar: todos los días a las 05:30.
+- seguimiento.generar_informe_mensual: el día 1 de cada mes a las 06:00 (informe del mes anterior).
+- seguimiento.generar_corte_semestral: el 2 de enero y el 2 de julio a las 06:00 (cortes de diciembre y junio).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from celery import shared_task
+from django.utils import timezone
+
+from seguimiento.models import TipoInforme
+
+
+def _periodo(valor: str | None, defecto: date) -> date:
+    if not valor:
+        return defecto
+    anio, mes = str(valor)[:7].split("-")
+    return date(int(anio), int(mes), 1)
+
+
+def _generar(tarea, tipo: str, periodo: date, alcance: str) -> dict:
+    from seguimiento import informes
+
+    try:
+        informe = informes.generar(
+            tipo=tipo, periodo=periodo, alcance=alcance,
+            progreso=lambda p: tarea.update_state(state="PROGRESS", meta={"progreso": p})
+            if tarea.request.id and not tarea.request.is_eager else None,
+        )
+    except Exception as exc:  # se reintenta; si se agotan los intentos queda marcado como fallido
+        informes.marcar_fallido(tipo=tipo, periodo=periodo, alcance=alcance, error=repr(exc))
+        if tarea.request.retries >= tarea.max_retries or tarea.request.is_eager:
+            raise
+        raise tarea.retry(exc=exc, countdown=60 * 2 ** tarea.request.retries)
+    return {"id": informe.pk, "periodo": f"{periodo:%Y-%m}", "alcance": alcance, "estado": informe.estado}
+
+
+@shared_task(bind=True, name="seguimiento.generar_informe_mensual", max_retries=3, acks_late=True)
+def generar_informe_mensual(self, periodo: str | None = None, alcance: str = "nacional") -> dict:
+    """Informe del mes `periodo` ("AAAA-MM"; por defecto, el mes anterior)."""
+    from seguimiento.informes import mes_anterior
+
+    return _generar(self, TipoInforme.MENSUAL, _periodo(periodo, mes_anterior()), alcance)
+
+
+@shared_task(bind=True, name="seguimiento.generar_corte_semestral", max_retries=3, acks_late=True)
+def generar_corte_semestral(self, periodo: str | None = None, alcance: str = "nacional") -> dict:
+    """Corte de junio o diciembre (por defecto, el último cerrado)."""
+    hoy = timezone.localdate()
+    defecto = date(hoy.year, 6, 1) if hoy.month > 6 else date(hoy.year - 1, 12, 1)
+    return _generar(self, TipoInforme.SEMESTRAL, _periodo(periodo, defecto), alcance)
+
+
+@shared_task(name="seguimiento.actualizar_y_alertar")
+def actualizar_y_alertar() -> dict:
+    """Diaria: recalcula avance esperado y semáforos, y alerta a los responsables de hitos vencidos."""
+    from seguimiento import services
+
+    return {"lineas": services.recalcular_todas(), "alertas": services.alertar_hitos_vencidos()}
