@@ -1,0 +1,412 @@
+"""Toda lectura de la gestión del conocimiento (páginas y API usan lo mismo)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from att import permisos
+from att.models import Entidad, Membresia, Tema
+from conocimiento.models import (
+    Curso, Discusion, EspacioComunidad, EstadoInscripcion, EstadoRecurso, Evento, Inscripcion,
+    MiembroEspacio, PreguntaFrecuente, Recurso, Respuesta, SesionFormacion, TipoRecurso,
+)
+from conocimiento.rules import modera_espacio
+from conocimiento.services import CONFIG_BUSQUEDA
+
+
+# --- Repositorio -----------------------------------------------------------------------------
+def recursos_visibles(usuario) -> QuerySet[Recurso]:
+    """Publicados para todos; además, lo propio de quien propuso; todo para quien lee todo."""
+    if permisos.lee_todo(usuario):
+        return Recurso.objects.all()
+    filtro = Q(estado=EstadoRecurso.PUBLICADO)
+    if usuario is not None and usuario.is_authenticated:
+        filtro |= Q(propuesto_por=usuario)
+    return Recurso.objects.filter(filtro)
+
+
+@dataclass
+class ResultadoBusqueda:
+    recursos: QuerySet
+    facetas: dict = field(default_factory=dict)
+
+
+def buscar_recursos(*, usuario=None, q: str = "", tipo: str = "", tema: str | int = "", departamento: str = "",
+                    entidad: str | int = "", oferta: str | int = "", solo_publicados: bool = True,
+                    con_facetas: bool = True) -> ResultadoBusqueda:
+    """Búsqueda en español (sin tildes, con raíces) por el vector ponderado, con facetas y sus conteos.
+
+    Tres consultas de facetas más la lista, sin importar cuántos recursos haya.
+    """
+    base = Recurso.objects.filter(estado=EstadoRecurso.PUBLICADO) if solo_publicados else recursos_visibles(usuario)
+    consulta = None
+    if q.strip():
+        consulta = SearchQuery(q.strip(), search_type="websearch", config=CONFIG_BUSQUEDA)
+        base = base.filter(busqueda=consulta)
+    if oferta:
+        base = base.filter(oferta_id=oferta)
+    if entidad:
+        base = base.filter(entidad_id=entidad)
+    # Cada faceta se cuenta con los demás filtros aplicados (la propia se deja libre para poder cambiarla).
+    por_tipo = base
+    por_tema = base
+    por_depto = base
+    if tipo:
+        por_tema = por_tema.filter(tipo=tipo)
+        por_depto = por_depto.filter(tipo=tipo)
+    if tema:
+        tema_filtro = Q(pk__in=Recurso.temas.through.objects.filter(tema_id=tema).values("recurso_id"))
+        por_tipo = por_tipo.filter(tema_filtro)
+        por_depto = por_depto.filter(tema_filtro)
+    if departamento:
+        por_tipo = por_tipo.filter(departamento_id=departamento)
+        por_tema = por_tema.filter(departamento_id=departamento)
+    final = por_tipo.filter(tipo=tipo) if tipo else por_tipo
+    lista = final.select_related("entidad", "departamento", "propuesto_por").prefetch_related(
+        Prefetch("temas", queryset=Tema.objects.only("pk", "nombre"))
+    )
+    if consulta is not None:
+        lista = lista.annotate(rango=SearchRank(F("busqueda"), consulta)).order_by("-rango", "-publicado_en", "-pk")
+    else:
+        lista = lista.order_by(F("publicado_en").desc(nulls_last=True), "-pk")
+    facetas = {}
+    if con_facetas:
+        etiquetas_tipo = dict(TipoRecurso.choices)
+        facetas["tipo"] = [
+            {"valor": f["tipo"], "etiqueta": etiquetas_tipo.get(f["tipo"], f["tipo"]), "n": f["n"],
+             "activo": f["tipo"] == tipo}
+            for f in por_tipo.order_by().values("tipo").annotate(n=Count("pk")).order_by("-n", "tipo")
+        ]
+        filas_tema = (
+            Recurso.temas.through.objects.filter(recurso__in=por_tema.order_by().values("pk"))
+            .values("tema_id", "tema__nombre").annotate(n=Count("recurso_id")).order_by("-n", "tema__nombre")[:30]
+        )
+        facetas["tema"] = [
+            {"valor": str(f["tema_id"]), "etiqueta": f["tema__nombre"], "n": f["n"], "activo": str(f["tema_id"]) == str(tema)}
+            for f in filas_tema
+        ]
+        filas_depto = (
+            por_depto.order_by().filter(departamento__isnull=False)
+            .values("departamento_id", "departamento__nombre").annotate(n=Count("pk"))
+            .order_by("-n", "departamento__nombre")[:40]
+        )
+        facetas["departamento"] = [
+            {"valor": f["departamento_id"], "etiqueta": f["departamento__nombre"], "n": f["n"],
+             "activo": f["departamento_id"] == departamento}
+            for f in filas_depto
+        ]
+    return ResultadoBusqueda(recursos=lista, facetas=facetas)
+
+
+def recurso_detalle(usuario, pk) -> Recurso:
+    return (
+        recursos_visibles(usuario)
+        .select_related("entidad", "municipio", "departamento", "oferta", "plan__entidad", "experiencia",
+                        "propuesto_por", "revisado_por")
+        .prefetch_related("temas", "materiales",
+                          Prefetch("buenas_practicas", queryset=Recurso.objects.filter(estado=EstadoRecurso.PUBLICADO)))
+        .get(pk=pk)
+    )
+
+
+def pendientes_revision() -> QuerySet[Recurso]:
+    return (
+        Recurso.objects.filter(estado__in=[EstadoRecurso.PROPUESTO])
+        .select_related("entidad", "propuesto_por").order_by("creado", "pk")
+    )
+
+
+def mis_propuestas(usuario) -> QuerySet[Recurso]:
+    return Recurso.objects.filter(propuesto_por=usuario).order_by("-creado", "-pk")
+
+
+# --- Comunidad -------------------------------------------------------------------------------
+def espacios(usuario) -> QuerySet[EspacioComunidad]:
+    qs = (
+        EspacioComunidad.objects.filter(activo=True).select_related("tema")
+        .annotate(n_miembros=Count("miembros", distinct=True))
+    )
+    if usuario is not None and usuario.is_authenticated:
+        qs = qs.annotate(es_miembro=Exists(MiembroEspacio.objects.filter(espacio=OuterRef("pk"), usuario=usuario)))
+    return qs
+
+
+def discusiones_de(espacio, usuario) -> QuerySet[Discusion]:
+    qs = espacio.discusiones.select_related("autor").annotate(
+        n_respuestas=Count("respuestas", filter=Q(respuestas__oculta=False))
+    )
+    if not modera_espacio(usuario, espacio):
+        qs = qs.filter(oculta=False)
+    return qs
+
+
+def discusion_detalle(usuario, pk) -> tuple[Discusion, list[Respuesta], bool]:
+    """La discusión y sus respuestas: lo oculto solo lo ven los moderadores (y marcado como oculto)."""
+    discusion = Discusion.objects.select_related("espacio", "autor").get(pk=pk)
+    moderador = modera_espacio(usuario, discusion.espacio)
+    if discusion.oculta and not moderador:
+        raise Discusion.DoesNotExist
+    respuestas = discusion.respuestas.select_related("autor")
+    if not moderador:
+        respuestas = respuestas.filter(oculta=False)
+    return discusion, list(respuestas), moderador
+
+
+def reportes_abiertos(usuario):
+    from conocimiento.models import EstadoReporte, ReporteAbuso
+
+    qs = ReporteAbuso.objects.filter(estado=EstadoReporte.ABIERTO).select_related(
+        "discusion__espacio", "respuesta", "reportado_por")
+    if not permisos.es_equipo_dnp(usuario):
+        qs = qs.filter(discusion__espacio__in=MiembroEspacio.objects.filter(
+            usuario=usuario, rol="moderador").values("espacio_id"))
+    return qs
+
+
+# --- Formación -------------------------------------------------------------------------------
+def cursos(*, nivel="", tipo="") -> QuerySet[Curso]:
+    qs = Curso.objects.filter(publicado=True).select_related("nivel", "tipo_capacidad", "entidad", "tema")
+    if nivel:
+        qs = qs.filter(nivel_id=nivel)
+    if tipo:
+        qs = qs.filter(tipo_capacidad_id=tipo)
+    return qs.annotate(n_sesiones=Count("sesiones"))
+
+
+def sesiones_con_cupos(curso) -> QuerySet[SesionFormacion]:
+    return curso.sesiones.annotate(
+        inscritos=Count("inscripciones", filter=Q(inscripciones__estado=EstadoInscripcion.INSCRITA)),
+        en_espera=Count("inscripciones", filter=Q(inscripciones__estado=EstadoInscripcion.EN_ESPERA)),
+    )
+
+
+def posicion_en_espera(inscripcion: Inscripcion) -> int | None:
+    if inscripcion.estado != EstadoInscripcion.EN_ESPERA:
+        return None
+    return Inscripcion.objects.filter(
+        sesion_id=inscripcion.sesion_id, estado=EstadoInscripcion.EN_ESPERA,
+    ).filter(Q(solicitada__lt=inscripcion.solicitada) | Q(solicitada=inscripcion.solicitada, pk__lt=inscripcion.pk)).count() + 1
+
+
+def mis_inscripciones(usuario) -> QuerySet[Inscripcion]:
+    return (
+        Inscripcion.objects.filter(usuario=usuario).exclude(estado=EstadoInscripcion.CANCELADA)
+        .select_related("sesion__curso").order_by("-sesion__inicio")
+    )
+
+
+# --- Eventos y preguntas ---------------------------------------------------------------------
+def eventos() -> QuerySet[Evento]:
+    return Evento.objects.annotate(n_registros=Count("registros", distinct=True),
+                                   n_practicas=Count("practicas", distinct=True))
+
+
+def preguntas_de_oferta(oferta, usuario=None) -> QuerySet[PreguntaFrecuente]:
+    qs = PreguntaFrecuente.objects.filter(oferta=oferta)
+    from conocimiento.rules import gestiona_oferta
+
+    if usuario is None or not gestiona_oferta(usuario, oferta):
+        qs = qs.filter(publicada=True)
+    return qs
+
+
+# --- Memoria institucional de la entidad territorial -----------------------------------------
+def _modelo(etiqueta: str):
+    """El modelo de otra app si existe (la memoria no importa apps que vienen después)."""
+    try:
+        return apps.get_model(etiqueta)
+    except (LookupError, ValueError):
+        return None
+
+
+def _tiene(modelo, campo: str) -> bool:
+    try:
+        modelo._meta.get_field(campo)
+        return True
+    except FieldDoesNotExist:
+        return False
+
+
+@dataclass
+class SeccionMemoria:
+    clave: str
+    titulo: str
+    total: int
+    filas: list
+
+
+@dataclass
+class FilaMemoria:
+    titulo: str
+    detalle: str = ""
+    fecha: object = None
+    autor: object = None
+    autor_sigue: bool | None = None
+    url: str = ""
+
+
+def _autor_activo(qs, campo_autor: str, entidad: Entidad):
+    """Marca si quien registró sigue en la entidad: la memoria queda aunque cambien los funcionarios."""
+    return qs.annotate(autor_sigue=Exists(
+        Membresia.objects.filter(usuario=OuterRef(campo_autor), entidad=entidad, activa=True)
+    ))
+
+
+LIMITE_SECCION = 50
+
+
+def _seccion(clave, titulo, qs, fila) -> SeccionMemoria:
+    objetos = list(qs[:LIMITE_SECCION])
+    total = len(objetos) if len(objetos) < LIMITE_SECCION else qs.order_by().count()
+    return SeccionMemoria(clave=clave, titulo=str(titulo), total=total, filas=[fila(o) for o in objetos])
+
+
+def _url(nombre, *args) -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse(nombre, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def memoria_entidad(entidad: Entidad) -> list[SeccionMemoria]:
+    """Toda la historia de asistencia técnica de la ET, atada a la entidad y no a las personas.
+
+    Cada sección es una consulta (más un conteo si pasa del límite): el número de consultas no crece
+    con los registros. Las secciones de apps que aún no existan se omiten.
+    """
+    secciones: list[SeccionMemoria] = []
+    sigue = lambda o: getattr(o, "autor_sigue", None)  # noqa: E731
+
+    Demanda = _modelo("demanda.Demanda")
+    if Demanda is not None:
+        qs = Demanda.objects.filter(entidad=entidad).select_related("registrada_por", "oferta").order_by("-creada", "-pk")
+        secciones.append(_seccion(
+            "demandas", _("Demandas de asistencia técnica"), _autor_activo(qs, "registrada_por", entidad),
+            lambda d: FilaMemoria(d.titulo, f"{d.get_estado_display()}" + (f" · {d.oferta}" if d.oferta_id else ""),
+                                  d.creada, d.registrada_por, sigue(d), _url("demanda:detalle", d.pk)),
+        ))
+        qs = Demanda.objects.filter(entidad=entidad, calificacion__isnull=False).select_related("oferta")
+        secciones.append(_seccion(
+            "calificaciones", _("Calificaciones dadas al cerrar demandas"), qs.order_by("-actualizada", "-pk"),
+            lambda d: FilaMemoria(d.titulo, _("Calificación: %(c)s de 5") % {"c": d.calificacion}
+                                  + (f" · {d.comentario_cierre}" if d.comentario_cierre else ""), d.actualizada),
+        ))
+
+    LineaPlan = _modelo("agenda.LineaPlan")
+    if LineaPlan is not None:
+        qs = (
+            LineaPlan.objects.filter(territorios=entidad)
+            .select_related("plan__entidad", "oferta", "responsable").order_by("-plan__vigencia", "secuencia", "pk")
+        )
+        secciones.append(_seccion(
+            "lineas", _("Planes de trabajo y líneas que la focalizaron"), qs,
+            lambda linea: FilaMemoria(str(linea.oferta), f"{linea.plan.entidad} · {linea.plan.vigencia} · {linea.objetivo[:160]}",
+                                      linea.fecha_inicio, linea.responsable),
+        ))
+
+    PlanConcertado = _modelo("agenda.PlanConcertado")
+    if PlanConcertado is not None and _tiene(PlanConcertado, "entidad_territorial"):
+        qs = PlanConcertado.objects.filter(entidad_territorial=entidad).order_by("-vigencia", "-pk")
+        if _tiene(PlanConcertado, "creado_por"):
+            qs = _autor_activo(qs.select_related("creado_por"), "creado_por", entidad)
+        secciones.append(_seccion(
+            "concertados", _("Planes concertados"), qs,
+            lambda p: FilaMemoria(p.nombre, f"{p.vigencia} · {p.get_estado_display()}", getattr(p, "creado", None),
+                                  getattr(p, "creado_por", None), sigue(p)),
+        ))
+        Mesa = _modelo("agenda.MesaDeTrabajo")
+        if Mesa is not None and _tiene(Mesa, "plan") and _tiene(Mesa, "registrada_por"):
+            qs = Mesa.objects.filter(plan__entidad_territorial=entidad).select_related("plan", "registrada_por")
+            secciones.append(_seccion(
+                "mesas", _("Mesas de trabajo"), _autor_activo(qs.order_by("-fecha", "-pk"), "registrada_por", entidad),
+                lambda m: FilaMemoria(str(m.plan), (m.temas or "")[:200], m.fecha, m.registrada_por, sigue(m)),
+            ))
+        Compromiso = _modelo("agenda.Compromiso")
+        if Compromiso is not None and _tiene(Compromiso, "plan") and _tiene(Compromiso, "responsable"):
+            qs = Compromiso.objects.filter(plan__entidad_territorial=entidad).select_related("plan", "responsable")
+            secciones.append(_seccion(
+                "compromisos", _("Compromisos"), _autor_activo(qs.order_by("-fecha_limite", "-pk"), "responsable", entidad),
+                lambda c: FilaMemoria(c.descripcion[:160], f"{c.plan} · {c.get_estado_display()}", c.fecha_limite,
+                                      c.responsable, sigue(c)),
+            ))
+
+    Asesoria = _modelo("seguimiento.Asesoria")
+    if Asesoria is not None and _tiene(Asesoria, "entidad") and _tiene(Asesoria, "oferente"):
+        qs = Asesoria.objects.filter(entidad=entidad).select_related("oferente").order_by("-fecha", "-pk")
+        secciones.append(_seccion(
+            "asesorias", _("Asistencia técnica recibida (asesorías)"), qs,
+            lambda a: FilaMemoria(str(a.oferente), (a.descripcion or "")[:200], a.fecha),
+        ))
+    EventoMasivo = _modelo("seguimiento.EventoMasivo")
+    if EventoMasivo is not None and _tiene(EventoMasivo, "entidades") and _tiene(EventoMasivo, "oferente"):
+        qs = EventoMasivo.objects.filter(entidades=entidad).select_related("oferente").order_by("-fecha", "-pk")
+        secciones.append(_seccion(
+            "eventos_masivos", _("Eventos de asistencia técnica en los que participó"), qs,
+            lambda e: FilaMemoria(e.nombre, str(e.oferente), e.fecha),
+        ))
+    Percepcion = _modelo("seguimiento.Percepcion")
+    if Percepcion is not None and _tiene(Percepcion, "entidad") and _tiene(Percepcion, "oferente"):
+        qs = Percepcion.objects.filter(entidad=entidad).select_related("oferente").order_by("-fecha", "-pk")
+        secciones.append(_seccion(
+            "percepciones", _("Calificaciones de calidad de la asistencia"), qs,
+            lambda p: FilaMemoria(str(p.oferente or _("Sin oferente")), _(
+                "Calidad %(c)s · pertinencia %(p)s · oportunidad %(o)s") % {
+                "c": p.calidad, "p": p.pertinencia, "o": p.oportunidad}, p.fecha),
+        ))
+
+    Adjunto = _modelo("demanda.AdjuntoDemanda")
+    if Adjunto is not None:
+        qs = Adjunto.objects.filter(demanda__entidad=entidad).select_related("demanda", "subido_por").order_by("-subido", "-pk")
+        secciones.append(_seccion(
+            "documentos", _("Documentos"), _autor_activo(qs, "subido_por", entidad),
+            lambda a: FilaMemoria(a.nombre, str(a.demanda), a.subido, a.subido_por, sigue(a), a.archivo.url if a.archivo else ""),
+        ))
+
+    qs = (
+        Recurso.objects.filter(entidad=entidad, estado=EstadoRecurso.PUBLICADO)
+        .select_related("propuesto_por").order_by("-publicado_en", "-pk")
+    )
+    secciones.append(_seccion(
+        "conocimiento", _("Buenas prácticas, experiencias y lecciones"), _autor_activo(qs, "propuesto_por", entidad),
+        lambda r: FilaMemoria(r.titulo, r.get_tipo_display(), r.publicado_en, r.propuesto_por, sigue(r),
+                              _url("conocimiento:recurso", r.pk)),
+    ))
+    qs = (
+        Inscripcion.objects.filter(entidad=entidad).exclude(estado=EstadoInscripcion.CANCELADA)
+        .select_related("sesion__curso", "usuario").order_by("-sesion__inicio", "-pk")
+    )
+    secciones.append(_seccion(
+        "formacion", _("Formación recibida"), _autor_activo(qs, "usuario", entidad),
+        lambda i: FilaMemoria(i.sesion.curso.nombre, i.get_estado_display()
+                              + (f" · {_('asistió')}" if i.asistio else ""), i.sesion.inicio, i.usuario, sigue(i)),
+    ))
+    return secciones
+
+
+def funcionarios_entidad(entidad: Entidad):
+    """Personas de la entidad, actuales y anteriores (con sus fechas)."""
+    return Membresia.objects.filter(entidad=entidad).select_related("usuario").order_by("-activa", "-desde", "pk")
+
+
+def entidades_con_memoria(usuario) -> QuerySet[Entidad]:
+    qs = Entidad.objects.filter(tipo__in=["alcaldia", "gobernacion"]).select_related("departamento", "municipio")
+    if permisos.lee_todo(usuario):
+        return qs
+    return qs.filter(pk__in=permisos.entidades_de(usuario).values("pk"))
+
+
+def resumen_inicio() -> list[dict]:
+    from django.urls import reverse
+
+    n = Recurso.objects.filter(estado=EstadoRecurso.PUBLICADO).count()
+    return [{"etiqueta": _("Buenas prácticas y experiencias publicadas"), "valor": n,
+             "url": reverse("conocimiento:repositorio")}]
+

@@ -1,0 +1,457 @@
+"""Toda escritura de la gestión del conocimiento: permisos verificados adentro, mensajes en español."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.search import SearchVector
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from att import permisos
+from att.models import Usuario
+from att.notificaciones import notificar
+from att.validadores import validar_adjunto
+from conocimiento.models import (
+    Curso, Discusion, EspacioComunidad, EstadoInscripcion, EstadoRecurso, EstadoReporte, Evento,
+    Inscripcion, Material, MiembroEspacio, PreguntaFrecuente, Recurso, RegistroEvento, ReporteAbuso,
+    Respuesta, RolMiembro, SesionFormacion, TipoMaterial, TipoRecurso,
+)
+from conocimiento.rules import es_miembro_red, gestiona_curso, gestiona_oferta, modera_espacio
+
+CONFIG_BUSQUEDA = "es_unaccent"
+# Documentos del repositorio: tipos de oficina y PDF, 20 MB como máximo.
+EXTENSIONES_MATERIAL = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "csv", "jpg", "jpeg", "png"]
+MAX_BYTES_MATERIAL = 20 * 1024 * 1024
+
+CAMPOS_RECURSO = (
+    "titulo", "resumen", "contenido", "entidad", "municipio", "departamento", "oferta", "plan",
+    "experiencia", "periodo", "resultados", "como_replicarla", "recomendacion",
+)
+
+
+def _exigir(condicion: bool, mensaje: str) -> None:
+    if not condicion:
+        raise PermissionDenied(mensaje)
+
+
+# --- Repositorio -----------------------------------------------------------------------------
+def vector_busqueda(recurso_ids) -> None:
+    """Recalcula el vector ponderado (título A, resumen y temas B, texto C) de los recursos dados."""
+    from django.contrib.postgres.aggregates import StringAgg
+    from django.db.models import OuterRef, Subquery
+
+    from att.models import Tema
+
+    temas = Subquery(
+        Tema.objects.filter(recursos_conocimiento=OuterRef("pk"))
+        .values("recursos_conocimiento").annotate(t=StringAgg("nombre", " ")).values("t")[:1]
+    )
+    Recurso.objects.filter(pk__in=recurso_ids).update(
+        busqueda=(
+            SearchVector("titulo", weight="A", config=CONFIG_BUSQUEDA)
+            + SearchVector("resumen", weight="B", config=CONFIG_BUSQUEDA)
+            + SearchVector(temas, weight="B", config=CONFIG_BUSQUEDA)
+            + SearchVector("contenido", "resultados", "como_replicarla", "recomendacion",
+                           weight="C", config=CONFIG_BUSQUEDA)
+        )
+    )
+
+
+def _completar_territorio(recurso: Recurso) -> None:
+    if recurso.entidad_id and not recurso.municipio_id and recurso.entidad.municipio_id:
+        recurso.municipio_id = recurso.entidad.municipio_id
+    if not recurso.departamento_id:
+        if recurso.municipio_id:
+            recurso.departamento_id = recurso.municipio_id[:2]
+        elif recurso.entidad_id and recurso.entidad.departamento_id:
+            recurso.departamento_id = recurso.entidad.departamento_id
+    if recurso.experiencia_id and recurso.tipo != TipoRecurso.BUENA_PRACTICA:
+        recurso.experiencia = None
+    if recurso.experiencia_id and recurso.experiencia.tipo != TipoRecurso.EXPERIENCIA:
+        raise ValidationError({"experiencia": _("Solo una experiencia significativa puede reunir buenas prácticas.")})
+
+
+@transaction.atomic
+def recurso_proponer(*, por: Usuario, tipo: str, temas=(), **datos) -> Recurso:
+    """Cualquier miembro de la red propone; queda en revisión del DNP y el DNP recibe la alerta."""
+    _exigir(es_miembro_red(por), _("Solo los miembros de la red pueden proponer al repositorio."))
+    if tipo not in TipoRecurso.values:
+        raise ValidationError({"tipo": _("Tipo de recurso no válido.")})
+    recurso = Recurso(tipo=tipo, propuesto_por=por, estado=EstadoRecurso.PROPUESTO,
+                      **{k: v for k, v in datos.items() if k in CAMPOS_RECURSO})
+    _completar_territorio(recurso)
+    recurso.full_clean(exclude=["busqueda"])
+    recurso.save()
+    recurso.temas.set(temas)
+    vector_busqueda([recurso.pk])
+    revisores = Usuario.objects.filter(
+        is_active=True, membresias__activa=True, membresias__rol__in=list(permisos.ROLES_DNP)
+    ).distinct()
+    notificar(
+        usuarios=list(revisores), categoria="conocimiento",
+        titulo=_("Nueva propuesta para el repositorio: %(t)s") % {"t": recurso.titulo},
+        mensaje=_("%(p)s propuso un recurso; revíselo para publicarlo.") % {"p": por},
+        url=reverse("conocimiento:revision"), clave=f"recurso-propuesto-{recurso.pk}",
+    )
+    return recurso
+
+
+@transaction.atomic
+def recurso_editar(*, recurso: Recurso, por: Usuario, temas=None, **datos) -> Recurso:
+    recurso = Recurso.objects.select_for_update().get(pk=recurso.pk)
+    _exigir(por.has_perm("conocimiento.editar_recurso", recurso), _("No puede editar este recurso."))
+    for campo, valor in datos.items():
+        if campo in CAMPOS_RECURSO:
+            setattr(recurso, campo, valor)
+    _completar_territorio(recurso)
+    if recurso.estado == EstadoRecurso.DEVUELTO and not permisos.es_equipo_dnp(por):
+        recurso.estado = EstadoRecurso.PROPUESTO  # vuelve a revisión con los ajustes
+    recurso.full_clean(exclude=["busqueda"])
+    recurso.save()
+    if temas is not None:
+        recurso.temas.set(temas)
+    vector_busqueda([recurso.pk])
+    return recurso
+
+
+@transaction.atomic
+def recurso_revisar(*, recurso: Recurso, por: Usuario, publicar: bool, comentario: str = "") -> Recurso:
+    """El equipo DNP publica o devuelve con comentarios; quien propuso recibe la alerta."""
+    _exigir(permisos.es_equipo_dnp(por), _("Solo el equipo del DNP revisa y publica el repositorio."))
+    recurso = Recurso.objects.select_for_update().get(pk=recurso.pk)
+    if recurso.estado not in (EstadoRecurso.PROPUESTO, EstadoRecurso.DEVUELTO):
+        raise ValidationError(_("Este recurso ya fue revisado (estado: %(e)s).") % {"e": recurso.get_estado_display()})
+    if not publicar and not comentario.strip():
+        raise ValidationError({"comentario": _("Explique qué se debe ajustar antes de devolver la propuesta.")})
+    recurso.revisado_por = por
+    recurso.comentario_revision = comentario
+    if publicar:
+        recurso.estado = EstadoRecurso.PUBLICADO
+        recurso.publicado_en = timezone.now()
+        titulo = _("Su propuesta «%(t)s» fue publicada en el repositorio") % {"t": recurso.titulo}
+    else:
+        recurso.estado = EstadoRecurso.DEVUELTO
+        titulo = _("Su propuesta «%(t)s» fue devuelta con comentarios") % {"t": recurso.titulo}
+    recurso.save(update_fields=["estado", "publicado_en", "revisado_por", "comentario_revision", "actualizado"])
+    notificar(usuarios=[recurso.propuesto_por], categoria="conocimiento", titulo=titulo, mensaje=comentario,
+              url=reverse("conocimiento:recurso", args=[recurso.pk]))
+    return recurso
+
+
+@transaction.atomic
+def recurso_retirar(*, recurso: Recurso, por: Usuario, motivo: str) -> Recurso:
+    _exigir(permisos.es_equipo_dnp(por), _("Solo el equipo del DNP retira recursos publicados."))
+    recurso.estado = EstadoRecurso.RETIRADO
+    recurso.comentario_revision = motivo
+    recurso.revisado_por = por
+    recurso.save(update_fields=["estado", "comentario_revision", "revisado_por", "actualizado"])
+    return recurso
+
+
+@transaction.atomic
+def material_agregar(*, recurso: Recurso, por: Usuario, tipo: str, titulo: str, archivo=None, url: str = "") -> Material:
+    _exigir(por.has_perm("conocimiento.editar_recurso", recurso), _("No puede agregar materiales a este recurso."))
+    if tipo == TipoMaterial.DOCUMENTO:
+        if archivo is None:
+            raise ValidationError({"archivo": _("Adjunte el documento.")})
+        try:
+            validar_adjunto(archivo, extensiones=EXTENSIONES_MATERIAL, max_bytes=MAX_BYTES_MATERIAL)
+        except ValidationError as e:
+            raise ValidationError({"archivo": e.messages}) from e
+        material = Material(recurso=recurso, tipo=tipo, titulo=titulo, archivo=archivo, tamano=archivo.size,
+                            subido_por=por)
+    else:
+        if not url:
+            raise ValidationError({"url": _("Escriba el enlace al video o al pódcast.")})
+        material = Material(recurso=recurso, tipo=tipo, titulo=titulo, url=url, subido_por=por)
+    material.full_clean(exclude=["archivo"] if archivo is not None else None)
+    material.save()
+    return material
+
+
+# --- Comunidad de práctica -------------------------------------------------------------------
+@transaction.atomic
+def espacio_crear(*, por: Usuario, nombre: str, tipo: str, descripcion: str = "", tema=None, region: str = "") -> EspacioComunidad:
+    _exigir(permisos.es_equipo_dnp(por), _("Solo el equipo del DNP abre espacios de la comunidad."))
+    espacio = EspacioComunidad(nombre=nombre, slug=slugify(nombre)[:160], tipo=tipo, descripcion=descripcion,
+                               tema=tema, region=region)
+    espacio.full_clean()
+    espacio.save()
+    return espacio
+
+
+@transaction.atomic
+def espacio_unirse(*, espacio: EspacioComunidad, por: Usuario, sigue: bool = True) -> MiembroEspacio:
+    _exigir(es_miembro_red(por), _("Para unirse a la comunidad necesita una entidad registrada."))
+    miembro, creado = MiembroEspacio.objects.get_or_create(espacio=espacio, usuario=por, defaults={"sigue": sigue})
+    if not creado and miembro.sigue != sigue:
+        miembro.sigue = sigue
+        miembro.save(update_fields=["sigue"])
+    return miembro
+
+
+@transaction.atomic
+def espacio_salir(*, espacio: EspacioComunidad, por: Usuario) -> None:
+    MiembroEspacio.objects.filter(espacio=espacio, usuario=por).delete()
+
+
+def _es_miembro(espacio, usuario) -> bool:
+    return MiembroEspacio.objects.filter(espacio=espacio, usuario=usuario).exists()
+
+
+@transaction.atomic
+def moderador_designar(*, espacio: EspacioComunidad, usuario: Usuario, por: Usuario) -> MiembroEspacio:
+    _exigir(permisos.es_equipo_dnp(por), _("Solo el equipo del DNP designa moderadores."))
+    miembro, _c = MiembroEspacio.objects.update_or_create(
+        espacio=espacio, usuario=usuario, defaults={"rol": RolMiembro.MODERADOR}
+    )
+    return miembro
+
+
+@transaction.atomic
+def discusion_abrir(*, espacio: EspacioComunidad, por: Usuario, titulo: str, cuerpo: str) -> Discusion:
+    _exigir(es_miembro_red(por) and (_es_miembro(espacio, por) or modera_espacio(por, espacio)),
+            _("Únase al espacio para abrir discusiones."))
+    discusion = Discusion(espacio=espacio, autor=por, titulo=titulo, cuerpo=cuerpo)
+    discusion.full_clean()
+    discusion.save()
+    discusion.seguidores.add(por)
+    seguidores = Usuario.objects.filter(
+        espacios_comunidad__espacio=espacio, espacios_comunidad__sigue=True, is_active=True
+    ).exclude(pk=por.pk)
+    notificar(
+        usuarios=list(seguidores), categoria="comunidad",
+        titulo=_("Nueva discusión en %(e)s: %(t)s") % {"e": espacio.nombre, "t": titulo},
+        mensaje=cuerpo[:300], url=reverse("conocimiento:discusion", args=[discusion.pk]),
+        clave=f"discusion-{discusion.pk}",
+    )
+    return discusion
+
+
+@transaction.atomic
+def respuesta_publicar(*, discusion: Discusion, por: Usuario, cuerpo: str) -> Respuesta:
+    discusion = Discusion.objects.select_for_update().select_related("espacio").get(pk=discusion.pk)
+    moderador = modera_espacio(por, discusion.espacio)
+    _exigir(es_miembro_red(por) and (_es_miembro(discusion.espacio, por) or moderador),
+            _("Únase al espacio para responder."))
+    if discusion.oculta and not moderador:
+        raise PermissionDenied(_("Esta discusión fue ocultada por moderación."))
+    if discusion.cerrada:
+        raise ValidationError(_("La discusión está cerrada: ya no recibe respuestas."))
+    if not cuerpo.strip():
+        raise ValidationError({"cuerpo": _("Escriba su respuesta.")})
+    respuesta = Respuesta.objects.create(discusion=discusion, autor=por, cuerpo=cuerpo)
+    Discusion.objects.filter(pk=discusion.pk).update(ultima_actividad=timezone.now())
+    discusion.seguidores.add(por)
+    seguidores = discusion.seguidores.filter(is_active=True).exclude(pk=por.pk)
+    notificar(
+        usuarios=list(seguidores), categoria="comunidad",
+        titulo=_("Nueva respuesta en «%(t)s»") % {"t": discusion.titulo},
+        mensaje=f"{por}: {cuerpo[:300]}", url=reverse("conocimiento:discusion", args=[discusion.pk]) + f"#r{respuesta.pk}",
+        clave=f"respuesta-{respuesta.pk}",
+    )
+    return respuesta
+
+
+@transaction.atomic
+def discusion_seguir(*, discusion: Discusion, por: Usuario, seguir: bool) -> None:
+    if seguir:
+        discusion.seguidores.add(por)
+    else:
+        discusion.seguidores.remove(por)
+
+
+@transaction.atomic
+def moderar(*, objeto: Discusion | Respuesta, por: Usuario, ocultar: bool | None = None,
+            cerrar: bool | None = None, motivo: str = "") -> Discusion | Respuesta:
+    """Ocultar o mostrar una discusión o respuesta; cerrar o reabrir una discusión."""
+    espacio = objeto.espacio if isinstance(objeto, Discusion) else objeto.discusion.espacio
+    _exigir(modera_espacio(por, espacio), _("Solo los moderadores del espacio pueden moderar."))
+    campos = []
+    if ocultar is not None:
+        if ocultar and not motivo.strip():
+            raise ValidationError({"motivo": _("Indique el motivo para ocultar el mensaje.")})
+        objeto.oculta = ocultar
+        objeto.motivo_moderacion = motivo if ocultar else ""
+        campos += ["oculta", "motivo_moderacion"]
+        if isinstance(objeto, Respuesta):
+            objeto.moderada_por = por
+            campos.append("moderada_por")
+    if cerrar is not None and isinstance(objeto, Discusion):
+        objeto.cerrada = cerrar
+        campos.append("cerrada")
+    if campos:
+        objeto.save(update_fields=campos)
+    filtro = {"respuesta": objeto} if isinstance(objeto, Respuesta) else {"discusion": objeto, "respuesta": None}
+    if ocultar is not None:
+        ReporteAbuso.objects.filter(estado=EstadoReporte.ABIERTO, **filtro).update(estado=EstadoReporte.ATENDIDO)
+    return objeto
+
+
+@transaction.atomic
+def reportar_abuso(*, por: Usuario, discusion: Discusion, motivo: str, respuesta: Respuesta | None = None) -> ReporteAbuso:
+    _exigir(es_miembro_red(por), _("Solo los miembros de la red pueden reportar mensajes."))
+    if not motivo.strip():
+        raise ValidationError({"motivo": _("Cuéntenos por qué el mensaje es inapropiado.")})
+    if respuesta is not None and respuesta.discusion_id != discusion.pk:
+        raise ValidationError(_("La respuesta no pertenece a esta discusión."))
+    reporte = ReporteAbuso.objects.create(discusion=discusion, respuesta=respuesta, reportado_por=por, motivo=motivo)
+    moderadores = Usuario.objects.filter(
+        espacios_comunidad__espacio_id=discusion.espacio_id, espacios_comunidad__rol=RolMiembro.MODERADOR,
+        is_active=True,
+    )
+    notificar(
+        usuarios=list(moderadores), categoria="comunidad",
+        titulo=_("Reporte de abuso en «%(t)s»") % {"t": discusion.titulo}, mensaje=motivo[:300],
+        url=reverse("conocimiento:discusion", args=[discusion.pk]), clave=f"reporte-{reporte.pk}",
+    )
+    return reporte
+
+
+# --- Plan de formación -----------------------------------------------------------------------
+@transaction.atomic
+def curso_crear(*, por: Usuario, entidad, **datos) -> Curso:
+    curso = Curso(entidad=entidad, **datos)
+    _exigir(gestiona_curso(por, curso), _("Solo la entidad que ofrece el curso o el DNP pueden crearlo."))
+    curso.full_clean()
+    curso.save()
+    return curso
+
+
+@transaction.atomic
+def sesion_crear(*, por: Usuario, curso: Curso, **datos) -> SesionFormacion:
+    _exigir(gestiona_curso(por, curso), _("Solo la entidad que ofrece el curso o el DNP programan sesiones."))
+    sesion = SesionFormacion(curso=curso, **datos)
+    sesion.full_clean()
+    sesion.save()
+    return sesion
+
+
+def _ocupados(sesion_id: int) -> int:
+    return Inscripcion.objects.filter(sesion_id=sesion_id, estado=EstadoInscripcion.INSCRITA).count()
+
+
+@transaction.atomic
+def inscribir(*, sesion: SesionFormacion, por: Usuario) -> Inscripcion:
+    """Cupo si queda; si no, lista de espera. El bloqueo de la sesión ordena las inscripciones simultáneas."""
+    _exigir(es_miembro_red(por), _("Para inscribirse necesita una entidad registrada."))
+    sesion = SesionFormacion.objects.select_for_update().get(pk=sesion.pk)
+    if sesion.inicio <= timezone.now():
+        raise ValidationError(_("La sesión ya empezó: no recibe inscripciones."))
+    estado = EstadoInscripcion.INSCRITA if _ocupados(sesion.pk) < sesion.cupos else EstadoInscripcion.EN_ESPERA
+    entidad = permisos.entidad_principal(por)
+    inscripcion = Inscripcion.objects.filter(sesion=sesion, usuario=por).first()
+    if inscripcion is not None:
+        if inscripcion.estado != EstadoInscripcion.CANCELADA:
+            raise ValidationError(_("Ya está inscrito en esta sesión."))
+        inscripcion.estado = estado
+        inscripcion.solicitada = timezone.now()  # vuelve al final de la fila
+        Inscripcion.objects.filter(pk=inscripcion.pk).update(estado=estado, solicitada=inscripcion.solicitada)
+    else:
+        inscripcion = Inscripcion.objects.create(sesion=sesion, usuario=por, entidad=entidad, estado=estado)
+    return inscripcion
+
+
+def _promover(sesion: SesionFormacion) -> list[Inscripcion]:
+    """Sube de la lista de espera a quien sigue, mientras haya cupos (la sesión ya está bloqueada)."""
+    libres = sesion.cupos - _ocupados(sesion.pk)
+    if libres <= 0:
+        return []
+    siguientes = list(
+        Inscripcion.objects.select_for_update().select_related("usuario")
+        .filter(sesion=sesion, estado=EstadoInscripcion.EN_ESPERA).order_by("solicitada", "pk")[:libres]
+    )
+    if not siguientes:
+        return []
+    Inscripcion.objects.filter(pk__in=[i.pk for i in siguientes]).update(estado=EstadoInscripcion.INSCRITA)
+    for i in siguientes:
+        i.estado = EstadoInscripcion.INSCRITA
+    notificar(
+        usuarios=[i.usuario for i in siguientes], categoria="formacion",
+        titulo=_("Se liberó un cupo: quedó inscrito en %(c)s") % {"c": sesion.curso.nombre},
+        mensaje=_("Sesión del %(f)s.") % {"f": timezone.localtime(sesion.inicio).strftime("%Y-%m-%d %H:%M")},
+        url=reverse("conocimiento:sesion", args=[sesion.pk]),
+    )
+    return siguientes
+
+
+@transaction.atomic
+def cancelar_inscripcion(*, inscripcion: Inscripcion, por: Usuario) -> list[Inscripcion]:
+    """Cancela; si liberó un cupo, sube automáticamente al primero de la lista de espera."""
+    sesion = SesionFormacion.objects.select_for_update().select_related("curso").get(pk=inscripcion.sesion_id)
+    inscripcion = Inscripcion.objects.select_for_update().get(pk=inscripcion.pk)
+    _exigir(inscripcion.usuario_id == por.pk or gestiona_curso(por, sesion.curso),
+            _("Solo la persona inscrita o quien organiza el curso pueden cancelar la inscripción."))
+    if inscripcion.estado == EstadoInscripcion.CANCELADA:
+        return []
+    inscripcion.estado = EstadoInscripcion.CANCELADA
+    inscripcion.save(update_fields=["estado"])
+    return _promover(sesion)
+
+
+@transaction.atomic
+def sesion_ampliar_cupos(*, sesion: SesionFormacion, por: Usuario, cupos: int) -> list[Inscripcion]:
+    sesion = SesionFormacion.objects.select_for_update().select_related("curso").get(pk=sesion.pk)
+    _exigir(gestiona_curso(por, sesion.curso), _("Solo quien organiza el curso cambia los cupos."))
+    if cupos < _ocupados(sesion.pk):
+        raise ValidationError({"cupos": _("Hay más personas inscritas que los cupos indicados.")})
+    sesion.cupos = cupos
+    sesion.full_clean()
+    sesion.save(update_fields=["cupos"])
+    return _promover(sesion)
+
+
+@transaction.atomic
+def registrar_asistencia(*, sesion: SesionFormacion, por: Usuario, asistentes_ids) -> int:
+    _exigir(gestiona_curso(por, sesion.curso), _("Solo quien organiza el curso registra la asistencia."))
+    asistentes_ids = {int(i) for i in asistentes_ids}
+    inscritas = Inscripcion.objects.filter(sesion=sesion, estado=EstadoInscripcion.INSCRITA)
+    inscritas.filter(pk__in=asistentes_ids).update(asistio=True)
+    inscritas.exclude(pk__in=asistentes_ids).update(asistio=False)
+    return len(asistentes_ids)
+
+
+# --- Eventos ---------------------------------------------------------------------------------
+@transaction.atomic
+def evento_registrarse(*, evento: Evento, por: Usuario) -> RegistroEvento:
+    _exigir(es_miembro_red(por), _("Para registrarse necesita una entidad registrada."))
+    evento = Evento.objects.select_for_update().get(pk=evento.pk)
+    if RegistroEvento.objects.filter(evento=evento, usuario=por).exists():
+        raise ValidationError(_("Ya está registrado en este evento."))
+    if evento.cupos is not None and evento.registros.count() >= evento.cupos:
+        raise ValidationError(_("El evento no tiene cupos disponibles."))
+    return RegistroEvento.objects.create(evento=evento, usuario=por, entidad=permisos.entidad_principal(por))
+
+
+@transaction.atomic
+def evento_presentar_practica(*, evento: Evento, recurso: Recurso, por: Usuario) -> None:
+    _exigir(permisos.es_equipo_dnp(por), _("Solo el equipo del DNP arma la agenda del evento."))
+    if not recurso.publicado:
+        raise ValidationError(_("Solo se presentan prácticas publicadas en el repositorio."))
+    evento.practicas.add(recurso)
+
+
+# --- Preguntas frecuentes --------------------------------------------------------------------
+@transaction.atomic
+def pregunta_guardar(*, oferta, por: Usuario, pregunta: str, respuesta: str, orden: int = 0,
+                     publicada: bool = True, instancia: PreguntaFrecuente | None = None) -> PreguntaFrecuente:
+    _exigir(gestiona_oferta(por, oferta),
+            _("Solo la entidad oferente mantiene las preguntas frecuentes de su oferta."))
+    if instancia is not None and instancia.oferta_id != oferta.pk:
+        raise ValidationError(_("La pregunta no pertenece a esta oferta."))
+    p = instancia or PreguntaFrecuente(oferta=oferta)
+    p.pregunta, p.respuesta, p.orden, p.publicada, p.actualizada_por = pregunta, respuesta, orden, publicada, por
+    p.full_clean()
+    p.save()
+    return p
+
+
+@transaction.atomic
+def pregunta_eliminar(*, instancia: PreguntaFrecuente, por: Usuario) -> None:
+    _exigir(gestiona_oferta(por, instancia.oferta),
+            _("Solo la entidad oferente mantiene las preguntas frecuentes de su oferta."))
+    instancia.delete()
+

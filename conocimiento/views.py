@@ -1,0 +1,418 @@
+"""Páginas delgadas: leen con `selectors`, escriben con `services`."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from att import permisos
+from att.models import Entidad, NivelCapacidad, TipoCapacidad
+from conocimiento import selectors, services
+from conocimiento.certificados import certificado_asistencia
+from conocimiento.forms import (
+    DiscusionForm, MaterialForm, MotivoForm, PreguntaForm, RecursoForm, RespuestaForm, RevisionForm,
+)
+from conocimiento.models import (
+    Curso, Discusion, EspacioComunidad, EstadoInscripcion, Evento, Inscripcion, MiembroEspacio,
+    PreguntaFrecuente, Recurso, Respuesta, SesionFormacion,
+)
+
+
+def _errores(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for campo, lista in error.message_dict.items():
+            form.add_error(campo if campo in form.fields else None, lista)
+    else:
+        form.add_error(None, error.messages)
+
+
+# --- Inicio y repositorio --------------------------------------------------------------------
+@require_GET
+def inicio(request):
+    return render(request, "conocimiento/inicio.html", {
+        "recientes": selectors.buscar_recursos(con_facetas=False).recursos[:6],
+        "eventos": selectors.eventos()[:3],
+    })
+
+
+@require_GET
+def repositorio(request):
+    g = request.GET
+    resultado = selectors.buscar_recursos(
+        usuario=request.user, q=g.get("q", "")[:200], tipo=g.get("tipo", ""), tema=g.get("tema", "")[:10],
+        departamento=g.get("departamento", "")[:2],
+    )
+    pagina = Paginator(resultado.recursos, 20).get_page(g.get("page"))
+    return render(request, "conocimiento/repositorio.html", {
+        "pagina": pagina, "facetas": resultado.facetas, "q": g.get("q", ""), "total": pagina.paginator.count,
+        "filtros": {k: g.get(k, "") for k in ("tipo", "tema", "departamento")},
+    })
+
+
+@require_GET
+def recurso(request, pk):
+    try:
+        obj = selectors.recurso_detalle(request.user, pk)
+    except Recurso.DoesNotExist:
+        raise Http404(_("Este recurso no existe o aún no está publicado."))
+    return render(request, "conocimiento/recurso.html", {
+        "recurso": obj, "puede_editar": request.user.has_perm("conocimiento.editar_recurso", obj),
+        "puede_revisar": request.user.has_perm("conocimiento.revisar_recurso", obj),
+        "form_material": MaterialForm(), "form_revision": RevisionForm(),
+    })
+
+
+@login_required
+def proponer(request):
+    if not request.user.has_perm("conocimiento.proponer_recurso"):
+        raise PermissionDenied(_("Solo los miembros de la red pueden proponer al repositorio."))
+    entidades = Entidad.objects.all() if permisos.lee_todo(request.user) else permisos.entidades_de(request.user)
+    form = RecursoForm(request.POST or None, entidades=entidades)
+    if request.method == "POST" and form.is_valid():
+        datos = dict(form.cleaned_data)
+        temas, tipo = datos.pop("temas"), datos.pop("tipo")
+        try:
+            obj = services.recurso_proponer(por=request.user, tipo=tipo, temas=temas, **datos)
+        except ValidationError as e:
+            _errores(form, e)
+        else:
+            messages.success(request, _("Gracias: su propuesta quedó en revisión del DNP."))
+            return redirect("conocimiento:recurso", obj.pk)
+    return render(request, "conocimiento/proponer.html", {"form": form})
+
+
+@login_required
+def editar(request, pk):
+    obj = get_object_or_404(Recurso, pk=pk)
+    if not request.user.has_perm("conocimiento.editar_recurso", obj):
+        raise PermissionDenied(_("No puede editar este recurso."))
+    entidades = Entidad.objects.all() if permisos.lee_todo(request.user) else permisos.entidades_de(request.user)
+    form = RecursoForm(request.POST or None, instance=obj, entidades=entidades)
+    form.fields["tipo"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        datos = {k: v for k, v in form.cleaned_data.items() if k not in ("tipo", "temas")}
+        try:
+            services.recurso_editar(recurso=obj, por=request.user, temas=form.cleaned_data["temas"], **datos)
+        except ValidationError as e:
+            _errores(form, e)
+        else:
+            messages.success(request, _("Cambios guardados."))
+            return redirect("conocimiento:recurso", obj.pk)
+    return render(request, "conocimiento/proponer.html", {"form": form, "recurso": obj})
+
+
+@login_required
+@require_POST
+def agregar_material(request, pk):
+    obj = get_object_or_404(Recurso, pk=pk)
+    if not request.user.has_perm("conocimiento.editar_recurso", obj):
+        raise PermissionDenied(_("No puede agregar materiales a este recurso."))
+    form = MaterialForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.material_agregar(recurso=obj, por=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            _errores(form, e)
+        else:
+            messages.success(request, _("Material agregado."))
+            return redirect("conocimiento:recurso", obj.pk)
+    obj = selectors.recurso_detalle(request.user, pk)
+    return render(request, "conocimiento/recurso.html", {
+        "recurso": obj, "puede_editar": True, "form_material": form, "form_revision": RevisionForm(),
+        "puede_revisar": request.user.has_perm("conocimiento.revisar_recurso", obj),
+    }, status=400)
+
+
+@login_required
+def revision(request):
+    if not request.user.has_perm("conocimiento.revisar_recurso"):
+        raise PermissionDenied(_("Solo el equipo del DNP revisa el repositorio."))
+    return render(request, "conocimiento/revision.html", {"pendientes": selectors.pendientes_revision()[:200]})
+
+
+@login_required
+@require_POST
+def revisar(request, pk):
+    obj = get_object_or_404(Recurso, pk=pk)
+    form = RevisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Elija publicar o devolver."))
+        return redirect("conocimiento:recurso", pk)
+    try:
+        services.recurso_revisar(recurso=obj, por=request.user, publicar=form.cleaned_data["decision"] == "publicar",
+                                 comentario=form.cleaned_data["comentario"])
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("Revisión registrada."))
+    return redirect("conocimiento:recurso", pk)
+
+
+@login_required
+def mis_propuestas(request):
+    return render(request, "conocimiento/mis_propuestas.html", {"recursos": selectors.mis_propuestas(request.user)[:200]})
+
+
+# --- Comunidad -------------------------------------------------------------------------------
+@login_required
+def comunidad(request):
+    return render(request, "conocimiento/comunidad.html", {
+        "espacios": selectors.espacios(request.user),
+        "reportes": selectors.reportes_abiertos(request.user)[:20],
+    })
+
+
+@login_required
+def espacio(request, slug):
+    obj = get_object_or_404(EspacioComunidad, slug=slug, activo=True)
+    miembro = MiembroEspacio.objects.filter(espacio=obj, usuario=request.user).first()
+    form = DiscusionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            d = services.discusion_abrir(espacio=obj, por=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as e:
+            form.add_error(None, getattr(e, "messages", [str(e)]))
+        else:
+            return redirect("conocimiento:discusion", d.pk)
+    pagina = Paginator(selectors.discusiones_de(obj, request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "conocimiento/espacio.html", {
+        "espacio": obj, "miembro": miembro, "form": form, "pagina": pagina,
+        "moderador": request.user.has_perm("conocimiento.moderar", obj),
+    })
+
+
+@login_required
+@require_POST
+def unirse(request, slug):
+    obj = get_object_or_404(EspacioComunidad, slug=slug, activo=True)
+    accion = request.POST.get("accion", "unirse")
+    if accion == "salir":
+        services.espacio_salir(espacio=obj, por=request.user)
+        messages.success(request, _("Salió del espacio."))
+    else:
+        services.espacio_unirse(espacio=obj, por=request.user, sigue=request.POST.get("sigue", "1") == "1")
+        messages.success(request, _("Listo: es miembro del espacio."))
+    return redirect("conocimiento:espacio", slug)
+
+
+@login_required
+def discusion(request, pk):
+    try:
+        d, respuestas, moderador = selectors.discusion_detalle(request.user, pk)
+    except Discusion.DoesNotExist:
+        raise Http404(_("La discusión no existe o fue ocultada por moderación."))
+    form = RespuestaForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            r = services.respuesta_publicar(discusion=d, por=request.user, cuerpo=form.cleaned_data["cuerpo"])
+        except (ValidationError, PermissionDenied) as e:
+            form.add_error(None, getattr(e, "messages", [str(e)]))
+        else:
+            messages.success(request, _("Respuesta publicada."))
+            return redirect(f"{request.path}#r{r.pk}")
+    return render(request, "conocimiento/discusion.html", {
+        "discusion": d, "respuestas": respuestas, "moderador": moderador, "form": form,
+        "es_miembro": MiembroEspacio.objects.filter(espacio=d.espacio, usuario=request.user).exists(),
+        "sigue": d.seguidores.filter(pk=request.user.pk).exists(),
+    })
+
+
+@login_required
+@require_POST
+def moderar(request, pk):
+    """Ocultar/mostrar la discusión o una respuesta (`respuesta`), cerrar/reabrir la discusión."""
+    d = get_object_or_404(Discusion.objects.select_related("espacio"), pk=pk)
+    objeto = d
+    if request.POST.get("respuesta"):
+        objeto = get_object_or_404(Respuesta.objects.select_related("discusion__espacio"),
+                                   pk=request.POST["respuesta"], discusion=d)
+    accion = request.POST.get("accion")
+    argumentos = {"ocultar": True} if accion == "ocultar" else {"ocultar": False} if accion == "mostrar" else \
+        {"cerrar": True} if accion == "cerrar" else {"cerrar": False} if accion == "reabrir" else {}
+    try:
+        services.moderar(objeto=objeto, por=request.user, motivo=request.POST.get("motivo", ""), **argumentos)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("Moderación aplicada."))
+    return redirect("conocimiento:discusion", pk)
+
+
+@login_required
+@require_POST
+def reportar(request, pk):
+    d = get_object_or_404(Discusion, pk=pk, oculta=False)
+    respuesta = None
+    if request.POST.get("respuesta"):
+        respuesta = get_object_or_404(Respuesta, pk=request.POST["respuesta"], discusion=d)
+    try:
+        services.reportar_abuso(por=request.user, discusion=d, respuesta=respuesta, motivo=request.POST.get("motivo", ""))
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("Gracias: los moderadores revisarán el mensaje."))
+    return redirect("conocimiento:discusion", pk)
+
+
+@login_required
+@require_POST
+def seguir(request, pk):
+    d = get_object_or_404(Discusion, pk=pk, oculta=False)
+    services.discusion_seguir(discusion=d, por=request.user, seguir=request.POST.get("seguir") == "1")
+    return redirect("conocimiento:discusion", pk)
+
+
+# --- Formación -------------------------------------------------------------------------------
+@require_GET
+def formacion(request):
+    nivel, tipo = request.GET.get("nivel", ""), request.GET.get("tipo", "")
+    return render(request, "conocimiento/formacion.html", {
+        "cursos": selectors.cursos(nivel=nivel if nivel.isdigit() else "", tipo=tipo if tipo.isdigit() else ""),
+        "niveles": NivelCapacidad.objects.filter(activo=True), "tipos": TipoCapacidad.objects.filter(activo=True),
+        "nivel": nivel, "tipo": tipo,
+        "mias": selectors.mis_inscripciones(request.user) if request.user.is_authenticated else [],
+    })
+
+
+@require_GET
+def curso(request, pk):
+    obj = get_object_or_404(Curso.objects.select_related("nivel", "tipo_capacidad", "entidad", "tema"), pk=pk)
+    return render(request, "conocimiento/curso.html", {"curso": obj, "sesiones": selectors.sesiones_con_cupos(obj)})
+
+
+@login_required
+def sesion(request, pk):
+    obj = get_object_or_404(SesionFormacion.objects.select_related("curso__entidad"), pk=pk)
+    gestiona = request.user.has_perm("conocimiento.gestionar_curso", obj.curso)
+    mia = Inscripcion.objects.filter(sesion=obj, usuario=request.user).first()
+    if request.method == "POST" and gestiona and request.POST.get("accion") == "asistencia":
+        services.registrar_asistencia(sesion=obj, por=request.user, asistentes_ids=request.POST.getlist("asistio"))
+        messages.success(request, _("Asistencia registrada."))
+        return redirect("conocimiento:sesion", pk)
+    inscritos = obj.inscripciones.select_related("usuario", "entidad").exclude(
+        estado=EstadoInscripcion.CANCELADA) if gestiona else None
+    ocupados = obj.inscripciones.filter(estado=EstadoInscripcion.INSCRITA).count()
+    return render(request, "conocimiento/sesion.html", {
+        "sesion": obj, "mia": mia, "gestiona": gestiona, "inscritos": inscritos, "ocupados": ocupados,
+        "libres": max(obj.cupos - ocupados, 0), "posicion": selectors.posicion_en_espera(mia) if mia else None,
+    })
+
+
+@login_required
+@require_POST
+def inscribirse(request, pk):
+    obj = get_object_or_404(SesionFormacion, pk=pk)
+    try:
+        ins = services.inscribir(sesion=obj, por=request.user)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        if ins.estado == EstadoInscripcion.INSCRITA:
+            messages.success(request, _("Quedó inscrito en la sesión."))
+        else:
+            messages.info(request, _("La sesión está llena: quedó en la lista de espera. Le avisaremos si se libera un cupo."))
+    return redirect("conocimiento:sesion", pk)
+
+
+@login_required
+@require_POST
+def cancelar(request, pk):
+    ins = get_object_or_404(Inscripcion, pk=pk)
+    services.cancelar_inscripcion(inscripcion=ins, por=request.user)
+    messages.success(request, _("Inscripción cancelada."))
+    return redirect("conocimiento:sesion", ins.sesion_id)
+
+
+@login_required
+@require_GET
+def certificado(request, pk):
+    ins = get_object_or_404(Inscripcion.objects.select_related("sesion__curso__entidad", "usuario", "entidad"), pk=pk)
+    if ins.usuario_id != request.user.pk and not request.user.has_perm("conocimiento.gestionar_curso", ins.sesion.curso):
+        raise PermissionDenied(_("Este certificado es de otra persona."))
+    if not ins.asistio:
+        raise Http404(_("El certificado se expide cuando la asistencia queda registrada."))
+    respuesta = HttpResponse(certificado_asistencia(ins), content_type="application/pdf")
+    respuesta["Content-Disposition"] = f'attachment; filename="certificado-asistencia-{ins.pk}.pdf"'
+    return respuesta
+
+
+# --- Eventos ---------------------------------------------------------------------------------
+@require_GET
+def eventos(request):
+    return render(request, "conocimiento/eventos.html", {"eventos": selectors.eventos()[:100]})
+
+
+def evento(request, pk):
+    obj = get_object_or_404(Evento, pk=pk)
+    registrado = request.user.is_authenticated and obj.registros.filter(usuario=request.user).exists()
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"/ingresar/?next={request.path}")
+        try:
+            services.evento_registrarse(evento=obj, por=request.user)
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, _("Quedó registrado en el evento."))
+        return redirect("conocimiento:evento", pk)
+    return render(request, "conocimiento/evento.html", {
+        "evento": obj, "registrado": registrado, "n_registros": obj.registros.count(),
+        "practicas": obj.practicas.filter(estado="publicado").select_related("entidad"),
+    })
+
+
+# --- Preguntas frecuentes por oferta ---------------------------------------------------------
+def preguntas(request, oferta_pk):
+    from django.apps import apps
+
+    Oferta = apps.get_model("oferta", "Oferta")
+    oferta = get_object_or_404(Oferta.objects.select_related("entidad"), pk=oferta_pk)
+    gestiona = request.user.is_authenticated and request.user.has_perm("conocimiento.gestionar_preguntas", oferta)
+    instancia = None
+    if gestiona and request.GET.get("editar"):
+        instancia = get_object_or_404(PreguntaFrecuente, pk=request.GET["editar"], oferta=oferta)
+    form = PreguntaForm(request.POST or None, instance=instancia) if gestiona else None
+    if request.method == "POST":
+        if not gestiona:
+            raise PermissionDenied(_("Solo la entidad oferente mantiene las preguntas frecuentes de su oferta."))
+        if request.POST.get("eliminar"):
+            p = get_object_or_404(PreguntaFrecuente, pk=request.POST["eliminar"], oferta=oferta)
+            services.pregunta_eliminar(instancia=p, por=request.user)
+            messages.success(request, _("Pregunta eliminada."))
+            return redirect("conocimiento:preguntas", oferta.pk)
+        if form.is_valid():
+            services.pregunta_guardar(oferta=oferta, por=request.user, instancia=instancia, **form.cleaned_data)
+            messages.success(request, _("Pregunta guardada."))
+            return redirect("conocimiento:preguntas", oferta.pk)
+    return render(request, "conocimiento/preguntas.html", {
+        "oferta": oferta, "preguntas": selectors.preguntas_de_oferta(oferta, request.user), "gestiona": gestiona,
+        "form": form, "instancia": instancia,
+    })
+
+
+# --- Memoria de la entidad territorial -------------------------------------------------------
+@login_required
+def memorias(request):
+    entidades = selectors.entidades_con_memoria(request.user)
+    q = request.GET.get("q", "").strip()[:100]
+    if q:
+        entidades = entidades.filter(nombre__icontains=q)
+    pagina = Paginator(entidades.order_by("nombre"), 50).get_page(request.GET.get("page"))
+    return render(request, "conocimiento/memorias.html", {"pagina": pagina, "q": q})
+
+
+@login_required
+def memoria(request, entidad_pk):
+    entidad = get_object_or_404(Entidad.objects.select_related("departamento", "municipio"), pk=entidad_pk)
+    if not request.user.has_perm("conocimiento.ver_memoria", entidad):
+        raise PermissionDenied(_("La memoria de esta entidad la ven sus funcionarios, su equipo departamental y el DNP."))
+    return render(request, "conocimiento/memoria.html", {
+        "entidad": entidad, "secciones": selectors.memoria_entidad(entidad),
+        "funcionarios": selectors.funcionarios_entidad(entidad)[:100],
+    })
+
+
