@@ -1,0 +1,155 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from att.models import Canal, Capacidad, Entidad, EtapaCiclo, Modalidad, Tema
+from att.validadores import validar_adjunto
+from demanda import selectors
+from demanda.models import FuenteNecesidad
+
+
+class VariosArchivosInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class VariosArchivosField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", VariosArchivosInput(attrs={"accept": ".pdf,.docx,.xlsx,.odt,.ods,.csv,.jpg,.jpeg,.png"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(VariosArchivosField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+def validar_archivos(archivos):
+    errores = []
+    for archivo in archivos:
+        try:
+            validar_adjunto(archivo)
+        except ValidationError as e:
+            errores.extend(e.messages)
+    if errores:
+        raise ValidationError(errores)
+    return archivos
+
+
+class DemandaForm(forms.Form):
+    entidad = forms.ModelChoiceField(
+        label=_("Entidad que necesita la asistencia"), queryset=Entidad.objects.none(),
+        empty_label=_("Seleccione la entidad"),
+        help_text=_("El equipo departamental puede registrar por los municipios de su departamento."),
+    )
+    titulo = forms.CharField(
+        label=_("Título de la necesidad"), max_length=255, min_length=10,
+        help_text=_("En una frase: qué necesita la entidad. Mínimo 10 caracteres."),
+    )
+    descripcion = forms.CharField(
+        label=_("Descripción"), widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Qué problema tiene la entidad, qué ha intentado y qué resultado espera."),
+    )
+    temas = forms.ModelMultipleChoiceField(
+        label=_("Temas"), queryset=Tema.objects.filter(activo=True).order_by("padre_id", "orden", "nombre"),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Puede elegir varios (Ctrl o Cmd + clic en computador)."),
+    )
+    capacidad = forms.ModelChoiceField(
+        label=_("Capacidad a fortalecer"), queryset=Capacidad.objects.filter(activo=True), required=False,
+        empty_label=_("Sin indicar"),
+    )
+    etapa = forms.ModelChoiceField(
+        label=_("Etapa del ciclo de gestión"), queryset=EtapaCiclo.objects.filter(activo=True), required=False,
+        empty_label=_("Sin indicar"),
+    )
+    fecha_deseada = forms.DateField(
+        label=_("Fecha deseada"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Cuándo la necesita, a más tardar (día/mes/año)."),
+    )
+    modalidad = forms.ModelChoiceField(
+        label=_("Modalidad preferida"), queryset=Modalidad.objects.filter(activo=True), required=False,
+        empty_label=_("Sin preferencia"),
+    )
+    canal = forms.ModelChoiceField(
+        label=_("Canal preferido"), queryset=Canal.objects.filter(activo=True), required=False,
+        empty_label=_("Sin preferencia"),
+    )
+    fuente = forms.ChoiceField(
+        label=_("Origen de la necesidad"), choices=[("", _("Seleccione el origen"))] + FuenteNecesidad.choices,
+    )
+    adjuntos = VariosArchivosField(
+        label=_("Adjuntos"), required=False,
+        help_text=_("Opcional. PDF, DOCX, XLSX, ODT, ODS, CSV, JPG o PNG; máximo 10 MB cada uno."),
+    )
+    oferta = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, usuario=None, editar=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entidad"].queryset = selectors.entidades_para_registrar(usuario)
+        if editar:
+            del self.fields["entidad"]
+            del self.fields["oferta"]
+        elif self.fields["entidad"].queryset.count() == 1 and not self.is_bound:
+            self.fields["entidad"].initial = self.fields["entidad"].queryset.first()
+        for nombre, campo in self.fields.items():
+            if campo.help_text:
+                campo.widget.attrs.setdefault("aria-describedby", f"id_{nombre}_ayuda")
+
+    def clean_fecha_deseada(self):
+        fecha = self.cleaned_data.get("fecha_deseada")
+        if fecha and fecha < timezone.localdate():
+            raise ValidationError(_("La fecha deseada no puede ser anterior a hoy."))
+        return fecha
+
+    def clean_adjuntos(self):
+        return validar_archivos(self.cleaned_data.get("adjuntos") or [])
+
+
+class AdjuntoForm(forms.Form):
+    archivo = forms.FileField(label=_("Archivo"), help_text=_("PDF, DOCX, XLSX, ODT, ODS, CSV, JPG o PNG; máximo 10 MB."))
+
+    def clean_archivo(self):
+        archivo = self.cleaned_data["archivo"]
+        validar_archivos([archivo])
+        return archivo
+
+
+class MotivoForm(forms.Form):
+    motivo = forms.CharField(label=_("Motivo"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class NoPertinenteForm(forms.Form):
+    motivo = forms.CharField(label=_("Motivo de no pertinencia"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RemitirForm(forms.Form):
+    entidad_competente = forms.ModelChoiceField(
+        label=_("Entidad competente"), queryset=Entidad.objects.filter(activa=True).exclude(tipo="alcaldia"),
+        empty_label=_("Seleccione la entidad"),
+    )
+    motivo = forms.CharField(label=_("Motivo"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class CerrarForm(forms.Form):
+    calificacion = forms.TypedChoiceField(
+        label=_("Calificación de la asistencia recibida"), coerce=int,
+        choices=[(i, f"{i}") for i in range(5, 0, -1)], widget=forms.RadioSelect,
+        help_text=_("5 = excelente, 1 = muy deficiente."),
+    )
+    comentario = forms.CharField(label=_("Comentario"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class ImportarForm(forms.Form):
+    archivo = forms.FileField(
+        label=_("Archivo CSV o XLSX"), help_text=_("Máximo 5 MB. La primera fila lleva los nombres de las columnas."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def clean_archivo(self):
+        archivo = self.cleaned_data["archivo"]
+        if not archivo.name.lower().endswith((".csv", ".xlsx")):
+            raise ValidationError(_("El archivo debe ser CSV o XLSX."))
+        if archivo.size > 5 * 1024 * 1024:
+            raise ValidationError(_("El archivo pesa más de 5 MB: divídalo en partes."))
+        return archivo

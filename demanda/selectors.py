@@ -1,0 +1,124 @@
+"""Lecturas de la demanda, acotadas a quien pregunta (`att.permisos.filtro_entidad`)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from att import permisos
+from att.models import Departamento, Entidad, Notificacion, Rol, Tema, TipoEntidad
+from demanda.models import Demanda, EstadoDemanda, EventoDemanda
+from oferta.models import EstadoOferta, Oferta
+
+ESTADOS_ABIERTOS = [
+    EstadoDemanda.REGISTRADA, EstadoDemanda.EN_ANALISIS, EstadoDemanda.REMITIDA,
+    EstadoDemanda.VINCULADA, EstadoDemanda.EN_ATENCION,
+]
+ESTADOS_OCUPAN_CUPO = [EstadoDemanda.VINCULADA, EstadoDemanda.EN_ATENCION]
+
+
+def filtro_visibles(usuario) -> Q:
+    """Q sobre Demanda con lo que el usuario puede ver (subconsultas, sin listas de ids)."""
+    if permisos.lee_todo(usuario):
+        return Q()
+    filtro = permisos.filtro_entidad(usuario, "entidad")
+    if permisos.tiene_rol(usuario, Rol.OFERENTE):
+        propias = permisos.entidades_de(usuario, [Rol.OFERENTE]).values("pk")
+        temas_de_la_demanda = Demanda.temas.through.objects.filter(demanda_id=OuterRef(OuterRef("pk"))).values("tema_id")
+        coincide = Oferta.temas.through.objects.filter(
+            oferta__entidad__in=propias, oferta__estado=EstadoOferta.PUBLICADA, tema_id__in=temas_de_la_demanda,
+        )
+        filtro |= Q(oferta__entidad__in=propias) | Q(entidad_competente__in=propias) | Q(Exists(coincide))
+    return filtro
+
+
+def demandas_visibles(usuario) -> QuerySet[Demanda]:
+    if not usuario or not usuario.is_authenticated:
+        return Demanda.objects.none()
+    return Demanda.objects.filter(filtro_visibles(usuario))
+
+
+def demandas_lista(usuario, *, estado: str = "", entidad=None, tema: str = "", texto: str = "") -> QuerySet[Demanda]:
+    qs = demandas_visibles(usuario)
+    if estado:
+        qs = qs.filter(estado=estado)
+    if entidad:
+        qs = qs.filter(entidad=entidad)
+    if tema:
+        qs = qs.filter(temas__codigo=tema)
+    if texto:
+        qs = qs.filter(Q(titulo__unaccent__icontains=texto) | Q(descripcion__unaccent__icontains=texto))
+    return (
+        qs.select_related("entidad", "entidad__municipio", "entidad__departamento", "oferta", "entidad_competente")
+        .prefetch_related(Prefetch("temas", queryset=Tema.objects.only("pk", "codigo", "nombre")))
+        .order_by("-creada", "-pk")
+    )
+
+
+def demanda_detalle(usuario, pk) -> Demanda | None:
+    """La demanda si el usuario la puede ver; None si no (la vista responde 404)."""
+    demanda = (
+        demandas_visibles(usuario)
+        .select_related(
+            "entidad", "entidad__municipio", "entidad__departamento", "registrada_por", "capacidad", "etapa",
+            "modalidad", "canal", "oferta", "oferta__entidad", "entidad_competente",
+        )
+        .prefetch_related(
+            "temas", "descriptores", "adjuntos",
+            Prefetch("eventos", queryset=EventoDemanda.objects.select_related("por").order_by("cuando", "pk")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    return demanda
+
+
+def entidades_para_registrar(usuario) -> QuerySet[Entidad]:
+    """Entidades territoriales por las que el usuario puede registrar demandas."""
+    from demanda.rules import ROLES_REGISTRO
+
+    return (
+        permisos.entidades_de(usuario, ROLES_REGISTRO)
+        .filter(tipo__in=TipoEntidad.territoriales())
+        .select_related("municipio")
+        .order_by("-tipo", "nombre")
+    )
+
+
+def entidades_visibles(usuario) -> QuerySet[Entidad]:
+    """Para filtrar la lista: entidades con demandas que el usuario ve."""
+    return Entidad.objects.filter(pk__in=demandas_visibles(usuario).values("entidad_id")).order_by("nombre")
+
+
+def notificaciones_de(usuario, *, solo_no_leidas: bool = False) -> QuerySet[Notificacion]:
+    qs = Notificacion.objects.filter(usuario=usuario)
+    if solo_no_leidas:
+        qs = qs.filter(leida_en__isnull=True)
+    return qs.order_by("-creada", "-pk")
+
+
+def brechas(*, departamento: str = "") -> dict:
+    """Demanda sin oferta que la atienda: abiertas, sin oferta vinculada y sin ninguna oferta
+    publicada que comparta un tema. Agrupa por tema y por departamento (dos consultas)."""
+    temas_de_la_demanda = Demanda.temas.through.objects.filter(demanda_id=OuterRef(OuterRef("pk"))).values("tema_id")
+    con_oferta = Oferta.temas.through.objects.filter(
+        oferta__estado=EstadoOferta.PUBLICADA, tema_id__in=temas_de_la_demanda,
+    )
+    qs = Demanda.objects.filter(estado__in=ESTADOS_ABIERTOS, oferta__isnull=True).filter(~Exists(con_oferta))
+    if departamento:
+        qs = qs.filter(entidad__departamento_id=departamento)
+    por_tema = list(
+        Demanda.temas.through.objects.filter(demanda__in=qs.values("pk"))
+        .values("tema__codigo", "tema__nombre").annotate(total=Count("demanda_id", distinct=True))
+        .order_by("-total", "tema__nombre")
+    )
+    por_departamento = list(
+        qs.values("entidad__departamento_id", "entidad__departamento__nombre")
+        .annotate(total=Count("pk")).order_by("-total", "entidad__departamento__nombre")
+    )
+    return {"por_tema": por_tema, "por_departamento": por_departamento, "total": qs.count()}
+
+
+def resumen_inicio() -> list[dict]:
+    abiertas = Demanda.objects.filter(estado__in=ESTADOS_ABIERTOS).count()
+    return [{"etiqueta": _("Demandas abiertas"), "valor": abiertas, "url": "/demanda/"}]

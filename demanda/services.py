@@ -1,0 +1,380 @@
+"""Escrituras de la demanda: registro, cambios, adjuntos y cada paso del ciclo de vida
+(registrada → en análisis → remitida | vinculada → en atención → atendida → cerrada; o no pertinente).
+
+Cada paso verifica el permiso, bloquea la fila (`select_for_update`), deja un `EventoDemanda`
+con quién, cuándo y por qué, y avisa a quien corresponde con `att.notificaciones.notificar`.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from att import permisos
+from att.models import Entidad, Rol, Usuario
+from att.notificaciones import notificar
+from att.validadores import validar_adjunto
+from demanda import rules
+from demanda.models import AdjuntoDemanda, Demanda, EstadoDemanda, EventoDemanda
+from oferta.models import EstadoOferta, Oferta
+
+E = EstadoDemanda
+ESTADOS_EDITABLES = frozenset({E.REGISTRADA, E.EN_ANALISIS})
+ESTADOS_OCUPAN_CUPO = (E.VINCULADA, E.EN_ATENCION)
+CAMPOS_EDITABLES = (
+    "titulo", "descripcion", "capacidad", "etapa", "fecha_deseada", "modalidad", "canal", "fuente",
+)
+
+
+# --- Registro y cambios ---------------------------------------------------------------------------
+
+def _validar_adjuntos(adjuntos) -> None:
+    errores = []
+    for archivo in adjuntos:
+        try:
+            validar_adjunto(archivo)
+        except ValidationError as e:
+            errores.extend(e.messages)
+    if errores:
+        raise ValidationError({"adjuntos": errores})
+
+
+def _guardar_adjuntos(demanda, adjuntos, por) -> None:
+    for archivo in adjuntos:
+        AdjuntoDemanda.objects.create(
+            demanda=demanda, archivo=archivo, nombre=archivo.name[:255], tamano=archivo.size, subido_por=por,
+        )
+
+
+def _descriptores_de(temas):
+    ids = {t.descriptor_id for t in temas if t.descriptor_id}
+    from att.models import DescriptorTematico
+
+    return list(DescriptorTematico.objects.filter(pk__in=ids))
+
+
+@transaction.atomic
+def demanda_registrar(
+    *, por, entidad: Entidad, titulo: str, descripcion: str, fuente: str, temas, descriptores=(),
+    capacidad=None, etapa=None, fecha_deseada=None, modalidad=None, canal=None, oferta: Oferta | None = None,
+    adjuntos=(), alertar: bool = True,
+) -> Demanda:
+    """Registra la necesidad de una entidad territorial (o de un municipio, si la registra el
+    equipo departamental de su departamento). Con `oferta`: «Solicitar esta asistencia»."""
+    if not rules.puede_registrar_para(por, entidad):
+        raise PermissionDenied(_("No puede registrar demandas para %(entidad)s.") % {"entidad": entidad})
+    temas = list(temas)
+    if not temas:
+        raise ValidationError({"temas": _("Indique al menos un tema.")})
+    if oferta is not None and oferta.estado != EstadoOferta.PUBLICADA:
+        raise ValidationError({"oferta": _("Solo se puede solicitar una oferta publicada.")})
+    _validar_adjuntos(adjuntos)
+    demanda = Demanda(
+        entidad=entidad, registrada_por=por, titulo=titulo, descripcion=descripcion, fuente=fuente,
+        capacidad=capacidad, etapa=etapa, fecha_deseada=fecha_deseada, modalidad=modalidad, canal=canal,
+        oferta=oferta, estado=E.REGISTRADA,
+    )
+    demanda.full_clean(exclude=["oferta"])
+    demanda.save()
+    demanda.temas.set(temas)
+    demanda.descriptores.set(list(descriptores) or _descriptores_de(temas))
+    _guardar_adjuntos(demanda, adjuntos, por)
+    motivo = (
+        _("Solicitud de la oferta «%(oferta)s».") % {"oferta": oferta.nombre} if oferta else _("Registro de la necesidad.")
+    )
+    EventoDemanda.objects.create(demanda=demanda, de_estado="", a_estado=E.REGISTRADA, por=por, motivo=motivo)
+    if alertar:
+        alertar_oferentes(demanda=demanda, nueva=True)
+    return demanda
+
+
+@transaction.atomic
+def demanda_actualizar(*, demanda: Demanda, por, temas=None, descriptores=None, adjuntos=(), **campos) -> Demanda:
+    """La entidad corrige o completa su demanda mientras no se ha remitido ni vinculado."""
+    demanda = Demanda.objects.select_for_update().get(pk=demanda.pk)
+    if not rules.es_de_la_et(por, demanda):
+        raise PermissionDenied(_("Solo la entidad solicitante puede cambiar esta demanda."))
+    if demanda.estado not in ESTADOS_EDITABLES:
+        raise ValidationError(_("La demanda ya está «%(estado)s»: no se puede cambiar.") % {"estado": demanda.get_estado_display()})
+    desconocidos = set(campos) - set(CAMPOS_EDITABLES)
+    if desconocidos:
+        raise ValidationError(_("Campos que no se pueden cambiar: %(c)s.") % {"c": ", ".join(sorted(desconocidos))})
+    _validar_adjuntos(adjuntos)
+    for nombre, valor in campos.items():
+        setattr(demanda, nombre, valor)
+    demanda.full_clean(exclude=["oferta"])
+    demanda.save()
+    if temas is not None:
+        temas = list(temas)
+        if not temas:
+            raise ValidationError({"temas": _("Indique al menos un tema.")})
+        demanda.temas.set(temas)
+        demanda.descriptores.set(list(descriptores or ()) or _descriptores_de(temas))
+    elif descriptores is not None:
+        demanda.descriptores.set(descriptores)
+    _guardar_adjuntos(demanda, adjuntos, por)
+    EventoDemanda.objects.create(
+        demanda=demanda, de_estado=demanda.estado, a_estado=demanda.estado, por=por,
+        motivo=_("La entidad actualizó los datos de la demanda."),
+    )
+    alertar_oferentes(demanda=demanda, nueva=False)
+    return demanda
+
+
+@transaction.atomic
+def demanda_agregar_adjunto(*, demanda: Demanda, por, archivo) -> AdjuntoDemanda:
+    if not rules.es_de_la_et(por, demanda):
+        raise PermissionDenied(_("Solo la entidad solicitante puede agregar adjuntos a esta demanda."))
+    if demanda.estado in (E.CERRADA, E.NO_PERTINENTE):
+        raise ValidationError(_("La demanda está cerrada: no admite adjuntos nuevos."))
+    _validar_adjuntos([archivo])
+    return AdjuntoDemanda.objects.create(
+        demanda=demanda, archivo=archivo, nombre=archivo.name[:255], tamano=archivo.size, subido_por=por,
+    )
+
+
+# --- Ciclo de vida --------------------------------------------------------------------------------
+
+def _transicionar(demanda: Demanda, *, por, desde, hacia, motivo: str = "", permiso: str, **campos) -> Demanda:
+    fila = Demanda.objects.select_for_update(of=("self",)).select_related("entidad", "oferta", "entidad_competente").get(pk=demanda.pk)
+    if not por.has_perm(permiso, fila):
+        raise PermissionDenied(_("No tiene permiso para pasar esta demanda a «%(estado)s».") % {"estado": E(hacia).label})
+    if fila.estado not in desde:
+        raise ValidationError(
+            _("La demanda está «%(actual)s»: no puede pasar a «%(nuevo)s».")
+            % {"actual": fila.get_estado_display(), "nuevo": E(hacia).label}
+        )
+    anterior = fila.estado
+    for nombre, valor in campos.items():
+        setattr(fila, nombre, valor)
+    fila.estado = hacia
+    fila.save()
+    EventoDemanda.objects.create(demanda=fila, de_estado=anterior, a_estado=hacia, por=por, motivo=motivo)
+    _avisar_a_la_et(fila, motivo)
+    # El objeto del llamador queda al día.
+    demanda.__dict__.update({k: v for k, v in fila.__dict__.items() if not k.startswith("_")})
+    return fila
+
+
+def _avisar_a_la_et(demanda: Demanda, motivo: str) -> None:
+    notificar(
+        usuarios=[demanda.registrada_por],
+        categoria="demanda_estado",
+        titulo=_("Su demanda «%(t)s» está ahora «%(e)s»") % {"t": demanda.titulo[:120], "e": demanda.get_estado_display()},
+        mensaje=motivo,
+        url=reverse("demanda:detalle", args=[demanda.pk]),
+    )
+
+
+@transaction.atomic
+def demanda_iniciar_analisis(*, demanda: Demanda, por, motivo: str = "") -> Demanda:
+    return _transicionar(demanda, por=por, desde={E.REGISTRADA}, hacia=E.EN_ANALISIS, motivo=motivo,
+                         permiso="demanda.gestionar")
+
+
+@transaction.atomic
+def demanda_remitir(*, demanda: Demanda, por, entidad_competente: Entidad, motivo: str = "") -> Demanda:
+    """Remite la demanda a la entidad competente para atenderla (y avisa a sus oferentes)."""
+    if entidad_competente is None:
+        raise ValidationError({"entidad_competente": _("Indique la entidad competente.")})
+    if entidad_competente.pk == demanda.entidad_id:
+        raise ValidationError({"entidad_competente": _("No se puede remitir la demanda a la misma entidad que la pide.")})
+    fila = _transicionar(
+        demanda, por=por, desde={E.REGISTRADA, E.EN_ANALISIS}, hacia=E.REMITIDA,
+        motivo=motivo or _("Remitida a %(e)s.") % {"e": entidad_competente.nombre},
+        permiso="demanda.gestionar", entidad_competente=entidad_competente,
+    )
+    notificar(
+        usuarios=_oferentes_de([entidad_competente.pk]),
+        categoria="demanda_remitida",
+        titulo=_("Demanda remitida a su entidad: %(t)s") % {"t": fila.titulo[:150]},
+        mensaje=_("%(et)s necesita asistencia técnica. %(m)s") % {"et": fila.entidad.nombre, "m": motivo},
+        url=reverse("demanda:detalle", args=[fila.pk]),
+        clave=f"demanda-{fila.pk}-remitida-{entidad_competente.pk}",
+    )
+    return fila
+
+
+def _puede_vincular(por, demanda: Demanda, oferta: Oferta) -> bool:
+    if permisos.es_admin_dnp(por):
+        return True
+    if not rules.es_oferente_de(por, oferta.entidad):
+        return False
+    return demanda.oferta_id == oferta.pk or demanda.entidad_competente_id == oferta.entidad_id
+
+
+@transaction.atomic
+def demanda_vincular(*, demanda: Demanda, por, oferta: Oferta, motivo: str = "") -> Demanda:
+    """Vincula la demanda a una oferta publicada con cupos. El DNP lo hace desde la pantalla de
+    candidatas; el oferente, si la demanda se le remitió o si la entidad solicitó su oferta."""
+    oferta = Oferta.objects.select_for_update(of=("self",)).select_related("entidad").get(pk=oferta.pk)
+    if not _puede_vincular(por, demanda, oferta):
+        raise PermissionDenied(_("No tiene permiso para vincular esta demanda a la oferta «%(o)s».") % {"o": oferta.nombre})
+    if oferta.estado != EstadoOferta.PUBLICADA:
+        raise ValidationError({"oferta": _("Solo se puede vincular una oferta publicada.")})
+    if oferta.cupos is not None:
+        ocupados = Demanda.objects.filter(oferta=oferta, estado__in=ESTADOS_OCUPAN_CUPO).exclude(pk=demanda.pk).count()
+        if ocupados >= oferta.cupos:
+            raise ValidationError({"oferta": _("La oferta «%(o)s» no tiene cupos disponibles.") % {"o": oferta.nombre}})
+    fila = Demanda.objects.select_for_update().get(pk=demanda.pk)
+    if fila.estado not in (E.REGISTRADA, E.EN_ANALISIS, E.REMITIDA):
+        raise ValidationError(
+            _("La demanda está «%(actual)s»: no puede pasar a «%(nuevo)s».")
+            % {"actual": fila.get_estado_display(), "nuevo": E.VINCULADA.label}
+        )
+    fila = _transicionar(
+        demanda, por=por, desde={E.REGISTRADA, E.EN_ANALISIS, E.REMITIDA}, hacia=E.VINCULADA,
+        motivo=motivo or _("Vinculada a la oferta «%(o)s» de %(e)s.") % {"o": oferta.nombre, "e": oferta.entidad},
+        permiso="demanda.ver", oferta=oferta,
+    )
+    notificar(
+        usuarios=_oferentes_de([oferta.entidad_id]),
+        categoria="demanda_vinculada",
+        titulo=_("Demanda vinculada a su oferta «%(o)s»") % {"o": oferta.nombre[:120]},
+        mensaje=_("%(et)s: %(t)s") % {"et": fila.entidad.nombre, "t": fila.titulo},
+        url=reverse("demanda:detalle", args=[fila.pk]),
+        clave=f"demanda-{fila.pk}-vinculada-{oferta.pk}",
+    )
+    return fila
+
+
+@transaction.atomic
+def demanda_poner_en_atencion(*, demanda: Demanda, por, motivo: str = "") -> Demanda:
+    """La asistencia empezó (la agenda lo llama al programarla). Idempotente si ya está en atención."""
+    if Demanda.objects.filter(pk=demanda.pk, estado=E.EN_ATENCION).exists() and por.has_perm("demanda.atender", demanda):
+        demanda.estado = E.EN_ATENCION
+        return demanda
+    return _transicionar(demanda, por=por, desde={E.VINCULADA, E.REMITIDA}, hacia=E.EN_ATENCION,
+                         motivo=motivo, permiso="demanda.atender")
+
+
+@transaction.atomic
+def demanda_marcar_atendida(*, demanda: Demanda, por, motivo: str = "") -> Demanda:
+    """La asistencia se entregó (el seguimiento lo llama al cerrar la línea del plan). Idempotente."""
+    if Demanda.objects.filter(pk=demanda.pk, estado=E.ATENDIDA).exists() and por.has_perm("demanda.atender", demanda):
+        demanda.estado = E.ATENDIDA
+        return demanda
+    return _transicionar(demanda, por=por, desde={E.EN_ATENCION}, hacia=E.ATENDIDA, motivo=motivo,
+                         permiso="demanda.atender")
+
+
+@transaction.atomic
+def demanda_cerrar(*, demanda: Demanda, por, calificacion: int, comentario: str = "") -> Demanda:
+    """La entidad territorial cierra la demanda atendida con su calificación de 1 a 5."""
+    try:
+        calificacion = int(calificacion)
+    except (TypeError, ValueError):
+        calificacion = 0
+    if not 1 <= calificacion <= 5:
+        raise ValidationError({"calificacion": _("La calificación debe ser un número entero de 1 a 5.")})
+    return _transicionar(
+        demanda, por=por, desde={E.ATENDIDA}, hacia=E.CERRADA,
+        motivo=_("Calificación %(c)d de 5. %(m)s") % {"c": calificacion, "m": comentario},
+        permiso="demanda.cerrar", calificacion=calificacion, comentario_cierre=comentario,
+    )
+
+
+@transaction.atomic
+def demanda_marcar_no_pertinente(*, demanda: Demanda, por, motivo: str) -> Demanda:
+    motivo = (motivo or "").strip()
+    if not motivo:
+        raise ValidationError({"motivo": _("Explique por qué la demanda no es pertinente.")})
+    return _transicionar(
+        demanda, por=por, desde={E.REGISTRADA, E.EN_ANALISIS}, hacia=E.NO_PERTINENTE, motivo=motivo,
+        permiso="demanda.gestionar", motivo_no_pertinente=motivo,
+    )
+
+
+# --- Alertas --------------------------------------------------------------------------------------
+
+def _oferentes_de(entidades_ids) -> list[Usuario]:
+    return list(
+        Usuario.objects.filter(
+            is_active=True, membresias__activa=True, membresias__rol=Rol.OFERENTE,
+            membresias__entidad_id__in=list(entidades_ids),
+        ).distinct()
+    )
+
+
+def _admins_dnp() -> list[Usuario]:
+    return list(Usuario.objects.filter(is_active=True, membresias__activa=True, membresias__rol=Rol.ADMIN_DNP).distinct())
+
+
+def alertar_oferentes(*, demanda: Demanda, nueva: bool) -> list:
+    """Avisa a los oferentes cuyas ofertas publicadas coinciden con la demanda; si ninguna
+    coincide, al DNP (es una brecha de oferta)."""
+    from demanda.matching import ofertas_candidatas
+
+    candidatas = ofertas_candidatas(demanda, limite=50)
+    entidades = {o.entidad_id for o in candidatas}
+    if demanda.oferta_id:
+        entidades.add(Oferta.objects.filter(pk=demanda.oferta_id).values_list("entidad_id", flat=True).get())
+    usuarios = _oferentes_de(entidades) if entidades else []
+    url = reverse("demanda:detalle", args=[demanda.pk])
+    marca = "nueva" if nueva else timezone.now().strftime("%Y%m%d%H%M%S%f")
+    entidad = demanda.entidad
+    if usuarios:
+        titulo = (_("Nueva demanda que coincide con su oferta: %(t)s") if nueva
+                  else _("Cambió una demanda que coincide con su oferta: %(t)s")) % {"t": demanda.titulo[:140]}
+        return notificar(
+            usuarios=usuarios, categoria="demanda_coincide", titulo=titulo,
+            mensaje=_("%(et)s registró una necesidad de asistencia técnica que coincide con su oferta publicada.")
+            % {"et": entidad.nombre},
+            url=url, clave=f"demanda-{demanda.pk}-{marca}",
+        )
+    titulo = (_("Demanda sin oferta que la atienda: %(t)s") if nueva
+              else _("Cambió una demanda sin oferta que la atienda: %(t)s")) % {"t": demanda.titulo[:140]}
+    return notificar(
+        usuarios=_admins_dnp(), categoria="demanda_sin_oferta", titulo=titulo,
+        mensaje=_("Ninguna oferta publicada coincide con la necesidad de %(et)s: es una brecha.") % {"et": entidad.nombre},
+        url=url, clave=f"demanda-{demanda.pk}-{marca}",
+    )
+
+
+# --- Notificaciones (página «Mis alertas») -----------------------------------------------------------
+
+@transaction.atomic
+def notificacion_marcar_leida(*, usuario, notificacion_id: int | None = None) -> int:
+    """Marca como leída una alerta propia (o todas, sin `notificacion_id`)."""
+    from att.models import Notificacion
+
+    qs = Notificacion.objects.filter(usuario=usuario, leida_en__isnull=True)
+    if notificacion_id is not None:
+        qs = qs.filter(pk=notificacion_id)
+    return qs.update(leida_en=timezone.now())
+
+
+# --- Importación ----------------------------------------------------------------------------------
+
+def demandas_importar(*, filas: list[dict], por, confirmar: bool):
+    """Ensayo (nada se escribe) o, con `confirmar`, importación de todo o nada.
+
+    Devuelve `att.services.ResultadoImportacion` con los errores por fila (fila del archivo)."""
+    import tablib
+
+    from att.services import ResultadoImportacion
+    from demanda.resources import COLUMNAS, DemandaResource, errores_por_fila
+
+    if not por.has_perm("demanda.importar"):
+        raise PermissionDenied(_("Solo los funcionarios territoriales y los equipos departamentales importan demandas."))
+    dataset = tablib.Dataset(headers=COLUMNAS)
+    for fila in filas:
+        dataset.append([fila.get(c, "") for c in COLUMNAS])
+    resultado = ResultadoImportacion(total=len(filas))
+    recurso = DemandaResource(usuario=por)
+    ensayo = recurso.import_data(dataset, dry_run=True, use_transactions=True, rollback_on_validation_errors=True)
+    resultado.errores = errores_por_fila(ensayo)
+    resultado.validas = resultado.total - len({f for f, _m in resultado.errores})
+    if confirmar and not resultado.errores and filas:
+        real = DemandaResource(usuario=por).import_data(
+            dataset, dry_run=False, use_transactions=True, rollback_on_validation_errors=True,
+        )
+        resultado.errores = errores_por_fila(real)
+        if not resultado.errores:
+            resultado.escritas = resultado.total
+            resultado.confirmada = True
+    return resultado

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from demanda import views, views_importar
+
+app_name = "demanda"
+
+urlpatterns = [
+    path("", views.lista, name="mis-demandas"),
+    path("nueva/", views.nueva, name="nueva"),
+    path("<int:pk>/", views.detalle, name="detalle"),
+    path("<int:pk>/editar/", views.editar, name="editar"),
+    path("<int:pk>/adjuntos/", views.adjuntar, name="adjuntar"),
+    path("<int:pk>/adjuntos/<int:adjunto_pk>/", views.descargar_adjunto, name="adjunto"),
+    path("<int:pk>/<slug:nombre>/", views.accion, name="accion"),
+    path("alertas/", views.alertas, name="alertas"),
+    path("alertas/leidas/", views.alerta_leida, name="alertas-leidas"),
+    path("alertas/<int:pk>/leida/", views.alerta_leida, name="alerta-leida"),
+    path("brechas/", views.brechas, name="brechas"),
+    path("importar/", views_importar.importar, name="importar"),
+    path("exportar/", views_importar.exportar, name="exportar"),
+]

@@ -1,0 +1,249 @@
+"""Páginas de la demanda: delgadas; escriben con `services` y leen con `selectors`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from att.models import Departamento, Tema
+from demanda import matching, selectors, services
+from demanda.forms import (
+    AdjuntoForm, CerrarForm, DemandaForm, MotivoForm, NoPertinenteForm, RemitirForm,
+)
+from demanda.models import EstadoDemanda
+from oferta.models import EstadoOferta, Oferta
+
+
+def _errores_a_form(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for campo, lista in error.message_dict.items():
+            form.add_error(campo if campo in form.fields else None, lista)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+def lista(request):
+    """Mis demandas: las de la entidad (y, para el equipo departamental, las de sus municipios)."""
+    estado = request.GET.get("estado", "")
+    if estado not in EstadoDemanda.values:
+        estado = ""
+    entidad = request.GET.get("entidad", "")
+    entidad = int(entidad) if entidad.isdigit() else None
+    tema = request.GET.get("tema", "")
+    texto = request.GET.get("q", "").strip()[:100]
+    qs = selectors.demandas_lista(request.user, estado=estado, entidad=entidad, tema=tema, texto=texto)
+    pagina = Paginator(qs, 25).get_page(request.GET.get("page"))
+    contexto = {
+        "pagina": pagina, "demandas": pagina.object_list, "estados": EstadoDemanda.choices,
+        "estado": estado, "entidad": entidad, "tema": tema, "q": texto,
+        "temas": Tema.objects.filter(activo=True, padre__isnull=True).only("codigo", "nombre"),
+        "puede_registrar": request.user.has_perm("demanda.registrar"),
+        "entidades": selectors.entidades_para_registrar(request.user) if request.user.has_perm("demanda.registrar") else [],
+    }
+    return render(request, "demanda/lista.html", contexto)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def nueva(request):
+    """Registrar una necesidad; con ?oferta=<pk>, «Solicitar esta asistencia» a partir de la oferta."""
+    if not request.user.has_perm("demanda.registrar"):
+        raise PermissionDenied(_("Solo los funcionarios de entidades territoriales y los equipos departamentales registran demandas."))
+    oferta = None
+    oferta_pk = request.POST.get("oferta") or request.GET.get("oferta")
+    if oferta_pk and str(oferta_pk).isdigit():
+        oferta = get_object_or_404(Oferta.objects.select_related("entidad"), pk=oferta_pk, estado=EstadoOferta.PUBLICADA)
+    if request.method == "POST":
+        form = DemandaForm(request.POST, request.FILES, usuario=request.user)
+        if form.is_valid():
+            datos = form.cleaned_data
+            try:
+                demanda = services.demanda_registrar(
+                    por=request.user, entidad=datos["entidad"], titulo=datos["titulo"], descripcion=datos["descripcion"],
+                    fuente=datos["fuente"], temas=datos["temas"], capacidad=datos["capacidad"], etapa=datos["etapa"],
+                    fecha_deseada=datos["fecha_deseada"], modalidad=datos["modalidad"], canal=datos["canal"],
+                    oferta=oferta, adjuntos=datos["adjuntos"],
+                )
+            except ValidationError as e:
+                _errores_a_form(form, e)
+            else:
+                messages.success(request, _("Demanda registrada. Le avisaremos cada cambio de estado."))
+                return redirect("demanda:detalle", pk=demanda.pk)
+    else:
+        inicial = {}
+        if oferta is not None:
+            inicial = {
+                "oferta": oferta.pk,
+                "titulo": _("Solicitud: %(o)s") % {"o": oferta.nombre},
+                "descripcion": _("Nuestra entidad solicita la asistencia «%(o)s» de %(e)s. Necesidad: ")
+                % {"o": oferta.nombre, "e": oferta.entidad.nombre},
+                "temas": list(oferta.temas.values_list("pk", flat=True)),
+                "capacidad": oferta.capacidades.values_list("pk", flat=True).first(),
+                "etapa": oferta.etapas.values_list("pk", flat=True).first(),
+                "modalidad": oferta.modalidades.values_list("pk", flat=True).first(),
+                "canal": oferta.canal_id,
+            }
+        form = DemandaForm(initial=inicial, usuario=request.user)
+    return render(request, "demanda/formulario.html", {"form": form, "oferta": oferta, "editar": False})
+
+
+def _demanda_o_404(request, pk):
+    demanda = selectors.demanda_detalle(request.user, pk)
+    if demanda is None:
+        raise Http404(_("No existe la demanda o no tiene acceso a ella."))
+    return demanda
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def editar(request, pk):
+    demanda = _demanda_o_404(request, pk)
+    if not request.user.has_perm("demanda.editar", demanda):
+        raise PermissionDenied(_("Solo la entidad solicitante puede cambiar esta demanda."))
+    if request.method == "POST":
+        form = DemandaForm(request.POST, request.FILES, usuario=request.user, editar=True)
+        if form.is_valid():
+            datos = dict(form.cleaned_data)
+            temas, adjuntos = datos.pop("temas"), datos.pop("adjuntos")
+            try:
+                services.demanda_actualizar(demanda=demanda, por=request.user, temas=temas, adjuntos=adjuntos, **datos)
+            except ValidationError as e:
+                _errores_a_form(form, e)
+            else:
+                messages.success(request, _("Cambios guardados."))
+                return redirect("demanda:detalle", pk=demanda.pk)
+    else:
+        inicial = {c: getattr(demanda, c) for c in services.CAMPOS_EDITABLES}
+        inicial["temas"] = [t.pk for t in demanda.temas.all()]
+        form = DemandaForm(initial=inicial, usuario=request.user, editar=True)
+    return render(request, "demanda/formulario.html", {"form": form, "demanda": demanda, "editar": True})
+
+
+@login_required
+def detalle(request, pk):
+    demanda = _demanda_o_404(request, pk)
+    u = request.user
+    puede_gestionar = u.has_perm("demanda.gestionar", demanda)
+    contexto = {
+        "demanda": demanda,
+        "eventos": demanda.eventos.all(),
+        "puede_editar": u.has_perm("demanda.editar", demanda) and demanda.estado in services.ESTADOS_EDITABLES,
+        "puede_adjuntar": u.has_perm("demanda.editar", demanda)
+        and demanda.estado not in (EstadoDemanda.CERRADA, EstadoDemanda.NO_PERTINENTE),
+        "puede_gestionar": puede_gestionar,
+        "puede_atender": u.has_perm("demanda.atender", demanda),
+        "puede_cerrar": u.has_perm("demanda.cerrar", demanda) and demanda.estado == EstadoDemanda.ATENDIDA,
+        "E": {e.name: e.value for e in EstadoDemanda},
+        "adjunto_form": AdjuntoForm(),
+        "cerrar_form": CerrarForm(),
+        "motivo_form": MotivoForm(),
+        "no_pertinente_form": NoPertinenteForm(),
+        "remitir_form": RemitirForm(),
+    }
+    if puede_gestionar and demanda.estado in (EstadoDemanda.REGISTRADA, EstadoDemanda.EN_ANALISIS, EstadoDemanda.REMITIDA):
+        contexto["candidatas"] = matching.ofertas_candidatas(demanda)
+    return render(request, "demanda/detalle.html", contexto)
+
+
+ACCIONES = {
+    "analizar": (services.demanda_iniciar_analisis, MotivoForm, _("La demanda pasó a análisis.")),
+    "remitir": (services.demanda_remitir, RemitirForm, _("Demanda remitida a la entidad competente.")),
+    "vincular": (services.demanda_vincular, MotivoForm, _("Demanda vinculada a la oferta.")),
+    "atencion": (services.demanda_poner_en_atencion, MotivoForm, _("La demanda está en atención.")),
+    "atendida": (services.demanda_marcar_atendida, MotivoForm, _("La demanda quedó atendida.")),
+    "cerrar": (services.demanda_cerrar, CerrarForm, _("Demanda cerrada. Gracias por calificar la asistencia.")),
+    "no_pertinente": (services.demanda_marcar_no_pertinente, NoPertinenteForm, _("Demanda marcada como no pertinente.")),
+}
+
+
+@login_required
+@require_POST
+def accion(request, pk, nombre):
+    if nombre not in ACCIONES:
+        raise Http404()
+    demanda = _demanda_o_404(request, pk)
+    servicio, clase_form, exito = ACCIONES[nombre]
+    form = clase_form(request.POST)
+    if not form.is_valid():
+        for campo, errores in form.errors.items():
+            for e in errores:
+                messages.error(request, f"{form.fields[campo].label}: {e}" if campo in form.fields else e)
+        return redirect("demanda:detalle", pk=demanda.pk)
+    argumentos = dict(form.cleaned_data)
+    if nombre == "vincular":
+        oferta_pk = request.POST.get("oferta", "")
+        argumentos["oferta"] = get_object_or_404(Oferta, pk=oferta_pk) if oferta_pk.isdigit() else None
+        if argumentos["oferta"] is None:
+            raise Http404()
+    try:
+        servicio(demanda=demanda, por=request.user, **argumentos)
+    except ValidationError as e:
+        for m in e.messages:
+            messages.error(request, m)
+    else:
+        messages.success(request, exito)
+    return redirect("demanda:detalle", pk=demanda.pk)
+
+
+@login_required
+@require_POST
+def adjuntar(request, pk):
+    demanda = _demanda_o_404(request, pk)
+    form = AdjuntoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.demanda_agregar_adjunto(demanda=demanda, por=request.user, archivo=form.cleaned_data["archivo"])
+        except ValidationError as e:
+            for m in e.messages:
+                messages.error(request, m)
+        else:
+            messages.success(request, _("Adjunto agregado."))
+    else:
+        for e in form.errors.get("archivo", []):
+            messages.error(request, e)
+    return redirect("demanda:detalle", pk=demanda.pk)
+
+
+@login_required
+def descargar_adjunto(request, pk, adjunto_pk):
+    demanda = _demanda_o_404(request, pk)
+    adjunto = get_object_or_404(demanda.adjuntos, pk=adjunto_pk)
+    from django.http import FileResponse
+
+    return FileResponse(adjunto.archivo.open("rb"), as_attachment=True, filename=adjunto.nombre)
+
+
+@login_required
+def alertas(request):
+    solo = request.GET.get("no_leidas") == "1"
+    pagina = Paginator(selectors.notificaciones_de(request.user, solo_no_leidas=solo), 30).get_page(request.GET.get("page"))
+    return render(request, "demanda/alertas.html", {"pagina": pagina, "notificaciones": pagina.object_list, "solo": solo})
+
+
+@login_required
+@require_POST
+def alerta_leida(request, pk=None):
+    n = services.notificacion_marcar_leida(usuario=request.user, notificacion_id=pk)
+    if pk is None:
+        messages.success(request, _("%(n)d alertas marcadas como leídas.") % {"n": n})
+    return redirect(request.POST.get("siguiente") if str(request.POST.get("siguiente", "")).startswith("/demanda/") else "demanda:alertas")
+
+
+@login_required
+def brechas(request):
+    if not request.user.has_perm("demanda.ver_brechas"):
+        raise PermissionDenied(_("Solo el DNP y el auditor ven las brechas de oferta."))
+    departamento = request.GET.get("departamento", "")
+    datos = selectors.brechas(departamento=departamento)
+    maximo = max([f["total"] for f in datos["por_tema"]] + [1])
+    return render(request, "demanda/brechas.html", {
+        **datos, "maximo": maximo, "departamento": departamento,
+        "departamentos": Departamento.objects.order_by("nombre"),
+    })

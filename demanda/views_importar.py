@@ -1,0 +1,85 @@
+"""Importación (ensayo primero, luego confirmación) y exportación de demandas (CSV/XLSX)."""
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from att.services import leer_tabla
+from demanda import selectors, services
+from demanda.forms import ImportarForm
+from demanda.models import EstadoDemanda
+from demanda.resources import COLUMNAS, DemandaResource
+
+
+def _carpeta() -> Path:
+    carpeta = Path(settings.MEDIA_ROOT) / "importaciones" / "demandas"
+    carpeta.mkdir(parents=True, exist_ok=True)
+    return carpeta
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def importar(request):
+    if not request.user.has_perm("demanda.importar"):
+        raise PermissionDenied(_("Solo los funcionarios territoriales y los equipos departamentales importan demandas."))
+    resultado, ticket, form = None, "", ImportarForm()
+    if request.method == "POST" and request.POST.get("ticket"):
+        ticket = Path(request.POST["ticket"]).name
+        ruta = _carpeta() / ticket
+        if not ticket.startswith(f"{request.user.pk}-") or not ruta.exists():
+            form.add_error(None, _("El archivo del ensayo ya no está disponible: súbalo de nuevo."))
+            ticket = ""
+        else:
+            with ruta.open("rb") as f:
+                filas = leer_tabla(f, ruta.name)
+            resultado = services.demandas_importar(filas=filas, por=request.user, confirmar=True)
+            if resultado.confirmada:
+                ruta.unlink(missing_ok=True)
+                ticket = ""
+    elif request.method == "POST":
+        form = ImportarForm(request.POST, request.FILES)
+        if form.is_valid():
+            archivo = form.cleaned_data["archivo"]
+            ticket = f"{request.user.pk}-{uuid.uuid4().hex}{Path(archivo.name).suffix.lower()}"
+            destino = _carpeta() / ticket
+            with destino.open("wb") as salida:
+                for trozo in archivo.chunks():
+                    salida.write(trozo)
+            with destino.open("rb") as f:
+                filas = leer_tabla(f, destino.name)
+            resultado = services.demandas_importar(filas=filas, por=request.user, confirmar=False)
+            if resultado.con_errores or not resultado.total:
+                destino.unlink(missing_ok=True)
+                ticket = ""
+    return render(request, "demanda/importar.html", {
+        "form": form, "resultado": resultado, "ticket": ticket, "columnas": COLUMNAS,
+    })
+
+
+@login_required
+def exportar(request):
+    """Las demandas que el usuario ve (con los filtros de la lista), en CSV o XLSX."""
+    estado = request.GET.get("estado", "")
+    qs = selectors.demandas_lista(
+        request.user, estado=estado if estado in EstadoDemanda.values else "", tema=request.GET.get("tema", ""),
+        texto=request.GET.get("q", "").strip()[:100],
+    ).select_related("capacidad", "etapa", "modalidad", "canal")
+    datos = DemandaResource().export(queryset=qs[:50000])
+    marca = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if request.GET.get("formato") == "xlsx":
+        respuesta = HttpResponse(
+            datos.export("xlsx"), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        respuesta["Content-Disposition"] = f'attachment; filename="demandas-{marca}.xlsx"'
+    else:
+        respuesta = HttpResponse("\ufeff" + datos.export("csv"), content_type="text/csv; charset=utf-8")
+        respuesta["Content-Disposition"] = f'attachment; filename="demandas-{marca}.csv"'
+    return respuesta

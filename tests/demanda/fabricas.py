@@ -1,0 +1,52 @@
+"""Datos de prueba propios de la demanda: ofertas creadas directamente con el ORM."""
+
+import datetime
+import itertools
+
+from django.utils import timezone
+
+from att.models import Canal, Capacidad, EtapaCiclo, Modalidad, Tema
+from demanda.models import Demanda, EstadoDemanda, EventoDemanda, FuenteNecesidad
+from oferta.models import EstadoOferta, Oferta
+
+_n = itertools.count(1)
+
+
+def oferta(entidad, *, temas=("planeacion",), capacidades=(), etapas=(), modalidades=(), canal="virtual",
+           estado=EstadoOferta.PUBLICADA, departamentos=(), entidades=(), **extra) -> Oferta:
+    n = next(_n)
+    datos = dict(
+        entidad=entidad, nombre=f"Oferta de prueba {n}", necesidad="Necesidad", descripcion="Descripción",
+        canal=Canal.objects.get(codigo=canal), contacto_nombre="Contacto", contacto_email="contacto@prueba.gov.co",
+        vigencia_desde=datetime.date(2026, 1, 1), estado=estado,
+        publicada_en=timezone.now() if estado == EstadoOferta.PUBLICADA else None,
+    )
+    datos.update(extra)
+    o = Oferta.objects.create(**datos)
+    o.temas.set(Tema.objects.filter(codigo__in=temas))
+    o.descriptores.set({t.descriptor for t in o.temas.all() if t.descriptor_id})
+    o.capacidades.set(Capacidad.objects.filter(codigo__in=capacidades))
+    o.etapas.set(EtapaCiclo.objects.filter(codigo__in=etapas))
+    o.modalidades.set(Modalidad.objects.filter(codigo__in=modalidades))
+    if departamentos:
+        o.focaliza_departamentos.set(departamentos)
+    if entidades:
+        o.focaliza_entidades.set(entidades)
+    return o
+
+
+def demanda(entidad, por, *, temas=("planeacion",), estado=EstadoDemanda.REGISTRADA, capacidad=None, etapa=None,
+            modalidad=None, canal=None, **extra) -> Demanda:
+    n = next(_n)
+    d = Demanda.objects.create(
+        entidad=entidad, registrada_por=por, titulo=extra.pop("titulo", f"Necesidad de prueba {n}"),
+        descripcion="Descripción de la necesidad", fuente=FuenteNecesidad.DIAGNOSTICO, estado=estado,
+        capacidad=Capacidad.objects.get(codigo=capacidad) if capacidad else None,
+        etapa=EtapaCiclo.objects.get(codigo=etapa) if etapa else None,
+        modalidad=Modalidad.objects.get(codigo=modalidad) if modalidad else None,
+        canal=Canal.objects.get(codigo=canal) if canal else None, **extra,
+    )
+    d.temas.set(Tema.objects.filter(codigo__in=temas))
+    d.descriptores.set({t.descriptor for t in d.temas.all() if t.descriptor_id})
+    EventoDemanda.objects.create(demanda=d, a_estado=estado, por=por, motivo="Prueba")
+    return d
