@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from att import permisos
 from att.models import Entidad, Rol, Usuario
 from att.notificaciones import notificar
 
@@ -245,3 +246,165 @@ def oferta_archivar(*, oferta: Oferta, por: Usuario, motivo: str) -> Oferta:
         raise ValidationError({"motivo": _("Explique por qué se archiva la oferta.")})
     _transicion(actual, a=EstadoOferta.ARCHIVADA, por=por, motivo=motivo)
     return actual
+
+
+# --- Importación (ensayo, confirmación, progreso) ----------------------------------------------
+UMBRAL_SINCRONO = 200  # filas; por encima, el ensayo y la importación van por Celery
+TAMANO_BLOQUE = 250
+
+
+def _dataset(importacion) -> "tablib.Dataset":  # noqa: F821
+    import tablib
+
+    from att.services import leer_tabla
+
+    with importacion.archivo.open("rb") as f:
+        filas = leer_tabla(f, importacion.nombre_archivo)
+    columnas = list(filas[0].keys()) if filas else []
+    datos = tablib.Dataset(headers=columnas)
+    for fila in filas:
+        datos.append([fila.get(c, "") for c in columnas])
+    return datos
+
+
+def _progreso(importacion_id: int, **campos) -> None:
+    """Guarda el avance en una conexión aparte (autocommit), visible aunque la importación siga
+    dentro de su transacción."""
+    import json
+
+    import psycopg
+    from django.db import connections
+
+    from .models import ImportacionOferta
+
+    if connection.in_atomic_block:
+        parametros = connections["default"].get_connection_params()
+        asignaciones = ", ".join(f"{c} = %s" for c in campos)
+        valores = [json.dumps(v) if c == "errores" else v for c, v in campos.items()]
+        with psycopg.connect(**parametros, autocommit=True) as otra:
+            cambiadas = otra.execute(
+                f"UPDATE {ImportacionOferta._meta.db_table} SET {asignaciones}, actualizada = now() WHERE id = %s",
+                [*valores, importacion_id],
+            ).rowcount
+        if cambiadas:
+            return
+    # Fuera de una transacción, o si la fila aún no es visible para otras conexiones (se creó en esta).
+    ImportacionOferta.objects.filter(pk=importacion_id).update(**campos, actualizada=timezone.now())
+
+
+def _entidad_por_defecto(por) -> Entidad | None:
+    entidades = list(permisos.entidades_de(por, [Rol.OFERENTE])[:2])
+    return entidades[0] if len(entidades) == 1 else None
+
+
+def _errores_de(resultado, desplazamiento: int) -> list[dict]:
+    errores = []
+    for fila in resultado.invalid_rows:
+        mensajes = []
+        for campo, lista in fila.error_dict.items():
+            texto = "; ".join(str(m) for m in (lista.messages if hasattr(lista, "messages") else lista))
+            mensajes.append(texto if campo == "__all__" else f"{campo}: {texto}")
+        errores.append({"fila": desplazamiento + fila.number + 1, "error": " · ".join(mensajes)})
+    for numero, lista in resultado.row_errors():
+        errores.append({"fila": desplazamiento + numero + 1,
+                        "error": "; ".join(str(e.error) for e in lista)})
+    errores.sort(key=lambda e: e["fila"])
+    return errores
+
+
+def importacion_iniciar(*, por: Usuario, archivo) -> "ImportacionOferta":  # noqa: F821
+    """Guarda el archivo y lanza el ensayo (en el acto si es pequeño, por Celery si es grande)."""
+    from .models import ImportacionOferta
+
+    if not por.has_perm("oferta.importar"):
+        raise PermissionDenied(_("Solo un oferente puede importar ofertas."))
+    importacion = ImportacionOferta(por=por, nombre_archivo=archivo.name[:255])
+    importacion.archivo.save(archivo.name, archivo, save=False)
+    importacion.save()
+    importacion.total = len(_dataset(importacion))
+    importacion.save(update_fields=["total"])
+    if importacion.total > UMBRAL_SINCRONO:
+        from .tasks import validar_importacion
+
+        transaction.on_commit(lambda: validar_importacion.delay(importacion.pk))
+    else:
+        importacion_validar(importacion_id=importacion.pk)
+        importacion.refresh_from_db()
+    return importacion
+
+
+def importacion_validar(*, importacion_id: int) -> None:
+    """Ensayo: valida todas las filas con django-import-export en modo `dry_run` (nada queda escrito)."""
+    from .models import EstadoImportacion, ImportacionOferta
+    from .resources import OfertaImportResource
+
+    importacion = ImportacionOferta.objects.select_related("por").get(pk=importacion_id)
+    datos = _dataset(importacion)
+    recurso = OfertaImportResource(por=importacion.por, entidad_por_defecto=_entidad_por_defecto(importacion.por))
+    errores, validas = [], 0
+    if not len(datos):
+        errores.append({"fila": 1, "error": _("El archivo no tiene filas de datos.")})
+    for inicio in range(0, len(datos), TAMANO_BLOQUE):
+        bloque = datos.subset(rows=range(inicio, min(inicio + TAMANO_BLOQUE, len(datos))))
+        bloque.headers = datos.headers
+        resultado = recurso.import_data(bloque, dry_run=True, use_transactions=True, raise_errors=False)
+        errores_bloque = _errores_de(resultado, inicio)
+        errores.extend(errores_bloque)
+        validas += len(bloque) - len(errores_bloque)
+        _progreso(importacion.pk, procesadas=min(inicio + TAMANO_BLOQUE, len(datos)))
+    estado = EstadoImportacion.CON_ERRORES if errores else EstadoImportacion.VALIDADA
+    _progreso(importacion.pk, estado=estado, validas=validas, errores=errores)
+
+
+def importacion_confirmar(*, importacion, por: Usuario) -> None:
+    """Después del ensayo sin errores, la persona que subió el archivo confirma y se escribe."""
+    from .models import EstadoImportacion, ImportacionOferta
+
+    with transaction.atomic():
+        importacion = ImportacionOferta.objects.select_for_update().get(pk=importacion.pk)
+        if importacion.por_id != por.pk:
+            raise PermissionDenied(_("Solo quien subió el archivo puede confirmar la importación."))
+        if importacion.estado != EstadoImportacion.VALIDADA:
+            raise ValidationError(_("Esta importación no está lista para confirmar (estado: %(estado)s).")
+                                  % {"estado": importacion.get_estado_display()})
+        importacion.estado = EstadoImportacion.IMPORTANDO
+        importacion.procesadas = 0
+        importacion.save(update_fields=["estado", "procesadas", "actualizada"])
+    if importacion.total > UMBRAL_SINCRONO:
+        from .tasks import escribir_importacion
+
+        escribir_importacion.delay(importacion.pk)
+    else:
+        importacion_escribir(importacion_id=importacion.pk)
+
+
+def importacion_escribir(*, importacion_id: int) -> None:
+    """Escribe todas las filas en una sola transacción: o entran todas o ninguna."""
+    from .models import EstadoImportacion, ImportacionOferta
+    from .resources import OfertaImportResource
+
+    importacion = ImportacionOferta.objects.select_related("por").get(pk=importacion_id)
+    datos = _dataset(importacion)
+    recurso = OfertaImportResource(por=importacion.por, entidad_por_defecto=_entidad_por_defecto(importacion.por))
+    try:
+        with transaction.atomic():
+            for inicio in range(0, len(datos), TAMANO_BLOQUE):
+                bloque = datos.subset(rows=range(inicio, min(inicio + TAMANO_BLOQUE, len(datos))))
+                bloque.headers = datos.headers
+                resultado = recurso.import_data(bloque, dry_run=False, use_transactions=False, raise_errors=False)
+                errores = _errores_de(resultado, inicio)
+                if errores:
+                    raise ValidationError(errores[0]["error"], params={"errores": errores})
+                _progreso(importacion.pk, procesadas=min(inicio + TAMANO_BLOQUE, len(datos)))
+            TransicionOferta.objects.bulk_create([
+                TransicionOferta(oferta_id=pk, de_estado="", a_estado=EstadoOferta.BORRADOR, por=importacion.por,
+                                 motivo=_("Importada desde «%(archivo)s».") % {"archivo": importacion.nombre_archivo})
+                for pk in recurso.creadas
+            ])
+            actualizar_busqueda(recurso.creadas)
+    except ValidationError as e:
+        _progreso(importacion.pk, estado=EstadoImportacion.FALLIDA,
+                  errores=(e.params or {}).get("errores") or [{"fila": 0, "error": str(e.message)}])
+        return
+    _progreso(importacion.pk, estado=EstadoImportacion.TERMINADA, creadas=len(recurso.creadas),
+              procesadas=len(datos))

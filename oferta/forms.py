@@ -1,0 +1,116 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from att import permisos
+from att.models import CategoriaLey617, Entidad, GrupoMDM, Rol, TipoEntidad
+
+from .models import Oferta, PublicoObjetivo
+
+CAMPOS_FORMULARIO = [
+    "entidad", "cooferentes", "nombre", "necesidad", "descripcion",
+    "descriptores", "temas", "capacidades", "niveles_capacidad", "etapas", "modalidades", "canal",
+    "estructura", "continua",
+    "dirigida_a_alcaldias", "dirigida_a_gobernaciones", "focaliza_departamentos", "focaliza_categorias",
+    "focaliza_grupos_mdm", "solo_pdet", "solo_zomac", "publico_objetivo",
+    "bienes_entregados", "requisitos", "cronograma", "cupos", "alineacion_pnd",
+    "contacto_nombre", "contacto_email", "contacto_telefono", "vigencia_desde", "vigencia_hasta",
+]
+# Grupos de campos del formulario (cada uno es un <fieldset> con su leyenda).
+GRUPOS = [
+    (_("Quién ofrece"), ["entidad", "cooferentes"]),
+    (_("Qué ofrece"), ["nombre", "necesidad", "descripcion"]),
+    (_("Clasificación"), ["descriptores", "temas", "capacidades", "niveles_capacidad", "etapas"]),
+    (_("Cómo se entrega"), ["modalidades", "canal", "estructura", "continua", "bienes_entregados",
+                            "requisitos", "cronograma", "cupos"]),
+    (_("A quién va dirigida"), ["dirigida_a_alcaldias", "dirigida_a_gobernaciones", "focaliza_departamentos",
+                                "focaliza_categorias", "focaliza_grupos_mdm", "solo_pdet", "solo_zomac",
+                                "publico_objetivo"]),
+    (_("Alineación, contacto y vigencia"), ["alineacion_pnd", "contacto_nombre", "contacto_email",
+                                            "contacto_telefono", "vigencia_desde", "vigencia_hasta"]),
+]
+CASILLAS = ["descriptores", "temas", "capacidades", "niveles_capacidad", "etapas", "modalidades",
+            "focaliza_departamentos"]
+
+
+class OfertaForm(forms.ModelForm):
+    focaliza_categorias = forms.MultipleChoiceField(
+        label=_("Categorías focalizadas (Ley 617)"), choices=CategoriaLey617.choices, required=False,
+        widget=forms.CheckboxSelectMultiple, help_text=_("Sin marcar: todas las categorías."),
+    )
+    focaliza_grupos_mdm = forms.MultipleChoiceField(
+        label=_("Grupos MDM focalizados"), choices=GrupoMDM.choices, required=False,
+        widget=forms.CheckboxSelectMultiple, help_text=_("Sin marcar: todos los grupos."),
+    )
+    publico_objetivo = forms.MultipleChoiceField(
+        label=_("Público dentro de la entidad territorial"), choices=PublicoObjetivo.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Oferta
+        fields = CAMPOS_FORMULARIO
+        widgets = {
+            **{c: forms.CheckboxSelectMultiple for c in CASILLAS},
+            "cooferentes": forms.SelectMultiple(attrs={"size": 6}),
+            "necesidad": forms.Textarea(attrs={"rows": 3}),
+            "descripcion": forms.Textarea(attrs={"rows": 5}),
+            "bienes_entregados": forms.Textarea(attrs={"rows": 2}),
+            "requisitos": forms.Textarea(attrs={"rows": 2}),
+            "cronograma": forms.Textarea(attrs={"rows": 2}),
+            "alineacion_pnd": forms.Textarea(attrs={"rows": 2}),
+            "vigencia_desde": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "vigencia_hasta": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "contacto_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "contacto_telefono": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+        }
+        help_texts = {
+            "cooferentes": _("Para ofertas conjuntas. Mantenga presionada Ctrl (o Cmd) para elegir varias."),
+            "focaliza_departamentos": _("Sin marcar: todo el país."),
+        }
+
+    def __init__(self, *args, usuario=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        entidades = permisos.entidades_de(usuario, [Rol.OFERENTE]).order_by("nombre")
+        self.fields["entidad"].queryset = entidades
+        self.fields["entidad"].empty_label = None
+        self.fields["cooferentes"].queryset = (
+            Entidad.objects.filter(activa=True).exclude(tipo__in=TipoEntidad.territoriales()).order_by("nombre")
+        )
+        for nombre in CASILLAS + ["canal"]:
+            campo = self.fields[nombre]
+            modelo = campo.queryset.model
+            campo.queryset = modelo.objects.filter(activo=True).order_by("orden", "nombre")
+        for nombre, campo in self.fields.items():
+            if isinstance(campo.widget, (forms.TextInput, forms.Textarea, forms.EmailInput, forms.DateInput,
+                                         forms.NumberInput, forms.Select)):
+                campo.widget.attrs.setdefault("class", "entrada")
+            if campo.help_text:
+                campo.widget.attrs.setdefault("aria-describedby", f"id_{nombre}_ayuda")
+
+    def grupos(self):
+        return [(titulo, [self[c] for c in campos if c in self.fields]) for titulo, campos in GRUPOS]
+
+
+class ComentarioForm(forms.Form):
+    comentario = forms.CharField(
+        label=_("Comentarios para la entidad"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Obligatorios si devuelve la oferta: diga qué debe corregir."),
+    )
+
+
+class ArchivarForm(forms.Form):
+    motivo = forms.CharField(label=_("Motivo para archivar"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ImportarOfertasForm(forms.Form):
+    archivo = forms.FileField(
+        label=_("Archivo de ofertas (CSV o XLSX)"),
+        help_text=_("Máximo 10 MB. La primera fila lleva los nombres de las columnas."),
+    )
+
+    def clean_archivo(self):
+        from att.validadores import validar_adjunto
+
+        archivo = self.cleaned_data["archivo"]
+        validar_adjunto(archivo, extensiones=["csv", "xlsx"], max_bytes=10 * 1024 * 1024)
+        return archivo

@@ -1,0 +1,246 @@
+"""Páginas de la oferta: portal público, detalle, gestión del oferente, revisión DNP, importación,
+datos abiertos y solapamientos. Delgadas: leen con `selectors` y escriben con `services`."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from att import permisos
+from att.models import Rol
+
+from . import selectors, services
+from .forms import ArchivarForm, ComentarioForm, ImportarOfertasForm, OfertaForm
+from .models import EstadoOferta, ImportacionOferta, Oferta
+from .resources import COLUMNAS_IMPORTACION, OBLIGATORIAS, OfertaDatosAbiertosResource
+
+
+def _consulta_sin(request, *claves) -> str:
+    consulta = request.GET.copy()
+    for clave in claves:
+        consulta.pop(clave, None)
+    return consulta.urlencode()
+
+
+@require_GET
+def portal(request):
+    """Portafolio público: búsqueda sin tildes, facetas con conteos, filtros, orden y paginación."""
+    filtros = selectors.FiltrosPortal.desde(request.GET)
+    pagina = Paginator(selectors.portal_buscar(filtros), selectors.POR_PAGINA).get_page(request.GET.get("page"))
+    return render(request, "oferta/portal.html", {
+        "filtros": filtros,
+        "pagina": pagina,
+        "facetas": selectors.portal_facetas(filtros),
+        "ordenes": selectors.ORDENES.items(),
+        "consulta_pagina": _consulta_sin(request, "page"),
+        "consulta_exportar": _consulta_sin(request, "page", "orden"),
+        "hoy": timezone.localdate(),
+        "puede_crear": request.user.has_perm("oferta.crear"),
+    })
+
+
+def detalle(request, pk: int):
+    oferta = selectors.oferta_detalle(pk)
+    if oferta is None or not request.user.has_perm("oferta.ver", oferta):
+        raise Http404(_("No existe la oferta o no está publicada."))
+    usuario = request.user
+    publicada = oferta.estado == EstadoOferta.PUBLICADA
+    return render(request, "oferta/detalle.html", {
+        "oferta": oferta,
+        "puede_editar": usuario.has_perm("oferta.editar", oferta),
+        "puede_enviar": usuario.has_perm("oferta.enviar", oferta),
+        "puede_revisar": usuario.has_perm("oferta.revisar", oferta),
+        "puede_archivar": usuario.has_perm("oferta.archivar", oferta),
+        "ve_historia": usuario.is_authenticated and (permisos.lee_todo(usuario) or usuario.has_perm("oferta.gestionar", oferta)),
+        "puede_solicitar": publicada and permisos.tiene_rol(usuario, Rol.FUNCIONARIO_ET, Rol.EQUIPO_DEPARTAMENTAL)
+        and not permisos.solo_lectura(usuario),
+        "form_revision": ComentarioForm(),
+        "form_archivar": ArchivarForm(),
+        "hoy": timezone.localdate(),
+    })
+
+
+def _formulario(request, *, oferta: Oferta | None):
+    form = OfertaForm(request.POST or None, instance=oferta, usuario=request.user)
+    if request.method == "POST" and form.is_valid():
+        datos = dict(form.cleaned_data)
+        try:
+            if oferta is None:
+                oferta = services.oferta_crear(por=request.user, entidad=datos.pop("entidad"), datos=datos)
+                messages.success(request, _("Borrador guardado. Cuando esté completo, envíelo a revisión."))
+            else:
+                oferta = services.oferta_actualizar(por=request.user, oferta=oferta, datos=datos)
+                messages.success(request, _("Cambios guardados."))
+            return redirect("oferta:detalle", pk=oferta.pk)
+        except ValidationError as e:
+            if hasattr(e, "error_dict"):
+                for campo, errores in e.error_dict.items():
+                    form.add_error(campo if campo in form.fields else None, errores)
+            else:
+                form.add_error(None, e)
+    return render(request, "oferta/formulario.html", {"form": form, "oferta": oferta})
+
+
+@login_required
+def nueva(request):
+    if not request.user.has_perm("oferta.crear"):
+        raise PermissionDenied(_("Solo un oferente puede registrar ofertas."))
+    return _formulario(request, oferta=None)
+
+
+@login_required
+def editar(request, pk: int):
+    oferta = get_object_or_404(Oferta.objects.select_related("entidad"), pk=pk)
+    if not request.user.has_perm("oferta.editar", oferta):
+        raise PermissionDenied(_("No puede editar esta oferta (solo borradores o devueltas de su entidad)."))
+    return _formulario(request, oferta=oferta)
+
+
+def _accion(request, pk, funcion, exito, **extra):
+    oferta = get_object_or_404(Oferta, pk=pk)
+    try:
+        funcion(oferta=oferta, por=request.user, **extra)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, exito)
+    return redirect("oferta:detalle", pk=pk)
+
+
+@login_required
+@require_POST
+def enviar(request, pk: int):
+    return _accion(request, pk, services.oferta_enviar, _("Oferta enviada a revisión del DNP."))
+
+
+@login_required
+@require_POST
+def revisar(request, pk: int):
+    form = ComentarioForm(request.POST)
+    form.is_valid()
+    comentario = form.cleaned_data.get("comentario", "")
+    if request.POST.get("decision") == "publicar":
+        return _accion(request, pk, services.oferta_publicar, _("Oferta publicada en el portal."),
+                       comentario=comentario)
+    return _accion(request, pk, services.oferta_devolver, _("Oferta devuelta a la entidad con sus comentarios."),
+                   comentario=comentario)
+
+
+@login_required
+@require_POST
+def archivar(request, pk: int):
+    return _accion(request, pk, services.oferta_archivar, _("Oferta archivada: ya no aparece en el portal."),
+                   motivo=request.POST.get("motivo", ""))
+
+
+@login_required
+def mias(request):
+    """Las ofertas de mis entidades (oferente), en todos los estados."""
+    qs = selectors.ofertas_de_usuario(request.user)
+    estado = request.GET.get("estado", "")
+    if estado in EstadoOferta.values:
+        qs = qs.filter(estado=estado)
+    pagina = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "oferta/mias.html", {
+        "pagina": pagina, "estado": estado, "estados": EstadoOferta.choices,
+        "puede_crear": request.user.has_perm("oferta.crear"),
+    })
+
+
+@login_required
+def revision(request):
+    """Cola de revisión del DNP/DER."""
+    if not permisos.lee_todo(request.user):
+        raise PermissionDenied(_("Solo el DNP y el auditor ven la cola de revisión."))
+    pagina = Paginator(selectors.ofertas_en_revision(), 50).get_page(request.GET.get("page"))
+    return render(request, "oferta/revision.html", {"pagina": pagina})
+
+
+@login_required
+def solapamientos(request):
+    """Ofertas casi iguales de entidades distintas: oferta duplicada por coordinar (CONPES §4.1)."""
+    if not request.user.has_perm("oferta.ver_solapamientos"):
+        raise PermissionDenied(_("Solo el DNP y el auditor ven los solapamientos."))
+    try:
+        umbral = min(0.95, max(0.3, float(request.GET.get("umbral", "0.55").replace(",", "."))))
+    except ValueError:
+        umbral = 0.55
+    return render(request, "oferta/solapamientos.html", {
+        "pares": selectors.solapamientos(umbral=umbral), "umbral": umbral,
+    })
+
+
+@require_GET
+def exportar(request):
+    """Datos abiertos: las ofertas publicadas (con los filtros del portal) en CSV o XLSX."""
+    formato = request.GET.get("formato", "csv")
+    if formato not in ("csv", "xlsx"):
+        raise Http404(_("Formato no disponible."))
+    filtros = selectors.FiltrosPortal.desde(request.GET)
+    datos = OfertaDatosAbiertosResource().export(queryset=selectors.para_exportar(filtros))
+    nombre = f"ofertas-att-{timezone.localdate():%Y%m%d}.{formato}"
+    if formato == "csv":
+        respuesta = HttpResponse(("\ufeff" + datos.csv).encode("utf-8"), content_type="text/csv; charset=utf-8")
+    else:
+        respuesta = HttpResponse(
+            datos.xlsx, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    respuesta["Content-Disposition"] = f'attachment; filename="{nombre}"'
+    return respuesta
+
+
+@login_required
+def importar(request):
+    if not request.user.has_perm("oferta.importar"):
+        raise PermissionDenied(_("Solo un oferente puede importar ofertas."))
+    form = ImportarOfertasForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        importacion = services.importacion_iniciar(por=request.user, archivo=form.cleaned_data["archivo"])
+        return redirect("oferta:importacion", pk=importacion.pk)
+    return render(request, "oferta/importar.html", {
+        "form": form, "columnas": COLUMNAS_IMPORTACION, "obligatorias": OBLIGATORIAS,
+        "recientes": ImportacionOferta.objects.filter(por=request.user)[:10],
+    })
+
+
+@login_required
+def importacion(request, pk: int):
+    """Resultado del ensayo, avance y confirmación de una importación."""
+    importacion = get_object_or_404(ImportacionOferta, pk=pk, por=request.user)
+    if request.method == "POST":
+        try:
+            services.importacion_confirmar(importacion=importacion, por=request.user)
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        return redirect("oferta:importacion", pk=pk)
+    return render(request, "oferta/importacion.html", {"importacion": importacion})
+
+
+@require_GET
+def plantilla(request):
+    """Plantilla CSV con las columnas de importación y una fila de ejemplo."""
+    import csv
+    import io
+
+    salida = io.StringIO()
+    escritor = csv.writer(salida)
+    escritor.writerow(COLUMNAS_IMPORTACION)
+    ejemplo = {
+        "nombre": "Asesoría en el plan indicativo", "necesidad": "Planes sin metas medibles",
+        "descripcion": "Acompañamiento remoto para formular el plan indicativo",
+        "descriptores": "gestion-publica", "temas": "planeacion,plan-indicativo", "capacidades": "planeacion",
+        "etapas": "planeacion", "modalidades": "asesoria,asistencia-remota", "canal": "virtual",
+        "estructura": "centralizada", "continua": "sí", "focaliza_departamentos": "05,76",
+        "focaliza_grupos_mdm": "G4,G5", "publico_objetivo": "planeacion", "cupos": "40",
+        "contacto_nombre": "Ana Pérez", "contacto_email": "ana@entidad.gov.co", "vigencia_desde": "2026-01-01",
+    }
+    escritor.writerow([ejemplo.get(c, "") for c in COLUMNAS_IMPORTACION])
+    respuesta = HttpResponse(("\ufeff" + salida.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
+    respuesta["Content-Disposition"] = 'attachment; filename="plantilla-ofertas.csv"'
+    return respuesta
+
+

@@ -1,0 +1,178 @@
+"""Portal público: búsqueda sin tildes, facetas con conteos, filtros combinados, orden, consultas fijas."""
+
+import pytest
+from django.urls import reverse
+
+from att.models import Capacidad, Departamento, Modalidad, Tema
+from oferta import selectors
+from oferta.models import EstadoOferta, Oferta
+from tests import factories
+from tests.oferta import fabricas
+
+pytestmark = pytest.mark.django_db
+PORTAL = "/oferta/"
+
+
+def nombres(respuesta):
+    return [o.nombre for o in respuesta.context["pagina"].object_list]
+
+
+def buscar(**params):
+    return list(selectors.portal_buscar(selectors.FiltrosPortal.desde(params)).values_list("nombre", flat=True))
+
+
+def test_url_del_portal_y_detalle():
+    assert reverse("oferta:portal") == "/oferta/"
+    assert reverse("oferta:detalle", args=[7]) == "/oferta/7/"
+
+
+def test_sin_tildes_ni_mayusculas():
+    fabricas.oferta(nombre="Planeación territorial participativa")
+    fabricas.oferta(nombre="Gestión del riesgo", temas=("gestion-riesgo",))
+    assert buscar(q="planeacion") == ["Planeación territorial participativa"]
+    assert buscar(q="PLANEACIÓN") == ["Planeación territorial participativa"]
+    assert buscar(q="Planeacion TERRITORIAL") == ["Planeación territorial participativa"]
+
+
+def test_busqueda_web_frases_y_exclusion():
+    fabricas.oferta(nombre="Plan de desarrollo territorial", descripcion="Incluye catastro multipropósito")
+    fabricas.oferta(nombre="Plan de desarrollo con enfoque étnico")
+    assert buscar(q='"plan de desarrollo" -catastro') == ["Plan de desarrollo con enfoque étnico"]
+    assert sorted(buscar(q="catastro or etnico")) == ["Plan de desarrollo con enfoque étnico",
+                                                        "Plan de desarrollo territorial"]
+
+
+def test_pesos_nombre_antes_que_descripcion():
+    fabricas.oferta(nombre="Asesoría general", descripcion="Algo sobre presupuesto", publicada_en=None)
+    fabricas.oferta(nombre="Presupuesto participativo")
+    assert buscar(q="presupuesto", orden="relevancia") == ["Presupuesto participativo", "Asesoría general"]
+
+
+def test_busca_por_tema_y_por_sigla_de_la_entidad():
+    entidad = factories.EntidadNacionalFactory(nombre="Agencia de Renovación del Territorio", sigla="ART")
+    fabricas.oferta(entidad=entidad, nombre="Oferta uno", temas=("agua-saneamiento",))
+    assert buscar(q="saneamiento") == ["Oferta uno"]
+    assert buscar(q="ART") == ["Oferta uno"]
+
+
+def test_solo_publicadas():
+    fabricas.oferta(nombre="Publicada visible")
+    for estado in (EstadoOferta.BORRADOR, EstadoOferta.EN_REVISION, EstadoOferta.DEVUELTA, EstadoOferta.ARCHIVADA):
+        fabricas.oferta(nombre=f"Oculta {estado}", estado=estado)
+    assert buscar() == ["Publicada visible"]
+    assert buscar(q="oculta") == []
+
+
+def test_filtros_se_combinan_y_facetas_cuentan(client):
+    dnp = factories.dnp()
+    antioquia = Departamento.objects.get(codigo="05")
+    fabricas.oferta(nombre="A", temas=("planeacion",), modalidades=("asesoria",), departamentos=[antioquia])
+    fabricas.oferta(nombre="B", temas=("planeacion",), modalidades=("capacitacion",), entidad=dnp)
+    fabricas.oferta(nombre="C", temas=("salud",), modalidades=("asesoria",), canal="presencial")
+    planeacion = Tema.objects.get(codigo="planeacion")
+    asesoria = Modalidad.objects.get(codigo="asesoria")
+    r = client.get(PORTAL, {"tema": planeacion.pk, "modalidad": asesoria.pk})
+    assert nombres(r) == ["A"]
+    r = client.get(PORTAL, {"tema": planeacion.pk})
+    assert sorted(nombres(r)) == ["A", "B"]
+    facetas = {f.clave: {o.nombre: o.cantidad for o in f.opciones} for f in r.context["facetas"]}
+    assert facetas["modalidad"] == {"Asesoría": 1, "Capacitación": 1}
+    assert facetas["tema"] == {"Planeación": 2}
+    assert facetas["entidad"]["DNP"] == 1
+    assert facetas["canal"] == {"Virtual": 2}
+    # Departamento cubierto: A focaliza Antioquia; B no focaliza (todo el país).
+    assert facetas["departamento"]["Antioquia"] == 2
+    assert facetas["departamento"]["Valle del Cauca"] == 1
+    assert facetas["capacidad"] == {Capacidad.objects.get(codigo="planeacion").nombre: 2}
+    # Dos valores de la misma faceta: O.
+    salud = Tema.objects.get(codigo="salud")
+    r = client.get(PORTAL, {"tema": [planeacion.pk, salud.pk]})
+    assert sorted(nombres(r)) == ["A", "B", "C"]
+    # Departamento: Valle ve B (nacional) y C (nacional), no A (solo Antioquia).
+    r = client.get(PORTAL, {"departamento": "76"})
+    assert sorted(nombres(r)) == ["B", "C"]
+
+
+def test_filtro_por_entidad_incluye_ofertas_conjuntas(client):
+    socia = factories.EntidadNacionalFactory(sigla="SOCIA")
+    fabricas.oferta(nombre="Conjunta", cooferentes=[socia])
+    fabricas.oferta(nombre="Propia", entidad=socia)
+    fabricas.oferta(nombre="Ajena")
+    r = client.get(PORTAL, {"entidad": socia.pk})
+    assert sorted(nombres(r)) == ["Conjunta", "Propia"]
+    facetas = {f.clave: {o.nombre: o.cantidad for o in f.opciones} for f in r.context["facetas"]}
+    assert facetas["entidad"]["SOCIA"] == 2
+
+
+def test_ordenes():
+    import datetime
+
+    fabricas.oferta(nombre="Beta", vigencia_hasta=datetime.date(2027, 1, 1),
+                    publicada_en=datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC))
+    fabricas.oferta(nombre="Alfa", vigencia_hasta=None,
+                    publicada_en=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC))
+    fabricas.oferta(nombre="Gama", vigencia_hasta=datetime.date(2026, 6, 1),
+                    publicada_en=datetime.datetime(2026, 2, 1, tzinfo=datetime.UTC))
+    assert buscar(orden="nombre") == ["Alfa", "Beta", "Gama"]
+    assert buscar(orden="recientes") == ["Beta", "Gama", "Alfa"]
+    assert buscar(orden="vigencia") == ["Gama", "Beta", "Alfa"]
+
+
+def test_parametros_malos_no_rompen_el_portal(client):
+    fabricas.oferta(nombre="Una")
+    r = client.get(PORTAL, {"tema": "x'); drop", "departamento": "999", "orden": "nada", "page": "abc", "q": "&|!:*"})
+    assert r.status_code == 200
+
+
+def test_pagina_accesible_en_espanol(client):
+    fabricas.oferta(nombre="Planeación territorial")
+    r = client.get(PORTAL, {"q": "planeacion"})
+    html = r.content.decode()
+    assert 'role="search"' in html and '<label for="q">Buscar</label>' in html
+    assert "1 oferta publicada" in html
+    assert "Planeación territorial" in html
+
+
+def test_paginacion_conserva_filtros(client):
+    planeacion = Tema.objects.get(codigo="planeacion")
+    for i in range(selectors.POR_PAGINA + 3):
+        fabricas.oferta(nombre=f"Oferta {i:02d}", buscar=False)
+    r = client.get(PORTAL, {"tema": planeacion.pk, "page": 2})
+    assert len(r.context["pagina"].object_list) == 3
+    assert f"tema={planeacion.pk}" in r.content.decode()
+
+
+def _muchas(n):
+    """n ofertas publicadas con varios temas y modalidades, creadas en bloque."""
+    entidades = [factories.EntidadNacionalFactory() for _ in range(3)]
+    base = fabricas.oferta(entidad=entidades[0], nombre="Planeación base")
+    temas = list(Tema.objects.filter(codigo__in=["planeacion", "salud"]))
+    modalidades = list(Modalidad.objects.all()[:2])
+    base.temas.set(temas)
+    base.modalidades.set(modalidades)
+    nuevas = Oferta.objects.bulk_create([
+        Oferta(entidad=entidades[i % 3], nombre=f"Planeación {i}", necesidad="n", descripcion="d",
+               canal=base.canal, contacto_nombre="c", contacto_email="c@x.co", vigencia_desde=base.vigencia_desde,
+               estado=EstadoOferta.PUBLICADA, publicada_en=base.publicada_en)
+        for i in range(n - 1)
+    ])
+    T = Oferta.temas.through
+    M = Oferta.modalidades.through
+    T.objects.bulk_create([T(oferta_id=o.pk, tema_id=t.pk) for o in nuevas for t in temas])
+    M.objects.bulk_create([M(oferta_id=o.pk, modalidad_id=m.pk) for o in nuevas for m in modalidades])
+    from oferta.services import actualizar_busqueda
+
+    actualizar_busqueda([o.pk for o in nuevas])
+    return temas, modalidades
+
+
+@pytest.mark.parametrize("n", [10, 1000])
+def test_consultas_del_portal_fijas(client, django_assert_max_num_queries, n):
+    temas, modalidades = _muchas(n)
+    params = {"q": "planeacion", "tema": temas[0].pk, "modalidad": modalidades[0].pk}
+    with django_assert_max_num_queries(6):
+        r = client.get(PORTAL, params)
+    assert r.status_code == 200
+    assert r.context["pagina"].paginator.count == n
+    with django_assert_max_num_queries(6):
+        client.get(PORTAL)
