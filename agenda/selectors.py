@@ -84,9 +84,9 @@ def lineas_de_entidad_territorial(usuario, entidad: Entidad):
         LineaPlan.objects.filter(_filtro_lineas_visibles(usuario), territorios=entidad)
         .select_related(*COLUMNAS_LINEA)
         .only(
-            "pk", "objetivo", "secuencia", "fecha_inicio", "fecha_fin", "inversion", "fuente_financiacion",
+            "id", "objetivo", "secuencia", "fecha_inicio", "fecha_fin", "inversion", "fuente_financiacion",
             "indicador", "meta", "unidad_meta",
-            "plan__pk", "plan__vigencia", "plan__estado", "plan__entidad__nombre", "plan__entidad__sigla",
+            "plan__id", "plan__vigencia", "plan__estado", "plan__entidad__nombre", "plan__entidad__sigla",
             "plan__agenda__nombre", "oferta__nombre", "etapa__nombre", "etapa__orden",
             "responsable__nombre", "responsable__email",
         )
@@ -140,7 +140,7 @@ def consolidado_departamento(usuario, departamento_id: str, *, vigencia: int | N
             "lineaplan__responsable",
         )
         .only(
-            "entidad__nombre", "entidad__tipo", "lineaplan__pk", "lineaplan__fecha_inicio",
+            "entidad__nombre", "entidad__tipo", "lineaplan__id", "lineaplan__fecha_inicio",
             "lineaplan__fecha_fin", "lineaplan__inversion", "lineaplan__objetivo",
             "lineaplan__plan__vigencia", "lineaplan__plan__estado", "lineaplan__plan__entidad__nombre",
             "lineaplan__plan__entidad__sigla", "lineaplan__oferta__nombre", "lineaplan__etapa__nombre",
@@ -181,7 +181,7 @@ def calendario(usuario, *, vigencia: int, etapa: str = "", entidad: int | None =
     qs = (
         LineaPlan.objects.filter(_filtro_lineas_visibles(usuario), plan__vigencia=vigencia)
         .select_related("plan__entidad", "oferta", "etapa")
-        .only("pk", "fecha_inicio", "fecha_fin", "secuencia", "plan__pk", "plan__estado", "plan__vigencia",
+        .only("id", "fecha_inicio", "fecha_fin", "secuencia", "plan__id", "plan__estado", "plan__vigencia",
               "plan__entidad__nombre", "plan__entidad__sigla", "oferta__nombre", "etapa__nombre",
               "etapa__codigo", "etapa__orden")
         .order_by("etapa__orden", "fecha_inicio", "secuencia", "pk")

@@ -1,0 +1,106 @@
+"""Vistas territoriales: quién hace qué en una ET y el consolidado departamental (consultas planas)."""
+
+import datetime
+
+import pytest
+
+from agenda.models import EstadoPlan, LineaPlan
+from att.models import Entidad, TipoEntidad
+from tests import factories
+from tests.agenda import fabricas as f
+
+pytestmark = pytest.mark.django_db
+
+
+def test_vista_et_lista_las_lineas_de_todos_los_oferentes(funcionario_medellin, client):
+    medellin, cali = factories.alcaldia("05001"), factories.alcaldia("76001")
+    agenda = f.agenda()
+    mins = [factories.EntidadNacionalFactory(nombre=f"Ministerio {n}") for n in ("Uno", "Dos", "Tres")]
+    planes = [f.plan(m, agenda_=agenda, estado=EstadoPlan.APROBADO) for m in mins]
+    f.linea(planes[0], territorios=[medellin], oferta_=f.oferta(mins[0], nombre="Catastro multipropósito"))
+    f.linea(planes[1], territorios=[medellin, cali], oferta_=f.oferta(mins[1], nombre="Formulación del PDT"))
+    f.linea(planes[2], territorios=[cali], oferta_=f.oferta(mins[2], nombre="Solo para Cali"))
+    borrador = f.plan(factories.EntidadNacionalFactory(nombre="Ministerio Borrador"), agenda_=agenda)
+    f.linea(borrador, territorios=[medellin], oferta_=f.oferta(borrador.entidad, nombre="Aún en borrador"))
+
+    client.force_login(funcionario_medellin)
+    r = client.get(f"/agenda/territorio/{medellin.pk}/")
+    html = r.content.decode()
+    assert r.status_code == 200
+    assert "Catastro multipropósito" in html and "Formulación del PDT" in html
+    assert "Ministerio Uno" in html and "Ministerio Dos" in html
+    assert "Solo para Cali" not in html
+    assert "Aún en borrador" not in html  # lo no aprobado solo lo ven su entidad y el DNP
+    assert 'media="print"' in html or "agenda.css" in html
+
+
+def test_dnp_ve_tambien_lo_no_aprobado(admin_dnp, client):
+    medellin = factories.alcaldia("05001")
+    plan = f.plan(factories.EntidadNacionalFactory())
+    f.linea(plan, territorios=[medellin], oferta_=f.oferta(plan.entidad, nombre="Propuesta enviada"))
+    client.force_login(admin_dnp)
+    assert "Propuesta enviada" in client.get(f"/agenda/territorio/{medellin.pk}/").content.decode()
+
+
+def _cargar(n: int, territorios):
+    """n líneas aprobadas de varios oferentes sobre los territorios, en bloque."""
+    agenda = f.agenda()
+    responsable = factories.UsuarioFactory()
+    etapa = f.etapa()
+    entidades = [factories.EntidadNacionalFactory() for _ in range(5)]
+    planes = [f.plan(e, agenda_=agenda, estado=EstadoPlan.APROBADO) for e in entidades]
+    ofertas = [f.oferta(e) for e in entidades]
+    lineas = LineaPlan.objects.bulk_create([
+        LineaPlan(plan=planes[i % 5], oferta=ofertas[i % 5], objetivo=f"Objetivo {i}", etapa=etapa,
+                  secuencia=i, fecha_inicio=datetime.date(2025, 1 + i % 12, 1),
+                  fecha_fin=datetime.date(2025, 12, 31), responsable=responsable, inversion=1000 * i)
+        for i in range(n)
+    ])
+    Through = LineaPlan.territorios.through
+    Through.objects.bulk_create([
+        Through(lineaplan_id=ln.pk, entidad_id=territorios[i % len(territorios)].pk) for i, ln in enumerate(lineas)
+    ])
+
+
+@pytest.mark.parametrize("n", [10, 1000])
+def test_vista_et_consultas_planas(n, funcionario_medellin, client, django_assert_max_num_queries):
+    medellin = factories.alcaldia("05001")
+    _cargar(n, [medellin])
+    client.force_login(funcionario_medellin)
+    with django_assert_max_num_queries(12):
+        r = client.get(f"/agenda/territorio/{medellin.pk}/")
+    assert r.status_code == 200
+    assert r.content.decode().count("<tr>") >= n
+
+
+@pytest.mark.parametrize("n", [10, 1000])
+def test_vista_departamento_consultas_planas(n, equipo_antioquia, client, django_assert_max_num_queries):
+    territorios = [factories.gobernacion("05")] + list(
+        Entidad.objects.filter(tipo=TipoEntidad.ALCALDIA, municipio__departamento_id="05").order_by("pk")[:20])
+    _cargar(n, territorios)
+    client.force_login(equipo_antioquia)
+    with django_assert_max_num_queries(12):
+        r = client.get("/agenda/departamento/05/")
+    html = r.content.decode()
+    assert r.status_code == 200
+    assert "Gobernación" in html or territorios[0].nombre in html
+
+
+def test_calendario_por_etapa(oferente, entidad_oferente, client):
+    plan = f.plan(entidad_oferente)
+    f.linea(plan, territorios=[factories.alcaldia("05001")], oferta_=f.oferta(entidad_oferente, nombre="Taller MGA"),
+            etapa=f.etapa("ejecucion"))
+    client.force_login(oferente)
+    html = client.get("/agenda/calendario/?vigencia=2025").content.decode()
+    assert "Taller MGA" in html and "Ejecución" in html
+    assert html.count("mes--activo") == 4  # marzo a junio
+
+
+def test_paginas_basicas(oferente, entidad_oferente, admin_dnp, client):
+    plan = f.plan(entidad_oferente)
+    f.linea(plan, territorios=[factories.alcaldia("05001")])
+    client.force_login(oferente)
+    for url in ("/agenda/", "/agenda/planes/", f"/agenda/planes/{plan.pk}/", f"/agenda/planes/{plan.pk}/lineas/nueva/",
+                "/agenda/concertados/", f"/agenda/agendas/{plan.agenda_id}/", "/agenda/planes/nuevo/",
+                f"/agenda/planes/{plan.pk}/importar/"):
+        assert client.get(url).status_code == 200, url
