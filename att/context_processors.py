@@ -1,10 +1,12 @@
-from att import permisos
+from att import permisos, selectors
 
 
 def plataforma(request):
     usuario = getattr(request, "user", None)
+    autenticado = bool(usuario and usuario.is_authenticated)
     return {
-        "entidad_usuario": permisos.entidad_principal(usuario) if usuario and usuario.is_authenticated else None,
-        "es_equipo_dnp": permisos.es_equipo_dnp(usuario) if usuario else False,
-        "lee_todo": permisos.lee_todo(usuario) if usuario else False,
+        "entidad_usuario": permisos.entidad_principal(usuario) if autenticado else None,
+        "alertas_sin_leer": selectors.alertas_sin_leer(usuario) if autenticado else 0,
+        "es_equipo_dnp": permisos.es_equipo_dnp(usuario) if autenticado else False,
+        "lee_todo": permisos.lee_todo(usuario) if autenticado else False,
     }

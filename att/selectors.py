@@ -1,6 +1,6 @@
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
-from att.models import Departamento, Entidad, Municipio, TipoEntidad
+from att.models import Departamento, Entidad, Municipio, Notificacion, TipoEntidad
 
 
 def conteos_inicio() -> dict:
@@ -23,3 +23,12 @@ def entidades_buscar(*, texto: str = "", tipo: str = ""):
     if tipo:
         qs = qs.filter(tipo=tipo)
     return qs.order_by("nombre")
+
+
+def notificaciones_de(usuario, *, solo_no_leidas: bool = False):
+    qs = Notificacion.objects.filter(usuario=usuario).order_by(F("leida_en").asc(nulls_first=True), "-creada")
+    return qs.filter(leida_en__isnull=True) if solo_no_leidas else qs
+
+
+def alertas_sin_leer(usuario) -> int:
+    return Notificacion.objects.filter(usuario=usuario, leida_en__isnull=True).count()

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from att import permisos
-from att.models import CategoriaLey617, GrupoMDM, Municipio, PuntajeMDM, TokenIntegracion
+from att.models import CategoriaLey617, GrupoMDM, Municipio, Notificacion, PuntajeMDM, TokenIntegracion
 
 
 # --- Tokens de integración -------------------------------------------------------------------------
@@ -41,6 +41,21 @@ def token_revocar(*, token: TokenIntegracion, por) -> TokenIntegracion:
         token.revocado_en = timezone.now()
         token.save(update_fields=["revocado_en"])
     return token
+
+
+# --- Alertas ----------------------------------------------------------------------------------
+
+def notificacion_marcar_leida(*, notificacion: Notificacion, por) -> Notificacion:
+    if notificacion.usuario_id != por.pk:
+        raise PermissionDenied(_("Solo la persona a quien va dirigida puede marcar una alerta."))
+    if notificacion.leida_en is None:
+        notificacion.leida_en = timezone.now()
+        notificacion.save(update_fields=["leida_en"])
+    return notificacion
+
+
+def notificaciones_marcar_todas_leidas(*, por) -> int:
+    return Notificacion.objects.filter(usuario=por, leida_en__isnull=True).update(leida_en=timezone.now())
 
 
 # --- Importación de atributos de focalización -------------------------------------------------------

@@ -7,3 +7,8 @@ urlpatterns = [
     path("entidades/", v.entidades, name="entidades"),
     path("atributos/importar/", v.importar_atributos, name="importar-atributos"),
 ]
+urlpatterns += [
+    path("alertas/", v.alertas, name="alertas"),
+    path("alertas/<int:pk>/leida/", v.alerta_leida, name="alerta-leida"),
+    path("alertas/todas-leidas/", v.alertas_todas_leidas, name="alertas-todas-leidas"),
+]

@@ -5,12 +5,15 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 from django.utils.translation import gettext as _
 
 from att import permisos, selectors, services
 from att.forms import ImportarAtributosForm
-from att.models import TipoEntidad
+from att.models import Notificacion, TipoEntidad
 
 
 def entidades(request):
@@ -67,3 +70,32 @@ def importar_atributos(request):
     return render(request, "att/importar_atributos.html", {
         "form": form, "resultado": resultado, "ticket": ticket, "columnas": services.COLUMNAS_ATRIBUTOS,
     })
+
+
+@login_required
+def alertas(request):
+    """Las alertas de la persona (de todas las áreas), las no leídas primero."""
+    solo_no_leidas = request.GET.get("estado") == "no-leidas"
+    qs = selectors.notificaciones_de(request.user, solo_no_leidas=solo_no_leidas)
+    pagina = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(request, "att/alertas.html", {"pagina": pagina, "solo_no_leidas": solo_no_leidas})
+
+
+@login_required
+@require_POST
+def alerta_leida(request, pk):
+    notificacion = get_object_or_404(Notificacion, pk=pk, usuario=request.user)
+    services.notificacion_marcar_leida(notificacion=notificacion, por=request.user)
+    if notificacion.url and request.POST.get("abrir") and url_has_allowed_host_and_scheme(
+        notificacion.url, allowed_hosts={request.get_host()}
+    ):
+        return redirect(notificacion.url)
+    return redirect("nucleo:alertas")
+
+
+@login_required
+@require_POST
+def alertas_todas_leidas(request):
+    n = services.notificaciones_marcar_todas_leidas(por=request.user)
+    messages.success(request, _("%(n)d alertas marcadas como leídas.") % {"n": n})
+    return redirect("nucleo:alertas")

@@ -3,6 +3,7 @@ from django.contrib.auth.base_user import BaseUserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Rol(models.TextChoices):
@@ -87,6 +88,7 @@ class Membresia(models.Model):
     activa = models.BooleanField(_("activa"), default=True)
     desde = models.DateField(_("desde"), default=timezone.localdate)
     hasta = models.DateField(_("hasta"), null=True, blank=True)
+    historial = HistoricalRecords()
 
     class Meta:
         verbose_name = _("membresía")

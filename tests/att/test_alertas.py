@@ -1,0 +1,58 @@
+import pytest
+from django.core import mail
+
+from att.models import Notificacion
+from att.notificaciones import enviar_pendientes, notificar
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_notificar_crea_alerta_y_envia_correo_inmediato(django_capture_on_commit_callbacks, funcionario_medellin):
+    with django_capture_on_commit_callbacks(execute=True):
+        notificar(usuarios=[funcionario_medellin], categoria="demanda", titulo="Nueva demanda", url="/demanda/1/")
+    assert Notificacion.objects.filter(usuario=funcionario_medellin).count() == 1
+    assert len(mail.outbox) == 1 and mail.outbox[0].subject == "Nueva demanda"
+    assert "http://127.0.0.1:8000/demanda/1/" in mail.outbox[0].body
+
+
+def test_resumen_diario_agrupa_en_un_correo(django_capture_on_commit_callbacks):
+    persona = factories.persona(factories.alcaldia("05001"), recibe_resumen_diario=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        for i in range(3):
+            notificar(usuarios=[persona], categoria="demanda", titulo=f"Alerta {i}")
+    assert mail.outbox == []  # nada inmediato para quien prefiere el resumen
+    assert enviar_pendientes(resumen=True) == 1
+    assert len(mail.outbox) == 1 and "3 alertas" in mail.outbox[0].subject
+    assert enviar_pendientes(resumen=True) == 0  # no se reenvía
+
+
+def test_clave_evita_duplicados(funcionario_medellin):
+    for _ in range(2):
+        notificar(usuarios=[funcionario_medellin], categoria="x", titulo="Una vez", clave="demanda-7")
+    assert Notificacion.objects.filter(usuario=funcionario_medellin).count() == 1
+
+
+def test_pagina_de_alertas_solo_las_propias(client, funcionario_medellin, funcionario_cali, django_assert_max_num_queries):
+    notificar(usuarios=[funcionario_medellin], categoria="x", titulo="Para Medellín")
+    notificar(usuarios=[funcionario_cali], categoria="x", titulo="Para Cali")
+    client.force_login(funcionario_medellin)
+    with django_assert_max_num_queries(10):
+        html = client.get("/nucleo/alertas/").content.decode()
+    assert "Para Medellín" in html and "Para Cali" not in html
+    ajena = Notificacion.objects.get(usuario=funcionario_cali)
+    assert client.post(f"/nucleo/alertas/{ajena.pk}/leida/").status_code == 404
+    propia = Notificacion.objects.get(usuario=funcionario_medellin)
+    client.post(f"/nucleo/alertas/{propia.pk}/leida/")
+    propia.refresh_from_db()
+    assert propia.leida_en is not None
+
+
+def test_lista_de_alertas_consultas_planas(client, funcionario_medellin, django_assert_max_num_queries):
+    client.force_login(funcionario_medellin)
+    for n in (10, 200):
+        Notificacion.objects.bulk_create(
+            [Notificacion(usuario=funcionario_medellin, categoria="x", titulo=f"A{i}") for i in range(n)]
+        )
+        with django_assert_max_num_queries(10):
+            assert client.get("/nucleo/alertas/").status_code == 200
