@@ -1,0 +1,67 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from conocimiento import services
+from conocimiento.models import Material
+from tests.conocimiento.conftest import recurso_publicado
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def propio(funcionario_medellin):
+    return services.recurso_proponer(por=funcionario_medellin, tipo="buena_practica", titulo="Guía de archivo",
+                                     resumen="Cómo organizar el archivo")
+
+
+def test_rechaza_tipo_no_permitido_con_mensaje_en_espanol(client, funcionario_medellin, propio):
+    client.force_login(funcionario_medellin)
+    archivo = SimpleUploadedFile("virus.exe", b"MZ" * 100, content_type="application/octet-stream")
+    respuesta = client.post(reverse("conocimiento:agregar-material", args=[propio.pk]),
+                            {"tipo": "documento", "titulo": "Programa", "archivo": archivo})
+    assert respuesta.status_code == 400
+    html = respuesta.content.decode()
+    assert "no es de un tipo permitido" in html and "virus.exe" in html
+    assert not Material.objects.exists()
+
+
+def test_rechaza_archivo_demasiado_grande(client, funcionario_medellin, propio, monkeypatch):
+    monkeypatch.setattr(services, "MAX_BYTES_MATERIAL", 1024)
+    monkeypatch.setattr("conocimiento.forms.MAX_BYTES_MATERIAL", 1024)
+    client.force_login(funcionario_medellin)
+    archivo = SimpleUploadedFile("informe.pdf", b"%PDF-1.4 " + b"x" * 4000, content_type="application/pdf")
+    respuesta = client.post(reverse("conocimiento:agregar-material", args=[propio.pk]),
+                            {"tipo": "documento", "titulo": "Informe", "archivo": archivo})
+    assert respuesta.status_code == 400
+    assert "el máximo es" in respuesta.content.decode()
+    assert not Material.objects.exists()
+
+
+def test_el_servicio_tambien_rechaza(funcionario_medellin, propio):
+    with pytest.raises(ValidationError) as e:
+        services.material_agregar(recurso=propio, por=funcionario_medellin, tipo="documento", titulo="x",
+                                  archivo=SimpleUploadedFile("script.sh", b"echo"))
+    assert "no es de un tipo permitido" in str(e.value)
+
+
+def test_acepta_pdf_y_enlaces_de_video(client, funcionario_medellin, propio):
+    client.force_login(funcionario_medellin)
+    archivo = SimpleUploadedFile("guia.pdf", b"%PDF-1.4 contenido", content_type="application/pdf")
+    r = client.post(reverse("conocimiento:agregar-material", args=[propio.pk]),
+                    {"tipo": "documento", "titulo": "Guía", "archivo": archivo})
+    assert r.status_code == 302
+    r = client.post(reverse("conocimiento:agregar-material", args=[propio.pk]),
+                    {"tipo": "video", "titulo": "Video", "url": "https://video.gov.co/v/1"})
+    assert r.status_code == 302
+    assert Material.objects.filter(recurso=propio).count() == 2
+    assert Material.objects.get(tipo="documento").tamano == len(b"%PDF-1.4 contenido")
+
+
+def test_solo_quien_propuso_agrega_materiales(client, funcionario_cali, funcionario_medellin):
+    r = recurso_publicado(funcionario_medellin)
+    client.force_login(funcionario_cali)
+    respuesta = client.post(reverse("conocimiento:agregar-material", args=[r.pk]),
+                            {"tipo": "video", "titulo": "V", "url": "https://video.gov.co/v/1"})
+    assert respuesta.status_code == 403
