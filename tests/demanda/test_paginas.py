@@ -1,0 +1,182 @@
+"""Páginas: formulario (errores en español sin perder datos), adjuntos, acceso por entidad, admin."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from att.models import Notificacion, Tema
+from demanda.models import Demanda, EstadoDemanda as E
+from tests import factories
+from tests.demanda import fabricas
+
+pytestmark = pytest.mark.django_db
+
+
+def _datos(entidad, **extra):
+    datos = {
+        "entidad": entidad.pk, "titulo": "Apoyo para formular el plan indicativo",
+        "descripcion": "La secretaría de planeación necesita acompañamiento.",
+        "temas": [Tema.objects.get(codigo="planeacion").pk], "fuente": "metas_pdt", "fecha_deseada": "2099-03-15",
+    }
+    datos.update(extra)
+    return datos
+
+
+def test_registrar_por_la_pagina(client, funcionario_medellin):
+    client.force_login(funcionario_medellin)
+    r = client.get(reverse("demanda:nueva"))
+    assert r.status_code == 200 and "Registrar una necesidad" in r.content.decode()
+    r = client.post(reverse("demanda:nueva"), _datos(factories.alcaldia("05001")))
+    d = Demanda.objects.get()
+    assert r.status_code == 302 and r.url == reverse("demanda:detalle", args=[d.pk])
+    pagina = client.get(r.url).content.decode()
+    assert "Línea de tiempo" in pagina and "Registrada" in pagina
+
+
+def test_error_se_muestra_en_espanol_y_no_se_pierde_nada(client, funcionario_medellin):
+    client.force_login(funcionario_medellin)
+    r = client.post(reverse("demanda:nueva"), _datos(factories.alcaldia("05001"), titulo="Corto", fecha_deseada="2001-01-01"))
+    html = r.content.decode()
+    assert r.status_code == 200 and Demanda.objects.count() == 0
+    assert 'id="resumen-errores"' in html and 'href="#id_titulo"' in html
+    assert "Asegúrese de que este valor tenga como mínimo 10 caracteres" in html
+    assert "La fecha deseada no puede ser anterior a hoy." in html
+    # Lo demás sigue escrito
+    assert "La secretaría de planeación necesita acompañamiento." in html
+    assert 'value="Corto"' in html and 'value="metas_pdt" selected' in html
+    r = client.post(reverse("demanda:nueva"), _datos(factories.alcaldia("05001"), titulo=""))
+    assert "Este campo es requerido." in r.content.decode()
+
+
+def test_equipo_departamental_elige_municipios_de_su_departamento(client, equipo_antioquia):
+    client.force_login(equipo_antioquia)
+    html = client.get(reverse("demanda:nueva")).content.decode()
+    assert "Alcaldía de Medellín" in html and "Alcaldía de Cali" not in html
+    r = client.post(reverse("demanda:nueva"), _datos(factories.alcaldia("76001")))
+    assert r.status_code == 200 and "Escoja una opción válida" in r.content.decode()
+    r = client.post(reverse("demanda:nueva"), _datos(factories.alcaldia("05001")))
+    assert r.status_code == 302
+    fabricas.demanda(factories.alcaldia("05002"), equipo_antioquia, titulo="Necesidad de Abejorral")
+    lista = client.get(reverse("demanda:mis-demandas")).content.decode()
+    assert "Apoyo para formular el plan indicativo" in lista and "Necesidad de Abejorral" in lista
+
+
+@pytest.mark.parametrize("nombre,contenido,mensaje", [
+    ("virus.exe", b"MZ", "no es de un tipo permitido"),
+    ("grande.pdf", b"0" * (2 * 1024 + 1), "el máximo es"),
+])
+def test_adjunto_prohibido_o_grande_se_rechaza(client, funcionario_medellin, settings, nombre, contenido, mensaje):
+    settings.ATT_ADJUNTO_MAX_BYTES = 2 * 1024
+    client.force_login(funcionario_medellin)
+    archivo = SimpleUploadedFile(nombre, contenido)
+    r = client.post(reverse("demanda:nueva"), _datos(factories.alcaldia("05001"), adjuntos=[archivo]))
+    assert r.status_code == 200 and mensaje in r.content.decode()
+    assert Demanda.objects.count() == 0
+    d = fabricas.demanda(factories.alcaldia("05001"), funcionario_medellin)
+    r = client.post(reverse("demanda:adjuntar", args=[d.pk]), {"archivo": SimpleUploadedFile(nombre, contenido)}, follow=True)
+    assert mensaje in r.content.decode() and d.adjuntos.count() == 0
+
+
+def test_adjunto_valido_se_guarda(client, funcionario_medellin):
+    client.force_login(funcionario_medellin)
+    r = client.post(reverse("demanda:nueva"), _datos(factories.alcaldia("05001"),
+                    adjuntos=[SimpleUploadedFile("diagnostico.pdf", b"%PDF-1.4 prueba")]))
+    d = Demanda.objects.get()
+    assert r.status_code == 302 and d.adjuntos.get().nombre == "diagnostico.pdf"
+    r = client.get(reverse("demanda:adjunto", args=[d.pk, d.adjuntos.get().pk]))
+    assert r.status_code == 200
+
+
+def test_otra_entidad_no_ve_ni_cambia(client, funcionario_medellin, funcionario_cali):
+    d = fabricas.demanda(factories.alcaldia("05001"), funcionario_medellin)
+    client.force_login(funcionario_cali)
+    assert client.get(reverse("demanda:detalle", args=[d.pk])).status_code == 404
+    assert client.get(reverse("demanda:editar", args=[d.pk])).status_code == 404
+    assert client.post(reverse("demanda:accion", args=[d.pk, "cerrar"]), {"calificacion": 5}).status_code == 404
+    assert client.post(reverse("demanda:adjuntar", args=[d.pk]), {}).status_code == 404
+    assert d.titulo not in client.get(reverse("demanda:mis-demandas")).content.decode()
+
+
+def test_auditor_ve_pero_no_cambia(client, funcionario_medellin, auditor):
+    d = fabricas.demanda(factories.alcaldia("05001"), funcionario_medellin)
+    client.force_login(auditor)
+    assert client.get(reverse("demanda:detalle", args=[d.pk])).status_code == 200
+    assert client.post(reverse("demanda:accion", args=[d.pk, "analizar"])).status_code == 403
+    assert client.get(reverse("demanda:nueva")).status_code == 403
+
+
+def test_admin_acotado_por_entidad(client, funcionario_medellin, funcionario_cali, admin_dnp):
+    d = fabricas.demanda(factories.alcaldia("05001"), funcionario_medellin)
+    funcionario_cali.is_staff = True
+    funcionario_cali.save()
+    client.force_login(funcionario_cali)
+    assert client.get(reverse("admin:demanda_demanda_change", args=[d.pk])).status_code in (302, 403, 404)
+    assert d.titulo not in client.get(reverse("admin:demanda_demanda_changelist")).content.decode()
+    client.force_login(funcionario_medellin)  # sin is_staff: el admin lo manda a ingresar
+    assert client.get(reverse("admin:demanda_demanda_changelist")).status_code == 302
+    client.force_login(admin_dnp)
+    assert d.titulo in client.get(reverse("admin:demanda_demanda_changelist")).content.decode()
+
+
+def test_dnp_analiza_y_vincula_desde_la_pagina(client, funcionario_medellin, admin_dnp, entidad_oferente):
+    oferta = fabricas.oferta(entidad_oferente, temas=["planeacion"])
+    d = fabricas.demanda(factories.alcaldia("05001"), funcionario_medellin)
+    client.force_login(admin_dnp)
+    html = client.get(reverse("demanda:detalle", args=[d.pk])).content.decode()
+    assert "Ofertas candidatas" in html and oferta.nombre in html and "Tema: coincide en «Planeación»." in html
+    client.post(reverse("demanda:accion", args=[d.pk, "analizar"]), {"motivo": "Revisando"})
+    r = client.post(reverse("demanda:accion", args=[d.pk, "vincular"]), {"oferta": oferta.pk}, follow=True)
+    d.refresh_from_db()
+    assert d.estado == E.VINCULADA and d.oferta == oferta
+    assert "Demanda vinculada a la oferta." in r.content.decode()
+    r = client.post(reverse("demanda:accion", args=[d.pk, "no_pertinente"]), {"motivo": "x"}, follow=True)
+    assert "no puede pasar a «No pertinente»" in r.content.decode()
+
+
+def test_la_et_cierra_con_calificacion(client, funcionario_medellin):
+    d = fabricas.demanda(factories.alcaldia("05001"), funcionario_medellin, estado=E.ATENDIDA)
+    client.force_login(funcionario_medellin)
+    r = client.post(reverse("demanda:accion", args=[d.pk, "cerrar"]), {"calificacion": "9"}, follow=True)
+    assert "Escoja una opción válida" in r.content.decode()
+    client.post(reverse("demanda:accion", args=[d.pk, "cerrar"]), {"calificacion": "5", "comentario": "Excelente"})
+    d.refresh_from_db()
+    assert d.estado == E.CERRADA and d.calificacion == 5
+
+
+def test_solicitar_esta_asistencia_precarga_la_oferta(client, funcionario_medellin, entidad_oferente):
+    oferta = fabricas.oferta(entidad_oferente, temas=["vivienda"], etapas=["planeacion"], modalidades=["asesoria"])
+    client.force_login(funcionario_medellin)
+    html = client.get(reverse("demanda:nueva") + f"?oferta={oferta.pk}").content.decode()
+    assert f"Solicitud: {oferta.nombre}" in html and "Está solicitando la oferta" in html
+    vivienda = Tema.objects.get(codigo="vivienda").pk
+    assert f'value="{vivienda}" selected' in html
+    r = client.post(reverse("demanda:nueva") + f"?oferta={oferta.pk}",
+                    _datos(factories.alcaldia("05001"), temas=[vivienda], oferta=oferta.pk))
+    assert r.status_code == 302
+    assert Demanda.objects.get().oferta == oferta
+    borrador = fabricas.oferta(entidad_oferente, estado="borrador")
+    assert client.get(reverse("demanda:nueva") + f"?oferta={borrador.pk}").status_code == 404
+
+
+def test_mis_alertas_y_marcar_leida(client, oferente, otro_oferente):
+    n = Notificacion.objects.create(usuario=oferente, categoria="demanda_coincide", titulo="Nueva demanda X", url="/demanda/")
+    ajena = Notificacion.objects.create(usuario=otro_oferente, categoria="x", titulo="Ajena")
+    client.force_login(oferente)
+    html = client.get(reverse("demanda:alertas")).content.decode()
+    assert "Nueva demanda X" in html and "Ajena" not in html
+    client.post(reverse("demanda:alerta-leida", args=[n.pk]))
+    client.post(reverse("demanda:alerta-leida", args=[ajena.pk]))
+    n.refresh_from_db()
+    ajena.refresh_from_db()
+    assert n.leida_en is not None and ajena.leida_en is None
+
+
+def test_brechas_solo_dnp(client, funcionario_medellin, admin_dnp, entidad_oferente):
+    fabricas.oferta(entidad_oferente, temas=["planeacion"])
+    fabricas.demanda(factories.alcaldia("05001"), funcionario_medellin, temas=["planeacion"])
+    fabricas.demanda(factories.alcaldia("05001"), funcionario_medellin, temas=["centros-reclusion"])
+    client.force_login(funcionario_medellin)
+    assert client.get(reverse("demanda:brechas")).status_code == 403
+    client.force_login(admin_dnp)
+    html = client.get(reverse("demanda:brechas")).content.decode()
+    assert "Centros de reclusión" in html and "Antioquia" in html and "1 demanda sin oferta" in html
