@@ -79,7 +79,8 @@ class OfertaForm(forms.ModelForm):
         for nombre in CASILLAS + ["canal"]:
             campo = self.fields[nombre]
             modelo = campo.queryset.model
-            campo.queryset = modelo.objects.filter(activo=True).order_by("orden", "nombre")
+            if nombre != "focaliza_departamentos":
+                campo.queryset = modelo.objects.filter(activo=True).order_by("orden", "nombre")
         for nombre, campo in self.fields.items():
             if isinstance(campo.widget, (forms.TextInput, forms.Textarea, forms.EmailInput, forms.DateInput,
                                          forms.NumberInput, forms.Select)):
