@@ -265,8 +265,7 @@ def informes_visibles(usuario) -> QuerySet[InformeMensual]:
     return qs.filter(alcance__in=alcances)
 
 
-def resumen_inicio(usuario) -> list[dict]:
-    if not usuario.is_authenticated or not permisos.lee_todo(usuario):
-        return []
-    return [{"etiqueta": _("Avances por validar"), "valor": avances_pendientes(usuario).count(),
-             "url": "/seguimiento/avances/pendientes/"}]
+def resumen_inicio() -> list[dict]:
+    """Cifras públicas para la portada."""
+    return [{"etiqueta": _("Hitos cumplidos"), "valor": Hito.objects.filter(avance__gte=100).count(),
+             "url": "/seguimiento/"}]

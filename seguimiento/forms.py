@@ -1,0 +1,94 @@
+from datetime import date
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from att.models import Entidad, TipoEntidad
+from seguimiento.models import Hito
+
+
+class VariosArchivos(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class CampoVariosArchivos(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", VariosArchivos())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(CampoVariosArchivos, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+class AvanceForm(forms.Form):
+    hito = forms.ModelChoiceField(queryset=Hito.objects.none(), label=_("Hito o sub-hito"))
+    porcentaje = forms.DecimalField(label=_("Avance acumulado del hito (%)"), min_value=0, max_value=100,
+                                    decimal_places=2, help_text=_("De 0 a 100: cuánto del hito está hecho a la fecha de corte."))
+    fecha_corte = forms.DateField(label=_("Fecha de corte"), initial=date.today,
+                                  widget=forms.DateInput(attrs={"type": "date"}))
+    narrativa = forms.CharField(label=_("Qué se hizo"), widget=forms.Textarea(attrs={"rows": 4}))
+    evidencias = CampoVariosArchivos(label=_("Evidencias"), required=False,
+                                     help_text=_("Actas, listas de asistencia, fotos (PDF, DOCX, XLSX, JPG, PNG; máximo 10 MB cada uno)."))
+
+    def __init__(self, *args, hitos=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hito"].queryset = hitos if hitos is not None else Hito.objects.none()
+
+
+class HitoForm(forms.Form):
+    nombre = forms.CharField(label=_("Nombre"), max_length=255)
+    peso = forms.DecimalField(label=_("Peso"), min_value=0.01, max_digits=6, decimal_places=2, initial=1,
+                              help_text=_("Cuánto cuenta este hito frente a los demás de la línea (o de su hito padre)."))
+    fecha_planeada = forms.DateField(label=_("Fecha planeada"), widget=forms.DateInput(attrs={"type": "date"}))
+    padre = forms.ModelChoiceField(queryset=Hito.objects.none(), required=False, label=_("Hito padre (para un sub-hito)"))
+
+    def __init__(self, *args, linea=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if linea is not None:
+            self.fields["padre"].queryset = Hito.objects.filter(linea=linea, padre__isnull=True)
+
+
+class RevisionForm(forms.Form):
+    comentario = forms.CharField(label=_("Comentario"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                 help_text=_("Obligatorio para devolver el avance."))
+
+
+class MedicionForm(forms.Form):
+    periodo = forms.CharField(label=_("Periodo (AAAA-MM)"), max_length=7,
+                              widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-10"}))
+    valor = forms.DecimalField(label=_("Valor"), max_digits=14, decimal_places=2)
+    observacion = forms.CharField(label=_("Observación"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_periodo(self):
+        valor = self.cleaned_data["periodo"]
+        try:
+            anio, mes = valor.split("-")
+            return date(int(anio), int(mes), 1)
+        except (ValueError, TypeError):
+            raise forms.ValidationError(_("Escriba el periodo como AAAA-MM, por ejemplo 2026-10."))
+
+
+ESCALA = [(i, str(i)) for i in range(1, 6)]
+
+
+class PercepcionForm(forms.Form):
+    entidad = forms.ModelChoiceField(queryset=Entidad.objects.none(), label=_("Entidad territorial"))
+    oferente = forms.ModelChoiceField(queryset=Entidad.objects.filter(tipo__in=TipoEntidad.nacionales()),
+                                      required=False, label=_("Entidad que prestó la asistencia"))
+    calidad = forms.TypedChoiceField(choices=ESCALA, coerce=int, label=_("Calidad (1 = muy mala, 5 = excelente)"),
+                                     widget=forms.RadioSelect)
+    pertinencia = forms.TypedChoiceField(choices=ESCALA, coerce=int, label=_("Pertinencia"), widget=forms.RadioSelect)
+    oportunidad = forms.TypedChoiceField(choices=ESCALA, coerce=int, label=_("Oportunidad"), widget=forms.RadioSelect)
+    comentario = forms.CharField(label=_("Comentarios"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, entidades=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if entidades is not None:
+            self.fields["entidad"].queryset = entidades
+
+
+class ImportarMDMForm(forms.Form):
+    archivo = forms.FileField(label=_("Archivo CSV o XLSX"),
+                              help_text=_("Columnas: codigo_divipola, anio, puntaje y, opcional, grupo (C, G1–G5)."))

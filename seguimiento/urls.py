@@ -1,0 +1,20 @@
+from django.urls import path
+
+from seguimiento import views
+
+app_name = "seguimiento"
+
+urlpatterns = [
+    path("", views.tablero, name="tablero"),
+    path("lineas/", views.lineas, name="lineas"),
+    path("lineas/<int:pk>/", views.linea, name="linea"),
+    path("evidencias/<int:pk>/", views.evidencia, name="evidencia"),
+    path("avances/pendientes/", views.pendientes, name="pendientes"),
+    path("avances/<int:pk>/revisar/", views.revisar, name="revisar"),
+    path("indicadores/", views.indicadores, name="indicadores"),
+    path("indicadores/<int:pk>/", views.indicador, name="indicador"),
+    path("percepcion/", views.percepcion, name="percepcion"),
+    path("capacidades/", views.capacidades, name="capacidades"),
+    path("informes/", views.informes_lista, name="informes"),
+    path("informes/<int:pk>/<str:formato>/", views.informe_descargar, name="informe_descargar"),
+]

@@ -1,0 +1,362 @@
+"""Páginas del seguimiento: tablero, líneas con sus hitos, validación, indicadores, percepción,
+capacidades (MDM) e informes. Toda cifra se puede descargar en CSV."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from agenda.models import AgendaNacional, LineaPlan
+from att import permisos
+from att.models import Entidad, PuntajeMDM, TipoEntidad
+from seguimiento import calculo, informes, selectors, services
+from seguimiento.forms import AvanceForm, HitoForm, ImportarMDMForm, MedicionForm, PercepcionForm, RevisionForm
+from seguimiento.models import (
+    Avance, ConfiguracionSeguimiento, EstadoInforme, EvidenciaAvance, Hito, Indicador, InformeMensual,
+    MuestraPercepcion, TipoAcumulacion, TipoInforme,
+)
+from seguimiento.rules import ROLES_ET
+
+
+def _volcar(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for campo, errores in error.message_dict.items():
+            form.add_error(campo if campo in form.fields else None, errores)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _csv(nombre: str, cabeza: list, filas) -> HttpResponse:
+    respuesta = HttpResponse(content_type="text/csv; charset=utf-8")
+    respuesta["Content-Disposition"] = f'attachment; filename="{nombre}.csv"'
+    respuesta.write("\ufeff")
+    escritor = csv.writer(respuesta)
+    escritor.writerow(cabeza)
+    for f in filas:
+        escritor.writerow(["" if v is None else v for v in f])
+    return respuesta
+
+
+def _ver(request):
+    if not request.user.has_perm("seguimiento.ver"):
+        raise PermissionDenied(_("No tiene acceso al seguimiento."))
+
+
+def _entero(valor):
+    try:
+        return int(valor)
+    except (TypeError, ValueError):
+        return None
+
+
+# --- Tablero -------------------------------------------------------------------------------------
+@login_required
+def tablero(request):
+    _ver(request)
+    agenda_id = _entero(request.GET.get("agenda"))
+    entidad_id = _entero(request.GET.get("entidad")) if permisos.lee_todo(request.user) else None
+    datos = selectors.tablero(request.user, agenda_id=agenda_id, entidad_id=entidad_id)
+    dimension = request.GET.get("dimension")
+    if request.GET.get("formato") == "csv" and dimension in {"entidad", "departamento", "tema", "asesor"}:
+        filas = datos[f"por_{dimension}"]
+        return _csv(f"avance-por-{dimension}", [
+            str(selectors.DIMENSIONES[dimension][2]), _("Líneas"), _("Avance ponderado (%)"), _("Avance esperado (%)"),
+            _("Semáforo"), _("Al día"), _("En riesgo"), _("Atrasadas"), _("Suma de pesos"),
+        ], ([f["nombre"], f["lineas"], f["avance"], f["esperado"], f["semaforo"], f["al_dia"], f["en_riesgo"],
+             f["atrasado"], f["suma_pesos"]] for f in filas))
+    contexto = {
+        **datos,
+        "es_dnp": permisos.lee_todo(request.user),
+        "agendas": AgendaNacional.objects.order_by("-anio_inicio")[:20],
+        "agenda_id": agenda_id, "entidad_id": entidad_id,
+        "filtros": request.GET.urlencode(),
+        "secciones": [
+            ("entidad", _("Avance por entidad oferente"), datos["por_entidad"]),
+            ("departamento", _("Avance por departamento"), datos["por_departamento"]),
+            ("tema", _("Avance por tema"), datos["por_tema"]),
+            ("asesor", _("Avance por asesor responsable"), datos["por_asesor"]),
+        ],
+    }
+    return render(request, "seguimiento/tablero.html", contexto)
+
+
+@login_required
+def lineas(request):
+    _ver(request)
+    qs = selectors.estados_visibles(request.user).select_related("linea__oferta", "entidad", "responsable").order_by(
+        "entidad__nombre", "linea_id")
+    semaforo = request.GET.get("semaforo")
+    if semaforo in {calculo.AL_DIA, calculo.EN_RIESGO, calculo.ATRASADO}:
+        qs = qs.filter(semaforo=semaforo)
+    pagina = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "seguimiento/lineas.html", {"pagina": pagina, "semaforo": semaforo})
+
+
+def _linea_visible(request, pk) -> LineaPlan:
+    linea = get_object_or_404(LineaPlan.objects.select_related("plan__entidad", "plan__agenda", "oferta", "responsable"), pk=pk)
+    if not (permisos.lee_todo(request.user) or selectors.estados_visibles(request.user).filter(linea=linea).exists()
+            or request.user.has_perm("seguimiento.reportar_avance", linea)):
+        raise Http404
+    return linea
+
+
+@login_required
+def linea(request, pk):
+    linea = _linea_visible(request, pk)
+    puede_reportar = request.user.has_perm("seguimiento.reportar_avance", linea)
+    hojas = Hito.objects.filter(linea=linea, subhitos__isnull=True).order_by("fecha_planeada", "pk")
+    form = AvanceForm(hitos=hojas)
+    form_hito = HitoForm(linea=linea)
+    if request.method == "POST":
+        if not puede_reportar:
+            raise PermissionDenied(_("Solo el oferente de la línea reporta su avance."))
+        if request.POST.get("accion") == "hito":
+            form_hito = HitoForm(request.POST, linea=linea)
+            if form_hito.is_valid():
+                try:
+                    services.hito_crear(linea=linea, por=request.user, **form_hito.cleaned_data)
+                    messages.success(request, _("Hito agregado."))
+                    return redirect("seguimiento:linea", pk=linea.pk)
+                except ValidationError as e:
+                    _volcar(form_hito, e)
+        else:
+            form = AvanceForm(request.POST, request.FILES, hitos=hojas)
+            if form.is_valid():
+                d = form.cleaned_data
+                try:
+                    services.avance_reportar(hito=d["hito"], porcentaje=d["porcentaje"], fecha_corte=d["fecha_corte"],
+                                             narrativa=d["narrativa"], evidencias=d["evidencias"], por=request.user)
+                    messages.success(request, _("Avance reportado. El equipo de seguimiento del DNP lo validará."))
+                    return redirect("seguimiento:linea", pk=linea.pk)
+                except ValidationError as e:
+                    _volcar(form, e)
+    hitos = selectors.hitos_de_linea(linea)
+    por_padre: dict = {}
+    for h in hitos:
+        por_padre.setdefault(h.padre_id, []).append(h)
+    arbol = [(h, por_padre.get(h.pk, [])) for h in por_padre.get(None, [])]
+    estado = getattr(linea, "estado_seguimiento", None)
+    return render(request, "seguimiento/linea.html", {
+        "linea": linea, "arbol": arbol, "estado": estado, "form": form, "form_hito": form_hito,
+        "puede_reportar": puede_reportar, "regla": selectors.REGLA_CONSOLIDACION,
+        "regla_semaforo": selectors.regla_semaforo(),
+        "suma_pesos": sum(h.peso for h in por_padre.get(None, [])),
+    })
+
+
+@login_required
+def evidencia(request, pk):
+    ev = get_object_or_404(EvidenciaAvance.objects.select_related("avance__hito__linea"), pk=pk)
+    _linea_visible(request, ev.avance.hito.linea_id)
+    return FileResponse(ev.archivo.open("rb"), as_attachment=True, filename=ev.nombre)
+
+
+# --- Validación ----------------------------------------------------------------------------------
+@login_required
+def pendientes(request):
+    if not permisos.lee_todo(request.user):
+        raise PermissionDenied(_("La validación de avances es del equipo de seguimiento del DNP."))
+    qs = selectors.avances_pendientes(request.user).prefetch_related("evidencias")
+    pagina = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(request, "seguimiento/pendientes.html", {
+        "pagina": pagina, "puede_validar": request.user.has_perm("seguimiento.validar_avance"),
+        "form": RevisionForm(),
+    })
+
+
+@login_required
+@require_POST
+def revisar(request, pk):
+    avance = get_object_or_404(Avance, pk=pk)
+    form = RevisionForm(request.POST)
+    form.is_valid()
+    comentario = form.cleaned_data.get("comentario", "")
+    try:
+        if request.POST.get("decision") == "devolver":
+            services.avance_devolver(avance=avance, por=request.user, comentario=comentario)
+            messages.success(request, _("Avance devuelto al oferente."))
+        else:
+            services.avance_validar(avance=avance, por=request.user, comentario=comentario)
+            messages.success(request, _("Avance validado: ya cuenta en el tablero."))
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    return redirect(request.POST.get("volver") or reverse("seguimiento:pendientes"))
+
+
+# --- Indicadores ---------------------------------------------------------------------------------
+@login_required
+def indicadores(request):
+    _ver(request)
+    anio = _entero(request.GET.get("anio")) or timezone.localdate().year
+    filas = selectors.indicadores_con_avance(request.user, anio=anio)
+    if request.GET.get("formato") == "csv":
+        return _csv("indicadores", [_("Indicador"), _("Tipo"), _("Acumulación"), _("Unidad"), _("Línea base"),
+                                    _("Meta cuatrienio"), _("Logro"), _("Avance (%)"), _("Logro %(a)s") % {"a": anio},
+                                    _("Avance %(a)s (%%)") % {"a": anio}],
+                    ([f["indicador"].nombre, f["indicador"].get_tipo_display(), f["indicador"].get_tipo_acumulacion_display(),
+                      f["indicador"].unidad, f["indicador"].linea_base, f["indicador"].meta_cuatrienio, f["logro"],
+                      calculo.redondear(f["avance"]), f["logro_anio"], calculo.redondear(f["avance_anio"])] for f in filas))
+    return render(request, "seguimiento/indicadores.html", {
+        "filas": filas, "anio": anio,
+        "explicaciones": [(TipoAcumulacion(k).label, v) for k, v in calculo.EXPLICACION_ACUMULACION.items()],
+    })
+
+
+@login_required
+def indicador(request, pk):
+    _ver(request)
+    ind = get_object_or_404(selectors.indicadores_visibles(request.user), pk=pk)
+    puede = request.user.has_perm("seguimiento.registrar_medicion", ind)
+    form = MedicionForm()
+    if request.method == "POST":
+        if not puede:
+            raise PermissionDenied(_("Solo la entidad responsable o el DNP registran mediciones."))
+        form = MedicionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.medicion_registrar(indicador=ind, por=request.user, **form.cleaned_data)
+                messages.success(request, _("Medición guardada."))
+                return redirect("seguimiento:indicador", pk=ind.pk)
+            except ValidationError as e:
+                _volcar(form, e)
+    mediciones = list(ind.mediciones.order_by("periodo"))
+    cerrados = set(services.CierrePeriodo.objects.filter(periodo__in=[m.periodo for m in mediciones])
+                   .values_list("periodo", flat=True))
+    anios = sorted({m.periodo.year for m in mediciones} | {m.anio for m in ind.metas.all()})
+    por_anio = [(a, next((m.valor for m in ind.metas.all() if m.anio == a), None),
+                 services.avance_de_indicador(ind, mediciones, anio=a)) for a in anios]
+    return render(request, "seguimiento/indicador.html", {
+        "ind": ind, "mediciones": mediciones, "cerrados": cerrados, "form": form, "puede": puede,
+        "total": services.avance_de_indicador(ind, mediciones), "por_anio": por_anio,
+    })
+
+
+# --- Percepción ----------------------------------------------------------------------------------
+@login_required
+def percepcion(request):
+    _ver(request)
+    u = request.user
+    if permisos.es_equipo_dnp(u):
+        entidades = Entidad.objects.filter(tipo__in=TipoEntidad.territoriales(), consiente_seguimiento=True)
+    else:
+        entidades = permisos.entidades_de(u, ROLES_ET).filter(tipo__in=TipoEntidad.territoriales())
+    puede_calificar = not permisos.solo_lectura(u) and entidades.exists()
+    form = PercepcionForm(entidades=entidades)
+    if request.method == "POST" and request.POST.get("accion") == "muestra":
+        try:
+            m = services.muestra_sortear(periodo=timezone.localdate(), por=u)
+            messages.success(request, _("Muestra del mes: %(n)s entidades de %(u)s elegibles.") % {"n": m.entidades.count(), "u": m.universo})
+        except PermissionDenied:
+            raise
+        return redirect("seguimiento:percepcion")
+    if request.method == "POST":
+        form = PercepcionForm(request.POST, entidades=entidades)
+        if form.is_valid():
+            try:
+                services.percepcion_registrar(por=u, **form.cleaned_data)
+                messages.success(request, _("Gracias: la calificación quedó registrada."))
+                return redirect("seguimiento:percepcion")
+            except ValidationError as e:
+                _volcar(form, e)
+    resumen = selectors.resumen_percepcion(u)
+    recientes = selectors.percepciones_visibles(u).order_by("-fecha", "-pk")[:20]
+    if request.GET.get("formato") == "csv":
+        return _csv("percepcion-por-mes", [_("Mes"), _("Calificaciones"), _("Calidad"), _("Pertinencia"), _("Oportunidad"), _("Promedio")],
+                    ([f["mes"].strftime("%Y-%m"), f["n"], calculo.redondear(f["calidad"], 2), calculo.redondear(f["pertinencia"], 2),
+                      calculo.redondear(f["oportunidad"], 2), calculo.redondear(f["promedio"], 2)] for f in resumen["por_mes"]))
+    muestra = MuestraPercepcion.objects.prefetch_related("entidades").first() if permisos.lee_todo(u) else None
+    return render(request, "seguimiento/percepcion.html", {
+        "form": form, "puede_calificar": puede_calificar, "resumen": resumen, "recientes": recientes,
+        "muestra": muestra, "puede_sortear": u.has_perm("seguimiento.sortear_muestra"),
+    })
+
+
+# --- Capacidades (MDM) ---------------------------------------------------------------------------
+@login_required
+def capacidades(request):
+    if not permisos.lee_todo(request.user):
+        raise PermissionDenied(_("El análisis de capacidades es del DNP."))
+    form = ImportarMDMForm()
+    resultado = None
+    if request.method == "POST":
+        form = ImportarMDMForm(request.POST, request.FILES)
+        if form.is_valid():
+            archivo = form.cleaned_data["archivo"]
+            try:
+                resultado = services.mdm_importar(archivo=archivo, nombre=archivo.name, por=request.user)
+                if not resultado["errores"]:
+                    messages.success(request, _("Puntajes MDM importados: %(c)s nuevos, %(a)s actualizados.") % {
+                        "c": resultado["creados"], "a": resultado["actualizados"]})
+            except ValidationError as e:
+                _volcar(form, e)
+    anios = list(PuntajeMDM.objects.order_by("anio").values_list("anio", flat=True).distinct())
+    inicial = _entero(request.GET.get("desde")) or (anios[-2] if len(anios) > 1 else None)
+    final = _entero(request.GET.get("hasta")) or (anios[-1] if anios else None)
+    filas = selectors.comparacion_mdm(inicial, final) if inicial and final else []
+    if request.GET.get("formato") == "csv":
+        return _csv("cambio-mdm", [_("Grupo MDM"), _("Asistidos"), _("Cambio medio asistidos"), _("No asistidos"),
+                                   _("Cambio medio no asistidos"), _("Diferencia")],
+                    ([f["grupo_nombre"], f["n_asistidos"], f["cambio_asistidos"], f["n_no_asistidos"],
+                      f["cambio_no_asistidos"], f["diferencia"]] for f in filas))
+    return render(request, "seguimiento/capacidades.html", {
+        "form": form, "resultado": resultado, "filas": filas, "anios": anios, "inicial": inicial, "final": final,
+        "puede_importar": request.user.has_perm("seguimiento.importar_mdm"),
+    })
+
+
+# --- Informes ------------------------------------------------------------------------------------
+@login_required
+def informes_lista(request):
+    _ver(request)
+    if request.method == "POST":
+        if not request.user.has_perm("seguimiento.generar_informe"):
+            raise PermissionDenied(_("Solo el equipo DNP genera informes."))
+        from seguimiento.tasks import generar_corte_semestral, generar_informe_mensual
+
+        periodo = request.POST.get("periodo") or f"{informes.mes_anterior():%Y-%m}"
+        try:
+            anio, mes = (int(x) for x in periodo.split("-"))
+            fecha = date(anio, mes, 1)
+        except ValueError:
+            messages.error(request, _("Escriba el periodo como AAAA-MM."))
+            return redirect("seguimiento:informes")
+        semestral = request.POST.get("tipo") == TipoInforme.SEMESTRAL
+        if semestral and mes not in (6, 12):
+            messages.error(request, _("Los cortes semestrales son de junio o diciembre."))
+            return redirect("seguimiento:informes")
+        InformeMensual.objects.update_or_create(
+            tipo=TipoInforme.SEMESTRAL if semestral else TipoInforme.MENSUAL, periodo=fecha, alcance="nacional",
+            defaults={"estado": EstadoInforme.PENDIENTE, "progreso": 0},
+        )
+        (generar_corte_semestral if semestral else generar_informe_mensual).delay(f"{fecha:%Y-%m}")
+        messages.success(request, _("Informe en preparación; esta página muestra su progreso."))
+        return redirect("seguimiento:informes")
+    qs = selectors.informes_visibles(request.user)
+    pagina = Paginator(qs, 24).get_page(request.GET.get("page"))
+    en_curso = any(i.estado in (EstadoInforme.PENDIENTE, EstadoInforme.GENERANDO) for i in pagina)
+    return render(request, "seguimiento/informes.html", {
+        "pagina": pagina, "puede_generar": request.user.has_perm("seguimiento.generar_informe"),
+        "en_curso": en_curso, "mes_anterior": f"{informes.mes_anterior():%Y-%m}",
+    })
+
+
+@login_required
+def informe_descargar(request, pk, formato):
+    informe = get_object_or_404(selectors.informes_visibles(request.user), pk=pk)
+    archivo = informe.pdf if formato == "pdf" else informe.xlsx
+    if informe.estado != EstadoInforme.LISTO or not archivo:
+        raise Http404
+    return FileResponse(archivo.open("rb"), as_attachment=True,
+                        filename=f"informe-{informe.tipo}-{informe.periodo:%Y-%m}-{informe.alcance}.{formato}")

@@ -1,0 +1,156 @@
+"""Páginas: acceso por rol, flujo reportar → validar, descargas CSV y número de consultas."""
+
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from seguimiento import services
+from seguimiento.models import Avance, EstadoAvance, InformeMensual
+from tests import factories
+from tests.seguimiento import fabricas
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def linea(entidad_oferente, oferente):
+    l = fabricas.linea(entidad_oferente, responsable=oferente, territorios=[factories.alcaldia("05001")])
+    fabricas.hito(l, nombre="Diagnóstico", peso=2)
+    services.recalcular_linea(l)
+    return l
+
+
+def test_oferente_reporta_con_evidencia_y_dnp_valida(client, linea, oferente, seguimiento_dnp):
+    client.force_login(oferente)
+    hito = linea.hitos.get()
+    r = client.post(f"/seguimiento/lineas/{linea.pk}/", {
+        "accion": "avance", "hito": hito.pk, "porcentaje": "50", "fecha_corte": "2026-06-01",
+        "narrativa": "Taller realizado", "evidencias": SimpleUploadedFile("lista.pdf", b"%PDF-1.4"),
+    })
+    assert r.status_code == 302, r.content.decode()[:2000]
+    avance = Avance.objects.get()
+    assert avance.evidencias.count() == 1
+    client.force_login(seguimiento_dnp)
+    r = client.get("/seguimiento/avances/pendientes/")
+    assert "Taller realizado" in r.content.decode()
+    r = client.get(f"/seguimiento/evidencias/{avance.evidencias.get().pk}/")
+    assert r.status_code == 200
+    client.post(f"/seguimiento/avances/{avance.pk}/revisar/", {"decision": "validar"})
+    assert Avance.objects.get().estado == EstadoAvance.VALIDADO
+    r = client.get("/seguimiento/")
+    assert 'id="avance-total">50,0 %' in r.content.decode()
+
+
+def test_otro_oferente_no_reporta_ni_ve_la_linea(client, linea, otro_oferente, auditor):
+    client.force_login(otro_oferente)
+    assert client.get(f"/seguimiento/lineas/{linea.pk}/").status_code == 404
+    client.force_login(auditor)
+    r = client.get(f"/seguimiento/lineas/{linea.pk}/")
+    assert r.status_code == 200 and "Reportar avance" not in r.content.decode()
+    hito = linea.hitos.get()
+    r = client.post(f"/seguimiento/lineas/{linea.pk}/", {"accion": "avance", "hito": hito.pk, "porcentaje": "5",
+                                                          "fecha_corte": "2026-06-01", "narrativa": "x"})
+    assert r.status_code == 403
+    assert client.get("/seguimiento/avances/pendientes/").status_code == 200
+    a = services.avance_reportar(hito=hito, porcentaje=D(5), fecha_corte=date(2026, 6, 1), narrativa="x",
+                                 por=linea.responsable)
+    client.post(f"/seguimiento/avances/{a.pk}/revisar/", {"decision": "validar"})
+    assert Avance.objects.get(pk=a.pk).estado == EstadoAvance.REPORTADO
+
+
+@pytest.mark.parametrize("ruta", ["/seguimiento/", "/seguimiento/lineas/", "/seguimiento/indicadores/",
+                                  "/seguimiento/percepcion/", "/seguimiento/capacidades/", "/seguimiento/informes/",
+                                  "/seguimiento/avances/pendientes/"])
+def test_paginas_del_dnp_responden(client, linea, seguimiento_dnp, ruta):
+    client.force_login(seguimiento_dnp)
+    r = client.get(ruta)
+    assert r.status_code == 200
+    assert 'lang="es-CO"' in r.content.decode()
+
+
+@pytest.mark.parametrize("dimension", ["entidad", "departamento", "tema", "asesor"])
+def test_cada_cifra_del_tablero_se_descarga_en_csv(client, linea, seguimiento_dnp, dimension):
+    client.force_login(seguimiento_dnp)
+    r = client.get(f"/seguimiento/?formato=csv&dimension={dimension}")
+    assert r["Content-Type"].startswith("text/csv")
+    lineas = r.content.decode("utf-8-sig").strip().splitlines()
+    assert len(lineas) == 2
+
+
+def test_csv_de_indicadores_percepcion_y_capacidades(client, linea, seguimiento_dnp, entidad_oferente):
+    fabricas.indicador(entidad_oferente)
+    client.force_login(seguimiento_dnp)
+    for ruta in ("/seguimiento/indicadores/?formato=csv", "/seguimiento/percepcion/?formato=csv",
+                 "/seguimiento/capacidades/?formato=csv"):
+        assert client.get(ruta)["Content-Type"].startswith("text/csv")
+
+
+def test_tablero_del_oferente_solo_sus_lineas(client, linea, otro_oferente):
+    fabricas.hito(fabricas.linea(otro_oferente.membresias.first().entidad))
+    client.force_login(otro_oferente)
+    r = client.get("/seguimiento/?formato=csv&dimension=entidad")
+    contenido = r.content.decode("utf-8-sig")
+    assert linea.plan.entidad.nombre not in contenido
+
+
+@pytest.mark.parametrize("n", [10, 60])
+def test_tablero_con_consultas_fijas(client, entidad_oferente, seguimiento_dnp, django_assert_max_num_queries, n):
+    from att.models import Entidad, TipoEntidad
+
+    territorios = list(Entidad.objects.filter(tipo=TipoEntidad.ALCALDIA)[:n])
+    for i in range(n):
+        l = fabricas.linea(entidad_oferente, territorios=[territorios[i]], responsable=factories.UsuarioFactory())
+        fabricas.hito(l)
+    services.recalcular_todas()
+    client.force_login(seguimiento_dnp)
+    with django_assert_max_num_queries(16):  # independiente del número de líneas
+        assert client.get("/seguimiento/").status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get("/seguimiento/lineas/").status_code == 200
+
+
+def test_generar_informe_desde_la_pagina(client, linea, seguimiento_dnp, auditor):
+    client.force_login(auditor)
+    assert client.post("/seguimiento/informes/", {"periodo": "2026-10"}).status_code == 403
+    client.force_login(seguimiento_dnp)
+    client.post("/seguimiento/informes/", {"periodo": "2026-10"})
+    informe = InformeMensual.objects.get()
+    assert informe.estado == "listo"  # en pruebas la tarea corre en el mismo proceso
+    r = client.get(f"/seguimiento/informes/{informe.pk}/pdf/")
+    assert r.status_code == 200 and b"".join(r.streaming_content)[:4] == b"%PDF"
+    assert "100 %" in client.get("/seguimiento/informes/").content.decode()
+
+
+def test_periodo_cerrado_en_la_pagina(client, entidad_oferente, oferente, seguimiento_dnp):
+    i = fabricas.indicador(entidad_oferente)
+    services.periodo_cerrar(periodo=date(2026, 3, 1), por=seguimiento_dnp)
+    client.force_login(oferente)
+    r = client.post(f"/seguimiento/indicadores/{i.pk}/", {"periodo": "2026-03", "valor": "4"})
+    assert r.status_code == 200 and "está cerrado" in r.content.decode()
+    r = client.post(f"/seguimiento/indicadores/{i.pk}/", {"periodo": "2026-04", "valor": "4"})
+    assert r.status_code == 302
+
+
+def test_et_sin_consentimiento_no_califica_en_la_pagina(client, funcionario_medellin, entidad_oferente):
+    medellin = factories.alcaldia("05001")
+    medellin.consiente_seguimiento = False
+    medellin.save()
+    client.force_login(funcionario_medellin)
+    r = client.post("/seguimiento/percepcion/", {"entidad": medellin.pk, "calidad": 5, "pertinencia": 5,
+                                                  "oportunidad": 5})
+    assert r.status_code == 200 and "no aceptó" in r.content.decode()
+
+
+def test_importar_mdm_con_errores_por_fila(client, seguimiento_dnp):
+    client.force_login(seguimiento_dnp)
+    malo = SimpleUploadedFile("mdm.csv", b"codigo_divipola,anio,puntaje\n05001,2024,70.5\n99999,2024,50\n05002,abc,101\n")
+    r = client.post("/seguimiento/capacidades/", {"archivo": malo})
+    texto = r.content.decode()
+    assert "Fila 3" in texto and "Fila 4" in texto
+    bueno = SimpleUploadedFile("mdm.csv", b"codigo_divipola,anio,puntaje,grupo\n05001,2031,70.5,C\n5002,2031,48,G3\n")
+    client.post("/seguimiento/capacidades/", {"archivo": bueno})
+    from att.models import PuntajeMDM
+
+    assert PuntajeMDM.objects.filter(anio=2031).count() == 2
