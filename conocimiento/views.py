@@ -50,6 +50,7 @@ def repositorio(request):
     return render(request, "conocimiento/repositorio.html", {
         "pagina": pagina, "facetas": resultado.facetas, "q": g.get("q", ""), "total": pagina.paginator.count,
         "filtros": {k: g.get(k, "") for k in ("tipo", "tema", "departamento")},
+        "puede_revisar": permisos.es_equipo_dnp(request.user),
     })
 
 
