@@ -1,0 +1,68 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from att.api.permisos import LecturaPublicaEscrituraAutenticada
+from oferta import selectors, services
+from oferta.filters import OfertaFilter
+
+from .serializers import OfertaSerializer
+
+PREFETCH = ("cooferentes", "descriptores", "temas", "capacidades", "niveles_capacidad", "etapas", "modalidades",
+            "focaliza_departamentos", "focaliza_entidades")
+
+
+def _a_drf(error: DjangoValidationError) -> serializers.ValidationError:
+    if hasattr(error, "error_dict"):
+        return serializers.ValidationError({c: [m for e in es for m in e.messages] for c, es in error.error_dict.items()})
+    return serializers.ValidationError(error.messages)
+
+
+class OfertaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                    mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """Ofertas de asistencia técnica.
+
+    Lectura pública de las ofertas publicadas (el oferente ve además las de su entidad y el DNP
+    todas). Un oferente autenticado crea borradores de su entidad y los edita mientras estén en
+    borrador o devueltos; `POST /ofertas/{id}/enviar/` los envía a revisión del DNP.
+    """
+
+    serializer_class = OfertaSerializer
+    filterset_class = OfertaFilter
+    permission_classes = [LecturaPublicaEscrituraAutenticada]
+    ordering_fields = ["id"]
+
+    def get_queryset(self):
+        return (
+            selectors.ofertas_visibles(self.request.user)
+            .select_related("entidad", "canal")
+            .prefetch_related(*PREFETCH)
+            .defer("busqueda")
+        )
+
+    def perform_create(self, serializer):
+        datos = dict(serializer.validated_data)
+        try:
+            serializer.instance = services.oferta_crear(
+                por=self.request.user, entidad=datos.pop("entidad"), datos=datos)
+        except DjangoValidationError as e:
+            raise _a_drf(e) from e
+
+    def perform_update(self, serializer):
+        try:
+            serializer.instance = services.oferta_actualizar(
+                por=self.request.user, oferta=serializer.instance, datos=dict(serializer.validated_data))
+        except DjangoValidationError as e:
+            raise _a_drf(e) from e
+
+    @extend_schema(request=None, responses=OfertaSerializer)
+    @action(detail=True, methods=["post"])
+    def enviar(self, request, pk=None):
+        oferta = self.get_object()
+        try:
+            oferta = services.oferta_enviar(oferta=oferta, por=request.user)
+        except DjangoValidationError as e:
+            raise _a_drf(e) from e
+        return Response(self.get_serializer(selectors.oferta_detalle(oferta.pk)).data)

@@ -1,0 +1,61 @@
+"""Filtros de la API de ofertas (django-filter): los mismos criterios del portal."""
+
+from django.contrib.postgres.search import SearchQuery
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+
+from att.models import Capacidad, DescriptorTematico, EtapaCiclo, Modalidad, Tema
+
+from .models import EstadoOferta, Oferta
+from .selectors import CONFIG_BUSQUEDA
+
+
+class CodigosFilter(filters.BaseInFilter, filters.CharFilter):
+    """Códigos separados por comas; la oferta debe tener alguno (O)."""
+
+
+class OfertaFilter(filters.FilterSet):
+    q = filters.CharFilter(method="filtrar_texto", label=_("Búsqueda de texto (sin tildes, estilo web)"))
+    estado = filters.ChoiceFilter(choices=EstadoOferta.choices)
+    entidad = filters.NumberFilter(method="filtrar_entidad", label=_("Entidad oferente o cooferente (id)"))
+    descriptor = CodigosFilter(method="filtrar_m2m", label=_("Códigos de descriptor"))
+    tema = CodigosFilter(method="filtrar_m2m", label=_("Códigos de tema"))
+    capacidad = CodigosFilter(method="filtrar_m2m", label=_("Códigos de capacidad"))
+    etapa = CodigosFilter(method="filtrar_m2m", label=_("Códigos de etapa del ciclo"))
+    modalidad = CodigosFilter(method="filtrar_m2m", label=_("Códigos de modalidad"))
+    canal = filters.CharFilter(field_name="canal__codigo", label=_("Código de canal"))
+    departamento = filters.CharFilter(method="filtrar_departamento",
+                                      label=_("Departamento cubierto (DIVIPOLA; incluye las de todo el país)"))
+    actualizada_desde = filters.IsoDateTimeFilter(field_name="actualizada", lookup_expr="gte")
+
+    CAMPOS = {
+        "descriptor": ("descriptores", DescriptorTematico), "tema": ("temas", Tema),
+        "capacidad": ("capacidades", Capacidad), "etapa": ("etapas", EtapaCiclo),
+        "modalidad": ("modalidades", Modalidad),
+    }
+
+    class Meta:
+        model = Oferta
+        fields = ["estado", "continua", "solo_pdet", "solo_zomac"]
+
+    def filtrar_texto(self, qs, nombre, valor):
+        if not valor.strip():
+            return qs
+        return qs.filter(busqueda=SearchQuery(valor, search_type="websearch", config=CONFIG_BUSQUEDA))
+
+    def filtrar_m2m(self, qs, nombre, valores):
+        campo, _modelo = self.CAMPOS[nombre]
+        through = Oferta._meta.get_field(campo).remote_field.through
+        columna = Oferta._meta.get_field(campo).m2m_reverse_name()
+        ids = _modelo.objects.filter(codigo__in=valores).values("pk")
+        return qs.filter(pk__in=through.objects.filter(**{f"{columna}__in": ids}).values("oferta_id"))
+
+    def filtrar_entidad(self, qs, nombre, valor):
+        from .selectors import FiltrosPortal, aplicar_filtros
+
+        return aplicar_filtros(qs, FiltrosPortal(valores={"entidad": [str(int(valor))]}))
+
+    def filtrar_departamento(self, qs, nombre, valor):
+        from .selectors import FiltrosPortal, aplicar_filtros
+
+        return aplicar_filtros(qs, FiltrosPortal(valores={"departamento": [valor[:2]]}))
