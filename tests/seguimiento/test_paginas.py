@@ -154,3 +154,19 @@ def test_importar_mdm_con_errores_por_fila(client, seguimiento_dnp):
     from att.models import PuntajeMDM
 
     assert PuntajeMDM.objects.filter(anio=2031).count() == 2
+
+
+def test_admin_configuracion_y_regenerar(client, seguimiento_dnp, linea):
+    from seguimiento.models import ConfiguracionSeguimiento
+
+    conf = ConfiguracionSeguimiento.obtener()
+    client.force_login(seguimiento_dnp)
+    r = client.post(f"/admin/seguimiento/configuracionseguimiento/{conf.pk}/change/", {
+        "umbral_riesgo": "5", "umbral_atraso": "15", "umbral_percepcion": "3.5", "tamano_muestra": "52"})
+    assert r.status_code == 302
+    assert ConfiguracionSeguimiento.obtener().umbral_atraso == 15
+    informe = InformeMensual.objects.create(periodo=date(2026, 9, 1))
+    client.post("/admin/seguimiento/informemensual/", {"action": "regenerar", "_selected_action": [informe.pk]})
+    informe.refresh_from_db()
+    assert informe.estado == "listo" and informe.progreso == 100
+    assert client.get("/admin/seguimiento/medicion/").status_code == 200

@@ -1,0 +1,191 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from att import permisos
+from seguimiento import services
+from seguimiento.models import (
+    Asesoria, Avance, CierrePeriodo, ConfiguracionSeguimiento, EstadoLinea, EventoMasivo, EvidenciaAvance, Hito,
+    Indicador, InformeMensual, Medicion, MetaIndicador, MuestraPercepcion, Percepcion, SuscripcionInforme,
+)
+
+
+class PermisosSeguimiento:
+    """El equipo DNP gestiona; el auditor (si es staff) solo lee."""
+
+    def has_view_permission(self, request, obj=None):
+        return permisos.lee_todo(request.user)
+
+    def has_module_permission(self, request):
+        return permisos.lee_todo(request.user)
+
+    def has_add_permission(self, request, *args):
+        return permisos.es_equipo_dnp(request.user) and not permisos.solo_lectura(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return permisos.es_equipo_dnp(request.user) and not permisos.solo_lectura(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return permisos.es_admin_dnp(request.user)
+
+
+@admin.register(ConfiguracionSeguimiento)
+class ConfiguracionAdmin(PermisosSeguimiento, admin.ModelAdmin):
+    list_display = ["__str__", "umbral_riesgo", "umbral_atraso", "umbral_percepcion", "tamano_muestra"]
+
+    def has_add_permission(self, request, *args):
+        return super().has_add_permission(request) and not ConfiguracionSeguimiento.objects.exists()
+
+
+class EvidenciaInline(admin.TabularInline):
+    model = EvidenciaAvance
+    extra = 0
+
+
+@admin.register(Avance)
+class AvanceAdmin(PermisosSeguimiento, SimpleHistoryAdmin):
+    list_display = ["hito", "porcentaje", "fecha_corte", "estado", "registrado_por", "revisado_por"]
+    list_filter = ["estado", "fecha_corte"]
+    search_fields = ["hito__nombre", "narrativa"]
+    list_select_related = ["hito", "registrado_por", "revisado_por"]
+    raw_id_fields = ["hito", "registrado_por", "revisado_por"]
+    inlines = [EvidenciaInline]
+    actions = ["validar"]
+
+    @admin.action(description=_("Validar los avances seleccionados"))
+    def validar(self, request, queryset):
+        n = 0
+        for avance in queryset.filter(estado="reportado"):
+            services.avance_validar(avance=avance, por=request.user)
+            n += 1
+        messages.success(request, _("%(n)s avances validados.") % {"n": n})
+
+
+@admin.register(Hito)
+class HitoAdmin(PermisosSeguimiento, SimpleHistoryAdmin):
+    list_display = ["nombre", "linea", "padre", "peso", "fecha_planeada", "avance"]
+    list_filter = ["fecha_planeada"]
+    search_fields = ["nombre"]
+    raw_id_fields = ["linea", "padre"]
+
+
+@admin.register(EstadoLinea)
+class EstadoLineaAdmin(PermisosSeguimiento, admin.ModelAdmin):
+    list_display = ["linea", "entidad", "avance", "esperado", "semaforo", "hitos_vencidos", "actualizado"]
+    list_filter = ["semaforo"]
+    raw_id_fields = ["linea", "plan", "agenda", "entidad", "responsable"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class MetaInline(admin.TabularInline):
+    model = MetaIndicador
+    extra = 1
+
+
+@admin.register(Indicador)
+class IndicadorAdmin(PermisosSeguimiento, SimpleHistoryAdmin):
+    list_display = ["nombre", "tipo", "tipo_acumulacion", "unidad", "meta_cuatrienio", "entidad", "activo"]
+    list_filter = ["tipo", "tipo_acumulacion", "frecuencia", "activo"]
+    search_fields = ["nombre"]
+    autocomplete_fields = ["entidad"]
+    inlines = [MetaInline]
+
+
+class MedicionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Medicion
+        fields = "__all__"
+
+    def clean(self):
+        datos = super().clean()
+        for periodo in {datos.get("periodo"), self.instance.periodo if self.instance.pk else None} - {None}:
+            if services.periodo_cerrado(periodo):
+                raise ValidationError(_("El periodo %(p)s está cerrado: sus mediciones no se pueden cambiar.")
+                                      % {"p": periodo.strftime("%Y-%m")})
+        return datos
+
+
+@admin.register(Medicion)
+class MedicionAdmin(PermisosSeguimiento, SimpleHistoryAdmin):
+    form = MedicionAdminForm
+    list_display = ["indicador", "periodo", "valor", "registrada_por"]
+    list_filter = ["periodo"]
+    raw_id_fields = ["indicador", "registrada_por"]
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and services.periodo_cerrado(obj.periodo))
+
+
+@admin.register(CierrePeriodo)
+class CierreAdmin(PermisosSeguimiento, admin.ModelAdmin):
+    list_display = ["periodo", "cerrado_por", "cerrado_en"]
+    exclude = ["cerrado_por"]
+
+    def save_model(self, request, obj, form, change):
+        obj.cerrado_por = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Percepcion)
+class PercepcionAdmin(PermisosSeguimiento, admin.ModelAdmin):
+    list_display = ["entidad", "oferente", "fecha", "calidad", "pertinencia", "oportunidad"]
+    list_filter = ["fecha"]
+    raw_id_fields = ["entidad", "oferente", "linea", "registrada_por"]
+
+    def save_model(self, request, obj, form, change):
+        if not obj.entidad.consiente_seguimiento:
+            raise ValidationError(_("La entidad no aceptó el seguimiento de percepción."))
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(MuestraPercepcion)
+class MuestraAdmin(PermisosSeguimiento, admin.ModelAdmin):
+    list_display = ["periodo", "universo", "semilla", "creada_por"]
+    filter_horizontal = ["entidades"]
+
+
+@admin.register(Asesoria)
+class AsesoriaAdmin(PermisosSeguimiento, admin.ModelAdmin):
+    list_display = ["entidad", "oferente", "fecha", "modalidad", "canal", "participantes"]
+    raw_id_fields = ["entidad", "oferente", "linea", "registrado_por", "demandas"]
+
+
+@admin.register(EventoMasivo)
+class EventoAdmin(PermisosSeguimiento, admin.ModelAdmin):
+    list_display = ["nombre", "oferente", "fecha", "modalidad", "canal", "participantes"]
+    raw_id_fields = ["entidades", "oferente", "linea", "registrado_por", "demandas"]
+
+
+@admin.register(InformeMensual)
+class InformeAdmin(PermisosSeguimiento, admin.ModelAdmin):
+    list_display = ["__str__", "tipo", "periodo", "alcance", "estado", "progreso", "intentos", "generado_en"]
+    list_filter = ["tipo", "estado"]
+    readonly_fields = ["estado", "progreso", "intentos", "error", "pdf", "xlsx", "resumen", "generado_en"]
+    actions = ["regenerar"]
+
+    @admin.action(description=_("Generar (o regenerar) los informes seleccionados en segundo plano"))
+    def regenerar(self, request, queryset):
+        from seguimiento.tasks import generar_corte_semestral, generar_informe_mensual
+
+        for informe in queryset:
+            tarea = generar_corte_semestral if informe.tipo == "semestral" else generar_informe_mensual
+            InformeMensual.objects.filter(pk=informe.pk).update(estado="pendiente", progreso=0)
+            tarea.delay(f"{informe.periodo:%Y-%m}", informe.alcance)
+        messages.success(request, _("Informes en cola: el progreso se ve en esta lista y en la página de informes."))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        from seguimiento.tasks import generar_corte_semestral, generar_informe_mensual
+
+        tarea = generar_corte_semestral if obj.tipo == "semestral" else generar_informe_mensual
+        tarea.delay(f"{obj.periodo:%Y-%m}", obj.alcance)
+
+
+@admin.register(SuscripcionInforme)
+class SuscripcionAdmin(PermisosSeguimiento, admin.ModelAdmin):
+    list_display = ["usuario", "alcance", "activa"]
+    raw_id_fields = ["usuario"]

@@ -1,0 +1,82 @@
+from rest_framework import serializers
+
+from seguimiento.models import (
+    Avance, EstadoLinea, EvidenciaAvance, Hito, Indicador, InformeMensual, Medicion, MetaIndicador, Percepcion,
+)
+
+
+class HitoSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Hito
+        fields = ["id", "linea", "padre", "nombre", "descripcion", "peso", "fecha_planeada", "avance", "cumplido_en"]
+        read_only_fields = ["avance", "cumplido_en"]
+
+
+class EvidenciaSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EvidenciaAvance
+        fields = ["id", "nombre", "subido_en"]
+
+
+class AvanceSerializer(serializers.ModelSerializer):
+    evidencias = EvidenciaSerializer(many=True, read_only=True)
+    archivos = serializers.ListField(child=serializers.FileField(), write_only=True, required=False,
+                                     help_text="Evidencias (multipart).")
+
+    class Meta:
+        model = Avance
+        fields = ["id", "hito", "porcentaje", "fecha_corte", "narrativa", "estado", "registrado_por", "registrado_en",
+                  "revisado_por", "revisado_en", "comentario_revision", "evidencias", "archivos"]
+        read_only_fields = ["estado", "registrado_por", "registrado_en", "revisado_por", "revisado_en",
+                            "comentario_revision"]
+
+
+class RevisionSerializer(serializers.Serializer):
+    comentario = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class EstadoLineaSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EstadoLinea
+        fields = ["linea", "plan", "agenda", "entidad", "responsable", "peso", "avance", "esperado", "semaforo",
+                  "hitos_vencidos", "actualizado"]
+
+
+class MetaSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MetaIndicador
+        fields = ["anio", "valor"]
+
+
+class IndicadorSerializer(serializers.ModelSerializer):
+    metas = MetaSerializer(many=True, read_only=True)
+    explicacion_acumulacion = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Indicador
+        fields = ["id", "nombre", "descripcion", "formula", "variables", "tipo", "unidad", "frecuencia", "linea_base",
+                  "meta_cuatrienio", "tipo_acumulacion", "explicacion_acumulacion", "unidad_responsable", "entidad",
+                  "agenda", "activo", "metas"]
+
+
+class MedicionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Medicion
+        fields = ["id", "indicador", "periodo", "valor", "observacion", "registrada_por", "registrada_en"]
+        read_only_fields = ["registrada_por", "registrada_en"]
+
+
+class PercepcionSerializer(serializers.ModelSerializer):
+    promedio = serializers.DecimalField(max_digits=4, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = Percepcion
+        fields = ["id", "entidad", "oferente", "linea", "fecha", "calidad", "pertinencia", "oportunidad", "comentario",
+                  "promedio"]
+        extra_kwargs = {"fecha": {"required": False}}
+
+
+class InformeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InformeMensual
+        fields = ["id", "tipo", "periodo", "alcance", "estado", "progreso", "intentos", "resumen", "generado_en"]

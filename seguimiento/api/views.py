@@ -1,0 +1,145 @@
+"""API del seguimiento: mismos servicios y selectores que las páginas."""
+
+from django.core.exceptions import PermissionDenied as PermisoDjango
+from django.core.exceptions import ValidationError as ValidacionDjango
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, mixins, parsers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from att.api.permisos import Autenticado
+from seguimiento import selectors, services
+from seguimiento.api import serializers as s
+from seguimiento.models import Hito
+
+
+def _traducir(error):
+    if isinstance(error, PermisoDjango):
+        return exceptions.PermissionDenied(str(error))
+    if hasattr(error, "message_dict"):
+        return exceptions.ValidationError(error.message_dict)
+    return exceptions.ValidationError({"detalle": error.messages})
+
+
+def _ejecutar(funcion, **kwargs):
+    try:
+        return funcion(**kwargs)
+    except (PermisoDjango, ValidacionDjango) as e:
+        raise _traducir(e)
+
+
+class EstadoLineaViewSet(viewsets.ReadOnlyModelViewSet):
+    """Avance, avance esperado y semáforo de cada línea visible."""
+
+    serializer_class = s.EstadoLineaSerializer
+    permission_classes = [Autenticado]
+    filterset_fields = ["entidad", "agenda", "plan", "semaforo", "responsable"]
+    lookup_field = "linea"
+
+    def get_queryset(self):
+        return selectors.estados_visibles(self.request.user).order_by("pk")
+
+
+class HitoViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.HitoSerializer
+    permission_classes = [Autenticado]
+    filterset_fields = ["linea", "padre"]
+
+    def get_queryset(self):
+        return Hito.objects.filter(linea_id__in=selectors.estados_visibles(self.request.user).values("linea_id"))
+
+    def perform_create(self, serializer):
+        d = serializer.validated_data
+        serializer.instance = _ejecutar(services.hito_crear, linea=d["linea"], padre=d.get("padre"), nombre=d["nombre"],
+                                        peso=d.get("peso", 1), fecha_planeada=d["fecha_planeada"],
+                                        descripcion=d.get("descripcion", ""), por=self.request.user)
+
+
+class AvanceViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Avances: el oferente los reporta (con evidencias en multipart); el equipo DNP los valida o devuelve."""
+
+    serializer_class = s.AvanceSerializer
+    permission_classes = [Autenticado]
+    filterset_fields = ["hito", "estado"]
+    parser_classes = [parsers.JSONParser, parsers.MultiPartParser, parsers.FormParser]
+
+    def get_queryset(self):
+        return selectors.avances_visibles(self.request.user).prefetch_related("evidencias")
+
+    def perform_create(self, serializer):
+        d = serializer.validated_data
+        serializer.instance = _ejecutar(
+            services.avance_reportar, hito=d["hito"], porcentaje=d["porcentaje"], fecha_corte=d["fecha_corte"],
+            narrativa=d["narrativa"], evidencias=d.get("archivos", []), por=self.request.user,
+        )
+
+    @extend_schema(request=s.RevisionSerializer, responses=s.AvanceSerializer)
+    @action(detail=True, methods=["post"])
+    def validar(self, request, pk=None):
+        avance = get_object_or_404(self.get_queryset(), pk=pk)
+        datos = s.RevisionSerializer(data=request.data)
+        datos.is_valid(raise_exception=True)
+        avance = _ejecutar(services.avance_validar, avance=avance, por=request.user, **datos.validated_data)
+        return Response(s.AvanceSerializer(avance).data)
+
+    @extend_schema(request=s.RevisionSerializer, responses=s.AvanceSerializer)
+    @action(detail=True, methods=["post"])
+    def devolver(self, request, pk=None):
+        avance = get_object_or_404(self.get_queryset(), pk=pk)
+        datos = s.RevisionSerializer(data=request.data)
+        datos.is_valid(raise_exception=True)
+        avance = _ejecutar(services.avance_devolver, avance=avance, por=request.user, **datos.validated_data)
+        return Response(s.AvanceSerializer(avance).data)
+
+
+class IndicadorViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.IndicadorSerializer
+    permission_classes = [Autenticado]
+    filterset_fields = ["tipo", "tipo_acumulacion", "entidad", "activo"]
+
+    def get_queryset(self):
+        return selectors.indicadores_visibles(self.request.user)
+
+
+class MedicionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Mediciones; las de un periodo cerrado no se pueden crear ni cambiar."""
+
+    serializer_class = s.MedicionSerializer
+    permission_classes = [Autenticado]
+    filterset_fields = ["indicador", "periodo"]
+
+    def get_queryset(self):
+        from seguimiento.models import Medicion
+
+        return Medicion.objects.filter(indicador__in=selectors.indicadores_visibles(self.request.user).values("pk"))
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        d = serializer.validated_data
+        medicion = _ejecutar(services.medicion_registrar, indicador=d["indicador"], periodo=d["periodo"],
+                             valor=d["valor"], observacion=d.get("observacion", ""), por=request.user)
+        return Response(s.MedicionSerializer(medicion).data, status=status.HTTP_201_CREATED)
+
+
+class PercepcionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.PercepcionSerializer
+    permission_classes = [Autenticado]
+    filterset_fields = ["entidad", "oferente", "fecha"]
+
+    def get_queryset(self):
+        return selectors.percepciones_visibles(self.request.user)
+
+    def perform_create(self, serializer):
+        d = dict(serializer.validated_data)
+        serializer.instance = _ejecutar(services.percepcion_registrar, por=self.request.user, **d)
+
+
+class InformeViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.InformeSerializer
+    permission_classes = [Autenticado]
+    filterset_fields = ["tipo", "periodo", "alcance", "estado"]
+
+    def get_queryset(self):
+        return selectors.informes_visibles(self.request.user)

@@ -1,0 +1,59 @@
+"""API del seguimiento: mismas reglas que las páginas."""
+
+from datetime import date
+
+import pytest
+from rest_framework.test import APIClient
+
+from seguimiento import services
+from seguimiento.models import Avance
+from tests import factories
+from tests.seguimiento import fabricas
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def test_reportar_validar_y_consultar_por_api(api, entidad_oferente, oferente, otro_oferente, seguimiento_dnp, auditor):
+    l = fabricas.linea(entidad_oferente)
+    h = fabricas.hito(l)
+    services.recalcular_linea(l)
+    datos = {"hito": h.pk, "porcentaje": "30", "fecha_corte": "2026-05-01", "narrativa": "Mesa técnica"}
+    api.force_authenticate(otro_oferente)
+    assert api.post("/api/v1/seguimiento/avances/", datos).status_code == 403
+    api.force_authenticate(oferente)
+    r = api.post("/api/v1/seguimiento/avances/", datos)
+    assert r.status_code == 201, r.content
+    pk = r.json()["id"]
+    assert api.post(f"/api/v1/seguimiento/avances/{pk}/validar/", {}).status_code == 403
+    api.force_authenticate(auditor)
+    assert api.post(f"/api/v1/seguimiento/avances/{pk}/validar/", {}).status_code == 403
+    api.force_authenticate(seguimiento_dnp)
+    r = api.post(f"/api/v1/seguimiento/avances/{pk}/validar/", {"comentario": "ok"}, format="json")
+    assert r.status_code == 200 and r.json()["estado"] == "validado"
+    r = api.get("/api/v1/seguimiento/lineas/")
+    assert r.json()["results"][0]["avance"] == "30.00"
+    api.force_authenticate(otro_oferente)
+    assert api.get("/api/v1/seguimiento/lineas/").json()["results"] == []
+    assert api.get("/api/v1/seguimiento/avances/").json()["results"] == []
+
+
+def test_mediciones_y_percepcion_por_api(api, entidad_oferente, oferente, seguimiento_dnp, funcionario_medellin):
+    i = fabricas.indicador(entidad_oferente)
+    services.periodo_cerrar(periodo=date(2026, 2, 1), por=seguimiento_dnp)
+    api.force_authenticate(oferente)
+    r = api.post("/api/v1/seguimiento/mediciones/", {"indicador": i.pk, "periodo": "2026-02-01", "valor": "3"})
+    assert r.status_code == 400 and "cerrado" in str(r.json())
+    assert api.post("/api/v1/seguimiento/mediciones/", {"indicador": i.pk, "periodo": "2026-03-01", "valor": "3"}).status_code == 201
+    medellin = factories.alcaldia("05001")
+    medellin.consiente_seguimiento = False
+    medellin.save()
+    api.force_authenticate(funcionario_medellin)
+    r = api.post("/api/v1/seguimiento/percepciones/", {"entidad": medellin.pk, "calidad": 4, "pertinencia": 4, "oportunidad": 4})
+    assert r.status_code == 400 and "no aceptó" in str(r.json())
+    assert api.get("/api/v1/seguimiento/informes/").status_code == 200
+    assert api.get(f"/api/v1/seguimiento/indicadores/").status_code == 200
