@@ -140,8 +140,16 @@ class DemandaResource(resources.ModelResource):
     def dehydrate_temas(self, demanda):
         return ";".join(t.codigo for t in demanda.temas.all())
 
+    def before_import_row(self, row, **kwargs):
+        self._fila = row
+
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errores = dict(import_validation_errors or {})
+        # Los temas (muchos a muchos) se guardan después: se validan aquí, con la fila.
+        try:
+            TemasWidget().clean(getattr(self, "_fila", {}).get("temas"))
+        except ValueError as e:
+            errores["temas"] = [str(e)]
         if "entidad" not in errores and instance.entidad_id and not rules.puede_registrar_para(self.usuario, instance.entidad):
             errores["entidad"] = [_("No puede registrar demandas para %(e)s.") % {"e": instance.entidad.nombre}]
         super().validate_instance(instance, errores, validate_unique)

@@ -30,12 +30,12 @@ def _carpeta() -> Path:
 def importar(request):
     if not request.user.has_perm("demanda.importar"):
         raise PermissionDenied(_("Solo los funcionarios territoriales y los equipos departamentales importan demandas."))
-    resultado, ticket, form = None, "", ImportarForm()
+    resultado, ticket, aviso, form = None, "", "", ImportarForm()
     if request.method == "POST" and request.POST.get("ticket"):
         ticket = Path(request.POST["ticket"]).name
         ruta = _carpeta() / ticket
         if not ticket.startswith(f"{request.user.pk}-") or not ruta.exists():
-            form.add_error(None, _("El archivo del ensayo ya no está disponible: súbalo de nuevo."))
+            aviso = _("El archivo del ensayo ya no está disponible: súbalo de nuevo.")
             ticket = ""
         else:
             with ruta.open("rb") as f:
@@ -60,7 +60,7 @@ def importar(request):
                 destino.unlink(missing_ok=True)
                 ticket = ""
     return render(request, "demanda/importar.html", {
-        "form": form, "resultado": resultado, "ticket": ticket, "columnas": COLUMNAS,
+        "form": form, "resultado": resultado, "ticket": ticket, "columnas": COLUMNAS, "aviso": aviso,
     })
 
 

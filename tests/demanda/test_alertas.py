@@ -1,0 +1,68 @@
+"""Alertas: los oferentes de ofertas que coinciden; el DNP cuando ninguna coincide."""
+
+import pytest
+from django.core import mail
+
+from att.models import Notificacion, Tema
+from demanda import services
+from tests import factories
+from tests.demanda import fabricas
+
+pytestmark = pytest.mark.django_db
+
+
+def _registrar(por, temas=("planeacion",)):
+    return services.demanda_registrar(
+        por=por, entidad=factories.alcaldia("05001"), titulo="Apoyo para el plan indicativo",
+        descripcion="Necesitamos apoyo", fuente="metas_pdt", temas=Tema.objects.filter(codigo__in=temas),
+    )
+
+
+def test_nueva_demanda_alerta_al_oferente_que_coincide(funcionario_medellin, oferente, otro_oferente, admin_dnp,
+                                                       entidad_oferente, django_capture_on_commit_callbacks):
+    fabricas.oferta(entidad_oferente, temas=["planeacion"])
+    fabricas.oferta(otro_oferente.membresias.get().entidad, temas=["vivienda"])
+    with django_capture_on_commit_callbacks(execute=True):
+        d = _registrar(funcionario_medellin)
+    alerta = Notificacion.objects.get(usuario=oferente)
+    assert alerta.categoria == "demanda_coincide" and alerta.url == f"/demanda/{d.pk}/"
+    assert "Apoyo para el plan indicativo" in alerta.titulo
+    assert not Notificacion.objects.filter(usuario__in=[otro_oferente, admin_dnp]).exists()
+    assert [m.to for m in mail.outbox] == [[oferente.email]]
+    # El oferente puede abrir la demanda que le llegó.
+    assert oferente.has_perm("demanda.ver", d) and not otro_oferente.has_perm("demanda.ver", d)
+
+
+def test_sin_oferta_que_coincida_alerta_al_dnp(funcionario_medellin, oferente, admin_dnp, entidad_oferente):
+    fabricas.oferta(entidad_oferente, temas=["vivienda"])
+    d = _registrar(funcionario_medellin, temas=["centros-reclusion"])
+    alerta = Notificacion.objects.get(usuario=admin_dnp)
+    assert alerta.categoria == "demanda_sin_oferta" and "brecha" in alerta.mensaje
+    assert not Notificacion.objects.filter(usuario=oferente).exists()
+    assert d.pk
+
+
+def test_demanda_cambiada_vuelve_a_alertar(funcionario_medellin, oferente, entidad_oferente):
+    fabricas.oferta(entidad_oferente, temas=["planeacion"])
+    d = _registrar(funcionario_medellin)
+    services.demanda_actualizar(demanda=d, por=funcionario_medellin, descripcion="Ahora con más detalle")
+    titulos = list(Notificacion.objects.filter(usuario=oferente).order_by("pk").values_list("titulo", flat=True))
+    assert len(titulos) == 2 and titulos[1].startswith("Cambió una demanda")
+
+
+def test_resumen_diario_no_envia_correo_inmediato(funcionario_medellin, oferente, entidad_oferente,
+                                                  django_capture_on_commit_callbacks):
+    oferente.recibe_resumen_diario = True
+    oferente.save()
+    fabricas.oferta(entidad_oferente, temas=["planeacion"])
+    with django_capture_on_commit_callbacks(execute=True):
+        _registrar(funcionario_medellin)
+    assert Notificacion.objects.filter(usuario=oferente, correo_enviado_en__isnull=True).count() == 1
+    assert mail.outbox == []
+
+
+def test_cambio_de_estado_avisa_a_quien_registro(funcionario_medellin, admin_dnp):
+    d = fabricas.demanda(factories.alcaldia("05001"), funcionario_medellin)
+    services.demanda_iniciar_analisis(demanda=d, por=admin_dnp)
+    alerta = Notificacion.objects.get(usuario=funcionario_medellin)
+    assert "En análisis" in alerta.titulo

@@ -1,0 +1,50 @@
+"""El número de consultas de la lista y de la API no crece con las filas (10 y 1.000)."""
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from att.models import Tema
+from demanda.models import Demanda
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _crear(n, entidades, por):
+    demandas = Demanda.objects.bulk_create([
+        Demanda(entidad=entidades[i % len(entidades)], registrada_por=por, titulo=f"Necesidad {i}",
+                descripcion="Descripción", fuente="diagnostico_propio")
+        for i in range(n)
+    ])
+    temas = list(Tema.objects.filter(codigo__in=["planeacion", "vivienda"]))
+    Demanda.temas.through.objects.bulk_create(
+        [Demanda.temas.through(demanda_id=d.pk, tema_id=t.pk) for d in demandas for t in temas]
+    )
+
+
+@pytest.mark.parametrize("filas", [10, 1000])
+def test_lista_de_demandas_consultas_planas(client, equipo_antioquia, filas, django_assert_max_num_queries):
+    _crear(filas, [factories.alcaldia("05001"), factories.alcaldia("05002"), factories.gobernacion("05")], equipo_antioquia)
+    client.force_login(equipo_antioquia)
+    with django_assert_max_num_queries(12):
+        r = client.get(reverse("demanda:mis-demandas"))
+    assert r.status_code == 200 and r.context["pagina"].paginator.count == filas
+
+
+@pytest.mark.parametrize("filas", [10, 1000])
+def test_api_de_demandas_consultas_planas(equipo_antioquia, filas, django_assert_max_num_queries):
+    _crear(filas, [factories.alcaldia("05001"), factories.alcaldia("05002")], equipo_antioquia)
+    api = APIClient()
+    api.force_authenticate(equipo_antioquia)
+    with django_assert_max_num_queries(8):
+        r = api.get("/api/v1/demandas/", {"tamano": 500})
+    assert r.status_code == 200 and len(r.json()["results"]) == min(filas, 500)
+
+
+@pytest.mark.parametrize("filas", [10, 1000])
+def test_lista_del_dnp_consultas_planas(client, admin_dnp, funcionario_medellin, filas, django_assert_max_num_queries):
+    _crear(filas, [factories.alcaldia("05001")], funcionario_medellin)
+    client.force_login(admin_dnp)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("demanda:mis-demandas")).status_code == 200
