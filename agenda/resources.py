@@ -9,9 +9,11 @@ Con `id` se actualiza una línea existente del mismo plan.
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
 from att.models import Entidad, EtapaCiclo, TipoEntidad, Usuario
+from oferta.models import Oferta
 
 from agenda import services
 from agenda.models import LineaPlan
@@ -53,13 +55,27 @@ class TerritoriosWidget(widgets.ManyToManyWidget):
         )
 
 
+class ReferenciaWidget(widgets.ForeignKeyWidget):
+    """Llave foránea con un mensaje en español cuando no existe el valor."""
+
+    def __init__(self, modelo, campo, nombre):
+        super().__init__(modelo, field=campo)
+        self.nombre = nombre
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except (self.model.DoesNotExist, ValueError, TypeError):
+            raise ValueError(_("No existe %(n)s «%(v)s».") % {"n": self.nombre, "v": value})
+
+
 class LineaPlanResource(resources.ModelResource):
     oferta = fields.Field(attribute="oferta", column_name="oferta",
-                          widget=widgets.ForeignKeyWidget("oferta.Oferta", field="pk"))
+                          widget=ReferenciaWidget(Oferta, "pk", gettext_lazy("la oferta")))
     territorios = fields.Field(attribute="territorios", column_name="territorios", widget=TerritoriosWidget())
-    etapa = fields.Field(attribute="etapa", column_name="etapa", widget=widgets.ForeignKeyWidget(EtapaCiclo, "codigo"))
+    etapa = fields.Field(attribute="etapa", column_name="etapa", widget=ReferenciaWidget(EtapaCiclo, "codigo", gettext_lazy("la etapa")))
     responsable = fields.Field(attribute="responsable", column_name="responsable",
-                               widget=widgets.ForeignKeyWidget(Usuario, "email"))
+                               widget=ReferenciaWidget(Usuario, "email", gettext_lazy("una persona con el correo")))
     fecha_inicio = fields.Field(attribute="fecha_inicio", column_name="fecha_inicio",
                                 widget=widgets.DateWidget("%Y-%m-%d"))
     fecha_fin = fields.Field(attribute="fecha_fin", column_name="fecha_fin", widget=widgets.DateWidget("%Y-%m-%d"))
@@ -98,17 +114,35 @@ class LineaPlanResource(resources.ModelResource):
             instance.plan = self.plan
 
     def import_instance(self, instance, row, **kwargs):
-        super().import_instance(instance, row, **kwargs)
         if self.plan is not None:
             instance.plan = self.plan
+        errores: dict = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as e:
+            errores.update(e.message_dict)
+        if self.plan is not None:
             datos = {"oferta": getattr(instance, "oferta", None), "fecha_inicio": instance.fecha_inicio,
                      "fecha_fin": instance.fecha_fin, "inversion": instance.inversion}
-            try:
-                territorios = self.fields["territorios"].clean(row)
-                datos["territorios"] = list(territorios)
-            except (ValueError, KeyError):
-                pass
+            if "territorios" not in errores:
+                try:
+                    datos["territorios"] = list(self.fields["territorios"].clean(row))
+                except (ValueError, KeyError):
+                    pass
             try:
                 services._validar_linea(self.plan, {k: v for k, v in datos.items() if v is not None})
             except ValidationError as e:
-                raise ValidationError(e.message_dict)
+                for campo, mensajes in e.message_dict.items():
+                    errores.setdefault(campo, []).extend(mensajes)
+        if errores:
+            raise ValidationError(errores)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """Los mensajes propios (en español) reemplazan los genéricos de las restricciones."""
+        try:
+            super().validate_instance(instance, import_validation_errors, validate_unique)
+        except ValidationError as e:
+            errores = e.message_dict
+            if "fecha_fin" in errores or "inversion" in errores:
+                errores.pop("__all__", None)
+            raise ValidationError(errores)

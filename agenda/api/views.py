@@ -1,0 +1,159 @@
+"""API de la agenda: mismos servicios y selectores que las páginas."""
+
+from django.core.exceptions import PermissionDenied as PermisoDjango
+from django.core.exceptions import ValidationError as ValidacionDjango
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django_filters import rest_framework as filtros
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from att.api.permisos import Autenticado
+
+from agenda import selectors, services
+from agenda.api import serializers as s
+from agenda.models import AgendaNacional, Compromiso, LineaPlan, PlanDeTrabajo
+
+
+def _traducir(error):
+    if isinstance(error, PermisoDjango):
+        return exceptions.PermissionDenied(str(error))
+    if hasattr(error, "message_dict"):
+        return exceptions.ValidationError(error.message_dict)
+    return exceptions.ValidationError({"detalle": error.messages})
+
+
+class AgendaViewSet(viewsets.ReadOnlyModelViewSet):
+    """Agendas nacionales de ATT con sus objetivos, indicadores y metas."""
+
+    queryset = AgendaNacional.objects.prefetch_related("objetivos", "participantes").order_by("-anio_inicio", "pk")
+    serializer_class = s.AgendaSerializer
+    permission_classes = [Autenticado]
+    filterset_fields = ["estado", "anio_inicio"]
+
+
+class PlanFilter(filtros.FilterSet):
+    class Meta:
+        model = PlanDeTrabajo
+        fields = ["agenda", "entidad", "vigencia", "estado"]
+
+
+class PlanViewSet(viewsets.ReadOnlyModelViewSet):
+    """Planes de trabajo visibles para quien consulta; `enviar` y `revisar` recorren el ciclo de revisión."""
+
+    permission_classes = [Autenticado]
+    filterset_class = PlanFilter
+
+    def get_queryset(self):
+        qs = selectors.planes_visibles(self.request.user)
+        if self.action == "retrieve":
+            qs = qs.prefetch_related("lineas__territorios", "lineas__demandas", "lineas__etapa",
+                                     "lineas__responsable", "versiones__enviada_por", "revisiones__por",
+                                     "revisiones__version")
+        return qs
+
+    def get_serializer_class(self):
+        return s.PlanDetalleSerializer if self.action == "retrieve" else s.PlanSerializer
+
+    @extend_schema(request=s.EnviarSerializer, responses=s.VersionSerializer)
+    @action(detail=True, methods=["post"])
+    def enviar(self, request, pk=None):
+        plan = self.get_object()
+        datos = s.EnviarSerializer(data=request.data)
+        datos.is_valid(raise_exception=True)
+        try:
+            version = services.plan_enviar(plan=plan, por=request.user, **datos.validated_data)
+        except (PermisoDjango, ValidacionDjango) as e:
+            raise _traducir(e)
+        return Response(s.VersionSerializer(version).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.RevisarSerializer, responses=s.RevisionSerializer)
+    @action(detail=True, methods=["post"])
+    def revisar(self, request, pk=None):
+        plan = self.get_object()
+        datos = s.RevisarSerializer(data=request.data)
+        datos.is_valid(raise_exception=True)
+        try:
+            revision = services.plan_revisar(plan=plan, por=request.user, **datos.validated_data)
+        except (PermisoDjango, ValidacionDjango) as e:
+            raise _traducir(e)
+        return Response(s.RevisionSerializer(revision).data, status=status.HTTP_201_CREATED)
+
+
+class LineaFilter(filtros.FilterSet):
+    territorio = filtros.NumberFilter(field_name="territorios", label="Entidad territorial focalizada")
+    vigencia = filtros.NumberFilter(field_name="plan__vigencia")
+    etapa = filtros.CharFilter(field_name="etapa__codigo")
+
+    class Meta:
+        model = LineaPlan
+        fields = ["plan", "oferta", "territorio", "vigencia", "etapa"]
+
+
+class LineaViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin,
+                   viewsets.ReadOnlyModelViewSet):
+    """Líneas de planes (las aprobadas de todos y las propias). Crear con `?plan=<id>` o `plan` en el cuerpo."""
+
+    serializer_class = s.LineaPlanSerializer
+    permission_classes = [Autenticado]
+    filterset_class = LineaFilter
+
+    def get_queryset(self):
+        return (
+            LineaPlan.objects.filter(selectors._filtro_lineas_visibles(self.request.user))
+            .select_related("etapa", "responsable").prefetch_related("territorios", "demandas").distinct()
+        )
+
+    def _plan(self):
+        pk = self.request.data.get("plan") or self.request.query_params.get("plan")
+        return get_object_or_404(selectors.planes_visibles(self.request.user), pk=pk)
+
+    def perform_create(self, serializer):
+        try:
+            serializer.instance = services.linea_guardar(plan=self._plan(), por=self.request.user,
+                                                         **serializer.validated_data)
+        except (PermisoDjango, ValidacionDjango) as e:
+            raise _traducir(e)
+
+    def perform_update(self, serializer):
+        linea = serializer.instance
+        try:
+            serializer.instance = services.linea_guardar(plan=linea.plan, linea=linea, por=self.request.user,
+                                                         **serializer.validated_data)
+        except (PermisoDjango, ValidacionDjango) as e:
+            raise _traducir(e)
+
+    def perform_destroy(self, instance):
+        try:
+            services.linea_eliminar(linea=instance, por=self.request.user)
+        except (PermisoDjango, ValidacionDjango) as e:
+            raise _traducir(e)
+
+
+class PlanConcertadoViewSet(viewsets.ReadOnlyModelViewSet):
+    """Planes concertados con las entidades territoriales (articulados si tienen varios oferentes)."""
+
+    serializer_class = s.PlanConcertadoSerializer
+    permission_classes = [Autenticado]
+    filterset_fields = ["entidad_territorial", "vigencia", "estado"]
+
+    def get_queryset(self):
+        return selectors.concertados_visibles(self.request.user).prefetch_related("oferentes", "lineas").order_by("-pk")
+
+
+class CompromisoViewSet(viewsets.ReadOnlyModelViewSet):
+    """Compromisos de las mesas de trabajo; `?vencidos=1` para los vencidos."""
+
+    serializer_class = s.CompromisoSerializer
+    permission_classes = [Autenticado]
+    filterset_fields = ["plan", "estado"]
+
+    def get_queryset(self):
+        qs = Compromiso.objects.filter(
+            plan__in=selectors.concertados_visibles(self.request.user).values("pk")
+        ).select_related("responsable")
+        if self.request.query_params.get("vencidos") in ("1", "true"):
+            qs = qs.filter(pk__in=selectors.compromisos_vencidos(self.request.user).values("pk"))
+        return qs
