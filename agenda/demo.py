@@ -1,0 +1,289 @@
+"""Datos de demostración de la agenda: una agenda 2023–2026, planes de trabajo de cada entidad que tiene
+ofertas publicadas (vigencias 2024 y 2025, con su ciclo de revisión), líneas que llevan esas ofertas a
+territorios focalizados y planes concertados con mesas, evidencias y compromisos (algunos vencidos).
+
+Escala: unas `30 * escala` líneas por vigencia (inserciones en bloque). Idempotente: si ya hay planes
+de trabajo, no hace nada.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections import defaultdict
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from att.models import (
+    DescriptorTematico, Entidad, EtapaCiclo, Membresia, Rol, TipoDescriptor, TipoEntidad, Usuario,
+)
+
+from agenda.models import (
+    AgendaNacional, Compromiso, DecisionRevision, EstadoAgenda, EstadoCompromiso, EstadoConcertado, EstadoPlan,
+    EvidenciaMesa, LineaPlan, MesaDeTrabajo, ObjetivoAgenda, PlanConcertado, PlanDeTrabajo, RevisionPlan,
+    TipoEvidencia, VersionPlan,
+)
+from agenda.services import foto_plan
+
+NOMBRE_AGENDA = "Agenda Nacional de Asistencia Técnica Territorial 2023–2026"
+OBJETIVOS = [
+    (TipoDescriptor.FUNCIONAL, "Fortalecer la formulación y el seguimiento de los planes de desarrollo territorial",
+     "Entidades territoriales con PDT acompañado", 0, 800, "ET"),
+    (TipoDescriptor.FUNCIONAL, "Mejorar la gestión de las finanzas públicas territoriales",
+     "Municipios con marco fiscal de mediano plazo asistido", 0, 400, "municipios"),
+    (TipoDescriptor.FUNCIONAL, "Fortalecer la estructuración de proyectos de inversión",
+     "Proyectos estructurados con asistencia técnica", 120, 900, "proyectos"),
+    (TipoDescriptor.SECTORIAL, "Cerrar brechas en agua potable y saneamiento básico",
+     "Municipios asistidos en planes de agua", 40, 300, "municipios"),
+    (TipoDescriptor.SECTORIAL, "Acompañar la gestión del riesgo de desastres", "ET con plan de gestión del riesgo actualizado",
+     10, 250, "ET"),
+    (TipoDescriptor.SECTORIAL, "Fortalecer la planeación del ordenamiento territorial",
+     "Municipios con POT en revisión acompañada", 5, 150, "municipios"),
+    (TipoDescriptor.POBLACIONAL, "Incorporar el enfoque étnico y diferencial en la gestión territorial",
+     "ET con políticas poblacionales formuladas", 0, 200, "ET"),
+    (TipoDescriptor.POBLACIONAL, "Atender a la población víctima en los municipios PDET",
+     "Municipios PDET asistidos en política de víctimas", 0, 170, "municipios"),
+    (TipoDescriptor.POBLACIONAL, "Fortalecer la política de juventud y mujer", "ET con política de juventud o mujer",
+     0, 120, "ET"),
+]
+PESOS_ESTADO_2025 = {
+    EstadoPlan.APROBADO: 0.6, EstadoPlan.ENVIADO: 0.15, EstadoPlan.DEVUELTO: 0.1, EstadoPlan.BORRADOR: 0.15,
+}
+FUENTES = ["Presupuesto General de la Nación", "Recursos propios", "Cooperación internacional", "Sistema General de Regalías"]
+COMENTARIOS_DEVOLUCION = [
+    "Las metas de las líneas no tienen unidad de medida; precise el indicador.",
+    "La secuencia no corresponde a la etapa del ciclo de gestión: ajuste fechas.",
+    "Falta la fuente de financiación de varias líneas.",
+    "Focalice los municipios con menores capacidades (grupos G4 y G5) según la MDM.",
+]
+LUGARES = ["Sala de juntas de la alcaldía", "Auditorio de la gobernación", "Casa de la cultura", "Concejo municipal"]
+COMPROMISOS = [
+    "Enviar el diagnóstico de capacidades de la secretaría de planeación",
+    "Convocar a los secretarios sectoriales a la siguiente mesa",
+    "Compartir la guía metodológica y las plantillas",
+    "Remitir el borrador del plan indicativo",
+    "Programar la jornada de capacitación en el territorio",
+    "Validar el cronograma con el equipo departamental",
+]
+
+
+def _elegir(rng, pesos: dict):
+    return rng.choices(list(pesos), list(pesos.values()))[0]
+
+
+def _oferentes_por_entidad(entidades, clave_hash) -> dict[int, Usuario]:
+    existentes = dict(
+        Membresia.objects.filter(rol=Rol.OFERENTE, activa=True, entidad__in=entidades)
+        .order_by("entidad_id", "pk").values_list("entidad_id", "usuario_id")
+    )
+    faltan = [e for e in entidades if e.pk not in existentes]
+    for e in faltan:
+        u, _ = Usuario.objects.get_or_create(
+            email=f"plan.{e.pk}@att.demo", defaults={"nombre": f"Planeación {e.sigla or e.nombre}"[:150],
+                                                       "password": clave_hash})
+        Membresia.objects.get_or_create(usuario=u, entidad=e, rol=Rol.OFERENTE)
+        existentes[e.pk] = u.pk
+    usuarios = Usuario.objects.in_bulk(set(existentes.values()))
+    return {eid: usuarios[uid] for eid, uid in existentes.items()}
+
+
+@transaction.atomic
+def generar(*, escala: int, rng: random.Random, salida) -> None:
+    from oferta.models import EstadoOferta, Oferta
+
+    if PlanDeTrabajo.objects.exists():
+        salida.write("  ya hay planes de trabajo: nada que hacer")
+        return
+    dnp = Usuario.objects.filter(membresias__rol=Rol.ADMIN_DNP, is_active=True).order_by("pk").first()
+    if dnp is None:
+        salida.write("  falta el administrador DNP de demostración (genere primero «att»)")
+        return
+    clave = make_password("demo-att-2026")
+    agenda, _ = AgendaNacional.objects.get_or_create(
+        nombre=NOMBRE_AGENDA, defaults=dict(
+            anio_inicio=2023, anio_fin=2026, estado=EstadoAgenda.VIGENTE,
+            descripcion="Concertada entre entidades nacionales, gobernaciones, cooperantes y asociaciones "
+                        "(CONPES 4091, §5.3.1).",
+            alineacion_pnd="PND 2022–2026 «Colombia, potencia mundial de la vida»: transformación "
+                           "«Convergencia regional», fortalecimiento de capacidades territoriales.",
+            alineacion_ods="ODS 11 (ciudades y comunidades sostenibles), ODS 16 (instituciones sólidas), "
+                           "ODS 17 (alianzas).",
+            alineacion_mipg="Políticas de Planeación institucional, Fortalecimiento organizacional, "
+                            "Gestión presupuestal y Seguimiento y evaluación del desempeño.",
+        ))
+    descriptores = {d.tipo: d for d in DescriptorTematico.objects.order_by("orden")}
+    ObjetivoAgenda.objects.bulk_create([
+        ObjetivoAgenda(agenda=agenda, tipo_descriptor=t, descriptor=descriptores.get(t), orden=i + 1, enunciado=e,
+                       indicador=ind, linea_base=lb, meta=m, unidad=u)
+        for i, (t, e, ind, lb, m, u) in enumerate(OBJETIVOS)
+    ])
+    objetivos = list(agenda.objetivos.all())
+
+    ofertas_por_entidad = defaultdict(list)
+    for o in Oferta.objects.filter(estado=EstadoOferta.PUBLICADA).only("pk", "entidad_id").order_by("pk"):
+        ofertas_por_entidad[o.entidad_id].append(o.pk)
+    entidades = list(Entidad.objects.filter(pk__in=list(ofertas_por_entidad)).order_by("pk"))
+    if not entidades:
+        salida.write("  no hay ofertas publicadas (genere primero «oferta»)")
+        return
+    agenda.participantes.add(*entidades)
+    responsables = _oferentes_por_entidad(entidades, clave)
+
+    territoriales = list(
+        Entidad.objects.filter(tipo__in=TipoEntidad.territoriales(), activa=True)
+        .values_list("pk", "departamento_id", "municipio_id", "tipo").order_by("pk")
+    )
+    # Algunas ET concentran la asistencia (capitales y municipios priorizados): forma realista.
+    pesos_et = [8 if (t == TipoEntidad.GOBERNACION or (m or "").endswith("001")) else 1 for _, _, m, t in territoriales]
+    etapas = list(EtapaCiclo.objects.filter(activo=True).order_by("orden"))
+
+    total_por_vigencia = 30 * escala
+    por_entidad = max(1, total_por_vigencia // len(entidades))
+    planes, estados = [], {}
+    for vigencia in (2024, 2025):
+        for e in entidades:
+            estado = EstadoPlan.APROBADO if vigencia == 2024 else _elegir(rng, PESOS_ESTADO_2025)
+            planes.append(PlanDeTrabajo(agenda=agenda, entidad=e, vigencia=vigencia, estado=estado,
+                                        creado_por=responsables[e.pk]))
+    PlanDeTrabajo.objects.bulk_create(planes, batch_size=1000)
+
+    lineas = []
+    for plan in planes:
+        ofertas = ofertas_por_entidad[plan.entidad_id]
+        n = max(1, int(rng.gauss(por_entidad, por_entidad / 3)))
+        for i in range(n):
+            etapa = etapas[min(len(etapas) - 1, int(i * len(etapas) / n))]
+            inicio = datetime.date(plan.vigencia, rng.randint(1, 10), rng.randint(1, 28))
+            fin = min(datetime.date(plan.vigencia, 12, 31), inicio + datetime.timedelta(days=rng.randint(20, 150)))
+            lineas.append(LineaPlan(
+                plan=plan, oferta_id=ofertas[i % len(ofertas)], objetivo_agenda=rng.choice(objetivos),
+                objetivo=f"Acompañar a las entidades focalizadas en la etapa de {etapa.nombre.lower()}",
+                etapa=etapa, secuencia=i + 1, fecha_inicio=inicio, fecha_fin=fin,
+                responsable=responsables[plan.entidad_id],
+                inversion=Decimal(rng.choice([0, 5, 10, 20, 50, 120, 300]) * 1_000_000),
+                fuente_financiacion=rng.choice(FUENTES), indicador="Entidades territoriales asistidas",
+                meta=Decimal(rng.randint(1, 20)), unidad_meta="entidades",
+            ))
+    LineaPlan.objects.bulk_create(lineas, batch_size=2000)
+    Focal = LineaPlan.territorios.through
+    focal = []
+    for ln in lineas:
+        elegidas = {t[0] for t in rng.choices(territoriales, pesos_et, k=rng.randint(1, 6))}
+        focal.extend(Focal(lineaplan_id=ln.pk, entidad_id=t) for t in elegidas)
+    Focal.objects.bulk_create(focal, batch_size=5000, ignore_conflicts=True)
+    salida.write(f"  {len(planes)} planes de trabajo, {len(lineas)} líneas, {len(focal)} focalizaciones")
+
+    # Ciclo de revisión: versiones y decisiones del DNP.
+    ahora = timezone.now()
+    versiones, revisiones = [], []
+    for plan in planes:
+        if plan.estado == EstadoPlan.BORRADOR:
+            continue
+        foto = foto_plan(plan)
+        devuelto_antes = plan.estado == EstadoPlan.APROBADO and rng.random() < 0.3
+        n = 2 if devuelto_antes else 1
+        for numero in range(1, n + 1):
+            versiones.append(VersionPlan(plan=plan, numero=numero, datos=foto, enviada_por=responsables[plan.entidad_id],
+                                         nota="Versión ajustada" if numero > 1 else ""))
+        plan.version = n
+    VersionPlan.objects.bulk_create(versiones, batch_size=500)
+    ultimas = {}
+    for v in versiones:
+        ultimas.setdefault(v.plan_id, []).append(v)
+    for plan in planes:
+        vs = ultimas.get(plan.pk, [])
+        for v in vs[:-1]:
+            revisiones.append(RevisionPlan(plan=plan, version=v, decision=DecisionRevision.DEVOLVER,
+                                           comentario=rng.choice(COMENTARIOS_DEVOLUCION), por=dnp))
+        if vs and plan.estado in (EstadoPlan.APROBADO, EstadoPlan.DEVUELTO):
+            revisiones.append(RevisionPlan(
+                plan=plan, version=vs[-1], decision=plan.estado, por=dnp,
+                comentario=rng.choice(COMENTARIOS_DEVOLUCION) if plan.estado == EstadoPlan.DEVUELTO else ""))
+        if vs:
+            plan.enviado_en = ahora
+            plan.aprobado_en = ahora if plan.estado == EstadoPlan.APROBADO else None
+    RevisionPlan.objects.bulk_create(revisiones, batch_size=1000)
+    PlanDeTrabajo.objects.bulk_update(planes, ["version", "enviado_en", "aprobado_en"], batch_size=1000)
+    salida.write(f"  {len(versiones)} versiones enviadas, {len(revisiones)} revisiones del DNP")
+
+    _concertados(escala=escala, rng=rng, salida=salida, lineas=lineas, responsables=responsables, dnp=dnp)
+
+
+def _concertados(*, escala, rng, salida, lineas, responsables, dnp) -> None:
+    """Planes concertados sobre las ET más focalizadas de 2025, con mesas, evidencias y compromisos."""
+    Focal = LineaPlan.territorios.through
+    por_et = defaultdict(list)
+    ids_2025 = {ln.pk: ln for ln in lineas if ln.plan.vigencia == 2025}
+    for lid, eid in Focal.objects.filter(lineaplan_id__in=list(ids_2025)).values_list("lineaplan_id", "entidad_id"):
+        por_et[eid].append(ids_2025[lid])
+    elegidas = sorted(por_et, key=lambda e: (-len(por_et[e]), e))[: max(5, min(300, 5 * escala))]
+    funcionarios = dict(
+        Membresia.objects.filter(entidad_id__in=elegidas, activa=True, rol=Rol.FUNCIONARIO_ET)
+        .order_by("entidad_id", "pk").values_list("entidad_id", "usuario_id")
+    )
+    ets = Entidad.objects.in_bulk(elegidas)
+    hoy = timezone.localdate()
+    planes, mesas, compromisos, evidencias = [], [], [], []
+    rel_oferentes, rel_lineas = [], []
+    for eid in elegidas:
+        lineas_et = por_et[eid]
+        oferentes = sorted({ln.plan.entidad_id for ln in lineas_et})[: rng.randint(1, 3)]
+        plan = PlanConcertado(
+            entidad_territorial_id=eid, vigencia=2025, agenda_id=lineas_et[0].plan.agenda_id,
+            nombre=("Plan articulado con " if len(oferentes) > 1 else "Plan concertado con ") + ets[eid].nombre,
+            objetivo="Acordar la secuencia de la asistencia técnica según las etapas del ciclo de gestión.",
+            estado=rng.choice([EstadoConcertado.CONCERTADO, EstadoConcertado.CONCERTADO, EstadoConcertado.EN_CONCERTACION]),
+            creado_por=responsables[oferentes[0]],
+        )
+        plan._oferentes, plan._lineas = oferentes, [ln.pk for ln in lineas_et if ln.plan.entidad_id in oferentes][:10]
+        planes.append(plan)
+    PlanConcertado.objects.bulk_create(planes)
+    for plan in planes:
+        rel_oferentes += [PlanConcertado.oferentes.through(planconcertado_id=plan.pk, entidad_id=o) for o in plan._oferentes]
+        rel_lineas += [PlanConcertado.lineas.through(planconcertado_id=plan.pk, lineaplan_id=lid) for lid in plan._lineas]
+        inicio = hoy - datetime.timedelta(days=rng.randint(60, 200))
+        for k in range(rng.randint(1, 4)):
+            cuando = timezone.make_aware(datetime.datetime.combine(inicio + datetime.timedelta(days=30 * k),
+                                                                   datetime.time(9 + k, 0)))
+            mesa = MesaDeTrabajo(plan=plan, fecha=cuando, registrada_por=plan.creado_por,
+                                 lugar=rng.choice(LUGARES) if rng.random() < 0.6 else "",
+                                 enlace="" if rng.random() < 0.6 else "https://reuniones.att.gov.co/mesa",
+                                 participantes="Secretaría de planeación\nEquipo de la entidad oferente\nEquipo departamental",
+                                 temas="Revisión de avances y priorización de la asistencia técnica.")
+            if not mesa.lugar and not mesa.enlace:
+                mesa.lugar = LUGARES[0]
+            mesas.append(mesa)
+    MesaDeTrabajo.objects.bulk_create(mesas, batch_size=1000)
+    for i, mesa in enumerate(mesas):
+        plan = mesa.plan
+        responsable_et = funcionarios.get(plan.entidad_territorial_id)
+        for _ in range(rng.randint(1, 3)):
+            limite = mesa.fecha.date() + datetime.timedelta(days=rng.randint(10, 60))
+            if limite < hoy:
+                estado = rng.choices([EstadoCompromiso.CUMPLIDO, EstadoCompromiso.PENDIENTE, EstadoCompromiso.EN_CURSO],
+                                     [0.6, 0.25, 0.15])[0]
+            else:
+                estado = rng.choice([EstadoCompromiso.PENDIENTE, EstadoCompromiso.EN_CURSO])
+            compromisos.append(Compromiso(
+                plan=plan, mesa=mesa, descripcion=rng.choice(COMPROMISOS),
+                responsable_id=responsable_et if (responsable_et and rng.random() < 0.5) else plan.creado_por_id,
+                fecha_limite=limite, estado=estado,
+                cerrado_en=limite if estado == EstadoCompromiso.CUMPLIDO else None,
+            ))
+        if i < 50:  # algunas evidencias reales (archivos pequeños) para explorar
+            ev = EvidenciaMesa(mesa=mesa, tipo=TipoEvidencia.ACTA, nombre=f"acta-mesa-{mesa.pk}.pdf", tamano=0,
+                               subido_por_id=plan.creado_por_id)
+            ev.archivo.save(f"acta-mesa-{mesa.pk}.pdf", ContentFile(b"%PDF-1.4\n% acta de demostracion\n"), save=False)
+            ev.tamano = ev.archivo.size
+            evidencias.append(ev)
+    Compromiso.objects.bulk_create(compromisos, batch_size=2000)
+    EvidenciaMesa.objects.bulk_create(evidencias)
+    PlanConcertado.oferentes.through.objects.bulk_create(rel_oferentes, ignore_conflicts=True)
+    PlanConcertado.lineas.through.objects.bulk_create(rel_lineas, ignore_conflicts=True)
+    vencidos = sum(1 for c in compromisos if c.vencido_al(hoy))
+    salida.write(f"  {len(planes)} planes concertados, {len(mesas)} mesas, {len(compromisos)} compromisos "
+                 f"({vencidos} vencidos)")
