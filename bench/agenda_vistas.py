@@ -1,0 +1,93 @@
+"""Tiempo de respuesta de las vistas territoriales de la agenda sobre la base de desarrollo.
+
+Mide la mediana (y el p95) de «quién hace qué» en la entidad territorial con más líneas y del
+consolidado del departamento con más líneas, como DNP (ve todo) y como la persona de la ET o del
+equipo departamental de demostración. Meta: mediana < 200 ms.
+
+    .venv/bin/python manage.py generar_demo --escala N
+    .venv/bin/python bench/agenda_vistas.py
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "att.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from agenda.models import LineaPlan  # noqa: E402
+from att.models import Entidad, Membresia, Rol, Usuario  # noqa: E402
+
+META_MS = 200
+REPETICIONES = int(os.environ.get("REPETICIONES", "30"))
+
+
+def medir(cliente, url):
+    cliente.get(url)  # calentamiento
+    with CaptureQueriesContext(connection) as consultas:
+        r = cliente.get(url)
+    assert r.status_code == 200, (url, r.status_code)
+    tiempos = []
+    for _ in range(REPETICIONES):
+        t = time.perf_counter()
+        cliente.get(url)
+        tiempos.append((time.perf_counter() - t) * 1000)
+    tiempos.sort()
+    return statistics.median(tiempos), tiempos[int(len(tiempos) * 0.95) - 1], len(consultas), len(r.content)
+
+
+def cliente_de(usuario):
+    c = Client(HTTP_HOST="127.0.0.1")
+    c.force_login(usuario)
+    return c
+
+
+def main():
+    Focal = LineaPlan.territorios.through
+    if not Focal.objects.exists():
+        print("No hay líneas de plan: corra primero «manage.py generar_demo --escala N».")
+        return 1
+    et_id, n_et = (Focal.objects.values("entidad_id").annotate(n=Count("pk")).order_by("-n")
+                   .values_list("entidad_id", "n").first())
+    et = Entidad.objects.get(pk=et_id)
+    depto, n_depto = (Focal.objects.exclude(entidad__departamento_id=None)
+                      .values("entidad__departamento_id").annotate(n=Count("pk")).order_by("-n")
+                      .values_list("entidad__departamento_id", "n").first())
+    dnp = Usuario.objects.filter(membresias__rol=Rol.ADMIN_DNP, is_active=True).order_by("pk").first()
+    print(f"Líneas: {LineaPlan.objects.count()}, focalizaciones: {Focal.objects.count()}")
+    casos = [
+        (f"ET {et.nombre} ({n_et} líneas la focalizan) como DNP", cliente_de(dnp), f"/agenda/territorio/{et.pk}/"),
+        (f"Departamento {depto} ({n_depto} focalizaciones) como DNP", cliente_de(dnp), f"/agenda/departamento/{depto}/"),
+    ]
+    persona_et = Membresia.objects.filter(rol=Rol.FUNCIONARIO_ET, activa=True).select_related("usuario", "entidad").first()
+    if persona_et:
+        casos.append((f"ET {persona_et.entidad.nombre} como su funcionario", cliente_de(persona_et.usuario),
+                      f"/agenda/territorio/{persona_et.entidad_id}/"))
+    persona_dep = Membresia.objects.filter(rol=Rol.EQUIPO_DEPARTAMENTAL, activa=True).select_related(
+        "usuario", "entidad").first()
+    if persona_dep and persona_dep.entidad.departamento_id:
+        casos.append((f"Departamento {persona_dep.entidad.departamento_id} como su equipo departamental",
+                      cliente_de(persona_dep.usuario), f"/agenda/departamento/{persona_dep.entidad.departamento_id}/"))
+    fallos = 0
+    for nombre, cliente, url in casos:
+        mediana, p95, n_consultas, peso = medir(cliente, url)
+        ok = mediana < META_MS
+        fallos += not ok
+        print(f"{'OK ' if ok else 'LENTO'} {nombre}: mediana {mediana:.1f} ms, p95 {p95:.1f} ms, "
+              f"{n_consultas} consultas, {peso / 1024:.0f} KiB  [{url}]")
+    return 1 if fallos else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
