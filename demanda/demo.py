@@ -1,0 +1,176 @@
+"""Demandas de demostración en las proporciones de la encuesta 2021 (DOMAIN §9: de 560
+municipios, planeación 167, agua potable y saneamiento 52, vivienda 45, agricultura 37,
+ambiente 13…; los menos: centros de reclusión 1, trabajo 1, minas y energía 2).
+
+`200 * escala` demandas (escala 1000 → 200.000) con COPY de psycopg para la tabla principal,
+las intermedias y la línea de tiempo. Corre después de la demo de la oferta: las demandas
+vinculadas apuntan a ofertas publicadas del mismo tema. Idempotente: solo crea las que faltan.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections import defaultdict
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from att.models import Canal, Capacidad, Entidad, EtapaCiclo, Modalidad, Tema, TipoEntidad, Usuario
+from demanda.models import Demanda, EstadoDemanda as E, FuenteNecesidad
+from oferta.models import EstadoOferta, Oferta
+
+PESOS_TEMA = {
+    "planeacion": 167, "agua-saneamiento": 52, "vivienda": 45, "agricultura": 37, "ambiente": 13,
+    "hacienda-finanzas": 28, "proyectos": 25, "fortalecimiento-institucional": 22, "ordenamiento-territorial": 18,
+    "plan-indicativo": 12, "seguimiento-pdt": 8, "marco-fiscal": 8, "poai": 6, "sgr": 10, "educacion": 12,
+    "salud": 12, "gestion-riesgo": 10, "victimas": 9, "contratacion": 8, "participacion-ciudadana": 6,
+    "transporte": 8, "cultura": 5, "deporte-recreacion": 5, "tic": 5, "mujeres-genero": 4, "grupos-etnicos": 4,
+    "juventud": 3, "migrantes": 3, "servicios-publicos": 4, "desarrollo-comunitario": 3, "justicia-seguridad": 3,
+    "comercio-turismo": 3, "centros-reclusion": 1, "trabajo": 1, "minas-energia": 2,
+}
+PESOS_ESTADO = {
+    E.REGISTRADA: 0.28, E.EN_ANALISIS: 0.14, E.REMITIDA: 0.10, E.VINCULADA: 0.12, E.EN_ATENCION: 0.10,
+    E.ATENDIDA: 0.08, E.CERRADA: 0.12, E.NO_PERTINENTE: 0.06,
+}
+CAMINO = {
+    E.REGISTRADA: [], E.EN_ANALISIS: [E.EN_ANALISIS], E.REMITIDA: [E.EN_ANALISIS, E.REMITIDA],
+    E.VINCULADA: [E.EN_ANALISIS, E.VINCULADA], E.EN_ATENCION: [E.EN_ANALISIS, E.VINCULADA, E.EN_ATENCION],
+    E.ATENDIDA: [E.EN_ANALISIS, E.VINCULADA, E.EN_ATENCION, E.ATENDIDA],
+    E.CERRADA: [E.EN_ANALISIS, E.VINCULADA, E.EN_ATENCION, E.ATENDIDA, E.CERRADA],
+    E.NO_PERTINENTE: [E.EN_ANALISIS, E.NO_PERTINENTE],
+}
+PESOS_FUENTE = {
+    FuenteNecesidad.METAS_PDT: 0.30, FuenteNecesidad.DIAGNOSTICO: 0.25, FuenteNecesidad.INDICADORES: 0.15,
+    FuenteNecesidad.DIALOGOS: 0.12, FuenteNecesidad.PETICION: 0.10, FuenteNecesidad.SENTENCIA: 0.05,
+    FuenteNecesidad.OTRA: 0.03,
+}
+TITULOS = [
+    "Apoyo para {t}", "Acompañamiento técnico en {t}", "Fortalecer el equipo de {t}",
+    "Asistencia para cumplir las metas del PDT en {t}", "Capacitación a funcionarios en {t}",
+    "Diagnóstico y plan de mejora en {t}", "Formulación de proyectos de {t}",
+]
+DESCRIPCIONES = [
+    "La entidad no cuenta con personal suficiente para {t} y necesita acompañamiento en la etapa actual del ciclo.",
+    "El equipo de {t} cambió con el nuevo gobierno y requiere capacitación en los procesos y herramientas.",
+    "Los indicadores muestran rezago en {t}; se requiere asistencia para priorizar y formular acciones.",
+    "Un fallo judicial obliga a la entidad a actuar en {t} y no tiene la capacidad técnica instalada.",
+]
+PASO_MOTIVO = {
+    E.EN_ANALISIS: "Revisión del DNP.", E.REMITIDA: "Remitida a la entidad competente.",
+    E.VINCULADA: "Vinculada a una oferta del mismo tema.", E.EN_ATENCION: "Inicio de la asistencia.",
+    E.ATENDIDA: "Asistencia entregada.", E.CERRADA: "Cierre con calificación de la entidad.",
+    E.NO_PERTINENTE: "No corresponde a asistencia técnica.",
+}
+CORREO_DEMO = "@att.demo"
+
+
+def _elegir(rng: random.Random, pesos: dict):
+    return rng.choices(list(pesos), weights=list(pesos.values()))[0]
+
+
+def _copiar(tabla: str, columnas: tuple[str, ...], filas) -> None:
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {tabla} ({', '.join(columnas)}) FROM STDIN") as copia:
+            for fila in filas:
+                copia.write_row(fila)
+
+
+@transaction.atomic
+def generar(*, escala: int, rng: random.Random, salida) -> None:
+    objetivo = 200 * escala
+    existentes = Demanda.objects.filter(registrada_por__email__endswith=CORREO_DEMO).count()
+    n = objetivo - existentes
+    if n <= 0:
+        salida.write(f"  ya hay {existentes} demandas de demostración: nada que hacer")
+        return
+    temas = {t.codigo: t for t in Tema.objects.filter(codigo__in=PESOS_TEMA)}
+    pesos_tema = {c: p for c, p in PESOS_TEMA.items() if c in temas}
+    capacidades = list(Capacidad.objects.values_list("pk", flat=True))
+    etapas = list(EtapaCiclo.objects.values_list("pk", flat=True))
+    modalidades = list(Modalidad.objects.values_list("pk", flat=True))
+    canales = dict(Canal.objects.values_list("codigo", "pk"))
+    pesos_canal = {canales[c]: p for c, p in {"presencial": 44.7, "virtual": 35.0, "mixto": 20.3}.items() if c in canales}
+    alcaldias = list(Entidad.objects.filter(tipo=TipoEntidad.ALCALDIA).values_list("pk", "municipio_id", "departamento_id"))
+    gobernaciones = list(Entidad.objects.filter(tipo=TipoEntidad.GOBERNACION).values_list("pk", "departamento_id"))
+    nacionales = list(Entidad.objects.filter(tipo__in=TipoEntidad.nacionales()).values_list("pk", flat=True))
+    personas = dict(Usuario.objects.filter(email__endswith=CORREO_DEMO).values_list("email", "pk"))
+    respaldo = personas.get("et@att.demo") or personas.get("departamento@att.demo")
+    admin = personas.get("admin@att.demo") or respaldo
+    if respaldo is None:
+        salida.write("  faltan las personas de demostración (corra primero la demo de att)")
+        return
+    ofertas_por_tema = defaultdict(list)
+    for oferta_id, tema_id, entidad_id in Oferta.temas.through.objects.filter(
+        oferta__estado=EstadoOferta.PUBLICADA
+    ).values_list("oferta_id", "tema_id", "oferta__entidad_id"):
+        ofertas_por_tema[tema_id].append((oferta_id, entidad_id))
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence('demanda_demanda', 'id')) FROM generate_series(1, %s)", [n])
+        ids = [fila[0] for fila in cursor.fetchall()]
+    ahora = timezone.now()
+    hoy = timezone.localdate()
+    demandas, temas_filas, descriptores_filas, eventos = [], [], [], []
+    for pk in ids:
+        if rng.random() < 0.9:
+            entidad_id, municipio, depto = rng.choice(alcaldias)
+            autor = personas.get(f"et{municipio}{CORREO_DEMO}") or personas.get(f"gob{depto}{CORREO_DEMO}") or respaldo
+        else:
+            entidad_id, depto = rng.choice(gobernaciones)
+            autor = personas.get(f"gob{depto}{CORREO_DEMO}") or respaldo
+        codigo = _elegir(rng, pesos_tema)
+        elegidos = [temas[codigo]]
+        if rng.random() < 0.3:
+            otro = temas[_elegir(rng, pesos_tema)]
+            if otro.pk != elegidos[0].pk:
+                elegidos.append(otro)
+        estado = _elegir(rng, PESOS_ESTADO)
+        oferta_id = competente = None
+        if estado in (E.VINCULADA, E.EN_ATENCION, E.ATENDIDA, E.CERRADA):
+            opciones = ofertas_por_tema.get(elegidos[0].pk)
+            if opciones:
+                oferta_id, competente = rng.choice(opciones)
+                competente = None
+            else:
+                estado = E.REMITIDA
+        if estado == E.REMITIDA and nacionales:
+            competente = rng.choice(nacionales)
+        creada = ahora - datetime.timedelta(days=rng.uniform(0, 720))
+        nombre = elegidos[0].nombre.lower()
+        demandas.append((
+            pk, entidad_id, autor, rng.choice(TITULOS).format(t=nombre)[:255], rng.choice(DESCRIPCIONES).format(t=nombre),
+            rng.choice(capacidades) if capacidades and rng.random() < 0.8 else None,
+            rng.choice(etapas) if etapas and rng.random() < 0.85 else None,
+            hoy + datetime.timedelta(days=rng.randint(15, 240)) if rng.random() < 0.6 else None,
+            rng.choice(modalidades) if modalidades and rng.random() < 0.7 else None,
+            _elegir(rng, pesos_canal) if pesos_canal and rng.random() < 0.7 else None,
+            _elegir(rng, PESOS_FUENTE), oferta_id, competente, estado,
+            PASO_MOTIVO[E.NO_PERTINENTE] if estado == E.NO_PERTINENTE else "",
+            rng.choices([5, 4, 3, 2, 1], [40, 35, 15, 7, 3])[0] if estado == E.CERRADA else None,
+            "", creada, creada,
+        ))
+        for t in elegidos:
+            temas_filas.append((pk, t.pk))
+        for d in {t.descriptor_id for t in elegidos if t.descriptor_id}:
+            descriptores_filas.append((pk, d))
+        cuando = creada
+        eventos.append((pk, "", E.REGISTRADA, autor, cuando, "Registro de la necesidad."))
+        anterior = E.REGISTRADA
+        for paso in CAMINO[estado]:
+            cuando = cuando + datetime.timedelta(days=rng.uniform(1, 20))
+            eventos.append((pk, anterior, paso, autor if paso == E.CERRADA else admin, cuando, PASO_MOTIVO[paso]))
+            anterior = paso
+
+    _copiar("demanda_demanda", (
+        "id", "entidad_id", "registrada_por_id", "titulo", "descripcion", "capacidad_id", "etapa_id", "fecha_deseada",
+        "modalidad_id", "canal_id", "fuente", "oferta_id", "entidad_competente_id", "estado", "motivo_no_pertinente",
+        "calificacion", "comentario_cierre", "creada", "actualizada",
+    ), demandas)
+    _copiar("demanda_demanda_temas", ("demanda_id", "tema_id"), temas_filas)
+    _copiar("demanda_demanda_descriptores", ("demanda_id", "descriptortematico_id"), descriptores_filas)
+    _copiar("demanda_eventodemanda", ("demanda_id", "de_estado", "a_estado", "por_id", "cuando", "motivo"), eventos)
+    with connection.cursor() as cursor:
+        for tabla in ("demanda_demanda", "demanda_demanda_temas", "demanda_demanda_descriptores", "demanda_eventodemanda"):
+            cursor.execute(f"ANALYZE {tabla}")
+    salida.write(f"  {n} demandas nuevas ({existentes + n} de demostración), {len(eventos)} pasos en su línea de tiempo")
