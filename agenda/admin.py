@@ -13,7 +13,6 @@ from agenda.resources import LineaPlanResource
 class ObjetivoInline(admin.TabularInline):
     model = ObjetivoAgenda
     extra = 0
-    autocomplete_fields = ["descriptor"]
 
 
 @admin.register(AgendaNacional)
