@@ -4,7 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from att.models import Tema
 from att.validadores import validar_adjunto
 from conocimiento.models import (
-    Discusion, EstadoRecurso, PreguntaFrecuente, Recurso, TipoMaterial, TipoRecurso,
+    Discusion,
+    EstadoRecurso,
+    PreguntaFrecuente,
+    Recurso,
+    TipoMaterial,
+    TipoRecurso,
 )
 from conocimiento.services import EXTENSIONES_MATERIAL, MAX_BYTES_MATERIAL
 

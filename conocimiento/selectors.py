@@ -13,8 +13,19 @@ from django.utils.translation import gettext_lazy as _
 from att import permisos
 from att.models import Entidad, Membresia, Tema
 from conocimiento.models import (
-    Curso, Discusion, EspacioComunidad, EstadoInscripcion, EstadoRecurso, Evento, Inscripcion,
-    MiembroEspacio, PreguntaFrecuente, Recurso, Respuesta, SesionFormacion, TipoRecurso,
+    Curso,
+    Discusion,
+    EspacioComunidad,
+    EstadoInscripcion,
+    EstadoRecurso,
+    Evento,
+    Inscripcion,
+    MiembroEspacio,
+    PreguntaFrecuente,
+    Recurso,
+    Respuesta,
+    SesionFormacion,
+    TipoRecurso,
 )
 from conocimiento.rules import modera_espacio
 from conocimiento.services import CONFIG_BUSQUEDA
@@ -283,7 +294,7 @@ def memoria_entidad(entidad: Entidad) -> list[SeccionMemoria]:
     con los registros. Las secciones de apps que aún no existan se omiten.
     """
     secciones: list[SeccionMemoria] = []
-    sigue = lambda o: getattr(o, "autor_sigue", None)  # noqa: E731
+    sigue = lambda o: getattr(o, "autor_sigue", None)
 
     Demanda = _modelo("demanda.Demanda")
     if Demanda is not None:

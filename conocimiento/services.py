@@ -15,9 +15,25 @@ from att.models import Usuario
 from att.notificaciones import notificar
 from att.validadores import validar_adjunto
 from conocimiento.models import (
-    Curso, Discusion, EspacioComunidad, EstadoInscripcion, EstadoRecurso, EstadoReporte, Evento,
-    Inscripcion, Material, MiembroEspacio, PreguntaFrecuente, Recurso, RegistroEvento, ReporteAbuso,
-    Respuesta, RolMiembro, SesionFormacion, TipoMaterial, TipoRecurso,
+    Curso,
+    Discusion,
+    EspacioComunidad,
+    EstadoInscripcion,
+    EstadoRecurso,
+    EstadoReporte,
+    Evento,
+    Inscripcion,
+    Material,
+    MiembroEspacio,
+    PreguntaFrecuente,
+    Recurso,
+    RegistroEvento,
+    ReporteAbuso,
+    Respuesta,
+    RolMiembro,
+    SesionFormacion,
+    TipoMaterial,
+    TipoRecurso,
 )
 from conocimiento.rules import es_miembro_red, gestiona_curso, gestiona_oferta, modera_espacio
 

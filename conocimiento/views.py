@@ -14,11 +14,25 @@ from att.models import Entidad, NivelCapacidad, TipoCapacidad
 from conocimiento import selectors, services
 from conocimiento.certificados import certificado_asistencia
 from conocimiento.forms import (
-    DiscusionForm, MaterialForm, MotivoForm, PreguntaForm, RecursoForm, RespuestaForm, RevisionForm,
+    DiscusionForm,
+    MaterialForm,
+    PreguntaForm,
+    RecursoForm,
+    RespuestaForm,
+    RevisionForm,
 )
 from conocimiento.models import (
-    Curso, Discusion, EspacioComunidad, EstadoInscripcion, Evento, Inscripcion, MiembroEspacio,
-    PreguntaFrecuente, Recurso, Respuesta, SesionFormacion,
+    Curso,
+    Discusion,
+    EspacioComunidad,
+    EstadoInscripcion,
+    Evento,
+    Inscripcion,
+    MiembroEspacio,
+    PreguntaFrecuente,
+    Recurso,
+    Respuesta,
+    SesionFormacion,
 )
 
 

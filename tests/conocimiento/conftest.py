@@ -7,7 +7,14 @@ from django.utils import timezone
 
 from att.models import Canal, Membresia, NivelCapacidad, Rol, Tema, TipoCapacidad
 from conocimiento import services
-from conocimiento.models import Curso, EspacioComunidad, EstadoRecurso, Recurso, SesionFormacion, TipoRecurso
+from conocimiento.models import (
+    Curso,
+    EspacioComunidad,
+    EstadoRecurso,
+    Recurso,
+    SesionFormacion,
+    TipoRecurso,
+)
 from tests import factories
 
 

@@ -144,7 +144,7 @@ def test_busqueda_con_consultas_constantes(client, funcionario_medellin, django_
     for n in (10, 490):
         _sembrar(n, funcionario_medellin, temas)
         for params in ({"q": "agua"}, {"q": "agua", "tipo": "experiencia", "departamento": "05"}, {}):
-            with django_assert_max_num_queries(12) as ctx:
+            with django_assert_max_num_queries(12):
                 respuesta = client.get(url, params)
             assert respuesta.status_code == 200
     assert Recurso.objects.count() == 500

@@ -1,0 +1,256 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from att.api.permisos import Autenticado, LecturaPublicaEscrituraAutenticada
+from att.models import Entidad
+from conocimiento import selectors, services
+from conocimiento.filters import RecursoFilter
+from conocimiento.models import (
+    Curso, Discusion, EspacioComunidad, EstadoInscripcion, Evento, Inscripcion, PreguntaFrecuente,
+    SesionFormacion,
+)
+from conocimiento.rules import modera_espacio
+
+from . import serializers as s
+
+
+def _a_drf(error: DjangoValidationError) -> serializers.ValidationError:
+    if hasattr(error, "error_dict"):
+        return serializers.ValidationError({c: [m for e in es for m in e.messages] for c, es in error.error_dict.items()})
+    return serializers.ValidationError(error.messages)
+
+
+class RecursoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                     viewsets.GenericViewSet):
+    """Repositorio: buenas prácticas, experiencias significativas y lecciones aprendidas.
+
+    Lectura pública de lo publicado (quien propuso ve además lo suyo; el DNP todo). `q` busca en
+    español sin tildes. Cualquier miembro propone (`POST`); el DNP publica o devuelve con
+    `POST /conocimiento/recursos/{id}/revisar/`. `GET /conocimiento/recursos/facetas/` da los conteos.
+    """
+
+    serializer_class = s.RecursoSerializer
+    filterset_class = RecursoFilter
+    permission_classes = [LecturaPublicaEscrituraAutenticada]
+
+    def get_queryset(self):
+        return (
+            selectors.recursos_visibles(self.request.user).select_related("departamento")
+            .prefetch_related("temas", "materiales").defer("busqueda")
+        )
+
+    def perform_create(self, serializer):
+        datos = dict(serializer.validated_data)
+        try:
+            serializer.instance = services.recurso_proponer(
+                por=self.request.user, tipo=datos.pop("tipo"), temas=datos.pop("temas", []), **datos)
+        except DjangoValidationError as e:
+            raise _a_drf(e) from e
+
+    @extend_schema(request=s.RevisionRecursoSerializer, responses=s.RecursoSerializer)
+    @action(detail=True, methods=["post"])
+    def revisar(self, request, pk=None):
+        recurso = self.get_object()
+        datos = s.RevisionRecursoSerializer(data=request.data)
+        datos.is_valid(raise_exception=True)
+        try:
+            recurso = services.recurso_revisar(recurso=recurso, por=request.user, **datos.validated_data)
+        except DjangoValidationError as e:
+            raise _a_drf(e) from e
+        return Response(self.get_serializer(recurso).data)
+
+    @extend_schema(parameters=[OpenApiParameter(n, str) for n in ("q", "tipo", "tema", "departamento")],
+                   responses=dict)
+    @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
+    def facetas(self, request):
+        g = request.query_params
+        resultado = selectors.buscar_recursos(q=g.get("q", "")[:200], tipo=g.get("tipo", ""),
+                                              tema=g.get("tema", "")[:10], departamento=g.get("departamento", "")[:2])
+        return Response({"total": resultado.recursos.count(), "facetas": resultado.facetas})
+
+
+class EspacioViewSet(viewsets.ReadOnlyModelViewSet):
+    """Espacios de la comunidad de práctica (por tema o región)."""
+
+    serializer_class = s.EspacioComunidadSerializer
+    permission_classes = [Autenticado]
+    queryset = EspacioComunidad.objects.filter(activo=True).order_by("pk")
+    filterset_fields = ["tipo", "tema", "region"]
+
+
+class DiscusionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                       viewsets.GenericViewSet):
+    """Discusiones. Lo ocultado por moderación solo lo ven los moderadores del espacio.
+    `GET|POST /conocimiento/discusiones/{id}/respuestas/` lista o publica respuestas."""
+
+    serializer_class = s.DiscusionSerializer
+    permission_classes = [Autenticado]
+    filterset_fields = ["espacio"]
+
+    def get_queryset(self):
+        from att import permisos
+
+        qs = Discusion.objects.select_related("autor")
+        if getattr(self, "swagger_fake_view", False):
+            return qs.none()
+        if permisos.es_equipo_dnp(self.request.user):
+            return qs
+        moderados = self.request.user.espacios_comunidad.filter(rol="moderador").values("espacio_id")
+        return qs.filter(Q(oculta=False) | Q(espacio__in=moderados))
+
+    def perform_create(self, serializer):
+        d = serializer.validated_data
+        try:
+            serializer.instance = services.discusion_abrir(espacio=d["espacio"], por=self.request.user,
+                                                           titulo=d["titulo"], cuerpo=d["cuerpo"])
+        except DjangoValidationError as e:
+            raise _a_drf(e) from e
+
+    @extend_schema(request=s.RespuestaDiscusionSerializer, responses=s.RespuestaDiscusionSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def respuestas(self, request, pk=None):
+        discusion = self.get_object()
+        if request.method == "POST":
+            datos = s.RespuestaDiscusionSerializer(data=request.data)
+            datos.is_valid(raise_exception=True)
+            try:
+                r = services.respuesta_publicar(discusion=discusion, por=request.user,
+                                                cuerpo=datos.validated_data["cuerpo"])
+            except DjangoValidationError as e:
+                raise _a_drf(e) from e
+            return Response(s.RespuestaDiscusionSerializer(r).data, status=201)
+        qs = discusion.respuestas.select_related("autor")
+        if not modera_espacio(request.user, discusion.espacio):
+            qs = qs.filter(oculta=False)
+        return Response(s.RespuestaDiscusionSerializer(qs[:1000], many=True).data)
+
+
+class CursoViewSet(viewsets.ReadOnlyModelViewSet):
+    """Cursos del plan de formación, por nivel y tipo de capacidad."""
+
+    serializer_class = s.CursoSerializer
+    queryset = Curso.objects.filter(publicado=True).order_by("pk")
+    filterset_fields = ["nivel", "tipo_capacidad", "tema", "entidad", "oferta"]
+
+
+class SesionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Sesiones de formación con cupos. `POST .../inscribirse/` inscribe (o pone en lista de espera)."""
+
+    serializer_class = s.SesionFormacionSerializer
+    filterset_fields = ["curso", "modalidad"]
+
+    def get_queryset(self):
+        return SesionFormacion.objects.annotate(
+            inscritos=Count("inscripciones", filter=Q(inscripciones__estado=EstadoInscripcion.INSCRITA)),
+            en_espera=Count("inscripciones", filter=Q(inscripciones__estado=EstadoInscripcion.EN_ESPERA)),
+        ).order_by("pk")
+
+    @extend_schema(request=None, responses=s.InscripcionFormacionSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[Autenticado])
+    def inscribirse(self, request, pk=None):
+        try:
+            ins = services.inscribir(sesion=self.get_object(), por=request.user)
+        except DjangoValidationError as e:
+            raise _a_drf(e) from e
+        return Response(s.InscripcionFormacionSerializer(ins).data, status=201)
+
+
+class InscripcionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Mis inscripciones. `POST .../cancelar/` libera el cupo y sube a quien sigue en la lista de espera."""
+
+    serializer_class = s.InscripcionFormacionSerializer
+    permission_classes = [Autenticado]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Inscripcion.objects.none()
+        return Inscripcion.objects.filter(usuario=self.request.user)
+
+    @extend_schema(request=None, responses=s.InscripcionFormacionSerializer)
+    @action(detail=True, methods=["post"])
+    def cancelar(self, request, pk=None):
+        ins = self.get_object()
+        services.cancelar_inscripcion(inscripcion=ins, por=request.user)
+        ins.refresh_from_db()
+        return Response(s.InscripcionFormacionSerializer(ins).data)
+
+
+class EventoViewSet(viewsets.ReadOnlyModelViewSet):
+    """Eventos, entre ellos el encuentro anual de buenas prácticas."""
+
+    serializer_class = s.EventoConocimientoSerializer
+    queryset = Evento.objects.prefetch_related("practicas").order_by("pk")
+    filterset_fields = ["tipo"]
+
+
+class PreguntaViewSet(viewsets.ModelViewSet):
+    """Banco de preguntas frecuentes por oferta; lo mantiene la entidad oferente."""
+
+    serializer_class = s.PreguntaFrecuenteSerializer
+    permission_classes = [LecturaPublicaEscrituraAutenticada]
+    filterset_fields = ["oferta"]
+
+    def get_queryset(self):
+        from att import permisos
+        from att.models import Rol
+
+        qs = PreguntaFrecuente.objects.order_by("pk")
+        if permisos.es_equipo_dnp(self.request.user):
+            return qs
+        propias = Q(oferta__entidad__in=permisos.entidades_de(self.request.user, [Rol.OFERENTE]).values("pk"))
+        return qs.filter(Q(publicada=True) | propias)
+
+    def _guardar(self, serializer, instancia=None):
+        d = dict(serializer.validated_data)
+        oferta = d.pop("oferta", None) or instancia.oferta
+        try:
+            serializer.instance = services.pregunta_guardar(oferta=oferta, por=self.request.user,
+                                                            instancia=instancia, **{
+                                                                "pregunta": d.get("pregunta", getattr(instancia, "pregunta", "")),
+                                                                "respuesta": d.get("respuesta", getattr(instancia, "respuesta", "")),
+                                                                "orden": d.get("orden", getattr(instancia, "orden", 0)),
+                                                                "publicada": d.get("publicada", getattr(instancia, "publicada", True)),
+                                                            })
+        except DjangoValidationError as e:
+            raise _a_drf(e) from e
+
+    def perform_create(self, serializer):
+        self._guardar(serializer)
+
+    def perform_update(self, serializer):
+        self._guardar(serializer, serializer.instance)
+
+    def perform_destroy(self, instance):
+        services.pregunta_eliminar(instancia=instance, por=self.request.user)
+
+
+class MemoriaView(APIView):
+    """Memoria institucional de una entidad territorial: toda su historia de asistencia técnica."""
+
+    permission_classes = [Autenticado]
+
+    @extend_schema(responses=dict)
+    def get(self, request, entidad_pk):
+        entidad = get_object_or_404(Entidad, pk=entidad_pk)
+        if not request.user.has_perm("conocimiento.ver_memoria", entidad):
+            raise PermissionDenied("La memoria de esta entidad la ven sus funcionarios, su equipo departamental y el DNP.")
+        secciones = selectors.memoria_entidad(entidad)
+        if not secciones:
+            raise NotFound()
+        return Response({
+            "entidad": {"id": entidad.pk, "nombre": entidad.nombre},
+            "secciones": [{
+                "clave": x.clave, "titulo": x.titulo, "total": x.total,
+                "filas": [{"titulo": f.titulo, "detalle": f.detalle,
+                           "fecha": f.fecha.isoformat() if f.fecha else None,
+                           "registrado_por": str(f.autor) if f.autor else None,
+                           "sigue_en_la_entidad": f.autor_sigue} for f in x.filas],
+            } for x in secciones],
+        })
