@@ -1,0 +1,315 @@
+"""Datos de demostración del seguimiento: un año de hitos, avances, mediciones y calificaciones.
+
+Volumen por unidad de escala: ~40 líneas con 6 hitos (4 hitos, 2 sub-hitos) y ~30 avances cada una,
+20 indicadores con 12 mediciones mensuales, ~60 calificaciones de percepción, asesorías y eventos.
+Con `--escala 1000` hay más de un millón de filas de avances y mediciones. Los avances y las
+mediciones se insertan con COPY; el resto con `bulk_create` en lotes. Idempotente: si ya hay
+avances, no hace nada.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+from django.utils import timezone
+
+from att.models import Canal, Entidad, EtapaCiclo, Membresia, Modalidad, Rol, Tema, TipoEntidad, Usuario
+from seguimiento import services
+from seguimiento.informes import sumar_meses
+from seguimiento.models import (
+    Asesoria, Avance, CierrePeriodo, ConfiguracionSeguimiento, EventoMasivo, Hito, Indicador, Medicion,
+    MetaIndicador, MuestraPercepcion, Percepcion, SuscripcionInforme,
+)
+
+LINEAS_POR_ESCALA = 40
+INDICADORES_POR_ESCALA = 20
+LOTE_LINEAS = 1000
+NARRATIVAS = [
+    "Mesa técnica con la secretaría de planeación", "Taller de formulación de proyectos",
+    "Acompañamiento a la rendición de cuentas", "Revisión del plan de desarrollo con el equipo territorial",
+    "Sesión virtual de asistencia sobre el SGR", "Visita en sitio y lista de asistencia",
+]
+INDICADORES = [
+    ("Entidades territoriales asesoradas", "acumulado", "producto", "entidades", 0, 400),
+    ("Funcionarios formados en formulación de proyectos", "acumulado", "producto", "personas", 0, 2000),
+    ("Porcentaje de ET satisfechas con la asistencia", "flujo", "resultado", "porcentaje", 80, 90),
+    ("Municipios con capacidad instalada de planeación", "capacidad", "resultado", "municipios", 120, 300),
+    ("Tiempo medio de respuesta a demandas (días)", "reduccion", "gestion", "días", 45, 20),
+    ("Planes de trabajo concertados", "acumulado", "gestion", "planes", 0, 150),
+]
+
+
+def _copy(tabla: str, columnas: list[str], filas) -> int:
+    """COPY … FROM STDIN con psycopg 3 (mucho más rápido que INSERT para millones de filas)."""
+    n = 0
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {tabla} ({', '.join(columnas)}) FROM STDIN") as copia:
+            for fila in filas:
+                copia.write_row(fila)
+                n += 1
+    return n
+
+
+def _momento(d: date) -> datetime:
+    return timezone.make_aware(datetime.combine(d, time(10, 0)))
+
+
+def _lineas_propias(*, faltan: int, rng: random.Random, inicio: date, fin: date, salida) -> None:
+    """Completa líneas del último año (bajo la agenda existente o una de demostración)."""
+    from agenda.models import AgendaNacional, EstadoAgenda, LineaPlan, PlanDeTrabajo
+    from oferta.models import Oferta
+
+    agenda = AgendaNacional.objects.order_by("-anio_inicio").first() or AgendaNacional.objects.create(
+        nombre="Agenda Nacional de ATT (demostración de seguimiento)", anio_inicio=inicio.year,
+        anio_fin=inicio.year + 3, estado=EstadoAgenda.VIGENTE,
+    )
+    oferentes = list(Entidad.objects.filter(tipo__in=TipoEntidad.nacionales(), activa=True).order_by("pk")[:60])
+    canal = Canal.objects.order_by("pk").first()
+    etapa = EtapaCiclo.objects.order_by("pk").first()
+    clave = make_password("demo-att-2026")
+    asesores = {}
+    for e in oferentes:
+        u, _c = Usuario.objects.get_or_create(
+            email=f"asesor.seguimiento{e.pk}@att.demo", defaults={"nombre": f"Asesor de {e.sigla or e.nombre}"[:200], "password": clave}
+        )
+        Membresia.objects.get_or_create(usuario=u, entidad=e, rol=Rol.OFERENTE)
+        asesores[e.pk] = u
+    ofertas = {}
+    for e in oferentes:
+        o = Oferta.objects.filter(entidad=e).order_by("pk").first() or Oferta.objects.create(
+            entidad=e, nombre=f"Asistencia técnica de {e.sigla or e.nombre}"[:255], necesidad="Fortalecer capacidades",
+            descripcion="Oferta de demostración para el seguimiento", canal=canal, contacto_nombre="Contacto",
+            contacto_email="contacto@att.demo", vigencia_desde=inicio,
+        )
+        ofertas[e.pk] = o
+    planes = {}
+    for e in oferentes:
+        planes[e.pk], _c = PlanDeTrabajo.objects.get_or_create(
+            agenda=agenda, entidad=e, vigencia=fin.year, defaults={"estado": "aprobado"}
+        )
+    territorios = list(Entidad.objects.filter(tipo__in=TipoEntidad.territoriales(), activa=True).values_list("pk", flat=True))
+    temas = list(Tema.objects.values_list("pk", flat=True))
+    creadas = 0
+    while creadas < faltan:
+        bloque = []
+        for i in range(min(5000, faltan - creadas)):
+            e = rng.choice(oferentes)
+            ini = inicio + timedelta(days=rng.randint(0, 40))
+            bloque.append(LineaPlan(
+                plan=planes[e.pk], oferta=ofertas[e.pk], objetivo="Fortalecer capacidades de gestión territorial",
+                etapa=etapa, secuencia=(creadas + i) % 30 + 1, fecha_inicio=ini, fecha_fin=fin,
+                responsable=asesores[e.pk], peso=Decimal(rng.choice([1, 1, 2, 3])),
+            ))
+        LineaPlan.objects.bulk_create(bloque, batch_size=2000)
+        Focal, Temas = LineaPlan.territorios.through, LineaPlan.temas.through
+        Focal.objects.bulk_create([
+            Focal(lineaplan_id=l.pk, entidad_id=t) for l in bloque for t in rng.sample(territorios, rng.randint(1, 3))
+        ], batch_size=5000, ignore_conflicts=True)
+        Temas.objects.bulk_create([
+            Temas(lineaplan_id=l.pk, tema_id=t) for l in bloque for t in rng.sample(temas, 2)
+        ], batch_size=5000, ignore_conflicts=True)
+        creadas += len(bloque)
+    salida.write(f"  {creadas} líneas de plan del último año para el seguimiento")
+
+
+def _hitos_y_avances(lineas, *, rng: random.Random, hoy: date, revisor_id: int) -> tuple[int, int]:
+    """Hitos (con sub-hitos) y una historia mensual de avances por línea; devuelve (hitos, avances)."""
+    padres, hojas_por_padre, sueltos, trayectorias = [], {}, [], {}
+    for l in lineas:
+        dur = max(10, (l.fecha_fin - l.fecha_inicio).days)
+        ritmo = rng.choice([1.1, 1.0, 1.0, 0.95, 0.9, 0.8, 0.7, 0.5])
+        fracciones = sorted(rng.uniform(0.15, 1.0) for _ in range(4))
+        fracciones[-1] = 1.0
+        for k, f in enumerate(fracciones):
+            fecha = l.fecha_inicio + timedelta(days=int(dur * f))
+            h = Hito(linea_id=l.pk, nombre=f"Hito {k + 1}: {rng.choice(NARRATIVAS)}"[:255],
+                     peso=Decimal(rng.choice([1, 1, 2, 3])), fecha_planeada=fecha)
+            if k == 0:
+                padres.append(h)
+                hojas_por_padre[id(h)] = [
+                    Hito(linea_id=l.pk, nombre=f"Sub-hito 1.{j + 1}", peso=Decimal(j + 1),
+                         fecha_planeada=l.fecha_inicio + timedelta(days=int(dur * f * (j + 1) / 2)))
+                    for j in range(2)
+                ]
+                for s in hojas_por_padre[id(h)]:
+                    trayectorias[id(s)] = (l, ritmo)
+            else:
+                sueltos.append(h)
+                trayectorias[id(h)] = (l, ritmo)
+    # Avance de cada hoja: cortes mensuales desde el inicio de la línea hasta hoy.
+    filas = []
+    hojas = sueltos + [s for lista in hojas_por_padre.values() for s in lista]
+    for h in hojas:
+        l, ritmo = trayectorias[id(h)]
+        actual = Decimal(0)
+        corte = l.fecha_inicio + timedelta(days=30)
+        historia = []
+        while corte <= min(hoy, l.fecha_fin + timedelta(days=60)):
+            plazo = max(1, (h.fecha_planeada - l.fecha_inicio).days)
+            esperado = min(1.0, (corte - l.fecha_inicio).days / plazo)
+            nuevo = Decimal(min(100, round(100 * esperado * ritmo * rng.uniform(0.85, 1.1)))).quantize(Decimal("1"))
+            if nuevo > actual:
+                estado = "validado"
+                if corte > hoy - timedelta(days=30):
+                    estado = rng.choice(["reportado", "reportado", "validado"])
+                elif rng.random() < 0.03:
+                    estado = "devuelto"
+                historia.append((nuevo, corte, estado))
+                if estado == "validado":
+                    actual = nuevo
+            if actual >= 100:
+                break
+            corte += timedelta(days=30)
+        h.avance = actual
+        h.cumplido_en = next((c for p, c, e in historia if e == "validado" and p >= 100), None)
+        filas.append((h, historia, l))
+    for p in padres:
+        subs = hojas_por_padre[id(p)]
+        p.avance = (sum(s.avance * s.peso for s in subs) / sum(s.peso for s in subs)).quantize(Decimal("0.01"))
+    Hito.objects.bulk_create(padres + sueltos, batch_size=5000)
+    for p in padres:
+        for s in hojas_por_padre[id(p)]:
+            s.padre_id = p.pk
+    Hito.objects.bulk_create([s for lista in hojas_por_padre.values() for s in lista], batch_size=5000)
+
+    def filas_avance():
+        for h, historia, l in filas:
+            for porcentaje, corte, estado in historia:
+                revisado = estado != "reportado"
+                yield (h.pk, porcentaje, corte, rng.choice(NARRATIVAS), estado, l.responsable_id, _momento(corte),
+                       revisor_id if revisado else None, _momento(corte + timedelta(days=3)) if revisado else None,
+                       "Falta la lista de asistencia" if estado == "devuelto" else "")
+
+    n = _copy("seguimiento_avance", ["hito_id", "porcentaje", "fecha_corte", "narrativa", "estado", "registrado_por_id",
+                                     "registrado_en", "revisado_por_id", "revisado_en", "comentario_revision"],
+              filas_avance())
+    return len(padres) + len(hojas), n
+
+
+def _indicadores(*, escala: int, rng: random.Random, meses: list[date], salida) -> int:
+    oferentes = list(Entidad.objects.filter(tipo__in=TipoEntidad.nacionales(), activa=True).order_by("pk")[:60])
+    from agenda.models import AgendaNacional
+
+    agenda = AgendaNacional.objects.order_by("-anio_inicio").first()
+    nuevos = []
+    for i in range(INDICADORES_POR_ESCALA * escala):
+        nombre, acum, tipo, unidad, base, meta = INDICADORES[i % len(INDICADORES)]
+        e = oferentes[i % len(oferentes)]
+        nuevos.append(Indicador(
+            nombre=f"{nombre} – {e.sigla or e.nombre}"[:255], descripcion=f"{nombre} de la asistencia técnica.",
+            formula="Ver variables", variables="Registros administrativos de la entidad", tipo=tipo, unidad=unidad,
+            frecuencia="mensual", linea_base=Decimal(base), meta_cuatrienio=Decimal(meta), tipo_acumulacion=acum,
+            unidad_responsable="Dirección técnica", entidad=e, agenda=agenda,
+        ))
+    Indicador.objects.bulk_create(nuevos, batch_size=5000)
+    anios = sorted({m.year for m in meses})
+    MetaIndicador.objects.bulk_create([
+        MetaIndicador(indicador=ind, anio=a, valor=(ind.meta_cuatrienio / 4 if ind.tipo_acumulacion == "acumulado"
+                                                    else ind.meta_cuatrienio))
+        for ind in nuevos for a in anios
+    ], batch_size=5000)
+
+    def filas():
+        for ind in nuevos:
+            base, meta = float(ind.linea_base), float(ind.meta_cuatrienio)
+            for k, m in enumerate(meses):
+                if ind.tipo_acumulacion == "acumulado":
+                    v = max(0, rng.gauss(meta / 48, meta / 150))
+                elif ind.tipo_acumulacion == "flujo":
+                    v = rng.uniform(min(base, meta) - 5, max(base, meta) + 3)
+                else:  # capacidad y reducción: trayectoria de la línea base a la meta
+                    v = base + (meta - base) * (k + 1) / 48 * rng.uniform(0.6, 1.3)
+                yield (ind.pk, m, round(Decimal(v), 2), "", None, _momento(m + timedelta(days=35)))
+
+    n = _copy("seguimiento_medicion", ["indicador_id", "periodo", "valor", "observacion", "registrada_por_id",
+                                       "registrada_en"], filas())
+    salida.write(f"  {len(nuevos)} indicadores con {n} mediciones")
+    return n
+
+
+@transaction.atomic
+def generar(*, escala: int, rng: random.Random, salida) -> None:
+    from agenda.models import LineaPlan
+
+    if Avance.objects.exists():
+        salida.write("  ya hay avances de seguimiento: nada que hacer")
+        return
+    ConfiguracionSeguimiento.obtener()
+    hoy = timezone.localdate()
+    inicio = sumar_meses(hoy.replace(day=1), -11)
+    fin = sumar_meses(inicio, 12) - timedelta(days=1)
+    meses = [sumar_meses(inicio, k) for k in range(12)]
+    revisor = (Usuario.objects.filter(membresias__rol=Rol.SEGUIMIENTO_DNP).order_by("pk").first()
+               or Usuario.objects.filter(is_superuser=True).order_by("pk").first())
+    if revisor is None:
+        salida.write("  falta el equipo de seguimiento DNP de demostración (genere primero «att»)")
+        return
+    objetivo = LINEAS_POR_ESCALA * escala
+    existentes = LineaPlan.objects.count()
+    if existentes < objetivo:
+        _lineas_propias(faltan=objetivo - existentes, rng=rng, inicio=inicio, fin=fin, salida=salida)
+    ids = list(LineaPlan.objects.order_by("pk").values_list("pk", flat=True))
+    total_hitos = total_avances = 0
+    for i in range(0, len(ids), LOTE_LINEAS):
+        lineas = list(LineaPlan.objects.filter(pk__in=ids[i:i + LOTE_LINEAS]).only(
+            "pk", "fecha_inicio", "fecha_fin", "responsable_id"))
+        h, a = _hitos_y_avances(lineas, rng=rng, hoy=hoy, revisor_id=revisor.pk)
+        total_hitos += h
+        total_avances += a
+    salida.write(f"  {total_hitos} hitos y {total_avances} avances en {len(ids)} líneas")
+    services.recalcular_todas(hoy=hoy)
+    total_mediciones = _indicadores(escala=escala, rng=rng, meses=meses, salida=salida)
+    CierrePeriodo.objects.bulk_create([CierrePeriodo(periodo=m, cerrado_por=revisor) for m in meses[:-2]],
+                                      ignore_conflicts=True)
+    # Percepción: ~52 entrevistas por mes (002) y calificaciones directas, solo de quien aceptó.
+    elegibles = list(services.entidades_asesoradas().filter(consiente_seguimiento=True).values_list("pk", flat=True))
+    oferentes = list(Entidad.objects.filter(tipo__in=TipoEntidad.nacionales()).values_list("pk", flat=True)[:60])
+    percepciones = []
+    por_mes = 52 * max(1, escala // 10)
+    for m in meses:
+        for _ in range(min(por_mes, len(elegibles) * 3)):
+            base = rng.choices([5, 4, 3, 2], [35, 45, 15, 5])[0]
+            nota = lambda: max(1, min(5, base + rng.choice([-1, 0, 0, 0, 1])))
+            percepciones.append(Percepcion(
+                entidad_id=rng.choice(elegibles), oferente_id=rng.choice(oferentes),
+                fecha=m + timedelta(days=rng.randint(0, 27)), calidad=nota(), pertinencia=nota(), oportunidad=nota(),
+                comentario=rng.choice(["", "", "Muy útil", "Llegó tarde", "Faltó seguimiento"]), registrada_por=revisor,
+            ))
+    Percepcion.objects.bulk_create(percepciones, batch_size=5000)
+    for m in meses[-3:]:
+        muestra = MuestraPercepcion.objects.create(periodo=m, semilla=rng.randrange(2**31), universo=len(elegibles),
+                                                   creada_por=revisor)
+        muestra.entidades.set(rng.sample(elegibles, min(52, len(elegibles))))
+    # Asesorías (una ET) y eventos masivos (varias ET).
+    modalidades = list(Modalidad.objects.all())
+    canales = list(Canal.objects.all())
+    temas = list(Tema.objects.values_list("pk", flat=True))
+    territoriales = list(Entidad.objects.filter(tipo=TipoEntidad.ALCALDIA).values_list("pk", flat=True))
+    asesorias = [
+        Asesoria(oferente_id=rng.choice(oferentes), entidad_id=rng.choice(territoriales),
+                 fecha=m + timedelta(days=rng.randint(0, 27)), modalidad=rng.choice(modalidades), canal=rng.choice(canales),
+                 participantes=rng.randint(1, 12), descripcion=rng.choice(NARRATIVAS), registrado_por=revisor)
+        for m in meses for _ in range(2 * escala)
+    ]
+    Asesoria.objects.bulk_create(asesorias, batch_size=5000)
+    Asesoria.temas.through.objects.bulk_create(
+        [Asesoria.temas.through(asesoria_id=a.pk, tema_id=rng.choice(temas)) for a in asesorias], batch_size=5000)
+    eventos = [
+        EventoMasivo(oferente_id=rng.choice(oferentes), nombre=f"Encuentro regional {m:%Y-%m} #{k + 1}",
+                     fecha=m + timedelta(days=rng.randint(0, 27)), modalidad=rng.choice(modalidades),
+                     canal=rng.choice(canales), participantes=rng.randint(20, 300), registrado_por=revisor)
+        for m in meses for k in range(max(1, escala // 5))
+    ]
+    EventoMasivo.objects.bulk_create(eventos, batch_size=2000)
+    EventoMasivo.entidades.through.objects.bulk_create([
+        EventoMasivo.entidades.through(eventomasivo_id=e.pk, entidad_id=t)
+        for e in eventos for t in rng.sample(territoriales, 15)
+    ], batch_size=5000, ignore_conflicts=True)
+    SuscripcionInforme.objects.get_or_create(usuario=revisor, alcance="nacional")
+    salida.write(f"  {len(percepciones)} calificaciones, {len(asesorias)} asesorías, {len(eventos)} eventos; "
+                 f"{total_avances + total_mediciones} filas de avances y mediciones")

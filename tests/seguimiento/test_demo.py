@@ -1,0 +1,25 @@
+import io
+import random
+
+import pytest
+
+from seguimiento import demo
+from seguimiento.models import Avance, EstadoLinea, Hito, Medicion, Percepcion
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_un_anio_idempotente():
+    from att import demo as demo_att
+
+    salida = io.StringIO()
+    demo_att.generar(escala=1, rng=random.Random(1), salida=salida)
+    demo.generar(escala=1, rng=random.Random(2), salida=salida)
+    avances, mediciones = Avance.objects.count(), Medicion.objects.count()
+    assert Hito.objects.count() >= 40 * 6 and avances > 40 * 10
+    assert mediciones == 20 * 12 and Percepcion.objects.filter(entidad__consiente_seguimiento=False).count() == 0
+    assert EstadoLinea.objects.count() >= 40
+    assert set(EstadoLinea.objects.values_list("semaforo", flat=True)) >= {"al_dia", "atrasado"}
+    demo.generar(escala=1, rng=random.Random(2), salida=salida)
+    assert (Avance.objects.count(), Medicion.objects.count()) == (avances, mediciones)
+    assert "nada que hacer" in salida.getvalue()
