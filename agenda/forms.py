@@ -149,3 +149,23 @@ class RevisarCompromisoForm(forms.Form):
 class ImportarLineasForm(forms.Form):
     archivo = forms.FileField(label=_("Archivo CSV o XLSX"),
                               help_text=_("Use la plantilla descargada desde el plan (una línea por fila)."))
+
+
+class ConcertadoForm(forms.Form):
+    entidad_territorial = forms.ModelChoiceField(
+        label=_("Entidad territorial"),
+        queryset=Entidad.objects.filter(tipo__in=TipoEntidad.territoriales(), activa=True).order_by("nombre"),
+    )
+    oferentes = forms.ModelMultipleChoiceField(
+        label=_("Entidades oferentes"), queryset=Entidad.objects.exclude(tipo__in=TipoEntidad.territoriales())
+        .filter(activa=True).order_by("nombre"), widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Con dos o más oferentes es un plan articulado."),
+    )
+    vigencia = forms.IntegerField(label=_("Vigencia (año)"), min_value=2022, max_value=2040)
+    nombre = forms.CharField(label=_("Nombre del plan"), max_length=255)
+    objetivo = forms.CharField(label=_("Objetivo del acuerdo"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class EstadoAgendaForm(forms.Form):
+    a_estado = forms.ChoiceField(label=_("Nuevo estado"), choices=EstadoAgenda.choices)
+    motivo = forms.CharField(label=_("Motivo"), required=False)

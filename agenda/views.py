@@ -17,7 +17,7 @@ from att.models import Departamento, Entidad, Rol, TipoEntidad
 
 from agenda import forms, selectors, services
 from agenda.models import (
-    AgendaNacional, Compromiso, EstadoPlan, LineaPlan, PlanConcertado, PlanDeTrabajo,
+    AgendaNacional, Compromiso, EstadoAgenda, EstadoPlan, LineaPlan, PlanConcertado, PlanDeTrabajo,
 )
 
 
@@ -66,7 +66,26 @@ def agenda_detalle(request, pk):
     grupos = {}
     for o in objetivos:
         grupos.setdefault(o.get_tipo_descriptor_display(), []).append(o)
-    return render(request, "agenda/agenda_detalle.html", {"agenda": agenda, "grupos": grupos})
+    return render(request, "agenda/agenda_detalle.html", {
+        "agenda": agenda, "grupos": grupos, "puede_gestionar": request.user.has_perm("agenda.gestionar_agenda", agenda),
+        "siguientes": [(e, EstadoAgenda(e).label) for e in services.TRANSICIONES_AGENDA[agenda.estado]],
+        "transiciones": agenda.transiciones.select_related("por"),
+    })
+
+
+@login_required
+@require_POST
+def agenda_estado(request, pk):
+    agenda = get_object_or_404(AgendaNacional, pk=pk)
+    form = forms.EstadoAgendaForm(request.POST)
+    if form.is_valid():
+        try:
+            services.agenda_cambiar_estado(agenda=agenda, por=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, _("Estado de la agenda actualizado."))
+    return redirect("agenda:agenda", agenda.pk)
 
 
 @login_required
@@ -229,7 +248,26 @@ def calendario(request):
 @login_required
 def concertados(request):
     pagina = Paginator(selectors.concertados_lista(request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "agenda/concertados.html", {"pagina": pagina})
+    return render(request, "agenda/concertados.html", {
+        "pagina": pagina, "puede_crear": request.user.has_perm("agenda.crear_concertado")})
+
+
+@login_required
+def concertado_nuevo(request):
+    if not request.user.has_perm("agenda.crear_concertado"):
+        raise PermissionDenied(_("No puede crear planes concertados."))
+    form = forms.ConcertadoForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.concertado_crear(por=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            _volcar_errores(form, e)
+        except PermissionDenied as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, _("Plan concertado creado. Registre la primera mesa de trabajo."))
+            return redirect("agenda:concertado", plan.pk)
+    return render(request, "agenda/concertado_nuevo.html", {"form": form})
 
 
 @login_required

@@ -104,3 +104,33 @@ def test_paginas_basicas(oferente, entidad_oferente, admin_dnp, client):
                 "/agenda/concertados/", f"/agenda/agendas/{plan.agenda_id}/", "/agenda/planes/nuevo/",
                 f"/agenda/planes/{plan.pk}/importar/"):
         assert client.get(url).status_code == 200, url
+
+
+def test_crear_concertado_y_cambiar_estado_de_agenda(oferente, entidad_oferente, admin_dnp, client):
+    from agenda.models import PlanConcertado
+
+    client.force_login(oferente)
+    assert client.get("/agenda/concertados/nuevo/").status_code == 200
+    r = client.post("/agenda/concertados/nuevo/", {
+        "entidad_territorial": factories.alcaldia("05001").pk, "oferentes": [entidad_oferente.pk],
+        "vigencia": 2025, "nombre": "Plan Medellín",
+    })
+    assert r.status_code == 302
+    pc = PlanConcertado.objects.get(nombre="Plan Medellín")
+    assert client.get(f"/agenda/concertados/{pc.pk}/").status_code == 200
+    a = f.agenda(estado="concertada")
+    client.force_login(admin_dnp)
+    client.post(f"/agenda/agendas/{a.pk}/estado/", {"a_estado": "vigente"})
+    a.refresh_from_db()
+    assert a.estado == "vigente"
+
+
+def test_chequeo_del_proyecto_y_admin(admin_dnp, client):
+    from django.core.management import call_command
+
+    call_command("check")
+    admin_dnp.is_superuser = True
+    admin_dnp.save()
+    client.force_login(admin_dnp)
+    for modelo in ("agendanacional", "plandetrabajo", "lineaplan", "planconcertado", "compromiso", "mesadetrabajo"):
+        assert client.get(f"/admin/agenda/{modelo}/").status_code == 200, modelo
