@@ -1,0 +1,20 @@
+import io
+import random
+
+import pytest
+
+from conocimiento import demo, selectors
+from conocimiento.models import Discusion, Evento, Recurso
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_genera_y_es_idempotente(admin_dnp, funcionario_medellin, funcionario_cali, equipo_antioquia):
+    salida = io.StringIO()
+    demo.generar(escala=1, rng=random.Random(4091), salida=salida)
+    n = Recurso.objects.count()
+    assert n == 30 and Discusion.objects.exists() and Evento.objects.filter(tipo="encuentro_anual").count() == 2
+    assert selectors.buscar_recursos(q="presupuesto participativo").recursos.exists() or \
+        selectors.buscar_recursos(q="catastral").recursos.exists() or selectors.buscar_recursos().recursos.exists()
+    demo.generar(escala=1, rng=random.Random(4091), salida=salida)
+    assert Recurso.objects.count() == n
