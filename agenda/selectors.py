@@ -126,53 +126,59 @@ def entidades_de_departamento(departamento_id: str):
 
 
 def consolidado_departamento(usuario, departamento_id: str, *, vigencia: int | None = None) -> dict:
-    """Vista del equipo departamental: por cada ET del departamento, lo programado por todos."""
+    """Vista del equipo departamental: cifras agregadas por entidad territorial, por oferente y por etapa.
+
+    Todo se calcula en la base (agregados), así el costo no crece con el número de líneas; el detalle
+    de cada ET está en su propia página («quién hace qué»)."""
     Focal = LineaPlan.territorios.through
-    filas = (
-        Focal.objects.filter(entidad__in=entidades_de_departamento(departamento_id).values("pk"))
-        .filter(**{"lineaplan__in": LineaPlan.objects.filter(_filtro_lineas_visibles(usuario)).values("pk")})
-    )
+    territorios = entidades_de_departamento(departamento_id)
+    visibles = LineaPlan.objects.filter(_filtro_lineas_visibles(usuario))
     if vigencia:
-        filas = filas.filter(lineaplan__plan__vigencia=vigencia)
-    filas = (
-        filas.select_related(
-            "entidad", "lineaplan__plan__entidad", "lineaplan__oferta", "lineaplan__etapa",
-            "lineaplan__responsable",
+        visibles = visibles.filter(plan__vigencia=vigencia)
+    focal = Focal.objects.filter(entidad__in=territorios.values("pk"), lineaplan__in=visibles.values("pk"))
+    por_et = {
+        f["entidad_id"]: f for f in focal.values("entidad_id").annotate(
+            n_lineas=Count("lineaplan_id"), n_oferentes=Count("lineaplan__plan__entidad_id", distinct=True),
+            inversion=Sum("lineaplan__inversion"),
         )
-        .only(
-            "entidad__nombre", "entidad__tipo", "lineaplan__id", "lineaplan__fecha_inicio",
-            "lineaplan__fecha_fin", "lineaplan__inversion", "lineaplan__objetivo",
-            "lineaplan__plan__vigencia", "lineaplan__plan__estado", "lineaplan__plan__entidad__nombre",
-            "lineaplan__plan__entidad__sigla", "lineaplan__oferta__nombre", "lineaplan__etapa__nombre",
-            "lineaplan__responsable__nombre",
-        )
-        .order_by("entidad__tipo", "entidad__nombre", "lineaplan__fecha_inicio", "lineaplan__pk")
+    }
+    lineas_depto = LineaPlan.objects.filter(pk__in=focal.values("lineaplan_id"))
+    oferentes = list(
+        lineas_depto.values("plan__entidad_id", "plan__entidad__nombre")
+        .annotate(n_lineas=Count("pk"), inversion=Sum("inversion"))
+        .order_by("-n_lineas", "plan__entidad__nombre")
     )
-    por_entidad: OrderedDict = OrderedDict()
-    for f in filas:
-        bloque = por_entidad.get(f.entidad_id)
-        if bloque is None:
-            bloque = por_entidad[f.entidad_id] = {"entidad": f.entidad, "lineas": [], "oferentes": set(),
-                                                  "inversion": 0}
-        bloque["lineas"].append(f.lineaplan)
-        bloque["oferentes"].add(f.lineaplan.plan.entidad_id)
-        bloque["inversion"] += f.lineaplan.inversion
+    ets_por_oferente = dict(
+        focal.values("lineaplan__plan__entidad_id").annotate(n=Count("entidad_id", distinct=True))
+        .values_list("lineaplan__plan__entidad_id", "n")
+    )
+    for o in oferentes:
+        o["n_territorios"] = ets_por_oferente.get(o["plan__entidad_id"], 0)
+    por_etapa = list(
+        lineas_depto.values("etapa__nombre", "etapa__orden").annotate(n=Count("pk"), inversion=Sum("inversion"))
+        .order_by("etapa__orden")
+    )
     hoy = timezone.localdate()
-    compromisos = dict(
+    vencidos = dict(
         Compromiso.objects.filter(
-            plan__entidad_territorial__in=entidades_de_departamento(departamento_id).values("pk"),
+            plan__entidad_territorial__in=territorios.values("pk"),
             estado__in=EstadoCompromiso.abiertos(), fecha_limite__lt=hoy,
         ).values_list("plan__entidad_territorial_id").annotate(n=Count("pk"))
     )
-    bloques = list(por_entidad.values())
-    for b in bloques:
-        b["n_oferentes"] = len(b["oferentes"])
-        b["vencidos"] = compromisos.get(b["entidad"].pk, 0)
+    bloques = []
+    for e in territorios.filter(pk__in=list(por_et) + list(vencidos)).only("pk", "nombre", "tipo").order_by(
+            "-tipo", "nombre"):
+        datos = por_et.get(e.pk, {})
+        bloques.append({
+            "entidad": e, "n_lineas": datos.get("n_lineas", 0), "n_oferentes": datos.get("n_oferentes", 0),
+            "inversion": datos.get("inversion") or 0, "vencidos": vencidos.get(e.pk, 0),
+        })
     return {
-        "bloques": bloques,
-        "n_lineas": len({ln.pk for b in bloques for ln in b["lineas"]}),
-        "n_entidades": len(bloques),
-        "compromisos_vencidos": sum(compromisos.values()),
+        "bloques": bloques, "oferentes": oferentes, "por_etapa": por_etapa,
+        "n_lineas": lineas_depto.count(),
+        "n_entidades": len(por_et),
+        "n_territorios_depto": territorios.count(),
+        "compromisos_vencidos": sum(vencidos.values()),
     }
 
 

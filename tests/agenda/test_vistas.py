@@ -79,11 +79,38 @@ def test_vista_departamento_consultas_planas(n, equipo_antioquia, client, django
         Entidad.objects.filter(tipo=TipoEntidad.ALCALDIA, municipio__departamento_id="05").order_by("pk")[:20])
     _cargar(n, territorios)
     client.force_login(equipo_antioquia)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(15):  # agregados: no crece con las líneas
         r = client.get("/agenda/departamento/05/")
     html = r.content.decode()
     assert r.status_code == 200
-    assert "Gobernación" in html or territorios[0].nombre in html
+    assert territorios[0].nombre in html and territorios[5].nombre in html
+    assert r.context["n_lineas"] == n
+    assert sum(b["n_lineas"] for b in r.context["bloques"]) == n
+    assert len(r.context["oferentes"]) == 5
+
+
+def test_departamento_cuenta_vencidos_y_respeta_la_visibilidad(equipo_antioquia, client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from agenda.models import Compromiso, MesaDeTrabajo
+
+    medellin = factories.alcaldia("05001")
+    aprobado = f.plan(factories.EntidadNacionalFactory(nombre="Ministerio Visible"), estado=EstadoPlan.APROBADO)
+    f.linea(aprobado, territorios=[medellin, factories.alcaldia("76001")])
+    borrador = f.plan(factories.EntidadNacionalFactory(nombre="Ministerio Oculto"))
+    f.linea(borrador, territorios=[medellin])
+    pc = f.concertado(medellin, [aprobado.entidad])
+    mesa = MesaDeTrabajo.objects.create(plan=pc, fecha=timezone.now(), lugar="Sala", participantes="Ana",
+                                        registrada_por=equipo_antioquia)
+    Compromiso.objects.create(plan=pc, mesa=mesa, descripcion="x", responsable=equipo_antioquia,
+                              fecha_limite=timezone.localdate() - dt.timedelta(days=1))
+    client.force_login(equipo_antioquia)
+    r = client.get("/agenda/departamento/05/")
+    html = r.content.decode()
+    assert "Ministerio Visible" in html and "Ministerio Oculto" not in html
+    assert r.context["n_lineas"] == 1 and r.context["compromisos_vencidos"] == 1
 
 
 def test_calendario_por_etapa(oferente, entidad_oferente, client):
