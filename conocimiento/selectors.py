@@ -151,7 +151,7 @@ def espacios(usuario) -> QuerySet[EspacioComunidad]:
 def discusiones_de(espacio, usuario) -> QuerySet[Discusion]:
     qs = espacio.discusiones.select_related("autor").annotate(
         n_respuestas=Count("respuestas", filter=Q(respuestas__oculta=False))
-    )
+    ).order_by("-ultima_actividad", "-pk")
     if not modera_espacio(usuario, espacio):
         qs = qs.filter(oculta=False)
     return qs
