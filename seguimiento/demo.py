@@ -1,7 +1,7 @@
 """Datos de demostración del seguimiento: un año de hitos, avances, mediciones y calificaciones.
 
 Volumen por unidad de escala: ~40 líneas con 6 hitos (4 hitos, 2 sub-hitos) y ~30 avances cada una,
-20 indicadores con 12 mediciones mensuales, ~60 calificaciones de percepción, asesorías y eventos.
+2 indicadores con 12 mediciones mensuales, ~60 calificaciones de percepción, asesorías y eventos.
 Con `--escala 1000` hay más de un millón de filas de avances y mediciones. Los avances y las
 mediciones se insertan con COPY; el resto con `bulk_create` en lotes. Idempotente: si ya hay
 avances, no hace nada.
@@ -27,7 +27,7 @@ from seguimiento.models import (
 )
 
 LINEAS_POR_ESCALA = 40
-INDICADORES_POR_ESCALA = 20
+INDICADORES_POR_ESCALA = 2
 LOTE_LINEAS = 1000
 NARRATIVAS = [
     "Mesa técnica con la secretaría de planeación", "Taller de formulación de proyectos",

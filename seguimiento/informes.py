@@ -204,6 +204,14 @@ def generar_pdf(datos: dict) -> bytes:
     return salida.getvalue()
 
 
+def _celda(valor):
+    if isinstance(valor, Decimal):
+        return float(valor)
+    if valor is None or isinstance(valor, (int, float, str, date)):
+        return valor
+    return str(valor)  # textos traducibles perezosos y otros objetos
+
+
 def generar_xlsx(datos: dict) -> bytes:
     from openpyxl import Workbook
 
@@ -211,11 +219,11 @@ def generar_xlsx(datos: dict) -> bytes:
     nombres = ["Resumen", "Entidades", "Departamentos", "Indicadores", "Percepcion", "Capacidades"]
     for nombre, (titulo, cabeza, filas) in zip(nombres, tablas(datos)):
         hoja = libro.create_sheet(nombre)
-        hoja.append([titulo])
-        hoja.append([datos["nombre_periodo"], datos["titulo_alcance"]])
-        hoja.append(cabeza)
+        hoja.append([str(titulo)])
+        hoja.append([str(datos["nombre_periodo"]), str(datos["titulo_alcance"])])
+        hoja.append([str(c) for c in cabeza])
         for f in filas:
-            hoja.append([float(c) if isinstance(c, Decimal) else c for c in f])
+            hoja.append([_celda(c) for c in f])
     salida = io.BytesIO()
     libro.save(salida)
     return salida.getvalue()

@@ -55,6 +55,12 @@ class ConfiguracionSeguimiento(models.Model):
     def __str__(self):
         return str(_("Configuración del seguimiento"))
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        from seguimiento.selectors import invalidar_tablero
+
+        invalidar_tablero()
+
     @classmethod
     def obtener(cls) -> "ConfiguracionSeguimiento":
         conf = cls.objects.order_by("pk").first()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Avg, Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
@@ -104,20 +105,47 @@ def avance_por(qs: QuerySet[EstadoLinea], dimension: str, umbrales: calculo.Umbr
     return [_completar(dict(f), umbrales) for f in filas]
 
 
-def tablero(usuario, *, agenda_id: int | None = None, entidad_id: int | None = None) -> dict:
-    conf = ConfiguracionSeguimiento.obtener()
+CLAVE_VERSION = "seguimiento:tablero:version"
+SEGUNDOS_CACHE = 300
+
+
+def invalidar_tablero() -> None:
+    """Los consolidados del tablero cambian cuando cambia un estado de línea o la configuración."""
+    try:
+        cache.incr(CLAVE_VERSION)
+    except ValueError:
+        cache.set(CLAVE_VERSION, 2, None)
+
+
+def _consolidados(usuario, agenda_id, entidad_id, umbrales) -> dict:
     qs = estados_visibles(usuario)
     if agenda_id:
         qs = qs.filter(agenda_id=agenda_id)
     if entidad_id:
         qs = qs.filter(entidad_id=entidad_id)
-    umbrales = conf.umbrales
     return {
         "total": avance_consolidado(qs, umbrales),
         "por_entidad": avance_por(qs, "entidad", umbrales),
         "por_departamento": avance_por(qs, "departamento", umbrales),
         "por_tema": avance_por(qs, "tema", umbrales),
         "por_asesor": avance_por(qs, "asesor", umbrales, limite=200),
+    }
+
+
+def tablero(usuario, *, agenda_id: int | None = None, entidad_id: int | None = None) -> dict:
+    """Consolidados por dimensión (guardados en caché hasta que cambie un estado de línea, máx. 5 min),
+    más la percepción y los avances por validar (siempre al momento)."""
+    conf = ConfiguracionSeguimiento.obtener()
+    umbrales = conf.umbrales
+    version = cache.get_or_set(CLAVE_VERSION, 1, None)
+    alcance = "todo" if permisos.lee_todo(usuario) else f"u{usuario.pk}"
+    clave = f"seguimiento:tablero:{version}:{alcance}:{agenda_id or 0}:{entidad_id or 0}:{umbrales.riesgo}:{umbrales.atraso}"
+    consolidados = cache.get(clave)
+    if consolidados is None:
+        consolidados = _consolidados(usuario, agenda_id, entidad_id, umbrales)
+        cache.set(clave, consolidados, SEGUNDOS_CACHE)
+    return {
+        **consolidados,
         "regla": REGLA_CONSOLIDACION,
         "regla_semaforo": regla_semaforo(conf),
         "percepcion": resumen_percepcion(usuario),

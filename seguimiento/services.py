@@ -188,7 +188,15 @@ def recalcular_linea(linea, hoy: date | None = None) -> EstadoLinea:
         defaults={"plan_id": plan.pk, "agenda_id": plan.agenda_id, "entidad_id": plan.entidad_id,
                   "responsable_id": linea.responsable_id, "peso": linea.peso, **valores},
     )
+    _invalidar()
     return estado
+
+
+def _invalidar():
+    from seguimiento.selectors import invalidar_tablero
+
+    transaction.on_commit(invalidar_tablero)
+    invalidar_tablero()
 
 
 def recalcular_todas(hoy: date | None = None, lote: int = 2000) -> int:
@@ -226,6 +234,7 @@ def recalcular_todas(hoy: date | None = None, lote: int = 2000) -> int:
                         "semaforo", "hitos_vencidos", "actualizado"], batch_size=1000,
         )
         total += len(lineas)
+    _invalidar()
     return total
 
 
