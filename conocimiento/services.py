@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from att import permisos
-from att.models import Usuario
+from att.models import Rol, Usuario
 from att.notificaciones import notificar
 from att.validadores import validar_adjunto
 from conocimiento.models import (
@@ -76,6 +76,15 @@ def vector_busqueda(recurso_ids) -> None:
     )
 
 
+def _exigir_entidad_propia(recurso: Recurso, por: Usuario) -> None:
+    """Quien solo tiene roles territoriales documenta experiencias de sus propias entidades; el DNP
+    y los oferentes (que acompañan a muchas) pueden atribuirlas a cualquier entidad territorial."""
+    if not recurso.entidad_id or permisos.es_equipo_dnp(por) or permisos.tiene_rol(por, Rol.OFERENTE):
+        return
+    if not permisos.entidades_de(por).filter(pk=recurso.entidad_id).exists():
+        raise ValidationError({"entidad": _("Solo puede atribuir la experiencia a una entidad por la que actúa.")})
+
+
 def _completar_territorio(recurso: Recurso) -> None:
     if recurso.entidad_id and not recurso.municipio_id and recurso.entidad.municipio_id:
         recurso.municipio_id = recurso.entidad.municipio_id
@@ -98,6 +107,7 @@ def recurso_proponer(*, por: Usuario, tipo: str, temas=(), **datos) -> Recurso:
         raise ValidationError({"tipo": _("Tipo de recurso no válido.")})
     recurso = Recurso(tipo=tipo, propuesto_por=por, estado=EstadoRecurso.PROPUESTO,
                       **{k: v for k, v in datos.items() if k in CAMPOS_RECURSO})
+    _exigir_entidad_propia(recurso, por)
     _completar_territorio(recurso)
     recurso.full_clean(exclude=["busqueda"])
     recurso.save()
@@ -122,6 +132,7 @@ def recurso_editar(*, recurso: Recurso, por: Usuario, temas=None, **datos) -> Re
     for campo, valor in datos.items():
         if campo in CAMPOS_RECURSO:
             setattr(recurso, campo, valor)
+    _exigir_entidad_propia(recurso, por)
     _completar_territorio(recurso)
     if recurso.estado == EstadoRecurso.DEVUELTO and not permisos.es_equipo_dnp(por):
         recurso.estado = EstadoRecurso.PROPUESTO  # vuelve a revisión con los ajustes

@@ -148,3 +148,13 @@ def test_busqueda_con_consultas_constantes(client, funcionario_medellin, django_
                 respuesta = client.get(url, params)
             assert respuesta.status_code == 200
     assert Recurso.objects.count() == 500
+
+
+def test_funcionario_solo_atribuye_a_su_entidad(funcionario_medellin, equipo_antioquia, oferente):
+    cali = factories.alcaldia("76001")
+    with pytest.raises(ValidationError):
+        services.recurso_proponer(por=funcionario_medellin, tipo="leccion", titulo="L", resumen="r", entidad=cali)
+    # El equipo departamental actúa por los municipios de su departamento; el oferente por cualquiera.
+    services.recurso_proponer(por=equipo_antioquia, tipo="leccion", titulo="L", resumen="r",
+                              entidad=factories.alcaldia("05002"))
+    services.recurso_proponer(por=oferente, tipo="leccion", titulo="L", resumen="r", entidad=cali)
