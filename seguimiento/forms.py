@@ -92,3 +92,46 @@ class PercepcionForm(forms.Form):
 class ImportarMDMForm(forms.Form):
     archivo = forms.FileField(label=_("Archivo CSV o XLSX"),
                               help_text=_("Columnas: codigo_divipola, anio, puntaje y, opcional, grupo (C, G1–G5)."))
+
+
+class AsistenciaForm(forms.Form):
+    """Asesoría (una entidad territorial) o evento masivo (varias)."""
+
+    TIPOS = [("asesoria", _("Asesoría a una entidad territorial")), ("evento", _("Evento masivo con varias entidades"))]
+    tipo = forms.ChoiceField(label=_("Tipo de registro"), choices=TIPOS, widget=forms.RadioSelect, initial="asesoria")
+    nombre = forms.CharField(label=_("Nombre del evento"), max_length=255, required=False,
+                             help_text=_("Solo para eventos masivos."))
+    entidades = forms.ModelMultipleChoiceField(
+        queryset=Entidad.objects.filter(tipo__in=TipoEntidad.territoriales(), activa=True),
+        label=_("Entidades territoriales"), widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Una para una asesoría; varias para un evento masivo."))
+    fecha = forms.DateField(label=_("Fecha"), widget=forms.DateInput(attrs={"type": "date"}))
+    modalidad = forms.ModelChoiceField(queryset=None, label=_("Modalidad"))
+    canal = forms.ModelChoiceField(queryset=None, label=_("Canal"))
+    temas = forms.ModelMultipleChoiceField(queryset=None, label=_("Temas"), required=False,
+                                           widget=forms.SelectMultiple(attrs={"size": 6}))
+    participantes = forms.IntegerField(label=_("Participantes"), min_value=0, initial=0)
+    descripcion = forms.CharField(label=_("Descripción"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    evidencia = forms.FileField(label=_("Evidencia de asistencia"), required=False,
+                                help_text=_("Lista de asistencia o acta (PDF, XLSX, imagen)."))
+    demandas = forms.ModelMultipleChoiceField(queryset=None, label=_("Demandas que atiende"), required=False,
+                                              help_text=_("Quedan marcadas como atendidas."))
+
+    def __init__(self, *args, demandas=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from att.models import Canal, Modalidad, Tema
+        from demanda.models import Demanda
+
+        self.fields["modalidad"].queryset = Modalidad.objects.all()
+        self.fields["canal"].queryset = Canal.objects.all()
+        self.fields["temas"].queryset = Tema.objects.all()
+        self.fields["demandas"].queryset = demandas if demandas is not None else Demanda.objects.none()
+
+    def clean(self):
+        datos = super().clean()
+        entidades = datos.get("entidades") or []
+        if datos.get("tipo") == "asesoria" and len(entidades) != 1:
+            self.add_error("entidades", _("Una asesoría es con una sola entidad territorial."))
+        if datos.get("tipo") == "evento" and not datos.get("nombre"):
+            self.add_error("nombre", _("Escriba el nombre del evento."))
+        return datos

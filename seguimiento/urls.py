@@ -15,6 +15,7 @@ urlpatterns = [
     path("indicadores/<int:pk>/", views.indicador, name="indicador"),
     path("percepcion/", views.percepcion, name="percepcion"),
     path("capacidades/", views.capacidades, name="capacidades"),
+    path("asistencia/", views.asistencia, name="asistencia"),
     path("informes/", views.informes_lista, name="informes"),
     path("informes/<int:pk>/<str:formato>/", views.informe_descargar, name="informe_descargar"),
 ]

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +22,7 @@ from agenda.models import AgendaNacional, LineaPlan
 from att import permisos
 from att.models import Entidad, PuntajeMDM, TipoEntidad
 from seguimiento import calculo, informes, selectors, services
-from seguimiento.forms import AvanceForm, HitoForm, ImportarMDMForm, MedicionForm, PercepcionForm, RevisionForm
+from seguimiento.forms import AsistenciaForm, AvanceForm, HitoForm, ImportarMDMForm, MedicionForm, PercepcionForm, RevisionForm
 from seguimiento.models import (
     Avance, ConfiguracionSeguimiento, EstadoInforme, EvidenciaAvance, Hito, Indicador, InformeMensual,
     MuestraPercepcion, TipoAcumulacion, TipoInforme,
@@ -360,3 +360,48 @@ def informe_descargar(request, pk, formato):
         raise Http404
     return FileResponse(archivo.open("rb"), as_attachment=True,
                         filename=f"informe-{informe.tipo}-{informe.periodo:%Y-%m}-{informe.alcance}.{formato}")
+
+
+# --- Asesorías y eventos masivos -----------------------------------------------------------------
+@login_required
+def asistencia(request):
+    _ver(request)
+    from att.models import Rol
+    from demanda.models import Demanda, EstadoDemanda
+    from seguimiento.models import Asesoria, EventoMasivo
+
+    u = request.user
+    propias = permisos.entidades_de(u, [Rol.OFERENTE])
+    oferente = propias.order_by("pk").first()
+    puede = oferente is not None and u.has_perm("seguimiento.registrar_asistencia", oferente)
+    demandas = Demanda.objects.filter(estado=EstadoDemanda.EN_ATENCION).filter(
+        Q(oferta__entidad__in=propias.values("pk")) | Q(entidad_competente__in=propias.values("pk")))
+    form = AsistenciaForm(demandas=demandas)
+    if request.method == "POST":
+        if not puede:
+            raise PermissionDenied(_("Solo los oferentes registran asesorías y eventos."))
+        form = AsistenciaForm(request.POST, request.FILES, demandas=demandas)
+        if form.is_valid():
+            d = form.cleaned_data
+            comunes = dict(oferente=oferente, fecha=d["fecha"], modalidad=d["modalidad"], canal=d["canal"], por=u,
+                           temas=d["temas"], participantes=d["participantes"], descripcion=d["descripcion"],
+                           evidencia=d["evidencia"], demandas=list(d["demandas"]))
+            try:
+                if d["tipo"] == "asesoria":
+                    services.asesoria_registrar(entidad=d["entidades"][0], **comunes)
+                else:
+                    services.evento_registrar(nombre=d["nombre"], entidades=d["entidades"], **comunes)
+                messages.success(request, _("Registro guardado."))
+                return redirect("seguimiento:asistencia")
+            except ValidationError as e:
+                _volcar(form, e)
+    if permisos.lee_todo(u):
+        asesorias, eventos = Asesoria.objects.all(), EventoMasivo.objects.all()
+    else:
+        asesorias = Asesoria.objects.filter(oferente__in=propias.values("pk"))
+        eventos = EventoMasivo.objects.filter(oferente__in=propias.values("pk"))
+    return render(request, "seguimiento/asistencia.html", {
+        "form": form, "puede": puede,
+        "asesorias": asesorias.select_related("entidad", "oferente", "modalidad", "canal").order_by("-fecha", "-pk")[:30],
+        "eventos": eventos.select_related("oferente", "modalidad", "canal").order_by("-fecha", "-pk")[:30],
+    })
