@@ -69,6 +69,16 @@ def tablero(request):
     entidad_id = _entero(request.GET.get("entidad")) if permisos.lee_todo(request.user) else None
     datos = selectors.tablero(request.user, agenda_id=agenda_id, entidad_id=entidad_id)
     dimension = request.GET.get("dimension")
+    if request.GET.get("formato") == "csv" and dimension == "resumen":
+        t, p = datos["total"], datos["percepcion"]
+        return _csv("resumen-seguimiento", [_("Cifra"), _("Valor")], [
+            [_("Avance consolidado (%)"), t["avance"]], [_("Avance esperado (%)"), t["esperado"]],
+            [_("Semáforo"), t["semaforo"]], [_("Líneas"), t["lineas"]], [_("Al día"), t["al_dia"]],
+            [_("En riesgo"), t["en_riesgo"]], [_("Atrasadas"), t["atrasado"]],
+            [_("Avances por validar"), datos["pendientes"]], [_("Calificaciones de percepción"), p["n"]],
+            [_("Calidad (1–5)"), calculo.redondear(p["calidad"], 2)], [_("Pertinencia (1–5)"), calculo.redondear(p["pertinencia"], 2)],
+            [_("Oportunidad (1–5)"), calculo.redondear(p["oportunidad"], 2)], [_("Insatisfechas"), p["insatisfechas"]],
+        ])
     if request.GET.get("formato") == "csv" and dimension in {"entidad", "departamento", "tema", "asesor"}:
         filas = datos[f"por_{dimension}"]
         return _csv(f"avance-por-{dimension}", [
@@ -320,6 +330,15 @@ def capacidades(request):
 @login_required
 def informes_lista(request):
     _ver(request)
+    if request.method == "POST" and request.POST.get("accion") == "suscripcion":
+        from seguimiento.models import SuscripcionInforme
+
+        if permisos.lee_todo(request.user):
+            s, _c = SuscripcionInforme.objects.get_or_create(usuario=request.user, alcance="nacional")
+            s.activa = request.POST.get("activa") == "1"
+            s.save(update_fields=["activa"])
+            messages.success(request, _("Suscripción actualizada."))
+        return redirect("seguimiento:informes")
     if request.method == "POST":
         if not request.user.has_perm("seguimiento.generar_informe"):
             raise PermissionDenied(_("Solo el equipo DNP genera informes."))
@@ -349,6 +368,8 @@ def informes_lista(request):
     return render(request, "seguimiento/informes.html", {
         "pagina": pagina, "puede_generar": request.user.has_perm("seguimiento.generar_informe"),
         "en_curso": en_curso, "mes_anterior": f"{informes.mes_anterior():%Y-%m}",
+        "puede_suscribirse": permisos.lee_todo(request.user),
+        "suscrito": request.user.suscripciones_informe.filter(alcance="nacional", activa=True).exists(),
     })
 
 

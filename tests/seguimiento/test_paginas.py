@@ -170,3 +170,14 @@ def test_admin_configuracion_y_regenerar(client, seguimiento_dnp, linea):
     informe.refresh_from_db()
     assert informe.estado == "listo" and informe.progreso == 100
     assert client.get("/admin/seguimiento/medicion/").status_code == 200
+
+
+def test_resumen_csv_suscripcion_y_portada(client, linea, seguimiento_dnp):
+    from seguimiento.models import SuscripcionInforme
+
+    client.force_login(seguimiento_dnp)
+    r = client.get("/seguimiento/?formato=csv&dimension=resumen")
+    assert "Avance consolidado (%)" in r.content.decode("utf-8-sig")
+    client.post("/seguimiento/informes/", {"accion": "suscripcion", "activa": "1"})
+    assert SuscripcionInforme.objects.get(usuario=seguimiento_dnp).activa
+    assert client.get("/").status_code == 200
