@@ -71,6 +71,7 @@ class PuntajeMDMAdmin(admin.ModelAdmin):
 @admin.register(DescriptorTematico)
 class DescriptorAdmin(admin.ModelAdmin):
     list_display = ["nombre", "tipo", "orden", "activo"]
+    search_fields = ["nombre", "codigo"]
     list_editable = ["orden", "activo"]
 
 
@@ -79,7 +80,7 @@ class TemaAdmin(admin.ModelAdmin):
     list_display = ["nombre", "padre", "descriptor", "orden", "activo"]
     list_filter = ["descriptor", "activo"]
     list_editable = ["orden", "activo"]
-    search_fields = ["nombre"]
+    search_fields = ["nombre", "codigo"]
     list_select_related = ["padre", "descriptor"]
 
 
@@ -88,6 +89,7 @@ for modelo in (NivelCapacidad, TipoCapacidad, Capacidad, EtapaCiclo, Modalidad, 
         modelo,
         type(f"{modelo.__name__}Admin", (admin.ModelAdmin,), {
             "list_display": ["nombre", "codigo", "orden", "activo"], "list_editable": ["orden", "activo"],
+            "search_fields": ["nombre", "codigo"],
         }),
     )
 
