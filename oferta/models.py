@@ -12,6 +12,9 @@ from simple_history.models import HistoricalRecords
 from att.models import CategoriaLey617, Estructura, GrupoMDM
 
 
+TODO_EL_PAIS = "00"  # en `Oferta.facetas_departamentos`: la oferta no focaliza departamentos
+
+
 class EstadoOferta(models.TextChoices):
     BORRADOR = "borrador", _("Borrador")
     EN_REVISION = "en_revision", _("En revisión")
@@ -111,7 +114,21 @@ class Oferta(models.Model):
     actualizada = models.DateTimeField(_("actualizada"), auto_now=True)
     # Búsqueda: vector ponderado en español sin tildes, guardado y mantenido por los servicios.
     busqueda = SearchVectorField(null=True, editable=False)
-    historial = HistoricalRecords(excluded_fields=["busqueda"])
+    # Copia de los ids de las facetas (la verdad está en las tablas intermedias) para contar las
+    # facetas del portal en una sola pasada; la mantiene `services.actualizar_busqueda`.
+    facetas_descriptores = ArrayField(models.BigIntegerField(), default=list, blank=True, editable=False)
+    facetas_temas = ArrayField(models.BigIntegerField(), default=list, blank=True, editable=False)
+    facetas_capacidades = ArrayField(models.BigIntegerField(), default=list, blank=True, editable=False)
+    facetas_etapas = ArrayField(models.BigIntegerField(), default=list, blank=True, editable=False)
+    facetas_modalidades = ArrayField(models.BigIntegerField(), default=list, blank=True, editable=False)
+    facetas_departamentos = ArrayField(models.CharField(max_length=2), default=list, blank=True, editable=False,
+                                       help_text="Códigos DIVIPOLA; '00' = todo el país (sin focalizar).")
+    facetas_entidades = ArrayField(models.BigIntegerField(), default=list, blank=True, editable=False,
+                                   help_text="Entidad oferente y cooferentes.")
+    historial = HistoricalRecords(excluded_fields=[
+        "busqueda", "facetas_descriptores", "facetas_temas", "facetas_capacidades", "facetas_etapas",
+        "facetas_modalidades", "facetas_departamentos", "facetas_entidades",
+    ])
 
     class Meta:
         ordering = ["-actualizada"]
@@ -121,6 +138,10 @@ class Oferta(models.Model):
             GinIndex(fields=["busqueda"], name="oferta_busqueda_gin"),
             models.Index(fields=["estado", "-publicada_en"], name="oferta_estado_publicada"),
             models.Index(fields=["entidad", "estado"], name="oferta_entidad_estado"),
+            # Filtros del portal sobre la copia de ids de las facetas (&&: alguno de los valores).
+            *[GinIndex(fields=[f"facetas_{nombre}"], name=f"oferta_facetas_{nombre}_gin")
+              for nombre in ("descriptores", "temas", "capacidades", "etapas", "modalidades", "departamentos",
+                             "entidades")],
             # Solapamientos: similitud de trigramas sobre el nombre sin tildes.
             GinIndex(
                 OpClass(Func(F("nombre"), function="att_unaccent", output_field=models.TextField()),

@@ -6,8 +6,9 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db import connection, transaction
+from django.core.paginator import Page, Paginator
+from django.db.models import F, FloatField, Prefetch, Q, QuerySet, Value
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,14 +16,11 @@ from django.utils.translation import gettext_lazy
 from att import permisos
 from att.models import Rol
 
-from .models import EstadoOferta, Oferta, TransicionOferta
+from .models import TODO_EL_PAIS, EstadoOferta, Oferta, TransicionOferta
 
 CONFIG_BUSQUEDA = "es_unaccent"
 POR_PAGINA = 20
 
-
-def _through(nombre: str):
-    return Oferta._meta.get_field(nombre).remote_field.through
 
 
 # Facetas del portal: parámetro GET → (etiqueta, campo muchos a muchos o FK, columna en la tabla intermedia)
@@ -35,6 +33,15 @@ FACETAS = {
     "etapa": (gettext_lazy("Etapa del ciclo de gestión"), "etapas", "etapaciclo_id", "att_etapaciclo"),
     "departamento": (gettext_lazy("Departamento cubierto"), "focaliza_departamentos", "departamento_id", "att_departamento"),
     "capacidad": (gettext_lazy("Capacidad que fortalece"), "capacidades", "capacidad_id", "att_capacidad"),
+}
+# Columna de la copia de ids en la fila y tabla del catálogo, por faceta.
+COLUMNAS_FACETA = {
+    "descriptor": ("facetas_descriptores", "att_descriptortematico", "c.nombre"),
+    "tema": ("facetas_temas", "att_tema", "c.nombre"),
+    "entidad": ("facetas_entidades", "att_entidad", "coalesce(nullif(c.sigla, ''), c.nombre)"),
+    "modalidad": ("facetas_modalidades", "att_modalidad", "c.nombre"),
+    "etapa": ("facetas_etapas", "att_etapaciclo", "c.nombre"),
+    "capacidad": ("facetas_capacidades", "att_capacidad", "c.nombre"),
 }
 ORDENES = {
     "relevancia": gettext_lazy("Relevancia"),
@@ -84,23 +91,21 @@ def consulta_texto(q: str) -> SearchQuery:
 
 
 def aplicar_filtros(qs: QuerySet, filtros: FiltrosPortal) -> QuerySet:
-    """Filtros que se combinan: Y entre facetas, O entre valores de una misma faceta."""
+    """Filtros que se combinan: Y entre facetas, O entre valores de una misma faceta.
+
+    Usan la copia de ids de las facetas en la fila (índices GIN, operador &&), que mantiene
+    `services.actualizar_busqueda`; un departamento incluye las ofertas de todo el país.
+    """
     if filtros.q:
         qs = qs.filter(busqueda=consulta_texto(filtros.q))
     for clave, valores in filtros.valores.items():
-        _etiqueta, campo, columna, _tabla = FACETAS[clave]
-        if clave == "entidad":
-            conjuntas = _through("cooferentes").objects.filter(entidad_id__in=valores).values("oferta_id")
-            qs = qs.filter(Q(entidad_id__in=valores) | Q(pk__in=conjuntas))
-        elif clave == "canal":
-            qs = qs.filter(canal_id__in=valores)
+        if clave == "canal":
+            qs = qs.filter(canal_id__in=[int(v) for v in valores])
         elif clave == "departamento":
-            tabla = _through(campo)
-            explicitas = tabla.objects.filter(departamento_id__in=valores).values("oferta_id")
-            sin_focalizar = ~Exists(tabla.objects.filter(oferta_id=OuterRef("pk")))
-            qs = qs.filter(Q(pk__in=explicitas) | sin_focalizar)
+            qs = qs.filter(facetas_departamentos__overlap=[*valores, TODO_EL_PAIS])
         else:
-            qs = qs.filter(pk__in=_through(campo).objects.filter(**{f"{columna}__in": valores}).values("oferta_id"))
+            columna = COLUMNAS_FACETA[clave][0]
+            qs = qs.filter(**{f"{columna}__overlap": [int(v) for v in valores]})
     return qs
 
 
@@ -124,8 +129,7 @@ def portal_buscar(filtros: FiltrosPortal) -> QuerySet:
     qs = _ordenar(aplicar_filtros(publicadas(), filtros), filtros)
     return (
         qs.select_related("entidad", "canal")
-        .defer("busqueda", "descripcion", "requisitos", "cronograma", "bienes_entregados", "alineacion_pnd",
-               "comentario_revision")
+        .defer(*CAMPOS_PESADOS)
         .prefetch_related(
             Prefetch("temas", queryset=_catalogo("temas")),
             Prefetch("modalidades", queryset=_catalogo("modalidades")),
@@ -133,40 +137,44 @@ def portal_buscar(filtros: FiltrosPortal) -> QuerySet:
     )
 
 
+CAMPOS_PESADOS = (
+    "busqueda", "descripcion", "requisitos", "cronograma", "bienes_entregados", "alineacion_pnd",
+    "comentario_revision", "facetas_descriptores", "facetas_temas", "facetas_capacidades", "facetas_etapas",
+    "facetas_modalidades", "facetas_departamentos", "facetas_entidades",
+)
+
+
 def _catalogo(campo: str) -> QuerySet:
     modelo = Oferta._meta.get_field(campo).related_model
     return modelo.objects.only("id", "codigo", "nombre", "orden") if hasattr(modelo, "codigo") else modelo.objects.all()
 
 
-def _sql_facetas(sql_filtradas: str) -> str:
-    o = Oferta._meta.db_table
-    partes = []
-    for clave, (_etiqueta, campo, columna, tabla) in FACETAS.items():
-        if clave == "entidad":
-            coof = _through("cooferentes")._meta.db_table
-            partes.append(f"""
-            SELECT 'entidad', e.id::text, coalesce(nullif(e.sigla, ''), e.nombre), count(DISTINCT u.oferta_id)
-            FROM (SELECT o.id AS oferta_id, o.entidad_id FROM {o} o JOIN f ON f.id = o.id
-                  UNION ALL SELECT c.oferta_id, c.entidad_id FROM {coof} c JOIN f ON f.id = c.oferta_id) u
-            JOIN att_entidad e ON e.id = u.entidad_id GROUP BY e.id""")
-        elif clave == "canal":
-            partes.append(f"""
-            SELECT 'canal', c.id::text, c.nombre, count(*) FROM {o} o JOIN f ON f.id = o.id
-            JOIN att_canal c ON c.id = o.canal_id GROUP BY c.id""")
-        elif clave == "departamento":
-            fd = _through(campo)._meta.db_table
-            partes.append(f"""
-            SELECT 'departamento', d.codigo, d.nombre,
-                   coalesce(x.n, 0) + (SELECT count(*) FROM f WHERE NOT EXISTS
-                                         (SELECT 1 FROM {fd} y WHERE y.oferta_id = f.id))
+ORDEN_SQL = {
+    "relevancia": "rango DESC, publicada_en DESC, id DESC",
+    "recientes": "publicada_en DESC, id DESC",
+    "nombre": "nombre ASC, id ASC",
+    "vigencia": "vigencia_hasta ASC NULLS LAST, id ASC",
+}
+
+
+def _sql_resultados(sql_filtradas: str, orden: str) -> str:
+    """Una sola consulta: el conjunto filtrado se calcula una vez (CTE) y de él salen el total, los
+    ids de la página pedida en su orden y los conteos de todas las facetas."""
+    partes = [
+        "SELECT 'total', '', '', count(*) FROM f",
+        f"""SELECT 'pagina', p.id::text, '', p.n FROM (
+              SELECT id, row_number() OVER (ORDER BY {ORDEN_SQL[orden]}) AS n FROM f
+              ORDER BY {ORDEN_SQL[orden]} LIMIT %s OFFSET %s) p""",
+    ]
+    for clave, (columna, tabla, nombre) in COLUMNAS_FACETA.items():
+        partes.append(f"""SELECT '{clave}', c.id::text, {nombre}, x.n
+            FROM (SELECT unnest({columna}) AS v, count(*) AS n FROM f GROUP BY 1) x JOIN {tabla} c ON c.id = x.v""")
+    partes.append("""SELECT 'canal', c.id::text, c.nombre, x.n
+            FROM (SELECT canal_id AS v, count(*) AS n FROM f GROUP BY 1) x JOIN att_canal c ON c.id = x.v""")
+    partes.append(f"""SELECT 'departamento', d.codigo, d.nombre,
+                   coalesce(x.n, 0) + (SELECT count(*) FROM f WHERE '{TODO_EL_PAIS}' = ANY(f.facetas_departamentos))
             FROM att_departamento d LEFT JOIN
-                 (SELECT z.departamento_id, count(*) AS n FROM {fd} z JOIN f ON f.id = z.oferta_id GROUP BY 1) x
-              ON x.departamento_id = d.codigo""")
-        else:
-            tabla_m2m = _through(campo)._meta.db_table
-            partes.append(f"""
-            SELECT '{clave}', c.id::text, c.nombre, count(*) FROM {tabla_m2m} m JOIN f ON f.id = m.oferta_id
-            JOIN {tabla} c ON c.id = m.{columna} GROUP BY c.id""")
+                 (SELECT unnest(facetas_departamentos) AS v, count(*) AS n FROM f GROUP BY 1) x ON x.v = d.codigo""")
     return f"WITH f AS MATERIALIZED ({sql_filtradas}) " + " UNION ALL ".join(partes)
 
 
@@ -185,18 +193,37 @@ class Faceta:
     opciones: list[Opcion]
 
 
-def portal_facetas(filtros: FiltrosPortal) -> list[Faceta]:
-    """Conteos de todas las facetas sobre el conjunto filtrado, en una sola consulta."""
-    ids = aplicar_filtros(publicadas(), filtros).order_by().values("id")
-    sql, params = ids.query.get_compiler(using=ids.db).as_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(_sql_facetas(sql), params)
-        filas = cursor.fetchall()
-    por_clave: dict[str, list[Opcion]] = {clave: [] for clave in FACETAS}
-    for clave, valor, nombre, cantidad in filas:
-        elegida = filtros.tiene(clave, valor)
-        if cantidad or elegida:
-            por_clave[clave].append(Opcion(valor, nombre, int(cantidad), elegida))
+class _PaginaConocida:
+    """Secuencia de largo conocido cuyo único tramo cargado es la página pedida (para `Paginator`)."""
+
+    def __init__(self, total: int, objetos: list):
+        self.total, self.objetos = total, objetos
+
+    def __len__(self):
+        return self.total
+
+    def __getitem__(self, tramo):
+        return self.objetos
+
+
+@dataclass
+class Resultados:
+    pagina: Page
+    facetas: list[Faceta]
+
+
+def _filtradas_sql(filtros: FiltrosPortal) -> tuple[str, tuple]:
+    qs = aplicar_filtros(publicadas(), filtros).order_by()
+    if filtros.q:
+        qs = qs.annotate(rango=SearchRank(F("busqueda"), consulta_texto(filtros.q)))
+    else:
+        qs = qs.annotate(rango=Value(0.0, output_field=FloatField()))
+    qs = qs.values("id", "rango", "publicada_en", "nombre", "vigencia_hasta", "canal_id",
+                   *[c for c, _t, _n in COLUMNAS_FACETA.values()], "facetas_departamentos")
+    return qs.query.get_compiler(using=qs.db).as_sql()
+
+
+def _ordenar_facetas(por_clave: dict[str, list[Opcion]]) -> list[Faceta]:
     facetas = []
     for clave, opciones in por_clave.items():
         if clave in ("departamento", "entidad", "tema"):
@@ -205,6 +232,55 @@ def portal_facetas(filtros: FiltrosPortal) -> list[Faceta]:
             opciones.sort(key=lambda o: (-o.cantidad, o.nombre))
         facetas.append(Faceta(clave, str(FACETAS[clave][0]), opciones))
     return facetas
+
+
+def portal_resultados(filtros: FiltrosPortal, numero_pagina=1, por_pagina: int = POR_PAGINA) -> Resultados:
+    """Página de resultados y facetas del portal con número de consultas fijo: una consulta para
+    total + ids de la página + facetas, una para las filas de la página y dos prefetch."""
+    try:
+        numero = max(1, int(numero_pagina))
+    except (TypeError, ValueError):
+        numero = 1
+    sql, params = _filtradas_sql(filtros)
+    consulta = _sql_resultados(sql, filtros.orden)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if filtros.q:
+            # El planificador estima barato evaluar `@@` fila por fila (costo 1) y, cuando la palabra
+            # es frecuente, prefiere recorrer toda la tabla; con el índice GIN no hay que evaluarla
+            # (sin recomprobación) y es varias veces más rápido. Solo para esta consulta.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(consulta, (*params, por_pagina, (numero - 1) * por_pagina))
+        filas = cursor.fetchall()
+        total = next(int(n) for clave, _v, _nom, n in filas if clave == "total")
+        ultima = max(1, -(-total // por_pagina))
+        if numero > ultima:  # página fuera de rango: la última
+            numero = ultima
+            cursor.execute(consulta, (*params, por_pagina, (numero - 1) * por_pagina))
+            filas = cursor.fetchall()
+    orden_ids = {int(v): int(n) for clave, v, _nom, n in filas if clave == "pagina"}
+    por_clave: dict[str, list[Opcion]] = {clave: [] for clave in FACETAS}
+    for clave, valor, nombre, cantidad in filas:
+        if clave in por_clave:
+            elegida = filtros.tiene(clave, valor)
+            if cantidad or elegida:
+                por_clave[clave].append(Opcion(valor, nombre, int(cantidad), elegida))
+    objetos = []
+    if orden_ids:
+        objetos = sorted(
+            Oferta.objects.filter(pk__in=list(orden_ids))
+            .select_related("entidad", "canal")
+            .defer(*CAMPOS_PESADOS)
+            .prefetch_related(Prefetch("temas", queryset=_catalogo("temas")),
+                              Prefetch("modalidades", queryset=_catalogo("modalidades"))),
+            key=lambda o: orden_ids[o.pk],
+        )
+    paginador = Paginator(_PaginaConocida(total, objetos), por_pagina)
+    return Resultados(pagina=paginador.page(numero), facetas=_ordenar_facetas(por_clave))
+
+
+def portal_facetas(filtros: FiltrosPortal) -> list[Faceta]:
+    """Conteos de todas las facetas sobre el conjunto filtrado."""
+    return portal_resultados(filtros, por_pagina=1).facetas
 
 
 # --- Detalle y gestión ------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from att.models import Entidad, Rol, Usuario
 from att.notificaciones import notificar
 
 from . import rules as reglas
-from .models import EstadoOferta, Oferta, TransicionOferta
+from .models import TODO_EL_PAIS, EstadoOferta, Oferta, TransicionOferta
 
 CAMPOS_M2M = (
     "cooferentes", "descriptores", "temas", "capacidades", "niveles_capacidad", "etapas", "modalidades",
@@ -33,9 +33,24 @@ CATEGORIA_NOTIFICACION = "oferta"
 def _sql_busqueda() -> str:
     o = Oferta._meta.db_table
     m2m = {nombre: Oferta._meta.get_field(nombre).remote_field.through._meta.db_table
-           for nombre in ("temas", "descriptores", "cooferentes")}
+           for nombre in ("temas", "descriptores", "cooferentes", "capacidades", "etapas", "modalidades",
+                          "focaliza_departamentos")}
+
+    def ids(campo, columna):
+        return f"ARRAY(SELECT x.{columna} FROM {m2m[campo]} x WHERE x.oferta_id = o.id ORDER BY 1)"
+
     return f"""
-    UPDATE {o} AS o SET busqueda =
+    UPDATE {o} AS o SET
+        facetas_descriptores = {ids("descriptores", "descriptortematico_id")},
+        facetas_temas = {ids("temas", "tema_id")},
+        facetas_capacidades = {ids("capacidades", "capacidad_id")},
+        facetas_etapas = {ids("etapas", "etapaciclo_id")},
+        facetas_modalidades = {ids("modalidades", "modalidad_id")},
+        facetas_departamentos = coalesce(nullif({ids("focaliza_departamentos", "departamento_id")},
+                                                 '{{}}'::varchar[]), ARRAY['{TODO_EL_PAIS}']::varchar[]),
+        facetas_entidades = ARRAY(SELECT o.entidad_id UNION SELECT x.entidad_id FROM {m2m["cooferentes"]} x
+                                  WHERE x.oferta_id = o.id AND x.entidad_id <> o.entidad_id),
+        busqueda =
         setweight(to_tsvector('es_unaccent', coalesce(o.nombre, '')), 'A')
         || setweight(to_tsvector('es_unaccent',
               coalesce((SELECT string_agg(t.nombre, ' ') FROM {m2m['temas']} ot
@@ -55,7 +70,9 @@ def _sql_busqueda() -> str:
 
 
 def actualizar_busqueda(ofertas_ids: Iterable[int]) -> int:
-    """Recalcula el vector de búsqueda ponderado de esas ofertas en una sola sentencia UPDATE.
+    """Recalcula el vector de búsqueda ponderado de esas ofertas en una sola sentencia UPDATE
+    (y, en la misma, la copia de los ids de sus facetas). Llámela después de cambiar una oferta o
+    sus relaciones de muchos a muchos.
 
     Pesos: nombre A; temas y descriptores B; necesidad y descripción C; entidad oferente y
     cooferentes (nombre y sigla) D. Configuración 'es_unaccent': sin tildes ni mayúsculas.

@@ -31,11 +31,11 @@ def _consulta_sin(request, *claves) -> str:
 def portal(request):
     """Portafolio público: búsqueda sin tildes, facetas con conteos, filtros, orden y paginación."""
     filtros = selectors.FiltrosPortal.desde(request.GET)
-    pagina = Paginator(selectors.portal_buscar(filtros), selectors.POR_PAGINA).get_page(request.GET.get("page"))
+    resultados = selectors.portal_resultados(filtros, request.GET.get("page"))
     return render(request, "oferta/portal.html", {
         "filtros": filtros,
-        "pagina": pagina,
-        "facetas": selectors.portal_facetas(filtros),
+        "pagina": resultados.pagina,
+        "facetas": resultados.facetas,
         "ordenes": selectors.ORDENES.items(),
         "consulta_pagina": _consulta_sin(request, "page"),
         "consulta_exportar": _consulta_sin(request, "page", "orden"),
