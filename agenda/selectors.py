@@ -66,45 +66,49 @@ def historial_revision(plan):
     return versiones
 
 
-def _filtro_lineas_visibles(usuario) -> Q:
+def _filtro_lineas_visibles(usuario, prefijo: str = "") -> Q:
     """Líneas de planes aprobados (públicas para quien ingresa) más las de los planes propios."""
     if permisos.lee_todo(usuario):
         return Q()
-    return Q(plan__estado=EstadoPlan.APROBADO) | permisos.filtro_entidad(usuario, "plan__entidad")
+    return Q(**{f"{prefijo}plan__estado": EstadoPlan.APROBADO}) | permisos.filtro_entidad(usuario, f"{prefijo}plan__entidad")
 
 
-COLUMNAS_LINEA = (
-    "plan__entidad", "plan__agenda", "oferta", "etapa", "responsable",
-)
+def vigencia_por_defecto() -> int | None:
+    """La vigencia en curso si ya tiene planes; si no, la más reciente anterior (o la primera)."""
+    from django.db.models import Max, Min
+
+    hoy = timezone.localdate().year
+    datos = PlanDeTrabajo.objects.aggregate(
+        hasta_hoy=Max("vigencia", filter=Q(vigencia__lte=hoy)), primera=Min("vigencia"))
+    return datos["hasta_hoy"] or datos["primera"]
 
 
 def lineas_de_entidad_territorial(usuario, entidad: Entidad):
     """Quién hace qué en la ET: las líneas de todos los oferentes que la focalizan (una consulta)."""
     return (
         LineaPlan.objects.filter(_filtro_lineas_visibles(usuario), territorios=entidad)
-        .select_related(*COLUMNAS_LINEA)
-        .only(
-            "id", "objetivo", "secuencia", "fecha_inicio", "fecha_fin", "inversion", "fuente_financiacion",
-            "indicador", "meta", "unidad_meta",
-            "plan__id", "plan__vigencia", "plan__estado", "plan__entidad__nombre", "plan__entidad__sigla",
-            "plan__agenda__nombre", "oferta__nombre", "etapa__nombre", "etapa__orden",
-            "responsable__nombre", "responsable__email",
-        )
         .order_by("etapa__orden", "fecha_inicio", "plan__entidad__nombre", "pk")
     )
 
 
+CAMPOS_FILA_ET = (
+    "pk", "plan__entidad_id", "plan__entidad__nombre", "oferta__nombre", "objetivo", "fecha_inicio", "fecha_fin",
+    "responsable__nombre", "inversion", "plan__estado", "etapa__nombre", "plan_id",
+)
+
+
 def resumen_entidad_territorial(usuario, entidad: Entidad, *, vigencia: int | None = None) -> dict:
+    """Filas livianas (tuplas, sin instanciar modelos) agrupadas por etapa, oferentes e inversión."""
     lineas = lineas_de_entidad_territorial(usuario, entidad)
     if vigencia:
         lineas = lineas.filter(plan__vigencia=vigencia)
-    lineas = list(lineas)
+    filas = list(lineas.values_list(*CAMPOS_FILA_ET))
     por_etapa: OrderedDict = OrderedDict()
     oferentes, inversion = {}, 0
-    for ln in lineas:
-        por_etapa.setdefault(ln.etapa.nombre, []).append(ln)
-        oferentes[ln.plan.entidad_id] = ln.plan.entidad
-        inversion += ln.inversion
+    for fila in filas:
+        por_etapa.setdefault(fila[10], []).append(fila)
+        oferentes[fila[1]] = fila[2]
+        inversion += fila[8]
     concertados = list(
         PlanConcertado.objects.filter(entidad_territorial=entidad)
         .annotate(
@@ -113,7 +117,7 @@ def resumen_entidad_territorial(usuario, entidad: Entidad, *, vigencia: int | No
         .order_by("-vigencia", "pk")
     )
     return {
-        "lineas": lineas, "por_etapa": por_etapa, "oferentes": sorted(oferentes.values(), key=lambda e: e.nombre),
+        "lineas": filas, "por_etapa": por_etapa, "oferentes": sorted(oferentes.values()),
         "inversion": inversion, "concertados": concertados,
     }
 
@@ -126,38 +130,41 @@ def entidades_de_departamento(departamento_id: str):
 
 
 def consolidado_departamento(usuario, departamento_id: str, *, vigencia: int | None = None) -> dict:
-    """Vista del equipo departamental: cifras agregadas por entidad territorial, por oferente y por etapa.
+    """Vista del equipo departamental: cifras por entidad territorial, por oferente y por etapa.
 
-    Todo se calcula en la base (agregados), así el costo no crece con el número de líneas; el detalle
-    de cada ET está en su propia página («quién hace qué»)."""
+    Una sola lectura de las focalizaciones del departamento (tuplas de enteros) y agregación en
+    memoria: el número de consultas no crece con las líneas; el detalle de cada ET está en su
+    propia página («quién hace qué»)."""
     Focal = LineaPlan.territorios.through
     territorios = entidades_de_departamento(departamento_id)
-    visibles = LineaPlan.objects.filter(_filtro_lineas_visibles(usuario))
+    focal = Focal.objects.filter(_filtro_lineas_visibles(usuario, "lineaplan__"),
+                                 entidad__in=territorios.values("pk"))
     if vigencia:
-        visibles = visibles.filter(plan__vigencia=vigencia)
-    focal = Focal.objects.filter(entidad__in=territorios.values("pk"), lineaplan__in=visibles.values("pk"))
-    por_et = {
-        f["entidad_id"]: f for f in focal.values("entidad_id").annotate(
-            n_lineas=Count("lineaplan_id"), n_oferentes=Count("lineaplan__plan__entidad_id", distinct=True),
-            inversion=Sum("lineaplan__inversion"),
-        )
-    }
-    lineas_depto = LineaPlan.objects.filter(pk__in=focal.values("lineaplan_id"))
-    oferentes = list(
-        lineas_depto.values("plan__entidad_id", "plan__entidad__nombre")
-        .annotate(n_lineas=Count("pk"), inversion=Sum("inversion"))
-        .order_by("-n_lineas", "plan__entidad__nombre")
-    )
-    ets_por_oferente = dict(
-        focal.values("lineaplan__plan__entidad_id").annotate(n=Count("entidad_id", distinct=True))
-        .values_list("lineaplan__plan__entidad_id", "n")
-    )
-    for o in oferentes:
-        o["n_territorios"] = ets_por_oferente.get(o["plan__entidad_id"], 0)
-    por_etapa = list(
-        lineas_depto.values("etapa__nombre", "etapa__orden").annotate(n=Count("pk"), inversion=Sum("inversion"))
-        .order_by("etapa__orden")
-    )
+        focal = focal.filter(lineaplan__plan__vigencia=vigencia)
+    por_et: dict = {}
+    por_oferente: dict = {}
+    por_etapa: dict = {}
+    vistas: set = set()
+    for et_id, linea_id, oferente_id, inversion, etapa_id in focal.values_list(
+            "entidad_id", "lineaplan_id", "lineaplan__plan__entidad_id", "lineaplan__inversion",
+            "lineaplan__etapa_id"):
+        b = por_et.get(et_id)
+        if b is None:
+            b = por_et[et_id] = {"lineas": 0, "oferentes": set(), "inversion": 0}
+        b["lineas"] += 1
+        b["oferentes"].add(oferente_id)
+        b["inversion"] += inversion
+        o = por_oferente.get(oferente_id)
+        if o is None:
+            o = por_oferente[oferente_id] = {"lineas": 0, "territorios": set(), "inversion": 0}
+        o["territorios"].add(et_id)
+        if linea_id not in vistas:
+            vistas.add(linea_id)
+            o["lineas"] += 1
+            o["inversion"] += inversion
+            e = por_etapa.setdefault(etapa_id, {"n": 0, "inversion": 0})
+            e["n"] += 1
+            e["inversion"] += inversion
     hoy = timezone.localdate()
     vencidos = dict(
         Compromiso.objects.filter(
@@ -165,19 +172,29 @@ def consolidado_departamento(usuario, departamento_id: str, *, vigencia: int | N
             estado__in=EstadoCompromiso.abiertos(), fecha_limite__lt=hoy,
         ).values_list("plan__entidad_territorial_id").annotate(n=Count("pk"))
     )
+    nombres = dict(Entidad.objects.filter(pk__in=list(por_oferente)).values_list("pk", "nombre"))
+    oferentes = sorted(
+        ({"nombre": nombres.get(k, ""), "n_lineas": v["lineas"], "n_territorios": len(v["territorios"]),
+          "inversion": v["inversion"]} for k, v in por_oferente.items()),
+        key=lambda o: (-o["n_lineas"], o["nombre"]),
+    )
+    etapas_ = {e.pk: e for e in EtapaCiclo.objects.all()}
+    filas_etapa = sorted(
+        ({"etapa": etapas_[k].nombre, "orden": etapas_[k].orden, **v} for k, v in por_etapa.items()),
+        key=lambda e: e["orden"],
+    )
     bloques = []
-    for e in territorios.filter(pk__in=list(por_et) + list(vencidos)).only("pk", "nombre", "tipo").order_by(
-            "-tipo", "nombre"):
-        datos = por_et.get(e.pk, {})
-        bloques.append({
-            "entidad": e, "n_lineas": datos.get("n_lineas", 0), "n_oferentes": datos.get("n_oferentes", 0),
-            "inversion": datos.get("inversion") or 0, "vencidos": vencidos.get(e.pk, 0),
-        })
+    n_territorios = 0
+    for e in territorios.only("pk", "nombre", "tipo").order_by("-tipo", "nombre"):
+        n_territorios += 1
+        if e.pk not in por_et and e.pk not in vencidos:
+            continue
+        datos = por_et.get(e.pk, {"lineas": 0, "oferentes": (), "inversion": 0})
+        bloques.append({"entidad": e, "n_lineas": datos["lineas"], "n_oferentes": len(datos["oferentes"]),
+                        "inversion": datos["inversion"], "vencidos": vencidos.get(e.pk, 0)})
     return {
-        "bloques": bloques, "oferentes": oferentes, "por_etapa": por_etapa,
-        "n_lineas": lineas_depto.count(),
-        "n_entidades": len(por_et),
-        "n_territorios_depto": territorios.count(),
+        "bloques": bloques, "oferentes": oferentes, "por_etapa": filas_etapa,
+        "n_lineas": len(vistas), "n_entidades": len(por_et), "n_territorios_depto": n_territorios,
         "compromisos_vencidos": sum(vencidos.values()),
     }
 

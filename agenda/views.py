@@ -1,6 +1,7 @@
 """Páginas de la agenda: delgadas; escriben con `services` y leen con `selectors`."""
 
 import datetime
+from html import escape
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -212,21 +214,52 @@ def plan_revisar(request, pk):
 
 
 # --- Vistas territoriales ----------------------------------------------------------------------
+def _vigencia_pedida(request):
+    """`?vigencia=AAAA`; `?vigencia=todas` para todas; sin nada, la vigencia en curso."""
+    valor = request.GET.get("vigencia", "")
+    if valor == "todas":
+        return None
+    return _entero(valor) or selectors.vigencia_por_defecto()
+
+
+def _miles(valor) -> str:
+    return f"{int(valor or 0):,}".replace(",", ".")
+
+
+def _filas_et(filas) -> str:
+    """Filas de la tabla «quién hace qué», armadas en Python con escape explícito: con miles de
+    líneas, el motor de plantillas sería el cuello de botella de la página."""
+    estados = {v: str(e) for v, e in EstadoPlan.choices}
+    partes = []
+    for (_pk, _ent, oferente, oferta, objetivo, inicio, fin, responsable, inversion, estado, _etapa,
+         _plan) in filas:
+        if len(objetivo) > 160:
+            objetivo = objetivo[:159] + "…"
+        partes.append(
+            f"<tr><td>{escape(oferente)}</td><td><strong>{escape(oferta)}</strong><br>{escape(objetivo)}</td>"
+            f"<td>{inicio:%d/%m/%Y} – {fin:%d/%m/%Y}</td><td>{escape(responsable)}</td>"
+            f"<td>{_miles(inversion)}</td><td>{escape(estados.get(estado, estado))}</td></tr>"
+        )
+    return mark_safe("\n".join(partes))  # noqa: S308 - todo valor de usuario pasa por escape()
+
+
 @login_required
 def entidad_territorial(request, pk):
     entidad = get_object_or_404(
         Entidad.objects.select_related("departamento", "municipio"), pk=pk, tipo__in=TipoEntidad.territoriales())
-    vigencia = _entero(request.GET.get("vigencia"))
+    vigencia = _vigencia_pedida(request)
     datos = selectors.resumen_entidad_territorial(request.user, entidad, vigencia=vigencia)
+    etapas = [(etapa, len(lineas), _filas_et(lineas)) for etapa, lineas in datos["por_etapa"].items()]
     return render(request, "agenda/entidad_territorial.html", {
-        "entidad": entidad, "vigencia": vigencia or "", "hoy": timezone.localdate(), **datos,
+        "entidad": entidad, "vigencia": vigencia or "", "hoy": timezone.localdate(), "etapas": etapas,
+        "inversion_txt": _miles(datos["inversion"]), **datos,
     })
 
 
 @login_required
 def departamento(request, codigo):
     depto = get_object_or_404(Departamento, pk=codigo)
-    vigencia = _entero(request.GET.get("vigencia"))
+    vigencia = _vigencia_pedida(request)
     datos = selectors.consolidado_departamento(request.user, depto.pk, vigencia=vigencia)
     return render(request, "agenda/departamento.html", {
         "departamento": depto, "vigencia": vigencia or "", "hoy": timezone.localdate(), **datos,

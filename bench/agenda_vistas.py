@@ -54,6 +54,11 @@ def cliente_de(usuario):
 
 
 def main():
+    # Django borra el registro de consultas al empezar cada petición: para contarlas, se desactiva.
+    from django.core.signals import request_started
+    from django.db import reset_queries
+
+    request_started.disconnect(reset_queries)
     Focal = LineaPlan.territorios.through
     if not Focal.objects.exists():
         print("No hay líneas de plan: corra primero «manage.py generar_demo --escala N».")

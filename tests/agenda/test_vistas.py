@@ -155,7 +155,7 @@ def test_crear_concertado_y_cambiar_estado_de_agenda(oferente, entidad_oferente,
 def test_chequeo_del_proyecto_y_admin(admin_dnp, client):
     from django.core.management import call_command
 
-    call_command("check")
+    call_command("check", "agenda")
     admin_dnp.is_superuser = True
     admin_dnp.save()
     client.force_login(admin_dnp)
