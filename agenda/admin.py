@@ -4,8 +4,16 @@ from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from agenda.models import (
-    AgendaNacional, Compromiso, EvidenciaMesa, LineaPlan, MesaDeTrabajo, ObjetivoAgenda, PlanConcertado,
-    PlanDeTrabajo, RevisionPlan, VersionPlan,
+    AgendaNacional,
+    Compromiso,
+    EvidenciaMesa,
+    LineaPlan,
+    MesaDeTrabajo,
+    ObjetivoAgenda,
+    PlanConcertado,
+    PlanDeTrabajo,
+    RevisionPlan,
+    VersionPlan,
 )
 from agenda.resources import LineaPlanResource
 

@@ -18,16 +18,35 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from att.models import (
-    DescriptorTematico, Entidad, EtapaCiclo, Membresia, Rol, TipoDescriptor, TipoEntidad, Usuario,
-)
-
 from agenda.models import (
-    AgendaNacional, Compromiso, DecisionRevision, EstadoAgenda, EstadoCompromiso, EstadoConcertado, EstadoPlan,
-    EvidenciaMesa, LineaPlan, MesaDeTrabajo, ObjetivoAgenda, PlanConcertado, PlanDeTrabajo, RevisionPlan,
-    TipoEvidencia, VersionPlan,
+    AgendaNacional,
+    Compromiso,
+    DecisionRevision,
+    EstadoAgenda,
+    EstadoCompromiso,
+    EstadoConcertado,
+    EstadoPlan,
+    EvidenciaMesa,
+    LineaPlan,
+    MesaDeTrabajo,
+    ObjetivoAgenda,
+    PlanConcertado,
+    PlanDeTrabajo,
+    RevisionPlan,
+    TipoEvidencia,
+    VersionPlan,
 )
 from agenda.services import foto_plan
+from att.models import (
+    DescriptorTematico,
+    Entidad,
+    EtapaCiclo,
+    Membresia,
+    Rol,
+    TipoDescriptor,
+    TipoEntidad,
+    Usuario,
+)
 
 NOMBRE_AGENDA = "Agenda Nacional de Asistencia Técnica Territorial 2023–2026"
 OBJETIVOS = [
@@ -104,17 +123,17 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
         return
     clave = make_password("demo-att-2026")
     agenda, _ = AgendaNacional.objects.get_or_create(
-        nombre=NOMBRE_AGENDA, defaults=dict(
-            anio_inicio=2023, anio_fin=2026, estado=EstadoAgenda.VIGENTE,
-            descripcion="Concertada entre entidades nacionales, gobernaciones, cooperantes y asociaciones "
-                        "(CONPES 4091, §5.3.1).",
-            alineacion_pnd="PND 2022–2026 «Colombia, potencia mundial de la vida»: transformación "
-                           "«Convergencia regional», fortalecimiento de capacidades territoriales.",
-            alineacion_ods="ODS 11 (ciudades y comunidades sostenibles), ODS 16 (instituciones sólidas), "
-                           "ODS 17 (alianzas).",
-            alineacion_mipg="Políticas de Planeación institucional, Fortalecimiento organizacional, "
-                            "Gestión presupuestal y Seguimiento y evaluación del desempeño.",
-        ))
+        nombre=NOMBRE_AGENDA, defaults={
+            "anio_inicio": 2023, "anio_fin": 2026, "estado": EstadoAgenda.VIGENTE,
+            "descripcion": "Concertada entre entidades nacionales, gobernaciones, cooperantes y asociaciones "
+                           "(CONPES 4091, §5.3.1).",
+            "alineacion_pnd": "PND 2022–2026 «Colombia, potencia mundial de la vida»: transformación "
+                              "«Convergencia regional», fortalecimiento de capacidades territoriales.",
+            "alineacion_ods": "ODS 11 (ciudades y comunidades sostenibles), ODS 16 (instituciones sólidas), "
+                              "ODS 17 (alianzas).",
+            "alineacion_mipg": "Políticas de Planeación institucional, Fortalecimiento organizacional, "
+                               "Gestión presupuestal y Seguimiento y evaluación del desempeño.",
+        })
     descriptores = {d.tipo: d for d in DescriptorTematico.objects.order_by("orden")}
     ObjetivoAgenda.objects.bulk_create([
         ObjetivoAgenda(agenda=agenda, tipo_descriptor=t, descriptor=descriptores.get(t), orden=i + 1, enunciado=e,
@@ -143,7 +162,7 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
 
     total_por_vigencia = 30 * escala
     por_entidad = max(1, total_por_vigencia // len(entidades))
-    planes, estados = [], {}
+    planes = []
     for vigencia in (2024, 2025):
         for e in entidades:
             estado = EstadoPlan.APROBADO if vigencia == 2024 else _elegir(rng, PESOS_ESTADO_2025)

@@ -1,12 +1,17 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from att.models import Entidad, EtapaCiclo, TipoEntidad, Usuario
-
 from agenda.models import (
-    AgendaNacional, DecisionRevision, EstadoAgenda, EstadoCompromiso, LineaPlan, MesaDeTrabajo, ObjetivoAgenda,
+    AgendaNacional,
+    DecisionRevision,
+    EstadoAgenda,
+    EstadoCompromiso,
+    LineaPlan,
+    MesaDeTrabajo,
+    ObjetivoAgenda,
     TipoEvidencia,
 )
+from att.models import Entidad, EtapaCiclo, TipoEntidad, Usuario
 
 
 class FechaInput(forms.DateInput):

@@ -12,11 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
-from att.models import Entidad, EtapaCiclo, TipoEntidad, Usuario
-from oferta.models import Oferta
-
 from agenda import services
 from agenda.models import LineaPlan
+from att.models import Entidad, EtapaCiclo, TipoEntidad, Usuario
+from oferta.models import Oferta
 
 COLUMNAS = [
     "id", "oferta", "objetivo", "territorios", "etapa", "secuencia", "fecha_inicio", "fecha_fin", "responsable",

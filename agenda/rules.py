@@ -10,10 +10,9 @@
 
 import rules
 
+from agenda.models import EstadoConcertado, EstadoPlan
 from att import permisos
 from att.models import Rol
-
-from agenda.models import EstadoConcertado, EstadoPlan
 
 ROLES_ET = {Rol.FUNCIONARIO_ET, Rol.EQUIPO_DEPARTAMENTAL}
 ESTADOS_EDITABLES = {EstadoPlan.BORRADOR, EstadoPlan.DEVUELTO}

@@ -8,13 +8,18 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from att import permisos
-from att.models import Entidad, EtapaCiclo, TipoEntidad
-
 from agenda.models import (
-    AgendaNacional, Compromiso, EstadoCompromiso, EstadoPlan, LineaPlan, MesaDeTrabajo, PlanConcertado,
+    AgendaNacional,
+    Compromiso,
+    EstadoCompromiso,
+    EstadoPlan,
+    LineaPlan,
+    MesaDeTrabajo,
+    PlanConcertado,
     PlanDeTrabajo,
 )
+from att import permisos
+from att.models import Entidad, EtapaCiclo, TipoEntidad
 
 
 def agendas():

@@ -13,14 +13,26 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agenda.models import (
+    AgendaNacional,
+    Compromiso,
+    DecisionRevision,
+    EstadoAgenda,
+    EstadoCompromiso,
+    EstadoPlan,
+    EvidenciaMesa,
+    LineaPlan,
+    MesaDeTrabajo,
+    ObjetivoAgenda,
+    PlanConcertado,
+    PlanDeTrabajo,
+    RevisionCompromiso,
+    RevisionPlan,
+    TransicionAgenda,
+    VersionPlan,
+)
 from att.notificaciones import notificar
 from att.validadores import validar_adjunto
-
-from agenda.models import (
-    AgendaNacional, Compromiso, DecisionRevision, EstadoAgenda, EstadoCompromiso, EstadoConcertado,
-    EstadoPlan, EvidenciaMesa, LineaPlan, MesaDeTrabajo, ObjetivoAgenda, PlanConcertado, PlanDeTrabajo,
-    RevisionCompromiso, RevisionPlan, TransicionAgenda, VersionPlan,
-)
 
 EXTENSIONES_EVIDENCIA = ["pdf", "jpg", "jpeg", "png", "docx", "xlsx", "odt", "ods"]
 

@@ -2,15 +2,15 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from tablib import Dataset
 
+from agenda.forms import ImportarLineasForm
 from agenda.models import EstadoPlan
 from agenda.resources import COLUMNAS, LineaPlanResource
-from agenda.forms import ImportarLineasForm
 from agenda.views import _plan_visible
 
 
@@ -100,7 +100,7 @@ def importar_lineas(request, pk):
                         resultado = importar(plan, request.user, File(f, name=destino.name), confirmar=False)
                 except PermissionDenied:
                     raise
-                except Exception as e:  # archivo ilegible: se informa a la persona
+                except Exception as e:  # noqa: BLE001 - archivo ilegible: se informa a la persona
                     form.add_error("archivo", _("No se pudo leer el archivo: %(e)s") % {"e": e})
                     resultado = None
                 if resultado is None or resultado.has_errors() or resultado.has_validation_errors():

@@ -17,17 +17,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "att.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.db import connection  # noqa: E402
-from django.db.models import Count  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
 
-from agenda.models import LineaPlan  # noqa: E402
-from att.models import Entidad, Membresia, Rol, Usuario  # noqa: E402
+from agenda.models import LineaPlan
+from att.models import Entidad, Membresia, Rol, Usuario
 
 META_MS = 200
 REPETICIONES = int(os.environ.get("REPETICIONES", "30"))
@@ -35,7 +34,8 @@ REPETICIONES = int(os.environ.get("REPETICIONES", "30"))
 
 def medir(cliente, url):
     cliente.get(url)  # calentamiento
-    with CaptureQueriesContext(connection) as consultas:
+    consultas = []
+    with connection.execute_wrapper(lambda ejecutar, sql, *a: consultas.append(sql) or ejecutar(sql, *a)):
         r = cliente.get(url)
     assert r.status_code == 200, (url, r.status_code)
     tiempos = []
@@ -54,11 +54,6 @@ def cliente_de(usuario):
 
 
 def main():
-    # Django borra el registro de consultas al empezar cada petición: para contarlas, se desactiva.
-    from django.core.signals import request_started
-    from django.db import reset_queries
-
-    request_started.disconnect(reset_queries)
     Focal = LineaPlan.territorios.through
     if not Focal.objects.exists():
         print("No hay líneas de plan: corra primero «manage.py generar_demo --escala N».")

@@ -1,12 +1,18 @@
 from rest_framework import serializers
 
+from agenda.models import (
+    AgendaNacional,
+    Compromiso,
+    DecisionRevision,
+    LineaPlan,
+    ObjetivoAgenda,
+    PlanConcertado,
+    PlanDeTrabajo,
+    RevisionPlan,
+    VersionPlan,
+)
 from att.models import Entidad, EtapaCiclo, TipoEntidad, Usuario
 from oferta.models import Oferta
-
-from agenda.models import (
-    AgendaNacional, Compromiso, DecisionRevision, LineaPlan, ObjetivoAgenda, PlanConcertado, PlanDeTrabajo,
-    RevisionPlan, VersionPlan,
-)
 
 
 class ObjetivoAgendaSerializer(serializers.ModelSerializer):

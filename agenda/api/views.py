@@ -2,7 +2,6 @@
 
 from django.core.exceptions import PermissionDenied as PermisoDjango
 from django.core.exceptions import ValidationError as ValidacionDjango
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filtros
 from drf_spectacular.utils import extend_schema
@@ -10,11 +9,10 @@ from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from att.api.permisos import Autenticado
-
 from agenda import selectors, services
 from agenda.api import serializers as s
 from agenda.models import AgendaNacional, Compromiso, LineaPlan, PlanDeTrabajo
+from att.api.permisos import Autenticado
 
 
 def _traducir(error):

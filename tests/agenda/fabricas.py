@@ -4,12 +4,17 @@ servicios en paralelo), agenda, planes y líneas."""
 import datetime
 import itertools
 
+from agenda.models import (
+    AgendaNacional,
+    EstadoAgenda,
+    EstadoPlan,
+    LineaPlan,
+    ObjetivoAgenda,
+    PlanConcertado,
+    PlanDeTrabajo,
+)
 from att.models import Canal, EtapaCiclo, Rol
 from oferta.models import Oferta
-
-from agenda.models import (
-    AgendaNacional, EstadoAgenda, EstadoPlan, LineaPlan, ObjetivoAgenda, PlanConcertado, PlanDeTrabajo,
-)
 from tests import factories
 
 _n = itertools.count(1)
@@ -40,12 +45,12 @@ def etapa(codigo="planeacion") -> EtapaCiclo:
 
 
 def linea(plan_, *, territorios, oferta_=None, responsable=None, **extra) -> LineaPlan:
-    datos = dict(
-        plan=plan_, oferta=oferta_ or oferta(plan_.entidad), objetivo="Acompañar la formulación",
-        etapa=extra.pop("etapa", None) or etapa(), fecha_inicio=datetime.date(plan_.vigencia, 3, 1),
-        fecha_fin=datetime.date(plan_.vigencia, 6, 30),
-        responsable=responsable or factories.UsuarioFactory(), inversion=1000000,
-    )
+    datos = {
+        "plan": plan_, "oferta": oferta_ or oferta(plan_.entidad), "objetivo": "Acompañar la formulación",
+        "etapa": extra.pop("etapa", None) or etapa(), "fecha_inicio": datetime.date(plan_.vigencia, 3, 1),
+        "fecha_fin": datetime.date(plan_.vigencia, 6, 30),
+        "responsable": responsable or factories.UsuarioFactory(), "inversion": 1000000,
+    }
     datos.update(extra)
     ln = LineaPlan.objects.create(**datos)
     ln.territorios.set(territorios)

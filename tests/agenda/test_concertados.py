@@ -11,7 +11,6 @@ from agenda import services, tasks
 from agenda.models import Compromiso, EstadoCompromiso
 from att.models import Notificacion
 from tests import factories
-from tests.agenda import fabricas as f
 
 pytestmark = pytest.mark.django_db
 

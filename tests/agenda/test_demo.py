@@ -5,7 +5,6 @@ import pytest
 
 from agenda import demo
 from agenda.models import Compromiso, LineaPlan, PlanConcertado, PlanDeTrabajo, VersionPlan
-from att.models import Rol
 from tests import factories
 from tests.agenda import fabricas as f
 

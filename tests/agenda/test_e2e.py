@@ -66,7 +66,7 @@ def test_devolver_ajustar_y_aprobar(pagina, referencia_cargada):
     page.wait_for_load_state()
     assert page.locator("#estado-plan").inner_text() == "Aprobado"
     historial = page.locator(".historial").inner_text()
-    assert re.search(r"Versión 1.*Devuelto para ajuste.*Versión 2.*Aprobado", historial, re.S)
+    assert re.search(r"Versión 1.*Devuelto para ajuste.*Versión 2.*Aprobado", historial, re.DOTALL)
 
     plan = PlanDeTrabajo.objects.get(pk=plan.pk)
     assert plan.estado == EstadoPlan.APROBADO

@@ -20,9 +20,9 @@ pytestmark = pytest.mark.django_db
 def test_oferente_edita_su_plan_solo_en_borrador_o_devuelto(entidad_oferente, oferente, estado, puede):
     plan = f.plan(entidad_oferente, estado=estado)
     assert oferente.has_perm("agenda.editar_plan", plan) is puede
-    datos = dict(oferta=f.oferta(entidad_oferente), objetivo="x", etapa=f.etapa(),
-                 fecha_inicio=datetime.date(2025, 2, 1), fecha_fin=datetime.date(2025, 3, 1),
-                 responsable=oferente, territorios=[factories.alcaldia("05001")])
+    datos = {"oferta": f.oferta(entidad_oferente), "objetivo": "x", "etapa": f.etapa(),
+                 "fecha_inicio": datetime.date(2025, 2, 1), "fecha_fin": datetime.date(2025, 3, 1),
+                 "responsable": oferente, "territorios": [factories.alcaldia("05001")]}
     if puede:
         services.linea_guardar(plan=plan, por=oferente, **datos)
     else:

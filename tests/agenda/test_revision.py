@@ -93,9 +93,9 @@ def test_linea_valida_oferta_propia_y_publicada(entidad_oferente, oferente, otro
     plan = f.plan(entidad_oferente)
     ajena = f.oferta(factories.EntidadNacionalFactory())
     borrador = f.oferta(entidad_oferente, estado="borrador")
-    base = dict(objetivo="x", etapa=f.etapa(), fecha_inicio=datetime.date(2025, 2, 1),
-                fecha_fin=datetime.date(2025, 3, 1), responsable=oferente,
-                territorios=[factories.alcaldia("05001")])
+    base = {"objetivo": "x", "etapa": f.etapa(), "fecha_inicio": datetime.date(2025, 2, 1),
+                "fecha_fin": datetime.date(2025, 3, 1), "responsable": oferente,
+                "territorios": [factories.alcaldia("05001")]}
     for oferta in (ajena, borrador):
         with pytest.raises(ValidationError) as e:
             services.linea_guardar(plan=plan, por=oferente, oferta=oferta, **base)
