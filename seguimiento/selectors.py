@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Avg, Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
@@ -45,10 +46,10 @@ def _agregados(prefijo: str = "") -> dict:
         "suma_pesos": Sum("peso"),
         "suma_avance": Sum(_PRODUCTO),
         "suma_esperado": Sum(_PRODUCTO_ESP),
-        "lineas": Count("pk", distinct=True),
-        "al_dia": Count("pk", filter=Q(semaforo=Semaforo.AL_DIA), distinct=True),
-        "en_riesgo": Count("pk", filter=Q(semaforo=Semaforo.EN_RIESGO), distinct=True),
-        "atrasado": Count("pk", filter=Q(semaforo=Semaforo.ATRASADO), distinct=True),
+        "lineas": Count("pk"),
+        "al_dia": Count("pk", filter=Q(semaforo=Semaforo.AL_DIA)),
+        "en_riesgo": Count("pk", filter=Q(semaforo=Semaforo.EN_RIESGO)),
+        "atrasado": Count("pk", filter=Q(semaforo=Semaforo.ATRASADO)),
     }
 
 
@@ -65,15 +66,22 @@ def _completar(fila: dict, umbrales: calculo.Umbrales) -> dict:
 
 
 def estados_visibles(usuario) -> QuerySet[EstadoLinea]:
+    """Líneas que ve el usuario: todas (DNP, auditor); las de los planes de su entidad oferente; las que
+    focalizan su entidad territorial. Solo se agregan las condiciones de los roles que tiene (una
+    condición sencilla deja al planificador estimar bien y usar los índices)."""
     qs = EstadoLinea.objects.all()
     if permisos.lee_todo(usuario):
         return qs
-    propias = permisos.entidades_de(usuario, [Rol.OFERENTE]).values("pk")
-    territorios = permisos.entidades_de(usuario, ROLES_ET).values("pk")
-    from agenda.models import LineaPlan
+    filtro = Q(pk__in=[])
+    if permisos.tiene_rol(usuario, Rol.OFERENTE):
+        filtro |= Q(entidad__in=permisos.entidades_de(usuario, [Rol.OFERENTE]).values("pk"))
+    if permisos.tiene_rol(usuario, *ROLES_ET):
+        from agenda.models import LineaPlan
 
-    focalizadas = LineaPlan.territorios.through.objects.filter(entidad_id__in=territorios).values("lineaplan_id")
-    return qs.filter(Q(entidad__in=propias) | Q(responsable=usuario) | Q(linea_id__in=focalizadas))
+        territorios = permisos.entidades_de(usuario, ROLES_ET).values("pk")
+        filtro |= Q(linea_id__in=LineaPlan.territorios.through.objects.filter(entidad_id__in=territorios)
+                    .values("lineaplan_id"))
+    return qs.filter(filtro)
 
 
 def avance_consolidado(qs: QuerySet[EstadoLinea], umbrales: calculo.Umbrales | None = None) -> dict:
@@ -91,10 +99,46 @@ DIMENSIONES = {
 }
 
 
+# Dimensiones de muchos a muchos: cada línea cuenta una sola vez por departamento o tema.
+_PARES_M2M = {
+    "departamento": (
+        "SELECT DISTINCT lt.lineaplan_id AS linea_id, en.departamento_id AS clave FROM agenda_lineaplan_territorios lt "
+        "JOIN att_entidad en ON en.id = lt.entidad_id WHERE en.departamento_id IS NOT NULL",
+        "att_departamento", "codigo",
+    ),
+    "tema": ("SELECT lineaplan_id AS linea_id, tema_id AS clave FROM agenda_lineaplan_temas", "att_tema", "id"),
+}
+
+
+def _avance_por_m2m(qs: QuerySet[EstadoLinea], dimension: str, umbrales, limite) -> list[dict]:
+    pares, tabla, llave = _PARES_M2M[dimension]
+    if qs.query.where:
+        visibles, params = qs.values("pk").query.sql_with_params()
+        donde = f"WHERE e.id IN ({visibles}) "
+    else:  # sin restricción (DNP, auditor): no hace falta la subconsulta
+        donde, params = "", ()
+    sql = (
+        f"SELECT p.clave, t.nombre, SUM(e.peso), SUM(e.peso * e.avance), SUM(e.peso * e.esperado), COUNT(*), "
+        f"COUNT(*) FILTER (WHERE e.semaforo = %s), COUNT(*) FILTER (WHERE e.semaforo = %s), "
+        f"COUNT(*) FILTER (WHERE e.semaforo = %s) "
+        f"FROM ({pares}) p JOIN seguimiento_estadolinea e ON e.linea_id = p.linea_id "
+        f"JOIN {tabla} t ON t.{llave} = p.clave "
+        f"{donde}GROUP BY p.clave, t.nombre ORDER BY t.nombre"
+        + (f" LIMIT {int(limite)}" if limite else "")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Semaforo.AL_DIA, Semaforo.EN_RIESGO, Semaforo.ATRASADO, *params])
+        filas = cursor.fetchall()
+    claves = ["clave_id", "nombre", "suma_pesos", "suma_avance", "suma_esperado", "lineas", "al_dia", "en_riesgo", "atrasado"]
+    return [_completar(dict(zip(claves, f)), umbrales) for f in filas]
+
+
 def avance_por(qs: QuerySet[EstadoLinea], dimension: str, umbrales: calculo.Umbrales | None = None,
                limite: int | None = None) -> list[dict]:
     """Avance ponderado y semáforos agrupados por una dimensión (una consulta)."""
     umbrales = umbrales or ConfiguracionSeguimiento.obtener().umbrales
+    if dimension in _PARES_M2M:
+        return _avance_por_m2m(qs, dimension, umbrales, limite)
     clave, nombre, _etiqueta = DIMENSIONES[dimension]
     filas = (
         qs.filter(**{f"{clave}__isnull": False}).values(clave_id=F(clave), nombre=F(nombre))
@@ -208,10 +252,12 @@ def percepciones_visibles(usuario) -> QuerySet[Percepcion]:
     qs = Percepcion.objects.select_related("entidad", "oferente")
     if permisos.lee_todo(usuario):
         return qs
-    return qs.filter(
-        Q(entidad__in=permisos.entidades_de(usuario, ROLES_ET).values("pk"))
-        | Q(oferente__in=permisos.entidades_de(usuario, [Rol.OFERENTE]).values("pk"))
-    )
+    filtro = Q(pk__in=[])
+    if permisos.tiene_rol(usuario, *ROLES_ET):
+        filtro |= Q(entidad__in=permisos.entidades_de(usuario, ROLES_ET).values("pk"))
+    if permisos.tiene_rol(usuario, Rol.OFERENTE):
+        filtro |= Q(oferente__in=permisos.entidades_de(usuario, [Rol.OFERENTE]).values("pk"))
+    return qs.filter(filtro)
 
 
 def resumen_percepcion(usuario, desde: date | None = None, hasta: date | None = None) -> dict:

@@ -194,3 +194,15 @@ def test_muestra_mensual_solo_con_entidades_que_aceptaron(seguimiento_dnp, entid
     assert not m.entidades.filter(pk=territorios[0].pk).exists()
     assert services.muestra_sortear(periodo=date(2026, 10, 1), por=seguimiento_dnp).pk == m.pk
     assert MuestraPercepcion.objects.count() == 1
+
+
+def test_por_departamento_y_tema_cada_linea_cuenta_una_vez(entidad_oferente, seguimiento_dnp, oferente):
+    l = fabricas.linea(entidad_oferente, territorios=[factories.alcaldia("05001"), factories.alcaldia("05266"),
+                                                      factories.alcaldia("76001")])
+    h = fabricas.hito(l)
+    _validado(h, 40, seguimiento_dnp, oferente)
+    qs = selectors.estados_visibles(oferente)
+    deptos = {f["clave_id"]: f for f in selectors.avance_por(qs, "departamento")}
+    assert deptos["05"]["lineas"] == 1 and deptos["05"]["avance"] == D("40.0") and deptos["76"]["lineas"] == 1
+    temas = selectors.avance_por(qs, "tema")
+    assert len(temas) == 1 and temas[0]["lineas"] == 1
