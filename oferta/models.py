@@ -138,6 +138,7 @@ class Oferta(models.Model):
             GinIndex(fields=["busqueda"], name="oferta_busqueda_gin"),
             models.Index(fields=["estado", "-publicada_en"], name="oferta_estado_publicada"),
             models.Index(fields=["entidad", "estado"], name="oferta_entidad_estado"),
+            models.Index(fields=["actualizada"], name="oferta_actualizada"),
             # Filtros del portal sobre la copia de ids de las facetas (&&: alguno de los valores).
             *[GinIndex(fields=[f"facetas_{nombre}"], name=f"oferta_facetas_{nombre}_gin")
               for nombre in ("descriptores", "temas", "capacidades", "etapas", "modalidades", "departamentos",

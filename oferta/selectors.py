@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, transaction
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import F, FloatField, Prefetch, Q, QuerySet, Value
 from django.http import QueryDict
@@ -191,6 +192,10 @@ class Faceta:
     clave: str
     etiqueta: str
     opciones: list[Opcion]
+    ocultas: int = 0  # opciones con resultados que no se muestran (ver todas con ?ver=<clave>)
+
+
+OPCIONES_VISIBLES = 8
 
 
 class _PaginaConocida:
@@ -223,18 +228,22 @@ def _filtradas_sql(filtros: FiltrosPortal) -> tuple[str, tuple]:
     return qs.query.get_compiler(using=qs.db).as_sql()
 
 
-def _ordenar_facetas(por_clave: dict[str, list[Opcion]]) -> list[Faceta]:
+def _ordenar_facetas(por_clave: dict[str, list[Opcion]], ver: str = "") -> list[Faceta]:
+    """Las elegidas primero y luego las de más resultados; en las listas largas solo las primeras."""
     facetas = []
     for clave, opciones in por_clave.items():
-        if clave in ("departamento", "entidad", "tema"):
-            opciones.sort(key=lambda o: (not o.elegida, -o.cantidad, o.nombre))
-        else:
-            opciones.sort(key=lambda o: (-o.cantidad, o.nombre))
-        facetas.append(Faceta(clave, str(FACETAS[clave][0]), opciones))
+        opciones.sort(key=lambda o: (not o.elegida, -o.cantidad, o.nombre))
+        ocultas = 0
+        if clave != ver:
+            limite = max(OPCIONES_VISIBLES, sum(1 for o in opciones if o.elegida))
+            ocultas = max(0, len(opciones) - limite)
+            opciones = opciones[:limite]
+        facetas.append(Faceta(clave, str(FACETAS[clave][0]), opciones, ocultas))
     return facetas
 
 
-def portal_resultados(filtros: FiltrosPortal, numero_pagina=1, por_pagina: int = POR_PAGINA) -> Resultados:
+def portal_resultados(filtros: FiltrosPortal, numero_pagina=1, por_pagina: int = POR_PAGINA,
+                      ver: str = "") -> Resultados:
     """Página de resultados y facetas del portal con número de consultas fijo: una consulta para
     total + ids de la página + facetas, una para las filas de la página y dos prefetch."""
     try:
@@ -243,21 +252,13 @@ def portal_resultados(filtros: FiltrosPortal, numero_pagina=1, por_pagina: int =
         numero = 1
     sql, params = _filtradas_sql(filtros)
     consulta = _sql_resultados(sql, filtros.orden)
-    with transaction.atomic(), connection.cursor() as cursor:
-        if filtros.q:
-            # El planificador estima barato evaluar `@@` fila por fila (costo 1) y, cuando la palabra
-            # es frecuente, prefiere recorrer toda la tabla; con el índice GIN no hay que evaluarla
-            # (sin recomprobación) y es varias veces más rápido. Solo para esta consulta.
-            cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(consulta, (*params, por_pagina, (numero - 1) * por_pagina))
-        filas = cursor.fetchall()
-        total = next(int(n) for clave, _v, _nom, n in filas if clave == "total")
-        ultima = max(1, -(-total // por_pagina))
-        if numero > ultima:  # página fuera de rango: la última
-            numero = ultima
-            cursor.execute(consulta, (*params, por_pagina, (numero - 1) * por_pagina))
-            filas = cursor.fetchall()
+    filas = _resultados_guardados(filtros, numero, por_pagina)
+    if filas is None:
+        filas, numero = _consultar(filtros, consulta, params, numero, por_pagina)
+        _guardar_resultados(filtros, numero, por_pagina, filas)
     orden_ids = {int(v): int(n) for clave, v, _nom, n in filas if clave == "pagina"}
+    total = next(int(n) for clave, _v, _nom, n in filas if clave == "total")
+    numero = min(numero, max(1, -(-total // por_pagina)))
     por_clave: dict[str, list[Opcion]] = {clave: [] for clave in FACETAS}
     for clave, valor, nombre, cantidad in filas:
         if clave in por_clave:
@@ -275,12 +276,62 @@ def portal_resultados(filtros: FiltrosPortal, numero_pagina=1, por_pagina: int =
             key=lambda o: orden_ids[o.pk],
         )
     paginador = Paginator(_PaginaConocida(total, objetos), por_pagina)
-    return Resultados(pagina=paginador.page(numero), facetas=_ordenar_facetas(por_clave))
+    return Resultados(pagina=paginador.page(numero), facetas=_ordenar_facetas(por_clave, ver))
 
 
-def portal_facetas(filtros: FiltrosPortal) -> list[Faceta]:
+# Sin texto de búsqueda (la portada del portal y la navegación por facetas) el conjunto filtrado es
+# grande y se repite mucho: se guarda en la caché, con una huella de los datos (última actualización y
+# último id) para que cualquier cambio en las ofertas lo invalide; 2 minutos como máximo.
+SEGUNDOS_CACHE = 120
+
+
+def _huella() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT max(actualizada), max(id) FROM {Oferta._meta.db_table}")
+        actualizada, maximo = cursor.fetchone()
+    return f"{actualizada.timestamp() if actualizada else 0}-{maximo or 0}"
+
+
+def _clave_cache(filtros: FiltrosPortal, numero: int, por_pagina: int) -> str | None:
+    if filtros.q:
+        return None
+    valores = "&".join(f"{k}={','.join(v)}" for k, v in sorted(filtros.valores.items()))
+    return f"oferta:portal:{_huella()}:{filtros.orden}:{numero}:{por_pagina}:{valores}"
+
+
+def _resultados_guardados(filtros, numero, por_pagina):
+    clave = _clave_cache(filtros, numero, por_pagina)
+    filtros._clave_cache = clave
+    return cache.get(clave) if clave else None
+
+
+def _guardar_resultados(filtros, numero, por_pagina, filas) -> None:
+    clave = getattr(filtros, "_clave_cache", None)
+    if clave:
+        cache.set(clave, filas, SEGUNDOS_CACHE)
+
+
+def _consultar(filtros: FiltrosPortal, consulta: str, params, numero: int, por_pagina: int):
+    with transaction.atomic(), connection.cursor() as cursor:
+        if filtros.q:
+            # El planificador estima barato evaluar `@@` fila por fila (costo 1) y, cuando la palabra
+            # es frecuente, prefiere recorrer toda la tabla; con el índice GIN no hay que evaluarla
+            # (sin recomprobación) y es varias veces más rápido. Solo para esta consulta.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(consulta, (*params, por_pagina, (numero - 1) * por_pagina))
+        filas = cursor.fetchall()
+        total = next(int(n) for clave, _v, _nom, n in filas if clave == "total")
+        ultima = max(1, -(-total // por_pagina))
+        if numero > ultima:  # página fuera de rango: la última
+            numero = ultima
+            cursor.execute(consulta, (*params, por_pagina, (numero - 1) * por_pagina))
+            filas = cursor.fetchall()
+    return filas, numero
+
+
+def portal_facetas(filtros: FiltrosPortal, ver: str = "") -> list[Faceta]:
     """Conteos de todas las facetas sobre el conjunto filtrado."""
-    return portal_resultados(filtros, por_pagina=1).facetas
+    return portal_resultados(filtros, por_pagina=1, ver=ver).facetas
 
 
 # --- Detalle y gestión ------------------------------------------------------------------------

@@ -41,6 +41,7 @@ def _sql_busqueda() -> str:
 
     return f"""
     UPDATE {o} AS o SET
+        actualizada = clock_timestamp(),
         facetas_descriptores = {ids("descriptores", "descriptortematico_id")},
         facetas_temas = {ids("temas", "tema_id")},
         facetas_capacidades = {ids("capacidades", "capacidad_id")},

@@ -31,13 +31,15 @@ def _consulta_sin(request, *claves) -> str:
 def portal(request):
     """Portafolio público: búsqueda sin tildes, facetas con conteos, filtros, orden y paginación."""
     filtros = selectors.FiltrosPortal.desde(request.GET)
-    resultados = selectors.portal_resultados(filtros, request.GET.get("page"))
+    ver = request.GET.get("ver", "")
+    resultados = selectors.portal_resultados(filtros, request.GET.get("page"), ver=ver)
     return render(request, "oferta/portal.html", {
         "filtros": filtros,
         "pagina": resultados.pagina,
         "facetas": resultados.facetas,
         "ordenes": selectors.ORDENES.items(),
         "consulta_pagina": _consulta_sin(request, "page"),
+        "consulta_ver": _consulta_sin(request, "page", "ver"),
         "consulta_exportar": _consulta_sin(request, "page", "orden"),
         "hoy": timezone.localdate(),
         "puede_crear": request.user.has_perm("oferta.crear"),

@@ -80,6 +80,12 @@ def test_filtros_se_combinan_y_facetas_cuentan(client):
     assert facetas["tema"] == {"Planeación": 2}
     assert facetas["entidad"]["DNP"] == 1
     assert facetas["canal"] == {"Virtual": 2}
+    # Las listas largas muestran 8 opciones y un enlace para ver las demás.
+    assert len(facetas["departamento"]) == 8
+    assert "ver=departamento" in r.content.decode()
+    r = client.get(PORTAL, {"tema": planeacion.pk, "ver": "departamento"})
+    facetas = {f.clave: {o.nombre: o.cantidad for o in f.opciones} for f in r.context["facetas"]}
+    assert len(facetas["departamento"]) == 33
     # Departamento cubierto: A focaliza Antioquia; B no focaliza (todo el país).
     assert facetas["departamento"]["Antioquia"] == 2
     assert facetas["departamento"]["Valle del Cauca"] == 1
@@ -162,7 +168,7 @@ def _muchas(n):
     M.objects.bulk_create([M(oferta_id=o.pk, modalidad_id=m.pk) for o in nuevas for m in modalidades])
     from oferta.services import actualizar_busqueda
 
-    actualizar_busqueda([o.pk for o in nuevas])
+    actualizar_busqueda([base.pk, *(o.pk for o in nuevas)])
     return temas, modalidades
 
 
@@ -178,3 +184,16 @@ def test_consultas_del_portal_fijas(client, django_assert_max_num_queries, n):
     assert r.context["pagina"].paginator.count == n
     with django_assert_max_num_queries(7):
         client.get(PORTAL)
+
+
+def test_cache_de_la_portada_se_invalida_con_cambios(client, oferente, admin_dnp, entidad_oferente):
+    from oferta import services
+
+    fabricas.oferta(nombre="Primera")
+    assert client.get(PORTAL).context["pagina"].paginator.count == 1
+    assert client.get(PORTAL).context["pagina"].paginator.count == 1  # de la caché
+    o = fabricas.oferta(entidad=entidad_oferente, nombre="Segunda", estado=EstadoOferta.EN_REVISION)
+    services.oferta_publicar(oferta=o, por=admin_dnp)
+    assert sorted(nombres(client.get(PORTAL))) == ["Primera", "Segunda"]
+    services.oferta_archivar(oferta=o, por=oferente, motivo="Fin")
+    assert nombres(client.get(PORTAL)) == ["Primera"]
