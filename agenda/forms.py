@@ -32,11 +32,13 @@ class LineaForm(forms.ModelForm):
         fields = [
             "oferta", "objetivo", "objetivo_agenda", "etapa", "secuencia", "fecha_inicio", "fecha_fin",
             "inversion", "fuente_financiacion", "indicador", "meta", "unidad_meta", "peso", "territorios",
+            "demandas",
         ]
         widgets = {
             "fecha_inicio": FechaInput(), "fecha_fin": FechaInput(),
             "objetivo": forms.Textarea(attrs={"rows": 3}),
             "territorios": forms.SelectMultiple(attrs={"size": 8}),
+            "demandas": forms.SelectMultiple(attrs={"size": 5}),
         }
 
     def __init__(self, *args, plan, **kwargs):
@@ -55,6 +57,19 @@ class LineaForm(forms.ModelForm):
             .only("pk", "nombre", "sigla")
         )
         self.fields["territorios"].help_text = _("Gobernaciones y alcaldías que recibirán la asistencia.")
+        from demanda.models import Demanda, EstadoDemanda
+
+        # Demandas que esta entidad puede atender: vinculadas a sus ofertas o remitidas a ella.
+        self.fields["demandas"].queryset = (
+            Demanda.objects.filter(
+                models_q_demanda(plan.entidad_id),
+                estado__in=[EstadoDemanda.VINCULADA, EstadoDemanda.REMITIDA, EstadoDemanda.EN_ATENCION],
+            ).select_related("entidad").order_by("entidad__nombre", "titulo")
+        )
+        self.fields["demandas"].label_from_instance = lambda d: f"{d.entidad.nombre}: {d.titulo}"
+        self.fields["demandas"].help_text = _(
+            "Necesidades de las entidades territoriales que esta línea atiende: pasan a «en atención» "
+            "cuando el DNP aprueba el plan.")
         if self.instance.pk and not self.is_bound:
             self.initial["responsable_email"] = self.instance.responsable.email
 
@@ -69,6 +84,12 @@ class LineaForm(forms.ModelForm):
     def datos(self) -> dict:
         d = {k: v for k, v in self.cleaned_data.items() if k != "responsable_email"}
         return d
+
+
+def models_q_demanda(entidad_id):
+    from django.db.models import Q
+
+    return Q(oferta__entidad_id=entidad_id) | Q(entidad_competente_id=entidad_id)
 
 
 def models_q_entidad(entidad_id):

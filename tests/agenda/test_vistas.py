@@ -161,3 +161,22 @@ def test_chequeo_del_proyecto_y_admin(admin_dnp, client):
     client.force_login(admin_dnp)
     for modelo in ("agendanacional", "plandetrabajo", "lineaplan", "planconcertado", "compromiso", "mesadetrabajo"):
         assert client.get(f"/admin/agenda/{modelo}/").status_code == 200, modelo
+
+
+def test_formulario_de_linea_cita_demandas(oferente, entidad_oferente, funcionario_medellin, client):
+    from demanda.models import Demanda, EstadoDemanda
+
+    oferta = f.oferta(entidad_oferente, nombre="Asistencia en PDT")
+    demanda = Demanda.objects.create(
+        entidad=factories.alcaldia("05001"), registrada_por=funcionario_medellin, titulo="Apoyo al PDT",
+        descripcion="x", fuente="metas_pdt", estado=EstadoDemanda.VINCULADA, oferta=oferta)
+    plan = f.plan(entidad_oferente)
+    client.force_login(oferente)
+    r = client.post(f"/agenda/planes/{plan.pk}/lineas/nueva/", {
+        "oferta": oferta.pk, "objetivo": "Acompañar", "etapa": f.etapa().pk, "secuencia": 1,
+        "fecha_inicio": "2025-02-01", "fecha_fin": "2025-04-30", "inversion": 0, "peso": 1,
+        "territorios": [factories.alcaldia("05001").pk], "demandas": [demanda.pk],
+        "responsable_email": oferente.email,
+    })
+    assert r.status_code == 302, r.context["form"].errors
+    assert list(plan.lineas.get().demandas.all()) == [demanda]
