@@ -84,10 +84,6 @@ def _existe(tabla, campo, valores) -> Exists | Value:
     return Exists(tabla.objects.filter(oferta_id=OuterRef("pk"), **filtro))
 
 
-def _si(condicion, puntos, otro=0):
-    return Case(When(condicion, then=Value(puntos)), default=Value(otro), output_field=IntegerField())
-
-
 class _Contexto:
     """Lo que se necesita saber de la demanda (tres consultas pequeñas)."""
 
@@ -96,10 +92,12 @@ class _Contexto:
             demanda.entidad = Entidad.objects.select_related("municipio", "departamento").get(pk=demanda.entidad_id)
         self.demanda = demanda
         self.entidad = demanda.entidad
-        temas = list(Tema.objects.filter(
-            Q(demandas=demanda.pk) | Q(subtemas__demandas=demanda.pk) | Q(padre__demandas=demanda.pk)
-        ).values_list("pk", "nombre", "descriptor_id").distinct()) if demanda.pk else []
         self.tema_ids = list(demanda.temas.values_list("pk", flat=True)) if demanda.pk else []
+        ids = self.tema_ids
+        temas = list(
+            Tema.objects.filter(Q(pk__in=ids) | Q(padre_id__in=ids) | Q(subtemas__in=ids))
+            .values_list("pk", "nombre", "descriptor_id").distinct()
+        ) if ids else []
         self.nombres_tema = {pk: nombre for pk, nombre, _d in temas}
         self.relacionados = [pk for pk, _n, _d in temas if pk not in set(self.tema_ids)]
         self.descriptores = {
@@ -107,83 +105,125 @@ class _Contexto:
         } if demanda.pk else {}
 
 
-def consulta_candidatas(demanda: Demanda, limite: int = 20, contexto: _Contexto | None = None) -> QuerySet[Oferta]:
-    """La consulta (una sola) que ordena las ofertas candidatas; el benchmark la explica."""
+def _banderas(c: _Contexto, d: Demanda) -> dict:
+    """Una expresión booleana por criterio (EXISTS sobre las tablas intermedias, con índice)."""
+    return {
+        "tema_exacto": _existe(TemaOferta, "tema_id", c.tema_ids),
+        "tema_relacionado": _existe(TemaOferta, "tema_id", c.relacionados),
+        "descriptor_comun": _existe(DescriptorOferta, "descriptortematico_id", list(c.descriptores)),
+        "capacidad_comun": _existe(CapacidadOferta, "capacidad_id", d.capacidad_id),
+        "etapa_comun": _existe(EtapaOferta, "etapaciclo_id", d.etapa_id),
+        "modalidad_comun": _existe(ModalidadOferta, "modalidad_id", d.modalidad_id),
+        "canal_comun": (ExpressionWrapper(Q(canal_id=d.canal_id), output_field=BooleanField()) if d.canal_id
+                        else Value(False, output_field=BooleanField())),
+        "en_lista": _existe(EntidadOferta, "entidad_id", c.entidad.pk),
+        "en_departamento": _existe(DepartamentoOferta, "departamento_id", _departamento_de(c.entidad)),
+        "por_perfil": ExpressionWrapper(
+            ~Q(focaliza_categorias=[]) | ~Q(focaliza_grupos_mdm=[]) | Q(solo_pdet=True) | Q(solo_zomac=True),
+            output_field=BooleanField(),
+        ),
+    }
+
+
+def _ocupados():
+    return Coalesce(Subquery(
+        Demanda.objects.filter(oferta_id=OuterRef("pk"), estado__in=ESTADOS_OCUPAN_CUPO)
+        .order_by().values("oferta_id").annotate(n=Count("oferta_id")).values("n")[:1],
+        output_field=IntegerField(),
+    ), 0)
+
+
+def _puntaje(b: dict):
+    def si(expr, puntos, otro=0):
+        return Case(When(expr, then=Value(puntos)), default=Value(otro), output_field=IntegerField())
+
+    return (
+        Case(When(b["tema_exacto"], then=Value(PESO_TEMA)), When(b["tema_relacionado"], then=Value(PESO_TEMA_RELACIONADO)),
+             default=Value(0), output_field=IntegerField())
+        + si(b["descriptor_comun"], PESO_DESCRIPTOR)
+        + si(b["capacidad_comun"], PESO_CAPACIDAD)
+        + si(b["etapa_comun"], PESO_ETAPA)
+        + Case(When(b["en_lista"], then=Value(PESO_LISTA)), When(b["en_departamento"], then=Value(PESO_DEPARTAMENTO)),
+               When(b["por_perfil"], then=Value(PESO_PERFIL)), default=Value(PESO_ABIERTA), output_field=IntegerField())
+        + si(b["modalidad_comun"], PESO_MODALIDAD)
+        + si(b["canal_comun"], PESO_CANAL)
+        # Los cupos solo se cuentan si la oferta los limita (CASE evalúa en orden: sin subconsulta si no hay límite).
+        + Case(When(cupos__isnull=True, then=Value(PESO_CUPOS)),
+               When(cupos__gt=_ocupados(), then=Value(PESO_CUPOS)),
+               default=Value(CASTIGO_SIN_CUPOS), output_field=IntegerField())
+    )
+
+
+def consulta_candidatas(demanda: Demanda, limite: int = 20, contexto: _Contexto | None = None) -> QuerySet:
+    """La consulta de orden (una sola, filas angostas: pk y puntaje); el benchmark la explica."""
     c = contexto or _Contexto(demanda)
     hoy = timezone.localdate()
-    d = demanda
-    ocupados = Subquery(
-        Demanda.objects.filter(oferta_id=OuterRef("pk"), estado__in=ESTADOS_OCUPAN_CUPO)
-        .order_by().values("oferta_id").annotate(n=Count("pk")).values("n")[:1],
-        output_field=IntegerField(),
-    )
     todos_temas = c.tema_ids + c.relacionados
     if todos_temas:
         relevante = Q(pk__in=TemaOferta.objects.filter(tema_id__in=todos_temas).values("oferta_id"))
     elif c.descriptores:
         relevante = Q(pk__in=DescriptorOferta.objects.filter(descriptortematico_id__in=list(c.descriptores)).values("oferta_id"))
     else:
-        return Oferta.objects.none()
-    qs = (
+        return Oferta.objects.none().values_list("pk", "publicada_en")
+    return (
         Oferta.objects.filter(estado=EstadoOferta.PUBLICADA)
         .filter(Q(vigencia_hasta__isnull=True) | Q(vigencia_hasta__gte=hoy))
         .filter(relevante)
         .filter(filtro_focalizacion(c.entidad))
-        .annotate(
-            tema_exacto=_existe(TemaOferta, "tema_id", c.tema_ids),
-            tema_relacionado=_existe(TemaOferta, "tema_id", c.relacionados),
-            descriptor_comun=_existe(DescriptorOferta, "descriptortematico_id", list(c.descriptores)),
-            capacidad_comun=_existe(CapacidadOferta, "capacidad_id", d.capacidad_id),
-            etapa_comun=_existe(EtapaOferta, "etapaciclo_id", d.etapa_id),
-            modalidad_comun=_existe(ModalidadOferta, "modalidad_id", d.modalidad_id),
-            canal_comun=(ExpressionWrapper(Q(canal_id=d.canal_id), output_field=BooleanField()) if d.canal_id
-                         else Value(False, output_field=BooleanField())),
-            en_lista=_existe(EntidadOferta, "entidad_id", c.entidad.pk),
-            en_departamento=_existe(DepartamentoOferta, "departamento_id", _departamento_de(c.entidad)),
-            por_perfil=ExpressionWrapper(
-                ~Q(focaliza_categorias=[]) | ~Q(focaliza_grupos_mdm=[]) | Q(solo_pdet=True) | Q(solo_zomac=True),
-                output_field=BooleanField(),
-            ),
-            ocupados=Coalesce(ocupados, 0),
-        )
-        .annotate(
-            cupos_libres=Case(When(cupos__isnull=True, then=Value(None)), default=F("cupos") - F("ocupados"),
-                              output_field=IntegerField()),
-        )
-        .annotate(
-            puntaje=(
-                Case(When(tema_exacto=True, then=Value(PESO_TEMA)), When(tema_relacionado=True, then=Value(PESO_TEMA_RELACIONADO)),
-                     default=Value(0), output_field=IntegerField())
-                + _si(Q(descriptor_comun=True), PESO_DESCRIPTOR)
-                + _si(Q(capacidad_comun=True), PESO_CAPACIDAD)
-                + _si(Q(etapa_comun=True), PESO_ETAPA)
-                + Case(When(en_lista=True, then=Value(PESO_LISTA)), When(en_departamento=True, then=Value(PESO_DEPARTAMENTO)),
-                       When(por_perfil=True, then=Value(PESO_PERFIL)), default=Value(PESO_ABIERTA),
-                       output_field=IntegerField())
-                + _si(Q(modalidad_comun=True), PESO_MODALIDAD)
-                + _si(Q(canal_comun=True), PESO_CANAL)
-                + _si(Q(cupos__isnull=True) | Q(cupos__gt=F("ocupados")), PESO_CUPOS, CASTIGO_SIN_CUPOS)
-            )
-        )
-        .select_related("entidad", "canal")
-        .order_by("-puntaje", "-publicada_en", "pk")
+        .annotate(puntaje=_puntaje(_banderas(c, demanda)))
+        .order_by("-puntaje", F("publicada_en").desc(nulls_last=True), "pk")
+        .values_list("pk", "puntaje")[:limite]
     )
-    return qs[:limite]
 
 
 def ofertas_candidatas(demanda: Demanda, limite: int = 20) -> list[Oferta]:
     """Ofertas candidatas ordenadas; cada una con `.puntaje` y `.explicacion` (líneas en español)."""
     c = _Contexto(demanda)
-    ofertas = list(consulta_candidatas(demanda, limite, c))
-    if not ofertas:
+    orden = list(consulta_candidatas(demanda, limite, c))
+    if not orden:
         return []
+    ids = [pk for pk, _p in orden]
+    por_pk = {o.pk: o for o in Oferta.objects.filter(pk__in=ids).select_related("entidad", "canal")}
+    # Banderas de cada criterio para las pocas ofertas elegidas: consultas pequeñas por índice.
+    def filas(tabla, campo, valores):
+        if not valores:
+            return set()
+        filtro = {f"{campo}__in": valores} if isinstance(valores, list) else {campo: valores}
+        return set(tabla.objects.filter(oferta_id__in=ids, **filtro).values_list("oferta_id", flat=True))
+
     temas_por_oferta = defaultdict(list)
+    exactos, relacionados = set(), set()
     for oferta_id, tema_id in TemaOferta.objects.filter(
-        oferta_id__in=[o.pk for o in ofertas], tema_id__in=c.tema_ids + c.relacionados
+        oferta_id__in=ids, tema_id__in=c.tema_ids + c.relacionados
     ).values_list("oferta_id", "tema_id"):
         temas_por_oferta[oferta_id].append(c.nombres_tema.get(tema_id, ""))
-    for o in ofertas:
+        (exactos if tema_id in c.tema_ids else relacionados).add(oferta_id)
+    d = demanda
+    descriptor = filas(DescriptorOferta, "descriptortematico_id", list(c.descriptores))
+    capacidad = filas(CapacidadOferta, "capacidad_id", d.capacidad_id)
+    etapa = filas(EtapaOferta, "etapaciclo_id", d.etapa_id)
+    modalidad = filas(ModalidadOferta, "modalidad_id", d.modalidad_id)
+    lista = filas(EntidadOferta, "entidad_id", c.entidad.pk)
+    departamento = filas(DepartamentoOferta, "departamento_id", _departamento_de(c.entidad))
+    ocupados = dict(
+        Demanda.objects.filter(oferta_id__in=[pk for pk in ids if por_pk[pk].cupos is not None],
+                               estado__in=ESTADOS_OCUPAN_CUPO)
+        .order_by().values("oferta_id").annotate(n=Count("oferta_id")).values_list("oferta_id", "n")
+    )
+    for o in por_pk.values():
+        o.tema_exacto, o.tema_relacionado = o.pk in exactos, o.pk in relacionados
+        o.descriptor_comun, o.capacidad_comun, o.etapa_comun = o.pk in descriptor, o.pk in capacidad, o.pk in etapa
+        o.modalidad_comun, o.canal_comun = o.pk in modalidad, bool(d.canal_id) and o.canal_id == d.canal_id
+        o.en_lista, o.en_departamento = o.pk in lista, o.pk in departamento
+        o.por_perfil = bool(o.focaliza_categorias or o.focaliza_grupos_mdm or o.solo_pdet or o.solo_zomac)
+        o.ocupados = ocupados.get(o.pk, 0)
+    ofertas = []
+    for pk, puntaje in orden:
+        o = por_pk[pk]
+        o.puntaje = puntaje
+        o.cupos_libres = None if o.cupos is None else o.cupos - o.ocupados
         o.explicacion = explicar(o, demanda, c, sorted(temas_por_oferta[o.pk]))
+        ofertas.append(o)
     return ofertas
 
 

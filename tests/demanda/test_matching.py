@@ -110,8 +110,10 @@ def test_lista_explicita_puntua_mas_que_abierta(demanda, medellin, entidad_ofere
     assert "Cobertura: la oferta incluye expresamente a Alcaldía de Medellín (Antioquia)." in candidatas[0].explicacion
 
 
-def test_consultas_del_cruce_son_pocas(demanda, entidad_oferente, django_assert_max_num_queries):
-    for _ in range(30):
-        fabricas.oferta(entidad_oferente, temas=["planeacion"])
-    with django_assert_max_num_queries(6):
-        assert len(ofertas_candidatas(demanda, limite=20)) == 20
+@pytest.mark.parametrize("ofertas", [3, 40])
+def test_consultas_del_cruce_no_crecen_con_las_ofertas(demanda, entidad_oferente, ofertas, django_assert_max_num_queries):
+    for _ in range(ofertas):
+        fabricas.oferta(entidad_oferente, temas=["planeacion"], cupos=5)
+    # 3 de contexto, 1 de orden, 1 de ofertas y hasta 8 pequeñas por criterio para las elegidas.
+    with django_assert_max_num_queries(13):
+        assert len(ofertas_candidatas(demanda, limite=20)) == min(ofertas, 20)
