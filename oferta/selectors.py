@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, transaction
@@ -163,9 +165,15 @@ def _sql_resultados(sql_filtradas: str, orden: str) -> str:
     ids de la página pedida en su orden y los conteos de todas las facetas."""
     partes = [
         "SELECT 'total', '', '', count(*) FROM f",
-        f"""SELECT 'pagina', p.id::text, '', p.n FROM (
-              SELECT id, row_number() OVER (ORDER BY {ORDEN_SQL[orden]}) AS n FROM f
-              ORDER BY {ORDEN_SQL[orden]} LIMIT %s OFFSET %s) p""",
+        # La página viaja completa en la misma consulta: lo que muestra cada tarjeta, en JSON.
+        f"""SELECT 'pagina', p.id::text,
+                   json_build_object('nombre', p.nombre, 'necesidad', left(p.necesidad, 400),
+                                     'entidad', e.nombre, 'canal', p.canal_id, 'vigencia_hasta', p.vigencia_hasta,
+                                     'temas', p.facetas_temas, 'modalidades', p.facetas_modalidades)::text,
+                   p.n
+            FROM (SELECT *, row_number() OVER (ORDER BY {ORDEN_SQL[orden]}) AS n FROM f
+                  ORDER BY {ORDEN_SQL[orden]} LIMIT %s OFFSET %s) p
+            JOIN att_entidad e ON e.id = p.entidad_id""",
     ]
     for clave, (columna, tabla, nombre) in COLUMNAS_FACETA.items():
         partes.append(f"""SELECT '{clave}', c.id::text, {nombre}, x.n
@@ -198,6 +206,48 @@ class Faceta:
 OPCIONES_VISIBLES = 8
 
 
+class _Nombres(list):
+    """Lista con `.all()`, para que la plantilla la use como un administrador de relaciones."""
+
+    def all(self):
+        return self
+
+
+@dataclass
+class Tarjeta:
+    """Lo que muestra el portal de una oferta (sin instanciar el modelo ni consultar más)."""
+
+    pk: int
+    nombre: str
+    necesidad: str
+    entidad: SimpleNamespace
+    canal: SimpleNamespace
+    vigencia_hasta: datetime.date | None
+    temas: _Nombres
+    modalidades: _Nombres
+
+
+def _tarjetas(filas) -> list[Tarjeta]:
+    nombres = {(clave, valor): nombre for clave, valor, nombre, _n in filas
+               if clave in ("tema", "modalidad", "canal")}
+
+    def lista(faceta, ids):
+        return _Nombres(sorted((SimpleNamespace(nombre=nombres.get((faceta, str(i)), "")) for i in ids or []),
+                               key=lambda x: x.nombre))
+
+    tarjetas = []
+    for _clave, valor, datos, _n in sorted((f for f in filas if f[0] == "pagina"), key=lambda f: f[3]):
+        d = json.loads(datos)
+        tarjetas.append(Tarjeta(
+            pk=int(valor), nombre=d["nombre"], necesidad=d["necesidad"],
+            entidad=SimpleNamespace(nombre=d["entidad"]),
+            canal=SimpleNamespace(nombre=nombres.get(("canal", str(d["canal"])), "")),
+            vigencia_hasta=datetime.date.fromisoformat(d["vigencia_hasta"]) if d["vigencia_hasta"] else None,
+            temas=lista("tema", d["temas"]), modalidades=lista("modalidad", d["modalidades"]),
+        ))
+    return tarjetas
+
+
 class _PaginaConocida:
     """Secuencia de largo conocido cuyo único tramo cargado es la página pedida (para `Paginator`)."""
 
@@ -223,7 +273,7 @@ def _filtradas_sql(filtros: FiltrosPortal) -> tuple[str, tuple]:
         qs = qs.annotate(rango=SearchRank(F("busqueda"), consulta_texto(filtros.q)))
     else:
         qs = qs.annotate(rango=Value(0.0, output_field=FloatField()))
-    qs = qs.values("id", "rango", "publicada_en", "nombre", "vigencia_hasta", "canal_id",
+    qs = qs.values("id", "rango", "publicada_en", "nombre", "necesidad", "vigencia_hasta", "entidad_id", "canal_id",
                    *[c for c, _t, _n in COLUMNAS_FACETA.values()], "facetas_departamentos")
     return qs.query.get_compiler(using=qs.db).as_sql()
 
@@ -244,8 +294,8 @@ def _ordenar_facetas(por_clave: dict[str, list[Opcion]], ver: str = "") -> list[
 
 def portal_resultados(filtros: FiltrosPortal, numero_pagina=1, por_pagina: int = POR_PAGINA,
                       ver: str = "") -> Resultados:
-    """Página de resultados y facetas del portal con número de consultas fijo: una consulta para
-    total + ids de la página + facetas, una para las filas de la página y dos prefetch."""
+    """Página de resultados y facetas del portal en una sola consulta (total, tarjetas de la página y
+    conteos de todas las facetas), con número de consultas fijo cualquiera sea el tamaño."""
     try:
         numero = max(1, int(numero_pagina))
     except (TypeError, ValueError):
@@ -256,7 +306,6 @@ def portal_resultados(filtros: FiltrosPortal, numero_pagina=1, por_pagina: int =
     if filas is None:
         filas, numero = _consultar(filtros, consulta, params, numero, por_pagina)
         _guardar_resultados(filtros, numero, por_pagina, filas)
-    orden_ids = {int(v): int(n) for clave, v, _nom, n in filas if clave == "pagina"}
     total = next(int(n) for clave, _v, _nom, n in filas if clave == "total")
     numero = min(numero, max(1, -(-total // por_pagina)))
     por_clave: dict[str, list[Opcion]] = {clave: [] for clave in FACETAS}
@@ -265,16 +314,7 @@ def portal_resultados(filtros: FiltrosPortal, numero_pagina=1, por_pagina: int =
             elegida = filtros.tiene(clave, valor)
             if cantidad or elegida:
                 por_clave[clave].append(Opcion(valor, nombre, int(cantidad), elegida))
-    objetos = []
-    if orden_ids:
-        objetos = sorted(
-            Oferta.objects.filter(pk__in=list(orden_ids))
-            .select_related("entidad", "canal")
-            .defer(*CAMPOS_PESADOS)
-            .prefetch_related(Prefetch("temas", queryset=_catalogo("temas")),
-                              Prefetch("modalidades", queryset=_catalogo("modalidades"))),
-            key=lambda o: orden_ids[o.pk],
-        )
+    objetos = _tarjetas(filas)
     paginador = Paginator(_PaginaConocida(total, objetos), por_pagina)
     return Resultados(pagina=paginador.page(numero), facetas=_ordenar_facetas(por_clave, ver))
 
