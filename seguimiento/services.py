@@ -215,27 +215,45 @@ def recalcular_todas(hoy: date | None = None, lote: int = 2000) -> int:
             "pk", "linea_id", "padre_id", "peso", "fecha_planeada", "avance"
         ):
             hitos[h.linea_id].append(h)
-        existentes = {e.linea_id: e for e in EstadoLinea.objects.filter(linea_id__in=bloque)}
+        existentes = set(EstadoLinea.objects.filter(linea_id__in=bloque).values_list("linea_id", flat=True))
         nuevos, cambiados = [], []
         for pk, linea in lineas.items():
             valores = estado_de_linea(linea, hitos[pk], hoy, umbrales)
             datos = {"plan_id": linea.plan_id, "agenda_id": linea.plan.agenda_id, "entidad_id": linea.plan.entidad_id,
                      "responsable_id": linea.responsable_id, "peso": linea.peso, **valores}
             if pk in existentes:
-                e = existentes[pk]
-                for k, v in datos.items():
-                    setattr(e, k, v)
-                cambiados.append(e)
+                cambiados.append((pk, datos))
             else:
                 nuevos.append(EstadoLinea(linea_id=pk, **datos))
         EstadoLinea.objects.bulk_create(nuevos, batch_size=1000)
-        EstadoLinea.objects.bulk_update(
-            cambiados, ["plan_id", "agenda_id", "entidad_id", "responsable_id", "peso", "avance", "esperado",
-                        "semaforo", "hitos_vencidos", "actualizado"], batch_size=1000,
-        )
+        _actualizar_estados(cambiados)
         total += len(lineas)
     _invalidar()
     return total
+
+
+_CAMPOS_ESTADO = ["plan_id", "agenda_id", "entidad_id", "responsable_id", "peso", "avance", "esperado", "semaforo",
+                  "hitos_vencidos"]
+
+
+def _actualizar_estados(filas: list[tuple[int, dict]]) -> None:
+    """UPDATE … FROM (VALUES …) en una sola sentencia por lote (bulk_update con CASE es lento)."""
+    if not filas:
+        return
+    from django.db import connection
+
+    tipos = ["bigint", "bigint", "bigint", "bigint", "bigint", "numeric", "numeric", "numeric", "varchar", "integer"]
+    fila_sql = "(" + ", ".join(f"%s::{t}" for t in tipos) + ")"
+    columnas = ["linea_id", *_CAMPOS_ESTADO]
+    asignar = ", ".join(f"{c} = v.{c}" for c in _CAMPOS_ESTADO)
+    for i in range(0, len(filas), 1000):
+        lote = filas[i:i + 1000]
+        params = [v for pk, d in lote for v in (pk, *(d[c] for c in _CAMPOS_ESTADO))]
+        sql = (f"UPDATE seguimiento_estadolinea AS e SET {asignar}, actualizado = now() "
+               f"FROM (VALUES {', '.join([fila_sql] * len(lote))}) AS v({', '.join(columnas)}) "
+               f"WHERE e.linea_id = v.linea_id")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
 
 
 def alertar_hitos_vencidos(hoy: date | None = None) -> int:
