@@ -79,7 +79,17 @@ def main():
     if persona_dep and persona_dep.entidad.departamento_id:
         casos.append((f"Departamento {persona_dep.entidad.departamento_id} como su equipo departamental",
                       cliente_de(persona_dep.usuario), f"/agenda/departamento/{persona_dep.entidad.departamento_id}/"))
+    # Informativos (fuera de la meta): las dos vigencias a la vez.
+    informativos = [
+        (f"ET {et.nombre}, todas las vigencias, como DNP", cliente_de(dnp), f"/agenda/territorio/{et.pk}/?vigencia=todas"),
+        (f"Departamento {depto}, todas las vigencias, como DNP", cliente_de(dnp),
+         f"/agenda/departamento/{depto}/?vigencia=todas"),
+    ]
     fallos = 0
+    for nombre, cliente, url in informativos:
+        mediana, p95, n_consultas, peso = medir(cliente, url)
+        print(f"(info) {nombre}: mediana {mediana:.1f} ms, p95 {p95:.1f} ms, {n_consultas} consultas, "
+              f"{peso / 1024:.0f} KiB  [{url}]")
     for nombre, cliente, url in casos:
         mediana, p95, n_consultas, peso = medir(cliente, url)
         ok = mediana < META_MS
