@@ -155,6 +155,7 @@ from celery.schedules import crontab  # noqa: E402
 # Cada app agrega sus tareas periódicas aquí (un solo lugar para el beat).
 CELERY_BEAT_SCHEDULE: dict = {
     "resumen-diario-de-alertas": {"task": "att.enviar_resumen_diario", "schedule": crontab(hour=6, minute=30)},
+    "agenda-compromisos-vencidos": {"task": "agenda.alertar_compromisos_vencidos", "schedule": crontab(hour=6, minute=0)},
 }
 ATT_URL_BASE = env.str("ATT_URL_BASE", default="http://127.0.0.1:8000")
 
