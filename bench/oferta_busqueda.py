@@ -20,17 +20,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "att.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.db import connection, transaction  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-from att.models import Modalidad  # noqa: E402
-from oferta import selectors  # noqa: E402
-from oferta.models import Oferta  # noqa: E402
+from att.models import Modalidad
+from oferta import selectors
+from oferta.models import Oferta
 
 
 def mediana_ms(valores):

@@ -14,8 +14,20 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from att.models import (
-    Canal, Capacidad, CategoriaLey617, Departamento, DescriptorTematico, Entidad, EtapaCiclo, GrupoMDM, Membresia,
-    Modalidad, NivelCapacidad, Rol, Tema, TipoEntidad,
+    Canal,
+    Capacidad,
+    CategoriaLey617,
+    Departamento,
+    DescriptorTematico,
+    Entidad,
+    EtapaCiclo,
+    GrupoMDM,
+    Membresia,
+    Modalidad,
+    NivelCapacidad,
+    Rol,
+    Tema,
+    TipoEntidad,
 )
 
 from .models import EstadoOferta, Oferta, PublicoObjetivo, TransicionOferta
@@ -64,10 +76,11 @@ def _elegir(rng: random.Random, pesos: dict):
 
 
 def _copiar(tabla: str, columnas: tuple[str, ...], filas) -> None:
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {tabla} ({', '.join(columnas)}) FROM STDIN") as copia:
-            for fila in filas:
-                copia.write_row(fila)
+    with connection.cursor() as cursor, cursor.cursor.copy(
+        f"COPY {tabla} ({', '.join(columnas)}) FROM STDIN"
+    ) as copia:
+        for fila in filas:
+            copia.write_row(fila)
 
 
 @transaction.atomic

@@ -11,7 +11,6 @@ from simple_history.models import HistoricalRecords
 
 from att.models import CategoriaLey617, Estructura, GrupoMDM
 
-
 TODO_EL_PAIS = "00"  # en `Oferta.facetas_departamentos`: la oferta no focaliza departamentos
 
 

@@ -16,8 +16,17 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from att.models import (
-    Canal, Capacidad, CategoriaLey617, Departamento, DescriptorTematico, Entidad, EtapaCiclo, GrupoMDM,
-    Modalidad, NivelCapacidad, Tema,
+    Canal,
+    Capacidad,
+    CategoriaLey617,
+    Departamento,
+    DescriptorTematico,
+    Entidad,
+    EtapaCiclo,
+    GrupoMDM,
+    Modalidad,
+    NivelCapacidad,
+    Tema,
 )
 
 from . import rules as reglas

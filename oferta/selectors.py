@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection, transaction
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
+from django.db import connection, transaction
 from django.db.models import F, FloatField, Prefetch, Q, QuerySet, Value
 from django.http import QueryDict
 from django.utils.translation import gettext as _

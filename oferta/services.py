@@ -271,7 +271,7 @@ UMBRAL_SINCRONO = 200  # filas; por encima, el ensayo y la importación van por 
 TAMANO_BLOQUE = 250
 
 
-def _dataset(importacion) -> "tablib.Dataset":  # noqa: F821
+def _dataset(importacion) -> tablib.Dataset:  # noqa: F821
     import tablib
 
     from att.services import leer_tabla
@@ -330,7 +330,7 @@ def _errores_de(resultado, desplazamiento: int) -> list[dict]:
     return errores
 
 
-def importacion_iniciar(*, por: Usuario, archivo) -> "ImportacionOferta":  # noqa: F821
+def importacion_iniciar(*, por: Usuario, archivo) -> ImportacionOferta:  # noqa: F821
     """Guarda el archivo y lanza el ensayo (en el acto si es pequeño, por Celery si es grande)."""
     from .models import ImportacionOferta
 

@@ -2,7 +2,15 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from att.models import (
-    Canal, Capacidad, Departamento, DescriptorTematico, Entidad, EtapaCiclo, Modalidad, NivelCapacidad, Tema,
+    Canal,
+    Capacidad,
+    Departamento,
+    DescriptorTematico,
+    Entidad,
+    EtapaCiclo,
+    Modalidad,
+    NivelCapacidad,
+    Tema,
 )
 from oferta.models import Oferta
 

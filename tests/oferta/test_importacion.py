@@ -7,7 +7,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from oferta import services
-from oferta.models import EstadoImportacion, EstadoOferta, ImportacionOferta, Oferta, TransicionOferta
+from oferta.models import (
+    EstadoImportacion,
+    EstadoOferta,
+    ImportacionOferta,
+    Oferta,
+    TransicionOferta,
+)
 from oferta.resources import COLUMNAS_IMPORTACION
 
 pytestmark = pytest.mark.django_db
