@@ -21,18 +21,18 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "att.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-from att.models import Rol, Usuario  # noqa: E402
-from seguimiento import informes  # noqa: E402
-from seguimiento.selectors import invalidar_tablero  # noqa: E402
-from seguimiento.models import Avance, EstadoLinea, Hito, Medicion  # noqa: E402
+from att.models import Rol, Usuario
+from seguimiento import informes
+from seguimiento.models import Avance, EstadoLinea, Hito, Medicion
+from seguimiento.selectors import invalidar_tablero
 
 META_INFORME_S = 60
 META_MEMORIA_MB = 512

@@ -7,8 +7,21 @@ from simple_history.admin import SimpleHistoryAdmin
 from att import permisos
 from seguimiento import services
 from seguimiento.models import (
-    Asesoria, Avance, CierrePeriodo, ConfiguracionSeguimiento, EstadoLinea, EventoMasivo, EvidenciaAvance, Hito,
-    Indicador, InformeMensual, Medicion, MetaIndicador, MuestraPercepcion, Percepcion, SuscripcionInforme,
+    Asesoria,
+    Avance,
+    CierrePeriodo,
+    ConfiguracionSeguimiento,
+    EstadoLinea,
+    EventoMasivo,
+    EvidenciaAvance,
+    Hito,
+    Indicador,
+    InformeMensual,
+    Medicion,
+    MetaIndicador,
+    MuestraPercepcion,
+    Percepcion,
+    SuscripcionInforme,
 )
 
 

@@ -10,13 +10,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Iterable, Sequence
 
-CIEN = Decimal("100")
-CERO = Decimal("0")
+CIEN = Decimal(100)
+CERO = Decimal(0)
 
 
 def D(valor) -> Decimal:
@@ -57,7 +57,7 @@ class Nodo:
     peso: Decimal
     fecha_planeada: date
     avance: Decimal = CERO
-    hijos: list["Nodo"] = field(default_factory=list)
+    hijos: list[Nodo] = field(default_factory=list)
 
     def avance_total(self) -> Decimal:
         if not self.hijos:
@@ -90,8 +90,8 @@ class Umbrales:
     """Brecha (puntos porcentuales de avance esperado menos avance real) a partir de la cual la
     línea pasa a «en riesgo» y a «atrasado»."""
 
-    riesgo: Decimal = Decimal("10")
-    atraso: Decimal = Decimal("25")
+    riesgo: Decimal = Decimal(10)
+    atraso: Decimal = Decimal(25)
 
 
 def semaforo(avance: Decimal, esperado: Decimal, umbrales: Umbrales = Umbrales()) -> str:

@@ -9,7 +9,6 @@ avances, no hace nada.
 
 from __future__ import annotations
 
-import io
 import random
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -18,12 +17,31 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
-from att.models import Canal, Entidad, EtapaCiclo, Membresia, Modalidad, Rol, Tema, TipoEntidad, Usuario
+from att.models import (
+    Canal,
+    Entidad,
+    EtapaCiclo,
+    Membresia,
+    Modalidad,
+    Rol,
+    Tema,
+    TipoEntidad,
+    Usuario,
+)
 from seguimiento import services
 from seguimiento.informes import sumar_meses
 from seguimiento.models import (
-    Asesoria, Avance, CierrePeriodo, ConfiguracionSeguimiento, EventoMasivo, Hito, Indicador, Medicion,
-    MetaIndicador, MuestraPercepcion, Percepcion, SuscripcionInforme,
+    Asesoria,
+    Avance,
+    CierrePeriodo,
+    ConfiguracionSeguimiento,
+    EventoMasivo,
+    Hito,
+    Indicador,
+    MetaIndicador,
+    MuestraPercepcion,
+    Percepcion,
+    SuscripcionInforme,
 )
 
 LINEAS_POR_ESCALA = 40
@@ -47,11 +65,12 @@ INDICADORES = [
 def _copy(tabla: str, columnas: list[str], filas) -> int:
     """COPY … FROM STDIN con psycopg 3 (mucho más rápido que INSERT para millones de filas)."""
     n = 0
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {tabla} ({', '.join(columnas)}) FROM STDIN") as copia:
-            for fila in filas:
-                copia.write_row(fila)
-                n += 1
+    with connection.cursor() as cursor, cursor.cursor.copy(
+        f"COPY {tabla} ({', '.join(columnas)}) FROM STDIN"
+    ) as copia:
+        for fila in filas:
+            copia.write_row(fila)
+            n += 1
     return n
 
 
@@ -152,7 +171,7 @@ def _hitos_y_avances(lineas, *, rng: random.Random, hoy: date, revisor_id: int) 
         while corte <= min(hoy, l.fecha_fin + timedelta(days=60)):
             plazo = max(1, (h.fecha_planeada - l.fecha_inicio).days)
             esperado = min(1.0, (corte - l.fecha_inicio).days / plazo)
-            nuevo = Decimal(min(100, round(100 * esperado * ritmo * rng.uniform(0.85, 1.1)))).quantize(Decimal("1"))
+            nuevo = Decimal(min(100, round(100 * esperado * ritmo * rng.uniform(0.85, 1.1)))).quantize(Decimal(1))
             if nuevo > actual:
                 estado = "validado"
                 if corte > hoy - timedelta(days=30):
@@ -274,7 +293,7 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
     for m in meses:
         for _ in range(min(por_mes, len(elegibles) * 3)):
             base = rng.choices([5, 4, 3, 2], [35, 45, 15, 5])[0]
-            nota = lambda: max(1, min(5, base + rng.choice([-1, 0, 0, 0, 1])))
+            nota = lambda base=base: max(1, min(5, base + rng.choice([-1, 0, 0, 0, 1])))
             percepciones.append(Percepcion(
                 entidad_id=rng.choice(elegibles), oferente_id=rng.choice(oferentes),
                 fecha=m + timedelta(days=rng.randint(0, 27)), calidad=nota(), pertinencia=nota(), oportunidad=nota(),

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Callable
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -21,8 +21,18 @@ from django.utils.translation import gettext as _
 from att.models import Entidad, PuntajeMDM
 from seguimiento import selectors
 from seguimiento.models import (
-    Asesoria, Avance, EstadoAvance, EstadoInforme, EstadoLinea, EventoMasivo, Hito, Indicador, InformeMensual,
-    Percepcion, SuscripcionInforme, TipoInforme,
+    Asesoria,
+    Avance,
+    EstadoAvance,
+    EstadoInforme,
+    EstadoLinea,
+    EventoMasivo,
+    Hito,
+    Indicador,
+    InformeMensual,
+    Percepcion,
+    SuscripcionInforme,
+    TipoInforme,
 )
 
 log = logging.getLogger(__name__)

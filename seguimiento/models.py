@@ -27,11 +27,11 @@ class ConfiguracionSeguimiento(models.Model):
     """Parámetros del seguimiento editables en el administrador (una sola fila)."""
 
     umbral_riesgo = models.DecimalField(
-        _("brecha para «en riesgo» (puntos)"), max_digits=5, decimal_places=2, default=Decimal("10"),
+        _("brecha para «en riesgo» (puntos)"), max_digits=5, decimal_places=2, default=Decimal(10),
         help_text=_("Si el avance esperado supera al real en al menos estos puntos, la línea está en riesgo."),
     )
     umbral_atraso = models.DecimalField(
-        _("brecha para «atrasado» (puntos)"), max_digits=5, decimal_places=2, default=Decimal("25"),
+        _("brecha para «atrasado» (puntos)"), max_digits=5, decimal_places=2, default=Decimal(25),
         help_text=_("Si el avance esperado supera al real en al menos estos puntos, la línea está atrasada."),
     )
     umbral_percepcion = models.DecimalField(
@@ -94,6 +94,7 @@ class Hito(models.Model):
         help_text=_("Calculado: último avance validado, o el consolidado de sus sub-hitos."),
     )
     cumplido_en = models.DateField(_("cumplido el"), null=True, blank=True)
+    vencimiento_alertado = models.BooleanField(_("vencimiento ya alertado"), default=False, editable=False)
     creado = models.DateTimeField(auto_now_add=True)
     historial = HistoricalRecords()
 

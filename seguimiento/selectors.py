@@ -15,8 +15,16 @@ from att import permisos
 from att.models import GrupoMDM, PuntajeMDM, Rol, TipoEntidad
 from seguimiento import calculo
 from seguimiento.models import (
-    Avance, ConfiguracionSeguimiento, EstadoAvance, EstadoLinea, Hito, Indicador, InformeMensual, Medicion,
-    Percepcion, Semaforo,
+    Avance,
+    ConfiguracionSeguimiento,
+    EstadoAvance,
+    EstadoLinea,
+    Hito,
+    Indicador,
+    InformeMensual,
+    Medicion,
+    Percepcion,
+    Semaforo,
 )
 from seguimiento.rules import ROLES_ET
 
@@ -102,8 +110,9 @@ DIMENSIONES = {
 # Dimensiones de muchos a muchos: cada línea cuenta una sola vez por departamento o tema.
 _PARES_M2M = {
     "departamento": (
-        "SELECT DISTINCT lt.lineaplan_id AS linea_id, en.departamento_id AS clave FROM agenda_lineaplan_territorios lt "
-        "JOIN att_entidad en ON en.id = lt.entidad_id WHERE en.departamento_id IS NOT NULL",
+        ("SELECT DISTINCT lt.lineaplan_id AS linea_id, en.departamento_id AS clave "
+         "FROM agenda_lineaplan_territorios lt JOIN att_entidad en ON en.id = lt.entidad_id "
+         "WHERE en.departamento_id IS NOT NULL"),
         "att_departamento", "codigo",
     ),
     "tema": ("SELECT lineaplan_id AS linea_id, tema_id AS clave FROM agenda_lineaplan_temas", "att_tema", "id"),

@@ -15,14 +15,23 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from att import permisos
-from att.models import Entidad, Membresia, Municipio, PuntajeMDM, Rol, TipoEntidad
+from att.models import Entidad, Municipio, PuntajeMDM, Rol, TipoEntidad
 from att.notificaciones import notificar
 from att.validadores import validar_adjunto
 from seguimiento import calculo, rules
 from seguimiento.models import (
-    Asesoria, Avance, CierrePeriodo, ConfiguracionSeguimiento, EstadoAvance, EstadoLinea, EventoMasivo,
-    EvidenciaAvance, Hito, Medicion, MuestraPercepcion, Percepcion,
+    Asesoria,
+    Avance,
+    CierrePeriodo,
+    ConfiguracionSeguimiento,
+    EstadoAvance,
+    EstadoLinea,
+    EventoMasivo,
+    EvidenciaAvance,
+    Hito,
+    Medicion,
+    MuestraPercepcion,
+    Percepcion,
 )
 
 log = logging.getLogger(__name__)
@@ -257,22 +266,40 @@ def _actualizar_estados(filas: list[tuple[int, dict]]) -> None:
 
 
 def alertar_hitos_vencidos(hoy: date | None = None) -> int:
-    """Avisa a los responsables de las líneas por cada hito vencido sin cumplir (una vez por hito)."""
+    """Avisa a cada responsable de línea, en una alerta por persona, los hitos que se vencieron sin
+    cumplirse desde el último aviso (cada hito se alerta una sola vez). Devuelve los hitos alertados."""
+    from att.models import Usuario
+
     hoy = hoy or timezone.localdate()
     vencidos = (
-        Hito.objects.filter(fecha_planeada__lt=hoy, avance__lt=100, subhitos__isnull=True)
-        .select_related("linea__responsable").order_by("pk")
+        Hito.objects.filter(fecha_planeada__lt=hoy, avance__lt=100, subhitos__isnull=True, vencimiento_alertado=False)
+        .values_list("pk", "nombre", "fecha_planeada", "avance", "linea_id", "linea__responsable_id")
+        .order_by("linea__responsable_id", "fecha_planeada", "pk")
     )
+    por_responsable: dict[int, list] = defaultdict(list)
+    for fila in vencidos.iterator(chunk_size=5000):
+        por_responsable[fila[5]].append(fila)
+    usuarios = Usuario.objects.in_bulk(list(por_responsable))
     total = 0
-    for hito in vencidos.iterator(chunk_size=1000):
-        notificar(
-            usuarios=[hito.linea.responsable], categoria="seguimiento",
-            titulo=_("Hito vencido: %(nombre)s") % {"nombre": hito.nombre},
-            mensaje=_("Estaba planeado para el %(fecha)s y lleva %(avance)s %% de avance validado.")
-            % {"fecha": hito.fecha_planeada.strftime("%d/%m/%Y"), "avance": hito.avance},
-            url=f"/seguimiento/lineas/{hito.linea_id}/", clave=f"hito-vencido-{hito.pk}",
+    for responsable_id, hitos in por_responsable.items():
+        usuario = usuarios.get(responsable_id)
+        if usuario is None:
+            continue
+        if len(hitos) == 1:
+            _pk, nombre, _f, _a, linea_id, _r = hitos[0]
+            titulo = _("Hito vencido: %(nombre)s") % {"nombre": nombre}
+            url = f"/seguimiento/lineas/{linea_id}/"
+        else:
+            titulo = _("%(n)s hitos vencidos sin cumplir") % {"n": len(hitos)}
+            url = "/seguimiento/lineas/?semaforo=atrasado"
+        mensaje = "\n".join(
+            _("• %(nombre)s: planeado para el %(fecha)s, %(avance)s %% de avance validado.")
+            % {"nombre": n, "fecha": f.strftime("%d/%m/%Y"), "avance": a} for _pk, n, f, a, _l, _r in hitos[:50]
         )
-        total += 1
+        notificar(usuarios=[usuario], categoria="seguimiento", titulo=titulo, mensaje=mensaje, url=url,
+                  clave=f"hitos-vencidos-{responsable_id}-{hitos[-1][0]}-{len(hitos)}")
+        Hito.objects.filter(pk__in=[h[0] for h in hitos]).update(vencimiento_alertado=True)
+        total += len(hitos)
     return total
 
 

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,10 +22,24 @@ from agenda.models import AgendaNacional, LineaPlan
 from att import permisos
 from att.models import Entidad, PuntajeMDM, TipoEntidad
 from seguimiento import calculo, informes, selectors, services
-from seguimiento.forms import AsistenciaForm, AvanceForm, HitoForm, ImportarMDMForm, MedicionForm, PercepcionForm, RevisionForm
+from seguimiento.forms import (
+    AsistenciaForm,
+    AvanceForm,
+    HitoForm,
+    ImportarMDMForm,
+    MedicionForm,
+    PercepcionForm,
+    RevisionForm,
+)
 from seguimiento.models import (
-    Avance, ConfiguracionSeguimiento, EstadoInforme, EvidenciaAvance, Hito, Indicador, InformeMensual,
-    MuestraPercepcion, TipoAcumulacion, TipoInforme,
+    Avance,
+    EstadoInforme,
+    EvidenciaAvance,
+    Hito,
+    InformeMensual,
+    MuestraPercepcion,
+    TipoAcumulacion,
+    TipoInforme,
 )
 from seguimiento.rules import ROLES_ET
 
@@ -265,11 +279,8 @@ def percepcion(request):
     puede_calificar = not permisos.solo_lectura(u) and entidades.exists()
     form = PercepcionForm(entidades=entidades)
     if request.method == "POST" and request.POST.get("accion") == "muestra":
-        try:
-            m = services.muestra_sortear(periodo=timezone.localdate(), por=u)
-            messages.success(request, _("Muestra del mes: %(n)s entidades de %(u)s elegibles.") % {"n": m.entidades.count(), "u": m.universo})
-        except PermissionDenied:
-            raise
+        m = services.muestra_sortear(periodo=timezone.localdate(), por=u)
+        messages.success(request, _("Muestra del mes: %(n)s entidades de %(u)s elegibles.") % {"n": m.entidades.count(), "u": m.universo})
         return redirect("seguimiento:percepcion")
     if request.method == "POST":
         form = PercepcionForm(request.POST, entidades=entidades)

@@ -1,7 +1,15 @@
 from rest_framework import serializers
 
 from seguimiento.models import (
-    Avance, EstadoLinea, EvidenciaAvance, Hito, Indicador, InformeMensual, Medicion, MetaIndicador, Percepcion,
+    Avance,
+    EstadoLinea,
+    EvidenciaAvance,
+    Hito,
+    Indicador,
+    InformeMensual,
+    Medicion,
+    MetaIndicador,
+    Percepcion,
 )
 
 

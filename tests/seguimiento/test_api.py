@@ -6,7 +6,6 @@ import pytest
 from rest_framework.test import APIClient
 
 from seguimiento import services
-from seguimiento.models import Avance
 from tests import factories
 from tests.seguimiento import fabricas
 
@@ -56,4 +55,4 @@ def test_mediciones_y_percepcion_por_api(api, entidad_oferente, oferente, seguim
     r = api.post("/api/v1/seguimiento/percepciones/", {"entidad": medellin.pk, "calidad": 4, "pertinencia": 4, "oportunidad": 4})
     assert r.status_code == 400 and "no aceptó" in str(r.json())
     assert api.get("/api/v1/seguimiento/informes/").status_code == 200
-    assert api.get(f"/api/v1/seguimiento/indicadores/").status_code == 200
+    assert api.get("/api/v1/seguimiento/indicadores/").status_code == 200

@@ -33,11 +33,11 @@ def test_avance_esperado_lineal():
 
 
 @pytest.mark.parametrize("avance,esperado,color", [
-    (D("50"), D("59.99"), "al_dia"),     # brecha 9,99 < 10
-    (D("50"), D("60"), "en_riesgo"),     # brecha = 10 (umbral de riesgo)
-    (D("50"), D("74.99"), "en_riesgo"),  # brecha 24,99 < 25
-    (D("50"), D("75"), "atrasado"),      # brecha = 25 (umbral de atraso)
-    (D("90"), D("50"), "al_dia"),        # adelantado
+    (D(50), D("59.99"), "al_dia"),     # brecha 9,99 < 10
+    (D(50), D(60), "en_riesgo"),     # brecha = 10 (umbral de riesgo)
+    (D(50), D("74.99"), "en_riesgo"),  # brecha 24,99 < 25
+    (D(50), D(75), "atrasado"),      # brecha = 25 (umbral de atraso)
+    (D(90), D(50), "al_dia"),        # adelantado
 ])
 def test_semaforo_en_sus_umbrales(avance, esperado, color):
     assert calculo.semaforo(avance, esperado, Umbrales(riesgo=D(10), atraso=D(25))) == color

@@ -1,7 +1,7 @@
 """En Chromium sin cabeza: el oferente reporta un avance con evidencia, el DNP lo valida y el
 tablero muestra el nuevo avance y su semáforo."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone

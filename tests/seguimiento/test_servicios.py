@@ -10,7 +10,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from att.models import Notificacion
 from seguimiento import selectors, services
 from seguimiento.models import (
-    Avance, ConfiguracionSeguimiento, EstadoAvance, EstadoLinea, Medicion, MuestraPercepcion, Percepcion,
+    Avance,
+    ConfiguracionSeguimiento,
+    EstadoAvance,
+    EstadoLinea,
+    Medicion,
+    MuestraPercepcion,
+    Percepcion,
 )
 from tests import factories
 from tests.seguimiento import fabricas
@@ -118,8 +124,13 @@ def test_hitos_vencidos_alertan_a_su_responsable_una_vez(entidad_oferente):
     fabricas.hito(l, fecha=date(2026, 3, 1), nombre="Diagnóstico")
     fabricas.hito(l, fecha=date(2026, 3, 1), nombre="Listo", avance=100)
     assert services.alertar_hitos_vencidos(hoy=date(2026, 4, 1)) == 1
-    services.alertar_hitos_vencidos(hoy=date(2026, 4, 2))
+    assert services.alertar_hitos_vencidos(hoy=date(2026, 4, 2)) == 0
     assert Notificacion.objects.filter(usuario=responsable, titulo="Hito vencido: Diagnóstico").count() == 1
+    fabricas.hito(l, fecha=date(2026, 4, 10), nombre="Taller")
+    fabricas.hito(l, fecha=date(2026, 4, 11), nombre="Informe")
+    assert services.alertar_hitos_vencidos(hoy=date(2026, 5, 1)) == 2
+    n = Notificacion.objects.get(usuario=responsable, titulo="2 hitos vencidos sin cumplir")
+    assert "Taller" in n.mensaje and "Informe" in n.mensaje
 
 
 def test_periodo_cerrado_bloquea_las_mediciones(oferente, entidad_oferente, seguimiento_dnp, auditor):
