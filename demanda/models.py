@@ -85,6 +85,7 @@ class Demanda(models.Model):
             models.Index(fields=["entidad", "estado"], name="demanda_entidad_estado"),
             models.Index(fields=["estado", "-creada"], name="demanda_estado_creada"),
             models.Index(fields=["oferta"], name="demanda_oferta"),
+            models.Index(fields=["-creada", "-id"], name="demanda_creada_id"),
             # Cupos ocupados de una oferta (cruce oferta-demanda): conteo solo sobre el índice.
             models.Index(
                 fields=["oferta"], condition=models.Q(estado__in=["vinculada", "en_atencion"]),

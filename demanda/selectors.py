@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
@@ -23,12 +24,14 @@ def filtro_visibles(usuario) -> Q:
         return Q()
     filtro = permisos.filtro_entidad(usuario, "entidad")
     if permisos.tiene_rol(usuario, Rol.OFERENTE):
+        # El oferente ve lo vinculado a sus ofertas, lo remitido a su entidad y las demandas de los
+        # temas de sus ofertas publicadas (semi-uniones por índice, sin listas de ids).
         propias = permisos.entidades_de(usuario, [Rol.OFERENTE]).values("pk")
-        temas_de_la_demanda = Demanda.temas.through.objects.filter(demanda_id=OuterRef(OuterRef("pk"))).values("tema_id")
-        coincide = Oferta.temas.through.objects.filter(
-            oferta__entidad__in=propias, oferta__estado=EstadoOferta.PUBLICADA, tema_id__in=temas_de_la_demanda,
-        )
-        filtro |= Q(oferta__entidad__in=propias) | Q(entidad_competente__in=propias) | Q(Exists(coincide))
+        sus_temas = Oferta.temas.through.objects.filter(
+            oferta__entidad__in=propias, oferta__estado=EstadoOferta.PUBLICADA,
+        ).values("tema_id")
+        coinciden = Demanda.temas.through.objects.filter(tema_id__in=sus_temas).values("demanda_id")
+        filtro |= Q(oferta__entidad__in=propias) | Q(entidad_competente__in=propias) | Q(pk__in=coinciden)
     return filtro
 
 
@@ -99,16 +102,26 @@ def notificaciones_de(usuario, *, solo_no_leidas: bool = False) -> QuerySet[Noti
 
 def brechas(*, departamento: str = "") -> dict:
     """Demanda sin oferta que la atienda: abiertas, sin oferta vinculada y sin ninguna oferta
-    publicada que comparta un tema. Agrupa por tema y por departamento (dos consultas)."""
-    temas_de_la_demanda = Demanda.temas.through.objects.filter(demanda_id=OuterRef(OuterRef("pk"))).values("tema_id")
-    con_oferta = Oferta.temas.through.objects.filter(
-        oferta__estado=EstadoOferta.PUBLICADA, tema_id__in=temas_de_la_demanda,
+    publicada y vigente de sus temas. Agrupa por tema y por departamento.
+
+    Los temas con oferta son pocos (decenas): se calculan primero; luego solo se miran las
+    demandas de los temas sin oferta (índice por tema), no todas."""
+    hoy = timezone.localdate()
+    cubiertos = list(
+        Oferta.temas.through.objects.filter(oferta__estado=EstadoOferta.PUBLICADA)
+        .filter(Q(oferta__vigencia_hasta__isnull=True) | Q(oferta__vigencia_hasta__gte=hoy))
+        .values_list("tema_id", flat=True).distinct()
     )
-    qs = Demanda.objects.filter(estado__in=ESTADOS_ABIERTOS, oferta__isnull=True).filter(~Exists(con_oferta))
+    sin_oferta = list(Tema.objects.exclude(pk__in=cubiertos).values_list("pk", flat=True))
+    TemaDemanda = Demanda.temas.through
+    qs = Demanda.objects.filter(
+        estado__in=ESTADOS_ABIERTOS, oferta__isnull=True,
+        pk__in=TemaDemanda.objects.filter(tema_id__in=sin_oferta).values("demanda_id"),
+    ).filter(~Exists(TemaDemanda.objects.filter(demanda_id=OuterRef("pk"), tema_id__in=cubiertos)))
     if departamento:
         qs = qs.filter(entidad__departamento_id=departamento)
     por_tema = list(
-        Demanda.temas.through.objects.filter(demanda__in=qs.values("pk"))
+        TemaDemanda.objects.filter(demanda__in=qs.values("pk"))
         .values("tema__codigo", "tema__nombre").annotate(total=Count("demanda_id", distinct=True))
         .order_by("-total", "tema__nombre")
     )
