@@ -254,10 +254,16 @@ def demanda_poner_en_atencion(*, demanda: Demanda, por, motivo: str = "") -> Dem
 
 @transaction.atomic
 def demanda_marcar_atendida(*, demanda: Demanda, por, motivo: str = "") -> Demanda:
-    """La asistencia se entregó (el seguimiento lo llama al cerrar la línea del plan). Idempotente."""
+    """La asistencia se entregó (el seguimiento lo llama al registrar la asesoría o cerrar la línea).
+    Desde «en atención», o desde «vinculada»/«remitida» pasando por «en atención». Idempotente."""
     if Demanda.objects.filter(pk=demanda.pk, estado=E.ATENDIDA).exists() and por.has_perm("demanda.atender", demanda):
         demanda.estado = E.ATENDIDA
         return demanda
+    # Una asesoría registrada sin plan previo atiende una demanda aún vinculada o remitida: se
+    # deja también el paso «en atención» para que la línea de tiempo quede completa.
+    if Demanda.objects.filter(pk=demanda.pk, estado__in=[E.VINCULADA, E.REMITIDA]).exists():
+        _transicionar(demanda, por=por, desde={E.VINCULADA, E.REMITIDA}, hacia=E.EN_ATENCION, motivo=motivo,
+                      permiso="demanda.atender")
     return _transicionar(demanda, por=por, desde={E.EN_ATENCION}, hacia=E.ATENDIDA, motivo=motivo,
                          permiso="demanda.atender")
 

@@ -193,3 +193,19 @@ def test_roles_de_la_membresia_cuentan(db):
     persona = factories.persona(medellin, Rol.OFERENTE)
     with pytest.raises(PermissionDenied):
         _registrar(persona, medellin)
+
+
+def test_marcar_atendida_desde_vinculada_deja_el_paso_en_atencion(funcionario_medellin, oferente, entidad_oferente,
+                                                                   admin_dnp):
+    oferta = fabricas.oferta(entidad_oferente)
+    d = fabricas.demanda(factories.alcaldia("05001"), funcionario_medellin, estado=E.VINCULADA, oferta=oferta)
+    services.demanda_marcar_atendida(demanda=d, por=oferente, motivo="Asesoría del 3 de marzo")
+    services.demanda_marcar_atendida(demanda=d, por=oferente, motivo="otra vez")  # idempotente
+    assert list(d.eventos.values_list("a_estado", flat=True)) == [E.VINCULADA, E.EN_ATENCION, E.ATENDIDA]
+    d.refresh_from_db()
+    assert d.estado == E.ATENDIDA
+    registrada = fabricas.demanda(factories.alcaldia("05001"), funcionario_medellin)
+    with pytest.raises(PermissionDenied):  # no es su oferta ni se le remitió
+        services.demanda_marcar_atendida(demanda=registrada, por=oferente)
+    with pytest.raises(ValidationError):  # registrada: aún no hay a quién atribuir la atención
+        services.demanda_marcar_atendida(demanda=registrada, por=admin_dnp)
