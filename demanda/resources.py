@@ -130,6 +130,7 @@ class DemandaResource(resources.ModelResource):
     def __init__(self, *, usuario=None, **kwargs):
         super().__init__(**kwargs)
         self.usuario = usuario
+        self.creadas: list[int] = []
 
     def dehydrate_entidad_nombre(self, demanda):
         return demanda.entidad.nombre
@@ -165,6 +166,7 @@ class DemandaResource(resources.ModelResource):
 
     def save_m2m(self, instance, row, **kwargs):
         super().save_m2m(instance, row, **kwargs)
+        self.creadas.append(instance.pk)
         ids = {t.descriptor_id for t in instance.temas.all() if t.descriptor_id}
         instance.descriptores.set(DescriptorTematico.objects.filter(pk__in=ids))
         EventoDemanda.objects.create(

@@ -376,11 +376,14 @@ def demandas_importar(*, filas: list[dict], por, confirmar: bool):
     resultado.errores = errores_por_fila(ensayo)
     resultado.validas = resultado.total - len({f for f, _m in resultado.errores})
     if confirmar and not resultado.errores and filas:
-        real = DemandaResource(usuario=por).import_data(
-            dataset, dry_run=False, use_transactions=True, rollback_on_validation_errors=True,
-        )
+        recurso = DemandaResource(usuario=por)
+        real = recurso.import_data(dataset, dry_run=False, use_transactions=True, rollback_on_validation_errors=True)
         resultado.errores = errores_por_fila(real)
         if not resultado.errores:
             resultado.escritas = resultado.total
             resultado.confirmada = True
+            from demanda.tasks import alertar_importadas
+
+            ids = list(recurso.creadas)
+            transaction.on_commit(lambda: alertar_importadas.delay(ids))
     return resultado

@@ -87,3 +87,16 @@ def test_exportar_csv_y_xlsx_acotado(client, funcionario_medellin, funcionario_c
     r = client.get(reverse("demanda:exportar") + "?formato=xlsx")
     filas = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
     assert len(filas) == 2 and "Propia de Medellín" in filas[1]
+
+
+def test_importadas_alertan_a_los_oferentes(client, funcionario_medellin, oferente, entidad_oferente,
+                                            django_capture_on_commit_callbacks):
+    from att.models import Notificacion
+
+    fabricas.oferta(entidad_oferente, temas=["planeacion"])
+    client.force_login(funcionario_medellin)
+    ticket = client.post(reverse("demanda:importar"), {"archivo": _archivo(BUENA)}).context["ticket"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("demanda:importar"), {"ticket": ticket})
+    alerta = Notificacion.objects.get(usuario=oferente)
+    assert "Plan indicativo 2027" in alerta.titulo

@@ -1,0 +1,17 @@
+"""Tareas de Celery de la demanda."""
+
+from celery import shared_task
+
+
+@shared_task(name="demanda.alertar_importadas", acks_late=True)
+def alertar_importadas(ids: list[int]) -> int:
+    """Alertas de las demandas que entraron por archivo (fuera de la petición: pueden ser muchas)."""
+    from demanda.models import Demanda
+    from demanda.services import alertar_oferentes
+
+    n = 0
+    for demanda in Demanda.objects.filter(pk__in=ids).select_related("entidad", "entidad__municipio", "entidad__departamento",
+                                                                     "capacidad", "etapa", "modalidad", "canal"):
+        alertar_oferentes(demanda=demanda, nueva=True)
+        n += 1
+    return n
