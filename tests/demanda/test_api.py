@@ -68,3 +68,19 @@ def test_filtros(equipo_antioquia):
     assert len(api.get(URL, {"estado": "en_analisis"}).json()["results"]) == 1
     assert len(api.get(URL, {"municipio": "05002"}).json()["results"]) == 1
     assert len(api.get(URL, {"departamento": "76"}).json()["results"]) == 0
+
+
+def test_api_no_cambia_ni_borra(funcionario_medellin):
+    d = fabricas.demanda(factories.alcaldia("05001"), funcionario_medellin)
+    api = APIClient()
+    api.force_authenticate(funcionario_medellin)
+    assert api.patch(f"{URL}{d.pk}/", {"titulo": "x"}, format="json").status_code == 405
+    assert api.delete(f"{URL}{d.pk}/").status_code == 405
+
+
+def test_auditor_lee_todo_y_no_crea(auditor, funcionario_medellin):
+    fabricas.demanda(factories.alcaldia("05001"), funcionario_medellin)
+    api = APIClient()
+    api.force_authenticate(auditor)
+    assert len(api.get(URL).json()["results"]) == 1
+    assert api.post(URL, _cuerpo(factories.alcaldia("05001")), format="json").status_code == 403

@@ -180,3 +180,36 @@ def test_brechas_solo_dnp(client, funcionario_medellin, admin_dnp, entidad_ofere
     client.force_login(admin_dnp)
     html = client.get(reverse("demanda:brechas")).content.decode()
     assert "Centros de reclusión" in html and "Antioquia" in html and "1 demanda sin oferta" in html
+
+
+def test_editar_conserva_y_alerta(client, funcionario_medellin, funcionario_cali):
+    d = fabricas.demanda(factories.alcaldia("05001"), funcionario_medellin, titulo="Título original de la demanda")
+    client.force_login(funcionario_medellin)
+    html = client.get(reverse("demanda:editar", args=[d.pk])).content.decode()
+    assert 'value="Título original de la demanda"' in html and 'name="entidad"' not in html
+    datos = _datos(factories.alcaldia("05001"), titulo="Título corregido de la demanda")
+    datos.pop("entidad")
+    r = client.post(reverse("demanda:editar", args=[d.pk]), datos)
+    assert r.status_code == 302
+    d.refresh_from_db()
+    assert d.titulo == "Título corregido de la demanda" and d.fecha_deseada.isoformat() == "2099-03-15"
+    assert "La entidad actualizó los datos" in client.get(reverse("demanda:detalle", args=[d.pk])).content.decode()
+
+
+def test_oferente_remitido_atiende_desde_la_pagina(client, funcionario_medellin, admin_dnp, oferente, otro_oferente,
+                                                  entidad_oferente):
+    from demanda import services
+
+    d = fabricas.demanda(factories.alcaldia("05001"), funcionario_medellin, temas=["centros-reclusion"])
+    client.force_login(otro_oferente)
+    assert client.get(reverse("demanda:detalle", args=[d.pk])).status_code == 404
+    services.demanda_remitir(demanda=d, por=admin_dnp, entidad_competente=entidad_oferente)
+    client.force_login(oferente)
+    html = client.get(reverse("demanda:detalle", args=[d.pk])).content.decode()
+    assert "Poner en atención" in html and "Ofertas candidatas" not in html
+    client.post(reverse("demanda:accion", args=[d.pk, "atencion"]))
+    client.post(reverse("demanda:accion", args=[d.pk, "atendida"]), {"motivo": "Mesa técnica realizada"})
+    d.refresh_from_db()
+    assert d.estado == E.ATENDIDA
+    client.force_login(otro_oferente)
+    assert client.post(reverse("demanda:accion", args=[d.pk, "atencion"])).status_code == 404
