@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Avg, Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from att import permisos
@@ -182,6 +183,7 @@ def _consolidados(usuario, agenda_id, entidad_id, umbrales) -> dict:
         "por_departamento": avance_por(qs, "departamento", umbrales),
         "por_tema": avance_por(qs, "tema", umbrales),
         "por_asesor": avance_por(qs, "asesor", umbrales, limite=200),
+        "indicadores": indicadores_con_avance_de(indicadores_visibles(usuario), anio=timezone.localdate().year, limite=12),
     }
 
 
@@ -235,10 +237,11 @@ def indicadores_con_avance(usuario, anio: int | None = None) -> list[dict]:
     return indicadores_con_avance_de(indicadores_visibles(usuario), anio)
 
 
-def indicadores_con_avance_de(qs: QuerySet[Indicador], anio: int | None = None, hasta: date | None = None) -> list[dict]:
+def indicadores_con_avance_de(qs: QuerySet[Indicador], anio: int | None = None, hasta: date | None = None,
+                              limite: int = 500) -> list[dict]:
     from seguimiento.services import avance_de_indicador
 
-    indicadores = list(qs.filter(activo=True).order_by("nombre")[:500])
+    indicadores = list(qs.filter(activo=True).order_by("nombre")[:limite])
     mediciones: dict[int, list[Medicion]] = {}
     medidas = Medicion.objects.filter(indicador__in=[i.pk for i in indicadores])
     if hasta:

@@ -325,6 +325,7 @@ def medicion_registrar(*, indicador, periodo: date, valor, por, observacion: str
     medicion.observacion = observacion
     medicion.registrada_por = por
     medicion.save()
+    _invalidar()
     return medicion
 
 
