@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from att.models import Tema
+from att.models import Tema, TipoEntidad
 from att.validadores import validar_adjunto
 from conocimiento.models import (
     Discusion,
@@ -44,7 +44,7 @@ class RecursoForm(forms.ModelForm):
     def __init__(self, *args, entidades=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["entidad"].queryset = (entidades if entidades is not None else self.fields["entidad"].queryset).filter(
-            tipo__in=["alcaldia", "gobernacion"]).order_by("nombre")
+            tipo__in=TipoEntidad.territoriales()).order_by("nombre")
         self.fields["experiencia"].queryset = Recurso.objects.filter(
             tipo=TipoRecurso.EXPERIENCIA, estado=EstadoRecurso.PUBLICADO).order_by("titulo")
         if self.instance.pk:
@@ -93,10 +93,6 @@ class DiscusionForm(forms.ModelForm):
 
 class RespuestaForm(forms.Form):
     cuerpo = forms.CharField(label=_("Su respuesta"), widget=forms.Textarea(attrs={"rows": 4}))
-
-
-class MotivoForm(forms.Form):
-    motivo = forms.CharField(label=_("Motivo"), max_length=255, widget=forms.TextInput())
 
 
 class PreguntaForm(forms.ModelForm):

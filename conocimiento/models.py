@@ -125,54 +125,48 @@ class _PorTipo(models.Manager):
         return super().get_queryset().filter(tipo=self.tipo)
 
 
-class ExperienciaSignificativa(Recurso):
+class _DeUnTipo:
+    """Para los proxies de un solo tipo: al guardar fijan su tipo."""
+
+    TIPO: str
+
+    def save(self, *args, **kwargs):
+        self.tipo = self.TIPO
+        super().save(*args, **kwargs)
+
+
+class ExperienciaSignificativa(_DeUnTipo, Recurso):
     """Serie de acciones, planes o proyectos que mejoraron la gestión; puede reunir varias buenas prácticas."""
 
-    objects = _PorTipo(TipoRecurso.EXPERIENCIA)
+    TIPO = TipoRecurso.EXPERIENCIA
+    objects = _PorTipo(TIPO)
 
     class Meta:
         proxy = True
         verbose_name = _("experiencia significativa")
         verbose_name_plural = _("experiencias significativas")
 
-    def save(self, *args, **kwargs):
-        self.tipo = TipoRecurso.EXPERIENCIA
-        super().save(*args, **kwargs)
 
-
-class BuenaPractica(Recurso):
+class BuenaPractica(_DeUnTipo, Recurso):
     """Procedimiento, método o herramienta replicable que sale de una experiencia."""
 
-    objects = _PorTipo(TipoRecurso.BUENA_PRACTICA)
+    TIPO = TipoRecurso.BUENA_PRACTICA
+    objects = _PorTipo(TIPO)
 
     class Meta:
         proxy = True
         verbose_name = _("buena práctica")
         verbose_name_plural = _("buenas prácticas")
 
-    def save(self, *args, **kwargs):
-        self.tipo = TipoRecurso.BUENA_PRACTICA
-        super().save(*args, **kwargs)
 
-
-class LeccionAprendida(Recurso):
-    objects = _PorTipo(TipoRecurso.LECCION)
+class LeccionAprendida(_DeUnTipo, Recurso):
+    TIPO = TipoRecurso.LECCION
+    objects = _PorTipo(TIPO)
 
     class Meta:
         proxy = True
         verbose_name = _("lección aprendida")
         verbose_name_plural = _("lecciones aprendidas")
-
-    def save(self, *args, **kwargs):
-        self.tipo = TipoRecurso.LECCION
-        super().save(*args, **kwargs)
-
-
-MODELO_POR_TIPO = {
-    TipoRecurso.EXPERIENCIA: ExperienciaSignificativa,
-    TipoRecurso.BUENA_PRACTICA: BuenaPractica,
-    TipoRecurso.LECCION: LeccionAprendida,
-}
 
 
 class TipoMaterial(models.TextChoices):

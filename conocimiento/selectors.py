@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from att import permisos
-from att.models import Entidad, Membresia, Tema
+from att.models import Entidad, Membresia, Rol, Tema, TipoEntidad
 from conocimiento.models import (
     Curso,
     Discusion,
@@ -27,7 +27,7 @@ from conocimiento.models import (
     SesionFormacion,
     TipoRecurso,
 )
-from conocimiento.rules import modera_espacio
+from conocimiento.rules import gestiona_oferta, modera_espacio
 from conocimiento.services import CONFIG_BUSQUEDA
 
 
@@ -181,13 +181,27 @@ def reportes_abiertos(usuario):
 
 
 # --- Formación -------------------------------------------------------------------------------
+def cursos_visibles(usuario) -> QuerySet[Curso]:
+    """Publicados para todos; los no publicados, para quien los organiza y para quien lee todo."""
+    if permisos.lee_todo(usuario):
+        return Curso.objects.all()
+    filtro = Q(publicado=True)
+    if usuario is not None and usuario.is_authenticated:
+        filtro |= Q(entidad__in=permisos.entidades_de(usuario, [Rol.OFERENTE]).values("pk"))
+    return Curso.objects.filter(filtro)
+
+
+def sesiones_visibles(usuario) -> QuerySet[SesionFormacion]:
+    return SesionFormacion.objects.filter(curso__in=cursos_visibles(usuario).values("pk"))
+
+
 def cursos(*, nivel="", tipo="") -> QuerySet[Curso]:
     qs = Curso.objects.filter(publicado=True).select_related("nivel", "tipo_capacidad", "entidad", "tema")
     if nivel:
         qs = qs.filter(nivel_id=nivel)
     if tipo:
         qs = qs.filter(tipo_capacidad_id=tipo)
-    return qs.annotate(n_sesiones=Count("sesiones"))
+    return qs.annotate(n_sesiones=Count("sesiones")).order_by("nombre", "pk")
 
 
 def sesiones_con_cupos(curso) -> QuerySet[SesionFormacion]:
@@ -220,8 +234,6 @@ def eventos() -> QuerySet[Evento]:
 
 def preguntas_de_oferta(oferta, usuario=None) -> QuerySet[PreguntaFrecuente]:
     qs = PreguntaFrecuente.objects.filter(oferta=oferta)
-    from conocimiento.rules import gestiona_oferta
-
     if usuario is None or not gestiona_oferta(usuario, oferta):
         qs = qs.filter(publicada=True)
     return qs
@@ -378,7 +390,8 @@ def memoria_entidad(entidad: Entidad) -> list[SeccionMemoria]:
         qs = Adjunto.objects.filter(demanda__entidad=entidad).select_related("demanda", "subido_por").order_by("-subido", "-pk")
         secciones.append(_seccion(
             "documentos", _("Documentos"), _autor_activo(qs, "subido_por", entidad),
-            lambda a: FilaMemoria(a.nombre, str(a.demanda), a.subido, a.subido_por, sigue(a), a.archivo.url if a.archivo else ""),
+            lambda a: FilaMemoria(a.nombre, str(a.demanda), a.subido, a.subido_por, sigue(a),
+                                  _url("demanda:adjunto", a.demanda_id, a.pk)),
         ))
 
     qs = (
@@ -408,7 +421,7 @@ def funcionarios_entidad(entidad: Entidad):
 
 
 def entidades_con_memoria(usuario) -> QuerySet[Entidad]:
-    qs = Entidad.objects.filter(tipo__in=["alcaldia", "gobernacion"]).select_related("departamento", "municipio")
+    qs = Entidad.objects.filter(tipo__in=TipoEntidad.territoriales()).select_related("departamento", "municipio")
     if permisos.lee_todo(usuario):
         return qs
     return qs.filter(pk__in=permisos.entidades_de(usuario).values("pk"))

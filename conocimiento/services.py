@@ -99,6 +99,24 @@ def _completar_territorio(recurso: Recurso) -> None:
         raise ValidationError({"experiencia": _("Solo una experiencia significativa puede reunir buenas prácticas.")})
 
 
+def _exigir_enlaces_visibles(recurso: Recurso, por: Usuario, antes: Recurso | None = None) -> None:
+    """La experiencia y la oferta enlazadas deben estar publicadas (o ser de quien propone): de lo
+    contrario sus títulos quedarían a la vista en la ficha pública del recurso. Al editar solo se
+    revisa el enlace que cambia."""
+    from oferta.selectors import ofertas_visibles
+
+    experiencia = recurso.experiencia if recurso.experiencia_id else None
+    if antes is not None and antes.experiencia_id == recurso.experiencia_id:
+        experiencia = None
+    if (experiencia is not None and not experiencia.publicado and experiencia.propuesto_por_id != por.pk
+            and not permisos.es_equipo_dnp(por)):
+        raise ValidationError({"experiencia": _("Elija una experiencia significativa ya publicada en el repositorio.")})
+    if antes is not None and antes.oferta_id == recurso.oferta_id:
+        return
+    if recurso.oferta_id and not ofertas_visibles(por).filter(pk=recurso.oferta_id).exists():
+        raise ValidationError({"oferta": _("Elija una oferta publicada en el portal.")})
+
+
 @transaction.atomic
 def recurso_proponer(*, por: Usuario, tipo: str, temas=(), **datos) -> Recurso:
     """Cualquier miembro de la red propone; queda en revisión del DNP y el DNP recibe la alerta."""
@@ -109,6 +127,7 @@ def recurso_proponer(*, por: Usuario, tipo: str, temas=(), **datos) -> Recurso:
                       **{k: v for k, v in datos.items() if k in CAMPOS_RECURSO})
     _exigir_entidad_propia(recurso, por)
     _completar_territorio(recurso)
+    _exigir_enlaces_visibles(recurso, por)
     recurso.full_clean(exclude=["busqueda"])
     recurso.save()
     recurso.temas.set(temas)
@@ -129,11 +148,13 @@ def recurso_proponer(*, por: Usuario, tipo: str, temas=(), **datos) -> Recurso:
 def recurso_editar(*, recurso: Recurso, por: Usuario, temas=None, **datos) -> Recurso:
     recurso = Recurso.objects.select_for_update().get(pk=recurso.pk)
     _exigir(por.has_perm("conocimiento.editar_recurso", recurso), _("No puede editar este recurso."))
+    antes = Recurso(experiencia_id=recurso.experiencia_id, oferta_id=recurso.oferta_id)
     for campo, valor in datos.items():
         if campo in CAMPOS_RECURSO:
             setattr(recurso, campo, valor)
     _exigir_entidad_propia(recurso, por)
     _completar_territorio(recurso)
+    _exigir_enlaces_visibles(recurso, por, antes)
     if recurso.estado == EstadoRecurso.DEVUELTO and not permisos.es_equipo_dnp(por):
         recurso.estado = EstadoRecurso.PROPUESTO  # vuelve a revisión con los ajustes
     recurso.full_clean(exclude=["busqueda"])
@@ -171,6 +192,11 @@ def recurso_revisar(*, recurso: Recurso, por: Usuario, publicar: bool, comentari
 @transaction.atomic
 def recurso_retirar(*, recurso: Recurso, por: Usuario, motivo: str) -> Recurso:
     _exigir(permisos.es_equipo_dnp(por), _("Solo el equipo del DNP retira recursos publicados."))
+    recurso = Recurso.objects.select_for_update().get(pk=recurso.pk)
+    if not recurso.publicado:
+        raise ValidationError(_("Solo se retiran recursos publicados."))
+    if not motivo.strip():
+        raise ValidationError({"motivo": _("Explique por qué se retira el recurso.")})
     recurso.estado = EstadoRecurso.RETIRADO
     recurso.comentario_revision = motivo
     recurso.revisado_por = por
@@ -213,6 +239,7 @@ def espacio_crear(*, por: Usuario, nombre: str, tipo: str, descripcion: str = ""
 @transaction.atomic
 def espacio_unirse(*, espacio: EspacioComunidad, por: Usuario, sigue: bool = True) -> MiembroEspacio:
     _exigir(es_miembro_red(por), _("Para unirse a la comunidad necesita una entidad registrada."))
+    _exigir_espacio_activo(espacio)
     miembro, creado = MiembroEspacio.objects.get_or_create(espacio=espacio, usuario=por, defaults={"sigue": sigue})
     if not creado and miembro.sigue != sigue:
         miembro.sigue = sigue
@@ -223,6 +250,11 @@ def espacio_unirse(*, espacio: EspacioComunidad, por: Usuario, sigue: bool = Tru
 @transaction.atomic
 def espacio_salir(*, espacio: EspacioComunidad, por: Usuario) -> None:
     MiembroEspacio.objects.filter(espacio=espacio, usuario=por).delete()
+
+
+def _exigir_espacio_activo(espacio: EspacioComunidad) -> None:
+    if not espacio.activo:
+        raise ValidationError(_("Este espacio de la comunidad está cerrado."))
 
 
 def _es_miembro(espacio, usuario) -> bool:
@@ -242,6 +274,7 @@ def moderador_designar(*, espacio: EspacioComunidad, usuario: Usuario, por: Usua
 def discusion_abrir(*, espacio: EspacioComunidad, por: Usuario, titulo: str, cuerpo: str) -> Discusion:
     _exigir(es_miembro_red(por) and (_es_miembro(espacio, por) or modera_espacio(por, espacio)),
             _("Únase al espacio para abrir discusiones."))
+    _exigir_espacio_activo(espacio)
     discusion = Discusion(espacio=espacio, autor=por, titulo=titulo, cuerpo=cuerpo)
     discusion.full_clean()
     discusion.save()
@@ -285,6 +318,9 @@ def respuesta_publicar(*, discusion: Discusion, por: Usuario, cuerpo: str) -> Re
 
 @transaction.atomic
 def discusion_seguir(*, discusion: Discusion, por: Usuario, seguir: bool) -> None:
+    _exigir(es_miembro_red(por), _("Solo los miembros de la red pueden seguir discusiones."))
+    if seguir and discusion.oculta and not modera_espacio(por, discusion.espacio):
+        raise PermissionDenied(_("Esta discusión fue ocultada por moderación."))
     if seguir:
         discusion.seguidores.add(por)
     else:
@@ -297,6 +333,8 @@ def moderar(*, objeto: Discusion | Respuesta, por: Usuario, ocultar: bool | None
     """Ocultar o mostrar una discusión o respuesta; cerrar o reabrir una discusión."""
     espacio = objeto.espacio if isinstance(objeto, Discusion) else objeto.discusion.espacio
     _exigir(modera_espacio(por, espacio), _("Solo los moderadores del espacio pueden moderar."))
+    if ocultar is None and (cerrar is None or isinstance(objeto, Respuesta)):
+        raise ValidationError(_("Elija una acción de moderación: ocultar, mostrar, cerrar o reabrir."))
     campos = []
     if ocultar is not None:
         if ocultar and not motivo.strip():
@@ -365,7 +403,9 @@ def _ocupados(sesion_id: int) -> int:
 def inscribir(*, sesion: SesionFormacion, por: Usuario) -> Inscripcion:
     """Cupo si queda; si no, lista de espera. El bloqueo de la sesión ordena las inscripciones simultáneas."""
     _exigir(es_miembro_red(por), _("Para inscribirse necesita una entidad registrada."))
-    sesion = SesionFormacion.objects.select_for_update().get(pk=sesion.pk)
+    sesion = SesionFormacion.objects.select_for_update().select_related("curso").get(pk=sesion.pk)
+    if not sesion.curso.publicado:
+        raise ValidationError(_("Este curso no está publicado: no recibe inscripciones."))
     if sesion.inicio <= timezone.now():
         raise ValidationError(_("La sesión ya empezó: no recibe inscripciones."))
     estado = EstadoInscripcion.INSCRITA if _ocupados(sesion.pk) < sesion.cupos else EstadoInscripcion.EN_ESPERA
@@ -383,9 +423,10 @@ def inscribir(*, sesion: SesionFormacion, por: Usuario) -> Inscripcion:
 
 
 def _promover(sesion: SesionFormacion) -> list[Inscripcion]:
-    """Sube de la lista de espera a quien sigue, mientras haya cupos (la sesión ya está bloqueada)."""
+    """Sube de la lista de espera a quien sigue, mientras haya cupos (la sesión ya está bloqueada).
+    Una sesión que ya empezó no promueve: nadie alcanzaría a asistir."""
     libres = sesion.cupos - _ocupados(sesion.pk)
-    if libres <= 0:
+    if libres <= 0 or sesion.inicio <= timezone.now():
         return []
     siguientes = list(
         Inscripcion.objects.select_for_update().select_related("usuario")
@@ -434,7 +475,12 @@ def sesion_ampliar_cupos(*, sesion: SesionFormacion, por: Usuario, cupos: int) -
 @transaction.atomic
 def registrar_asistencia(*, sesion: SesionFormacion, por: Usuario, asistentes_ids) -> int:
     _exigir(gestiona_curso(por, sesion.curso), _("Solo quien organiza el curso registra la asistencia."))
-    asistentes_ids = {int(i) for i in asistentes_ids}
+    if sesion.inicio > timezone.now():
+        raise ValidationError(_("La asistencia se registra cuando la sesión ya empezó (el certificado la exige)."))
+    try:
+        asistentes_ids = {int(i) for i in asistentes_ids}
+    except (TypeError, ValueError) as e:
+        raise ValidationError(_("La lista de asistentes no es válida.")) from e
     inscritas = Inscripcion.objects.filter(sesion=sesion, estado=EstadoInscripcion.INSCRITA)
     inscritas.filter(pk__in=asistentes_ids).update(asistio=True)
     inscritas.exclude(pk__in=asistentes_ids).update(asistio=False)
@@ -446,6 +492,8 @@ def registrar_asistencia(*, sesion: SesionFormacion, por: Usuario, asistentes_id
 def evento_registrarse(*, evento: Evento, por: Usuario) -> RegistroEvento:
     _exigir(es_miembro_red(por), _("Para registrarse necesita una entidad registrada."))
     evento = Evento.objects.select_for_update().get(pk=evento.pk)
+    if evento.fin < timezone.now():
+        raise ValidationError(_("El evento ya terminó: no recibe registros."))
     if RegistroEvento.objects.filter(evento=evento, usuario=por).exists():
         raise ValidationError(_("Ya está registrado en este evento."))
     if evento.cupos is not None and evento.registros.count() >= evento.cupos:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("repositorio/<int:pk>/editar/", v.editar, name="editar"),
     path("repositorio/<int:pk>/materiales/", v.agregar_material, name="agregar-material"),
     path("repositorio/<int:pk>/revisar/", v.revisar, name="revisar"),
+    path("repositorio/materiales/<int:pk>/", v.material, name="material"),
     path("comunidad/", v.comunidad, name="comunidad"),
     path("comunidad/<slug:slug>/", v.espacio, name="espacio"),
     path("comunidad/<slug:slug>/membresia/", v.unirse, name="unirse"),

@@ -4,14 +4,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from att import permisos
 from att.models import Entidad, NivelCapacidad, TipoCapacidad
 from conocimiento import selectors, services
+from oferta.selectors import ofertas_visibles
 from conocimiento.certificados import certificado_asistencia
 from conocimiento.forms import (
     DiscusionForm,
@@ -22,17 +24,16 @@ from conocimiento.forms import (
     RevisionForm,
 )
 from conocimiento.models import (
-    Curso,
     Discusion,
     EspacioComunidad,
     EstadoInscripcion,
     Evento,
     Inscripcion,
+    Material,
     MiembroEspacio,
     PreguntaFrecuente,
     Recurso,
     Respuesta,
-    SesionFormacion,
 )
 
 
@@ -42,6 +43,24 @@ def _errores(form, error: ValidationError):
             form.add_error(campo if campo in form.fields else None, lista)
     else:
         form.add_error(None, error.messages)
+
+
+def _aplicar(request, servicio, exito="", **argumentos):
+    """Acción de un botón: llama al servicio y deja el mensaje de éxito o, si una regla no se cumple,
+    el motivo en español. Devuelve lo que devuelve el servicio (None si no se pudo)."""
+    try:
+        resultado = servicio(por=request.user, **argumentos)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+        return None
+    if exito:
+        messages.success(request, exito)
+    return resultado
+
+
+def _solo_digitos(valor: str) -> str:
+    """Filtros por llave numérica: lo que no sea un número se ignora (en vez de fallar)."""
+    return valor if valor.isdigit() else ""
 
 
 # --- Inicio y repositorio --------------------------------------------------------------------
@@ -57,7 +76,7 @@ def inicio(request):
 def repositorio(request):
     g = request.GET
     resultado = selectors.buscar_recursos(
-        usuario=request.user, q=g.get("q", "")[:200], tipo=g.get("tipo", ""), tema=g.get("tema", "")[:10],
+        usuario=request.user, q=g.get("q", "")[:200], tipo=g.get("tipo", ""), tema=_solo_digitos(g.get("tema", "")[:10]),
         departamento=g.get("departamento", "")[:2],
     )
     pagina = Paginator(resultado.recursos, 20).get_page(g.get("page"))
@@ -68,17 +87,36 @@ def repositorio(request):
     })
 
 
-@require_GET
-def recurso(request, pk):
+def _recurso_visible(request, pk) -> Recurso:
     try:
-        obj = selectors.recurso_detalle(request.user, pk)
+        return selectors.recurso_detalle(request.user, pk)
     except Recurso.DoesNotExist:
         raise Http404(_("Este recurso no existe o aún no está publicado."))
+
+
+def _pagina_recurso(request, pk, *, form_material=None, form_revision=None, status=200):
+    """La ficha del recurso; con un formulario devuelto con errores y lo que la persona escribió."""
+    obj = _recurso_visible(request, pk)
     return render(request, "conocimiento/recurso.html", {
         "recurso": obj, "puede_editar": request.user.has_perm("conocimiento.editar_recurso", obj),
         "puede_revisar": request.user.has_perm("conocimiento.revisar_recurso", obj),
-        "form_material": MaterialForm(), "form_revision": RevisionForm(),
-    })
+        "form_material": form_material or MaterialForm(), "form_revision": form_revision or RevisionForm(),
+    }, status=status)
+
+
+@require_GET
+def recurso(request, pk):
+    return _pagina_recurso(request, pk)
+
+
+@require_GET
+def material(request, pk):
+    """Descarga de un documento: solo si quien pide puede ver el recurso (los archivos no son públicos)."""
+    obj = get_object_or_404(Material.objects.select_related("recurso"), pk=pk)
+    if not request.user.has_perm("conocimiento.ver_recurso", obj.recurso) or not obj.archivo:
+        raise Http404(_("Este documento no existe o aún no está publicado."))
+    nombre = obj.archivo.name.rsplit("/", 1)[-1]
+    return FileResponse(obj.archivo.open("rb"), as_attachment=True, filename=nombre)
 
 
 @login_required
@@ -135,11 +173,7 @@ def agregar_material(request, pk):
         else:
             messages.success(request, _("Material agregado."))
             return redirect("conocimiento:recurso", obj.pk)
-    obj = selectors.recurso_detalle(request.user, pk)
-    return render(request, "conocimiento/recurso.html", {
-        "recurso": obj, "puede_editar": True, "form_material": form, "form_revision": RevisionForm(),
-        "puede_revisar": request.user.has_perm("conocimiento.revisar_recurso", obj),
-    }, status=400)
+    return _pagina_recurso(request, pk, form_material=form, status=400)
 
 
 @login_required
@@ -153,18 +187,20 @@ def revision(request):
 @require_POST
 def revisar(request, pk):
     obj = get_object_or_404(Recurso, pk=pk)
+    if not request.user.has_perm("conocimiento.revisar_recurso", obj):
+        raise PermissionDenied(_("Solo el equipo del DNP revisa y publica el repositorio."))
     form = RevisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Elija publicar o devolver."))
-        return redirect("conocimiento:recurso", pk)
-    try:
-        services.recurso_revisar(recurso=obj, por=request.user, publicar=form.cleaned_data["decision"] == "publicar",
-                                 comentario=form.cleaned_data["comentario"])
-    except ValidationError as e:
-        messages.error(request, " ".join(e.messages))
-    else:
-        messages.success(request, _("Revisión registrada."))
-    return redirect("conocimiento:recurso", pk)
+    if form.is_valid():
+        try:
+            services.recurso_revisar(recurso=obj, por=request.user,
+                                     publicar=form.cleaned_data["decision"] == "publicar",
+                                     comentario=form.cleaned_data["comentario"])
+        except ValidationError as e:
+            _errores(form, e)
+        else:
+            messages.success(request, _("Revisión registrada."))
+            return redirect("conocimiento:recurso", pk)
+    return _pagina_recurso(request, pk, form_revision=form, status=400)
 
 
 @login_required
@@ -196,6 +232,7 @@ def espacio(request, slug):
     pagina = Paginator(selectors.discusiones_de(obj, request.user), 25).get_page(request.GET.get("page"))
     return render(request, "conocimiento/espacio.html", {
         "espacio": obj, "miembro": miembro, "form": form, "pagina": pagina,
+        "participa": request.user.has_perm("conocimiento.participar"),
         "moderador": request.user.has_perm("conocimiento.moderar", obj),
     })
 
@@ -231,9 +268,15 @@ def discusion(request, pk):
             return redirect(f"{request.path}#r{r.pk}")
     return render(request, "conocimiento/discusion.html", {
         "discusion": d, "respuestas": respuestas, "moderador": moderador, "form": form,
+        "participa": request.user.has_perm("conocimiento.participar"),
         "es_miembro": MiembroEspacio.objects.filter(espacio=d.espacio, usuario=request.user).exists(),
         "sigue": d.seguidores.filter(pk=request.user.pk).exists(),
     })
+
+
+ACCIONES_MODERACION = {
+    "ocultar": {"ocultar": True}, "mostrar": {"ocultar": False}, "cerrar": {"cerrar": True}, "reabrir": {"cerrar": False},
+}
 
 
 @login_required
@@ -245,15 +288,9 @@ def moderar(request, pk):
     if request.POST.get("respuesta"):
         objeto = get_object_or_404(Respuesta.objects.select_related("discusion__espacio"),
                                    pk=request.POST["respuesta"], discusion=d)
-    accion = request.POST.get("accion")
-    argumentos = {"ocultar": True} if accion == "ocultar" else {"ocultar": False} if accion == "mostrar" else \
-        {"cerrar": True} if accion == "cerrar" else {"cerrar": False} if accion == "reabrir" else {}
-    try:
-        services.moderar(objeto=objeto, por=request.user, motivo=request.POST.get("motivo", ""), **argumentos)
-    except ValidationError as e:
-        messages.error(request, " ".join(e.messages))
-    else:
-        messages.success(request, _("Moderación aplicada."))
+    argumentos = ACCIONES_MODERACION.get(request.POST.get("accion"), {})
+    _aplicar(request, services.moderar, _("Moderación aplicada."), objeto=objeto,
+             motivo=request.POST.get("motivo", ""), **argumentos)
     return redirect("conocimiento:discusion", pk)
 
 
@@ -264,19 +301,15 @@ def reportar(request, pk):
     respuesta = None
     if request.POST.get("respuesta"):
         respuesta = get_object_or_404(Respuesta, pk=request.POST["respuesta"], discusion=d)
-    try:
-        services.reportar_abuso(por=request.user, discusion=d, respuesta=respuesta, motivo=request.POST.get("motivo", ""))
-    except ValidationError as e:
-        messages.error(request, " ".join(e.messages))
-    else:
-        messages.success(request, _("Gracias: los moderadores revisarán el mensaje."))
+    _aplicar(request, services.reportar_abuso, _("Gracias: los moderadores revisarán el mensaje."),
+             discusion=d, respuesta=respuesta, motivo=request.POST.get("motivo", ""))
     return redirect("conocimiento:discusion", pk)
 
 
 @login_required
 @require_POST
 def seguir(request, pk):
-    d = get_object_or_404(Discusion, pk=pk, oculta=False)
+    d = get_object_or_404(Discusion.objects.select_related("espacio"), pk=pk)
     services.discusion_seguir(discusion=d, por=request.user, seguir=request.POST.get("seguir") == "1")
     return redirect("conocimiento:discusion", pk)
 
@@ -286,7 +319,8 @@ def seguir(request, pk):
 def formacion(request):
     nivel, tipo = request.GET.get("nivel", ""), request.GET.get("tipo", "")
     return render(request, "conocimiento/formacion.html", {
-        "cursos": selectors.cursos(nivel=nivel if nivel.isdigit() else "", tipo=tipo if tipo.isdigit() else ""),
+        "pagina": Paginator(selectors.cursos(nivel=_solo_digitos(nivel), tipo=_solo_digitos(tipo)), 24)
+        .get_page(request.GET.get("page")),
         "niveles": NivelCapacidad.objects.filter(activo=True), "tipos": TipoCapacidad.objects.filter(activo=True),
         "nivel": nivel, "tipo": tipo,
         "mias": selectors.mis_inscripciones(request.user) if request.user.is_authenticated else [],
@@ -295,18 +329,19 @@ def formacion(request):
 
 @require_GET
 def curso(request, pk):
-    obj = get_object_or_404(Curso.objects.select_related("nivel", "tipo_capacidad", "entidad", "tema"), pk=pk)
+    obj = get_object_or_404(
+        selectors.cursos_visibles(request.user).select_related("nivel", "tipo_capacidad", "entidad", "tema"), pk=pk)
     return render(request, "conocimiento/curso.html", {"curso": obj, "sesiones": selectors.sesiones_con_cupos(obj)})
 
 
 @login_required
 def sesion(request, pk):
-    obj = get_object_or_404(SesionFormacion.objects.select_related("curso__entidad"), pk=pk)
+    obj = get_object_or_404(selectors.sesiones_visibles(request.user).select_related("curso__entidad"), pk=pk)
     gestiona = request.user.has_perm("conocimiento.gestionar_curso", obj.curso)
     mia = Inscripcion.objects.filter(sesion=obj, usuario=request.user).first()
-    if request.method == "POST" and gestiona and request.POST.get("accion") == "asistencia":
-        services.registrar_asistencia(sesion=obj, por=request.user, asistentes_ids=request.POST.getlist("asistio"))
-        messages.success(request, _("Asistencia registrada."))
+    if request.method == "POST" and request.POST.get("accion") == "asistencia":
+        _aplicar(request, services.registrar_asistencia, _("Asistencia registrada."),
+                 sesion=obj, asistentes_ids=request.POST.getlist("asistio"))
         return redirect("conocimiento:sesion", pk)
     inscritos = obj.inscripciones.select_related("usuario", "entidad").exclude(
         estado=EstadoInscripcion.CANCELADA) if gestiona else None
@@ -320,16 +355,12 @@ def sesion(request, pk):
 @login_required
 @require_POST
 def inscribirse(request, pk):
-    obj = get_object_or_404(SesionFormacion, pk=pk)
-    try:
-        ins = services.inscribir(sesion=obj, por=request.user)
-    except ValidationError as e:
-        messages.error(request, " ".join(e.messages))
-    else:
-        if ins.estado == EstadoInscripcion.INSCRITA:
-            messages.success(request, _("Quedó inscrito en la sesión."))
-        else:
-            messages.info(request, _("La sesión está llena: quedó en la lista de espera. Le avisaremos si se libera un cupo."))
+    obj = get_object_or_404(selectors.sesiones_visibles(request.user), pk=pk)
+    ins = _aplicar(request, services.inscribir, sesion=obj)
+    if ins is not None and ins.estado == EstadoInscripcion.INSCRITA:
+        messages.success(request, _("Quedó inscrito en la sesión."))
+    elif ins is not None:
+        messages.info(request, _("La sesión está llena: quedó en la lista de espera. Le avisaremos si se libera un cupo."))
     return redirect("conocimiento:sesion", pk)
 
 
@@ -348,7 +379,7 @@ def certificado(request, pk):
     ins = get_object_or_404(Inscripcion.objects.select_related("sesion__curso__entidad", "usuario", "entidad"), pk=pk)
     if ins.usuario_id != request.user.pk and not request.user.has_perm("conocimiento.gestionar_curso", ins.sesion.curso):
         raise PermissionDenied(_("Este certificado es de otra persona."))
-    if not ins.asistio:
+    if not ins.asistio or ins.estado != EstadoInscripcion.INSCRITA:
         raise Http404(_("El certificado se expide cuando la asistencia queda registrada."))
     respuesta = HttpResponse(certificado_asistencia(ins), content_type="application/pdf")
     respuesta["Content-Disposition"] = f'attachment; filename="certificado-asistencia-{ins.pk}.pdf"'
@@ -367,25 +398,18 @@ def evento(request, pk):
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(f"/ingresar/?next={request.path}")
-        try:
-            services.evento_registrarse(evento=obj, por=request.user)
-        except ValidationError as e:
-            messages.error(request, " ".join(e.messages))
-        else:
-            messages.success(request, _("Quedó registrado en el evento."))
+        _aplicar(request, services.evento_registrarse, _("Quedó registrado en el evento."), evento=obj)
         return redirect("conocimiento:evento", pk)
     return render(request, "conocimiento/evento.html", {
         "evento": obj, "registrado": registrado, "n_registros": obj.registros.count(),
+        "terminado": obj.fin < timezone.now(),
         "practicas": obj.practicas.filter(estado="publicado").select_related("entidad"),
     })
 
 
 # --- Preguntas frecuentes por oferta ---------------------------------------------------------
 def preguntas(request, oferta_pk):
-    from django.apps import apps
-
-    Oferta = apps.get_model("oferta", "Oferta")
-    oferta = get_object_or_404(Oferta.objects.select_related("entidad"), pk=oferta_pk)
+    oferta = get_object_or_404(ofertas_visibles(request.user).select_related("entidad"), pk=oferta_pk)
     gestiona = request.user.is_authenticated and request.user.has_perm("conocimiento.gestionar_preguntas", oferta)
     instancia = None
     if gestiona and request.GET.get("editar"):
@@ -400,9 +424,13 @@ def preguntas(request, oferta_pk):
             messages.success(request, _("Pregunta eliminada."))
             return redirect("conocimiento:preguntas", oferta.pk)
         if form.is_valid():
-            services.pregunta_guardar(oferta=oferta, por=request.user, instancia=instancia, **form.cleaned_data)
-            messages.success(request, _("Pregunta guardada."))
-            return redirect("conocimiento:preguntas", oferta.pk)
+            try:
+                services.pregunta_guardar(oferta=oferta, por=request.user, instancia=instancia, **form.cleaned_data)
+            except ValidationError as e:
+                _errores(form, e)
+            else:
+                messages.success(request, _("Pregunta guardada."))
+                return redirect("conocimiento:preguntas", oferta.pk)
     return render(request, "conocimiento/preguntas.html", {
         "oferta": oferta, "preguntas": selectors.preguntas_de_oferta(oferta, request.user), "gestiona": gestiona,
         "form": form, "instancia": instancia,

@@ -1,4 +1,7 @@
+from django.urls import reverse
 from rest_framework import serializers
+
+from att import permisos
 
 from conocimiento.models import (
     Curso, Discusion, EspacioComunidad, Evento, Inscripcion, Material, PreguntaFrecuente, Recurso, Respuesta,
@@ -7,9 +10,18 @@ from conocimiento.models import (
 
 
 class MaterialRecursoSerializer(serializers.ModelSerializer):
+    archivo = serializers.SerializerMethodField(help_text="Descarga del documento (verifica que se pueda ver el recurso).")
+
     class Meta:
         model = Material
         fields = ["id", "tipo", "titulo", "archivo", "tamano", "url", "subido"]
+
+    def get_archivo(self, obj) -> str | None:
+        if not obj.archivo:
+            return None
+        url = reverse("conocimiento:material", args=[obj.pk])
+        peticion = self.context.get("request")
+        return peticion.build_absolute_uri(url) if peticion else url
 
 
 class RecursoSerializer(serializers.ModelSerializer):
@@ -25,6 +37,15 @@ class RecursoSerializer(serializers.ModelSerializer):
             "recomendacion", "estado", "comentario_revision", "publicado_en", "materiales",
         ]
         read_only_fields = ["estado", "comentario_revision", "publicado_en", "departamento"]
+
+    def to_representation(self, instance):
+        """Los comentarios de la revisión son para quien propuso y para el DNP, no para el público."""
+        datos = super().to_representation(instance)
+        usuario = getattr(self.context.get("request"), "user", None)
+        if not (usuario and usuario.is_authenticated
+                and (instance.propuesto_por_id == usuario.pk or permisos.lee_todo(usuario))):
+            datos.pop("comentario_revision", None)
+        return datos
 
 
 class RevisionRecursoSerializer(serializers.Serializer):

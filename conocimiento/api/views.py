@@ -1,22 +1,22 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from att import permisos
 from att.api.permisos import Autenticado, LecturaPublicaEscrituraAutenticada
-from att.models import Entidad
+from att.models import Entidad, Rol
 from conocimiento import selectors, services
 from conocimiento.filters import RecursoFilter
-from conocimiento.models import (
-    Curso, Discusion, EspacioComunidad, EstadoInscripcion, Evento, Inscripcion, PreguntaFrecuente,
-    SesionFormacion,
-)
+from conocimiento.models import Discusion, EspacioComunidad, EstadoInscripcion, Evento, Inscripcion, PreguntaFrecuente
 from conocimiento.rules import modera_espacio
+from oferta.selectors import ofertas_visibles
 
 from . import serializers as s
 
@@ -71,8 +71,10 @@ class RecursoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
     def facetas(self, request):
         g = request.query_params
+        tema = g.get("tema", "")[:10]
         resultado = selectors.buscar_recursos(q=g.get("q", "")[:200], tipo=g.get("tipo", ""),
-                                              tema=g.get("tema", "")[:10], departamento=g.get("departamento", "")[:2])
+                                              tema=tema if tema.isdigit() else "",
+                                              departamento=g.get("departamento", "")[:2])
         return Response({"total": resultado.recursos.count(), "facetas": resultado.facetas})
 
 
@@ -95,9 +97,7 @@ class DiscusionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     filterset_fields = ["espacio"]
 
     def get_queryset(self):
-        from att import permisos
-
-        qs = Discusion.objects.select_related("autor")
+        qs = Discusion.objects.filter(espacio__activo=True).select_related("autor", "espacio")
         if getattr(self, "swagger_fake_view", False):
             return qs.none()
         if permisos.es_equipo_dnp(self.request.user):
@@ -136,8 +136,10 @@ class CursoViewSet(viewsets.ReadOnlyModelViewSet):
     """Cursos del plan de formación, por nivel y tipo de capacidad."""
 
     serializer_class = s.CursoSerializer
-    queryset = Curso.objects.filter(publicado=True).order_by("pk")
     filterset_fields = ["nivel", "tipo_capacidad", "tema", "entidad", "oferta"]
+
+    def get_queryset(self):
+        return selectors.cursos_visibles(self.request.user).order_by("pk")
 
 
 class SesionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -147,7 +149,7 @@ class SesionViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["curso", "modalidad"]
 
     def get_queryset(self):
-        return SesionFormacion.objects.annotate(
+        return selectors.sesiones_visibles(self.request.user).annotate(
             inscritos=Count("inscripciones", filter=Q(inscripciones__estado=EstadoInscripcion.INSCRITA)),
             en_espera=Count("inscripciones", filter=Q(inscripciones__estado=EstadoInscripcion.EN_ESPERA)),
         ).order_by("pk")
@@ -198,26 +200,20 @@ class PreguntaViewSet(viewsets.ModelViewSet):
     filterset_fields = ["oferta"]
 
     def get_queryset(self):
-        from att import permisos
-        from att.models import Rol
-
-        qs = PreguntaFrecuente.objects.order_by("pk")
-        if permisos.es_equipo_dnp(self.request.user):
+        qs = PreguntaFrecuente.objects.filter(oferta__in=ofertas_visibles(self.request.user).values("pk")).order_by("pk")
+        if permisos.lee_todo(self.request.user):
             return qs
         propias = Q(oferta__entidad__in=permisos.entidades_de(self.request.user, [Rol.OFERENTE]).values("pk"))
         return qs.filter(Q(publicada=True) | propias)
 
     def _guardar(self, serializer, instancia=None):
-        d = dict(serializer.validated_data)
-        oferta = d.pop("oferta", None) or instancia.oferta
+        """Crea o cambia (también parcialmente) por el servicio, que verifica el permiso."""
+        d = serializer.validated_data
+        campos = {c: d.get(c, getattr(instancia, c, defecto))
+                  for c, defecto in (("pregunta", ""), ("respuesta", ""), ("orden", 0), ("publicada", True))}
         try:
-            serializer.instance = services.pregunta_guardar(oferta=oferta, por=self.request.user,
-                                                            instancia=instancia, **{
-                                                                "pregunta": d.get("pregunta", getattr(instancia, "pregunta", "")),
-                                                                "respuesta": d.get("respuesta", getattr(instancia, "respuesta", "")),
-                                                                "orden": d.get("orden", getattr(instancia, "orden", 0)),
-                                                                "publicada": d.get("publicada", getattr(instancia, "publicada", True)),
-                                                            })
+            serializer.instance = services.pregunta_guardar(
+                oferta=d.get("oferta") or instancia.oferta, por=self.request.user, instancia=instancia, **campos)
         except DjangoValidationError as e:
             raise _a_drf(e) from e
 
@@ -240,10 +236,8 @@ class MemoriaView(APIView):
     def get(self, request, entidad_pk):
         entidad = get_object_or_404(Entidad, pk=entidad_pk)
         if not request.user.has_perm("conocimiento.ver_memoria", entidad):
-            raise PermissionDenied("La memoria de esta entidad la ven sus funcionarios, su equipo departamental y el DNP.")
+            raise PermissionDenied(_("La memoria de esta entidad la ven sus funcionarios, su equipo departamental y el DNP."))
         secciones = selectors.memoria_entidad(entidad)
-        if not secciones:
-            raise NotFound()
         return Response({
             "entidad": {"id": entidad.pk, "nombre": entidad.nombre},
             "secciones": [{

@@ -15,6 +15,12 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
+def _ya_empezo(sesion):
+    inicio = timezone.now() - timedelta(hours=1)
+    SesionFormacion.objects.filter(pk=sesion.pk).update(inicio=inicio, fin=inicio + timedelta(hours=3))
+    sesion.refresh_from_db()
+
+
 def _personas(n):
     return [factories.persona(factories.alcaldia(c)) for c in ("05001", "76001", "11001", "05002", "05004")[:n]]
 
@@ -84,6 +90,7 @@ def test_asistencia_y_certificado_pdf(client, sesion, oferente, funcionario_mede
     assert client.get(url).status_code == 404  # sin asistencia registrada no hay certificado
     with pytest.raises(PermissionDenied):
         services.registrar_asistencia(sesion=sesion, por=funcionario_medellin, asistentes_ids=[ins.pk])
+    _ya_empezo(sesion)  # la asistencia se registra cuando la sesión ya ocurrió
     client.force_login(oferente)
     client.post(reverse("conocimiento:sesion", args=[sesion.pk]), {"accion": "asistencia", "asistio": [ins.pk]})
     ins.refresh_from_db(), otra.refresh_from_db()
