@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import F
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -51,7 +52,7 @@ class DemandaForm(forms.Form):
         help_text=_("Qué problema tiene la entidad, qué ha intentado y qué resultado espera."),
     )
     temas = forms.ModelMultipleChoiceField(
-        label=_("Temas"), queryset=Tema.objects.filter(activo=True).order_by("padre_id", "orden", "nombre"),
+        label=_("Temas"), queryset=Tema.objects.filter(activo=True).order_by(F("padre_id").asc(nulls_first=True), "orden", "nombre"),
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_("Puede elegir varios (Ctrl o Cmd + clic en computador)."),
     )
