@@ -20,16 +20,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "att.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.db import connection  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from demanda.matching import _Contexto, consulta_candidatas, ofertas_candidatas  # noqa: E402
-from demanda.models import Demanda, EstadoDemanda  # noqa: E402
-from oferta.models import EstadoOferta, Oferta  # noqa: E402
+from demanda.matching import _Contexto, consulta_candidatas, ofertas_candidatas
+from demanda.models import Demanda, EstadoDemanda
+from oferta.models import EstadoOferta, Oferta
 
 META_MS = 100
 

@@ -17,7 +17,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from att.models import Canal, Capacidad, Entidad, EtapaCiclo, Modalidad, Tema, TipoEntidad, Usuario
-from demanda.models import Demanda, EstadoDemanda as E, FuenteNecesidad
+from demanda.models import Demanda, FuenteNecesidad
+from demanda.models import EstadoDemanda as E
 from oferta.models import EstadoOferta, Oferta
 
 PESOS_TEMA = {

@@ -1,6 +1,6 @@
 from django import forms
-from django.db.models import F
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 

@@ -9,11 +9,19 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
-from att.models import Canal, Capacidad, DescriptorTematico, Entidad, EtapaCiclo, Modalidad, Tema, TipoEntidad
+from att.models import (
+    Canal,
+    Capacidad,
+    DescriptorTematico,
+    Entidad,
+    EtapaCiclo,
+    Modalidad,
+    Tema,
+    TipoEntidad,
+)
 from demanda import rules
 from demanda.models import Demanda, EstadoDemanda, EventoDemanda, FuenteNecesidad
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from att import permisos
-from att.models import Departamento, Entidad, Notificacion, Rol, Tema, TipoEntidad
+from att.models import Entidad, Notificacion, Rol, Tema, TipoEntidad
 from demanda.models import Demanda, EstadoDemanda, EventoDemanda
 from oferta.models import EstadoOferta, Oferta
 

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,7 +14,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from att.models import Departamento, Tema
 from demanda import matching, selectors, services
 from demanda.forms import (
-    AdjuntoForm, CerrarForm, DemandaForm, MotivoForm, NoPertinenteForm, RemitirForm,
+    AdjuntoForm,
+    CerrarForm,
+    DemandaForm,
+    MotivoForm,
+    NoPertinenteForm,
+    RemitirForm,
 )
 from demanda.models import EstadoDemanda
 from oferta.models import EstadoOferta, Oferta

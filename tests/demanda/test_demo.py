@@ -5,9 +5,10 @@ import pytest
 
 from att import demo as att_demo
 from demanda import demo
-from demanda.models import Demanda, EstadoDemanda as E
-from tests.demanda import fabricas
+from demanda.models import Demanda
+from demanda.models import EstadoDemanda as E
 from tests import factories
+from tests.demanda import fabricas
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from att.models import Notificacion, Tema
-from demanda.models import Demanda, EstadoDemanda as E
+from demanda.models import Demanda
+from demanda.models import EstadoDemanda as E
 from tests import factories
 from tests.demanda import fabricas
 

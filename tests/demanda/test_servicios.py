@@ -5,7 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from att.models import Rol, Tema
 from demanda import services
-from demanda.models import EstadoDemanda as E, EventoDemanda
+from demanda.models import EstadoDemanda as E
+from demanda.models import EventoDemanda
 from tests import factories
 from tests.demanda import fabricas
 
