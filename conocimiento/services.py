@@ -455,6 +455,9 @@ def cancelar_inscripcion(*, inscripcion: Inscripcion, por: Usuario) -> list[Insc
             _("Solo la persona inscrita o quien organiza el curso pueden cancelar la inscripción."))
     if inscripcion.estado == EstadoInscripcion.CANCELADA:
         return []
+    if sesion.inicio <= timezone.now() and not gestiona_curso(por, sesion.curso):
+        raise ValidationError(_("La sesión ya empezó: su inscripción queda en la memoria de la entidad. "
+                                "Si hay un error, pida a quien organiza el curso que la corrija."))
     inscripcion.estado = EstadoInscripcion.CANCELADA
     inscripcion.save(update_fields=["estado"])
     return _promover(sesion)

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -72,17 +73,35 @@ def inicio(request):
     })
 
 
+FACETAS_VISIBLES = 8  # el resto queda plegado: en el teléfono los resultados no quedan al fondo
+
+
+def _grupos_de_facetas(facetas: dict, q: str, filtros: dict) -> list[dict]:
+    """Cada valor con el enlace que lo activa (o, si ya está activo, que lo quita) conservando lo demás."""
+    titulos = {"tipo": _("Tipo"), "tema": _("Tema"), "departamento": _("Departamento")}
+    grupos = []
+    for clave, titulo in titulos.items():
+        valores = []
+        for x in facetas.get(clave, []):
+            params = {"q": q, **filtros, clave: "" if x["activo"] else x["valor"]}
+            valores.append({**x, "url": "?" + urlencode({k: v for k, v in params.items() if v})})
+        resto = valores[FACETAS_VISIBLES:]
+        grupos.append({"titulo": titulo, "visibles": valores[:FACETAS_VISIBLES], "resto": resto,
+                       "abierto": any(x["activo"] for x in resto)})
+    return grupos
+
+
 @require_GET
 def repositorio(request):
     g = request.GET
-    resultado = selectors.buscar_recursos(
-        usuario=request.user, q=g.get("q", "")[:200], tipo=g.get("tipo", ""), tema=_solo_digitos(g.get("tema", "")[:10]),
-        departamento=g.get("departamento", "")[:2],
-    )
+    q = g.get("q", "")[:200]
+    filtros = {"tipo": g.get("tipo", "")[:20], "tema": _solo_digitos(g.get("tema", "")[:10]),
+               "departamento": g.get("departamento", "")[:2]}
+    resultado = selectors.buscar_recursos(usuario=request.user, q=q, **filtros)
     pagina = Paginator(resultado.recursos, 20).get_page(g.get("page"))
     return render(request, "conocimiento/repositorio.html", {
-        "pagina": pagina, "facetas": resultado.facetas, "q": g.get("q", ""), "total": pagina.paginator.count,
-        "filtros": {k: g.get(k, "") for k in ("tipo", "tema", "departamento")},
+        "pagina": pagina, "grupos": _grupos_de_facetas(resultado.facetas, q, filtros), "q": q,
+        "total": pagina.paginator.count, "filtros": filtros,
         "puede_revisar": permisos.es_equipo_dnp(request.user),
     })
 
@@ -349,6 +368,7 @@ def sesion(request, pk):
     return render(request, "conocimiento/sesion.html", {
         "sesion": obj, "mia": mia, "gestiona": gestiona, "inscritos": inscritos, "ocupados": ocupados,
         "libres": max(obj.cupos - ocupados, 0), "posicion": selectors.posicion_en_espera(mia) if mia else None,
+        "empezo": obj.inicio <= timezone.now(),
     })
 
 
@@ -368,8 +388,7 @@ def inscribirse(request, pk):
 @require_POST
 def cancelar(request, pk):
     ins = get_object_or_404(Inscripcion, pk=pk)
-    services.cancelar_inscripcion(inscripcion=ins, por=request.user)
-    messages.success(request, _("Inscripción cancelada."))
+    _aplicar(request, services.cancelar_inscripcion, _("Inscripción cancelada."), inscripcion=ins)
     return redirect("conocimiento:sesion", ins.sesion_id)
 
 

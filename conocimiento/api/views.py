@@ -179,7 +179,10 @@ class InscripcionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @action(detail=True, methods=["post"])
     def cancelar(self, request, pk=None):
         ins = self.get_object()
-        services.cancelar_inscripcion(inscripcion=ins, por=request.user)
+        try:
+            services.cancelar_inscripcion(inscripcion=ins, por=request.user)
+        except DjangoValidationError as e:
+            raise _a_drf(e) from e
         ins.refresh_from_db()
         return Response(s.InscripcionFormacionSerializer(ins).data)
 

@@ -151,13 +151,21 @@ def test_sin_certificado_si_la_inscripcion_se_cancelo(client, sesion, funcionari
     assert client.get(reverse("conocimiento:certificado", args=[ins.pk])).status_code == 404
 
 
-def test_la_lista_de_espera_no_sube_a_una_sesion_que_ya_empezo(sesion):
+def test_sesion_que_ya_empezo_no_promueve_ni_la_cancela_quien_asistio(client, sesion, oferente):
     a, b, c = (factories.persona(factories.alcaldia(x)) for x in ("05001", "76001", "11001"))
     ia = services.inscribir(sesion=sesion, por=a)
     services.inscribir(sesion=sesion, por=b)
     ic = services.inscribir(sesion=sesion, por=c)
     SesionFormacion.objects.filter(pk=sesion.pk).update(inicio=timezone.now() - timedelta(hours=1))
-    assert services.cancelar_inscripcion(inscripcion=ia, por=a) == []
+    # Quien se inscribió ya no la borra: queda en la memoria de la entidad.
+    client.force_login(a)
+    respuesta = client.post(reverse("conocimiento:cancelar", args=[ia.pk]), follow=True)
+    assert "La sesión ya empezó" in respuesta.content.decode()
+    assert Inscripcion.objects.get(pk=ia.pk).estado == EstadoInscripcion.INSCRITA
+    html = client.get(reverse("conocimiento:sesion", args=[sesion.pk])).content.decode()
+    assert "Cancelar mi inscripción" not in html
+    # Quien organiza corrige, y nadie sube de la lista de espera a una sesión que ya ocurrió.
+    assert services.cancelar_inscripcion(inscripcion=ia, por=oferente) == []
     assert Inscripcion.objects.get(pk=ic.pk).estado == EstadoInscripcion.EN_ESPERA
 
 
