@@ -18,16 +18,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "att.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-from att.models import Entidad, Membresia, Rol  # noqa: E402
-from conocimiento.models import Recurso  # noqa: E402
+from att.models import Entidad, Membresia, Rol
+from conocimiento.models import Recurso
 
 
 def medir(cliente, url, params, corridas):

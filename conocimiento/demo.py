@@ -10,11 +10,34 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from att.models import Entidad, Membresia, NivelCapacidad, Region, Rol, Tema, TipoCapacidad, TipoEntidad, Usuario
+from att.models import (
+    Entidad,
+    Membresia,
+    NivelCapacidad,
+    Region,
+    Rol,
+    Tema,
+    TipoCapacidad,
+    TipoEntidad,
+    Usuario,
+)
 from conocimiento.models import (
-    Curso, Discusion, EspacioComunidad, EstadoInscripcion, EstadoRecurso, Evento, Inscripcion,
-    MiembroEspacio, PreguntaFrecuente, RegistroEvento, Recurso, Respuesta, RolMiembro, SesionFormacion,
-    TipoEvento, TipoRecurso,
+    Curso,
+    Discusion,
+    EspacioComunidad,
+    EstadoInscripcion,
+    EstadoRecurso,
+    Evento,
+    Inscripcion,
+    MiembroEspacio,
+    PreguntaFrecuente,
+    Recurso,
+    RegistroEvento,
+    Respuesta,
+    RolMiembro,
+    SesionFormacion,
+    TipoEvento,
+    TipoRecurso,
 )
 from conocimiento.services import vector_busqueda
 

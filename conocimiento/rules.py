@@ -30,6 +30,18 @@ def modera_espacio(usuario, espacio) -> bool:
     return espacio.pk in cache
 
 
+def atribuye_a_cualquier_entidad(usuario) -> bool:
+    """El DNP y los oferentes (que acompañan a muchas entidades) documentan experiencias de cualquier
+    entidad territorial; quien solo tiene roles territoriales, de las suyas."""
+    return permisos.es_equipo_dnp(usuario) or permisos.tiene_rol(usuario, Rol.OFERENTE)
+
+
+def entidades_atribuibles(usuario):
+    from att.models import Entidad
+
+    return Entidad.objects.all() if atribuye_a_cualquier_entidad(usuario) else permisos.entidades_de(usuario)
+
+
 def gestiona_oferta(usuario, oferta) -> bool:
     """La entidad oferente (sus oferentes) y el equipo DNP mantienen lo que cuelga de una oferta."""
     if oferta is None:

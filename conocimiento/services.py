@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from att import permisos
-from att.models import Rol, Usuario
+from att.models import Usuario
 from att.notificaciones import notificar
 from att.validadores import validar_adjunto
 from conocimiento.models import (
@@ -35,7 +35,13 @@ from conocimiento.models import (
     TipoMaterial,
     TipoRecurso,
 )
-from conocimiento.rules import es_miembro_red, gestiona_curso, gestiona_oferta, modera_espacio
+from conocimiento.rules import (
+    entidades_atribuibles,
+    es_miembro_red,
+    gestiona_curso,
+    gestiona_oferta,
+    modera_espacio,
+)
 
 CONFIG_BUSQUEDA = "es_unaccent"
 # Documentos del repositorio: tipos de oficina y PDF, 20 MB como máximo.
@@ -79,9 +85,7 @@ def vector_busqueda(recurso_ids) -> None:
 def _exigir_entidad_propia(recurso: Recurso, por: Usuario) -> None:
     """Quien solo tiene roles territoriales documenta experiencias de sus propias entidades; el DNP
     y los oferentes (que acompañan a muchas) pueden atribuirlas a cualquier entidad territorial."""
-    if not recurso.entidad_id or permisos.es_equipo_dnp(por) or permisos.tiene_rol(por, Rol.OFERENTE):
-        return
-    if not permisos.entidades_de(por).filter(pk=recurso.entidad_id).exists():
+    if recurso.entidad_id and not entidades_atribuibles(por).filter(pk=recurso.entidad_id).exists():
         raise ValidationError({"entidad": _("Solo puede atribuir la experiencia a una entidad por la que actúa.")})
 
 

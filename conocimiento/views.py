@@ -6,15 +6,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import urlencode
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from att import permisos
 from att.models import Entidad, NivelCapacidad, TipoCapacidad
 from conocimiento import selectors, services
-from oferta.selectors import ofertas_visibles
 from conocimiento.certificados import certificado_asistencia
 from conocimiento.forms import (
     DiscusionForm,
@@ -36,6 +35,8 @@ from conocimiento.models import (
     Recurso,
     Respuesta,
 )
+from conocimiento.rules import entidades_atribuibles
+from oferta.selectors import ofertas_visibles
 
 
 def _errores(form, error: ValidationError):
@@ -142,7 +143,7 @@ def material(request, pk):
 def proponer(request):
     if not request.user.has_perm("conocimiento.proponer_recurso"):
         raise PermissionDenied(_("Solo los miembros de la red pueden proponer al repositorio."))
-    entidades = Entidad.objects.all() if permisos.lee_todo(request.user) else permisos.entidades_de(request.user)
+    entidades = entidades_atribuibles(request.user)
     form = RecursoForm(request.POST or None, entidades=entidades)
     if request.method == "POST" and form.is_valid():
         datos = dict(form.cleaned_data)
@@ -162,7 +163,7 @@ def editar(request, pk):
     obj = get_object_or_404(Recurso, pk=pk)
     if not request.user.has_perm("conocimiento.editar_recurso", obj):
         raise PermissionDenied(_("No puede editar este recurso."))
-    entidades = Entidad.objects.all() if permisos.lee_todo(request.user) else permisos.entidades_de(request.user)
+    entidades = entidades_atribuibles(request.user)
     form = RecursoForm(request.POST or None, instance=obj, entidades=entidades)
     form.fields["tipo"].disabled = True
     if request.method == "POST" and form.is_valid():

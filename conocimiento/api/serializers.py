@@ -2,10 +2,18 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from att import permisos
-
 from conocimiento.models import (
-    Curso, Discusion, EspacioComunidad, Evento, Inscripcion, Material, PreguntaFrecuente, Recurso, Respuesta,
-    SesionFormacion, TipoRecurso,
+    Curso,
+    Discusion,
+    EspacioComunidad,
+    Evento,
+    Inscripcion,
+    Material,
+    PreguntaFrecuente,
+    Recurso,
+    Respuesta,
+    SesionFormacion,
+    TipoRecurso,
 )
 
 

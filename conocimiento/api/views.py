@@ -14,7 +14,14 @@ from att.api.permisos import Autenticado, LecturaPublicaEscrituraAutenticada
 from att.models import Entidad, Rol
 from conocimiento import selectors, services
 from conocimiento.filters import RecursoFilter
-from conocimiento.models import Discusion, EspacioComunidad, EstadoInscripcion, Evento, Inscripcion, PreguntaFrecuente
+from conocimiento.models import (
+    Discusion,
+    EspacioComunidad,
+    EstadoInscripcion,
+    Evento,
+    Inscripcion,
+    PreguntaFrecuente,
+)
 from conocimiento.rules import modera_espacio
 from oferta.selectors import ofertas_visibles
 

@@ -279,3 +279,12 @@ def test_discusion_y_formacion_con_consultas_constantes(client, espacio, curso, 
             assert client.get(reverse("conocimiento:formacion")).status_code == 200
         with django_assert_max_num_queries(12):
             assert client.get(reverse("conocimiento:curso", args=[curso.pk])).status_code == 200
+
+
+def test_el_formulario_ofrece_las_entidades_que_el_servicio_acepta(client, oferente, funcionario_medellin):
+    cali = factories.alcaldia("76001")
+    client.force_login(oferente)  # acompaña a muchas entidades: puede atribuir a cualquiera
+    assert f'value="{cali.pk}"' in client.get(reverse("conocimiento:proponer")).content.decode()
+    client.force_login(funcionario_medellin)  # solo a la suya
+    html = client.get(reverse("conocimiento:proponer")).content.decode()
+    assert f'value="{cali.pk}"' not in html and f'value="{factories.alcaldia("05001").pk}"' in html
