@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.indexes import GinIndex, GistIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Func
@@ -142,11 +142,11 @@ class Oferta(models.Model):
             *[GinIndex(fields=[f"facetas_{nombre}"], name=f"oferta_facetas_{nombre}_gin")
               for nombre in ("descriptores", "temas", "capacidades", "etapas", "modalidades", "departamentos",
                              "entidades")],
-            # Solapamientos: similitud de trigramas sobre el nombre sin tildes.
-            GinIndex(
+            # Solapamientos: vecinos más cercanos por trigramas (<->) sobre el nombre sin tildes.
+            GistIndex(
                 OpClass(Func(F("nombre"), function="att_unaccent", output_field=models.TextField()),
-                        name="gin_trgm_ops"),
-                name="oferta_nombre_trgm",
+                        name="gist_trgm_ops"),
+                name="oferta_nombre_trgm_gist",
             ),
         ]
         constraints = [

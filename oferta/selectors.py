@@ -438,27 +438,47 @@ class Solapamiento:
     similitud: float
 
 
-def solapamientos(*, umbral: float = 0.55, limite: int = 100) -> list[Solapamiento]:
-    """Pares de ofertas vigentes (en revisión o publicadas) de entidades distintas con nombres casi iguales
-    (similitud de trigramas sobre el nombre sin tildes, con el índice GIN `oferta_nombre_trgm`)."""
-    o = Oferta._meta.db_table
-    sql = f"""
-        SELECT a.id, b.id, similarity(att_unaccent(a.nombre), att_unaccent(b.nombre)) AS s
-        FROM {o} a JOIN {o} b
-          ON att_unaccent(a.nombre) %% att_unaccent(b.nombre)
-         AND a.id < b.id AND a.entidad_id <> b.entidad_id
-        WHERE a.estado = ANY(%s) AND b.estado = ANY(%s)
-        ORDER BY s DESC, a.id, b.id
-        LIMIT %s
-    """
-    estados = [EstadoOferta.EN_REVISION.value, EstadoOferta.PUBLICADA.value]
+_SQL_VECINAS = """
+    SELECT a.id, v.id, v.s FROM ({origen}) a CROSS JOIN LATERAL (
+        SELECT b.id, similarity(a.n, att_unaccent(b.nombre)) AS s FROM {tabla} b
+        WHERE b.estado = ANY(%s) AND b.entidad_id <> a.entidad_id AND b.id <> a.id
+        ORDER BY att_unaccent(b.nombre) <-> a.n LIMIT %s) v
+    WHERE v.s >= %s
+    ORDER BY v.s DESC, a.id, v.id
+"""
+ESTADOS_VIGENTES = [EstadoOferta.EN_REVISION.value, EstadoOferta.PUBLICADA.value]
+
+
+def _vecinas(origen: str, params_origen: list, *, umbral: float, por_oferta: int) -> list[Solapamiento]:
+    sql = _SQL_VECINAS.format(origen=origen, tabla=Oferta._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(umbral)])
-        cursor.execute(sql, [estados, estados, limite])
-        pares = cursor.fetchall()
+        cursor.execute(sql, [*params_origen, ESTADOS_VIGENTES, por_oferta, umbral])
+        pares, vistos = [], set()
+        for a, b, s in cursor.fetchall():
+            if frozenset((a, b)) not in vistos:
+                vistos.add(frozenset((a, b)))
+                pares.append((a, b, s))
     ids = {i for a, b, _s in pares for i in (a, b)}
-    ofertas = Oferta.objects.select_related("entidad").defer("busqueda").in_bulk(ids)
+    ofertas = Oferta.objects.select_related("entidad").defer(*CAMPOS_PESADOS).in_bulk(ids)
     return [Solapamiento(ofertas[a], ofertas[b], float(s)) for a, b, s in pares if a in ofertas and b in ofertas]
+
+
+def solapamientos(*, umbral: float = 0.55, ofertas: int = 60, por_oferta: int = 3) -> list[Solapamiento]:
+    """Pares de ofertas de entidades distintas con nombres casi iguales (similitud de trigramas sobre
+    el nombre sin tildes; vecinos más cercanos con el índice GiST `oferta_nombre_trgm_gist`).
+
+    Se revisan primero las ofertas en revisión (lo que el DNP está por publicar) y luego las
+    publicadas más recientes, hasta `ofertas`; para cada una, sus `por_oferta` vecinas más parecidas
+    entre las en revisión o publicadas de otras entidades."""
+    origen = f"""SELECT id, entidad_id, att_unaccent(nombre) AS n FROM {Oferta._meta.db_table}
+                 WHERE estado = ANY(%s) ORDER BY (estado = 'en_revision') DESC, actualizada DESC, id LIMIT %s"""
+    return _vecinas(origen, [ESTADOS_VIGENTES, ofertas], umbral=umbral, por_oferta=por_oferta)
+
+
+def parecidas(oferta: Oferta, *, umbral: float = 0.45, limite: int = 5) -> list[Solapamiento]:
+    """Ofertas vigentes de otras entidades con nombre parecido a esta (para la revisión del DNP)."""
+    origen = f"SELECT id, entidad_id, att_unaccent(nombre) AS n FROM {Oferta._meta.db_table} WHERE id = %s"
+    return _vecinas(origen, [oferta.pk], umbral=umbral, por_oferta=limite)
 
 
 def resumen_inicio() -> list[dict]:

@@ -61,6 +61,8 @@ def detalle(request, pk: int):
         "ve_historia": usuario.is_authenticated and (permisos.lee_todo(usuario) or usuario.has_perm("oferta.gestionar", oferta)),
         "puede_solicitar": publicada and permisos.tiene_rol(usuario, Rol.FUNCIONARIO_ET, Rol.EQUIPO_DEPARTAMENTAL)
         and not permisos.solo_lectura(usuario),
+        "parecidas": selectors.parecidas(oferta) if usuario.has_perm("oferta.ver_solapamientos")
+        and oferta.estado in (EstadoOferta.EN_REVISION, EstadoOferta.PUBLICADA) else [],
         "form_revision": ComentarioForm(),
         "form_archivar": ArchivarForm(),
         "hoy": timezone.localdate(),

@@ -54,3 +54,14 @@ def test_admin_guarda_y_actualiza_la_busqueda(client):
     formulario = type("Formulario", (), {"instance": o, "save_m2m": lambda self: None})()
     OfertaAdmin(Oferta, django_admin.site).save_related(None, formulario, [], True)
     assert Oferta.objects.filter(pk=o.pk, busqueda__isnull=False).exists()
+
+
+def test_detalle_muestra_parecidas_al_dnp(client, admin_dnp, funcionario_medellin):
+    a, b = factories.EntidadNacionalFactory(), factories.EntidadNacionalFactory()
+    nueva = fabricas.oferta(entidad=a, nombre="Escuela de gobierno para alcaldes", estado=EstadoOferta.EN_REVISION)
+    fabricas.oferta(entidad=b, nombre="Escuela de gobierno para alcaldes y alcaldesas")
+    client.force_login(admin_dnp)
+    html = client.get(f"/oferta/{nueva.pk}/").content.decode()
+    assert "Ofertas parecidas de otras entidades" in html and "alcaldesas" in html
+    client.force_login(funcionario_medellin)
+    assert client.get(f"/oferta/{nueva.pk}/").status_code == 404
