@@ -16,8 +16,17 @@ class EventoSerializer(serializers.ModelSerializer):
         fields = ["de_estado", "a_estado", "por", "cuando", "motivo"]
 
 
+class CodigoField(serializers.SlugRelatedField):
+    """Catálogo por código; rechaza lo que PostgreSQL no puede comparar (caracteres NUL)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value="\\x00")
+        return super().to_internal_value(data)
+
+
 def _codigo(modelo, **kw):
-    return serializers.SlugRelatedField(slug_field="codigo", queryset=modelo.objects.all(), **kw)
+    return CodigoField(slug_field="codigo", queryset=modelo.objects.all(), **kw)
 
 
 class DemandaSerializer(serializers.ModelSerializer):
