@@ -33,6 +33,11 @@ def _errores_a_form(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def _param(request, nombre: str, largo: int = 100) -> str:
+    """Parámetro GET como texto seguro para la base (sin caracteres NUL, recortado)."""
+    return request.GET.get(nombre, "").replace("\x00", "").strip()[:largo]
+
+
 @login_required
 def lista(request):
     """Mis demandas: las de la entidad (y, para el equipo departamental, las de sus municipios)."""
@@ -41,8 +46,8 @@ def lista(request):
         estado = ""
     entidad = request.GET.get("entidad", "")
     entidad = int(entidad) if entidad.isdigit() else None
-    tema = request.GET.get("tema", "")
-    texto = request.GET.get("q", "").strip()[:100]
+    tema = _param(request, "tema", 60)
+    texto = _param(request, "q")
     qs = selectors.demandas_lista(request.user, estado=estado, entidad=entidad, tema=tema, texto=texto)
     pagina = Paginator(qs, 25).get_page(request.GET.get("page"))
     contexto = {
@@ -245,7 +250,7 @@ def alerta_leida(request, pk=None):
 def brechas(request):
     if not request.user.has_perm("demanda.ver_brechas"):
         raise PermissionDenied(_("Solo el DNP y el auditor ven las brechas de oferta."))
-    departamento = request.GET.get("departamento", "")
+    departamento = _param(request, "departamento", 2)
     datos = selectors.brechas(departamento=departamento)
     maximo = max([f["total"] for f in datos["por_tema"]] + [1])
     return render(request, "demanda/brechas.html", {

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from att.services import leer_tabla
 from demanda import selectors, services
+from demanda.views import _param
 from demanda.forms import ImportarForm
 from demanda.models import EstadoDemanda
 from demanda.resources import COLUMNAS, DemandaResource
@@ -69,8 +70,8 @@ def exportar(request):
     """Las demandas que el usuario ve (con los filtros de la lista), en CSV o XLSX."""
     estado = request.GET.get("estado", "")
     qs = selectors.demandas_lista(
-        request.user, estado=estado if estado in EstadoDemanda.values else "", tema=request.GET.get("tema", ""),
-        texto=request.GET.get("q", "").strip()[:100],
+        request.user, estado=estado if estado in EstadoDemanda.values else "", tema=_param(request, "tema", 60),
+        texto=_param(request, "q"),
     ).select_related("capacidad", "etapa", "modalidad", "canal")
     datos = DemandaResource().export(queryset=qs[:50000])
     marca = timezone.localtime().strftime("%Y%m%d-%H%M")

@@ -214,3 +214,10 @@ def test_oferente_remitido_atiende_desde_la_pagina(client, funcionario_medellin,
     assert d.estado == E.ATENDIDA
     client.force_login(otro_oferente)
     assert client.post(reverse("demanda:accion", args=[d.pk, "atencion"])).status_code == 404
+
+
+def test_parametros_con_nul_no_rompen(client, admin_dnp):
+    client.force_login(admin_dnp)
+    for url in ("demanda:mis-demandas", "demanda:exportar", "demanda:brechas"):
+        r = client.get(reverse(url), {"q": "a\x00b", "tema": "\x00", "departamento": "0\x00", "estado": "\x00"})
+        assert r.status_code == 200
