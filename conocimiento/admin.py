@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from conocimiento import models as m
+from conocimiento.services import vector_busqueda
 
 
 class MaterialInline(admin.TabularInline):
@@ -19,6 +20,11 @@ class RecursoAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["temas"]
     inlines = [MaterialInline]
     list_select_related = ["entidad", "departamento"]
+
+    def save_related(self, request, form, formsets, change):
+        """Los temas se guardan aquí: después, el vector de búsqueda para que lo editado se encuentre."""
+        super().save_related(request, form, formsets, change)
+        vector_busqueda([form.instance.pk])
 
 
 class MiembroInline(admin.TabularInline):

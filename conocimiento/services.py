@@ -86,7 +86,7 @@ def _exigir_entidad_propia(recurso: Recurso, por: Usuario) -> None:
     """Quien solo tiene roles territoriales documenta experiencias de sus propias entidades; el DNP
     y los oferentes (que acompañan a muchas) pueden atribuirlas a cualquier entidad territorial."""
     if recurso.entidad_id and not entidades_atribuibles(por).filter(pk=recurso.entidad_id).exists():
-        raise ValidationError({"entidad": _("Solo puede atribuir la experiencia a una entidad por la que actúa.")})
+        raise ValidationError({"entidad": _("Elija una entidad por la que usted actúa: solo puede documentar experiencias de sus propias entidades.")})
 
 
 def _completar_territorio(recurso: Recurso) -> None:
@@ -126,7 +126,7 @@ def recurso_proponer(*, por: Usuario, tipo: str, temas=(), **datos) -> Recurso:
     """Cualquier miembro de la red propone; queda en revisión del DNP y el DNP recibe la alerta."""
     _exigir(es_miembro_red(por), _("Solo los miembros de la red pueden proponer al repositorio."))
     if tipo not in TipoRecurso.values:
-        raise ValidationError({"tipo": _("Tipo de recurso no válido.")})
+        raise ValidationError({"tipo": _("Elija si comparte una experiencia significativa, una buena práctica o una lección aprendida.")})
     recurso = Recurso(tipo=tipo, propuesto_por=por, estado=EstadoRecurso.PROPUESTO,
                       **{k: v for k, v in datos.items() if k in CAMPOS_RECURSO})
     _exigir_entidad_propia(recurso, por)
@@ -151,7 +151,7 @@ def recurso_proponer(*, por: Usuario, tipo: str, temas=(), **datos) -> Recurso:
 @transaction.atomic
 def recurso_editar(*, recurso: Recurso, por: Usuario, temas=None, **datos) -> Recurso:
     recurso = Recurso.objects.select_for_update().get(pk=recurso.pk)
-    _exigir(por.has_perm("conocimiento.editar_recurso", recurso), _("No puede editar este recurso."))
+    _exigir(por.has_perm("conocimiento.editar_recurso", recurso), _("Solo quien propuso el recurso (mientras no esté publicado) y el equipo del DNP pueden editarlo."))
     antes = Recurso(experiencia_id=recurso.experiencia_id, oferta_id=recurso.oferta_id)
     for campo, valor in datos.items():
         if campo in CAMPOS_RECURSO:
@@ -210,7 +210,7 @@ def recurso_retirar(*, recurso: Recurso, por: Usuario, motivo: str) -> Recurso:
 
 @transaction.atomic
 def material_agregar(*, recurso: Recurso, por: Usuario, tipo: str, titulo: str, archivo=None, url: str = "") -> Material:
-    _exigir(por.has_perm("conocimiento.editar_recurso", recurso), _("No puede agregar materiales a este recurso."))
+    _exigir(por.has_perm("conocimiento.editar_recurso", recurso), _("Solo quien propuso el recurso (mientras no esté publicado) y el equipo del DNP pueden agregarle materiales."))
     if tipo == TipoMaterial.DOCUMENTO:
         if archivo is None:
             raise ValidationError({"archivo": _("Adjunte el documento.")})
@@ -242,7 +242,7 @@ def espacio_crear(*, por: Usuario, nombre: str, tipo: str, descripcion: str = ""
 
 @transaction.atomic
 def espacio_unirse(*, espacio: EspacioComunidad, por: Usuario, sigue: bool = True) -> MiembroEspacio:
-    _exigir(es_miembro_red(por), _("Para unirse a la comunidad necesita una entidad registrada."))
+    _exigir(es_miembro_red(por), _("Para unirse a la comunidad necesita pertenecer a una entidad con un rol que no sea solo de consulta."))
     _exigir_espacio_activo(espacio)
     miembro, creado = MiembroEspacio.objects.get_or_create(espacio=espacio, usuario=por, defaults={"sigue": sigue})
     if not creado and miembro.sigue != sigue:
@@ -406,7 +406,7 @@ def _ocupados(sesion_id: int) -> int:
 @transaction.atomic
 def inscribir(*, sesion: SesionFormacion, por: Usuario) -> Inscripcion:
     """Cupo si queda; si no, lista de espera. El bloqueo de la sesión ordena las inscripciones simultáneas."""
-    _exigir(es_miembro_red(por), _("Para inscribirse necesita una entidad registrada."))
+    _exigir(es_miembro_red(por), _("Para inscribirse necesita pertenecer a una entidad con un rol que no sea solo de consulta."))
     sesion = SesionFormacion.objects.select_for_update().select_related("curso").get(pk=sesion.pk)
     if not sesion.curso.publicado:
         raise ValidationError(_("Este curso no está publicado: no recibe inscripciones."))
@@ -472,7 +472,8 @@ def sesion_ampliar_cupos(*, sesion: SesionFormacion, por: Usuario, cupos: int) -
     sesion = SesionFormacion.objects.select_for_update().select_related("curso").get(pk=sesion.pk)
     _exigir(gestiona_curso(por, sesion.curso), _("Solo quien organiza el curso cambia los cupos."))
     if cupos < _ocupados(sesion.pk):
-        raise ValidationError({"cupos": _("Hay más personas inscritas que los cupos indicados.")})
+        raise ValidationError({"cupos": _("Ya hay %(n)s personas inscritas: los cupos no pueden ser menos.")
+                               % {"n": _ocupados(sesion.pk)}})
     sesion.cupos = cupos
     sesion.full_clean()
     sesion.save(update_fields=["cupos"])
@@ -497,7 +498,7 @@ def registrar_asistencia(*, sesion: SesionFormacion, por: Usuario, asistentes_id
 # --- Eventos ---------------------------------------------------------------------------------
 @transaction.atomic
 def evento_registrarse(*, evento: Evento, por: Usuario) -> RegistroEvento:
-    _exigir(es_miembro_red(por), _("Para registrarse necesita una entidad registrada."))
+    _exigir(es_miembro_red(por), _("Para registrarse necesita pertenecer a una entidad con un rol que no sea solo de consulta."))
     evento = Evento.objects.select_for_update().get(pk=evento.pk)
     if evento.fin < timezone.now():
         raise ValidationError(_("El evento ya terminó: no recibe registros."))

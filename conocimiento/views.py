@@ -162,7 +162,7 @@ def proponer(request):
 def editar(request, pk):
     obj = get_object_or_404(Recurso, pk=pk)
     if not request.user.has_perm("conocimiento.editar_recurso", obj):
-        raise PermissionDenied(_("No puede editar este recurso."))
+        raise PermissionDenied(_("Solo quien propuso el recurso (mientras no esté publicado) y el equipo del DNP pueden editarlo."))
     entidades = entidades_atribuibles(request.user)
     form = RecursoForm(request.POST or None, instance=obj, entidades=entidades)
     form.fields["tipo"].disabled = True
@@ -183,7 +183,7 @@ def editar(request, pk):
 def agregar_material(request, pk):
     obj = get_object_or_404(Recurso, pk=pk)
     if not request.user.has_perm("conocimiento.editar_recurso", obj):
-        raise PermissionDenied(_("No puede agregar materiales a este recurso."))
+        raise PermissionDenied(_("Solo quien propuso el recurso (mientras no esté publicado) y el equipo del DNP pueden agregarle materiales."))
     form = MaterialForm(request.POST, request.FILES)
     if form.is_valid():
         try:

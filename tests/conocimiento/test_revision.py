@@ -288,3 +288,19 @@ def test_el_formulario_ofrece_las_entidades_que_el_servicio_acepta(client, ofere
     client.force_login(funcionario_medellin)  # solo a la suya
     html = client.get(reverse("conocimiento:proponer")).content.decode()
     assert f'value="{cali.pk}"' not in html and f'value="{factories.alcaldia("05001").pk}"' in html
+
+
+def test_lo_editado_en_el_administrador_se_encuentra(client):
+    from att.models import Usuario
+    from conocimiento.selectors import buscar_recursos
+
+    jefe = Usuario.objects.create_superuser(email="jefe@dnp.gov.co", password="x")
+    r = recurso_publicado(jefe, titulo="Título viejo")
+    client.force_login(jefe)
+    url = reverse("admin:conocimiento_recurso_change", args=[r.pk])
+    datos = {"tipo": r.tipo, "titulo": "Acueducto comunitario veredal", "resumen": r.resumen, "estado": "publicado",
+             "propuesto_por": jefe.pk, "publicado_en_0": "2026-01-02", "publicado_en_1": "10:00:00",
+             "materiales-TOTAL_FORMS": 0, "materiales-INITIAL_FORMS": 0}
+    respuesta = client.post(url, datos)
+    assert respuesta.status_code == 302, getattr(respuesta.context_data.get("adminform"), "form", None).errors if respuesta.status_code == 200 else ""
+    assert list(buscar_recursos(q="acueducto veredal").recursos) == [Recurso.objects.get(pk=r.pk)]
