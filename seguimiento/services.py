@@ -277,7 +277,7 @@ def alertar_hitos_vencidos(hoy: date | None = None) -> int:
         .order_by("linea__responsable_id", "fecha_planeada", "pk")
     )
     por_responsable: dict[int, list] = defaultdict(list)
-    for fila in vencidos.iterator(chunk_size=5000):
+    for fila in vencidos:
         por_responsable[fila[5]].append(fila)
     usuarios = Usuario.objects.in_bulk(list(por_responsable))
     total = 0
