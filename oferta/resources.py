@@ -44,16 +44,18 @@ def _partes(valor) -> list[str]:
 class CodigosWidget(widgets.ManyToManyWidget):
     """Códigos separados por comas; un código desconocido es un error de la fila (no se ignora)."""
 
+    _por_codigo: dict | None = None
+
     def clean(self, value, row=None, **kwargs):
         codigos = _partes(value)
         if not codigos:
             return self.model.objects.none()
-        encontrados = list(self.model.objects.filter(**{f"{self.field}__in": codigos}))
-        conocidos = {str(getattr(o, self.field)) for o in encontrados}
-        faltan = [c for c in codigos if c not in conocidos]
+        if self._por_codigo is None:  # los catálogos son pequeños: una consulta por importación
+            self._por_codigo = {str(getattr(o, self.field)): o for o in self.model.objects.all()}
+        faltan = [c for c in codigos if c not in self._por_codigo]
         if faltan:
             raise ValueError(_("código desconocido: %(codigos)s") % {"codigos": ", ".join(faltan)})
-        return encontrados
+        return [self._por_codigo[c] for c in dict.fromkeys(codigos)]
 
     def render(self, value, obj=None, **kwargs):
         if value is None:
@@ -61,14 +63,36 @@ class CodigosWidget(widgets.ManyToManyWidget):
         return SEPARADOR.join(str(getattr(o, self.field)) for o in value.all())
 
 
-def _buscar_entidad(texto: str) -> Entidad | None:
+def _buscar_entidad(texto: str, cache: dict | None = None) -> Entidad | None:
     texto = texto.strip()
     if not texto:
         return None
-    candidatas = list(Entidad.objects.filter(Q(sigla__iexact=texto) | Q(nombre__iexact=texto))[:2])
+    clave = texto.lower()
+    if cache is not None and clave in cache:
+        candidatas = cache[clave]
+    else:
+        candidatas = list(Entidad.objects.filter(Q(sigla__iexact=texto) | Q(nombre__iexact=texto))[:2])
+        if cache is not None:
+            cache[clave] = candidatas
     if len(candidatas) != 1:
         raise ValueError(_("no se encontró una sola entidad con sigla o nombre «%(texto)s»") % {"texto": texto})
     return candidatas[0]
+
+
+class CodigoWidget(widgets.ForeignKeyWidget):
+    """Llave foránea por código, con el catálogo leído una vez por importación."""
+
+    _por_codigo: dict | None = None
+
+    def clean(self, value, row=None, **kwargs):
+        codigo = str(value or "").strip()
+        if not codigo:
+            return None
+        if self._por_codigo is None:
+            self._por_codigo = {str(getattr(o, self.field)): o for o in self.model.objects.all()}
+        if codigo not in self._por_codigo:
+            raise ValueError(_("código desconocido: %(codigo)s") % {"codigo": codigo})
+        return self._por_codigo[codigo]
 
 
 class EntidadWidget(widgets.ForeignKeyWidget):
@@ -76,7 +100,8 @@ class EntidadWidget(widgets.ForeignKeyWidget):
         super().__init__(Entidad, field="sigla", **kwargs)
 
     def clean(self, value, row=None, **kwargs):
-        return _buscar_entidad(str(value or ""))
+        self.__dict__.setdefault("_cache", {})
+        return _buscar_entidad(str(value or ""), self._cache)
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else (value.sigla or value.nombre)
@@ -87,7 +112,8 @@ class EntidadesWidget(widgets.ManyToManyWidget):
         super().__init__(Entidad, field="sigla", **kwargs)
 
     def clean(self, value, row=None, **kwargs):
-        return [_buscar_entidad(p) for p in _partes(value)]
+        self.__dict__.setdefault("_cache", {})
+        return [_buscar_entidad(p, self._cache) for p in _partes(value)]
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else SEPARADOR.join(e.sigla or e.nombre for e in value.all())
@@ -157,7 +183,8 @@ class EnteroWidget(widgets.IntegerWidget):
 
 
 def _m2m(nombre, modelo, campo="codigo"):
-    return fields.Field(attribute=nombre, column_name=nombre, widget=CodigosWidget(modelo, field=campo), m2m_add=False)
+    # Siempre se crean ofertas nuevas: `add` inserta sin leer antes lo existente.
+    return fields.Field(attribute=nombre, column_name=nombre, widget=CodigosWidget(modelo, field=campo), m2m_add=True)
 
 
 class OfertaBaseResource(resources.ModelResource):
@@ -170,7 +197,7 @@ class OfertaBaseResource(resources.ModelResource):
     etapas = _m2m("etapas", EtapaCiclo)
     modalidades = _m2m("modalidades", Modalidad)
     focaliza_departamentos = _m2m("focaliza_departamentos", Departamento)
-    canal = fields.Field(attribute="canal", column_name="canal", widget=widgets.ForeignKeyWidget(Canal, "codigo"))
+    canal = fields.Field(attribute="canal", column_name="canal", widget=CodigoWidget(Canal, "codigo"))
     continua = fields.Field(attribute="continua", column_name="continua", widget=SiNoWidget(True))
     dirigida_a_alcaldias = fields.Field(attribute="dirigida_a_alcaldias", column_name="dirigida_a_alcaldias",
                                         widget=SiNoWidget(True))
@@ -257,6 +284,26 @@ class OfertaImportResource(OfertaBaseResource):
                 errores["entidad"] = [_("indique la entidad oferente (sigla o nombre)")]
             elif not reglas.es_oferente_de(self.por, entidad):
                 errores["entidad"] = [_("usted no actúa como oferente por %(entidad)s") % {"entidad": entidad}]
+        if errores:
+            raise ValidationError(errores)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # Las llaves foráneas ya las resolvieron los widgets (y el permiso sobre la entidad):
+        # no hace falta que full_clean vuelva a consultarlas fila por fila.
+        errores = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(exclude=[*errores, "entidad", "canal", "creada_por", "busqueda"],
+                                validate_unique=False, validate_constraints=False)
+        except ValidationError as e:
+            errores = e.update_error_dict(errores)
+        # Las restricciones del modelo, en Python (full_clean las consultaría a la base por fila).
+        if instance.vigencia_hasta and instance.vigencia_desde and instance.vigencia_hasta < instance.vigencia_desde:
+            errores.setdefault("vigencia_hasta", []).append(_("La vigencia termina antes de empezar."))
+        if not (instance.dirigida_a_alcaldias or instance.dirigida_a_gobernaciones):
+            errores.setdefault("dirigida_a_alcaldias", []).append(
+                _("Debe dirigirse a alcaldías, a gobernaciones o a ambas."))
+        if instance.canal_id is None and "canal" not in errores:
+            errores["canal"] = [_("Este campo es obligatorio.")]
         if errores:
             raise ValidationError(errores)
 

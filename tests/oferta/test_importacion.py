@@ -135,3 +135,23 @@ def test_otra_persona_no_confirma(client, oferente, otro_oferente):
 def test_plantilla_tiene_las_columnas(client):
     r = client.get("/oferta/importar/plantilla.csv")
     assert r.content.decode("utf-8-sig").splitlines()[0].split(",") == list(COLUMNAS_IMPORTACION)
+
+
+def test_restricciones_del_modelo_como_errores_de_fila(oferente):
+    encabezado = ENCABEZADO + ",vigencia_hasta,dirigida_a_alcaldias,dirigida_a_gobernaciones"
+    filas = [f"{BUENA},2025-01-01,sí,sí", f"{BUENA},,no,no", f"{BUENA},2027-01-01,tal vez,sí"]
+    f = SimpleUploadedFile("o.csv", ("\n".join([encabezado, *filas]) + "\n").encode(), "text/csv")
+    imp = services.importacion_iniciar(por=oferente, archivo=f)
+    por_fila = {e["fila"]: e["error"] for e in imp.errores}
+    assert "termina antes de empezar" in por_fila[2]
+    assert "alcaldías, a gobernaciones" in por_fila[3]
+    assert "escriba sí o no" in por_fila[4]
+    assert not Oferta.objects.exists()
+
+
+def test_la_plantilla_descargada_se_importa(client, oferente):
+    client.force_login(oferente)
+    contenido = client.get("/oferta/importar/plantilla.csv").content
+    client.post("/oferta/importar/", {"archivo": SimpleUploadedFile("plantilla.csv", contenido, "text/csv")})
+    imp = ImportacionOferta.objects.get()
+    assert imp.estado == EstadoImportacion.VALIDADA, imp.errores
