@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -61,7 +62,11 @@ def test_formulario_con_errores_vuelve_en_espanol_sin_perder_nada(client, oferen
     assert 'value="Mi oferta única"' in html
     assert 'value="no-es-correo"' in html
     assert "Presupuestos desalineados del plan" in html
-    assert 'value="G4" id="id_focaliza_grupos_mdm_4" checked' in html or 'checked' in html
+    marcadas = set(re.findall(r'<input type="checkbox" name="([a-z_]+)" value="([^"]+)"[^>]*checked', html))
+    assert ("focaliza_grupos_mdm", "G4") in marcadas and ("focaliza_grupos_mdm", "G5") in marcadas
+    assert ("descriptores", str(datos["descriptores"][0])) in marcadas
+    assert ("modalidades", str(datos["modalidades"][0])) in marcadas
+    assert 'value="2026-01-01"' in html  # vigencia_hasta escrita al revés, conservada
     assert not Oferta.objects.exists()
 
 
