@@ -1,10 +1,11 @@
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
 from conocimiento.models import Recurso, TipoRecurso
 
 
 class RecursoFilter(filters.FilterSet):
-    q = filters.CharFilter(method="filtrar_q", label="Búsqueda de texto completo en español")
+    q = filters.CharFilter(method="filtrar_q", label=_("Búsqueda de texto completo en español"))
     tipo = filters.ChoiceFilter(choices=TipoRecurso.choices)
     tema = filters.NumberFilter(field_name="temas")
     departamento = filters.CharFilter(field_name="departamento_id")

@@ -24,6 +24,7 @@ from conocimiento.models import (
     PreguntaFrecuente,
     Recurso,
     Respuesta,
+    RolMiembro,
     SesionFormacion,
     TipoRecurso,
 )
@@ -176,7 +177,7 @@ def reportes_abiertos(usuario):
         "discusion__espacio", "respuesta", "reportado_por")
     if not permisos.es_equipo_dnp(usuario):
         qs = qs.filter(discusion__espacio__in=MiembroEspacio.objects.filter(
-            usuario=usuario, rol="moderador").values("espacio_id"))
+            usuario=usuario, rol=RolMiembro.MODERADOR).values("espacio_id"))
     return qs
 
 
@@ -404,7 +405,7 @@ def memoria_entidad(entidad: Entidad) -> list[SeccionMemoria]:
                               _url("conocimiento:recurso", r.pk)),
     ))
     qs = (
-        Inscripcion.objects.filter(entidad=entidad).exclude(estado=EstadoInscripcion.CANCELADA)
+        Inscripcion.objects.filter(entidad=entidad, estado=EstadoInscripcion.INSCRITA)
         .select_related("sesion__curso", "usuario").order_by("-sesion__inicio", "-pk")
     )
     secciones.append(_seccion(

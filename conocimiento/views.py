@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
@@ -417,7 +418,7 @@ def evento(request, pk):
     registrado = request.user.is_authenticated and obj.registros.filter(usuario=request.user).exists()
     if request.method == "POST":
         if not request.user.is_authenticated:
-            return redirect(f"/ingresar/?next={request.path}")
+            return redirect_to_login(request.get_full_path())
         _aplicar(request, services.evento_registrarse, _("Quedó registrado en el evento."), evento=obj)
         return redirect("conocimiento:evento", pk)
     return render(request, "conocimiento/evento.html", {

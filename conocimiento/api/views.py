@@ -21,6 +21,7 @@ from conocimiento.models import (
     Evento,
     Inscripcion,
     PreguntaFrecuente,
+    RolMiembro,
 )
 from conocimiento.rules import modera_espacio
 from oferta.selectors import ofertas_visibles
@@ -109,7 +110,7 @@ class DiscusionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
             return qs.none()
         if permisos.es_equipo_dnp(self.request.user):
             return qs
-        moderados = self.request.user.espacios_comunidad.filter(rol="moderador").values("espacio_id")
+        moderados = self.request.user.espacios_comunidad.filter(rol=RolMiembro.MODERADOR).values("espacio_id")
         return qs.filter(Q(oculta=False) | Q(espacio__in=moderados))
 
     def perform_create(self, serializer):

@@ -304,3 +304,16 @@ def test_lo_editado_en_el_administrador_se_encuentra(client):
     respuesta = client.post(url, datos)
     assert respuesta.status_code == 302, getattr(respuesta.context_data.get("adminform"), "form", None).errors if respuesta.status_code == 200 else ""
     assert list(buscar_recursos(q="acueducto veredal").recursos) == [Recurso.objects.get(pk=r.pk)]
+
+
+def test_la_memoria_no_cuenta_como_formacion_la_lista_de_espera(client, curso):
+    from conocimiento.selectors import memoria_entidad
+
+    medellin = factories.alcaldia("05001")
+    persona = factories.persona(medellin)
+    inicio = timezone.now() - timedelta(days=30)
+    sesion = SesionFormacion.objects.create(curso=curso, modalidad="virtual", inicio=inicio,
+                                            fin=inicio + timedelta(hours=2), cupos=1, enlace="https://x.gov.co")
+    Inscripcion.objects.create(sesion=sesion, usuario=persona, entidad=medellin, estado=EstadoInscripcion.EN_ESPERA)
+    formacion = next(s for s in memoria_entidad(medellin) if s.clave == "formacion")
+    assert formacion.total == 0
