@@ -156,6 +156,14 @@ from celery.schedules import crontab  # noqa: E402
 CELERY_BEAT_SCHEDULE: dict = {
     "resumen-diario-de-alertas": {"task": "att.enviar_resumen_diario", "schedule": crontab(hour=6, minute=30)},
     "agenda-compromisos-vencidos": {"task": "agenda.alertar_compromisos_vencidos", "schedule": crontab(hour=6, minute=0)},
+    "seguimiento-diario": {"task": "seguimiento.actualizar_y_alertar", "schedule": crontab(hour=5, minute=30)},
+    "seguimiento-informe-mensual": {
+        "task": "seguimiento.generar_informe_mensual", "schedule": crontab(day_of_month=1, hour=6, minute=0),
+    },
+    "seguimiento-corte-semestral": {
+        "task": "seguimiento.generar_corte_semestral",
+        "schedule": crontab(month_of_year="1,7", day_of_month=2, hour=6, minute=0),
+    },
 }
 ATT_URL_BASE = env.str("ATT_URL_BASE", default="http://127.0.0.1:8000")
 
