@@ -305,6 +305,7 @@ def respuesta_publicar(*, discusion: Discusion, por: Usuario, cuerpo: str) -> Re
         raise PermissionDenied(_("Esta discusión fue ocultada por moderación."))
     if discusion.cerrada:
         raise ValidationError(_("La discusión está cerrada: ya no recibe respuestas."))
+    _exigir_espacio_activo(discusion.espacio)
     if not cuerpo.strip():
         raise ValidationError({"cuerpo": _("Escriba su respuesta.")})
     respuesta = Respuesta.objects.create(discusion=discusion, autor=por, cuerpo=cuerpo)

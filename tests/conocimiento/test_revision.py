@@ -317,3 +317,10 @@ def test_la_memoria_no_cuenta_como_formacion_la_lista_de_espera(client, curso):
     Inscripcion.objects.create(sesion=sesion, usuario=persona, entidad=medellin, estado=EstadoInscripcion.EN_ESPERA)
     formacion = next(s for s in memoria_entidad(medellin) if s.clave == "formacion")
     assert formacion.total == 0
+
+
+def test_espacio_cerrado_no_recibe_respuestas(discusion, espacio, funcionario_medellin):
+    espacio.activo = False
+    espacio.save()
+    with pytest.raises(ValidationError):
+        services.respuesta_publicar(discusion=discusion, por=funcionario_medellin, cuerpo="¿Sigue abierto?")
