@@ -14,6 +14,7 @@ from collections import defaultdict
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Count,
     Exists,
     ExpressionWrapper,
@@ -97,21 +98,25 @@ def _existe(tabla, campo, valores) -> Exists | Value:
 
 
 class _Contexto:
-    """Lo que se necesita saber de la demanda (tres consultas pequeñas)."""
+    """Lo que se necesita saber de la demanda (dos consultas pequeñas, más la entidad si falta)."""
 
     def __init__(self, demanda: Demanda):
         if "entidad" not in demanda._state.fields_cache:
             demanda.entidad = Entidad.objects.select_related("municipio", "departamento").get(pk=demanda.entidad_id)
         self.demanda = demanda
         self.entidad = demanda.entidad
-        self.tema_ids = list(demanda.temas.values_list("pk", flat=True)) if demanda.pk else []
-        ids = self.tema_ids
-        temas = list(
-            Tema.objects.filter(Q(pk__in=ids) | Q(padre_id__in=ids) | Q(subtemas__in=ids))
-            .values_list("pk", "nombre", "descriptor_id").distinct()
-        ) if ids else []
+        temas = []
+        if demanda.pk:
+            TemaDemanda = Demanda.temas.through
+            propios = TemaDemanda.objects.filter(demanda_id=demanda.pk).values("tema_id")
+            temas = list(
+                Tema.objects.filter(Q(pk__in=propios) | Q(padre_id__in=propios) | Q(subtemas__in=propios))
+                .annotate(directo=Exists(TemaDemanda.objects.filter(demanda_id=demanda.pk, tema_id=OuterRef("pk"))))
+                .values_list("pk", "nombre", "directo").distinct()
+            )
+        self.tema_ids = [pk for pk, _n, directo in temas if directo]
+        self.relacionados = [pk for pk, _n, directo in temas if not directo]
         self.nombres_tema = {pk: nombre for pk, nombre, _d in temas}
-        self.relacionados = [pk for pk, _n, _d in temas if pk not in set(self.tema_ids)]
         self.descriptores = {
             pk: nombre for pk, nombre in demanda.descriptores.values_list("pk", "nombre")
         } if demanda.pk else {}
@@ -196,27 +201,40 @@ def ofertas_candidatas(demanda: Demanda, limite: int = 20) -> list[Oferta]:
         return []
     ids = [pk for pk, _p in orden]
     por_pk = {o.pk: o for o in Oferta.objects.filter(pk__in=ids).select_related("entidad", "canal")}
-    # Banderas de cada criterio para las pocas ofertas elegidas: consultas pequeñas por índice.
-    def filas(tabla, campo, valores):
-        if not valores:
-            return set()
-        filtro = {f"{campo}__in": valores} if isinstance(valores, list) else {campo: valores}
-        return set(tabla.objects.filter(oferta_id__in=ids, **filtro).values_list("oferta_id", flat=True))
-
-    temas_por_oferta = defaultdict(list)
-    exactos, relacionados = set(), set()
-    for oferta_id, tema_id in TemaOferta.objects.filter(
-        oferta_id__in=ids, tema_id__in=c.tema_ids + c.relacionados
-    ).values_list("oferta_id", "tema_id"):
-        temas_por_oferta[oferta_id].append(c.nombres_tema.get(tema_id, ""))
-        (exactos if tema_id in c.tema_ids else relacionados).add(oferta_id)
+    # Banderas de cada criterio para las pocas ofertas elegidas: una sola consulta (UNION ALL de
+    # búsquedas por índice en las tablas intermedias).
     d = demanda
-    descriptor = filas(DescriptorOferta, "descriptortematico_id", list(c.descriptores))
-    capacidad = filas(CapacidadOferta, "capacidad_id", d.capacidad_id)
-    etapa = filas(EtapaOferta, "etapaciclo_id", d.etapa_id)
-    modalidad = filas(ModalidadOferta, "modalidad_id", d.modalidad_id)
-    lista = filas(EntidadOferta, "entidad_id", c.entidad.pk)
-    departamento = filas(DepartamentoOferta, "departamento_id", _departamento_de(c.entidad))
+    criterios = [
+        ("t", TemaOferta, "tema_id", c.tema_ids + c.relacionados),
+        ("d", DescriptorOferta, "descriptortematico_id", list(c.descriptores)),
+        ("c", CapacidadOferta, "capacidad_id", d.capacidad_id),
+        ("e", EtapaOferta, "etapaciclo_id", d.etapa_id),
+        ("m", ModalidadOferta, "modalidad_id", d.modalidad_id),
+        ("l", EntidadOferta, "entidad_id", c.entidad.pk),
+        ("p", DepartamentoOferta, "departamento_id", _departamento_de(c.entidad)),
+    ]
+    partes = []
+    for clave, tabla, campo, valores in criterios:
+        if valores is None or valores == []:
+            continue
+        filtro = {f"{campo}__in": valores} if isinstance(valores, list) else {campo: valores}
+        partes.append(
+            tabla.objects.filter(oferta_id__in=ids, **filtro).order_by()
+            .annotate(k=Value(clave, output_field=CharField()), o=F("oferta_id"),
+                      x=F("tema_id") if clave == "t" else Value(0, output_field=IntegerField()))
+            .values_list("k", "o", "x")
+        )
+    marcas = defaultdict(set)
+    temas_por_oferta = defaultdict(list)
+    if partes:
+        for clave, oferta_id, tema_id in partes[0].union(*partes[1:], all=True):
+            if clave == "t":
+                temas_por_oferta[oferta_id].append(c.nombres_tema.get(tema_id, ""))
+                clave = "t" if tema_id in c.tema_ids else "r"
+            marcas[clave].add(oferta_id)
+    exactos, relacionados = marcas["t"], marcas["r"]
+    descriptor, capacidad, etapa, modalidad = marcas["d"], marcas["c"], marcas["e"], marcas["m"]
+    lista, departamento = marcas["l"], marcas["p"]
     ocupados = dict(
         Demanda.objects.filter(oferta_id__in=[pk for pk in ids if por_pk[pk].cupos is not None],
                                estado__in=ESTADOS_OCUPAN_CUPO)

@@ -114,7 +114,7 @@ def test_lista_explicita_puntua_mas_que_abierta(demanda, medellin, entidad_ofere
 def test_consultas_del_cruce_no_crecen_con_las_ofertas(demanda, entidad_oferente, ofertas, django_assert_max_num_queries):
     for _ in range(ofertas):
         fabricas.oferta(entidad_oferente, temas=["planeacion"], cupos=5)
-    # 4 de contexto (entidad, temas, relacionados, descriptores), 1 de orden, 1 de ofertas y
-    # hasta 8 pequeñas por criterio para las elegidas: no depende de cuántas ofertas haya.
-    with django_assert_max_num_queries(14):
+    # Entidad, temas, descriptores, orden, ofertas, banderas (UNION ALL) y cupos ocupados:
+    # no depende de cuántas ofertas haya.
+    with django_assert_max_num_queries(7):
         assert len(ofertas_candidatas(demanda, limite=20)) == min(ofertas, 20)
