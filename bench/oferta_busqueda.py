@@ -68,17 +68,7 @@ def main():
         assert respuesta.status_code == 200, respuesta.status_code
     encontradas = selectors.portal_resultados(filtros, 1).pagina.paginator.count
 
-    servidor, selector = [], []
-    for _ in range(args.corridas):
-        inicio = time.perf_counter()
-        cliente.get("/oferta/", params)
-        servidor.append(time.perf_counter() - inicio)
-        inicio = time.perf_counter()
-        pagina = selectors.portal_resultados(filtros, 1).pagina
-        selector.append(time.perf_counter() - inicio)
-    assert pagina.object_list
-
-    # Las consultas exactas de una petición, y su tiempo dentro de PostgreSQL.
+    # Las consultas exactas de una petición (y los SET LOCAL que las acompañan).
     with CaptureQueriesContext(connection) as capturadas:
         cliente.get("/oferta/", params)
     consultas, ajustes = [], []
@@ -89,9 +79,19 @@ def main():
         elif sql.upper().startswith(("SELECT", "WITH")):
             consultas.append((sql, list(ajustes)))
             ajustes = []
-    tiempos_bd = []
-    for _ in range(max(5, args.corridas // 3)):
+
+    # Corridas intercaladas: petición completa, selector solo y EXPLAIN ANALYZE, una tras otra, para
+    # que las tres muestras vean la misma carga de la máquina.
+    servidor, selector, tiempos_bd = [], [], []
+    for _ in range(args.corridas):
+        inicio = time.perf_counter()
+        cliente.get("/oferta/", params)
+        servidor.append(time.perf_counter() - inicio)
+        inicio = time.perf_counter()
+        pagina = selectors.portal_resultados(filtros, 1).pagina
+        selector.append(time.perf_counter() - inicio)
         tiempos_bd.append(sum(explicar(sql, aj) for sql, aj in consultas) / 1000)
+    assert pagina.object_list
     por_consulta = [(sql[:70].replace("\n", " "), explicar(sql, aj)) for sql, aj in consultas]
 
     m_servidor, m_selector, m_bd = mediana_ms(servidor), mediana_ms(selector), mediana_ms(tiempos_bd)

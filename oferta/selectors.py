@@ -167,13 +167,13 @@ def _sql_resultados(sql_filtradas: str, orden: str) -> str:
         "SELECT 'total', '', '', count(*) FROM f",
         # La página viaja completa en la misma consulta: lo que muestra cada tarjeta, en JSON.
         f"""SELECT 'pagina', p.id::text,
-                   json_build_object('nombre', p.nombre, 'necesidad', left(p.necesidad, 400),
+                   json_build_object('nombre', p.nombre, 'necesidad', left(o.necesidad, 400),
                                      'entidad', e.nombre, 'canal', p.canal_id, 'vigencia_hasta', p.vigencia_hasta,
                                      'temas', p.facetas_temas, 'modalidades', p.facetas_modalidades)::text,
                    p.n
             FROM (SELECT *, row_number() OVER (ORDER BY {ORDEN_SQL[orden]}) AS n FROM f
                   ORDER BY {ORDEN_SQL[orden]} LIMIT %s OFFSET %s) p
-            JOIN att_entidad e ON e.id = p.entidad_id""",
+            JOIN att_entidad e ON e.id = p.entidad_id JOIN {Oferta._meta.db_table} o ON o.id = p.id""",
     ]
     for clave, (columna, tabla, nombre) in COLUMNAS_FACETA.items():
         partes.append(f"""SELECT '{clave}', c.id::text, {nombre}, x.n
@@ -273,7 +273,7 @@ def _filtradas_sql(filtros: FiltrosPortal) -> tuple[str, tuple]:
         qs = qs.annotate(rango=SearchRank(F("busqueda"), consulta_texto(filtros.q)))
     else:
         qs = qs.annotate(rango=Value(0.0, output_field=FloatField()))
-    qs = qs.values("id", "rango", "publicada_en", "nombre", "necesidad", "vigencia_hasta", "entidad_id", "canal_id",
+    qs = qs.values("id", "rango", "publicada_en", "nombre", "vigencia_hasta", "entidad_id", "canal_id",
                    *[c for c, _t, _n in COLUMNAS_FACETA.values()], "facetas_departamentos")
     return qs.query.get_compiler(using=qs.db).as_sql()
 
