@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from att import permisos
-from att.models import Entidad, Notificacion, Rol, Tema, TipoEntidad
+from att.models import Entidad, Rol, Tema, TipoEntidad
 from demanda.models import Demanda, EstadoDemanda, EventoDemanda
 from oferta.models import EstadoOferta, Oferta
 
@@ -91,13 +91,6 @@ def entidades_para_registrar(usuario) -> QuerySet[Entidad]:
 def entidades_visibles(usuario) -> QuerySet[Entidad]:
     """Para filtrar la lista: entidades con demandas que el usuario ve."""
     return Entidad.objects.filter(pk__in=demandas_visibles(usuario).values("entidad_id")).order_by("nombre")
-
-
-def notificaciones_de(usuario, *, solo_no_leidas: bool = False) -> QuerySet[Notificacion]:
-    qs = Notificacion.objects.filter(usuario=usuario)
-    if solo_no_leidas:
-        qs = qs.filter(leida_en__isnull=True)
-    return qs.order_by("-creada", "-pk")
 
 
 def brechas(*, departamento: str = "") -> dict:

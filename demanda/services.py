@@ -340,19 +340,6 @@ def alertar_oferentes(*, demanda: Demanda, nueva: bool) -> list:
     )
 
 
-# --- Notificaciones (página «Mis alertas») -----------------------------------------------------------
-
-@transaction.atomic
-def notificacion_marcar_leida(*, usuario, notificacion_id: int | None = None) -> int:
-    """Marca como leída una alerta propia (o todas, sin `notificacion_id`)."""
-    from att.models import Notificacion
-
-    qs = Notificacion.objects.filter(usuario=usuario, leida_en__isnull=True)
-    if notificacion_id is not None:
-        qs = qs.filter(pk=notificacion_id)
-    return qs.update(leida_en=timezone.now())
-
-
 # --- Importación ----------------------------------------------------------------------------------
 
 def demandas_importar(*, filas: list[dict], por, confirmar: bool):

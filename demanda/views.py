@@ -231,22 +231,6 @@ def descargar_adjunto(request, pk, adjunto_pk):
 
 
 @login_required
-def alertas(request):
-    solo = request.GET.get("no_leidas") == "1"
-    pagina = Paginator(selectors.notificaciones_de(request.user, solo_no_leidas=solo), 30).get_page(request.GET.get("page"))
-    return render(request, "demanda/alertas.html", {"pagina": pagina, "notificaciones": pagina.object_list, "solo": solo})
-
-
-@login_required
-@require_POST
-def alerta_leida(request, pk=None):
-    n = services.notificacion_marcar_leida(usuario=request.user, notificacion_id=pk)
-    if pk is None:
-        messages.success(request, _("%(n)d alertas marcadas como leídas.") % {"n": n})
-    return redirect(request.POST.get("siguiente") if str(request.POST.get("siguiente", "")).startswith("/demanda/") else "demanda:alertas")
-
-
-@login_required
 def brechas(request):
     if not request.user.has_perm("demanda.ver_brechas"):
         raise PermissionDenied(_("Solo el DNP y el auditor ven las brechas de oferta."))

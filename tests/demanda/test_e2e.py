@@ -1,5 +1,6 @@
 """En Chromium sin cabeza: la ET registra una demanda (con un error que corrige sin volver a
-escribir lo demás), la encuentra en su lista, y el oferente de la oferta que coincide ve la alerta."""
+escribir lo demás), la encuentra en su lista, y el oferente de la oferta que coincide ve la alerta
+en «Alertas» del encabezado (la página del núcleo) y la abre."""
 
 import pytest
 
@@ -49,9 +50,14 @@ def test_registrar_corregir_encontrar_y_alertar(pagina, referencia_cargada):
     pagina.wait_for_load_state()
 
     ingresar(pagina, "oferta@minvivienda.gov.co")
-    pagina.goto(pagina.base + "/demanda/alertas/")
-    alerta = pagina.get_by_role("link", name="Nueva demanda que coincide con su oferta: Programa de mejoramiento de vivienda rural")
+    encabezado = pagina.get_by_role("banner")
+    assert "1 sin leer" in encabezado.get_by_role("link", name="Alertas").inner_html()
+    encabezado.get_by_role("link", name="Alertas").click()
+    pagina.wait_for_load_state()
+    assert pagina.get_by_role("heading", name="Mis alertas").is_visible()
+    titulo = "Nueva demanda que coincide con su oferta: Programa de mejoramiento de vivienda rural"
+    alerta = pagina.locator("li").filter(has_text=titulo)
     assert alerta.is_visible()
-    alerta.click()
+    alerta.get_by_role("button", name="Abrir").click()
     pagina.wait_for_load_state()
     assert pagina.get_by_role("heading", name="Programa de mejoramiento de vivienda rural").is_visible()

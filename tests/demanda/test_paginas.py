@@ -160,16 +160,20 @@ def test_solicitar_esta_asistencia_precarga_la_oferta(client, funcionario_medell
 
 
 def test_mis_alertas_y_marcar_leida(client, oferente, otro_oferente):
+    """Las alertas de la demanda se ven y se marcan en la página del núcleo (no hay una propia)."""
     n = Notificacion.objects.create(usuario=oferente, categoria="demanda_coincide", titulo="Nueva demanda X", url="/demanda/")
     ajena = Notificacion.objects.create(usuario=otro_oferente, categoria="x", titulo="Ajena")
     client.force_login(oferente)
-    html = client.get(reverse("demanda:alertas")).content.decode()
+    lista = client.get(reverse("demanda:mis-demandas")).content.decode()
+    assert f'href="{reverse("nucleo:alertas")}"' in lista
+    html = client.get(reverse("nucleo:alertas")).content.decode()
     assert "Nueva demanda X" in html and "Ajena" not in html
-    client.post(reverse("demanda:alerta-leida", args=[n.pk]))
-    client.post(reverse("demanda:alerta-leida", args=[ajena.pk]))
+    client.post(reverse("nucleo:alerta-leida", args=[n.pk]))
+    client.post(reverse("nucleo:alerta-leida", args=[ajena.pk]))
     n.refresh_from_db()
     ajena.refresh_from_db()
     assert n.leida_en is not None and ajena.leida_en is None
+    assert client.get("/demanda/alertas/").status_code == 404
 
 
 def test_brechas_solo_dnp(client, funcionario_medellin, admin_dnp, entidad_oferente):
