@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from agenda.models import LineaPlan
 from att import permisos
 from seguimiento import services
 from seguimiento.models import (
@@ -66,6 +67,23 @@ class AvanceAdmin(PermisosSeguimiento, SimpleHistoryAdmin):
     raw_id_fields = ["hito", "registrado_por", "revisado_por"]
     inlines = [EvidenciaInline]
     actions = ["validar"]
+    # El estado cambia solo con validar/devolver (servicios), que recalculan el hito y la línea.
+    readonly_fields = ["estado", "revisado_por", "revisado_en"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _recalcular_hito(obj.hito)
+
+    def delete_model(self, request, obj):
+        hito = obj.hito
+        super().delete_model(request, obj)
+        _recalcular_hito(hito)
+
+    def delete_queryset(self, request, queryset):
+        hitos = list(Hito.objects.filter(pk__in=queryset.values("hito_id")))
+        super().delete_queryset(request, queryset)
+        for hito in hitos:
+            _recalcular_hito(hito)
 
     @admin.action(description=_("Validar los avances seleccionados"))
     def validar(self, request, queryset):
@@ -82,6 +100,29 @@ class HitoAdmin(PermisosSeguimiento, SimpleHistoryAdmin):
     list_filter = ["fecha_planeada"]
     search_fields = ["nombre"]
     raw_id_fields = ["linea", "padre"]
+    readonly_fields = ["avance", "cumplido_en"]  # calculados desde los avances validados
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.recalcular_linea(obj.linea)
+
+    def delete_model(self, request, obj):
+        linea = obj.linea
+        super().delete_model(request, obj)
+        services.recalcular_linea(linea)
+
+    def delete_queryset(self, request, queryset):
+        lineas = list(LineaPlan.objects.filter(pk__in=queryset.values("linea_id")))
+        super().delete_queryset(request, queryset)
+        for linea in lineas:
+            services.recalcular_linea(linea)
+
+
+def _recalcular_hito(hito: Hito) -> None:
+    """Tras un cambio en el administrador: el hito toma su último avance validado y la línea se recalcula."""
+    if not hito.subhitos.exists():
+        services.actualizar_hito(hito)
+    services.recalcular_linea(hito.linea)
 
 
 @admin.register(EstadoLinea)
@@ -89,6 +130,9 @@ class EstadoLineaAdmin(PermisosSeguimiento, admin.ModelAdmin):
     list_display = ["linea", "entidad", "avance", "esperado", "semaforo", "hitos_vencidos", "actualizado"]
     list_filter = ["semaforo"]
     raw_id_fields = ["linea", "plan", "agenda", "entidad", "responsable"]
+
+    def has_add_permission(self, request, *args):
+        return False  # la foto la escriben los servicios (y con ella el resumen del tablero)
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -8,9 +8,12 @@ masivos, e informes mensuales y semestrales.
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -199,6 +202,10 @@ class EstadoLinea(models.Model):
     esperado = models.DecimalField(max_digits=5, decimal_places=2, default=0)
     semaforo = models.CharField(max_length=12, choices=Semaforo.choices, default=Semaforo.AL_DIA)
     hitos_vencidos = models.PositiveIntegerField(default=0)
+    # Copia de los departamentos focalizados y de los temas de la línea (sin repetir): el tablero agrupa
+    # por ellos con unnest() sobre esta tabla, sin unir cada vez las tablas de muchos a muchos.
+    departamentos = ArrayField(models.CharField(max_length=2), default=list, blank=True)
+    temas = ArrayField(models.BigIntegerField(), default=list, blank=True)
     actualizado = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -208,6 +215,37 @@ class EstadoLinea(models.Model):
             models.Index(fields=["entidad", "semaforo"], name="estadolinea_entidad_sem"),
             models.Index(fields=["agenda", "semaforo"], name="estadolinea_agenda_sem"),
         ]
+
+
+class ResumenTablero(models.Model):
+    """Sumas del tablero nacional por agenda, entidad oferente y una dimensión (asesor, departamento o
+    tema), con la misma forma que las de `EstadoLinea`.
+
+    Los servicios la mantienen al día restando la foto anterior de una línea y sumando la nueva
+    (`services.recalcular_linea`); el recálculo diario la reconstruye desde `EstadoLinea`. Así el
+    tablero del DNP suma unos cientos de filas en vez de todas las líneas del país. El total y las
+    cifras por entidad salen de la dimensión «asesor» (cada línea tiene un solo responsable).
+    """
+
+    agenda = models.ForeignKey("agenda.AgendaNacional", on_delete=models.CASCADE, related_name="+")
+    entidad = models.ForeignKey("att.Entidad", on_delete=models.CASCADE, related_name="+")
+    dimension = models.CharField(max_length=12)
+    clave = models.CharField(max_length=20)
+    suma_pesos = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    suma_avance = models.DecimalField(max_digits=22, decimal_places=4, default=0)
+    suma_esperado = models.DecimalField(max_digits=22, decimal_places=4, default=0)
+    lineas = models.IntegerField(default=0)
+    al_dia = models.IntegerField(default=0)
+    en_riesgo = models.IntegerField(default=0)
+    atrasado = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("resumen del tablero")
+        verbose_name_plural = _("resúmenes del tablero")
+        constraints = [
+            models.UniqueConstraint(fields=["agenda", "entidad", "dimension", "clave"], name="resumen_tablero_unico"),
+        ]
+        indexes = [models.Index(fields=["dimension", "clave"], name="resumen_tablero_dim")]
 
 
 # --- Indicadores ---------------------------------------------------------------------------------
@@ -518,3 +556,11 @@ class SuscripcionInforme(models.Model):
 
     def __str__(self):
         return f"{self.usuario} · {self.alcance}"
+
+
+@receiver(post_delete, sender=EstadoLinea)
+def _restar_del_resumen(sender, instance, **kwargs):
+    """Una línea borrada (p. ej. en cascada con su plan) deja de sumar en el tablero."""
+    from seguimiento.services import restar_del_resumen
+
+    restar_del_resumen(instance)

@@ -75,15 +75,21 @@ def _completar(fila: dict, umbrales: calculo.Umbrales) -> dict:
 
 
 def estados_visibles(usuario) -> QuerySet[EstadoLinea]:
-    """Líneas que ve el usuario: todas (DNP, auditor); las de los planes de su entidad oferente; las que
-    focalizan su entidad territorial. Solo se agregan las condiciones de los roles que tiene (una
+    """Líneas que ve el usuario: todas (DNP, auditor); las de los planes de su entidad oferente y las que
+    tiene a cargo como oferente responsable; las que focalizan su entidad territorial. Solo se agregan las condiciones de los roles que tiene (una
     condición sencilla deja al planificador estimar bien y usar los índices)."""
     qs = EstadoLinea.objects.all()
     if permisos.lee_todo(usuario):
         return qs
     filtro = Q(pk__in=[])
     if permisos.tiene_rol(usuario, Rol.OFERENTE):
-        filtro |= Q(entidad__in=permisos.entidades_de(usuario, [Rol.OFERENTE]).values("pk"))
+        # Las mismas líneas en que puede reportar (rules.reporta_linea): las de su entidad oferente y
+        # aquellas de las que es responsable.
+        # Las entidades oferentes salen de las membresías ya leídas (permisos.vinculos: son las mismas que
+        # entidades_de(usuario, [OFERENTE]), sin alcance departamental): con valores fijos, el OR se
+        # resuelve con los índices de entidad y de responsable en vez de recorrer la tabla.
+        propias = sorted({v.entidad_id for v in permisos.vinculos(usuario) if v.rol == Rol.OFERENTE})
+        filtro |= Q(entidad_id__in=propias) | Q(responsable_id=usuario.pk)
     if permisos.tiene_rol(usuario, *ROLES_ET):
         from agenda.models import LineaPlan
 
@@ -108,32 +114,34 @@ DIMENSIONES = {
 }
 
 
-# Dimensiones de muchos a muchos: cada línea cuenta una sola vez por departamento o tema.
-_PARES_M2M = {
-    "departamento": (
-        ("SELECT DISTINCT lt.lineaplan_id AS linea_id, en.departamento_id AS clave "
-         "FROM agenda_lineaplan_territorios lt JOIN att_entidad en ON en.id = lt.entidad_id "
-         "WHERE en.departamento_id IS NOT NULL"),
-        "att_departamento", "codigo",
-    ),
-    "tema": ("SELECT lineaplan_id AS linea_id, tema_id AS clave FROM agenda_lineaplan_temas", "att_tema", "id"),
+# Agrupaciones en SQL sobre la foto por línea: primero se suma por clave y después se pegan los nombres
+# (la agregación no arrastra textos). Departamentos y temas vienen en arreglos de la misma foto
+# (`unnest`), así cada línea cuenta una sola vez por departamento o tema sin unir las tablas de
+# muchos a muchos en cada consulta.
+_AGRUPACIONES = {
+    # dimensión: (clave, FROM adicional, tabla de nombres, llave de esa tabla)
+    "entidad": ("e.entidad_id", "", "att_entidad", "id"),
+    "asesor": ("e.responsable_id", "", "att_usuario", "id"),
+    "departamento": ("d.clave", "CROSS JOIN LATERAL unnest(e.departamentos) AS d(clave)", "att_departamento", "codigo"),
+    "tema": ("d.clave", "CROSS JOIN LATERAL unnest(e.temas) AS d(clave)", "att_tema", "id"),
 }
 
 
-def _avance_por_m2m(qs: QuerySet[EstadoLinea], dimension: str, umbrales, limite) -> list[dict]:
-    pares, tabla, llave = _PARES_M2M[dimension]
+def _avance_por_sql(qs: QuerySet[EstadoLinea], dimension: str, umbrales, limite) -> list[dict]:
+    clave, desdoblar, tabla, llave = _AGRUPACIONES[dimension]
     if qs.query.where:
         visibles, params = qs.values("pk").query.sql_with_params()
         donde = f"WHERE e.id IN ({visibles}) "
     else:  # sin restricción (DNP, auditor): no hace falta la subconsulta
         donde, params = "", ()
     sql = (
-        f"SELECT p.clave, t.nombre, SUM(e.peso), SUM(e.peso * e.avance), SUM(e.peso * e.esperado), COUNT(*), "
-        f"COUNT(*) FILTER (WHERE e.semaforo = %s), COUNT(*) FILTER (WHERE e.semaforo = %s), "
-        f"COUNT(*) FILTER (WHERE e.semaforo = %s) "
-        f"FROM ({pares}) p JOIN seguimiento_estadolinea e ON e.linea_id = p.linea_id "
-        f"JOIN {tabla} t ON t.{llave} = p.clave "
-        f"{donde}GROUP BY p.clave, t.nombre ORDER BY t.nombre"
+        f"SELECT g.clave, t.nombre, g.suma_pesos, g.suma_avance, g.suma_esperado, g.lineas, g.al_dia, g.en_riesgo, "
+        f"g.atrasado FROM (SELECT {clave} AS clave, SUM(e.peso) AS suma_pesos, SUM(e.peso * e.avance) AS suma_avance, "
+        f"SUM(e.peso * e.esperado) AS suma_esperado, COUNT(*) AS lineas, "
+        f"COUNT(*) FILTER (WHERE e.semaforo = %s) AS al_dia, COUNT(*) FILTER (WHERE e.semaforo = %s) AS en_riesgo, "
+        f"COUNT(*) FILTER (WHERE e.semaforo = %s) AS atrasado "
+        f"FROM seguimiento_estadolinea e {desdoblar} {donde}GROUP BY 1) g "
+        f"JOIN {tabla} t ON t.{llave} = g.clave ORDER BY t.nombre, g.clave"
         + (f" LIMIT {int(limite)}" if limite else "")
     )
     with connection.cursor() as cursor:
@@ -147,8 +155,8 @@ def avance_por(qs: QuerySet[EstadoLinea], dimension: str, umbrales: calculo.Umbr
                limite: int | None = None) -> list[dict]:
     """Avance ponderado y semáforos agrupados por una dimensión (una consulta)."""
     umbrales = umbrales or ConfiguracionSeguimiento.obtener().umbrales
-    if dimension in _PARES_M2M:
-        return _avance_por_m2m(qs, dimension, umbrales, limite)
+    if dimension in _AGRUPACIONES:
+        return _avance_por_sql(qs, dimension, umbrales, limite)
     clave, nombre, _etiqueta = DIMENSIONES[dimension]
     filas = (
         qs.filter(**{f"{clave}__isnull": False}).values(clave_id=F(clave), nombre=F(nombre))
@@ -157,6 +165,46 @@ def avance_por(qs: QuerySet[EstadoLinea], dimension: str, umbrales: calculo.Umbr
     if limite:
         filas = filas[:limite]
     return [_completar(dict(f), umbrales) for f in filas]
+
+
+# Tablero nacional (quien lee todo): suma el resumen mantenido por los servicios (ResumenTablero).
+_NOMBRES_RESUMEN = {
+    "asesor": ("att_usuario", "id", "r.clave::bigint"),
+    "departamento": ("att_departamento", "codigo", "r.clave"),
+    "tema": ("att_tema", "id", "r.clave::bigint"),
+}
+_CLAVES_SUMAS = ["suma_pesos", "suma_avance", "suma_esperado", "lineas", "al_dia", "en_riesgo", "atrasado"]
+_SUMAS_RESUMEN = ", ".join(f"SUM(r.{c}){'::int' if i > 2 else ''} AS {c}" for i, c in enumerate(_CLAVES_SUMAS))
+
+
+def _resumen_nacional(dimension: str | None, agenda_id, entidad_id, umbrales, limite=None):
+    """Total (dimension=None), o filas por entidad, asesor, departamento o tema, desde ResumenTablero."""
+    condiciones, params = ["r.dimension = %s"], [dimension if dimension in _NOMBRES_RESUMEN else "asesor"]
+    if agenda_id:
+        condiciones.append("r.agenda_id = %s")
+        params.append(agenda_id)
+    if entidad_id:
+        condiciones.append("r.entidad_id = %s")
+        params.append(entidad_id)
+    donde = " AND ".join(condiciones)
+    if dimension is None:
+        sql = f"SELECT {_SUMAS_RESUMEN} FROM seguimiento_resumentablero r WHERE {donde}"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            fila = dict(zip(_CLAVES_SUMAS, cursor.fetchone()))
+        fila = {k: (v or 0) if k not in ("suma_pesos", "suma_avance", "suma_esperado") else v for k, v in fila.items()}
+        return _completar(fila, umbrales)
+    if dimension == "entidad":
+        tabla, llave, clave = "att_entidad", "id", "r.entidad_id"
+    else:
+        tabla, llave, clave = _NOMBRES_RESUMEN[dimension]
+    sql = (f"SELECT g.clave, t.nombre, {', '.join('g.' + c for c in _CLAVES_SUMAS)} FROM (SELECT {clave} AS clave, {_SUMAS_RESUMEN} "
+           f"FROM seguimiento_resumentablero r WHERE {donde} GROUP BY 1 HAVING SUM(r.lineas) > 0) g "
+           f"JOIN {tabla} t ON t.{llave} = g.clave ORDER BY t.nombre, g.clave" + (f" LIMIT {int(limite)}" if limite else ""))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        filas = cursor.fetchall()
+    return [_completar(dict(zip(["clave_id", "nombre", *_CLAVES_SUMAS], f)), umbrales) for f in filas]
 
 
 CLAVE_VERSION = "seguimiento:tablero:version"
@@ -172,6 +220,14 @@ def invalidar_tablero() -> None:
 
 
 def _consolidados(usuario, agenda_id, entidad_id, umbrales) -> dict:
+    indicadores = indicadores_con_avance_de(indicadores_visibles(usuario), anio=timezone.localdate().year, limite=12)
+    if permisos.lee_todo(usuario):
+        return {
+            "total": _resumen_nacional(None, agenda_id, entidad_id, umbrales),
+            **{f"por_{d}": _resumen_nacional(d, agenda_id, entidad_id, umbrales, limite=200 if d == "asesor" else None)
+               for d in ("entidad", "departamento", "tema", "asesor")},
+            "indicadores": indicadores,
+        }
     qs = estados_visibles(usuario)
     if agenda_id:
         qs = qs.filter(agenda_id=agenda_id)
@@ -183,7 +239,7 @@ def _consolidados(usuario, agenda_id, entidad_id, umbrales) -> dict:
         "por_departamento": avance_por(qs, "departamento", umbrales),
         "por_tema": avance_por(qs, "tema", umbrales),
         "por_asesor": avance_por(qs, "asesor", umbrales, limite=200),
-        "indicadores": indicadores_con_avance_de(indicadores_visibles(usuario), anio=timezone.localdate().year, limite=12),
+        "indicadores": indicadores,
     }
 
 
@@ -289,8 +345,12 @@ def resumen_percepcion_de(qs: QuerySet[Percepcion], desde: date | None = None, h
         n=Count("pk"), calidad=Avg("calidad"), pertinencia=Avg("pertinencia"), oportunidad=Avg("oportunidad"),
         insatisfechas=Count("pk", filter=Q(suma__lt=umbral * 3)),
     )
+    # Por mes, solo los doce meses que terminan en `hasta` (o en el mes actual): no se agrupa toda la historia.
+    fin = hasta or timezone.localdate()
+    meses = fin.year * 12 + fin.month - 1 - (11 if not hasta or hasta.day != 1 else 12)
+    inicio_12 = date(meses // 12, meses % 12 + 1, 1)
     por_mes = list(
-        qs.annotate(mes=TruncMonth("fecha")).values("mes").annotate(
+        qs.filter(fecha__gte=inicio_12).annotate(mes=TruncMonth("fecha")).values("mes").annotate(
             n=Count("pk"), calidad=Avg("calidad"), pertinencia=Avg("pertinencia"), oportunidad=Avg("oportunidad"),
         ).order_by("mes")
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 import random
 from collections import defaultdict
@@ -106,7 +105,7 @@ def avance_validar(*, avance: Avance, por, comentario: str = "") -> Avance:
     avance.revisado_en = timezone.now()
     avance.comentario_revision = comentario
     avance.save(update_fields=["estado", "revisado_por", "revisado_en", "comentario_revision"])
-    _actualizar_hito(avance.hito)
+    actualizar_hito(avance.hito)
     recalcular_linea(avance.hito.linea)
     return avance
 
@@ -130,7 +129,7 @@ def avance_devolver(*, avance: Avance, por, comentario: str) -> Avance:
     return avance
 
 
-def _actualizar_hito(hito: Hito) -> None:
+def actualizar_hito(hito: Hito) -> None:
     """El avance de un hito hoja es su último avance validado (por fecha de corte)."""
     ultimo = (
         hito.avances.filter(estado=EstadoAvance.VALIDADO).order_by("-fecha_corte", "-pk")
@@ -172,6 +171,7 @@ def _tiene_hijos(hito, hitos) -> bool:
     return any(h.padre_id == hito.pk for h in hitos)
 
 
+@transaction.atomic
 def recalcular_linea(linea, hoy: date | None = None) -> EstadoLinea:
     hoy = hoy or timezone.localdate()
     hitos = list(Hito.objects.filter(linea=linea))
@@ -192,13 +192,103 @@ def recalcular_linea(linea, hoy: date | None = None) -> EstadoLinea:
     conf = ConfiguracionSeguimiento.obtener()
     plan = linea.plan
     valores = estado_de_linea(linea, hitos, hoy, conf.umbrales)
+    dimensiones = dimensiones_de_lineas([linea.pk])
+    anterior = EstadoLinea.objects.select_for_update().filter(linea=linea).first()
     estado, _c = EstadoLinea.objects.update_or_create(
         linea=linea,
         defaults={"plan_id": plan.pk, "agenda_id": plan.agenda_id, "entidad_id": plan.entidad_id,
-                  "responsable_id": linea.responsable_id, "peso": linea.peso, **valores},
+                  "responsable_id": linea.responsable_id, "peso": linea.peso, **valores,
+                  **dimensiones.get(linea.pk, _SIN_DIMENSIONES)},
     )
+    _sumar_al_resumen(([anterior], -1) if anterior else ([], -1), ([estado], 1))
     _invalidar()
     return estado
+
+
+_SIN_DIMENSIONES = {"departamentos": [], "temas": []}
+
+
+def dimensiones_de_lineas(ids: list[int]) -> dict[int, dict]:
+    """Departamentos focalizados y temas de cada línea (sin repetir, ordenados), en dos consultas."""
+    from agenda.models import LineaPlan
+
+    resultado: dict[int, dict] = {}
+    pares = (
+        LineaPlan.territorios.through.objects.filter(lineaplan_id__in=ids, entidad__departamento_id__isnull=False)
+        .values_list("lineaplan_id", "entidad__departamento_id").distinct().order_by("lineaplan_id", "entidad__departamento_id")
+    )
+    for linea_id, departamento in pares:
+        resultado.setdefault(linea_id, {"departamentos": [], "temas": []})["departamentos"].append(departamento)
+    for linea_id, tema in (LineaPlan.temas.through.objects.filter(lineaplan_id__in=ids)
+                           .values_list("lineaplan_id", "tema_id").distinct().order_by("lineaplan_id", "tema_id")):
+        resultado.setdefault(linea_id, {"departamentos": [], "temas": []})["temas"].append(tema)
+    return resultado
+
+
+# --- Resumen del tablero (ResumenTablero) ---------------------------------------------------------
+_COLUMNAS_RESUMEN = ["suma_pesos", "suma_avance", "suma_esperado", "lineas", "al_dia", "en_riesgo", "atrasado"]
+
+_RECONSTRUIR_RESUMEN = """
+DELETE FROM seguimiento_resumentablero;
+INSERT INTO seguimiento_resumentablero (agenda_id, entidad_id, dimension, clave, {columnas})
+SELECT e.agenda_id, e.entidad_id, x.dimension, x.clave, SUM(e.peso), SUM(e.peso * e.avance), SUM(e.peso * e.esperado),
+       COUNT(*), COUNT(*) FILTER (WHERE e.semaforo = 'al_dia'), COUNT(*) FILTER (WHERE e.semaforo = 'en_riesgo'),
+       COUNT(*) FILTER (WHERE e.semaforo = 'atrasado')
+FROM seguimiento_estadolinea e
+CROSS JOIN LATERAL (
+    SELECT 'asesor'::varchar AS dimension, e.responsable_id::varchar AS clave
+    UNION ALL SELECT 'departamento', d FROM unnest(e.departamentos) AS d
+    UNION ALL SELECT 'tema', t::varchar FROM unnest(e.temas) AS t
+) x
+GROUP BY 1, 2, 3, 4;
+ANALYZE seguimiento_estadolinea;
+ANALYZE seguimiento_resumentablero;
+""".format(columnas=", ".join(_COLUMNAS_RESUMEN))
+
+
+def reconstruir_resumen() -> None:
+    """Rehace el resumen del tablero desde las fotos por línea (recálculo diario y migración)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(_RECONSTRUIR_RESUMEN)
+
+
+def _claves_resumen(estado: EstadoLinea) -> list[tuple[str, str]]:
+    return ([("asesor", str(estado.responsable_id))] + [("departamento", d) for d in estado.departamentos]
+            + [("tema", str(t)) for t in estado.temas])
+
+
+def _sumar_al_resumen(*partes: tuple[list[EstadoLinea], int]) -> None:
+    """Suma (signo 1) o resta (signo −1) fotos de líneas en ResumenTablero con una sola sentencia."""
+    from django.db import connection
+
+    deltas: dict[tuple, list] = {}
+    for estados, signo in partes:
+        for e in estados:
+            peso, avance, esperado = Decimal(e.peso), Decimal(e.avance), Decimal(e.esperado)
+            valores = [signo * peso, signo * peso * avance, signo * peso * esperado, signo,
+                       signo * (e.semaforo == calculo.AL_DIA), signo * (e.semaforo == calculo.EN_RIESGO),
+                       signo * (e.semaforo == calculo.ATRASADO)]
+            for dimension, clave in _claves_resumen(e):
+                acumulado = deltas.setdefault((e.agenda_id, e.entidad_id, dimension, clave), [0] * 7)
+                for i, v in enumerate(valores):
+                    acumulado[i] += v
+    filas = [(*k, *v) for k, v in deltas.items() if any(v)]
+    if not filas:
+        return
+    fila_sql = "(%s::bigint, %s::bigint, %s, %s, %s::numeric, %s::numeric, %s::numeric, %s::int, %s::int, %s::int, %s::int)"
+    sumar = ", ".join(f"{c} = r.{c} + EXCLUDED.{c}" for c in _COLUMNAS_RESUMEN)
+    sql = (f"INSERT INTO seguimiento_resumentablero AS r (agenda_id, entidad_id, dimension, clave, "
+           f"{', '.join(_COLUMNAS_RESUMEN)}) VALUES {', '.join([fila_sql] * len(filas))} "
+           f"ON CONFLICT (agenda_id, entidad_id, dimension, clave) DO UPDATE SET {sumar}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [v for f in filas for v in f])
+
+
+def restar_del_resumen(estado: EstadoLinea) -> None:
+    _sumar_al_resumen(([estado], -1))
+    _invalidar()
 
 
 def _invalidar():
@@ -225,11 +315,13 @@ def recalcular_todas(hoy: date | None = None, lote: int = 2000) -> int:
         ):
             hitos[h.linea_id].append(h)
         existentes = set(EstadoLinea.objects.filter(linea_id__in=bloque).values_list("linea_id", flat=True))
+        dimensiones = dimensiones_de_lineas(bloque)
         nuevos, cambiados = [], []
         for pk, linea in lineas.items():
             valores = estado_de_linea(linea, hitos[pk], hoy, umbrales)
             datos = {"plan_id": linea.plan_id, "agenda_id": linea.plan.agenda_id, "entidad_id": linea.plan.entidad_id,
-                     "responsable_id": linea.responsable_id, "peso": linea.peso, **valores}
+                     "responsable_id": linea.responsable_id, "peso": linea.peso, **valores,
+                     **dimensiones.get(pk, _SIN_DIMENSIONES)}
             if pk in existentes:
                 cambiados.append((pk, datos))
             else:
@@ -237,12 +329,13 @@ def recalcular_todas(hoy: date | None = None, lote: int = 2000) -> int:
         EstadoLinea.objects.bulk_create(nuevos, batch_size=1000)
         _actualizar_estados(cambiados)
         total += len(lineas)
+    reconstruir_resumen()
     _invalidar()
     return total
 
 
 _CAMPOS_ESTADO = ["plan_id", "agenda_id", "entidad_id", "responsable_id", "peso", "avance", "esperado", "semaforo",
-                  "hitos_vencidos"]
+                  "hitos_vencidos", "departamentos", "temas"]
 
 
 def _actualizar_estados(filas: list[tuple[int, dict]]) -> None:
@@ -251,7 +344,8 @@ def _actualizar_estados(filas: list[tuple[int, dict]]) -> None:
         return
     from django.db import connection
 
-    tipos = ["bigint", "bigint", "bigint", "bigint", "bigint", "numeric", "numeric", "numeric", "varchar", "integer"]
+    tipos = ["bigint", "bigint", "bigint", "bigint", "bigint", "numeric", "numeric", "numeric", "varchar", "integer",
+             "varchar[]", "bigint[]"]
     fila_sql = "(" + ", ".join(f"%s::{t}" for t in tipos) + ")"
     columnas = ["linea_id", *_CAMPOS_ESTADO]
     asignar = ", ".join(f"{c} = v.{c}" for c in _CAMPOS_ESTADO)
@@ -487,49 +581,72 @@ def mdm_importar(*, archivo, nombre: str, por) -> dict:
 
 
 # --- Asesorías y eventos masivos ------------------------------------------------------------------
+def _verificar_demandas(demandas, por) -> list:
+    """Bloquea las demandas que atenderá el registro y rechaza, antes de guardar nada, las que no estén
+    «en atención» o que la persona no pueda atender."""
+    from demanda.models import Demanda, EstadoDemanda
+
+    ids = [d.pk for d in demandas]
+    if not ids:
+        return []
+    filas = list(Demanda.objects.select_for_update(of=("self",)).select_related("entidad", "oferta", "entidad_competente")
+                 .filter(pk__in=ids).order_by("pk"))
+    otras = [d for d in filas if d.estado != EstadoDemanda.EN_ATENCION]
+    if otras:
+        raise ValidationError(
+            {"demandas": _("Solo se cierran con una asesoría o un evento las demandas «en atención». "
+                           "No lo están: %(lista)s.") % {"lista": "; ".join(
+                               f"«{d.titulo[:80]}» ({d.get_estado_display()})" for d in otras)}},
+            code="demanda_no_en_atencion",
+        )
+    _denegar_si(any(not por.has_perm("demanda.atender", d) for d in filas),
+                _("Solo el oferente que atiende la demanda puede marcarla como atendida."))
+    return filas
+
+
 def _cerrar_demandas(demandas, por, motivo: str) -> int:
     """Marca como atendidas las demandas que responde el registro (servicio de la app demanda)."""
-    if not demandas:
-        return 0
-    try:
-        servicios = importlib.import_module("demanda.services")
-        marcar = servicios.demanda_marcar_atendida
-    except (ImportError, AttributeError):
-        log.warning("demanda.services.demanda_marcar_atendida no está disponible; no se cerraron demandas.")
-        return 0
-    cerradas = 0
+    from demanda.services import demanda_marcar_atendida
+
     for demanda in demandas:
-        marcar(demanda=demanda, por=por, motivo=motivo)
-        cerradas += 1
-    return cerradas
+        demanda_marcar_atendida(demanda=demanda, por=por, motivo=motivo)
+    return len(demandas)
+
+
+def _registrar_asistencia(modelo, *, oferente, por, denegado: str, temas, demandas, evidencia, motivo: str,
+                          entidades=None, **campos):
+    """Asesoría o evento: permiso, demandas «en atención» y adjunto verificados antes de guardar nada."""
+    _denegar_si(not rules.registra_asistencia(por, oferente), denegado)
+    demandas = _verificar_demandas(demandas, por)
+    if evidencia:
+        validar_adjunto(evidencia)
+    registro = modelo.objects.create(oferente=oferente, registrado_por=por, evidencia_asistencia=evidencia or "",
+                                     **campos)
+    if entidades is not None:
+        registro.entidades.set(entidades)
+    registro.temas.set(temas)
+    registro.demandas.set(demandas)
+    _cerrar_demandas(demandas, por, motivo)
+    return registro
 
 
 @transaction.atomic
 def asesoria_registrar(*, oferente, entidad, fecha, modalidad, canal, por, temas=(), participantes=0,
                        descripcion="", evidencia=None, demandas=(), linea=None) -> Asesoria:
-    _denegar_si(not rules.registra_asistencia(por, oferente), _("Solo el oferente registra sus asesorías."))
-    if evidencia:
-        validar_adjunto(evidencia)
-    a = Asesoria.objects.create(oferente=oferente, entidad=entidad, fecha=fecha, modalidad=modalidad, canal=canal,
-                                participantes=participantes, descripcion=descripcion, registrado_por=por,
-                                linea=linea, evidencia_asistencia=evidencia or "")
-    a.temas.set(temas)
-    a.demandas.set(demandas)
-    _cerrar_demandas(list(demandas), por, _("Atendida con la asesoría del %(f)s.") % {"f": fecha})
-    return a
+    return _registrar_asistencia(
+        Asesoria, oferente=oferente, por=por, denegado=_("Solo el oferente registra sus asesorías."), temas=temas,
+        demandas=demandas, evidencia=evidencia, motivo=_("Atendida con la asesoría del %(f)s.") % {"f": fecha},
+        entidad=entidad, fecha=fecha, modalidad=modalidad, canal=canal, participantes=participantes,
+        descripcion=descripcion, linea=linea,
+    )
 
 
 @transaction.atomic
 def evento_registrar(*, oferente, nombre, entidades, fecha, modalidad, canal, por, temas=(), participantes=0,
                      descripcion="", evidencia=None, demandas=(), linea=None) -> EventoMasivo:
-    _denegar_si(not rules.registra_asistencia(por, oferente), _("Solo el oferente registra sus eventos."))
-    if evidencia:
-        validar_adjunto(evidencia)
-    e = EventoMasivo.objects.create(oferente=oferente, nombre=nombre, fecha=fecha, modalidad=modalidad, canal=canal,
-                                    participantes=participantes, descripcion=descripcion, registrado_por=por,
-                                    linea=linea, evidencia_asistencia=evidencia or "")
-    e.entidades.set(entidades)
-    e.temas.set(temas)
-    e.demandas.set(demandas)
-    _cerrar_demandas(list(demandas), por, _("Atendida en el evento «%(n)s».") % {"n": nombre})
-    return e
+    return _registrar_asistencia(
+        EventoMasivo, oferente=oferente, por=por, denegado=_("Solo el oferente registra sus eventos."), temas=temas,
+        demandas=demandas, evidencia=evidencia, motivo=_("Atendida en el evento «%(n)s».") % {"n": nombre},
+        entidades=entidades, nombre=nombre, fecha=fecha, modalidad=modalidad, canal=canal,
+        participantes=participantes, descripcion=descripcion, linea=linea,
+    )

@@ -15,6 +15,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -216,7 +217,11 @@ def revisar(request, pk):
             messages.success(request, _("Avance validado: ya cuenta en el tablero."))
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
-    return redirect(request.POST.get("volver") or reverse("seguimiento:pendientes"))
+    volver = request.POST.get("volver")
+    if not (volver and url_has_allowed_host_and_scheme(volver, allowed_hosts={request.get_host()},
+                                                       require_https=request.is_secure())):
+        volver = reverse("seguimiento:pendientes")
+    return redirect(volver)
 
 
 # --- Indicadores ---------------------------------------------------------------------------------
@@ -386,6 +391,8 @@ def informes_lista(request):
 
 @login_required
 def informe_descargar(request, pk, formato):
+    if formato not in ("pdf", "xlsx"):
+        raise Http404
     informe = get_object_or_404(selectors.informes_visibles(request.user), pk=pk)
     archivo = informe.pdf if formato == "pdf" else informe.xlsx
     if informe.estado != EstadoInforme.LISTO or not archivo:
