@@ -1,4 +1,6 @@
 from django import forms
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agenda.models import (
@@ -11,7 +13,10 @@ from agenda.models import (
     ObjetivoAgenda,
     TipoEvidencia,
 )
+from agenda.services import demandas_atendibles_por
 from att.models import Entidad, EtapaCiclo, TipoEntidad, Usuario
+from demanda.models import Demanda, EstadoDemanda
+from oferta.models import Oferta
 
 
 class FechaInput(forms.DateInput):
@@ -43,12 +48,10 @@ class LineaForm(forms.ModelForm):
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
-        from oferta.models import Oferta
-
         self.plan = plan
         self.fields["oferta"].queryset = (
             Oferta.objects.filter(estado="publicada")
-            .filter(models_q_entidad(plan.entidad_id)).distinct().order_by("nombre").only("pk", "nombre")
+            .filter(Q(entidad_id=plan.entidad_id) | Q(cooferentes__pk=plan.entidad_id)).distinct().order_by("nombre").only("pk", "nombre")
         )
         self.fields["objetivo_agenda"].queryset = ObjetivoAgenda.objects.filter(agenda_id=plan.agenda_id)
         self.fields["etapa"].queryset = EtapaCiclo.objects.filter(activo=True).order_by("orden")
@@ -57,12 +60,10 @@ class LineaForm(forms.ModelForm):
             .only("pk", "nombre", "sigla")
         )
         self.fields["territorios"].help_text = _("Gobernaciones y alcaldías que recibirán la asistencia.")
-        from demanda.models import Demanda, EstadoDemanda
-
         # Demandas que esta entidad puede atender: vinculadas a sus ofertas o remitidas a ella.
         self.fields["demandas"].queryset = (
             Demanda.objects.filter(
-                models_q_demanda(plan.entidad_id),
+                demandas_atendibles_por(plan.entidad_id),
                 estado__in=[EstadoDemanda.VINCULADA, EstadoDemanda.REMITIDA, EstadoDemanda.EN_ATENCION],
             ).select_related("entidad").order_by("entidad__nombre", "titulo")
         )
@@ -82,20 +83,9 @@ class LineaForm(forms.ModelForm):
         return email
 
     def datos(self) -> dict:
-        d = {k: v for k, v in self.cleaned_data.items() if k != "responsable_email"}
-        return d
+        return {k: v for k, v in self.cleaned_data.items() if k != "responsable_email"}
 
 
-def models_q_demanda(entidad_id):
-    from django.db.models import Q
-
-    return Q(oferta__entidad_id=entidad_id) | Q(entidad_competente_id=entidad_id)
-
-
-def models_q_entidad(entidad_id):
-    from django.db.models import Q
-
-    return Q(entidad_id=entidad_id) | Q(cooferentes__pk=entidad_id)
 
 
 class EnviarForm(forms.Form):
@@ -142,9 +132,16 @@ class MesaForm(forms.ModelForm):
             "temas": forms.Textarea(attrs={"rows": 4}),
         }
 
+    def clean(self):
+        datos = super().clean()
+        if not datos.get("lugar") and not datos.get("enlace") and "enlace" not in self.errors:
+            self.add_error("lugar", _("Indique el lugar de la mesa o el enlace de la sesión virtual."))
+        return datos
+
+    CAMPOS_EVIDENCIA = {"acta": TipoEvidencia.ACTA, "asistencia": TipoEvidencia.ASISTENCIA, "foto": TipoEvidencia.FOTO}
+
     def evidencias(self):
-        return [(tipo, self.cleaned_data[campo]) for campo, tipo in
-                (("acta", TipoEvidencia.ACTA), ("asistencia", TipoEvidencia.ASISTENCIA), ("foto", TipoEvidencia.FOTO))
+        return [(tipo, self.cleaned_data[campo]) for campo, tipo in self.CAMPOS_EVIDENCIA.items()
                 if self.cleaned_data.get(campo)]
 
 
@@ -157,6 +154,8 @@ class CompromisoForm(forms.Form):
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mesa"].queryset = MesaDeTrabajo.objects.filter(plan=plan).order_by("-fecha")
+        self.fields["mesa"].label_from_instance = (
+            lambda m: f"{timezone.localtime(m.fecha):%d/%m/%Y %H:%M} · {m.lugar or m.enlace}")
 
     def clean_responsable_email(self):
         email = self.cleaned_data["responsable_email"].strip()

@@ -78,6 +78,7 @@ def ver_concertado(usuario, concertado):
         permisos.lee_todo(usuario)
         or permisos.puede_ver_entidad(usuario, concertado.entidad_territorial)
         or participa_en_concertado(usuario, concertado)
+        or concertado.compromisos.filter(responsable_id=usuario.pk).exists()
     )
 
 

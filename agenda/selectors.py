@@ -55,8 +55,8 @@ def plan_detalle(plan_id: int):
 
 def lineas_de_plan(plan):
     return (
-        plan.lineas.select_related("oferta", "etapa", "responsable", "objetivo_agenda")
-        .prefetch_related("territorios", "demandas").order_by("secuencia", "pk")
+        plan.lineas.select_related("oferta", "etapa", "responsable")
+        .prefetch_related("territorios").order_by("secuencia", "pk")
     )
 
 
@@ -115,7 +115,7 @@ def resumen_entidad_territorial(usuario, entidad: Entidad, *, vigencia: int | No
         oferentes[fila[1]] = fila[2]
         inversion += fila[8]
     concertados = list(
-        PlanConcertado.objects.filter(entidad_territorial=entidad)
+        concertados_visibles(usuario).filter(entidad_territorial=entidad)
         .annotate(
             n_oferentes=Count("oferentes", distinct=True), n_mesas=Count("mesas", distinct=True),
         )
@@ -173,7 +173,8 @@ def consolidado_departamento(usuario, departamento_id: str, *, vigencia: int | N
     hoy = timezone.localdate()
     vencidos = dict(
         Compromiso.objects.filter(
-            plan__entidad_territorial__in=territorios.values("pk"),
+            plan__in=concertados_visibles(usuario).filter(entidad_territorial__in=territorios.values("pk"))
+            .values("pk"),
             estado__in=EstadoCompromiso.abiertos(), fecha_limite__lt=hoy,
         ).values_list("plan__entidad_territorial_id").annotate(n=Count("pk"))
     )
@@ -236,6 +237,7 @@ def concertados_visibles(usuario):
         Q(entidad_territorial__in=propias.values("pk"))
         | Q(Exists(PlanConcertado.oferentes.through.objects.filter(
             planconcertado_id=OuterRef("pk"), entidad__in=propias.values("pk"))))
+        | Q(Exists(Compromiso.objects.filter(plan_id=OuterRef("pk"), responsable_id=usuario.pk)))
     )
 
 
@@ -260,7 +262,7 @@ def concertado_detalle(plan_id: int):
     plan._oferentes_ids = {e.pk for e in plan.lista_oferentes}
     plan.lista_mesas = list(
         MesaDeTrabajo.objects.filter(plan=plan).select_related("registrada_por")
-        .prefetch_related("evidencias", "compromisos_revisados__compromiso").order_by("fecha", "pk")
+        .prefetch_related("evidencias").order_by("fecha", "pk")
     )
     hoy = timezone.localdate()
     plan.lista_compromisos = list(

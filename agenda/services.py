@@ -8,7 +8,8 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, transaction
+from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from agenda.models import (
     DecisionRevision,
     EstadoAgenda,
     EstadoCompromiso,
+    EstadoConcertado,
     EstadoPlan,
     EvidenciaMesa,
     LineaPlan,
@@ -31,8 +33,11 @@ from agenda.models import (
     TransicionAgenda,
     VersionPlan,
 )
+from att.models import Membresia, Rol, Usuario
 from att.notificaciones import notificar
 from att.validadores import validar_adjunto
+from demanda.models import Demanda
+from demanda.services import demanda_poner_en_atencion
 
 EXTENSIONES_EVIDENCIA = ["pdf", "jpg", "jpeg", "png", "docx", "xlsx", "odt", "ods"]
 
@@ -129,11 +134,21 @@ def _validar_linea(plan: PlanDeTrabajo, datos: dict) -> None:
     inversion = datos.get("inversion")
     if inversion is not None and Decimal(inversion) < 0:
         errores["inversion"] = _("La inversión no puede ser negativa.")
+    demandas = datos.get("demandas")
+    if demandas:
+        pks = {d.pk for d in demandas}
+        if Demanda.objects.filter(demandas_atendibles_por(plan.entidad_id), pk__in=pks).count() != len(pks):
+            errores["demandas"] = _("Solo se citan demandas vinculadas a ofertas de la entidad o remitidas a ella.")
     objetivo = datos.get("objetivo_agenda")
     if objetivo is not None and objetivo.agenda_id != plan.agenda_id:
         errores["objetivo_agenda"] = _("El objetivo debe ser de la agenda del plan.")
     if errores:
         raise ValidationError(errores)
+
+
+def demandas_atendibles_por(entidad_id) -> Q:
+    """Demandas que la entidad puede atender: vinculadas a sus ofertas o remitidas a ella."""
+    return Q(oferta__entidad_id=entidad_id) | Q(entidad_competente_id=entidad_id)
 
 
 def _exigir_edicion(plan: PlanDeTrabajo, por) -> None:
@@ -209,8 +224,6 @@ def foto_plan(plan: PlanDeTrabajo) -> dict:
 
 
 def _revisores():
-    from att.models import Membresia, Rol, Usuario
-
     return Usuario.objects.filter(
         is_active=True,
         pk__in=Membresia.objects.filter(activa=True, rol=Rol.ADMIN_DNP).values("usuario_id"),
@@ -218,8 +231,6 @@ def _revisores():
 
 
 def _personas_de(entidad):
-    from att.models import Membresia, Rol, Usuario
-
     return Usuario.objects.filter(
         is_active=True,
         pk__in=Membresia.objects.filter(activa=True, rol=Rol.OFERENTE, entidad=entidad).values("usuario_id"),
@@ -286,9 +297,7 @@ ESTADOS_DEMANDA_YA_ATENDIDA = {"en_atencion", "atendida", "cerrada", "no_pertine
 
 
 def _poner_demandas_en_atencion(plan: PlanDeTrabajo, por) -> int:
-    """Las demandas que citan las líneas aprobadas pasan a «en atención»."""
-    from demanda.models import Demanda
-
+    """Las demandas que citan las líneas aprobadas pasan a «en atención» (servicio de la app demanda)."""
     demandas = Demanda.objects.filter(lineas_plan__plan=plan).exclude(estado__in=ESTADOS_DEMANDA_YA_ATENDIDA).distinct()
     motivo = _("Atendida por el plan de trabajo %(p)s (línea programada y aprobada por el DNP).") % {"p": plan}
     n = 0
@@ -297,35 +306,9 @@ def _poner_demandas_en_atencion(plan: PlanDeTrabajo, por) -> int:
             with transaction.atomic():
                 demanda_poner_en_atencion(demanda=demanda, por=por, motivo=motivo)
         except (ValidationError, PermissionDenied):
-            continue  # la demanda no está en un estado que admita el paso: se deja como está
-        except DatabaseError:
-            with transaction.atomic():
-                _poner_en_atencion_local(demanda=demanda, por=por, motivo=motivo)
+            continue  # la demanda no admite el paso (estado o permiso): se deja como está
         n += 1
     return n
-
-
-def demanda_poner_en_atencion(*, demanda, por, motivo: str):
-    """Usa el servicio de la app demanda; si aún no existe, registra el paso aquí mismo."""
-    try:
-        from demanda.services import demanda_poner_en_atencion as servicio
-    except ImportError:
-        servicio = None
-    if servicio is not None:
-        return servicio(demanda=demanda, por=por, motivo=motivo)
-    return _poner_en_atencion_local(demanda=demanda, por=por, motivo=motivo)
-
-
-def _poner_en_atencion_local(*, demanda, por, motivo: str):
-    """Respaldo mínimo: cambia el estado y deja el evento en la línea de tiempo de la demanda."""
-    from demanda.models import EstadoDemanda, EventoDemanda
-
-    anterior = demanda.estado
-    demanda.estado = EstadoDemanda.EN_ATENCION
-    demanda.save(update_fields=["estado", "actualizada"])
-    EventoDemanda.objects.create(demanda=demanda, de_estado=anterior, a_estado=EstadoDemanda.EN_ATENCION,
-                                 por=por, motivo=motivo)
-    return demanda
 
 
 # --- Planes concertados con la ET ----------------------------------------------------------------
@@ -352,6 +335,8 @@ def concertado_crear(*, entidad_territorial, oferentes, vigencia: int, nombre: s
 @transaction.atomic
 def concertado_cambiar_estado(*, plan: PlanConcertado, a_estado: str, por) -> PlanConcertado:
     _exigir(por, "agenda.trabajar_concertado", plan, _("No participa en este plan concertado."))
+    if a_estado not in EstadoConcertado.values:
+        raise ValidationError({"estado": _("Estado del plan concertado no válido.")})
     plan.estado = a_estado
     plan.save(update_fields=["estado"])
     return plan

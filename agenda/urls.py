@@ -27,5 +27,6 @@ urlpatterns = [
     path("concertados/<int:pk>/", views.concertado, name="concertado"),
     path("concertados/<int:pk>/mesas/", views.mesa_nueva, name="mesa_nueva"),
     path("concertados/<int:pk>/compromisos/", views.compromiso_nuevo, name="compromiso_nuevo"),
+    path("evidencias/<int:pk>/", views.evidencia, name="evidencia"),
     path("compromisos/<int:pk>/revisar/", views.compromiso_revisar, name="compromiso_revisar"),
 ]

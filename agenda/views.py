@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -17,11 +18,16 @@ from agenda import forms, selectors, services
 from agenda.models import (
     AgendaNacional,
     Compromiso,
+    DecisionRevision,
     EstadoAgenda,
+    EstadoCompromiso,
     EstadoPlan,
+    EvidenciaMesa,
     LineaPlan,
+    PlanConcertado,
     PlanDeTrabajo,
 )
+from agenda.rules import ESTADOS_EDITABLES
 from att import permisos
 from att.models import Departamento, Entidad, Rol, TipoEntidad
 
@@ -122,24 +128,27 @@ def plan_nuevo(request):
 
 
 def _plan_visible(request, pk) -> PlanDeTrabajo:
-    plan = get_object_or_404(selectors.planes_visibles(request.user), pk=pk)
-    return plan
+    return get_object_or_404(selectors.planes_visibles(request.user), pk=pk)
 
 
-@login_required
-def plan(request, pk):
-    plan = _plan_visible(request, pk)
+def _pagina_plan(request, plan, *, form_revision=None, status=200):
     u = request.user
     return render(request, "agenda/plan.html", {
         "plan": plan,
         "lineas": selectors.lineas_de_plan(plan),
         "versiones": selectors.historial_revision(plan),
-        "puede_editar": plan.estado in (EstadoPlan.BORRADOR, EstadoPlan.DEVUELTO) and u.has_perm("agenda.editar_plan", plan),
+        # El estado se mira aparte: el superusuario tiene todo permiso, también fuera de borrador.
+        "puede_editar": plan.estado in ESTADOS_EDITABLES and u.has_perm("agenda.editar_plan", plan),
         "puede_revisar": plan.estado == EstadoPlan.ENVIADO and u.has_perm("agenda.revisar_plan", plan),
         "ultima_revision": plan.revisiones.select_related("por").order_by("-cuando", "-pk").first(),
         "form_enviar": forms.EnviarForm(),
-        "form_revision": forms.RevisionForm(),
-    })
+        "form_revision": form_revision or forms.RevisionForm(),
+    }, status=status)
+
+
+@login_required
+def plan(request, pk):
+    return _pagina_plan(request, _plan_visible(request, pk))
 
 
 @login_required
@@ -153,7 +162,7 @@ def version(request, pk, numero):
 def linea_editar(request, pk, linea_pk=None):
     plan = _plan_visible(request, pk)
     linea = get_object_or_404(LineaPlan, pk=linea_pk, plan=plan) if linea_pk else None
-    if plan.estado not in (EstadoPlan.BORRADOR, EstadoPlan.DEVUELTO) or not request.user.has_perm("agenda.editar_plan", plan):
+    if plan.estado not in ESTADOS_EDITABLES or not request.user.has_perm("agenda.editar_plan", plan):
         raise PermissionDenied(_("Este plan no se puede editar ahora."))
     form = forms.LineaForm(request.POST or None, instance=linea, plan=plan)
     if request.method == "POST" and form.is_valid():
@@ -200,6 +209,8 @@ def plan_enviar(request, pk):
 @require_POST
 def plan_revisar(request, pk):
     plan = _plan_visible(request, pk)
+    if not request.user.has_perm("agenda.revisar_plan", plan):
+        raise PermissionDenied(_("Solo el DNP revisa los planes enviados a revisión."))
     form = forms.RevisionForm(request.POST)
     if form.is_valid():
         try:
@@ -207,13 +218,10 @@ def plan_revisar(request, pk):
         except ValidationError as e:
             _volcar_errores(form, e)
         else:
-            messages.success(request, _("Plan aprobado.") if r.decision == "aprobado"
+            messages.success(request, _("Plan aprobado.") if r.decision == DecisionRevision.APROBAR
                              else _("Plan devuelto a la entidad para ajuste."))
             return redirect("agenda:plan", plan.pk)
-    return render(request, "agenda/plan.html", {
-        "plan": plan, "lineas": selectors.lineas_de_plan(plan), "versiones": selectors.historial_revision(plan),
-        "puede_revisar": True, "form_revision": form, "form_enviar": forms.EnviarForm(),
-    }, status=400)
+    return _pagina_plan(request, plan, form_revision=form, status=400)
 
 
 # --- Vistas territoriales ----------------------------------------------------------------------
@@ -306,44 +314,65 @@ def concertado_nuevo(request):
     return render(request, "agenda/concertado_nuevo.html", {"form": form})
 
 
-@login_required
-def concertado(request, pk):
+def _concertado_visible(request, pk) -> PlanConcertado:
     plan = get_object_or_404(selectors.concertados_visibles(request.user), pk=pk)
-    plan = selectors.concertado_detalle(plan.pk)
     if not request.user.has_perm("agenda.ver_concertado", plan):
         raise PermissionDenied(_("No puede ver este plan concertado."))
-    puede = request.user.has_perm("agenda.trabajar_concertado", plan)
+    return plan
+
+
+def _pagina_concertado(request, pk, *, form_mesa=None, form_compromiso=None, status=200):
+    plan = selectors.concertado_detalle(_concertado_visible(request, pk).pk)
+    u = request.user
+    puede = u.has_perm("agenda.trabajar_concertado", plan)
+    for c in plan.lista_compromisos:
+        c.puede_actualizar = puede or c.responsable_id == u.pk
     return render(request, "agenda/concertado.html", {
         "plan": plan, "puede_trabajar": puede,
-        "form_mesa": forms.MesaForm() if puede else None,
-        "form_compromiso": forms.CompromisoForm(plan=plan) if puede else None,
-        "estados_compromiso": forms.EstadoCompromiso.choices,
-    })
+        "actualiza_alguno": any(c.puede_actualizar for c in plan.lista_compromisos),
+        "form_mesa": form_mesa or (forms.MesaForm() if puede else None),
+        "form_compromiso": form_compromiso or (forms.CompromisoForm(plan=plan) if puede else None),
+        "estados_compromiso": EstadoCompromiso.choices,
+    }, status=status)
+
+
+@login_required
+def concertado(request, pk):
+    return _pagina_concertado(request, pk)
+
+
+@login_required
+def evidencia(request, pk):
+    """Descarga de una evidencia de mesa: solo para quien puede ver el plan concertado."""
+    evidencia = get_object_or_404(
+        EvidenciaMesa.objects.select_related("mesa__plan")
+        .filter(mesa__plan__in=selectors.concertados_visibles(request.user).values("pk")), pk=pk)
+    if not request.user.has_perm("agenda.ver_concertado", evidencia.mesa.plan):
+        raise PermissionDenied(_("No puede ver este plan concertado."))
+    return FileResponse(evidencia.archivo.open("rb"), as_attachment=True, filename=evidencia.nombre)
 
 
 @login_required
 @require_POST
 def mesa_nueva(request, pk):
-    plan = get_object_or_404(selectors.concertados_visibles(request.user), pk=pk)
+    plan = _concertado_visible(request, pk)
     form = forms.MesaForm(request.POST, request.FILES)
     if form.is_valid():
+        datos = {k: v for k, v in form.cleaned_data.items() if k not in forms.MesaForm.CAMPOS_EVIDENCIA}
         try:
-            datos = {k: v for k, v in form.cleaned_data.items() if k not in ("acta", "asistencia", "foto")}
             services.mesa_registrar(plan=plan, por=request.user, evidencias=form.evidencias(), **datos)
         except ValidationError as e:
-            messages.error(request, " ".join(e.messages))
+            _volcar_errores(form, e)
         else:
             messages.success(request, _("Mesa de trabajo registrada."))
-    else:
-        messages.error(request, _("Revise los datos de la mesa: ") + " ".join(
-            f"{form.fields[c].label if c in form.fields else ''}: {' '.join(errs)}" for c, errs in form.errors.items()))
-    return redirect("agenda:concertado", plan.pk)
+            return redirect("agenda:concertado", plan.pk)
+    return _pagina_concertado(request, plan.pk, form_mesa=form, status=400)
 
 
 @login_required
 @require_POST
 def compromiso_nuevo(request, pk):
-    plan = get_object_or_404(selectors.concertados_visibles(request.user), pk=pk)
+    plan = _concertado_visible(request, pk)
     form = forms.CompromisoForm(request.POST, plan=plan)
     if form.is_valid():
         d = form.cleaned_data
@@ -351,12 +380,11 @@ def compromiso_nuevo(request, pk):
             services.compromiso_crear(mesa=d["mesa"], descripcion=d["descripcion"], responsable=d["responsable"],
                                       fecha_limite=d["fecha_limite"], por=request.user)
         except ValidationError as e:
-            messages.error(request, " ".join(e.messages))
+            _volcar_errores(form, e)
         else:
             messages.success(request, _("Compromiso registrado."))
-    else:
-        messages.error(request, " ".join(" ".join(v) for v in form.errors.values()))
-    return redirect("agenda:concertado", plan.pk)
+            return redirect("agenda:concertado", plan.pk)
+    return _pagina_concertado(request, plan.pk, form_compromiso=form, status=400)
 
 
 @login_required
@@ -374,4 +402,6 @@ def compromiso_revisar(request, pk):
             messages.error(request, " ".join(e.messages))
         else:
             messages.success(request, _("Compromiso actualizado."))
+    else:
+        messages.error(request, _("Elija un estado válido para el compromiso."))
     return redirect("agenda:concertado", compromiso.plan_id)

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from tablib import Dataset
 
 from agenda.forms import ImportarLineasForm
-from agenda.models import EstadoPlan
 from agenda.resources import COLUMNAS, LineaPlanResource
+from agenda.rules import ESTADOS_EDITABLES
 from agenda.views import _plan_visible
 
 
@@ -40,7 +40,7 @@ def _leer(archivo) -> Dataset:
 
 def importar(plan, por, archivo, *, confirmar: bool):
     """Ensaya (o confirma) la importación. Devuelve el resultado de import-export."""
-    if plan.estado not in (EstadoPlan.BORRADOR, EstadoPlan.DEVUELTO) or not por.has_perm("agenda.editar_plan", plan):
+    if plan.estado not in ESTADOS_EDITABLES or not por.has_perm("agenda.editar_plan", plan):
         raise PermissionDenied(_("Solo se importan líneas a un plan propio en borrador o devuelto."))
     datos = _leer(archivo)
     return LineaPlanResource(plan=plan, por=por).import_data(
@@ -61,7 +61,7 @@ def _carpeta():
 @login_required
 def importar_lineas(request, pk):
     plan = _plan_visible(request, pk)
-    if plan.estado not in (EstadoPlan.BORRADOR, EstadoPlan.DEVUELTO) or not request.user.has_perm("agenda.editar_plan", plan):
+    if plan.estado not in ESTADOS_EDITABLES or not request.user.has_perm("agenda.editar_plan", plan):
         raise PermissionDenied(_("Solo se importan líneas a un plan propio en borrador o devuelto."))
     import uuid
     from pathlib import Path

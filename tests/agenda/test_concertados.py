@@ -15,17 +15,6 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def medellin():
-    return factories.alcaldia("05001")
-
-
-@pytest.fixture
-def concertado(medellin, entidad_oferente, oferente):
-    return services.concertado_crear(entidad_territorial=medellin, oferentes=[entidad_oferente], vigencia=2025,
-                                     nombre="Plan concertado Medellín", por=oferente)
-
-
 def _mesa(plan, por, cuando=None):
     return services.mesa_registrar(
         plan=plan, por=por, fecha=cuando or timezone.now() - datetime.timedelta(days=30),

@@ -6,7 +6,13 @@ import pytest
 from django.utils import timezone
 
 from agenda.models import (
-    AgendaNacional, Compromiso, EstadoPlan, LineaPlan, MesaDeTrabajo, PlanConcertado, PlanDeTrabajo,
+    AgendaNacional,
+    Compromiso,
+    EstadoPlan,
+    LineaPlan,
+    MesaDeTrabajo,
+    PlanConcertado,
+    PlanDeTrabajo,
 )
 from att.models import Entidad, TipoEntidad
 from tests import factories
@@ -83,3 +89,44 @@ def test_lista_de_concertados_e_inicio(n, admin_dnp, client, django_assert_max_n
         assert client.get("/agenda/").status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get("/api/v1/agenda/compromisos/?vencidos=1").status_code == 200
+
+
+@pytest.mark.parametrize("n", [10, 1000])
+def test_detalle_de_plan_y_versiones(n, admin_dnp, client, django_assert_max_num_queries):
+    from agenda import services
+
+    _lineas(n)
+    plan = PlanDeTrabajo.objects.latest("pk")
+    PlanDeTrabajo.objects.filter(pk=plan.pk).update(estado=EstadoPlan.BORRADOR)
+    plan.refresh_from_db()
+    oferente = f.oferente_de(plan.entidad)
+    services.plan_enviar(plan=plan, por=oferente)
+    client.force_login(admin_dnp)
+    with django_assert_max_num_queries(14):
+        r = client.get(f"/agenda/planes/{plan.pk}/")
+    assert r.status_code == 200 and r.content.decode().count("/agenda/territorio/") == n
+    with django_assert_max_num_queries(10):
+        assert client.get(f"/agenda/planes/{plan.pk}/versiones/1/").status_code == 200
+
+
+@pytest.mark.parametrize("n", [10, 1000])
+def test_detalle_de_concertado(n, admin_dnp, client, django_assert_max_num_queries):
+    from agenda.models import EvidenciaMesa, RevisionCompromiso
+
+    medellin = factories.alcaldia("05001")
+    plan = f.concertado(medellin, [factories.EntidadNacionalFactory()])
+    mesas = MesaDeTrabajo.objects.bulk_create([
+        MesaDeTrabajo(plan=plan, fecha=timezone.now(), lugar="Sala", participantes="Ana", registrada_por=admin_dnp)
+        for _ in range(n)])
+    EvidenciaMesa.objects.bulk_create([
+        EvidenciaMesa(mesa=m, tipo="acta", archivo=f"agenda/mesas/{m.pk}/acta.pdf", nombre="acta.pdf", tamano=1,
+                      subido_por=admin_dnp) for m in mesas])
+    compromisos = Compromiso.objects.bulk_create([
+        Compromiso(plan=plan, mesa=m, descripcion="x", responsable=admin_dnp,
+                   fecha_limite=timezone.localdate() - datetime.timedelta(days=1)) for m in mesas])
+    RevisionCompromiso.objects.bulk_create([
+        RevisionCompromiso(compromiso=c, estado="en_curso", por=admin_dnp) for c in compromisos])
+    client.force_login(admin_dnp)
+    with django_assert_max_num_queries(20):
+        r = client.get(f"/agenda/concertados/{plan.pk}/")
+    assert r.status_code == 200 and r.content.decode().count("/agenda/evidencias/") == n
