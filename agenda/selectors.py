@@ -205,8 +205,13 @@ def consolidado_departamento(usuario, departamento_id: str, *, vigencia: int | N
     }
 
 
+LIMITE_CALENDARIO = 2000
+
+
 def calendario(usuario, *, vigencia: int, etapa: str = "", entidad: int | None = None):
-    """Líneas de la vigencia agrupadas por etapa del ciclo de gestión, con su posición en el año."""
+    """Líneas de la vigencia agrupadas por etapa del ciclo de gestión, con su posición en el año.
+
+    Devuelve los grupos y si se recortaron (más de `LIMITE_CALENDARIO` líneas)."""
     qs = (
         LineaPlan.objects.filter(_filtro_lineas_visibles(usuario), plan__vigencia=vigencia)
         .select_related("plan__entidad", "oferta", "etapa")
@@ -220,12 +225,13 @@ def calendario(usuario, *, vigencia: int, etapa: str = "", entidad: int | None =
     if entidad:
         qs = qs.filter(plan__entidad_id=entidad)
     grupos: OrderedDict = OrderedDict()
-    for ln in qs[:2000]:
+    lineas = list(qs[:LIMITE_CALENDARIO + 1])
+    for ln in lineas[:LIMITE_CALENDARIO]:
         desde = max(1, ln.fecha_inicio.month if ln.fecha_inicio.year == vigencia else 1)
         hasta = min(12, ln.fecha_fin.month if ln.fecha_fin.year == vigencia else 12)
         ln.meses = [desde <= m <= hasta for m in range(1, 13)]
         grupos.setdefault(ln.etapa, []).append(ln)
-    return grupos
+    return grupos, len(lineas) > LIMITE_CALENDARIO
 
 
 def concertados_visibles(usuario):

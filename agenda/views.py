@@ -43,11 +43,13 @@ def _volcar_errores(form, error: ValidationError):
             form.add_error(None, m)
 
 
-def _entero(valor):
+def _anio(valor) -> int | None:
+    """Un año razonable tomado de la URL; cualquier otra cosa se ignora (sin errores 500)."""
     try:
-        return int(valor)
+        anio = int(valor)
     except (TypeError, ValueError):
         return None
+    return anio if 1900 <= anio <= 2200 else None
 
 
 @login_required
@@ -102,7 +104,7 @@ def agenda_estado(request, pk):
 @login_required
 def planes(request):
     estado = request.GET.get("estado", "")
-    vigencia = _entero(request.GET.get("vigencia"))
+    vigencia = _anio(request.GET.get("vigencia"))
     pagina = Paginator(selectors.planes_lista(request.user, estado=estado, vigencia=vigencia), 50).get_page(
         request.GET.get("page"))
     return render(request, "agenda/planes.html", {
@@ -230,7 +232,7 @@ def _vigencia_pedida(request):
     valor = request.GET.get("vigencia", "")
     if valor == "todas":
         return None
-    return _entero(valor) or selectors.vigencia_por_defecto()
+    return _anio(valor) or selectors.vigencia_por_defecto()
 
 
 def _miles(valor) -> str:
@@ -279,12 +281,13 @@ def departamento(request, codigo):
 
 @login_required
 def calendario(request):
-    vigencia = _entero(request.GET.get("vigencia")) or timezone.localdate().year
+    vigencia = _anio(request.GET.get("vigencia")) or timezone.localdate().year
     etapa = request.GET.get("etapa", "")
-    grupos = selectors.calendario(request.user, vigencia=vigencia, etapa=etapa)
+    grupos, recortado = selectors.calendario(request.user, vigencia=vigencia, etapa=etapa)
     meses = [datetime.date(vigencia, m, 1) for m in range(1, 13)]
     return render(request, "agenda/calendario.html", {
-        "grupos": grupos, "vigencia": vigencia, "etapa": etapa, "etapas": selectors.etapas(), "meses": meses,
+        "grupos": grupos, "recortado": recortado, "limite": selectors.LIMITE_CALENDARIO, "vigencia": vigencia,
+        "etapa": etapa, "etapas": selectors.etapas(), "meses": meses,
     })
 
 

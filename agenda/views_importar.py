@@ -58,6 +58,10 @@ def _carpeta():
     return carpeta
 
 
+def _prefijo_ticket(plan, usuario) -> str:
+    return f"agenda-{plan.pk}-{usuario.pk}-"
+
+
 @login_required
 def importar_lineas(request, pk):
     plan = _plan_visible(request, pk)
@@ -69,11 +73,12 @@ def importar_lineas(request, pk):
     from django.core.files.base import File
 
     form = ImportarLineasForm()
-    resultado, ticket = None, ""
+    resultado, ticket, aviso = None, "", ""
     if request.method == "POST" and request.POST.get("ticket"):
         ruta = _carpeta() / Path(request.POST["ticket"]).name
-        if not ruta.exists():
-            form.add_error(None, _("El archivo del ensayo ya no está disponible: súbalo de nuevo."))
+        # El ensayo es de este plan y de esta persona: un ticket ajeno no se confirma.
+        if not ruta.name.startswith(_prefijo_ticket(plan, request.user)) or not ruta.exists():
+            aviso = _("El archivo del ensayo ya no está disponible: súbalo de nuevo.")
         else:
             with ruta.open("rb") as f:
                 resultado = importar(plan, request.user, File(f, name=ruta.name), confirmar=True)
@@ -90,7 +95,7 @@ def importar_lineas(request, pk):
             if extension not in (".csv", ".xlsx"):
                 form.add_error("archivo", _("Suba un archivo CSV o XLSX."))
             else:
-                ticket = f"agenda-{uuid.uuid4().hex}{extension}"
+                ticket = f"{_prefijo_ticket(plan, request.user)}{uuid.uuid4().hex}{extension}"
                 destino = _carpeta() / ticket
                 with destino.open("wb") as salida:
                     for trozo in archivo.chunks():
@@ -116,5 +121,5 @@ def importar_lineas(request, pk):
         filas_error.sort(key=lambda f: f["numero"])
     return render(request, "agenda/importar.html", {
         "plan": plan, "form": form, "resultado": resultado, "ticket": ticket, "columnas": COLUMNAS,
-        "filas_error": filas_error,
+        "filas_error": filas_error, "aviso": aviso,
     })

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied as PermisoDjango
 from django.core.exceptions import ValidationError as ValidacionDjango
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filtros
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
@@ -81,7 +82,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class LineaFilter(filtros.FilterSet):
-    territorio = filtros.NumberFilter(field_name="territorios", label="Entidad territorial focalizada")
+    territorio = filtros.NumberFilter(field_name="territorios", label=_("Entidad territorial focalizada"))
     vigencia = filtros.NumberFilter(field_name="plan__vigencia")
     etapa = filtros.CharFilter(field_name="etapa__codigo")
 
@@ -106,6 +107,10 @@ class LineaViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.Dest
 
     def _plan(self):
         pk = self.request.data.get("plan") or self.request.query_params.get("plan")
+        try:
+            pk = int(pk)
+        except (TypeError, ValueError):
+            raise exceptions.ValidationError({"plan": [_("Indique el número del plan de trabajo.")]}) from None
         return get_object_or_404(selectors.planes_visibles(self.request.user), pk=pk)
 
     def perform_create(self, serializer):

@@ -51,3 +51,22 @@ def test_lineas_por_territorio(api, funcionario_medellin):
 
 def test_anonimo_no_entra(api):
     assert api.get("/api/v1/agenda/planes/").status_code in (401, 403)
+
+
+def test_crear_linea_sin_plan_valido(api, entidad_oferente, oferente):
+    api.force_authenticate(oferente)
+    r = api.post("/api/v1/agenda/lineas/?plan=abc", {
+        "oferta": f.oferta(entidad_oferente).pk, "objetivo": "x", "territorios": [factories.alcaldia("05001").pk],
+        "etapa": "planeacion", "fecha_inicio": "2025-02-01", "fecha_fin": "2025-05-31",
+        "responsable": oferente.email}, format="json")
+    assert r.status_code == 400 and "plan" in r.json()
+
+
+def test_otro_oferente_no_crea_lineas_en_plan_ajeno_por_api(api, entidad_oferente, otro_oferente):
+    plan = f.plan(entidad_oferente)
+    api.force_authenticate(otro_oferente)
+    r = api.post(f"/api/v1/agenda/lineas/?plan={plan.pk}", {
+        "oferta": f.oferta(entidad_oferente).pk, "objetivo": "x", "territorios": [factories.alcaldia("05001").pk],
+        "etapa": "planeacion", "fecha_inicio": "2025-02-01", "fecha_fin": "2025-05-31",
+        "responsable": otro_oferente.email}, format="json")
+    assert r.status_code == 404 and not plan.lineas.exists()

@@ -57,3 +57,16 @@ def test_no_se_importa_en_plan_enviado(client, entidad_oferente, oferente):
     plan = f.plan(entidad_oferente, estado=EstadoPlan.ENVIADO)
     client.force_login(oferente)
     assert client.get(f"/agenda/planes/{plan.pk}/importar/").status_code == 403
+
+
+def test_el_ensayo_de_un_plan_no_se_confirma_en_otro(client, entidad_oferente, oferente):
+    plan = f.plan(entidad_oferente)
+    otro = f.plan(entidad_oferente, agenda_=plan.agenda, vigencia=2026)
+    oferta = f.oferta(entidad_oferente)
+    client.force_login(oferente)
+    r = client.post(f"/agenda/planes/{plan.pk}/importar/", {"archivo": _csv([
+        f"{oferta.pk},Acompañar el PDT,05001,planeacion,1,2025-02-01,2025-04-30,{oferente.email},1000,PGN"])})
+    ticket = r.context["ticket"]
+    r = client.post(f"/agenda/planes/{otro.pk}/importar/", {"ticket": ticket})
+    assert r.status_code == 200 and "ya no está disponible" in r.content.decode()
+    assert not LineaPlan.objects.filter(plan__in=[plan, otro]).exists()

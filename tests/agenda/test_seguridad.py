@@ -185,3 +185,12 @@ def test_superusuario_no_ve_edicion_de_un_plan_aprobado(client, entidad_oferente
     client.force_login(raiz)
     assert f"/agenda/planes/{plan.pk}/lineas/nueva/" not in client.get(f"/agenda/planes/{plan.pk}/").content.decode()
     assert client.get(f"/agenda/planes/{plan.pk}/lineas/nueva/").status_code == 403
+
+
+@pytest.mark.parametrize("valor", ["99999", "99999999999999999999", "-1", "abc"])
+def test_vigencia_absurda_en_la_url_no_rompe_las_paginas(client, funcionario_medellin, valor):
+    client.force_login(funcionario_medellin)
+    medellin = factories.alcaldia("05001")
+    for url in ("/agenda/calendario/", "/agenda/planes/", f"/agenda/territorio/{medellin.pk}/",
+                "/agenda/departamento/05/"):
+        assert client.get(url, {"vigencia": valor}).status_code == 200, url
