@@ -83,6 +83,23 @@ def _copiar(tabla: str, columnas: tuple[str, ...], filas) -> None:
             copia.write_row(fila)
 
 
+def _insertar(ofertas: list[Oferta], ahora) -> list[Oferta]:
+    """Inserta con COPY (mucho más rápido que bulk_create con ~45 columnas), con ids tomados antes
+    de la secuencia de la tabla."""
+    tabla = Oferta._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT nextval(pg_get_serial_sequence('{tabla}', 'id')) FROM generate_series(1, %s)",
+                       [len(ofertas)])
+        ids = [fila[0] for fila in cursor.fetchall()]
+    campos = Oferta._meta.concrete_fields
+    for oferta, pk in zip(ofertas, ids, strict=True):
+        oferta.pk = pk
+        oferta.creada = oferta.actualizada = ahora
+    _copiar(tabla, tuple(f.column for f in campos),
+            (tuple(getattr(o, f.attname) for f in campos) for o in ofertas))
+    return ofertas
+
+
 @transaction.atomic
 def generar(*, escala: int, rng: random.Random, salida) -> None:
     existentes = Oferta.objects.count()
@@ -162,7 +179,14 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
             "cooferentes": {rng.choice(entidades).pk for _ in range(rng.randint(1, 2))} - {entidad.pk}
             if rng.random() < 0.1 else set(),
         })
-    creadas = Oferta.objects.bulk_create(ofertas, batch_size=2000)
+    # Carga masiva sobre la tabla vacía: los índices propios (GIN y GiST) se quitan durante la carga
+    # y se reconstruyen al final, de una vez (mucho más rápido que mantenerlos fila por fila).
+    # Todo va en la misma transacción: si algo falla, los índices vuelven a quedar como estaban.
+    indices = list(Oferta._meta.indexes)
+    with connection.schema_editor(atomic=False) as editor:
+        for indice in indices:
+            editor.remove_index(Oferta, indice)
+    creadas = _insertar(ofertas, ahora)
     ids = [o.pk for o in creadas]
 
     def filas(clave, mapear=lambda v: v):
@@ -176,6 +200,13 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
                          ("departamentos", "focaliza_departamentos"), ("cooferentes", "cooferentes")]:
         through = f(campo).remote_field.through
         _copiar(through._meta.db_table, ("oferta_id", f(campo).m2m_reverse_name()), filas(clave))
+
+    # Estadísticas al día antes de la actualización masiva (el planificador no conoce aún las tablas).
+    with connection.cursor() as cursor:
+        for modelo in [Oferta] + [Oferta._meta.get_field(c).remote_field.through for c in (
+                "temas", "descriptores", "capacidades", "niveles_capacidad", "etapas", "modalidades",
+                "focaliza_departamentos", "cooferentes")]:
+            cursor.execute(f"ANALYZE {modelo._meta.db_table}")
 
     # Historia mínima coherente con el estado: creación y, si aplica, envío y revisión.
     pasos = {
@@ -201,6 +232,12 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
     _copiar(TransicionOferta._meta.db_table, ("oferta_id", "de_estado", "a_estado", "por_id", "cuando", "motivo"),
             transiciones)
     actualizar_busqueda(ids)
+    with connection.cursor() as cursor:  # revisa ya las llaves foráneas diferidas: CREATE INDEX lo exige
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    with connection.schema_editor(atomic=False) as editor:
+        for indice in indices:
+            editor.add_index(Oferta, indice)
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {Oferta._meta.db_table}")
     publicadas = sum(1 for o in creadas if o.estado == EstadoOferta.PUBLICADA)

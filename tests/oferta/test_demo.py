@@ -23,6 +23,14 @@ def test_demo_proporciones_e_idempotente():
     assert not Oferta.objects.filter(busqueda__isnull=True).exists()
     assert Oferta.objects.filter(temas__isnull=True).count() == 0
     assert portal_buscar(FiltrosPortal.desde({"q": "planeacion"})).exists()
+    # Los índices quitados durante la carga masiva volvieron.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'oferta_oferta'")
+        indices = {fila[0] for fila in cursor.fetchall()}
+    assert {i.name for i in Oferta._meta.indexes} <= indices
+    assert Oferta.objects.filter(facetas_temas__len__gt=0).count() == 200
     demo.generar(escala=10, rng=random.Random(1), salida=salida)
     assert Oferta.objects.count() == 200
     assert "no se generan" in salida.getvalue()
