@@ -139,7 +139,7 @@ class Oferta(models.Model):
             models.Index(fields=["entidad", "estado"], name="oferta_entidad_estado"),
             models.Index(fields=["actualizada"], name="oferta_actualizada"),
             # Filtros del portal sobre la copia de ids de las facetas (&&: alguno de los valores).
-            *[GinIndex(fields=[f"facetas_{nombre}"], name=f"oferta_facetas_{nombre}_gin")
+            *[GinIndex(fields=[f"facetas_{nombre}"], name=f"oferta_fac_{nombre}_gin")
               for nombre in ("descriptores", "temas", "capacidades", "etapas", "modalidades", "departamentos",
                              "entidades")],
             # Solapamientos: vecinos más cercanos por trigramas (<->) sobre el nombre sin tildes.

@@ -56,30 +56,30 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='oferta',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['facetas_descriptores'], name='oferta_facetas_descriptores_gin'),
+            index=django.contrib.postgres.indexes.GinIndex(fields=['facetas_descriptores'], name='oferta_fac_descriptores_gin'),
         ),
         migrations.AddIndex(
             model_name='oferta',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['facetas_temas'], name='oferta_facetas_temas_gin'),
+            index=django.contrib.postgres.indexes.GinIndex(fields=['facetas_temas'], name='oferta_fac_temas_gin'),
         ),
         migrations.AddIndex(
             model_name='oferta',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['facetas_capacidades'], name='oferta_facetas_capacidades_gin'),
+            index=django.contrib.postgres.indexes.GinIndex(fields=['facetas_capacidades'], name='oferta_fac_capacidades_gin'),
         ),
         migrations.AddIndex(
             model_name='oferta',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['facetas_etapas'], name='oferta_facetas_etapas_gin'),
+            index=django.contrib.postgres.indexes.GinIndex(fields=['facetas_etapas'], name='oferta_fac_etapas_gin'),
         ),
         migrations.AddIndex(
             model_name='oferta',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['facetas_modalidades'], name='oferta_facetas_modalidades_gin'),
+            index=django.contrib.postgres.indexes.GinIndex(fields=['facetas_modalidades'], name='oferta_fac_modalidades_gin'),
         ),
         migrations.AddIndex(
             model_name='oferta',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['facetas_departamentos'], name='oferta_facetas_departamentos_gin'),
+            index=django.contrib.postgres.indexes.GinIndex(fields=['facetas_departamentos'], name='oferta_fac_departamentos_gin'),
         ),
         migrations.AddIndex(
             model_name='oferta',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['facetas_entidades'], name='oferta_facetas_entidades_gin'),
+            index=django.contrib.postgres.indexes.GinIndex(fields=['facetas_entidades'], name='oferta_fac_entidades_gin'),
         ),
     ]
