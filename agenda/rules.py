@@ -93,6 +93,16 @@ def crear_concertado(usuario, entidad_territorial=None):
     return permisos.actua_por(usuario, entidad_territorial, ROLES_ET)
 
 
+def concierta_con(usuario, entidad_territorial, oferentes) -> bool:
+    """Quien crea el plan concertado actúa por una de sus partes (la ET o un oferente) o es del DNP:
+    nadie concierta en nombre de entidades ajenas."""
+    return (
+        permisos.es_equipo_dnp(usuario)
+        or permisos.actua_por(usuario, entidad_territorial, ROLES_ET)
+        or any(permisos.actua_por(usuario, o, {Rol.OFERENTE}) for o in oferentes)
+    )
+
+
 @rules.predicate
 def trabajar_concertado(usuario, concertado):
     if concertado is None or concertado.estado == EstadoConcertado.CERRADO or permisos.solo_lectura(usuario):

@@ -33,6 +33,7 @@ from agenda.models import (
     TransicionAgenda,
     VersionPlan,
 )
+from agenda.rules import concierta_con
 from att.models import Membresia, Rol, Usuario
 from att.notificaciones import notificar
 from att.validadores import validar_adjunto
@@ -322,6 +323,8 @@ def concertado_crear(*, entidad_territorial, oferentes, vigencia: int, nombre: s
     oferentes = list(oferentes)
     if not oferentes:
         raise ValidationError({"oferentes": _("Indique al menos una entidad oferente.")})
+    if not concierta_con(por, entidad_territorial, oferentes):
+        raise PermissionDenied(_("Incluya a su entidad entre los oferentes: no se concierta en nombre de otras."))
     plan = PlanConcertado.objects.create(
         entidad_territorial=entidad_territorial, vigencia=vigencia, nombre=nombre, objetivo=objetivo,
         agenda=agenda, creado_por=por,

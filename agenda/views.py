@@ -394,11 +394,13 @@ def compromiso_nuevo(request, pk):
 @require_POST
 def compromiso_revisar(request, pk):
     compromiso = get_object_or_404(
-        Compromiso.objects.select_related("plan").filter(plan__in=selectors.concertados_visibles(request.user).values("pk")),
+        Compromiso.objects.select_related("plan", "mesa")
+        .filter(plan__in=selectors.concertados_visibles(request.user).values("pk")),
         pk=pk)
     form = forms.RevisarCompromisoForm(request.POST)
     if form.is_valid():
-        mesa = compromiso.plan.mesas.order_by("-fecha").first()
+        # Se anota en la última mesa posterior a la que lo acordó (si la hay): «se revisa en la siguiente».
+        mesa = compromiso.plan.mesas.filter(fecha__gt=compromiso.mesa.fecha).order_by("-fecha").first()
         try:
             services.compromiso_revisar(compromiso=compromiso, por=request.user, mesa=mesa, **form.cleaned_data)
         except ValidationError as e:

@@ -194,3 +194,33 @@ def test_vigencia_absurda_en_la_url_no_rompe_las_paginas(client, funcionario_med
     for url in ("/agenda/calendario/", "/agenda/planes/", f"/agenda/territorio/{medellin.pk}/",
                 "/agenda/departamento/05/"):
         assert client.get(url, {"vigencia": valor}).status_code == 200, url
+
+
+def test_oferente_no_concierta_en_nombre_de_otra_entidad(client, medellin, oferente, otro_oferente):
+    from django.core.exceptions import PermissionDenied
+
+    from agenda.models import PlanConcertado
+
+    ajena = otro_oferente.membresias.get().entidad
+    with pytest.raises(PermissionDenied):
+        services.concertado_crear(entidad_territorial=medellin, oferentes=[ajena], vigencia=2025, nombre="Ajeno",
+                                  por=oferente)
+    client.force_login(oferente)
+    r = client.post("/agenda/concertados/nuevo/", {"entidad_territorial": medellin.pk, "oferentes": [ajena.pk],
+                                                    "vigencia": 2025, "nombre": "Plan ajeno"})
+    assert r.status_code == 200 and "Incluya a su entidad entre los oferentes" in r.content.decode()
+    assert 'value="Plan ajeno"' in r.content.decode()
+    assert not PlanConcertado.objects.filter(nombre__in=["Ajeno", "Plan ajeno"]).exists()
+
+
+def test_revision_de_compromiso_por_pagina_se_anota_en_la_mesa_siguiente(client, concertado, oferente):
+    primera = _mesa(concertado, oferente)
+    c = services.compromiso_crear(mesa=primera, descripcion="Enviar la matriz", responsable=oferente,
+                                  fecha_limite=timezone.localdate() + datetime.timedelta(days=5), por=oferente)
+    client.force_login(oferente)
+    client.post(f"/agenda/compromisos/{c.pk}/revisar/", {"estado": "en_curso"})
+    assert c.revisiones.get().mesa is None
+    segunda = services.mesa_registrar(plan=concertado, por=oferente, fecha=timezone.now(), lugar="Sala 4",
+                                      participantes="Ana")
+    client.post(f"/agenda/compromisos/{c.pk}/revisar/", {"estado": "cumplido", "comentario": "Enviada"})
+    assert c.revisiones.order_by("-pk").first().mesa == segunda
