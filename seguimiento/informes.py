@@ -157,7 +157,7 @@ def tablas(datos: dict) -> list[tuple[str, list[str], list[list]]]:
     cabeza = [_("Nombre"), _("Líneas"), _("Avance (%)"), _("Esperado (%)"), _("Semáforo")]
     percep = [
         [_("Calificaciones"), cal["n"]], [_("Calidad (1–5)"), cal["calidad"]], [_("Pertinencia (1–5)"), cal["pertinencia"]],
-        [_("Oportunidad (1–5)"), cal["oportunidad"]], [_("Insatisfechas (promedio < %(u)s)") % {"u": cal["umbral"]}, cal["insatisfechas"]],
+        [_("Oportunidad (1–5)"), cal["oportunidad"]], [_("Insatisfechas (promedio < %(u)s)") % {"u": selectors.numero_corto(cal["umbral"])}, cal["insatisfechas"]],
         [_("Porcentaje insatisfechas"), cal["pct_insatisfechas"]],
     ]
     indic = [[i["nombre"], i["tipo_acumulacion"], i["unidad"], i["meta"], i["logro"], i["avance"], i["logro_anio"], i["avance_anio"]]
@@ -193,7 +193,7 @@ def generar_pdf(datos: dict) -> bytes:
         Paragraph(f"{datos['nombre_periodo']} · {_('Alcance')}: {datos['titulo_alcance']}", estilos["Heading2"]),
         Paragraph(_("Generado el %(f)s. Perspectivas del CONPES 4091 §5.3.3: operación, calidad percibida y "
                     "resultados en capacidades.") % {"f": timezone.localtime().strftime("%d/%m/%Y %H:%M")}, estilos["BodyText"]),
-        Paragraph(selectors.REGLA_CONSOLIDACION, estilos["BodyText"]),
+        Paragraph(str(selectors.REGLA_CONSOLIDACION), estilos["BodyText"]),
     ]
     for titulo, cabeza, filas in tablas(datos):
         historia.append(Spacer(1, 0.4 * cm))

@@ -11,6 +11,7 @@ from django.db.models import Avg, Count, DecimalField, ExpressionWrapper, F, Q, 
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from att import permisos
 from att.models import GrupoMDM, PuntajeMDM, Rol, TipoEntidad
@@ -29,7 +30,7 @@ from seguimiento.models import (
 )
 from seguimiento.rules import ROLES_ET
 
-REGLA_CONSOLIDACION = _(
+REGLA_CONSOLIDACION = gettext_lazy(
     "Avance de un hito con sub-hitos = Σ(peso del sub-hito × avance) ÷ Σ pesos. "
     "Avance de la línea = Σ(peso del hito × avance del hito) ÷ Σ pesos de los hitos. "
     "Avance del plan, de la entidad y de la agenda = Σ(peso de la línea × avance de la línea) ÷ Σ pesos de las líneas. "
@@ -43,7 +44,12 @@ def regla_semaforo(conf: ConfiguracionSeguimiento | None = None) -> str:
         "Brecha = avance esperado a hoy (según las fechas planeadas de los hitos) − avance validado. "
         "Al día: brecha menor que %(r)s puntos. En riesgo: desde %(r)s y menos de %(a)s puntos. "
         "Atrasado: %(a)s puntos o más."
-    ) % {"r": conf.umbral_riesgo.normalize(), "a": conf.umbral_atraso.normalize()}
+    ) % {"r": numero_corto(conf.umbral_riesgo), "a": numero_corto(conf.umbral_atraso)}
+
+
+def numero_corto(valor: Decimal) -> str:
+    """10.00 → «10», 12.50 → «12,5» (sin notación científica: Decimal(10).normalize() da «1E+1»)."""
+    return format(valor.normalize(), "f").replace(".", ",")
 
 
 _PRODUCTO = ExpressionWrapper(F("peso") * F("avance"), output_field=DecimalField(max_digits=14, decimal_places=4))
@@ -104,13 +110,18 @@ def avance_consolidado(qs: QuerySet[EstadoLinea], umbrales: calculo.Umbrales | N
     return _completar(qs.aggregate(**_agregados()), umbrales)
 
 
-DIMENSIONES = {
-    "entidad": ("entidad_id", "entidad__nombre", _("Entidad oferente")),
-    "departamento": ("linea__territorios__departamento_id", "linea__territorios__departamento__nombre", _("Departamento")),
-    "tema": ("linea__temas__id", "linea__temas__nombre", _("Tema")),
-    "asesor": ("responsable_id", "responsable__nombre", _("Asesor responsable")),
-    "plan": ("plan_id", "plan__entidad__nombre", _("Plan de trabajo")),
-    "agenda": ("agenda_id", "agenda__nombre", _("Agenda")),
+ETIQUETAS_DIMENSION = {
+    "entidad": gettext_lazy("Entidad oferente"),
+    "departamento": gettext_lazy("Departamento"),
+    "tema": gettext_lazy("Tema"),
+    "asesor": gettext_lazy("Asesor responsable"),
+    "plan": gettext_lazy("Plan de trabajo"),
+    "agenda": gettext_lazy("Agenda"),
+}
+# Dimensiones que se agrupan con el ORM (las demás, en _AGRUPACIONES): clave y nombre.
+_AGRUPACIONES_ORM = {
+    "plan": ("plan_id", "plan__entidad__nombre"),
+    "agenda": ("agenda_id", "agenda__nombre"),
 }
 
 
@@ -157,7 +168,7 @@ def avance_por(qs: QuerySet[EstadoLinea], dimension: str, umbrales: calculo.Umbr
     umbrales = umbrales or ConfiguracionSeguimiento.obtener().umbrales
     if dimension in _AGRUPACIONES:
         return _avance_por_sql(qs, dimension, umbrales, limite)
-    clave, nombre, _etiqueta = DIMENSIONES[dimension]
+    clave, nombre = _AGRUPACIONES_ORM[dimension]
     filas = (
         qs.filter(**{f"{clave}__isnull": False}).values(clave_id=F(clave), nombre=F(nombre))
         .annotate(**_agregados()).order_by("nombre")

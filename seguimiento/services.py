@@ -228,7 +228,10 @@ def dimensiones_de_lineas(ids: list[int]) -> dict[int, dict]:
 # --- Resumen del tablero (ResumenTablero) ---------------------------------------------------------
 _COLUMNAS_RESUMEN = ["suma_pesos", "suma_avance", "suma_esperado", "lineas", "al_dia", "en_riesgo", "atrasado"]
 
+# Con el bloqueo, una línea que se recalcula a la vez espera y suma su cambio sobre lo reconstruido
+# (la reconstrucción lee la foto ya confirmada; la diferencia de la otra transacción llega después).
 _RECONSTRUIR_RESUMEN = """
+LOCK TABLE seguimiento_resumentablero IN SHARE ROW EXCLUSIVE MODE;
 DELETE FROM seguimiento_resumentablero;
 INSERT INTO seguimiento_resumentablero (agenda_id, entidad_id, dimension, clave, {columnas})
 SELECT e.agenda_id, e.entidad_id, x.dimension, x.clave, SUM(e.peso), SUM(e.peso * e.avance), SUM(e.peso * e.esperado),
@@ -250,7 +253,7 @@ def reconstruir_resumen() -> None:
     """Rehace el resumen del tablero desde las fotos por línea (recálculo diario y migración)."""
     from django.db import connection
 
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(_RECONSTRUIR_RESUMEN)
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("percepcion/", views.percepcion, name="percepcion"),
     path("capacidades/", views.capacidades, name="capacidades"),
     path("asistencia/", views.asistencia, name="asistencia"),
+    path("asistencia/<str:tipo>/<int:pk>/evidencia/", views.evidencia_asistencia, name="evidencia_asistencia"),
     path("informes/", views.informes_lista, name="informes"),
     path("informes/<int:pk>/<str:formato>/", views.informe_descargar, name="informe_descargar"),
 ]

@@ -97,7 +97,7 @@ def tablero(request):
     if request.GET.get("formato") == "csv" and dimension in {"entidad", "departamento", "tema", "asesor"}:
         filas = datos[f"por_{dimension}"]
         return _csv(f"avance-por-{dimension}", [
-            str(selectors.DIMENSIONES[dimension][2]), _("Líneas"), _("Avance ponderado (%)"), _("Avance esperado (%)"),
+            str(selectors.ETIQUETAS_DIMENSION[dimension]), _("Líneas"), _("Avance ponderado (%)"), _("Avance esperado (%)"),
             _("Semáforo"), _("Al día"), _("En riesgo"), _("Atrasadas"), _("Suma de pesos"),
         ], ([f["nombre"], f["lineas"], f["avance"], f["esperado"], f["semaforo"], f["al_dia"], f["en_riesgo"],
              f["atrasado"], f["suma_pesos"]] for f in filas))
@@ -444,3 +444,20 @@ def asistencia(request):
         "asesorias": asesorias.select_related("entidad", "oferente", "modalidad", "canal").order_by("-fecha", "-pk")[:30],
         "eventos": eventos.select_related("oferente", "modalidad", "canal").order_by("-fecha", "-pk")[:30],
     })
+
+
+@login_required
+def evidencia_asistencia(request, tipo, pk):
+    """Evidencia de asistencia de una asesoría o un evento: la ven el DNP, el auditor y el oferente que la registró."""
+    from seguimiento.models import Asesoria, EventoMasivo
+
+    modelo = {"asesoria": Asesoria, "evento": EventoMasivo}.get(tipo)
+    if modelo is None:
+        raise Http404
+    registro = get_object_or_404(modelo.objects.select_related("oferente"), pk=pk)
+    if not (permisos.lee_todo(request.user) or permisos.actua_por_o_lee(request.user, registro.oferente)):
+        raise Http404
+    if not registro.evidencia_asistencia:
+        raise Http404
+    return FileResponse(registro.evidencia_asistencia.open("rb"), as_attachment=True,
+                        filename=registro.evidencia_asistencia.name.rsplit("/", 1)[-1])

@@ -188,3 +188,28 @@ def test_consultas_fijas_por_rol(client, entidad_oferente, oferente, seguimiento
             selectors.invalidar_tablero()
             with django_assert_max_num_queries(25):
                 assert client.get(ruta).status_code == 200, (usuario, ruta)
+
+
+def test_regla_del_semaforo_con_numeros_legibles():
+    from seguimiento.models import ConfiguracionSeguimiento
+
+    conf = ConfiguracionSeguimiento(umbral_riesgo=D("10.00"), umbral_atraso=D("27.50"))
+    texto = selectors.regla_semaforo(conf)
+    assert "desde 10 y menos de 27,5 puntos" in texto and "E+" not in texto
+
+
+def test_evidencia_de_asesoria_solo_para_el_oferente_y_quien_lee_todo(client, oferente, otro_oferente, auditor,
+                                                                    entidad_oferente):
+    a = services.asesoria_registrar(
+        oferente=entidad_oferente, entidad=factories.alcaldia("05001"), fecha=date(2026, 5, 1),
+        modalidad=Modalidad.objects.first(), canal=Canal.objects.first(), por=oferente,
+        evidencia=SimpleUploadedFile("lista.pdf", b"%PDF-1.4 lista"))
+    url = f"/seguimiento/asistencia/asesoria/{a.pk}/evidencia/"
+    client.force_login(oferente)
+    assert url in client.get("/seguimiento/asistencia/").content.decode()
+    assert client.get(url).status_code == 200
+    client.force_login(auditor)
+    assert client.get(url).status_code == 200
+    client.force_login(otro_oferente)
+    assert client.get(url).status_code == 404
+    assert client.get(f"/seguimiento/asistencia/otro/{a.pk}/evidencia/").status_code == 404
