@@ -15,6 +15,7 @@ from agenda.models import (
 )
 from agenda.services import demandas_atendibles_por
 from att.models import Entidad, EtapaCiclo, TipoEntidad, Usuario
+from att.validadores import validar_adjunto
 from demanda.models import Demanda, EstadoDemanda
 from oferta.models import Oferta
 
@@ -174,6 +175,11 @@ class RevisarCompromisoForm(forms.Form):
 class ImportarLineasForm(forms.Form):
     archivo = forms.FileField(label=_("Archivo CSV o XLSX"),
                               help_text=_("Use la plantilla descargada desde el plan (una línea por fila)."))
+
+    def clean_archivo(self):
+        archivo = self.cleaned_data["archivo"]
+        validar_adjunto(archivo, extensiones=["csv", "xlsx"])
+        return archivo
 
 
 class ConcertadoForm(forms.Form):

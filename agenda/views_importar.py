@@ -1,8 +1,13 @@
 """Importar líneas a un plan (ensayo con errores por fila, luego confirmación) y exportarlas."""
 
+import uuid
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import File
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -48,11 +53,7 @@ def importar(plan, por, archivo, *, confirmar: bool):
     )
 
 
-def _carpeta():
-    from pathlib import Path
-
-    from django.conf import settings
-
+def _carpeta() -> Path:
     carpeta = Path(settings.MEDIA_ROOT) / "importaciones"
     carpeta.mkdir(parents=True, exist_ok=True)
     return carpeta
@@ -67,11 +68,6 @@ def importar_lineas(request, pk):
     plan = _plan_visible(request, pk)
     if plan.estado not in ESTADOS_EDITABLES or not request.user.has_perm("agenda.editar_plan", plan):
         raise PermissionDenied(_("Solo se importan líneas a un plan propio en borrador o devuelto."))
-    import uuid
-    from pathlib import Path
-
-    from django.core.files.base import File
-
     form = ImportarLineasForm()
     resultado, ticket, aviso = None, "", ""
     if request.method == "POST" and request.POST.get("ticket"):
@@ -92,25 +88,22 @@ def importar_lineas(request, pk):
         if form.is_valid():
             archivo = form.cleaned_data["archivo"]
             extension = Path(archivo.name).suffix.lower()
-            if extension not in (".csv", ".xlsx"):
-                form.add_error("archivo", _("Suba un archivo CSV o XLSX."))
-            else:
-                ticket = f"{_prefijo_ticket(plan, request.user)}{uuid.uuid4().hex}{extension}"
-                destino = _carpeta() / ticket
-                with destino.open("wb") as salida:
-                    for trozo in archivo.chunks():
-                        salida.write(trozo)
-                try:
-                    with destino.open("rb") as f:
-                        resultado = importar(plan, request.user, File(f, name=destino.name), confirmar=False)
-                except PermissionDenied:
-                    raise
-                except Exception as e:  # noqa: BLE001 - archivo ilegible: se informa a la persona
-                    form.add_error("archivo", _("No se pudo leer el archivo: %(e)s") % {"e": e})
-                    resultado = None
-                if resultado is None or resultado.has_errors() or resultado.has_validation_errors():
-                    destino.unlink(missing_ok=True)
-                    ticket = ""
+            ticket = f"{_prefijo_ticket(plan, request.user)}{uuid.uuid4().hex}{extension}"
+            destino = _carpeta() / ticket
+            with destino.open("wb") as salida:
+                for trozo in archivo.chunks():
+                    salida.write(trozo)
+            try:
+                with destino.open("rb") as f:
+                    resultado = importar(plan, request.user, File(f, name=destino.name), confirmar=False)
+            except PermissionDenied:
+                raise
+            except Exception as e:  # noqa: BLE001 - archivo ilegible: se informa a la persona
+                form.add_error("archivo", _("No se pudo leer el archivo: %(e)s") % {"e": e})
+                resultado = None
+            if resultado is None or resultado.has_errors() or resultado.has_validation_errors():
+                destino.unlink(missing_ok=True)
+                ticket = ""
     filas_error = []
     if resultado is not None:
         for fila in resultado.invalid_rows:

@@ -70,3 +70,12 @@ def test_el_ensayo_de_un_plan_no_se_confirma_en_otro(client, entidad_oferente, o
     r = client.post(f"/agenda/planes/{otro.pk}/importar/", {"ticket": ticket})
     assert r.status_code == 200 and "ya no está disponible" in r.content.decode()
     assert not LineaPlan.objects.filter(plan__in=[plan, otro]).exists()
+
+
+def test_archivo_que_no_es_tabla_se_rechaza_en_espanol(client, entidad_oferente, oferente):
+    plan = f.plan(entidad_oferente)
+    client.force_login(oferente)
+    r = client.post(f"/agenda/planes/{plan.pk}/importar/", {"archivo": SimpleUploadedFile("lineas.pdf", b"%PDF-1.4")})
+    assert r.status_code == 200 and "no es de un tipo permitido" in r.content.decode()
+    r = client.post(f"/agenda/planes/{plan.pk}/importar/", {"archivo": SimpleUploadedFile("lineas.csv", b"")})
+    assert "resumen-errores" in r.content.decode() and not r.context["ticket"]
