@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -22,6 +22,7 @@ from demanda.forms import (
     RemitirForm,
 )
 from demanda.models import EstadoDemanda
+from demanda.paginacion import paginar
 from oferta.models import EstadoOferta, Oferta
 
 
@@ -38,20 +39,29 @@ def _param(request, nombre: str, largo: int = 100) -> str:
     return request.GET.get(nombre, "").replace("\x00", "").strip()[:largo]
 
 
+def filtros_lista(request) -> dict:
+    """Los filtros de la lista (y de la exportación), validados: estado, entidad, tema y texto."""
+    estado = request.GET.get("estado", "")
+    entidad = request.GET.get("entidad", "")
+    return {
+        "estado": estado if estado in EstadoDemanda.values else "",
+        "entidad": int(entidad) if entidad.isdigit() and len(entidad) < 12 else None,
+        "tema": _param(request, "tema", 60),
+        "texto": _param(request, "q"),
+    }
+
+
 @login_required
 def lista(request):
     """Mis demandas: las de la entidad (y, para el equipo departamental, las de sus municipios)."""
-    estado = request.GET.get("estado", "")
-    if estado not in EstadoDemanda.values:
-        estado = ""
-    entidad = request.GET.get("entidad", "")
-    entidad = int(entidad) if entidad.isdigit() else None
-    tema = _param(request, "tema", 60)
-    texto = _param(request, "q")
-    qs = selectors.demandas_lista(request.user, estado=estado, entidad=entidad, tema=tema, texto=texto)
-    pagina = Paginator(qs, 25).get_page(request.GET.get("page"))
+    f = filtros_lista(request)
+    estado, entidad, tema, texto = f["estado"], f["entidad"], f["tema"], f["texto"]
+    qs = selectors.demandas_lista(request.user, **f)
+    pagina = paginar(qs, despues=_param(request, "despues", 40), antes=_param(request, "antes", 40))
+    filtros = urlencode({k: v for k, v in (("q", texto), ("estado", estado), ("tema", tema), ("entidad", entidad or ""))
+                         if v})
     contexto = {
-        "pagina": pagina, "demandas": pagina.object_list, "estados": EstadoDemanda.choices,
+        "pagina": pagina, "demandas": pagina.object_list, "filtros": filtros, "estados": EstadoDemanda.choices,
         "estado": estado, "entidad": entidad, "tema": tema, "q": texto,
         "temas": Tema.objects.filter(activo=True, padre__isnull=True).only("codigo", "nombre"),
         "puede_registrar": request.user.has_perm("demanda.registrar"),
@@ -225,8 +235,6 @@ def adjuntar(request, pk):
 def descargar_adjunto(request, pk, adjunto_pk):
     demanda = _demanda_o_404(request, pk)
     adjunto = get_object_or_404(demanda.adjuntos, pk=adjunto_pk)
-    from django.http import FileResponse
-
     return FileResponse(adjunto.archivo.open("rb"), as_attachment=True, filename=adjunto.nombre)
 
 

@@ -14,10 +14,9 @@ from django.views.decorators.http import require_http_methods
 
 from att.services import leer_tabla
 from demanda import selectors, services
-from demanda.views import _param
 from demanda.forms import ImportarForm
-from demanda.models import EstadoDemanda
 from demanda.resources import COLUMNAS, DemandaResource
+from demanda.views import filtros_lista
 
 
 def _carpeta() -> Path:
@@ -68,11 +67,9 @@ def importar(request):
 @login_required
 def exportar(request):
     """Las demandas que el usuario ve (con los filtros de la lista), en CSV o XLSX."""
-    estado = request.GET.get("estado", "")
-    qs = selectors.demandas_lista(
-        request.user, estado=estado if estado in EstadoDemanda.values else "", tema=_param(request, "tema", 60),
-        texto=_param(request, "q"),
-    ).select_related("capacidad", "etapa", "modalidad", "canal")
+    qs = selectors.demandas_lista(request.user, **filtros_lista(request)).select_related(
+        "capacidad", "etapa", "modalidad", "canal",
+    )
     datos = DemandaResource().export(queryset=qs[:50000])
     marca = timezone.localtime().strftime("%Y%m%d-%H%M")
     if request.GET.get("formato") == "xlsx":

@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 from att.models import Tema
 from demanda.models import Demanda
 from tests import factories
+from tests.demanda import fabricas
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def test_lista_de_demandas_consultas_planas(client, equipo_antioquia, filas, dja
     client.force_login(equipo_antioquia)
     with django_assert_max_num_queries(12):
         r = client.get(reverse("demanda:mis-demandas"))
-    assert r.status_code == 200 and r.context["pagina"].paginator.count == filas
+    assert r.status_code == 200 and r.context["pagina"].total == filas and r.context["pagina"].total_exacto
 
 
 @pytest.mark.parametrize("filas", [10, 1000])
@@ -48,3 +49,21 @@ def test_lista_del_dnp_consultas_planas(client, admin_dnp, funcionario_medellin,
     client.force_login(admin_dnp)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("demanda:mis-demandas")).status_code == 200
+
+
+@pytest.mark.parametrize("filas", [10, 1000])
+@pytest.mark.parametrize("umbral", [1, 10**9], ids=["por-fila", "conjunto"])
+def test_lista_del_oferente_consultas_planas(client, oferente, entidad_oferente, funcionario_medellin, filas, umbral,
+                                             settings, monkeypatch, django_assert_max_num_queries):
+    """El oferente ve las demandas de los temas de sus ofertas: con las dos formas del filtro
+    (conjunto en memoria o prueba por fila) el número de consultas no crece y la página es la misma."""
+    monkeypatch.setattr("demanda.selectors.UMBRAL_TEMAS_DENSOS", umbral)
+    fabricas.oferta(entidad_oferente, temas=["planeacion"])
+    _crear(filas, [factories.alcaldia("05001")], funcionario_medellin)
+    client.force_login(oferente)
+    with django_assert_max_num_queries(14):
+        r = client.get(reverse("demanda:mis-demandas"))
+    assert r.status_code == 200 and r.context["pagina"].total == filas
+    assert [d.pk for d in r.context["demandas"]] == list(
+        Demanda.objects.order_by("-creada", "-pk").values_list("pk", flat=True)[:25]
+    )

@@ -225,3 +225,32 @@ def test_parametros_con_nul_no_rompen(client, admin_dnp):
     for url in ("demanda:mis-demandas", "demanda:exportar", "demanda:brechas"):
         r = client.get(reverse(url), {"q": "a\x00b", "tema": "\x00", "departamento": "0\x00", "estado": "\x00"})
         assert r.status_code == 200
+
+
+def test_lista_por_cursor_recorre_todo_sin_repetir(client, funcionario_medellin, monkeypatch):
+    """La lista avanza y vuelve por cursor (sin OFFSET ni COUNT completo): cada demanda sale una
+    vez, en orden, también con fechas de registro iguales; más allá del tope dice «Más de N»."""
+    monkeypatch.setattr("demanda.paginacion.TOPE_CONTEO", 40)
+    medellin = factories.alcaldia("05001")
+    ids = [fabricas.demanda(medellin, funcionario_medellin).pk for _ in range(60)]
+    Demanda.objects.filter(pk__in=ids[10:30]).update(creada=Demanda.objects.get(pk=ids[10]).creada)
+    orden = list(Demanda.objects.order_by("-creada", "-pk").values_list("pk", flat=True))
+    client.force_login(funcionario_medellin)
+    r = client.get(reverse("demanda:mis-demandas"), {"estado": E.REGISTRADA})
+    assert "Más de 40 demandas" in r.content.decode()
+    vistas, paginas = [], []
+    while True:
+        pagina = r.context["pagina"]
+        paginas.append([d.pk for d in pagina.object_list])
+        vistas += paginas[-1]
+        if not pagina.siguiente:
+            break
+        assert f"estado=registrada&amp;despues={pagina.siguiente}" in r.content.decode()
+        r = client.get(reverse("demanda:mis-demandas"), {"estado": E.REGISTRADA, "despues": pagina.siguiente})
+    assert vistas == orden and len(paginas) == 3
+    r = client.get(reverse("demanda:mis-demandas"), {"estado": E.REGISTRADA, "antes": r.context["pagina"].anterior})
+    assert [d.pk for d in r.context["pagina"].object_list] == paginas[1]
+    # Un cursor alterado no rompe la página: muestra las más recientes.
+    for malo in ("x", "1-", "99999999999999999999-1", "-5", "\x00", "1-2-3"):
+        r = client.get(reverse("demanda:mis-demandas"), {"despues": malo, "antes": malo})
+        assert r.status_code == 200 and [d.pk for d in r.context["demandas"]] == paginas[0]
