@@ -4,6 +4,7 @@ from django.contrib.postgres.search import SearchQuery
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
+from att.api.filtros import FechaHoraFilter
 from att.models import Capacidad, DescriptorTematico, EtapaCiclo, Modalidad, Tema
 
 from .models import EstadoOferta, Oferta
@@ -26,7 +27,7 @@ class OfertaFilter(filters.FilterSet):
     canal = filters.CharFilter(field_name="canal__codigo", label=_("Código de canal"))
     departamento = filters.CharFilter(method="filtrar_departamento",
                                       label=_("Departamento cubierto (DIVIPOLA; incluye las de todo el país)"))
-    actualizada_desde = filters.IsoDateTimeFilter(field_name="actualizada", lookup_expr="gte")
+    actualizada_desde = FechaHoraFilter(field_name="actualizada", lookup_expr="gte")
 
     CAMPOS = {
         "descriptor": ("descriptores", DescriptorTematico), "tema": ("temas", Tema),

@@ -89,3 +89,10 @@ def test_admin_emite_token_y_muestra_clave_una_vez(client, admin_dnp):
     mensajes = [str(m) for m in respuesta.context["messages"]]
     assert any(token.prefijo in m and "no se volverá a mostrar" in m for m in mensajes)
     assert token.emitido_por == admin_dnp
+
+
+def test_filtro_de_fecha_con_desfase_extremo_no_da_500(api):
+    # ISO permite -17:59; PostgreSQL no. La API lo lleva a UTC y responde normalmente.
+    respuesta = api.get("/api/v1/ofertas/", {"actualizada_desde": "9020-08-13T10:13:27-17:59"})
+    assert respuesta.status_code == 200
+    assert respuesta.json()["results"] == []
