@@ -31,7 +31,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from att.models import Entidad, Tema, TipoEntidad
+from att.models import DescriptorTematico, Entidad, Tema, TipoEntidad
 from demanda.models import Demanda, EstadoDemanda
 from oferta.models import EstadoOferta, Oferta
 
@@ -98,28 +98,34 @@ def _existe(tabla, campo, valores) -> Exists | Value:
 
 
 class _Contexto:
-    """Lo que se necesita saber de la demanda (dos consultas pequeñas, más la entidad si falta)."""
+    """Lo que se necesita saber de la demanda: temas (propios, padres y subtemas) y descriptores en
+    una sola consulta (UNION ALL), más la entidad si no vino cargada."""
 
     def __init__(self, demanda: Demanda):
         if "entidad" not in demanda._state.fields_cache:
             demanda.entidad = Entidad.objects.select_related("municipio", "departamento").get(pk=demanda.entidad_id)
         self.demanda = demanda
         self.entidad = demanda.entidad
-        temas = []
+        filas = []
         if demanda.pk:
             TemaDemanda = Demanda.temas.through
             propios = TemaDemanda.objects.filter(demanda_id=demanda.pk).values("tema_id")
-            temas = list(
+            temas = (
                 Tema.objects.filter(Q(pk__in=propios) | Q(padre_id__in=propios) | Q(subtemas__in=propios))
-                .annotate(directo=Exists(TemaDemanda.objects.filter(demanda_id=demanda.pk, tema_id=OuterRef("pk"))))
-                .values_list("pk", "nombre", "directo").distinct()
+                .annotate(k=Value("t", output_field=CharField()),
+                          directo=Exists(TemaDemanda.objects.filter(demanda_id=demanda.pk, tema_id=OuterRef("pk"))))
+                .values_list("k", "pk", "nombre", "directo").order_by().distinct()
             )
-        self.tema_ids = [pk for pk, _n, directo in temas if directo]
-        self.relacionados = [pk for pk, _n, directo in temas if not directo]
-        self.nombres_tema = {pk: nombre for pk, nombre, _d in temas}
-        self.descriptores = {
-            pk: nombre for pk, nombre in demanda.descriptores.values_list("pk", "nombre")
-        } if demanda.pk else {}
+            descriptores = (
+                DescriptorTematico.objects.filter(demandas=demanda.pk)
+                .annotate(k=Value("d", output_field=CharField()), directo=Value(True, output_field=BooleanField()))
+                .values_list("k", "pk", "nombre", "directo").order_by()
+            )
+            filas = list(temas.union(descriptores, all=True))
+        self.tema_ids = [pk for k, pk, _n, directo in filas if k == "t" and directo]
+        self.relacionados = [pk for k, pk, _n, directo in filas if k == "t" and not directo]
+        self.nombres_tema = {pk: nombre for k, pk, nombre, _d in filas if k == "t"}
+        self.descriptores = {pk: nombre for k, pk, nombre, _d in filas if k == "d"}
 
 
 def _banderas(c: _Contexto, d: Demanda) -> dict:
@@ -200,9 +206,14 @@ def ofertas_candidatas(demanda: Demanda, limite: int = 20) -> list[Oferta]:
     if not orden:
         return []
     ids = [pk for pk, _p in orden]
-    por_pk = {o.pk: o for o in Oferta.objects.filter(pk__in=ids).select_related("entidad", "canal")}
-    # Banderas de cada criterio para las pocas ofertas elegidas: una sola consulta (UNION ALL de
-    # búsquedas por índice en las tablas intermedias).
+    # Solo las columnas que usan la explicación y las páginas (la fila completa trae el vector de
+    # búsqueda y las facetas: más lenta de leer y de convertir).
+    por_pk = {o.pk: o for o in Oferta.objects.filter(pk__in=ids).select_related("entidad", "canal").only(
+        "nombre", "entidad__nombre", "entidad__sigla", "canal__nombre", "cupos", "focaliza_categorias",
+        "focaliza_grupos_mdm", "solo_pdet", "solo_zomac",
+    )}
+    # Banderas de cada criterio y cupos ocupados para las pocas ofertas elegidas: una sola consulta
+    # (UNION ALL de búsquedas por índice en las tablas intermedias y en las demandas que ocupan cupo).
     d = demanda
     criterios = [
         ("t", TemaOferta, "tema_id", c.tema_ids + c.relacionados),
@@ -224,22 +235,28 @@ def ofertas_candidatas(demanda: Demanda, limite: int = 20) -> list[Oferta]:
                       x=F("tema_id") if clave == "t" else Value(0, output_field=IntegerField()))
             .values_list("k", "o", "x")
         )
+    con_cupos = [pk for pk in ids if por_pk[pk].cupos is not None]
+    if con_cupos:
+        partes.append(
+            Demanda.objects.filter(oferta_id__in=con_cupos, estado__in=ESTADOS_OCUPAN_CUPO).order_by()
+            .values("oferta_id").annotate(k=Value("o", output_field=CharField()), o=F("oferta_id"), x=Count("pk"))
+            .values_list("k", "o", "x")
+        )
     marcas = defaultdict(set)
     temas_por_oferta = defaultdict(list)
+    ocupados = {}
     if partes:
-        for clave, oferta_id, tema_id in partes[0].union(*partes[1:], all=True):
+        for clave, oferta_id, x in partes[0].union(*partes[1:], all=True):
+            if clave == "o":
+                ocupados[oferta_id] = x
+                continue
             if clave == "t":
-                temas_por_oferta[oferta_id].append(c.nombres_tema.get(tema_id, ""))
-                clave = "t" if tema_id in c.tema_ids else "r"
+                temas_por_oferta[oferta_id].append(c.nombres_tema.get(x, ""))
+                clave = "t" if x in c.tema_ids else "r"
             marcas[clave].add(oferta_id)
     exactos, relacionados = marcas["t"], marcas["r"]
     descriptor, capacidad, etapa, modalidad = marcas["d"], marcas["c"], marcas["e"], marcas["m"]
     lista, departamento = marcas["l"], marcas["p"]
-    ocupados = dict(
-        Demanda.objects.filter(oferta_id__in=[pk for pk in ids if por_pk[pk].cupos is not None],
-                               estado__in=ESTADOS_OCUPAN_CUPO)
-        .order_by().values("oferta_id").annotate(n=Count("oferta_id")).values_list("oferta_id", "n")
-    )
     for o in por_pk.values():
         o.tema_exacto, o.tema_relacionado = o.pk in exactos, o.pk in relacionados
         o.descriptor_comun, o.capacidad_comun, o.etapa_comun = o.pk in descriptor, o.pk in capacidad, o.pk in etapa
