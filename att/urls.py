@@ -1,6 +1,5 @@
 import importlib.util
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -23,8 +22,5 @@ urlpatterns = [
 for app in ("oferta", "demanda", "agenda", "seguimiento", "conocimiento"):
     if importlib.util.find_spec(f"{app}.urls") is not None:
         urlpatterns.append(path(f"{app}/", include(f"{app}.urls")))
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Los archivos cargados (evidencias, adjuntos, informes) nunca se sirven directamente desde
+# MEDIA_ROOT: cada app los entrega por una vista que verifica el permiso.

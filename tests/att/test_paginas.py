@@ -49,3 +49,14 @@ def test_admin_en_espanol(client, admin_dnp):
     respuesta = client.get("/admin/")
     assert respuesta.status_code == 200
     assert "Administración de la plataforma ATT" in respuesta.content.decode()
+
+
+def test_ayuda_de_los_campos_ligada_por_aria_describedby(client, admin_dnp):
+    client.force_login(admin_dnp)
+    html = client.get("/nucleo/atributos/importar/").content.decode()
+    assert 'aria-describedby="id_archivo_helptext"' in html and 'id="id_archivo_helptext"' in html
+
+
+def test_archivos_cargados_no_se_sirven_sin_permiso(client, settings):
+    settings.DEBUG = True
+    assert client.get("/media/importaciones/x.csv").status_code == 404
