@@ -56,3 +56,32 @@ def test_mediciones_y_percepcion_por_api(api, entidad_oferente, oferente, seguim
     assert r.status_code == 400 and "no aceptó" in str(r.json())
     assert api.get("/api/v1/seguimiento/informes/").status_code == 200
     assert api.get("/api/v1/seguimiento/indicadores/").status_code == 200
+
+
+def test_api_no_deja_ver_ni_escribir_lo_ajeno_por_identificador(api, entidad_oferente, oferente, otro_oferente,
+                                                                 funcionario_medellin, auditor):
+    from decimal import Decimal as D
+
+    l = fabricas.linea(entidad_oferente, responsable=oferente)
+    h = fabricas.hito(l)
+    services.recalcular_linea(l)
+    a = services.avance_reportar(hito=h, porcentaje=D(10), fecha_corte=date(2026, 5, 1), narrativa="x", por=oferente)
+    i = fabricas.indicador(entidad_oferente)
+    api.force_authenticate(otro_oferente)
+    assert api.get(f"/api/v1/seguimiento/avances/{a.pk}/").status_code == 404
+    assert api.get(f"/api/v1/seguimiento/lineas/{l.pk}/").status_code == 404
+    assert api.get(f"/api/v1/seguimiento/hitos/{h.pk}/").status_code == 404
+    assert api.post("/api/v1/seguimiento/hitos/", {"linea": l.pk, "nombre": "Ajeno", "peso": "1",
+                                                   "fecha_planeada": "2026-09-30"}).status_code == 403
+    assert api.post("/api/v1/seguimiento/mediciones/", {"indicador": i.pk, "periodo": "2026-03-01",
+                                                        "valor": "3"}).status_code == 403
+    api.force_authenticate(funcionario_medellin)
+    cali = factories.alcaldia("76001")
+    assert api.post("/api/v1/seguimiento/percepciones/", {"entidad": cali.pk, "calidad": 5, "pertinencia": 5,
+                                                          "oportunidad": 5}).status_code == 403
+    api.force_authenticate(auditor)
+    assert api.get(f"/api/v1/seguimiento/avances/{a.pk}/").status_code == 200
+    assert api.get(f"/api/v1/seguimiento/lineas/{l.pk}/").status_code == 200
+    assert api.post("/api/v1/seguimiento/hitos/", {"linea": l.pk, "nombre": "Auditor", "peso": "1",
+                                                   "fecha_planeada": "2026-09-30"}).status_code == 403
+    assert l.hitos.count() == 1
