@@ -6,6 +6,7 @@ from att import permisos
 from demanda import selectors
 from demanda.models import AdjuntoDemanda, Demanda, EventoDemanda
 from demanda.resources import DemandaResource
+from demanda.services import ESTADOS_EDITABLES
 
 
 class EventoInline(admin.TabularInline):
@@ -19,9 +20,16 @@ class EventoInline(admin.TabularInline):
 
 
 class AdjuntoInline(admin.TabularInline):
+    """Solo lectura: los adjuntos entran por la página de la demanda, donde se validan tipo,
+    contenido y tamaño (`att.validadores.validar_adjunto`) y se descargan con permiso."""
+
     model = AdjuntoDemanda
     extra = 0
-    readonly_fields = ["nombre", "tamano", "subido_por", "subido"]
+    can_delete = False
+    fields = readonly_fields = ["nombre", "tamano", "subido_por", "subido"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Demanda)
@@ -34,8 +42,9 @@ class DemandaAdmin(ExportMixin, SimpleHistoryAdmin):
     list_filter = ["estado", "fuente"]
     search_fields = ["titulo", "entidad__nombre"]
     list_select_related = ["entidad"]
-    readonly_fields = ["estado", "oferta", "entidad_competente", "registrada_por", "calificacion", "creada", "actualizada"]
-    autocomplete_fields = ["entidad"]
+    # La entidad solicitante no se cambia (sería pasar la demanda a otra entidad, fuera de su vista).
+    readonly_fields = ["entidad", "estado", "oferta", "entidad_competente", "registrada_por", "calificacion",
+                       "creada", "actualizada"]
     inlines = [EventoInline, AdjuntoInline]
 
     def get_queryset(self, request):
@@ -51,7 +60,10 @@ class DemandaAdmin(ExportMixin, SimpleHistoryAdmin):
             return False
         if obj is None:
             return request.user.is_staff
-        return permisos.es_admin_dnp(request.user) or request.user.has_perm("demanda.editar", obj)
+        if permisos.es_admin_dnp(request.user):
+            return True
+        # La entidad, como en la página: solo mientras la demanda no se ha remitido ni vinculado.
+        return obj.estado in ESTADOS_EDITABLES and request.user.has_perm("demanda.editar", obj)
 
     def has_add_permission(self, request):
         return False

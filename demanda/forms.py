@@ -93,9 +93,6 @@ class DemandaForm(forms.Form):
             del self.fields["oferta"]
         elif self.fields["entidad"].queryset.count() == 1 and not self.is_bound:
             self.fields["entidad"].initial = self.fields["entidad"].queryset.first()
-        for nombre, campo in self.fields.items():
-            if campo.help_text:
-                campo.widget.attrs.setdefault("aria-describedby", f"id_{nombre}_ayuda")
 
     def clean_fecha_deseada(self):
         fecha = self.cleaned_data.get("fecha_deseada")

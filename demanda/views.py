@@ -161,11 +161,14 @@ def detalle(request, pk):
         "puede_atender": u.has_perm("demanda.atender", demanda),
         "puede_cerrar": u.has_perm("demanda.cerrar", demanda) and demanda.estado == EstadoDemanda.ATENDIDA,
         "E": {e.name: e.value for e in EstadoDemanda},
-        "adjunto_form": AdjuntoForm(),
-        "cerrar_form": CerrarForm(),
-        "motivo_form": MotivoForm(),
-        "no_pertinente_form": NoPertinenteForm(),
-        "remitir_form": RemitirForm(),
+        # Un `auto_id` por formulario: varios tienen «motivo» y comparten la página (ids únicos,
+        # cada etiqueta apunta a su campo).
+        "adjunto_form": AdjuntoForm(auto_id="adjunto_%s"),
+        "cerrar_form": CerrarForm(auto_id="cerrar_%s"),
+        "analizar_form": MotivoForm(auto_id="analizar_%s"),
+        "atendida_form": MotivoForm(auto_id="atendida_%s"),
+        "no_pertinente_form": NoPertinenteForm(auto_id="no_pertinente_%s"),
+        "remitir_form": RemitirForm(auto_id="remitir_%s"),
     }
     if puede_gestionar and demanda.estado in (EstadoDemanda.REGISTRADA, EstadoDemanda.EN_ANALISIS, EstadoDemanda.REMITIDA):
         contexto["candidatas"] = matching.ofertas_candidatas(demanda)

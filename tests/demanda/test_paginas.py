@@ -254,3 +254,42 @@ def test_lista_por_cursor_recorre_todo_sin_repetir(client, funcionario_medellin,
     for malo in ("x", "1-", "99999999999999999999-1", "-5", "\x00", "1-2-3"):
         r = client.get(reverse("demanda:mis-demandas"), {"despues": malo, "antes": malo})
         assert r.status_code == 200 and [d.pk for d in r.context["demandas"]] == paginas[0]
+
+
+def test_admin_la_entidad_no_cambia_la_entidad_ni_sube_adjuntos_sin_validar(client, funcionario_medellin, admin_dnp):
+    """En el administrador, la ET no pasa su demanda a otra entidad, no sube adjuntos sin la
+    validación de la página y no cambia lo que ya se remitió."""
+    funcionario_medellin.is_staff = True
+    funcionario_medellin.save()
+    d = fabricas.demanda(factories.alcaldia("05001"), funcionario_medellin, titulo="Demanda en el administrador")
+    client.force_login(funcionario_medellin)
+    url = reverse("admin:demanda_demanda_change", args=[d.pk])
+    html = client.get(url).content.decode()
+    assert 'name="titulo"' in html and 'name="entidad"' not in html
+    assert 'name="adjuntos-0-archivo"' not in html and "adjuntos-__prefix__" not in html
+    d.estado = E.REMITIDA
+    d.save()
+    html = client.get(url).content.decode()
+    assert 'name="titulo"' not in html  # solo lectura
+    client.force_login(admin_dnp)
+    assert 'name="titulo"' in client.get(url).content.decode()
+
+
+def test_detalle_con_acciones_sin_ids_repetidos(client, funcionario_medellin, admin_dnp):
+    """Analizar, remitir y no pertinente comparten la página y tienen «motivo»: cada etiqueta
+    apunta a su propio campo, y la ayuda se anuncia con aria-describedby."""
+    import re
+    from collections import Counter
+
+    d = fabricas.demanda(factories.alcaldia("05001"), funcionario_medellin)
+    client.force_login(admin_dnp)
+    html = client.get(reverse("demanda:detalle", args=[d.pk])).content.decode()
+    ids = Counter(re.findall(r'\sid="([^"]+)"', html))
+    assert [i for i, n in ids.items() if n > 1] == []
+    assert 'for="analizar_motivo"' in html and 'for="no_pertinente_motivo"' in html and 'for="remitir_motivo"' in html
+    d.estado = E.ATENDIDA
+    d.save()
+    client.force_login(funcionario_medellin)
+    html = client.get(reverse("demanda:detalle", args=[d.pk])).content.decode()
+    # La ayuda la liga Django (aria-describedby="<id>_helptext", el id que le da includes/campo.html).
+    assert 'aria-describedby="adjunto_archivo_helptext"' in html and 'id="adjunto_archivo_helptext"' in html
