@@ -5,9 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from att.models import Canal, Capacidad, Entidad, EtapaCiclo, Modalidad, Tema
-from att.validadores import validar_adjunto
 from demanda import selectors
 from demanda.models import FuenteNecesidad
+from demanda.services import errores_de_adjuntos
 
 
 class VariosArchivosInput(forms.FileInput):
@@ -26,12 +26,8 @@ class VariosArchivosField(forms.FileField):
 
 
 def validar_archivos(archivos):
-    errores = []
-    for archivo in archivos:
-        try:
-            validar_adjunto(archivo)
-        except ValidationError as e:
-            errores.extend(e.messages)
+    """En el formulario, los mismos errores que daría el servicio, junto al campo."""
+    errores = errores_de_adjuntos(archivos)
     if errores:
         raise ValidationError(errores)
     return archivos

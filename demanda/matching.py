@@ -32,10 +32,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from att.models import DescriptorTematico, Entidad, Tema, TipoEntidad
-from demanda.models import Demanda, EstadoDemanda
+from demanda.models import ESTADOS_OCUPAN_CUPO, Demanda
 from oferta.models import EstadoOferta, Oferta
-
-ESTADOS_OCUPAN_CUPO = [EstadoDemanda.VINCULADA, EstadoDemanda.EN_ATENCION]
 
 # Pesos del puntaje (suman 100 en el mejor caso).
 PESO_TEMA, PESO_TEMA_RELACIONADO, PESO_DESCRIPTOR = 35, 18, 10

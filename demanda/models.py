@@ -17,6 +17,10 @@ class EstadoDemanda(models.TextChoices):
     NO_PERTINENTE = "no_pertinente", _("No pertinente")
 
 
+# Una demanda vinculada o en atención ocupa un cupo de su oferta (índice parcial abajo, cruce y vínculo).
+ESTADOS_OCUPAN_CUPO = (EstadoDemanda.VINCULADA, EstadoDemanda.EN_ATENCION)
+
+
 class FuenteNecesidad(models.TextChoices):
     DIALOGOS = "dialogos_vinculantes", _("Diálogos regionales vinculantes")
     SENTENCIA = "sentencia", _("Sentencia o fallo judicial")

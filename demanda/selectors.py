@@ -16,6 +16,7 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.lookups import IsNull
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +29,6 @@ ESTADOS_ABIERTOS = [
     EstadoDemanda.REGISTRADA, EstadoDemanda.EN_ANALISIS, EstadoDemanda.REMITIDA,
     EstadoDemanda.VINCULADA, EstadoDemanda.EN_ATENCION,
 ]
-ESTADOS_OCUPAN_CUPO = [EstadoDemanda.VINCULADA, EstadoDemanda.EN_ATENCION]
 
 
 class _IgualAAlguno(Func):
@@ -135,11 +135,6 @@ def entidades_para_registrar(usuario) -> QuerySet[Entidad]:
     )
 
 
-def entidades_visibles(usuario) -> QuerySet[Entidad]:
-    """Para filtrar la lista: entidades con demandas que el usuario ve."""
-    return Entidad.objects.filter(pk__in=demandas_visibles(usuario).values("entidad_id")).order_by("nombre")
-
-
 def brechas(*, departamento: str = "") -> dict:
     """Demanda sin oferta que la atienda: abiertas, sin oferta vinculada y sin ninguna oferta
     publicada y vigente de sus temas. Agrupa por tema y por departamento.
@@ -174,4 +169,4 @@ def brechas(*, departamento: str = "") -> dict:
 
 def resumen_inicio() -> list[dict]:
     abiertas = Demanda.objects.filter(estado__in=ESTADOS_ABIERTOS).count()
-    return [{"etiqueta": _("Demandas abiertas"), "valor": abiertas, "url": "/demanda/"}]
+    return [{"etiqueta": _("Demandas abiertas"), "valor": abiertas, "url": reverse("demanda:mis-demandas")}]

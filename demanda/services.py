@@ -18,12 +18,17 @@ from att.models import Entidad, Rol, Usuario
 from att.notificaciones import notificar
 from att.validadores import validar_adjunto
 from demanda import rules
-from demanda.models import AdjuntoDemanda, Demanda, EstadoDemanda, EventoDemanda
+from demanda.models import (
+    ESTADOS_OCUPAN_CUPO,
+    AdjuntoDemanda,
+    Demanda,
+    EstadoDemanda,
+    EventoDemanda,
+)
 from oferta.models import EstadoOferta, Oferta
 
 E = EstadoDemanda
 ESTADOS_EDITABLES = frozenset({E.REGISTRADA, E.EN_ANALISIS})
-ESTADOS_OCUPAN_CUPO = (E.VINCULADA, E.EN_ATENCION)
 CAMPOS_EDITABLES = (
     "titulo", "descripcion", "capacidad", "etapa", "fecha_deseada", "modalidad", "canal", "fuente",
 )
@@ -31,13 +36,19 @@ CAMPOS_EDITABLES = (
 
 # --- Registro y cambios ---------------------------------------------------------------------------
 
-def _validar_adjuntos(adjuntos) -> None:
+def errores_de_adjuntos(adjuntos) -> list[str]:
+    """Los mensajes de `att.validadores.validar_adjunto` para todos los archivos (no solo el primero)."""
     errores = []
     for archivo in adjuntos:
         try:
             validar_adjunto(archivo)
         except ValidationError as e:
             errores.extend(e.messages)
+    return errores
+
+
+def _validar_adjuntos(adjuntos) -> None:
+    errores = errores_de_adjuntos(adjuntos)
     if errores:
         raise ValidationError({"adjuntos": errores})
 
@@ -219,12 +230,6 @@ def demanda_vincular(*, demanda: Demanda, por, oferta: Oferta, motivo: str = "")
         ocupados = Demanda.objects.filter(oferta=oferta, estado__in=ESTADOS_OCUPAN_CUPO).exclude(pk=demanda.pk).count()
         if ocupados >= oferta.cupos:
             raise ValidationError({"oferta": _("La oferta «%(o)s» no tiene cupos disponibles.") % {"o": oferta.nombre}})
-    fila = Demanda.objects.select_for_update().get(pk=demanda.pk)
-    if fila.estado not in (E.REGISTRADA, E.EN_ANALISIS, E.REMITIDA):
-        raise ValidationError(
-            _("La demanda está «%(actual)s»: no puede pasar a «%(nuevo)s».")
-            % {"actual": fila.get_estado_display(), "nuevo": E.VINCULADA.label}
-        )
     fila = _transicionar(
         demanda, por=por, desde={E.REGISTRADA, E.EN_ANALISIS, E.REMITIDA}, hacia=E.VINCULADA,
         motivo=motivo or _("Vinculada a la oferta «%(o)s» de %(e)s.") % {"o": oferta.nombre, "e": oferta.entidad},
