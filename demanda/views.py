@@ -127,6 +127,10 @@ def editar(request, pk):
     demanda = _demanda_o_404(request, pk)
     if not request.user.has_perm("demanda.editar", demanda):
         raise PermissionDenied(_("Solo la entidad solicitante puede cambiar esta demanda."))
+    if demanda.estado not in services.ESTADOS_EDITABLES:
+        messages.error(request, _("La demanda ya está «%(estado)s»: no se puede cambiar. Puede agregar adjuntos.")
+                       % {"estado": demanda.get_estado_display()})
+        return redirect("demanda:detalle", pk=demanda.pk)
     if request.method == "POST":
         form = DemandaForm(request.POST, request.FILES, usuario=request.user, editar=True)
         if form.is_valid():

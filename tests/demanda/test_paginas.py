@@ -293,3 +293,12 @@ def test_detalle_con_acciones_sin_ids_repetidos(client, funcionario_medellin, ad
     html = client.get(reverse("demanda:detalle", args=[d.pk])).content.decode()
     # La ayuda la liga Django (aria-describedby="<id>_helptext", el id que le da includes/campo.html).
     assert 'aria-describedby="adjunto_archivo_helptext"' in html and 'id="adjunto_archivo_helptext"' in html
+
+
+def test_editar_lo_ya_remitido_lleva_al_detalle_con_el_motivo(client, funcionario_medellin):
+    d = fabricas.demanda(factories.alcaldia("05001"), funcionario_medellin, estado=E.REMITIDA)
+    client.force_login(funcionario_medellin)
+    r = client.get(reverse("demanda:editar", args=[d.pk]), follow=True)
+    assert r.redirect_chain[-1][0] == reverse("demanda:detalle", args=[d.pk])
+    assert "no se puede cambiar" in r.content.decode()
+    assert "Cambiar los datos" not in r.content.decode()
