@@ -1,4 +1,7 @@
+import re
+
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from att import permisos
@@ -11,7 +14,7 @@ CAMPOS_FORMULARIO = [
     "descriptores", "temas", "capacidades", "niveles_capacidad", "etapas", "modalidades", "canal",
     "estructura", "continua",
     "dirigida_a_alcaldias", "dirigida_a_gobernaciones", "focaliza_departamentos", "focaliza_categorias",
-    "focaliza_grupos_mdm", "solo_pdet", "solo_zomac", "publico_objetivo",
+    "focaliza_grupos_mdm", "solo_pdet", "solo_zomac", "focaliza_entidades", "publico_objetivo",
     "bienes_entregados", "requisitos", "cronograma", "cupos", "alineacion_pnd",
     "contacto_nombre", "contacto_email", "contacto_telefono", "vigencia_desde", "vigencia_hasta",
 ]
@@ -24,12 +27,53 @@ GRUPOS = [
                             "requisitos", "cronograma", "cupos"]),
     (_("A quién va dirigida"), ["dirigida_a_alcaldias", "dirigida_a_gobernaciones", "focaliza_departamentos",
                                 "focaliza_categorias", "focaliza_grupos_mdm", "solo_pdet", "solo_zomac",
-                                "publico_objetivo"]),
+                                "focaliza_entidades", "publico_objetivo"]),
     (_("Alineación, contacto y vigencia"), ["alineacion_pnd", "contacto_nombre", "contacto_email",
                                             "contacto_telefono", "vigencia_desde", "vigencia_hasta"]),
 ]
 CASILLAS = ["descriptores", "temas", "capacidades", "niveles_capacidad", "etapas", "modalidades",
             "focaliza_departamentos"]
+
+
+def codigo_divipola(entidad) -> str:
+    """Código con que la lista explícita nombra una entidad territorial: municipio o departamento."""
+    return entidad.municipio_id if entidad.tipo == TipoEntidad.ALCALDIA else (entidad.departamento_id or "")
+
+
+class EntidadesPorCodigoField(forms.CharField):
+    """Lista explícita de entidades territoriales escrita como códigos DIVIPOLA (5 dígitos: alcaldía;
+    2: gobernación). Un campo de texto y no una lista de 1.250 opciones: liviano en conexiones lentas."""
+
+    widget = forms.Textarea(attrs={"rows": 2, "inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"})
+
+    def prepare_value(self, value):
+        if isinstance(value, (list, tuple)) or hasattr(value, "all"):
+            entidades = value.all() if hasattr(value, "all") else value
+            return ", ".join(codigo_divipola(e) for e in entidades if isinstance(e, Entidad))
+        return value
+
+    def clean(self, value):
+        texto = super().clean(value) or ""
+        codigos = list(dict.fromkeys(c for c in re.split(r"[\s,;]+", texto) if c))
+        if not codigos:
+            return []
+        malos = [c for c in codigos if not (c.isdigit() and len(c) in (2, 5))]
+        if malos:
+            raise forms.ValidationError(
+                _("Estos valores no son códigos DIVIPOLA (2 dígitos para una gobernación, 5 para una alcaldía): "
+                  "%(codigos)s."), params={"codigos": ", ".join(malos)}, code="codigo_invalido")
+        entidades = Entidad.objects.filter(
+            Q(tipo=TipoEntidad.ALCALDIA, municipio_id__in=[c for c in codigos if len(c) == 5])
+            | Q(tipo=TipoEntidad.GOBERNACION, departamento_id__in=[c for c in codigos if len(c) == 2]),
+            activa=True,
+        ).only("id", "nombre", "tipo", "municipio_id", "departamento_id")
+        por_codigo = {codigo_divipola(e): e for e in entidades}
+        faltan = [c for c in codigos if c not in por_codigo]
+        if faltan:
+            raise forms.ValidationError(
+                _("No hay una alcaldía o gobernación activa con estos códigos: %(codigos)s."),
+                params={"codigos": ", ".join(faltan)}, code="codigo_desconocido")
+        return [por_codigo[c] for c in codigos]
 
 
 class OfertaForm(forms.ModelForm):
@@ -40,6 +84,11 @@ class OfertaForm(forms.ModelForm):
     focaliza_grupos_mdm = forms.MultipleChoiceField(
         label=_("Grupos MDM focalizados"), choices=GrupoMDM.choices, required=False,
         widget=forms.CheckboxSelectMultiple, help_text=_("Sin marcar: todos los grupos."),
+    )
+    focaliza_entidades = EntidadesPorCodigoField(
+        label=_("Lista explícita de entidades territoriales"), required=False,
+        help_text=_("Códigos DIVIPOLA separados por comas o espacios: 5 dígitos para una alcaldía "
+                    "(05001 = Medellín) y 2 para una gobernación (05 = Antioquia). Vacío: sin lista."),
     )
     publico_objetivo = forms.MultipleChoiceField(
         label=_("Público dentro de la entidad territorial"), choices=PublicoObjetivo.choices, required=False,
@@ -81,12 +130,12 @@ class OfertaForm(forms.ModelForm):
             modelo = campo.queryset.model
             if nombre != "focaliza_departamentos":
                 campo.queryset = modelo.objects.filter(activo=True).order_by("orden", "nombre")
-        for nombre, campo in self.fields.items():
+        # La ayuda y los errores quedan ligados al campo por aria-describedby (Django: `<id>_helptext`
+        # y `<id>_error`, los ids que usa includes/campo.html).
+        for campo in self.fields.values():
             if isinstance(campo.widget, (forms.TextInput, forms.Textarea, forms.EmailInput, forms.DateInput,
                                          forms.NumberInput, forms.Select)):
                 campo.widget.attrs.setdefault("class", "entrada")
-            if campo.help_text:
-                campo.widget.attrs.setdefault("aria-describedby", f"id_{nombre}_ayuda")
 
     def grupos(self):
         return [(titulo, [self[c] for c in campos if c in self.fields]) for titulo, campos in GRUPOS]

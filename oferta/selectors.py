@@ -326,10 +326,13 @@ SEGUNDOS_CACHE = 120
 
 
 def _huella() -> str:
+    """Última actualización, último id y cantidad de ofertas: cambia con cada creación, edición o
+    transición (que tocan `actualizada`) y también con cada borrado (admin o SQL), que no deja
+    rastro en las otras dos y podría hacer volver la huella a un estado anterior ya guardado."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT max(actualizada), max(id) FROM {Oferta._meta.db_table}")
-        actualizada, maximo = cursor.fetchone()
-    return f"{actualizada.timestamp() if actualizada else 0}-{maximo or 0}"
+        cursor.execute(f"SELECT max(actualizada), max(id), count(*) FROM {Oferta._meta.db_table}")
+        actualizada, maximo, cantidad = cursor.fetchone()
+    return f"{actualizada.timestamp() if actualizada else 0}-{maximo or 0}-{cantidad}"
 
 
 def _clave_cache(filtros: FiltrosPortal, numero: int, por_pagina: int) -> str | None:
@@ -351,22 +354,34 @@ def _guardar_resultados(filtros, numero, por_pagina, filas) -> None:
         cache.set(clave, filas, SEGUNDOS_CACHE)
 
 
-def _consultar(filtros: FiltrosPortal, consulta: str, params, numero: int, por_pagina: int):
-    with transaction.atomic(), connection.cursor() as cursor:
-        if filtros.q:
-            # El planificador estima barato evaluar `@@` fila por fila (costo 1) y, cuando la palabra
-            # es frecuente, prefiere recorrer toda la tabla; con el índice GIN no hay que evaluarla
-            # (sin recomprobación) y es varias veces más rápido. Solo para esta consulta.
-            cursor.execute("SET LOCAL enable_seqscan = off")
+def _ejecutar(cursor, consulta: str, params, numero: int, por_pagina: int):
+    cursor.execute(consulta, (*params, por_pagina, (numero - 1) * por_pagina))
+    filas = cursor.fetchall()
+    total = next(int(n) for clave, _v, _nom, n in filas if clave == "total")
+    ultima = max(1, -(-total // por_pagina))
+    if numero > ultima:  # página fuera de rango: la última
+        numero = ultima
         cursor.execute(consulta, (*params, por_pagina, (numero - 1) * por_pagina))
         filas = cursor.fetchall()
-        total = next(int(n) for clave, _v, _nom, n in filas if clave == "total")
-        ultima = max(1, -(-total // por_pagina))
-        if numero > ultima:  # página fuera de rango: la última
-            numero = ultima
-            cursor.execute(consulta, (*params, por_pagina, (numero - 1) * por_pagina))
-            filas = cursor.fetchall()
     return filas, numero
+
+
+def _consultar(filtros: FiltrosPortal, consulta: str, params, numero: int, por_pagina: int):
+    if not filtros.q:
+        with connection.cursor() as cursor:
+            return _ejecutar(cursor, consulta, params, numero, por_pagina)
+    # El planificador estima barato evaluar `@@` fila por fila (costo 1) y, cuando la palabra es
+    # frecuente, prefiere recorrer toda la tabla; con el índice GIN no hay que evaluarla (sin
+    # recomprobación) y es varias veces más rápido. Solo para esta consulta: `SET LOCAL` dura hasta
+    # el final de la transacción, y si ya hay una abierta (un bloque atómico de afuera; liberar un
+    # punto de guardado no lo deshace) alcanzaría a las demás consultas de la conexión, que además
+    # se reutiliza (CONN_MAX_AGE). Por eso se devuelve al valor por omisión apenas termina; si la
+    # consulta falla, la transacción se deshace y el ajuste con ella.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        resultado = _ejecutar(cursor, consulta, params, numero, por_pagina)
+        cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
+    return resultado
 
 
 def portal_facetas(filtros: FiltrosPortal, ver: str = "") -> list[Faceta]:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from att import permisos
-from att.models import Entidad, Rol, Usuario
+from att.models import Entidad, Rol, TipoEntidad, Usuario
 from att.notificaciones import notificar
 
 from . import rules as reglas
@@ -115,6 +115,11 @@ def _validar(oferta: Oferta, m2m: dict, *, nueva: bool) -> None:
         errores.setdefault("cooferentes", []).append(
             ValidationError(_("La entidad oferente no puede ser a la vez cooferente."))
         )
+    lista = m2m.get("focaliza_entidades") or []
+    ids = [getattr(e, "pk", e) for e in lista]
+    if ids and Entidad.objects.filter(pk__in=ids).exclude(tipo__in=TipoEntidad.territoriales()).exists():
+        errores.setdefault("focaliza_entidades", []).append(ValidationError(
+            _("La lista explícita solo admite entidades territoriales (alcaldías y gobernaciones).")))
     if errores:
         raise ValidationError(errores)
 

@@ -38,7 +38,6 @@ def portal(request):
         "pagina": resultados.pagina,
         "facetas": resultados.facetas,
         "ordenes": selectors.ORDENES.items(),
-        "consulta_pagina": _consulta_sin(request, "page"),
         "consulta_ver": _consulta_sin(request, "page", "ver"),
         "consulta_exportar": _consulta_sin(request, "page", "orden"),
         "hoy": timezone.localdate(),

@@ -176,8 +176,8 @@ def _muchas(n):
 def test_consultas_del_portal_fijas(client, django_assert_max_num_queries, n):
     temas, modalidades = _muchas(n)
     params = {"q": "planeacion", "tema": temas[0].pk, "modalidad": modalidades[0].pk}
-    # Total, tarjetas de la página y facetas en una sola consulta; con texto, un SET LOCAL dentro de
-    # un punto de guardado (SAVEPOINT/RELEASE en la prueba); sin texto, la huella para la caché.
+    # Total, tarjetas de la página y facetas en una sola consulta; con texto, el SET LOCAL antes y su
+    # vuelta al valor por omisión después; sin texto, la huella para la caché.
     # Igual con 10 que con 1.000 ofertas.
     with django_assert_max_num_queries(4):
         r = client.get(PORTAL, params)

@@ -1,0 +1,272 @@
+"""Revisión: lista explícita de entidades en el formulario, SET LOCAL sin fugas, caché del portal
+invalidada por todas las vías y sin contenido por persona, paginación y consultas de las listas."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from rest_framework.test import APIClient
+
+from att.models import Entidad, Tema, TipoEntidad
+from oferta import selectors, services
+from oferta.forms import OfertaForm
+from oferta.models import EstadoOferta, Oferta
+from tests import factories
+from tests.oferta import fabricas
+from tests.oferta.test_paginas import formulario_valido
+
+pytestmark = pytest.mark.django_db
+PORTAL = "/oferta/"
+
+
+@pytest.fixture(autouse=True)
+def _cache_limpia():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def nombres(respuesta):
+    return [o.nombre for o in respuesta.context["pagina"].object_list]
+
+
+# --- Lista explícita de entidades (focaliza_entidades) ------------------------------------------
+def test_formulario_guarda_la_lista_explicita_por_codigos(client, oferente, entidad_oferente):
+    client.force_login(oferente)
+    html = client.get("/oferta/nueva/").content.decode()
+    # Un campo de texto, no 1.250 opciones.
+    assert 'name="focaliza_entidades"' in html and "<option" not in html.split('name="focaliza_entidades"')[1][:200]
+    r = client.post("/oferta/nueva/", formulario_valido(entidad_oferente, focaliza_entidades="05001, 76;05 05001"))
+    assert r.status_code == 302, r.content.decode()[:2000]
+    oferta = Oferta.objects.get(entidad=entidad_oferente)
+    lista = {(e.tipo, e.municipio_id or e.departamento_id) for e in oferta.focaliza_entidades.all()}
+    assert lista == {(TipoEntidad.ALCALDIA, "05001"), (TipoEntidad.GOBERNACION, "76"), (TipoEntidad.GOBERNACION, "05")}
+    # Al editar, los códigos vuelven al campo.
+    html = client.get(f"/oferta/{oferta.pk}/editar/").content.decode()
+    campo = re.search(r'<textarea name="focaliza_entidades"[^>]*>([^<]*)</textarea>', html).group(1)
+    assert sorted(c.strip() for c in campo.split(",")) == ["05", "05001", "76"]
+
+
+def test_lista_explicita_con_codigos_malos_vuelve_en_espanol(client, oferente, entidad_oferente):
+    client.force_login(oferente)
+    r = client.post("/oferta/nueva/", formulario_valido(entidad_oferente, focaliza_entidades="05001 abc 123"))
+    html = r.content.decode()
+    assert r.status_code == 200 and "Revise el formulario" in html
+    assert "no son códigos DIVIPOLA" in html and "abc, 123" in html
+    assert 'href="#id_focaliza_entidades"' in html  # el resumen enlaza al campo
+    assert "05001 abc 123" in html  # lo escrito se conserva
+    r = client.post("/oferta/nueva/", formulario_valido(entidad_oferente, focaliza_entidades="05001 99999"))
+    assert "No hay una alcaldía o gobernación activa con estos códigos: 99999." in r.content.decode()
+    assert not Oferta.objects.exists()
+
+
+def test_ayuda_y_error_ligados_al_campo(oferente, entidad_oferente):
+    form = OfertaForm(formulario_valido(entidad_oferente, focaliza_entidades="xx"), usuario=oferente)
+    assert not form.is_valid()
+    html = str(form["focaliza_entidades"])
+    assert 'aria-describedby="id_focaliza_entidades_helptext id_focaliza_entidades_error"' in html
+    assert 'aria-invalid="true"' in html
+    assert "_ayuda" not in str(form["cooferentes"])
+
+
+def test_servicio_rechaza_entidades_no_territoriales_en_la_lista(oferente, entidad_oferente):
+    from django.core.exceptions import ValidationError
+
+    nacional = factories.EntidadNacionalFactory()
+    with pytest.raises(ValidationError) as e:
+        services.oferta_crear(por=oferente, entidad=entidad_oferente,
+                              datos=fabricas.datos_oferta(focaliza_entidades=[nacional]))
+    assert "solo admite entidades territoriales" in str(e.value)
+
+
+def test_api_rechaza_entidades_no_territoriales(oferente, entidad_oferente):
+    from tests.oferta.test_api import cuerpo
+
+    api = APIClient()
+    api.force_authenticate(oferente)
+    nacional = factories.EntidadNacionalFactory()
+    r = api.post("/api/v1/ofertas/", cuerpo(entidad_oferente, focaliza_entidades=[nacional.pk]), format="json")
+    assert r.status_code == 400 and "focaliza_entidades" in r.json()
+    medellin = Entidad.objects.get(tipo=TipoEntidad.ALCALDIA, municipio_id="05001")
+    r = api.post("/api/v1/ofertas/", cuerpo(entidad_oferente, focaliza_entidades=[medellin.pk]), format="json")
+    assert r.status_code == 201, r.json()
+
+
+# --- SET LOCAL enable_seqscan confinado a su consulta ------------------------------------------
+def _seqscan():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        return cursor.fetchone()[0]
+
+
+def test_set_local_no_se_fuga_a_las_demas_consultas():
+    """La prueba corre dentro de una transacción (como cualquier llamada desde un bloque atómico):
+    el ajuste no debe sobrevivir a la consulta del portal."""
+    fabricas.oferta(nombre="Planeación territorial")
+    assert _seqscan() == "on"
+    resultados = selectors.portal_resultados(selectors.FiltrosPortal.desde({"q": "planeacion"}))
+    assert resultados.pagina.paginator.count == 1
+    assert _seqscan() == "on"
+    # Página fuera de rango (segunda consulta dentro del mismo bloque): tampoco.
+    selectors.portal_resultados(selectors.FiltrosPortal.desde({"q": "planeacion"}), 99)
+    assert _seqscan() == "on"
+
+
+def test_set_local_no_se_fuga_en_la_peticion(client):
+    fabricas.oferta(nombre="Planeación territorial")
+    assert client.get(PORTAL, {"q": "planeacion"}).status_code == 200
+    assert _seqscan() == "on"
+
+
+# --- Caché del portal ---------------------------------------------------------------------------
+def test_cache_se_invalida_al_borrar_desde_el_admin(client, admin_dnp):
+    from django.contrib.auth import get_user_model
+
+    vieja = fabricas.oferta(nombre="Vieja")
+    fabricas.oferta(nombre="Nueva")
+    assert sorted(nombres(client.get(PORTAL))) == ["Nueva", "Vieja"]
+    su = get_user_model().objects.create_superuser(email="su@att.demo", password="x")
+    client.force_login(su)
+    r = client.post(f"/admin/oferta/oferta/{vieja.pk}/delete/", {"post": "yes"})
+    assert r.status_code == 302
+    client.logout()
+    assert nombres(client.get(PORTAL)) == ["Nueva"]
+
+
+def test_cache_se_invalida_al_editar_desde_el_admin(client):
+    from django.contrib.auth import get_user_model
+
+    o = fabricas.oferta(nombre="Antes")
+    assert nombres(client.get(PORTAL)) == ["Antes"]
+    # Una edición en SQL que no toca `actualizada` no cambia la huella; el admin sí (save + búsqueda).
+    su = get_user_model().objects.create_superuser(email="su2@att.demo", password="x")
+    client.force_login(su)
+    from django.contrib.admin.sites import site
+    from django.test import RequestFactory
+
+    admin = site._registry[Oferta]
+    pedido = RequestFactory().post("/")
+    pedido.user = su
+    o.nombre = "Después"
+    admin.save_model(pedido, o, form=None, change=True)
+    client.logout()
+    assert nombres(client.get(PORTAL)) == ["Después"]
+
+
+def test_cache_se_invalida_por_la_api_y_la_importacion(client, oferente, admin_dnp, entidad_oferente):
+    fabricas.oferta(nombre="Primera")
+    assert client.get(PORTAL).context["pagina"].paginator.count == 1
+    o = fabricas.oferta(entidad=entidad_oferente, nombre="Borrador API", estado=EstadoOferta.BORRADOR)
+    api = APIClient()
+    api.force_authenticate(oferente)
+    assert api.post(f"/api/v1/ofertas/{o.pk}/enviar/").status_code == 200
+    services.oferta_publicar(oferta=o, por=admin_dnp)
+    assert sorted(nombres(client.get(PORTAL))) == ["Borrador API", "Primera"]
+    # Un cambio de facetas por servicio (editar vuelve a calcular la copia de ids) también invalida.
+    salud = Tema.objects.get(codigo="salud")
+    p = fabricas.oferta(entidad=entidad_oferente, nombre="Editable", estado=EstadoOferta.DEVUELTA)
+    assert client.get(PORTAL, {"tema": salud.pk}).context["pagina"].paginator.count == 0
+    services.oferta_actualizar(por=oferente, oferta=p, datos={"temas": [salud]})
+    Oferta.objects.filter(pk=p.pk).update(estado=EstadoOferta.PUBLICADA, actualizada=p.actualizada)
+    services.actualizar_busqueda([p.pk])
+    assert nombres(client.get(PORTAL, {"tema": salud.pk})) == ["Editable"]
+
+
+def test_pagina_anonima_en_cache_no_lleva_contenido_por_persona(client, oferente, admin_dnp):
+    fabricas.oferta(nombre="Pública")
+    client.force_login(admin_dnp)
+    html = client.get(PORTAL).content.decode()
+    assert "Cola de revisión" in html and "/oferta/solapamientos/" in html
+    client.force_login(oferente)
+    html = client.get(PORTAL).content.decode()  # resultados de la caché
+    assert "Registrar una oferta" in html and "Cola de revisión" not in html
+    client.logout()
+    html = client.get(PORTAL).content.decode()
+    for privado in ("Registrar una oferta", "Cola de revisión", "/oferta/solapamientos/", "/oferta/mias/",
+                    "Solicitar esta asistencia", "/demanda/nueva/"):
+        assert privado not in html
+    # Al revés: lo anónimo en caché no quita nada a quien entra después.
+    client.force_login(oferente)
+    assert "Registrar una oferta" in client.get(PORTAL).content.decode()
+
+
+def test_borradores_y_archivadas_nunca_en_el_portal_en_cache(client, oferente, entidad_oferente):
+    fabricas.oferta(nombre="Pública")
+    for estado in (EstadoOferta.BORRADOR, EstadoOferta.DEVUELTA, EstadoOferta.ARCHIVADA, EstadoOferta.EN_REVISION):
+        fabricas.oferta(entidad=entidad_oferente, nombre=f"Privada {estado}", estado=estado)
+    client.force_login(oferente)  # el dueño tampoco las ve en el portal (solo en «mis ofertas»)
+    assert nombres(client.get(PORTAL)) == ["Pública"]
+    client.logout()
+    assert nombres(client.get(PORTAL)) == ["Pública"]
+    r = client.get("/api/v1/ofertas/")
+    assert [o["nombre"] for o in r.json()["results"]] == ["Pública"]
+
+
+# --- Paginación del portal ----------------------------------------------------------------------
+def test_paginacion_conserva_filtros_repetidos(client):
+    planeacion = Tema.objects.get(codigo="planeacion")
+    salud = Tema.objects.get(codigo="salud")
+    for i in range(2 * selectors.POR_PAGINA + 1):
+        fabricas.oferta(nombre=f"Oferta {i:02d}", temas=("planeacion", "salud"), buscar=False)
+    services.actualizar_busqueda(Oferta.objects.values_list("pk", flat=True))
+    r = client.get(PORTAL, {"tema": [planeacion.pk, salud.pk], "orden": "nombre", "page": 2})
+    html = r.content.decode()
+    enlaces = re.findall(r'<a href="\?([^"]+)" rel="(?:prev|next)"', html)
+    assert len(enlaces) == 2
+    for enlace in enlaces:
+        partes = enlace.replace("&amp;", "&").split("&")
+        assert f"tema={planeacion.pk}" in partes and f"tema={salud.pk}" in partes and "orden=nombre" in partes
+    assert "Página 2 de 3" in html
+
+
+def test_numero_de_pagina_grande_sin_separador(client):
+    from unittest import mock
+
+    for i in range(2):
+        fabricas.oferta(nombre=f"Oferta {i}")
+    with mock.patch("oferta.views.selectors.portal_resultados") as resultados:
+        from django.core.paginator import Paginator
+
+        pagina = Paginator(selectors._PaginaConocida(2_500_000, []), 2).page(1_234)
+        resultados.return_value = selectors.Resultados(pagina=pagina, facetas=[])
+        html = client.get(PORTAL, {"page": 1234}).content.decode()
+    assert "Página 1234 de 1250000" in html
+    assert "page=1235" in html and "page=1.235" not in html
+
+
+# --- Consultas fijas en las listas de gestión ---------------------------------------------------
+def _ofertas_en_bloque(n, entidad, estado):
+    base = fabricas.oferta(entidad=entidad, estado=estado, nombre="Base")
+    Oferta.objects.bulk_create([
+        Oferta(entidad=entidad, nombre=f"Oferta {i}", necesidad="n", descripcion="d", canal=base.canal,
+               contacto_nombre="c", contacto_email="c@x.co", vigencia_desde=base.vigencia_desde, estado=estado)
+        for i in range(n - 1)
+    ])
+
+
+@pytest.mark.parametrize("n", [10, 1000])
+def test_consultas_de_mis_ofertas_fijas(client, oferente, entidad_oferente, django_assert_max_num_queries, n):
+    _ofertas_en_bloque(n, entidad_oferente, EstadoOferta.BORRADOR)
+    client.force_login(oferente)
+    client.get("/oferta/mias/")  # calienta la sesión
+    with django_assert_max_num_queries(8):
+        r = client.get("/oferta/mias/", {"estado": "borrador", "page": 2})
+    assert r.status_code == 200 and r.context["pagina"].paginator.count == n
+
+
+@pytest.mark.parametrize("n", [10, 1000])
+def test_consultas_de_la_cola_de_revision_fijas(client, admin_dnp, django_assert_max_num_queries, n):
+    _ofertas_en_bloque(n, factories.EntidadNacionalFactory(), EstadoOferta.EN_REVISION)
+    client.force_login(admin_dnp)
+    client.get("/oferta/revision/")
+    with django_assert_max_num_queries(8):
+        r = client.get("/oferta/revision/")
+    assert r.status_code == 200 and r.context["pagina"].paginator.count == n
+
+
+def test_cola_de_revision_y_solapamientos_cerrados_a_oferentes(client, oferente, funcionario_medellin):
+    for persona in (oferente, funcionario_medellin):
+        client.force_login(persona)
+        assert client.get("/oferta/revision/").status_code == 403
+        assert client.get("/oferta/solapamientos/").status_code == 403
