@@ -70,7 +70,9 @@ def gestionar(usuario, demanda=None):
 
 @rules.predicate
 def atender(usuario, demanda):
-    return demanda is not None and (permisos.es_admin_dnp(usuario) or atiende(usuario, demanda))
+    """El oferente que atiende, y el equipo DNP (administración y seguimiento), que aprueba los
+    planes que la programan y registra la asistencia entregada."""
+    return demanda is not None and (permisos.es_equipo_dnp(usuario) or atiende(usuario, demanda))
 
 
 @rules.predicate

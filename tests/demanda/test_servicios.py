@@ -210,3 +210,12 @@ def test_marcar_atendida_desde_vinculada_deja_el_paso_en_atencion(funcionario_me
         services.demanda_marcar_atendida(demanda=registrada, por=oferente)
     with pytest.raises(ValidationError):  # registrada: aún no hay a quién atribuir la atención
         services.demanda_marcar_atendida(demanda=registrada, por=admin_dnp)
+
+
+def test_equipo_de_seguimiento_dnp_pone_en_atencion(admin_dnp, seguimiento_dnp, funcionario_medellin, entidad_oferente):
+    # El equipo DNP aprueba planes que programan demandas: debe poder moverlas a «en atención».
+    d = fabricas.demanda(factories.alcaldia("05001"), funcionario_medellin)
+    services.demanda_iniciar_analisis(demanda=d, por=admin_dnp)
+    services.demanda_vincular(demanda=d, por=admin_dnp, oferta=fabricas.oferta(entidad_oferente))
+    services.demanda_poner_en_atencion(demanda=d, por=seguimiento_dnp, motivo="Plan aprobado")
+    assert d.estado == E.EN_ATENCION
