@@ -163,6 +163,16 @@ class Oferta(models.Model):
     def __str__(self):
         return self.nombre
 
+    # Nombres legibles de las listas de opciones (la base guarda los códigos: "G4", "planeacion").
+    def categorias_display(self) -> list[str]:
+        return [str(CategoriaLey617(v).label) for v in self.focaliza_categorias if v in CategoriaLey617.values]
+
+    def grupos_mdm_display(self) -> list[str]:
+        return [str(GrupoMDM(v).label) for v in self.focaliza_grupos_mdm if v in GrupoMDM.values]
+
+    def publico_objetivo_display(self) -> list[str]:
+        return [str(PublicoObjetivo(v).label) for v in self.publico_objetivo if v in PublicoObjetivo.values]
+
 
 class TransicionOferta(models.Model):
     """Historia del ciclo de vida: quién, cuándo y por qué."""

@@ -27,9 +27,11 @@ from att.models import (
     Modalidad,
     NivelCapacidad,
     Tema,
+    TipoEntidad,
 )
 
 from . import rules as reglas
+from .forms import codigo_divipola
 from .models import EstadoOferta, Oferta, PublicoObjetivo
 
 SEPARADOR = ","
@@ -119,6 +121,33 @@ class EntidadesWidget(widgets.ManyToManyWidget):
         return "" if value is None else SEPARADOR.join(e.sigla or e.nombre for e in value.all())
 
 
+class EntidadesTerritorialesWidget(widgets.ManyToManyWidget):
+    """Lista explícita de entidades territoriales por código DIVIPOLA (5 dígitos: alcaldía; 2:
+    gobernación), como en el formulario. Las 1.250 entidades se leen una vez por importación."""
+
+    def __init__(self, **kwargs):
+        super().__init__(Entidad, field="pk", **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        codigos = list(dict.fromkeys(_partes(value)))
+        if not codigos:
+            return []
+        if "_por_codigo" not in self.__dict__:
+            self._por_codigo = {
+                codigo_divipola(e): e
+                for e in Entidad.objects.filter(tipo__in=TipoEntidad.territoriales(), activa=True)
+                .only("id", "nombre", "tipo", "municipio_id", "departamento_id")
+            }
+        faltan = [c for c in codigos if c not in self._por_codigo]
+        if faltan:
+            raise ValueError(_("no hay alcaldía (5 dígitos) ni gobernación (2 dígitos) con el código: %(codigos)s")
+                             % {"codigos": ", ".join(faltan)})
+        return [self._por_codigo[c] for c in codigos]
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else SEPARADOR.join(codigo_divipola(e) for e in value.all())
+
+
 class SiNoWidget(widgets.Widget):
     SI = {"si", "sí", "s", "x", "1", "true", "verdadero"}
     NO = {"no", "n", "0", "false", "falso"}
@@ -205,6 +234,8 @@ class OfertaBaseResource(resources.ModelResource):
                                             column_name="dirigida_a_gobernaciones", widget=SiNoWidget(True))
     solo_pdet = fields.Field(attribute="solo_pdet", column_name="solo_pdet", widget=SiNoWidget(False))
     solo_zomac = fields.Field(attribute="solo_zomac", column_name="solo_zomac", widget=SiNoWidget(False))
+    focaliza_entidades = fields.Field(attribute="focaliza_entidades", column_name="focaliza_entidades",
+                                      widget=EntidadesTerritorialesWidget())
     focaliza_categorias = fields.Field(attribute="focaliza_categorias", column_name="focaliza_categorias",
                                        widget=OpcionesWidget(CategoriaLey617))
     focaliza_grupos_mdm = fields.Field(attribute="focaliza_grupos_mdm", column_name="focaliza_grupos_mdm",
@@ -221,7 +252,8 @@ class OfertaBaseResource(resources.ModelResource):
             "entidad", "cooferentes", "nombre", "necesidad", "descripcion", "descriptores", "temas",
             "capacidades", "niveles_capacidad", "etapas", "modalidades", "canal", "estructura", "continua",
             "dirigida_a_alcaldias", "dirigida_a_gobernaciones", "focaliza_departamentos", "focaliza_categorias",
-            "focaliza_grupos_mdm", "solo_pdet", "solo_zomac", "publico_objetivo", "bienes_entregados",
+            "focaliza_grupos_mdm", "solo_pdet", "solo_zomac", "focaliza_entidades", "publico_objetivo",
+            "bienes_entregados",
             "requisitos", "cronograma", "cupos", "alineacion_pnd", "contacto_nombre", "contacto_email",
             "contacto_telefono", "vigencia_desde", "vigencia_hasta",
         ]

@@ -439,7 +439,7 @@ def para_exportar(filtros: FiltrosPortal) -> QuerySet:
         aplicar_filtros(publicadas(), filtros)
         .select_related("entidad", "canal")
         .prefetch_related("cooferentes", "descriptores", "temas", "capacidades", "etapas", "modalidades",
-                          "focaliza_departamentos")
+                          "focaliza_departamentos", "focaliza_entidades")
         .defer("busqueda", "comentario_revision", "creada_por")
         .order_by("pk")
     )

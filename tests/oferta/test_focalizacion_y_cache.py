@@ -270,3 +270,42 @@ def test_cola_de_revision_y_solapamientos_cerrados_a_oferentes(client, oferente,
         client.force_login(persona)
         assert client.get("/oferta/revision/").status_code == 403
         assert client.get("/oferta/solapamientos/").status_code == 403
+
+
+# --- Lista explícita en la importación y en los datos abiertos -----------------------------------
+def test_importacion_y_exportacion_de_la_lista_explicita(client, oferente, entidad_oferente, admin_dnp):
+    import csv
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from oferta.models import EstadoImportacion, ImportacionOferta
+
+    encabezado = ("nombre,necesidad,descripcion,descriptores,temas,capacidades,etapas,modalidades,canal,"
+                  "contacto_nombre,contacto_email,vigencia_desde,focaliza_entidades")
+    fila = ('"Asesoría {n}",n,d,gestion-publica,planeacion,planeacion,programacion,asesoria,virtual,Ana,'
+            'ana@x.gov.co,2026-01-01,"{codigos}"')
+
+    def subir(codigos):
+        contenido = "\n".join([encabezado, fila.format(n=1, codigos=codigos)]) + "\n"
+        client.post("/oferta/importar/", {"archivo": SimpleUploadedFile("o.csv", contenido.encode(), "text/csv")})
+        return ImportacionOferta.objects.latest("pk")
+
+    client.force_login(oferente)
+    imp = subir("05001,99999")
+    assert imp.estado == EstadoImportacion.CON_ERRORES
+    assert "99999" in imp.errores[0]["error"] and imp.errores[0]["fila"] == 2
+    imp = subir("05001, 76")
+    assert imp.estado == EstadoImportacion.VALIDADA, imp.errores
+    client.post(f"/oferta/importar/{imp.pk}/")
+    oferta = Oferta.objects.get()
+    assert sorted(e.municipio_id or e.departamento_id for e in oferta.focaliza_entidades.all()) == ["05001", "76"]
+    Oferta.objects.filter(pk=oferta.pk).update(estado=EstadoOferta.PUBLICADA)
+    filas = list(csv.DictReader(io.StringIO(client.get("/oferta/exportar/").content.decode("utf-8-sig"))))
+    assert sorted(filas[0]["focaliza_entidades"].split(",")) == ["05001", "76"]
+
+
+def test_detalle_muestra_nombres_y_no_codigos(client):
+    o = fabricas.oferta(focaliza_grupos_mdm=["G4"], focaliza_categorias=["6"], publico_objetivo=["planeacion"])
+    html = client.get(f"/oferta/{o.pk}/").content.decode()
+    assert "G4 – nivel medio bajo" in html and "Sexta" in html and "Secretaría de planeación" in html
