@@ -1,9 +1,5 @@
 """Importar líneas a un plan (ensayo con errores por fila, luego confirmación) y exportarlas."""
 
-import uuid
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,6 +13,7 @@ from agenda.forms import ImportarLineasForm
 from agenda.resources import COLUMNAS, LineaPlanResource
 from agenda.rules import ESTADOS_EDITABLES
 from agenda.views import _plan_visible
+from att import importacion
 
 
 @login_required
@@ -53,56 +50,43 @@ def importar(plan, por, archivo, *, confirmar: bool):
     )
 
 
-def _carpeta() -> Path:
-    carpeta = Path(settings.MEDIA_ROOT) / "importaciones"
-    carpeta.mkdir(parents=True, exist_ok=True)
-    return carpeta
-
-
-def _prefijo_ticket(plan, usuario) -> str:
-    return f"agenda-{plan.pk}-{usuario.pk}-"
-
-
 @login_required
 def importar_lineas(request, pk):
     plan = _plan_visible(request, pk)
     if plan.estado not in ESTADOS_EDITABLES or not request.user.has_perm("agenda.editar_plan", plan):
         raise PermissionDenied(_("Solo se importan líneas a un plan propio en borrador o devuelto."))
+    ambito = f"plan-{plan.pk}"  # el ensayo es de este plan y de esta persona
     form = ImportarLineasForm()
     resultado, ticket, aviso = None, "", ""
     if request.method == "POST" and request.POST.get("ticket"):
-        ruta = _carpeta() / Path(request.POST["ticket"]).name
-        # El ensayo es de este plan y de esta persona: un ticket ajeno no se confirma.
-        if not ruta.name.startswith(_prefijo_ticket(plan, request.user)) or not ruta.exists():
+        ruta = importacion.ruta_del_ticket(request.POST["ticket"], usuario=request.user, ambito=ambito)
+        if ruta is None:
             aviso = _("El archivo del ensayo ya no está disponible: súbalo de nuevo.")
         else:
             with ruta.open("rb") as f:
                 resultado = importar(plan, request.user, File(f, name=ruta.name), confirmar=True)
             if not (resultado.has_errors() or resultado.has_validation_errors()):
-                ruta.unlink(missing_ok=True)
+                importacion.descartar(ruta)
                 messages.success(request, _("Se importaron %(n)s líneas.") % {
                     "n": resultado.totals.get("new", 0) + resultado.totals.get("update", 0)})
                 return redirect("agenda:plan", plan.pk)
+            ticket = ruta.name
     elif request.method == "POST":
         form = ImportarLineasForm(request.POST, request.FILES)
         if form.is_valid():
-            archivo = form.cleaned_data["archivo"]
-            extension = Path(archivo.name).suffix.lower()
-            ticket = f"{_prefijo_ticket(plan, request.user)}{uuid.uuid4().hex}{extension}"
-            destino = _carpeta() / ticket
-            with destino.open("wb") as salida:
-                for trozo in archivo.chunks():
-                    salida.write(trozo)
+            ticket, ruta = importacion.guardar_para_confirmar(
+                form.cleaned_data["archivo"], usuario=request.user, ambito=ambito
+            )
             try:
-                with destino.open("rb") as f:
-                    resultado = importar(plan, request.user, File(f, name=destino.name), confirmar=False)
+                with ruta.open("rb") as f:
+                    resultado = importar(plan, request.user, File(f, name=ruta.name), confirmar=False)
             except PermissionDenied:
                 raise
             except Exception as e:  # noqa: BLE001 - archivo ilegible: se informa a la persona
                 form.add_error("archivo", _("No se pudo leer el archivo: %(e)s") % {"e": e})
                 resultado = None
             if resultado is None or resultado.has_errors() or resultado.has_validation_errors():
-                destino.unlink(missing_ok=True)
+                importacion.descartar(ruta)
                 ticket = ""
     filas_error = []
     if resultado is not None:

@@ -1,17 +1,13 @@
-import uuid
-from pathlib import Path
-
-from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from att import permisos, selectors, services
+from att import importacion, permisos, selectors, services
 from att.forms import ImportarAtributosForm
 from att.models import Notificacion, TipoEntidad
 
@@ -26,12 +22,6 @@ def entidades(request):
     })
 
 
-def _carpeta_importaciones() -> Path:
-    carpeta = Path(settings.MEDIA_ROOT) / "importaciones"
-    carpeta.mkdir(parents=True, exist_ok=True)
-    return carpeta
-
-
 @login_required
 def importar_atributos(request):
     """Ensayo primero (errores por fila, nada escrito) y luego confirmación explícita."""
@@ -40,32 +30,30 @@ def importar_atributos(request):
     resultado, ticket = None, ""
     form = ImportarAtributosForm()
     if request.method == "POST" and request.POST.get("ticket"):
-        ticket = request.POST["ticket"]
-        ruta = _carpeta_importaciones() / Path(ticket).name
-        if not ruta.exists():
+        ruta = importacion.ruta_del_ticket(request.POST["ticket"], usuario=request.user, ambito="atributos")
+        if ruta is None:
             form.add_error(None, _("El archivo del ensayo ya no está disponible: súbalo de nuevo."))
         else:
             with ruta.open("rb") as f:
-                filas = services.leer_tabla(f, ruta.name)
-            resultado = services.atributos_importar(filas=filas, confirmar=True, por=request.user)
+                resultado = services.atributos_importar(
+                    filas=services.leer_tabla(f, ruta.name), confirmar=True, por=request.user
+                )
             if resultado.confirmada:
-                ruta.unlink(missing_ok=True)
-                ticket = ""
+                importacion.descartar(ruta)
+            else:
+                ticket = ruta.name
     elif request.method == "POST":
         form = ImportarAtributosForm(request.POST, request.FILES)
         if form.is_valid():
-            archivo = form.cleaned_data["archivo"]
-            extension = Path(archivo.name).suffix.lower()
-            ticket = f"{uuid.uuid4().hex}{extension}"
-            destino = _carpeta_importaciones() / ticket
-            with destino.open("wb") as salida:
-                for trozo in archivo.chunks():
-                    salida.write(trozo)
-            with destino.open("rb") as f:
-                filas = services.leer_tabla(f, destino.name)
-            resultado = services.atributos_importar(filas=filas, confirmar=False, por=request.user)
-            if resultado.con_errores:
-                destino.unlink(missing_ok=True)
+            ticket, ruta = importacion.guardar_para_confirmar(
+                form.cleaned_data["archivo"], usuario=request.user, ambito="atributos"
+            )
+            with ruta.open("rb") as f:
+                resultado = services.atributos_importar(
+                    filas=services.leer_tabla(f, ruta.name), confirmar=False, por=request.user
+                )
+            if resultado.con_errores or not resultado.total:
+                importacion.descartar(ruta)
                 ticket = ""
     return render(request, "att/importar_atributos.html", {
         "form": form, "resultado": resultado, "ticket": ticket, "columnas": services.COLUMNAS_ATRIBUTOS,

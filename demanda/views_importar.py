@@ -1,9 +1,5 @@
 """Importación (ensayo primero, luego confirmación) y exportación de demandas (CSV/XLSX)."""
 
-import uuid
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -12,17 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from att import importacion
 from att.services import leer_tabla
 from demanda import selectors, services
 from demanda.forms import ImportarForm
 from demanda.resources import COLUMNAS, DemandaResource
 from demanda.views import filtros_lista
-
-
-def _carpeta() -> Path:
-    carpeta = Path(settings.MEDIA_ROOT) / "importaciones" / "demandas"
-    carpeta.mkdir(parents=True, exist_ok=True)
-    return carpeta
 
 
 @login_required
@@ -32,32 +23,28 @@ def importar(request):
         raise PermissionDenied(_("Solo los funcionarios territoriales y los equipos departamentales importan demandas."))
     resultado, ticket, aviso, form = None, "", "", ImportarForm()
     if request.method == "POST" and request.POST.get("ticket"):
-        ticket = Path(request.POST["ticket"]).name
-        ruta = _carpeta() / ticket
-        if not ticket.startswith(f"{request.user.pk}-") or not ruta.exists():
+        ruta = importacion.ruta_del_ticket(request.POST["ticket"], usuario=request.user, ambito="demandas")
+        if ruta is None:
             aviso = _("El archivo del ensayo ya no está disponible: súbalo de nuevo.")
-            ticket = ""
         else:
             with ruta.open("rb") as f:
                 filas = leer_tabla(f, ruta.name)
             resultado = services.demandas_importar(filas=filas, por=request.user, confirmar=True)
             if resultado.confirmada:
-                ruta.unlink(missing_ok=True)
-                ticket = ""
+                importacion.descartar(ruta)
+            else:
+                ticket = ruta.name
     elif request.method == "POST":
         form = ImportarForm(request.POST, request.FILES)
         if form.is_valid():
-            archivo = form.cleaned_data["archivo"]
-            ticket = f"{request.user.pk}-{uuid.uuid4().hex}{Path(archivo.name).suffix.lower()}"
-            destino = _carpeta() / ticket
-            with destino.open("wb") as salida:
-                for trozo in archivo.chunks():
-                    salida.write(trozo)
-            with destino.open("rb") as f:
-                filas = leer_tabla(f, destino.name)
+            ticket, ruta = importacion.guardar_para_confirmar(
+                form.cleaned_data["archivo"], usuario=request.user, ambito="demandas"
+            )
+            with ruta.open("rb") as f:
+                filas = leer_tabla(f, ruta.name)
             resultado = services.demandas_importar(filas=filas, por=request.user, confirmar=False)
             if resultado.con_errores or not resultado.total:
-                destino.unlink(missing_ok=True)
+                importacion.descartar(ruta)
                 ticket = ""
     return render(request, "demanda/importar.html", {
         "form": form, "resultado": resultado, "ticket": ticket, "columnas": COLUMNAS, "aviso": aviso,
