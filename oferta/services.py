@@ -34,7 +34,7 @@ def _sql_busqueda() -> str:
     o = Oferta._meta.db_table
     m2m = {nombre: Oferta._meta.get_field(nombre).remote_field.through._meta.db_table
            for nombre in ("temas", "descriptores", "cooferentes", "capacidades", "etapas", "modalidades",
-                          "focaliza_departamentos")}
+                          "focaliza_departamentos", "focaliza_entidades")}
 
     def ids(campo, columna):
         return f"ARRAY(SELECT x.{columna} FROM {m2m[campo]} x WHERE x.oferta_id = o.id ORDER BY 1)"
@@ -47,8 +47,17 @@ def _sql_busqueda() -> str:
         facetas_capacidades = {ids("capacidades", "capacidad_id")},
         facetas_etapas = {ids("etapas", "etapaciclo_id")},
         facetas_modalidades = {ids("modalidades", "modalidad_id")},
-        facetas_departamentos = coalesce(nullif({ids("focaliza_departamentos", "departamento_id")},
-                                                 '{{}}'::varchar[]), ARRAY['{TODO_EL_PAIS}']::varchar[]),
+        facetas_departamentos = (
+            WITH d AS (SELECT x.departamento_id AS c FROM {m2m["focaliza_departamentos"]} x WHERE x.oferta_id = o.id),
+                 l AS (SELECT coalesce(te.departamento_id, left(te.municipio_id, 2)) AS c
+                       FROM {m2m["focaliza_entidades"]} x JOIN att_entidad te ON te.id = x.entidad_id
+                       WHERE x.oferta_id = o.id)
+            SELECT CASE
+                WHEN NOT EXISTS (SELECT FROM d) AND NOT EXISTS (SELECT FROM l) THEN ARRAY['{TODO_EL_PAIS}']
+                WHEN NOT EXISTS (SELECT FROM l) THEN ARRAY(SELECT c FROM d ORDER BY 1)
+                WHEN NOT EXISTS (SELECT FROM d) THEN ARRAY(SELECT DISTINCT c FROM l WHERE c IS NOT NULL ORDER BY 1)
+                ELSE ARRAY(SELECT c FROM d INTERSECT SELECT c FROM l ORDER BY 1)
+            END::varchar[]),
         facetas_entidades = ARRAY(SELECT o.entidad_id UNION SELECT x.entidad_id FROM {m2m["cooferentes"]} x
                                   WHERE x.oferta_id = o.id AND x.entidad_id <> o.entidad_id),
         busqueda =
@@ -74,6 +83,10 @@ def actualizar_busqueda(ofertas_ids: Iterable[int]) -> int:
     """Recalcula el vector de búsqueda ponderado de esas ofertas en una sola sentencia UPDATE
     (y, en la misma, la copia de los ids de sus facetas). Llámela después de cambiar una oferta o
     sus relaciones de muchos a muchos.
+
+    Departamentos cubiertos (faceta del portal), con los criterios combinados con Y como en el cruce
+    de la demanda: los focalizados; si hay lista explícita de entidades, los de esas entidades (y,
+    con ambos criterios, los que están en los dos); sin ninguno, todo el país ('00').
 
     Pesos: nombre A; temas y descriptores B; necesidad y descripción C; entidad oferente y
     cooferentes (nombre y sigla) D. Configuración 'es_unaccent': sin tildes ni mayúsculas.

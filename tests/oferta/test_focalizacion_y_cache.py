@@ -309,3 +309,23 @@ def test_detalle_muestra_nombres_y_no_codigos(client):
     o = fabricas.oferta(focaliza_grupos_mdm=["G4"], focaliza_categorias=["6"], publico_objetivo=["planeacion"])
     html = client.get(f"/oferta/{o.pk}/").content.decode()
     assert "G4 – nivel medio bajo" in html and "Sexta" in html and "Secretaría de planeación" in html
+
+
+def test_departamento_cubierto_sigue_la_lista_explicita(client):
+    from att.models import Departamento
+
+    medellin = Entidad.objects.get(tipo=TipoEntidad.ALCALDIA, municipio_id="05001")
+    valle = Entidad.objects.get(tipo=TipoEntidad.GOBERNACION, departamento_id="76")
+    solo_lista = fabricas.oferta(nombre="Solo Medellín y Valle", buscar=False)
+    solo_lista.focaliza_entidades.set([medellin, valle])
+    ambas = fabricas.oferta(nombre="Antioquia y lista", departamentos=[Departamento.objects.get(codigo="05")],
+                            buscar=False)
+    ambas.focaliza_entidades.set([medellin, valle])
+    fabricas.oferta(nombre="Todo el país", buscar=False)
+    services.actualizar_busqueda(Oferta.objects.values_list("pk", flat=True))
+    assert Oferta.objects.get(pk=solo_lista.pk).facetas_departamentos == ["05", "76"]
+    assert Oferta.objects.get(pk=ambas.pk).facetas_departamentos == ["05"]
+    assert sorted(nombres(client.get(PORTAL, {"departamento": "76"}))) == ["Solo Medellín y Valle", "Todo el país"]
+    assert sorted(nombres(client.get(PORTAL, {"departamento": "05"}))) == [
+        "Antioquia y lista", "Solo Medellín y Valle", "Todo el país"]
+    assert nombres(client.get(PORTAL, {"departamento": "11"})) == ["Todo el país"]
