@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 UV_VERSION := 0.13.8
 export UV_PROJECT_ENVIRONMENT := $(VENV)
-ESCALA ?= 1
+ESCALA ?= 5
 
 .PHONY: run setup venv test test-integracion test-e2e ci datos demo bench detener-db lint limpiar
 
