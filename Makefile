@@ -34,11 +34,11 @@ test-integracion: venv
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/att_ci} \
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/14} \
 	TEST_DATABASE_NAME=test_att_integracion \
-	$(PY) -m pytest -m integration -q -p no:randomly
+	$(PY) -m pytest -m integration -q --create-db
 
 # Navegador Chromium sin cabeza contra un servidor en vivo.
 test-e2e: venv
-	TEST_DATABASE_NAME=test_att_e2e $(PY) -m pytest -m e2e -q
+	TEST_DATABASE_NAME=test_att_e2e $(PY) -m pytest -m e2e -q --create-db
 
 ci: test test-integracion test-e2e
 
