@@ -1,6 +1,5 @@
 """Filtros de la API de ofertas (django-filter): los mismos criterios del portal."""
 
-from django.contrib.postgres.search import SearchQuery
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
@@ -8,7 +7,7 @@ from att.api.filtros import FechaHoraFilter
 from att.models import Capacidad, DescriptorTematico, EtapaCiclo, Modalidad, Tema
 
 from .models import EstadoOferta, Oferta
-from .selectors import CONFIG_BUSQUEDA
+from .selectors import consulta_texto
 
 
 class CodigosFilter(filters.BaseInFilter, filters.CharFilter):
@@ -42,7 +41,7 @@ class OfertaFilter(filters.FilterSet):
     def filtrar_texto(self, qs, nombre, valor):
         if not valor.strip():
             return qs
-        return qs.filter(busqueda=SearchQuery(valor, search_type="websearch", config=CONFIG_BUSQUEDA))
+        return qs.filter(busqueda=consulta_texto(valor))
 
     def filtrar_m2m(self, qs, nombre, valores):
         campo, _modelo = self.CAMPOS[nombre]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -89,8 +90,19 @@ class FiltrosPortal:
         return str(valor) in self.valores.get(faceta, [])
 
 
+_O_SUELTA = re.compile(r"(?<!\S)o(?!\S)", re.IGNORECASE)
+
+
+def _con_o_en_espanol(q: str) -> str:
+    """La sintaxis web de PostgreSQL solo entiende «or»; la ayuda del portal ofrece «o» (que, como
+    palabra vacía del español, se descartaría y la búsqueda exigiría ambas palabras). Fuera de las
+    comillas, una «o» suelta pasa a «or»."""
+    partes = q.split('"')
+    return '"'.join(_O_SUELTA.sub("or", p) if i % 2 == 0 else p for i, p in enumerate(partes))
+
+
 def consulta_texto(q: str) -> SearchQuery:
-    return SearchQuery(q, search_type="websearch", config=CONFIG_BUSQUEDA)
+    return SearchQuery(_con_o_en_espanol(q), search_type="websearch", config=CONFIG_BUSQUEDA)
 
 
 def aplicar_filtros(qs: QuerySet, filtros: FiltrosPortal) -> QuerySet:

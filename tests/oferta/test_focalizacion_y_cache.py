@@ -329,3 +329,22 @@ def test_departamento_cubierto_sigue_la_lista_explicita(client):
     assert sorted(nombres(client.get(PORTAL, {"departamento": "05"}))) == [
         "Antioquia y lista", "Solo Medellín y Valle", "Todo el país"]
     assert nombres(client.get(PORTAL, {"departamento": "11"})) == ["Todo el país"]
+
+
+def test_o_en_espanol_es_alternativa_como_dice_la_ayuda(client):
+    fabricas.oferta(nombre="Plan de desarrollo territorial", descripcion="Incluye catastro multipropósito")
+    fabricas.oferta(nombre="Plan de desarrollo con enfoque étnico")
+    fabricas.oferta(nombre="Gestión del riesgo", temas=("gestion-riesgo",))
+    esperadas = ["Plan de desarrollo con enfoque étnico", "Plan de desarrollo territorial"]
+    assert sorted(nombres(client.get(PORTAL, {"q": "catastro o etnico"}))) == esperadas
+    assert sorted(nombres(client.get(PORTAL, {"q": "catastro O étnico"}))) == esperadas
+    # Dentro de comillas la «o» es parte de la frase, no una alternativa.
+    assert selectors._con_o_en_espanol('"agua o saneamiento" o riesgo') == '"agua o saneamiento" or riesgo'
+    api = APIClient()
+    assert sorted(o["nombre"] for o in api.get("/api/v1/ofertas/", {"q": "catastro o etnico"}).json()["results"]) \
+        == esperadas
+
+
+def test_portal_tiene_salto_a_los_resultados(client):
+    html = client.get(PORTAL).content.decode()
+    assert 'href="#titulo-resultados"' in html and 'id="titulo-resultados"' in html
