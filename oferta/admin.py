@@ -38,7 +38,7 @@ class OfertaAdmin(SimpleHistoryAdmin):
 
 @admin.register(ImportacionOferta)
 class ImportacionOfertaAdmin(admin.ModelAdmin):
-    list_display = ["nombre_archivo", "por", "estado", "total", "validas", "creadas", "creada"]
+    list_display = ["nombre_archivo", "por", "estado", "total", "avance", "validas", "creadas", "creada"]
     list_filter = ["estado"]
     readonly_fields = ["por", "archivo", "nombre_archivo", "estado", "total", "procesadas", "validas", "creadas",
                        "errores", "creada", "actualizada"]

@@ -90,4 +90,6 @@ rules.add_perm("oferta.enviar", p_gestiona & p_editable)
 rules.add_perm("oferta.revisar", p_revisa & p_en_revision)
 rules.add_perm("oferta.archivar", (p_gestiona | p_revisa) & p_publicada)
 rules.add_perm("oferta.ver_solapamientos", p_lee_todo)
-rules.add_perm("oferta.importar", rules.predicate(es_oferente) | p_revisa)
+# Importar crea borradores a nombre de la entidad, como registrar: solo el oferente (el DNP revisa, no
+# registra; antes podía abrir la importación pero cada fila fallaba por no actuar por la entidad).
+rules.add_perm("oferta.importar", rules.predicate(es_oferente))

@@ -348,3 +348,12 @@ def test_o_en_espanol_es_alternativa_como_dice_la_ayuda(client):
 def test_portal_tiene_salto_a_los_resultados(client):
     html = client.get(PORTAL).content.decode()
     assert 'href="#titulo-resultados"' in html and 'id="titulo-resultados"' in html
+
+
+def test_importar_solo_el_oferente(client, admin_dnp, oferente):
+    """Importar crea borradores a nombre de la entidad: el DNP no registra ofertas (ni por formulario)."""
+    client.force_login(admin_dnp)
+    assert client.get("/oferta/importar/").status_code == 403
+    assert client.get("/oferta/nueva/").status_code == 403
+    client.force_login(oferente)
+    assert client.get("/oferta/importar/").status_code == 200
