@@ -400,11 +400,6 @@ def _consultar(filtros: FiltrosPortal, consulta: str, params, numero: int, por_p
     return resultado
 
 
-def portal_facetas(filtros: FiltrosPortal, ver: str = "") -> list[Faceta]:
-    """Conteos de todas las facetas sobre el conjunto filtrado."""
-    return portal_resultados(filtros, por_pagina=1, ver=ver).facetas
-
-
 # --- Detalle y gestión ------------------------------------------------------------------------
 def oferta_detalle(pk: int) -> Oferta | None:
     return (
