@@ -1,9 +1,37 @@
 """Demanda territorial de asistencia técnica (DOMAIN §5; CONPES 4091 §5.3.1; metodología 004, 1.A)."""
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+
+class _Unidos(models.Func):
+    """`(a || b || …)`: operador inmutable (CONCAT() no lo es y no sirve en un índice)."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " || "
+    output_field = models.TextField()
+
+
+class _Minusculas(models.Func):
+    function = "lower"
+    output_field = models.TextField()
+
+
+class _SinTildes(models.Func):
+    """`att_unaccent` (att 0002): `unaccent` con diccionario fijo, IMMUTABLE, usable en índices."""
+
+    function = "att_unaccent"
+    output_field = models.TextField()
+
+
+def texto_buscable():
+    """`att_unaccent(lower(titulo || ' ' || descripcion))`: la expresión del índice de trigramas
+    `demanda_texto_trgm`; el filtro de texto de la lista usa exactamente esta para que PostgreSQL
+    la resuelva por el índice (sin tildes ni mayúsculas)."""
+    return _SinTildes(_Minusculas(_Unidos(models.F("titulo"), models.Value(" "), models.F("descripcion"))))
 
 
 class EstadoDemanda(models.TextChoices):
@@ -95,6 +123,8 @@ class Demanda(models.Model):
                 fields=["oferta"], condition=models.Q(estado__in=["vinculada", "en_atencion"]),
                 name="demanda_oferta_ocupa_cupo",
             ),
+            # Búsqueda por texto de la lista (`selectors.demandas_lista`): LIKE '%…%' por trigramas.
+            GinIndex(OpClass(texto_buscable(), name="gin_trgm_ops"), name="demanda_texto_trgm"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
     Exists,
-    F,
     Func,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
+    Value,
 )
 from django.db.models.lookups import IsNull
 from django.urls import reverse
@@ -22,7 +22,14 @@ from django.utils.translation import gettext as _
 
 from att import permisos
 from att.models import Entidad, Rol, Tema, TipoEntidad
-from demanda.models import Demanda, EstadoDemanda, EventoDemanda
+from demanda.models import (
+    Demanda,
+    EstadoDemanda,
+    EventoDemanda,
+    _Minusculas,
+    _SinTildes,
+    texto_buscable,
+)
 from oferta.models import EstadoOferta, Oferta
 
 ESTADOS_ABIERTOS = [
@@ -31,12 +38,24 @@ ESTADOS_ABIERTOS = [
 ]
 
 
-class _IgualAAlguno(Func):
-    """`campo = ANY(ARRAY(SELECT …))`: sin correlación, PostgreSQL calcula el arreglo una sola vez."""
+class _Como(Func):
+    """`expresión LIKE '%' || att_unaccent(lower(patrón)) || '%'`: con el patrón constante PostgreSQL
+    lo resuelve por el índice de trigramas de la misma expresión."""
 
-    template = "(%(expressions)s))"
-    arg_joiner = " = ANY("
+    template = "%(expressions)s"
+    arg_joiner = " LIKE '%%' || "
     output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = super().as_sql(compiler, connection, **extra)
+        return f"({sql} || '%%')", params
+
+
+def _contiene(texto: str) -> _Como:
+    """Título o descripción contienen `texto`, sin distinguir tildes ni mayúsculas."""
+    literal = texto.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    patron = _SinTildes(_Minusculas(Value(literal)))
+    return _Como(texto_buscable(), patron)
 
 
 # Por encima de este número de filas (demanda, tema) de los temas del oferente, la prueba por fila
@@ -50,17 +69,25 @@ def _coincide_con_temas(sus_temas) -> Q:
     Dentro de un OR, `pk IN (subconsulta)` se vuelve un conjunto en memoria (hash) con todas las
     demandas de esos temas: barato si son pocas, pero con temas amplios son ~250.000 filas en la
     base de demostración (0,2 s en cada consulta, aunque la página solo pida 25). Entonces se
-    prueba fila a fila por el índice (demanda, tema), con el arreglo de temas calculado una vez: la
-    lista en orden de fecha se detiene al completar la página. Una consulta corta (índice, con
-    tope) decide cuál usar."""
+    prueba fila a fila por el índice (demanda, tema): la lista en orden de fecha se detiene al
+    completar la página. Una sola consulta corta (índice, con tope) decide cuál usar y trae los
+    ids de esos temas (catálogo, unas decenas a lo sumo): con el arreglo como constante la prueba
+    por fila cuesta lo que vale; con `ARRAY(SELECT …)` el planificador cobraba la subconsulta en
+    cada fila, estimaba millones y encendía el JIT (~1 s de compilación por consulta)."""
     TemaDemanda = Demanda.temas.through
-    de_sus_temas = TemaDemanda.objects.filter(tema_id__in=sus_temas)
-    if de_sus_temas.order_by().values("pk")[:UMBRAL_TEMAS_DENSOS].count() < UMBRAL_TEMAS_DENSOS:
-        return Q(pk__in=de_sus_temas.values("demanda_id"))
+    temas_sql, temas_params = sus_temas.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT ARRAY(SELECT DISTINCT t.tema_id FROM ({temas_sql}) t), "
+            f"(SELECT COUNT(*) FROM (SELECT 1 FROM {TemaDemanda._meta.db_table} "
+            f"WHERE tema_id IN ({temas_sql}) LIMIT %s) c)",
+            (*temas_params, *temas_params, UMBRAL_TEMAS_DENSOS),
+        )
+        ids_temas, filas = cursor.fetchone()
+    if filas < UMBRAL_TEMAS_DENSOS:
+        return Q(pk__in=TemaDemanda.objects.filter(tema_id__in=ids_temas).values("demanda_id"))
     return Q(IsNull(Subquery(
-        TemaDemanda.objects.filter(
-            _IgualAAlguno(F("tema_id"), ArraySubquery(sus_temas)), demanda_id=OuterRef("pk"),
-        ).values("tema_id")[:1]
+        TemaDemanda.objects.filter(tema_id__in=ids_temas, demanda_id=OuterRef("pk")).values("tema_id")[:1]
     ), False))
 
 
@@ -88,16 +115,23 @@ def demandas_visibles(usuario) -> QuerySet[Demanda]:
     return Demanda.objects.filter(filtro_visibles(usuario))
 
 
-def demandas_lista(usuario, *, estado: str = "", entidad=None, tema: str = "", texto: str = "") -> QuerySet[Demanda]:
+def demandas_lista(usuario, *, estado: str = "", entidad=None, tema: str | Tema = "", texto: str = "") -> QuerySet[Demanda]:
+    """`tema`: código o el `Tema` ya leído. Se filtra por el id constante y no por un JOIN con el
+    catálogo: así PostgreSQL conoce la frecuencia de ese tema (estadísticas de `tema_id`) y recorre
+    la lista por fecha; con el JOIN suponía un tema raro, estimaba millones y encendía el JIT."""
     qs = demandas_visibles(usuario)
     if estado:
         qs = qs.filter(estado=estado)
     if entidad:
         qs = qs.filter(entidad=entidad)
     if tema:
-        qs = qs.filter(temas__codigo=tema)
+        if not isinstance(tema, Tema):
+            tema = Tema.objects.filter(codigo=tema).only("pk").first()
+        if tema is None:
+            return Demanda.objects.none()
+        qs = qs.filter(temas=tema.pk)
     if texto:
-        qs = qs.filter(Q(titulo__unaccent__icontains=texto) | Q(descripcion__unaccent__icontains=texto))
+        qs = qs.filter(_contiene(texto))
     return (
         qs.select_related("entidad", "entidad__municipio", "entidad__departamento", "oferta", "entidad_competente")
         .prefetch_related(Prefetch("temas", queryset=Tema.objects.only("pk", "codigo", "nombre")))

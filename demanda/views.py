@@ -56,14 +56,17 @@ def lista(request):
     """Mis demandas: las de la entidad (y, para el equipo departamental, las de sus municipios)."""
     f = filtros_lista(request)
     estado, entidad, tema, texto = f["estado"], f["entidad"], f["tema"], f["texto"]
-    qs = selectors.demandas_lista(request.user, **f)
+    # Los temas del selector se leen ya (la plantilla los recorre igual): si el filtrado está entre
+    # ellos, el selector recibe el tema y no vuelve a buscarlo por código.
+    temas = list(Tema.objects.filter(activo=True, padre__isnull=True).only("codigo", "nombre"))
+    qs = selectors.demandas_lista(request.user, **{**f, "tema": next((t for t in temas if t.codigo == tema), tema)})
     pagina = paginar(qs, despues=_param(request, "despues", 40), antes=_param(request, "antes", 40))
     filtros = urlencode({k: v for k, v in (("q", texto), ("estado", estado), ("tema", tema), ("entidad", entidad or ""))
                          if v})
     contexto = {
         "pagina": pagina, "demandas": pagina.object_list, "filtros": filtros, "estados": EstadoDemanda.choices,
         "estado": estado, "entidad": entidad, "tema": tema, "q": texto,
-        "temas": Tema.objects.filter(activo=True, padre__isnull=True).only("codigo", "nombre"),
+        "temas": temas,
         "puede_registrar": request.user.has_perm("demanda.registrar"),
         "entidades": selectors.entidades_para_registrar(request.user) if request.user.has_perm("demanda.registrar") else [],
     }

@@ -67,3 +67,46 @@ def test_lista_del_oferente_consultas_planas(client, oferente, entidad_oferente,
     assert [d.pk for d in r.context["demandas"]] == list(
         Demanda.objects.order_by("-creada", "-pk").values_list("pk", flat=True)[:25]
     )
+
+
+def test_filtro_de_texto_sin_tildes_ni_mayusculas(client, admin_dnp, funcionario_medellin):
+    """La búsqueda (índice de trigramas sobre título y descripción) no distingue tildes ni mayúsculas
+    y toma `%` y `_` como letras, no como comodines."""
+    medellin = factories.alcaldia("05001")
+
+    def crear(titulo, descripcion="Sin más"):
+        return Demanda.objects.create(entidad=medellin, registrada_por=funcionario_medellin, titulo=titulo,
+                                      descripcion=descripcion, fuente="diagnostico_propio")
+
+    agua = crear("Agua potable rural")
+    acueducto = crear("Mejoras", "Diseño del ACUEDUCTO veredal")
+    tilde = crear("Gestión del riesgo")
+    porcentaje = crear("Cobertura al 50% del área")
+    crear("Vías terciarias")
+    client.force_login(admin_dnp)
+
+    def busca(q):
+        r = client.get(reverse("demanda:mis-demandas"), {"q": q})
+        assert r.status_code == 200
+        return {d.pk for d in r.context["demandas"]}
+
+    assert busca("agua") == {agua.pk}
+    assert busca("acueducto") == {acueducto.pk}
+    assert busca("Acuédúcto") == {acueducto.pk}
+    assert busca("gestion") == busca("GESTIÓN") == {tilde.pk}
+    assert busca("50%") == {porcentaje.pk}
+    assert busca("5_%") == set()
+    assert busca("area") == {porcentaje.pk}
+
+
+def test_filtro_de_tema_del_oferente(client, oferente, entidad_oferente, funcionario_medellin):
+    """Filtro por tema (código) con la visibilidad del oferente por los temas de sus ofertas."""
+    fabricas.oferta(entidad_oferente, temas=["planeacion"])
+    medellin = factories.alcaldia("05001")
+    de_planeacion = fabricas.demanda(medellin, funcionario_medellin, temas=["planeacion"])
+    fabricas.demanda(medellin, funcionario_medellin, temas=["vivienda"])
+    client.force_login(oferente)
+    r = client.get(reverse("demanda:mis-demandas"), {"tema": "planeacion"})
+    assert [d.pk for d in r.context["demandas"]] == [de_planeacion.pk]
+    r = client.get(reverse("demanda:mis-demandas"), {"tema": "no-existe"})
+    assert r.status_code == 200 and list(r.context["demandas"]) == []
