@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest  # noqa: F401
 import yaml
 
 RAIZ = Path(__file__).resolve().parents[2]
@@ -31,3 +32,11 @@ def test_produccion_exige_clave_secreta():
         cwd=RAIZ, env=entorno, capture_output=True, text=True,
     )
     assert salida.returncode != 0 and "SECRET_KEY" in salida.stderr
+
+
+def test_jit_de_postgresql_apagado_para_consultas_cortas(db):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
