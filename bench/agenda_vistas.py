@@ -9,19 +9,12 @@ equipo departamental de demostración. Meta: mediana < 200 ms.
 """
 
 import os
-import statistics
 import sys
-import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "att.settings")
+from comun import medir_pagina, preparar_django  # noqa: E402 - bench/ es la carpeta del script
 
-import django
+preparar_django()
 
-django.setup()
-
-from django.db import connection
 from django.db.models import Count
 from django.test import Client
 
@@ -30,21 +23,6 @@ from att.models import Entidad, Membresia, Rol, Usuario
 
 META_MS = 200
 REPETICIONES = int(os.environ.get("REPETICIONES", "30"))
-
-
-def medir(cliente, url):
-    cliente.get(url)  # calentamiento
-    consultas = []
-    with connection.execute_wrapper(lambda ejecutar, sql, *a: consultas.append(sql) or ejecutar(sql, *a)):
-        r = cliente.get(url)
-    assert r.status_code == 200, (url, r.status_code)
-    tiempos = []
-    for _ in range(REPETICIONES):
-        t = time.perf_counter()
-        cliente.get(url)
-        tiempos.append((time.perf_counter() - t) * 1000)
-    tiempos.sort()
-    return statistics.median(tiempos), tiempos[int(len(tiempos) * 0.95) - 1], len(consultas), len(r.content)
 
 
 def cliente_de(usuario):
@@ -87,11 +65,13 @@ def main():
     ]
     fallos = 0
     for nombre, cliente, url in informativos:
-        mediana, p95, n_consultas, peso = medir(cliente, url)
+        m = medir_pagina(cliente, url, repeticiones=REPETICIONES)
+        mediana, p95, n_consultas, peso = m.mediana_ms, m.p95_ms, m.consultas, len(m.respuesta.content)
         print(f"(info) {nombre}: mediana {mediana:.1f} ms, p95 {p95:.1f} ms, {n_consultas} consultas, "
               f"{peso / 1024:.0f} KiB  [{url}]")
     for nombre, cliente, url in casos:
-        mediana, p95, n_consultas, peso = medir(cliente, url)
+        m = medir_pagina(cliente, url, repeticiones=REPETICIONES)
+        mediana, p95, n_consultas, peso = m.mediana_ms, m.p95_ms, m.consultas, len(m.respuesta.content)
         ok = mediana < META_MS
         fallos += not ok
         print(f"{'OK ' if ok else 'LENTO'} {nombre}: mediana {mediana:.1f} ms, p95 {p95:.1f} ms, "

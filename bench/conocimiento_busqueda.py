@@ -9,37 +9,16 @@ Meta: búsqueda con facetas < 100 ms de mediana; consultas constantes.
 """
 
 import argparse
-import os
-import statistics
 import sys
-import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "att.settings")
+from comun import medir_pagina, preparar_django  # noqa: E402 - bench/ es la carpeta del script
 
-import django
+preparar_django()
 
-django.setup()
-
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from att.models import Entidad, Membresia, Rol
 from conocimiento.models import Recurso
-
-
-def medir(cliente, url, params, corridas):
-    tiempos = []
-    for _ in range(corridas):
-        inicio = time.perf_counter()
-        respuesta = cliente.get(url, params)
-        tiempos.append(time.perf_counter() - inicio)
-        assert respuesta.status_code == 200, respuesta.status_code
-    with CaptureQueriesContext(connection) as ctx:
-        cliente.get(url, params)
-    return statistics.median(tiempos) * 1000, len(ctx)
 
 
 def main():
@@ -53,13 +32,15 @@ def main():
     cliente = Client()
     for nombre, params in (("búsqueda", {"q": args.q}), ("búsqueda + facetas", {"q": args.q, "departamento": "05"}),
                            ("sin texto", {})):
-        ms, n = medir(cliente, "/conocimiento/repositorio/", params, args.corridas)
+        m = medir_pagina(cliente, "/conocimiento/repositorio/", params=params, repeticiones=args.corridas)
+        ms, n = m.mediana_ms, m.consultas
         print(f"{nombre:>22}: mediana {ms:7.1f} ms · {n} consultas · {total} recursos")
     medellin = Entidad.objects.get(tipo="alcaldia", municipio_id="05001")
     m = Membresia.objects.filter(entidad=medellin, activa=True, rol=Rol.FUNCIONARIO_ET).select_related("usuario").first()
     if m:
         cliente.force_login(m.usuario)
-        ms, n = medir(cliente, f"/conocimiento/memoria/{medellin.pk}/", {}, args.corridas)
+        m = medir_pagina(cliente, f"/conocimiento/memoria/{medellin.pk}/", repeticiones=args.corridas)
+        ms, n = m.mediana_ms, m.consultas
         print(f"{'memoria de Medellín':>22}: mediana {ms:7.1f} ms · {n} consultas")
 
 

@@ -10,24 +10,15 @@ Meta: mediana < 200 ms por página y el mismo número de consultas en cada una.
 """
 
 import argparse
-import os
 import re
-import statistics
 import sys
-import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "att.settings")
+from comun import medir_pagina, preparar_django  # noqa: E402 - bench/ es la carpeta del script
 
-import django
-
-django.setup()
+preparar_django()
 
 from django.conf import settings
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from att.models import Membresia, Rol
 from demanda import selectors
@@ -39,17 +30,6 @@ META_MS = 200
 def oferente_que_mas_ve(muestra: int = 15):
     usuarios = {m.usuario for m in Membresia.objects.filter(rol=Rol.OFERENTE, activa=True).select_related("usuario")[:muestra]}
     return max(usuarios, key=lambda u: (selectors.demandas_visibles(u).count(), u.pk))
-
-
-def medir(cliente, url, repeticiones):
-    tiempos = []
-    for _ in range(repeticiones + 1):
-        with CaptureQueriesContext(connection) as q:
-            inicio = time.perf_counter()
-            respuesta = cliente.get(url)
-            tiempos.append((time.perf_counter() - inicio) * 1000)
-    assert respuesta.status_code == 200, (url, respuesta.status_code)
-    return statistics.median(tiempos[1:] or tiempos), len(q.captured_queries), respuesta.content.decode()
 
 
 def main():
@@ -73,7 +53,7 @@ def main():
         cliente.force_login(usuario)
         print(f"{etiqueta} ({usuario.email}): ve {selectors.demandas_visibles(usuario).count():,}")
         urls = ["/demanda/", "/demanda/?estado=registrada", "/demanda/?tema=planeacion", "/demanda/?q=agua"]
-        _ms, _n, html = medir(cliente, "/demanda/", 0)
+        html = medir_pagina(cliente, "/demanda/", repeticiones=1).respuesta.content.decode()
         for _ in range(40):  # 40 páginas adelante por cursor
             enlace = re.search(r'href="\?([^"]*despues=[0-9-]+)"', html)
             if not enlace:
@@ -83,7 +63,8 @@ def main():
         else:
             urls.append(url_honda)
         for url in urls:
-            ms, consultas, _html = medir(cliente, url, args.repeticiones)
+            m = medir_pagina(cliente, url, repeticiones=args.repeticiones)
+            ms, consultas = m.mediana_ms, m.consultas
             peor = max(peor, ms)
             print(f"  {url[:58]:58s} mediana {ms:7.1f} ms  {consultas} consultas")
     print(f"Meta < {META_MS} ms por página: {'CUMPLE' if peor < META_MS else 'NO CUMPLE'} (peor mediana {peor:.1f} ms)")

@@ -15,14 +15,10 @@ import os
 import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "att.settings")
+from comun import preparar_django  # noqa: E402 - bench/ es la carpeta del script
 
-import django
-
-django.setup()
+preparar_django()
 
 from django.db import connection, transaction
 from django.test import Client

@@ -16,18 +16,12 @@ import statistics
 import sys
 import time
 import tracemalloc
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "att.settings")
+from comun import medir_pagina, preparar_django  # noqa: E402 - bench/ es la carpeta del script
 
-import django
+preparar_django()
 
-django.setup()
-
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from att.models import Rol, Usuario
 from seguimiento import informes
@@ -38,20 +32,6 @@ META_INFORME_S = 60
 META_MEMORIA_MB = 512
 META_TABLERO_MS = 300
 REPETICIONES = int(os.environ.get("REPETICIONES", "20"))
-
-
-def medir(cliente, url):
-    cliente.get(url)  # calentamiento
-    with CaptureQueriesContext(connection) as consultas:
-        r = cliente.get(url)
-    assert r.status_code == 200, (url, r.status_code)
-    tiempos = []
-    for _ in range(REPETICIONES):
-        t = time.perf_counter()
-        cliente.get(url)
-        tiempos.append((time.perf_counter() - t) * 1000)
-    tiempos.sort()
-    return statistics.median(tiempos), tiempos[max(0, int(len(tiempos) * 0.95) - 1)], len(consultas)
 
 
 def main():
@@ -97,7 +77,8 @@ def main():
             c.get("/seguimiento/")
             frios.append((time.perf_counter() - t) * 1000)
         print(f"Tablero /seguimiento/ como {nombre} sin caché (tras un cambio): mediana {statistics.median(frios):.0f} ms")
-        mediana, p95, _consultas = medir(c, "/seguimiento/")
+        m = medir_pagina(c, "/seguimiento/", repeticiones=REPETICIONES)
+        mediana, p95 = m.mediana_ms, m.p95_ms
         print(f"Tablero /seguimiento/ como {nombre}: mediana {mediana:.0f} ms, p95 {p95:.0f} ms "
               f"→ {'OK' if mediana < META_TABLERO_MS else 'FUERA DE META'} (meta {META_TABLERO_MS} ms)")
         ok &= mediana < META_TABLERO_MS
