@@ -29,12 +29,20 @@ run: setup
 test: venv
 	$(PY) -m pytest -m "not integration and not e2e" -q
 
-# Contra el PostgreSQL y el Redis de la máquina, con un worker de Celery real.
+# Contra el PostgreSQL de la máquina, con un Redis propio en otro puerto (las pruebas de fallas lo
+# detienen de verdad) y un worker de Celery real.
+REDIS_PRUEBAS_PUERTO ?= 6391
 test-integracion: venv
+	redis-cli -p $(REDIS_PRUEBAS_PUERTO) ping >/dev/null 2>&1 || redis-server --port $(REDIS_PRUEBAS_PUERTO) \
+	  --bind 127.0.0.1 --daemonize yes --save "" --appendonly no --dir /tmp \
+	  --pidfile /tmp/att-redis-$(REDIS_PRUEBAS_PUERTO).pid --logfile /tmp/att-redis-$(REDIS_PRUEBAS_PUERTO).log
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/att_ci} \
-	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/14} \
-	TEST_DATABASE_NAME=test_att_integracion \
-	$(PY) -m pytest -m integration -q --create-db
+	ATT_REDIS_PRUEBAS_PUERTO=$(REDIS_PRUEBAS_PUERTO) \
+	CELERY_BROKER_URL=redis://127.0.0.1:$(REDIS_PRUEBAS_PUERTO)/0 \
+	CELERY_RESULT_BACKEND=redis://127.0.0.1:$(REDIS_PRUEBAS_PUERTO)/1 \
+	CACHE_URL=rediscache://127.0.0.1:$(REDIS_PRUEBAS_PUERTO)/2 \
+	TEST_DATABASE_NAME=$${TEST_DATABASE_NAME:-test_att_integracion} \
+	$(PY) -m pytest -m integration -q --create-db $(PRUEBAS)
 
 # Navegador Chromium sin cabeza contra un servidor en vivo.
 test-e2e: venv

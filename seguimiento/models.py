@@ -146,6 +146,10 @@ class Avance(models.Model):
     )
     revisado_en = models.DateTimeField(null=True, blank=True)
     comentario_revision = models.TextField(_("comentario de la revisión"), blank=True)
+    huella = models.CharField(
+        max_length=64, blank=True, editable=False, default="", db_default="",
+        help_text=_("Resumen de hito, porcentaje, fecha de corte, narrativa y autor: el mismo avance enviado dos veces es uno."),
+    )
     historial = HistoricalRecords()
 
     class Meta:
@@ -156,6 +160,7 @@ class Avance(models.Model):
             models.CheckConstraint(
                 condition=models.Q(porcentaje__gte=0, porcentaje__lte=100), name="avance_porcentaje_0_100"
             ),
+            models.UniqueConstraint(fields=["huella"], condition=~models.Q(huella=""), name="avance_unico_por_huella"),
         ]
         indexes = [
             models.Index(fields=["hito", "estado", "-fecha_corte"], name="avance_hito_estado_fecha"),
@@ -164,6 +169,16 @@ class Avance(models.Model):
 
     def __str__(self):
         return f"{self.hito} · {self.porcentaje} %"
+
+
+def huella_avance(*, hito_id: int, porcentaje, fecha_corte, narrativa: str, registrado_por_id: int) -> str:
+    """Huella estable de un avance: mismo hito, porcentaje, corte, narrativa (sin espacios de más) y autor."""
+    import hashlib
+
+    texto = " ".join((narrativa or "").split())
+    partes = [str(hito_id), f"{Decimal(str(porcentaje)).quantize(Decimal('0.01'))}", str(fecha_corte), texto,
+              str(registrado_por_id)]
+    return hashlib.sha256("\x1f".join(partes).encode()).hexdigest()
 
 
 def ruta_evidencia(instancia, nombre):
@@ -529,7 +544,14 @@ class InformeMensual(models.Model):
     xlsx = models.FileField(upload_to=ruta_informe, blank=True, max_length=255)
     resumen = models.JSONField(default=dict, blank=True)
     generado_en = models.DateTimeField(null=True, blank=True)
+    # Latido: cada paso de la generación lo renueva; si se queda viejo en «generándose», el proceso murió.
     actualizado = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        _("versión"), default=0, help_text=_("Número de la última versión lista (la que se descarga)."),
+    )
+    relanzamientos = models.PositiveSmallIntegerField(
+        default=0, help_text=_("Veces que se relanzó porque el proceso que lo generaba murió; vuelve a 0 al terminar."),
+    )
 
     class Meta:
         ordering = ["-periodo", "tipo", "alcance"]

@@ -4,13 +4,14 @@ from .catalogos import (
 )
 from .entidades import Entidad, TipoEntidad
 from .notificaciones import Notificacion
+from .operacion import EstadoSalida, Salida, SolicitudIdempotente
 from .territorio import CategoriaLey617, Departamento, GrupoMDM, Municipio, PuntajeMDM, Region
 from .tokens import TokenIntegracion
 from .usuarios import Membresia, Rol, Usuario
 
 __all__ = [
     "Canal", "Capacidad", "Catalogo", "CategoriaLey617", "Departamento", "DescriptorTematico",
-    "Entidad", "Estructura", "EtapaCiclo", "GrupoMDM", "Membresia", "Modalidad", "Municipio", "Notificacion",
-    "NivelCapacidad", "PuntajeMDM", "Region", "Rol", "Tema", "TipoCapacidad", "TipoDescriptor",
+    "Entidad", "EstadoSalida", "Estructura", "EtapaCiclo", "GrupoMDM", "Membresia", "Modalidad", "Municipio", "Notificacion",
+    "NivelCapacidad", "PuntajeMDM", "Region", "Rol", "Salida", "SolicitudIdempotente", "Tema", "TipoCapacidad", "TipoDescriptor",
     "TipoEntidad", "TokenIntegracion", "Usuario",
 ]
