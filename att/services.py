@@ -9,22 +9,45 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from att import permisos
-from att.models import CategoriaLey617, GrupoMDM, Municipio, Notificacion, PuntajeMDM, TokenIntegracion
-
+from att.models import (
+    CategoriaLey617,
+    GrupoMDM,
+    Membresia,
+    Municipio,
+    Notificacion,
+    PuntajeMDM,
+    Rol,
+    TokenIntegracion,
+)
 
 # --- Tokens de integración -------------------------------------------------------------------------
+
+def token_verificar_alcance(*, usuario, entidad, rol: str) -> None:
+    """Un token solo se emite dentro de las membresías activas de quien lo usará: la misma entidad
+    y el mismo rol. Ni un superusuario recibe un token por una entidad o un rol que no tiene."""
+    if usuario is None or entidad is None or not rol:
+        raise ValidationError(_("Indique el usuario, la entidad y el rol del token."))
+    if not usuario.is_active:
+        raise ValidationError({"usuario": _("El usuario %(u)s está inactivo: no se le emiten tokens.") % {"u": usuario}})
+    if not Membresia.objects.filter(usuario=usuario, entidad=entidad, rol=rol, activa=True).exists():
+        raise ValidationError({"rol": _(
+            "%(u)s no tiene una membresía activa en %(e)s con el rol «%(r)s»: el token solo puede "
+            "emitirse con una entidad y un rol que la persona ya tenga."
+        ) % {"u": usuario, "e": entidad, "r": Rol(rol).label if rol in Rol.values else rol}})
+
 
 @transaction.atomic
 def token_emitir(*, nombre: str, usuario, entidad, rol: str, por) -> tuple[TokenIntegracion, str]:
     """Emite un token y devuelve (token, clave). La clave no se guarda: se muestra una sola vez."""
     if not permisos.es_admin_dnp(por):
         raise PermissionDenied(_("Solo un administrador DNP puede emitir tokens de integración."))
+    token_verificar_alcance(usuario=usuario, entidad=entidad, rol=rol)
     clave = TokenIntegracion.nueva_clave()
     token = TokenIntegracion.objects.create(
         nombre=nombre, usuario=usuario, entidad=entidad, rol=rol, emitido_por=por,

@@ -8,11 +8,16 @@ import rules
 from att import permisos
 from att.models import Rol
 
+# Roles de personas de la red. El auditor solo lee; el integrador es un sistema que alimenta la
+# plataforma por la API (demandas, consultas): no propone prácticas, no se inscribe en cursos ni
+# eventos y no participa en la comunidad.
+ROLES_RED = frozenset(Rol.values) - {Rol.AUDITOR, Rol.INTEGRADOR}
+
 
 def es_miembro_red(usuario) -> bool:
-    """Cualquier persona con una membresía activa que no sea solo de lectura (el auditor no escribe)."""
+    """Una persona con una membresía activa de la red (ni solo de lectura ni de integración)."""
     return bool(usuario and usuario.is_authenticated and not permisos.solo_lectura(usuario)
-                and (permisos.vinculos(usuario) or permisos.es_superusuario(usuario)))
+                and (permisos.es_superusuario(usuario) or permisos.tiene_rol(usuario, *ROLES_RED)))
 
 
 def modera_espacio(usuario, espacio) -> bool:

@@ -158,9 +158,23 @@ def discusiones_de(espacio, usuario) -> QuerySet[Discusion]:
     return qs
 
 
+def discusiones_visibles(usuario) -> QuerySet[Discusion]:
+    """Las discusiones que el usuario puede abrir, seguir o reportar; páginas y API usan esta misma.
+
+    Solo las de espacios activos: un espacio cerrado no se lee por ninguna vía. Lo ocultado por
+    moderación lo ven solo los moderadores del espacio y el equipo del DNP."""
+    qs = Discusion.objects.filter(espacio__activo=True).select_related("autor", "espacio")
+    if usuario is None or not usuario.is_authenticated:
+        return qs.filter(oculta=False)
+    if permisos.es_equipo_dnp(usuario) and not permisos.solo_lectura(usuario):
+        return qs
+    moderados = MiembroEspacio.objects.filter(usuario=usuario, rol=RolMiembro.MODERADOR).values("espacio_id")
+    return qs.filter(Q(oculta=False) | Q(espacio__in=moderados))
+
+
 def discusion_detalle(usuario, pk) -> tuple[Discusion, list[Respuesta], bool]:
     """La discusión y sus respuestas: lo oculto solo lo ven los moderadores (y marcado como oculto)."""
-    discusion = Discusion.objects.select_related("espacio", "autor").get(pk=pk)
+    discusion = discusiones_visibles(usuario).get(pk=pk)
     moderador = modera_espacio(usuario, discusion.espacio)
     if discusion.oculta and not moderador:
         raise Discusion.DoesNotExist

@@ -324,6 +324,7 @@ def respuesta_publicar(*, discusion: Discusion, por: Usuario, cuerpo: str) -> Re
 @transaction.atomic
 def discusion_seguir(*, discusion: Discusion, por: Usuario, seguir: bool) -> None:
     _exigir(es_miembro_red(por), _("Solo los miembros de la red pueden seguir discusiones."))
+    _exigir_espacio_activo(discusion.espacio)
     if seguir and discusion.oculta and not modera_espacio(por, discusion.espacio):
         raise PermissionDenied(_("Esta discusión fue ocultada por moderación."))
     if seguir:
@@ -364,6 +365,7 @@ def moderar(*, objeto: Discusion | Respuesta, por: Usuario, ocultar: bool | None
 @transaction.atomic
 def reportar_abuso(*, por: Usuario, discusion: Discusion, motivo: str, respuesta: Respuesta | None = None) -> ReporteAbuso:
     _exigir(es_miembro_red(por), _("Solo los miembros de la red pueden reportar mensajes."))
+    _exigir_espacio_activo(discusion.espacio)
     if not motivo.strip():
         raise ValidationError({"motivo": _("Cuéntenos por qué el mensaje es inapropiado.")})
     if respuesta is not None and respuesta.discusion_id != discusion.pk:

@@ -304,7 +304,7 @@ ACCIONES_MODERACION = {
 @require_POST
 def moderar(request, pk):
     """Ocultar/mostrar la discusión o una respuesta (`respuesta`), cerrar/reabrir la discusión."""
-    d = get_object_or_404(Discusion.objects.select_related("espacio"), pk=pk)
+    d = get_object_or_404(selectors.discusiones_visibles(request.user), pk=pk)
     objeto = d
     if request.POST.get("respuesta"):
         objeto = get_object_or_404(Respuesta.objects.select_related("discusion__espacio"),
@@ -318,7 +318,7 @@ def moderar(request, pk):
 @login_required
 @require_POST
 def reportar(request, pk):
-    d = get_object_or_404(Discusion, pk=pk, oculta=False)
+    d = get_object_or_404(selectors.discusiones_visibles(request.user), pk=pk, oculta=False)
     respuesta = None
     if request.POST.get("respuesta"):
         respuesta = get_object_or_404(Respuesta, pk=request.POST["respuesta"], discusion=d)
@@ -330,7 +330,7 @@ def reportar(request, pk):
 @login_required
 @require_POST
 def seguir(request, pk):
-    d = get_object_or_404(Discusion.objects.select_related("espacio"), pk=pk)
+    d = get_object_or_404(selectors.discusiones_visibles(request.user), pk=pk)
     services.discusion_seguir(discusion=d, por=request.user, seguir=request.POST.get("seguir") == "1")
     return redirect("conocimiento:discusion", pk)
 

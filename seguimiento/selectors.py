@@ -418,7 +418,8 @@ def informes_visibles(usuario) -> QuerySet[InformeMensual]:
     qs = InformeMensual.objects.all()
     if permisos.lee_todo(usuario):
         return qs
-    alcances = [f"entidad-{pk}" for pk in permisos.entidades_de(usuario).values_list("pk", flat=True)[:50]]
+    # Todas sus entidades (un equipo departamental tiene más de cien): un recorte dejaba fuera informes suyos.
+    alcances = [f"entidad-{pk}" for pk in permisos.entidades_de(usuario).values_list("pk", flat=True)]
     return qs.filter(alcance__in=alcances)
 
 

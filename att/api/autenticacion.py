@@ -1,12 +1,16 @@
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
-from att.models import TokenIntegracion
+from att.models import Membresia, TokenIntegracion
 
 
 class TokenIntegracionAuthentication(authentication.TokenAuthentication):
-    """`Authorization: Token <clave>`; el token fija la entidad y el rol con que actúa el cliente."""
+    """`Authorization: Token <clave>`; el token fija la entidad y el rol con que actúa el cliente.
+
+    Vale solo mientras la persona conserve una membresía activa con esa entidad y ese rol; con él,
+    `Usuario.has_perm` no toma el atajo de superusuario (ver `att/models/usuarios.py`)."""
 
     keyword = "Token"
 
@@ -14,12 +18,19 @@ class TokenIntegracionAuthentication(authentication.TokenAuthentication):
         token = (
             TokenIntegracion.objects.select_related("usuario", "entidad")
             .filter(resumen=TokenIntegracion.resumir(key))
+            # En la misma consulta: ¿sigue la persona con esa entidad y ese rol?
+            .annotate(membresia_activa=Exists(Membresia.objects.filter(
+                usuario=OuterRef("usuario"), entidad=OuterRef("entidad"), rol=OuterRef("rol"), activa=True,
+            )))
             .first()
         )
         if token is None or not token.vigente:
             raise exceptions.AuthenticationFailed(_("Token inválido o revocado."))
         if not token.usuario.is_active:
             raise exceptions.AuthenticationFailed(_("El usuario del token está inactivo."))
+        if not token.membresia_activa:
+            raise exceptions.AuthenticationFailed(
+                _("El usuario del token ya no tiene una membresía activa con esa entidad y ese rol."))
         ahora = timezone.now()
         if token.ultimo_uso is None or (ahora - token.ultimo_uso).total_seconds() > 300:
             TokenIntegracion.objects.filter(pk=token.pk).update(ultimo_uso=ahora)

@@ -78,6 +78,30 @@ class Usuario(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self):
         return self.nombre.split(" ")[0] if self.nombre else self.email
 
+    # Con un token de integración (`_att_token`, lo pone `att.api.autenticacion`) la identidad es
+    # solo la entidad y el rol del token: no vale el atajo de superusuario de Django
+    # (`PermissionsMixin.has_perm` devuelve True antes de preguntar), ni los permisos de modelo
+    # de `ModelBackend` (que a un superusuario le da todos). Decide solo `rules` (`att.permisos`).
+    def has_perm(self, perm, obj=None):
+        if getattr(self, "_att_token", None) is None:
+            return super().has_perm(perm, obj)
+        import rules
+
+        return self.is_active and rules.has_perm(perm, self, obj)
+
+    def has_module_perms(self, app_label):
+        if getattr(self, "_att_token", None) is None:
+            return super().has_module_perms(app_label)
+        import rules
+
+        return self.is_active and rules.has_perm(app_label, self)
+
+    def get_all_permissions(self, obj=None):
+        # Los permisos de modelo de Django no viajan en un token (para un superusuario serían todos).
+        if getattr(self, "_att_token", None) is not None:
+            return set()
+        return super().get_all_permissions(obj)
+
 
 class Membresia(models.Model):
     """Pertenencia de una persona a una entidad con un rol: de ella sale lo que puede ver y hacer."""

@@ -21,7 +21,6 @@ from conocimiento.models import (
     Evento,
     Inscripcion,
     PreguntaFrecuente,
-    RolMiembro,
 )
 from conocimiento.rules import modera_espacio
 from oferta.selectors import ofertas_visibles
@@ -105,13 +104,9 @@ class DiscusionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     filterset_fields = ["espacio"]
 
     def get_queryset(self):
-        qs = Discusion.objects.filter(espacio__activo=True).select_related("autor", "espacio")
         if getattr(self, "swagger_fake_view", False):
-            return qs.none()
-        if permisos.es_equipo_dnp(self.request.user):
-            return qs
-        moderados = self.request.user.espacios_comunidad.filter(rol=RolMiembro.MODERADOR).values("espacio_id")
-        return qs.filter(Q(oculta=False) | Q(espacio__in=moderados))
+            return Discusion.objects.none()
+        return selectors.discusiones_visibles(self.request.user)
 
     def perform_create(self, serializer):
         d = serializer.validated_data

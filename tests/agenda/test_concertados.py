@@ -1,13 +1,14 @@
 """Planes concertados con la ET: mesas con evidencias, compromisos revisados y vencidos."""
 
 import datetime
+from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from agenda import services, tasks
+from agenda import selectors, services, tasks
 from agenda.models import Compromiso, EstadoCompromiso
 from att.models import Notificacion
 from tests import factories
@@ -33,7 +34,7 @@ def test_mesa_con_evidencias_y_compromiso(concertado, oferente, funcionario_mede
 
 
 def test_evidencia_de_tipo_no_permitido(concertado, oferente):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"El archivo «virus\.exe» no es de un tipo permitido\. Tipos"):
         services.mesa_registrar(
             plan=concertado, por=oferente, fecha=timezone.now(), lugar="Sala", participantes="Ana",
             evidencias=[("foto", SimpleUploadedFile("virus.exe", b"MZ"))],
@@ -41,13 +42,13 @@ def test_evidencia_de_tipo_no_permitido(concertado, oferente):
 
 
 def test_mesa_exige_lugar_o_enlace(concertado, oferente):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"Indique el lugar de la mesa o el enlace de la sesión virtual\."):
         services.mesa_registrar(plan=concertado, por=oferente, fecha=timezone.now(), participantes="Ana")
 
 
 def test_ajenos_no_trabajan_el_plan(concertado, otro_oferente, funcionario_cali, auditor, equipo_antioquia):
     for persona in (otro_oferente, funcionario_cali, auditor):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied, match=r"No participa en este plan concertado\."):
             _mesa(concertado, persona)
     _mesa(concertado, equipo_antioquia)  # el equipo departamental acompaña a sus municipios
 
@@ -107,3 +108,51 @@ def test_pagina_marca_vencidos(concertado, oferente, funcionario_medellin, clien
     client.force_login(funcionario_medellin)
     html = client.get(f"/agenda/concertados/{concertado.pk}/").content.decode()
     assert "Vencido" in html and "Entregar el acta firmada" in html
+
+
+def test_compromiso_que_vence_hoy_no_esta_vencido_hasta_manana(concertado, oferente, funcionario_medellin,
+                                                               equipo_antioquia):
+    """Límite: «vence hoy» todavía está a tiempo; «venció ayer» ya está vencido, en todas las consultas."""
+    mesa = _mesa(concertado, oferente)
+    hoy = timezone.localdate()
+    ayer, manana = hoy - datetime.timedelta(days=1), hoy + datetime.timedelta(days=1)
+    vence_hoy = services.compromiso_crear(mesa=mesa, descripcion="Vence hoy", responsable=funcionario_medellin,
+                                          fecha_limite=hoy, por=oferente)
+    vencio_ayer = services.compromiso_crear(mesa=mesa, descripcion="Venció ayer", responsable=oferente,
+                                            fecha_limite=ayer, por=oferente)
+    assert (vence_hoy.vencido_al(hoy), vence_hoy.vencido_al(manana)) == (False, True)
+    assert (vencio_ayer.vencido_al(ayer), vencio_ayer.vencido_al(hoy)) == (False, True)
+    assert (vence_hoy.vencido, vencio_ayer.vencido) == (False, True)
+
+    # Las consultas de las páginas cuentan solo el de ayer.
+    assert list(selectors.compromisos_vencidos(funcionario_medellin)) == [vencio_ayer]
+    assert selectors.concertados_lista(funcionario_medellin).get(pk=concertado.pk).n_vencidos == 1
+    detalle = selectors.concertado_detalle(concertado.pk)
+    assert {c.pk: c.esta_vencido for c in detalle.lista_compromisos} == {vence_hoy.pk: False, vencio_ayer.pk: True}
+    assert selectors.consolidado_departamento(equipo_antioquia, "05")["compromisos_vencidos"] == 1
+
+    # La alerta diaria de hoy avisa solo del de ayer; la de mañana, del que vencía hoy.
+    assert services.compromisos_alertar_vencidos(hoy=hoy) == 1
+    assert Notificacion.objects.filter(clave=f"compromiso-vencido-{vencio_ayer.pk}", usuario=oferente).exists()
+    assert not Notificacion.objects.filter(clave=f"compromiso-vencido-{vence_hoy.pk}").exists()
+    assert services.compromisos_alertar_vencidos(hoy=manana) == 1
+    assert Notificacion.objects.filter(clave=f"compromiso-vencido-{vence_hoy.pk}",
+                                       usuario=funcionario_medellin).exists()
+
+
+def test_compromiso_vence_en_hora_de_colombia(concertado, oferente, funcionario_medellin):
+    """El día lo fija Bogotá, no UTC: a las 21:00 del día límite el compromiso todavía está a tiempo."""
+    mesa = _mesa(concertado, oferente)
+    hoy = timezone.localdate()
+    c = services.compromiso_crear(mesa=mesa, descripcion="Vence hoy", responsable=funcionario_medellin,
+                                  fecha_limite=hoy, por=oferente)
+    noche = datetime.datetime.combine(hoy, datetime.time(21, 0), tzinfo=timezone.get_current_timezone())
+    with mock.patch("django.utils.timezone.now", return_value=noche.astimezone(datetime.UTC)):
+        assert timezone.now().date() == hoy + datetime.timedelta(days=1)  # en UTC ya es mañana
+        assert not c.vencido
+        assert services.compromisos_alertar_vencidos() == 0
+        assert not selectors.compromisos_vencidos(funcionario_medellin).exists()
+    medianoche = noche + datetime.timedelta(hours=3)
+    with mock.patch("django.utils.timezone.now", return_value=medianoche.astimezone(datetime.UTC)):
+        assert c.vencido
+        assert services.compromisos_alertar_vencidos() == 1

@@ -26,7 +26,7 @@ def test_oferente_edita_su_plan_solo_en_borrador_o_devuelto(entidad_oferente, of
     if puede:
         services.linea_guardar(plan=plan, por=oferente, **datos)
     else:
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError, match="El plan está «.+»: solo se edita en borrador o cuando el DNP lo devuelve"):
             services.linea_guardar(plan=plan, por=oferente, **datos)
 
 
@@ -40,7 +40,7 @@ def test_nadie_mas_edita_el_plan(entidad_oferente, otro_oferente, admin_dnp, aud
 
 def test_otro_oferente_no_agrega_lineas(entidad_oferente, otro_oferente):
     plan = f.plan(entidad_oferente)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match=r"Solo un oferente de la entidad edita su plan de trabajo\."):
         services.linea_guardar(plan=plan, por=otro_oferente, oferta=f.oferta(entidad_oferente), objetivo="x",
                                etapa=f.etapa(), fecha_inicio=datetime.date(2025, 2, 1),
                                fecha_fin=datetime.date(2025, 3, 1), responsable=otro_oferente,
@@ -73,17 +73,17 @@ def test_otro_oferente_no_ve_el_plan_en_borrador(entidad_oferente, otro_oferente
 
 def test_solo_admin_gestiona_la_agenda(admin_dnp, oferente):
     a = f.agenda(estado="borrador")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match=r"Solo el administrador DNP cambia el estado de la agenda\."):
         services.agenda_cambiar_estado(agenda=a, a_estado="concertada", por=oferente)
     services.agenda_cambiar_estado(agenda=a, a_estado="concertada", por=admin_dnp)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"La agenda no puede pasar de «Concertada» a «Cerrada»\."):
         services.agenda_cambiar_estado(agenda=a, a_estado="cerrada", por=admin_dnp)
     services.agenda_cambiar_estado(agenda=a, a_estado="vigente", por=admin_dnp)
     assert a.transiciones.count() == 2
 
 
 def test_agenda_es_cuatrienal(admin_dnp):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"La agenda nacional cubre un cuatrienio: cuatro años seguidos\."):
         services.agenda_crear(por=admin_dnp, nombre="Corta", anio_inicio=2023, anio_fin=2024)
     a = services.agenda_crear(por=admin_dnp, nombre="Agenda 2023–2026", anio_inicio=2023)
     assert a.anio_fin == 2026

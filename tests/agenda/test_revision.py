@@ -53,24 +53,24 @@ def test_devolver_ajustar_aprobar_guarda_ambas_versiones(plan_con_linea, oferent
 
 def test_devolver_exige_comentario(plan_con_linea, oferente, admin_dnp):
     services.plan_enviar(plan=plan_con_linea, por=oferente)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"Escriba qué debe ajustarse para devolver el plan\."):
         services.plan_revisar(plan=plan_con_linea, decision="devuelto", comentario="  ", por=admin_dnp)
 
 
 def test_no_se_envia_sin_lineas(entidad_oferente, oferente):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="El plan no tiene líneas: programe al menos una oferta antes"):
         services.plan_enviar(plan=f.plan(entidad_oferente), por=oferente)
 
 
 def test_el_oferente_no_revisa_su_plan(plan_con_linea, oferente):
     services.plan_enviar(plan=plan_con_linea, por=oferente)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match=r"Solo el DNP revisa los planes de trabajo\."):
         services.plan_revisar(plan=plan_con_linea, decision="aprobado", por=oferente)
 
 
 def test_auditor_no_revisa(plan_con_linea, oferente, auditor):
     services.plan_enviar(plan=plan_con_linea, por=oferente)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match=r"Solo el DNP revisa los planes de trabajo\."):
         services.plan_revisar(plan=plan_con_linea, decision="aprobado", por=auditor)
 
 
@@ -96,11 +96,12 @@ def test_linea_valida_oferta_propia_y_publicada(entidad_oferente, oferente, otro
     base = {"objetivo": "x", "etapa": f.etapa(), "fecha_inicio": datetime.date(2025, 2, 1),
                 "fecha_fin": datetime.date(2025, 3, 1), "responsable": oferente,
                 "territorios": [factories.alcaldia("05001")]}
-    for oferta in (ajena, borrador):
+    for oferta, mensaje in ((ajena, "La oferta debe ser de la entidad del plan (o tenerla como cooferente)."),
+                            (borrador, "Solo se programan ofertas publicadas en el portafolio.")):
         with pytest.raises(ValidationError) as e:
             services.linea_guardar(plan=plan, por=oferente, oferta=oferta, **base)
-        assert "oferta" in e.value.message_dict
-    with pytest.raises(ValidationError) as e:
+        assert e.value.message_dict == {"oferta": [mensaje]}
+    with pytest.raises(ValidationError, match=r"Solo se focalizan gobernaciones y alcaldías\.") as e:
         services.linea_guardar(plan=plan, por=oferente, oferta=f.oferta(entidad_oferente),
                                **{**base, "territorios": [entidad_oferente]})
     assert "territorios" in e.value.message_dict

@@ -117,7 +117,7 @@ def test_no_se_citan_demandas_que_la_entidad_no_atiende(entidad_oferente, oferen
     base = {"oferta": f.oferta(entidad_oferente), "objetivo": "x", "etapa": f.etapa(),
             "fecha_inicio": datetime.date(2025, 2, 1), "fecha_fin": datetime.date(2025, 3, 1),
             "responsable": oferente, "territorios": [factories.alcaldia("05001")]}
-    with pytest.raises(ValidationError) as e:
+    with pytest.raises(ValidationError, match="Solo se citan demandas vinculadas a ofertas de la entidad o") as e:
         services.linea_guardar(plan=plan, por=oferente, demandas=[ajena, propia], **base)
     assert "demandas" in e.value.message_dict
     ln = services.linea_guardar(plan=plan, por=oferente, demandas=[propia], **base)
@@ -153,7 +153,7 @@ def test_aprobar_deja_como_esta_la_demanda_que_no_admite_el_paso(entidad_oferent
 
 
 def test_estado_del_concertado_validado(concertado, oferente):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"Estado del plan concertado no válido\."):
         services.concertado_cambiar_estado(plan=concertado, a_estado="inventado", por=oferente)
     services.concertado_cambiar_estado(plan=concertado, a_estado=EstadoConcertado.CONCERTADO, por=oferente)
 
@@ -202,7 +202,7 @@ def test_oferente_no_concierta_en_nombre_de_otra_entidad(client, medellin, ofere
     from agenda.models import PlanConcertado
 
     ajena = otro_oferente.membresias.get().entidad
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="Incluya a su entidad entre los oferentes: no se concierta"):
         services.concertado_crear(entidad_territorial=medellin, oferentes=[ajena], vigencia=2025, nombre="Ajeno",
                                   por=oferente)
     client.force_login(oferente)

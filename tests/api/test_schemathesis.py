@@ -28,7 +28,8 @@ def esquema_api(db):
 def token_et(db):
     admin = factories.persona(factories.dnp(), Rol.ADMIN_DNP)
     _token, clave = services.token_emitir(
-        nombre="schemathesis", usuario=factories.UsuarioFactory(), entidad=factories.alcaldia("05001"),
+        nombre="schemathesis", usuario=factories.persona(factories.alcaldia("05001"), Rol.FUNCIONARIO_ET),
+        entidad=factories.alcaldia("05001"),
         rol=Rol.FUNCIONARIO_ET, por=admin,
     )
     return clave

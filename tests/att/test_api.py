@@ -31,8 +31,8 @@ def test_entidades_paginacion_por_cursor(api, django_assert_max_num_queries):
 
 
 def test_token_emitido_por_dnp_autentica_con_su_entidad_y_rol(api, admin_dnp):
-    integrador = factories.UsuarioFactory()
     cali = factories.alcaldia("76001")
+    integrador = factories.persona(cali, Rol.FUNCIONARIO_ET)
     token, clave = services.token_emitir(
         nombre="Sistema de Cali", usuario=integrador, entidad=cali, rol=Rol.FUNCIONARIO_ET, por=admin_dnp
     )
@@ -49,7 +49,8 @@ def test_token_emitido_por_dnp_autentica_con_su_entidad_y_rol(api, admin_dnp):
 
 def test_token_revocado_y_clave_falsa_rechazados(api, admin_dnp):
     token, clave = services.token_emitir(
-        nombre="X", usuario=factories.UsuarioFactory(), entidad=factories.dnp(), rol=Rol.INTEGRADOR, por=admin_dnp
+        nombre="X", usuario=factories.persona(factories.dnp(), Rol.INTEGRADOR), entidad=factories.dnp(),
+        rol=Rol.INTEGRADOR, por=admin_dnp,
     )
     services.token_revocar(token=token, por=admin_dnp)
     api.credentials(HTTP_AUTHORIZATION=f"Token {clave}")
@@ -62,7 +63,7 @@ def test_token_revocado_y_clave_falsa_rechazados(api, admin_dnp):
 def test_solo_dnp_emite_tokens(funcionario_medellin):
     from django.core.exceptions import PermissionDenied
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="Solo un administrador DNP puede emitir tokens"):
         services.token_emitir(nombre="X", usuario=funcionario_medellin, entidad=factories.dnp(),
                               rol=Rol.INTEGRADOR, por=funcionario_medellin)
     assert not TokenIntegracion.objects.exists()
@@ -79,7 +80,7 @@ def test_esquema_openapi_y_documentacion_locales(api):
 
 
 def test_admin_emite_token_y_muestra_clave_una_vez(client, admin_dnp):
-    integrador = factories.UsuarioFactory()
+    integrador = factories.persona(factories.dnp(), Rol.INTEGRADOR)
     client.force_login(admin_dnp)
     respuesta = client.post("/admin/att/tokenintegracion/add/", {
         "nombre": "SUIFP", "usuario": integrador.pk, "entidad": factories.dnp().pk, "rol": Rol.INTEGRADOR,

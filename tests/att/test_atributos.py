@@ -18,9 +18,15 @@ def _csv(*filas: str) -> io.BytesIO:
 
 def test_ensayo_no_escribe_y_confirmacion_si():
     filas = services.leer_tabla(_csv("05001,,,E,C,no,no,2023,71.5", ",Antioquia,Abejorral,6,G4,sí,sí,,"), "a.csv")
+    medellin = Municipio.objects.get(codigo="05001")
+    antes = (medellin.categoria, medellin.grupo_mdm)
+    assert antes != ("E", "C")  # si ya lo fuera, la prueba no distinguiría ensayo de escritura
     ensayo = services.atributos_importar(filas=filas, confirmar=False)
     assert (ensayo.total, ensayo.validas, ensayo.escritas, ensayo.errores) == (2, 2, 0, [])
-    assert Municipio.objects.get(codigo="05001").categoria != "E" or not ensayo.confirmada
+    assert not ensayo.confirmada
+    medellin.refresh_from_db()
+    assert (medellin.categoria, medellin.grupo_mdm) == antes  # el ensayo no escribió nada
+    assert not PuntajeMDM.objects.filter(municipio_id="05001", anio=2023).exists()
 
     hecho = services.atributos_importar(filas=filas, confirmar=True)
     assert hecho.escritas == 2
@@ -49,7 +55,7 @@ def test_filas_malas_se_reportan_por_fila_y_no_se_escribe_nada():
     assert [fila for fila, _ in resultado.errores] == [3, 4, 5, 6, 7]
     mensajes = dict(resultado.errores)
     assert "99999" in mensajes[3]
-    assert "Medellinn" in mensajes[4] and "Medellín" in mensajes[4] or "05001" in mensajes[4]
+    assert mensajes[4] == "no se encontró el municipio «Medellinn» en «Antioquia». ¿Quiso decir Medellín (05001)?"
     assert "categoría" in mensajes[5]
     assert Municipio.objects.get(codigo="05001").grupo_mdm == antes  # ni la fila válida se escribió
 
@@ -66,7 +72,7 @@ def test_xlsx_y_punto_y_coma():
     assert services.atributos_importar(filas=filas, confirmar=True).escritas == 1
     assert Municipio.objects.get(codigo="76001").grupo_mdm == "C"
 
-    filas = services.leer_tabla(io.BytesIO("codigo_divipola;zomac\n76001;si\n".encode()), "b.csv")
+    filas = services.leer_tabla(io.BytesIO(b"codigo_divipola;zomac\n76001;si\n"), "b.csv")
     assert services.atributos_importar(filas=filas, confirmar=True).escritas == 1
     assert Municipio.objects.get(codigo="76001").zomac
 

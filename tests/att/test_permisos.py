@@ -56,5 +56,7 @@ def test_admin_dnp_y_reglas(admin_dnp, funcionario_medellin):
 def test_filtro_entidad_es_subconsulta_no_lista_de_ids(funcionario_medellin):
     q = permisos.filtro_entidad(funcionario_medellin, "pk")
     sql = str(Entidad.objects.filter(q).query)
-    assert "EXISTS" in sql.upper() or "SELECT" in sql.upper().split("WHERE", 1)[1]
+    donde = sql.split(" WHERE ", 1)[1]
+    # Una subconsulta con EXISTS por las membresías, no una lista de ids leída antes.
+    assert donde.startswith('"att_entidad"."id" IN (SELECT ') and "EXISTS(SELECT" in donde
     assert list(Entidad.objects.filter(q).values_list("municipio_id", flat=True)) == ["05001"]

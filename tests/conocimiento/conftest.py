@@ -22,12 +22,12 @@ def oferta_de(entidad, **extra):
     """Una oferta publicada en el portal (pase `estado=` para otra)."""
     from oferta.models import EstadoOferta, Oferta
 
-    datos = dict(
-        entidad=entidad, nombre="Asistencia en formulación de proyectos", necesidad="Proyectos débiles",
-        descripcion="Acompañamiento", canal=Canal.objects.first(), contacto_nombre="Contacto",
-        contacto_email="contacto@prueba.gov.co", vigencia_desde=date(2026, 1, 1),
-        estado=EstadoOferta.PUBLICADA, publicada_en=timezone.now(),
-    )
+    datos = {
+        "entidad": entidad, "nombre": "Asistencia en formulación de proyectos", "necesidad": "Proyectos débiles",
+        "descripcion": "Acompañamiento", "canal": Canal.objects.first(), "contacto_nombre": "Contacto",
+        "contacto_email": "contacto@prueba.gov.co", "vigencia_desde": date(2026, 1, 1),
+        "estado": EstadoOferta.PUBLICADA, "publicada_en": timezone.now(),
+    }
     datos.update(extra)
     return Oferta.objects.create(**datos)
 

@@ -30,7 +30,7 @@ def conversacion(espacio, funcionario_medellin, funcionario_cali):
 
 def test_respuesta_oculta_no_la_ven_los_miembros_si_los_moderadores(client, conversacion, moderadora,
                                                                       funcionario_medellin):
-    d, ofensiva, buena = conversacion
+    d, ofensiva, _buena = conversacion
     services.moderar(objeto=ofensiva, por=moderadora, ocultar=True, motivo="Lenguaje irrespetuoso")
     url = reverse("conocimiento:discusion", args=[d.pk])
     client.force_login(funcionario_medellin)
@@ -54,13 +54,13 @@ def test_discusion_oculta_desaparece_para_miembros(client, conversacion, moderad
 
 def test_solo_moderadores_moderan(conversacion, funcionario_medellin):
     _d, ofensiva, _b = conversacion
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match=r"Solo los moderadores del espacio pueden moderar\."):
         services.moderar(objeto=ofensiva, por=funcionario_medellin, ocultar=True, motivo="x")
 
 
 def test_ocultar_exige_motivo(conversacion, moderadora):
     _d, ofensiva, _b = conversacion
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"Indique el motivo para ocultar el mensaje\."):
         services.moderar(objeto=ofensiva, por=moderadora, ocultar=True, motivo="")
 
 
@@ -68,7 +68,7 @@ def test_discusion_cerrada_no_recibe_respuestas(client, conversacion, moderadora
     d, *_ = conversacion
     client.force_login(moderadora)
     client.post(reverse("conocimiento:moderar", args=[d.pk]), {"accion": "cerrar"})
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"La discusión está cerrada: ya no recibe respuestas\."):
         services.respuesta_publicar(discusion=d, por=funcionario_cali, cuerpo="¿Y ahora?")
 
 
@@ -102,9 +102,9 @@ def test_seguidores_reciben_alertas_y_se_respeta_el_resumen_diario(espacio, func
 
 
 def test_solo_miembros_participan(espacio, funcionario_medellin, auditor):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match=r"Únase al espacio para abrir discusiones\."):
         services.discusion_abrir(espacio=espacio, por=funcionario_medellin, titulo="t", cuerpo="c")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="Para unirse a la comunidad necesita pertenecer a una"):
         services.espacio_unirse(espacio=espacio, por=auditor)
 
 

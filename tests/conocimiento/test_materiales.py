@@ -40,7 +40,7 @@ def test_rechaza_archivo_demasiado_grande(client, funcionario_medellin, propio, 
 
 
 def test_el_servicio_tambien_rechaza(funcionario_medellin, propio):
-    with pytest.raises(ValidationError) as e:
+    with pytest.raises(ValidationError, match=r"El archivo «script\.sh» no es de un tipo permitido\. Tipos") as e:
         services.material_agregar(recurso=propio, por=funcionario_medellin, tipo="documento", titulo="x",
                                   archivo=SimpleUploadedFile("script.sh", b"echo"))
     assert "no es de un tipo permitido" in str(e.value)

@@ -105,10 +105,16 @@ def test_memoria_con_consultas_constantes(client, django_assert_max_num_queries)
 
 def test_lista_de_memorias(client, funcionario_medellin, admin_dnp):
     client.force_login(funcionario_medellin)
+    medellin, cali = factories.alcaldia("05001"), factories.alcaldia("76001")
     html = client.get(reverse("conocimiento:memorias")).content.decode()
-    assert "Medellín" in html or "MEDELL" in html.upper()
+    assert f'<a href="{reverse("conocimiento:memoria", args=[medellin.pk])}">Alcaldía de Medellín (Antioquia)</a>' in html
+    assert reverse("conocimiento:memoria", args=[cali.pk]) not in html  # solo la memoria de su entidad
     client.force_login(admin_dnp)
-    assert client.get(reverse("conocimiento:memorias"), {"q": "Cali"}).status_code == 200
+    r = client.get(reverse("conocimiento:memorias"), {"q": "Cali"})
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert reverse("conocimiento:memoria", args=[cali.pk]) in html
+    assert reverse("conocimiento:memoria", args=[medellin.pk]) not in html
 
 
 def test_la_propuesta_registra_la_entidad_no_la_persona(funcionario_medellin):

@@ -22,7 +22,7 @@ def test_preguntas_las_mantiene_la_entidad_oferente(client, entidad_oferente, of
     assert PreguntaFrecuente.objects.get().actualizada_por == oferente
     client.force_login(otro_oferente)
     assert client.post(url, {"pregunta": "x", "respuesta": "y", "orden": 0}).status_code == 403
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="Solo la entidad oferente mantiene las preguntas frecuentes"):
         services.pregunta_guardar(oferta=oferta, por=funcionario_medellin, pregunta="x", respuesta="y")
     client.force_login(funcionario_medellin)
     assert "No, es gratuita." in client.get(url).content.decode()
@@ -44,7 +44,7 @@ def test_encuentro_anual_con_registro_y_practicas(client, funcionario_medellin, 
     assert client.post(reverse("conocimiento:evento", args=[evento.pk])).status_code == 302
     html = client.get(reverse("conocimiento:evento", args=[evento.pk])).content.decode()
     assert "Catastro con drones" in html and "Está registrado" in html
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"El evento no tiene cupos disponibles\."):
         services.evento_registrarse(evento=evento, por=funcionario_cali)  # sin cupos
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match=r"Solo el equipo del DNP arma la agenda del evento\."):
         services.evento_presentar_practica(evento=evento, recurso=practica, por=funcionario_cali)

@@ -47,7 +47,7 @@ def test_solo_el_dnp_revisa(funcionario_medellin, funcionario_cali, oferente, au
     r = services.recurso_proponer(por=funcionario_medellin, tipo=TipoRecurso.LECCION, titulo="Lección",
                                   resumen="Aprendimos algo")
     for persona in (funcionario_medellin, funcionario_cali, oferente, auditor):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied, match=r"Solo el equipo del DNP revisa y publica el repositorio\."):
             services.recurso_revisar(recurso=r, por=persona, publicar=True)
     assert Recurso.objects.get(pk=r.pk).estado == EstadoRecurso.PROPUESTO
 
@@ -55,7 +55,7 @@ def test_solo_el_dnp_revisa(funcionario_medellin, funcionario_cali, oferente, au
 def test_devolver_exige_comentario_y_al_editar_vuelve_a_revision(funcionario_medellin, admin_dnp):
     r = services.recurso_proponer(por=funcionario_medellin, tipo=TipoRecurso.BUENA_PRACTICA, titulo="Práctica",
                                   resumen="Resumen")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"Explique qué se debe ajustar antes de devolver la propuesta\."):
         services.recurso_revisar(recurso=r, por=admin_dnp, publicar=False, comentario="")
     services.recurso_revisar(recurso=r, por=admin_dnp, publicar=False, comentario="Agregue resultados medibles.")
     assert Recurso.objects.get(pk=r.pk).estado == EstadoRecurso.DEVUELTO
@@ -64,7 +64,7 @@ def test_devolver_exige_comentario_y_al_editar_vuelve_a_revision(funcionario_med
 
 
 def test_auditor_no_propone(auditor):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match=r"Solo los miembros de la red pueden proponer al repositorio\."):
         services.recurso_proponer(por=auditor, tipo=TipoRecurso.LECCION, titulo="x", resumen="y")
 
 
@@ -116,7 +116,7 @@ def test_experiencia_reune_buenas_practicas(funcionario_medellin):
                                    resumen="r", experiencia=exp)
     assert bp.experiencia == exp
     leccion = recurso_publicado(funcionario_medellin, titulo="Lección", tipo=TipoRecurso.LECCION)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"Solo una experiencia significativa puede reunir buenas prácticas\."):
         services.recurso_proponer(por=funcionario_medellin, tipo=TipoRecurso.BUENA_PRACTICA, titulo="BP2",
                                   resumen="r", experiencia=leccion)
 
@@ -152,7 +152,7 @@ def test_busqueda_con_consultas_constantes(client, funcionario_medellin, django_
 
 def test_funcionario_solo_atribuye_a_su_entidad(funcionario_medellin, equipo_antioquia, oferente):
     cali = factories.alcaldia("76001")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Elija una entidad por la que usted actúa: solo puede documentar"):
         services.recurso_proponer(por=funcionario_medellin, tipo="leccion", titulo="L", resumen="r", entidad=cali)
     # El equipo departamental actúa por los municipios de su departamento; el oferente por cualquiera.
     services.recurso_proponer(por=equipo_antioquia, tipo="leccion", titulo="L", resumen="r",

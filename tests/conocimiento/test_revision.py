@@ -71,7 +71,7 @@ def test_api_enlaza_la_descarga_protegida_y_oculta_comentarios(propuesta_con_doc
 def test_no_se_enlaza_una_experiencia_ajena_sin_publicar(funcionario_medellin, funcionario_cali):
     ajena = services.recurso_proponer(por=funcionario_cali, tipo=TipoRecurso.EXPERIENCIA, titulo="Título reservado",
                                       resumen="r")
-    with pytest.raises(ValidationError) as e:
+    with pytest.raises(ValidationError, match="Elija una experiencia significativa ya publicada en el") as e:
         services.recurso_proponer(por=funcionario_medellin, tipo=TipoRecurso.BUENA_PRACTICA, titulo="BP",
                                   resumen="r", experiencia=ajena)
     assert "experiencia" in e.value.message_dict
@@ -89,7 +89,7 @@ def test_no_se_enlaza_una_experiencia_ajena_sin_publicar(funcionario_medellin, f
 
 def test_no_se_enlaza_una_oferta_en_borrador(funcionario_medellin, entidad_oferente):
     borrador = oferta_de(entidad_oferente, nombre="Oferta aún en borrador", estado="borrador", publicada_en=None)
-    with pytest.raises(ValidationError) as e:
+    with pytest.raises(ValidationError, match=r"Elija una oferta publicada en el portal\.") as e:
         services.recurso_proponer(por=funcionario_medellin, tipo="leccion", titulo="L", resumen="r", oferta=borrador)
     assert "oferta" in e.value.message_dict
     publicada = oferta_de(entidad_oferente)
@@ -118,7 +118,7 @@ def test_curso_no_publicado_solo_lo_ve_quien_lo_organiza(client, curso, sesion, 
     assert client.get(reverse("conocimiento:curso", args=[curso.pk])).status_code == 404
     assert client.get(reverse("conocimiento:sesion", args=[sesion.pk])).status_code == 404
     assert client.post(reverse("conocimiento:inscribirse", args=[sesion.pk])).status_code == 404
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"Este curso no está publicado: no recibe inscripciones\."):
         services.inscribir(sesion=sesion, por=funcionario_medellin)
     assert not Inscripcion.objects.exists()
     api = APIClient()
@@ -132,7 +132,7 @@ def test_curso_no_publicado_solo_lo_ve_quien_lo_organiza(client, curso, sesion, 
 # --- Asistencia y certificado -----------------------------------------------------------------
 def test_no_hay_asistencia_ni_certificado_antes_de_la_sesion(client, sesion, oferente, funcionario_medellin):
     ins = services.inscribir(sesion=sesion, por=funcionario_medellin)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"La asistencia se registra cuando la sesión ya empezó \(el"):
         services.registrar_asistencia(sesion=sesion, por=oferente, asistentes_ids=[ins.pk])
     client.force_login(oferente)
     respuesta = client.post(reverse("conocimiento:sesion", args=[sesion.pk]),
@@ -177,7 +177,7 @@ def discusion(espacio, funcionario_medellin):
 
 
 def test_el_auditor_no_sigue_discusiones(client, discusion, auditor):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match=r"Solo los miembros de la red pueden seguir discusiones\."):
         services.discusion_seguir(discusion=discusion, por=auditor, seguir=True)
     client.force_login(auditor)
     assert client.post(reverse("conocimiento:seguir", args=[discusion.pk]), {"seguir": "1"}).status_code == 403
@@ -189,7 +189,7 @@ def test_el_auditor_no_sigue_discusiones(client, discusion, auditor):
 def test_nadie_sigue_una_discusion_oculta(discusion, funcionario_cali, admin_dnp, espacio):
     services.espacio_unirse(espacio=espacio, por=funcionario_cali)
     services.moderar(objeto=discusion, por=admin_dnp, ocultar=True, motivo="Fuera de tema")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match=r"Esta discusión fue ocultada por moderación\."):
         services.discusion_seguir(discusion=discusion, por=funcionario_cali, seguir=True)
     services.discusion_seguir(discusion=discusion, por=funcionario_cali, seguir=False)  # dejar de seguir, sí
 
@@ -198,7 +198,7 @@ def test_espacio_cerrado_no_recibe_discusiones(espacio, funcionario_medellin):
     services.espacio_unirse(espacio=espacio, por=funcionario_medellin)
     espacio.activo = False
     espacio.save()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"Este espacio de la comunidad está cerrado\."):
         services.discusion_abrir(espacio=espacio, por=funcionario_medellin, titulo="t", cuerpo="c")
 
 
@@ -228,12 +228,12 @@ def test_la_revision_con_errores_conserva_lo_escrito(client, funcionario_medelli
 
 def test_retirar_solo_lo_publicado_y_con_motivo(funcionario_medellin, admin_dnp):
     propuesta = services.recurso_proponer(por=funcionario_medellin, tipo="leccion", titulo="L", resumen="r")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"Solo se retiran recursos publicados\."):
         services.recurso_retirar(recurso=propuesta, por=admin_dnp, motivo="x")
     publicado = recurso_publicado(funcionario_medellin)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"Explique por qué se retira el recurso\."):
         services.recurso_retirar(recurso=publicado, por=admin_dnp, motivo=" ")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match=r"Solo el equipo del DNP retira recursos publicados\."):
         services.recurso_retirar(recurso=publicado, por=funcionario_medellin, motivo="x")
     assert services.recurso_retirar(recurso=publicado, por=admin_dnp, motivo="Datos desactualizados").estado == "retirado"
 
@@ -247,7 +247,7 @@ def test_filtros_no_numericos_no_fallan(client):
 def test_evento_terminado_no_recibe_registros(client, funcionario_medellin):
     inicio = timezone.now() - timedelta(days=3)
     evento = Evento.objects.create(nombre="Encuentro 2025", inicio=inicio, fin=inicio + timedelta(days=1))
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"El evento ya terminó: no recibe registros\."):
         services.evento_registrarse(evento=evento, por=funcionario_medellin)
     client.force_login(funcionario_medellin)
     html = client.get(reverse("conocimiento:evento", args=[evento.pk])).content.decode()
@@ -322,5 +322,5 @@ def test_la_memoria_no_cuenta_como_formacion_la_lista_de_espera(client, curso):
 def test_espacio_cerrado_no_recibe_respuestas(discusion, espacio, funcionario_medellin):
     espacio.activo = False
     espacio.save()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"Este espacio de la comunidad está cerrado\."):
         services.respuesta_publicar(discusion=discusion, por=funcionario_medellin, cuerpo="¿Sigue abierto?")

@@ -15,12 +15,12 @@ _n = itertools.count(1)
 def oferta(entidad, *, temas=("planeacion",), capacidades=(), etapas=(), modalidades=(), canal="virtual",
            estado=EstadoOferta.PUBLICADA, departamentos=(), entidades=(), **extra) -> Oferta:
     n = next(_n)
-    datos = dict(
-        entidad=entidad, nombre=f"Oferta de prueba {n}", necesidad="Necesidad", descripcion="Descripción",
-        canal=Canal.objects.get(codigo=canal), contacto_nombre="Contacto", contacto_email="contacto@prueba.gov.co",
-        vigencia_desde=datetime.date(2026, 1, 1), estado=estado,
-        publicada_en=timezone.now() if estado == EstadoOferta.PUBLICADA else None,
-    )
+    datos = {
+        "entidad": entidad, "nombre": f"Oferta de prueba {n}", "necesidad": "Necesidad", "descripcion": "Descripción",
+        "canal": Canal.objects.get(codigo=canal), "contacto_nombre": "Contacto", "contacto_email": "contacto@prueba.gov.co",
+        "vigencia_desde": datetime.date(2026, 1, 1), "estado": estado,
+        "publicada_en": timezone.now() if estado == EstadoOferta.PUBLICADA else None,
+    }
     datos.update(extra)
     o = Oferta.objects.create(**datos)
     o.temas.set(Tema.objects.filter(codigo__in=temas))

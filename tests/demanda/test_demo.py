@@ -26,7 +26,9 @@ def test_demo_en_proporciones_e_idempotente():
     vinculadas = Demanda.objects.filter(estado__in=[E.VINCULADA, E.EN_ATENCION, E.ATENDIDA, E.CERRADA])
     assert vinculadas.exists() and not vinculadas.filter(oferta__isnull=True).exists()
     d = Demanda.objects.filter(estado=E.CERRADA).first()
-    assert d is None or (d.calificacion and list(d.eventos.values_list("a_estado", flat=True))[-1] == E.CERRADA)
+    assert d is not None and d.calificacion
+    assert list(d.eventos.values_list("a_estado", flat=True)) == [
+        E.REGISTRADA, E.EN_ANALISIS, E.VINCULADA, E.EN_ATENCION, E.ATENDIDA, E.CERRADA]
     demo.generar(escala=1, rng=random.Random(2), salida=io.StringIO())
     assert Demanda.objects.count() == 200
     # La secuencia sigue bien después del COPY.

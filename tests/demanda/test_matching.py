@@ -3,8 +3,10 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from att.models import Departamento, Municipio
+from demanda import selectors
 from demanda.matching import filtro_focalizacion, ofertas_candidatas
 from demanda.models import EstadoDemanda as E
 from oferta.models import Oferta
@@ -118,3 +120,24 @@ def test_consultas_del_cruce_no_crecen_con_las_ofertas(demanda, entidad_oferente
     # no depende de cuántas ofertas haya.
     with django_assert_max_num_queries(5):
         assert len(ofertas_candidatas(demanda, limite=20)) == min(ofertas, 20)
+
+
+def test_vigencia_en_el_limite_del_dia(demanda, entidad_oferente):
+    """Límite: la oferta vigente hasta hoy (o desde hoy) se propone hoy; la que terminó ayer, no."""
+    hoy = timezone.localdate()
+    ayer, hace_un_mes = hoy - datetime.timedelta(days=1), hoy - datetime.timedelta(days=30)
+    termina_hoy = fabricas.oferta(entidad_oferente, vigencia_desde=hace_un_mes, vigencia_hasta=hoy)
+    empieza_hoy = fabricas.oferta(entidad_oferente, vigencia_desde=hoy, vigencia_hasta=hoy)
+    termino_ayer = fabricas.oferta(entidad_oferente, vigencia_desde=hace_un_mes, vigencia_hasta=ayer)
+    ids = {o.pk for o in ofertas_candidatas(demanda)}
+    assert ids == {termina_hoy.pk, empieza_hoy.pk}
+    assert termino_ayer.pk not in ids
+
+
+def test_brecha_cuenta_como_cubierta_la_oferta_que_termina_hoy(demanda, entidad_oferente):
+    hoy = timezone.localdate()
+    oferta = fabricas.oferta(entidad_oferente, vigencia_desde=hoy - datetime.timedelta(days=30),
+                             vigencia_hasta=hoy - datetime.timedelta(days=1))
+    assert [t["tema__codigo"] for t in selectors.brechas()["por_tema"]] == ["planeacion"]  # terminó ayer
+    Oferta.objects.filter(pk=oferta.pk).update(vigencia_hasta=hoy)
+    assert selectors.brechas() == {"por_tema": [], "por_departamento": [], "total": 0}  # vigente hasta hoy

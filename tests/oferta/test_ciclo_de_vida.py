@@ -43,13 +43,13 @@ def test_oferente_crea_borrador_con_historia(borrador, oferente):
 @pytest.mark.parametrize("quien", ["otro_oferente", "auditor", "admin_dnp", "funcionario_medellin"])
 def test_solo_el_oferente_de_la_entidad_crea(request, quien, entidad_oferente):
     usuario = request.getfixturevalue(quien)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match=r"Solo un oferente de MinPrueba puede crear ofertas a su nombre\."):
         services.oferta_crear(por=usuario, entidad=entidad_oferente, datos=fabricas.datos_oferta())
     assert not Oferta.objects.filter(entidad=entidad_oferente).exists()
 
 
 def test_crear_sin_temas_es_error_en_espanol(oferente, entidad_oferente):
-    with pytest.raises(ValidationError) as e:
+    with pytest.raises(ValidationError, match=r"Elija al menos una opción\.") as e:
         services.oferta_crear(por=oferente, entidad=entidad_oferente, datos=fabricas.datos_oferta(temas=[]))
     assert "Elija al menos una opción." in e.value.message_dict["temas"]
 
@@ -58,12 +58,12 @@ def test_vigencia_al_reves_es_rechazada(oferente, entidad_oferente):
     import datetime
 
     datos = fabricas.datos_oferta(vigencia_hasta=datetime.date(2025, 1, 1))
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="oferta_vigencia_ordenada"):
         services.oferta_crear(por=oferente, entidad=entidad_oferente, datos=datos)
 
 
 def test_entidad_no_puede_ser_su_propia_cooferente(oferente, entidad_oferente):
-    with pytest.raises(ValidationError) as e:
+    with pytest.raises(ValidationError, match=r"La entidad oferente no puede ser a la vez cooferente\.") as e:
         services.oferta_crear(por=oferente, entidad=entidad_oferente,
                               datos=fabricas.datos_oferta(cooferentes=[entidad_oferente]))
     assert "cooferentes" in e.value.message_dict
@@ -85,14 +85,14 @@ def test_oferente_edita_su_borrador(borrador, oferente):
 
 @pytest.mark.parametrize("quien", ["otro_oferente", "auditor", "admin_dnp"])
 def test_otros_no_editan(request, quien, borrador):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match=r"Solo un oferente de la entidad puede editar esta oferta\."):
         services.oferta_actualizar(por=request.getfixturevalue(quien), oferta=borrador, datos={"nombre": "X"})
     borrador.refresh_from_db()
     assert borrador.nombre != "X"
 
 
 def test_no_se_edita_en_revision(en_revision, oferente):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Solo se editan ofertas en borrador o devueltas; esta está"):
         services.oferta_actualizar(por=oferente, oferta=en_revision, datos={"nombre": "X"})
 
 
@@ -105,14 +105,14 @@ def test_oferente_envia_y_dnp_recibe_alerta(admin_dnp, oferente, en_revision):
 
 @pytest.mark.parametrize("quien", ["otro_oferente", "auditor", "admin_dnp", "funcionario_medellin"])
 def test_enviar_rechazado(request, quien, borrador):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="Solo un oferente de la entidad puede enviar esta oferta a"):
         services.oferta_enviar(oferta=borrador, por=request.getfixturevalue(quien))
     borrador.refresh_from_db()
     assert borrador.estado == EstadoOferta.BORRADOR
 
 
 def test_no_se_envia_dos_veces(en_revision, oferente):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"No se puede enviar a revisión una oferta en estado «En revisión»\."):
         services.oferta_enviar(oferta=en_revision, por=oferente)
 
 
@@ -136,7 +136,7 @@ def test_dnp_devuelve_con_comentarios_y_el_oferente_corrige(en_revision, admin_d
 
 
 def test_devolver_sin_comentario_es_error(en_revision, admin_dnp):
-    with pytest.raises(ValidationError) as e:
+    with pytest.raises(ValidationError, match="Escriba los comentarios para que la entidad corrija la") as e:
         services.oferta_devolver(oferta=en_revision, por=admin_dnp, comentario="  ")
     assert "comentario" in e.value.message_dict
 
@@ -144,16 +144,16 @@ def test_devolver_sin_comentario_es_error(en_revision, admin_dnp):
 @pytest.mark.parametrize("quien", ["oferente", "otro_oferente", "auditor", "seguimiento_dnp", "funcionario_medellin"])
 def test_publicar_y_devolver_rechazados(request, quien, en_revision):
     usuario = request.getfixturevalue(quien)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match=r"Solo un administrador DNP puede publicar ofertas\."):
         services.oferta_publicar(oferta=en_revision, por=usuario)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match=r"Solo un administrador DNP puede devolver ofertas\."):
         services.oferta_devolver(oferta=en_revision, por=usuario, comentario="No")
     en_revision.refresh_from_db()
     assert en_revision.estado == EstadoOferta.EN_REVISION
 
 
 def test_no_se_publica_un_borrador(borrador, admin_dnp):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"No se puede publicar una oferta en estado «Borrador»\."):
         services.oferta_publicar(oferta=borrador, por=admin_dnp)
 
 
@@ -168,15 +168,15 @@ def test_archivar_permitido(request, quien, publicada):
 
 @pytest.mark.parametrize("quien", ["otro_oferente", "auditor", "funcionario_medellin"])
 def test_archivar_rechazado(request, quien, publicada):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="Solo un oferente de la entidad o un administrador DNP puede"):
         services.oferta_archivar(oferta=publicada, por=request.getfixturevalue(quien), motivo="x")
 
 
 def test_archivar_exige_motivo_y_estado(publicada, oferente, entidad_oferente):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"Explique por qué se archiva la oferta\."):
         services.oferta_archivar(oferta=publicada, por=oferente, motivo="")
     otro = services.oferta_crear(por=oferente, entidad=entidad_oferente, datos=fabricas.datos_oferta())
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"No se puede archivar una oferta en estado «Borrador»\."):
         services.oferta_archivar(oferta=otro, por=oferente, motivo="x")
 
 
@@ -185,7 +185,7 @@ def test_membresia_inactiva_pierde_el_permiso(borrador, oferente):
     from att import permisos
 
     permisos.olvidar_vinculos(oferente)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="Solo un oferente de la entidad puede enviar esta oferta a"):
         services.oferta_enviar(oferta=borrador, por=oferente)
 
 

@@ -74,7 +74,7 @@ def test_servicio_rechaza_entidades_no_territoriales_en_la_lista(oferente, entid
     from django.core.exceptions import ValidationError
 
     nacional = factories.EntidadNacionalFactory()
-    with pytest.raises(ValidationError) as e:
+    with pytest.raises(ValidationError, match="La lista explícita solo admite entidades territoriales") as e:
         services.oferta_crear(por=oferente, entidad=entidad_oferente,
                               datos=fabricas.datos_oferta(focaliza_entidades=[nacional]))
     assert "solo admite entidades territoriales" in str(e.value)

@@ -111,7 +111,8 @@ def test_archivo_grande_va_por_celery_con_avance(oferente, settings):
     imp.refresh_from_db()
     assert (imp.estado, imp.procesadas, imp.validas) == (EstadoImportacion.VALIDADA, len(filas), len(filas))
     assert not Oferta.objects.exists()
-    services.importacion_confirmar(importacion=imp, por=oferente)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # la escritura sale por la bandeja de salida
+        services.importacion_confirmar(importacion=imp, por=oferente)
     imp.refresh_from_db()
     assert (imp.estado, imp.creadas) == (EstadoImportacion.TERMINADA, len(filas))
     assert Oferta.objects.count() == len(filas)

@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from agenda.models import AgendaNacional, LineaPlan, PlanDeTrabajo
+from agenda.models import AgendaNacional, EstadoPlan, LineaPlan, PlanDeTrabajo
 from att.models import Canal, EtapaCiclo, Tema
 from oferta.models import Oferta
 from seguimiento.models import Hito, Indicador
@@ -33,7 +33,9 @@ def plan(entidad, vigencia=2026) -> PlanDeTrabajo:
 
 
 def linea(entidad, *, responsable=None, peso=1, inicio=date(2026, 1, 1), fin=date(2026, 12, 31),
-          territorios=(), temas=()) -> LineaPlan:
+          territorios=(), temas=(), aprobado=False) -> LineaPlan:
+    """Línea de un plan en borrador; con `aprobado=True`, el plan queda aprobado (la línea llega a sus
+    territorios y la entidad territorial puede calificar al oferente)."""
     responsable = responsable or factories.UsuarioFactory()
     l = LineaPlan.objects.create(
         plan=plan(entidad), oferta=oferta(entidad), objetivo="Fortalecer capacidades",
@@ -43,6 +45,9 @@ def linea(entidad, *, responsable=None, peso=1, inicio=date(2026, 1, 1), fin=dat
     if territorios:
         l.territorios.set(territorios)
     l.temas.set(temas or [Tema.objects.order_by("pk").first()])
+    if aprobado:
+        PlanDeTrabajo.objects.filter(pk=l.plan_id).update(estado=EstadoPlan.APROBADO)
+        l.plan.estado = EstadoPlan.APROBADO
     return l
 
 

@@ -1,6 +1,7 @@
 """Revisión: visibilidad del responsable, demandas que no están en atención, resumen del tablero,
 redirecciones seguras y consultas fijas en las listas de cada rol."""
 
+import re
 from datetime import date
 from decimal import Decimal as D
 
@@ -75,12 +76,14 @@ def test_asesoria_rechaza_demandas_que_no_estan_en_atencion_sin_guardar_nada(ofe
     oferta = fabricas.oferta(entidad_oferente)
     buena = _demanda(medellin, oferta, funcionario_medellin, EstadoDemanda.EN_ATENCION)
     mala = _demanda(medellin, oferta, funcionario_medellin, estado)
-    comunes = dict(fecha=date(2026, 5, 1), modalidad=Modalidad.objects.first(), canal=Canal.objects.first(),
-                   por=oferente, oferente=entidad_oferente, demandas=[buena, mala])
-    with pytest.raises(ValidationError) as error:
+    comunes = {"fecha": date(2026, 5, 1), "modalidad": Modalidad.objects.first(), "canal": Canal.objects.first(),
+                   "por": oferente, "oferente": entidad_oferente, "demandas": [buena, mala]}
+    mensaje = ("Solo se cierran con una asesoría o un evento las demandas «en atención». "
+               f"No lo están: «Formular el PDT» ({mala.get_estado_display()}).")
+    with pytest.raises(ValidationError, match=re.escape(mensaje)) as error:
         services.asesoria_registrar(entidad=medellin, **comunes)
-    assert "en atención" in error.value.message_dict["demandas"][0]
-    with pytest.raises(ValidationError):
+    assert error.value.message_dict == {"demandas": [mensaje]}
+    with pytest.raises(ValidationError, match=re.escape(mensaje)):
         services.evento_registrar(nombre="Encuentro", entidades=[medellin], **comunes)
     assert not Asesoria.objects.exists() and not EventoMasivo.objects.exists()
     buena.refresh_from_db()
@@ -145,7 +148,7 @@ def test_tablero_dnp_filtrado_por_entidad_y_agenda(client, entidad_oferente, otr
     r = client.get(f"/seguimiento/?entidad={entidad_oferente.pk}&agenda={l1.plan.agenda_id}")
     assert 'id="avance-total">80,0 %' in r.content.decode()
     r = client.get("/seguimiento/?agenda=999999")
-    assert 'id="avance-total">— %' in r.content.decode() or "Sin líneas en seguimiento" in r.content.decode()
+    assert 'id="avance-total">Sin líneas en seguimiento</p>' in r.content.decode()
 
 
 # --- Redirección después de revisar ---------------------------------------------------------------
@@ -165,7 +168,7 @@ def _datos(n, entidad_oferente, oferente, seguimiento_dnp):
 
     territorios = list(Entidad.objects.filter(tipo=TipoEntidad.ALCALDIA).order_by("pk")[:n])
     for i in range(n):
-        l = fabricas.linea(entidad_oferente, responsable=oferente, territorios=[territorios[i]])
+        l = fabricas.linea(entidad_oferente, responsable=oferente, territorios=[territorios[i]], aprobado=True)
         h = fabricas.hito(l)
         services.avance_reportar(hito=h, porcentaje=D(10), fecha_corte=date(2026, 6, 1), narrativa="x", por=oferente,
                                  evidencias=[SimpleUploadedFile(f"a{i}.pdf", b"%PDF-1.4")])
