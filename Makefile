@@ -41,6 +41,7 @@ test-integracion: venv
 	CELERY_BROKER_URL=redis://127.0.0.1:$(REDIS_PRUEBAS_PUERTO)/0 \
 	CELERY_RESULT_BACKEND=redis://127.0.0.1:$(REDIS_PRUEBAS_PUERTO)/1 \
 	CACHE_URL=rediscache://127.0.0.1:$(REDIS_PRUEBAS_PUERTO)/2 \
+	EMAIL_URL=$${EMAIL_URL:-filemail:////tmp/att-correo-pruebas-$(REDIS_PRUEBAS_PUERTO)} \
 	TEST_DATABASE_NAME=$${TEST_DATABASE_NAME:-test_att_integracion} \
 	$(PY) -m pytest -m integration -q --create-db $(PRUEBAS)
 

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -94,8 +95,24 @@ for modelo in (NivelCapacidad, TipoCapacidad, Capacidad, EtapaCiclo, Modalidad, 
     )
 
 
+class TokenIntegracionForm(forms.ModelForm):
+    """Antes de guardar, la misma verificación del servicio: el token va dentro de las membresías."""
+
+    class Meta:
+        model = TokenIntegracion
+        fields = ("nombre", "usuario", "entidad", "rol")
+
+    def clean(self):
+        datos = super().clean()
+        if not self.errors:
+            services.token_verificar_alcance(
+                usuario=datos.get("usuario"), entidad=datos.get("entidad"), rol=datos.get("rol"))
+        return datos
+
+
 @admin.register(TokenIntegracion)
 class TokenIntegracionAdmin(admin.ModelAdmin):
+    form = TokenIntegracionForm
     list_display = ["nombre", "prefijo", "usuario", "entidad", "rol", "creado", "ultimo_uso", "revocado_en"]
     list_filter = ["rol", "revocado_en"]
     readonly_fields = ["prefijo", "emitido_por", "creado", "ultimo_uso", "revocado_en"]
@@ -121,3 +138,6 @@ class TokenIntegracionAdmin(admin.ModelAdmin):
         for token in queryset:
             services.token_revocar(token=token, por=request.user)
         messages.success(request, _("Tokens revocados: %d") % queryset.count())
+
+
+from att import admin_salida  # noqa: E402,F401  (registra el admin de la bandeja de salida)

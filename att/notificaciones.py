@@ -1,10 +1,16 @@
 """Alertas a personas: en la plataforma y por correo (inmediato, o en un resumen diario para
-quien lo prefiera). Las apps llaman `notificar(...)`; nunca envían correo por su cuenta."""
+quien lo prefiera). Las apps llaman `notificar(...)`; nunca envían correo por su cuenta.
+
+La notificación misma es la fila de la bandeja de salida del correo: `correo_enviado_en` vacío
+quiere decir «por enviar». Quien envía reclama las filas con `FOR UPDATE SKIP LOCKED`, envía y
+marca en la misma transacción, así dos envíos simultáneos nunca mandan dos veces la misma alerta;
+si el correo falla, las filas siguen sin enviar y el despachador de cada minuto las retoma."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from typing import Iterable
+import logging
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -13,6 +19,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from att.models import Notificacion, Usuario
+from att.salida import encolar
+
+logger = logging.getLogger("att.notificaciones")
+
+# Un correo inmediato que no salió (broker o servidor de correo caídos) lo retoma el despachador
+# de cada minuto pasado este margen, y hasta esta antigüedad (después, solo queda en la plataforma).
+MARGEN_INMEDIATAS = timedelta(minutes=1)
+VENTANA_ATRASADAS = timedelta(days=3)
+MAXIMO_POR_CORREO = 200
 
 
 def notificar(*, usuarios: Iterable[Usuario], categoria: str, titulo: str, mensaje: str = "",
@@ -26,9 +41,7 @@ def notificar(*, usuarios: Iterable[Usuario], categoria: str, titulo: str, mensa
     creadas = Notificacion.objects.bulk_create(nuevas, ignore_conflicts=bool(clave))
     inmediatas = [n.usuario_id for n in nuevas if not n.usuario.recibe_resumen_diario]
     if inmediatas:
-        from att.tasks import enviar_notificaciones_inmediatas
-
-        transaction.on_commit(lambda: enviar_notificaciones_inmediatas.delay(inmediatas))
+        encolar("att.enviar_notificaciones_inmediatas", inmediatas)
     return creadas
 
 
@@ -37,29 +50,59 @@ def _url_absoluta(url: str) -> str:
     return f"{base}{url}" if url.startswith("/") else url
 
 
-def enviar_pendientes(*, usuarios_ids: list[int] | None = None, resumen: bool = False) -> int:
-    """Envía por correo las notificaciones sin enviar. Con `resumen`, un solo correo por persona."""
-    pendientes = Notificacion.objects.filter(correo_enviado_en__isnull=True).select_related("usuario")
+def enviar_pendientes(*, usuarios_ids: list[int] | None = None, resumen: bool = False,
+                      creadas_entre: tuple[datetime, datetime] | None = None) -> int:
+    """Envía por correo las notificaciones sin enviar; devuelve cuántos correos salieron.
+
+    Con `usuarios_ids`, las inmediatas de esas personas; con `resumen`, las de quienes prefieren el
+    resumen diario (un solo correo por persona); con `creadas_entre`, las inmediatas atrasadas de
+    ese intervalo. Cada persona se atiende en su propia transacción: se bloquean sus filas (las que
+    otro envío ya tiene bloqueadas se saltan), se envía y se marca. Si un correo falla, sus filas
+    quedan sin enviar y, al final, se relanza el último error (la tarea reintenta)."""
+    pendientes = Notificacion.objects.filter(correo_enviado_en__isnull=True)
     if usuarios_ids is not None:
         pendientes = pendientes.filter(usuario_id__in=usuarios_ids, usuario__recibe_resumen_diario=False)
     elif resumen:
         pendientes = pendientes.filter(usuario__recibe_resumen_diario=True)
-    por_usuario: dict[int, list[Notificacion]] = defaultdict(list)
-    for n in pendientes.order_by("usuario_id", "creada")[:5000]:
-        por_usuario[n.usuario_id].append(n)
-    enviados = 0
-    for lista in por_usuario.values():
-        usuario = lista[0].usuario
-        if not usuario.is_active or not usuario.email:
-            continue
-        if len(lista) == 1:
-            asunto = lista[0].titulo
-        else:
-            asunto = _("ATT: %(n)d alertas nuevas") % {"n": len(lista)}
-        cuerpo = "\n\n".join(
-            f"• {n.titulo}\n{n.mensaje}\n{_url_absoluta(n.url)}".strip() for n in lista
-        )
-        send_mail(asunto, cuerpo, settings.DEFAULT_FROM_EMAIL, [usuario.email])
-        Notificacion.objects.filter(pk__in=[n.pk for n in lista]).update(correo_enviado_en=timezone.now())
-        enviados += 1
+    if creadas_entre is not None:
+        pendientes = pendientes.filter(creada__range=creadas_entre, usuario__recibe_resumen_diario=False)
+    personas = list(pendientes.order_by("usuario_id").values_list("usuario_id", flat=True).distinct()[:5000])
+    enviados, ultimo_error = 0, None
+    for usuario_id in personas:
+        try:
+            enviados += _enviar_a(pendientes.filter(usuario_id=usuario_id))
+        except Exception as error:  # noqa: BLE001 - las filas quedan sin enviar para la próxima vuelta
+            ultimo_error = error
+            logger.warning("No se pudo enviar el correo de alertas al usuario %s: %s", usuario_id, error)
+    if ultimo_error is not None:
+        raise ultimo_error
     return enviados
+
+
+@transaction.atomic
+def _enviar_a(pendientes) -> int:
+    lista = list(
+        pendientes.select_for_update(skip_locked=True, of=("self",)).select_related("usuario")
+        .order_by("creada", "pk")[:MAXIMO_POR_CORREO]
+    )
+    if not lista:
+        return 0  # ya enviadas, o las tiene otro envío en este momento
+    usuario = lista[0].usuario
+    if not usuario.is_active or not usuario.email:
+        return 0
+    if len(lista) == 1:
+        asunto = lista[0].titulo
+    else:
+        asunto = _("ATT: %(n)d alertas nuevas") % {"n": len(lista)}
+    cuerpo = "\n\n".join(
+        f"• {n.titulo}\n{n.mensaje}\n{_url_absoluta(n.url)}".strip() for n in lista
+    )
+    send_mail(asunto, cuerpo, settings.DEFAULT_FROM_EMAIL, [usuario.email])
+    Notificacion.objects.filter(pk__in=[n.pk for n in lista]).update(correo_enviado_en=timezone.now())
+    return 1
+
+
+def enviar_atrasadas() -> int:
+    """Correos inmediatos que no salieron a tiempo (p. ej., Redis caído cuando se crearon)."""
+    ahora = timezone.now()
+    return enviar_pendientes(creadas_entre=(ahora - VENTANA_ATRASADAS, ahora - MARGEN_INMEDIATAS))

@@ -2,8 +2,13 @@
 
 Variables: DEBUG, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, CELERY_BROKER_URL, CACHE_URL,
 EMAIL_URL, DEFAULT_FROM_EMAIL, SECURE_SSL_REDIRECT, CSRF_TRUSTED_ORIGINS, ATT_VAR_DIR.
+Operación: DB_CONNECT_TIMEOUT, DB_STATEMENT_TIMEOUT_MS, DB_STATEMENT_TIMEOUT_TAREAS_MS, LOG_FORMAT,
+LOG_LEVEL, SENTRY_DSN, SENTRY_ENVIRONMENT, SENTRY_TRACES_SAMPLE_RATE, SENTRY_RELEASE.
+Tareas: ATT_TAREA_LIMITE_LARGO_S, ATT_TAREA_LIMITE_CORTO_S, CELERY_VISIBILITY_TIMEOUT,
+CELERY_REDIS_BARRIDO_S, ATT_INFORME_ATASCADO_MIN, ATT_INFORME_RELANZAMIENTOS_MAX.
 """
 
+import sys
 from pathlib import Path
 
 import environ
@@ -32,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.humanize",
+    "django_celery_beat",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -48,15 +54,20 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Primero: todo registro de la solicitud (también una redirección) lleva su id.
+    "att.observabilidad.IdSolicitudMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "att.limites.SinNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Reenvíos con el mismo token de formulario o `Idempotency-Key`: la primera respuesta, no otro registro.
+    "att.idempotencia.IdempotenciaMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -76,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "att.context_processors.plataforma",
             ],
+            "builtins": ["att.templatetags.envios"],
         },
     },
 ]
@@ -92,8 +104,22 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Las consultas de la plataforma son cortas (páginas, API): el compilador JIT de PostgreSQL gasta
 # más en compilar (0,5–1,2 s medidos en la lista de demandas) de lo que ahorra al ejecutar.
-if not env.bool("DB_JIT", default=False):
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+ATT_DB_JIT = env.bool("DB_JIT", default=False)
+# Un PostgreSQL colgado no debe retener la solicitud hasta que gunicorn mate al worker (30 s):
+# conectar espera a lo sumo DB_CONNECT_TIMEOUT s y cada consulta DB_STATEMENT_TIMEOUT_MS ms. El
+# worker de Celery (att/celery.py) y los comandos de manage.py (migrate, generar_demo, respaldar),
+# trabajo largo por naturaleza, usan DB_STATEMENT_TIMEOUT_TAREAS_MS; 0 quita el límite.
+ATT_DB_STATEMENT_TIMEOUT_TAREAS_MS = env.int("DB_STATEMENT_TIMEOUT_TAREAS_MS", default=25 * 60 * 1000)
+_ES_COMANDO = Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] != ["runserver"]
+ATT_DB_STATEMENT_TIMEOUT_MS = (
+    ATT_DB_STATEMENT_TIMEOUT_TAREAS_MS if _ES_COMANDO else env.int("DB_STATEMENT_TIMEOUT_MS", default=15000)
+)
+from att.limites import opciones_libpq
+
+DATABASES["default"].setdefault("OPTIONS", {}).update(
+    connect_timeout=env.int("DB_CONNECT_TIMEOUT", default=5),
+    options=opciones_libpq(jit=ATT_DB_JIT, statement_timeout_ms=ATT_DB_STATEMENT_TIMEOUT_MS),
+)
 DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str("TEST_DATABASE_NAME", default="test_att")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -143,6 +169,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 # --- Caché, Celery -----------------------------------------------------------------------------
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://att")}
+# Con Redis, la caché falla abierta (att.cache.RedisTolerante): si no responde en medio segundo,
+# las páginas se calculan de la base de datos y queda un aviso en el registro; nunca un 500.
+# Las sesiones van en la base de datos (SESSION_ENGINE por defecto), no en la caché.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "att.cache.RedisTolerante"
+    CACHES["default"].setdefault("OPTIONS", {}).update({
+        "socket_connect_timeout": env.float("CACHE_TIMEOUT", default=0.5),
+        "socket_timeout": env.float("CACHE_TIMEOUT", default=0.5),
+        "PAUSA_TRAS_FALLO": env.float("CACHE_PAUSA_TRAS_FALLO", default=5.0),
+    })
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or "cache+memory://")
@@ -152,12 +188,55 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 30 * 60
+# Límites de las tareas, más largos que los de una página. Duro: el worker mata el proceso; blando
+# (un minuto antes): la tarea recibe SoftTimeLimitExceeded y deja su trabajo como fallido. Por
+# defecto, largo (informes, importaciones, exportaciones); las alertas y correos, corto.
+ATT_TAREA_LIMITE_LARGO_S = env.int("ATT_TAREA_LIMITE_LARGO_S", default=60 * 60)
+ATT_TAREA_LIMITE_CORTO_S = env.int("ATT_TAREA_LIMITE_CORTO_S", default=15 * 60)
+CELERY_TASK_TIME_LIMIT = ATT_TAREA_LIMITE_LARGO_S
+CELERY_TASK_SOFT_TIME_LIMIT = ATT_TAREA_LIMITE_LARGO_S - 60
+CELERY_TASK_ANNOTATIONS = {
+    nombre: {"time_limit": ATT_TAREA_LIMITE_CORTO_S, "soft_time_limit": ATT_TAREA_LIMITE_CORTO_S - 60}
+    for nombre in (
+        "att.contar_territorio", "att.enviar_notificaciones_inmediatas", "att.enviar_resumen_diario",
+        "att.despachar_salida", "att.purgar_solicitudes_idempotentes", "agenda.alertar_compromisos_vencidos",
+        "demanda.alertar_importadas", "seguimiento.actualizar_y_alertar", "seguimiento.revisar_informes_atascados",
+    )
+}
+# Redis devuelve a la cola un mensaje sin confirmar (acks_late) después de visibility_timeout: debe
+# ser mayor que la tarea más larga, o una tarea viva se entregaría dos veces. El barrido que los
+# devuelve corre cada CELERY_REDIS_BARRIDO_S segundos (las pruebas lo acortan junto con el plazo).
+ATT_VISIBILITY_TIMEOUT_S = env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * ATT_TAREA_LIMITE_LARGO_S)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": ATT_VISIBILITY_TIMEOUT_S,
+    "unacked_restore_interval": min(10, env.int("CELERY_REDIS_BARRIDO_S", default=100)),
+    "unacked_restore_throttle": max(1, env.int("CELERY_REDIS_BARRIDO_S", default=100) // 10),
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": ATT_VISIBILITY_TIMEOUT_S}
+# Informes: un «generándose» sin latido por más de estos minutos y con el candado libre es un proceso
+# muerto; se relanza hasta ATT_INFORME_RELANZAMIENTOS_MAX veces y después queda fallido.
+ATT_INFORME_ATASCADO_MIN = env.int("ATT_INFORME_ATASCADO_MIN", default=15)
+ATT_INFORME_RELANZAMIENTOS_MAX = env.int("ATT_INFORME_RELANZAMIENTOS_MAX", default=2)
+# Solo para pruebas de integración: pausa entre pasos del informe para poder matar el worker a mitad.
+ATT_INFORME_PAUSA_PRUEBAS_S = env.float("ATT_INFORME_PAUSA_PRUEBAS_S", default=0)
+# Bandeja de salida (att.salida): la web publica con tiempos cortos y sin reintentos de kombu; lo
+# que no sale queda pendiente y lo publica `att.despachar_salida` cada minuto, con espera creciente.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+ATT_SALIDA_ESPERA_BROKER = env.float("ATT_SALIDA_ESPERA_BROKER", default=1.0)
+ATT_SALIDA_MAX_INTENTOS = env.int("ATT_SALIDA_MAX_INTENTOS", default=10)
 CELERY_TIMEZONE = TIME_ZONE
+# Los registros del worker pasan por LOGGING (JSON con el id de la tarea), no por el formato de Celery.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# El beat guarda en la base cuándo corrió cada tarea (last_run_at): tras un reinicio pone al día
+# lo que se perdió. CELERY_BEAT_SCHEDULE sigue siendo la fuente: el beat lo copia a la base.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 from celery.schedules import crontab  # noqa: E402
 
 # Cada app agrega sus tareas periódicas aquí (un solo lugar para el beat).
 CELERY_BEAT_SCHEDULE: dict = {
+    "despachar-bandeja-de-salida": {"task": "att.despachar_salida", "schedule": 60.0},
+    "purgar-solicitudes-idempotentes": {"task": "att.purgar_solicitudes_idempotentes", "schedule": crontab(minute=17)},
     "resumen-diario-de-alertas": {"task": "att.enviar_resumen_diario", "schedule": crontab(hour=6, minute=30)},
     "agenda-compromisos-vencidos": {"task": "agenda.alertar_compromisos_vencidos", "schedule": crontab(hour=6, minute=0)},
     "seguimiento-diario": {"task": "seguimiento.actualizar_y_alertar", "schedule": crontab(hour=5, minute=30)},
@@ -168,6 +247,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "seguimiento.generar_corte_semestral",
         "schedule": crontab(month_of_year="1,7", day_of_month=2, hour=6, minute=0),
     },
+    "seguimiento-informes-atascados": {"task": "seguimiento.revisar_informes_atascados", "schedule": crontab(minute="*/10")},
 }
 ATT_URL_BASE = env.str("ATT_URL_BASE", default="http://127.0.0.1:8000")
 
@@ -191,8 +271,9 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        # Si la caché (Redis) no responde, dejan pasar la petición y lo registran.
+        "att.api.limites.LimiteAnonimo",
+        "att.api.limites.LimiteUsuario",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="120/min"),
@@ -203,7 +284,11 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "API de la plataforma ATT",
     "DESCRIPTION": "Asistencia Técnica Territorial (CONPES 4091 de 2022): oferta, demanda, agenda, "
     "seguimiento y conocimiento. Autenticación por token de integración: "
-    "`Authorization: Token <clave>`.",
+    "`Authorization: Token <clave>`. Reintentos seguros: envíe en cada escritura (POST, PUT, PATCH, "
+    "DELETE) la cabecera `Idempotency-Key` con un valor único por operación (hasta 200 caracteres); "
+    "un reenvío con la misma clave en las 24 horas siguientes recibe la primera respuesta (cabecera "
+    "`Idempotent-Replayed: true`) en lugar de crear otro registro, y la misma clave con otro cuerpo "
+    "recibe un 422.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -254,6 +339,8 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Los chequeos de salud de los contenedores llaman por http dentro de la red interna.
+SECURE_REDIRECT_EXEMPT = [r"^salud/"]
 SECURE_HSTS_SECONDS = 0 if DEBUG else env.int("SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
@@ -261,12 +348,22 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
-}
+# --- Registros y errores ------------------------------------------------------------------------
+# JSON con request_id/task_id en producción (LOG_FORMAT=json), texto legible en desarrollo.
+from att.observabilidad import configuracion_logging, iniciar_sentry
+
+LOGGING = configuracion_logging(
+    formato=env.str("LOG_FORMAT", default="texto" if DEBUG else "json"),
+    nivel=env.str("LOG_LEVEL", default="WARNING"),
+    nivel_att=env.str("LOG_LEVEL_ATT", default="INFO"),
+)
+# Sentry solo si hay DSN (sin datos personales: send_default_pii=False).
+iniciar_sentry(
+    env.str("SENTRY_DSN", default=""),
+    entorno=env.str("SENTRY_ENVIRONMENT", default="produccion"),
+    tasa_trazas=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    version=env.str("SENTRY_RELEASE", default="") or None,
+)
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

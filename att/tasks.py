@@ -22,3 +22,30 @@ def enviar_resumen_diario() -> int:
     from att.notificaciones import enviar_pendientes
 
     return enviar_pendientes(resumen=True)
+
+
+@shared_task(name="att.purgar_solicitudes_idempotentes")
+def purgar_solicitudes_idempotentes() -> int:
+    """Borra las claves de envío de más de 24 horas: pasado ese plazo un reenvío cuenta como nuevo."""
+    from att.idempotencia import purgar
+
+    return purgar()
+
+
+@shared_task(name="att.despachar_salida")
+def despachar_salida() -> dict:
+    """Cada minuto (beat): publica la bandeja de salida pendiente y envía los correos inmediatos
+    atrasados. Se puede correr dos veces a la vez: ambas partes reclaman con SKIP LOCKED."""
+    import logging
+
+    from att.notificaciones import enviar_atrasadas
+    from att.salida import despachar, purgar
+
+    cuenta = despachar()
+    cuenta["purgadas"] = purgar()
+    try:
+        cuenta["correos"] = enviar_atrasadas()
+    except Exception as error:  # noqa: BLE001 - quedan sin enviar; la próxima vuelta los retoma
+        logging.getLogger("att.salida").warning("Correos atrasados sin enviar: %s", error)
+        cuenta["correos"] = 0
+    return cuenta

@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from att import views
+from att import salud, views
 
 admin.site.site_header = _("Administración de la plataforma ATT")
 admin.site.site_title = _("ATT – DNP")
@@ -18,6 +18,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("att.api.urls")),
     path("nucleo/", include("att.urls_nucleo")),
+    # Para los orquestadores: sin sesión ni caché (ver att/salud.py).
+    path("salud/vivo", salud.vivo, name="salud-vivo"),
+    path("salud/listo", salud.listo, name="salud-listo"),
 ]
 for app in ("oferta", "demanda", "agenda", "seguimiento", "conocimiento"):
     if importlib.util.find_spec(f"{app}.urls") is not None:

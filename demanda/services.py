@@ -373,8 +373,7 @@ def demandas_importar(*, filas: list[dict], por, confirmar: bool):
         if not resultado.errores:
             resultado.escritas = resultado.total
             resultado.confirmada = True
-            from demanda.tasks import alertar_importadas
+            from att.salida import encolar
 
-            ids = list(recurso.creadas)
-            transaction.on_commit(lambda: alertar_importadas.delay(ids))
+            encolar("demanda.alertar_importadas", list(recurso.creadas))
     return resultado

@@ -5,7 +5,10 @@ from celery import shared_task
 
 @shared_task(name="demanda.alertar_importadas", acks_late=True)
 def alertar_importadas(ids: list[int]) -> int:
-    """Alertas de las demandas que entraron por archivo (fuera de la petición: pueden ser muchas)."""
+    """Alertas de las demandas que entraron por archivo (fuera de la petición: pueden ser muchas).
+
+    Segura de correr dos veces: la `clave` de cada alerta («demanda-<id>-nueva») no se repite por
+    persona, y el correo reclama cada notificación antes de enviarla."""
     from demanda.models import Demanda
     from demanda.services import alertar_oferentes
 

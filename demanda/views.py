@@ -35,8 +35,8 @@ def _errores_a_form(form, error: ValidationError) -> None:
 
 
 def _param(request, nombre: str, largo: int = 100) -> str:
-    """Parámetro GET como texto seguro para la base (sin caracteres NUL, recortado)."""
-    return request.GET.get(nombre, "").replace("\x00", "").strip()[:largo]
+    """Parámetro GET recortado (los caracteres NUL ya los quitó att.limites.SinNulMiddleware)."""
+    return request.GET.get(nombre, "").strip()[:largo]
 
 
 def filtros_lista(request) -> dict:

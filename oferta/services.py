@@ -360,9 +360,9 @@ def importacion_iniciar(*, por: Usuario, archivo) -> ImportacionOferta:  # noqa:
     importacion.total = len(_dataset(importacion))
     importacion.save(update_fields=["total"])
     if importacion.total > UMBRAL_SINCRONO:
-        from .tasks import validar_importacion
+        from att.salida import encolar
 
-        transaction.on_commit(lambda: validar_importacion.delay(importacion.pk))
+        encolar("oferta.validar_importacion", importacion.pk)
     else:
         importacion_validar(importacion_id=importacion.pk)
         importacion.refresh_from_db()
@@ -407,9 +407,9 @@ def importacion_confirmar(*, importacion, por: Usuario) -> None:
         importacion.procesadas = 0
         importacion.save(update_fields=["estado", "procesadas", "actualizada"])
     if importacion.total > UMBRAL_SINCRONO:
-        from .tasks import escribir_importacion
+        from att.salida import encolar
 
-        escribir_importacion.delay(importacion.pk)
+        encolar("oferta.escribir_importacion", importacion.pk)
     else:
         importacion_escribir(importacion_id=importacion.pk)
 

@@ -217,29 +217,34 @@ class EventoAdmin(PermisosSeguimiento, admin.ModelAdmin):
     raw_id_fields = ["entidades", "oferente", "linea", "registrado_por", "demandas"]
 
 
+def _encolar_informe(informe) -> None:
+    """Pide el informe por la bandeja de salida (sin duplicar uno igual aún pendiente)."""
+    from att.salida import encolar
+
+    tarea = "seguimiento.generar_corte_semestral" if informe.tipo == "semestral" else "seguimiento.generar_informe_mensual"
+    periodo = f"{informe.periodo:%Y-%m}"
+    encolar(tarea, periodo, informe.alcance, clave=f"{tarea}:{periodo}:{informe.alcance}")
+
+
 @admin.register(InformeMensual)
 class InformeAdmin(PermisosSeguimiento, admin.ModelAdmin):
-    list_display = ["__str__", "tipo", "periodo", "alcance", "estado", "progreso", "intentos", "generado_en"]
+    list_display = ["__str__", "tipo", "periodo", "alcance", "estado", "progreso", "version", "intentos",
+                    "generado_en"]
     list_filter = ["tipo", "estado"]
-    readonly_fields = ["estado", "progreso", "intentos", "error", "pdf", "xlsx", "resumen", "generado_en"]
+    readonly_fields = ["estado", "progreso", "version", "intentos", "relanzamientos", "error", "pdf", "xlsx", "resumen",
+                       "generado_en"]
     actions = ["regenerar"]
 
     @admin.action(description=_("Generar (o regenerar) los informes seleccionados en segundo plano"))
     def regenerar(self, request, queryset):
-        from seguimiento.tasks import generar_corte_semestral, generar_informe_mensual
-
         for informe in queryset:
-            tarea = generar_corte_semestral if informe.tipo == "semestral" else generar_informe_mensual
             InformeMensual.objects.filter(pk=informe.pk).update(estado="pendiente", progreso=0)
-            tarea.delay(f"{informe.periodo:%Y-%m}", informe.alcance)
+            _encolar_informe(informe)
         messages.success(request, _("Informes en cola: el progreso se ve en esta lista y en la página de informes."))
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        from seguimiento.tasks import generar_corte_semestral, generar_informe_mensual
-
-        tarea = generar_corte_semestral if obj.tipo == "semestral" else generar_informe_mensual
-        tarea.delay(f"{obj.periodo:%Y-%m}", obj.alcance)
+        _encolar_informe(obj)
 
 
 @admin.register(SuscripcionInforme)

@@ -1,23 +1,29 @@
 """Informe de seguimiento (mensual o corte semestral) en PDF (reportlab) y XLSX (openpyxl).
 
 Tres perspectivas (CONPES 4091 §5.3.3): operación de la asistencia, calidad percibida y resultados
-en capacidades. Un informe es único por tipo, periodo y alcance; generarlo de nuevo lo reemplaza.
+en capacidades. Un informe es único por tipo, periodo y alcance; generarlo de nuevo lo reemplaza por
+una versión nueva sin dejar de servir la anterior mientras tanto (ver `generar`).
 """
 
 from __future__ import annotations
 
 import io
 import logging
+import posixpath
+import time
+import uuid
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db import DatabaseError, transaction
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from att.bloqueos import candado, clave_bloqueo
 from att.models import Entidad, PuntajeMDM
 from seguimiento import selectors
 from seguimiento.models import (
@@ -239,9 +245,55 @@ def generar_xlsx(datos: dict) -> bytes:
     return salida.getvalue()
 
 
+def clave_informe(tipo: str, periodo: date, alcance: str) -> int:
+    """Clave del candado consultivo de un informe: una generación a la vez por tipo, periodo y alcance."""
+    return clave_bloqueo("seguimiento.informe", tipo, f"{periodo:%Y-%m}", alcance)
+
+
+def _base(tipo: str, periodo: date, alcance: str) -> str:
+    return f"informe-{tipo}-{periodo:%Y-%m}-{alcance}"
+
+
+def _pausa_de_pruebas() -> None:
+    # Solo para las pruebas de integración (matar un worker a mitad de informe); en producción es 0.
+    segundos = getattr(settings, "ATT_INFORME_PAUSA_PRUEBAS_S", 0)
+    if segundos:
+        time.sleep(segundos)
+
+
 def generar(*, tipo: str = TipoInforme.MENSUAL, periodo: date, alcance: str = "nacional",
             progreso: Callable[[int], None] | None = None) -> InformeMensual:
-    """Produce (o reemplaza) el informe del periodo y alcance, con su progreso visible."""
+    """Produce (o reemplaza) el informe del periodo y alcance, con su progreso visible.
+
+    Seguro de correr dos veces:
+    - Dos generaciones a la vez del mismo informe: la segunda no hace nada y devuelve la fila como
+      está, con `omitido = True` (candado consultivo por tipo, periodo y alcance).
+    - Una segunda generación después de terminar la primera produce una versión nueva que
+      reemplaza la anterior (regenerar es pedir datos frescos).
+    - Los archivos nuevos se escriben con nombre único y la fila pasa a apuntarlos en un solo
+      UPDATE; los anteriores se borran después del commit. Mientras tanto se sigue descargando la
+      última versión buena, y si la generación falla, esa versión se conserva.
+    """
+    with candado(clave_informe(tipo, periodo, alcance)) as propio:
+        if not propio:
+            informe, _c = InformeMensual.objects.get_or_create(tipo=tipo, periodo=periodo, alcance=alcance)
+            informe.omitido = True
+            log.info("Informe %s ya se está generando en otro proceso; se omite.", informe)
+            return informe
+        try:
+            informe = _generar_con_candado(tipo, periodo, alcance, progreso)
+        except Exception as exc:
+            try:
+                marcar_fallido(tipo=tipo, periodo=periodo, alcance=alcance, error=f"{type(exc).__name__}: {exc}")
+            except DatabaseError:
+                log.exception("No se pudo marcar como fallido el informe %s %s %s", tipo, periodo, alcance)
+            raise
+    informe.omitido = False
+    return informe
+
+
+def _generar_con_candado(tipo: str, periodo: date, alcance: str,
+                         progreso: Callable[[int], None] | None) -> InformeMensual:
     with transaction.atomic():
         informe, _c = InformeMensual.objects.select_for_update().get_or_create(
             tipo=tipo, periodo=periodo, alcance=alcance
@@ -249,36 +301,84 @@ def generar(*, tipo: str = TipoInforme.MENSUAL, periodo: date, alcance: str = "n
         informe.estado, informe.progreso, informe.error = EstadoInforme.GENERANDO, 5, ""
         informe.intentos += 1
         informe.save(update_fields=["estado", "progreso", "error", "intentos", "actualizado"])
+    _borrar_huerfanos(informe)
 
     def avanzar(p: int):
+        # El latido (`actualizado`) le dice a revisar_atascados que este proceso sigue vivo.
         InformeMensual.objects.filter(pk=informe.pk).update(progreso=p, actualizado=timezone.now())
         if progreso:
             progreso(p)
+        _pausa_de_pruebas()
 
+    _pausa_de_pruebas()
     datos = datos_informe(tipo, periodo, alcance)
     avanzar(40)
     pdf = generar_pdf(datos)
     avanzar(70)
     xlsx = generar_xlsx(datos)
     avanzar(90)
-    base = f"informe-{tipo}-{periodo:%Y-%m}-{alcance}"
-    anteriores = [informe.pdf.name, informe.xlsx.name]
-    informe.refresh_from_db()
-    informe.pdf.save(f"{base}.pdf", ContentFile(pdf), save=False)
-    informe.xlsx.save(f"{base}.xlsx", ContentFile(xlsx), save=False)
+    version = InformeMensual.objects.values_list("version", flat=True).get(pk=informe.pk) + 1
+    nuevos = _guardar_version(informe, version, pdf=pdf, xlsx=xlsx)
     t = datos["operacion"]["total"]
-    informe.resumen = {
+    resumen = {
         "avance": str(t["avance"]) if t["avance"] is not None else None, "lineas": t["lineas"],
         "al_dia": t["al_dia"], "en_riesgo": t["en_riesgo"], "atrasado": t["atrasado"],
         "percepciones": datos["calidad"]["n"], "insatisfechas": datos["calidad"]["insatisfechas"],
     }
-    informe.estado, informe.progreso, informe.generado_en = EstadoInforme.LISTO, 100, timezone.now()
-    informe.save()
-    for nombre in anteriores:
-        if nombre and nombre not in (informe.pdf.name, informe.xlsx.name):
-            informe.pdf.storage.delete(nombre)
+    almacen = informe.pdf.storage
+    try:
+        with transaction.atomic():
+            anteriores = InformeMensual.objects.select_for_update().values_list("pdf", "xlsx").get(pk=informe.pk)
+            ahora = timezone.now()
+            InformeMensual.objects.filter(pk=informe.pk).update(
+                pdf=nuevos[0], xlsx=nuevos[1], version=version, resumen=resumen, estado=EstadoInforme.LISTO,
+                progreso=100, error="", generado_en=ahora, actualizado=ahora, relanzamientos=0,
+            )
+            viejos = [n for n in anteriores if n and n not in nuevos]
+            transaction.on_commit(lambda: _borrar(almacen, viejos))
+    except Exception:
+        _borrar(almacen, nuevos)  # la fila sigue apuntando a la versión anterior
+        raise
+    informe.refresh_from_db()
     _avisar_suscriptores(informe, datos)
     return informe
+
+
+def _guardar_version(informe: InformeMensual, version: int, *, pdf: bytes, xlsx: bytes) -> list[str]:
+    """Escribe los archivos de la versión con nombres que nadie más usa: hasta que la fila los apunte
+    son invisibles, y el cambio de nombres en la fila hace las veces del «rename» atómico."""
+    base = f"{_base(informe.tipo, informe.periodo, informe.alcance)}-v{version}-{uuid.uuid4().hex[:8]}"
+    nombres = []
+    try:
+        for campo, contenido, ext in ((informe.pdf, pdf, "pdf"), (informe.xlsx, xlsx, "xlsx")):
+            destino = campo.field.generate_filename(informe, f"{base}.{ext}")
+            nombres.append(campo.storage.save(destino, ContentFile(contenido), max_length=campo.field.max_length))
+    except Exception:
+        _borrar(informe.pdf.storage, nombres)
+        raise
+    return nombres
+
+
+def _borrar(almacen, nombres) -> None:
+    for nombre in nombres:
+        try:
+            almacen.delete(nombre)
+        except OSError:
+            log.warning("No se pudo borrar el archivo de informe %s", nombre, exc_info=True)
+
+
+def _borrar_huerfanos(informe: InformeMensual) -> None:
+    """Borra versiones de este informe que ninguna fila apunta (un proceso que murió entre escribir
+    los archivos y cambiar la fila). Solo se llama con el candado del informe tomado."""
+    almacen = informe.pdf.storage
+    carpeta = posixpath.dirname(informe.pdf.field.generate_filename(informe, "x"))
+    prefijo = f"{_base(informe.tipo, informe.periodo, informe.alcance)}-v"
+    try:
+        _carpetas, archivos = almacen.listdir(carpeta)
+    except (FileNotFoundError, NotImplementedError):
+        return
+    vigentes = {informe.pdf.name, informe.xlsx.name}
+    _borrar(almacen, [f"{carpeta}/{a}" for a in archivos if a.startswith(prefijo) and f"{carpeta}/{a}" not in vigentes])
 
 
 def _avisar_suscriptores(informe: InformeMensual, datos: dict) -> None:
@@ -292,11 +392,58 @@ def _avisar_suscriptores(informe: InformeMensual, datos: dict) -> None:
         usuarios=usuarios, categoria="seguimiento",
         titulo=_("Informe de seguimiento listo: %(p)s (%(a)s)") % {"p": datos["nombre_periodo"], "a": datos["titulo_alcance"]},
         mensaje=_("Descárguelo en PDF o XLSX desde la página de informes."),
-        url="/seguimiento/informes/", clave=f"informe-{informe.pk}-{informe.intentos}",
+        url="/seguimiento/informes/", clave=f"informe-{informe.pk}-v{informe.version}",
     )
 
 
 def marcar_fallido(*, tipo: str, periodo: date, alcance: str, error: str) -> None:
+    """Deja el informe como fallido con el error; la última versión buena (si la hay) se sigue descargando."""
     InformeMensual.objects.filter(tipo=tipo, periodo=periodo, alcance=alcance).update(
         estado=EstadoInforme.FALLIDO, error=error[:2000], actualizado=timezone.now()
     )
+
+
+def revisar_atascados(*, ahora: datetime | None = None) -> dict:
+    """Encuentra informes «generándose» cuyo latido se quedó viejo y cuyo candado está libre (el
+    proceso que los generaba murió) y los relanza, hasta ATT_INFORME_RELANZAMIENTOS_MAX veces; después
+    los marca como fallidos. Si el candado está tomado, el proceso sigue vivo y no se toca."""
+    ahora = ahora or timezone.now()
+    limite = ahora - timedelta(minutes=settings.ATT_INFORME_ATASCADO_MIN)
+    maximo = settings.ATT_INFORME_RELANZAMIENTOS_MAX
+    candidatos = InformeMensual.objects.filter(actualizado__lt=limite).filter(
+        # Un relanzamiento que quedó en cola y nunca corrió (el mensaje se perdió) también cuenta.
+        Q(estado=EstadoInforme.GENERANDO) | Q(estado=EstadoInforme.PENDIENTE, relanzamientos__gt=0)
+    )
+    resultado = {"relanzados": 0, "fallidos": 0, "vivos": 0}
+    relanzar = []
+    for informe in candidatos.order_by("pk")[:200]:
+        with candado(clave_informe(informe.tipo, informe.periodo, informe.alcance)) as libre:
+            if not libre:
+                resultado["vivos"] += 1
+                continue
+            mismo = InformeMensual.objects.filter(pk=informe.pk, estado=informe.estado, actualizado=informe.actualizado)
+            if informe.relanzamientos >= maximo:
+                error = _("La generación se interrumpió %(n)s veces sin terminar (el proceso se detuvo). "
+                          "Se conserva la versión anterior; revise el worker de Celery y vuelva a generarlo.") % {
+                    "n": informe.relanzamientos + 1}
+                if mismo.update(estado=EstadoInforme.FALLIDO, error=error, relanzamientos=0, actualizado=ahora):
+                    resultado["fallidos"] += 1
+                continue
+            if mismo.update(estado=EstadoInforme.PENDIENTE, progreso=0, actualizado=ahora,
+                            relanzamientos=F("relanzamientos") + 1):
+                relanzar.append(informe)
+    for informe in relanzar:  # ya sin el candado: la tarea relanzada lo toma
+        _relanzar(informe)
+        resultado["relanzados"] += 1
+    return resultado
+
+
+def _relanzar(informe: InformeMensual) -> None:
+    from att.salida import encolar
+
+    tarea = ("seguimiento.generar_corte_semestral" if informe.tipo == TipoInforme.SEMESTRAL
+             else "seguimiento.generar_informe_mensual")
+    log.warning("Informe %s atascado: se relanza (relanzamiento %s).", informe, informe.relanzamientos + 1)
+    periodo = f"{informe.periodo:%Y-%m}"
+    # La misma clave que usan la página, el admin y el comando: si ya hay un pedido sin publicar, es ese.
+    encolar(tarea, periodo, informe.alcance, clave=f"{tarea}:{periodo}:{informe.alcance}")

@@ -5,14 +5,15 @@ from __future__ import annotations
 import logging
 import random
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from att.models import Entidad, Municipio, PuntajeMDM, Rol, TipoEntidad
 from att.notificaciones import notificar
@@ -31,9 +32,16 @@ from seguimiento.models import (
     Medicion,
     MuestraPercepcion,
     Percepcion,
+    huella_avance,
 )
 
 log = logging.getLogger(__name__)
+
+# Código de los errores que son un choque con lo que otro acaba de guardar (la API responde 409).
+CONFLICTO = "conflicto"
+MENSAJE_MEDICION_REPETIDA = _lazy(
+    "Ya existe una medición de este indicador para ese periodo; edítela en lugar de crear otra."
+)
 
 
 def primer_dia(fecha: date) -> date:
@@ -73,7 +81,21 @@ def avance_reportar(*, hito: Hito, porcentaje, fecha_corte: date, narrativa: str
     avance = Avance(hito=hito, porcentaje=porcentaje, fecha_corte=fecha_corte, narrativa=narrativa,
                     registrado_por=por)
     avance.full_clean()
-    avance.save()
+    avance.huella = huella_avance(hito_id=hito.pk, porcentaje=avance.porcentaje, fecha_corte=avance.fecha_corte,
+                                  narrativa=narrativa, registrado_por_id=por.pk)
+    # El mismo avance enviado dos veces (doble clic, reintento de la API) es uno: se devuelve el que
+    # ya existe, sin otra copia de sus evidencias. El índice único resuelve los envíos simultáneos.
+    existente = Avance.objects.filter(huella=avance.huella).first()
+    if existente is not None:
+        return existente
+    try:
+        with transaction.atomic():
+            avance.save()
+    except IntegrityError:
+        existente = Avance.objects.filter(huella=avance.huella).first()
+        if existente is None:
+            raise
+        return existente
     EvidenciaAvance.objects.bulk_create(
         [EvidenciaAvance(avance=avance, archivo=_guardar(avance, a), nombre=a.name[:255]) for a in evidencias]
     ) if evidencias else None
@@ -120,7 +142,9 @@ def avance_devolver(*, avance: Avance, por, comentario: str) -> Avance:
     avance.revisado_por = por
     avance.revisado_en = timezone.now()
     avance.comentario_revision = comentario
-    avance.save(update_fields=["estado", "revisado_por", "revisado_en", "comentario_revision"])
+    # Un avance devuelto suelta su huella: el oferente puede volver a reportarlo igual (con otra evidencia).
+    avance.huella = ""
+    avance.save(update_fields=["estado", "revisado_por", "revisado_en", "comentario_revision", "huella"])
     notificar(
         usuarios=[avance.registrado_por], categoria="seguimiento",
         titulo=_("Avance devuelto: %(hito)s") % {"hito": avance.hito.nombre},
@@ -421,7 +445,12 @@ def medicion_registrar(*, indicador, periodo: date, valor, por, observacion: str
     medicion.valor = valor
     medicion.observacion = observacion
     medicion.registrada_por = por
-    medicion.save()
+    try:
+        with transaction.atomic():
+            medicion.save()
+    except IntegrityError:
+        # Dos primeras mediciones del mismo mes a la vez: la otra ganó. No se pisa en silencio.
+        raise ValidationError(MENSAJE_MEDICION_REPETIDA, code=CONFLICTO) from None
     _invalidar()
     return medicion
 
@@ -457,6 +486,57 @@ def _equipo_seguimiento():
     ).distinct()
 
 
+# Ventana de la fecha de una percepción: de hoy hacia atrás, a lo sumo un año. Se califica una
+# asistencia ya recibida (nada futuro) y reciente (la entrevista de la muestra es mensual); un año
+# deja registrar tarde lo de la vigencia sin permitir reescribir la historia de otros periodos.
+VENTANA_PERCEPCION_DIAS = 365
+
+
+def lineas_que_llegan(*, oferente: Entidad, entidad: Entidad, hasta: date):
+    """Líneas de planes aprobados del oferente que focalizan la entidad y ya habían empezado en `hasta`."""
+    from agenda.models import EstadoPlan, LineaPlan
+
+    return LineaPlan.objects.filter(plan__entidad=oferente, plan__estado=EstadoPlan.APROBADO,
+                                    territorios=entidad, fecha_inicio__lte=hasta)
+
+
+def oferente_asistio(*, oferente: Entidad, entidad: Entidad, hasta: date) -> bool:
+    """¿Prestó el oferente asistencia a la entidad a más tardar en `hasta`? Una asesoría, un evento
+    masivo con ella o una línea de un plan aprobado que la focaliza."""
+    return (
+        Asesoria.objects.filter(oferente=oferente, entidad=entidad, fecha__lte=hasta).exists()
+        or EventoMasivo.objects.filter(oferente=oferente, entidades=entidad, fecha__lte=hasta).exists()
+        or lineas_que_llegan(oferente=oferente, entidad=entidad, hasta=hasta).exists()
+    )
+
+
+def percepcion_verificar(*, entidad: Entidad, fecha: date, oferente: Entidad | None = None, linea=None) -> None:
+    """Lo calificado debe existir: una fecha sensata, un oferente que sí asistió a la entidad y una
+    línea (de un plan aprobado) que llega a ella. Páginas y API pasan por aquí."""
+    hoy = timezone.localdate()
+    desde = hoy - timedelta(days=VENTANA_PERCEPCION_DIAS)
+    errores = {}
+    if fecha > hoy:
+        errores["fecha"] = _("La fecha no puede ser futura: califique una asistencia ya recibida (hoy es %(hoy)s).") % {
+            "hoy": hoy.isoformat()}
+    elif fecha < desde:
+        errores["fecha"] = _("La fecha debe estar dentro del último año: desde %(desde)s hasta hoy.") % {
+            "desde": desde.isoformat()}
+    if linea is not None:
+        if oferente is not None and oferente.pk != linea.plan.entidad_id:
+            errores["oferente"] = _("La línea elegida es de %(l)s, no de %(o)s.") % {"l": linea.plan.entidad, "o": oferente}
+        elif not lineas_que_llegan(oferente=linea.plan.entidad, entidad=entidad, hasta=fecha).filter(pk=linea.pk).exists():
+            errores["linea"] = _(
+                "La línea elegida no llega a %(e)s: debe ser de un plan aprobado, focalizar a la entidad y "
+                "haber empezado antes de la fecha de la calificación.") % {"e": entidad}
+    elif oferente is not None and "fecha" not in errores and not oferente_asistio(oferente=oferente, entidad=entidad, hasta=fecha):
+        errores["oferente"] = _(
+            "%(o)s no ha prestado asistencia a %(e)s (ni asesoría, ni evento, ni línea de un plan aprobado "
+            "que la focalice): no se puede calificar.") % {"o": oferente, "e": entidad}
+    if errores:
+        raise ValidationError(errores)
+
+
 @transaction.atomic
 def percepcion_registrar(*, entidad: Entidad, calidad: int, pertinencia: int, oportunidad: int, por,
                          comentario: str = "", oferente: Entidad | None = None, linea=None,
@@ -468,11 +548,12 @@ def percepcion_registrar(*, entidad: Entidad, calidad: int, pertinencia: int, op
             _("%(e)s no aceptó el seguimiento de percepción: no se registran calificaciones suyas.") % {"e": entidad},
             code="sin_consentimiento",
         )
+    fecha = fecha or timezone.localdate()
+    percepcion_verificar(entidad=entidad, fecha=fecha, oferente=oferente, linea=linea)
     if linea is not None and oferente is None:
         oferente = linea.plan.entidad
     p = Percepcion(entidad=entidad, oferente=oferente, linea=linea, calidad=calidad, pertinencia=pertinencia,
-                   oportunidad=oportunidad, comentario=comentario, registrada_por=por,
-                   fecha=fecha or timezone.localdate())
+                   oportunidad=oportunidad, comentario=comentario, registrada_por=por, fecha=fecha)
     p.full_clean()
     p.save()
     umbral = ConfiguracionSeguimiento.obtener().umbral_percepcion

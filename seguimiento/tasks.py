@@ -4,6 +4,9 @@ Programación sugerida (CELERY_BEAT_SCHEDULE en att/settings.py):
 - seguimiento.actualizar_y_alertar: todos los días a las 05:30.
 - seguimiento.generar_informe_mensual: el día 1 de cada mes a las 06:00 (informe del mes anterior).
 - seguimiento.generar_corte_semestral: el 2 de enero y el 2 de julio a las 06:00 (cortes de diciembre y junio).
+- seguimiento.revisar_informes_atascados: cada 10 minutos.
+
+Todas son seguras de correr dos veces (la entrega de Redis es «al menos una vez»).
 """
 
 from __future__ import annotations
@@ -24,6 +27,11 @@ def _periodo(valor: str | None, defecto: date) -> date:
 
 
 def _generar(tarea, tipo: str, periodo: date, alcance: str) -> dict:
+    """Corre `informes.generar`, que es seguro de correr dos veces (candado por informe). Un fallo
+    ya queda registrado en el informe (se conserva la versión anterior) y se reintenta con espera
+    creciente; pasarse del tiempo no se reintenta: otra vuelta tardaría lo mismo."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
     from seguimiento import informes
 
     try:
@@ -32,12 +40,14 @@ def _generar(tarea, tipo: str, periodo: date, alcance: str) -> dict:
             progreso=lambda p: tarea.update_state(state="PROGRESS", meta={"progreso": p})
             if tarea.request.id and not tarea.request.is_eager else None,
         )
-    except Exception as exc:  # se reintenta; si se agotan los intentos queda marcado como fallido
-        informes.marcar_fallido(tipo=tipo, periodo=periodo, alcance=alcance, error=repr(exc))
+    except SoftTimeLimitExceeded:
+        raise
+    except Exception as exc:
         if tarea.request.retries >= tarea.max_retries or tarea.request.is_eager:
             raise
         raise tarea.retry(exc=exc, countdown=60 * 2 ** tarea.request.retries)
-    return {"id": informe.pk, "periodo": f"{periodo:%Y-%m}", "alcance": alcance, "estado": informe.estado}
+    return {"id": informe.pk, "periodo": f"{periodo:%Y-%m}", "alcance": alcance, "estado": informe.estado,
+            "version": informe.version, "omitido": informe.omitido}
 
 
 @shared_task(bind=True, name="seguimiento.generar_informe_mensual", max_retries=3, acks_late=True)
@@ -58,7 +68,22 @@ def generar_corte_semestral(self, periodo: str | None = None, alcance: str = "na
 
 @shared_task(name="seguimiento.actualizar_y_alertar")
 def actualizar_y_alertar() -> dict:
-    """Diaria: recalcula avance esperado y semáforos, y alerta a los responsables de hitos vencidos."""
+    """Diaria: recalcula avance esperado y semáforos, y alerta a los responsables de hitos vencidos.
+
+    Dos veces seguidas: el recálculo da lo mismo y cada hito se alerta una sola vez
+    (`vencimiento_alertado`). Dos a la vez: la segunda no hace nada (candado consultivo)."""
+    from att.bloqueos import candado, clave_bloqueo
     from seguimiento import services
 
-    return {"lineas": services.recalcular_todas(), "alertas": services.alertar_hitos_vencidos()}
+    with candado(clave_bloqueo("seguimiento.actualizar_y_alertar")) as propio:
+        if not propio:
+            return {"omitido": True}
+        return {"lineas": services.recalcular_todas(), "alertas": services.alertar_hitos_vencidos()}
+
+
+@shared_task(name="seguimiento.revisar_informes_atascados")
+def revisar_informes_atascados() -> dict:
+    """Cada 10 minutos: relanza (o da por fallidos) los informes cuyo proceso murió a mitad."""
+    from seguimiento.informes import revisar_atascados
+
+    return revisar_atascados()

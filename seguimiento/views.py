@@ -358,7 +358,7 @@ def informes_lista(request):
     if request.method == "POST":
         if not request.user.has_perm("seguimiento.generar_informe"):
             raise PermissionDenied(_("Solo el equipo DNP genera informes."))
-        from seguimiento.tasks import generar_corte_semestral, generar_informe_mensual
+        from att.salida import encolar
 
         periodo = request.POST.get("periodo") or f"{informes.mes_anterior():%Y-%m}"
         try:
@@ -375,7 +375,8 @@ def informes_lista(request):
             tipo=TipoInforme.SEMESTRAL if semestral else TipoInforme.MENSUAL, periodo=fecha, alcance="nacional",
             defaults={"estado": EstadoInforme.PENDIENTE, "progreso": 0},
         )
-        (generar_corte_semestral if semestral else generar_informe_mensual).delay(f"{fecha:%Y-%m}")
+        tarea = "seguimiento.generar_corte_semestral" if semestral else "seguimiento.generar_informe_mensual"
+        encolar(tarea, f"{fecha:%Y-%m}", clave=f"{tarea}:{fecha:%Y-%m}:nacional")
         messages.success(request, _("Informe en preparación; esta página muestra su progreso."))
         return redirect("seguimiento:informes")
     qs = selectors.informes_visibles(request.user)
@@ -394,11 +395,21 @@ def informe_descargar(request, pk, formato):
     if formato not in ("pdf", "xlsx"):
         raise Http404
     informe = get_object_or_404(selectors.informes_visibles(request.user), pk=pk)
-    archivo = informe.pdf if formato == "pdf" else informe.xlsx
-    if informe.estado != EstadoInforme.LISTO or not archivo:
-        raise Http404
-    return FileResponse(archivo.open("rb"), as_attachment=True,
-                        filename=f"informe-{informe.tipo}-{informe.periodo:%Y-%m}-{informe.alcance}.{formato}")
+    # Se sirve la última versión lista aunque se esté generando otra (o la nueva haya fallado). Si
+    # justo entre leer la fila y abrir el archivo la versión nueva reemplazó a la anterior (y esta
+    # se borró), se vuelve a leer la fila una vez.
+    for _vuelta in range(2):
+        archivo = informe.pdf if formato == "pdf" else informe.xlsx
+        if not archivo:
+            raise Http404
+        try:
+            contenido = archivo.open("rb")
+        except FileNotFoundError:
+            informe.refresh_from_db(fields=["pdf", "xlsx"])
+            continue
+        return FileResponse(contenido, as_attachment=True,
+                            filename=f"informe-{informe.tipo}-{informe.periodo:%Y-%m}-{informe.alcance}.{formato}")
+    raise Http404
 
 
 # --- Asesorías y eventos masivos -----------------------------------------------------------------

@@ -2,6 +2,7 @@
 las entidades de referencia y los catálogos cargados una vez por sesión."""
 
 import os
+from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
@@ -143,17 +144,22 @@ def worker_celery(django_db_setup, django_db_blocker):
     entorno["DATABASE_URL"] = (
         f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST']}:{db.get('PORT') or 5432}/{db['NAME']}"
     )
+    import tempfile
+
+    registro = tempfile.NamedTemporaryFile("w+", prefix="att-worker-", suffix=".log", delete=False)  # noqa: SIM115 - dura toda la sesión
     proceso = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "att", "worker", "-P", "solo", "-c", "1",
          "--without-gossip", "--without-mingle", "-l", "INFO", "-n", f"pruebas-{os.getpid()}@%h"],
-        env=entorno, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        # A un archivo y no a una tubería: con Redis caído el worker escribe muchos avisos de
+        # reconexión y, si nadie leyera la tubería, se bloquearía al llenarla.
+        env=entorno, stdout=registro, stderr=subprocess.STDOUT, text=True,
     )
     from att.celery import app
 
     limite = time.monotonic() + 60
     while time.monotonic() < limite:
         if proceso.poll() is not None:
-            pytest.fail("El worker de Celery terminó al arrancar:\n" + (proceso.stdout.read() or ""))
+            pytest.fail("El worker de Celery terminó al arrancar:\n" + Path(registro.name).read_text())
         if app.control.ping(timeout=1.0):
             break
     else:

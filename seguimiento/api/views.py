@@ -14,9 +14,18 @@ from seguimiento.api import serializers as s
 from seguimiento.models import Hito
 
 
+class Conflicto(exceptions.APIException):
+    """Lo pedido choca con lo que otro acaba de guardar (p. ej. dos primeras mediciones del mes a la vez)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflicto"
+
+
 def _traducir(error):
     if isinstance(error, PermisoDjango):
         return exceptions.PermissionDenied(str(error))
+    if getattr(error, "code", None) == services.CONFLICTO:
+        return Conflicto(error.messages[0])
     if hasattr(error, "message_dict"):
         return exceptions.ValidationError(error.message_dict)
     return exceptions.ValidationError({"detalle": error.messages})

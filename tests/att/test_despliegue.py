@@ -29,7 +29,7 @@ def test_produccion_exige_clave_secreta():
     entorno.update(DEBUG="0", DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres")
     salida = subprocess.run(
         [sys.executable, "-c", "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='att.settings'; django.setup()"],
-        cwd=RAIZ, env=entorno, capture_output=True, text=True,
+        check=False, cwd=RAIZ, env=entorno, capture_output=True, text=True,
     )
     assert salida.returncode != 0 and "SECRET_KEY" in salida.stderr
 
@@ -40,3 +40,69 @@ def test_jit_de_postgresql_apagado_para_consultas_cortas(db):
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+# --- Operación: salud, reinicio, migración única, paradas ordenadas ---------------------------------
+def _compose():
+    return yaml.safe_load((RAIZ / "docker-compose.yml").read_text(encoding="utf-8"))["services"]
+
+
+def _segundos(duracion: str) -> int:
+    import re
+
+    total = 0
+    for cantidad, unidad in re.findall(r"(\d+)([hms])", duracion):
+        total += int(cantidad) * {"h": 3600, "m": 60, "s": 1}[unidad]
+    return total
+
+
+def test_cada_servicio_tiene_chequeo_de_salud_y_reinicio():
+    servicios = _compose()
+    for nombre, servicio in servicios.items():
+        if nombre == "migrate":
+            continue
+        assert servicio["restart"] == "unless-stopped", nombre
+        assert servicio["healthcheck"]["test"], nombre
+    assert "/salud/listo" in " ".join(servicios["web"]["healthcheck"]["test"])
+    assert "urllib" in " ".join(servicios["web"]["healthcheck"]["test"])
+    assert "inspect ping -d celery@$$HOSTNAME" in servicios["worker"]["healthcheck"]["test"][1]
+    assert "manage.py salud" in servicios["beat"]["healthcheck"]["test"][1]
+
+
+def test_solo_el_servicio_migrate_migra_y_los_demas_lo_esperan():
+    servicios = _compose()
+    migrate = servicios["migrate"]
+    assert "migrate --noinput" in " ".join(migrate["command"]) and "cargar_referencia" in " ".join(migrate["command"])
+    assert migrate["restart"] == "no"
+    assert migrate["environment"]["DB_STATEMENT_TIMEOUT_TAREAS_MS"] == "0"  # índices CONCURRENTLY sin corte
+    for nombre in ("web", "worker", "beat"):
+        comando = servicios[nombre]["command"]
+        assert "migrate" not in (comando if isinstance(comando, str) else " ".join(comando)), nombre
+        assert servicios[nombre]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+
+
+def test_paradas_ordenadas_mas_largas_que_la_solicitud_o_tarea_mas_larga():
+    from django.conf import settings
+
+    servicios = _compose()
+    web = servicios["web"]["command"]
+    timeout = int(web[web.index("--timeout") + 1])
+    gracia = int(web[web.index("--graceful-timeout") + 1])
+    assert _segundos(servicios["web"]["stop_grace_period"]) > max(timeout, gracia)
+    # Una consulta colgada se corta antes de que gunicorn mate al worker.
+    assert 0 < settings.ATT_DB_STATEMENT_TIMEOUT_MS < timeout * 1000
+    assert _segundos(servicios["worker"]["stop_grace_period"]) > settings.CELERY_TASK_TIME_LIMIT
+
+
+def test_beat_guarda_su_horario_en_la_base_y_no_en_tmp():
+    comando = _compose()["beat"]["command"]
+    assert "django_celery_beat.schedulers:DatabaseScheduler" in comando
+    assert "--schedule" not in comando and "celerybeat-schedule" not in " ".join(comando)
+
+
+def test_imagen_sin_root_con_clientes_de_postgresql_y_sin_copiar_el_entorno_local():
+    dockerfile = (RAIZ / "Dockerfile").read_text(encoding="utf-8")
+    assert "postgresql-client" in dockerfile and "\nUSER att" in dockerfile
+    assert "--timeout" in dockerfile and "--graceful-timeout" in dockerfile
+    ignorados = (RAIZ / ".dockerignore").read_text(encoding="utf-8").split()
+    assert {".venv", "var", ".git"} <= set(ignorados)

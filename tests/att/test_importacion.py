@@ -21,6 +21,6 @@ def test_ticket_de_otra_persona_o_de_otro_ambito_no_sirve(settings, tmp_path):
 
 
 def test_ambito_invalido():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"El ámbito de una importación solo lleva minúsculas, dígitos y guiones\."):
         importacion.guardar_para_confirmar(SimpleUploadedFile("a.csv", b"x"), usuario=factories.UsuarioFactory.build(pk=1),
                                            ambito="../etc")

@@ -26,7 +26,7 @@ class RedisControlado:
         return f"redis://127.0.0.1:{self.puerto}/{db}"
 
     def responde(self) -> bool:
-        r = subprocess.run(["redis-cli", "-p", str(self.puerto), "ping"], capture_output=True, text=True)
+        r = subprocess.run(["redis-cli", "-p", str(self.puerto), "ping"], check=False, capture_output=True, text=True)
         return r.stdout.strip() == "PONG"
 
     def arrancar(self) -> None:
@@ -46,7 +46,7 @@ class RedisControlado:
             time.sleep(0.1)
 
     def detener(self) -> None:
-        subprocess.run(["redis-cli", "-p", str(self.puerto), "shutdown", "nosave"], capture_output=True)
+        subprocess.run(["redis-cli", "-p", str(self.puerto), "shutdown", "nosave"], check=False, capture_output=True)
         limite = time.monotonic() + 20
         while self.responde():
             if time.monotonic() > limite:

@@ -26,8 +26,8 @@ def test_asesoria_y_evento_cierran_las_demandas_que_atienden(oferente, otro_ofer
     medellin, cali = factories.alcaldia("05001"), factories.alcaldia("76001")
     oferta = fabricas.oferta(entidad_oferente)
     d1, d2 = _demanda(medellin, oferta, funcionario_medellin), _demanda(cali, oferta, funcionario_medellin)
-    comunes = dict(fecha=date(2026, 5, 1), modalidad=Modalidad.objects.first(), canal=Canal.objects.first())
-    with pytest.raises(PermissionDenied):
+    comunes = {"fecha": date(2026, 5, 1), "modalidad": Modalidad.objects.first(), "canal": Canal.objects.first()}
+    with pytest.raises(PermissionDenied, match=r"Solo el oferente registra sus asesorías\."):
         services.asesoria_registrar(oferente=entidad_oferente, entidad=medellin, por=otro_oferente, **comunes)
     a = services.asesoria_registrar(oferente=entidad_oferente, entidad=medellin, por=oferente, demandas=[d1],
                                     participantes=4, **comunes)

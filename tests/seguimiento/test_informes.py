@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def datos(oferente, entidad_oferente, seguimiento_dnp, funcionario_medellin):
     from tests import factories
 
-    l = fabricas.linea(entidad_oferente, territorios=[factories.alcaldia("05001")])
+    l = fabricas.linea(entidad_oferente, territorios=[factories.alcaldia("05001")], aprobado=True)
     h = fabricas.hito(l)
     a = services.avance_reportar(hito=h, porcentaje=D(60), fecha_corte=date(2026, 10, 15), narrativa="x", por=oferente)
     services.avance_validar(avance=a, por=seguimiento_dnp)
@@ -31,11 +31,12 @@ def datos(oferente, entidad_oferente, seguimiento_dnp, funcionario_medellin):
     return l
 
 
-def test_tarea_mensual_dos_veces_produce_un_informe(datos, seguimiento_dnp):
+def test_tarea_mensual_dos_veces_produce_un_informe(datos, seguimiento_dnp, django_capture_on_commit_callbacks):
     SuscripcionInforme.objects.create(usuario=seguimiento_dnp)
-    r1 = generar_informe_mensual.delay("2026-10").get()
-    r2 = generar_informe_mensual.delay("2026-10").get()
-    assert r1["id"] == r2["id"]
+    with django_capture_on_commit_callbacks(execute=True):  # los archivos viejos se borran al confirmar
+        r1 = generar_informe_mensual.delay("2026-10").get()
+        r2 = generar_informe_mensual.delay("2026-10").get()
+    assert r1["id"] == r2["id"] and (r1["version"], r2["version"]) == (1, 2)
     informe = InformeMensual.objects.get()
     assert (informe.periodo, informe.alcance, informe.estado, informe.progreso) == (
         date(2026, 10, 1), "nacional", EstadoInforme.LISTO, 100)

@@ -111,11 +111,13 @@ def test_tablero_con_consultas_fijas(client, entidad_oferente, seguimiento_dnp, 
         assert client.get("/seguimiento/lineas/").status_code == 200
 
 
-def test_generar_informe_desde_la_pagina(client, linea, seguimiento_dnp, auditor):
+def test_generar_informe_desde_la_pagina(client, linea, seguimiento_dnp, auditor,
+                                        django_capture_on_commit_callbacks):
     client.force_login(auditor)
     assert client.post("/seguimiento/informes/", {"periodo": "2026-10"}).status_code == 403
     client.force_login(seguimiento_dnp)
-    client.post("/seguimiento/informes/", {"periodo": "2026-10"})
+    with django_capture_on_commit_callbacks(execute=True):  # la tarea sale por la bandeja al confirmar
+        client.post("/seguimiento/informes/", {"periodo": "2026-10"})
     informe = InformeMensual.objects.get()
     assert informe.estado == "listo"  # en pruebas la tarea corre en el mismo proceso
     r = client.get(f"/seguimiento/informes/{informe.pk}/pdf/")
@@ -156,7 +158,7 @@ def test_importar_mdm_con_errores_por_fila(client, seguimiento_dnp):
     assert PuntajeMDM.objects.filter(anio=2031).count() == 2
 
 
-def test_admin_configuracion_y_regenerar(client, seguimiento_dnp, linea):
+def test_admin_configuracion_y_regenerar(client, seguimiento_dnp, linea, django_capture_on_commit_callbacks):
     from seguimiento.models import ConfiguracionSeguimiento
 
     conf = ConfiguracionSeguimiento.obtener()
@@ -166,7 +168,8 @@ def test_admin_configuracion_y_regenerar(client, seguimiento_dnp, linea):
     assert r.status_code == 302
     assert ConfiguracionSeguimiento.obtener().umbral_atraso == 15
     informe = InformeMensual.objects.create(periodo=date(2026, 9, 1))
-    client.post("/admin/seguimiento/informemensual/", {"action": "regenerar", "_selected_action": [informe.pk]})
+    with django_capture_on_commit_callbacks(execute=True):  # la tarea sale por la bandeja al confirmar
+        client.post("/admin/seguimiento/informemensual/", {"action": "regenerar", "_selected_action": [informe.pk]})
     informe.refresh_from_db()
     assert informe.estado == "listo" and informe.progreso == 100
     assert client.get("/admin/seguimiento/medicion/").status_code == 200

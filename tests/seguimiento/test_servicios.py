@@ -1,7 +1,8 @@
 """Servicios del seguimiento contra la base real: consolidación, validación, periodos, percepción."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal as D
+from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -67,12 +68,12 @@ def test_solo_avances_validados_cuentan_y_devolver_notifica(oferente, entidad_of
     a = services.avance_reportar(hito=h, porcentaje=D(50), fecha_corte=date(2026, 5, 1), narrativa="x", por=oferente)
     services.recalcular_linea(l)
     assert EstadoLinea.objects.get(linea=l).avance == 0
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"Explique qué debe ajustarse para devolver el avance\."):
         services.avance_devolver(avance=a, por=seguimiento_dnp, comentario=" ")
     services.avance_devolver(avance=a, por=seguimiento_dnp, comentario="Falta la lista de asistencia")
     assert Avance.objects.get(pk=a.pk).estado == EstadoAvance.DEVUELTO
     assert Notificacion.objects.filter(usuario=oferente, titulo__startswith="Avance devuelto").exists()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"Este avance ya fue revisado\."):
         services.avance_validar(avance=a, por=seguimiento_dnp)
 
 
@@ -80,18 +81,18 @@ def test_oferente_solo_reporta_sus_lineas_y_el_auditor_nada(oferente, otro_ofere
                                                               auditor, seguimiento_dnp):
     h = fabricas.hito(fabricas.linea(entidad_oferente))
     for intruso in (otro_oferente, auditor):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied, match="Solo el oferente responsable de esta línea puede reportar"):
             services.avance_reportar(hito=h, porcentaje=D(10), fecha_corte=HOY, narrativa="x", por=intruso)
     a = services.avance_reportar(hito=h, porcentaje=D(10), fecha_corte=HOY, narrativa="x", por=oferente)
     for intruso in (oferente, auditor):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(PermissionDenied, match=r"Solo el equipo de seguimiento del DNP valida avances\."):
             services.avance_validar(avance=a, por=intruso)
 
 
 def test_evidencia_validada(oferente, entidad_oferente):
     h = fabricas.hito(fabricas.linea(entidad_oferente))
     malo = SimpleUploadedFile("virus.exe", b"MZ")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"El archivo «virus\.exe» no es de un tipo permitido\. Tipos"):
         services.avance_reportar(hito=h, porcentaje=D(10), fecha_corte=HOY, narrativa="x", por=oferente,
                                  evidencias=[malo])
     bueno = SimpleUploadedFile("acta.pdf", b"%PDF-1.4 prueba")
@@ -137,20 +138,20 @@ def test_periodo_cerrado_bloquea_las_mediciones(oferente, entidad_oferente, segu
     i = fabricas.indicador(entidad_oferente)
     m = services.medicion_registrar(indicador=i, periodo=date(2026, 3, 15), valor=D(5), por=oferente)
     assert m.periodo == date(2026, 3, 1)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match=r"Solo el equipo de seguimiento del DNP cierra periodos\."):
         services.periodo_cerrar(periodo=date(2026, 3, 1), por=oferente)
     services.periodo_cerrar(periodo=date(2026, 3, 1), por=seguimiento_dnp)
     with pytest.raises(ValidationError, match="cerrado"):
         services.medicion_registrar(indicador=i, periodo=date(2026, 3, 1), valor=D(9), por=oferente)
-    with pytest.raises(ValidationError):  # tampoco por el ORM/administrador
+    with pytest.raises(ValidationError, match="El periodo 2026-03 está cerrado: sus mediciones no se"):  # tampoco por el ORM/administrador
         m.valor = D(9)
         m.save()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="El periodo 2026-03 está cerrado: sus mediciones no se"):
         Medicion.objects.get(pk=m.pk).delete()
     assert Medicion.objects.get(pk=m.pk).valor == D(5)
     # el mes siguiente sigue abierto
     services.medicion_registrar(indicador=i, periodo=date(2026, 4, 1), valor=D(7), por=oferente)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="Solo la entidad responsable del indicador o el DNP registran sus"):
         services.medicion_registrar(indicador=i, periodo=date(2026, 4, 1), valor=D(7), por=auditor)
 
 
@@ -173,6 +174,7 @@ def test_avance_de_indicador_por_tipo_de_acumulacion(oferente, entidad_oferente,
 def test_percepcion_respeta_el_consentimiento_y_alerta_bajo_3_5(funcionario_medellin, seguimiento_dnp,
                                                                  entidad_oferente, oferente, funcionario_cali):
     medellin = factories.alcaldia("05001")
+    fabricas.linea(entidad_oferente, territorios=[medellin], aprobado=True)  # el oferente sí le llega
     p = services.percepcion_registrar(entidad=medellin, calidad=4, pertinencia=4, oportunidad=3,
                                       oferente=entidad_oferente, por=funcionario_medellin)
     assert p.promedio == D("3.67")
@@ -181,7 +183,7 @@ def test_percepcion_respeta_el_consentimiento_y_alerta_bajo_3_5(funcionario_mede
                                          oferente=entidad_oferente, por=funcionario_medellin, comentario="Tarde")
     avisados = set(Notificacion.objects.filter(clave=f"percepcion-baja-{baja.pk}").values_list("usuario_id", flat=True))
     assert {seguimiento_dnp.pk, oferente.pk} <= avisados
-    with pytest.raises(PermissionDenied):  # Cali no califica por Medellín
+    with pytest.raises(PermissionDenied, match=r"Solo la entidad territorial asesorada \(o el DNP en la"):  # Cali no califica por Medellín
         services.percepcion_registrar(entidad=medellin, calidad=5, pertinencia=5, oportunidad=5, por=funcionario_cali)
     medellin.consiente_seguimiento = False
     medellin.save()
@@ -217,3 +219,34 @@ def test_por_departamento_y_tema_cada_linea_cuenta_una_vez(entidad_oferente, seg
     assert deptos["05"]["lineas"] == 1 and deptos["05"]["avance"] == D("40.0") and deptos["76"]["lineas"] == 1
     temas = selectors.avance_por(qs, "tema")
     assert len(temas) == 1 and temas[0]["lineas"] == 1
+
+
+def test_hito_que_vence_hoy_no_esta_vencido_hasta_manana(entidad_oferente):
+    """Límite: un hito planeado para hoy sin cumplir aún no está vencido; mañana sí (estado y alerta)."""
+    responsable = factories.UsuarioFactory()
+    l = fabricas.linea(entidad_oferente, responsable=responsable, inicio=date(2026, 1, 1))
+    fabricas.hito(l, fecha=date(2026, 3, 10), nombre="Diagnóstico")
+    en_el_dia, al_dia_siguiente = date(2026, 3, 10), date(2026, 3, 11)
+    estado = services.recalcular_linea(l, hoy=en_el_dia)
+    assert estado.hitos_vencidos == 0
+    assert estado.esperado == D(100)  # en su fecha se espera completo, pero aún no está vencido
+    assert services.recalcular_linea(l, hoy=al_dia_siguiente).hitos_vencidos == 1
+    services.recalcular_todas(hoy=en_el_dia)
+    assert EstadoLinea.objects.get(linea=l).hitos_vencidos == 0
+    services.recalcular_todas(hoy=al_dia_siguiente)
+    assert EstadoLinea.objects.get(linea=l).hitos_vencidos == 1
+
+    assert services.alertar_hitos_vencidos(hoy=en_el_dia) == 0
+    assert not Notificacion.objects.filter(usuario=responsable).exists()
+    assert services.alertar_hitos_vencidos(hoy=al_dia_siguiente) == 1
+    assert Notificacion.objects.get(usuario=responsable).titulo == "Hito vencido: Diagnóstico"
+
+
+def test_el_dia_del_vencimiento_se_cuenta_en_hora_de_colombia(entidad_oferente):
+    """A las 21:00 del 10 de marzo en Bogotá ya es 11 de marzo en UTC: el hito del 10 aún no está vencido."""
+    responsable = factories.UsuarioFactory()
+    fabricas.hito(fabricas.linea(entidad_oferente, responsable=responsable), fecha=date(2026, 3, 10), nombre="Taller")
+    with mock.patch("django.utils.timezone.now", return_value=datetime(2026, 3, 11, 2, 0, tzinfo=UTC)):
+        assert services.alertar_hitos_vencidos() == 0
+    with mock.patch("django.utils.timezone.now", return_value=datetime(2026, 3, 11, 5, 0, tzinfo=UTC)):  # 00:00 del 11
+        assert services.alertar_hitos_vencidos() == 1

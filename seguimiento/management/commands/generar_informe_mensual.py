@@ -27,12 +27,21 @@ class Command(BaseCommand):
         if semestral and fecha.month not in (6, 12):
             raise CommandError("Los cortes semestrales son de junio (AAAA-06) o diciembre (AAAA-12).")
         if cola:
-            from seguimiento.tasks import generar_corte_semestral, generar_informe_mensual
+            from att.models import EstadoSalida
+            from att.salida import encolar
 
-            tarea = generar_corte_semestral if semestral else generar_informe_mensual
-            r = tarea.delay(f"{fecha:%Y-%m}", alcance)
-            self.stdout.write(f"En cola: {r.id}")
+            tarea = "seguimiento.generar_corte_semestral" if semestral else "seguimiento.generar_informe_mensual"
+            salida = encolar(tarea, f"{fecha:%Y-%m}", alcance, clave=f"{tarea}:{fecha:%Y-%m}:{alcance}")
+            salida.refresh_from_db()
+            if salida.estado == EstadoSalida.PUBLICADA:
+                self.stdout.write(f"En cola del worker (salida {salida.pk}).")
+            else:
+                self.stdout.write(f"Pendiente en la bandeja de salida (salida {salida.pk}, {salida.get_estado_display()}): "
+                                  "el despachador la publicará cuando el broker responda.")
             return
         informe = informes.generar(tipo=tipo, periodo=fecha, alcance=alcance,
                                    progreso=lambda p: self.stdout.write(f"  {p} %"))
+        if informe.omitido:
+            self.stdout.write(self.style.WARNING(f"{informe} ya se está generando en otro proceso; no se hizo nada."))
+            return
         self.stdout.write(self.style.SUCCESS(f"Listo: {informe} → {informe.pdf.name}, {informe.xlsx.name}"))

@@ -1,0 +1,138 @@
+"""Un avance idéntico enviado dos veces es uno; la primera medición del mes repetida es un conflicto claro."""
+
+from contextlib import contextmanager
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from rest_framework.test import APIClient
+
+from seguimiento import services
+from seguimiento.models import Avance, EvidenciaAvance, Medicion
+from tests import factories
+from tests.seguimiento import fabricas
+
+pytestmark = pytest.mark.django_db
+MENSAJE = "Ya existe una medición de este indicador para ese periodo; edítela en lugar de crear otra."
+
+
+@pytest.fixture
+def hito(entidad_oferente, oferente):
+    linea = fabricas.linea(entidad_oferente, responsable=oferente, territorios=[factories.alcaldia("05001")])
+    h = fabricas.hito(linea, nombre="Diagnóstico")
+    services.recalcular_linea(linea)
+    return h
+
+
+def _reportar(hito, por, narrativa="Taller con la secretaría de planeación", porcentaje="40", evidencias=()):
+    return services.avance_reportar(hito=hito, porcentaje=D(porcentaje), fecha_corte=date(2026, 6, 1),
+                                    narrativa=narrativa, por=por, evidencias=evidencias)
+
+
+def test_el_mismo_avance_dos_veces_es_uno_sin_evidencia_doble(hito, oferente):
+    primero = _reportar(hito, oferente, evidencias=[SimpleUploadedFile("acta.pdf", b"%PDF-1.4 acta")])
+    segundo = _reportar(hito, oferente, narrativa="  Taller con la   secretaría de planeación ",
+                        evidencias=[SimpleUploadedFile("acta.pdf", b"%PDF-1.4 acta")])
+    assert segundo.pk == primero.pk and Avance.objects.count() == 1
+    assert EvidenciaAvance.objects.count() == 1 and primero.huella
+
+
+def test_otro_porcentaje_u_otra_narrativa_es_otro_avance(hito, oferente):
+    _reportar(hito, oferente)
+    _reportar(hito, oferente, porcentaje="60")
+    _reportar(hito, oferente, narrativa="Otra actividad")
+    assert Avance.objects.count() == 3
+
+
+def test_devuelto_se_puede_reportar_otra_vez_igual(hito, oferente, seguimiento_dnp):
+    primero = _reportar(hito, oferente)
+    services.avance_devolver(avance=primero, por=seguimiento_dnp, comentario="Falta el acta")
+    segundo = _reportar(hito, oferente, evidencias=[SimpleUploadedFile("acta.pdf", b"%PDF-1.4 acta")])
+    assert segundo.pk != primero.pk and segundo.evidencias.count() == 1
+
+
+def test_por_la_pagina_dos_envios_iguales_son_un_avance(client, hito, oferente):
+    client.force_login(oferente)
+    datos = {"accion": "avance", "hito": hito.pk, "porcentaje": "50", "fecha_corte": "2026-06-01",
+             "narrativa": "Taller realizado"}
+    for _vez in range(2):
+        r = client.post(f"/seguimiento/lineas/{hito.linea_id}/", datos)
+        assert r.status_code == 302
+    assert Avance.objects.count() == 1
+    assert "Avance reportado." in client.get(r.url).content.decode()
+
+
+def test_por_la_api_dos_envios_iguales_son_un_avance(hito, oferente):
+    api = APIClient()
+    api.force_authenticate(oferente)
+    datos = {"hito": hito.pk, "porcentaje": "30", "fecha_corte": "2026-05-01", "narrativa": "Mesa técnica"}
+    uno = api.post("/api/v1/seguimiento/avances/", datos)
+    dos = api.post("/api/v1/seguimiento/avances/", datos)
+    assert uno.status_code == dos.status_code == 201 and uno.json()["id"] == dos.json()["id"]
+    assert [a["id"] for a in api.get("/api/v1/seguimiento/avances/").json()["results"]] == [uno.json()["id"]]
+
+
+# --- Primera medición del mes repetida -------------------------------------------------------------
+@contextmanager
+def _otro_la_registra_antes(indicador, periodo):
+    """Simula la carrera: justo antes de nuestro INSERT, otra petición guarda la misma medición."""
+    hecho = []
+
+    def envoltura(ejecutar, sql, params, many, contexto):
+        if not hecho and sql.startswith('INSERT INTO "seguimiento_medicion"'):
+            hecho.append(True)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    'INSERT INTO "seguimiento_medicion" (indicador_id, periodo, valor, observacion, registrada_en) '
+                    "VALUES (%s, %s, 1, '', now())", [indicador.pk, periodo],
+                )
+        return ejecutar(sql, params, many, contexto)
+
+    with connection.execute_wrapper(envoltura):
+        yield
+    assert hecho
+
+
+def test_primera_medicion_simultanea_es_un_conflicto_en_espanol(entidad_oferente, oferente):
+    i = fabricas.indicador(entidad_oferente)
+    with _otro_la_registra_antes(i, date(2026, 3, 1)), pytest.raises(ValidationError) as error:
+        services.medicion_registrar(indicador=i, periodo=date(2026, 3, 1), valor=D(5), por=oferente)
+    assert error.value.code == services.CONFLICTO and error.value.messages == [MENSAJE]
+    # (la fila de la «otra petición» se deshizo con esta transacción de prueba). Sin carrera, volver a registrar el mes actualiza la medición existente, como siempre.
+    m = services.medicion_registrar(indicador=i, periodo=date(2026, 3, 1), valor=D(7), por=oferente)
+    assert m.valor == D(7) and Medicion.objects.filter(indicador=i).count() == 1
+
+
+def test_api_responde_409_con_el_mensaje(entidad_oferente, oferente):
+    i = fabricas.indicador(entidad_oferente)
+    api = APIClient()
+    api.force_authenticate(oferente)
+    with _otro_la_registra_antes(i, date(2026, 4, 1)):
+        r = api.post("/api/v1/seguimiento/mediciones/", {"indicador": i.pk, "periodo": "2026-04-01", "valor": "3"})
+    assert r.status_code == 409 and r.json()["detail"] == MENSAJE
+
+
+def test_la_pagina_lo_muestra_como_error_del_formulario(client, entidad_oferente, oferente):
+    i = fabricas.indicador(entidad_oferente)
+    client.force_login(oferente)
+    with _otro_la_registra_antes(i, date(2026, 5, 1)):
+        r = client.post(f"/seguimiento/indicadores/{i.pk}/", {"periodo": "2026-05", "valor": "4"})
+    assert r.status_code == 200 and MENSAJE in r.content.decode()
+
+
+def test_api_multipart_con_clave_resume_archivos(client, hito, oferente):
+    """Con evidencias (multipart) la huella es de campos y archivos: otro archivo con la misma clave es 422."""
+    client.force_login(oferente)
+    datos = {"hito": hito.pk, "porcentaje": "30", "fecha_corte": "2026-05-01", "narrativa": "Mesa técnica"}
+    uno = client.post("/api/v1/seguimiento/avances/", {**datos, "archivos": SimpleUploadedFile("a.pdf", b"%PDF-1 uno")},
+                      HTTP_IDEMPOTENCY_KEY="multi-1")
+    dos = client.post("/api/v1/seguimiento/avances/", {**datos, "archivos": SimpleUploadedFile("a.pdf", b"%PDF-1 uno")},
+                      HTTP_IDEMPOTENCY_KEY="multi-1")
+    assert uno.status_code == dos.status_code == 201 and uno.content == dos.content
+    assert dos["Idempotent-Replayed"] == "true" and EvidenciaAvance.objects.count() == 1
+    otro = client.post("/api/v1/seguimiento/avances/", {**datos, "archivos": SimpleUploadedFile("a.pdf", b"%PDF-1 dos")},
+                       HTTP_IDEMPOTENCY_KEY="multi-1")
+    assert otro.status_code == 422
