@@ -48,8 +48,11 @@ def candado(clave: int, *, esperar: bool = False, using: str = "default") -> Ite
             try:
                 with conexion.cursor() as cursor:
                     cursor.execute("SELECT pg_advisory_unlock(%s)", [clave])
-            except DatabaseError:  # la conexión se cayó: el candado se fue con ella
-                log.warning("No se pudo soltar el candado %s; la conexión ya no existe.", clave, exc_info=True)
+            except DatabaseError:
+                # La conexión se cayó (el candado se fue con ella) o quedó en una transacción
+                # abortada: se cierra para que el candado no sobreviva en una conexión reutilizada.
+                log.warning("No se pudo soltar el candado %s; se cierra la conexión.", clave, exc_info=True)
+                conexion.close()
 
 
 def esta_libre(clave: int, *, using: str = "default") -> bool:

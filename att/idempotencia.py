@@ -85,7 +85,7 @@ class IdempotenciaMiddleware:
         except BaseException:
             _soltar(fila)
             raise
-        _terminar(fila, respuesta, de_api)
+        _terminar(fila, respuesta, de_api, con_error=_hubo_mensaje_de_error(request))
         return respuesta
 
 
@@ -206,7 +206,15 @@ def _reclamar(request, *, usuario, clave: str, huella: str, de_api: bool):
         pausa = min(pausa * 1.5, 0.25)
 
 
-def _terminar(fila: SolicitudIdempotente, respuesta, de_api: bool) -> None:
+def _hubo_mensaje_de_error(request) -> bool:
+    """Algunas vistas avisan un error con `messages.error` y redirigen: esa redirección no es un
+    resultado que repetir (el usuario corrige y reenvía con el mismo token)."""
+    almacen = getattr(request, "_messages", None)
+    pendientes = getattr(almacen, "_queued_messages", None) or []
+    return any(m.level >= messages.ERROR for m in pendientes)
+
+
+def _terminar(fila: SolicitudIdempotente, respuesta, de_api: bool, *, con_error: bool = False) -> None:
     """Guarda la respuesta si se puede repetir; si no, suelta la clave para que se pueda reintentar."""
     codigo = respuesta.status_code
     if de_api:
@@ -215,7 +223,7 @@ def _terminar(fila: SolicitudIdempotente, respuesta, de_api: bool) -> None:
         if guardable and len(respuesta.content) > limite:
             guardable = False
     else:
-        guardable = codigo in (301, 302, 303, 307, 308) and respuesta.has_header("Location")
+        guardable = codigo in (301, 302, 303, 307, 308) and respuesta.has_header("Location") and not con_error
     if not guardable:
         _soltar(fila)
         return

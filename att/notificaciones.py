@@ -59,7 +59,10 @@ def enviar_pendientes(*, usuarios_ids: list[int] | None = None, resumen: bool = 
     ese intervalo. Cada persona se atiende en su propia transacción: se bloquean sus filas (las que
     otro envío ya tiene bloqueadas se saltan), se envía y se marca. Si un correo falla, sus filas
     quedan sin enviar y, al final, se relanza el último error (la tarea reintenta)."""
-    pendientes = Notificacion.objects.filter(correo_enviado_en__isnull=True)
+    # Las filas de personas inactivas o sin correo no se envían ni se marcan: se excluyen aquí para
+    # que no ocupen los cupos del lote (ordenado por usuario) y dejen sin correo a las demás.
+    pendientes = Notificacion.objects.filter(correo_enviado_en__isnull=True, usuario__is_active=True).exclude(
+        usuario__email="")
     if usuarios_ids is not None:
         pendientes = pendientes.filter(usuario_id__in=usuarios_ids, usuario__recibe_resumen_diario=False)
     elif resumen:

@@ -5,6 +5,12 @@ Un respaldo es una carpeta `att-AAAAMMDDTHHMMSSZ/` con `base.dump`, `media.tar.g
 app y conteo de filas de las tablas clave). Se escribe primero en `<carpeta>.parcial` y se renombra
 al terminar: una carpeta sin `.parcial` es un respaldo completo.
 
+La base se respalda de una sola instantánea: una transacción REPEATABLE READ exporta su snapshot
+(`pg_export_snapshot()`), calcula ahí los conteos y las migraciones del manifiesto y queda abierta
+mientras `pg_dump --snapshot=...` usa esa misma instantánea; así lo que se escriba durante el
+respaldo no descuadra los conteos. Los archivos (media.tar.gz) se copian después de la base: un
+archivo borrado entre ambos pasos puede faltar en el respaldo (y uno nuevo, sobrar).
+
 La restauración verifica las sumas sha256, exige una base vacía (y un MEDIA_ROOT vacío) salvo
 `forzar`, corre `pg_restore --no-owner --no-acl` en una sola transacción y compara los conteos.
 
@@ -160,21 +166,24 @@ def sha256(ruta: Path) -> str:
 
 
 def conteos(conexion: Conexion) -> dict[str, int]:
-    resultado = {}
     with conexion.conectar() as conn:
-        existentes = {fila[0] for fila in conn.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'").fetchall()}
-        for tabla in TABLAS_CLAVE:
-            if tabla in existentes:
-                resultado[tabla] = conn.execute(f'SELECT count(*) FROM "{tabla}"').fetchone()[0]
+        return _conteos_en(conn)
+
+
+def _conteos_en(conn) -> dict[str, int]:
+    resultado = {}
+    existentes = {fila[0] for fila in conn.execute(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public'").fetchall()}
+    for tabla in TABLAS_CLAVE:
+        if tabla in existentes:
+            resultado[tabla] = conn.execute(f'SELECT count(*) FROM "{tabla}"').fetchone()[0]
     return resultado
 
 
-def _migraciones(conexion: Conexion) -> dict[str, str]:
-    with conexion.conectar() as conn:
-        if conn.execute("SELECT to_regclass('public.django_migrations')").fetchone()[0] is None:
-            return {}  # base sin migrar
-        filas = conn.execute("SELECT app, max(name) FROM django_migrations GROUP BY app ORDER BY app").fetchall()
+def _migraciones_en(conn) -> dict[str, str]:
+    if conn.execute("SELECT to_regclass('public.django_migrations')").fetchone()[0] is None:
+        return {}  # base sin migrar
+    filas = conn.execute("SELECT app, max(name) FROM django_migrations GROUP BY app ORDER BY app").fetchall()
     return dict(filas)
 
 
@@ -193,8 +202,20 @@ def respaldar(destino: Path, *, alias: str = "default", media: Path | None = Non
         raise ErrorRespaldo(_("Ya existe %(carpeta)s: espere un segundo y vuelva a intentar.") % {"carpeta": carpeta})
     parcial.mkdir(parents=True)
     try:
-        _correr([str(pg_dump), "--format=custom", "--compress=6", "--file", str(parcial / ARCHIVO_BASE)],
-                conexion.entorno())
+        import psycopg
+
+        # Conteos, migraciones y pg_dump ven la misma instantánea: la transacción que la exporta sigue
+        # abierta (sin límite de inactividad) hasta que pg_dump termina.
+        with conexion.conectar() as conn:
+            conn.execute("SET idle_in_transaction_session_timeout = 0")
+            conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+            conn.read_only = True
+            with conn.transaction():
+                instantanea = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
+                migraciones, cuentas = _migraciones_en(conn), _conteos_en(conn)
+                _correr([str(pg_dump), "--format=custom", "--compress=6", f"--snapshot={instantanea}",
+                         "--file", str(parcial / ARCHIVO_BASE)], conexion.entorno())
+        # Los archivos se copian después de la base: un archivo borrado entretanto puede faltar.
         with tarfile.open(parcial / ARCHIVO_MEDIA, "w:gz") as tar:
             if media.is_dir():
                 for hijo in sorted(media.iterdir()):
@@ -203,8 +224,10 @@ def respaldar(destino: Path, *, alias: str = "default", media: Path | None = Non
             "formato": FORMATO,
             "creado": momento.isoformat(),
             "base": {"nombre": conexion.nombre, "servidor": version, "pg_dump": version_dump},
-            "migraciones": _migraciones(conexion),
-            "conteos": conteos(conexion),
+            "migraciones": migraciones,
+            "conteos": cuentas,
+            "nota": ("Conteos, migraciones y base.dump son de la misma instantánea. media.tar.gz se tomó "
+                     "después: puede faltar un archivo borrado (o sobrar uno creado) mientras tanto."),
             "archivos": {
                 nombre: {"sha256": sha256(parcial / nombre), "bytes": (parcial / nombre).stat().st_size}
                 for nombre in (ARCHIVO_BASE, ARCHIVO_MEDIA)

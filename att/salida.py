@@ -75,14 +75,19 @@ def encolar(tarea, *args, clave: str = "", **kwargs) -> Salida:
     nombre = tarea if isinstance(tarea, str) else tarea.name
     salida = Salida(tarea=nombre, argumentos=list(args), parametros=kwargs, clave=clave[:200])
     if clave:
-        try:
-            with transaction.atomic():
-                salida.save()
-        except IntegrityError:
-            existente = Salida.objects.filter(clave=salida.clave, estado=EstadoSalida.PENDIENTE).first()
-            if existente is not None:
-                return existente  # ya pedida y sin publicar: sale con la que existe
-            salida.save()
+        # Cada intento en su propio punto de guardado: un choque no rompe la transacción de afuera.
+        for _intento in range(5):
+            try:
+                with transaction.atomic():
+                    salida.save()
+                break
+            except IntegrityError:
+                salida.pk = None
+                existente = Salida.objects.filter(clave=salida.clave, estado=EstadoSalida.PENDIENTE).first()
+                if existente is not None:
+                    return existente  # ya pedida y sin publicar: sale con la que existe
+        else:
+            raise IntegrityError(f"No se pudo encolar {nombre} con la clave {salida.clave!r}.")
     else:
         salida.save()
     transaction.on_commit(partial(_publicar_al_confirmar, salida.pk))

@@ -219,9 +219,13 @@ ATT_INFORME_ATASCADO_MIN = env.int("ATT_INFORME_ATASCADO_MIN", default=15)
 ATT_INFORME_RELANZAMIENTOS_MAX = env.int("ATT_INFORME_RELANZAMIENTOS_MAX", default=2)
 # Solo para pruebas de integración: pausa entre pasos del informe para poder matar el worker a mitad.
 ATT_INFORME_PAUSA_PRUEBAS_S = env.float("ATT_INFORME_PAUSA_PRUEBAS_S", default=0)
-# Bandeja de salida (att.salida): la web publica con tiempos cortos y sin reintentos de kombu; lo
-# que no sale queda pendiente y lo publica `att.despachar_salida` cada minuto, con espera creciente.
-CELERY_TASK_PUBLISH_RETRY = False
+# Bandeja de salida (att.salida): la web publica con tiempos cortos y sin reintentos de kombu
+# (`retry=False` en cada publicación); lo que no sale queda pendiente y lo publica
+# `att.despachar_salida` cada minuto, con espera creciente. El beat, en cambio, publica con
+# reintentos largos: ya marcó la corrida como hecha antes de publicar, y un Redis que se reinicia
+# a las 06:00 del día 1 no debe costar el informe del mes.
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 40, "interval_start": 1, "interval_step": 2, "interval_max": 15}
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
 ATT_SALIDA_ESPERA_BROKER = env.float("ATT_SALIDA_ESPERA_BROKER", default=1.0)
 ATT_SALIDA_MAX_INTENTOS = env.int("ATT_SALIDA_MAX_INTENTOS", default=10)
@@ -235,7 +239,7 @@ from celery.schedules import crontab  # noqa: E402
 
 # Cada app agrega sus tareas periódicas aquí (un solo lugar para el beat).
 CELERY_BEAT_SCHEDULE: dict = {
-    "despachar-bandeja-de-salida": {"task": "att.despachar_salida", "schedule": 60.0},
+    "despachar-bandeja-de-salida": {"task": "att.despachar_salida", "schedule": 60.0, "options": {"expires": 55}},
     "purgar-solicitudes-idempotentes": {"task": "att.purgar_solicitudes_idempotentes", "schedule": crontab(minute=17)},
     "resumen-diario-de-alertas": {"task": "att.enviar_resumen_diario", "schedule": crontab(hour=6, minute=30)},
     "agenda-compromisos-vencidos": {"task": "agenda.alertar_compromisos_vencidos", "schedule": crontab(hour=6, minute=0)},
@@ -255,6 +259,8 @@ ATT_URL_BASE = env.str("ATT_URL_BASE", default="http://127.0.0.1:8000")
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ATT DNP <no-responder@att.dnp.gov.co>")
+# Segundos de espera al servidor SMTP: uno colgado no debe bloquear al worker que envía alertas.
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10)
 
 # --- API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {

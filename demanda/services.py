@@ -367,13 +367,17 @@ def demandas_importar(*, filas: list[dict], por, confirmar: bool):
     resultado.errores = errores_por_fila(ensayo)
     resultado.validas = resultado.total - len({f for f, _m in resultado.errores})
     if confirmar and not resultado.errores and filas:
-        recurso = DemandaResource(usuario=por)
-        real = recurso.import_data(dataset, dry_run=False, use_transactions=True, rollback_on_validation_errors=True)
-        resultado.errores = errores_por_fila(real)
-        if not resultado.errores:
-            resultado.escritas = resultado.total
-            resultado.confirmada = True
-            from att.salida import encolar
+        from att.salida import encolar
 
-            encolar("demanda.alertar_importadas", list(recurso.creadas))
+        recurso = DemandaResource(usuario=por)
+        # Las demandas escritas y el pedido de sus alertas se confirman juntos (la importación es un
+        # punto de guardado dentro de esta transacción: si tiene errores, se deshace solo lo suyo).
+        with transaction.atomic():
+            real = recurso.import_data(dataset, dry_run=False, use_transactions=True,
+                                       rollback_on_validation_errors=True)
+            resultado.errores = errores_por_fila(real)
+            if not resultado.errores:
+                resultado.escritas = resultado.total
+                resultado.confirmada = True
+                encolar("demanda.alertar_importadas", list(recurso.creadas))
     return resultado

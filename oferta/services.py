@@ -303,9 +303,9 @@ def _dataset(importacion) -> tablib.Dataset:  # noqa: F821
     return datos
 
 
-def _progreso(importacion_id: int, **campos) -> None:
+def _progreso(importacion_id: int, *, si_estado: str | None = None, **campos) -> None:
     """Guarda el avance en una conexión aparte (autocommit), visible aunque la importación siga
-    dentro de su transacción."""
+    dentro de su transacción. Con `si_estado`, solo si la importación sigue en ese estado."""
     import json
 
     import psycopg
@@ -317,15 +317,20 @@ def _progreso(importacion_id: int, **campos) -> None:
         parametros = connections["default"].get_connection_params()
         asignaciones = ", ".join(f"{c} = %s" for c in campos)
         valores = [json.dumps(v) if c == "errores" else v for c, v in campos.items()]
+        condicion, extra = (" AND estado = %s", [si_estado]) if si_estado else ("", [])
         with psycopg.connect(**parametros, autocommit=True) as otra:
             cambiadas = otra.execute(
-                f"UPDATE {ImportacionOferta._meta.db_table} SET {asignaciones}, actualizada = now() WHERE id = %s",
-                [*valores, importacion_id],
+                f"UPDATE {ImportacionOferta._meta.db_table} SET {asignaciones}, actualizada = now() "
+                f"WHERE id = %s{condicion}",
+                [*valores, importacion_id, *extra],
             ).rowcount
         if cambiadas:
             return
     # Fuera de una transacción, o si la fila aún no es visible para otras conexiones (se creó en esta).
-    ImportacionOferta.objects.filter(pk=importacion_id).update(**campos, actualizada=timezone.now())
+    filas = ImportacionOferta.objects.filter(pk=importacion_id)
+    if si_estado:
+        filas = filas.filter(estado=si_estado)
+    filas.update(**campos, actualizada=timezone.now())
 
 
 def _entidad_por_defecto(por) -> Entidad | None:
@@ -356,14 +361,16 @@ def importacion_iniciar(*, por: Usuario, archivo) -> ImportacionOferta:  # noqa:
         raise PermissionDenied(_("Solo un oferente puede importar ofertas."))
     importacion = ImportacionOferta(por=por, nombre_archivo=archivo.name[:255])
     importacion.archivo.save(archivo.name, archivo, save=False)
-    importacion.save()
     importacion.total = len(_dataset(importacion))
-    importacion.save(update_fields=["total"])
     if importacion.total > UMBRAL_SINCRONO:
         from att.salida import encolar
 
-        encolar("oferta.validar_importacion", importacion.pk)
+        # La fila «validando» y el pedido del ensayo se confirman juntos: ninguna queda sin su tarea.
+        with transaction.atomic():
+            importacion.save()
+            encolar("oferta.validar_importacion", importacion.pk)
     else:
+        importacion.save()
         importacion_validar(importacion_id=importacion.pk)
         importacion.refresh_from_db()
     return importacion
@@ -375,6 +382,8 @@ def importacion_validar(*, importacion_id: int) -> None:
     from .resources import OfertaImportResource
 
     importacion = ImportacionOferta.objects.select_related("por").get(pk=importacion_id)
+    if importacion.estado != EstadoImportacion.VALIDANDO:
+        return  # entrega repetida (al menos una vez): el ensayo ya terminó, no se vuelve atrás
     datos = _dataset(importacion)
     recurso = OfertaImportResource(por=importacion.por, entidad_por_defecto=_entidad_por_defecto(importacion.por))
     errores, validas = [], 0
@@ -387,9 +396,12 @@ def importacion_validar(*, importacion_id: int) -> None:
         errores_bloque = _errores_de(resultado, inicio)
         errores.extend(errores_bloque)
         validas += len(bloque) - len(errores_bloque)
-        _progreso(importacion.pk, procesadas=min(inicio + TAMANO_BLOQUE, len(datos)))
+        _progreso(importacion.pk, si_estado=EstadoImportacion.VALIDANDO,
+                  procesadas=min(inicio + TAMANO_BLOQUE, len(datos)))
     estado = EstadoImportacion.CON_ERRORES if errores else EstadoImportacion.VALIDADA
-    _progreso(importacion.pk, estado=estado, validas=validas, errores=errores)
+    # Solo si sigue «validando»: un ensayo que corre tarde no devuelve a «validada» una importación
+    # que otro ensayo ya terminó y se confirmó (o ya se escribió).
+    _progreso(importacion.pk, si_estado=EstadoImportacion.VALIDANDO, estado=estado, validas=validas, errores=errores)
 
 
 def importacion_confirmar(*, importacion, por: Usuario) -> None:
@@ -406,41 +418,59 @@ def importacion_confirmar(*, importacion, por: Usuario) -> None:
         importacion.estado = EstadoImportacion.IMPORTANDO
         importacion.procesadas = 0
         importacion.save(update_fields=["estado", "procesadas", "actualizada"])
-    if importacion.total > UMBRAL_SINCRONO:
-        from att.salida import encolar
+        grande = importacion.total > UMBRAL_SINCRONO
+        if grande:  # el estado «importando» y el pedido de la escritura se confirman juntos
+            from att.salida import encolar
 
-        encolar("oferta.escribir_importacion", importacion.pk)
-    else:
+            encolar("oferta.escribir_importacion", importacion.pk)
+    if not grande:
         importacion_escribir(importacion_id=importacion.pk)
 
 
 def importacion_escribir(*, importacion_id: int) -> None:
-    """Escribe todas las filas en una sola transacción: o entran todas o ninguna."""
+    """Escribe todas las filas en una sola transacción: o entran todas o ninguna.
+
+    Segura de correr dos veces (la entrega es «al menos una vez»): dentro de la transacción de
+    escritura toma el candado de la importación y solo escribe si sigue «importando»; el estado final
+    (terminada o fallida) se guarda en esa misma transacción. Una segunda corrida espera a la primera
+    y, al ver el estado final, no hace nada. El candado es consultivo (de transacción) y no de fila
+    (`select_for_update`): el avance se escribe en esa fila desde otra conexión (`_progreso`), que
+    con la fila bloqueada esperaría para siempre a esta transacción."""
+    from att.bloqueos import clave_bloqueo
+
     from .models import EstadoImportacion, ImportacionOferta
     from .resources import OfertaImportResource
 
-    importacion = ImportacionOferta.objects.select_related("por").get(pk=importacion_id)
-    datos = _dataset(importacion)
-    recurso = OfertaImportResource(por=importacion.por, entidad_por_defecto=_entidad_por_defecto(importacion.por))
-    try:
-        with transaction.atomic():
-            for inicio in range(0, len(datos), TAMANO_BLOQUE):
-                bloque = datos.subset(rows=range(inicio, min(inicio + TAMANO_BLOQUE, len(datos))))
-                bloque.headers = datos.headers
-                resultado = recurso.import_data(bloque, dry_run=False, use_transactions=False, raise_errors=False)
-                errores = _errores_de(resultado, inicio)
-                if errores:
-                    raise ValidationError(errores[0]["error"], params={"errores": errores})
-                _progreso(importacion.pk, procesadas=min(inicio + TAMANO_BLOQUE, len(datos)))
-            TransicionOferta.objects.bulk_create([
-                TransicionOferta(oferta_id=pk, de_estado="", a_estado=EstadoOferta.BORRADOR, por=importacion.por,
-                                 motivo=_("Importada desde «%(archivo)s».") % {"archivo": importacion.nombre_archivo})
-                for pk in recurso.creadas
-            ])
-            actualizar_busqueda(recurso.creadas)
-    except ValidationError as e:
-        _progreso(importacion.pk, estado=EstadoImportacion.FALLIDA,
-                  errores=(e.params or {}).get("errores") or [{"fila": 0, "error": str(e.message)}])
-        return
-    _progreso(importacion.pk, estado=EstadoImportacion.TERMINADA, creadas=len(recurso.creadas),
-              procesadas=len(datos))
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)",
+                           [clave_bloqueo("oferta.importacion", importacion_id)])
+        # Leída después del candado: ve lo que confirmó una corrida anterior.
+        importacion = ImportacionOferta.objects.select_related("por").get(pk=importacion_id)
+        if importacion.estado != EstadoImportacion.IMPORTANDO:
+            return
+        datos = _dataset(importacion)
+        recurso = OfertaImportResource(por=importacion.por, entidad_por_defecto=_entidad_por_defecto(importacion.por))
+        filas = ImportacionOferta.objects.filter(pk=importacion.pk)
+        try:
+            with transaction.atomic():
+                for inicio in range(0, len(datos), TAMANO_BLOQUE):
+                    bloque = datos.subset(rows=range(inicio, min(inicio + TAMANO_BLOQUE, len(datos))))
+                    bloque.headers = datos.headers
+                    resultado = recurso.import_data(bloque, dry_run=False, use_transactions=False, raise_errors=False)
+                    errores = _errores_de(resultado, inicio)
+                    if errores:
+                        raise ValidationError(errores[0]["error"], params={"errores": errores})
+                    _progreso(importacion.pk, procesadas=min(inicio + TAMANO_BLOQUE, len(datos)))
+                TransicionOferta.objects.bulk_create([
+                    TransicionOferta(oferta_id=pk, de_estado="", a_estado=EstadoOferta.BORRADOR, por=importacion.por,
+                                     motivo=_("Importada desde «%(archivo)s».") % {"archivo": importacion.nombre_archivo})
+                    for pk in recurso.creadas
+                ])
+                actualizar_busqueda(recurso.creadas)
+        except ValidationError as e:
+            filas.update(estado=EstadoImportacion.FALLIDA, actualizada=timezone.now(),
+                         errores=(e.params or {}).get("errores") or [{"fila": 0, "error": str(e.message)}])
+            return
+        filas.update(estado=EstadoImportacion.TERMINADA, creadas=len(recurso.creadas), procesadas=len(datos),
+                     actualizada=timezone.now())

@@ -219,11 +219,14 @@ class EventoAdmin(PermisosSeguimiento, admin.ModelAdmin):
 
 def _encolar_informe(informe) -> None:
     """Pide el informe por la bandeja de salida (sin duplicar uno igual aún pendiente)."""
+    from django.utils import timezone
+
     from att.salida import encolar
 
     tarea = "seguimiento.generar_corte_semestral" if informe.tipo == "semestral" else "seguimiento.generar_informe_mensual"
     periodo = f"{informe.periodo:%Y-%m}"
-    encolar(tarea, periodo, informe.alcance, clave=f"{tarea}:{periodo}:{informe.alcance}")
+    encolar(tarea, periodo, informe.alcance, clave=f"{tarea}:{periodo}:{informe.alcance}",
+            solicitado_en=timezone.now().isoformat())
 
 
 @admin.register(InformeMensual)

@@ -262,14 +262,17 @@ def _pausa_de_pruebas() -> None:
 
 
 def generar(*, tipo: str = TipoInforme.MENSUAL, periodo: date, alcance: str = "nacional",
-            progreso: Callable[[int], None] | None = None) -> InformeMensual:
+            progreso: Callable[[int], None] | None = None, solicitado_en: datetime | None = None) -> InformeMensual:
     """Produce (o reemplaza) el informe del periodo y alcance, con su progreso visible.
 
     Seguro de correr dos veces:
     - Dos generaciones a la vez del mismo informe: la segunda no hace nada y devuelve la fila como
       está, con `omitido = True` (candado consultivo por tipo, periodo y alcance).
     - Una segunda generación después de terminar la primera produce una versión nueva que
-      reemplaza la anterior (regenerar es pedir datos frescos).
+      reemplaza la anterior (regenerar es pedir datos frescos). Con `solicitado_en` (cuándo se
+      pidió), no hace nada (`omitido = True`) si el informe ya se generó después de ese momento: un
+      mensaje entregado otra vez (o el original que llega tras un relanzamiento) no genera dos veces.
+      Si la fila está «en cola», alguien lo pidió después de esa generación, y se genera.
     - Los archivos nuevos se escriben con nombre único y la fila pasa a apuntarlos en un solo
       UPDATE; los anteriores se borran después del commit. Mientras tanto se sigue descargando la
       última versión buena, y si la generación falla, esa versión se conserva.
@@ -280,6 +283,14 @@ def generar(*, tipo: str = TipoInforme.MENSUAL, periodo: date, alcance: str = "n
             informe.omitido = True
             log.info("Informe %s ya se está generando en otro proceso; se omite.", informe)
             return informe
+        if solicitado_en is not None:
+            informe = InformeMensual.objects.filter(tipo=tipo, periodo=periodo, alcance=alcance).first()
+            if (informe is not None and informe.generado_en is not None and informe.generado_en >= solicitado_en
+                    and informe.estado != EstadoInforme.PENDIENTE):
+                informe.omitido = True
+                log.info("Informe %s ya se generó (%s) después de pedirse (%s); se omite.",
+                         informe, informe.generado_en, solicitado_en)
+                return informe
         try:
             informe = _generar_con_candado(tipo, periodo, alcance, progreso)
         except Exception as exc:
@@ -408,11 +419,15 @@ def revisar_atascados(*, ahora: datetime | None = None) -> dict:
     proceso que los generaba murió) y los relanza, hasta ATT_INFORME_RELANZAMIENTOS_MAX veces; después
     los marca como fallidos. Si el candado está tomado, el proceso sigue vivo y no se toca."""
     ahora = ahora or timezone.now()
-    limite = ahora - timedelta(minutes=settings.ATT_INFORME_ATASCADO_MIN)
+    sin_latido = timedelta(minutes=settings.ATT_INFORME_ATASCADO_MIN)
     maximo = settings.ATT_INFORME_RELANZAMIENTOS_MAX
-    candidatos = InformeMensual.objects.filter(actualizado__lt=limite).filter(
-        # Un relanzamiento que quedó en cola y nunca corrió (el mensaje se perdió) también cuenta.
-        Q(estado=EstadoInforme.GENERANDO) | Q(estado=EstadoInforme.PENDIENTE, relanzamientos__gt=0)
+    candidatos = InformeMensual.objects.filter(
+        Q(estado=EstadoInforme.GENERANDO, actualizado__lt=ahora - sin_latido)
+        # Un relanzamiento que sigue en cola puede estar esperando detrás de tareas largas: solo se da
+        # por perdido (el mensaje no llegó) pasado el visibility_timeout del broker, cuando Redis ya
+        # habría devuelto a la cola un mensaje tomado y no confirmado.
+        | Q(estado=EstadoInforme.PENDIENTE, relanzamientos__gt=0,
+            actualizado__lt=ahora - max(sin_latido, timedelta(seconds=settings.ATT_VISIBILITY_TIMEOUT_S)))
     )
     resultado = {"relanzados": 0, "fallidos": 0, "vivos": 0}
     relanzar = []
@@ -446,4 +461,5 @@ def _relanzar(informe: InformeMensual) -> None:
     log.warning("Informe %s atascado: se relanza (relanzamiento %s).", informe, informe.relanzamientos + 1)
     periodo = f"{informe.periodo:%Y-%m}"
     # La misma clave que usan la página, el admin y el comando: si ya hay un pedido sin publicar, es ese.
-    encolar(tarea, periodo, informe.alcance, clave=f"{tarea}:{periodo}:{informe.alcance}")
+    encolar(tarea, periodo, informe.alcance, clave=f"{tarea}:{periodo}:{informe.alcance}",
+            solicitado_en=timezone.now().isoformat())

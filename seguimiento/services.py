@@ -85,14 +85,14 @@ def avance_reportar(*, hito: Hito, porcentaje, fecha_corte: date, narrativa: str
                                   narrativa=narrativa, registrado_por_id=por.pk)
     # El mismo avance enviado dos veces (doble clic, reintento de la API) es uno: se devuelve el que
     # ya existe, sin otra copia de sus evidencias. El índice único resuelve los envíos simultáneos.
-    existente = Avance.objects.filter(huella=avance.huella).first()
+    existente = _avance_repetido(avance.huella, evidencias)
     if existente is not None:
         return existente
     try:
         with transaction.atomic():
             avance.save()
     except IntegrityError:
-        existente = Avance.objects.filter(huella=avance.huella).first()
+        existente = _avance_repetido(avance.huella, evidencias)
         if existente is None:
             raise
         return existente
@@ -100,6 +100,36 @@ def avance_reportar(*, hito: Hito, porcentaje, fecha_corte: date, narrativa: str
         [EvidenciaAvance(avance=avance, archivo=_guardar(avance, a), nombre=a.name[:255]) for a in evidencias]
     ) if evidencias else None
     return avance
+
+
+MENSAJE_AVANCE_YA_VALIDADO = _lazy(
+    "Este avance ya se había reportado y fue validado; para agregar evidencia, reporte un avance nuevo."
+)
+
+
+def _tamano(archivo) -> int | None:
+    try:
+        return archivo.size
+    except (OSError, ValueError):  # el archivo ya no está en el almacenamiento
+        return None
+
+
+def _avance_repetido(huella: str, evidencias) -> Avance | None:
+    """El avance con esta huella (bloqueado), con las evidencias enviadas que aún no tenía (mismo
+    nombre y tamaño = la misma). Un avance ya validado no recibe evidencia nueva: es un error."""
+    existente = Avance.objects.select_for_update().filter(huella=huella).first()
+    if existente is None or not evidencias:
+        return existente
+    tiene = {(e.nombre, _tamano(e.archivo)) for e in existente.evidencias.all()}
+    nuevas = [a for a in evidencias if (a.name[:255], a.size) not in tiene]
+    if not nuevas:  # reenvío con los mismos archivos: el mismo avance, nada que agregar
+        return existente
+    # Un devuelto suelta su huella (no llega aquí): con huella, o está por revisar o ya se validó.
+    if existente.estado != EstadoAvance.REPORTADO:
+        raise ValidationError(MENSAJE_AVANCE_YA_VALIDADO)
+    EvidenciaAvance.objects.bulk_create(
+        [EvidenciaAvance(avance=existente, archivo=_guardar(existente, a), nombre=a.name[:255]) for a in nuevas])
+    return existente
 
 
 def _guardar(avance: Avance, archivo):

@@ -6,15 +6,18 @@ Programación sugerida (CELERY_BEAT_SCHEDULE en att/settings.py):
 - seguimiento.generar_corte_semestral: el 2 de enero y el 2 de julio a las 06:00 (cortes de diciembre y junio).
 - seguimiento.revisar_informes_atascados: cada 10 minutos.
 
-Todas son seguras de correr dos veces (la entrega de Redis es «al menos una vez»).
+Todas son seguras de correr dos veces (la entrega de Redis es «al menos una vez»). Los informes
+pedidos por la página, el admin, el comando o el relanzamiento llevan `solicitado_en`; el beat no
+(genera siempre).
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from celery import shared_task
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from seguimiento.models import TipoInforme
 
@@ -26,8 +29,19 @@ def _periodo(valor: str | None, defecto: date) -> date:
     return date(int(anio), int(mes), 1)
 
 
-def _generar(tarea, tipo: str, periodo: date, alcance: str) -> dict:
-    """Corre `informes.generar`, que es seguro de correr dos veces (candado por informe). Un fallo
+def _momento(valor: str | None) -> datetime | None:
+    """`solicitado_en` (ISO 8601) de quien pidió el informe; sin él (el beat), siempre se genera."""
+    if not valor:
+        return None
+    momento = parse_datetime(str(valor))
+    if momento is None:
+        raise ValueError(f"solicitado_en no es una fecha y hora ISO: {valor!r}")
+    return timezone.make_aware(momento) if timezone.is_naive(momento) else momento
+
+
+def _generar(tarea, tipo: str, periodo: date, alcance: str, solicitado_en: str | None = None) -> dict:
+    """Corre `informes.generar`, que es seguro de correr dos veces (candado por informe; con
+    `solicitado_en`, no regenera un informe generado después del pedido). Un fallo
     ya queda registrado en el informe (se conserva la versión anterior) y se reintenta con espera
     creciente; pasarse del tiempo no se reintenta: otra vuelta tardaría lo mismo."""
     from celery.exceptions import SoftTimeLimitExceeded
@@ -36,7 +50,7 @@ def _generar(tarea, tipo: str, periodo: date, alcance: str) -> dict:
 
     try:
         informe = informes.generar(
-            tipo=tipo, periodo=periodo, alcance=alcance,
+            tipo=tipo, periodo=periodo, alcance=alcance, solicitado_en=_momento(solicitado_en),
             progreso=lambda p: tarea.update_state(state="PROGRESS", meta={"progreso": p})
             if tarea.request.id and not tarea.request.is_eager else None,
         )
@@ -51,19 +65,22 @@ def _generar(tarea, tipo: str, periodo: date, alcance: str) -> dict:
 
 
 @shared_task(bind=True, name="seguimiento.generar_informe_mensual", max_retries=3, acks_late=True)
-def generar_informe_mensual(self, periodo: str | None = None, alcance: str = "nacional") -> dict:
-    """Informe del mes `periodo` ("AAAA-MM"; por defecto, el mes anterior)."""
+def generar_informe_mensual(self, periodo: str | None = None, alcance: str = "nacional",
+                            solicitado_en: str | None = None) -> dict:
+    """Informe del mes `periodo` ("AAAA-MM"; por defecto, el mes anterior). `solicitado_en` (ISO):
+    cuándo se pidió; si el informe ya se generó después, no se genera otra vez."""
     from seguimiento.informes import mes_anterior
 
-    return _generar(self, TipoInforme.MENSUAL, _periodo(periodo, mes_anterior()), alcance)
+    return _generar(self, TipoInforme.MENSUAL, _periodo(periodo, mes_anterior()), alcance, solicitado_en)
 
 
 @shared_task(bind=True, name="seguimiento.generar_corte_semestral", max_retries=3, acks_late=True)
-def generar_corte_semestral(self, periodo: str | None = None, alcance: str = "nacional") -> dict:
-    """Corte de junio o diciembre (por defecto, el último cerrado)."""
+def generar_corte_semestral(self, periodo: str | None = None, alcance: str = "nacional",
+                            solicitado_en: str | None = None) -> dict:
+    """Corte de junio o diciembre (por defecto, el último cerrado); `solicitado_en` como el mensual."""
     hoy = timezone.localdate()
     defecto = date(hoy.year, 6, 1) if hoy.month > 6 else date(hoy.year - 1, 12, 1)
-    return _generar(self, TipoInforme.SEMESTRAL, _periodo(periodo, defecto), alcance)
+    return _generar(self, TipoInforme.SEMESTRAL, _periodo(periodo, defecto), alcance, solicitado_en)
 
 
 @shared_task(name="seguimiento.actualizar_y_alertar")

@@ -376,7 +376,8 @@ def informes_lista(request):
             defaults={"estado": EstadoInforme.PENDIENTE, "progreso": 0},
         )
         tarea = "seguimiento.generar_corte_semestral" if semestral else "seguimiento.generar_informe_mensual"
-        encolar(tarea, f"{fecha:%Y-%m}", clave=f"{tarea}:{fecha:%Y-%m}:nacional")
+        encolar(tarea, f"{fecha:%Y-%m}", clave=f"{tarea}:{fecha:%Y-%m}:nacional",
+                solicitado_en=timezone.now().isoformat())
         messages.success(request, _("Informe en preparación; esta página muestra su progreso."))
         return redirect("seguimiento:informes")
     qs = selectors.informes_visibles(request.user)

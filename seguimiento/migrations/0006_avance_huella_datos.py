@@ -9,11 +9,20 @@
 - El índice único parcial se construye con CREATE UNIQUE INDEX CONCURRENTLY.
 """
 
+import hashlib
+from decimal import Decimal
+
 from django.db import migrations, models, transaction
 
-from seguimiento.models import huella_avance
-
 LOTE = 5000
+
+
+def huella_avance(*, hito_id, porcentaje, fecha_corte, narrativa, registrado_por_id) -> str:
+    """Copia congelada de seguimiento.models.huella_avance (una migración no sigue los cambios del modelo)."""
+    texto = " ".join((narrativa or "").split())
+    partes = [str(hito_id), f"{Decimal(str(porcentaje)).quantize(Decimal('0.01'))}", str(fecha_corte), texto,
+              str(registrado_por_id)]
+    return hashlib.sha256("\x1f".join(partes).encode()).hexdigest()
 
 
 def llenar_huellas(apps, schema_editor):
@@ -58,8 +67,10 @@ class Migration(migrations.Migration):
                 ),
             ],
             database_operations=[
+                # Un intento anterior fallido deja un índice INVALID con el mismo nombre: se quita antes.
+                migrations.RunSQL("DROP INDEX CONCURRENTLY IF EXISTS avance_unico_por_huella", migrations.RunSQL.noop),
                 migrations.RunSQL(
-                    "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS avance_unico_por_huella "
+                    "CREATE UNIQUE INDEX CONCURRENTLY avance_unico_por_huella "
                     "ON seguimiento_avance (huella) WHERE NOT (huella = '')",
                     "DROP INDEX CONCURRENTLY IF EXISTS avance_unico_por_huella",
                 ),

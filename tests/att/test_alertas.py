@@ -1,7 +1,12 @@
-import pytest
-from django.core import mail
+import os
+from datetime import timedelta
 
-from att.models import Notificacion
+import pytest
+from django.conf import settings as configuracion
+from django.core import mail
+from django.utils import timezone
+
+from att.models import Notificacion, Usuario
 from att.notificaciones import enviar_pendientes, notificar
 from tests import factories
 
@@ -56,3 +61,32 @@ def test_lista_de_alertas_consultas_planas(client, funcionario_medellin, django_
         )
         with django_assert_max_num_queries(10):
             assert client.get("/nucleo/alertas/").status_code == 200
+
+
+@pytest.mark.parametrize("resumen", [False, True], ids=["atrasadas", "resumen"])
+def test_personas_inactivas_o_sin_correo_no_acaparan_el_lote(resumen):
+    """5000 personas (ids menores) con alertas que nunca se envían —inactivas, o sin correo— no
+    dejan sin correo a una persona activa: el lote solo toma a quien sí puede recibirlo."""
+    bloqueo = Usuario.objects.bulk_create(
+        [Usuario(email=f"inactiva{i}@prueba.gov.co", nombre=f"Inactiva {i}", password="!", is_active=False,
+                 recibe_resumen_diario=resumen) for i in range(4999)]
+        + [Usuario(email="", nombre="Sin correo", password="!", recibe_resumen_diario=resumen)]
+    )
+    Notificacion.objects.bulk_create(
+        [Notificacion(usuario=u, categoria="x", titulo="Nunca sale") for u in bloqueo]
+        + [Notificacion(usuario=bloqueo[0], categoria="x", titulo=f"Otra {i}") for i in range(5001)]
+    )
+    activa = factories.UsuarioFactory(recibe_resumen_diario=resumen)
+    assert activa.pk > max(u.pk for u in bloqueo)
+    Notificacion.objects.create(usuario=activa, categoria="x", titulo="Para la activa")
+    ahora = timezone.now()
+    if resumen:
+        assert enviar_pendientes(resumen=True) == 1
+    else:
+        assert enviar_pendientes(creadas_entre=(ahora - timedelta(days=1), ahora + timedelta(minutes=1))) == 1
+    assert [m.to for m in mail.outbox] == [[activa.email]]
+    assert Notificacion.objects.filter(correo_enviado_en__isnull=True).count() == 10001  # quedan, sin enviar
+
+
+def test_correo_con_tiempo_de_espera():
+    assert configuracion.EMAIL_TIMEOUT == float(os.environ.get("EMAIL_TIMEOUT", "10"))

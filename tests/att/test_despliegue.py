@@ -106,3 +106,14 @@ def test_imagen_sin_root_con_clientes_de_postgresql_y_sin_copiar_el_entorno_loca
     assert "--timeout" in dockerfile and "--graceful-timeout" in dockerfile
     ignorados = (RAIZ / ".dockerignore").read_text(encoding="utf-8").split()
     assert {".venv", "var", ".git"} <= set(ignorados)
+
+
+def test_produccion_exige_correo_y_direccion_publica_y_ajusta_el_volumen():
+    servicios = _compose()
+    entorno = servicios["web"]["environment"]
+    # Sin valor por defecto: `docker compose` se niega a arrancar si faltan.
+    assert entorno["EMAIL_URL"].startswith("${EMAIL_URL:?")
+    assert entorno["ATT_URL_BASE"].startswith("${ATT_URL_BASE:?")
+    migrate = servicios["migrate"]
+    assert migrate["user"] == "0"
+    assert migrate["command"][-1].startswith("chown -R 10001:10001 /data/media && ")

@@ -105,6 +105,26 @@ def test_un_envio_con_errores_no_gasta_el_token(client, funcionario_medellin):
     assert r.status_code == 302 and Demanda.objects.count() == 1
 
 
+def test_una_redireccion_con_mensaje_de_error_no_gasta_el_token(client, funcionario_medellin):
+    """El adjunto inválido avisa con messages.error y redirige: al corregir y reenviar con el mismo
+    token (el botón «Atrás» conserva la página) el archivo bueno sí se agrega."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.demanda import fabricas
+
+    client.force_login(funcionario_medellin)
+    demanda = fabricas.demanda(factories.alcaldia("05001"), funcionario_medellin)
+    url = reverse("demanda:adjuntar", args=[demanda.pk])
+    malo = SimpleUploadedFile("acta.exe", b"MZ\x90\x00", content_type="application/octet-stream")
+    r = client.post(url, {"archivo": malo, CAMPO_FORMULARIO: "t-adj"})
+    assert r.status_code == 302
+    assert not SolicitudIdempotente.objects.exists()
+    bueno = SimpleUploadedFile("acta.pdf", b"%PDF-1.4\n%prueba\n", content_type="application/pdf")
+    r = client.post(url, {"archivo": bueno, CAMPO_FORMULARIO: "t-adj"})
+    assert r.status_code == 302 and not r.has_header("Idempotent-Replayed")
+    assert demanda.adjuntos.count() == 1
+
+
 def test_el_token_es_de_cada_usuario(client, funcionario_medellin, equipo_antioquia):
     datos = _formulario(factories.alcaldia("05001"), **{CAMPO_FORMULARIO: "compartido"})
     client.force_login(funcionario_medellin)

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from att import respaldo
 from att.models import Notificacion
 from att.respaldo import Conexion, ErrorRespaldo, conteos, leer_manifiesto, restaurar
 from tests import factories
@@ -87,6 +88,36 @@ def test_restaurar_rechaza_un_respaldo_danado(referencia_cargada, settings, tmp_
     with pytest.raises(ErrorRespaldo, match="sha256"):
         restaurar(carpeta, destino=base_nueva, media=tmp_path / "m")
     assert conteos(base_nueva) == {}
+
+
+def test_escrituras_durante_el_respaldo_no_descuadran_los_conteos(referencia_cargada, settings, tmp_path,
+                                                                   base_nueva, monkeypatch):
+    """Filas que llegan justo antes y justo después de pg_dump (otra sesión, ya confirmadas) no
+    entran ni en la base ni en los conteos: todo sale de la misma instantánea."""
+    _datos(settings)
+    antes = conteos(Conexion.de_django())
+    usuario = Notificacion.objects.get().usuario
+    correr = respaldo._correr
+
+    def correr_con_escrituras(comando, entorno):
+        if "pg_dump" in comando[0]:
+            Notificacion.objects.create(usuario=usuario, categoria="prueba", titulo="Antes del volcado")
+            correr(comando, entorno)
+            Notificacion.objects.create(usuario=usuario, categoria="prueba", titulo="Después del volcado")
+        else:
+            correr(comando, entorno)
+
+    monkeypatch.setattr(respaldo, "_correr", correr_con_escrituras)
+    call_command("respaldar", str(tmp_path / "respaldos"))
+    assert Notificacion.objects.count() == antes["att_notificacion"] + 2
+    (carpeta,) = (tmp_path / "respaldos").iterdir()
+    manifiesto = leer_manifiesto(carpeta)
+    assert manifiesto["conteos"] == antes
+    assert "media.tar.gz" in manifiesto["nota"]
+
+    resultado = restaurar(carpeta, destino=base_nueva, media=tmp_path / "media_restaurada")
+    assert all(en_respaldo == restaurados for en_respaldo, restaurados in resultado["conteos"].values()), resultado
+    assert conteos(base_nueva) == antes
 
 
 def _url(c: Conexion) -> str:

@@ -40,6 +40,62 @@ def test_el_mismo_avance_dos_veces_es_uno_sin_evidencia_doble(hito, oferente):
     assert EvidenciaAvance.objects.count() == 1 and primero.huella
 
 
+YA_VALIDADO = "Este avance ya se había reportado y fue validado; para agregar evidencia, reporte un avance nuevo."
+
+
+def _pdf(nombre="acta.pdf", contenido=b"%PDF-1.4 acta"):
+    return SimpleUploadedFile(nombre, contenido)
+
+
+def test_reenvio_con_evidencia_nueva_la_agrega_al_avance_por_validar(hito, oferente):
+    primero = _reportar(hito, oferente, evidencias=[_pdf()])
+    segundo = _reportar(hito, oferente, evidencias=[_pdf(), _pdf("fotos.pdf", b"%PDF-1.4 fotos")])
+    assert segundo.pk == primero.pk and Avance.objects.count() == 1
+    assert sorted(primero.evidencias.values_list("nombre", flat=True)) == ["acta.pdf", "fotos.pdf"]
+    # El mismo nombre con otro tamaño es otro archivo; sin evidencias, el reenvío no toca nada.
+    _reportar(hito, oferente, evidencias=[_pdf(contenido=b"%PDF-1.4 acta corregida")])
+    _reportar(hito, oferente)
+    assert primero.evidencias.count() == 3 and Avance.objects.count() == 1
+
+
+def test_evidencia_nueva_para_un_avance_ya_validado_es_un_error(hito, oferente, seguimiento_dnp):
+    primero = _reportar(hito, oferente, evidencias=[_pdf()])
+    services.avance_validar(avance=primero, por=seguimiento_dnp)
+    with pytest.raises(ValidationError) as error:
+        _reportar(hito, oferente, evidencias=[_pdf("fotos.pdf", b"%PDF-1.4 fotos")])
+    assert error.value.messages == [YA_VALIDADO]
+    assert EvidenciaAvance.objects.count() == 1
+    # Reenviar lo mismo (doble clic tardío) no es un error: es el mismo avance.
+    assert _reportar(hito, oferente, evidencias=[_pdf()]).pk == primero.pk
+
+
+def test_doble_clic_en_la_pagina_con_el_mismo_archivo_es_un_avance_y_un_archivo(client, hito, oferente):
+    client.force_login(oferente)
+    datos = {"accion": "avance", "hito": hito.pk, "porcentaje": "50", "fecha_corte": "2026-06-01",
+             "narrativa": "Taller realizado"}
+    for _vez in range(2):
+        r = client.post(f"/seguimiento/lineas/{hito.linea_id}/", {**datos, "evidencias": _pdf()})
+        assert r.status_code == 302
+    assert Avance.objects.count() == 1 and EvidenciaAvance.objects.count() == 1
+
+
+def test_pagina_y_api_muestran_el_error_del_avance_ya_validado(client, hito, oferente, seguimiento_dnp):
+    primero = _reportar(hito, oferente, porcentaje="50", narrativa="Taller realizado")
+    services.avance_validar(avance=primero, por=seguimiento_dnp)
+    client.force_login(oferente)
+    r = client.post(f"/seguimiento/lineas/{hito.linea_id}/", {
+        "accion": "avance", "hito": hito.pk, "porcentaje": "50", "fecha_corte": "2026-06-01",
+        "narrativa": "Taller realizado", "evidencias": _pdf()})
+    assert r.status_code == 200 and YA_VALIDADO in r.content.decode()
+    api = APIClient()
+    api.force_authenticate(oferente)
+    r = api.post("/api/v1/seguimiento/avances/", {
+        "hito": hito.pk, "porcentaje": "50", "fecha_corte": "2026-06-01", "narrativa": "Taller realizado",
+        "archivos": [_pdf()]}, format="multipart")
+    assert r.status_code == 400 and r.json() == {"detalle": [YA_VALIDADO]}
+    assert not EvidenciaAvance.objects.exists()
+
+
 def test_otro_porcentaje_u_otra_narrativa_es_otro_avance(hito, oferente):
     _reportar(hito, oferente)
     _reportar(hito, oferente, porcentaje="60")

@@ -140,6 +140,80 @@ def test_generacion_atascada_se_relanza_y_al_repetirse_queda_fallida(
     assert informes.revisar_atascados() == {"relanzados": 0, "fallidos": 0, "vivos": 0}
 
 
+@pytest.mark.django_db
+def test_relanzado_en_cola_no_se_da_por_perdido_antes_del_visibility_timeout(
+        settings, django_capture_on_commit_callbacks):
+    settings.ATT_VISIBILITY_TIMEOUT_S = 2 * 3600
+    with django_capture_on_commit_callbacks(execute=True):
+        informes.generar(periodo=PERIODO)
+    # Relanzado hace una hora: sigue en cola, quizá detrás de tareas largas. No se toca.
+    InformeMensual.objects.update(estado=EstadoInforme.PENDIENTE, relanzamientos=1,
+                                  actualizado=timezone.now() - timedelta(hours=1))
+    assert informes.revisar_atascados() == {"relanzados": 0, "fallidos": 0, "vivos": 0}
+    fila = InformeMensual.objects.get()
+    assert (fila.estado, fila.relanzamientos, fila.version) == (EstadoInforme.PENDIENTE, 1, 1)
+    # Pasado el visibility_timeout, el mensaje se perdió: se relanza.
+    InformeMensual.objects.update(actualizado=timezone.now() - timedelta(hours=3))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert informes.revisar_atascados() == {"relanzados": 1, "fallidos": 0, "vivos": 0}
+    fila = InformeMensual.objects.get()
+    assert (fila.estado, fila.version) == (EstadoInforme.LISTO, 2)
+
+
+def _tarea(**parametros):
+    from seguimiento.tasks import generar_informe_mensual
+
+    return generar_informe_mensual.apply(args=["2026-10"], kwargs=parametros, throw=True).get()
+
+
+@pytest.mark.django_db
+def test_mensaje_original_que_llega_tras_el_relanzamiento_no_genera_otra_vez(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        informes.generar(periodo=PERIODO)
+    pedido = timezone.now().isoformat()
+    # El proceso que generaba lo pedido murió a mitad; revisar_atascados lo relanza y se genera la v2.
+    InformeMensual.objects.update(estado=EstadoInforme.GENERANDO, actualizado=timezone.now() - timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert informes.revisar_atascados()["relanzados"] == 1
+    assert InformeMensual.objects.get().version == 2
+    # Redis devuelve a la cola el mensaje original (acks_late): ya hay una versión posterior al pedido.
+    resultado = _tarea(solicitado_en=pedido)
+    assert resultado["omitido"] and (resultado["version"], InformeMensual.objects.get().version) == (2, 2)
+    # Un pedido posterior sí genera; y el beat (sin momento) genera siempre.
+    assert _tarea(solicitado_en=timezone.now().isoformat())["version"] == 3
+    assert _tarea()["version"] == 4
+
+
+@pytest.mark.django_db
+def test_en_cola_otra_vez_se_genera_aunque_el_momento_del_pedido_sea_viejo(django_capture_on_commit_callbacks):
+    """Si el pedido nuevo se juntó con una salida vieja aún sin publicar (misma clave), el mensaje trae
+    el momento viejo; la fila «en cola» dice que alguien lo pidió después de la última generación."""
+    with django_capture_on_commit_callbacks(execute=True):
+        v1 = informes.generar(periodo=PERIODO)
+    InformeMensual.objects.update(estado=EstadoInforme.PENDIENTE)
+    resultado = _tarea(solicitado_en=(v1.generado_en - timedelta(minutes=1)).isoformat())
+    assert not resultado["omitido"] and resultado["version"] == 2
+
+
+@pytest.mark.django_db
+def test_pagina_admin_y_comando_piden_el_informe_con_su_momento(client, seguimiento_dnp):
+    from django.core.management import call_command
+    from django.utils.dateparse import parse_datetime
+
+    from att.models import Salida
+    from seguimiento.admin import _encolar_informe
+
+    antes = timezone.now()
+    client.force_login(seguimiento_dnp)
+    assert client.post("/seguimiento/informes/", {"periodo": "2026-10"}).status_code == 302
+    call_command("generar_informe_mensual", "--periodo", "2026-09", "--cola", stdout=open("/dev/null", "w"))
+    _encolar_informe(InformeMensual.objects.create(periodo=date(2026, 8, 1)))
+    salidas = Salida.objects.filter(tarea="seguimiento.generar_informe_mensual").order_by("pk")
+    assert [s.argumentos[0] for s in salidas] == ["2026-10", "2026-09", "2026-08"]
+    for salida in salidas:
+        assert antes <= parse_datetime(salida.parametros["solicitado_en"]) <= timezone.now()
+
+
 # --- Con hilos y conexiones propias (transacciones reales) -----------------------------------------
 @pytest.mark.django_db(transaction=True)
 def test_dos_generaciones_a_la_vez_dejan_un_informe_y_un_par_de_archivos(settings, monkeypatch):

@@ -1,6 +1,7 @@
 import re
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from seguimiento import informes
 from seguimiento.models import TipoInforme
@@ -31,7 +32,8 @@ class Command(BaseCommand):
             from att.salida import encolar
 
             tarea = "seguimiento.generar_corte_semestral" if semestral else "seguimiento.generar_informe_mensual"
-            salida = encolar(tarea, f"{fecha:%Y-%m}", alcance, clave=f"{tarea}:{fecha:%Y-%m}:{alcance}")
+            salida = encolar(tarea, f"{fecha:%Y-%m}", alcance, clave=f"{tarea}:{fecha:%Y-%m}:{alcance}",
+                             solicitado_en=timezone.now().isoformat())
             salida.refresh_from_db()
             if salida.estado == EstadoSalida.PUBLICADA:
                 self.stdout.write(f"En cola del worker (salida {salida.pk}).")
