@@ -108,12 +108,26 @@ def navegador():
         browser.close()
 
 
-@pytest.fixture
-def pagina(navegador, live_server):
-    contexto = navegador.new_context(locale="es-CO", viewport={"width": 390, "height": 844})
+def _abrir_pagina(navegador, live_server, ancho: int, alto: int):
+    contexto = navegador.new_context(locale="es-CO", viewport={"width": ancho, "height": alto})
     page = contexto.new_page()
     page.set_default_timeout(15000)
     page.base = live_server.url
+    return contexto, page
+
+
+@pytest.fixture
+def pagina(navegador, live_server):
+    """Un teléfono (390×844)."""
+    contexto, page = _abrir_pagina(navegador, live_server, 390, 844)
+    yield page
+    contexto.close()
+
+
+@pytest.fixture
+def pagina_escritorio(navegador, live_server):
+    """Un escritorio (1280×800)."""
+    contexto, page = _abrir_pagina(navegador, live_server, 1280, 800)
     yield page
     contexto.close()
 

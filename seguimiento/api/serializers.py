@@ -72,6 +72,9 @@ class MedicionSerializer(serializers.ModelSerializer):
         model = Medicion
         fields = ["id", "indicador", "periodo", "valor", "observacion", "registrada_por", "registrada_en"]
         read_only_fields = ["registrada_por", "registrada_en"]
+        # La unicidad por (indicador, periodo) la decide la vista con un 409 en español, igual que la
+        # carrera de dos primeras mediciones; el validador automático daba un 400 distinto.
+        validators = []
 
 
 class PercepcionSerializer(serializers.ModelSerializer):

@@ -127,6 +127,15 @@ class MedicionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         d = serializer.validated_data
+        from seguimiento.models import Medicion
+
+        # La API crea; una medición del mismo mes ya guardada es un conflicto (se corrige en la página).
+        from seguimiento import rules
+
+        periodo = services.primer_dia(d["periodo"])
+        if (rules.mide_indicador(request.user, d["indicador"]) and not services.periodo_cerrado(periodo)
+                and Medicion.objects.filter(indicador=d["indicador"], periodo=periodo).exists()):
+            raise Conflicto(str(services.MENSAJE_MEDICION_REPETIDA))
         medicion = _ejecutar(services.medicion_registrar, indicador=d["indicador"], periodo=d["periodo"],
                              valor=d["valor"], observacion=d.get("observacion", ""), por=request.user)
         return Response(s.MedicionSerializer(medicion).data, status=status.HTTP_201_CREATED)

@@ -12,22 +12,15 @@ from rest_framework.test import APIClient
 
 from att import services as att_services
 from att.idempotencia import CAMPO_FORMULARIO, purgar
-from att.models import Rol, SolicitudIdempotente, Tema
+from att.models import Rol, SolicitudIdempotente
 from demanda.models import Demanda
 from tests import factories
+from tests.demanda import fabricas
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/demandas/"
 
 
-def _formulario(entidad, **extra):
-    datos = {
-        "entidad": entidad.pk, "titulo": "Apoyo para formular el plan indicativo",
-        "descripcion": "La secretaría de planeación necesita acompañamiento.",
-        "temas": [Tema.objects.get(codigo="planeacion").pk], "fuente": "metas_pdt", "fecha_deseada": "2099-03-15",
-    }
-    datos.update(extra)
-    return datos
 
 
 def _cuerpo(entidad, **extra):
@@ -60,7 +53,7 @@ def test_el_formulario_trae_un_token_nuevo_cada_vez(client, funcionario_medellin
 
 def test_mismo_token_dos_veces_es_una_demanda_y_la_misma_redireccion(client, funcionario_medellin):
     client.force_login(funcionario_medellin)
-    datos = _formulario(factories.alcaldia("05001"), **{CAMPO_FORMULARIO: "token-de-prueba-1"})
+    datos = fabricas.datos_formulario(factories.alcaldia("05001"), **{CAMPO_FORMULARIO: "token-de-prueba-1"})
     primera = client.post(reverse("demanda:nueva"), datos)
     segunda = client.post(reverse("demanda:nueva"), datos)
     demanda = Demanda.objects.get()
@@ -79,7 +72,7 @@ def test_la_repeticion_tambien_exige_csrf(funcionario_medellin):
     navegador.force_login(funcionario_medellin)
     pagina = navegador.get(reverse("demanda:nueva"))
     csrf = pagina.cookies["csrftoken"].value
-    datos = _formulario(factories.alcaldia("05001"), **{CAMPO_FORMULARIO: "token-csrf-1"})
+    datos = fabricas.datos_formulario(factories.alcaldia("05001"), **{CAMPO_FORMULARIO: "token-csrf-1"})
     assert navegador.post(reverse("demanda:nueva"), {**datos, "csrfmiddlewaretoken": csrf}).status_code == 302
     ajeno = navegador.post(reverse("demanda:nueva"), datos)
     assert ajeno.status_code == 403
@@ -89,7 +82,7 @@ def test_la_repeticion_tambien_exige_csrf(funcionario_medellin):
 
 def test_sin_token_cada_envio_cuenta(client, funcionario_medellin):
     client.force_login(funcionario_medellin)
-    datos = _formulario(factories.alcaldia("05001"))
+    datos = fabricas.datos_formulario(factories.alcaldia("05001"))
     client.post(reverse("demanda:nueva"), datos)
     client.post(reverse("demanda:nueva"), datos)
     assert Demanda.objects.count() == 2 and not SolicitudIdempotente.objects.exists()
@@ -98,10 +91,10 @@ def test_sin_token_cada_envio_cuenta(client, funcionario_medellin):
 def test_un_envio_con_errores_no_gasta_el_token(client, funcionario_medellin):
     client.force_login(funcionario_medellin)
     medellin = factories.alcaldia("05001")
-    r = client.post(reverse("demanda:nueva"), _formulario(medellin, titulo="Corto", **{CAMPO_FORMULARIO: "t-2"}))
+    r = client.post(reverse("demanda:nueva"), fabricas.datos_formulario(medellin, titulo="Corto", **{CAMPO_FORMULARIO: "t-2"}))
     assert r.status_code == 200 and "como mínimo 10 caracteres" in r.content.decode()
     assert not SolicitudIdempotente.objects.exists()
-    r = client.post(reverse("demanda:nueva"), _formulario(medellin, **{CAMPO_FORMULARIO: "t-2"}))
+    r = client.post(reverse("demanda:nueva"), fabricas.datos_formulario(medellin, **{CAMPO_FORMULARIO: "t-2"}))
     assert r.status_code == 302 and Demanda.objects.count() == 1
 
 
@@ -110,7 +103,6 @@ def test_una_redireccion_con_mensaje_de_error_no_gasta_el_token(client, funciona
     token (el botón «Atrás» conserva la página) el archivo bueno sí se agrega."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from tests.demanda import fabricas
 
     client.force_login(funcionario_medellin)
     demanda = fabricas.demanda(factories.alcaldia("05001"), funcionario_medellin)
@@ -126,7 +118,7 @@ def test_una_redireccion_con_mensaje_de_error_no_gasta_el_token(client, funciona
 
 
 def test_el_token_es_de_cada_usuario(client, funcionario_medellin, equipo_antioquia):
-    datos = _formulario(factories.alcaldia("05001"), **{CAMPO_FORMULARIO: "compartido"})
+    datos = fabricas.datos_formulario(factories.alcaldia("05001"), **{CAMPO_FORMULARIO: "compartido"})
     client.force_login(funcionario_medellin)
     client.post(reverse("demanda:nueva"), datos)
     client.force_login(equipo_antioquia)
@@ -202,7 +194,7 @@ def test_api_clave_demasiado_larga(api_con_token):
 # --- Vencimiento ---------------------------------------------------------------------------------------
 def test_las_claves_vencen_a_las_24_horas(client, funcionario_medellin):
     client.force_login(funcionario_medellin)
-    datos = _formulario(factories.alcaldia("05001"), **{CAMPO_FORMULARIO: "viejo"})
+    datos = fabricas.datos_formulario(factories.alcaldia("05001"), **{CAMPO_FORMULARIO: "viejo"})
     client.post(reverse("demanda:nueva"), datos)
     SolicitudIdempotente.objects.update(creada=timezone.now() - timedelta(hours=25))
     r = client.post(reverse("demanda:nueva"), datos)
@@ -216,7 +208,7 @@ def test_un_primer_envio_abandonado_no_bloquea_para_siempre(client, funcionario_
     client.force_login(funcionario_medellin)
     SolicitudIdempotente.objects.create(usuario=funcionario_medellin, clave="colgado", metodo="POST",
                                         ruta=reverse("demanda:nueva"))
-    datos = _formulario(factories.alcaldia("05001"), **{CAMPO_FORMULARIO: "colgado"})
+    datos = fabricas.datos_formulario(factories.alcaldia("05001"), **{CAMPO_FORMULARIO: "colgado"})
     r = client.post(reverse("demanda:nueva"), datos)
     assert r.status_code == 409 and "todavía se está procesando" in r.content.decode()
     SolicitudIdempotente.objects.update(creada=timezone.now() - timedelta(minutes=5))

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import RequestFactory
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from att.cache import RedisTolerante
 from att.models import EstadoSalida, Notificacion, Salida
 from att.notificaciones import enviar_pendientes, notificar
 from tests import factories
+from tests.hilos import en_hilo
 
 PUERTO_CERRADO = "redis://127.0.0.1:1/0"
 
@@ -183,21 +184,6 @@ def test_espera_creciente_con_tope():
     assert salida.espera_tras(30) == timedelta(hours=1)
 
 
-def _en_hilo(funcion, *args, **kwargs):
-    """Corre `funcion` en otro hilo (otra conexión a la base) y devuelve el hilo y su resultado."""
-    resultado = {}
-
-    def correr():
-        try:
-            resultado["valor"] = funcion(*args, **kwargs)
-        except BaseException as error:  # noqa: BLE001 - se revisa en la prueba
-            resultado["error"] = error
-        finally:
-            connection.close()
-
-    hilo = threading.Thread(target=correr)
-    hilo.start()
-    return hilo, resultado
 
 
 def _pendientes(n: int) -> None:
@@ -223,7 +209,7 @@ def test_dos_reclamos_con_skip_locked_no_toman_la_misma_fila():
             soltar.wait(10)
             return [f.pk for f in filas]
 
-    hilo, resultado = _en_hilo(primero)
+    hilo, resultado = en_hilo(primero)
     assert tomada.wait(10)
     try:
         with transaction.atomic():
@@ -245,7 +231,7 @@ def test_dos_despachadores_a_la_vez_publican_cada_fila_una_vez(broker):
         barrera.wait(10)
         return salida.despachar(lote=5)
 
-    hilos = [_en_hilo(despachar) for _ in range(2)]
+    hilos = [en_hilo(despachar) for _ in range(2)]
     for hilo, _r in hilos:
         hilo.join(30)
     assert [r.get("error") for _h, r in hilos] == [None, None]
@@ -278,7 +264,7 @@ def test_un_envio_salta_las_alertas_que_otro_tiene_tomadas():
             tomada.set()
             soltar.wait(10)
 
-    hilo, _r = _en_hilo(otro_envio_en_curso)
+    hilo, _r = en_hilo(otro_envio_en_curso)
     assert tomada.wait(10)
     try:
         assert enviar_pendientes(usuarios_ids=[persona.pk]) == 0  # no espera ni duplica: la salta
@@ -301,7 +287,7 @@ def test_envios_simultaneos_mandan_cada_alerta_una_vez():
         barrera.wait(10)
         return enviar_pendientes()
 
-    hilos = [_en_hilo(enviar) for _ in range(3)]
+    hilos = [en_hilo(enviar) for _ in range(3)]
     for hilo, _r in hilos:
         hilo.join(30)
     assert sum(r["valor"] for _h, r in hilos) == 6

@@ -50,3 +50,16 @@ def demanda(entidad, por, *, temas=("planeacion",), estado=EstadoDemanda.REGISTR
     d.descriptores.set({t.descriptor for t in d.temas.all() if t.descriptor_id})
     EventoDemanda.objects.create(demanda=d, a_estado=estado, por=por, motivo="Prueba")
     return d
+
+
+def datos_formulario(entidad, **extra) -> dict:
+    """Lo que una persona escribe en el formulario de demanda (válido), con `extra` encima."""
+    from att.models import Tema
+
+    datos = {
+        "entidad": entidad.pk, "titulo": "Apoyo para formular el plan indicativo",
+        "descripcion": "La secretaría de planeación necesita acompañamiento.",
+        "temas": [Tema.objects.get(codigo="planeacion").pk], "fuente": "metas_pdt", "fecha_deseada": "2099-03-15",
+    }
+    datos.update(extra)
+    return datos

@@ -13,21 +13,13 @@ from tests.demanda import fabricas
 pytestmark = pytest.mark.django_db
 
 
-def _datos(entidad, **extra):
-    datos = {
-        "entidad": entidad.pk, "titulo": "Apoyo para formular el plan indicativo",
-        "descripcion": "La secretaría de planeación necesita acompañamiento.",
-        "temas": [Tema.objects.get(codigo="planeacion").pk], "fuente": "metas_pdt", "fecha_deseada": "2099-03-15",
-    }
-    datos.update(extra)
-    return datos
 
 
 def test_registrar_por_la_pagina(client, funcionario_medellin):
     client.force_login(funcionario_medellin)
     r = client.get(reverse("demanda:nueva"))
     assert r.status_code == 200 and "Registrar una necesidad" in r.content.decode()
-    r = client.post(reverse("demanda:nueva"), _datos(factories.alcaldia("05001")))
+    r = client.post(reverse("demanda:nueva"), fabricas.datos_formulario(factories.alcaldia("05001")))
     d = Demanda.objects.get()
     assert r.status_code == 302 and r.url == reverse("demanda:detalle", args=[d.pk])
     pagina = client.get(r.url).content.decode()
@@ -36,7 +28,7 @@ def test_registrar_por_la_pagina(client, funcionario_medellin):
 
 def test_error_se_muestra_en_espanol_y_no_se_pierde_nada(client, funcionario_medellin):
     client.force_login(funcionario_medellin)
-    r = client.post(reverse("demanda:nueva"), _datos(factories.alcaldia("05001"), titulo="Corto", fecha_deseada="2001-01-01"))
+    r = client.post(reverse("demanda:nueva"), fabricas.datos_formulario(factories.alcaldia("05001"), titulo="Corto", fecha_deseada="2001-01-01"))
     html = r.content.decode()
     assert r.status_code == 200 and Demanda.objects.count() == 0
     assert 'id="resumen-errores"' in html and 'href="#id_titulo"' in html
@@ -45,7 +37,7 @@ def test_error_se_muestra_en_espanol_y_no_se_pierde_nada(client, funcionario_med
     # Lo demás sigue escrito
     assert "La secretaría de planeación necesita acompañamiento." in html
     assert 'value="Corto"' in html and 'value="metas_pdt" selected' in html
-    r = client.post(reverse("demanda:nueva"), _datos(factories.alcaldia("05001"), titulo=""))
+    r = client.post(reverse("demanda:nueva"), fabricas.datos_formulario(factories.alcaldia("05001"), titulo=""))
     assert "Este campo es requerido." in r.content.decode()
 
 
@@ -53,9 +45,9 @@ def test_equipo_departamental_elige_municipios_de_su_departamento(client, equipo
     client.force_login(equipo_antioquia)
     html = client.get(reverse("demanda:nueva")).content.decode()
     assert "Alcaldía de Medellín" in html and "Alcaldía de Cali" not in html
-    r = client.post(reverse("demanda:nueva"), _datos(factories.alcaldia("76001")))
+    r = client.post(reverse("demanda:nueva"), fabricas.datos_formulario(factories.alcaldia("76001")))
     assert r.status_code == 200 and "Escoja una opción válida" in r.content.decode()
-    r = client.post(reverse("demanda:nueva"), _datos(factories.alcaldia("05001")))
+    r = client.post(reverse("demanda:nueva"), fabricas.datos_formulario(factories.alcaldia("05001")))
     assert r.status_code == 302
     fabricas.demanda(factories.alcaldia("05002"), equipo_antioquia, titulo="Necesidad de Abejorral")
     lista = client.get(reverse("demanda:mis-demandas")).content.decode()
@@ -70,7 +62,7 @@ def test_adjunto_prohibido_o_grande_se_rechaza(client, funcionario_medellin, set
     settings.ATT_ADJUNTO_MAX_BYTES = 2 * 1024
     client.force_login(funcionario_medellin)
     archivo = SimpleUploadedFile(nombre, contenido)
-    r = client.post(reverse("demanda:nueva"), _datos(factories.alcaldia("05001"), adjuntos=[archivo]))
+    r = client.post(reverse("demanda:nueva"), fabricas.datos_formulario(factories.alcaldia("05001"), adjuntos=[archivo]))
     assert r.status_code == 200 and mensaje in r.content.decode()
     assert Demanda.objects.count() == 0
     d = fabricas.demanda(factories.alcaldia("05001"), funcionario_medellin)
@@ -80,7 +72,7 @@ def test_adjunto_prohibido_o_grande_se_rechaza(client, funcionario_medellin, set
 
 def test_adjunto_valido_se_guarda(client, funcionario_medellin):
     client.force_login(funcionario_medellin)
-    r = client.post(reverse("demanda:nueva"), _datos(factories.alcaldia("05001"),
+    r = client.post(reverse("demanda:nueva"), fabricas.datos_formulario(factories.alcaldia("05001"),
                     adjuntos=[SimpleUploadedFile("diagnostico.pdf", b"%PDF-1.4 prueba")]))
     d = Demanda.objects.get()
     assert r.status_code == 302 and d.adjuntos.get().nombre == "diagnostico.pdf"
@@ -152,7 +144,7 @@ def test_solicitar_esta_asistencia_precarga_la_oferta(client, funcionario_medell
     vivienda = Tema.objects.get(codigo="vivienda").pk
     assert f'value="{vivienda}" selected' in html
     r = client.post(reverse("demanda:nueva") + f"?oferta={oferta.pk}",
-                    _datos(factories.alcaldia("05001"), temas=[vivienda], oferta=oferta.pk))
+                    fabricas.datos_formulario(factories.alcaldia("05001"), temas=[vivienda], oferta=oferta.pk))
     assert r.status_code == 302
     assert Demanda.objects.get().oferta == oferta
     borrador = fabricas.oferta(entidad_oferente, estado="borrador")
@@ -192,7 +184,7 @@ def test_editar_conserva_y_alerta(client, funcionario_medellin, funcionario_cali
     client.force_login(funcionario_medellin)
     html = client.get(reverse("demanda:editar", args=[d.pk])).content.decode()
     assert 'value="Título original de la demanda"' in html and 'name="entidad"' not in html
-    datos = _datos(factories.alcaldia("05001"), titulo="Título corregido de la demanda")
+    datos = fabricas.datos_formulario(factories.alcaldia("05001"), titulo="Título corregido de la demanda")
     datos.pop("entidad")
     r = client.post(reverse("demanda:editar", args=[d.pk]), datos)
     assert r.status_code == 302

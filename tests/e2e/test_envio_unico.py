@@ -6,6 +6,7 @@ demanda y se llega a su detalle.
 Las capturas del formulario justo después del primer clic quedan en /tmp/capturas/ (o en
 ATT_CAPTURAS) para revisarlas a ojo."""
 
+import base64
 import os
 import re
 from pathlib import Path
@@ -24,12 +25,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 CAPTURAS = Path(os.environ.get("ATT_CAPTURAS", "/tmp/capturas"))
 TITULO = "Programa de mejoramiento de vivienda rural"
 DETALLE = re.compile(r"/demanda/\d+/$")
-ESTADO_JS = """() => {
+OBSERVAR_JS = """() => {
+  sessionStorage.removeItem("estados_envio");
   const campo = document.getElementById("id_titulo");
   const form = campo.form;
   const boton = form.querySelector("button[type=submit]");
   const salir = [...document.querySelectorAll("button")].find(b => b.textContent.trim() === "Salir");
-  return {
+  const estado = () => ({
     formularios_ocupados: document.querySelectorAll("form[aria-busy]").length,
     aria_busy: form.getAttribute("aria-busy"),
     deshabilitado: boton.disabled,
@@ -37,18 +39,15 @@ ESTADO_JS = """() => {
     texto: boton.textContent.trim(),
     texto_original: boton.getAttribute("data-texto-original"),
     salir_deshabilitado: salir.disabled,
-  };
+  });
+  new MutationObserver(() => {
+    if (!boton.disabled) return;
+    const estados = JSON.parse(sessionStorage.getItem("estados_envio") || "[]");
+    estados.push(estado());
+    sessionStorage.setItem("estados_envio", JSON.stringify(estados));
+  }).observe(boton, {attributes: true, childList: true, characterData: true, subtree: true});
 }"""
 
-
-@pytest.fixture
-def pagina_escritorio(navegador, live_server):
-    contexto = navegador.new_context(locale="es-CO", viewport={"width": 1280, "height": 800})
-    page = contexto.new_page()
-    page.set_default_timeout(15000)
-    page.base = live_server.url
-    yield page
-    contexto.close()
 
 
 @pytest.fixture(params=["telefono", "escritorio"])
@@ -94,36 +93,31 @@ def test_dos_clics_seguidos_registran_una_sola_demanda(dispositivo, referencia_c
     _, boton = _llenar_formulario(pagina)
     expect(boton).to_have_text("Registrar la necesidad")
     enviados = _registros_post(pagina)
-
-    # El POST se retiene en el navegador para ver (y fotografiar) la página mientras «se envía».
-    retenidos = []
-
-    def retener(ruta):
-        if ruta.request.method == "POST":
-            retenidos.append(ruta)
-        else:
-            ruta.continue_()
-
-    pagina.route("**" + reverse("demanda:nueva"), retener)
+    # Lo que hace envios.js con el botón se anota en sessionStorage (sobrevive a la navegación).
+    pagina.evaluate(OBSERVAR_JS)
+    # Una red lenta (1,5 s de latencia) deja ver la página mientras «se envía».
+    cdp = pagina.context.new_cdp_session(pagina)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions",
+             {"offline": False, "latency": 1500, "downloadThroughput": -1, "uploadThroughput": -1})
     boton.scroll_into_view_if_needed()
     caja = boton.bounding_box()
     x, y = caja["x"] + caja["width"] / 2, caja["y"] + caja["height"] / 2
     # Dos clics de ratón seguidos en el mismo punto, como una persona impaciente.
     pagina.mouse.click(x, y)
     pagina.mouse.click(x, y)
+    CAPTURAS.mkdir(parents=True, exist_ok=True)
+    # Por CDP y no con page.screenshot(), que espera a que termine la navegación en curso.
+    captura = cdp.send("Page.captureScreenshot", {"format": "png"})
+    (CAPTURAS / f"envio_{nombre}.png").write_bytes(base64.b64decode(captura["data"]))
 
-    # Con el POST en camino los localizadores de Playwright esperan a que termine la navegación:
-    # el estado del formulario se lee con JavaScript en la página que sigue a la vista.
-    import time
-    for i in range(10):
-        t=time.monotonic()
-        try:
-            print(i, pagina.evaluate("() => [document.readyState, location.href, !!document.querySelector('script[src*=envios]'), document.getElementById('id_titulo').form.outerHTML.slice(0,200), document.querySelector('button.boton--primario').outerHTML]"), time.monotonic()-t, len(retenidos), flush=True)
-        except Exception as e:
-            print(i, "ERR", e, flush=True)
-        pagina.wait_for_timeout(200)
-    estado = pagina.evaluate(ESTADO_JS)
-    assert estado == {
+    _llego_al_detalle(pagina)
+    cdp.send("Network.emulateNetworkConditions",
+             {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+    assert len(enviados) == 1, f"salieron {len(enviados)} POST"
+    estados = pagina.evaluate("JSON.parse(sessionStorage.getItem('estados_envio') || '[]')")
+    assert estados, "envios.js no bloqueó el botón antes de que llegara la respuesta"
+    assert estados[0] == {
         "formularios_ocupados": 1,
         "aria_busy": "true",
         "deshabilitado": True,
@@ -132,21 +126,7 @@ def test_dos_clics_seguidos_registran_una_sola_demanda(dispositivo, referencia_c
         "texto_original": "Registrar la necesidad",
         # Solo se bloquea el formulario enviado: «Salir», en el encabezado, sigue disponible.
         "salir_deshabilitado": False,
-    }, estado
-    CAPTURAS.mkdir(parents=True, exist_ok=True)
-    pagina.screenshot(path=str(CAPTURAS / f"envio_{nombre}.png"))
-    pagina.screenshot(path=str(CAPTURAS / f"envio_{nombre}_completa.png"), full_page=True)
-
-    # Otro intento con el formulario ya en camino (Enter, un clic por teclado): tampoco sale.
-    pagina.evaluate("document.getElementById('id_titulo').form.requestSubmit()")
-    pagina.wait_for_timeout(300)
-    assert len(retenidos) == 1, f"salieron {len(retenidos)} envíos"
-    assert len(enviados) == 1
-    assert Demanda.objects.count() == 0  # el POST sigue retenido en el navegador
-
-    retenidos[0].continue_()
-    _llego_al_detalle(pagina)
-    assert len(enviados) == 1
+    }, estados
 
 
 def test_doble_clic_sin_retener_registra_una_sola_demanda(dispositivo, referencia_cargada):

@@ -171,6 +171,20 @@ def test_api_responde_409_con_el_mensaje(entidad_oferente, oferente):
     assert r.status_code == 409 and r.json()["detail"] == MENSAJE
 
 
+def test_api_un_mes_ya_registrado_tambien_es_409(entidad_oferente, oferente, otro_oferente):
+    """Sin carrera: el validador automático de unicidad daba un 400 distinto; ahora es el mismo 409."""
+    i = fabricas.indicador(entidad_oferente)
+    services.medicion_registrar(indicador=i, periodo=date(2026, 6, 1), valor=D(2), por=oferente)
+    api = APIClient()
+    api.force_authenticate(oferente)
+    r = api.post("/api/v1/seguimiento/mediciones/", {"indicador": i.pk, "periodo": "2026-06-01", "valor": "3"})
+    assert r.status_code == 409 and r.json()["detail"] == MENSAJE
+    assert Medicion.objects.get(indicador=i).valor == D(2)
+    api.force_authenticate(otro_oferente)  # quien no mide el indicador no se entera de que existe
+    r = api.post("/api/v1/seguimiento/mediciones/", {"indicador": i.pk, "periodo": "2026-06-01", "valor": "3"})
+    assert r.status_code == 403
+
+
 def test_la_pagina_lo_muestra_como_error_del_formulario(client, entidad_oferente, oferente):
     i = fabricas.indicador(entidad_oferente)
     client.force_login(oferente)

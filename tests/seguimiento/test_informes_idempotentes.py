@@ -2,18 +2,19 @@
 reemplaza a la anterior en un solo UPDATE, descarga de la última versión buena mientras se genera
 otra, y detección de generaciones cuyo proceso murió."""
 
+import io
 import threading
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from att.bloqueos import candado, clave_bloqueo
 from seguimiento import informes
 from seguimiento.models import EstadoInforme, InformeMensual
+from tests.hilos import en_hilo
 
 PERIODO = date(2026, 10, 1)
 
@@ -23,20 +24,6 @@ def _archivos(raiz) -> list[str]:
     return sorted(str(p.relative_to(raiz)) for p in raiz.rglob("*") if p.is_file())
 
 
-def _en_hilo(funcion):
-    resultado = {}
-
-    def correr():
-        try:
-            resultado["valor"] = funcion()
-        except BaseException as error:  # noqa: BLE001 - se revisa en la prueba
-            resultado["error"] = error
-        finally:
-            connection.close()
-
-    hilo = threading.Thread(target=correr)
-    hilo.start()
-    return hilo, resultado
 
 
 def test_clave_del_candado_es_estable():
@@ -206,7 +193,7 @@ def test_pagina_admin_y_comando_piden_el_informe_con_su_momento(client, seguimie
     antes = timezone.now()
     client.force_login(seguimiento_dnp)
     assert client.post("/seguimiento/informes/", {"periodo": "2026-10"}).status_code == 302
-    call_command("generar_informe_mensual", "--periodo", "2026-09", "--cola", stdout=open("/dev/null", "w"))
+    call_command("generar_informe_mensual", "--periodo", "2026-09", "--cola", stdout=io.StringIO())
     _encolar_informe(InformeMensual.objects.create(periodo=date(2026, 8, 1)))
     salidas = Salida.objects.filter(tarea="seguimiento.generar_informe_mensual").order_by("pk")
     assert [s.argumentos[0] for s in salidas] == ["2026-10", "2026-09", "2026-08"]
@@ -231,7 +218,7 @@ def test_dos_generaciones_a_la_vez_dejan_un_informe_y_un_par_de_archivos(setting
         barrera.wait(10)
         return informes.generar(periodo=PERIODO)
 
-    hilos = [_en_hilo(generar) for _ in range(2)]
+    hilos = [en_hilo(generar) for _ in range(2)]
     for hilo, _r in hilos:
         hilo.join(60)
     assert [r.get("error") for _h, r in hilos] == [None, None]
@@ -254,7 +241,7 @@ def test_generacion_viva_pero_lenta_no_se_relanza():
             soltar.wait(10)
             return propio
 
-    hilo, resultado = _en_hilo(proceso_vivo)
+    hilo, resultado = en_hilo(proceso_vivo)
     assert tomado.wait(10)
     try:
         assert informes.revisar_atascados() == {"relanzados": 0, "fallidos": 0, "vivos": 1}
