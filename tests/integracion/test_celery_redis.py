@@ -32,3 +32,17 @@ def test_correo_de_alerta_por_el_worker(worker_celery, referencia_cargada):
             break
         time.sleep(0.5)
     assert Notificacion.objects.get(usuario=persona).correo_enviado_en is not None
+
+
+def test_el_worker_real_registra_cada_tarea_del_beat(worker_celery):
+    """Cada nombre del horario del beat existe en el worker una vez cargados sus módulos: un nombre
+    mal escrito o un tasks.py que no se importa dejaría la corrida programada sin quién la haga."""
+    from django.conf import settings
+
+    from att.celery import app
+
+    respuestas = app.control.inspect(timeout=10).registered() or {}
+    assert respuestas, "el worker no respondió a inspect registered"
+    registradas = set().union(*respuestas.values())
+    programadas = {entrada["task"] for entrada in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert programadas - registradas == set()
