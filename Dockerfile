@@ -15,4 +15,5 @@ USER att
 EXPOSE 8000
 STOPSIGNAL SIGTERM
 CMD ["gunicorn", "att.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--timeout", "30", "--graceful-timeout", "25", "--access-logfile", "-"]
+     "--timeout", "30", "--graceful-timeout", "25", "--limit-request-line", "8190", \
+     "--limit-request-fields", "100", "--limit-request-field_size", "8190", "--access-logfile", "-"]

@@ -140,4 +140,5 @@ class TokenIntegracionAdmin(admin.ModelAdmin):
         messages.success(request, _("Tokens revocados: %d") % queryset.count())
 
 
-from att import admin_salida  # noqa: E402,F401  (registra el admin de la bandeja de salida)
+# Registran el admin del registro de seguridad del ingreso (django-axes) y el de la bandeja de salida.
+from att import admin_autenticacion, admin_salida  # noqa: E402,F401

@@ -6,3 +6,6 @@ class AttConfig(AppConfig):
     name = "att"
     verbose_name = _("Núcleo ATT: territorio, entidades, personas y catálogos")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from att import autenticacion  # noqa: F401  (marca la hora de ingreso en la sesión)

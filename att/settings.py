@@ -2,6 +2,7 @@
 
 Variables: DEBUG, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, CELERY_BROKER_URL, CACHE_URL,
 EMAIL_URL, DEFAULT_FROM_EMAIL, SECURE_SSL_REDIRECT, CSRF_TRUSTED_ORIGINS, ATT_VAR_DIR.
+Seguridad: ATT_DETRAS_DE_PROXY, ATT_SOLICITUD_MAX_BYTES, ATT_ADJUNTO_MAX_BYTES.
 Operación: DB_CONNECT_TIMEOUT, DB_STATEMENT_TIMEOUT_MS, DB_STATEMENT_TIMEOUT_TAREAS_MS, LOG_FORMAT,
 LOG_LEVEL, SENTRY_DSN, SENTRY_ENVIRONMENT, SENTRY_TRACES_SAMPLE_RATE, SENTRY_RELEASE.
 Tareas: ATT_TAREA_LIMITE_LARGO_S, ATT_TAREA_LIMITE_CORTO_S, CELERY_VISIBILITY_TIMEOUT,
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
+    "axes",  # antes de "att": att/admin_autenticacion.py reemplaza su admin
     "att",
     "oferta",
     "demanda",
@@ -57,6 +59,10 @@ MIDDLEWARE = [
     # Primero: todo registro de la solicitud (también una redirección) lleva su id.
     "att.observabilidad.IdSolicitudMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "att.cabeceras.PermissionsPolicyMiddleware",
+    # 413 antes de leer el cuerpo si Content-Length supera ATT_SOLICITUD_MAX_BYTES (nadie antes lo lee).
+    "att.cabeceras.LimiteSolicitudMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -65,11 +71,17 @@ MIDDLEWARE = [
     "att.limites.SinNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: private, no-store para personas autenticadas y descargas (no para estáticos).
+    "att.cabeceras.SinCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Vida de la sesión: cierre por inactividad y a las SESSION_COOKIE_AGE del ingreso.
+    "att.autenticacion.InactividadSesionMiddleware",
     # Reenvíos con el mismo token de formulario o `Idempotency-Key`: la primera respuesta, no otro registro.
     "att.idempotencia.IdempotenciaMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Último: convierte un ingreso bloqueado por intentos fallidos en la página de aviso (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "att.urls"
@@ -125,6 +137,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "att.Usuario"
 AUTHENTICATION_BACKENDS = [
+    # Primero: rechaza el ingreso bloqueado antes de revisar la contraseña (django-axes).
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -133,10 +147,37 @@ LOGIN_REDIRECT_URL = "inicio"
 LOGOUT_REDIRECT_URL = "inicio"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Bloqueo por intentos fallidos (django-axes) y vida de la sesión: ver att/autenticacion.py ---
+# Se bloquea la combinación (correo, IP) tras AXES_FAILURE_LIMIT fallos, y el correo desde cualquier
+# IP tras AXES_FAILURE_LIMIT_USUARIO (más holgado: un tercero no bloquea fácilmente a un funcionario).
+# El bloqueo dura AXES_COOLOFF_MIN minutos desde el último fallo; un ingreso exitoso borra los
+# fallos de esa combinación. Detrás de proxies propios, ATT_PROXIES_CONFIABLES dice cuántos hay
+# (para tomar la IP real de X-Forwarded-For); 0 = se usa REMOTE_ADDR.
+from datetime import timedelta
+
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+ATT_AXES_LIMITE_POR_USUARIO = env.int("AXES_FAILURE_LIMIT_USUARIO", default=20)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MIN", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"  # el formulario de ingreso (IngresoForm) llama así al correo
+AXES_USERNAME_CALLABLE = "att.autenticacion.usuario_intento"
+AXES_CLIENT_IP_CALLABLE = "att.autenticacion.ip_cliente"
+ATT_PROXIES_CONFIABLES = env.int("ATT_PROXIES_CONFIABLES", default=0)
+AXES_HANDLER = "att.autenticacion.ManejadorIntentos"
+AXES_LOCKOUT_CALLABLE = "att.autenticacion.respuesta_bloqueo"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # registro permanente de cada fallo (correo, IP, hora, bloqueo)
+# Sesión: vida absoluta desde el ingreso (SESSION_COOKIE_AGE, 12 h) y cierre tras
+# SESSION_IDLE_TIMEOUT segundos sin actividad (30 min); la cookie no sobrevive al navegador.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 60 * 60)
+ATT_SESION_INACTIVIDAD_S = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 
 # --- Idioma y zona horaria ------------------------------------------------------------------------
 LANGUAGE_CODE = "es-co"
@@ -166,6 +207,10 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 ATT_ADJUNTO_MAX_BYTES = env.int("ATT_ADJUNTO_MAX_BYTES", default=10 * 1024 * 1024)
 ATT_ADJUNTO_EXTENSIONES = ["pdf", "docx", "xlsx", "odt", "ods", "csv", "jpg", "jpeg", "png"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Tope de toda solicitud (Content-Length), por encima del adjunto más el resto del formulario:
+# att.cabeceras.LimiteSolicitudMiddleware responde 413 sin leer el cuerpo. Los archivos se copian
+# por partes a un temporal (FILE_UPLOAD_MAX_MEMORY_SIZE), nunca enteros a memoria.
+ATT_SOLICITUD_MAX_BYTES = env.int("ATT_SOLICITUD_MAX_BYTES", default=25 * 1024 * 1024)
 
 # --- Caché, Celery -----------------------------------------------------------------------------
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://att")}
@@ -344,7 +389,12 @@ SPECTACULAR_SETTINGS = {
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# X-Forwarded-Proto solo se cree si hay un proxy que lo fija (ATT_DETRAS_DE_PROXY=1); con gunicorn
+# expuesto directamente cualquiera podría enviarlo y hacer pasar por https una solicitud http.
+# Quien declara proxies confiables (ATT_PROXIES_CONFIABLES, para la IP del bloqueo de ingreso)
+# también está detrás de uno: un solo ajuste basta para las dos cosas.
+ATT_DETRAS_DE_PROXY = env.bool("ATT_DETRAS_DE_PROXY", default=ATT_PROXIES_CONFIABLES > 0)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if ATT_DETRAS_DE_PROXY else None
 # Los chequeos de salud de los contenedores llaman por http dentro de la red interna.
 SECURE_REDIRECT_EXEMPT = [r"^salud/"]
 SECURE_HSTS_SECONDS = 0 if DEBUG else env.int("SECURE_HSTS_SECONDS", default=31536000)
@@ -353,6 +403,21 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Las páginas no traen scripts ni estilos de terceros ni en línea (los de la documentación de la API
+# relajan style-src en att/api/urls.py). Permissions-Policy y no-store: att/cabeceras.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # --- Registros y errores ------------------------------------------------------------------------
 # JSON con request_id/task_id en producción (LOG_FORMAT=json), texto legible en desarrollo.

@@ -1,4 +1,4 @@
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 
@@ -25,6 +25,15 @@ def ancho(valor, maximo=100):
     except (ArithmeticError, ValueError):
         return "0"
     return f"{max(Decimal(0), min(Decimal(100), pct)):.1f}"
+
+
+@register.filter
+def paso(valor, maximo=100):
+    """Ancho entero 0–100 de una barra, para las clases `ancho-N` / `izq-N` de att.css.
+
+    Sin `style="width: …"` en línea: la Content-Security-Policy (style-src 'self') lo bloquearía.
+    """
+    return int(Decimal(ancho(valor, maximo)).to_integral_value(rounding=ROUND_HALF_UP))
 
 
 @register.filter

@@ -58,6 +58,21 @@
     window.setTimeout(function () { liberar(form); }, REHABILITAR_MS);
   });
 
+  // Sin JavaScript en línea (la Content-Security-Policy solo admite archivos propios): el resumen de
+  // errores marcado con data-enfocar recibe el foco al cargar y los botones data-imprimir imprimen.
+  document.addEventListener("DOMContentLoaded", function () {
+    var resumen = document.querySelector("[data-enfocar]");
+    if (resumen) {
+      resumen.focus();
+    }
+  });
+  document.addEventListener("click", function (evento) {
+    var boton = evento.target.closest && evento.target.closest("[data-imprimir]");
+    if (boton) {
+      window.print();
+    }
+  });
+
   // Al volver con «Atrás» la página sale de la caché del navegador con los botones deshabilitados.
   window.addEventListener("pageshow", function (evento) {
     if (evento.persisted) {

@@ -32,7 +32,7 @@ def test_vista_et_lista_las_lineas_de_todos_los_oferentes(funcionario_medellin, 
     assert "Solo para Cali" not in html
     assert "Aún en borrador" not in html  # lo no aprobado solo lo ven su entidad y el DNP
     # Imprimible: botón de imprimir y la hoja de estilos de la agenda (que trae las reglas @media print).
-    assert 'onclick="window.print()"' in html and '<link rel="stylesheet" href="/static/css/agenda.css">' in html
+    assert "data-imprimir" in html and '<link rel="stylesheet" href="/static/css/agenda.css">' in html
 
 
 def test_dnp_ve_tambien_lo_no_aprobado(admin_dnp, client):

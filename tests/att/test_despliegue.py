@@ -117,3 +117,16 @@ def test_produccion_exige_correo_y_direccion_publica_y_ajusta_el_volumen():
     migrate = servicios["migrate"]
     assert migrate["user"] == "0"
     assert migrate["command"][-1].startswith("chown -R 10001:10001 /data/media && ")
+
+
+def test_gunicorn_acota_la_solicitud_y_no_cree_x_forwarded_proto_por_defecto():
+    servicios = _compose()
+    web = servicios["web"]["command"]
+    for opcion, valor in (("--limit-request-line", "8190"), ("--limit-request-fields", "100"),
+                          ("--limit-request-field_size", "8190")):
+        assert web[web.index(opcion) + 1] == valor, opcion
+        assert f'"{opcion}", "{valor}"' in (RAIZ / "Dockerfile").read_text(encoding="utf-8"), opcion
+    entorno = servicios["web"]["environment"]
+    # gunicorn expuesto directamente: la cabecera del proxy solo se cree si se activa a propósito.
+    assert "ATT_DETRAS_DE_PROXY" not in entorno
+    assert entorno["ATT_SOLICITUD_MAX_BYTES"] == "${ATT_SOLICITUD_MAX_BYTES:-26214400}"

@@ -294,7 +294,7 @@ def test_lo_editado_en_el_administrador_se_encuentra(client):
     from att.models import Usuario
     from conocimiento.selectors import buscar_recursos
 
-    jefe = Usuario.objects.create_superuser(email="jefe@dnp.gov.co", password="x")
+    jefe = Usuario.objects.create_superuser(email="jefe@dnp.gov.co", password="x-clave-larga-2026")
     r = recurso_publicado(jefe, titulo="Título viejo")
     client.force_login(jefe)
     url = reverse("admin:conocimiento_recurso_change", args=[r.pk])

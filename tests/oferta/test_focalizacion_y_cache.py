@@ -126,7 +126,7 @@ def test_cache_se_invalida_al_borrar_desde_el_admin(client, admin_dnp):
     vieja = fabricas.oferta(nombre="Vieja")
     fabricas.oferta(nombre="Nueva")
     assert sorted(nombres(client.get(PORTAL))) == ["Nueva", "Vieja"]
-    su = get_user_model().objects.create_superuser(email="su@att.demo", password="x")
+    su = get_user_model().objects.create_superuser(email="su@att.demo", password="x-clave-larga-2026")
     client.force_login(su)
     r = client.post(f"/admin/oferta/oferta/{vieja.pk}/delete/", {"post": "yes"})
     assert r.status_code == 302
@@ -140,7 +140,7 @@ def test_cache_se_invalida_al_editar_desde_el_admin(client):
     o = fabricas.oferta(nombre="Antes")
     assert nombres(client.get(PORTAL)) == ["Antes"]
     # Una edición en SQL que no toca `actualizada` no cambia la huella; el admin sí (save + búsqueda).
-    su = get_user_model().objects.create_superuser(email="su2@att.demo", password="x")
+    su = get_user_model().objects.create_superuser(email="su2@att.demo", password="x-clave-larga-2026")
     client.force_login(su)
     from django.contrib.admin.sites import site
     from django.test import RequestFactory

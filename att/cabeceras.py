@@ -1,0 +1,98 @@
+"""Cabeceras de seguridad y límite de tamaño de la solicitud (OWASP ASVS L2).
+
+- `LimiteSolicitudMiddleware` responde 413 a una solicitud cuyo `Content-Length` supera
+  `ATT_SOLICITUD_MAX_BYTES` antes de leer el cuerpo. Una solicitud sin `Content-Length` (p. ej.
+  `Transfer-Encoding: chunked`) no llega a leerse: Django trata su cuerpo como vacío. Los campos
+  que no son archivos quedan además acotados por `DATA_UPLOAD_MAX_MEMORY_SIZE`, y los archivos se
+  copian por partes a un temporal (no a memoria) y los valida `ATT_ADJUNTO_MAX_BYTES`.
+- `PermissionsPolicyMiddleware` pone `Permissions-Policy` en toda respuesta: la plataforma no usa
+  cámara, micrófono, ubicación, pagos ni USB.
+- `SinCacheMiddleware` marca `Cache-Control: private, no-store` toda respuesta a una persona
+  autenticada y toda descarga de archivo; las páginas públicas para anónimos conservan su caché.
+La Content-Security-Policy la pone django-csp (`csp.middleware.CSPMiddleware`, ajustes en settings).
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.http import FileResponse, HttpResponse
+from django.utils.translation import gettext as _
+
+PERMISSIONS_POLICY = ", ".join(
+    f"{funcion}=()" for funcion in (
+        "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media", "fullscreen",
+        "geolocation", "gyroscope", "hid", "interest-cohort", "magnetometer", "microphone", "midi",
+        "payment", "picture-in-picture", "publickey-credentials-get", "screen-wake-lock", "serial",
+        "sync-xhr", "usb", "xr-spatial-tracking",
+    )
+)
+
+
+def _longitud(request) -> int | None:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except (TypeError, ValueError):
+        return None
+
+
+class LimiteSolicitudMiddleware:
+    """413 a una solicitud más grande que `ATT_SOLICITUD_MAX_BYTES`, sin leer su cuerpo."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limite = settings.ATT_SOLICITUD_MAX_BYTES
+        longitud = _longitud(request)
+        if limite and longitud is not None and longitud > limite:
+            return self.demasiado_grande(request, limite)
+        return self.get_response(request)
+
+    @staticmethod
+    def demasiado_grande(request, limite: int) -> HttpResponse:
+        mensaje = _("La solicitud es demasiado grande: el máximo es %(mb)s MB. "
+                    "Los archivos adjuntos no pueden superar %(adjunto)s MB.") % {
+            "mb": limite // (1024 * 1024), "adjunto": settings.ATT_ADJUNTO_MAX_BYTES // (1024 * 1024),
+        }
+        if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
+            respuesta = HttpResponse(json.dumps({"detail": mensaje}, ensure_ascii=False), status=413,
+                                     content_type="application/json; charset=utf-8")
+        else:
+            respuesta = HttpResponse(mensaje, status=413, content_type="text/plain; charset=utf-8")
+        return respuesta
+
+
+class PermissionsPolicyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        respuesta = self.get_response(request)
+        respuesta.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return respuesta
+
+
+def es_descarga(respuesta) -> bool:
+    return isinstance(respuesta, FileResponse) or respuesta.get(
+        "Content-Disposition", "").lower().startswith("attachment")
+
+
+class SinCacheMiddleware:
+    """`Cache-Control: private, no-store` a lo privado: personas autenticadas y descargas.
+
+    Va después de AuthenticationMiddleware (y de WhiteNoise): los estáticos no pasan por aquí y
+    conservan su caché larga. Con la API, DRF deja en `request.user` a quien se autenticó por token.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        respuesta = self.get_response(request)
+        usuario = getattr(request, "user", None)
+        if es_descarga(respuesta) or (usuario is not None and usuario.is_authenticated):
+            respuesta["Cache-Control"] = "private, no-store"
+            del respuesta["Expires"]
+        return respuesta
