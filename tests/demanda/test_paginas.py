@@ -177,6 +177,8 @@ def test_brechas_solo_dnp(client, funcionario_medellin, admin_dnp, entidad_ofere
     client.force_login(admin_dnp)
     html = client.get(reverse("demanda:brechas")).content.decode()
     assert "Centros de reclusión" in html and "Antioquia" in html and "1 demanda sin oferta" in html
+    # La barra es un riel con su parte llena (antes un bloque gris sin relleno que se encogía a 7 px).
+    assert '<div class="barra barra--celda"><span class="ancho-100"></span></div>' in html
 
 
 def test_editar_conserva_y_alerta(client, funcionario_medellin, funcionario_cali):

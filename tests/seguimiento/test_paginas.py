@@ -184,3 +184,11 @@ def test_resumen_csv_suscripcion_y_portada(client, linea, seguimiento_dnp):
     client.post("/seguimiento/informes/", {"accion": "suscripcion", "activa": "1"})
     assert SuscripcionInforme.objects.get(usuario=seguimiento_dnp).activa
     assert client.get("/").status_code == 200
+
+
+def test_indicadores_vigencia_sin_separador_de_miles(client, seguimiento_dnp):
+    """«2.026» en un campo numérico con min=2022 bloqueaba el botón «Ver» en el navegador."""
+    client.force_login(seguimiento_dnp)
+    html = client.get("/seguimiento/indicadores/?anio=2026").content.decode()
+    assert 'name="anio" type="number" value="2026"' in html
+    assert "Avance 2026 (%)" in html and "2.026" not in html
