@@ -10,35 +10,19 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 
 from att import permisos
+from att.admin_base import SoloLecturaAdminDNP
 
 
-class _SoloAdminDNP:
-    def has_module_permission(self, request):
-        return permisos.es_admin_dnp(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return permisos.es_admin_dnp(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class IntentoAdmin(_SoloAdminDNP, AccessAttemptAdmin):
+class IntentoAdmin(SoloLecturaAdminDNP, AccessAttemptAdmin):
     def has_delete_permission(self, request, obj=None):
         return permisos.es_admin_dnp(request.user)  # desbloquear antes de que venza la espera
 
 
-class FalloAdmin(_SoloAdminDNP, AccessFailureLogAdmin):
+class FalloAdmin(SoloLecturaAdminDNP, AccessFailureLogAdmin):
     pass
 
 
-class IngresoAdmin(_SoloAdminDNP, AccessLogAdmin):
+class IngresoAdmin(SoloLecturaAdminDNP, AccessLogAdmin):
     pass
 
 

@@ -3,33 +3,19 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from att import permisos, salida
+from att import salida
+from att.admin_base import SoloLecturaAdminDNP
 from att.models import Salida
 
 
 @admin.register(Salida)
-class SalidaAdmin(admin.ModelAdmin):
+class SalidaAdmin(SoloLecturaAdminDNP, admin.ModelAdmin):
     list_display = ("pk", "tarea", "estado", "intentos", "creada", "proximo_intento", "publicada_en", "clave")
     list_filter = ("estado", "tarea")
     search_fields = ("tarea", "clave", "ultimo_error")
     readonly_fields = tuple(f.name for f in Salida._meta.fields)
     date_hierarchy = "creada"
     actions = ("reintentar_ahora",)
-
-    def has_module_permission(self, request):
-        return permisos.es_admin_dnp(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return permisos.es_admin_dnp(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description=_("Reintentar ahora las salidas seleccionadas"))
     def reintentar_ahora(self, request, queryset):
