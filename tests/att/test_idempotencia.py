@@ -21,15 +21,6 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1/demandas/"
 
 
-
-
-def _cuerpo(entidad, **extra):
-    datos = {"entidad": entidad.pk, "titulo": "Apoyo con el marco fiscal", "descripcion": "Detalle",
-             "temas": ["hacienda-finanzas"], "fuente": "indicadores", "etapa": "planeacion", "canal": "virtual"}
-    datos.update(extra)
-    return datos
-
-
 @pytest.fixture
 def api_con_token(admin_dnp):
     medellin = factories.alcaldia("05001")
@@ -136,7 +127,7 @@ def test_el_ingreso_funciona_sin_token(client):
 
 # --- API ---------------------------------------------------------------------------------------------
 def test_api_misma_clave_un_registro_misma_respuesta(api_con_token):
-    cuerpo = _cuerpo(factories.alcaldia("05001"))
+    cuerpo = fabricas.cuerpo_api(factories.alcaldia("05001"))
     primera = api_con_token.post(API, cuerpo, format="json", HTTP_IDEMPOTENCY_KEY="clave-api-1")
     segunda = api_con_token.post(API, cuerpo, format="json", HTTP_IDEMPOTENCY_KEY="clave-api-1")
     assert primera.status_code == segunda.status_code == 201
@@ -145,7 +136,7 @@ def test_api_misma_clave_un_registro_misma_respuesta(api_con_token):
 
 
 def test_api_misma_clave_con_llaves_en_otro_orden_es_la_misma_peticion(api_con_token):
-    cuerpo = _cuerpo(factories.alcaldia("05001"))
+    cuerpo = fabricas.cuerpo_api(factories.alcaldia("05001"))
     api_con_token.post(API, cuerpo, format="json", HTTP_IDEMPOTENCY_KEY="orden")
     al_reves = dict(reversed(list(cuerpo.items())))
     assert api_con_token.post(API, al_reves, format="json", HTTP_IDEMPOTENCY_KEY="orden").status_code == 201
@@ -154,8 +145,8 @@ def test_api_misma_clave_con_llaves_en_otro_orden_es_la_misma_peticion(api_con_t
 
 def test_api_misma_clave_otro_cuerpo_es_422(api_con_token):
     medellin = factories.alcaldia("05001")
-    api_con_token.post(API, _cuerpo(medellin), format="json", HTTP_IDEMPOTENCY_KEY="clave-api-2")
-    r = api_con_token.post(API, _cuerpo(medellin, titulo="Otra necesidad distinta"), format="json",
+    api_con_token.post(API, fabricas.cuerpo_api(medellin), format="json", HTTP_IDEMPOTENCY_KEY="clave-api-2")
+    r = api_con_token.post(API, fabricas.cuerpo_api(medellin, titulo="Otra necesidad distinta"), format="json",
                            HTTP_IDEMPOTENCY_KEY="clave-api-2")
     assert r.status_code == 422
     assert r.json()["detail"].startswith("Esta clave de idempotencia ya se usó con otra petición.")
@@ -164,15 +155,15 @@ def test_api_misma_clave_otro_cuerpo_es_422(api_con_token):
 
 def test_api_error_de_validacion_suelta_la_clave(api_con_token):
     medellin = factories.alcaldia("05001")
-    r = api_con_token.post(API, _cuerpo(medellin, temas=[]), format="json", HTTP_IDEMPOTENCY_KEY="clave-api-3")
+    r = api_con_token.post(API, fabricas.cuerpo_api(medellin, temas=[]), format="json", HTTP_IDEMPOTENCY_KEY="clave-api-3")
     assert r.status_code == 400 and not SolicitudIdempotente.objects.exists()
-    r = api_con_token.post(API, _cuerpo(medellin), format="json", HTTP_IDEMPOTENCY_KEY="clave-api-3")
+    r = api_con_token.post(API, fabricas.cuerpo_api(medellin), format="json", HTTP_IDEMPOTENCY_KEY="clave-api-3")
     assert r.status_code == 201 and Demanda.objects.count() == 1
 
 
 def test_api_con_sesion_tambien(client, funcionario_medellin):
     client.force_login(funcionario_medellin)
-    cuerpo = _cuerpo(factories.alcaldia("05001"))
+    cuerpo = fabricas.cuerpo_api(factories.alcaldia("05001"))
     uno = client.post(API, cuerpo, content_type="application/json", HTTP_IDEMPOTENCY_KEY="sesion-1")
     dos = client.post(API, cuerpo, content_type="application/json", HTTP_IDEMPOTENCY_KEY="sesion-1")
     assert uno.status_code == dos.status_code == 201 and uno.content == dos.content

@@ -63,3 +63,11 @@ def datos_formulario(entidad, **extra) -> dict:
     }
     datos.update(extra)
     return datos
+
+
+def cuerpo_api(entidad, **extra) -> dict:
+    """El cuerpo JSON de una demanda válida para POST /api/v1/demandas/, con `extra` encima."""
+    datos = {"entidad": entidad.pk, "titulo": "Apoyo con el marco fiscal", "descripcion": "Detalle",
+             "temas": ["hacienda-finanzas"], "fuente": "indicadores", "etapa": "planeacion", "canal": "virtual"}
+    datos.update(extra)
+    return datos

@@ -13,24 +13,17 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/demandas/"
 
 
-def _cuerpo(entidad, **extra):
-    datos = {"entidad": entidad.pk, "titulo": "Apoyo con el marco fiscal", "descripcion": "Detalle",
-             "temas": ["hacienda-finanzas"], "fuente": "indicadores", "etapa": "planeacion", "canal": "virtual"}
-    datos.update(extra)
-    return datos
-
-
 def test_crear_y_leer_con_sesion(funcionario_medellin, funcionario_cali):
     api = APIClient()
     api.force_authenticate(funcionario_medellin)
-    r = api.post(URL, _cuerpo(factories.alcaldia("05001")), format="json")
+    r = api.post(URL, fabricas.cuerpo_api(factories.alcaldia("05001")), format="json")
     assert r.status_code == 201, r.json()
     assert r.json()["estado"] == "registrada" and r.json()["temas"] == ["hacienda-finanzas"]
     d = Demanda.objects.get()
     assert d.eventos.count() == 1 and d.registrada_por == funcionario_medellin
-    r = api.post(URL, _cuerpo(factories.alcaldia("76001")), format="json")
+    r = api.post(URL, fabricas.cuerpo_api(factories.alcaldia("76001")), format="json")
     assert r.status_code == 400 and "No puede registrar demandas para esta entidad." in r.json()["entidad"]
-    r = api.post(URL, _cuerpo(factories.alcaldia("05001"), temas=["no-existe"], fuente="x"), format="json")
+    r = api.post(URL, fabricas.cuerpo_api(factories.alcaldia("05001"), temas=["no-existe"], fuente="x"), format="json")
     assert r.status_code == 400 and set(r.json()) == {"temas", "fuente"}
     otra = APIClient()
     otra.force_authenticate(funcionario_cali)
@@ -54,8 +47,8 @@ def test_token_de_integracion_acotado_a_su_entidad(admin_dnp, funcionario_medell
     api.credentials(HTTP_AUTHORIZATION=f"Token {clave}")
     ids = [f["id"] for f in api.get(URL).json()["results"]]
     assert ids == [propia.pk] and ajena.pk not in ids
-    assert api.post(URL, _cuerpo(medellin), format="json").status_code == 201
-    assert api.post(URL, _cuerpo(factories.alcaldia("76001")), format="json").status_code == 400
+    assert api.post(URL, fabricas.cuerpo_api(medellin), format="json").status_code == 201
+    assert api.post(URL, fabricas.cuerpo_api(factories.alcaldia("76001")), format="json").status_code == 400
 
 
 def test_filtros(equipo_antioquia):
@@ -83,4 +76,4 @@ def test_auditor_lee_todo_y_no_crea(auditor, funcionario_medellin):
     api = APIClient()
     api.force_authenticate(auditor)
     assert len(api.get(URL).json()["results"]) == 1
-    assert api.post(URL, _cuerpo(factories.alcaldia("05001")), format="json").status_code == 403
+    assert api.post(URL, fabricas.cuerpo_api(factories.alcaldia("05001")), format="json").status_code == 403
