@@ -5,6 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 UV_VERSION := 0.13.8
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# Desarrollo: DEBUG encendido (clave de desarrollo, sin HTTPS). La aplicación lo trae apagado si no se
+# define; producción (docker-compose.yml) lo deja en 0 y exige SECRET_KEY.
+export DEBUG ?= 1
 ESCALA ?= 5
 
 .PHONY: run setup venv test test-integracion test-e2e ci datos demo bench detener-db lint limpiar

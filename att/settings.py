@@ -1,4 +1,4 @@
-"""Configuración única del proyecto, leída del entorno (valores seguros para desarrollo).
+"""Configuración única del proyecto, leída del entorno (DEBUG apagado salvo que se pida).
 
 Variables: DEBUG, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, CELERY_BROKER_URL, CACHE_URL,
 EMAIL_URL, DEFAULT_FROM_EMAIL, SECURE_SSL_REDIRECT, CSRF_TRUSTED_ORIGINS, ATT_VAR_DIR.
@@ -9,10 +9,12 @@ Tareas: ATT_TAREA_LIMITE_LARGO_S, ATT_TAREA_LIMITE_CORTO_S, CELERY_VISIBILITY_TI
 CELERY_REDIS_BARRIDO_S, ATT_INFORME_ATASCADO_MIN, ATT_INFORME_RELANZAMIENTOS_MAX.
 """
 
+import os
 import sys
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -20,11 +22,18 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 VAR_DIR = Path(env.str("ATT_VAR_DIR", default=str(BASE_DIR / "var")))
 
-DEBUG = env.bool("DEBUG", default=True)
-_CLAVE_DESARROLLO = "solo-para-desarrollo-no-usar-en-produccion-att-conpes-4091"
-SECRET_KEY = env.str("SECRET_KEY", default=_CLAVE_DESARROLLO if DEBUG else "")
+# DEBUG está apagado salvo que se pida: `make` lo enciende para desarrollo (run, setup, test) y
+# pytest lo trae encendido (PYTEST_VERSION lo define pytest ≥ 8.2 en su proceso y los hijos).
+# Producción (docker-compose.yml) no lo define. La clave de respaldo solo existe con DEBUG=1.
+_EN_PRUEBAS = "PYTEST_VERSION" in os.environ
+DEBUG = env.bool("DEBUG", default=_EN_PRUEBAS)
+SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
-    raise RuntimeError("Con DEBUG=0 hay que definir SECRET_KEY en el entorno.")
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "Falta SECRET_KEY: defínala en el entorno (o use DEBUG=1 solo para desarrollo)."
+        )
+    SECRET_KEY = "solo-para-desarrollo-no-usar-en-produccion-att-conpes-4091"
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

@@ -24,14 +24,39 @@ def test_docker_compose_nombra_los_servicios_de_produccion():
         assert entorno["CELERY_BROKER_URL"].startswith("redis://")
 
 
-def test_produccion_exige_clave_secreta():
-    entorno = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
-    entorno.update(DEBUG="0", DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres")
-    salida = subprocess.run(
-        [sys.executable, "-c", "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='att.settings'; django.setup()"],
-        check=False, cwd=RAIZ, env=entorno, capture_output=True, text=True,
+def _ajustes_en_proceso_aparte(entorno: dict, codigo: str) -> subprocess.CompletedProcess:
+    """Carga att.settings en otro proceso, sin las variables de desarrollo de make ni de pytest."""
+    base = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "PYTEST_VERSION")}
+    base.update(DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres", **entorno)
+    inicio = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='att.settings'; django.setup(); "
+    return subprocess.run(
+        [sys.executable, "-c", inicio + codigo], check=False, cwd=RAIZ, env=base, capture_output=True, text=True
     )
-    assert salida.returncode != 0 and "SECRET_KEY" in salida.stderr
+
+
+def test_produccion_exige_clave_secreta():
+    salida = _ajustes_en_proceso_aparte({"DEBUG": "0"}, "")
+    assert salida.returncode == 1
+    assert "ImproperlyConfigured: Falta SECRET_KEY" in salida.stderr
+
+
+def test_sin_debug_definido_debug_esta_apagado_y_no_hay_clave_de_respaldo():
+    salida = _ajustes_en_proceso_aparte({}, "")
+    assert salida.returncode == 1
+    assert "ImproperlyConfigured: Falta SECRET_KEY" in salida.stderr
+    salida = _ajustes_en_proceso_aparte(
+        {"SECRET_KEY": "k" * 50}, "from django.conf import settings; print(settings.DEBUG, settings.SESSION_COOKIE_SECURE)"
+    )
+    assert salida.returncode == 0, salida.stderr
+    assert salida.stdout.split() == ["False", "True"]
+
+
+def test_la_clave_de_desarrollo_solo_existe_con_debug():
+    salida = _ajustes_en_proceso_aparte(
+        {"DEBUG": "1"}, "from django.conf import settings; print(settings.SECRET_KEY.startswith('solo-para-desarrollo'))"
+    )
+    assert salida.returncode == 0, salida.stderr
+    assert salida.stdout.strip() == "True"
 
 
 def test_jit_de_postgresql_apagado_para_consultas_cortas(db):
