@@ -68,7 +68,7 @@ def mensajes_en_memoria() -> list[str]:
 
 @pytest.mark.django_db
 def test_encolar_escribe_en_la_misma_transaccion():
-    with pytest.raises(RuntimeError), transaction.atomic():
+    with pytest.raises(RuntimeError, match="se deshace el cambio"), transaction.atomic():
         salida.encolar("att.contar_territorio")
         assert Salida.objects.count() == 1
         raise RuntimeError("se deshace el cambio")
@@ -303,7 +303,7 @@ def test_correo_caido_deja_la_alerta_para_el_despachador(settings):
     _alerta_sin_enviar(persona, "Alerta con el correo caído")
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
-    with pytest.raises(OSError):
+    with pytest.raises(ConnectionRefusedError):
         enviar_pendientes(usuarios_ids=[persona.pk])
     assert Notificacion.objects.get(usuario=persona).correo_enviado_en is None
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -327,7 +327,7 @@ def test_cache_con_redis_caido_es_un_fallo_y_avisa_una_vez(caplog):
         assert cache.get_many(["a", "b"]) == {}
         assert cache.add("clave", 1) is False
         assert cache.get_or_set("version", 1) == 1
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="version"):
             cache.incr("version")
         assert time.monotonic() - inicio < 2
     avisos = [r for r in caplog.records if r.name == "att.cache"]

@@ -16,7 +16,7 @@ def test_si_no_se_puede_pedir_la_alerta_no_queda_nada_escrito(funcionario_medell
 
     monkeypatch.setattr("att.salida.encolar", encolar)
     filas = [dict(zip(COLUMNAS, BUENA.strip().split(";"), strict=True))]
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="no se pudo escribir la salida"):
         services.demandas_importar(filas=filas, por=funcionario_medellin, confirmar=True)
     assert not Demanda.objects.exists()
 

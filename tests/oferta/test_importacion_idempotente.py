@@ -81,7 +81,7 @@ def _broker_roto(monkeypatch):
 
 def test_si_no_se_puede_pedir_el_ensayo_no_queda_la_importacion(oferente, monkeypatch):
     _broker_roto(monkeypatch)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="no se pudo escribir la salida"):
         services.importacion_iniciar(por=oferente, archivo=_archivo(services.UMBRAL_SINCRONO + 1))
     assert not ImportacionOferta.objects.exists()
 
@@ -91,7 +91,7 @@ def test_si_no_se_puede_pedir_la_escritura_no_queda_importando(oferente, monkeyp
     ImportacionOferta.objects.filter(pk=imp.pk).update(total=services.UMBRAL_SINCRONO + 1)  # va por la cola
     imp.refresh_from_db()
     _broker_roto(monkeypatch)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="no se pudo escribir la salida"):
         services.importacion_confirmar(importacion=imp, por=oferente)
     imp.refresh_from_db()
     assert imp.estado == EstadoImportacion.VALIDADA

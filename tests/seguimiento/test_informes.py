@@ -60,7 +60,7 @@ def test_tarea_mensual_dos_veces_produce_un_informe(datos, seguimiento_dnp, djan
 def test_comando_y_corte_semestral(datos, entidad_oferente):
     call_command("generar_informe_mensual", "--periodo", "2026-10", f"--alcance=entidad-{entidad_oferente.pk}")
     assert InformeMensual.objects.get(alcance=f"entidad-{entidad_oferente.pk}").estado == EstadoInforme.LISTO
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="El periodo debe tener la forma AAAA-MM"):
         call_command("generar_informe_mensual", "--periodo", "2026-13")
     generar_corte_semestral.delay("2026-12").get()
     corte = InformeMensual.objects.get(tipo="semestral")
@@ -72,7 +72,7 @@ def test_fallo_queda_registrado(datos, monkeypatch):
         raise RuntimeError("sin disco")
 
     monkeypatch.setattr(informes, "generar_pdf", explota)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="sin disco"):
         generar_informe_mensual.delay("2026-10").get()
     informe = InformeMensual.objects.get()
     assert informe.estado == EstadoInforme.FALLIDO and "sin disco" in informe.error

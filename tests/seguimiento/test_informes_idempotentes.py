@@ -77,7 +77,7 @@ def test_si_falla_la_version_nueva_se_conserva_la_anterior(
         raise OSError("disco lleno")
 
     monkeypatch.setattr(informes, "generar_xlsx", sin_espacio)
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="disco lleno"):
         informes.generar(periodo=PERIODO)
     fila = InformeMensual.objects.get()
     assert (fila.estado, fila.version, fila.pdf.name) == (EstadoInforme.FALLIDO, 1, v1.pdf.name)
