@@ -131,7 +131,7 @@ def test_la_denegacion_persiste_aunque_la_solicitud_y_su_transaccion_fallen(clie
 
     with pytest.raises(RuntimeError, match="la acción falló"), transaction.atomic():
         bitacora.registrar(Tipo.PERMISO_DENEGADO, usuario=persona, motivo="dentro de un atomic")
-        bitacora.registrar(Tipo.INGRESO_FALLIDO, correo="alguien@prueba.gov.co")
+        bitacora.registrar("ingreso_fallido", correo="alguien@prueba.gov.co")  # como texto, igual persiste
         bitacora.registrar(Tipo.TOKEN_EMITIDO, usuario=persona, correo="otro@prueba.gov.co")
         raise RuntimeError("la acción falló")
     assert [e.detalle for e in _eventos(Tipo.PERMISO_DENEGADO, usuario=persona)][-1] == {"motivo": "dentro de un atomic"}
