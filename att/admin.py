@@ -140,5 +140,6 @@ class TokenIntegracionAdmin(admin.ModelAdmin):
         messages.success(request, _("Tokens revocados: %d") % queryset.count())
 
 
-# Registran el admin del registro de seguridad del ingreso (django-axes) y el de la bandeja de salida.
-from att import admin_autenticacion, admin_salida  # noqa: E402,F401
+# Registran el admin del registro de seguridad del ingreso (django-axes), el de la bandeja de salida y
+# el del registro de seguridad de la plataforma.
+from att import admin_autenticacion, admin_salida, admin_seguridad  # noqa: E402,F401

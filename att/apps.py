@@ -9,3 +9,4 @@ class AttConfig(AppConfig):
 
     def ready(self):
         from att import autenticacion  # noqa: F401  (marca la hora de ingreso en la sesión)
+        from att import bitacora  # noqa: F401  (conecta las señales del registro de seguridad)

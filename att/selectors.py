@@ -32,3 +32,16 @@ def notificaciones_de(usuario, *, solo_no_leidas: bool = False):
 
 def alertas_sin_leer(usuario) -> int:
     return Notificacion.objects.filter(usuario=usuario, leida_en__isnull=True).count()
+
+
+def eventos_seguridad(*, tipo: str = "", texto: str = ""):
+    """Registro de seguridad, lo más reciente primero, por tipo y por correo, IP o persona."""
+    from att.models import EventoSeguridad
+
+    qs = EventoSeguridad.objects.select_related("usuario").order_by("-creado", "-pk")
+    if tipo:
+        qs = qs.filter(tipo=tipo)
+    if texto:
+        qs = qs.filter(Q(correo__icontains=texto) | Q(ip__icontains=texto) | Q(usuario__email__icontains=texto)
+                       | Q(usuario__nombre__unaccent__icontains=texto))
+    return qs

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from att import permisos
+from att import bitacora, permisos
 from att.models import (
     CategoriaLey617,
     GrupoMDM,
@@ -53,7 +53,13 @@ def token_emitir(*, nombre: str, usuario, entidad, rol: str, por) -> tuple[Token
         nombre=nombre, usuario=usuario, entidad=entidad, rol=rol, emitido_por=por,
         prefijo=clave[:8], resumen=TokenIntegracion.resumir(clave),
     )
+    bitacora.registrar(bitacora.Tipo.TOKEN_EMITIDO, usuario=por, correo=usuario.email, **_datos_token(token))
     return token, clave
+
+
+def _datos_token(token: TokenIntegracion) -> dict:
+    return {"token": token.pk, "prefijo": token.prefijo, "nombre": token.nombre, "afectado": token.usuario_id,
+            "entidad": token.entidad_id, "rol": token.rol}
 
 
 @transaction.atomic
@@ -63,6 +69,8 @@ def token_revocar(*, token: TokenIntegracion, por) -> TokenIntegracion:
     if token.revocado_en is None:
         token.revocado_en = timezone.now()
         token.save(update_fields=["revocado_en"])
+        bitacora.registrar(bitacora.Tipo.TOKEN_REVOCADO, usuario=por, correo=token.usuario.email,
+                           **_datos_token(token))
     return token
 
 

@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "att.limites.SinNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Registro de seguridad: guarda la solicitud para las señales y anota cada 403 (att/bitacora.py).
+    "att.bitacora.BitacoraMiddleware",
     # Cache-Control: private, no-store para personas autenticadas y descargas (no para estáticos).
     "att.cabeceras.SinCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

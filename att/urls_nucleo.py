@@ -6,6 +6,7 @@ app_name = "nucleo"
 urlpatterns = [
     path("entidades/", v.entidades, name="entidades"),
     path("atributos/importar/", v.importar_atributos, name="importar-atributos"),
+    path("seguridad/", v.registro_seguridad, name="registro-seguridad"),
 ]
 urlpatterns += [
     path("alertas/", v.alertas, name="alertas"),

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from att import importacion, permisos, selectors, services
 from att.forms import ImportarAtributosForm
-from att.models import Notificacion, TipoEntidad
+from att.models import Notificacion, TipoEntidad, TipoEventoSeguridad
 
 
 def entidades(request):
@@ -87,3 +87,18 @@ def alertas_todas_leidas(request):
     n = services.notificaciones_marcar_todas_leidas(por=request.user)
     messages.success(request, _("%(n)d alertas marcadas como leídas.") % {"n": n})
     return redirect("nucleo:alertas")
+
+
+@login_required
+def registro_seguridad(request):
+    """El registro de seguridad (ingresos fallidos, bloqueos, permisos denegados, tokens, roles),
+    solo para el administrador DNP; a cualquier otra persona, 403 (que también queda registrado)."""
+    if not permisos.es_admin_dnp(request.user):
+        raise PermissionDenied(_("Solo un administrador DNP puede ver el registro de seguridad."))
+    tipo = request.GET.get("tipo", "")
+    tipo = tipo if tipo in TipoEventoSeguridad.values else ""
+    texto = request.GET.get("q", "").strip()[:100]
+    pagina = Paginator(selectors.eventos_seguridad(tipo=tipo, texto=texto), 50).get_page(request.GET.get("page"))
+    return render(request, "att/registro_seguridad.html", {
+        "pagina": pagina, "tipo": tipo, "q": texto, "tipos": TipoEventoSeguridad.choices,
+    })

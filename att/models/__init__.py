@@ -5,13 +5,14 @@ from .catalogos import (
 from .entidades import Entidad, TipoEntidad
 from .notificaciones import Notificacion
 from .operacion import EstadoSalida, Salida, SolicitudIdempotente
+from .seguridad import EventoSeguridad, TipoEventoSeguridad
 from .territorio import CategoriaLey617, Departamento, GrupoMDM, Municipio, PuntajeMDM, Region
 from .tokens import TokenIntegracion
 from .usuarios import Membresia, Rol, Usuario
 
 __all__ = [
     "Canal", "Capacidad", "Catalogo", "CategoriaLey617", "Departamento", "DescriptorTematico",
-    "Entidad", "EstadoSalida", "Estructura", "EtapaCiclo", "GrupoMDM", "Membresia", "Modalidad", "Municipio", "Notificacion",
+    "Entidad", "EstadoSalida", "EventoSeguridad", "Estructura", "EtapaCiclo", "GrupoMDM", "Membresia", "Modalidad", "Municipio", "Notificacion",
     "NivelCapacidad", "PuntajeMDM", "Region", "Rol", "Salida", "SolicitudIdempotente", "Tema", "TipoCapacidad", "TipoDescriptor",
-    "TipoEntidad", "TokenIntegracion", "Usuario",
+    "TipoEntidad", "TipoEventoSeguridad", "TokenIntegracion", "Usuario",
 ]
