@@ -249,10 +249,9 @@ def test_revocar_un_token_guarda_quien_y_deja_historial(admin_dnp):
 
 @pytest.mark.django_db
 def test_promocion_desde_la_lista_de_espera_deja_historial():
+    from att.models import NivelCapacidad, TipoCapacidad
     from conocimiento import services as conocimiento
     from conocimiento.models import Curso, EstadoInscripcion, SesionFormacion
-
-    from att.models import NivelCapacidad, TipoCapacidad
 
     curso = Curso.objects.create(nombre="Curso", descripcion="d", nivel=NivelCapacidad.objects.first(),
                                  tipo_capacidad=TipoCapacidad.objects.first(),
