@@ -150,6 +150,7 @@ class ObjetivoAgenda(models.Model):
     linea_base = models.DecimalField(_("línea base"), max_digits=14, decimal_places=2, null=True, blank=True)
     meta = models.DecimalField(_("meta del cuatrienio"), max_digits=14, decimal_places=2)
     unidad = models.CharField(_("unidad"), max_length=60, blank=True)
+    historial = HistoricalRecords()
 
     class Meta:
         ordering = ["agenda_id", "tipo_descriptor", "orden", "pk"]
@@ -274,6 +275,7 @@ class MesaDeTrabajo(models.Model):
     temas = models.TextField(_("temas tratados y conclusiones"), blank=True)
     registrada_por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     registrada = models.DateTimeField(auto_now_add=True)
+    historial = HistoricalRecords()
 
     class Meta:
         ordering = ["plan_id", "fecha", "pk"]
@@ -306,6 +308,7 @@ class EvidenciaMesa(models.Model):
     tamano = models.PositiveIntegerField(_("tamaño en bytes"))
     subido_por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     subido = models.DateTimeField(auto_now_add=True)
+    historial = HistoricalRecords()
 
     class Meta:
         ordering = ["mesa_id", "tipo", "pk"]

@@ -20,7 +20,7 @@ class MembresiaInline(admin.TabularInline):
 
 
 @admin.register(Usuario)
-class UsuarioAdmin(UserAdmin):
+class UsuarioAdmin(SimpleHistoryAdmin, UserAdmin):
     ordering = ["email"]
     list_display = ["email", "nombre", "is_active", "is_staff"]
     search_fields = ["email", "nombre"]
@@ -30,8 +30,9 @@ class UsuarioAdmin(UserAdmin):
         (None, {"fields": ("email", "password")}),
         (_("Datos personales"), {"fields": ("nombre", "cargo", "telefono", "recibe_resumen_diario")}),
         (_("Permisos"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
-        (_("Fechas"), {"fields": ("last_login", "fecha_registro")}),
+        (_("Fechas"), {"fields": ("last_login", "fecha_registro", "clave_cambiada_en")}),
     )
+    readonly_fields = ["clave_cambiada_en"]
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "nombre", "password1", "password2")}),)
 
 
@@ -46,14 +47,14 @@ class EntidadAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Departamento)
-class DepartamentoAdmin(admin.ModelAdmin):
+class DepartamentoAdmin(SimpleHistoryAdmin):
     list_display = ["codigo", "nombre", "region"]
     list_filter = ["region"]
     search_fields = ["codigo", "nombre"]
 
 
 @admin.register(Municipio)
-class MunicipioAdmin(ImportExportModelAdmin):
+class MunicipioAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [MunicipioResource]
     list_display = ["codigo", "nombre", "departamento", "categoria", "grupo_mdm", "pdet", "zomac"]
     list_filter = ["departamento", "categoria", "grupo_mdm", "pdet", "zomac"]
@@ -62,7 +63,7 @@ class MunicipioAdmin(ImportExportModelAdmin):
 
 
 @admin.register(PuntajeMDM)
-class PuntajeMDMAdmin(admin.ModelAdmin):
+class PuntajeMDMAdmin(SimpleHistoryAdmin):
     list_display = ["municipio", "anio", "puntaje", "grupo"]
     list_filter = ["anio", "grupo"]
     search_fields = ["municipio__nombre", "municipio__codigo"]
@@ -70,14 +71,14 @@ class PuntajeMDMAdmin(admin.ModelAdmin):
 
 
 @admin.register(DescriptorTematico)
-class DescriptorAdmin(admin.ModelAdmin):
+class DescriptorAdmin(SimpleHistoryAdmin):
     list_display = ["nombre", "tipo", "orden", "activo"]
     search_fields = ["nombre", "codigo"]
     list_editable = ["orden", "activo"]
 
 
 @admin.register(Tema)
-class TemaAdmin(admin.ModelAdmin):
+class TemaAdmin(SimpleHistoryAdmin):
     list_display = ["nombre", "padre", "descriptor", "orden", "activo"]
     list_filter = ["descriptor", "activo"]
     list_editable = ["orden", "activo"]
@@ -88,7 +89,7 @@ class TemaAdmin(admin.ModelAdmin):
 for modelo in (NivelCapacidad, TipoCapacidad, Capacidad, EtapaCiclo, Modalidad, Canal):
     admin.site.register(
         modelo,
-        type(f"{modelo.__name__}Admin", (admin.ModelAdmin,), {
+        type(f"{modelo.__name__}Admin", (SimpleHistoryAdmin,), {
             "list_display": ["nombre", "codigo", "orden", "activo"], "list_editable": ["orden", "activo"],
             "search_fields": ["nombre", "codigo"],
         }),
@@ -111,11 +112,13 @@ class TokenIntegracionForm(forms.ModelForm):
 
 
 @admin.register(TokenIntegracion)
-class TokenIntegracionAdmin(admin.ModelAdmin):
+class TokenIntegracionAdmin(SimpleHistoryAdmin):
     form = TokenIntegracionForm
-    list_display = ["nombre", "prefijo", "usuario", "entidad", "rol", "creado", "ultimo_uso", "revocado_en"]
+    list_display = ["nombre", "prefijo", "usuario", "entidad", "rol", "creado", "ultimo_uso", "revocado_en",
+                    "revocado_por"]
     list_filter = ["rol", "revocado_en"]
-    readonly_fields = ["prefijo", "emitido_por", "creado", "ultimo_uso", "revocado_en"]
+    list_select_related = ["usuario", "entidad", "revocado_por"]
+    readonly_fields = ["prefijo", "emitido_por", "creado", "ultimo_uso", "revocado_en", "revocado_por"]
     fields = ["nombre", "usuario", "entidad", "rol", *readonly_fields]
     autocomplete_fields = ["usuario", "entidad"]
     actions = ["revocar"]

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from att import bitacora, permisos
 from att.models import (
@@ -49,10 +50,12 @@ def token_emitir(*, nombre: str, usuario, entidad, rol: str, por) -> tuple[Token
         raise PermissionDenied(_("Solo un administrador DNP puede emitir tokens de integración."))
     token_verificar_alcance(usuario=usuario, entidad=entidad, rol=rol)
     clave = TokenIntegracion.nueva_clave()
-    token = TokenIntegracion.objects.create(
+    token = TokenIntegracion(
         nombre=nombre, usuario=usuario, entidad=entidad, rol=rol, emitido_por=por,
         prefijo=clave[:8], resumen=TokenIntegracion.resumir(clave),
     )
+    token._history_user = por
+    token.save()
     bitacora.registrar(bitacora.Tipo.TOKEN_EMITIDO, usuario=por, correo=usuario.email, **_datos_token(token))
     return token, clave
 
@@ -68,7 +71,9 @@ def token_revocar(*, token: TokenIntegracion, por) -> TokenIntegracion:
         raise PermissionDenied(_("Solo un administrador DNP puede revocar tokens de integración."))
     if token.revocado_en is None:
         token.revocado_en = timezone.now()
-        token.save(update_fields=["revocado_en"])
+        token.revocado_por = por
+        token._history_user = por
+        token.save(update_fields=["revocado_en", "revocado_por"])
         bitacora.registrar(bitacora.Tipo.TOKEN_REVOCADO, usuario=por, correo=token.usuario.email,
                            **_datos_token(token))
     return token
@@ -224,16 +229,46 @@ def atributos_importar(*, filas: list[dict], confirmar: bool, por=None) -> Resul
     if not confirmar or resultado.errores:
         return resultado
     with transaction.atomic():
-        for cambios in validos:
-            codigo = cambios.pop("codigo")
-            mdm = cambios.pop("mdm", None)
-            if cambios:
-                Municipio.objects.filter(codigo=codigo).update(**cambios)
-            if mdm:
-                PuntajeMDM.objects.update_or_create(
-                    municipio_id=codigo, anio=mdm[0],
-                    defaults={"puntaje": mdm[1], "grupo": cambios.get("grupo_mdm", "")},
-                )
+        _atributos_escribir(validos, por=por)
     resultado.escritas = len(validos)
     resultado.confirmada = True
     return resultado
+
+
+def _atributos_escribir(validos: list[dict], *, por) -> None:
+    """Escribe las filas validadas en lote, con su fila de historial cada municipio y puntaje que cambia
+    (`*_with_history`: unas pocas consultas por archivo, no dos por fila)."""
+    municipios = Municipio.objects.in_bulk({c["codigo"] for c in validos})
+    mdm = {(c["codigo"], c["mdm"][0]): c for c in validos if "mdm" in c}
+    puntajes = {
+        (p.municipio_id, p.anio): p
+        for p in PuntajeMDM.objects.filter(municipio_id__in={m for m, _a in mdm}, anio__in={a for _m, a in mdm})
+    }
+    cambiados: dict[str, Municipio] = {}
+    campos: set[str] = set()
+    for cambios in validos:
+        municipio = municipios[cambios["codigo"]]
+        for campo, valor in cambios.items():
+            if campo not in ("codigo", "mdm") and getattr(municipio, campo) != valor:
+                setattr(municipio, campo, valor)
+                campos.add(campo)
+                cambiados[municipio.pk] = municipio
+    nuevos, actualizados = [], {}
+    for (codigo, anio), cambios in mdm.items():
+        puntaje, grupo = cambios["mdm"][1], cambios.get("grupo_mdm", "")
+        existente = puntajes.get((codigo, anio))
+        if existente is None:
+            nuevos.append(PuntajeMDM(municipio_id=codigo, anio=anio, puntaje=puntaje, grupo=grupo))
+        elif (existente.puntaje, existente.grupo) != (puntaje, grupo):
+            existente.puntaje, existente.grupo = puntaje, grupo
+            actualizados[existente.pk] = existente
+    motivo = "importación de atributos de focalización"
+    if cambiados:
+        bulk_update_with_history(list(cambiados.values()), Municipio, sorted(campos), batch_size=1000,
+                                 default_user=por, default_change_reason=motivo)
+    if nuevos:
+        bulk_create_with_history(nuevos, PuntajeMDM, batch_size=1000, default_user=por,
+                                 default_change_reason=motivo)
+    if actualizados:
+        bulk_update_with_history(list(actualizados.values()), PuntajeMDM, ["puntaje", "grupo"], batch_size=1000,
+                                 default_user=por, default_change_reason=motivo)

@@ -190,6 +190,7 @@ class Material(models.Model):
     url = models.URLField(_("enlace"), blank=True)
     subido_por = models.ForeignKey(USUARIO, on_delete=models.PROTECT, related_name="+")
     subido = models.DateTimeField(auto_now_add=True)
+    historial = HistoricalRecords()
 
     class Meta:
         ordering = ["pk"]
@@ -223,6 +224,7 @@ class EspacioComunidad(models.Model):
     region = models.CharField(_("región"), max_length=20, choices=Region.choices, blank=True)
     activo = models.BooleanField(_("activo"), default=True)
     creado = models.DateTimeField(auto_now_add=True)
+    historial = HistoricalRecords()
 
     class Meta:
         ordering = ["nombre"]
@@ -251,6 +253,7 @@ class MiembroEspacio(models.Model):
     rol = models.CharField(_("rol"), max_length=20, choices=RolMiembro.choices, default=RolMiembro.MIEMBRO)
     sigue = models.BooleanField(_("recibe alertas de discusiones nuevas"), default=True)
     desde = models.DateTimeField(auto_now_add=True)
+    historial = HistoricalRecords()
 
     class Meta:
         verbose_name = _("miembro del espacio")
@@ -316,6 +319,7 @@ class ReporteAbuso(models.Model):
     motivo = models.TextField(_("motivo del reporte"))
     estado = models.CharField(_("estado"), max_length=20, choices=EstadoReporte.choices, default=EstadoReporte.ABIERTO)
     creado = models.DateTimeField(auto_now_add=True)
+    historial = HistoricalRecords()
 
     class Meta:
         ordering = ["-creado"]
@@ -340,6 +344,7 @@ class Curso(models.Model):
     horas = models.PositiveSmallIntegerField(_("intensidad (horas)"), default=8)
     publicado = models.BooleanField(_("publicado"), default=True)
     creado = models.DateTimeField(auto_now_add=True)
+    historial = HistoricalRecords()
 
     class Meta:
         ordering = ["nombre"]
@@ -422,6 +427,7 @@ class Evento(models.Model):
     practicas = models.ManyToManyField(Recurso, blank=True, related_name="eventos",
                                        verbose_name=_("prácticas presentadas"))
     creado = models.DateTimeField(auto_now_add=True)
+    historial = HistoricalRecords()
 
     class Meta:
         ordering = ["-inicio"]
@@ -440,6 +446,7 @@ class RegistroEvento(models.Model):
     usuario = models.ForeignKey(USUARIO, on_delete=models.PROTECT, related_name="registros_evento")
     entidad = models.ForeignKey("att.Entidad", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     creado = models.DateTimeField(auto_now_add=True)
+    historial = HistoricalRecords()
 
     class Meta:
         verbose_name = _("registro a evento")

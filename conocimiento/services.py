@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from att import permisos
 from att.models import Usuario
@@ -358,7 +359,11 @@ def moderar(*, objeto: Discusion | Respuesta, por: Usuario, ocultar: bool | None
         objeto.save(update_fields=campos)
     filtro = {"respuesta": objeto} if isinstance(objeto, Respuesta) else {"discusion": objeto, "respuesta": None}
     if ocultar is not None:
-        ReporteAbuso.objects.filter(estado=EstadoReporte.ABIERTO, **filtro).update(estado=EstadoReporte.ATENDIDO)
+        atendidos = list(ReporteAbuso.objects.filter(estado=EstadoReporte.ABIERTO, **filtro))
+        for reporte in atendidos:
+            reporte.estado = EstadoReporte.ATENDIDO
+        bulk_update_with_history(atendidos, ReporteAbuso, ["estado"], default_user=por,
+                                 default_change_reason="moderación")
     return objeto
 
 
@@ -423,13 +428,14 @@ def inscribir(*, sesion: SesionFormacion, por: Usuario) -> Inscripcion:
             raise ValidationError(_("Ya está inscrito en esta sesión."))
         inscripcion.estado = estado
         inscripcion.solicitada = timezone.now()  # vuelve al final de la fila
-        Inscripcion.objects.filter(pk=inscripcion.pk).update(estado=estado, solicitada=inscripcion.solicitada)
+        inscripcion._history_user = por
+        inscripcion.save(update_fields=["estado", "solicitada"])
     else:
         inscripcion = Inscripcion.objects.create(sesion=sesion, usuario=por, entidad=entidad, estado=estado)
     return inscripcion
 
 
-def _promover(sesion: SesionFormacion) -> list[Inscripcion]:
+def _promover(sesion: SesionFormacion, *, por: Usuario) -> list[Inscripcion]:
     """Sube de la lista de espera a quien sigue, mientras haya cupos (la sesión ya está bloqueada).
     Una sesión que ya empezó no promueve: nadie alcanzaría a asistir."""
     libres = sesion.cupos - _ocupados(sesion.pk)
@@ -441,9 +447,11 @@ def _promover(sesion: SesionFormacion) -> list[Inscripcion]:
     )
     if not siguientes:
         return []
-    Inscripcion.objects.filter(pk__in=[i.pk for i in siguientes]).update(estado=EstadoInscripcion.INSCRITA)
     for i in siguientes:
         i.estado = EstadoInscripcion.INSCRITA
+    # Quien liberó el cupo (canceló o amplió los cupos) queda como autor de la promoción.
+    bulk_update_with_history(siguientes, Inscripcion, ["estado"], default_user=por,
+                             default_change_reason="promovida desde la lista de espera")
     notificar(
         usuarios=[i.usuario for i in siguientes], categoria="formacion",
         titulo=_("Se liberó un cupo: quedó inscrito en %(c)s") % {"c": sesion.curso.nombre},
@@ -467,7 +475,7 @@ def cancelar_inscripcion(*, inscripcion: Inscripcion, por: Usuario) -> list[Insc
                                 "Si hay un error, pida a quien organiza el curso que la corrija."))
     inscripcion.estado = EstadoInscripcion.CANCELADA
     inscripcion.save(update_fields=["estado"])
-    return _promover(sesion)
+    return _promover(sesion, por=por)
 
 
 @transaction.atomic
@@ -480,7 +488,7 @@ def sesion_ampliar_cupos(*, sesion: SesionFormacion, por: Usuario, cupos: int) -
     sesion.cupos = cupos
     sesion.full_clean()
     sesion.save(update_fields=["cupos"])
-    return _promover(sesion)
+    return _promover(sesion, por=por)
 
 
 @transaction.atomic
@@ -492,9 +500,14 @@ def registrar_asistencia(*, sesion: SesionFormacion, por: Usuario, asistentes_id
         asistentes_ids = {int(i) for i in asistentes_ids}
     except (TypeError, ValueError) as e:
         raise ValidationError(_("La lista de asistentes no es válida.")) from e
-    inscritas = Inscripcion.objects.filter(sesion=sesion, estado=EstadoInscripcion.INSCRITA)
-    inscritas.filter(pk__in=asistentes_ids).update(asistio=True)
-    inscritas.exclude(pk__in=asistentes_ids).update(asistio=False)
+    cambiadas = []
+    for inscripcion in Inscripcion.objects.filter(sesion=sesion, estado=EstadoInscripcion.INSCRITA):
+        asistio = inscripcion.pk in asistentes_ids
+        if inscripcion.asistio != asistio:
+            inscripcion.asistio = asistio
+            cambiadas.append(inscripcion)
+    bulk_update_with_history(cambiadas, Inscripcion, ["asistio"], default_user=por,
+                             default_change_reason="asistencia")
     return len(asistentes_ids)
 
 

@@ -164,6 +164,7 @@ class AdjuntoDemanda(models.Model):
     tamano = models.PositiveIntegerField(_("tamaño en bytes"))
     subido_por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     subido = models.DateTimeField(auto_now_add=True)
+    historial = HistoricalRecords()
 
     class Meta:
         verbose_name = _("adjunto de demanda")

@@ -215,6 +215,7 @@ class ImportacionOferta(models.Model):
     errores = models.JSONField(_("errores por fila"), default=list, blank=True)
     creada = models.DateTimeField(auto_now_add=True)
     actualizada = models.DateTimeField(auto_now=True)
+    historial = HistoricalRecords()
 
     class Meta:
         ordering = ["-creada"]

@@ -451,7 +451,6 @@ def importacion_escribir(*, importacion_id: int) -> None:
             return
         datos = _dataset(importacion)
         recurso = OfertaImportResource(por=importacion.por, entidad_por_defecto=_entidad_por_defecto(importacion.por))
-        filas = ImportacionOferta.objects.filter(pk=importacion.pk)
         try:
             with transaction.atomic():
                 for inicio in range(0, len(datos), TAMANO_BLOQUE):
@@ -469,8 +468,17 @@ def importacion_escribir(*, importacion_id: int) -> None:
                 ])
                 actualizar_busqueda(recurso.creadas)
         except ValidationError as e:
-            filas.update(estado=EstadoImportacion.FALLIDA, actualizada=timezone.now(),
-                         errores=(e.params or {}).get("errores") or [{"fila": 0, "error": str(e.message)}])
+            importacion.refresh_from_db(fields=["procesadas"])  # el avance lo escribió otra conexión
+            importacion.estado = EstadoImportacion.FALLIDA
+            importacion.errores = (e.params or {}).get("errores") or [{"fila": 0, "error": str(e.message)}]
+            _guardar_final(importacion, ["estado", "errores"])
             return
-        filas.update(estado=EstadoImportacion.TERMINADA, creadas=len(recurso.creadas), procesadas=len(datos),
-                     actualizada=timezone.now())
+        importacion.estado = EstadoImportacion.TERMINADA
+        importacion.creadas, importacion.procesadas = len(recurso.creadas), len(datos)
+        _guardar_final(importacion, ["estado", "creadas", "procesadas"])
+
+
+def _guardar_final(importacion, campos: list[str]) -> None:
+    """El estado final con su fila de historial, a nombre de quien lanzó la importación."""
+    importacion._history_user = importacion.por
+    importacion.save(update_fields=[*campos, "actualizada"])

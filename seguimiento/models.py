@@ -44,6 +44,7 @@ class ConfiguracionSeguimiento(models.Model):
     tamano_muestra = models.PositiveSmallIntegerField(
         _("entidades por muestra mensual de percepción"), default=52,
     )
+    historial = HistoricalRecords()
 
     class Meta:
         verbose_name = _("configuración del seguimiento")
@@ -190,6 +191,7 @@ class EvidenciaAvance(models.Model):
     archivo = models.FileField(_("archivo"), upload_to=ruta_evidencia, max_length=255)
     nombre = models.CharField(_("nombre"), max_length=255)
     subido_en = models.DateTimeField(auto_now_add=True)
+    historial = HistoricalRecords()
 
     class Meta:
         verbose_name = _("evidencia del avance")
@@ -327,6 +329,7 @@ class MetaIndicador(models.Model):
     indicador = models.ForeignKey(Indicador, on_delete=models.CASCADE, related_name="metas")
     anio = models.PositiveSmallIntegerField(_("vigencia"))
     valor = models.DecimalField(_("meta"), max_digits=14, decimal_places=2)
+    historial = HistoricalRecords()
 
     class Meta:
         ordering = ["indicador_id", "anio"]
@@ -345,6 +348,7 @@ class CierrePeriodo(models.Model):
     cerrado_por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                     null=True, blank=True)
     cerrado_en = models.DateTimeField(auto_now_add=True)
+    historial = HistoricalRecords()
 
     class Meta:
         ordering = ["-periodo"]
@@ -420,6 +424,7 @@ class Percepcion(models.Model):
     registrada_por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                        null=True, blank=True)
     creada = models.DateTimeField(auto_now_add=True)
+    historial = HistoricalRecords()
 
     class Meta:
         ordering = ["-fecha", "-pk"]
@@ -451,6 +456,7 @@ class MuestraPercepcion(models.Model):
     creada_por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    null=True, blank=True)
     creada = models.DateTimeField(auto_now_add=True)
+    historial = HistoricalRecords()
 
     class Meta:
         ordering = ["-periodo"]
@@ -491,6 +497,7 @@ class RegistroAsistencia(models.Model):
 class Asesoria(RegistroAsistencia):
     entidad = models.ForeignKey("att.Entidad", on_delete=models.PROTECT, related_name="asesorias_recibidas",
                                 verbose_name=_("entidad territorial"))
+    historial = HistoricalRecords()
 
     class Meta(RegistroAsistencia.Meta):
         verbose_name = _("asesoría")
@@ -504,6 +511,7 @@ class EventoMasivo(RegistroAsistencia):
     nombre = models.CharField(_("nombre del evento"), max_length=255)
     entidades = models.ManyToManyField("att.Entidad", related_name="eventos_masivos",
                                        verbose_name=_("entidades territoriales"))
+    historial = HistoricalRecords()
 
     class Meta(RegistroAsistencia.Meta):
         verbose_name = _("evento masivo")
@@ -570,6 +578,7 @@ class SuscripcionInforme(models.Model):
     usuario = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="suscripciones_informe")
     alcance = models.CharField(_("alcance"), max_length=40, default="nacional")
     activa = models.BooleanField(default=True)
+    historial = HistoricalRecords()
 
     class Meta:
         verbose_name = _("suscripción a informes")

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from att.models import Entidad, Municipio, PuntajeMDM, Rol, TipoEntidad
 from att.notificaciones import notificar
@@ -85,19 +86,20 @@ def avance_reportar(*, hito: Hito, porcentaje, fecha_corte: date, narrativa: str
                                   narrativa=narrativa, registrado_por_id=por.pk)
     # El mismo avance enviado dos veces (doble clic, reintento de la API) es uno: se devuelve el que
     # ya existe, sin otra copia de sus evidencias. El índice único resuelve los envíos simultáneos.
-    existente = _avance_repetido(avance.huella, evidencias)
+    existente = _avance_repetido(avance.huella, evidencias, por=por)
     if existente is not None:
         return existente
     try:
         with transaction.atomic():
             avance.save()
     except IntegrityError:
-        existente = _avance_repetido(avance.huella, evidencias)
+        existente = _avance_repetido(avance.huella, evidencias, por=por)
         if existente is None:
             raise
         return existente
-    EvidenciaAvance.objects.bulk_create(
-        [EvidenciaAvance(avance=avance, archivo=_guardar(avance, a), nombre=a.name[:255]) for a in evidencias]
+    bulk_create_with_history(
+        [EvidenciaAvance(avance=avance, archivo=_guardar(avance, a), nombre=a.name[:255]) for a in evidencias],
+        EvidenciaAvance, default_user=por,
     ) if evidencias else None
     return avance
 
@@ -114,7 +116,7 @@ def _tamano(archivo) -> int | None:
         return None
 
 
-def _avance_repetido(huella: str, evidencias) -> Avance | None:
+def _avance_repetido(huella: str, evidencias, *, por) -> Avance | None:
     """El avance con esta huella (bloqueado), con las evidencias enviadas que aún no tenía (mismo
     nombre y tamaño = la misma). Un avance ya validado no recibe evidencia nueva: es un error."""
     existente = Avance.objects.select_for_update().filter(huella=huella).first()
@@ -127,8 +129,9 @@ def _avance_repetido(huella: str, evidencias) -> Avance | None:
     # Un devuelto suelta su huella (no llega aquí): con huella, o está por revisar o ya se validó.
     if existente.estado != EstadoAvance.REPORTADO:
         raise ValidationError(MENSAJE_AVANCE_YA_VALIDADO)
-    EvidenciaAvance.objects.bulk_create(
-        [EvidenciaAvance(avance=existente, archivo=_guardar(existente, a), nombre=a.name[:255]) for a in nuevas])
+    bulk_create_with_history(
+        [EvidenciaAvance(avance=existente, archivo=_guardar(existente, a), nombre=a.name[:255]) for a in nuevas],
+        EvidenciaAvance, default_user=por)
     return existente
 
 
@@ -689,8 +692,10 @@ def mdm_importar(*, archivo, nombre: str, por) -> dict:
                 cambiados.append(p)
             else:
                 nuevos.append(PuntajeMDM(municipio_id=codigo, anio=anio, puntaje=puntaje, grupo=grupo))
-        PuntajeMDM.objects.bulk_create(nuevos, batch_size=1000)
-        PuntajeMDM.objects.bulk_update(cambiados, ["puntaje", "grupo"], batch_size=1000)
+        bulk_create_with_history(nuevos, PuntajeMDM, batch_size=1000, default_user=por,
+                                 default_change_reason="importación MDM")
+        bulk_update_with_history(cambiados, PuntajeMDM, ["puntaje", "grupo"], batch_size=1000, default_user=por,
+                                 default_change_reason="importación MDM")
     return {"creados": len(nuevos), "actualizados": len(cambiados), "errores": []}
 
 

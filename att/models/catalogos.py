@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Catalogo(models.Model):
@@ -10,6 +11,8 @@ class Catalogo(models.Model):
     descripcion = models.TextField(_("descripción"), blank=True)
     orden = models.PositiveSmallIntegerField(_("orden"), default=0)
     activo = models.BooleanField(_("activo"), default=True)
+    # Cada catálogo concreto hereda su propia tabla de historial (att_historical<catalogo>).
+    historial = HistoricalRecords(inherit=True)
 
     class Meta:
         abstract = True

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Region(models.TextChoices):
@@ -37,6 +38,7 @@ class Departamento(models.Model):
     codigo = models.CharField(_("código DIVIPOLA"), max_length=2, primary_key=True)
     nombre = models.CharField(_("nombre"), max_length=100)
     region = models.CharField(_("región"), max_length=20, choices=Region.choices, blank=True)
+    historial = HistoricalRecords()
 
     class Meta:
         ordering = ["nombre"]
@@ -64,6 +66,7 @@ class Municipio(models.Model):
     grupo_mdm = models.CharField(_("grupo MDM"), max_length=2, choices=GrupoMDM.choices, blank=True)
     pdet = models.BooleanField(_("PDET"), default=False)
     zomac = models.BooleanField(_("ZOMAC"), default=False)
+    historial = HistoricalRecords()
 
     class Meta:
         ordering = ["departamento__nombre", "nombre"]
@@ -87,6 +90,7 @@ class PuntajeMDM(models.Model):
     anio = models.PositiveSmallIntegerField(_("año"))
     puntaje = models.DecimalField(_("puntaje MDM"), max_digits=5, decimal_places=2)
     grupo = models.CharField(_("grupo MDM"), max_length=2, choices=GrupoMDM.choices, blank=True)
+    historial = HistoricalRecords()
 
     class Meta:
         ordering = ["municipio_id", "anio"]

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .usuarios import Rol
 
@@ -36,8 +37,14 @@ class TokenIntegracion(models.Model):
     creado = models.DateTimeField(_("emitido"), default=timezone.now)
     ultimo_uso = models.DateTimeField(_("último uso"), null=True, blank=True)
     revocado_en = models.DateTimeField(_("revocado"), null=True, blank=True)
+    revocado_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="tokens_revocados",
+        verbose_name=_("revocado por"),
+    )
 
     objects = TokenIntegracionQuerySet.as_manager()
+    # El resumen de la clave no se copia; el último uso es técnico (se escribe en cada solicitud).
+    historial = HistoricalRecords(excluded_fields=["resumen", "ultimo_uso"])
 
     class Meta:
         ordering = ["-creado"]

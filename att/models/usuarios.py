@@ -1,5 +1,6 @@
-from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
+import simple_history
 from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.models import AbstractBaseUser, Group, PermissionsMixin
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -57,8 +58,15 @@ class Usuario(AbstractBaseUser, PermissionsMixin):
         help_text=_("Si está marcado, las alertas llegan en un solo correo al día."),
     )
     fecha_registro = models.DateTimeField(_("fecha de registro"), default=timezone.now)
+    clave_cambiada_en = models.DateTimeField(
+        _("contraseña cambiada"), null=True, blank=True, editable=False,
+        help_text=_("Cuándo se fijó la contraseña por última vez; el historial muestra quién la cambió."),
+    )
 
     objects = UsuarioManager()
+    # Sin la contraseña (ningún resumen de clave se copia al historial) ni el último ingreso (cambia
+    # en cada sesión; no es un cambio que alguien haga sobre la cuenta).
+    historial = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=["groups"])
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -71,6 +79,26 @@ class Usuario(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.nombre or self.email
+
+    # Solo campos que no van al historial: guardar únicamente esto no deja una fila.
+    _SIN_HUELLA = frozenset({"last_login", "password"})
+
+    def save(self, *args, **kwargs):
+        campos = kwargs.get("update_fields")
+        if self._password is not None:
+            # `set_password` acaba de fijar una clave nueva (el rehash al ingresar de Django borra
+            # `_password` antes de guardar, así que no cuenta como cambio).
+            self.clave_cambiada_en = timezone.now()
+            if campos is not None:
+                kwargs["update_fields"] = campos = {*campos, "clave_cambiada_en"}
+        if campos is not None and set(campos) <= self._SIN_HUELLA:
+            # El último ingreso y el rehash de la clave: técnicos, sin fila de historial.
+            self.skip_history_when_saving = True
+            try:
+                return super().save(*args, **kwargs)
+            finally:
+                del self.skip_history_when_saving
+        return super().save(*args, **kwargs)
 
     def get_full_name(self):
         return self.nombre
@@ -128,3 +156,8 @@ class Membresia(models.Model):
 
     def __str__(self):
         return f"{self.usuario} · {self.get_rol_display()} · {self.entidad}"
+
+
+# Los grupos de Django llevan permisos de modelo: quién cambia sus permisos queda en el historial
+# (la pertenencia de cada persona a un grupo, en el historial del usuario: m2m `groups`).
+simple_history.register(Group, app="att", manager_name="historial", m2m_fields=["permissions"])

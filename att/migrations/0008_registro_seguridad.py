@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('att', '0006_operacion_salida_idempotencia'),
+        ('att', '0007_historial_auditoria'),
     ]
 
     operations = [

@@ -1,0 +1,112 @@
+"""Qué queda en el historial (django-simple-history) y qué no, en un solo lugar.
+
+Regla: todo modelo que una persona crea o cambia (por un formulario, el admin, la API o un servicio
+que actúa en su nombre) lleva `historial = HistoricalRecords()`. Los que no lo llevan están en
+`SIN_HISTORIA` con la razón; `tests/att/test_auditoria.py` verifica que todo modelo con admin o con
+`ModelForm` esté en uno de los dos lados.
+
+Las escrituras en bloque (`QuerySet.update`, `bulk_create`, `bulk_update`) no pasan por `save()` y
+no dejan fila de historial. Sobre un modelo con historial se usa `bulk_create_with_history` /
+`bulk_update_with_history` (simple_history.utils, con `default_user` cuando se sabe quién) o
+`save()` por objeto. Las que quedan están en `ESCRITURAS_EN_BLOQUE`, por (archivo, función), con la
+razón; la prueba recorre el código (ast) y falla ante una escritura en bloque que no esté aquí.
+"""
+
+from __future__ import annotations
+
+# «app.Modelo» -> por qué no lleva historial.
+SIN_HISTORIA: dict[str, str] = {
+    # Registros que ya son la huella de un cambio (se agregan, nunca se editan).
+    "oferta.TransicionOferta": "es el registro de cada cambio de estado de una oferta (quién, cuándo, motivo); "
+                               "solo se agrega",
+    "demanda.EventoDemanda": "es la bitácora de la demanda (quién hizo qué y cuándo); solo se agrega",
+    "agenda.TransicionAgenda": "es el registro de cada cambio de estado de la agenda y de los planes; solo se "
+                               "agrega",
+    "agenda.VersionPlan": "es la copia congelada de un plan al enviarlo; solo se agrega",
+    "agenda.RevisionPlan": "es la decisión de un revisor sobre una versión (quién, cuándo, qué decidió); solo se "
+                           "agrega",
+    "agenda.RevisionCompromiso": "es el registro de cada revisión de un compromiso; solo se agrega",
+    "att.EventoSeguridad": "es el registro de seguridad (quién, IP, ruta, hora); solo se agrega y save() "
+                           "rechaza modificar una fila ya guardada",
+    # Calculados por el sistema o técnicos: nadie los edita.
+    "att.Notificacion": "alerta que genera el sistema; la persona solo la marca leída (fecha técnica)",
+    "att.Salida": "bandeja de salida técnica (tareas y correos por enviar) que escribe el sistema; en el admin "
+                  "es de solo lectura para el administrador DNP",
+    "att.SolicitudIdempotente": "respuesta guardada de una solicitud repetida (middleware de idempotencia); "
+                                "técnica y de vida corta",
+    "seguimiento.EstadoLinea": "semáforo calculado de cada línea (recalcular_linea); el admin no permite crearlo "
+                               "ni cambiarlo, solo consultarlo",
+    "seguimiento.ResumenTablero": "cifras precalculadas del tablero; se reconstruyen desde los datos",
+    "seguimiento.InformeMensual": "archivo que genera el sistema (PDF y Excel) desde los datos ya auditados; en "
+                                  "el admin sus campos son de solo lectura y «regenerar» solo lo vuelve a poner "
+                                  "en cola",
+    # Paquetes de terceros con admin.
+    "axes.AccessAttempt": "registro de intentos de ingreso de django-axes; es de por sí una bitácora (admin de "
+                          "solo lectura)",
+    "axes.AccessFailureLog": "bitácora de ingresos fallidos de django-axes (admin de solo lectura)",
+    "axes.AccessLog": "bitácora de ingresos de django-axes (admin de solo lectura)",
+    "django_celery_beat.PeriodicTask": "programación de tareas de Celery; la fija el despliegue "
+                                       "(CELERY_BEAT_SCHEDULE, que el beat copia a la base)",
+    "django_celery_beat.CrontabSchedule": "horario de una tarea programada (ver PeriodicTask)",
+    "django_celery_beat.IntervalSchedule": "intervalo de una tarea programada (ver PeriodicTask)",
+    "django_celery_beat.ClockedSchedule": "hora única de una tarea programada (ver PeriodicTask)",
+    "django_celery_beat.SolarSchedule": "horario solar de una tarea programada (ver PeriodicTask)",
+}
+
+_DEMO = "datos de demostración generados en masa por `generar_demo` (nadie los cambia; sin historial a propósito)"
+
+# («archivo», «función») -> por qué esa escritura en bloque no necesita historial.
+ESCRITURAS_EN_BLOQUE: dict[tuple[str, str], str] = {
+    # Campos técnicos de modelos con historial.
+    ("att/api/autenticacion.py", "TokenIntegracionAuthentication.authenticate_credentials"):
+        "último uso del token: fecha técnica, excluida del historial (excluded_fields)",
+    ("seguimiento/services.py", "alertar_hitos_vencidos"):
+        "marca técnica de «alerta enviada» en los hitos; la alerta queda en la bandeja de salida",
+    ("agenda/services.py", "compromisos_alertar_vencidos"):
+        "fecha técnica de «alerta de vencimiento enviada» en los compromisos",
+    ("conocimiento/services.py", "respuesta_publicar"):
+        "fecha técnica de la última actividad de la discusión (la respuesta nueva ya tiene su historial)",
+    ("conocimiento/services.py", "vector_busqueda"):
+        "vector de búsqueda calculado, excluido del historial (excluded_fields)",
+    ("seguimiento/services.py", "recalcular_linea"):
+        "avance consolidado de los hitos padre, calculado de sus sub-hitos; el cambio que lo origina "
+        "(el avance o el hito hijo) ya tiene su fila de historial",
+    ("oferta/services.py", "_progreso"):
+        "contador de filas procesadas de una importación (progreso técnico); la creación y el estado final "
+        "de la importación sí dejan historial",
+    # Modelos sin historia (ver SIN_HISTORIA).
+    ("att/services.py", "notificaciones_marcar_todas_leidas"): "modelo sin historia: att.Notificacion",
+    ("att/notificaciones.py", "notificar"): "modelo sin historia: att.Notificacion",
+    ("att/notificaciones.py", "_enviar_a"): "modelo sin historia: att.Notificacion",
+    ("att/idempotencia.py", "_terminar"): "modelo sin historia: att.SolicitudIdempotente",
+    ("att/salida.py", "ejecutar_en_proceso"): "modelo sin historia: att.Salida",
+    ("att/salida.py", "despachar"): "modelo sin historia: att.Salida",
+    ("att/salida.py", "reintentar"): "modelo sin historia: att.Salida",
+    ("oferta/services.py", "importacion_escribir"):
+        "modelo sin historia: oferta.TransicionOferta (registro de la creación de cada oferta importada)",
+    ("seguimiento/services.py", "recalcular_todas"): "modelo sin historia: seguimiento.EstadoLinea",
+    ("seguimiento/admin.py", "InformeAdmin.regenerar"): "modelo sin historia: seguimiento.InformeMensual",
+    ("seguimiento/informes.py", "_generar_con_candado"): "modelo sin historia: seguimiento.InformeMensual",
+    ("seguimiento/informes.py", "_generar_con_candado.avanzar"): "modelo sin historia: seguimiento.InformeMensual",
+    ("seguimiento/informes.py", "marcar_fallido"): "modelo sin historia: seguimiento.InformeMensual",
+    ("seguimiento/informes.py", "revisar_atascados"): "modelo sin historia: seguimiento.InformeMensual",
+    # No son consultas: diccionarios con argumentos por nombre.
+    ("att/models/usuarios.py", "UsuarioManager.create_superuser"): "no es una consulta: dict.update",
+    ("att/settings.py", "<módulo>"): "no es una consulta: dict.update de la configuración",
+    # Carga de la referencia oficial (comando de despliegue `cargar_referencia`, idempotente).
+    ("att/referencia.py", "cargar_territorio"):
+        "carga de DIVIPOLA (DANE) desde el archivo versionado en att/datos por el comando de despliegue; "
+        "el origen es el archivo, no una persona (los cambios a mano van por el admin, con historial)",
+    ("att/referencia.py", "cargar_entidades_nacionales"):
+        "carga de las entidades nacionales desde att/datos por el comando de despliegue (ver cargar_territorio)",
+    # Datos de demostración.
+    ("att/demo.py", "_atributos_demo"): _DEMO,
+    ("att/demo.py", "generar"): _DEMO,
+    ("agenda/demo.py", "generar"): _DEMO,
+    ("agenda/demo.py", "_concertados"): _DEMO,
+    ("seguimiento/demo.py", "_lineas_propias"): _DEMO,
+    ("seguimiento/demo.py", "_hitos_y_avances"): _DEMO,
+    ("seguimiento/demo.py", "_indicadores"): _DEMO,
+    ("seguimiento/demo.py", "generar"): _DEMO,
+    ("conocimiento/demo.py", "generar"): _DEMO,
+}
