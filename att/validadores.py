@@ -1,11 +1,59 @@
-"""Validación de archivos que suben los usuarios (evidencias, anexos, documentos)."""
+"""Validación de lo que escriben y suben los usuarios: largo máximo de los textos libres y
+archivos (evidencias, anexos, documentos)."""
 
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+# --- Largo máximo de los textos libres (OWASP ASVS 5.1) ------------------------------------------
+# Un solo lugar para los límites. Todos quedan muy por debajo de las 32.767 letras que caben en una
+# celda de Excel (una exportación XLSX nunca corta un texto) y del megabyte que admite un tsvector
+# de PostgreSQL (la búsqueda de ofertas suma seis textos: 6 × 10.000 está lejos). Se eligieron por
+# encima de lo más largo que producen los datos semilla y `generar_demo` (menos de 1.000 letras).
+TEXTO_CORTO = 2_000
+"""Motivos, comentarios, observaciones y notas de una transición: unas pocas frases (≈ una página)."""
+TEXTO_MEDIO = 5_000
+"""Comentarios de revisión, objetivos, compromisos, fórmulas, descripciones de catálogo: varios párrafos."""
+TEXTO_LARGO = 10_000
+"""Descripciones de una oferta, una demanda, un avance o una mesa de trabajo: unas cuatro páginas."""
+TEXTO_EXTENSO = 30_000
+"""El contenido de una buena práctica o un curso (conocimiento): un documento de unas 12 páginas."""
+TEXTO_TECNICO = 2_000
+"""Errores y mensajes que escribe el sistema: se recortan al escribirlos (`recortar`), no se validan."""
+LIMITE_CELDA_XLSX = 32_767
+"""Lo más que cabe en una celda de Excel; más allá, Excel corta o se niega a abrir el archivo."""
+
+
+def largo_maximo(limite: int) -> dict:
+    """Argumentos de un `TextField` con largo máximo: `max_length` (el formulario pone `maxlength`
+    en el área de texto y valida; la API valida) y el validador (lo aplica `full_clean` en los servicios
+    y las importaciones; un `TextField` no lo trae solo, a diferencia de un `CharField`). Los mensajes
+    son los de Django y DRF, traducidos al español con LANGUAGE_CODE = "es-co".
+    Uso: `models.TextField(_("motivo"), blank=True, **largo_maximo(TEXTO_CORTO))`."""
+    return {"max_length": limite, "validators": [MaxLengthValidator(limite)]}
+
+
+def exigir_largo(limite: int, **textos) -> None:
+    """Para los servicios que reciben textos sueltos (un motivo, un comentario): ValidationError en
+    español, por campo, si alguno pasa del límite. `exigir_largo(TEXTO_CORTO, motivo=motivo)`."""
+    errores = {}
+    for campo, texto in textos.items():
+        try:
+            MaxLengthValidator(limite)(texto or "")
+        except ValidationError as error:
+            errores[campo] = error
+    if errores:
+        raise ValidationError(errores)
+
+
+def recortar(texto, limite: int = TEXTO_TECNICO) -> str:
+    """Recorta un texto que escribe el sistema (un error, una alerta) con «…» al final."""
+    texto = "" if texto is None else str(texto)
+    return texto if len(texto) <= limite else texto[: limite - 1] + "…"
 
 
 # Firma de los primeros bytes de cada tipo: un .pdf que no empieza por %PDF no es un PDF.
