@@ -37,13 +37,14 @@ def largo_maximo(limite: int) -> dict:
     return {"max_length": limite, "validators": [MaxLengthValidator(limite)]}
 
 
-def exigir_largo(limite: int, **textos) -> None:
-    """Para los servicios que reciben textos sueltos (un motivo, un comentario): ValidationError en
-    español, por campo, si alguno pasa del límite. `exigir_largo(TEXTO_CORTO, motivo=motivo)`."""
+def exigir_largo(modelo, **textos) -> None:
+    """Para los servicios que guardan textos sueltos sin `full_clean` (un motivo, un comentario):
+    ValidationError en español, por campo, si alguno pasa del largo máximo de ese campo del modelo.
+    `exigir_largo(EventoDemanda, motivo=motivo)`."""
     errores = {}
     for campo, texto in textos.items():
         try:
-            MaxLengthValidator(limite)(texto or "")
+            MaxLengthValidator(modelo._meta.get_field(campo).max_length)(texto or "")
         except ValidationError as error:
             errores[campo] = error
     if errores:

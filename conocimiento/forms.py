@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from att.models import Tema, TipoEntidad
-from att.validadores import validar_adjunto
+from att.validadores import TEXTO_LARGO, TEXTO_MEDIO, validar_adjunto
 from conocimiento.models import (
     Discusion,
     EstadoRecurso,
@@ -81,7 +81,7 @@ class RevisionForm(forms.Form):
         choices=[("publicar", _("Publicar en el repositorio")), ("devolver", _("Devolver con comentarios"))],
     )
     comentario = forms.CharField(label=_("Comentarios para quien propuso"), required=False,
-                                 widget=forms.Textarea(attrs={"rows": 3}))
+                                 widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXTO_MEDIO)
 
 
 class DiscusionForm(forms.ModelForm):
@@ -92,7 +92,7 @@ class DiscusionForm(forms.ModelForm):
 
 
 class RespuestaForm(forms.Form):
-    cuerpo = forms.CharField(label=_("Su respuesta"), widget=forms.Textarea(attrs={"rows": 4}))
+    cuerpo = forms.CharField(label=_("Su respuesta"), widget=forms.Textarea(attrs={"rows": 4}), max_length=TEXTO_LARGO)
 
 
 class PreguntaForm(forms.ModelForm):

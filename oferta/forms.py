@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from att import permisos
 from att.models import CategoriaLey617, Entidad, GrupoMDM, Rol, TipoEntidad
+from att.validadores import TEXTO_MEDIO
 
 from .models import Oferta, PublicoObjetivo
 
@@ -144,12 +145,14 @@ class OfertaForm(forms.ModelForm):
 class ComentarioForm(forms.Form):
     comentario = forms.CharField(
         label=_("Comentarios para la entidad"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=TEXTO_MEDIO,
         help_text=_("Obligatorios si devuelve la oferta: diga qué debe corregir."),
     )
 
 
 class ArchivarForm(forms.Form):
-    motivo = forms.CharField(label=_("Motivo para archivar"), widget=forms.Textarea(attrs={"rows": 3}))
+    motivo = forms.CharField(label=_("Motivo para archivar"), widget=forms.Textarea(attrs={"rows": 3}),
+                             max_length=TEXTO_MEDIO)
 
 
 class ImportarOfertasForm(forms.Form):
