@@ -4,7 +4,7 @@ archivos (evidencias, anexos, documentos)."""
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -37,16 +37,31 @@ def largo_maximo(limite: int) -> dict:
     return {"max_length": limite, "validators": [MaxLengthValidator(limite)]}
 
 
-def exigir_largo(modelo, **textos) -> None:
-    """Para los servicios que guardan textos sueltos sin `full_clean` (un motivo, un comentario):
-    ValidationError en español, por campo, si alguno pasa del largo máximo de ese campo del modelo.
-    `exigir_largo(EventoDemanda, motivo=motivo)`."""
+def exigir_largo(modelo, campo: str, texto, *, clave: str | None = None) -> None:
+    """Para los servicios que guardan un texto suelto sin `full_clean` (un motivo, un comentario):
+    ValidationError en español si pasa del largo máximo de `campo` en `modelo`, con el error bajo
+    `clave` (el nombre del argumento o del campo del formulario; por defecto, el del modelo).
+    `exigir_largo(Oferta, "comentario_revision", comentario, clave="comentario")`."""
+    try:
+        MaxLengthValidator(modelo._meta.get_field(campo).max_length)(texto or "")
+    except ValidationError as error:
+        raise ValidationError({clave or campo: error.error_list}) from None
+
+
+def exigir_largos(modelo, datos: dict) -> None:
+    """Como `exigir_largo`, para los campos de texto de `modelo` que traiga un diccionario de datos
+    (los servicios que crean con `objects.create(**campos)`); junta los errores de todos los campos."""
     errores = {}
-    for campo, texto in textos.items():
+    for campo, texto in datos.items():
         try:
-            MaxLengthValidator(modelo._meta.get_field(campo).max_length)(texto or "")
-        except ValidationError as error:
-            errores[campo] = error
+            limite = modelo._meta.get_field(campo).max_length
+        except FieldDoesNotExist:
+            continue
+        if limite and isinstance(texto, str):
+            try:
+                MaxLengthValidator(limite)(texto)
+            except ValidationError as error:
+                errores[campo] = error.error_list
     if errores:
         raise ValidationError(errores)
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from att.bloqueos import candado, clave_bloqueo
 from att.models import Entidad, PuntajeMDM
+from att.validadores import recortar
 from seguimiento import selectors
 from seguimiento.models import (
     Asesoria,
@@ -410,7 +411,8 @@ def _avisar_suscriptores(informe: InformeMensual, datos: dict) -> None:
 def marcar_fallido(*, tipo: str, periodo: date, alcance: str, error: str) -> None:
     """Deja el informe como fallido con el error; la última versión buena (si la hay) se sigue descargando."""
     InformeMensual.objects.filter(tipo=tipo, periodo=periodo, alcance=alcance).update(
-        estado=EstadoInforme.FALLIDO, error=error[:2000], actualizado=timezone.now()
+        estado=EstadoInforme.FALLIDO, error=recortar(error, InformeMensual._meta.get_field("error").max_length),
+        actualizado=timezone.now(),
     )
 
 
