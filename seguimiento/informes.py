@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from att.bloqueos import candado, clave_bloqueo
+from att.exportacion import celda_xlsx
 from att.models import Entidad, PuntajeMDM
 from att.validadores import recortar
 from seguimiento import selectors
@@ -240,7 +241,7 @@ def generar_xlsx(datos: dict) -> bytes:
         hoja.append([str(datos["nombre_periodo"]), str(datos["titulo_alcance"])])
         hoja.append([str(c) for c in cabeza])
         for f in filas:
-            hoja.append([_celda(c) for c in f])
+            hoja.append([celda_xlsx(_celda(c), donde=nombre) for c in f])
     salida = io.BytesIO()
     libro.save(salida)
     return salida.getvalue()
