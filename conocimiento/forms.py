@@ -6,6 +6,7 @@ from att.validadores import TEXTO_LARGO, TEXTO_MEDIO, validar_adjunto
 from conocimiento.models import (
     Discusion,
     EstadoRecurso,
+    Material,
     PreguntaFrecuente,
     Recurso,
     TipoMaterial,
@@ -58,7 +59,8 @@ class MaterialForm(forms.Form):
         label=_("Documento"), required=False,
         help_text=_("PDF u ofimática, hasta 20 MB. Solo para documentos."),
     )
-    url = forms.URLField(label=_("Enlace al video o pódcast"), required=False, assume_scheme="https")
+    url = forms.URLField(label=_("Enlace al video o pódcast"), required=False, assume_scheme="https",
+                         max_length=Material._meta.get_field("url").max_length)
 
     def clean_archivo(self):
         archivo = self.cleaned_data.get("archivo")
