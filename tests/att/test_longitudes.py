@@ -284,3 +284,18 @@ def test_exportacion_de_ofertas_con_texto_anterior_a_los_limites(client, caplog)
     columna = filas[0].index("descripcion")
     assert filas[1][columna].endswith(MARCA_RECORTE) and len(filas[1][columna]) == LIMITE_CELDA_XLSX
     assert "columna descripcion" in caplog.text
+
+
+@pytest.mark.django_db
+def test_importacion_de_entidades_en_el_admin_valida_el_largo_por_fila():
+    from att.models import Entidad
+    from att.resources import EntidadResource
+
+    datos = tablib.Dataset(headers=["nombre", "sigla", "tipo", "sector"])
+    datos.append(["n" * 256, "SIG", "ministerio", "Planeación"])
+    resultado = EntidadResource().import_data(datos, dry_run=False, raise_errors=False)
+    assert resultado.has_validation_errors()
+    errores = resultado.invalid_rows[0].error_dict
+    assert [str(m) for m in errores["nombre"]] == [
+        "Asegúrese de que este valor tenga como máximo 255 caracteres (tiene 256)."]
+    assert not Entidad.objects.filter(sigla="SIG").exists()
