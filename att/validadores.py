@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 # --- Largo máximo de los textos libres (OWASP ASVS 5.1) ------------------------------------------
 # Un solo lugar para los límites. Todos quedan muy por debajo de las 32.767 letras que caben en una
 # celda de Excel (una exportación XLSX nunca corta un texto) y del megabyte que admite un tsvector
-# de PostgreSQL (la búsqueda de ofertas suma seis textos: 6 × 10.000 está lejos). Se eligieron por
+# de PostgreSQL (la búsqueda de ofertas indexa la necesidad y la descripción: 2 × 10.000 está lejos;
+# un megabyte de descripción daba un error 500 al armar el tsvector). Se eligieron por
 # encima de lo más largo que producen los datos semilla y `generar_demo` (menos de 1.000 letras).
 TEXTO_CORTO = 2_000
 """Motivos, comentarios, observaciones y notas de una transición: unas pocas frases (≈ una página)."""
@@ -21,9 +22,11 @@ TEXTO_MEDIO = 5_000
 TEXTO_LARGO = 10_000
 """Descripciones de una oferta, una demanda, un avance o una mesa de trabajo: unas cuatro páginas."""
 TEXTO_EXTENSO = 30_000
-"""El contenido de una buena práctica o un curso (conocimiento): un documento de unas 12 páginas."""
+"""El contenido completo de un recurso de conocimiento (buena práctica, lección, experiencia): un
+documento de unas 12 páginas."""
 TEXTO_TECNICO = 2_000
-"""Errores y mensajes que escribe el sistema: se recortan al escribirlos (`recortar`), no se validan."""
+"""Errores que escribe el sistema (bandeja de salida, informes): el código que los escribe los recorta
+con `recortar`; no se rechazan. Las alertas (`Notificacion.mensaje`, TEXTO_MEDIO) también se recortan."""
 LIMITE_CELDA_XLSX = 32_767
 """Lo más que cabe en una celda de Excel; más allá, Excel corta o se niega a abrir el archivo."""
 
