@@ -75,7 +75,7 @@ def test_todo_texto_libre_tiene_largo_maximo_bajo_el_de_excel():
 
 
 def test_los_campos_tecnicos_existen_y_tienen_limite():
-    for (app, modelo, campo), _razon in TECNICOS.items():
+    for app, modelo, campo in TECNICOS:
         assert apps.get_model(app, modelo)._meta.get_field(campo).max_length < LIMITE_CELDA_XLSX
 
 
