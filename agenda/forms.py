@@ -15,7 +15,7 @@ from agenda.models import (
 )
 from agenda.services import demandas_atendibles_por
 from att.models import Entidad, EtapaCiclo, TipoEntidad, Usuario
-from att.validadores import validar_adjunto
+from att.validadores import TEXTO_CORTO, TEXTO_MEDIO, validar_adjunto
 from demanda.models import Demanda, EstadoDemanda
 from oferta.models import Oferta
 
@@ -91,13 +91,13 @@ class LineaForm(forms.ModelForm):
 
 class EnviarForm(forms.Form):
     nota = forms.CharField(label=_("Nota para el DNP (qué cambió)"), required=False,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+                           widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXTO_CORTO)
 
 
 class RevisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decisión"), choices=DecisionRevision.choices, widget=forms.RadioSelect)
     comentario = forms.CharField(
-        label=_("Comentarios"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Comentarios"), required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=TEXTO_MEDIO,
         help_text=_("Obligatorio si devuelve el plan: diga qué debe ajustarse."),
     )
 
@@ -148,7 +148,8 @@ class MesaForm(forms.ModelForm):
 
 class CompromisoForm(forms.Form):
     mesa = forms.ModelChoiceField(label=_("Mesa donde se acordó"), queryset=MesaDeTrabajo.objects.none())
-    descripcion = forms.CharField(label=_("Compromiso"), widget=forms.Textarea(attrs={"rows": 2}))
+    descripcion = forms.CharField(label=_("Compromiso"), widget=forms.Textarea(attrs={"rows": 2}),
+                                  max_length=TEXTO_MEDIO)
     responsable_email = forms.EmailField(label=_("Correo del responsable"))
     fecha_limite = forms.DateField(label=_("Fecha límite"), widget=FechaInput())
 
@@ -169,7 +170,7 @@ class CompromisoForm(forms.Form):
 
 class RevisarCompromisoForm(forms.Form):
     estado = forms.ChoiceField(label=_("Nuevo estado"), choices=EstadoCompromiso.choices)
-    comentario = forms.CharField(label=_("Comentario"), required=False)
+    comentario = forms.CharField(label=_("Comentario"), required=False, max_length=TEXTO_MEDIO)
 
 
 class ImportarLineasForm(forms.Form):
@@ -194,9 +195,10 @@ class ConcertadoForm(forms.Form):
     )
     vigencia = forms.IntegerField(label=_("Vigencia (año)"), min_value=2022, max_value=2040)
     nombre = forms.CharField(label=_("Nombre del plan"), max_length=255)
-    objetivo = forms.CharField(label=_("Objetivo del acuerdo"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    objetivo = forms.CharField(label=_("Objetivo del acuerdo"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                               max_length=TEXTO_MEDIO)
 
 
 class EstadoAgendaForm(forms.Form):
     a_estado = forms.ChoiceField(label=_("Nuevo estado"), choices=EstadoAgenda.choices)
-    motivo = forms.CharField(label=_("Motivo"), required=False)
+    motivo = forms.CharField(label=_("Motivo"), required=False, max_length=TEXTO_MEDIO)

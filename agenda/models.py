@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from att.models import TipoDescriptor
+from att.validadores import TEXTO_CORTO, TEXTO_LARGO, TEXTO_MEDIO, largo_maximo
 
 
 class EstadoAgenda(models.TextChoices):
@@ -23,10 +24,10 @@ class AgendaNacional(models.Model):
     nombre = models.CharField(_("nombre"), max_length=255)
     anio_inicio = models.PositiveSmallIntegerField(_("año de inicio"))
     anio_fin = models.PositiveSmallIntegerField(_("año de fin"))
-    descripcion = models.TextField(_("descripción"), blank=True)
-    alineacion_pnd = models.TextField(_("alineación con el PND"), blank=True)
-    alineacion_ods = models.TextField(_("alineación con los ODS"), blank=True)
-    alineacion_mipg = models.TextField(_("alineación con políticas MIPG"), blank=True)
+    descripcion = models.TextField(_("descripción"), blank=True, **largo_maximo(TEXTO_LARGO))
+    alineacion_pnd = models.TextField(_("alineación con el PND"), blank=True, **largo_maximo(TEXTO_MEDIO))
+    alineacion_ods = models.TextField(_("alineación con los ODS"), blank=True, **largo_maximo(TEXTO_MEDIO))
+    alineacion_mipg = models.TextField(_("alineación con políticas MIPG"), blank=True, **largo_maximo(TEXTO_MEDIO))
     participantes = models.ManyToManyField(
         "att.Entidad", blank=True, related_name="agendas", verbose_name=_("entidades participantes")
     )
@@ -88,7 +89,7 @@ class LineaPlan(models.Model):
 
     plan = models.ForeignKey(PlanDeTrabajo, on_delete=models.CASCADE, related_name="lineas")
     oferta = models.ForeignKey("oferta.Oferta", on_delete=models.PROTECT, related_name="lineas_plan")
-    objetivo = models.TextField(_("objetivo"))
+    objetivo = models.TextField(_("objetivo"), **largo_maximo(TEXTO_MEDIO))
     territorios = models.ManyToManyField(
         "att.Entidad", related_name="lineas_plan_focalizadas", verbose_name=_("entidades territoriales focalizadas")
     )
@@ -145,7 +146,7 @@ class ObjetivoAgenda(models.Model):
         verbose_name=_("descriptor temático"),
     )
     orden = models.PositiveSmallIntegerField(_("orden"), default=1)
-    enunciado = models.TextField(_("objetivo"))
+    enunciado = models.TextField(_("objetivo"), **largo_maximo(TEXTO_MEDIO))
     indicador = models.CharField(_("indicador"), max_length=255)
     linea_base = models.DecimalField(_("línea base"), max_digits=14, decimal_places=2, null=True, blank=True)
     meta = models.DecimalField(_("meta del cuatrienio"), max_digits=14, decimal_places=2)
@@ -167,7 +168,7 @@ class TransicionAgenda(models.Model):
     a_estado = models.CharField(max_length=20, choices=EstadoAgenda.choices)
     por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     cuando = models.DateTimeField(auto_now_add=True)
-    motivo = models.TextField(_("motivo"), blank=True)
+    motivo = models.TextField(_("motivo"), blank=True, **largo_maximo(TEXTO_MEDIO))
 
     class Meta:
         ordering = ["cuando", "pk"]
@@ -184,7 +185,7 @@ class VersionPlan(models.Model):
     enviada_por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                     verbose_name=_("enviada por"))
     enviada_en = models.DateTimeField(_("enviada"), auto_now_add=True)
-    nota = models.TextField(_("nota de envío"), blank=True)
+    nota = models.TextField(_("nota de envío"), blank=True, **largo_maximo(TEXTO_CORTO))
 
     class Meta:
         ordering = ["plan_id", "numero"]
@@ -207,7 +208,7 @@ class RevisionPlan(models.Model):
     plan = models.ForeignKey(PlanDeTrabajo, on_delete=models.CASCADE, related_name="revisiones")
     version = models.ForeignKey(VersionPlan, on_delete=models.CASCADE, related_name="revisiones")
     decision = models.CharField(_("decisión"), max_length=20, choices=DecisionRevision.choices)
-    comentario = models.TextField(_("comentario"), blank=True)
+    comentario = models.TextField(_("comentario"), blank=True, **largo_maximo(TEXTO_MEDIO))
     por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                             verbose_name=_("revisado por"))
     cuando = models.DateTimeField(_("fecha"), auto_now_add=True)
@@ -245,7 +246,7 @@ class PlanConcertado(models.Model):
                                related_name="planes_concertados")
     vigencia = models.PositiveSmallIntegerField(_("vigencia (año)"))
     nombre = models.CharField(_("nombre"), max_length=255)
-    objetivo = models.TextField(_("objetivo del acuerdo"), blank=True)
+    objetivo = models.TextField(_("objetivo del acuerdo"), blank=True, **largo_maximo(TEXTO_MEDIO))
     lineas = models.ManyToManyField(LineaPlan, blank=True, related_name="planes_concertados",
                                     verbose_name=_("líneas de planes de trabajo que lo desarrollan"))
     estado = models.CharField(_("estado"), max_length=20, choices=EstadoConcertado.choices,
@@ -271,8 +272,8 @@ class MesaDeTrabajo(models.Model):
     fecha = models.DateTimeField(_("fecha y hora"))
     lugar = models.CharField(_("lugar"), max_length=255, blank=True)
     enlace = models.URLField(_("enlace de la sesión virtual"), blank=True)
-    participantes = models.TextField(_("participantes"), help_text=_("Nombre, entidad y cargo; uno por línea."))
-    temas = models.TextField(_("temas tratados y conclusiones"), blank=True)
+    participantes = models.TextField(_("participantes"), help_text=_("Nombre, entidad y cargo; uno por línea."), **largo_maximo(TEXTO_LARGO))
+    temas = models.TextField(_("temas tratados y conclusiones"), blank=True, **largo_maximo(TEXTO_LARGO))
     registrada_por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     registrada = models.DateTimeField(auto_now_add=True)
     historial = HistoricalRecords()
@@ -333,7 +334,7 @@ class Compromiso(models.Model):
     plan = models.ForeignKey(PlanConcertado, on_delete=models.CASCADE, related_name="compromisos")
     mesa = models.ForeignKey(MesaDeTrabajo, on_delete=models.CASCADE, related_name="compromisos",
                              verbose_name=_("mesa donde se adquirió"))
-    descripcion = models.TextField(_("compromiso"))
+    descripcion = models.TextField(_("compromiso"), **largo_maximo(TEXTO_MEDIO))
     responsable = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="compromisos_agenda", verbose_name=_("responsable"))
     entidad_responsable = models.ForeignKey("att.Entidad", on_delete=models.PROTECT, null=True, blank=True,
@@ -372,7 +373,7 @@ class RevisionCompromiso(models.Model):
     mesa = models.ForeignKey(MesaDeTrabajo, on_delete=models.CASCADE, null=True, blank=True,
                              related_name="compromisos_revisados")
     estado = models.CharField(_("estado resultante"), max_length=20, choices=EstadoCompromiso.choices)
-    comentario = models.TextField(_("comentario"), blank=True)
+    comentario = models.TextField(_("comentario"), blank=True, **largo_maximo(TEXTO_MEDIO))
     por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     cuando = models.DateTimeField(auto_now_add=True)
 

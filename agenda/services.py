@@ -36,7 +36,7 @@ from agenda.models import (
 from agenda.rules import concierta_con
 from att.models import Membresia, Rol, Usuario
 from att.notificaciones import notificar
-from att.validadores import validar_adjunto
+from att.validadores import exigir_largo, exigir_largos, validar_adjunto
 from demanda.models import Demanda
 from demanda.services import demanda_poner_en_atencion
 
@@ -63,6 +63,7 @@ def agenda_crear(*, por, nombre: str, anio_inicio: int, anio_fin: int | None = N
     anio_fin = anio_fin or anio_inicio + 3
     if anio_fin - anio_inicio != 3:
         raise ValidationError(_("La agenda nacional cubre un cuatrienio: cuatro años seguidos."))
+    exigir_largos(AgendaNacional, campos)
     participantes = campos.pop("participantes", [])
     agenda = AgendaNacional.objects.create(nombre=nombre, anio_inicio=anio_inicio, anio_fin=anio_fin, **campos)
     agenda.participantes.set(participantes)
@@ -74,6 +75,7 @@ def agenda_objetivo_agregar(*, agenda: AgendaNacional, por, **campos) -> Objetiv
     _exigir(por, "agenda.gestionar_agenda", agenda, _("Solo el administrador DNP gestiona la agenda nacional."))
     if agenda.estado == EstadoAgenda.CERRADA:
         raise ValidationError(_("La agenda está cerrada: no admite cambios."))
+    exigir_largos(ObjetivoAgenda, campos)
     return ObjetivoAgenda.objects.create(agenda=agenda, **campos)
 
 
@@ -88,6 +90,7 @@ def agenda_cambiar_estado(*, agenda: AgendaNacional, a_estado: str, por, motivo:
         )
     if a_estado == EstadoAgenda.CONCERTADA and not agenda.objetivos.exists():
         raise ValidationError(_("Para concertar la agenda registre al menos un objetivo con su indicador y meta."))
+    exigir_largo(TransicionAgenda, "motivo", motivo)
     TransicionAgenda.objects.create(agenda=agenda, de_estado=agenda.estado, a_estado=a_estado, por=por, motivo=motivo)
     agenda.estado = a_estado
     agenda.save(update_fields=["estado"])
@@ -241,6 +244,7 @@ def _personas_de(entidad):
 @transaction.atomic
 def plan_enviar(*, plan: PlanDeTrabajo, por, nota: str = "") -> VersionPlan:
     """Envía el plan a revisión del DNP y guarda una copia fiel (versión) de lo enviado."""
+    exigir_largo(VersionPlan, "nota", nota)
     plan = PlanDeTrabajo.objects.select_for_update().select_related("entidad").get(pk=plan.pk)
     if plan.estado not in (EstadoPlan.BORRADOR, EstadoPlan.DEVUELTO):
         raise ValidationError(_("Solo se envía un plan en borrador o devuelto para ajuste."))
@@ -274,6 +278,7 @@ def plan_revisar(*, plan: PlanDeTrabajo, decision: str, por, comentario: str = "
     comentario = (comentario or "").strip()
     if decision == DecisionRevision.DEVOLVER and not comentario:
         raise ValidationError({"comentario": _("Escriba qué debe ajustarse para devolver el plan.")})
+    exigir_largo(RevisionPlan, "comentario", comentario)
     version = plan.versiones.order_by("-numero").first()
     revision = RevisionPlan.objects.create(plan=plan, version=version, decision=decision, comentario=comentario, por=por)
     plan.estado = decision
@@ -325,6 +330,7 @@ def concertado_crear(*, entidad_territorial, oferentes, vigencia: int, nombre: s
         raise ValidationError({"oferentes": _("Indique al menos una entidad oferente.")})
     if not concierta_con(por, entidad_territorial, oferentes):
         raise PermissionDenied(_("Incluya a su entidad entre los oferentes: no se concierta en nombre de otras."))
+    exigir_largos(PlanConcertado, {"nombre": nombre, "objetivo": objetivo})
     plan = PlanConcertado.objects.create(
         entidad_territorial=entidad_territorial, vigencia=vigencia, nombre=nombre, objetivo=objetivo,
         agenda=agenda, creado_por=por,
@@ -354,6 +360,7 @@ def mesa_registrar(*, plan: PlanConcertado, por, fecha: datetime.datetime, parti
         raise ValidationError({"lugar": _("Indique el lugar de la mesa o el enlace de la sesión virtual.")})
     if not participantes.strip():
         raise ValidationError({"participantes": _("Registre quiénes participaron.")})
+    exigir_largos(MesaDeTrabajo, {"lugar": lugar, "enlace": enlace, "participantes": participantes, "temas": temas})
     mesa = MesaDeTrabajo.objects.create(plan=plan, fecha=fecha, lugar=lugar, enlace=enlace,
                                         participantes=participantes, temas=temas, registrada_por=por)
     for tipo, archivo in evidencias:
@@ -375,6 +382,7 @@ def compromiso_crear(*, mesa: MesaDeTrabajo, descripcion: str, responsable, fech
     _exigir(por, "agenda.trabajar_concertado", mesa.plan, _("No participa en este plan concertado."))
     if fecha_limite < mesa.fecha.date():
         raise ValidationError({"fecha_limite": _("La fecha límite no puede ser anterior a la mesa.")})
+    exigir_largo(Compromiso, "descripcion", descripcion)
     compromiso = Compromiso.objects.create(
         plan_id=mesa.plan_id, mesa=mesa, descripcion=descripcion, responsable=responsable,
         entidad_responsable=entidad_responsable, fecha_limite=fecha_limite,
@@ -398,6 +406,7 @@ def compromiso_revisar(*, compromiso: Compromiso, estado: str, por, comentario: 
         raise ValidationError({"estado": _("Estado de compromiso no válido.")})
     if mesa is not None and mesa.plan_id != compromiso.plan_id:
         raise ValidationError({"mesa": _("La mesa debe ser del mismo plan concertado.")})
+    exigir_largo(RevisionCompromiso, "comentario", comentario)
     compromiso.estado = estado
     compromiso.cerrado_en = None if estado in EstadoCompromiso.abiertos() else timezone.localdate()
     compromiso.save(update_fields=["estado", "cerrado_en"])

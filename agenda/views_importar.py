@@ -14,6 +14,7 @@ from agenda.resources import COLUMNAS, LineaPlanResource
 from agenda.rules import ESTADOS_EDITABLES
 from agenda.views import _plan_visible
 from att import importacion
+from att.exportacion import dataset_xlsx
 
 
 @login_required
@@ -22,7 +23,7 @@ def exportar_lineas(request, pk):
     datos = LineaPlanResource(plan=plan).export()
     formato = request.GET.get("formato", "csv")
     if formato == "xlsx":
-        contenido, tipo = datos.xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        contenido, tipo = dataset_xlsx(datos), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
         formato, contenido, tipo = "csv", datos.csv, "text/csv; charset=utf-8"
     respuesta = HttpResponse(contenido, content_type=tipo)

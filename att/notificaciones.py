@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from att.models import Notificacion, Usuario
 from att.salida import encolar
+from att.validadores import recortar
 
 logger = logging.getLogger("att.notificaciones")
 
@@ -28,6 +29,9 @@ logger = logging.getLogger("att.notificaciones")
 MARGEN_INMEDIATAS = timedelta(minutes=1)
 VENTANA_ATRASADAS = timedelta(days=3)
 MAXIMO_POR_CORREO = 200
+# Lo que otros escriben en una alerta (un comentario, un motivo) se recorta con «…» al largo del campo.
+LARGO_TITULO = Notificacion._meta.get_field("titulo").max_length
+LARGO_MENSAJE = Notificacion._meta.get_field("mensaje").max_length
 
 
 def notificar(*, usuarios: Iterable[Usuario], categoria: str, titulo: str, mensaje: str = "",
@@ -35,7 +39,8 @@ def notificar(*, usuarios: Iterable[Usuario], categoria: str, titulo: str, mensa
     """Crea una notificación por persona (sin duplicar la misma `clave`) y agenda el correo
     inmediato para quienes no prefieren el resumen diario, después de confirmar la transacción."""
     nuevas = [
-        Notificacion(usuario=u, categoria=categoria, titulo=titulo[:200], mensaje=mensaje, url=url, clave=clave)
+        Notificacion(usuario=u, categoria=categoria, titulo=recortar(titulo, LARGO_TITULO),
+                     mensaje=recortar(mensaje, LARGO_MENSAJE), url=url, clave=clave)
         for u in {u.pk: u for u in usuarios}.values()
     ]
     creadas = Notificacion.objects.bulk_create(nuevas, ignore_conflicts=bool(clave))

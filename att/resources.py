@@ -13,6 +13,9 @@ class EntidadResource(resources.ModelResource):
         model = Entidad
         fields = ["id", "nombre", "sigla", "tipo", "sector", "departamento", "municipio", "en_encuesta_2021", "activa"]
         export_order = fields
+        # full_clean por fila: un texto más largo que su columna es un error de la fila, en español,
+        # y no un error de la base de datos al guardar.
+        clean_model_instances = True
 
 
 class MunicipioResource(resources.ModelResource):
@@ -22,3 +25,4 @@ class MunicipioResource(resources.ModelResource):
         fields = ["codigo", "nombre", "departamento", "categoria", "grupo_mdm", "pdet", "zomac"]
         skip_unchanged = True
         report_skipped = False
+        clean_model_instances = True

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from att.cache import Cortacircuitos
 from att.models import EstadoSalida, Salida
+from att.validadores import recortar
 
 logger = logging.getLogger("att.salida")
 
@@ -107,7 +108,7 @@ def _publicar_al_confirmar(pk: int) -> None:
 
 def _anotar_fallo(salida: Salida, error: BaseException | str) -> None:
     salida.intentos += 1
-    salida.ultimo_error = str(error)[:2000] or type(error).__name__
+    salida.ultimo_error = recortar(error, Salida._meta.get_field("ultimo_error").max_length) or type(error).__name__
     if salida.intentos >= _max_intentos():
         salida.estado = EstadoSalida.FALLIDA
         logger.error("Salida %s (%s) fallida tras %s intentos: %s", salida.pk, salida.tarea, salida.intentos,

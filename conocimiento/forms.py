@@ -2,10 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from att.models import Tema, TipoEntidad
-from att.validadores import validar_adjunto
+from att.validadores import TEXTO_LARGO, TEXTO_MEDIO, validar_adjunto
 from conocimiento.models import (
     Discusion,
     EstadoRecurso,
+    Material,
     PreguntaFrecuente,
     Recurso,
     TipoMaterial,
@@ -58,7 +59,8 @@ class MaterialForm(forms.Form):
         label=_("Documento"), required=False,
         help_text=_("PDF u ofimática, hasta 20 MB. Solo para documentos."),
     )
-    url = forms.URLField(label=_("Enlace al video o pódcast"), required=False, assume_scheme="https")
+    url = forms.URLField(label=_("Enlace al video o pódcast"), required=False, assume_scheme="https",
+                         max_length=Material._meta.get_field("url").max_length)
 
     def clean_archivo(self):
         archivo = self.cleaned_data.get("archivo")
@@ -81,7 +83,7 @@ class RevisionForm(forms.Form):
         choices=[("publicar", _("Publicar en el repositorio")), ("devolver", _("Devolver con comentarios"))],
     )
     comentario = forms.CharField(label=_("Comentarios para quien propuso"), required=False,
-                                 widget=forms.Textarea(attrs={"rows": 3}))
+                                 widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXTO_MEDIO)
 
 
 class DiscusionForm(forms.ModelForm):
@@ -92,7 +94,7 @@ class DiscusionForm(forms.ModelForm):
 
 
 class RespuestaForm(forms.Form):
-    cuerpo = forms.CharField(label=_("Su respuesta"), widget=forms.Textarea(attrs={"rows": 4}))
+    cuerpo = forms.CharField(label=_("Su respuesta"), widget=forms.Textarea(attrs={"rows": 4}), max_length=TEXTO_LARGO)
 
 
 class PreguntaForm(forms.ModelForm):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from att.models import Region
+from att.validadores import TEXTO_CORTO, TEXTO_EXTENSO, TEXTO_LARGO, TEXTO_MEDIO, largo_maximo
 
 USUARIO = settings.AUTH_USER_MODEL
 
@@ -40,8 +41,8 @@ class Recurso(models.Model):
 
     tipo = models.CharField(_("tipo"), max_length=20, choices=TipoRecurso.choices)
     titulo = models.CharField(_("título"), max_length=255)
-    resumen = models.TextField(_("resumen"), help_text=_("Dos o tres frases: qué se hizo y qué se logró."))
-    contenido = models.TextField(_("descripción completa"), blank=True)
+    resumen = models.TextField(_("resumen"), help_text=_("Dos o tres frases: qué se hizo y qué se logró."), **largo_maximo(TEXTO_CORTO))
+    contenido = models.TextField(_("descripción completa"), blank=True, **largo_maximo(TEXTO_EXTENSO))
     temas = models.ManyToManyField("att.Tema", blank=True, related_name="recursos_conocimiento",
                                    verbose_name=_("temas"))
     entidad = models.ForeignKey(
@@ -71,16 +72,16 @@ class Recurso(models.Model):
         verbose_name=_("experiencia significativa de la que hace parte"),
     )
     periodo = models.CharField(_("periodo"), max_length=100, blank=True, help_text=_("p. ej. 2020–2023"))
-    resultados = models.TextField(_("resultados"), blank=True)
-    como_replicarla = models.TextField(_("cómo replicarla"), blank=True)
-    recomendacion = models.TextField(_("recomendación"), blank=True)
+    resultados = models.TextField(_("resultados"), blank=True, **largo_maximo(TEXTO_LARGO))
+    como_replicarla = models.TextField(_("cómo replicarla"), blank=True, **largo_maximo(TEXTO_LARGO))
+    recomendacion = models.TextField(_("recomendación"), blank=True, **largo_maximo(TEXTO_LARGO))
     estado = models.CharField(_("estado"), max_length=20, choices=EstadoRecurso.choices,
                               default=EstadoRecurso.PROPUESTO)
     propuesto_por = models.ForeignKey(USUARIO, on_delete=models.PROTECT, related_name="recursos_propuestos",
                                       verbose_name=_("propuesto por"))
     revisado_por = models.ForeignKey(USUARIO, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="recursos_revisados", verbose_name=_("revisado por"))
-    comentario_revision = models.TextField(_("comentarios de la revisión DNP"), blank=True)
+    comentario_revision = models.TextField(_("comentarios de la revisión DNP"), blank=True, **largo_maximo(TEXTO_MEDIO))
     publicado_en = models.DateTimeField(_("publicado"), null=True, blank=True)
     creado = models.DateTimeField(_("creado"), auto_now_add=True)
     actualizado = models.DateTimeField(_("actualizado"), auto_now=True)
@@ -217,7 +218,7 @@ class TipoEspacio(models.TextChoices):
 class EspacioComunidad(models.Model):
     nombre = models.CharField(_("nombre"), max_length=150, unique=True)
     slug = models.SlugField(_("identificador"), max_length=160, unique=True)
-    descripcion = models.TextField(_("descripción"), blank=True)
+    descripcion = models.TextField(_("descripción"), blank=True, **largo_maximo(TEXTO_LARGO))
     tipo = models.CharField(_("tipo"), max_length=20, choices=TipoEspacio.choices)
     tema = models.ForeignKey("att.Tema", on_delete=models.PROTECT, null=True, blank=True,
                              related_name="espacios_comunidad", verbose_name=_("tema"))
@@ -268,7 +269,7 @@ class Discusion(models.Model):
     espacio = models.ForeignKey(EspacioComunidad, on_delete=models.CASCADE, related_name="discusiones")
     autor = models.ForeignKey(USUARIO, on_delete=models.PROTECT, related_name="discusiones")
     titulo = models.CharField(_("título"), max_length=200)
-    cuerpo = models.TextField(_("mensaje"))
+    cuerpo = models.TextField(_("mensaje"), **largo_maximo(TEXTO_LARGO))
     cerrada = models.BooleanField(_("cerrada a nuevas respuestas"), default=False)
     oculta = models.BooleanField(_("oculta por moderación"), default=False)
     motivo_moderacion = models.CharField(_("motivo de moderación"), max_length=255, blank=True)
@@ -290,7 +291,7 @@ class Discusion(models.Model):
 class Respuesta(models.Model):
     discusion = models.ForeignKey(Discusion, on_delete=models.CASCADE, related_name="respuestas")
     autor = models.ForeignKey(USUARIO, on_delete=models.PROTECT, related_name="respuestas_comunidad")
-    cuerpo = models.TextField(_("respuesta"))
+    cuerpo = models.TextField(_("respuesta"), **largo_maximo(TEXTO_LARGO))
     oculta = models.BooleanField(_("oculta por moderación"), default=False)
     motivo_moderacion = models.CharField(_("motivo de moderación"), max_length=255, blank=True)
     moderada_por = models.ForeignKey(USUARIO, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -316,7 +317,7 @@ class ReporteAbuso(models.Model):
     discusion = models.ForeignKey(Discusion, on_delete=models.CASCADE, related_name="reportes")
     respuesta = models.ForeignKey(Respuesta, on_delete=models.CASCADE, null=True, blank=True, related_name="reportes")
     reportado_por = models.ForeignKey(USUARIO, on_delete=models.PROTECT, related_name="+")
-    motivo = models.TextField(_("motivo del reporte"))
+    motivo = models.TextField(_("motivo del reporte"), **largo_maximo(TEXTO_CORTO))
     estado = models.CharField(_("estado"), max_length=20, choices=EstadoReporte.choices, default=EstadoReporte.ABIERTO)
     creado = models.DateTimeField(auto_now_add=True)
     historial = HistoricalRecords()
@@ -330,7 +331,7 @@ class ReporteAbuso(models.Model):
 # --- Plan de formación -----------------------------------------------------------------------
 class Curso(models.Model):
     nombre = models.CharField(_("nombre"), max_length=255)
-    descripcion = models.TextField(_("descripción"))
+    descripcion = models.TextField(_("descripción"), **largo_maximo(TEXTO_LARGO))
     nivel = models.ForeignKey("att.NivelCapacidad", on_delete=models.PROTECT, related_name="cursos",
                               verbose_name=_("nivel de capacidad"))
     tipo_capacidad = models.ForeignKey("att.TipoCapacidad", on_delete=models.PROTECT, related_name="cursos",
@@ -419,7 +420,7 @@ class TipoEvento(models.TextChoices):
 class Evento(models.Model):
     nombre = models.CharField(_("nombre"), max_length=255)
     tipo = models.CharField(_("tipo"), max_length=20, choices=TipoEvento.choices, default=TipoEvento.OTRO)
-    descripcion = models.TextField(_("descripción"), blank=True)
+    descripcion = models.TextField(_("descripción"), blank=True, **largo_maximo(TEXTO_LARGO))
     inicio = models.DateTimeField(_("inicio"))
     fin = models.DateTimeField(_("fin"))
     lugar = models.CharField(_("lugar o enlace"), max_length=255, blank=True)
@@ -458,7 +459,7 @@ class RegistroEvento(models.Model):
 class PreguntaFrecuente(models.Model):
     oferta = models.ForeignKey("oferta.Oferta", on_delete=models.CASCADE, related_name="preguntas_frecuentes")
     pregunta = models.CharField(_("pregunta"), max_length=300)
-    respuesta = models.TextField(_("respuesta"))
+    respuesta = models.TextField(_("respuesta"), **largo_maximo(TEXTO_LARGO))
     orden = models.PositiveSmallIntegerField(_("orden"), default=0)
     publicada = models.BooleanField(_("publicada"), default=True)
     actualizada_por = models.ForeignKey(USUARIO, on_delete=models.PROTECT, related_name="+")

@@ -14,7 +14,7 @@ from simple_history.utils import bulk_update_with_history
 from att import permisos
 from att.models import Usuario
 from att.notificaciones import notificar
-from att.validadores import validar_adjunto
+from att.validadores import exigir_largo, validar_adjunto
 from conocimiento.models import (
     Curso,
     Discusion,
@@ -179,6 +179,7 @@ def recurso_revisar(*, recurso: Recurso, por: Usuario, publicar: bool, comentari
         raise ValidationError(_("Este recurso ya fue revisado (estado: %(e)s).") % {"e": recurso.get_estado_display()})
     if not publicar and not comentario.strip():
         raise ValidationError({"comentario": _("Explique qué se debe ajustar antes de devolver la propuesta.")})
+    exigir_largo(Recurso, "comentario_revision", comentario, clave="comentario")
     recurso.revisado_por = por
     recurso.comentario_revision = comentario
     if publicar:
@@ -202,6 +203,7 @@ def recurso_retirar(*, recurso: Recurso, por: Usuario, motivo: str) -> Recurso:
         raise ValidationError(_("Solo se retiran recursos publicados."))
     if not motivo.strip():
         raise ValidationError({"motivo": _("Explique por qué se retira el recurso.")})
+    exigir_largo(Recurso, "comentario_revision", motivo, clave="motivo")
     recurso.estado = EstadoRecurso.RETIRADO
     recurso.comentario_revision = motivo
     recurso.revisado_por = por
@@ -309,6 +311,7 @@ def respuesta_publicar(*, discusion: Discusion, por: Usuario, cuerpo: str) -> Re
     _exigir_espacio_activo(discusion.espacio)
     if not cuerpo.strip():
         raise ValidationError({"cuerpo": _("Escriba su respuesta.")})
+    exigir_largo(Respuesta, "cuerpo", cuerpo)
     respuesta = Respuesta.objects.create(discusion=discusion, autor=por, cuerpo=cuerpo)
     Discusion.objects.filter(pk=discusion.pk).update(ultima_actividad=timezone.now())
     discusion.seguidores.add(por)
@@ -346,6 +349,7 @@ def moderar(*, objeto: Discusion | Respuesta, por: Usuario, ocultar: bool | None
     if ocultar is not None:
         if ocultar and not motivo.strip():
             raise ValidationError({"motivo": _("Indique el motivo para ocultar el mensaje.")})
+        exigir_largo(type(objeto), "motivo_moderacion", motivo, clave="motivo")
         objeto.oculta = ocultar
         objeto.motivo_moderacion = motivo if ocultar else ""
         campos += ["oculta", "motivo_moderacion"]
@@ -373,6 +377,7 @@ def reportar_abuso(*, por: Usuario, discusion: Discusion, motivo: str, respuesta
     _exigir_espacio_activo(discusion.espacio)
     if not motivo.strip():
         raise ValidationError({"motivo": _("Cuéntenos por qué el mensaje es inapropiado.")})
+    exigir_largo(ReporteAbuso, "motivo", motivo)
     if respuesta is not None and respuesta.discusion_id != discusion.pk:
         raise ValidationError(_("La respuesta no pertenece a esta discusión."))
     reporte = ReporteAbuso.objects.create(discusion=discusion, respuesta=respuesta, reportado_por=por, motivo=motivo)

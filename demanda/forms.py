@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from att.models import Canal, Capacidad, Entidad, EtapaCiclo, Modalidad, Tema
+from att.validadores import TEXTO_CORTO, TEXTO_LARGO
 from demanda import selectors
 from demanda.models import FuenteNecesidad
 from demanda.services import errores_de_adjuntos
@@ -44,7 +45,7 @@ class DemandaForm(forms.Form):
         help_text=_("En una frase: qué necesita la entidad. Mínimo 10 caracteres."),
     )
     descripcion = forms.CharField(
-        label=_("Descripción"), widget=forms.Textarea(attrs={"rows": 5}),
+        label=_("Descripción"), widget=forms.Textarea(attrs={"rows": 5}), max_length=TEXTO_LARGO,
         help_text=_("Qué problema tiene la entidad, qué ha intentado y qué resultado espera."),
     )
     temas = forms.ModelMultipleChoiceField(
@@ -110,11 +111,13 @@ class AdjuntoForm(forms.Form):
 
 
 class MotivoForm(forms.Form):
-    motivo = forms.CharField(label=_("Motivo"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    motivo = forms.CharField(label=_("Motivo"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                             max_length=TEXTO_CORTO)
 
 
 class NoPertinenteForm(forms.Form):
-    motivo = forms.CharField(label=_("Motivo de no pertinencia"), widget=forms.Textarea(attrs={"rows": 2}))
+    motivo = forms.CharField(label=_("Motivo de no pertinencia"), widget=forms.Textarea(attrs={"rows": 2}),
+                             max_length=TEXTO_CORTO)
 
 
 class RemitirForm(forms.Form):
@@ -122,7 +125,8 @@ class RemitirForm(forms.Form):
         label=_("Entidad competente"), queryset=Entidad.objects.filter(activa=True).exclude(tipo="alcaldia"),
         empty_label=_("Seleccione la entidad"),
     )
-    motivo = forms.CharField(label=_("Motivo"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    motivo = forms.CharField(label=_("Motivo"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                             max_length=TEXTO_CORTO)
 
 
 class CerrarForm(forms.Form):
@@ -131,7 +135,8 @@ class CerrarForm(forms.Form):
         choices=[(i, f"{i}") for i in range(5, 0, -1)], widget=forms.RadioSelect,
         help_text=_("5 = excelente, 1 = muy deficiente."),
     )
-    comentario = forms.CharField(label=_("Comentario"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    comentario = forms.CharField(label=_("Comentario"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                                 max_length=TEXTO_CORTO)
 
 
 class ImportarForm(forms.Form):

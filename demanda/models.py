@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from att.validadores import TEXTO_CORTO, TEXTO_LARGO, TEXTO_MEDIO, largo_maximo
+
 
 class _Unidos(models.Func):
     """`(a || b || …)`: operador inmutable (CONCAT() no lo es y no sirve en un índice)."""
@@ -70,7 +72,7 @@ class Demanda(models.Model):
         verbose_name=_("registrada por"),
     )
     titulo = models.CharField(_("título de la necesidad"), max_length=255)
-    descripcion = models.TextField(_("descripción"))
+    descripcion = models.TextField(_("descripción"), **largo_maximo(TEXTO_LARGO))
     descriptores = models.ManyToManyField("att.DescriptorTematico", related_name="demandas", verbose_name=_("descriptores"))
     temas = models.ManyToManyField("att.Tema", related_name="demandas", verbose_name=_("temas"))
     capacidad = models.ForeignKey(
@@ -102,9 +104,9 @@ class Demanda(models.Model):
     estado = models.CharField(
         _("estado"), max_length=20, choices=EstadoDemanda.choices, default=EstadoDemanda.REGISTRADA
     )
-    motivo_no_pertinente = models.TextField(_("motivo de no pertinencia"), blank=True)
+    motivo_no_pertinente = models.TextField(_("motivo de no pertinencia"), blank=True, **largo_maximo(TEXTO_CORTO))
     calificacion = models.PositiveSmallIntegerField(_("calificación de la ET (1–5)"), null=True, blank=True)
-    comentario_cierre = models.TextField(_("comentario de cierre"), blank=True)
+    comentario_cierre = models.TextField(_("comentario de cierre"), blank=True, **largo_maximo(TEXTO_CORTO))
     creada = models.DateTimeField(_("registrada"), auto_now_add=True)
     actualizada = models.DateTimeField(_("actualizada"), auto_now=True)
     historial = HistoricalRecords()
@@ -145,7 +147,7 @@ class EventoDemanda(models.Model):
     a_estado = models.CharField(max_length=20, choices=EstadoDemanda.choices)
     por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     cuando = models.DateTimeField(auto_now_add=True)
-    motivo = models.TextField(_("motivo"), blank=True)
+    motivo = models.TextField(_("motivo"), blank=True, **largo_maximo(TEXTO_MEDIO))
 
     class Meta:
         ordering = ["cuando", "pk"]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from att import permisos
 from att.models import Entidad, Rol, Usuario
 from att.notificaciones import notificar
-from att.validadores import validar_adjunto
+from att.validadores import exigir_largo, validar_adjunto
 from demanda import rules
 from demanda.models import (
     ESTADOS_OCUPAN_CUPO,
@@ -150,6 +150,7 @@ def demanda_agregar_adjunto(*, demanda: Demanda, por, archivo) -> AdjuntoDemanda
 # --- Ciclo de vida --------------------------------------------------------------------------------
 
 def _transicionar(demanda: Demanda, *, por, desde, hacia, motivo: str = "", permiso: str, **campos) -> Demanda:
+    exigir_largo(EventoDemanda, "motivo", motivo)
     fila = Demanda.objects.select_for_update(of=("self",)).select_related("entidad", "oferta", "entidad_competente").get(pk=demanda.pk)
     if not por.has_perm(permiso, fila):
         raise PermissionDenied(_("No tiene permiso para pasar esta demanda a «%(estado)s».") % {"estado": E(hacia).label})
@@ -281,6 +282,7 @@ def demanda_cerrar(*, demanda: Demanda, por, calificacion: int, comentario: str 
         calificacion = 0
     if not 1 <= calificacion <= 5:
         raise ValidationError({"calificacion": _("La calificación debe ser un número entero de 1 a 5.")})
+    exigir_largo(Demanda, "comentario_cierre", comentario, clave="comentario")
     return _transicionar(
         demanda, por=por, desde={E.ATENDIDA}, hacia=E.CERRADA,
         motivo=_("Calificación %(c)d de 5. %(m)s") % {"c": calificacion, "m": comentario},
@@ -293,6 +295,7 @@ def demanda_marcar_no_pertinente(*, demanda: Demanda, por, motivo: str) -> Deman
     motivo = (motivo or "").strip()
     if not motivo:
         raise ValidationError({"motivo": _("Explique por qué la demanda no es pertinente.")})
+    exigir_largo(Demanda, "motivo_no_pertinente", motivo, clave="motivo")
     return _transicionar(
         demanda, por=por, desde={E.REGISTRADA, E.EN_ANALISIS}, hacia=E.NO_PERTINENTE, motivo=motivo,
         permiso="demanda.gestionar", motivo_no_pertinente=motivo,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from att import importacion
+from att.exportacion import dataset_xlsx
 from att.services import leer_tabla
 from demanda import selectors, services
 from demanda.forms import ImportarForm
@@ -61,7 +62,7 @@ def exportar(request):
     marca = timezone.localtime().strftime("%Y%m%d-%H%M")
     if request.GET.get("formato") == "xlsx":
         respuesta = HttpResponse(
-            datos.export("xlsx"), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            dataset_xlsx(datos), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
         respuesta["Content-Disposition"] = f'attachment; filename="demandas-{marca}.xlsx"'
     else:

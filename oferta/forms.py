@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from att import permisos
 from att.models import CategoriaLey617, Entidad, GrupoMDM, Rol, TipoEntidad
+from att.validadores import TEXTO_LARGO, TEXTO_MEDIO
 
 from .models import Oferta, PublicoObjetivo
 
@@ -45,6 +46,11 @@ class EntidadesPorCodigoField(forms.CharField):
     2: gobernación). Un campo de texto y no una lista de 1.250 opciones: liviano en conexiones lentas."""
 
     widget = forms.Textarea(attrs={"rows": 2, "inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"})
+
+    def __init__(self, *args, **kwargs):
+        # Todas las alcaldías y gobernaciones caben (≈ 1.150 códigos de hasta 7 caracteres con separador).
+        kwargs.setdefault("max_length", TEXTO_LARGO)
+        super().__init__(*args, **kwargs)
 
     def prepare_value(self, value):
         if isinstance(value, (list, tuple)) or hasattr(value, "all"):
@@ -144,12 +150,14 @@ class OfertaForm(forms.ModelForm):
 class ComentarioForm(forms.Form):
     comentario = forms.CharField(
         label=_("Comentarios para la entidad"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=TEXTO_MEDIO,
         help_text=_("Obligatorios si devuelve la oferta: diga qué debe corregir."),
     )
 
 
 class ArchivarForm(forms.Form):
-    motivo = forms.CharField(label=_("Motivo para archivar"), widget=forms.Textarea(attrs={"rows": 3}))
+    motivo = forms.CharField(label=_("Motivo para archivar"), widget=forms.Textarea(attrs={"rows": 3}),
+                             max_length=TEXTO_MEDIO)
 
 
 class ImportarOfertasForm(forms.Form):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from att.models import CategoriaLey617, Estructura, GrupoMDM
+from att.validadores import TEXTO_LARGO, TEXTO_MEDIO, largo_maximo
 
 TODO_EL_PAIS = "00"  # en `Oferta.facetas_departamentos`: la oferta no focaliza departamentos
 
@@ -46,8 +47,8 @@ class Oferta(models.Model):
         "att.Entidad", blank=True, related_name="ofertas_conjuntas", verbose_name=_("entidades cooferentes")
     )
     nombre = models.CharField(_("nombre"), max_length=255)
-    necesidad = models.TextField(_("necesidad que atiende"))
-    descripcion = models.TextField(_("descripción"))
+    necesidad = models.TextField(_("necesidad que atiende"), **largo_maximo(TEXTO_LARGO))
+    descripcion = models.TextField(_("descripción"), **largo_maximo(TEXTO_LARGO))
     # Clasificación
     descriptores = models.ManyToManyField("att.DescriptorTematico", related_name="ofertas", verbose_name=_("descriptores"))
     temas = models.ManyToManyField("att.Tema", related_name="ofertas", verbose_name=_("temas"))
@@ -92,11 +93,11 @@ class Oferta(models.Model):
     )
     # Entrega
     bienes_entregados = models.TextField(_("bienes que entrega"), blank=True,
-                                         help_text=_("Guías, herramientas, sistemas de información…"))
-    requisitos = models.TextField(_("requisitos"), blank=True)
-    cronograma = models.TextField(_("cronograma y lugares"), blank=True)
+                                         help_text=_("Guías, herramientas, sistemas de información…"), **largo_maximo(TEXTO_MEDIO))
+    requisitos = models.TextField(_("requisitos"), blank=True, **largo_maximo(TEXTO_MEDIO))
+    cronograma = models.TextField(_("cronograma y lugares"), blank=True, **largo_maximo(TEXTO_MEDIO))
     cupos = models.PositiveIntegerField(_("cupos"), null=True, blank=True, help_text=_("Vacío: sin límite."))
-    alineacion_pnd = models.TextField(_("alineación con el Plan Nacional de Desarrollo"), blank=True)
+    alineacion_pnd = models.TextField(_("alineación con el Plan Nacional de Desarrollo"), blank=True, **largo_maximo(TEXTO_MEDIO))
     contacto_nombre = models.CharField(_("nombre de contacto"), max_length=150)
     contacto_email = models.EmailField(_("correo de contacto"))
     contacto_telefono = models.CharField(_("teléfono de contacto"), max_length=30, blank=True)
@@ -104,7 +105,7 @@ class Oferta(models.Model):
     vigencia_hasta = models.DateField(_("vigente hasta"), null=True, blank=True)
     # Ciclo de vida
     estado = models.CharField(_("estado"), max_length=20, choices=EstadoOferta.choices, default=EstadoOferta.BORRADOR)
-    comentario_revision = models.TextField(_("comentarios de la revisión DNP"), blank=True)
+    comentario_revision = models.TextField(_("comentarios de la revisión DNP"), blank=True, **largo_maximo(TEXTO_MEDIO))
     publicada_en = models.DateTimeField(_("publicada"), null=True, blank=True)
     creada_por = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ofertas_creadas", null=True, blank=True
@@ -182,7 +183,7 @@ class TransicionOferta(models.Model):
     a_estado = models.CharField(max_length=20, choices=EstadoOferta.choices)
     por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     cuando = models.DateTimeField(auto_now_add=True)
-    motivo = models.TextField(_("motivo o comentario"), blank=True)
+    motivo = models.TextField(_("motivo o comentario"), blank=True, **largo_maximo(TEXTO_MEDIO))
 
     class Meta:
         ordering = ["cuando", "pk"]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from att import permisos
 from att.models import Entidad, Rol, TipoEntidad, Usuario
 from att.notificaciones import notificar
+from att.validadores import exigir_largo
 
 from . import rules as reglas
 from .models import TODO_EL_PAIS, EstadoOferta, Oferta, TransicionOferta
@@ -190,6 +191,7 @@ def oferta_actualizar(*, por: Usuario, oferta: Oferta, datos: dict) -> Oferta:
 
 # --- Ciclo de vida ----------------------------------------------------------------------------
 def _transicion(oferta: Oferta, *, a: str, por: Usuario, motivo: str = "") -> Oferta:
+    exigir_largo(TransicionOferta, "motivo", motivo)
     de = oferta.estado
     oferta.estado = a
     oferta.save(update_fields=["estado", "comentario_revision", "publicada_en", "actualizada"])
@@ -242,6 +244,7 @@ def oferta_devolver(*, oferta: Oferta, por: Usuario, comentario: str) -> Oferta:
     comentario = (comentario or "").strip()
     if not comentario:
         raise ValidationError({"comentario": _("Escriba los comentarios para que la entidad corrija la oferta.")})
+    exigir_largo(Oferta, "comentario_revision", comentario, clave="comentario")
     actual.comentario_revision = comentario
     _transicion(actual, a=EstadoOferta.DEVUELTA, por=por, motivo=comentario)
     notificar(
@@ -259,6 +262,7 @@ def oferta_publicar(*, oferta: Oferta, por: Usuario, comentario: str = "") -> Of
     if not reglas.revisa(por):
         raise PermissionDenied(_("Solo un administrador DNP puede publicar ofertas."))
     _exigir_estado(actual, [EstadoOferta.EN_REVISION], _("publicar"))
+    exigir_largo(TransicionOferta, "motivo", comentario, clave="comentario")
     actual.publicada_en = timezone.now()
     actual.comentario_revision = ""
     _transicion(actual, a=EstadoOferta.PUBLICADA, por=por, motivo=(comentario or "").strip() or _("Publicada."))

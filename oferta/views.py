@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from att import permisos
+from att.exportacion import dataset_xlsx
 from att.models import Rol
 
 from . import selectors, services
@@ -191,7 +192,7 @@ def exportar(request):
         respuesta = HttpResponse(("\ufeff" + datos.csv).encode("utf-8"), content_type="text/csv; charset=utf-8")
     else:
         respuesta = HttpResponse(
-            datos.xlsx, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            dataset_xlsx(datos), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     respuesta["Content-Disposition"] = f'attachment; filename="{nombre}"'
     return respuesta
 

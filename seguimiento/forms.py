@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from att.models import Entidad, TipoEntidad
+from att.validadores import TEXTO_CORTO, TEXTO_LARGO, TEXTO_MEDIO
 from seguimiento.models import Hito
 
 
@@ -28,7 +29,8 @@ class AvanceForm(forms.Form):
                                     decimal_places=2, help_text=_("De 0 a 100: cuánto del hito está hecho a la fecha de corte."))
     fecha_corte = forms.DateField(label=_("Fecha de corte"), initial=date.today,
                                   widget=forms.DateInput(attrs={"type": "date"}))
-    narrativa = forms.CharField(label=_("Qué se hizo"), widget=forms.Textarea(attrs={"rows": 4}))
+    narrativa = forms.CharField(label=_("Qué se hizo"), widget=forms.Textarea(attrs={"rows": 4}),
+                                max_length=TEXTO_LARGO)
     evidencias = CampoVariosArchivos(label=_("Evidencias"), required=False,
                                      help_text=_("Actas, listas de asistencia, fotos (PDF, DOCX, XLSX, JPG, PNG; máximo 10 MB cada uno)."))
 
@@ -52,6 +54,7 @@ class HitoForm(forms.Form):
 
 class RevisionForm(forms.Form):
     comentario = forms.CharField(label=_("Comentario"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                 max_length=TEXTO_MEDIO,
                                  help_text=_("Obligatorio para devolver el avance."))
 
 
@@ -59,7 +62,8 @@ class MedicionForm(forms.Form):
     periodo = forms.CharField(label=_("Periodo (AAAA-MM)"), max_length=7,
                               widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-10"}))
     valor = forms.DecimalField(label=_("Valor"), max_digits=14, decimal_places=2)
-    observacion = forms.CharField(label=_("Observación"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    observacion = forms.CharField(label=_("Observación"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                  max_length=TEXTO_CORTO)
 
     def clean_periodo(self):
         valor = self.cleaned_data["periodo"]
@@ -81,7 +85,8 @@ class PercepcionForm(forms.Form):
                                      widget=forms.RadioSelect)
     pertinencia = forms.TypedChoiceField(choices=ESCALA, coerce=int, label=_("Pertinencia"), widget=forms.RadioSelect)
     oportunidad = forms.TypedChoiceField(choices=ESCALA, coerce=int, label=_("Oportunidad"), widget=forms.RadioSelect)
-    comentario = forms.CharField(label=_("Comentarios"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comentario = forms.CharField(label=_("Comentarios"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                                 max_length=TEXTO_CORTO)
 
     def __init__(self, *args, entidades=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -111,7 +116,8 @@ class AsistenciaForm(forms.Form):
     temas = forms.ModelMultipleChoiceField(queryset=None, label=_("Temas"), required=False,
                                            widget=forms.SelectMultiple(attrs={"size": 6}))
     participantes = forms.IntegerField(label=_("Participantes"), min_value=0, initial=0)
-    descripcion = forms.CharField(label=_("Descripción"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    descripcion = forms.CharField(label=_("Descripción"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                                  max_length=TEXTO_LARGO)
     evidencia = forms.FileField(label=_("Evidencia de asistencia"), required=False,
                                 help_text=_("Lista de asistencia o acta (PDF, XLSX, imagen)."))
     demandas = forms.ModelMultipleChoiceField(queryset=None, label=_("Demandas que atiende"), required=False,

@@ -24,7 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from att.bloqueos import candado, clave_bloqueo
+from att.exportacion import celda_xlsx
 from att.models import Entidad, PuntajeMDM
+from att.validadores import recortar
 from seguimiento import selectors
 from seguimiento.models import (
     Asesoria,
@@ -239,7 +241,7 @@ def generar_xlsx(datos: dict) -> bytes:
         hoja.append([str(datos["nombre_periodo"]), str(datos["titulo_alcance"])])
         hoja.append([str(c) for c in cabeza])
         for f in filas:
-            hoja.append([_celda(c) for c in f])
+            hoja.append([celda_xlsx(_celda(c), donde=nombre) for c in f])
     salida = io.BytesIO()
     libro.save(salida)
     return salida.getvalue()
@@ -410,7 +412,8 @@ def _avisar_suscriptores(informe: InformeMensual, datos: dict) -> None:
 def marcar_fallido(*, tipo: str, periodo: date, alcance: str, error: str) -> None:
     """Deja el informe como fallido con el error; la última versión buena (si la hay) se sigue descargando."""
     InformeMensual.objects.filter(tipo=tipo, periodo=periodo, alcance=alcance).update(
-        estado=EstadoInforme.FALLIDO, error=error[:2000], actualizado=timezone.now()
+        estado=EstadoInforme.FALLIDO, error=recortar(error, InformeMensual._meta.get_field("error").max_length),
+        actualizado=timezone.now(),
     )
 
 

@@ -17,6 +17,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from att.validadores import TEXTO_CORTO, TEXTO_LARGO, TEXTO_MEDIO, TEXTO_TECNICO, largo_maximo
 from seguimiento import calculo
 
 
@@ -87,7 +88,7 @@ class Hito(models.Model):
         verbose_name=_("hito padre"), help_text=_("Vacío para un hito; el hito al que pertenece un sub-hito."),
     )
     nombre = models.CharField(_("nombre"), max_length=255)
-    descripcion = models.TextField(_("descripción"), blank=True)
+    descripcion = models.TextField(_("descripción"), blank=True, **largo_maximo(TEXTO_LARGO))
     peso = models.DecimalField(
         _("peso"), max_digits=6, decimal_places=2, default=1,
         help_text=_("Peso con que el avance del hito suma al de su línea (o al de su hito padre)."),
@@ -136,7 +137,7 @@ class Avance(models.Model):
         _("avance acumulado del hito (%)"), max_digits=5, decimal_places=2, validators=porcentaje
     )
     fecha_corte = models.DateField(_("fecha de corte"))
-    narrativa = models.TextField(_("qué se hizo"))
+    narrativa = models.TextField(_("qué se hizo"), **largo_maximo(TEXTO_LARGO))
     estado = models.CharField(_("estado"), max_length=20, choices=EstadoAvance.choices, default=EstadoAvance.REPORTADO)
     registrado_por = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="avances_registrados"
@@ -146,7 +147,7 @@ class Avance(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="avances_revisados"
     )
     revisado_en = models.DateTimeField(null=True, blank=True)
-    comentario_revision = models.TextField(_("comentario de la revisión"), blank=True)
+    comentario_revision = models.TextField(_("comentario de la revisión"), blank=True, **largo_maximo(TEXTO_MEDIO))
     huella = models.CharField(
         max_length=64, blank=True, editable=False, default="", db_default="",
         help_text=_("Resumen de hito, porcentaje, fecha de corte, narrativa y autor: el mismo avance enviado dos veces es uno."),
@@ -291,9 +292,9 @@ class Indicador(models.Model):
     """Ficha técnica de un indicador (001 §5: formato de captura de información)."""
 
     nombre = models.CharField(_("nombre del indicador"), max_length=255)
-    descripcion = models.TextField(_("descripción"))
-    formula = models.TextField(_("fórmula de cálculo"))
-    variables = models.TextField(_("variables del indicador"), blank=True)
+    descripcion = models.TextField(_("descripción"), **largo_maximo(TEXTO_LARGO))
+    formula = models.TextField(_("fórmula de cálculo"), **largo_maximo(TEXTO_MEDIO))
+    variables = models.TextField(_("variables del indicador"), blank=True, **largo_maximo(TEXTO_MEDIO))
     tipo = models.CharField(_("tipo"), max_length=12, choices=TipoIndicador.choices)
     unidad = models.CharField(_("unidad de medida"), max_length=60)
     frecuencia = models.CharField(_("periodicidad de medición"), max_length=12, choices=Frecuencia.choices,
@@ -364,7 +365,7 @@ class Medicion(models.Model):
     indicador = models.ForeignKey(Indicador, on_delete=models.CASCADE, related_name="mediciones")
     periodo = models.DateField(_("periodo (primer día del mes)"))
     valor = models.DecimalField(_("valor"), max_digits=14, decimal_places=2)
-    observacion = models.TextField(_("observación"), blank=True)
+    observacion = models.TextField(_("observación"), blank=True, **largo_maximo(TEXTO_CORTO))
     registrada_por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                        null=True, blank=True)
     registrada_en = models.DateTimeField(auto_now=True)
@@ -420,7 +421,7 @@ class Percepcion(models.Model):
     calidad = models.PositiveSmallIntegerField(_("calidad"), validators=calificacion)
     pertinencia = models.PositiveSmallIntegerField(_("pertinencia"), validators=calificacion)
     oportunidad = models.PositiveSmallIntegerField(_("oportunidad"), validators=calificacion)
-    comentario = models.TextField(_("comentarios"), blank=True)
+    comentario = models.TextField(_("comentarios"), blank=True, **largo_maximo(TEXTO_CORTO))
     registrada_por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                        null=True, blank=True)
     creada = models.DateTimeField(auto_now_add=True)
@@ -481,7 +482,7 @@ class RegistroAsistencia(models.Model):
     canal = models.ForeignKey("att.Canal", on_delete=models.PROTECT, related_name="+")
     temas = models.ManyToManyField("att.Tema", related_name="+", blank=True)
     participantes = models.PositiveIntegerField(_("participantes"), default=0)
-    descripcion = models.TextField(_("descripción"), blank=True)
+    descripcion = models.TextField(_("descripción"), blank=True, **largo_maximo(TEXTO_LARGO))
     evidencia_asistencia = models.FileField(_("evidencia de asistencia"), upload_to=ruta_asistencia,
                                             blank=True, max_length=255)
     demandas = models.ManyToManyField("demanda.Demanda", blank=True, related_name="+",
@@ -547,7 +548,7 @@ class InformeMensual(models.Model):
     estado = models.CharField(_("estado"), max_length=12, choices=EstadoInforme.choices, default=EstadoInforme.PENDIENTE)
     progreso = models.PositiveSmallIntegerField(_("progreso (%)"), default=0)
     intentos = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
+    error = models.TextField(blank=True, **largo_maximo(TEXTO_TECNICO))
     pdf = models.FileField(upload_to=ruta_informe, blank=True, max_length=255)
     xlsx = models.FileField(upload_to=ruta_informe, blank=True, max_length=255)
     resumen = models.JSONField(default=dict, blank=True)

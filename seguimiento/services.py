@@ -18,7 +18,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from att.models import Entidad, Municipio, PuntajeMDM, Rol, TipoEntidad
 from att.notificaciones import notificar
-from att.validadores import validar_adjunto
+from att.validadores import exigir_largo, exigir_largos, validar_adjunto
 from seguimiento import calculo, rules
 from seguimiento.models import (
     Asesoria,
@@ -154,6 +154,7 @@ def _bloquear_avance(avance: Avance) -> Avance:
 @transaction.atomic
 def avance_validar(*, avance: Avance, por, comentario: str = "") -> Avance:
     _denegar_si(not rules.valida(por), _("Solo el equipo de seguimiento del DNP valida avances."))
+    exigir_largo(Avance, "comentario_revision", comentario, clave="comentario")
     avance = _bloquear_avance(avance)
     avance.estado = EstadoAvance.VALIDADO
     avance.revisado_por = por
@@ -170,6 +171,7 @@ def avance_devolver(*, avance: Avance, por, comentario: str) -> Avance:
     _denegar_si(not rules.valida(por), _("Solo el equipo de seguimiento del DNP devuelve avances."))
     if not comentario.strip():
         raise ValidationError({"comentario": _("Explique qué debe ajustarse para devolver el avance.")})
+    exigir_largo(Avance, "comentario_revision", comentario, clave="comentario")
     avance = _bloquear_avance(avance)
     avance.estado = EstadoAvance.DEVUELTO
     avance.revisado_por = por
@@ -466,6 +468,7 @@ def periodo_cerrado(periodo: date) -> bool:
 def medicion_registrar(*, indicador, periodo: date, valor, por, observacion: str = "") -> Medicion:
     _denegar_si(not rules.mide_indicador(por, indicador),
                 _("Solo la entidad responsable del indicador o el DNP registran sus mediciones."))
+    exigir_largo(Medicion, "observacion", observacion)
     periodo = primer_dia(periodo)
     if periodo_cerrado(periodo):
         raise ValidationError(
@@ -736,6 +739,7 @@ def _registrar_asistencia(modelo, *, oferente, por, denegado: str, temas, demand
                           entidades=None, **campos):
     """Asesoría o evento: permiso, demandas «en atención» y adjunto verificados antes de guardar nada."""
     _denegar_si(not rules.registra_asistencia(por, oferente), denegado)
+    exigir_largos(modelo, campos)
     demandas = _verificar_demandas(demandas, por)
     if evidencia:
         validar_adjunto(evidencia)

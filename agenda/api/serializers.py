@@ -12,6 +12,7 @@ from agenda.models import (
     VersionPlan,
 )
 from att.models import Entidad, EtapaCiclo, TipoEntidad, Usuario
+from att.validadores import TEXTO_CORTO, TEXTO_MEDIO
 from oferta.models import Oferta
 
 
@@ -81,12 +82,12 @@ class PlanDetalleSerializer(PlanSerializer):
 
 
 class EnviarSerializer(serializers.Serializer):
-    nota = serializers.CharField(required=False, allow_blank=True)
+    nota = serializers.CharField(required=False, allow_blank=True, max_length=TEXTO_CORTO)
 
 
 class RevisarSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=DecisionRevision.choices)
-    comentario = serializers.CharField(required=False, allow_blank=True)
+    comentario = serializers.CharField(required=False, allow_blank=True, max_length=TEXTO_MEDIO)
 
 
 class CompromisoSerializer(serializers.ModelSerializer):

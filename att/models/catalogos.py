@@ -4,11 +4,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from att.validadores import TEXTO_MEDIO, largo_maximo
+
 
 class Catalogo(models.Model):
     codigo = models.SlugField(_("código"), max_length=60, unique=True)
     nombre = models.CharField(_("nombre"), max_length=150)
-    descripcion = models.TextField(_("descripción"), blank=True)
+    descripcion = models.TextField(_("descripción"), blank=True, **largo_maximo(TEXTO_MEDIO))
     orden = models.PositiveSmallIntegerField(_("orden"), default=0)
     activo = models.BooleanField(_("activo"), default=True)
     # Cada catálogo concreto hereda su propia tabla de historial (att_historical<catalogo>).

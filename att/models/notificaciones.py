@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from att.validadores import TEXTO_MEDIO, largo_maximo
+
 
 class Notificacion(models.Model):
     """Alerta dentro de la plataforma; se envía también por correo (inmediato o resumen diario)."""
@@ -11,7 +13,7 @@ class Notificacion(models.Model):
     )
     categoria = models.CharField(_("categoría"), max_length=40)
     titulo = models.CharField(_("título"), max_length=200)
-    mensaje = models.TextField(_("mensaje"), blank=True)
+    mensaje = models.TextField(_("mensaje"), blank=True, **largo_maximo(TEXTO_MEDIO))
     url = models.CharField(_("enlace"), max_length=300, blank=True)
     creada = models.DateTimeField(_("creada"), auto_now_add=True)
     leida_en = models.DateTimeField(_("leída"), null=True, blank=True)

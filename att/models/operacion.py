@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from att.validadores import TEXTO_TECNICO, largo_maximo
+
 
 class EstadoSalida(models.TextChoices):
     PENDIENTE = "pendiente", _("Pendiente")
@@ -35,7 +37,7 @@ class Salida(models.Model):
     proximo_intento = models.DateTimeField(_("próximo intento"), auto_now_add=True)
     creada = models.DateTimeField(_("creada"), auto_now_add=True)
     publicada_en = models.DateTimeField(_("publicada"), null=True, blank=True)
-    ultimo_error = models.TextField(_("último error"), blank=True)
+    ultimo_error = models.TextField(_("último error"), blank=True, **largo_maximo(TEXTO_TECNICO))
 
     class Meta:
         ordering = ["creada"]

@@ -2,6 +2,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from att import permisos
+from att.validadores import TEXTO_MEDIO
 from conocimiento.models import (
     Curso,
     Discusion,
@@ -58,7 +59,7 @@ class RecursoSerializer(serializers.ModelSerializer):
 
 class RevisionRecursoSerializer(serializers.Serializer):
     publicar = serializers.BooleanField()
-    comentario = serializers.CharField(required=False, allow_blank=True, default="")
+    comentario = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXTO_MEDIO)
 
 
 class EspacioComunidadSerializer(serializers.ModelSerializer):

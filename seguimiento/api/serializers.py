@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from att.validadores import TEXTO_MEDIO
 from seguimiento.models import (
     Avance,
     EstadoLinea,
@@ -40,7 +41,7 @@ class AvanceSerializer(serializers.ModelSerializer):
 
 
 class RevisionSerializer(serializers.Serializer):
-    comentario = serializers.CharField(required=False, allow_blank=True, default="")
+    comentario = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXTO_MEDIO)
 
 
 class EstadoLineaSerializer(serializers.ModelSerializer):
