@@ -448,4 +448,6 @@ iniciar_sentry(
 )
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
+# Los archivos se guardan en el historial como la ruta en un CharField con su largo (no TextField sin tope).
+SIMPLE_HISTORY_FILEFIELD_TO_CHARFIELD = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
