@@ -44,6 +44,5 @@ class CodigoMFAForm(forms.Form):
 
     def __init__(self, *args, ayuda: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        if ayuda:
-            self.fields["codigo"].help_text = ayuda
-            self.fields["codigo"].widget.attrs["aria-describedby"] = "id_codigo_helptext"
+        # Django liga la ayuda y los errores al campo (aria-describedby con `_helptext` y `_error`).
+        self.fields["codigo"].help_text = ayuda

@@ -202,3 +202,17 @@ def test_api_con_sesion_sin_verificar_403_y_con_token_sin_cambios(client, admin_
         nombre="Sistema DNP", usuario=admin_dnp, entidad=factories.dnp(), rol=Rol.ADMIN_DNP, por=admin_dnp,
     )
     assert client.get("/api/v1/entidades/", HTTP_AUTHORIZATION=f"Token {clave}").status_code == 200
+
+
+def test_configuracion_y_clave_de_sesion_nueva_al_verificar(client, staff, settings):
+    medio = settings.MIDDLEWARE
+    autenticacion = medio.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+    assert medio[autenticacion + 1] == "django_otp.middleware.OTPMiddleware"
+    assert medio.index("att.autenticacion.InactividadSesionMiddleware") < medio.index("att.mfa.MFAObligatorioMiddleware")
+    assert medio.index("att.mfa.MFAObligatorioMiddleware") < medio.index("att.idempotencia.IdempotenciaMiddleware")
+    assert settings.OTP_TOTP_THROTTLE_FACTOR == 1
+    dispositivo = dispositivo_mfa(staff)
+    client.force_login(staff)
+    antes = client.cookies["sessionid"].value
+    assert client.post(VERIFICAR, {"codigo": codigo_totp(dispositivo)}).status_code == 302
+    assert client.cookies["sessionid"].value != antes
