@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,3 +11,11 @@ class AttConfig(AppConfig):
     def ready(self):
         from att import autenticacion  # noqa: F401  (marca la hora de ingreso en la sesión)
         from att import bitacora  # noqa: F401  (conecta las señales del registro de seguridad)
+
+
+class AdminATTConfig(admin_apps.AdminConfig):
+    """El admin de Django con nuestro sitio: exige la verificación en dos pasos (att/admin_sitio.py).
+    Se nombra en INSTALLED_APPS; `default = False` deja a AttConfig como la de la app `att`."""
+
+    default = False
+    default_site = "att.admin_sitio.SitioAdminATT"

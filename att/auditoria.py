@@ -29,6 +29,10 @@ SIN_HISTORIA: dict[str, str] = {
     "att.EventoSeguridad": "es el registro de seguridad (quién, IP, ruta, hora); solo se agrega y save() "
                            "rechaza modificar una fila ya guardada",
     # Calculados por el sistema o técnicos: nadie los edita.
+    "otp_totp.TOTPDevice": "guarda el secreto del segundo factor: un historial lo copiaría a otra tabla; "
+                           "los códigos fallidos quedan en el registro de seguridad (mfa_fallida)",
+    "otp_static.StaticDevice": "contenedor de los códigos de respaldo del segundo factor; un historial los "
+                               "copiaría",
     "att.Notificacion": "alerta que genera el sistema; la persona solo la marca leída (fecha técnica)",
     "att.Salida": "bandeja de salida técnica (tareas y correos por enviar) que escribe el sistema; en el admin "
                   "es de solo lectura para el administrador DNP",
@@ -57,6 +61,8 @@ _DEMO = "datos de demostración generados en masa por `generar_demo` (nadie los 
 
 # («archivo», «función») -> por qué esa escritura en bloque no necesita historial.
 ESCRITURAS_EN_BLOQUE: dict[tuple[str, str], str] = {
+    ("att/mfa.py", "_nuevos_codigos_respaldo"):
+        "modelo sin historia: otp_static.StaticToken (códigos de respaldo; un historial los copiaría)",
     # Campos técnicos de modelos con historial.
     ("att/api/autenticacion.py", "TokenIntegracionAuthentication.authenticate_credentials"):
         "último uso del token: fecha técnica, excluida del historial (excluded_fields)",

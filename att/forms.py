@@ -28,3 +28,21 @@ class ImportarAtributosForm(forms.Form):
         if archivo.size > 5 * 1024 * 1024:
             raise forms.ValidationError(_("El archivo pesa más de 5 MB: divídalo en partes."))
         return archivo
+
+
+class CodigoMFAForm(forms.Form):
+    """El código de la aplicación de autenticación (o uno de respaldo, al verificar)."""
+
+    codigo = forms.CharField(
+        label=_("Código de verificación"),
+        max_length=32,
+        widget=forms.TextInput(attrs={
+            "autocomplete": "one-time-code", "autofocus": True, "autocapitalize": "off",
+            "spellcheck": "false", "class": "campo-codigo",
+        }),
+    )
+
+    def __init__(self, *args, ayuda: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        # Django liga la ayuda y los errores al campo (aria-describedby con `_helptext` y `_error`).
+        self.fields["codigo"].help_text = ayuda

@@ -2,7 +2,8 @@
 
 Variables: DEBUG, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, CELERY_BROKER_URL, CACHE_URL,
 EMAIL_URL, DEFAULT_FROM_EMAIL, SECURE_SSL_REDIRECT, CSRF_TRUSTED_ORIGINS, ATT_VAR_DIR.
-Seguridad: ATT_DETRAS_DE_PROXY, ATT_SOLICITUD_MAX_BYTES, ATT_ADJUNTO_MAX_BYTES.
+Seguridad: ATT_DETRAS_DE_PROXY, ATT_SOLICITUD_MAX_BYTES, ATT_ADJUNTO_MAX_BYTES,
+OTP_TOTP_THROTTLE_FACTOR, OTP_STATIC_THROTTLE_FACTOR.
 Operación: DB_CONNECT_TIMEOUT, DB_STATEMENT_TIMEOUT_MS, DB_STATEMENT_TIMEOUT_TAREAS_MS, LOG_FORMAT,
 LOG_LEVEL, SENTRY_DSN, SENTRY_ENVIRONMENT, SENTRY_TRACES_SAMPLE_RATE, SENTRY_RELEASE.
 Tareas: ATT_TAREA_LIMITE_LARGO_S, ATT_TAREA_LIMITE_CORTO_S, CELERY_VISIBILITY_TIMEOUT,
@@ -38,7 +39,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "te
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # El admin de Django con el sitio de att/admin_sitio.py (exige la verificación en dos pasos).
+    "att.apps.AdminATTConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -55,6 +57,9 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "axes",  # antes de "att": att/admin_autenticacion.py reemplaza su admin
     "att",
     "oferta",
@@ -80,6 +85,8 @@ MIDDLEWARE = [
     "att.limites.SinNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): la sesión pasó el segundo factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     # Registro de seguridad: guarda la solicitud para las señales y anota cada 403 (att/bitacora.py).
     "att.bitacora.BitacoraMiddleware",
     # Cache-Control: private, no-store para personas autenticadas y descargas (no para estáticos).
@@ -87,6 +94,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Vida de la sesión: cierre por inactividad y a las SESSION_COOKIE_AGE del ingreso.
     "att.autenticacion.InactividadSesionMiddleware",
+    # Administradores sin el segundo factor verificado: solo activar/verificar (att/mfa.py).
+    "att.mfa.MFAObligatorioMiddleware",
     # Reenvíos con el mismo token de formulario o `Idempotency-Key`: la primera respuesta, no otro registro.
     "att.idempotencia.IdempotenciaMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -189,6 +198,11 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True  # registro permanente de cada fallo (corr
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 60 * 60)
 ATT_SESION_INACTIVIDAD_S = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
+# Verificación en dos pasos (att/mfa.py): obligatoria para el admin y los administradores DNP. Tras
+# cada código errado, django-otp exige esperar OTP_*_THROTTLE_FACTOR · 2^(n-1) segundos.
+OTP_TOTP_ISSUER = "ATT DNP"
+OTP_TOTP_THROTTLE_FACTOR = env.int("OTP_TOTP_THROTTLE_FACTOR", default=1)
+OTP_STATIC_THROTTLE_FACTOR = env.int("OTP_STATIC_THROTTLE_FACTOR", default=1)
 
 # --- Idioma y zona horaria ------------------------------------------------------------------------
 LANGUAGE_CODE = "es-co"

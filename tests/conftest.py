@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps as django_apps
 
-from att import referencia
+from att import mfa, referencia
 from att.datos.catalogos import sembrar
 from att.models import Rol
 from tests import factories
@@ -133,12 +133,82 @@ def pagina_escritorio(navegador, live_server):
 
 
 def ingresar(page, email: str, clave: str = factories.CLAVE) -> None:
-    """Entra por el formulario de ingreso como lo haría una persona."""
+    """Entra por el formulario de ingreso como lo haría una persona. Si la cuenta debe usar la
+    verificación en dos pasos (admin, administrador DNP), le da una aplicación confirmada y escribe
+    el código del momento en la página de verificación, también como lo haría una persona."""
+    from att.models import Usuario
+
+    usuario = Usuario.objects.filter(email__iexact=email).first()
+    if usuario is not None and mfa.requiere_mfa(usuario):
+        dispositivo_mfa(usuario)
     page.goto(f"{page.base}/ingresar/")
     page.get_by_label("Correo electrónico").fill(email)
     page.get_by_label("Contraseña").fill(clave)
     page.get_by_role("button", name="Ingresar").click()
     page.wait_for_load_state()
+    if "/cuenta/mfa/verificar/" in page.url:
+        verificar_mfa(page, usuario)
+
+
+def dispositivo_mfa(usuario):
+    """La aplicación de autenticación confirmada de `usuario` (la crea si no tiene)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    dispositivo = TOTPDevice.objects.filter(user=usuario, confirmed=True).first()
+    return dispositivo or TOTPDevice.objects.create(user=usuario, name="Pruebas", confirmed=True)
+
+
+def codigo_totp(dispositivo) -> str:
+    """El código que mostraría ahora la aplicación de `dispositivo`."""
+    from django_otp.oath import totp
+
+    return f"{totp(dispositivo.bin_key, dispositivo.step, dispositivo.t0, dispositivo.digits, dispositivo.drift):06d}"
+
+
+def verificar_mfa(page, usuario) -> None:
+    """Escribe el código del momento en la página de verificación y la envía."""
+    dispositivo = dispositivo_mfa(usuario)
+    # Un código vale una sola vez por intervalo de 30 s (django-otp guarda el último, last_t): una
+    # prueba que entra dos veces con la misma persona en el mismo intervalo lo necesita libre.
+    dispositivo.last_t = -1
+    dispositivo.throttle_reset(commit=False)
+    dispositivo.save()
+    page.get_by_label("Código de verificación").fill(codigo_totp(dispositivo))
+    page.get_by_role("button", name="Verificar").click()
+    page.wait_for_load_state()
+
+
+# --- Sesiones forzadas de administradores: segundo factor ya verificado --------------------------
+@pytest.fixture(autouse=True)
+def _mfa_verificada_al_forzar_ingreso(request, monkeypatch):
+    """`client.force_login(usuario)` deja la sesión con el segundo factor ya verificado cuando la
+    cuenta debe usarlo (admin o administrador DNP: `att.mfa.requiere_mfa`), con una aplicación
+    confirmada para esa persona.
+
+    Por qué: cientos de pruebas entran con `force_login` como administrador para probar otra cosa
+    (el admin, las páginas DNP) y suponen un administrador ya verificado, como lo estaría en el uso
+    real tras ingresar. Las pruebas de la verificación en dos pasos misma (tests/att/test_mfa.py)
+    la recorren explícitamente y se marcan `@pytest.mark.sin_mfa_automatica` para no recibir este
+    atajo. `APIClient.force_authenticate` no pasa por la sesión (DRF pone el usuario en la vista) y
+    el middleware no la retiene, así que no necesita nada."""
+    if request.node.get_closest_marker("sin_mfa_automatica"):
+        return
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from att.models import Usuario
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        # Una copia fresca: las membresías se leen ahora y no quedan guardadas en el objeto de la prueba.
+        if mfa.requiere_mfa(Usuario.objects.get(pk=user.pk)):
+            sesion = self.session
+            sesion[DEVICE_ID_SESSION_KEY] = dispositivo_mfa(user).persistent_id
+            sesion.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 # --- Worker de Celery real (pruebas de integración) ---------------------------------------------

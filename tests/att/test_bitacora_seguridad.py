@@ -280,6 +280,8 @@ def test_un_funcionario_et_no_ve_el_registro_y_el_intento_queda(client, funciona
     assert evento.detalle["motivo"] == "Solo un administrador DNP puede ver el registro de seguridad."
     # Con acceso al admin (is_staff) pero sin ser del DNP, tampoco en el admin.
     Usuario.objects.filter(pk=funcionario_medellin.pk).update(is_staff=True)
+    funcionario_medellin.refresh_from_db()
+    client.force_login(funcionario_medellin)  # con acceso al admin debe pasar el segundo factor
     assert client.get("/admin/att/eventoseguridad/").status_code == 403
     assert _eventos(Tipo.PERMISO_DENEGADO)[-1].ruta == "/admin/att/eventoseguridad/"
 
