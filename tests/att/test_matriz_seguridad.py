@@ -674,6 +674,82 @@ def test_api_de_a_no_se_lee_ni_se_cambia_desde_b(mundo, db, ruta, metodos):
     assert not fallas, "\n".join(fallas)
 
 
+# Las altas por las listas de la API con un cuerpo válido que apunta a un objeto de A (crear dentro de lo
+# de A, o a nombre de A): 400/403/404 y nada cambia. Una lista nueva que acepte POST sin caso aquí hace
+# fallar `test_cada_alta_de_la_api_esta_en_la_matriz`.
+def _oferta_cuerpo(m):
+    return {"entidad": m.oferente_a.pk, "nombre": "Oferta ajena", "necesidad": "n", "descripcion": "d",
+            "descriptores": ["gestion-publica"], "temas": ["planeacion"], "capacidades": ["planeacion"],
+            "etapas": ["planeacion"], "modalidades": ["asesoria"], "canal": "virtual", "contacto_nombre": "Ana",
+            "contacto_email": "ana@x.gov.co", "vigencia_desde": "2026-01-01"}
+
+
+ALTAS_EN_LO_DE_A = {
+    "/api/v1/agenda/lineas/": lambda m: [
+        {"plan": m.plan_borrador.pk, "oferta": m.oferta_publicada.pk, "objetivo": "Ajena",
+         "territorios": [m.et_a.pk], "etapa": "planeacion", "fecha_inicio": "2026-03-01",
+         "fecha_fin": "2026-05-31", "responsable": m.usuario_oferente_a.email},
+        {"plan": m.plan_aprobado.pk, "oferta": m.oferta_publicada.pk, "objetivo": "Ajena",
+         "territorios": [m.et_a.pk], "etapa": "planeacion", "fecha_inicio": "2027-03-01",
+         "fecha_fin": "2027-05-31", "responsable": m.usuario_oferente_a.email},
+    ],
+    "/api/v1/conocimiento/discusiones/": lambda m: [
+        {"espacio": m.espacio.pk, "titulo": "En espacio cerrado", "cuerpo": "No debe quedar"}],
+    "/api/v1/conocimiento/preguntas-frecuentes/": lambda m: [
+        {"oferta": m.oferta_borrador.pk, "pregunta": "¿Ajena?", "respuesta": "No"},
+        {"oferta": m.oferta_publicada.pk, "pregunta": "¿Ajena?", "respuesta": "No"}],
+    "/api/v1/conocimiento/recursos/": lambda m: [
+        {"tipo": "buena_practica", "titulo": "Con la oferta en borrador de A", "resumen": "r",
+         "oferta": m.oferta_borrador.pk},
+        {"tipo": "buena_practica", "titulo": "Con el plan en borrador de A", "resumen": "r",
+         "plan": m.plan_borrador.pk}],
+    "/api/v1/demandas/": lambda m: [_cuerpo_demanda(m.et_a)],
+    "/api/v1/ofertas/": lambda m: [_oferta_cuerpo(m)],
+    "/api/v1/seguimiento/avances/": lambda m: [
+        {"hito": m.hito.pk, "porcentaje": "30", "fecha_corte": str(timezone.localdate()), "narrativa": "Ajena"}],
+    "/api/v1/seguimiento/hitos/": lambda m: [
+        {"linea": m.linea_aprobada.pk, "nombre": "Ajeno", "peso": "1", "fecha_planeada": "2026-12-30"}],
+    "/api/v1/seguimiento/mediciones/": lambda m: [
+        {"indicador": m.indicador.pk, "periodo": "2026-03-01", "valor": "3"}],
+    "/api/v1/seguimiento/percepciones/": lambda m: [
+        {"entidad": m.et_a.pk, "oferente": m.oferente_a.pk, "calidad": 1, "pertinencia": 1, "oportunidad": 1}],
+}
+
+
+def _cuerpo_demanda(entidad):
+    from tests.demanda.fabricas import cuerpo_api
+
+    return cuerpo_api(entidad)
+
+
+RUTAS_DE_ALTAS_API = sorted(r for r, ops in _esquema()["paths"].items() if "{" not in r and "post" in ops)
+
+
+def test_cada_alta_de_la_api_esta_en_la_matriz():
+    sin_mapear = [r for r in RUTAS_DE_ALTAS_API if r not in ALTAS_EN_LO_DE_A]
+    assert not sin_mapear, (
+        "Listas de la API que aceptan POST sin caso en la matriz: agregue a ALTAS_EN_LO_DE_A en "
+        f"tests/att/test_matriz_seguridad.py un cuerpo válido que apunte a lo de A: {sin_mapear}")
+    assert not set(ALTAS_EN_LO_DE_A) - set(RUTAS_DE_ALTAS_API)
+
+
+@pytest.mark.parametrize("ruta", RUTAS_DE_ALTAS_API)
+def test_b_no_crea_nada_dentro_de_lo_de_a(mundo, db, ruta):
+    if ruta not in ALTAS_EN_LO_DE_A:
+        pytest.fail(f"La lista {ruta} acepta POST y no está en ALTAS_EN_LO_DE_A de tests/att/test_matriz_seguridad.py.")
+    cache.clear()
+    fallas = []
+    vigia = Vigia()
+    for cuerpo in ALTAS_EN_LO_DE_A[ruta](mundo):
+        for actor, cliente in _clientes_api(mundo):
+            r = cliente.post(ruta, cuerpo, format="json")
+            if cambios := vigia.cambios():
+                fallas.append(f"POST {ruta} {cuerpo} como {actor} ({r.status_code}) cambió: {cambios}")
+            if r.status_code not in (400, 403, 404):
+                fallas.append(f"POST {ruta} {cuerpo} como {actor}: {r.status_code} (se esperaba 400/403/404)")
+    assert not fallas, "\n".join(fallas)
+
+
 # Las listas (páginas y API sin parámetros) tampoco traen lo privado de A.
 RUTAS_DE_LISTAS_API = sorted(r for r, ops in _esquema()["paths"].items() if "{" not in r and "get" in ops)
 
