@@ -258,10 +258,14 @@ def mundo(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _archivos_de_a(mundo, _correo_y_medios, settings):
+def _archivos_de_a(request, _correo_y_medios, settings):
     """Los archivos de A existen (en el MEDIA_ROOT de cada prueba) y llevan la marca: una descarga
     indebida se ve como un 200 con lo privado de A, no como un error por falta del archivo."""
     from pathlib import Path
+
+    if "mundo" not in request.fixturenames:  # las pruebas de completitud no tocan la base
+        return
+    mundo = request.getfixturevalue("mundo")
 
     for obj in mundo.objetos.values():
         for campo in obj._meta.concrete_fields:
@@ -433,7 +437,8 @@ RUTAS_HTML = {
     ],
     "conocimiento:memoria": _privado("et_a", campo="entidad_pk"),
 }
-# Parámetros que no identifican un objeto (los casos de arriba les dan valores).
+# Parámetros que no identifican un objeto (los casos de arriba les dan valores): una ruta que solo tiene
+# estos no necesita caso.
 PARAMETROS_NO_OBJETO = {"nombre", "numero", "tipo", "formato", "format"}
 
 # Prefijos que no se recorren como páginas: la API (cubierta por el esquema) y el administrador
@@ -459,7 +464,7 @@ def _rutas_html() -> list[tuple[str, str, set]]:
             elif isinstance(p, URLPattern):
                 plantilla = prefijo + str(p.pattern)
                 parametros = set(p.pattern.regex.groupindex)
-                if parametros and not plantilla.startswith(PREFIJOS_FUERA):
+                if parametros - PARAMETROS_NO_OBJETO and not plantilla.startswith(PREFIJOS_FUERA):
                     nombre = f"{espacio}:{p.name}" if espacio else (p.name or plantilla)
                     rutas.append((nombre, plantilla, parametros))
 
@@ -643,6 +648,32 @@ def test_cada_ruta_de_la_api_con_parametros_esta_en_la_matriz():
         "Rutas de la API con parámetros sin caso en la matriz de seguridad: agréguelas a RUTAS_API en "
         f"tests/att/test_matriz_seguridad.py: {sin_mapear}")
     assert not sobrantes, f"RUTAS_API nombra rutas que ya no están en el esquema: {sorted(sobrantes)}"
+
+
+def _rutas_api_del_resolvedor() -> set[str]:
+    """Las rutas con parámetros bajo /api/ según el resolvedor, en la forma del esquema con `{}`."""
+    rutas = set()
+
+    def recorrer(patrones, prefijo):
+        for p in patrones:
+            if isinstance(p, URLResolver):
+                recorrer(p.url_patterns, prefijo + str(p.pattern))
+            else:
+                parametros = set(p.pattern.regex.groupindex) - {"format"}
+                plantilla = prefijo + str(p.pattern)
+                if plantilla.startswith("api/") and parametros and "format" not in p.pattern.regex.groupindex:
+                    plantilla = re.sub(r"\(\?P<\w+>[^)]*\)|<(\w+:)?\w+>", "{}", plantilla.replace("^", "").replace("$", ""))
+                    rutas.add("/" + plantilla)
+
+    recorrer(get_resolver().url_patterns, "")
+    return rutas
+
+
+def test_toda_ruta_de_la_api_esta_en_el_esquema():
+    """Lo que la API sirve y el esquema no documenta quedaría fuera de la matriz."""
+    del_esquema = {re.sub(r"\{\w+\}", "{}", r) for r, _ in RUTAS_DE_API}
+    fuera = sorted(_rutas_api_del_resolvedor() - del_esquema)
+    assert not fuera, f"Rutas de la API con parámetros que no están en el esquema OpenAPI (ni en la matriz): {fuera}"
 
 
 def _llenar(ruta: str, kwargs: dict) -> str:
