@@ -2,15 +2,17 @@
 
 Las rutas NO se escriben a mano: las páginas salen del resolvedor de URL (`get_resolver()`), la API del
 esquema OpenAPI (drf-spectacular) y el administrador de `admin.site._registry`. Cada ruta con parámetros
-de objeto se asocia (tablas `RUTAS_HTML` y `RUTAS_API`) con un objeto privado del lado A; una ruta nueva
-sin asociar hace FALLAR la prueba con un mensaje que dice dónde agregarla: así un punto nuevo queda
-cubierto sin editar los casos.
+de objeto se asocia (tablas `RUTAS_HTML` y `RUTAS_API`) con objetos del lado A; una ruta nueva sin
+asociar hace FALLAR la prueba con un mensaje que dice dónde agregarla, y lo mismo una lista de la API
+que acepte POST sin cuerpo de prueba en `ALTAS_EN_LO_DE_A` o una ruta de la API fuera del esquema.
 
-El lado B (funcionario de Cali y oferente B, con sesión y con token) pide cada ruta del lado A
-(Medellín y el oferente A) y debe recibir 403/404/405 (o el ingreso), nunca un 200 con lo privado de A,
-y nada cambia: se compara una huella de la base (filas de cada tabla de las apps y `model_to_dict` de
-cada objeto de A) antes y después de los POST/PUT/PATCH/DELETE. Todo texto privado de A lleva la marca
-`MARCA`; ninguna respuesta 200 a B (tampoco las páginas públicas por diseño, tabla `PUBLICO`) la trae.
+El lado B (funcionario de Cali y oferente B, cada uno con sesión y con token emitido por un
+administrador DNP) pide cada ruta del lado A (Medellín y el oferente A) y debe recibir 403/404/405 (o
+el ingreso), nunca un 200 con lo privado de A; las rutas públicas por diseño llevan su razón en el caso
+(`Caso.publico`). Todo texto y todo archivo privado de A lleva la marca `MARCA`: ninguna respuesta 200 a
+B la trae (tampoco las listas ni las páginas sin parámetros). Nada cambia: `Vigia` compara una huella de
+la base (filas y md5 del contenido de cada tabla de las apps, en una consulta preparada) después de cada
+POST/PUT/PATCH/DELETE. El auditor lo lee todo y no cambia nada por páginas, administrador ni API.
 
 Un mundo por módulo (una transacción que se revierte al final); cada prueba corre en un punto de
 guardado (`db`), así lo que un POST pudiera escribir no pasa a la prueba siguiente.
