@@ -105,10 +105,19 @@ def _completar_territorio(recurso: Recurso) -> None:
 
 
 def _exigir_enlaces_visibles(recurso: Recurso, por: Usuario, antes: Recurso | None = None) -> None:
-    """La experiencia y la oferta enlazadas deben estar publicadas (o ser de quien propone): de lo
-    contrario sus títulos quedarían a la vista en la ficha pública del recurso. Al editar solo se
-    revisa el enlace que cambia."""
+    """La experiencia, la oferta y el plan enlazados deben estar publicados (o aprobado, el plan) o ser
+    de quien propone: de lo contrario sus títulos quedarían a la vista en la ficha del recurso (y el
+    plan en borrador de otra entidad, con su entidad y vigencia). Al editar solo se revisa el enlace
+    que cambia."""
+    from agenda.models import EstadoPlan
+    from agenda.selectors import planes_visibles
     from oferta.selectors import ofertas_visibles
+
+    if recurso.plan_id and (antes is None or antes.plan_id != recurso.plan_id):
+        visible = (planes_visibles(por).filter(pk=recurso.plan_id).exists()
+                   or recurso.plan.estado == EstadoPlan.APROBADO)
+        if not visible:
+            raise ValidationError({"plan": _("Elija un plan de trabajo aprobado o de su entidad.")})
 
     experiencia = recurso.experiencia if recurso.experiencia_id else None
     if antes is not None and antes.experiencia_id == recurso.experiencia_id:
@@ -153,7 +162,7 @@ def recurso_proponer(*, por: Usuario, tipo: str, temas=(), **datos) -> Recurso:
 def recurso_editar(*, recurso: Recurso, por: Usuario, temas=None, **datos) -> Recurso:
     recurso = Recurso.objects.select_for_update().get(pk=recurso.pk)
     _exigir(por.has_perm("conocimiento.editar_recurso", recurso), _("Solo quien propuso el recurso (mientras no esté publicado) y el equipo del DNP pueden editarlo."))
-    antes = Recurso(experiencia_id=recurso.experiencia_id, oferta_id=recurso.oferta_id)
+    antes = Recurso(experiencia_id=recurso.experiencia_id, oferta_id=recurso.oferta_id, plan_id=recurso.plan_id)
     for campo, valor in datos.items():
         if campo in CAMPOS_RECURSO:
             setattr(recurso, campo, valor)
