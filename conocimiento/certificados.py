@@ -1,12 +1,48 @@
-"""Certificado de asistencia en PDF (reportlab), generado en el servidor."""
+"""Certificado de asistencia en PDF (reportlab), generado en el servidor, y su código de verificación.
 
+El código (10 caracteres al azar de un alfabeto sin 0/O ni 1/I: 50 bits) se asigna al registrar la
+asistencia y se guarda en la inscripción; el certificado lo imprime con la dirección de la página
+pública que lo verifica (`conocimiento:verificar_certificado`), que muestra solo curso, persona y fecha.
+"""
+
+import re
+import secrets
 from io import BytesIO
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import cm
 from reportlab.pdfgen import canvas
+
+
+ALFABETO = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+LARGO = 10
+
+
+def nuevo_codigo() -> str:
+    return "".join(secrets.choice(ALFABETO) for _i in range(LARGO))
+
+
+def codigo_legible(codigo: str) -> str:
+    """«K7QW2M9XHD» → «K7QW2-M9XHD» (como se imprime y se dicta)."""
+    return f"{codigo[:5]}-{codigo[5:]}"
+
+
+def normalizar_codigo(texto: str) -> str:
+    """Lo que la persona escribe → el código guardado: en mayúsculas, sin espacios, puntos ni guiones
+    y sin el prefijo «ATT» si lo copió del certificado."""
+    limpio = re.sub(r"[\s\-–.]", "", (texto or "").upper())
+    if len(limpio) == LARGO + 3 and limpio.startswith("ATT"):  # un código puede empezar por «ATT»
+        limpio = limpio[3:]
+    return limpio[:LARGO * 2]
+
+
+def url_verificacion(codigo: str) -> str:
+    base = settings.ATT_URL_BASE.rstrip("/")
+    return f"{base}{reverse('conocimiento:verificar_certificado')}?codigo={codigo_legible(codigo)}"
 
 
 def certificado_asistencia(inscripcion) -> bytes:
@@ -41,8 +77,10 @@ def certificado_asistencia(inscripcion) -> bytes:
         },
     )
     c.setFont("Helvetica", 9)
-    c.drawString(2.2 * cm, 2.2 * cm, _("Código de verificación: ATT-%(i)06d · expedido el %(hoy)s") % {
-        "i": inscripcion.pk, "hoy": timezone.localdate().isoformat()})
+    c.drawString(2.2 * cm, 2.8 * cm, _("Código de verificación: %(codigo)s · expedido el %(hoy)s") % {
+        "codigo": codigo_legible(inscripcion.codigo_certificado), "hoy": timezone.localdate().isoformat()})
+    c.drawString(2.2 * cm, 2.2 * cm, _("Verifíquelo en %(url)s") % {
+        "url": url_verificacion(inscripcion.codigo_certificado)})
     c.showPage()
     c.save()
     return buffer.getvalue()

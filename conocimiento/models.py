@@ -398,6 +398,11 @@ class Inscripcion(models.Model):
     estado = models.CharField(_("estado"), max_length=20, choices=EstadoInscripcion.choices)
     solicitada = models.DateTimeField(_("solicitada"), auto_now_add=True)
     asistio = models.BooleanField(_("asistió"), null=True, blank=True)
+    # Se asigna al registrar la asistencia; el certificado lo imprime y la página pública lo verifica.
+    codigo_certificado = models.CharField(
+        _("código de verificación del certificado"), max_length=10, unique=True, null=True, blank=True,
+        editable=False,
+    )
     historial = HistoricalRecords()
 
     class Meta:

@@ -449,3 +449,15 @@ def resumen_inicio() -> list[dict]:
     return [{"etiqueta": _("Buenas prácticas y experiencias publicadas"), "valor": n,
              "url": reverse("conocimiento:repositorio")}]
 
+
+
+def certificado_por_codigo(codigo: str) -> Inscripcion | None:
+    """El certificado vigente con ese código (asistencia registrada y la inscripción sigue en pie), o
+    None. La página pública solo muestra curso, persona y fecha."""
+    if not codigo:
+        return None
+    return (
+        Inscripcion.objects.select_related("sesion__curso__entidad", "usuario")
+        .filter(codigo_certificado=codigo, asistio=True, estado=EstadoInscripcion.INSCRITA)
+        .first()
+    )

@@ -15,6 +15,7 @@ from att import permisos
 from att.models import Usuario
 from att.notificaciones import notificar
 from att.validadores import exigir_largo, validar_adjunto
+from conocimiento import certificados
 from conocimiento.models import (
     Curso,
     Discusion,
@@ -519,8 +520,11 @@ def registrar_asistencia(*, sesion: SesionFormacion, por: Usuario, asistentes_id
         asistio = inscripcion.pk in asistentes_ids
         if inscripcion.asistio != asistio:
             inscripcion.asistio = asistio
+            if asistio and not inscripcion.codigo_certificado:
+                # El código sobrevive a una corrección de la asistencia: si vuelve a marcarse, es el mismo.
+                inscripcion.codigo_certificado = certificados.nuevo_codigo()
             cambiadas.append(inscripcion)
-    bulk_update_with_history(cambiadas, Inscripcion, ["asistio"], default_user=por,
+    bulk_update_with_history(cambiadas, Inscripcion, ["asistio", "codigo_certificado"], default_user=por,
                              default_change_reason="asistencia")
     return len(asistentes_ids)
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("formacion/sesiones/<int:pk>/inscribirse/", v.inscribirse, name="inscribirse"),
     path("formacion/inscripciones/<int:pk>/cancelar/", v.cancelar, name="cancelar"),
     path("formacion/inscripciones/<int:pk>/certificado/", v.certificado, name="certificado"),
+    path("formacion/certificados/verificar/", v.verificar_certificado, name="verificar_certificado"),
     path("eventos/", v.eventos, name="eventos"),
     path("eventos/<int:pk>/", v.evento, name="evento"),
     path("ofertas/<int:oferta_pk>/preguntas/", v.preguntas, name="preguntas"),

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from att import permisos
 from att.models import Entidad, NivelCapacidad, TipoCapacidad
 from conocimiento import selectors, services
-from conocimiento.certificados import certificado_asistencia
+from conocimiento.certificados import certificado_asistencia, codigo_legible, normalizar_codigo
 from conocimiento.forms import (
     DiscusionForm,
     MaterialForm,
@@ -405,6 +405,20 @@ def certificado(request, pk):
     respuesta = HttpResponse(certificado_asistencia(ins), content_type="application/pdf")
     respuesta["Content-Disposition"] = f'attachment; filename="certificado-asistencia-{ins.pk}.pdf"'
     return respuesta
+
+
+@require_GET
+def verificar_certificado(request):
+    """Página pública: cualquiera (un empleador, una entidad) comprueba un certificado por su código."""
+    escrito = request.GET.get("codigo", "").strip()[:40]
+    codigo = normalizar_codigo(escrito)
+    certificado = selectors.certificado_por_codigo(codigo)
+    contexto = {"codigo": escrito, "certificado": certificado}
+    if certificado:
+        contexto["codigo_legible"] = codigo_legible(certificado.codigo_certificado)
+        contexto["fecha"] = timezone.localtime(certificado.sesion.inicio)
+    return render(request, "conocimiento/verificar_certificado.html", contexto,
+                  status=404 if escrito and not certificado else 200)
 
 
 # --- Eventos ---------------------------------------------------------------------------------
