@@ -1,7 +1,6 @@
 """Filtros compartidos de la API."""
 
 from datetime import UTC
-from datetime import timezone as tz
 
 from django import forms
 from django_filters import rest_framework as filters
