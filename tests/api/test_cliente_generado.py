@@ -99,6 +99,12 @@ def test_cliente_generado_desde_el_esquema_en_vivo(cliente_generado, live_server
     assert paginas == 3
     assert sorted(vistos) == nombres
 
+    # El cliente envía los filtros de varios valores con la clave repetida; el servidor los toma todos.
+    fabricas_oferta.oferta(nombre="Salud", temas=("salud",))
+    fabricas_oferta.oferta(nombre="Vivienda", temas=("vivienda",))
+    filtrada = ofertas_list.sync(client=publico, tema=["salud", "vivienda"])
+    assert sorted(o.nombre for o in filtrada.results) == ["Salud", "Vivienda"]
+
     # Una demanda como funcionario de la ET, con su token (prefijo `Token`, no `Bearer`).
     medellin = factories.alcaldia("05001")
     funcionario = factories.persona(medellin, Rol.FUNCIONARIO_ET)
