@@ -6,6 +6,7 @@
   la unión (y enviaba multipart con cada campo dos veces).
 - Cada operación documenta sus respuestas de error (400, 401, 403, 404, 429) con su forma, para que
   un cliente tipado lea un error de validación como tal y no como nada.
+- En las respuestas, cada campo de un modelo es requerido (siempre presente; nulo si no se puede ver).
 - Los filtros de varios valores se publican como arreglo `style: form, explode: true` (clave
   repetida), que el servidor acepta igual que la lista con comas (`att/api/filtros.py`).
 """
@@ -68,6 +69,16 @@ class EsquemaATT(AutoSchema):
         if not is_serializer(serializer) or not hasattr(serializer, "fields"):
             return False
         return any(_sube_archivo(c) and not c.read_only for c in serializer.fields.values())
+
+    def _map_basic_serializer(self, serializer, direction):
+        """En las respuestas, todo campo de un ModelSerializer es requerido: DRF lo emite siempre (lo
+        que un lector no puede ver va en `null`, no se omite), así el cliente tipado no lo trata como
+        opcional. drf-spectacular solo marcaba los de solo lectura y los obligatorios al escribir."""
+        esquema = super()._map_basic_serializer(serializer, direction)
+        if direction == "response" and isinstance(force_instance(serializer), serializers.ModelSerializer):
+            esquema["required"] = sorted(
+                nombre for nombre, campo in esquema.get("properties", {}).items() if not campo.get("writeOnly"))
+        return esquema
 
     def get_operation(self, path, path_regex, path_prefix, method, registry):
         operacion = super().get_operation(path, path_regex, path_prefix, method, registry)

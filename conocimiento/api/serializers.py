@@ -36,7 +36,8 @@ class MaterialRecursoSerializer(serializers.ModelSerializer):
 class RecursoSerializer(serializers.ModelSerializer):
     tipo = serializers.ChoiceField(choices=TipoRecurso.choices)
     materiales = MaterialRecursoSerializer(many=True, read_only=True)
-    departamento_nombre = serializers.CharField(source="departamento.nombre", read_only=True, default=None)
+    departamento_nombre = serializers.CharField(source="departamento.nombre", read_only=True, allow_null=True,
+                                                default=None)
     comentario_revision = serializers.CharField(
         read_only=True, allow_null=True,
         help_text="Comentario de la revisión del DNP; `null` para quien no propuso el recurso ni es del DNP.")

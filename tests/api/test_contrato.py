@@ -7,6 +7,7 @@ puede ver presentes y nulos."""
 
 import pytest
 from drf_spectacular.generators import SchemaGenerator
+from openapi_schema_validator import OAS30ReadValidator
 from openapi_spec_validator import validate
 from rest_framework.test import APIClient
 
@@ -157,3 +158,37 @@ def test_demandas_clave_repetida_y_comas_dan_lo_mismo(equipo_antioquia):
     # Una opción que no existe sigue siendo un 400 con el error en su campo.
     r = api.get(f"{url}?estado=en_analisis,inventado")
     assert r.status_code == 400 and list(r.json()) == ["estado"]
+
+
+# --- Lo que el esquema declara es lo que llega: cada lista validada contra su componente ----------------
+
+
+def test_cada_lista_cumple_su_esquema_para_el_dnp_y_el_publico(esquema, admin_dnp, funcionario_medellin,
+                                                               equipo_antioquia):
+    """Todo campo requerido llega (nulo si no se puede ver) y con el tipo declarado: lo que un cliente
+    tipado generado desde el esquema espera al leer."""
+    fabricas_oferta.oferta(nombre="Publicada", temas=("planeacion",))
+    fabricas_demanda.demanda(factories.alcaldia("05001"), equipo_antioquia, titulo="Demanda", temas=["vivienda"])
+    recurso = servicios_conocimiento.recurso_proponer(
+        por=funcionario_medellin, tipo="buena_practica", titulo="Guía", resumen="Resumen")
+    servicios_conocimiento.recurso_revisar(recurso=recurso, por=admin_dnp, publicar=True, comentario="Nota")
+
+    dnp, publico = APIClient(), APIClient()
+    dnp.force_authenticate(admin_dnp)
+    validadas, con_filas = [], 0
+    for nombre, operacion in _operaciones(esquema):
+        ruta = nombre.split(" ", 1)[1]
+        if not nombre.startswith("GET ") or "{" in ruta or "200" not in operacion["responses"]:
+            continue
+        forma = operacion["responses"]["200"]["content"]["application/json"]["schema"]
+        for api in (dnp, publico):
+            respuesta = api.get(ruta)
+            if respuesta.status_code != 200:
+                continue
+            cuerpo = respuesta.json()
+            OAS30ReadValidator({**forma, "components": esquema["components"]}).validate(cuerpo)
+            validadas.append(nombre)
+            con_filas += bool(isinstance(cuerpo, dict) and cuerpo.get("results"))
+    assert len(validadas) > 30
+    assert con_filas > 10
+    assert {"GET /api/v1/ofertas/", "GET /api/v1/demandas/", "GET /api/v1/conocimiento/recursos/"} <= set(validadas)
