@@ -4,7 +4,8 @@
   archivos. La API navegable sigue aceptando formularios (los analizadores no cambian), pero el
   esquema no los anuncia: con JSON, formulario y multipart a la vez el cliente generado no distinguía
   la unión (y enviaba multipart con cada campo dos veces).
-- Cada operación documenta sus respuestas de error (400, 401, 403, 404, 429) con su forma, para que
+- Cada operación documenta sus respuestas de error (400, 401, 403, 404, 429; 409 y 422 de la
+  idempotencia en las escrituras) con su forma, para que
   un cliente tipado lea un error de validación como tal y no como nada.
 - En las respuestas, cada campo de un modelo es requerido (siempre presente; nulo si no se puede ver).
 - Los filtros de varios valores se publican como arreglo `style: form, explode: true` (clave
@@ -47,6 +48,9 @@ DESCRIPCIONES = {
     "401": _("Falta el token o no es válido (`Authorization: Token <clave>`)."),
     "403": _("El token no tiene permiso para esta operación."),
     "404": _("No existe o no es visible para quien consulta (o el cursor de la página no es válido)."),
+    "409": _("Choca con otra escritura: el envío anterior con la misma `Idempotency-Key` aún se procesa, o "
+             "lo pedido choca con lo que otro acaba de guardar."),
+    "422": _("La `Idempotency-Key` ya se usó con otra petición: use una clave nueva para cada operación."),
     "429": _("Demasiadas peticiones: espere antes de reintentar."),
 }
 
@@ -92,6 +96,9 @@ class EsquemaATT(AutoSchema):
         # Un id en la ruta puede no existir; un cursor inválido en una lista paginada también es 404.
         if any(p.get("in") == "path" for p in parametros) or any(p.get("name") == "cursor" for p in parametros):
             codigos.append("404")
+        if self.method in ("POST", "PUT", "PATCH", "DELETE"):
+            # La idempotencia (att/idempotencia.py): la misma `Idempotency-Key` aún en proceso o con otro cuerpo.
+            codigos += ["409", "422"]
         codigos.append("429")
         respuestas = operacion["responses"]
         for codigo in codigos:
