@@ -194,3 +194,15 @@ def test_cada_lista_cumple_su_esquema_para_el_dnp_y_el_publico(esquema, admin_dn
     assert len(validadas) > 30
     assert con_filas > 10
     assert {"GET /api/v1/ofertas/", "GET /api/v1/demandas/", "GET /api/v1/conocimiento/recursos/"} <= set(validadas)
+
+
+def test_error_de_un_servicio_llega_como_objeto_con_non_field_errors(oferente, entidad_oferente):
+    """Un `ValidationError` del servicio sin campo era una lista suelta (`["..."]`), que el cliente
+    tipado no podía leer como `ErrorValidacion`; ahora va en `non_field_errors`."""
+    publicada = fabricas_oferta.oferta(entidad=entidad_oferente, nombre="Ya publicada")
+    api = APIClient()
+    api.force_authenticate(oferente)
+    r = api.post(f"/api/v1/ofertas/{publicada.pk}/enviar/")
+    assert r.status_code == 400
+    assert list(r.json()) == ["non_field_errors"]
+    assert "enviar a revisión" in r.json()["non_field_errors"][0]
