@@ -345,7 +345,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "att.api.paginacion.PaginacionCursor",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "att.api.esquema.EsquemaATT",
     "DEFAULT_THROTTLE_CLASSES": [
         # Si la caché (Redis) no responde, dejan pasar la petición y lo registran.
         "att.api.limites.LimiteAnonimo",

@@ -3,15 +3,15 @@
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from att.api.filtros import FechaHoraFilter
+from att.api.filtros import FechaHoraFilter, ValoresMultiplesFilter
 from att.models import Capacidad, DescriptorTematico, EtapaCiclo, Modalidad, Tema
 
 from .models import EstadoOferta, Oferta
 from .selectors import consulta_texto
 
 
-class CodigosFilter(filters.BaseInFilter, filters.CharFilter):
-    """Códigos separados por comas; la oferta debe tener alguno (O)."""
+class CodigosFilter(ValoresMultiplesFilter):
+    """Códigos (clave repetida o separados por comas); la oferta debe tener alguno (O)."""
 
 
 class OfertaFilter(filters.FilterSet):

@@ -3,10 +3,11 @@ from rest_framework import viewsets
 from rest_framework.pagination import PageNumberPagination
 
 from att.api import serializers as s
+from att.api.paginacion import EnlacesSiemprePresentes
 from att.models import Departamento, Entidad, Municipio
 
 
-class PaginaCatalogo(PageNumberPagination):
+class PaginaCatalogo(EnlacesSiemprePresentes, PageNumberPagination):
     page_size = 200
     page_size_query_param = "tamano"
     max_page_size = 2000

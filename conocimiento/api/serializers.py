@@ -36,7 +36,11 @@ class MaterialRecursoSerializer(serializers.ModelSerializer):
 class RecursoSerializer(serializers.ModelSerializer):
     tipo = serializers.ChoiceField(choices=TipoRecurso.choices)
     materiales = MaterialRecursoSerializer(many=True, read_only=True)
-    departamento_nombre = serializers.CharField(source="departamento.nombre", read_only=True, default=None)
+    departamento_nombre = serializers.CharField(source="departamento.nombre", read_only=True, allow_null=True,
+                                                default=None)
+    comentario_revision = serializers.CharField(
+        read_only=True, allow_null=True,
+        help_text="Comentario de la revisión del DNP; `null` para quien no propuso el recurso ni es del DNP.")
 
     class Meta:
         model = Recurso
@@ -48,12 +52,14 @@ class RecursoSerializer(serializers.ModelSerializer):
         read_only_fields = ["estado", "comentario_revision", "publicado_en", "departamento"]
 
     def to_representation(self, instance):
-        """Los comentarios de la revisión son para quien propuso y para el DNP, no para el público."""
+        """Los comentarios de la revisión son para quien propuso y para el DNP, no para el público.
+
+        El campo va siempre, nulo para los demás: un cliente tipado lo espera en cada recurso."""
         datos = super().to_representation(instance)
         usuario = getattr(self.context.get("request"), "user", None)
         if not (usuario and usuario.is_authenticated
                 and (instance.propuesto_por_id == usuario.pk or permisos.lee_todo(usuario))):
-            datos.pop("comentario_revision", None)
+            datos["comentario_revision"] = None
         return datos
 
 

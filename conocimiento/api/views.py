@@ -31,7 +31,8 @@ from . import serializers as s
 def _a_drf(error: DjangoValidationError) -> serializers.ValidationError:
     if hasattr(error, "error_dict"):
         return serializers.ValidationError({c: [m for e in es for m in e.messages] for c, es in error.error_dict.items()})
-    return serializers.ValidationError(error.messages)
+    # Un objeto, no una lista suelta: la forma `ErrorValidacion` del esquema (att/api/esquema.py).
+    return serializers.ValidationError({"non_field_errors": error.messages})
 
 
 class RecursoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
