@@ -78,3 +78,15 @@ class SinNulMiddleware:
             limpio = _limpiar(request.POST)
             if limpio is not None:
                 request.POST = limpio
+
+
+
+def _sin_nul(valor):
+    """Copia de un cuerpo JSON ya leído sin NUL en ningún texto ni clave (lo usan los parsers de la API)."""
+    if isinstance(valor, str):
+        return valor.replace(NUL, "")
+    if isinstance(valor, list):
+        return [_sin_nul(v) for v in valor]
+    if isinstance(valor, dict):
+        return {_sin_nul(k): _sin_nul(v) for k, v in valor.items()}
+    return valor

@@ -343,6 +343,10 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
+    # Los de DRF, sin el carácter NUL en ningún texto (att/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "att.api.parsers.JSONSinNul", "att.api.parsers.FormularioSinNul", "att.api.parsers.MultiparteSinNul",
+    ],
     "DEFAULT_PAGINATION_CLASS": "att.api.paginacion.PaginacionCursor",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "att.api.esquema.EsquemaATT",

@@ -43,7 +43,9 @@ from tests import factories
 MARCA = "SECRETO-DE-A"
 APPS = ("att", "oferta", "demanda", "agenda", "seguimiento", "conocimiento")
 # Tablas de contabilidad que cambian con cualquier petición y no son datos de nadie.
-TABLAS_IGNORADAS = {"att.SolicitudIdempotente"}
+# El registro de seguridad anota justamente los intentos de B (ingresos, 403): que crezca es lo
+# esperado; tests/att/test_bitacora_seguridad.py prueba lo que guarda.
+TABLAS_IGNORADAS = {"att.SolicitudIdempotente", "att.EventoSeguridad"}
 
 
 # =============================================================================================

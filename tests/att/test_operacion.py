@@ -144,6 +144,21 @@ def test_nul_en_filtros_de_la_api_no_rompe(client, db):
     assert r.status_code in (200, 400)
 
 
+def test_nul_en_un_cuerpo_json_de_la_api_es_un_400_y_no_un_500(client, db):
+    """`"\\u0000"` en un JSON llegaba como NUL a un SlugRelatedField (canal) y PostgreSQL daba 500."""
+    from att.limites import _sin_nul
+    from att.models import Rol
+    from tests import factories
+
+    assert _sin_nul({"a\x00": ["x\x00y", {"b": "\x00"}], "n": 3}) == {"a": ["xy", {"b": ""}], "n": 3}
+    entidad = factories.EntidadNacionalFactory()
+    client.force_login(factories.persona(entidad, Rol.OFERENTE))
+    r = client.post("/api/v1/ofertas/", {"entidad": entidad.pk, "nombre": "Oferta\x00", "canal": "\x00"},
+                    content_type="application/json")
+    assert r.status_code == 400
+    assert "canal" in r.json()
+
+
 # --- 2. Salud -----------------------------------------------------------------------------------
 def test_vivo_no_toca_la_base(client, db, django_assert_num_queries):
     with django_assert_num_queries(0):
