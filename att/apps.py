@@ -9,6 +9,15 @@ class AttConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from att import cambios
+        from att.models import (
+            Canal, Capacidad, Departamento, DescriptorTematico, Entidad, EtapaCiclo, Modalidad, Municipio, Tema,
+        )
+
+        # Fuente de cambios de la API (att/cambios.py): territorio, entidades y catálogos son públicos.
+        for modelo in (Departamento, Municipio, Entidad, DescriptorTematico, Tema, Capacidad, EtapaCiclo,
+                       Modalidad, Canal):
+            cambios.registrar(modelo, publico=True)
         from att import autenticacion  # noqa: F401  (marca la hora de ingreso en la sesión)
         from att import bitacora  # noqa: F401  (conecta las señales del registro de seguridad)
 
