@@ -8,7 +8,13 @@ class AgendaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from agenda.models import AgendaNacional, Compromiso, LineaPlan, PlanConcertado, PlanDeTrabajo
+        from agenda.models import (
+            AgendaNacional,
+            Compromiso,
+            LineaPlan,
+            PlanConcertado,
+            PlanDeTrabajo,
+        )
         from att import cambios
 
         # Fuente de cambios de la API: la agenda es pública; lo demás, de la entidad dueña del plan.

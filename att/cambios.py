@@ -32,8 +32,7 @@ import urllib.error
 import urllib.request
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
-from datetime import timezone as tz
+from datetime import UTC, timedelta
 from urllib.parse import urlsplit
 
 from django.apps import apps
@@ -122,7 +121,7 @@ def leer_marca(valor: str, parametro: str = PARAMETRO):
         raise ValidationError({parametro: [_("Use una fecha y hora ISO 8601, p. ej. 2026-11-30T15:00:00Z.")]})
     if timezone.is_naive(marca):
         marca = timezone.make_aware(marca)
-    return marca.astimezone(tz.utc)
+    return marca.astimezone(UTC)
 
 
 # ---------------------------------------------------------------- quién puede saber de un cambio
@@ -164,7 +163,7 @@ def emitir(fuente: Fuente, objeto, accion: str, *, alcance=None) -> int:
     evento_id = uuid.uuid4()
     cuerpo = json.dumps({
         "id": str(evento_id), "evento": evento, "tipo": fuente.tipo, "accion": accion,
-        "objeto_id": str(objeto.pk), "ocurrido": timezone.now().astimezone(tz.utc).isoformat(),
+        "objeto_id": str(objeto.pk), "ocurrido": timezone.now().astimezone(UTC).isoformat(),
     }, separators=(",", ":"), ensure_ascii=False)
     enviadas = 0
     for suscripcion in suscripciones:

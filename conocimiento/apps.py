@@ -10,7 +10,14 @@ class ConocimientoConfig(AppConfig):
     def ready(self):
         from att import cambios
         from conocimiento.models import (
-            Curso, Discusion, EspacioComunidad, EstadoRecurso, Evento, Inscripcion, PreguntaFrecuente, Recurso,
+            Curso,
+            Discusion,
+            EspacioComunidad,
+            EstadoRecurso,
+            Evento,
+            Inscripcion,
+            PreguntaFrecuente,
+            Recurso,
             SesionFormacion,
         )
 

@@ -9,7 +9,15 @@ class SeguimientoConfig(AppConfig):
 
     def ready(self):
         from att import cambios
-        from seguimiento.models import Avance, EstadoLinea, Hito, Indicador, InformeMensual, Medicion, Percepcion
+        from seguimiento.models import (
+            Avance,
+            EstadoLinea,
+            Hito,
+            Indicador,
+            InformeMensual,
+            Medicion,
+            Percepcion,
+        )
 
         def entidad_del_informe(informe):
             alcance = informe.alcance or ""

@@ -156,7 +156,7 @@ class _Receptor:
         receptor = self
 
         class Manejador(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - nombre de http.server
+            def do_POST(self):
                 cuerpo = self.rfile.read(int(self.headers["Content-Length"]))
                 receptor.recibidas.append(({k.lower(): v for k, v in self.headers.items()}, cuerpo))
                 codigo = receptor.respuestas.pop(0) if receptor.respuestas else 200
