@@ -294,3 +294,40 @@ def test_registro_por_api_valida_y_muestra_el_secreto_una_vez(settings, oferente
 def test_eventos_validos_cubren_los_tipos_de_la_api():
     assert {"oferta.oferta", "demanda.demanda", "att.entidad", "seguimiento.avance"} <= set(cambios.tipos())
     assert "demanda.demanda.eliminado" in cambios.eventos_validos()
+
+
+def _listas_de_la_api() -> list[str]:
+    from django.urls import get_resolver, reverse
+
+    nombres = sorted({n for n in get_resolver().reverse_dict if isinstance(n, str) and n.endswith("-list")})
+    return [reverse(n) for n in nombres if reverse(n).startswith("/api/v1/")]
+
+
+def test_toda_lista_de_la_api_admite_actualizado_desde(auditor, entidad_oferente):
+    fabricas.oferta(entidad_oferente, buscar=False)
+    api = APIClient()
+    api.force_authenticate(auditor)
+    sin_fuente = {ELIMINACIONES, "/api/v1/webhooks/"}
+    listas = [u for u in _listas_de_la_api() if u not in sin_fuente]
+    assert OFERTAS in listas and "/api/v1/seguimiento/avances/" in listas and len(listas) >= 25
+    fallas = {u: r.status_code for u in listas
+              if (r := api.get(u, {"actualizado_desde": "2000-01-01T00:00:00Z"})).status_code != 200}
+    assert fallas == {}
+    assert _ids(api.get(OFERTAS, {"actualizado_desde": "2000-01-01T00:00:00Z"}))
+
+
+def test_admin_dnp_registra_un_webhook_y_ve_el_secreto_una_vez(client, settings, admin_dnp, oferente):
+    settings.DEBUG = True
+    client.force_login(admin_dnp)
+    r = client.post("/admin/att/suscripcionwebhook/add/", {
+        "url": "https://receptor.ejemplo.com/att", "eventos": json.dumps(["oferta.oferta.creado"]),
+        "usuario": oferente.pk, "entidad": "", "activa": "on",
+    }, follow=True)
+    assert r.status_code == 200
+    suscripcion = SuscripcionWebhook.objects.get()
+    assert suscripcion.usuario == oferente and suscripcion.eventos == ["oferta.oferta.creado"]
+    mensajes = [str(m) for m in r.context["messages"]]
+    assert any(suscripcion.secreto in m for m in mensajes)
+    cambio = client.get(f"/admin/att/suscripcionwebhook/{suscripcion.pk}/change/")
+    assert cambio.status_code == 200 and suscripcion.secreto not in cambio.content.decode()
+    assert "secreto" not in {f.name for f in suscripcion.historial.model._meta.fields}
