@@ -48,6 +48,8 @@ class EliminacionSerializer(serializers.ModelSerializer):
 class SuscripcionWebhookSerializer(serializers.ModelSerializer):
     """El `secreto` solo viene en la respuesta de la creación: guárdelo, no se vuelve a mostrar."""
 
+    eventos = serializers.ListField(child=serializers.CharField(max_length=150), max_length=200,
+                                    help_text="«app.modelo.accion» (accion: creado, actualizado o eliminado).")
     secreto = serializers.SerializerMethodField()
 
     class Meta:

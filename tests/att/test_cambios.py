@@ -331,3 +331,22 @@ def test_admin_dnp_registra_un_webhook_y_ve_el_secreto_una_vez(client, settings,
     cambio = client.get(f"/admin/att/suscripcionwebhook/{suscripcion.pk}/change/")
     assert cambio.status_code == 200 and suscripcion.secreto not in cambio.content.decode()
     assert "secreto" not in {f.name for f in suscripcion.historial.model._meta.fields}
+
+
+def test_el_relleno_de_la_migracion_toma_la_fecha_del_ultimo_historial(entidad_oferente):
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    from att.models import Entidad
+
+    migracion = importlib.import_module("att.migrations.0009_fuente_cambios_datos")
+    entidad_oferente.sigla = "MP2"
+    entidad_oferente.save()
+    ultima = entidad_oferente.historial.latest("history_date").history_date
+    Entidad.objects.filter(pk=entidad_oferente.pk).update(actualizado=timezone.now() + timedelta(days=3))
+    with connection.schema_editor() as editor:
+        migracion.llenar(apps, editor)
+    entidad_oferente.refresh_from_db()
+    assert entidad_oferente.actualizado == ultima
