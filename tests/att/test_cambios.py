@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import json
 import threading
+import time
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -21,6 +22,7 @@ from att.models import Eliminacion, EntregaWebhook, EstadoEntrega, Rol, Suscripc
 from att.tasks import entregar_webhook, purgar_eliminaciones, reintentar_webhooks
 from oferta.models import EstadoOferta
 from tests import factories
+from tests.hilos import en_hilo
 from tests.oferta import fabricas
 
 pytestmark = pytest.mark.django_db
@@ -150,7 +152,7 @@ def test_purga_de_lapidas_viejas(settings):
 class _Receptor:
     """Servidor HTTP real en un hilo; responde con los códigos de `respuestas` y luego 200."""
 
-    def __init__(self, respuestas=()):
+    def __init__(self, respuestas=(), pausa: float = 0.0):
         self.recibidas: list[tuple[dict, bytes]] = []
         self.respuestas = list(respuestas)
         receptor = self
@@ -159,6 +161,7 @@ class _Receptor:
             def do_POST(self):
                 cuerpo = self.rfile.read(int(self.headers["Content-Length"]))
                 receptor.recibidas.append(({k.lower(): v for k, v in self.headers.items()}, cuerpo))
+                time.sleep(pausa)
                 codigo = receptor.respuestas.pop(0) if receptor.respuestas else 200
                 self.send_response(codigo)
                 self.end_headers()
@@ -180,8 +183,8 @@ class _Receptor:
 def receptor():
     creados = []
 
-    def crear(respuestas=()):
-        r = _Receptor(respuestas)
+    def crear(respuestas=(), pausa=0.0):
+        r = _Receptor(respuestas, pausa)
         creados.append(r)
         return r
 
@@ -350,3 +353,19 @@ def test_el_relleno_de_la_migracion_toma_la_fecha_del_ultimo_historial(entidad_o
         migracion.llenar(apps, editor)
     entidad_oferente.refresh_from_db()
     assert entidad_oferente.actualizado == ultima
+
+
+@pytest.mark.django_db(transaction=True)
+def test_dos_corridas_a_la_vez_de_la_misma_entrega_envian_una(settings, receptor, referencia_cargada):
+    """La segunda corrida (p. ej. la tarea entregada dos veces por el broker) salta la fila bloqueada."""
+    settings.DEBUG = True
+    r = receptor(pausa=0.5)
+    oferente = factories.persona(factories.EntidadNacionalFactory(), Rol.OFERENTE)
+    suscripcion, _secreto = services.webhook_suscribir(por=oferente, url=r.url, eventos=["att.entidad.creado"])
+    entrega = EntregaWebhook.objects.create(suscripcion=suscripcion, cuerpo='{"id":"x"}')
+    corridas = [en_hilo(cambios.entregar, entrega.pk) for _ in range(2)]
+    for hilo, _resultado in corridas:
+        hilo.join(10)
+    assert sorted(resultado["valor"] for _hilo, resultado in corridas) == [False, True]
+    assert len(r.recibidas) == 1
+    assert EntregaWebhook.objects.get(pk=entrega.pk).estado == EstadoEntrega.ENTREGADA
