@@ -1,9 +1,9 @@
 from rest_framework import serializers
 
 from att.models import (
-    Canal, Capacidad, Departamento, DescriptorTematico, Eliminacion, Entidad, EtapaCiclo, Modalidad, Municipio,
-    SuscripcionWebhook, Tema,
+    Canal, Capacidad, Departamento, DescriptorTematico, Entidad, EtapaCiclo, Modalidad, Municipio, Tema,
 )
+from att.models import Eliminacion, SuscripcionWebhook
 
 
 class DepartamentoSerializer(serializers.ModelSerializer):
