@@ -33,9 +33,12 @@ class AgendaNacional(models.Model):
     )
     estado = models.CharField(_("estado"), max_length=20, choices=EstadoAgenda.choices, default=EstadoAgenda.BORRADOR)
     creada = models.DateTimeField(auto_now_add=True)
+    # Fecha de modificación del servidor: fuente de cambios de la API (`actualizado_desde`).
+    actualizado = models.DateTimeField(_("actualizado"), auto_now=True)
     historial = HistoricalRecords()
 
     class Meta:
+        indexes = [models.Index(fields=["actualizado", "id"], name="agenda_act")]
         ordering = ["-anio_inicio"]
         verbose_name = _("agenda nacional de ATT")
         verbose_name_plural = _("agendas nacionales de ATT")
@@ -73,6 +76,7 @@ class PlanDeTrabajo(models.Model):
     historial = HistoricalRecords()
 
     class Meta:
+        indexes = [models.Index(fields=["actualizado", "id"], name="plan_act")]
         ordering = ["-vigencia", "entidad__nombre"]
         verbose_name = _("plan de trabajo")
         verbose_name_plural = _("planes de trabajo")
@@ -119,6 +123,8 @@ class LineaPlan(models.Model):
     meta = models.DecimalField(_("meta de la vigencia"), max_digits=14, decimal_places=2, null=True, blank=True)
     unidad_meta = models.CharField(_("unidad de la meta"), max_length=60, blank=True,
                                    help_text=_("Por ejemplo: entidades asistidas, personas formadas, talleres."))
+    # Fecha de modificación del servidor: fuente de cambios de la API (`actualizado_desde`).
+    actualizado = models.DateTimeField(_("actualizado"), auto_now=True)
     historial = HistoricalRecords()
 
     class Meta:
@@ -130,7 +136,7 @@ class LineaPlan(models.Model):
             models.CheckConstraint(condition=models.Q(inversion__gte=0), name="linea_inversion_no_negativa"),
             models.CheckConstraint(condition=models.Q(peso__gt=0), name="linea_peso_positivo"),
         ]
-        indexes = [models.Index(fields=["etapa", "fecha_inicio"], name="linea_etapa_inicio")]
+        indexes = [models.Index(fields=["actualizado", "id"], name="lineaplan_act"), models.Index(fields=["etapa", "fecha_inicio"], name="linea_etapa_inicio")]
 
     def __str__(self):
         return f"{self.plan} · {self.oferta}"
@@ -254,9 +260,12 @@ class PlanConcertado(models.Model):
     creado_por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    null=True, blank=True)
     creado = models.DateTimeField(auto_now_add=True)
+    # Fecha de modificación del servidor: fuente de cambios de la API (`actualizado_desde`).
+    actualizado = models.DateTimeField(_("actualizado"), auto_now=True)
     historial = HistoricalRecords(m2m_fields=[])
 
     class Meta:
+        indexes = [models.Index(fields=["actualizado", "id"], name="concertado_act")]
         ordering = ["-vigencia", "entidad_territorial__nombre", "pk"]
         verbose_name = _("plan concertado con la entidad territorial")
         verbose_name_plural = _("planes concertados con entidades territoriales")
@@ -345,13 +354,15 @@ class Compromiso(models.Model):
     cerrado_en = models.DateField(_("cumplido o cancelado el"), null=True, blank=True)
     vencimiento_notificado = models.DateField(_("alerta de vencimiento enviada"), null=True, blank=True)
     creado = models.DateTimeField(auto_now_add=True)
+    # Fecha de modificación del servidor: fuente de cambios de la API (`actualizado_desde`).
+    actualizado = models.DateTimeField(_("actualizado"), auto_now=True)
     historial = HistoricalRecords()
 
     class Meta:
         ordering = ["fecha_limite", "pk"]
         verbose_name = _("compromiso")
         verbose_name_plural = _("compromisos")
-        indexes = [models.Index(fields=["estado", "fecha_limite"], name="compromiso_estado_limite")]
+        indexes = [models.Index(fields=["actualizado", "id"], name="compromiso_act"), models.Index(fields=["estado", "fecha_limite"], name="compromiso_estado_limite")]
 
     def __str__(self):
         return self.descripcion[:80]

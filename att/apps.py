@@ -11,6 +11,27 @@ class AttConfig(AppConfig):
     def ready(self):
         from att import autenticacion  # noqa: F401  (marca la hora de ingreso en la sesión)
         from att import bitacora  # noqa: F401  (conecta las señales del registro de seguridad)
+        _registrar_fuente_de_cambios()
+
+
+def _registrar_fuente_de_cambios():
+    """Fuente de cambios de la API (att/cambios.py): territorio, entidades y catálogos son públicos."""
+    from att import cambios
+    from att.models import (
+        Canal,
+        Capacidad,
+        Departamento,
+        DescriptorTematico,
+        Entidad,
+        EtapaCiclo,
+        Modalidad,
+        Municipio,
+        Tema,
+    )
+
+    for modelo in (Departamento, Municipio, Entidad, DescriptorTematico, Tema, Capacidad, EtapaCiclo, Modalidad,
+                   Canal):
+        cambios.registrar(modelo, publico=True)
 
 
 class AdminATTConfig(admin_apps.AdminConfig):

@@ -36,6 +36,10 @@ SIN_HISTORIA: dict[str, str] = {
     "att.Notificacion": "alerta que genera el sistema; la persona solo la marca leída (fecha técnica)",
     "att.Salida": "bandeja de salida técnica (tareas y correos por enviar) que escribe el sistema; en el admin "
                   "es de solo lectura para el administrador DNP",
+    "att.EntregaWebhook": "entrega de un webhook que escribe el sistema al cambiar un objeto (estado de sus "
+                          "intentos); en el admin es de solo lectura",
+    "att.Eliminacion": "lápida técnica de un objeto borrado (tipo e id) que escribe el sistema; el objeto "
+                       "borrado ya tiene su fila de historial de eliminación",
     "att.SolicitudIdempotente": "respuesta guardada de una solicitud repetida (middleware de idempotencia); "
                                 "técnica y de vida corta",
     "seguimiento.EstadoLinea": "semáforo calculado de cada línea (recalcular_linea); el admin no permite crearlo "

@@ -264,7 +264,10 @@ def _atributos_escribir(validos: list[dict], *, por) -> None:
             actualizados[existente.pk] = existente
     motivo = "importación de atributos de focalización"
     if cambiados:
-        bulk_update_with_history(list(cambiados.values()), Municipio, sorted(campos), batch_size=1000,
+        ahora = timezone.now()  # bulk_update no toca auto_now: la fuente de cambios (actualizado_desde)
+        for municipio in cambiados.values():
+            municipio.actualizado = ahora
+        bulk_update_with_history(list(cambiados.values()), Municipio, sorted({*campos, "actualizado"}), batch_size=1000,
                                  default_user=por, default_change_reason=motivo)
     if nuevos:
         bulk_create_with_history(nuevos, PuntajeMDM, batch_size=1000, default_user=por,
@@ -272,3 +275,66 @@ def _atributos_escribir(validos: list[dict], *, por) -> None:
     if actualizados:
         bulk_update_with_history(list(actualizados.values()), PuntajeMDM, ["puntaje", "grupo"], batch_size=1000,
                                  default_user=por, default_change_reason=motivo)
+
+
+# --- Webhooks (fuente de cambios, att/cambios.py) ---------------------------------------------------
+
+def _webhook_validar(*, por, url: str, eventos, entidad, dueno=None) -> list[str]:
+    from att import cambios
+
+    if not por or not por.is_authenticated or permisos.solo_lectura(por):
+        raise PermissionDenied(_("Solo una persona autenticada que no sea auditora registra webhooks."))
+    dueno = dueno or por
+    if dueno != por and not permisos.es_admin_dnp(por):
+        raise PermissionDenied(_("Solo un administrador DNP registra webhooks a nombre de otra persona."))
+    cambios.validar_url(url)
+    eventos = cambios.validar_eventos(eventos)
+    if entidad is not None and not permisos.lee_todo(dueno) and not permisos.entidades_de(dueno).filter(
+            pk=entidad.pk).exists():
+        raise ValidationError({"entidad": [_("Solo puede registrar webhooks de una entidad por la que actúa.")]})
+    return eventos
+
+
+@transaction.atomic
+def webhook_suscribir(*, por, url: str, eventos, entidad=None, usuario=None):
+    """Registra una URL que recibirá los eventos elegidos (de lo que `usuario`, por defecto quien la
+    registra, puede leer). Devuelve la suscripción y su secreto, que no se vuelve a mostrar: con él
+    el receptor verifica la firma `X-ATT-Firma`. A nombre de otro, solo un administrador DNP."""
+    from att import cambios
+    from att.models import SuscripcionWebhook
+
+    dueno = usuario or por
+    eventos = _webhook_validar(por=por, url=url, eventos=eventos, entidad=entidad, dueno=dueno)
+    secreto = cambios.nuevo_secreto()
+    suscripcion = SuscripcionWebhook.objects.create(url=url, eventos=eventos, entidad=entidad, usuario=dueno,
+                                                    secreto=secreto)
+    return suscripcion, secreto
+
+
+def _webhook_propia(suscripcion, por) -> None:
+    if suscripcion.usuario_id != getattr(por, "pk", None) and not permisos.es_admin_dnp(por):
+        raise PermissionDenied(_("Solo su dueño o un administrador DNP cambia esta suscripción."))
+
+
+@transaction.atomic
+def webhook_actualizar(*, suscripcion, por, url: str | None = None, eventos=None, activa: bool | None = None,
+                       entidad=...):
+    _webhook_propia(suscripcion, por)
+    nueva_entidad = suscripcion.entidad if entidad is ... else entidad
+    suscripcion.eventos = _webhook_validar(
+        por=por, url=url if url is not None else suscripcion.url,
+        eventos=eventos if eventos is not None else suscripcion.eventos, entidad=nueva_entidad,
+        dueno=suscripcion.usuario)
+    if url is not None:
+        suscripcion.url = url
+    if activa is not None:
+        suscripcion.activa = activa
+    suscripcion.entidad = nueva_entidad
+    suscripcion.save()
+    return suscripcion
+
+
+@transaction.atomic
+def webhook_eliminar(*, suscripcion, por) -> None:
+    _webhook_propia(suscripcion, por)
+    suscripcion.delete()

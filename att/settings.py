@@ -322,7 +322,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(month_of_year="1,7", day_of_month=2, hour=6, minute=0),
     },
     "seguimiento-informes-atascados": {"task": "seguimiento.revisar_informes_atascados", "schedule": crontab(minute="*/10")},
+    "reintentar-webhooks": {"task": "att.reintentar_webhooks", "schedule": 60.0, "options": {"expires": 55}},
+    "purgar-eliminaciones": {"task": "att.purgar_eliminaciones", "schedule": crontab(hour=3, minute=40)},
 }
+# Lápidas de lo eliminado (/api/v1/eliminaciones/): cuántos días se guardan. Un integrador que no
+# sincroniza en ese plazo debe hacer una sincronización completa.
+ATT_ELIMINACIONES_DIAS = env.int("ATT_ELIMINACIONES_DIAS", default=90)
 ATT_URL_BASE = env.str("ATT_URL_BASE", default="http://127.0.0.1:8000")
 
 # --- Correo ----------------------------------------------------------------------------------
@@ -341,6 +346,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
+        "att.api.filtros.FiltroActualizadoDesde",
         "rest_framework.filters.OrderingFilter",
     ],
     # Los de DRF, sin el carácter NUL en ningún texto (att/api/parsers.py).

@@ -49,3 +49,28 @@ def despachar_salida() -> dict:
         logging.getLogger("att.salida").warning("Correos atrasados sin enviar: %s", error)
         cuenta["correos"] = 0
     return cuenta
+
+
+@shared_task(name="att.entregar_webhook")
+def entregar_webhook(entrega_id: int) -> bool:
+    """Un intento de entrega de un webhook (lo pide la bandeja de salida). Idempotente: una entrega
+    ya hecha o tomada por otra corrida no se vuelve a enviar."""
+    from att.cambios import entregar
+
+    return entregar(entrega_id)
+
+
+@shared_task(name="att.reintentar_webhooks")
+def reintentar_webhooks() -> dict:
+    """Cada minuto (beat): reintenta las entregas de webhooks fallidas cuya espera ya pasó."""
+    from att.cambios import reintentar_vencidas
+
+    return reintentar_vencidas()
+
+
+@shared_task(name="att.purgar_eliminaciones")
+def purgar_eliminaciones() -> int:
+    """Cada día (beat): borra las lápidas de más de ATT_ELIMINACIONES_DIAS días."""
+    from att.cambios import purgar
+
+    return purgar()

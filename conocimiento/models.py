@@ -92,7 +92,7 @@ class Recurso(models.Model):
         ordering = ["-publicado_en", "-pk"]
         verbose_name = _("recurso de conocimiento")
         verbose_name_plural = _("repositorio de conocimiento")
-        indexes = [
+        indexes = [models.Index(fields=["actualizado", "id"], name="recurso_act"), 
             GinIndex(fields=["busqueda"], name="recurso_busqueda_gin"),
             models.Index(fields=["estado", "-publicado_en"], name="recurso_estado_publicado"),
             models.Index(fields=["entidad", "estado"], name="recurso_entidad_estado"),
@@ -225,9 +225,12 @@ class EspacioComunidad(models.Model):
     region = models.CharField(_("región"), max_length=20, choices=Region.choices, blank=True)
     activo = models.BooleanField(_("activo"), default=True)
     creado = models.DateTimeField(auto_now_add=True)
+    # Fecha de modificación del servidor: fuente de cambios de la API (`actualizado_desde`).
+    actualizado = models.DateTimeField(_("actualizado"), auto_now=True)
     historial = HistoricalRecords()
 
     class Meta:
+        indexes = [models.Index(fields=["actualizado", "id"], name="espacio_act")]
         ordering = ["nombre"]
         verbose_name = _("espacio de la comunidad")
         verbose_name_plural = _("espacios de la comunidad")
@@ -276,13 +279,15 @@ class Discusion(models.Model):
     seguidores = models.ManyToManyField(USUARIO, blank=True, related_name="discusiones_seguidas")
     creada = models.DateTimeField(auto_now_add=True)
     ultima_actividad = models.DateTimeField(auto_now_add=True)
+    # Fecha de modificación del servidor: fuente de cambios de la API (`actualizado_desde`).
+    actualizado = models.DateTimeField(_("actualizado"), auto_now=True)
     historial = HistoricalRecords()
 
     class Meta:
         ordering = ["-ultima_actividad", "-pk"]
         verbose_name = _("discusión")
         verbose_name_plural = _("discusiones")
-        indexes = [models.Index(fields=["espacio", "-ultima_actividad"], name="discusion_espacio_actividad")]
+        indexes = [models.Index(fields=["actualizado", "id"], name="discusion_act"), models.Index(fields=["espacio", "-ultima_actividad"], name="discusion_espacio_actividad")]
 
     def __str__(self):
         return self.titulo
@@ -345,9 +350,12 @@ class Curso(models.Model):
     horas = models.PositiveSmallIntegerField(_("intensidad (horas)"), default=8)
     publicado = models.BooleanField(_("publicado"), default=True)
     creado = models.DateTimeField(auto_now_add=True)
+    # Fecha de modificación del servidor: fuente de cambios de la API (`actualizado_desde`).
+    actualizado = models.DateTimeField(_("actualizado"), auto_now=True)
     historial = HistoricalRecords()
 
     class Meta:
+        indexes = [models.Index(fields=["actualizado", "id"], name="curso_act")]
         ordering = ["nombre"]
         verbose_name = _("curso")
         verbose_name_plural = _("cursos del plan de formación")
@@ -369,9 +377,12 @@ class SesionFormacion(models.Model):
     lugar = models.CharField(_("lugar"), max_length=255, blank=True)
     enlace = models.URLField(_("enlace de conexión"), blank=True)
     cupos = models.PositiveIntegerField(_("cupos"))
+    # Fecha de modificación del servidor: fuente de cambios de la API (`actualizado_desde`).
+    actualizado = models.DateTimeField(_("actualizado"), auto_now=True)
     historial = HistoricalRecords()
 
     class Meta:
+        indexes = [models.Index(fields=["actualizado", "id"], name="sesion_act")]
         ordering = ["inicio", "pk"]
         verbose_name = _("sesión de formación")
         verbose_name_plural = _("sesiones de formación")
@@ -403,6 +414,8 @@ class Inscripcion(models.Model):
         _("código de verificación del certificado"), max_length=10, unique=True, null=True, blank=True,
         editable=False,
     )
+    # Fecha de modificación del servidor: fuente de cambios de la API (`actualizado_desde`).
+    actualizado = models.DateTimeField(_("actualizado"), auto_now=True)
     historial = HistoricalRecords()
 
     class Meta:
@@ -410,7 +423,7 @@ class Inscripcion(models.Model):
         verbose_name = _("inscripción")
         verbose_name_plural = _("inscripciones")
         constraints = [models.UniqueConstraint(fields=["sesion", "usuario"], name="inscripcion_unica")]
-        indexes = [models.Index(fields=["sesion", "estado", "solicitada"], name="inscripcion_sesion_estado")]
+        indexes = [models.Index(fields=["actualizado", "id"], name="inscripcion_act"), models.Index(fields=["sesion", "estado", "solicitada"], name="inscripcion_sesion_estado")]
 
     def __str__(self):
         return f"{self.usuario} · {self.sesion}"
@@ -433,9 +446,12 @@ class Evento(models.Model):
     practicas = models.ManyToManyField(Recurso, blank=True, related_name="eventos",
                                        verbose_name=_("prácticas presentadas"))
     creado = models.DateTimeField(auto_now_add=True)
+    # Fecha de modificación del servidor: fuente de cambios de la API (`actualizado_desde`).
+    actualizado = models.DateTimeField(_("actualizado"), auto_now=True)
     historial = HistoricalRecords()
 
     class Meta:
+        indexes = [models.Index(fields=["actualizado", "id"], name="evento_act")]
         ordering = ["-inicio"]
         verbose_name = _("evento")
         verbose_name_plural = _("eventos")
@@ -472,6 +488,7 @@ class PreguntaFrecuente(models.Model):
     historial = HistoricalRecords()
 
     class Meta:
+        indexes = [models.Index(fields=["actualizada", "id"], name="pregunta_act")]
         ordering = ["oferta_id", "orden", "pk"]
         verbose_name = _("pregunta frecuente")
         verbose_name_plural = _("preguntas frecuentes")

@@ -323,7 +323,8 @@ def respuesta_publicar(*, discusion: Discusion, por: Usuario, cuerpo: str) -> Re
         raise ValidationError({"cuerpo": _("Escriba su respuesta.")})
     exigir_largo(Respuesta, "cuerpo", cuerpo)
     respuesta = Respuesta.objects.create(discusion=discusion, autor=por, cuerpo=cuerpo)
-    Discusion.objects.filter(pk=discusion.pk).update(ultima_actividad=timezone.now())
+    ahora = timezone.now()
+    Discusion.objects.filter(pk=discusion.pk).update(ultima_actividad=ahora, actualizado=ahora)
     discusion.seguidores.add(por)
     seguidores = discusion.seguidores.filter(is_active=True).exclude(pk=por.pk)
     notificar(
@@ -464,8 +465,9 @@ def _promover(sesion: SesionFormacion, *, por: Usuario) -> list[Inscripcion]:
         return []
     for i in siguientes:
         i.estado = EstadoInscripcion.INSCRITA
+        i.actualizado = timezone.now()  # bulk_update no toca auto_now (actualizado_desde)
     # Quien liberó el cupo (canceló o amplió los cupos) queda como autor de la promoción.
-    bulk_update_with_history(siguientes, Inscripcion, ["estado"], default_user=por,
+    bulk_update_with_history(siguientes, Inscripcion, ["estado", "actualizado"], default_user=por,
                              default_change_reason="promovida desde la lista de espera")
     notificar(
         usuarios=[i.usuario for i in siguientes], categoria="formacion",
@@ -523,8 +525,10 @@ def registrar_asistencia(*, sesion: SesionFormacion, por: Usuario, asistentes_id
             if asistio and not inscripcion.codigo_certificado:
                 # El código sobrevive a una corrección de la asistencia: si vuelve a marcarse, es el mismo.
                 inscripcion.codigo_certificado = certificados.nuevo_codigo()
+            inscripcion.actualizado = timezone.now()  # bulk_update no toca auto_now (actualizado_desde)
             cambiadas.append(inscripcion)
-    bulk_update_with_history(cambiadas, Inscripcion, ["asistio", "codigo_certificado"], default_user=por,
+    bulk_update_with_history(cambiadas, Inscripcion, ["asistio", "codigo_certificado", "actualizado"],
+                             default_user=por,
                              default_change_reason="asistencia")
     return len(asistentes_ids)
 

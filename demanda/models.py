@@ -115,7 +115,7 @@ class Demanda(models.Model):
         ordering = ["-creada"]
         verbose_name = _("demanda")
         verbose_name_plural = _("demandas")
-        indexes = [
+        indexes = [models.Index(fields=["actualizada", "id"], name="demanda_act"), 
             models.Index(fields=["entidad", "estado"], name="demanda_entidad_estado"),
             models.Index(fields=["estado", "-creada"], name="demanda_estado_creada"),
             models.Index(fields=["oferta"], name="demanda_oferta"),

@@ -134,7 +134,7 @@ class Oferta(models.Model):
         ordering = ["-actualizada"]
         verbose_name = _("oferta")
         verbose_name_plural = _("ofertas")
-        indexes = [
+        indexes = [models.Index(fields=["actualizada", "id"], name="oferta_act"), 
             GinIndex(fields=["busqueda"], name="oferta_busqueda_gin"),
             models.Index(fields=["estado", "-publicada_en"], name="oferta_estado_publicada"),
             models.Index(fields=["entidad", "estado"], name="oferta_entidad_estado"),

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -241,7 +242,7 @@ class InformeAdmin(PermisosSeguimiento, admin.ModelAdmin):
     @admin.action(description=_("Generar (o regenerar) los informes seleccionados en segundo plano"))
     def regenerar(self, request, queryset):
         for informe in queryset:
-            InformeMensual.objects.filter(pk=informe.pk).update(estado="pendiente", progreso=0)
+            InformeMensual.objects.filter(pk=informe.pk).update(estado="pendiente", progreso=0, actualizado=timezone.now())
             _encolar_informe(informe)
         messages.success(request, _("Informes en cola: el progreso se ve en esta lista y en la página de informes."))
 

@@ -6,3 +6,28 @@ class SeguimientoConfig(AppConfig):
     name = "seguimiento"
     verbose_name = _("Seguimiento y monitoreo")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from att import cambios
+        from seguimiento.models import (
+            Avance,
+            EstadoLinea,
+            Hito,
+            Indicador,
+            InformeMensual,
+            Medicion,
+            Percepcion,
+        )
+
+        def entidad_del_informe(informe):
+            alcance = informe.alcance or ""
+            return int(alcance[8:]) if alcance.startswith("entidad-") and alcance[8:].isdigit() else None
+
+        # Fuente de cambios de la API: de la entidad dueña (la oferente de la línea o la del indicador).
+        cambios.registrar(EstadoLinea, entidad="entidad_id")
+        cambios.registrar(Hito, entidad="linea.plan.entidad_id")
+        cambios.registrar(Avance, entidad="hito.linea.plan.entidad_id")
+        cambios.registrar(Indicador, entidad="entidad_id")
+        cambios.registrar(Medicion, campo="registrada_en", entidad="indicador.entidad_id")
+        cambios.registrar(Percepcion, entidad="entidad_id")
+        cambios.registrar(InformeMensual, entidad=entidad_del_informe)

@@ -101,6 +101,8 @@ class Hito(models.Model):
     cumplido_en = models.DateField(_("cumplido el"), null=True, blank=True)
     vencimiento_alertado = models.BooleanField(_("vencimiento ya alertado"), default=False, editable=False)
     creado = models.DateTimeField(auto_now_add=True)
+    # Fecha de modificación del servidor: fuente de cambios de la API (`actualizado_desde`).
+    actualizado = models.DateTimeField(_("actualizado"), auto_now=True)
     historial = HistoricalRecords()
 
     class Meta:
@@ -111,7 +113,7 @@ class Hito(models.Model):
             models.CheckConstraint(condition=models.Q(peso__gt=0), name="hito_peso_positivo"),
             models.CheckConstraint(condition=models.Q(avance__gte=0, avance__lte=100), name="hito_avance_0_100"),
         ]
-        indexes = [models.Index(fields=["fecha_planeada", "avance"], name="hito_fecha_avance")]
+        indexes = [models.Index(fields=["actualizado", "id"], name="hito_act"), models.Index(fields=["fecha_planeada", "avance"], name="hito_fecha_avance")]
 
     def __str__(self):
         return self.nombre
@@ -152,6 +154,8 @@ class Avance(models.Model):
         max_length=64, blank=True, editable=False, default="", db_default="",
         help_text=_("Resumen de hito, porcentaje, fecha de corte, narrativa y autor: el mismo avance enviado dos veces es uno."),
     )
+    # Fecha de modificación del servidor: fuente de cambios de la API (`actualizado_desde`).
+    actualizado = models.DateTimeField(_("actualizado"), auto_now=True)
     historial = HistoricalRecords()
 
     class Meta:
@@ -164,7 +168,7 @@ class Avance(models.Model):
             ),
             models.UniqueConstraint(fields=["huella"], condition=~models.Q(huella=""), name="avance_unico_por_huella"),
         ]
-        indexes = [
+        indexes = [models.Index(fields=["actualizado", "id"], name="avance_act"), 
             models.Index(fields=["hito", "estado", "-fecha_corte"], name="avance_hito_estado_fecha"),
             models.Index(fields=["estado", "registrado_en"], name="avance_estado_registro"),
         ]
@@ -229,7 +233,7 @@ class EstadoLinea(models.Model):
     class Meta:
         verbose_name = _("estado de la línea")
         verbose_name_plural = _("estados de las líneas")
-        indexes = [
+        indexes = [models.Index(fields=["actualizado", "id"], name="estadolinea_act"), 
             models.Index(fields=["entidad", "semaforo"], name="estadolinea_entidad_sem"),
             models.Index(fields=["agenda", "semaforo"], name="estadolinea_agenda_sem"),
         ]
@@ -311,9 +315,12 @@ class Indicador(models.Model):
         "agenda.AgendaNacional", on_delete=models.PROTECT, null=True, blank=True, related_name="indicadores"
     )
     activo = models.BooleanField(_("activo"), default=True)
+    # Fecha de modificación del servidor: fuente de cambios de la API (`actualizado_desde`).
+    actualizado = models.DateTimeField(_("actualizado"), auto_now=True)
     historial = HistoricalRecords()
 
     class Meta:
+        indexes = [models.Index(fields=["actualizado", "id"], name="indicador_act")]
         ordering = ["nombre"]
         verbose_name = _("indicador")
         verbose_name_plural = _("indicadores")
@@ -372,6 +379,7 @@ class Medicion(models.Model):
     historial = HistoricalRecords()
 
     class Meta:
+        indexes = [models.Index(fields=["registrada_en", "id"], name="medicion_act")]
         ordering = ["indicador_id", "periodo"]
         verbose_name = _("medición")
         verbose_name_plural = _("mediciones")
@@ -425,6 +433,8 @@ class Percepcion(models.Model):
     registrada_por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                        null=True, blank=True)
     creada = models.DateTimeField(auto_now_add=True)
+    # Fecha de modificación del servidor: fuente de cambios de la API (`actualizado_desde`).
+    actualizado = models.DateTimeField(_("actualizado"), auto_now=True)
     historial = HistoricalRecords()
 
     class Meta:
@@ -437,7 +447,7 @@ class Percepcion(models.Model):
                 name="percepcion_1_5",
             ),
         ]
-        indexes = [models.Index(fields=["fecha"], name="percepcion_fecha")]
+        indexes = [models.Index(fields=["actualizado", "id"], name="percepcion_act"), models.Index(fields=["fecha"], name="percepcion_fecha")]
 
     def __str__(self):
         return f"{self.entidad} · {self.fecha}"
@@ -563,6 +573,7 @@ class InformeMensual(models.Model):
     )
 
     class Meta:
+        indexes = [models.Index(fields=["actualizado", "id"], name="informe_act")]
         ordering = ["-periodo", "tipo", "alcance"]
         verbose_name = _("informe de seguimiento")
         verbose_name_plural = _("informes de seguimiento")

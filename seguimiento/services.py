@@ -245,9 +245,10 @@ def recalcular_linea(linea, hoy: date | None = None) -> EstadoLinea:
             nuevo = calculo.redondear(calculo.ponderar((s.avance, s.peso) for s in por_padre[h.pk]) or 0, 2)
             if nuevo != h.avance:
                 h.avance = nuevo
+                h.actualizado = timezone.now()  # bulk_update no toca auto_now (actualizado_desde)
                 cambiados.append(h)
     if cambiados:
-        Hito.objects.bulk_update(cambiados, ["avance"])
+        Hito.objects.bulk_update(cambiados, ["avance", "actualizado"])
     conf = ConfiguracionSeguimiento.obtener()
     plan = linea.plan
     valores = estado_de_linea(linea, hitos, hoy, conf.umbrales)

@@ -3,6 +3,7 @@ from rest_framework import serializers
 from att.models import (
     Canal, Capacidad, Departamento, DescriptorTematico, Entidad, EtapaCiclo, Modalidad, Municipio, Tema,
 )
+from att.models import Eliminacion, SuscripcionWebhook
 
 
 class DepartamentoSerializer(serializers.ModelSerializer):
@@ -36,3 +37,26 @@ CATALOGOS = {
     "modalidades": (Modalidad, ()),
     "canales": (Canal, ()),
 }
+
+
+class EliminacionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Eliminacion
+        fields = ["id", "tipo", "objeto_id", "eliminado_en"]
+
+
+class SuscripcionWebhookSerializer(serializers.ModelSerializer):
+    """El `secreto` solo viene en la respuesta de la creación: guárdelo, no se vuelve a mostrar."""
+
+    eventos = serializers.ListField(child=serializers.CharField(max_length=150), max_length=200,
+                                    help_text="«app.modelo.accion» (accion: creado, actualizado o eliminado).")
+    secreto = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SuscripcionWebhook
+        fields = ["id", "url", "eventos", "entidad", "activa", "creada", "secreto"]
+        read_only_fields = ["creada"]
+        extra_kwargs = {"entidad": {"required": False, "allow_null": True}}
+
+    def get_secreto(self, obj) -> str | None:
+        return getattr(obj, "_secreto_nuevo", None)

@@ -18,6 +18,8 @@ router = DefaultRouter()
 router.register("departamentos", v.DepartamentoViewSet, basename="departamento")
 router.register("municipios", v.MunicipioViewSet, basename="municipio")
 router.register("entidades", v.EntidadViewSet, basename="entidad")
+router.register("eliminaciones", v.EliminacionViewSet, basename="eliminacion")
+router.register("webhooks", v.SuscripcionWebhookViewSet, basename="webhook")
 for ruta, (modelo, extra) in s.CATALOGOS.items():
     router.register(
         f"catalogos/{ruta}", v.catalogo_viewset(modelo, s.catalogo_serializer(modelo, extra)),

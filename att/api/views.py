@@ -1,10 +1,17 @@
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from rest_framework import viewsets
+from rest_framework import exceptions, mixins, viewsets
 from rest_framework.pagination import PageNumberPagination
 
+from att import permisos, services
 from att.api import serializers as s
+from att.api.filtros import FechaHoraFilter
 from att.api.paginacion import EnlacesSiemprePresentes
-from att.models import Departamento, Entidad, Municipio
+from att.api.permisos import Autenticado, LecturaPublicaEscrituraAutenticada
+from att.models import Departamento, Eliminacion, Entidad, Municipio, SuscripcionWebhook
 
 
 class PaginaCatalogo(EnlacesSiemprePresentes, PageNumberPagination):
@@ -56,3 +63,79 @@ def catalogo_viewset(modelo, serializer):
             "__doc__": f"Catálogo: {modelo._meta.verbose_name_plural}.",
         },
     )
+
+
+class EliminacionFilter(filters.FilterSet):
+    desde = FechaHoraFilter(field_name="eliminado_en", lookup_expr="gt",
+                            label=_("Eliminadas después de esta fecha y hora (ISO 8601, exclusiva)"))
+    tipo = filters.CharFilter(field_name="tipo", label=_("Tipo «app.modelo», p. ej. oferta.oferta"))
+
+    class Meta:
+        model = Eliminacion
+        fields = ["desde", "tipo"]
+
+
+class EliminacionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Lápidas de lo eliminado, para sincronizar por incrementos junto con `actualizado_desde`.
+
+    `?desde=<ISO 8601>` da lo eliminado **después** de esa marca, en orden de eliminación; `?tipo=`
+    acota a un tipo («oferta.oferta»). Se guardan `ATT_ELIMINACIONES_DIAS` días (90 por defecto).
+    Cada quien ve las lápidas públicas (de objetos que cualquiera con acceso a esa lista podía leer)
+    y las de las entidades por las que actúa; el DNP y el auditor, todas.
+    """
+
+    serializer_class = s.EliminacionSerializer
+    filterset_class = EliminacionFilter
+    permission_classes = [LecturaPublicaEscrituraAutenticada]
+    ordering = ("eliminado_en", "pk")
+
+    def get_queryset(self):
+        usuario = self.request.user
+        qs = Eliminacion.objects.all()
+        if permisos.lee_todo(usuario):
+            return qs
+        alcance = Q(publico=True)
+        if usuario.is_authenticated:
+            alcance |= Q(entidad_id_alcance__in=permisos.entidades_de(usuario).values("pk"))
+        return qs.filter(alcance)
+
+
+class SuscripcionWebhookViewSet(viewsets.ModelViewSet):
+    """Webhooks firmados del integrador: `eventos` es una lista de «app.modelo.accion» (creado,
+    actualizado, eliminado). El `secreto` se devuelve solo al crear. Cada entrega lleva
+    `X-ATT-Firma: sha256=<hex>` (HMAC-SHA256 del cuerpo con el secreto), `X-ATT-Marca-Tiempo` y
+    `X-ATT-Evento` (id del evento, para descartar repetidos)."""
+
+    serializer_class = s.SuscripcionWebhookSerializer
+    permission_classes = [Autenticado]
+    ordering = ("pk",)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return SuscripcionWebhook.objects.none()
+        return SuscripcionWebhook.objects.filter(usuario=self.request.user)
+
+    def _ejecutar(self, funcion, **kwargs):
+        try:
+            return funcion(**kwargs)
+        except DjangoPermissionDenied as e:
+            raise exceptions.PermissionDenied(str(e)) from e
+        except DjangoValidationError as e:
+            raise exceptions.ValidationError(e.message_dict if hasattr(e, "error_dict") else e.messages) from e
+
+    def perform_create(self, serializer):
+        d = serializer.validated_data
+        suscripcion, secreto = self._ejecutar(services.webhook_suscribir, por=self.request.user, url=d["url"],
+                                              eventos=d.get("eventos"), entidad=d.get("entidad"))
+        suscripcion._secreto_nuevo = secreto
+        serializer.instance = suscripcion
+
+    def perform_update(self, serializer):
+        d = dict(serializer.validated_data)
+        extra = {"entidad": d["entidad"]} if "entidad" in d else {}
+        serializer.instance = self._ejecutar(
+            services.webhook_actualizar, suscripcion=serializer.instance, por=self.request.user,
+            url=d.get("url"), eventos=d.get("eventos"), activa=d.get("activa"), **extra)
+
+    def perform_destroy(self, instance):
+        self._ejecutar(services.webhook_eliminar, suscripcion=instance, por=self.request.user)

@@ -1,3 +1,4 @@
+from .cambios import Eliminacion, EntregaWebhook, EstadoEntrega, SuscripcionWebhook
 from .catalogos import (
     Canal, Capacidad, Catalogo, DescriptorTematico, Estructura, EtapaCiclo, Modalidad,
     NivelCapacidad, Tema, TipoCapacidad, TipoDescriptor,
@@ -12,7 +13,7 @@ from .usuarios import Membresia, Rol, Usuario
 
 __all__ = [
     "Canal", "Capacidad", "Catalogo", "CategoriaLey617", "Departamento", "DescriptorTematico",
-    "Entidad", "EstadoSalida", "EventoSeguridad", "Estructura", "EtapaCiclo", "GrupoMDM", "Membresia", "Modalidad", "Municipio", "Notificacion",
+    "Eliminacion", "Entidad", "EntregaWebhook", "EstadoEntrega", "EstadoSalida", "SuscripcionWebhook", "EventoSeguridad", "Estructura", "EtapaCiclo", "GrupoMDM", "Membresia", "Modalidad", "Municipio", "Notificacion",
     "NivelCapacidad", "PuntajeMDM", "Region", "Rol", "Salida", "SolicitudIdempotente", "Tema", "TipoCapacidad", "TipoDescriptor",
     "TipoEntidad", "TipoEventoSeguridad", "TokenIntegracion", "Usuario",
 ]

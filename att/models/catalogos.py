@@ -13,10 +13,13 @@ class Catalogo(models.Model):
     descripcion = models.TextField(_("descripción"), blank=True, **largo_maximo(TEXTO_MEDIO))
     orden = models.PositiveSmallIntegerField(_("orden"), default=0)
     activo = models.BooleanField(_("activo"), default=True)
+    # Fecha de modificación del servidor: fuente de cambios de la API (`actualizado_desde`).
+    actualizado = models.DateTimeField(_("actualizado"), auto_now=True)
     # Cada catálogo concreto hereda su propia tabla de historial (att_historical<catalogo>).
     historial = HistoricalRecords(inherit=True)
 
     class Meta:
+        indexes = [models.Index(fields=["actualizado", "id"], name="%(app_label)s_%(class)s_act")]
         abstract = True
         ordering = ["orden", "nombre"]
 

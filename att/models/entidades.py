@@ -55,6 +55,8 @@ class Entidad(models.Model):
         help_text=_("Solo las entidades que aceptan son contactadas para medir la percepción de calidad."),
     )
     creada = models.DateTimeField(auto_now_add=True)
+    # Fecha de modificación del servidor: fuente de cambios de la API (`actualizado_desde`).
+    actualizado = models.DateTimeField(_("actualizado"), auto_now=True)
     historial = HistoricalRecords()
 
     class Meta:
@@ -79,7 +81,7 @@ class Entidad(models.Model):
             ),
             models.UniqueConstraint(fields=["nombre", "tipo"], name="entidad_nombre_tipo_unicos"),
         ]
-        indexes = [models.Index(fields=["tipo"])]
+        indexes = [models.Index(fields=["actualizado", "id"], name="entidad_act"), models.Index(fields=["tipo"])]
 
     def __str__(self):
         return self.sigla or self.nombre

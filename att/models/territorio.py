@@ -38,9 +38,12 @@ class Departamento(models.Model):
     codigo = models.CharField(_("código DIVIPOLA"), max_length=2, primary_key=True)
     nombre = models.CharField(_("nombre"), max_length=100)
     region = models.CharField(_("región"), max_length=20, choices=Region.choices, blank=True)
+    # Fecha de modificación del servidor: fuente de cambios de la API (`actualizado_desde`).
+    actualizado = models.DateTimeField(_("actualizado"), auto_now=True)
     historial = HistoricalRecords()
 
     class Meta:
+        indexes = [models.Index(fields=["actualizado", "codigo"], name="departamento_act")]
         ordering = ["nombre"]
         verbose_name = _("departamento")
         verbose_name_plural = _("departamentos")
@@ -66,6 +69,8 @@ class Municipio(models.Model):
     grupo_mdm = models.CharField(_("grupo MDM"), max_length=2, choices=GrupoMDM.choices, blank=True)
     pdet = models.BooleanField(_("PDET"), default=False)
     zomac = models.BooleanField(_("ZOMAC"), default=False)
+    # Fecha de modificación del servidor: fuente de cambios de la API (`actualizado_desde`).
+    actualizado = models.DateTimeField(_("actualizado"), auto_now=True)
     historial = HistoricalRecords()
 
     class Meta:
@@ -77,7 +82,7 @@ class Municipio(models.Model):
                 condition=models.Q(codigo__regex=r"^[0-9]{5}$"), name="municipio_codigo_5_digitos"
             )
         ]
-        indexes = [models.Index(fields=["grupo_mdm"]), models.Index(fields=["categoria"])]
+        indexes = [models.Index(fields=["actualizado", "codigo"], name="municipio_act"), models.Index(fields=["grupo_mdm"]), models.Index(fields=["categoria"])]
 
     def __str__(self):
         return f"{self.nombre} ({self.departamento_id})"

@@ -138,6 +138,12 @@ def _construir() -> Mundo:
                                                 rol=Rol.FUNCIONARIO_ET, por=admin_dnp)
     o["token_oferente_a"], _ = att_services.token_emitir(nombre=f"{MARCA} token", usuario=ofe_a, entidad=ent_a,
                                                          rol=Rol.OFERENTE, por=admin_dnp)
+    # Un webhook del oferente A (su URL y su secreto son de A).
+    from att.models import SuscripcionWebhook
+
+    o["webhook_a"] = SuscripcionWebhook.objects.create(
+        url=f"https://receptor.example.org/{MARCA}", eventos=["oferta.oferta.creado"], entidad=ent_a,
+        usuario=ofe_a, secreto=f"{MARCA}-secreto")
 
     # --- Oferta: una en cada estado; solo la publicada es pública.
     for estado in (EstadoOferta.BORRADOR, EstadoOferta.EN_REVISION, EstadoOferta.DEVUELTA, EstadoOferta.ARCHIVADA):
@@ -589,6 +595,7 @@ RUTAS_API = {
                                                   "ingresa (agenda.selectors._filtro_lineas_visibles)"),
     ],
     "/api/v1/agenda/planes/{id}/": _api_privado("plan_borrador", "plan_aprobado"),
+    "/api/v1/webhooks/{id}/": _api_privado("webhook_a"),
     "/api/v1/agenda/planes/{id}/enviar/": _api_privado("plan_borrador"),
     "/api/v1/agenda/planes/{id}/revisar/": _api_privado("plan_borrador"),
     "/api/v1/catalogos/canales/{id}/": _api_publico(CATALOGO, _primero("att.Canal")),
@@ -729,6 +736,9 @@ ALTAS_EN_LO_DE_A = {
          "territorios": [m.et_a.pk], "etapa": "planeacion", "fecha_inicio": "2027-03-01",
          "fecha_fin": "2027-05-31", "responsable": m.usuario_oferente_a.email},
     ],
+    "/api/v1/webhooks/": lambda m: [
+        {"url": "https://receptor.example.org/b", "eventos": ["oferta.oferta.creado"], "entidad": m.oferente_a.pk},
+        {"url": "https://receptor.example.org/b", "eventos": ["demanda.demanda.creado"], "entidad": m.et_a.pk}],
     "/api/v1/conocimiento/discusiones/": lambda m: [
         {"espacio": m.espacio.pk, "titulo": "En espacio cerrado", "cuerpo": "No debe quedar"}],
     "/api/v1/conocimiento/preguntas-frecuentes/": lambda m: [

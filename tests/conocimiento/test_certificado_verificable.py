@@ -114,7 +114,7 @@ def test_la_migracion_da_codigo_a_los_certificados_ya_expedibles(asistio, sesion
     otra = Inscripcion.objects.create(sesion=sesion, usuario=factories.persona(factories.alcaldia("76001")),
                                       estado="inscrita", asistio=False)
     Inscripcion.objects.filter(pk=asistio.pk).update(codigo_certificado=None)  # como antes de la migración
-    import_module("conocimiento.migrations.0004_codigo_certificado_datos").asignar(registro, None)
+    import_module("conocimiento.migrations.0006_codigo_certificado_datos").asignar(registro, None)
     asistio.refresh_from_db(), otra.refresh_from_db()
     assert re.fullmatch(r"[23456789ABCDEFGHJKLMNPQRSTUVWXYZ]{10}", asistio.codigo_certificado)
     assert otra.codigo_certificado is None  # sin asistencia no hay certificado ni código

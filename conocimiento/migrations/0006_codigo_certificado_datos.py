@@ -34,6 +34,6 @@ def asignar(apps, schema_editor):
 class Migration(migrations.Migration):
     atomic = False
 
-    dependencies = [("conocimiento", "0003_codigo_certificado")]
+    dependencies = [("conocimiento", "0005_codigo_certificado")]
 
     operations = [migrations.RunPython(asignar, migrations.RunPython.noop)]

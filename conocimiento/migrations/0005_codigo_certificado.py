@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('conocimiento', '0002_auditoria_largos'),
+        ('conocimiento', '0004_fuente_cambios_datos'),
     ]
 
     operations = [
