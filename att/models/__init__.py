@@ -3,7 +3,7 @@ from .catalogos import (
     NivelCapacidad, Tema, TipoCapacidad, TipoDescriptor,
 )
 from .entidades import Entidad, TipoEntidad
-from .notificaciones import Notificacion
+from .notificaciones import CategoriaAlerta, FrecuenciaAlerta, Notificacion, PreferenciaAlerta
 from .operacion import EstadoSalida, Salida, SolicitudIdempotente
 from .seguridad import EventoSeguridad, TipoEventoSeguridad
 from .territorio import CategoriaLey617, Departamento, GrupoMDM, Municipio, PuntajeMDM, Region
@@ -11,7 +11,7 @@ from .tokens import TokenIntegracion
 from .usuarios import Membresia, Rol, Usuario
 
 __all__ = [
-    "Canal", "Capacidad", "Catalogo", "CategoriaLey617", "Departamento", "DescriptorTematico",
+    "Canal", "Capacidad", "Catalogo", "CategoriaAlerta", "FrecuenciaAlerta", "PreferenciaAlerta", "CategoriaLey617", "Departamento", "DescriptorTematico",
     "Entidad", "EstadoSalida", "EventoSeguridad", "Estructura", "EtapaCiclo", "GrupoMDM", "Membresia", "Modalidad", "Municipio", "Notificacion",
     "NivelCapacidad", "PuntajeMDM", "Region", "Rol", "Salida", "SolicitudIdempotente", "Tema", "TipoCapacidad", "TipoDescriptor",
     "TipoEntidad", "TipoEventoSeguridad", "TokenIntegracion", "Usuario",
