@@ -212,7 +212,7 @@ def correo_de_alertas(usuario: Usuario, lista: list[Notificacion]) -> EmailMulti
         "preferencias": _url_absoluta(reverse("preferencias-alertas")),
         "todas": _url_absoluta(reverse("nucleo:alertas")),
         "baja_todas": _url_absoluta(reverse("baja-alertas", args=[token_baja(usuario.pk, TODAS_LAS_DEMAS)])),
-        "sitio": settings.ATT_URL_BASE,
+        "sitio": _url_absoluta("/"),
     }
     correo = EmailMultiAlternatives(
         subject=asunto, body=render_to_string("correo/alertas.txt", contexto),
