@@ -194,6 +194,7 @@ def test_preferencias_por_tipo(client, django_capture_on_commit_callbacks, djang
         pagina = client.get("/cuenta/alertas/")
     html = pagina.content.decode()
     assert pagina.status_code == 200 and "Preferencias de alertas" in html
+    assert 'href="/cuenta/alertas/">Preferencias de alertas</a>' in html  # en el menú de la cuenta
     assert html.count('type="radio"') == 3 * 11 and "<legend>Formación" in html
     datos = {"agenda": "resumen", "seguimiento": "ninguna"}
     datos.update({c: "inmediata" for c in ("demanda_coincide", "demanda_remitida", "demanda_vinculada",
@@ -269,3 +270,22 @@ def test_el_oferente_que_no_puede_ver_la_demanda_no_recibe_la_alerta(funcionario
     # Nadie la puede atender aún: va al DNP como brecha, y el DNP sí la abre.
     alerta = Notificacion.objects.get(categoria="demanda_sin_oferta", usuario=admin_dnp)
     assert admin_dnp.has_perm("demanda.ver", d) and alerta.url == f"/demanda/{d.pk}/"
+
+
+def test_la_migracion_lleva_la_preferencia_global_a_las_filas_por_tipo(django_capture_on_commit_callbacks):
+    from django.apps import apps
+
+    migracion = import_module("att.migrations.0009_preferencias_desde_la_global")
+    resumen, inmediata = _persona(recibe_resumen_diario=True), _persona()
+    migracion.llevar(apps, None)
+    migracion.llevar(apps, None)  # repetirla no duplica
+    assert list(PreferenciaAlerta.objects.values_list("usuario_id", "categoria", "frecuencia")) == [
+        (resumen.pk, "*", "resumen")]
+    # La fila «todas las demás» manda aunque la marca global cambie después.
+    resumen.recibe_resumen_diario = False
+    resumen.save()
+    _enviar(resumen, "agenda", "Va al resumen", django_capture_on_commit_callbacks)
+    _enviar(inmediata, "agenda", "Al momento", django_capture_on_commit_callbacks)
+    assert [c.subject for c in mail.outbox] == ["Al momento"]
+    migracion.deshacer(apps, None)
+    assert not PreferenciaAlerta.objects.exists()
