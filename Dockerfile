@@ -8,7 +8,7 @@ RUN pip install --no-cache-dir uv==0.13.8
 COPY pyproject.toml uv.lock ./
 RUN uv sync --locked --no-dev --no-install-project
 COPY . .
-RUN DEBUG=0 SECRET_KEY=construccion DATABASE_URL=postgres://x@localhost/x python manage.py collectstatic --noinput
+RUN DEBUG=0 SECRET_KEY=construccion ATT_URL_BASE=https://construccion.invalid DATABASE_URL=postgres://x@localhost/x python manage.py collectstatic --noinput
 # Sin privilegios de root; el volumen de archivos cargados nace con este dueño.
 RUN useradd --system --uid 10001 --home-dir /app att && mkdir -p /data/media && chown -R att /data/media /app/var
 USER att

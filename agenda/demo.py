@@ -306,3 +306,7 @@ def _concertados(*, escala, rng, salida, lineas, responsables, dnp) -> None:
     vencidos = sum(1 for c in compromisos if c.vencido_al(hoy))
     salida.write(f"  {len(planes)} planes concertados, {len(mesas)} mesas, {len(compromisos)} compromisos "
                  f"({vencidos} vencidos)")
+    # La tarea diaria de compromisos vencidos, una vez: la demo queda con las alertas que crearía.
+    from agenda.services import compromisos_alertar_vencidos
+
+    salida.write(f"  {compromisos_alertar_vencidos(hoy=hoy)} alertas de compromisos vencidos")

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agenda import selectors
 from agenda.models import (
     AgendaNacional,
     Compromiso,
@@ -234,6 +235,18 @@ def _revisores():
     )
 
 
+def _ve_plan(plan):
+    """El predicado de la página del plan (la vista usa el mismo selector): decide también a quién
+    le llega la alerta que la enlaza."""
+    return lambda usuario: selectors.planes_visibles(usuario).filter(pk=plan.pk).exists()
+
+
+def _ve_concertado(plan):
+    """El de la página del plan concertado (selector y permiso `agenda.ver_concertado`, como su vista)."""
+    return lambda usuario: (selectors.concertados_visibles(usuario).filter(pk=plan.pk).exists()
+                            and usuario.has_perm("agenda.ver_concertado", plan))
+
+
 def _personas_de(entidad):
     return Usuario.objects.filter(
         is_active=True,
@@ -259,7 +272,7 @@ def plan_enviar(*, plan: PlanDeTrabajo, por, nota: str = "") -> VersionPlan:
     plan.save(update_fields=["version", "estado", "enviado_en", "actualizado"])
     version = VersionPlan.objects.create(plan=plan, numero=numero, datos=foto_plan(plan), enviada_por=por, nota=nota)
     notificar(
-        usuarios=_revisores(), categoria="agenda",
+        usuarios=_revisores(), categoria="agenda", puede_ver=_ve_plan(plan),
         titulo=_("Plan de trabajo para revisar: %(p)s (versión %(n)s)") % {"p": plan, "n": numero},
         url=reverse("agenda:plan", args=[plan.pk]), clave=f"plan-enviado-{plan.pk}-{numero}",
     )
@@ -294,6 +307,7 @@ def plan_revisar(*, plan: PlanDeTrabajo, decision: str, por, comentario: str = "
         titulo = _("Plan de trabajo devuelto para ajuste: %(p)s") % {"p": plan}
     notificar(
         usuarios=_personas_de(plan.entidad), categoria="agenda", titulo=titulo, mensaje=comentario,
+        puede_ver=_ve_plan(plan),
         url=reverse("agenda:plan", args=[plan.pk]), clave=f"plan-revisado-{revision.pk}",
     )
     return revision
@@ -388,7 +402,7 @@ def compromiso_crear(*, mesa: MesaDeTrabajo, descripcion: str, responsable, fech
         entidad_responsable=entidad_responsable, fecha_limite=fecha_limite,
     )
     notificar(
-        usuarios=[responsable], categoria="agenda",
+        usuarios=[responsable], categoria="agenda", puede_ver=_ve_concertado(mesa.plan),
         titulo=_("Nuevo compromiso a su cargo (vence el %(f)s)") % {"f": fecha_limite.strftime("%d/%m/%Y")},
         mensaje=descripcion, url=reverse("agenda:concertado", args=[mesa.plan_id]),
         clave=f"compromiso-nuevo-{compromiso.pk}",
@@ -425,7 +439,7 @@ def compromisos_alertar_vencidos(*, hoy: datetime.date | None = None) -> int:
     for c in vencidos:
         with transaction.atomic():
             notificar(
-                usuarios=[c.responsable], categoria="agenda",
+                usuarios=[c.responsable], categoria="agenda", puede_ver=_ve_concertado(c.plan),
                 titulo=_("Compromiso vencido: %(c)s") % {"c": str(c)[:120]},
                 mensaje=_("Venció el %(f)s en el plan «%(p)s». Actualice su estado o acuerde una nueva fecha.")
                 % {"f": c.fecha_limite.strftime("%d/%m/%Y"), "p": c.plan.nombre},

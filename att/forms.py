@@ -46,3 +46,17 @@ class CodigoMFAForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Django liga la ayuda y los errores al campo (aria-describedby con `_helptext` y `_error`).
         self.fields["codigo"].help_text = ayuda
+
+
+class PreferenciasAlertasForm(forms.Form):
+    """Un campo por tipo de alerta (`CategoriaAlerta`): al momento, resumen diario o ninguno."""
+
+    def __init__(self, *args, iniciales: dict[str, str], **kwargs):
+        from att.models import CategoriaAlerta, FrecuenciaAlerta
+
+        super().__init__(*args, **kwargs)
+        for valor, etiqueta in CategoriaAlerta.choices:
+            self.fields[valor] = forms.ChoiceField(
+                label=etiqueta, choices=FrecuenciaAlerta.choices, initial=iniciales.get(valor),
+                widget=forms.RadioSelect,
+            )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -17,14 +18,18 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from att import bitacora, permisos
 from att.models import (
+    CategoriaAlerta,
     CategoriaLey617,
+    FrecuenciaAlerta,
     GrupoMDM,
     Membresia,
     Municipio,
     Notificacion,
+    PreferenciaAlerta,
     PuntajeMDM,
     Rol,
     TokenIntegracion,
+    Usuario,
 )
 
 # --- Tokens de integración -------------------------------------------------------------------------
@@ -92,6 +97,74 @@ def notificacion_marcar_leida(*, notificacion: Notificacion, por) -> Notificacio
 
 def notificaciones_marcar_todas_leidas(*, por) -> int:
     return Notificacion.objects.filter(usuario=por, leida_en__isnull=True).update(leida_en=timezone.now())
+
+
+# --- Preferencias de correo de las alertas -----------------------------------------------------------
+
+def preferencias_alertas(usuario) -> dict[str, str]:
+    """La frecuencia vigente de cada tipo de alerta para la persona (una consulta)."""
+    from att.notificaciones import TODAS_LAS_DEMAS
+
+    filas = dict(PreferenciaAlerta.objects.filter(usuario=usuario).values_list("categoria", "frecuencia"))
+    omision = filas.get(TODAS_LAS_DEMAS) or (
+        FrecuenciaAlerta.RESUMEN if usuario.recibe_resumen_diario else FrecuenciaAlerta.INMEDIATA
+    )
+    return {c: filas.get(c, omision) for c in CategoriaAlerta.values}
+
+
+@transaction.atomic
+def preferencias_alertas_guardar(*, usuario, preferencias: dict[str, str], por) -> int:
+    """Guarda la frecuencia de cada tipo (solo los que cambian; cada cambio deja historial).
+    Devuelve cuántos tipos cambiaron. `TODAS_LAS_DEMAS` vale para los tipos sin fila propia."""
+    from att.notificaciones import TODAS_LAS_DEMAS
+
+    if por.pk != usuario.pk:
+        raise PermissionDenied(_("Solo la persona puede cambiar sus preferencias de alertas."))
+    validas = set(CategoriaAlerta.values) | {TODAS_LAS_DEMAS}
+    for categoria, frecuencia in preferencias.items():
+        if categoria not in validas:
+            raise ValidationError(_("«%(c)s» no es un tipo de alerta.") % {"c": categoria})
+        if frecuencia not in FrecuenciaAlerta.values:
+            raise ValidationError({categoria: _("Elija al momento, resumen diario o ninguno.")})
+    existentes = {p.categoria: p for p in PreferenciaAlerta.objects.select_for_update().filter(
+        usuario=usuario, categoria__in=list(preferencias))}
+    vigentes = preferencias_alertas(usuario)
+    cambios = 0
+    for categoria, frecuencia in preferencias.items():
+        fila = existentes.get(categoria)
+        if fila is None and categoria != TODAS_LAS_DEMAS and vigentes[categoria] == frecuencia:
+            continue  # sin fila y ya vale eso: no hace falta escribir
+        if fila is not None and fila.frecuencia == frecuencia:
+            continue
+        fila = fila or PreferenciaAlerta(usuario=usuario, categoria=categoria)
+        fila.frecuencia = frecuencia
+        fila._history_user = por
+        fila.save()
+        cambios += 1
+    return cambios
+
+
+@transaction.atomic
+def alertas_dar_de_baja(*, token: str) -> tuple[Usuario, str]:
+    """Baja sin ingresar, con el token firmado del correo: ese tipo de alerta (o todos) deja de
+    llegar por correo; las alertas se siguen viendo en la plataforma. Repetirla no cambia nada.
+    `signing.BadSignature` si el token no es válido; `Usuario.DoesNotExist` si la persona ya no existe."""
+    from att.notificaciones import TODAS_LAS_DEMAS, leer_token_baja
+
+    usuario_id, categoria = leer_token_baja(token)
+    usuario = Usuario.objects.get(pk=usuario_id)
+    categorias = [*CategoriaAlerta.values, TODAS_LAS_DEMAS] if categoria == TODAS_LAS_DEMAS else [categoria]
+    for c in categorias:
+        fila = PreferenciaAlerta.objects.select_for_update().filter(usuario=usuario, categoria=c).first()
+        if fila is not None and fila.frecuencia == FrecuenciaAlerta.NINGUNA:
+            continue
+        fila = fila or PreferenciaAlerta(usuario=usuario, categoria=c)
+        fila.frecuencia = FrecuenciaAlerta.NINGUNA
+        fila._history_user = usuario
+        fila._change_reason = "baja desde el enlace del correo"
+        fila.save()
+    logging.getLogger("att.notificaciones").info("Baja de alertas por correo: usuario %s, tipo %s", usuario.pk, categoria)
+    return usuario, categoria
 
 
 # --- Importación de atributos de focalización -------------------------------------------------------

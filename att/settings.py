@@ -1,7 +1,7 @@
 """Configuración única del proyecto, leída del entorno (DEBUG apagado salvo que se pida).
 
 Variables: DEBUG, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, CELERY_BROKER_URL, CACHE_URL,
-EMAIL_URL, DEFAULT_FROM_EMAIL, SECURE_SSL_REDIRECT, CSRF_TRUSTED_ORIGINS, ATT_VAR_DIR.
+EMAIL_URL, DEFAULT_FROM_EMAIL, ATT_URL_BASE, SECURE_SSL_REDIRECT, CSRF_TRUSTED_ORIGINS, ATT_VAR_DIR.
 Seguridad: ATT_DETRAS_DE_PROXY, ATT_SOLICITUD_MAX_BYTES, ATT_ADJUNTO_MAX_BYTES,
 OTP_TOTP_THROTTLE_FACTOR, OTP_STATIC_THROTTLE_FACTOR.
 Operación: DB_CONNECT_TIMEOUT, DB_STATEMENT_TIMEOUT_MS, DB_STATEMENT_TIMEOUT_TAREAS_MS, LOG_FORMAT,
@@ -328,7 +328,16 @@ CELERY_BEAT_SCHEDULE: dict = {
 # Lápidas de lo eliminado (/api/v1/eliminaciones/): cuántos días se guardan. Un integrador que no
 # sincroniza en ese plazo debe hacer una sincronización completa.
 ATT_ELIMINACIONES_DIAS = env.int("ATT_ELIMINACIONES_DIAS", default=90)
-ATT_URL_BASE = env.str("ATT_URL_BASE", default="http://127.0.0.1:8000")
+# Base de los enlaces absolutos (correos, feeds): obligatoria en producción, como SECRET_KEY; sin
+# ella un correo llevaría enlaces a 127.0.0.1. El dominio de su host firma también el Message-ID.
+ATT_URL_BASE = env.str("ATT_URL_BASE", default="").rstrip("/")
+if not ATT_URL_BASE:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "Falta ATT_URL_BASE: defina la dirección pública del sitio (p. ej., https://att.dnp.gov.co) "
+            "para los enlaces de los correos (o use DEBUG=1 solo para desarrollo)."
+        )
+    ATT_URL_BASE = "http://127.0.0.1:8000"
 
 # --- Correo ----------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

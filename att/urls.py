@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from att import salud, views, views_mfa
+from att import salud, views, views_alertas, views_mfa
 
 admin.site.site_header = _("Administración de la plataforma ATT")
 admin.site.site_title = _("ATT – DNP")
@@ -16,6 +16,8 @@ urlpatterns = [
     path("ingresar/", views.Ingreso.as_view(), name="login"),
     path("salir/", auth_views.LogoutView.as_view(), name="logout"),
     # Verificación en dos pasos (obligatoria para el admin y los administradores DNP: att/mfa.py).
+    path("cuenta/alertas/", views_alertas.preferencias, name="preferencias-alertas"),
+    path("cuenta/alertas/baja/<str:token>/", views_alertas.baja, name="baja-alertas"),
     path("cuenta/mfa/activar/", views_mfa.activar, name="mfa-activar"),
     path("cuenta/mfa/verificar/", views_mfa.verificar, name="mfa-verificar"),
     path("cuenta/mfa/qr.svg", views_mfa.qr, name="mfa-qr"),

@@ -172,11 +172,23 @@ def discusiones_visibles(usuario) -> QuerySet[Discusion]:
     return qs.filter(Q(oculta=False) | Q(espacio__in=moderados))
 
 
+def _oculta_para(discusion, moderador: bool) -> bool:
+    return discusion.oculta and not moderador
+
+
+def puede_ver_discusion(usuario, discusion) -> bool:
+    """¿Puede abrir la página de la discusión? La regla de `discusion_detalle` (su vista), que usan
+    también las alertas que la enlazan."""
+    if not discusiones_visibles(usuario).filter(pk=discusion.pk).exists():
+        return False
+    return not _oculta_para(discusion, modera_espacio(usuario, discusion.espacio))
+
+
 def discusion_detalle(usuario, pk) -> tuple[Discusion, list[Respuesta], bool]:
     """La discusión y sus respuestas: lo oculto solo lo ven los moderadores (y marcado como oculto)."""
     discusion = discusiones_visibles(usuario).get(pk=pk)
     moderador = modera_espacio(usuario, discusion.espacio)
-    if discusion.oculta and not moderador:
+    if _oculta_para(discusion, moderador):
         raise Discusion.DoesNotExist
     respuestas = discusion.respuestas.select_related("autor")
     if not moderador:

@@ -155,6 +155,7 @@ def recurso_proponer(*, por: Usuario, tipo: str, temas=(), **datos) -> Recurso:
         titulo=_("Nueva propuesta para el repositorio: %(t)s") % {"t": recurso.titulo},
         mensaje=_("%(p)s propuso un recurso; revíselo para publicarlo.") % {"p": por},
         url=reverse("conocimiento:revision"), clave=f"recurso-propuesto-{recurso.pk}",
+        puede_ver=lambda u: u.has_perm("conocimiento.revisar_recurso"),
     )
     return recurso
 
@@ -201,7 +202,8 @@ def recurso_revisar(*, recurso: Recurso, por: Usuario, publicar: bool, comentari
         titulo = _("Su propuesta «%(t)s» fue devuelta con comentarios") % {"t": recurso.titulo}
     recurso.save(update_fields=["estado", "publicado_en", "revisado_por", "comentario_revision", "actualizado"])
     notificar(usuarios=[recurso.propuesto_por], categoria="conocimiento", titulo=titulo, mensaje=comentario,
-              url=reverse("conocimiento:recurso", args=[recurso.pk]))
+              url=reverse("conocimiento:recurso", args=[recurso.pk]),
+              puede_ver=lambda u: u.has_perm("conocimiento.ver_recurso", recurso))
     return recurso
 
 
@@ -274,6 +276,20 @@ def _exigir_espacio_activo(espacio: EspacioComunidad) -> None:
         raise ValidationError(_("Este espacio de la comunidad está cerrado."))
 
 
+def _ve_discusion(discusion):
+    """La regla de la página de la discusión decide también a quién le llega su alerta."""
+    from conocimiento.selectors import puede_ver_discusion
+
+    return lambda usuario: puede_ver_discusion(usuario, discusion)
+
+
+def _ve_sesion(sesion):
+    """La de la página de la sesión (`sesiones_visibles`, como su vista)."""
+    from conocimiento.selectors import sesiones_visibles
+
+    return lambda usuario: sesiones_visibles(usuario).filter(pk=sesion.pk).exists()
+
+
 def _es_miembro(espacio, usuario) -> bool:
     return MiembroEspacio.objects.filter(espacio=espacio, usuario=usuario).exists()
 
@@ -303,7 +319,7 @@ def discusion_abrir(*, espacio: EspacioComunidad, por: Usuario, titulo: str, cue
         usuarios=list(seguidores), categoria="comunidad",
         titulo=_("Nueva discusión en %(e)s: %(t)s") % {"e": espacio.nombre, "t": titulo},
         mensaje=cuerpo[:300], url=reverse("conocimiento:discusion", args=[discusion.pk]),
-        clave=f"discusion-{discusion.pk}",
+        clave=f"discusion-{discusion.pk}", puede_ver=_ve_discusion(discusion),
     )
     return discusion
 
@@ -331,7 +347,7 @@ def respuesta_publicar(*, discusion: Discusion, por: Usuario, cuerpo: str) -> Re
         usuarios=list(seguidores), categoria="comunidad",
         titulo=_("Nueva respuesta en «%(t)s»") % {"t": discusion.titulo},
         mensaje=f"{por}: {cuerpo[:300]}", url=reverse("conocimiento:discusion", args=[discusion.pk]) + f"#r{respuesta.pk}",
-        clave=f"respuesta-{respuesta.pk}",
+        clave=f"respuesta-{respuesta.pk}", puede_ver=_ve_discusion(discusion),
     )
     return respuesta
 
@@ -400,6 +416,7 @@ def reportar_abuso(*, por: Usuario, discusion: Discusion, motivo: str, respuesta
         usuarios=list(moderadores), categoria="comunidad",
         titulo=_("Reporte de abuso en «%(t)s»") % {"t": discusion.titulo}, mensaje=motivo[:300],
         url=reverse("conocimiento:discusion", args=[discusion.pk]), clave=f"reporte-{reporte.pk}",
+        puede_ver=_ve_discusion(discusion),
     )
     return reporte
 
@@ -473,7 +490,7 @@ def _promover(sesion: SesionFormacion, *, por: Usuario) -> list[Inscripcion]:
         usuarios=[i.usuario for i in siguientes], categoria="formacion",
         titulo=_("Se liberó un cupo: quedó inscrito en %(c)s") % {"c": sesion.curso.nombre},
         mensaje=_("Sesión del %(f)s.") % {"f": timezone.localtime(sesion.inicio).strftime("%Y-%m-%d %H:%M")},
-        url=reverse("conocimiento:sesion", args=[sesion.pk]),
+        url=reverse("conocimiento:sesion", args=[sesion.pk]), puede_ver=_ve_sesion(sesion),
     )
     return siguientes
 

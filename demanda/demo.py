@@ -175,3 +175,21 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
         for tabla in ("demanda_demanda", "demanda_demanda_temas", "demanda_demanda_descriptores", "demanda_eventodemanda"):
             cursor.execute(f"ANALYZE {tabla}")
     salida.write(f"  {n} demandas nuevas ({existentes + n} de demostración), {len(eventos)} pasos en su línea de tiempo")
+    _alertas(ids[-ALERTAS_DEMO:], salida)
+
+
+ALERTAS_DEMO = 20
+
+
+def _alertas(ids: list[int], salida) -> None:
+    """Las alertas de las demandas más recientes, por el mismo servicio que las crea al registrar
+    una demanda: a los oferentes que coinciden (y que la pueden ver) o, si ninguno, al DNP; y a la
+    ET, el estado actual de su demanda. Así la demo tiene alertas reales que abrir y enviar."""
+    from demanda import services
+
+    total = 0
+    for demanda in Demanda.objects.filter(pk__in=ids).select_related("entidad", "registrada_por").order_by("pk"):
+        with transaction.atomic():
+            total += len(services.alertar_oferentes(demanda=demanda, nueva=True))
+            total += len(services.avisar_estado_a_la_et(demanda, ""))
+    salida.write(f"  {total} alertas de demandas")

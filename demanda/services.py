@@ -165,15 +165,16 @@ def _transicionar(demanda: Demanda, *, por, desde, hacia, motivo: str = "", perm
     fila.estado = hacia
     fila.save()
     EventoDemanda.objects.create(demanda=fila, de_estado=anterior, a_estado=hacia, por=por, motivo=motivo)
-    _avisar_a_la_et(fila, motivo)
+    avisar_estado_a_la_et(fila, motivo)
     # El objeto del llamador queda al día.
     demanda.__dict__.update({k: v for k, v in fila.__dict__.items() if not k.startswith("_")})
     return fila
 
 
-def _avisar_a_la_et(demanda: Demanda, motivo: str) -> None:
-    notificar(
-        usuarios=[demanda.registrada_por],
+def avisar_estado_a_la_et(demanda: Demanda, motivo: str) -> list:
+    """A quien registró la demanda, su estado actual (si aún puede verla)."""
+    return notificar(
+        usuarios=[demanda.registrada_por], puede_ver=lambda u: rules.puede_ver(u, demanda),
         categoria="demanda_estado",
         titulo=_("Su demanda «%(t)s» está ahora «%(e)s»") % {"t": demanda.titulo[:120], "e": demanda.get_estado_display()},
         mensaje=motivo,
@@ -200,7 +201,7 @@ def demanda_remitir(*, demanda: Demanda, por, entidad_competente: Entidad, motiv
         permiso="demanda.gestionar", entidad_competente=entidad_competente,
     )
     notificar(
-        usuarios=_oferentes_de([entidad_competente.pk]),
+        usuarios=_oferentes_de([entidad_competente.pk]), puede_ver=lambda u: rules.puede_ver(u, fila),
         categoria="demanda_remitida",
         titulo=_("Demanda remitida a su entidad: %(t)s") % {"t": fila.titulo[:150]},
         mensaje=_("%(et)s necesita asistencia técnica. %(m)s") % {"et": fila.entidad.nombre, "m": motivo},
@@ -237,7 +238,7 @@ def demanda_vincular(*, demanda: Demanda, por, oferta: Oferta, motivo: str = "")
         permiso="demanda.ver", oferta=oferta,
     )
     notificar(
-        usuarios=_oferentes_de([oferta.entidad_id]),
+        usuarios=_oferentes_de([oferta.entidad_id]), puede_ver=lambda u: rules.puede_ver(u, fila),
         categoria="demanda_vinculada",
         titulo=_("Demanda vinculada a su oferta «%(o)s»") % {"o": oferta.nombre[:120]},
         mensaje=_("%(et)s: %(t)s") % {"et": fila.entidad.nombre, "t": fila.titulo},
@@ -326,7 +327,9 @@ def alertar_oferentes(*, demanda: Demanda, nueva: bool) -> list:
     entidades = {o.entidad_id for o in candidatas}
     if demanda.oferta_id:
         entidades.add(Oferta.objects.filter(pk=demanda.oferta_id).values_list("entidad_id", flat=True).get())
-    usuarios = _oferentes_de(entidades) if entidades else []
+    # Solo quien puede abrir la demanda (el mismo predicado que su página): la coincidencia del
+    # matching pesa más criterios que la visibilidad del oferente (temas de sus ofertas publicadas).
+    usuarios = [u for u in _oferentes_de(entidades) if rules.puede_ver(u, demanda)] if entidades else []
     url = reverse("demanda:detalle", args=[demanda.pk])
     marca = "nueva" if nueva else timezone.now().strftime("%Y%m%d%H%M%S%f")
     entidad = demanda.entidad
@@ -342,7 +345,8 @@ def alertar_oferentes(*, demanda: Demanda, nueva: bool) -> list:
     titulo = (_("Demanda sin oferta que la atienda: %(t)s") if nueva
               else _("Cambió una demanda sin oferta que la atienda: %(t)s")) % {"t": demanda.titulo[:140]}
     return notificar(
-        usuarios=_admins_dnp(), categoria="demanda_sin_oferta", titulo=titulo,
+        usuarios=_admins_dnp(), puede_ver=lambda u: rules.puede_ver(u, demanda), categoria="demanda_sin_oferta",
+        titulo=titulo,
         mensaje=_("Ninguna oferta publicada coincide con la necesidad de %(et)s: es una brecha.") % {"et": entidad.nombre},
         url=url, clave=f"demanda-{demanda.pk}-{marca}",
     )

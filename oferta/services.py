@@ -211,6 +211,12 @@ def _admins_dnp():
     return Usuario.objects.filter(is_active=True, membresias__activa=True, membresias__rol=Rol.ADMIN_DNP).distinct()
 
 
+def _ve(oferta: Oferta):
+    """El predicado de la página de la oferta (`oferta.ver`, el que usa su vista): decide también a
+    quién le llega la alerta que la enlaza."""
+    return lambda usuario: usuario.has_perm("oferta.ver", oferta)
+
+
 def _oferentes(oferta: Oferta):
     return Usuario.objects.filter(
         is_active=True, membresias__activa=True, membresias__rol=Rol.OFERENTE, membresias__entidad=oferta.entidad_id
@@ -226,7 +232,7 @@ def oferta_enviar(*, oferta: Oferta, por: Usuario) -> Oferta:
     _exigir_estado(actual, reglas.ESTADOS_EDITABLES, _("enviar a revisión"))
     _transicion(actual, a=EstadoOferta.EN_REVISION, por=por, motivo=_("Enviada a revisión del DNP."))
     notificar(
-        usuarios=_admins_dnp(), categoria=CATEGORIA_NOTIFICACION,
+        usuarios=_admins_dnp(), categoria=CATEGORIA_NOTIFICACION, puede_ver=_ve(actual),
         titulo=_("Oferta para revisar: %(nombre)s") % {"nombre": actual.nombre},
         mensaje=_("%(entidad)s envió una oferta a revisión.") % {"entidad": actual.entidad},
         url=f"/oferta/{actual.pk}/",
@@ -248,7 +254,7 @@ def oferta_devolver(*, oferta: Oferta, por: Usuario, comentario: str) -> Oferta:
     actual.comentario_revision = comentario
     _transicion(actual, a=EstadoOferta.DEVUELTA, por=por, motivo=comentario)
     notificar(
-        usuarios=_oferentes(actual), categoria=CATEGORIA_NOTIFICACION,
+        usuarios=_oferentes(actual), categoria=CATEGORIA_NOTIFICACION, puede_ver=_ve(actual),
         titulo=_("Oferta devuelta con comentarios: %(nombre)s") % {"nombre": actual.nombre},
         mensaje=comentario, url=f"/oferta/{actual.pk}/",
     )
@@ -267,7 +273,7 @@ def oferta_publicar(*, oferta: Oferta, por: Usuario, comentario: str = "") -> Of
     actual.comentario_revision = ""
     _transicion(actual, a=EstadoOferta.PUBLICADA, por=por, motivo=(comentario or "").strip() or _("Publicada."))
     notificar(
-        usuarios=_oferentes(actual), categoria=CATEGORIA_NOTIFICACION,
+        usuarios=_oferentes(actual), categoria=CATEGORIA_NOTIFICACION, puede_ver=_ve(actual),
         titulo=_("Oferta publicada: %(nombre)s") % {"nombre": actual.nombre},
         url=f"/oferta/{actual.pk}/",
     )

@@ -282,6 +282,8 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
         total_avances += a
     salida.write(f"  {total_hitos} hitos y {total_avances} avances en {len(ids)} líneas")
     services.recalcular_todas(hoy=hoy)
+    # La tarea diaria de hitos vencidos, una vez: la demo queda con las alertas que crearía.
+    salida.write(f"  {services.alertar_hitos_vencidos(hoy)} hitos vencidos alertados")
     total_mediciones = _indicadores(escala=escala, rng=rng, meses=meses, salida=salida)
     CierrePeriodo.objects.bulk_create([CierrePeriodo(periodo=m, cerrado_por=revisor) for m in meses[:-2]],
                                       ignore_conflicts=True)

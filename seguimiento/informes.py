@@ -402,7 +402,7 @@ def _avisar_suscriptores(informe: InformeMensual, datos: dict) -> None:
     if not usuarios:
         return
     notificar(
-        usuarios=usuarios, categoria="seguimiento",
+        usuarios=usuarios, categoria="seguimiento", puede_ver=lambda u: u.has_perm("seguimiento.ver"),
         titulo=_("Informe de seguimiento listo: %(p)s (%(a)s)") % {"p": datos["nombre_periodo"], "a": datos["titulo_alcance"]},
         mensaje=_("Descárguelo en PDF o XLSX desde la página de informes."),
         url="/seguimiento/informes/", clave=f"informe-{informe.pk}-v{informe.version}",

@@ -80,6 +80,14 @@ def _completar(fila: dict, umbrales: calculo.Umbrales) -> dict:
     return fila
 
 
+def puede_ver_linea(usuario, linea) -> bool:
+    """¿Puede abrir la página de la línea? La usan su vista y las alertas que la enlazan."""
+    return bool(
+        permisos.lee_todo(usuario) or estados_visibles(usuario).filter(linea=linea).exists()
+        or usuario.has_perm("seguimiento.reportar_avance", linea)
+    )
+
+
 def estados_visibles(usuario) -> QuerySet[EstadoLinea]:
     """Líneas que ve el usuario: todas (DNP, auditor); las de los planes de su entidad oferente y las que
     tiene a cargo como oferente responsable; las que focalizan su entidad territorial. Solo se agregan las condiciones de los roles que tiene (una

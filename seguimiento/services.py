@@ -7,6 +7,7 @@ import random
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -19,7 +20,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from att.models import Entidad, Municipio, PuntajeMDM, Rol, TipoEntidad
 from att.notificaciones import notificar
 from att.validadores import exigir_largo, exigir_largos, validar_adjunto
-from seguimiento import calculo, rules
+from seguimiento import calculo, rules, selectors
 from seguimiento.models import (
     Asesoria,
     Avance,
@@ -425,6 +426,7 @@ def _actualizar_estados(filas: list[tuple[int, dict]]) -> None:
 def alertar_hitos_vencidos(hoy: date | None = None) -> int:
     """Avisa a cada responsable de línea, en una alerta por persona, los hitos que se vencieron sin
     cumplirse desde el último aviso (cada hito se alerta una sola vez). Devuelve los hitos alertados."""
+    from agenda.models import LineaPlan
     from att.models import Usuario
 
     hoy = hoy or timezone.localdate()
@@ -446,14 +448,17 @@ def alertar_hitos_vencidos(hoy: date | None = None) -> int:
             _pk, nombre, _f, _a, linea_id, _r = hitos[0]
             titulo = _("Hito vencido: %(nombre)s") % {"nombre": nombre}
             url = f"/seguimiento/lineas/{linea_id}/"
+            puede_ver = partial(selectors.puede_ver_linea, linea=LineaPlan.objects.select_related(
+                "plan__entidad", "responsable").get(pk=linea_id))
         else:
             titulo = _("%(n)s hitos vencidos sin cumplir") % {"n": len(hitos)}
             url = "/seguimiento/lineas/?semaforo=atrasado"
+            puede_ver = _ve_seguimiento
         mensaje = "\n".join(
             _("• %(nombre)s: planeado para el %(fecha)s, %(avance)s %% de avance validado.")
             % {"nombre": n, "fecha": f.strftime("%d/%m/%Y"), "avance": a} for _pk, n, f, a, _l, _r in hitos[:50]
         )
-        notificar(usuarios=[usuario], categoria="seguimiento", titulo=titulo, mensaje=mensaje, url=url,
+        notificar(usuarios=[usuario], categoria="seguimiento", titulo=titulo, mensaje=mensaje, url=url, puede_ver=puede_ver,
                   clave=f"hitos-vencidos-{responsable_id}-{hitos[-1][0]}-{len(hitos)}")
         Hito.objects.filter(pk__in=[h[0] for h in hitos]).update(vencimiento_alertado=True)
         total += len(hitos)
@@ -515,6 +520,12 @@ def avance_de_indicador(indicador, mediciones: list | None = None, anio: int | N
 
 
 # --- Percepción de calidad ------------------------------------------------------------------------
+def _ve_seguimiento(usuario) -> bool:
+    """Las páginas del seguimiento (listas, percepción, informes) piden `seguimiento.ver` (`_ver` de
+    sus vistas): el mismo permiso decide a quién le llega una alerta que las enlaza."""
+    return usuario.has_perm("seguimiento.ver")
+
+
 def _equipo_seguimiento():
     from att.models import Usuario
 
@@ -603,7 +614,7 @@ def percepcion_registrar(*, entidad: Entidad, calidad: int, pertinencia: int, op
                 membresias__entidad=oferente, membresias__rol=Rol.OFERENTE, membresias__activa=True, is_active=True
             ))
         notificar(
-            usuarios=destinatarios, categoria="seguimiento",
+            usuarios=destinatarios, categoria="seguimiento", puede_ver=_ve_seguimiento,
             titulo=_("Percepción insatisfactoria: %(e)s (%(p)s)") % {"e": entidad, "p": p.promedio},
             mensaje=_("Calidad %(c)s, pertinencia %(r)s, oportunidad %(o)s. %(com)s")
             % {"c": calidad, "r": pertinencia, "o": oportunidad, "com": comentario},

@@ -131,8 +131,7 @@ def lineas(request):
 
 def _linea_visible(request, pk) -> LineaPlan:
     linea = get_object_or_404(LineaPlan.objects.select_related("plan__entidad", "plan__agenda", "oferta", "responsable"), pk=pk)
-    if not (permisos.lee_todo(request.user) or selectors.estados_visibles(request.user).filter(linea=linea).exists()
-            or request.user.has_perm("seguimiento.reportar_avance", linea)):
+    if not selectors.puede_ver_linea(request.user, linea):
         raise Http404
     return linea
 

@@ -4,7 +4,7 @@ from .catalogos import (
     NivelCapacidad, Tema, TipoCapacidad, TipoDescriptor,
 )
 from .entidades import Entidad, TipoEntidad
-from .notificaciones import Notificacion
+from .notificaciones import CategoriaAlerta, FrecuenciaAlerta, Notificacion, PreferenciaAlerta
 from .operacion import EstadoSalida, Salida, SolicitudIdempotente
 from .seguridad import EventoSeguridad, TipoEventoSeguridad
 from .territorio import CategoriaLey617, Departamento, GrupoMDM, Municipio, PuntajeMDM, Region
@@ -12,8 +12,10 @@ from .tokens import TokenIntegracion
 from .usuarios import Membresia, Rol, Usuario
 
 __all__ = [
-    "Canal", "Capacidad", "Catalogo", "CategoriaLey617", "Departamento", "DescriptorTematico",
-    "Eliminacion", "Entidad", "EntregaWebhook", "EstadoEntrega", "EstadoSalida", "SuscripcionWebhook", "EventoSeguridad", "Estructura", "EtapaCiclo", "GrupoMDM", "Membresia", "Modalidad", "Municipio", "Notificacion",
+    "Canal", "Capacidad", "Catalogo", "CategoriaAlerta", "CategoriaLey617", "Departamento", "DescriptorTematico",
+    "Eliminacion", "Entidad", "EntregaWebhook", "EstadoEntrega", "EstadoSalida", "EventoSeguridad", "Estructura",
+    "EtapaCiclo", "FrecuenciaAlerta", "GrupoMDM", "Membresia", "Modalidad", "Municipio", "Notificacion",
+    "PreferenciaAlerta", "SuscripcionWebhook",
     "NivelCapacidad", "PuntajeMDM", "Region", "Rol", "Salida", "SolicitudIdempotente", "Tema", "TipoCapacidad", "TipoDescriptor",
     "TipoEntidad", "TipoEventoSeguridad", "TokenIntegracion", "Usuario",
 ]

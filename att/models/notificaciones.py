@@ -1,8 +1,60 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from att.validadores import TEXTO_MEDIO, largo_maximo
+
+
+class CategoriaAlerta(models.TextChoices):
+    """Los tipos de alerta (`categoria` de `notificar`), con el nombre que ve la persona en sus
+    preferencias. Una categoría que no esté aquí sigue la preferencia «todas las demás»."""
+
+    DEMANDA_COINCIDE = "demanda_coincide", _("Demandas que coinciden con su oferta")
+    DEMANDA_REMITIDA = "demanda_remitida", _("Demandas remitidas a su entidad")
+    DEMANDA_VINCULADA = "demanda_vinculada", _("Demandas vinculadas a su oferta")
+    DEMANDA_ESTADO = "demanda_estado", _("Cambios de estado de sus demandas")
+    DEMANDA_SIN_OFERTA = "demanda_sin_oferta", _("Demandas sin oferta que las atienda (brechas)")
+    OFERTA = "oferta", _("Revisión y publicación de ofertas")
+    AGENDA = "agenda", _("Planes de trabajo y compromisos")
+    SEGUIMIENTO = "seguimiento", _("Seguimiento: hitos, percepción e informes")
+    CONOCIMIENTO = "conocimiento", _("Repositorio de conocimiento")
+    COMUNIDAD = "comunidad", _("Comunidad de práctica")
+    FORMACION = "formacion", _("Formación")
+
+
+# La fila de preferencia con esta categoría vale para todo tipo sin fila propia (y para los tipos
+# que no están en `CategoriaAlerta`).
+TODAS_LAS_DEMAS = "*"
+
+
+class FrecuenciaAlerta(models.TextChoices):
+    INMEDIATA = "inmediata", _("Un correo por alerta, en el momento")
+    RESUMEN = "resumen", _("Un resumen diario")
+    NINGUNA = "ninguna", _("No enviar correo (solo en la plataforma)")
+
+
+class PreferenciaAlerta(models.Model):
+    """Cómo quiere recibir una persona cada tipo de alerta. Sin fila para un tipo, vale la fila
+    `TODAS_LAS_DEMAS`; sin esa, la preferencia global `Usuario.recibe_resumen_diario`."""
+
+    usuario = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preferencias_alerta"
+    )
+    categoria = models.CharField(_("tipo de alerta"), max_length=40)
+    frecuencia = models.CharField(_("correo"), max_length=12, choices=FrecuenciaAlerta.choices)
+    actualizada = models.DateTimeField(_("actualizada"), auto_now=True)
+    historial = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("preferencia de alertas")
+        verbose_name_plural = _("preferencias de alertas")
+        constraints = [
+            models.UniqueConstraint(fields=["usuario", "categoria"], name="preferencia_alerta_unica"),
+        ]
+
+    def __str__(self):
+        return f"{self.usuario_id} · {self.categoria}: {self.frecuencia}"
 
 
 class Notificacion(models.Model):

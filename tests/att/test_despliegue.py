@@ -26,8 +26,9 @@ def test_docker_compose_nombra_los_servicios_de_produccion():
 
 def _ajustes_en_proceso_aparte(entorno: dict, codigo: str) -> subprocess.CompletedProcess:
     """Carga att.settings en otro proceso, sin las variables de desarrollo de make ni de pytest."""
-    base = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "PYTEST_VERSION")}
-    base.update(DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres", **entorno)
+    base = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "PYTEST_VERSION", "ATT_URL_BASE")}
+    base.update(DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres", ATT_URL_BASE="https://att.example.gov.co")
+    base.update(entorno)
     inicio = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='att.settings'; django.setup(); "
     return subprocess.run(
         [sys.executable, "-c", inicio + codigo], check=False, cwd=RAIZ, env=base, capture_output=True, text=True

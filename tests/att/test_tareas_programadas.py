@@ -49,7 +49,7 @@ def test_limites_de_tiempo_por_tipo_y_visibilidad_mayor_que_la_tarea_mas_larga(s
 def test_tareas_diarias_corren_y_no_duplican_alertas(settings, seguimiento_dnp, oferente, entidad_oferente,
                                                      django_capture_on_commit_callbacks):
     # Un hito vencido sin cumplir, un compromiso vencido y una alerta para el resumen diario.
-    responsable_linea = factories.UsuarioFactory()
+    responsable_linea = factories.persona(entidad_oferente, Rol.OFERENTE)  # puede abrir la línea que se le enlaza
     linea = fabricas.linea(entidad_oferente, responsable=responsable_linea,
                            territorios=[factories.alcaldia("05001")])
     hito = fabricas.hito(linea, fecha=timezone.localdate() - datetime.timedelta(days=5))

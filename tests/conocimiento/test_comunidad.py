@@ -115,3 +115,16 @@ def test_paginas_de_la_comunidad(client, conversacion, espacio, funcionario_mede
     assert r.status_code == 302
     r = client.post(reverse("conocimiento:espacio", args=[espacio.slug]), {"titulo": "Nueva", "cuerpo": "Hola"})
     assert r.status_code == 302
+
+
+def test_la_respuesta_del_moderador_en_una_discusion_oculta_no_alerta_a_quien_no_la_puede_abrir(
+        client, conversacion, moderadora, funcionario_medellin, funcionario_cali):
+    """El predicado de la página de la discusión decide también quién recibe la alerta: los
+    seguidores que ya no la pueden abrir (oculta) no reciben un enlace que les respondería 404."""
+    d, *_ = conversacion
+    services.moderar(objeto=d, por=moderadora, ocultar=True, motivo="Fuera de tema")
+    services.espacio_unirse(espacio=d.espacio, por=moderadora)
+    r = services.respuesta_publicar(discusion=d, por=moderadora, cuerpo="Nota de moderación")
+    assert not Notificacion.objects.filter(clave=f"respuesta-{r.pk}").exists()
+    client.force_login(funcionario_medellin)
+    assert client.get(reverse("conocimiento:discusion", args=[d.pk])).status_code == 404

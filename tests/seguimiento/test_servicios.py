@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from att.models import Notificacion
+from att.models import Notificacion, Rol
 from seguimiento import selectors, services
 from seguimiento.models import (
     Avance,
@@ -120,7 +120,8 @@ def test_semaforo_de_la_linea_con_umbrales_configurables(oferente, entidad_ofere
 
 
 def test_hitos_vencidos_alertan_a_su_responsable_una_vez(entidad_oferente):
-    responsable = factories.UsuarioFactory()
+    # El responsable es oferente de la entidad: puede abrir la línea que enlaza la alerta.
+    responsable = factories.persona(entidad_oferente, Rol.OFERENTE)
     l = fabricas.linea(entidad_oferente, responsable=responsable)
     fabricas.hito(l, fecha=date(2026, 3, 1), nombre="Diagnóstico")
     fabricas.hito(l, fecha=date(2026, 3, 1), nombre="Listo", avance=100)
@@ -223,7 +224,7 @@ def test_por_departamento_y_tema_cada_linea_cuenta_una_vez(entidad_oferente, seg
 
 def test_hito_que_vence_hoy_no_esta_vencido_hasta_manana(entidad_oferente):
     """Límite: un hito planeado para hoy sin cumplir aún no está vencido; mañana sí (estado y alerta)."""
-    responsable = factories.UsuarioFactory()
+    responsable = factories.persona(entidad_oferente, Rol.OFERENTE)
     l = fabricas.linea(entidad_oferente, responsable=responsable, inicio=date(2026, 1, 1))
     fabricas.hito(l, fecha=date(2026, 3, 10), nombre="Diagnóstico")
     en_el_dia, al_dia_siguiente = date(2026, 3, 10), date(2026, 3, 11)
@@ -250,3 +251,14 @@ def test_el_dia_del_vencimiento_se_cuenta_en_hora_de_colombia(entidad_oferente):
         assert services.alertar_hitos_vencidos() == 0
     with mock.patch("django.utils.timezone.now", return_value=datetime(2026, 3, 11, 5, 0, tzinfo=UTC)):  # 00:00 del 11
         assert services.alertar_hitos_vencidos() == 1
+
+
+def test_quien_no_puede_abrir_la_linea_no_recibe_la_alerta_de_sus_hitos(entidad_oferente):
+    """El mismo predicado de la página de la línea decide quién recibe la alerta: un responsable sin
+    rol en la entidad (no puede abrirla) no recibe un enlace que le respondería 404."""
+    sin_rol = factories.UsuarioFactory()
+    l = fabricas.linea(entidad_oferente, responsable=sin_rol)
+    fabricas.hito(l, fecha=date(2026, 3, 1), nombre="Diagnóstico")
+    assert not selectors.puede_ver_linea(sin_rol, l)
+    services.alertar_hitos_vencidos(hoy=date(2026, 4, 1))
+    assert not Notificacion.objects.filter(usuario=sin_rol).exists()
