@@ -173,9 +173,13 @@ def _rutas_libres() -> tuple[str, ...]:
 
 def _con_token_de_integracion(request) -> bool:
     """`Authorization: Token …`: DRF autentica por el token (TokenIntegracionAuthentication va
-    primero y, si el token no vale, responde 401 sin mirar la sesión)."""
-    partes = request.headers.get("Authorization", "").split()
-    return bool(partes) and partes[0].lower() == "token"
+    primero y, si el token no vale, responde 401 sin mirar la sesión). Se lee la cabecera en bytes
+    y se parte como lo hace DRF: `str.split()` también corta en espacios Unicode (U+00A0, U+0085) que
+    DRF no ve, y `Token\xa0x` pasaba aquí como token y en DRF caía en la sesión sin segundo factor."""
+    from rest_framework.authentication import get_authorization_header
+
+    partes = get_authorization_header(request).split()
+    return bool(partes) and partes[0].lower() == b"token"
 
 
 class MFAObligatorioMiddleware:

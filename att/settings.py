@@ -201,6 +201,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", de
 # Verificación en dos pasos (att/mfa.py): obligatoria para el admin y los administradores DNP. Tras
 # cada código errado, django-otp exige esperar OTP_*_THROTTLE_FACTOR · 2^(n-1) segundos.
 OTP_TOTP_ISSUER = "ATT DNP"
+# El admin de django-otp no muestra la clave ni el QR de ningún dispositivo (copiar el segundo factor
+# de otra persona); quien perdió el teléfono recibe un dispositivo nuevo tras borrar el suyo.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 OTP_TOTP_THROTTLE_FACTOR = env.int("OTP_TOTP_THROTTLE_FACTOR", default=1)
 OTP_STATIC_THROTTLE_FACTOR = env.int("OTP_STATIC_THROTTLE_FACTOR", default=1)
 
@@ -350,7 +353,7 @@ EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "att.api.autenticacion.TokenIntegracionAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "att.api.autenticacion.SesionConSegundoFactor",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": [

@@ -3,7 +3,7 @@
 La baja no pide ingresar: el token firmado (persona y tipo) es la prueba. GET muestra la
 confirmación; POST da de baja. El POST está exento de CSRF solo aquí porque lo envía también el
 programa de correo con un clic (RFC 8058, `List-Unsubscribe-Post`) sin cookie ni token de
-formulario; sin un token firmado válido no hace nada (400)."""
+formulario; sin un token firmado válido no hace nada (404: ese enlace no existe)."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def baja(request, token):
         usuario_id, categoria = leer_token_baja(token)
         usuario = Usuario.objects.only("pk", "email").get(pk=usuario_id)
     except (signing.BadSignature, ValueError, TypeError, Usuario.DoesNotExist):
-        return render(request, "att/baja_alertas.html", {"invalido": True}, status=400)
+        return render(request, "att/baja_alertas.html", {"invalido": True}, status=404)
     contexto = {"tipo": nombre_categoria(categoria), "correo": usuario.email, "token": token}
     if request.method == "POST":
         with transaction.atomic():

@@ -200,12 +200,15 @@ def _hitos_y_avances(lineas, *, rng: random.Random, hoy: date, revisor_id: int) 
         for h, historia, l in filas:
             for porcentaje, corte, estado in historia:
                 revisado = estado != "reportado"
+                revisado_en = _momento(corte + timedelta(days=3)) if revisado else None
                 yield (h.pk, porcentaje, corte, rng.choice(NARRATIVAS), estado, l.responsable_id, _momento(corte),
-                       revisor_id if revisado else None, _momento(corte + timedelta(days=3)) if revisado else None,
-                       "Falta la lista de asistencia" if estado == "devuelto" else "")
+                       revisor_id if revisado else None, revisado_en,
+                       "Falta la lista de asistencia" if estado == "devuelto" else "",
+                       revisado_en or _momento(corte))  # actualizado: la última escritura (actualizado_desde)
 
     n = _copy("seguimiento_avance", ["hito_id", "porcentaje", "fecha_corte", "narrativa", "estado", "registrado_por_id",
-                                     "registrado_en", "revisado_por_id", "revisado_en", "comentario_revision"],
+                                     "registrado_en", "revisado_por_id", "revisado_en", "comentario_revision",
+                                     "actualizado"],
               filas_avance())
     return len(padres) + len(hojas), n
 

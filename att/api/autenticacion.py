@@ -37,3 +37,20 @@ class TokenIntegracionAuthentication(authentication.TokenAuthentication):
         usuario = token.usuario
         usuario._att_token = token
         return usuario, token
+
+
+class SesionConSegundoFactor(authentication.SessionAuthentication):
+    """La sesión del navegador en la API, solo con el segundo factor verificado cuando la cuenta lo
+    exige (admin, administrador DNP). Es la segunda barrera: el middleware de att/mfa.py ya responde
+    403 a esas sesiones, pero deja pasar lo que parece un token; si DRF no lo reconoce como token
+    (p. ej. `Token\\xa0clave`), cae en la sesión y aquí se rechaza."""
+
+    def authenticate(self, request):
+        from att import mfa
+
+        resultado = super().authenticate(request)
+        if resultado is not None and mfa.requiere_mfa(resultado[0]) and not mfa.sesion_verificada(request._request):
+            raise exceptions.PermissionDenied(_(
+                "Su cuenta debe verificar su segundo factor antes de usar la API con la sesión."
+            ))
+        return resultado

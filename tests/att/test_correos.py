@@ -150,7 +150,7 @@ def test_baja_con_token_alterado_no_hace_nada():
     anonimo = Client(enforce_csrf_checks=True)
     for token in ("nada", f"{persona.pk}:agenda", "eyJ1Ijo1fQ:1abc:firmafalsa"):
         respuesta = anonimo.post(f"/cuenta/alertas/baja/{token}/")
-        assert respuesta.status_code == 400
+        assert respuesta.status_code == 404
         assert "El enlace no es válido" in respuesta.content.decode()
     assert not PreferenciaAlerta.objects.exists()
 

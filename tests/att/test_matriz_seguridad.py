@@ -379,6 +379,10 @@ OFERTAS_PRIVADAS = ("oferta_borrador", "oferta_en_revision", "oferta_devuelta", 
 # Rutas de páginas con parámetros: nombre de la URL → casos. Una ruta nueva con parámetros que no esté
 # aquí hace fallar `test_pagina_de_a_no_se_abre_ni_se_cambia_desde_b`.
 RUTAS_HTML = {
+    # La baja de alertas no abre un objeto: su parámetro es un enlace firmado (la llave es la firma, que
+    # solo va en el correo de la persona; tests/att/test_correos.py prueba el enlace válido). Aquí, uno
+    # falsificado que apunta a A: 404 y nada cambia.
+    "baja-alertas": lambda m: [Caso({"token": f"{m.funcionario_a.pk}:todas:firma-falsa"})],
     "nucleo:alerta-leida": _privado("notificacion"),
     "oferta:detalle": lambda m: [
         *_privado(*OFERTAS_PRIVADAS)(m),

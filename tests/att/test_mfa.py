@@ -208,6 +208,43 @@ def test_api_con_sesion_sin_verificar_403_y_con_token_sin_cambios(client, admin_
     assert client.get("/api/v1/entidades/", HTTP_AUTHORIZATION=f"Token {clave}").status_code == 200
 
 
+def test_un_espacio_unicode_tras_token_no_salta_el_segundo_factor(client, admin_dnp):
+    """`Token\xa0x`: `str.split()` lo partía como token y el middleware lo dejaba pasar; DRF no lo
+    reconoce como token y caía en la sesión sin verificar (lectura y escritura)."""
+    client.force_login(admin_dnp)
+    for cabecera in ("Token\xa0x", "Token\x85x"):
+        lectura = client.get("/api/v1/webhooks/", HTTP_AUTHORIZATION=cabecera)
+        assert lectura.status_code == 403, cabecera
+        assert "segundo factor" in lectura.json()["detail"]
+        escritura = client.post("/api/v1/webhooks/", {}, content_type="application/json",
+                                HTTP_AUTHORIZATION=cabecera)
+        assert escritura.status_code == 403, cabecera
+
+
+def test_la_api_rechaza_la_sesion_sin_verificar_aunque_falte_el_middleware(client, admin_dnp, settings):
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != "att.mfa.MFAObligatorioMiddleware"]
+    client.force_login(admin_dnp)
+    respuesta = client.get("/api/v1/entidades/")
+    assert respuesta.status_code == 403
+    assert "segundo factor" in respuesta.json()["detail"]
+
+
+def test_el_admin_de_django_otp_no_muestra_la_clave_de_nadie(client, admin_dnp):
+    from django.contrib.auth.models import Permission
+
+    otro = factories.persona(factories.dnp(), Rol.ADMIN_DNP, is_staff=True)
+    dispositivo = dispositivo_mfa(otro)
+    revisor = factories.persona(factories.dnp(), Rol.SEGUIMIENTO_DNP, is_staff=True)
+    revisor.user_permissions.add(Permission.objects.get(codename="view_totpdevice"))
+    client.force_login(revisor)
+    propio = dispositivo_mfa(revisor)
+    assert client.post(VERIFICAR, {"codigo": codigo_totp(propio), "next": "/admin/"}).status_code == 302
+    pagina = client.get(f"/admin/otp_totp/totpdevice/{dispositivo.pk}/change/")
+    assert pagina.status_code == 200
+    assert dispositivo.key not in pagina.content.decode()
+    assert client.get(f"/admin/otp_totp/totpdevice/{dispositivo.pk}/config/").status_code in (403, 404)
+
+
 def test_configuracion_y_clave_de_sesion_nueva_al_verificar(client, staff, settings):
     medio = settings.MIDDLEWARE
     autenticacion = medio.index("django.contrib.auth.middleware.AuthenticationMiddleware")
