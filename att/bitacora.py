@@ -31,6 +31,8 @@ import json
 import logging
 
 from axes.signals import user_locked_out
+from django.conf import settings
+from django.core.cache import cache
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
@@ -72,11 +74,36 @@ def registrar(tipo: str, *, request=None, usuario=None, correo: str = "", **deta
     """
     try:
         evento = _armar(tipo, request=request, usuario=usuario, correo=correo, detalle=detalle)
+        if tipo in ANONIMOS_CON_TOPE:
+            n = _cuenta_del_minuto(tipo, evento.ip)
+            if n > settings.ATT_BITACORA_TOPE_POR_MINUTO:
+                return None
+            if n == settings.ATT_BITACORA_TOPE_POR_MINUTO:
+                evento.detalle = {**evento.detalle, "tope_alcanzado": True}
         _guardar(evento)
         return evento
     except Exception:
         log.exception("No se pudo escribir el evento de seguridad «%s».", tipo)
         return None
+
+
+# Denegaciones e ingresos fallidos los puede provocar cualquiera en bucle (un token inventado): por
+# IP y tipo se guardan hasta ATT_BITACORA_TOPE_POR_MINUTO filas por minuto; la última lleva
+# `tope_alcanzado` y las siguientes de ese minuto no se escriben (el bloqueo de axes y los límites de
+# la API siguen actuando). Si la caché no responde, se escribe todo.
+ANONIMOS_CON_TOPE = frozenset({Tipo.PERMISO_DENEGADO, Tipo.INGRESO_FALLIDO})
+
+
+def _cuenta_del_minuto(tipo: str, ip: str | None) -> int:
+    from django.utils import timezone
+
+    clave = f"att:bitacora:{tipo}:{ip or '-'}:{timezone.now():%Y%m%d%H%M}"
+    try:
+        if cache.add(clave, 1, 120):
+            return 1
+        return int(cache.incr(clave))
+    except Exception:  # noqa: BLE001 - sin caché no hay tope: mejor de más que de menos
+        return 1
 
 
 def _armar(tipo, *, request, usuario, correo, detalle) -> EventoSeguridad:

@@ -241,6 +241,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 ATT_SOLICITUD_MAX_BYTES = env.int("ATT_SOLICITUD_MAX_BYTES", default=25 * 1024 * 1024)
 
 # --- Caché, Celery -----------------------------------------------------------------------------
+# Registro de seguridad (att/bitacora.py): filas de denegación o ingreso fallido por IP y minuto.
+ATT_BITACORA_TOPE_POR_MINUTO = env.int("ATT_BITACORA_TOPE_POR_MINUTO", default=60)
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://att")}
 # Con Redis, la caché falla abierta (att.cache.RedisTolerante): si no responde en medio segundo,
 # las páginas se calculan de la base de datos y queda un aviso en el registro; nunca un 500.

@@ -35,6 +35,9 @@ def referencia_cargada(transactional_db):
 def _correo_y_medios(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
+    # El tope por IP y minuto del registro de seguridad cuenta en la caché del proceso, que dura toda
+    # la sesión de pruebas (todas desde 127.0.0.1): lo prueba tests/att/test_bitacora_seguridad.py.
+    settings.ATT_BITACORA_TOPE_POR_MINUTO = 1_000_000
 
 
 @pytest.fixture

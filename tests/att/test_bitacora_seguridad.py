@@ -116,6 +116,24 @@ def test_token_invalido_en_la_api_queda_como_ingreso_fallido():
     assert evento.detalle == {"medio": "token", "estado": 401, "motivo": "Token inválido o revocado."}
 
 
+@pytest.mark.django_db
+def test_un_bucle_de_tokens_inventados_no_llena_el_registro(settings):
+    """Por IP y minuto se guardan hasta el tope; la última fila lo dice y otra IP sigue contando."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.ATT_BITACORA_TOPE_POR_MINUTO = 5
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION="Token inventado")
+    for _i in range(12):
+        assert api.get("/api/v1/demandas/", REMOTE_ADDR="198.51.100.7").status_code == 401
+    eventos = _eventos(Tipo.INGRESO_FALLIDO)
+    assert len(eventos) == 5
+    assert [e.detalle.get("tope_alcanzado", False) for e in eventos] == [False] * 4 + [True]
+    assert api.get("/api/v1/demandas/", REMOTE_ADDR="198.51.100.8").status_code == 401
+    assert len(_eventos(Tipo.INGRESO_FALLIDO)) == 6
+
+
 @pytest.mark.django_db(transaction=True)
 def test_la_denegacion_persiste_aunque_la_solicitud_y_su_transaccion_fallen(client):
     """Con solicitudes atómicas (ATOMIC_REQUESTS) o dentro de un atomic de la aplicación que se
