@@ -51,8 +51,8 @@ def test_registrar_corregir_encontrar_y_alertar(pagina, referencia_cargada):
 
     ingresar(pagina, "oferta@minvivienda.gov.co")
     encabezado = pagina.get_by_role("banner")
-    assert "1 sin leer" in encabezado.get_by_role("link", name="Alertas").inner_html()
-    encabezado.get_by_role("link", name="Alertas").click()
+    assert "1 sin leer" in encabezado.get_by_role("link", name="Alertas 1 sin leer", exact=True).inner_html()
+    encabezado.get_by_role("link", name="Alertas 1 sin leer", exact=True).click()
     pagina.wait_for_load_state()
     assert pagina.get_by_role("heading", name="Mis alertas").is_visible()
     titulo = "Nueva demanda que coincide con su oferta: Programa de mejoramiento de vivienda rural"
