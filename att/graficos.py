@@ -116,6 +116,12 @@ def _tope_y_paso(maximo: float) -> tuple[float, float]:
     return paso * math.ceil(maximo / paso - 1e-9), paso
 
 
+def _redondo(paso: float) -> bool:
+    """1, 2, 2,5 o 5 por una potencia de 10."""
+    magnitud = 10 ** math.floor(math.log10(paso))
+    return any(abs(paso - f * magnitud) < 1e-9 for f in (1, 2, 2.5, 5, 10))
+
+
 def _f(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".")
 
@@ -181,11 +187,12 @@ def grafico_lineas(*, id: str, titulo: str, meses: Sequence[date], series: Seque
     """Series mensuales (una a tres) sobre un eje de meses; `maximo` fija el tope del eje y (100 para
     porcentajes, 5 para calificaciones)."""
     ancho, alto = 560, 250
-    izq, der, arriba, abajo = 46, 14, 14, 40
+    izq, der, arriba, abajo = 50, 22, 14, 40
     w, h = ancho - izq - der, alto - arriba - abajo
     valores = [float(v) for s in series for v in s.valores if v is not None]
     if maximo is not None:
-        tope, paso = float(maximo), _tope_y_paso(float(maximo))[1]
+        tope = float(maximo)
+        paso = next((tope / k for k in (4, 5, 2) if _redondo(tope / k)), tope / 4)
     else:
         tope, paso = _tope_y_paso(max(valores, default=0))
     n = len(meses)
@@ -205,10 +212,14 @@ def grafico_lineas(*, id: str, titulo: str, meses: Sequence[date], series: Seque
                       f'{escape(numero(marca, 0 if paso >= 1 else 2 if paso < 0.5 else 1))}</text>')
         marca += paso
     for i, m in enumerate(meses):
-        cuerpo.append(f'<text class="g-texto" x="{_f(x(i))}" y="{alto - abajo + 16}" text-anchor="middle">'
+        # En un teléfono se ocultan los meses alternos (contando desde el último, que siempre se ve).
+        alterno = " g-mes--alterno" if (n - 1 - i) % 2 else ""
+        cuerpo.append(f'<text class="g-texto{alterno}" x="{_f(x(i))}" y="{alto - abajo + 16}" text-anchor="middle">'
                       f'{escape(nombre_mes(m, corto=True))}</text>')
         if i == 0 or m.month == 1:
-            cuerpo.append(f'<text class="g-texto g-texto--anio" x="{_f(x(i))}" y="{alto - abajo + 32}" '
+            # El año del primer mes se oculta en el teléfono si enero viene justo después (se montarían).
+            junto = " g-mes--alterno" if i == 0 and n > 1 and meses[1].month == 1 else ""
+            cuerpo.append(f'<text class="g-texto g-texto--anio{junto}" x="{_f(x(i))}" y="{alto - abajo + 32}" '
                           f'text-anchor="middle">{m.year}</text>')
     cuerpo.append(f'<line class="g-base" x1="{izq}" x2="{ancho - der}" y1="{_f(y(0))}" y2="{_f(y(0))}" stroke="#4a4a4a"/>')
     cuerpo.append("</g>")
@@ -264,13 +275,14 @@ def grafico_barras(*, id: str, titulo: str, filas: Iterable[dict], unidad: str =
     Se dibujan las primeras `limite`; la tabla lleva todas."""
     todas = ordenar_por_valor(list(filas))
     dibujadas = todas[:limite]
+    # El nombre va encima de su barra (no a la izquierda): cabe entero también en un teléfono, donde el SVG
+    # se achica y la hoja de estilos agranda la letra.
     ancho = 560
-    alto_fila, arriba = 26, 6
+    alto_fila, arriba = 46, 4
     alto = arriba * 2 + alto_fila * max(len(dibujadas), 1)
-    largo_nombre = 30
-    izq = min(200, 12 + 6.4 * max([len(_recortar(str(f["nombre"]), largo_nombre)) for f in dibujadas] + [6]))
-    espacio_valor = 96 if any(f.get("nota") for f in dibujadas) else 60
-    w = ancho - izq - espacio_valor - 6
+    largo_nombre = 48
+    espacio_valor = 215 if any(f.get("nota") for f in dibujadas) else 90
+    w = ancho - espacio_valor
     valores = [float(f["valor"]) for f in todas if f["valor"] is not None]
     tope = float(maximo) if maximo is not None else (max(valores, default=0) or 1)
     cuerpo = []
@@ -285,16 +297,18 @@ def grafico_barras(*, id: str, titulo: str, filas: Iterable[dict], unidad: str =
         if f.get("marca") is not None and nombre_marca:
             detalle += f" ({nombre_marca}: {_con_unidad(f['marca'], decimales, unidad)})"
         clase = "g-barra" + (f" g-barra--{escape(f['clase'])}" if f.get("clase") else "")
-        cuerpo.append(f'<g class="g-fila"><text class="g-texto g-nombre" x="{_f(izq - 6)}" y="{y0 + 17}" '
-                      f'text-anchor="end">{escape(_recortar(nombre, largo_nombre))}</text>')
-        cuerpo.append(f'<rect class="g-riel" x="{_f(izq)}" y="{y0 + 5}" width="{_f(w)}" height="16" fill="#f3f4f6"/>')
-        cuerpo.append(f'<rect class="{clase}" x="{_f(izq)}" y="{y0 + 5}" width="{_f(largo)}" height="16" fill="#0b3d91">'
+        cuerpo.append(f'<g class="g-fila"><text class="g-texto g-nombre" x="0" y="{y0 + 15}">'
+                      f'{escape(_recortar(nombre, largo_nombre))}</text>')
+        cuerpo.append(f'<rect class="g-riel" x="0" y="{y0 + 21}" width="{_f(w)}" height="16" fill="#f3f4f6"/>')
+        cuerpo.append(f'<rect class="{clase}" x="0" y="{y0 + 21}" width="{_f(largo)}" height="16" fill="#0b3d91">'
                       f'<title>{escape(detalle)}</title></rect>')
+        fin = largo
         if f.get("marca") is not None:
-            mx = izq + max(0.0, min(1.0, float(f["marca"]) / tope)) * w
-            cuerpo.append(f'<line class="g-marca" x1="{_f(mx)}" x2="{_f(mx)}" y1="{y0 + 2}" y2="{y0 + 24}" '
+            mx = max(0.0, min(1.0, float(f["marca"]) / tope)) * w
+            fin = max(fin, mx)  # el valor se escribe después de la raya, sin tacharlo
+            cuerpo.append(f'<line class="g-marca" x1="{_f(mx)}" x2="{_f(mx)}" y1="{y0 + 18}" y2="{y0 + 40}" '
                           f'stroke="#1b1b1b" stroke-width="2"/>')
-        cuerpo.append(f'<text class="g-texto g-valor" x="{_f(izq + largo + 5)}" y="{y0 + 17}">'
+        cuerpo.append(f'<text class="g-texto g-valor" x="{_f(fin + 6)}" y="{y0 + 34}">'
                       f'{escape(texto_valor + nota)}</text></g>')
     if not dibujadas:
         cuerpo.append(f'<text class="g-texto" x="{ancho / 2}" y="{arriba + 17}" text-anchor="middle">'
