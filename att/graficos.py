@@ -299,7 +299,8 @@ def grafico_barras(*, id: str, titulo: str, filas: Iterable[dict], unidad: str =
         clase = "g-barra" + (f" g-barra--{escape(f['clase'])}" if f.get("clase") else "")
         cuerpo.append(f'<g class="g-fila"><text class="g-texto g-nombre" x="0" y="{y0 + 15}">'
                       f'{escape(_recortar(nombre, largo_nombre))}</text>')
-        cuerpo.append(f'<rect class="g-riel" x="0" y="{y0 + 21}" width="{_f(w)}" height="16" fill="#f3f4f6"/>')
+        # El riel (la escala completa) es una raya fina bajo la barra: el valor escrito encima no la tacha.
+        cuerpo.append(f'<rect class="g-riel" x="0" y="{y0 + 37}" width="{_f(w)}" height="2" fill="#c4c8cf"/>')
         cuerpo.append(f'<rect class="{clase}" x="0" y="{y0 + 21}" width="{_f(largo)}" height="16" fill="#0b3d91">'
                       f'<title>{escape(detalle)}</title></rect>')
         fin = largo
