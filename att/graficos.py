@@ -187,7 +187,7 @@ def grafico_lineas(*, id: str, titulo: str, meses: Sequence[date], series: Seque
     """Series mensuales (una a tres) sobre un eje de meses; `maximo` fija el tope del eje y (100 para
     porcentajes, 5 para calificaciones)."""
     ancho, alto = 560, 250
-    izq, der, arriba, abajo = 50, 22, 14, 40
+    izq, der, arriba, abajo = 50, 28, 14, 40
     w, h = ancho - izq - der, alto - arriba - abajo
     valores = [float(v) for s in series for v in s.valores if v is not None]
     if maximo is not None:
@@ -217,8 +217,8 @@ def grafico_lineas(*, id: str, titulo: str, meses: Sequence[date], series: Seque
         cuerpo.append(f'<text class="g-texto{alterno}" x="{_f(x(i))}" y="{alto - abajo + 16}" text-anchor="middle">'
                       f'{escape(nombre_mes(m, corto=True))}</text>')
         if i == 0 or m.month == 1:
-            # El año del primer mes se oculta en el teléfono si enero viene justo después (se montarían).
-            junto = " g-mes--alterno" if i == 0 and n > 1 and meses[1].month == 1 else ""
+            # El año del primer mes se oculta en una caja angosta si enero viene justo después (se montarían).
+            junto = " g-anio--junto" if i == 0 and n > 1 and meses[1].month == 1 else ""
             cuerpo.append(f'<text class="g-texto g-texto--anio{junto}" x="{_f(x(i))}" y="{alto - abajo + 32}" '
                           f'text-anchor="middle">{m.year}</text>')
     cuerpo.append(f'<line class="g-base" x1="{izq}" x2="{ancho - der}" y1="{_f(y(0))}" y2="{_f(y(0))}" stroke="#4a4a4a"/>')
