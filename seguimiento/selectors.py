@@ -411,7 +411,11 @@ def serie_avance_mensual(usuario, *, hasta: date | None = None, n: int = 12) -> 
 
 def serie_percepcion_mensual(resumen: dict, *, hasta: date | None = None, n: int = 12) -> dict:
     """Promedio de las tres calificaciones (1 a 5) y número de calificaciones por mes, desde el `por_mes` de
-    `resumen_percepcion` (sin otra consulta); meses sin calificaciones: 0 y promedio None."""
+    `resumen_percepcion` (sin otra consulta); meses sin calificaciones: 0 y promedio None.
+
+    `hasta` es un día del último mes que se muestra (como en las otras series); `resumen_percepcion_de` toma
+    `hasta` como fin exclusivo: para el informe de octubre, resumen con hasta=1.º de noviembre y serie con
+    hasta=1.º de octubre."""
     from att.graficos import meses_recientes, rellenar
 
     meses = meses_recientes(n, hasta)
