@@ -28,8 +28,9 @@ from agenda.models import (
     PlanDeTrabajo,
 )
 from agenda.rules import ESTADOS_EDITABLES
-from att import permisos
+from att import graficos, permisos
 from att.models import Departamento, Entidad, Rol, TipoEntidad
+from demanda import selectors as demanda_selectors
 
 
 def _volcar_errores(form, error: ValidationError):
@@ -263,10 +264,26 @@ def entidad_territorial(request, pk):
     vigencia = _vigencia_pedida(request)
     datos = selectors.resumen_entidad_territorial(request.user, entidad, vigencia=vigencia)
     etapas = [(etapa, len(lineas), _filas_et(lineas)) for etapa, lineas in datos["por_etapa"].items()]
+    por_oferente: dict[str, int] = {}
+    for fila in datos["lineas"]:
+        por_oferente[fila[2]] = por_oferente.get(fila[2], 0) + 1
     return render(request, "agenda/entidad_territorial.html", {
         "entidad": entidad, "vigencia": vigencia or "", "hoy": timezone.localdate(), "etapas": etapas,
         "inversion_txt": _miles(datos["inversion"]), **datos,
+        "grafico_oferentes": graficos.grafico_barras(
+            id="g-et-oferentes", titulo=_("Líneas programadas por entidad oferente"), etiqueta_valor=_("Líneas"),
+            filas=[{"nombre": n, "valor": v} for n, v in por_oferente.items()]),
+        "grafico_demandas": _grafico_demandas(demanda_selectors.serie_mensual_de(
+            demanda_selectors.demandas_visibles(request.user).filter(entidad=entidad))),
     })
+
+
+def _grafico_demandas(serie: dict, id: str = "g-demandas") -> graficos.Grafico:
+    return graficos.grafico_lineas(
+        id=id, titulo=_("Demandas registradas y atendidas por mes"), meses=serie["meses"],
+        series=[graficos.Serie(_("Registradas en el mes"), serie["registradas"]),
+                graficos.Serie(_("De ellas, ya atendidas"), serie["atendidas"])],
+    )
 
 
 @login_required
@@ -274,8 +291,17 @@ def departamento(request, codigo):
     depto = get_object_or_404(Departamento, pk=codigo)
     vigencia = _vigencia_pedida(request)
     datos = selectors.consolidado_departamento(request.user, depto.pk, vigencia=vigencia)
+    datos["bloques"] = sorted(datos["bloques"], key=lambda b: (-b["n_lineas"], b["entidad"].nombre))  # por valor
     return render(request, "agenda/departamento.html", {
         "departamento": depto, "vigencia": vigencia or "", "hoy": timezone.localdate(), **datos,
+        "grafico_territorios": graficos.grafico_barras(
+            id="g-depto-territorios", titulo=_("Líneas programadas por entidad territorial"), etiqueta_valor=_("Líneas"),
+            filas=[{"nombre": b["entidad"].nombre, "valor": b["n_lineas"]} for b in datos["bloques"]]),
+        "grafico_oferentes": graficos.grafico_barras(
+            id="g-depto-oferentes", titulo=_("Líneas programadas por entidad oferente"), etiqueta_valor=_("Líneas"),
+            filas=[{"nombre": o["nombre"], "valor": o["n_lineas"]} for o in datos["oferentes"]]),
+        "grafico_demandas": _grafico_demandas(demanda_selectors.serie_mensual_de(
+            demanda_selectors.demandas_visibles(request.user).filter(entidad__departamento_id=depto.pk))),
     })
 
 

@@ -15,6 +15,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
+from django.db.models.functions import TruncMonth
 from django.db.models.lookups import IsNull
 from django.urls import reverse
 from django.utils import timezone
@@ -198,7 +199,39 @@ def brechas(*, departamento: str = "") -> dict:
         qs.values("entidad__departamento_id", "entidad__departamento__nombre")
         .annotate(total=Count("pk")).order_by("-total", "entidad__departamento__nombre")
     )
-    return {"por_tema": por_tema, "por_departamento": por_departamento, "total": qs.count()}
+    return {"por_tema": por_tema, "por_departamento": por_departamento, "total": qs.count(),
+            "serie": serie_mensual_de(qs)}
+
+
+# Atendida, para las series mensuales: la demanda pasó a una oferta o a la entidad que la atiende y siguió
+# su curso (vinculada, en atención, atendida o cerrada). Remitida y no pertinente no cuentan.
+ESTADOS_ATENDIDA = [EstadoDemanda.VINCULADA, EstadoDemanda.EN_ATENCION, EstadoDemanda.ATENDIDA, EstadoDemanda.CERRADA]
+
+
+def serie_mensual_de(qs: QuerySet[Demanda], *, hasta=None, n: int = 12) -> dict:
+    """Demandas registradas cada mes de los últimos `n` (hasta el mes de `hasta`) y, de ellas, cuántas ya están
+    atendidas (`ESTADOS_ATENDIDA`); meses sin demandas en cero. Una consulta agregada."""
+    from att.graficos import limites_de_meses, meses_recientes, rellenar
+
+    meses = meses_recientes(n, hasta)
+    desde, fin = limites_de_meses(meses)
+    filas = (
+        qs.filter(creada__gte=desde, creada__lt=fin).annotate(mes=TruncMonth("creada"))
+        .order_by().values("mes")
+        .annotate(registradas=Count("pk"), atendidas=Count("pk", filter=Q(estado__in=ESTADOS_ATENDIDA)))
+    )
+    filas = list(filas)
+    return {
+        "meses": meses,
+        "registradas": rellenar(meses, {f["mes"]: f["registradas"] for f in filas}),
+        "atendidas": rellenar(meses, {f["mes"]: f["atendidas"] for f in filas}),
+    }
+
+
+def serie_mensual(usuario, *, hasta=None, n: int = 12) -> dict:
+    """`serie_mensual_de` sobre las demandas que ve el usuario (todas, para quien lee todo)."""
+    qs = Demanda.objects.all() if permisos.lee_todo(usuario) else demandas_visibles(usuario)
+    return serie_mensual_de(qs, hasta=hasta, n=n)
 
 
 def resumen_inicio() -> list[dict]:

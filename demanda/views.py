@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from att import graficos
 from att.models import Departamento, Tema
 from demanda import matching, selectors, services
 from demanda.forms import (
@@ -254,8 +255,18 @@ def brechas(request):
         raise PermissionDenied(_("Solo el DNP y el auditor ven las brechas de oferta."))
     departamento = _param(request, "departamento", 2)
     datos = selectors.brechas(departamento=departamento)
-    maximo = max([f["total"] for f in datos["por_tema"]] + [1])
+    serie = datos["serie"]
     return render(request, "demanda/brechas.html", {
-        **datos, "maximo": maximo, "departamento": departamento,
+        **datos, "departamento": departamento,
+        "grafico_tema": graficos.grafico_barras(
+            id="g-brechas-tema", titulo=_("Demandas sin oferta por tema"), etiqueta_valor=_("Demandas"),
+            filas=[{"nombre": f["tema__nombre"], "valor": f["total"]} for f in datos["por_tema"]]),
+        "grafico_departamento": graficos.grafico_barras(
+            id="g-brechas-departamento", titulo=_("Demandas sin oferta por departamento"), etiqueta_valor=_("Demandas"),
+            filas=[{"nombre": f["entidad__departamento__nombre"] or "—", "valor": f["total"]}
+                   for f in datos["por_departamento"]]),
+        "grafico_serie": graficos.grafico_lineas(
+            id="g-brechas-mes", titulo=_("Demandas sin oferta según su mes de registro"), meses=serie["meses"],
+            series=[graficos.Serie(_("Demandas sin oferta registradas en el mes"), serie["registradas"])]),
         "departamentos": Departamento.objects.order_by("nombre"),
     })

@@ -239,9 +239,19 @@ def invalidar_tablero() -> None:
 
 
 def _consolidados(usuario, agenda_id, entidad_id, umbrales) -> dict:
+    from demanda.selectors import serie_mensual as serie_demandas
+
     indicadores = indicadores_con_avance_de(indicadores_visibles(usuario), anio=timezone.localdate().year, limite=12)
+    # Series de los gráficos de tendencia: en la misma caché que los consolidados (una consulta cada una).
+    avances = Avance.objects.all() if permisos.lee_todo(usuario) else avances_visibles(usuario)
+    if agenda_id or entidad_id:
+        lineas = EstadoLinea.objects.filter(**({"agenda_id": agenda_id} if agenda_id else {}),
+                                            **({"entidad_id": entidad_id} if entidad_id else {}))
+        avances = avances.filter(hito__linea_id__in=lineas.values("linea_id"))
+    series = {"serie_avance": serie_avance_mensual_de(avances), "serie_demandas": serie_demandas(usuario)}
     if permisos.lee_todo(usuario):
         return {
+            **series,
             "total": _resumen_nacional(None, agenda_id, entidad_id, umbrales),
             **{f"por_{d}": _resumen_nacional(d, agenda_id, entidad_id, umbrales, limite=200 if d == "asesor" else None)
                for d in ("entidad", "departamento", "tema", "asesor")},
@@ -253,6 +263,7 @@ def _consolidados(usuario, agenda_id, entidad_id, umbrales) -> dict:
     if entidad_id:
         qs = qs.filter(entidad_id=entidad_id)
     return {
+        **series,
         "total": avance_consolidado(qs, umbrales),
         "por_entidad": avance_por(qs, "entidad", umbrales),
         "por_departamento": avance_por(qs, "departamento", umbrales),
@@ -379,6 +390,49 @@ def resumen_percepcion_de(qs: QuerySet[Percepcion], desde: date | None = None, h
     total["umbral"] = umbral
     total["por_mes"] = por_mes[-12:]
     return total
+
+
+# --- Series mensuales (gráficos de tendencia; el informe mensual puede usar las mismas) -----------------
+def serie_avance_mensual_de(qs: QuerySet[Avance], *, hasta: date | None = None, n: int = 12) -> dict:
+    """Avance medio (%) de los hitos en los avances validados con fecha de corte en cada uno de los últimos
+    `n` meses (hasta el mes de `hasta`) y cuántos avances hubo; meses sin avances: 0 avances y promedio None
+    (un promedio de cero sería falso). Una consulta agregada."""
+    from att.graficos import mes_siguiente, meses_recientes, rellenar
+
+    meses = meses_recientes(n, hasta)
+    filas = list(
+        qs.filter(estado=EstadoAvance.VALIDADO, fecha_corte__gte=meses[0], fecha_corte__lt=mes_siguiente(meses[-1]))
+        .annotate(mes=TruncMonth("fecha_corte")).order_by().values("mes")
+        .annotate(promedio=Avg("porcentaje"), n=Count("pk"))
+    )
+    return {
+        "meses": meses,
+        "avance": rellenar(meses, {f["mes"]: calculo.redondear(f["promedio"]) for f in filas}, relleno=None),
+        "avances": rellenar(meses, {f["mes"]: f["n"] for f in filas}),
+    }
+
+
+def serie_avance_mensual(usuario, *, hasta: date | None = None, n: int = 12) -> dict:
+    qs = Avance.objects.all() if permisos.lee_todo(usuario) else avances_visibles(usuario)
+    return serie_avance_mensual_de(qs, hasta=hasta, n=n)
+
+
+def serie_percepcion_mensual(resumen: dict, *, hasta: date | None = None, n: int = 12) -> dict:
+    """Promedio de las tres calificaciones (1 a 5) y número de calificaciones por mes, desde el `por_mes` de
+    `resumen_percepcion` (sin otra consulta); meses sin calificaciones: 0 y promedio None.
+
+    `hasta` es un día del último mes que se muestra (como en las otras series); `resumen_percepcion_de` toma
+    `hasta` como fin exclusivo: para el informe de octubre, resumen con hasta=1.º de noviembre y serie con
+    hasta=1.º de octubre."""
+    from att.graficos import meses_recientes, rellenar
+
+    meses = meses_recientes(n, hasta)
+    return {
+        "meses": meses,
+        "promedio": rellenar(meses, {f["mes"]: calculo.redondear(f["promedio"], 2) for f in resumen["por_mes"]},
+                             relleno=None),
+        "calificaciones": rellenar(meses, {f["mes"]: f["n"] for f in resumen["por_mes"]}),
+    }
 
 
 # --- Resultados en capacidades (MDM) --------------------------------------------------------------

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agenda.models import AgendaNacional, LineaPlan
-from att import permisos
+from att import graficos, permisos
 from att.models import Entidad, PuntajeMDM, TipoEntidad
 from seguimiento import calculo, informes, selectors, services
 from seguimiento.forms import (
@@ -39,6 +39,7 @@ from seguimiento.models import (
     Hito,
     InformeMensual,
     MuestraPercepcion,
+    Semaforo,
     TipoAcumulacion,
     TipoInforme,
 )
@@ -101,20 +102,69 @@ def tablero(request):
             _("Semáforo"), _("Al día"), _("En riesgo"), _("Atrasadas"), _("Suma de pesos"),
         ], ([f["nombre"], f["lineas"], f["avance"], f["esperado"], f["semaforo"], f["al_dia"], f["en_riesgo"],
              f["atrasado"], f["suma_pesos"]] for f in filas))
+    for dim in ("entidad", "departamento", "tema", "asesor"):  # comparaciones por valor, no por nombre
+        datos[f"por_{dim}"] = graficos.ordenar_por_valor(datos[f"por_{dim}"], "avance")
+    datos["indicadores"] = graficos.ordenar_por_valor(datos["indicadores"], "avance")
     contexto = {
         **datos,
+        **_graficos_tablero(datos),
         "es_dnp": permisos.lee_todo(request.user),
         "agendas": AgendaNacional.objects.order_by("-anio_inicio")[:20],
         "agenda_id": agenda_id, "entidad_id": entidad_id,
         "filtros": request.GET.urlencode(),
         "secciones": [
-            ("entidad", _("Avance por entidad oferente"), datos["por_entidad"]),
-            ("departamento", _("Avance por departamento"), datos["por_departamento"]),
-            ("tema", _("Avance por tema"), datos["por_tema"]),
-            ("asesor", _("Avance por asesor responsable"), datos["por_asesor"]),
+            (clave, titulo, datos[f"por_{clave}"], _grafico_avance(clave, titulo, datos[f"por_{clave}"]))
+            for clave, titulo in (
+                ("entidad", _("Avance por entidad oferente")), ("departamento", _("Avance por departamento")),
+                ("tema", _("Avance por tema")), ("asesor", _("Avance por asesor responsable")),
+            )
         ],
     }
     return render(request, "seguimiento/tablero.html", contexto)
+
+
+def _grafico_avance(clave: str, titulo: str, filas: list[dict]) -> graficos.Grafico:
+    """Barras de avance ordenadas de mayor a menor, con el esperado como raya y el semáforo escrito."""
+    return graficos.grafico_barras(
+        id=f"g-avance-{clave}", titulo=titulo, unidad="%", decimales=1, maximo=100,
+        etiqueta_valor=_("Avance (%)"), nombre_marca=_("esperado"),
+        filas=[{"nombre": f["nombre"], "valor": f["avance"], "marca": f["esperado"], "clase": f["semaforo"],
+                "nota": Semaforo(f["semaforo"]).label if f["semaforo"] else ""} for f in filas],
+    )
+
+
+def grafico_indicadores(filas: list[dict], titulo: str, limite: int = 25) -> graficos.Grafico:
+    return graficos.grafico_barras(
+        id="g-indicadores", titulo=titulo, unidad="%", decimales=1, maximo=100, limite=limite,
+        etiqueta_valor=_("Avance frente a la meta (%)"),
+        filas=[{"nombre": f["indicador"].nombre, "valor": f["avance"]} for f in filas],
+    )
+
+
+def grafico_percepcion(serie: dict, id: str = "g-percepcion") -> graficos.Grafico:
+    return graficos.grafico_lineas(
+        id=id, titulo=_("Calificación promedio de la asistencia por mes (1 a 5)"), meses=serie["meses"],
+        series=[graficos.Serie(_("Promedio de calidad, pertinencia y oportunidad"), serie["promedio"])],
+        decimales=2, maximo=5,
+    )
+
+
+def _graficos_tablero(datos: dict) -> dict:
+    demandas, avance = datos["serie_demandas"], datos["serie_avance"]
+    return {
+        "grafico_demandas": graficos.grafico_lineas(
+            id="g-demandas", titulo=_("Demandas registradas y atendidas por mes"), meses=demandas["meses"],
+            series=[graficos.Serie(_("Registradas en el mes"), demandas["registradas"]),
+                    graficos.Serie(_("De ellas, ya atendidas"), demandas["atendidas"])],
+        ),
+        "grafico_avance": graficos.grafico_lineas(
+            id="g-avance", titulo=_("Avance medio de los hitos por mes de corte (avances validados)"),
+            meses=avance["meses"], series=[graficos.Serie(_("Avance medio (%)"), avance["avance"])],
+            unidad="%", decimales=1, maximo=100,
+        ),
+        "grafico_percepcion": grafico_percepcion(selectors.serie_percepcion_mensual(datos["percepcion"])),
+        "grafico_indicadores": grafico_indicadores(datos["indicadores"], _("Avance de los indicadores frente a su meta")),
+    }
 
 
 @login_required
@@ -236,8 +286,9 @@ def indicadores(request):
                     ([f["indicador"].nombre, f["indicador"].get_tipo_display(), f["indicador"].get_tipo_acumulacion_display(),
                       f["indicador"].unidad, f["indicador"].linea_base, f["indicador"].meta_cuatrienio, f["logro"],
                       calculo.redondear(f["avance"]), f["logro_anio"], calculo.redondear(f["avance_anio"])] for f in filas))
+    filas = graficos.ordenar_por_valor(filas, "avance")
     return render(request, "seguimiento/indicadores.html", {
-        "filas": filas, "anio": anio,
+        "filas": filas, "anio": anio, "grafico": grafico_indicadores(filas, _("Avance de los indicadores frente a su meta")),
         "explicaciones": [(TipoAcumulacion(k).label, v) for k, v in calculo.EXPLICACION_ACUMULACION.items()],
     })
 
@@ -304,6 +355,7 @@ def percepcion(request):
     muestra = MuestraPercepcion.objects.prefetch_related("entidades").first() if permisos.lee_todo(u) else None
     return render(request, "seguimiento/percepcion.html", {
         "form": form, "puede_calificar": puede_calificar, "resumen": resumen, "recientes": recientes,
+        "grafico": grafico_percepcion(selectors.serie_percepcion_mensual(resumen)),
         "muestra": muestra, "puede_sortear": u.has_perm("seguimiento.sortear_muestra"),
     })
 

@@ -68,9 +68,11 @@ def test_vista_et_consultas_planas(n, funcionario_medellin, client, django_asser
     medellin = factories.alcaldia("05001")
     _cargar(n, [medellin])
     client.force_login(funcionario_medellin)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(12):  # con la serie mensual de demandas (una consulta)
         r = client.get(f"/agenda/territorio/{medellin.pk}/")
     assert r.status_code == 200
+    html = r.content.decode()
+    assert 'role="img" id="g-et-oferentes"' in html and 'role="img" id="g-demandas"' in html
     assert r.content.decode().count("<tr>") >= n
 
 
@@ -80,10 +82,14 @@ def test_vista_departamento_consultas_planas(n, equipo_antioquia, client, django
         Entidad.objects.filter(tipo=TipoEntidad.ALCALDIA, municipio__departamento_id="05").order_by("pk")[:20])
     _cargar(n, territorios)
     client.force_login(equipo_antioquia)
-    with django_assert_max_num_queries(15):  # agregados: no crece con las líneas
+    with django_assert_max_num_queries(15):  # agregados y la serie mensual de demandas: no crece con las líneas
         r = client.get("/agenda/departamento/05/")
     html = r.content.decode()
     assert r.status_code == 200
+    for id_ in ("g-demandas", "g-depto-territorios", "g-depto-oferentes"):
+        assert f'role="img" id="{id_}"' in html
+    lineas = [b["n_lineas"] for b in r.context["bloques"]]
+    assert lineas == sorted(lineas, reverse=True)  # por valor, no por nombre
     assert territorios[0].nombre in html and territorios[5].nombre in html
     assert r.context["n_lineas"] == n
     assert sum(b["n_lineas"] for b in r.context["bloques"]) == n

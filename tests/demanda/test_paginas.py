@@ -177,8 +177,28 @@ def test_brechas_solo_dnp(client, funcionario_medellin, admin_dnp, entidad_ofere
     client.force_login(admin_dnp)
     html = client.get(reverse("demanda:brechas")).content.decode()
     assert "Centros de reclusión" in html and "Antioquia" in html and "1 demanda sin oferta" in html
-    # La barra es un riel con su parte llena (antes un bloque gris sin relleno que se encogía a 7 px).
-    assert '<div class="barra barra--celda"><span class="ancho-100"></span></div>' in html
+    # Gráficos SVG (att/graficos.py): la serie por mes de registro y las comparaciones por tema y departamento.
+    for id_ in ("g-brechas-mes", "g-brechas-tema", "g-brechas-departamento"):
+        assert f'role="img" id="{id_}"' in html
+    assert "style=" not in html
+
+
+def test_brechas_ordenadas_por_valor_y_consultas_fijas(client, funcionario_medellin, admin_dnp,
+                                                       django_assert_max_num_queries):
+    import xml.etree.ElementTree as ET
+
+    medellin, cali = factories.alcaldia("05001"), factories.alcaldia("76001")
+    fabricas.demanda(medellin, funcionario_medellin, temas=["centros-reclusion"])
+    for _ in range(3):
+        fabricas.demanda(cali, funcionario_medellin, temas=["centros-reclusion"])
+    client.force_login(admin_dnp)
+    with django_assert_max_num_queries(13):  # 12 + la serie mensual
+        r = client.get(reverse("demanda:brechas"))
+    svg = r.context["grafico_departamento"].svg
+    nombres = [t.text for t in ET.fromstring(str(svg)).iter("{http://www.w3.org/2000/svg}text")
+               if "g-nombre" in t.get("class")]
+    assert nombres == ["Valle del Cauca", "Antioquia"]  # de mayor a menor, no por nombre
+    assert r.context["grafico_serie"].filas[-1][1] == "4"
 
 
 def test_editar_conserva_y_alerta(client, funcionario_medellin, funcionario_cali):

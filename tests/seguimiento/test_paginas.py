@@ -5,6 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from seguimiento import services
 from seguimiento.models import Avance, EstadoAvance, InformeMensual
@@ -105,10 +106,48 @@ def test_tablero_con_consultas_fijas(client, entidad_oferente, seguimiento_dnp, 
         fabricas.hito(l)
     services.recalcular_todas()
     client.force_login(seguimiento_dnp)
-    with django_assert_max_num_queries(20):  # sin caché; independiente del número de líneas
+    with django_assert_max_num_queries(20):  # sin caché; independiente del número de líneas (18 + 2 series)
         assert client.get("/seguimiento/").status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get("/seguimiento/lineas/").status_code == 200
+
+
+@pytest.mark.parametrize("n", [10, 60])
+def test_tablero_con_graficos_ordenados_por_valor(client, entidad_oferente, seguimiento_dnp, oferente,
+                                                  django_assert_max_num_queries, n):
+    """Tendencias (demandas, avance, percepción) y comparaciones de mayor a menor avance, en SVG accesible."""
+    import xml.etree.ElementTree as ET
+
+    from django.core.cache import cache
+
+    from att.models import Entidad, TipoEntidad
+
+    territorios = list(Entidad.objects.filter(tipo=TipoEntidad.ALCALDIA)[:n])
+    otra = factories.EntidadNacionalFactory(nombre="Agencia A")  # primera por nombre, última por avance
+    for i in range(n):
+        l = fabricas.linea(entidad_oferente if i % 2 else otra, territorios=[territorios[i]], responsable=oferente)
+        h = fabricas.hito(l, fecha=date(2030, 1, 1))
+        if i % 2:
+            a = services.avance_reportar(hito=h, porcentaje=D(60), fecha_corte=timezone.localdate(), narrativa="x",
+                                         por=oferente)
+            services.avance_validar(avance=a, por=seguimiento_dnp)
+    services.recalcular_todas()
+    for usuario, tope in ((seguimiento_dnp, 20), (oferente, 22)):  # oferente: + la consulta de sus temas
+        cache.clear()
+        client.force_login(usuario)
+        with django_assert_max_num_queries(tope):
+            r = client.get("/seguimiento/")
+        html = r.content.decode()
+        assert r.status_code == 200 and "style=" not in html
+        for id_ in ("g-demandas", "g-avance", "g-percepcion", "g-avance-entidad", "g-avance-departamento",
+                    "g-avance-tema", "g-avance-asesor", "g-indicadores"):
+            assert f'role="img" id="{id_}"' in html
+        por_entidad = r.context["secciones"][0][3]
+        nombres = [t.text for t in ET.fromstring(str(por_entidad.svg)).iter("{http://www.w3.org/2000/svg}text")
+                   if "g-nombre" in t.get("class")]
+        assert nombres == [entidad_oferente.nombre, "Agencia A"]
+        assert [f["nombre"] for f in r.context["por_entidad"]] == nombres  # la tabla, en el mismo orden
+        assert r.context["grafico_avance"].filas[-1][1] == "60,0 %"
 
 
 def test_generar_informe_desde_la_pagina(client, linea, seguimiento_dnp, auditor,
@@ -192,3 +231,30 @@ def test_indicadores_vigencia_sin_separador_de_miles(client, seguimiento_dnp):
     html = client.get("/seguimiento/indicadores/?anio=2026").content.decode()
     assert 'name="anio" type="number" value="2026"' in html
     assert "Avance 2026 (%)" in html and "2.026" not in html
+
+
+def test_indicadores_y_percepcion_con_graficos(client, entidad_oferente, seguimiento_dnp, django_assert_max_num_queries):
+    import xml.etree.ElementTree as ET
+
+    from seguimiento.models import Medicion, Percepcion
+
+    bajo = fabricas.indicador(entidad_oferente, nombre="A bajo", meta=100)
+    alto = fabricas.indicador(entidad_oferente, nombre="B alto", meta=100)
+    Medicion.objects.create(indicador=bajo, periodo=date(2026, 3, 1), valor=D(10))
+    Medicion.objects.create(indicador=alto, periodo=date(2026, 3, 1), valor=D(80))
+    hoy = timezone.localdate()
+    medellin = factories.alcaldia("05001")
+    Percepcion.objects.create(entidad=medellin, fecha=hoy, calidad=4, pertinencia=4, oportunidad=4)
+    client.force_login(seguimiento_dnp)
+    with django_assert_max_num_queries(9):  # el gráfico no consulta: usa las filas de la tabla
+        r = client.get("/seguimiento/indicadores/?anio=2026")
+    svg = ET.fromstring(str(r.context["grafico"].svg))
+    assert [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text") if "g-nombre" in t.get("class")] == [
+        "B alto", "A bajo"]
+    assert [f["indicador"].nombre for f in r.context["filas"]] == ["B alto", "A bajo"]
+    with django_assert_max_num_queries(16):  # la serie sale del resumen por mes ya leído: sin otra consulta
+        r = client.get("/seguimiento/percepcion/")
+    html = r.content.decode()
+    assert 'role="img" id="g-percepcion"' in html and "style=" not in html
+    g = r.context["grafico"]
+    assert len(g.filas) == 12 and g.filas[-1][1] == "4,00" and g.filas[0][1] == "sin datos"
