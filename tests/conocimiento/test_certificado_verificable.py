@@ -109,3 +109,30 @@ def test_la_migracion_da_codigo_a_los_certificados_ya_expedibles(asistio, sesion
     asistio.refresh_from_db(), otra.refresh_from_db()
     assert re.fullmatch(r"[23456789ABCDEFGHJKLMNPQRSTUVWXYZ]{10}", asistio.codigo_certificado)
     assert otra.codigo_certificado is None  # sin asistencia no hay certificado ni código
+
+
+CURSO_LARGO = (
+    "Formulación y estructuración de proyectos de inversión pública territorial con enfoque diferencial, "
+    "participación ciudadana, gestión del riesgo de desastres y adaptación al cambio climático ✓ — Guaviare y Mitú"
+)
+
+
+def test_el_certificado_incrusta_sus_fuentes_y_no_corta_el_nombre_del_curso(client, asistio, funcionario_medellin):
+    from conocimiento.models import Curso
+    from tests.lectura_pdf import fuentes, lector
+
+    assert len(CURSO_LARGO) >= 200
+    Curso.objects.filter(pk=asistio.sesion.curso_id).update(nombre=CURSO_LARGO)
+    client.force_login(funcionario_medellin)
+    pdf = client.get(reverse("conocimiento:certificado", args=[asistio.pk])).content
+    usadas = fuentes(pdf)
+    assert {f.split("+")[-1] for f in usadas} == {"DejaVuSans", "DejaVuSans-Bold"}
+    assert all(usadas.values())
+    documento = lector(pdf)
+    assert documento.trailer["/Root"]["/Lang"] == "es-CO"
+    assert documento.metadata.title == f"Certificado de asistencia: {CURSO_LARGO}"
+    texto = _texto_pdf(pdf)
+    # Partido en varias líneas, pero entre palabras: unidas las líneas, el nombre aparece entero.
+    assert CURSO_LARGO not in texto
+    assert CURSO_LARGO in " ".join(texto.split())
+    assert "Ana María Restrepo" in texto
