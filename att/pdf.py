@@ -113,6 +113,32 @@ def _clase_total_paginas():
     return TotalPaginas
 
 
+def _clase_titulo_con_siguiente():
+    from reportlab.platypus.flowables import KeepTogether
+
+    class TituloConSiguiente(KeepTogether):
+        """`keepWithNext` sin huecos grandes: si el título y lo que sigue no caben juntos en lo que
+        queda de la página, el título se queda con el primer trozo de lo que sigue (el encabezado y unas
+        filas de una tabla larga); solo si ni ese trozo cabe, pasan juntos a la página siguiente
+        (lo que hace KeepTogether, que con una tabla mediana dejaba media página en blanco)."""
+
+        def split(self, aW, aH):
+            if getattr(self, "_wrapInfo", None) != (aW, aH):
+                self.wrap(aW, aH)
+            *delante, ultimo = self._content
+            if self._H > aH and delante:
+                alto = 0
+                for i, f in enumerate(delante):
+                    alto += f.wrapOn(self.canv, aW, aH)[1] + (f.getSpaceBefore() if i else 0) + f.getSpaceAfter()
+                resto = aH - alto - ultimo.getSpaceBefore()
+                partes = ultimo.splitOn(self.canv, aW, resto) if resto > 0 else []
+                if len(partes) > 1:
+                    return [*delante, *partes]
+            return super().split(aW, aH)
+
+    return TituloConSiguiente
+
+
 def documento(destino, *, titulo_doc: str, asunto: str = "", autor: str = "DNP – Asistencia Técnica Territorial",
               pagesize=None, pie: str = "", **opciones):
     """Un DocTemplate con metadatos (título, autor, asunto, idioma es-CO), esquema de marcadores desde
@@ -129,6 +155,7 @@ def documento(destino, *, titulo_doc: str, asunto: str = "", autor: str = "DNP �
             super().__init__(
                 destino, pagesize=pagesize or A4, title=titulo_doc, author=autor, subject=asunto,
                 creator="Plataforma ATT", lang=IDIOMA, displayDocTitle=1, initialFontName=FAMILIA,
+                keepTogetherClass=_clase_titulo_con_siguiente(),
                 **{"leftMargin": 1.5 * cm, "rightMargin": 1.5 * cm, "topMargin": 1.5 * cm,
                    "bottomMargin": 1.5 * cm, **opciones},
             )
