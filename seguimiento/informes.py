@@ -19,12 +19,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Avg, Count, DateField, F, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from att.bloqueos import candado, clave_bloqueo
-from att.exportacion import celda_xlsx
+from att.exportacion import libro_xlsx
 from att.models import Entidad, PuntajeMDM
 from att.validadores import recortar
 from seguimiento import selectors
@@ -131,7 +132,59 @@ def datos_informe(tipo: str, periodo: date, alcance: str = "nacional") -> dict:
         "titulo_alcance": str(entidad) if entidad else _("Nacional"),
         "nombre_periodo": nombre_periodo(tipo, periodo),
         "operacion": operacion, "calidad": calidad, "capacidades": capacidades,
+        "series": series_mensuales(periodo, entidad),
     }
+
+
+MESES_SERIE = 12
+
+
+def _inicio_aware(dia: date) -> datetime:
+    return timezone.make_aware(datetime(dia.year, dia.month, dia.day))
+
+
+def series_mensuales(periodo: date, entidad: Entidad | None = None) -> list[dict]:
+    """Los doce meses que terminan en el del periodo: demandas registradas y atendidas, avances
+    reportados y validados, calificaciones y su promedio (1–5). Una consulta agregada por serie
+    (cuatro en total, sin importar cuántos datos haya); los meses sin datos quedan en cero."""
+    from demanda.models import Demanda, EstadoDemanda, EventoDemanda
+
+    inicio, fin = sumar_meses(periodo, -(MESES_SERIE - 1)), sumar_meses(periodo, 1)
+    demandas = Demanda.objects.filter(creada__gte=_inicio_aware(inicio), creada__lt=_inicio_aware(fin))
+    atenciones = EventoDemanda.objects.filter(a_estado=EstadoDemanda.ATENDIDA, cuando__gte=_inicio_aware(inicio),
+                                              cuando__lt=_inicio_aware(fin))
+    avances = Avance.objects.filter(fecha_corte__gte=inicio, fecha_corte__lt=fin)
+    percepciones = Percepcion.objects.filter(fecha__gte=inicio, fecha__lt=fin)
+    if entidad is not None:
+        demandas = demandas.filter(Q(entidad_competente=entidad) | Q(oferta__entidad=entidad))
+        atenciones = atenciones.filter(Q(demanda__entidad_competente=entidad) | Q(demanda__oferta__entidad=entidad))
+        avances = avances.filter(hito__linea__plan__entidad=entidad)
+        percepciones = percepciones.filter(oferente=entidad)
+
+    def por_mes(qs, campo, **agregados) -> dict:
+        filas = qs.annotate(mes=TruncMonth(campo, output_field=DateField())).values("mes").annotate(**agregados)
+        return {f["mes"]: f for f in filas.order_by()}
+
+    registradas = por_mes(demandas, "creada", n=Count("pk"))
+    atendidas = por_mes(atenciones, "cuando", n=Count("demanda", distinct=True))
+    progreso = por_mes(avances, "fecha_corte", reportados=Count("pk"),
+                       validados=Count("pk", filter=Q(estado=EstadoAvance.VALIDADO)))
+    notas = por_mes(percepciones, "fecha", n=Count("pk"),
+                    suma=Avg(F("calidad") + F("pertinencia") + F("oportunidad")))
+    serie = []
+    for i in range(MESES_SERIE):
+        mes = sumar_meses(inicio, i)
+        nota = notas.get(mes, {})
+        serie.append({
+            "mes": mes, "etiqueta": f"{MESES[mes.month - 1][:3]} {mes:%y}",
+            "demandas_registradas": registradas.get(mes, {}).get("n", 0),
+            "demandas_atendidas": atendidas.get(mes, {}).get("n", 0),
+            "avances_reportados": progreso.get(mes, {}).get("reportados", 0),
+            "avances_validados": progreso.get(mes, {}).get("validados", 0),
+            "calificaciones": nota.get("n", 0),
+            "calificacion_promedio": (Decimal(nota["suma"]) / 3).quantize(Decimal("0.01")) if nota.get("suma") is not None else None,
+        })
+    return serie
 
 
 def _f(valor, lugares=1) -> str:
@@ -172,6 +225,8 @@ def tablas(datos: dict) -> list[tuple[str, list[str], list[list]]]:
              for i in op["indicadores"]]
     capac = [[g["grupo_nombre"], g["n_asistidos"], g["cambio_asistidos"], g["n_no_asistidos"], g["cambio_no_asistidos"], g["diferencia"]]
              for g in cap["grupos"]]
+    tendencias = [[f["etiqueta"], f["demandas_registradas"], f["demandas_atendidas"], f["avances_reportados"],
+                   f["avances_validados"], f["calificaciones"], f["calificacion_promedio"]] for f in datos.get("series", [])]
     return [
         (_("1. Operación de la asistencia técnica"), [_("Cifra"), _("Valor")], resumen),
         (_("Avance por entidad oferente"), cabeza, [fila(f) for f in op["por_entidad"]]),
@@ -181,44 +236,161 @@ def tablas(datos: dict) -> list[tuple[str, list[str], list[list]]]:
         (_("2. Calidad percibida"), [_("Cifra"), _("Valor")], percep),
         (_("3. Resultados en capacidades (cambio MDM %(a)s–%(b)s)") % {"a": cap["anio_inicial"] or "—", "b": cap["anio_final"] or "—"},
          [_("Grupo MDM"), _("Asistidos"), _("Cambio asistidos"), _("No asistidos"), _("Cambio no asistidos"), _("Diferencia")], capac),
+        (_("4. Tendencias de los últimos doce meses"),
+         [_("Mes"), _("Demandas registradas"), _("Demandas atendidas"), _("Avances reportados"), _("Avances validados"),
+          _("Calificaciones"), _("Calificación promedio (1–5)")], tendencias),
     ]
+
+
+def _graficos(series: list[dict], est) -> list:
+    """Tres gráficos de la serie mensual (reportlab.graphics, vectoriales, con la fuente incrustada):
+    demandas registradas y atendidas (barras), avances reportados y validados y calificación promedio
+    (líneas). Cada uno tiene título, ejes rotulados, leyenda, marcadores distintos por serie (el color
+    no es la única señal) y un pie que remite a la tabla de la sección, su alternativa accesible."""
+    from reportlab.graphics.charts.barcharts import VerticalBarChart
+    from reportlab.graphics.charts.legends import Legend
+    from reportlab.graphics.charts.linecharts import HorizontalLineChart
+    from reportlab.graphics.shapes import Drawing, Group, String
+    from reportlab.graphics.widgets.markers import makeMarker
+    from reportlab.lib import colors
+    from reportlab.lib.units import cm
+
+    from att.pdf import FAMILIA, titulo
+
+    azul, naranja = colors.HexColor("#1f4e8c"), colors.HexColor("#d9822b")
+    etiquetas = [f["etiqueta"] for f in series]
+
+    def lienzo(grafico, eje_y: str, nombres: list[str], estilos_leyenda: list):
+        ancho, alto = 24 * cm, 6.2 * cm
+        d = Drawing(ancho, alto, initialFontName=FAMILIA)  # sin esto, renderPDF fija Helvetica al empezar
+        grafico.x, grafico.y, grafico.width, grafico.height = 1.8 * cm, 1.3 * cm, 17 * cm, 4.3 * cm
+        for eje in (grafico.categoryAxis, grafico.valueAxis):
+            eje.labels.fontName, eje.labels.fontSize = FAMILIA, 7
+        grafico.categoryAxis.categoryNames = etiquetas
+        grafico.valueAxis.valueMin = 0
+        d.add(grafico)
+        d.add(String(grafico.x + grafico.width / 2, 0.2 * cm, _("Mes"), fontName=FAMILIA, fontSize=8, textAnchor="middle"))
+        rotulo = Group(String(0, 0, eje_y, fontName=FAMILIA, fontSize=8, textAnchor="middle"))
+        rotulo.translate(0.4 * cm, grafico.y + grafico.height / 2)
+        rotulo.rotate(90)
+        d.add(rotulo)
+        leyenda = Legend()
+        leyenda.x, leyenda.y = grafico.x + grafico.width + 0.6 * cm, grafico.y + grafico.height
+        leyenda.fontName, leyenda.fontSize, leyenda.alignment = FAMILIA, 8, "right"
+        leyenda.colorNamePairs = list(zip(estilos_leyenda, nombres))
+        d.add(leyenda)
+        return d
+
+    def escala(grafico, *claves) -> None:
+        """Eje de conteos: enteros, con unas cinco marcas y aire arriba para las etiquetas."""
+        tope = max([int(f[c] or 0) for f in series for c in claves] + [1])
+        paso = max(1, -(-tope // 5))
+        grafico.valueAxis.valueStep = paso
+        grafico.valueAxis.valueMax = paso * (-(-tope // paso) + 1)
+        grafico.valueAxis.labelTextFormat = "%d"
+
+    barras = VerticalBarChart()
+    barras.data = [[f["demandas_registradas"] for f in series], [f["demandas_atendidas"] for f in series]]
+    barras.bars[0].fillColor, barras.bars[1].fillColor = azul, naranja
+    barras.bars[1].strokeDashArray = (2, 1)  # además del color, borde punteado
+    escala(barras, "demandas_registradas", "demandas_atendidas")
+    barras.barLabelFormat, barras.barLabels.fontName, barras.barLabels.fontSize = "%d", FAMILIA, 6
+    barras.barLabels.nudge = 5
+
+    lineas = HorizontalLineChart()
+    lineas.data = [[f["avances_reportados"] for f in series], [f["avances_validados"] for f in series]]
+    lineas.lines[0].strokeColor, lineas.lines[1].strokeColor = azul, naranja
+    lineas.lines[0].symbol, lineas.lines[1].symbol = makeMarker("FilledCircle"), makeMarker("FilledSquare")
+    lineas.lines[1].strokeDashArray = (4, 2)
+    escala(lineas, "avances_reportados", "avances_validados")
+    lineas.lines[0].symbol.size = 7  # el círculo asoma detrás del cuadrado cuando las dos series coinciden
+
+    # Barras y no línea: un mes sin calificaciones no tiene valor, y una línea con huecos no se lee bien.
+    notas = VerticalBarChart()
+    notas.data = [[float(f["calificacion_promedio"]) if f["calificacion_promedio"] is not None else None for f in series]]
+    notas.bars[0].fillColor = azul
+    notas.valueAxis.valueMin, notas.valueAxis.valueMax, notas.valueAxis.valueStep = 0, 5, 1
+    notas.barLabelFormat, notas.barLabels.fontName, notas.barLabels.fontSize = "%.2f", FAMILIA, 6
+    notas.barLabels.nudge = 5
+
+    pie = est["Italic"].clone("pie_grafico", fontSize=8, leading=10, spaceAfter=6)
+    fuente = _("Los valores de cada mes están en la tabla «Tendencias de los últimos doce meses» que sigue.")
+    return [
+        titulo(_("Demandas registradas y atendidas por mes"), est["Heading4"], 1),
+        lienzo(barras, _("Demandas"), [_("Registradas"), _("Atendidas")], [azul, naranja]),
+        _parrafo(_("Gráfico 1. Demandas registradas (barras azules) y atendidas (barras naranjas, borde punteado) "
+                     "en cada mes. ") + fuente, pie),
+        titulo(_("Avances reportados y validados por mes"), est["Heading4"], 1),
+        lienzo(lineas, _("Avances"), [_("Reportados (●)"), _("Validados (■)")], [azul, naranja]),
+        _parrafo(_("Gráfico 2. Avances de hitos reportados (línea continua, círculos) y validados (línea "
+                     "discontinua, cuadrados) por fecha de corte. ") + fuente, pie),
+        titulo(_("Calificación promedio de la asistencia por mes"), est["Heading4"], 1),
+        lienzo(notas, _("Promedio (1–5)"), [_("Promedio de calidad, pertinencia y oportunidad")], [azul]),
+        _parrafo(_("Gráfico 3. Promedio de las tres calificaciones (1 a 5) de las percepciones del mes; un mes "
+                     "sin calificaciones no tiene barra. ") + fuente, pie),
+    ]
+
+
+def _parrafo(texto, estilo):
+    from xml.sax.saxutils import escape
+
+    from reportlab.platypus import Paragraph
+
+    return Paragraph(escape(str(texto)), estilo)
 
 
 def generar_pdf(datos: dict) -> bytes:
+    """El informe en PDF: DejaVu Sans incrustada, título, autor, asunto e idioma (es-CO) en los
+    metadatos, esquema con las secciones, «Página N de M» en cada página, títulos que nunca cierran
+    una página solos, tablas que repiten su encabezado y gráficos de la serie mensual con su tabla.
+    No es PDF etiquetado: reportlab no escribe el árbol de estructura (ver att/pdf.py)."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import cm
-    from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+    from reportlab.platypus import CondPageBreak, LongTable, Spacer, TableStyle
+
+    from att.pdf import FAMILIA, NEGRITA, documento, estilos, titulo
 
     salida = io.BytesIO()
-    doc = SimpleDocTemplate(salida, pagesize=landscape(A4), leftMargin=1.5 * cm, rightMargin=1.5 * cm,
-                            title=_("Informe de seguimiento ATT"), author="DNP – ATT", lang="es-CO")
-    estilos = getSampleStyleSheet()
-    celda = estilos["BodyText"].clone("celda", fontSize=7.5, leading=9)
+    nombre = _("Informe de seguimiento de la Asistencia Técnica Territorial")
+    doc = documento(
+        salida, pagesize=landscape(A4), titulo_doc=f"{nombre} – {datos['nombre_periodo']} – {datos['titulo_alcance']}",
+        asunto=_("Operación, calidad percibida y resultados en capacidades (CONPES 4091 §5.3.3)"),
+        pie=f"{_('Informe de seguimiento ATT')} · {datos['nombre_periodo']} · {datos['titulo_alcance']}",
+    )
+    est = estilos()
+    celda = est["BodyText"].clone("celda", fontSize=7.5, leading=9)
+    cabeza_celda = celda.clone("cabeza_celda", fontName=NEGRITA)
     historia = [
-        Paragraph(_("Informe de seguimiento de la Asistencia Técnica Territorial"), estilos["Title"]),
-        Paragraph(f"{datos['nombre_periodo']} · {_('Alcance')}: {datos['titulo_alcance']}", estilos["Heading2"]),
-        Paragraph(_("Generado el %(f)s. Perspectivas del CONPES 4091 §5.3.3: operación, calidad percibida y "
-                    "resultados en capacidades.") % {"f": timezone.localtime().strftime("%d/%m/%Y %H:%M")}, estilos["BodyText"]),
-        Paragraph(str(selectors.REGLA_CONSOLIDACION), estilos["BodyText"]),
+        _parrafo(nombre, est["Title"]),
+        _parrafo(f"{datos['nombre_periodo']} · {_('Alcance')}: {datos['titulo_alcance']}", est["Heading2"]),
+        _parrafo(_("Generado el %(f)s. Perspectivas del CONPES 4091 §5.3.3: operación, calidad percibida y "
+                     "resultados en capacidades.") % {"f": timezone.localtime().strftime("%d/%m/%Y %H:%M")}, est["BodyText"]),
+        _parrafo(selectors.REGLA_CONSOLIDACION, est["BodyText"]),
     ]
-    for titulo, cabeza, filas in tablas(datos):
+    for numero, (texto, cabeza, filas) in enumerate(tablas(datos)):
+        seccion = str(texto)[:1].isdigit()
         historia.append(Spacer(1, 0.4 * cm))
-        historia.append(Paragraph(titulo, estilos["Heading3"]))
+        # Un título necesita lugar para sí y unas filas: si no queda, empieza en la página siguiente
+        # (keepWithNext del estilo lo une además con lo que sigue).
+        historia.append(CondPageBreak(3.5 * cm))
+        historia.append(titulo(str(texto), est["Heading2" if seccion else "Heading3"], 0 if seccion else 1))
+        if numero == 6 and datos.get("series"):
+            historia.extend(_graficos(datos["series"], est))
+            historia.append(titulo(_("Tendencias de los últimos doce meses (tabla de datos)"), est["Heading4"], 1))
         if not filas:
-            historia.append(Paragraph(_("Sin datos en el periodo."), estilos["BodyText"]))
+            historia.append(_parrafo(_("Sin datos en el periodo."), est["BodyText"]))
             continue
-        contenido = [[Paragraph(str(c), celda) for c in cabeza]] + [
-            [Paragraph(_f(c), celda) for c in f] for f in filas[:2000]
+        contenido = [[_parrafo(c, cabeza_celda) for c in cabeza]] + [
+            [_parrafo(_f(c), celda) for c in f] for f in filas[:2000]
         ]
         tabla = LongTable(contenido, repeatRows=1)
         tabla.setStyle(TableStyle([
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dfe8f5")),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dfe8f5")), ("FONTNAME", (0, 0), (-1, -1), FAMILIA),
             ("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ]))
         historia.append(tabla)
-    doc.build(historia)
+    doc.construir(historia)
     return salida.getvalue()
 
 
@@ -230,21 +402,17 @@ def _celda(valor):
     return str(valor)  # textos traducibles perezosos y otros objetos
 
 
-def generar_xlsx(datos: dict) -> bytes:
-    from openpyxl import Workbook
+HOJAS_XLSX = ["Resumen", "Entidades", "Departamentos", "Indicadores", "Percepcion", "Capacidades", "Tendencias"]
 
-    libro = Workbook(write_only=True)
-    nombres = ["Resumen", "Entidades", "Departamentos", "Indicadores", "Percepcion", "Capacidades"]
-    for nombre, (titulo, cabeza, filas) in zip(nombres, tablas(datos)):
-        hoja = libro.create_sheet(nombre)
-        hoja.append([str(titulo)])
-        hoja.append([str(datos["nombre_periodo"]), str(datos["titulo_alcance"])])
-        hoja.append([str(c) for c in cabeza])
-        for f in filas:
-            hoja.append([celda_xlsx(_celda(c), donde=nombre) for c in f])
-    salida = io.BytesIO()
-    libro.save(salida)
-    return salida.getvalue()
+
+def generar_xlsx(datos: dict) -> bytes:
+    """Una hoja por tabla: título y periodo arriba, encabezado en negrita con filtro y fijo al desplazarse,
+    anchos de columna según el contenido (ver att.exportacion.libro_xlsx)."""
+    return libro_xlsx([
+        (nombre, [[str(titulo)], [str(datos["nombre_periodo"]), str(datos["titulo_alcance"])]],
+         [str(c) for c in cabeza], [[_celda(c) for c in f] for f in filas])
+        for nombre, (titulo, cabeza, filas) in zip(HOJAS_XLSX, tablas(datos))
+    ])
 
 
 def clave_informe(tipo: str, periodo: date, alcance: str) -> int:

@@ -1,14 +1,14 @@
 """Certificados verificables: el código impreso en el PDF se comprueba en una página pública que
 muestra solo curso, persona y fecha; un código errado lo dice en español."""
 
-import base64
+import io
 import re
-import zlib
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from conocimiento import certificados, services
 from conocimiento.models import Inscripcion, SesionFormacion
@@ -19,18 +19,9 @@ VERIFICAR = "/conocimiento/formacion/certificados/verificar/"
 
 
 def _texto_pdf(contenido: bytes) -> str:
-    """El texto de las páginas del PDF (reportlab codifica cada flujo en ASCII85 y lo comprime con zlib)."""
-    partes = []
-    for flujo in re.findall(rb"stream\r?\n(.*?)endstream", contenido, re.S):
-        flujo = flujo.strip()
-        if flujo.endswith(b"~>"):
-            flujo = base64.a85decode(flujo, adobe=True)
-        try:
-            partes.append(zlib.decompress(flujo).decode("latin-1"))
-        except zlib.error:
-            partes.append(flujo.decode("latin-1"))
-    # Fuera de ASCII, el PDF escribe cada carácter en octal (\363 es «ó» en Latin-1).
-    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), "".join(partes))
+    """El texto de las páginas del PDF (con fuentes TrueType incrustadas, el flujo lleva índices de
+    glifos: lo lee pypdf con el mapa ToUnicode)."""
+    return "\n".join(pagina.extract_text() for pagina in PdfReader(io.BytesIO(contenido)).pages)
 
 
 @pytest.fixture
@@ -118,3 +109,30 @@ def test_la_migracion_da_codigo_a_los_certificados_ya_expedibles(asistio, sesion
     asistio.refresh_from_db(), otra.refresh_from_db()
     assert re.fullmatch(r"[23456789ABCDEFGHJKLMNPQRSTUVWXYZ]{10}", asistio.codigo_certificado)
     assert otra.codigo_certificado is None  # sin asistencia no hay certificado ni código
+
+
+CURSO_LARGO = (
+    "Formulación y estructuración de proyectos de inversión pública territorial con enfoque diferencial, "
+    "participación ciudadana, gestión del riesgo de desastres y adaptación al cambio climático ✓ — Guaviare y Mitú"
+)
+
+
+def test_el_certificado_incrusta_sus_fuentes_y_no_corta_el_nombre_del_curso(client, asistio, funcionario_medellin):
+    from conocimiento.models import Curso
+    from tests.lectura_pdf import fuentes, lector
+
+    assert len(CURSO_LARGO) >= 200
+    Curso.objects.filter(pk=asistio.sesion.curso_id).update(nombre=CURSO_LARGO)
+    client.force_login(funcionario_medellin)
+    pdf = client.get(reverse("conocimiento:certificado", args=[asistio.pk])).content
+    usadas = fuentes(pdf)
+    assert {f.split("+")[-1] for f in usadas} == {"DejaVuSans", "DejaVuSans-Bold"}
+    assert all(usadas.values())
+    documento = lector(pdf)
+    assert documento.trailer["/Root"]["/Lang"] == "es-CO"
+    assert documento.metadata.title == f"Certificado de asistencia: {CURSO_LARGO}"
+    texto = _texto_pdf(pdf)
+    # Partido en varias líneas, pero entre palabras: unidas las líneas, el nombre aparece entero.
+    assert CURSO_LARGO not in texto
+    assert CURSO_LARGO in " ".join(texto.split())
+    assert "Ana María Restrepo" in texto
