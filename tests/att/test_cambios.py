@@ -193,8 +193,11 @@ def receptor():
         r.cerrar()
 
 
-def _firma_valida(secreto: str, cabeceras: dict, cuerpo: bytes) -> bool:
-    esperada = "sha256=" + hmac.new(secreto.encode(), cuerpo, hashlib.sha256).hexdigest()
+def _firma_valida(secreto: str, cabeceras: dict, cuerpo: bytes, marca: str | None = None) -> bool:
+    """Como la verifica un receptor: HMAC-SHA256 de «marca.cuerpo» (README, webhooks)."""
+    marca = cabeceras["x-att-marca-tiempo"] if marca is None else marca
+    firmado = marca.encode() + b"." + cuerpo
+    esperada = "sha256=" + hmac.new(secreto.encode(), firmado, hashlib.sha256).hexdigest()
     return hmac.compare_digest(cabeceras["x-att-firma"], esperada)
 
 
@@ -211,6 +214,11 @@ def test_webhook_entregado_una_vez_y_firmado(settings, receptor, entidad_oferent
     cabeceras, cuerpo = r.recibidas[0]
     assert _firma_valida(secreto, cabeceras, cuerpo)
     assert not _firma_valida("otro-secreto", cabeceras, cuerpo)
+    # La marca de tiempo va firmada: con otra marca (una repetición vieja reetiquetada) no valida, y
+    # la firma solo del cuerpo (el esquema anterior) tampoco.
+    assert not _firma_valida(secreto, cabeceras, cuerpo, marca=str(int(cabeceras["x-att-marca-tiempo"]) + 600))
+    solo_cuerpo = "sha256=" + hmac.new(secreto.encode(), cuerpo, hashlib.sha256).hexdigest()
+    assert cabeceras["x-att-firma"] != solo_cuerpo
     evento = json.loads(cuerpo)
     assert (evento["evento"], evento["objeto_id"]) == ("oferta.oferta.actualizado", str(oferta.pk))
     assert cabeceras["x-att-evento"] == evento["id"] and cabeceras["x-att-marca-tiempo"].isdigit()
