@@ -151,6 +151,11 @@ class SuscripcionWebhookViewSet(viewsets.ModelViewSet):
             setattr(respuesta, CUERPO_A_GUARDAR, JSONRenderer().render(guardado))
         return respuesta
 
+    def get_success_headers(self, data):
+        # DRF pondría `Location` con el campo `url` (la del receptor, no la de este recurso); además el
+        # middleware de idempotencia repetiría un 201 con Location como una redirección sin cuerpo.
+        return {}
+
     def perform_create(self, serializer):
         d = serializer.validated_data
         token = self.request.auth if isinstance(self.request.auth, TokenIntegracion) else None
