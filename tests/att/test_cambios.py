@@ -688,7 +688,7 @@ def test_el_secreto_no_queda_en_la_clave_de_idempotencia(settings, admin_dnp, of
     from att.models import SolicitudIdempotente
 
     settings.DEBUG = True
-    token, clave = services.token_emitir(nombre="Sistema", usuario=oferente, entidad=oferente.membresias.get().entidad,
+    _token, clave = services.token_emitir(nombre="Sistema", usuario=oferente, entidad=oferente.membresias.get().entidad,
                                          rol=Rol.OFERENTE, por=admin_dnp)
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {clave}")
