@@ -519,7 +519,7 @@ class _Goteo:
     """Receptor lento de verdad: lee la petición y responde un byte cada `pausa` segundos. Anota si la
     conexión de la base de datos de la prueba estaba dentro de una transacción durante la llamada."""
 
-    def __init__(self, conexion, pausa: float = 0.3):
+    def __init__(self, pausa: float = 0.3):
         from django.db import connections
 
         self.en_transaccion: list[bool] = []
@@ -557,7 +557,7 @@ class _Goteo:
 def test_receptor_que_gotea_termina_en_el_plazo_sin_transaccion_abierta(settings, referencia_cargada):
     settings.DEBUG = True
     settings.ATT_WEBHOOK_PLAZO_S = 1.0
-    goteo = _Goteo(None, pausa=0.3)
+    goteo = _Goteo(pausa=0.3)
     try:
         oferente = factories.persona(factories.EntidadNacionalFactory(), Rol.OFERENTE)
         suscripcion, _secreto = services.webhook_suscribir(por=oferente, url=goteo.url,
