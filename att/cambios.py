@@ -72,6 +72,7 @@ class Fuente:
     campo: str
     entidad: object  # ruta «a.b_id», función(objeto) -> id, o None
     publico: object  # bool o función(objeto) -> bool
+    roles: tuple[str, ...] | None = None  # roles en la entidad que leen lo no público (None: todos)
 
     @property
     def tipo(self) -> str:
@@ -99,11 +100,13 @@ class Fuente:
 _FUENTES: dict[type, Fuente] = {}
 
 
-def registrar(modelo, *, campo: str = "actualizado", entidad=None, publico=False) -> None:
+def registrar(modelo, *, campo: str = "actualizado", entidad=None, publico=False, roles=None) -> None:
     """Expone `modelo` en la fuente de cambios. `campo`: su fecha de modificación (auto_now, con
     índice); `entidad`: ruta de atributos hasta el id de la entidad dueña (p. ej. «plan.entidad_id»);
-    `publico`: si cualquiera que lee la lista de ese tipo puede saber que cambió (o una función)."""
-    fuente = Fuente(modelo, campo, entidad, publico)
+    `publico`: si cualquiera que lee la lista de ese tipo puede saber que cambió (o una función, por
+    objeto: debe coincidir con lo que muestran sus páginas); `roles`: con qué roles en esa entidad se
+    lee lo no público (por defecto, cualquiera; las lápidas no guardan el rol)."""
+    fuente = Fuente(modelo, campo, entidad, publico, tuple(roles) if roles else None)
     _FUENTES[modelo] = fuente
     for emisor in [m for m in apps.get_models() if m._meta.concrete_model is modelo]:
         uid = emisor._meta.label_lower
@@ -146,12 +149,13 @@ def a_utc(marca):
 
 # ---------------------------------------------------------------- quién puede saber de un cambio
 
-def puede_saber(usuario, publico: bool, entidad_id: int | None) -> bool:
-    """Lo público, para todos; lo de una entidad, para quien actúa por ella y para quien lee todo.
-    Con un token (`usuario._att_token`) cuentan solo su entidad y su rol (att/permisos.py)."""
+def puede_saber(usuario, publico: bool, entidad_id: int | None, roles=None) -> bool:
+    """Lo público, para todos; lo de una entidad, para quien actúa por ella (con uno de `roles`, si
+    se dan) y para quien lee todo. Con un token (`usuario._att_token`) cuentan solo su entidad y su
+    rol (att/permisos.py)."""
     if publico or permisos.lee_todo(usuario):
         return True
-    return entidad_id is not None and permisos.entidades_de(usuario).filter(pk=entidad_id).exists()
+    return entidad_id is not None and permisos.entidades_de(usuario, roles).filter(pk=entidad_id).exists()
 
 
 def lector_de(suscripcion):
@@ -171,13 +175,13 @@ def lector_de(suscripcion):
     return usuario
 
 
-def suscripcion_sabe(suscripcion, publico: bool, entidad_id: int | None) -> bool:
+def suscripcion_sabe(suscripcion, publico: bool, entidad_id: int | None, roles=None) -> bool:
     lector = lector_de(suscripcion)
     if lector is None:
         return False
     if suscripcion.entidad_id is not None and not publico and entidad_id != suscripcion.entidad_id:
         return False  # una suscripción de una entidad recibe lo privado solo de esa entidad
-    return puede_saber(lector, publico, entidad_id)
+    return puede_saber(lector, publico, entidad_id, roles)
 
 
 # ---------------------------------------------------------------- señales
@@ -214,7 +218,7 @@ def emitir(fuente: Fuente, objeto, accion: str, *, alcance=None) -> int:
     }, separators=(",", ":"), ensure_ascii=False)
     enviadas = 0
     for suscripcion in suscripciones:
-        if not suscripcion_sabe(suscripcion, publico, entidad_id):
+        if not suscripcion_sabe(suscripcion, publico, entidad_id, fuente.roles):
             continue
         entrega = EntregaWebhook.objects.create(suscripcion=suscripcion, evento_id=evento_id, cuerpo=cuerpo)
         encolar("att.entregar_webhook", entrega.pk, clave=f"webhook:{entrega.pk}")

@@ -9,6 +9,7 @@ class ConocimientoConfig(AppConfig):
 
     def ready(self):
         from att import cambios
+        from att.models import Rol
         from conocimiento.models import (
             Curso,
             Discusion,
@@ -31,8 +32,9 @@ class ConocimientoConfig(AppConfig):
         cambios.registrar(Recurso, publico=lambda r: r.estado == EstadoRecurso.PUBLICADO)
         cambios.registrar(EspacioComunidad, publico=lambda e: e.activo)
         cambios.registrar(Discusion, publico=lambda d: not d.oculta and d.espacio.activo)
-        cambios.registrar(Curso, entidad="entidad_id", publico=lambda c: c.publicado)
-        cambios.registrar(SesionFormacion, entidad="curso.entidad_id", publico=lambda s: s.curso.publicado)
+        cambios.registrar(Curso, entidad="entidad_id", publico=lambda c: c.publicado, roles=[Rol.OFERENTE])
+        cambios.registrar(SesionFormacion, entidad="curso.entidad_id", publico=lambda s: s.curso.publicado,
+                          roles=[Rol.OFERENTE])
         cambios.registrar(Evento, publico=True)
         cambios.registrar(Inscripcion)
         cambios.registrar(PreguntaFrecuente, campo="actualizada", entidad="oferta.entidad_id",

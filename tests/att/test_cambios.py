@@ -395,12 +395,15 @@ def test_curso_sin_publicar_no_llega_a_otra_entidad_ni_a_la_lapida_publica(
     eventos = ["conocimiento.curso.creado", "conocimiento.curso.eliminado", "conocimiento.sesionformacion.creado"]
     ajena, _s = services.webhook_suscribir(por=otro_oferente, url="http://127.0.0.1:9/b", eventos=eventos)
     propia, _s = services.webhook_suscribir(por=oferente, url="http://127.0.0.1:9/a", eventos=eventos)
+    de_otro_rol, _s = services.webhook_suscribir(por=factories.persona(entidad_oferente, Rol.INTEGRADOR),
+                                                 url="http://127.0.0.1:9/i", eventos=eventos)
     with django_capture_on_commit_callbacks(execute=False):
         curso = _curso(entidad_oferente, publicado=False)
         inicio = timezone.now() + timedelta(days=3)
         curso.sesiones.create(modalidad="virtual", inicio=inicio, fin=inicio + timedelta(hours=2), cupos=5)
     assert EntregaWebhook.objects.filter(suscripcion=ajena).count() == 0
     assert EntregaWebhook.objects.filter(suscripcion=propia).count() == 2  # el curso y su sesión
+    assert EntregaWebhook.objects.filter(suscripcion=de_otro_rol).count() == 0  # solo el rol oferente
     curso_id = curso.pk
     with django_capture_on_commit_callbacks(execute=False):
         curso.delete()
