@@ -2,8 +2,10 @@
 se muestra una sola vez al crearla) y ve sus entregas."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -64,7 +66,20 @@ class SuscripcionWebhookAdmin(SimpleHistoryAdmin):
             por=request.user, url=datos["url"], eventos=datos["eventos"], entidad=datos.get("entidad"),
             usuario=datos["usuario"])
         obj.pk = suscripcion.pk
-        messages.warning(request, _("Secreto del webhook (cópielo ahora, no se volverá a mostrar): %s") % secreto)
+        # El secreto va en la página de respuesta, no en un mensaje: los mensajes viajan en una
+        # cookie del navegador (y podrían quedar en la sesión).
+        obj._secreto_nuevo = secreto
+
+    def response_add(self, request, obj, post_url_continue=None):
+        secreto = getattr(obj, "_secreto_nuevo", None)
+        if not secreto:
+            return super().response_add(request, obj, post_url_continue)
+        contexto = {**self.admin_site.each_context(request), "suscripcion": obj, "secreto": secreto,
+                    "opts": self.model._meta, "title": _("Secreto del webhook"),
+                    "volver": reverse("admin:att_suscripcionwebhook_change", args=[obj.pk])}
+        respuesta = TemplateResponse(request, "admin/att/secreto_webhook.html", contexto)
+        respuesta["Cache-Control"] = "no-store"
+        return respuesta
 
     def delete_model(self, request, obj):
         services.webhook_eliminar(suscripcion=obj, por=request.user)

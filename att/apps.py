@@ -15,7 +15,8 @@ class AttConfig(AppConfig):
 
 
 def _registrar_fuente_de_cambios():
-    """Fuente de cambios de la API (att/cambios.py): territorio, entidades y catálogos son públicos."""
+    """Fuente de cambios de la API (att/cambios.py): el territorio es público; las entidades activas y
+    los catálogos activos también (la API lista solo esos); lo inactivo, solo para quien lee todo."""
     from att import cambios
     from att.models import (
         Canal,
@@ -29,9 +30,11 @@ def _registrar_fuente_de_cambios():
         Tema,
     )
 
-    for modelo in (Departamento, Municipio, Entidad, DescriptorTematico, Tema, Capacidad, EtapaCiclo, Modalidad,
-                   Canal):
+    for modelo in (Departamento, Municipio):
         cambios.registrar(modelo, publico=True)
+    cambios.registrar(Entidad, publico=lambda e: e.activa)
+    for modelo in (DescriptorTematico, Tema, Capacidad, EtapaCiclo, Modalidad, Canal):
+        cambios.registrar(modelo, publico=lambda c: c.activo)
 
 
 class AdminATTConfig(admin_apps.AdminConfig):

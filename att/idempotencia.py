@@ -16,6 +16,9 @@ Un solo mecanismo para páginas y API, en un middleware:
 - Los tokens de la API se autentican en la vista (DRF), no en el middleware; por eso aquí se
   resuelve el usuario con la misma clase `TokenIntegracionAuthentication` cuando la sesión no da uno.
   Así vale para todos los viewsets sin tocarlos.
+- Una vista puede pedir que se guarde otro cuerpo que el enviado poniendo en la respuesta el atributo
+  `CUERPO_A_GUARDAR` (bytes): el registro de un webhook devuelve su secreto una sola vez y guarda,
+  para los reenvíos, el mismo cuerpo con el secreto cambiado por un aviso.
 - Las filas de más de 24 horas se borran en la tarea periódica `att.purgar_solicitudes_idempotentes`
   y, si se encuentran antes, al chocar con ellas.
 """
@@ -49,6 +52,9 @@ LARGO_MAXIMO_CLAVE = 200
 # abandonado un primer envío que nunca terminó (un proceso que murió a mitad de la petición).
 VIGENCIA = timedelta(hours=24)
 CABECERAS_GUARDADAS = ("Content-Type", "Location")
+# Atributo de la respuesta con el cuerpo (bytes) que se guarda en lugar del enviado: lo que no debe
+# quedar en la base de datos (un secreto que se muestra una vez) no se guarda.
+CUERPO_A_GUARDAR = "att_cuerpo_idempotente"
 
 
 def _ajuste(nombre: str, defecto: float) -> float:
@@ -217,10 +223,14 @@ def _hubo_mensaje_de_error(request) -> bool:
 def _terminar(fila: SolicitudIdempotente, respuesta, de_api: bool, *, con_error: bool = False) -> None:
     """Guarda la respuesta si se puede repetir; si no, suelta la clave para que se pueda reintentar."""
     codigo = respuesta.status_code
+    cuerpo = b""
     if de_api:
         guardable = 200 <= codigo < 400 and not respuesta.streaming
         limite = int(_ajuste("ATT_IDEMPOTENCIA_CUERPO_MAXIMO", 1_000_000))
-        if guardable and len(respuesta.content) > limite:
+        if guardable:
+            otro = getattr(respuesta, CUERPO_A_GUARDAR, None)
+            cuerpo = bytes(otro) if otro is not None else bytes(respuesta.content)
+        if guardable and len(cuerpo) > limite:
             guardable = False
     else:
         guardable = codigo in (301, 302, 303, 307, 308) and respuesta.has_header("Location") and not con_error
@@ -231,7 +241,7 @@ def _terminar(fila: SolicitudIdempotente, respuesta, de_api: bool, *, con_error:
         SolicitudIdempotente.objects.filter(pk=fila.pk).update(
             completa=True, codigo=codigo,
             cabeceras={c: respuesta[c] for c in CABECERAS_GUARDADAS if respuesta.has_header(c)},
-            cuerpo=bytes(respuesta.content) if de_api else b"",
+            cuerpo=cuerpo,
         )
     except DatabaseError:
         log.exception("No se pudo guardar la respuesta idempotente %s", fila.pk)

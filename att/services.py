@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -369,18 +370,32 @@ def _webhook_validar(*, por, url: str, eventos, entidad, dueno=None) -> list[str
 
 
 @transaction.atomic
-def webhook_suscribir(*, por, url: str, eventos, entidad=None, usuario=None):
+def webhook_suscribir(*, por, url: str, eventos, entidad=None, usuario=None, token=None):
     """Registra una URL que recibirá los eventos elegidos (de lo que `usuario`, por defecto quien la
     registra, puede leer). Devuelve la suscripción y su secreto, que no se vuelve a mostrar: con él
-    el receptor verifica la firma `X-ATT-Firma`. A nombre de otro, solo un administrador DNP."""
+    el receptor verifica la firma `X-ATT-Firma`. A nombre de otro, solo un administrador DNP.
+
+    Registrada con un token de integración (`token`, el de la petición), la suscripción recibe solo
+    lo que ese token puede leer (su entidad y su rol) y deja de recibir si se revoca."""
     from att import cambios
     from att.models import SuscripcionWebhook
 
     dueno = usuario or por
+    if token is not None:
+        if token.usuario_id != dueno.pk:
+            raise PermissionDenied(_("Con un token solo se registran webhooks de su propio integrador."))
+        if entidad is not None and entidad.pk != token.entidad_id:
+            raise ValidationError({"entidad": [_("Con este token solo puede registrar webhooks de su entidad.")]})
     eventos = _webhook_validar(por=por, url=url, eventos=eventos, entidad=entidad, dueno=dueno)
+    # Bloquea al dueño: dos registros a la vez no pasan juntos el tope.
+    type(dueno).objects.select_for_update().filter(pk=dueno.pk).first()
+    if SuscripcionWebhook.objects.filter(usuario=dueno, activa=True).count() >= settings.ATT_WEBHOOK_MAX_SUSCRIPCIONES:
+        raise ValidationError({"url": [_("Ya tiene %(n)s suscripciones activas a webhooks, el máximo: desactive o "
+                                         "borre alguna antes de registrar otra.")
+                                       % {"n": settings.ATT_WEBHOOK_MAX_SUSCRIPCIONES}]})
     secreto = cambios.nuevo_secreto()
     suscripcion = SuscripcionWebhook.objects.create(url=url, eventos=eventos, entidad=entidad, usuario=dueno,
-                                                    secreto=secreto)
+                                                    secreto=secreto, token=token)
     return suscripcion, secreto
 
 
@@ -400,6 +415,16 @@ def webhook_actualizar(*, suscripcion, por, url: str | None = None, eventos=None
         dueno=suscripcion.usuario)
     if url is not None:
         suscripcion.url = url
+    if activa and not suscripcion.activa:
+        from att.models import SuscripcionWebhook
+
+        type(suscripcion.usuario).objects.select_for_update().filter(pk=suscripcion.usuario_id).first()
+        activas = SuscripcionWebhook.objects.filter(usuario_id=suscripcion.usuario_id, activa=True).count()
+        if activas >= settings.ATT_WEBHOOK_MAX_SUSCRIPCIONES:
+            raise ValidationError({"activa": [_("Ya tiene %(n)s suscripciones activas a webhooks, el máximo.")
+                                              % {"n": settings.ATT_WEBHOOK_MAX_SUSCRIPCIONES}]})
+    if suscripcion.token_id is not None and nueva_entidad is not None and nueva_entidad.pk != suscripcion.token.entidad_id:
+        raise ValidationError({"entidad": [_("Con este token solo puede registrar webhooks de su entidad.")]})
     if activa is not None:
         suscripcion.activa = activa
     suscripcion.entidad = nueva_entidad

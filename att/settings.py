@@ -276,6 +276,7 @@ CELERY_TASK_ANNOTATIONS = {
         "att.contar_territorio", "att.enviar_notificaciones_inmediatas", "att.enviar_resumen_diario",
         "att.despachar_salida", "att.purgar_solicitudes_idempotentes", "agenda.alertar_compromisos_vencidos",
         "demanda.alertar_importadas", "seguimiento.actualizar_y_alertar", "seguimiento.revisar_informes_atascados",
+        "att.entregar_webhook", "att.reintentar_webhooks",
     )
 }
 # Redis devuelve a la cola un mensaje sin confirmar (acks_late) después de visibility_timeout: debe
@@ -333,6 +334,10 @@ CELERY_BEAT_SCHEDULE: dict = {
 # Lápidas de lo eliminado (/api/v1/eliminaciones/): cuántos días se guardan. Un integrador que no
 # sincroniza en ese plazo debe hacer una sincronización completa.
 ATT_ELIMINACIONES_DIAS = env.int("ATT_ELIMINACIONES_DIAS", default=90)
+# Webhooks: plazo total de un envío (conexión, envío y lectura de la respuesta) y suscripciones
+# activas por persona.
+ATT_WEBHOOK_PLAZO_S = env.float("ATT_WEBHOOK_PLAZO_S", default=10.0)
+ATT_WEBHOOK_MAX_SUSCRIPCIONES = env.int("ATT_WEBHOOK_MAX_SUSCRIPCIONES", default=10)
 # Base de los enlaces absolutos (correos, feeds): obligatoria en producción, como SECRET_KEY; sin
 # ella un correo llevaría enlaces a 127.0.0.1. El dominio de su host firma también el Message-ID.
 ATT_URL_BASE = env.str("ATT_URL_BASE", default="").rstrip("/")

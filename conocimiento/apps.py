@@ -9,6 +9,7 @@ class ConocimientoConfig(AppConfig):
 
     def ready(self):
         from att import cambios
+        from att.models import Rol
         from conocimiento.models import (
             Curso,
             Discusion,
@@ -21,10 +22,20 @@ class ConocimientoConfig(AppConfig):
             SesionFormacion,
         )
 
-        # Fuente de cambios de la API: lo publicado es público; la inscripción, solo para quien lee todo.
-        cambios.registrar(Recurso, entidad="entidad_id", publico=lambda r: r.estado == EstadoRecurso.PUBLICADO)
-        for modelo in (EspacioComunidad, Discusion, Curso, SesionFormacion, Evento):
-            cambios.registrar(modelo, publico=True)
+        # Fuente de cambios de la API, con la visibilidad de sus páginas (conocimiento/selectors.py):
+        # - recurso: publicado para todos; sin publicar solo para quien lee todo (lo ve también quien lo
+        #   propuso, pero la entidad del recurso es la territorial de la experiencia, no la suya);
+        # - espacio: activo; discusión: no oculta y de un espacio activo (la oculta, solo para quien lee
+        #   todo: sus moderadores no la reciben por aquí);
+        # - curso: publicado para todos; sin publicar, de la entidad que lo ofrece; la sesión, la de su curso;
+        # - evento: público; la inscripción, solo para quien lee todo.
+        cambios.registrar(Recurso, publico=lambda r: r.estado == EstadoRecurso.PUBLICADO)
+        cambios.registrar(EspacioComunidad, publico=lambda e: e.activo)
+        cambios.registrar(Discusion, publico=lambda d: not d.oculta and d.espacio.activo)
+        cambios.registrar(Curso, entidad="entidad_id", publico=lambda c: c.publicado, roles=[Rol.OFERENTE])
+        cambios.registrar(SesionFormacion, entidad="curso.entidad_id", publico=lambda s: s.curso.publicado,
+                          roles=[Rol.OFERENTE])
+        cambios.registrar(Evento, publico=True)
         cambios.registrar(Inscripcion)
         cambios.registrar(PreguntaFrecuente, campo="actualizada", entidad="oferta.entidad_id",
                           publico=lambda p: p.publicada)

@@ -1,7 +1,5 @@
 """Filtros compartidos de la API."""
 
-from datetime import UTC
-
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
@@ -21,8 +19,14 @@ class FechaHoraFilter(filters.IsoDateTimeFilter):
     """
 
     def filter(self, qs, value):
-        if value is not None and value.tzinfo is not None:
-            value = value.astimezone(UTC)
+        if value is not None:
+            try:
+                value = cambios.a_utc(value)
+            except (ValueError, OverflowError) as error:  # año 1 o 9999 que no cabe al pasar a UTC
+                filtros = getattr(getattr(self, "parent", None), "filters", {})
+                parametro = next((n for n, f in filtros.items() if f is self), self.field_name)
+                raise ValidationError({parametro: [
+                    _("Use una fecha y hora ISO 8601 válida, p. ej. 2026-11-30T15:00:00Z.")]}) from error
         return super().filter(qs, value)
 
 

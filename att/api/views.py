@@ -5,13 +5,22 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from rest_framework import exceptions, mixins, viewsets
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import JSONRenderer
 
 from att import permisos, services
 from att.api import serializers as s
 from att.api.filtros import FechaHoraFilter
 from att.api.paginacion import EnlacesSiemprePresentes
 from att.api.permisos import Autenticado, LecturaPublicaEscrituraAutenticada
-from att.models import Departamento, Eliminacion, Entidad, Municipio, SuscripcionWebhook
+from att.idempotencia import CUERPO_A_GUARDAR
+from att.models import (
+    Departamento,
+    Eliminacion,
+    Entidad,
+    Municipio,
+    SuscripcionWebhook,
+    TokenIntegracion,
+)
 
 
 class PaginaCatalogo(EnlacesSiemprePresentes, PageNumberPagination):
@@ -100,11 +109,21 @@ class EliminacionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return qs.filter(alcance)
 
 
+AVISO_SECRETO_YA_MOSTRADO = _("El secreto se mostró una sola vez, en la primera respuesta; si no lo guardó, "
+                              "borre esta suscripción y registre otra.")
+
+
 class SuscripcionWebhookViewSet(viewsets.ModelViewSet):
     """Webhooks firmados del integrador: `eventos` es una lista de «app.modelo.accion» (creado,
     actualizado, eliminado). El `secreto` se devuelve solo al crear. Cada entrega lleva
-    `X-ATT-Firma: sha256=<hex>` (HMAC-SHA256 del cuerpo con el secreto), `X-ATT-Marca-Tiempo` y
-    `X-ATT-Evento` (id del evento, para descartar repetidos)."""
+    `X-ATT-Marca-Tiempo` (segundos Unix), `X-ATT-Firma: sha256=<hex>` = HMAC-SHA256 con el secreto de
+    `f"{marca_de_tiempo}.{cuerpo}"` (el receptor recalcula la firma con la marca recibida y rechaza
+    las de más de unos minutos: así no sirve repetir una entrega vieja) y `X-ATT-Evento` (id del
+    evento, para descartar repetidos: la entrega es al menos una vez).
+
+    Registrada con un token de integración, la suscripción recibe solo lo que ese token puede leer
+    (su entidad y su rol; con `entidad`, lo privado solo de esa entidad) y nada si se revoca. Hasta
+    `ATT_WEBHOOK_MAX_SUSCRIPCIONES` (10) activas por persona."""
 
     serializer_class = s.SuscripcionWebhookSerializer
     permission_classes = [Autenticado]
@@ -123,10 +142,25 @@ class SuscripcionWebhookViewSet(viewsets.ModelViewSet):
         except DjangoValidationError as e:
             raise exceptions.ValidationError(e.message_dict if hasattr(e, "error_dict") else e.messages) from e
 
+    def create(self, request, *args, **kwargs):
+        respuesta = super().create(request, *args, **kwargs)
+        if isinstance(respuesta.data, dict) and respuesta.data.get("secreto"):
+            # El secreto no se guarda para los reenvíos con Idempotency-Key (att/idempotencia.py):
+            # un reenvío recibe el mismo 201 con este aviso en su lugar.
+            guardado = {**respuesta.data, "secreto": str(AVISO_SECRETO_YA_MOSTRADO)}
+            setattr(respuesta, CUERPO_A_GUARDAR, JSONRenderer().render(guardado))
+        return respuesta
+
+    def get_success_headers(self, data):
+        # DRF pondría `Location` con el campo `url` (la del receptor, no la de este recurso); además el
+        # middleware de idempotencia repetiría un 201 con Location como una redirección sin cuerpo.
+        return {}
+
     def perform_create(self, serializer):
         d = serializer.validated_data
+        token = self.request.auth if isinstance(self.request.auth, TokenIntegracion) else None
         suscripcion, secreto = self._ejecutar(services.webhook_suscribir, por=self.request.user, url=d["url"],
-                                              eventos=d.get("eventos"), entidad=d.get("entidad"))
+                                              eventos=d.get("eventos"), entidad=d.get("entidad"), token=token)
         suscripcion._secreto_nuevo = secreto
         serializer.instance = suscripcion
 

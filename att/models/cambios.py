@@ -58,6 +58,10 @@ class SuscripcionWebhook(models.Model):
                                 related_name="suscripciones_webhook", verbose_name=_("entidad"))
     usuario = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                 related_name="suscripciones_webhook", verbose_name=_("dueño"))
+    # Registrada con un token de integración: los eventos se filtran con la entidad y el rol de ese
+    # token (no con todas las membresías de la persona); revocado el token, no se entrega nada.
+    token = models.ForeignKey("att.TokenIntegracion", on_delete=models.CASCADE, null=True, blank=True,
+                              related_name="suscripciones_webhook", verbose_name=_("token de integración"))
     activa = models.BooleanField(_("activa"), default=True)
     creada = models.DateTimeField(_("creada"), auto_now_add=True)
     # El secreto no va al historial: una copia en otra tabla sería otra fuga posible.
@@ -74,6 +78,7 @@ class SuscripcionWebhook(models.Model):
 
 class EstadoEntrega(models.TextChoices):
     PENDIENTE = "pendiente", _("Pendiente")
+    ENVIANDO = "enviando", _("Enviando")
     ENTREGADA = "entregada", _("Entregada")
     FALLIDA = "fallida", _("Fallida")
 
@@ -89,6 +94,9 @@ class EntregaWebhook(models.Model):
     intentos = models.PositiveIntegerField(_("intentos"), default=0)
     proximo_intento = models.DateTimeField(_("próximo intento"), default=timezone.now)
     entregada_en = models.DateTimeField(_("entregada"), null=True, blank=True)
+    # Cuándo la tomó una corrida para enviarla (estado «enviando»): pasado el plazo de
+    # `att.cambios.PLAZO_TOMA` otra corrida la puede volver a tomar (la primera murió a mitad).
+    tomada_en = models.DateTimeField(_("tomada en"), null=True, blank=True)
     ultimo_error = models.TextField(_("último error"), blank=True, **largo_maximo(TEXTO_TECNICO))
     creada = models.DateTimeField(_("creada"), auto_now_add=True)
 

@@ -193,8 +193,11 @@ def receptor():
         r.cerrar()
 
 
-def _firma_valida(secreto: str, cabeceras: dict, cuerpo: bytes) -> bool:
-    esperada = "sha256=" + hmac.new(secreto.encode(), cuerpo, hashlib.sha256).hexdigest()
+def _firma_valida(secreto: str, cabeceras: dict, cuerpo: bytes, marca: str | None = None) -> bool:
+    """Como la verifica un receptor: HMAC-SHA256 de «marca.cuerpo» (README, webhooks)."""
+    marca = cabeceras["x-att-marca-tiempo"] if marca is None else marca
+    firmado = marca.encode() + b"." + cuerpo
+    esperada = "sha256=" + hmac.new(secreto.encode(), firmado, hashlib.sha256).hexdigest()
     return hmac.compare_digest(cabeceras["x-att-firma"], esperada)
 
 
@@ -211,6 +214,11 @@ def test_webhook_entregado_una_vez_y_firmado(settings, receptor, entidad_oferent
     cabeceras, cuerpo = r.recibidas[0]
     assert _firma_valida(secreto, cabeceras, cuerpo)
     assert not _firma_valida("otro-secreto", cabeceras, cuerpo)
+    # La marca de tiempo va firmada: con otra marca (una repetición vieja reetiquetada) no valida, y
+    # la firma solo del cuerpo (el esquema anterior) tampoco.
+    assert not _firma_valida(secreto, cabeceras, cuerpo, marca=str(int(cabeceras["x-att-marca-tiempo"]) + 600))
+    solo_cuerpo = "sha256=" + hmac.new(secreto.encode(), cuerpo, hashlib.sha256).hexdigest()
+    assert cabeceras["x-att-firma"] != solo_cuerpo
     evento = json.loads(cuerpo)
     assert (evento["evento"], evento["objeto_id"]) == ("oferta.oferta.actualizado", str(oferta.pk))
     assert cabeceras["x-att-evento"] == evento["id"] and cabeceras["x-att-marca-tiempo"].isdigit()
@@ -329,8 +337,7 @@ def test_admin_dnp_registra_un_webhook_y_ve_el_secreto_una_vez(client, settings,
     assert r.status_code == 200
     suscripcion = SuscripcionWebhook.objects.get()
     assert suscripcion.usuario == oferente and suscripcion.eventos == ["oferta.oferta.creado"]
-    mensajes = [str(m) for m in r.context["messages"]]
-    assert any(suscripcion.secreto in m for m in mensajes)
+    assert suscripcion.secreto in r.content.decode()  # en la página de respuesta, no en un mensaje
     cambio = client.get(f"/admin/att/suscripcionwebhook/{suscripcion.pk}/change/")
     assert cambio.status_code == 200 and suscripcion.secreto not in cambio.content.decode()
     assert "secreto" not in {f.name for f in suscripcion.historial.model._meta.fields}
@@ -369,3 +376,349 @@ def test_dos_corridas_a_la_vez_de_la_misma_entrega_envian_una(settings, receptor
     assert sorted(resultado["valor"] for _hilo, resultado in corridas) == [False, True]
     assert len(r.recibidas) == 1
     assert EntregaWebhook.objects.get(pk=entrega.pk).estado == EstadoEntrega.ENTREGADA
+
+
+# ---------------------------------------------------------------- revisión de seguridad de los webhooks
+
+def _curso(entidad, *, publicado: bool):
+    from att.models import NivelCapacidad, TipoCapacidad
+    from conocimiento.models import Curso
+
+    return Curso.objects.create(nombre="Curso interno", descripcion="Sin publicar", publicado=publicado,
+                                nivel=NivelCapacidad.objects.first(), tipo_capacidad=TipoCapacidad.objects.first(),
+                                entidad=entidad)
+
+
+def test_curso_sin_publicar_no_llega_a_otra_entidad_ni_a_la_lapida_publica(
+        settings, entidad_oferente, oferente, otro_oferente, auditor, django_capture_on_commit_callbacks):
+    settings.DEBUG = True
+    eventos = ["conocimiento.curso.creado", "conocimiento.curso.eliminado", "conocimiento.sesionformacion.creado"]
+    ajena, _s = services.webhook_suscribir(por=otro_oferente, url="http://127.0.0.1:9/b", eventos=eventos)
+    propia, _s = services.webhook_suscribir(por=oferente, url="http://127.0.0.1:9/a", eventos=eventos)
+    de_otro_rol, _s = services.webhook_suscribir(por=factories.persona(entidad_oferente, Rol.INTEGRADOR),
+                                                 url="http://127.0.0.1:9/i", eventos=eventos)
+    with django_capture_on_commit_callbacks(execute=False):
+        curso = _curso(entidad_oferente, publicado=False)
+        inicio = timezone.now() + timedelta(days=3)
+        curso.sesiones.create(modalidad="virtual", inicio=inicio, fin=inicio + timedelta(hours=2), cupos=5)
+    assert EntregaWebhook.objects.filter(suscripcion=ajena).count() == 0
+    assert EntregaWebhook.objects.filter(suscripcion=propia).count() == 2  # el curso y su sesión
+    assert EntregaWebhook.objects.filter(suscripcion=de_otro_rol).count() == 0  # solo el rol oferente
+    curso_id = curso.pk
+    with django_capture_on_commit_callbacks(execute=False):
+        curso.delete()
+    assert EntregaWebhook.objects.filter(suscripcion=ajena).count() == 0
+    lapidas = {(f["tipo"], f["objeto_id"]) for f in APIClient().get(ELIMINACIONES).json()["results"]}
+    assert ("conocimiento.curso", str(curso_id)) not in lapidas
+    lector = APIClient()
+    lector.force_authenticate(auditor)
+    lapidas = {(f["tipo"], f["objeto_id"]) for f in lector.get(ELIMINACIONES).json()["results"]}
+    assert ("conocimiento.curso", str(curso_id)) in lapidas
+    # El publicado sí es público.
+    publicado = _curso(entidad_oferente, publicado=True)
+    publicado_id = publicado.pk
+    publicado.delete()
+    lapidas = {(f["tipo"], f["objeto_id"]) for f in APIClient().get(ELIMINACIONES).json()["results"]}
+    assert ("conocimiento.curso", str(publicado_id)) in lapidas
+
+
+def test_discusion_oculta_y_espacio_inactivo_no_son_publicos(settings, oferente, otro_oferente,
+                                                             django_capture_on_commit_callbacks):
+    from conocimiento.models import Discusion, EspacioComunidad
+
+    settings.DEBUG = True
+    ajena, _s = services.webhook_suscribir(
+        por=otro_oferente, url="http://127.0.0.1:9/b",
+        eventos=["conocimiento.discusion.actualizado", "conocimiento.espaciocomunidad.actualizado"])
+    from att.models import Tema
+
+    espacio = EspacioComunidad.objects.create(nombre="Espacio", slug="espacio-prueba", tipo="tematico",
+                                              tema=Tema.objects.first())
+    discusion = Discusion.objects.create(espacio=espacio, autor=oferente, titulo="Tema", cuerpo="Texto")
+    with django_capture_on_commit_callbacks(execute=False):
+        discusion.oculta = True
+        discusion.save()
+        espacio.activo = False
+        espacio.save()
+    assert EntregaWebhook.objects.filter(suscripcion=ajena).count() == 0
+    ids = (discusion.pk, espacio.pk)
+    discusion.delete()
+    espacio.delete()
+    lapidas = {(f["tipo"], f["objeto_id"]) for f in APIClient().get(ELIMINACIONES).json()["results"]}
+    assert lapidas & {("conocimiento.discusion", str(ids[0])), ("conocimiento.espaciocomunidad", str(ids[1]))} == set()
+
+
+def test_recurso_sin_publicar_no_llega_a_la_entidad_de_la_experiencia(settings, funcionario_medellin, oferente,
+                                                                     django_capture_on_commit_callbacks):
+    from conocimiento.models import EstadoRecurso, Recurso, TipoRecurso
+
+    settings.DEBUG = True
+    medellin = funcionario_medellin.membresias.get().entidad
+    suscripcion, _s = services.webhook_suscribir(por=funcionario_medellin, url="http://127.0.0.1:9/m",
+                                                 eventos=["conocimiento.recurso.creado"])
+    with django_capture_on_commit_callbacks(execute=False):
+        Recurso.objects.create(tipo=TipoRecurso.BUENA_PRACTICA, titulo="Propuesta", resumen="R", entidad=medellin,
+                               propuesto_por=oferente, estado=EstadoRecurso.PROPUESTO)
+    assert EntregaWebhook.objects.filter(suscripcion=suscripcion).count() == 0
+
+
+def test_webhook_registrado_con_token_recibe_solo_lo_de_su_entidad(settings, admin_dnp,
+                                                                    django_capture_on_commit_callbacks):
+    from tests.demanda import fabricas as fabricas_demanda
+
+    settings.DEBUG = True
+    a, b = factories.alcaldia("05001"), factories.alcaldia("76001")
+    persona = factories.persona(a, Rol.FUNCIONARIO_ET, is_superuser=True)
+    from att.models import Membresia
+
+    Membresia.objects.create(usuario=persona, entidad=b, rol=Rol.FUNCIONARIO_ET)
+    token, clave = services.token_emitir(nombre="Sistema A", usuario=persona, entidad=a, rol=Rol.FUNCIONARIO_ET,
+                                         por=admin_dnp)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {clave}")
+    eventos = ["demanda.demanda.creado"]
+    con_entidad = api.post("/api/v1/webhooks/", {"url": "http://127.0.0.1:9/a", "eventos": eventos, "entidad": a.pk},
+                           format="json")
+    sin_entidad = api.post("/api/v1/webhooks/", {"url": "http://127.0.0.1:9/b", "eventos": eventos}, format="json")
+    assert (con_entidad.status_code, sin_entidad.status_code) == (201, 201), con_entidad.content
+    assert SuscripcionWebhook.objects.get(pk=con_entidad.json()["id"]).token == token
+    # El token no puede registrar a nombre de B.
+    otra = api.post("/api/v1/webhooks/", {"url": "http://127.0.0.1:9/c", "eventos": eventos, "entidad": b.pk},
+                    format="json")
+    assert otra.status_code == 400 and otra.json()["entidad"] == ["Con este token solo puede registrar webhooks de su entidad."]
+    with django_capture_on_commit_callbacks(execute=False):
+        demanda_b = fabricas_demanda.demanda(b, persona)
+    assert api.get(f"/api/v1/demandas/{demanda_b.pk}/").status_code == 404
+    assert EntregaWebhook.objects.count() == 0  # ni con la membresía en B ni por ser superusuario
+    with django_capture_on_commit_callbacks(execute=False):
+        fabricas_demanda.demanda(a, persona)
+    assert EntregaWebhook.objects.count() == 2
+    # Revocado el token, no se entrega nada más.
+    services.token_revocar(token=token, por=admin_dnp)
+    with django_capture_on_commit_callbacks(execute=False):
+        fabricas_demanda.demanda(a, persona)
+    assert EntregaWebhook.objects.count() == 2
+
+
+def test_suscripcion_con_entidad_recibe_lo_privado_solo_de_esa_entidad(settings, django_capture_on_commit_callbacks):
+    from att.models import Membresia
+    from tests.demanda import fabricas as fabricas_demanda
+
+    settings.DEBUG = True
+    a, b = factories.alcaldia("05001"), factories.alcaldia("76001")
+    persona = factories.persona(a, Rol.FUNCIONARIO_ET)
+    Membresia.objects.create(usuario=persona, entidad=b, rol=Rol.FUNCIONARIO_ET)
+    suscripcion, _s = services.webhook_suscribir(por=persona, url="http://127.0.0.1:9/a", entidad=a,
+                                                 eventos=["demanda.demanda.creado"])
+    with django_capture_on_commit_callbacks(execute=False):
+        fabricas_demanda.demanda(b, persona)
+    assert EntregaWebhook.objects.filter(suscripcion=suscripcion).count() == 0
+    with django_capture_on_commit_callbacks(execute=False):
+        fabricas_demanda.demanda(a, persona)
+    assert EntregaWebhook.objects.filter(suscripcion=suscripcion).count() == 1
+
+
+class _Goteo:
+    """Receptor lento de verdad: lee la petición y responde un byte cada `pausa` segundos. Anota si la
+    conexión de la base de datos de la prueba estaba dentro de una transacción durante la llamada."""
+
+    def __init__(self, pausa: float = 0.3):
+        from django.db import connections
+
+        self.en_transaccion: list[bool] = []
+        self.recibidas = 0
+        goteo = self
+        conexion_bd = connections["default"]
+
+        class Manejador(BaseHTTPRequestHandler):
+            def do_POST(self):
+                self.rfile.read(int(self.headers["Content-Length"]))
+                goteo.recibidas += 1
+                goteo.en_transaccion.append(conexion_bd.in_atomic_block)
+                try:
+                    for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n":
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(pausa)
+                except OSError:
+                    pass
+
+            def log_message(self, *args):
+                pass
+
+        self.servidor = ThreadingHTTPServer(("127.0.0.1", 0), Manejador)
+        self.servidor.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.servidor.server_address[1]}/lento"
+        threading.Thread(target=self.servidor.serve_forever, daemon=True).start()
+
+    def cerrar(self):
+        self.servidor.shutdown()
+        self.servidor.server_close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_receptor_que_gotea_termina_en_el_plazo_sin_transaccion_abierta(settings, referencia_cargada):
+    settings.DEBUG = True
+    settings.ATT_WEBHOOK_PLAZO_S = 1.0
+    goteo = _Goteo(pausa=0.3)
+    try:
+        oferente = factories.persona(factories.EntidadNacionalFactory(), Rol.OFERENTE)
+        suscripcion, _secreto = services.webhook_suscribir(por=oferente, url=goteo.url,
+                                                           eventos=["att.entidad.creado"])
+        entrega = EntregaWebhook.objects.create(suscripcion=suscripcion, cuerpo='{"id":"x"}')
+        inicio = time.monotonic()
+        assert entregar_webhook.apply(args=[entrega.pk]).get() is False
+        assert time.monotonic() - inicio < 2.5
+    finally:
+        goteo.cerrar()
+    assert goteo.recibidas == 1
+    assert goteo.en_transaccion == [False]
+    entrega.refresh_from_db()
+    assert (entrega.estado, entrega.intentos) == (EstadoEntrega.PENDIENTE, 1)
+    assert entrega.ultimo_error.startswith("TimeoutError")
+    assert entrega.proximo_intento > timezone.now() + timedelta(seconds=20)
+
+
+def test_entrega_tomada_por_una_corrida_muerta_se_retoma(settings, receptor, oferente):
+    settings.DEBUG = True
+    r = receptor()
+    suscripcion, _s = services.webhook_suscribir(por=oferente, url=r.url, eventos=["att.entidad.creado"])
+    vieja = EntregaWebhook.objects.create(suscripcion=suscripcion, cuerpo='{"id":"v"}', estado=EstadoEntrega.ENVIANDO,
+                                          tomada_en=timezone.now() - cambios.PLAZO_TOMA - timedelta(seconds=5),
+                                          intentos=1)
+    EntregaWebhook.objects.create(suscripcion=suscripcion, cuerpo='{"id":"n"}', estado=EstadoEntrega.ENVIANDO,
+                                  tomada_en=timezone.now(), intentos=1)
+    assert entregar_webhook.apply(args=[vieja.pk + 1]).get() is False  # tomada ahora por otra corrida
+    assert reintentar_webhooks.apply().get() == {"intentadas": 1, "entregadas": 1}
+    vieja.refresh_from_db()
+    assert (vieja.estado, vieja.intentos) == (EstadoEntrega.ENTREGADA, 2)
+    assert [json.loads(c)["id"] for _h, c in r.recibidas] == ["v"]
+
+
+def test_tareas_de_webhooks_con_limite_corto_y_tope_de_suscripciones(settings, oferente):
+    from django.core.exceptions import ValidationError
+
+    for nombre in ("att.entregar_webhook", "att.reintentar_webhooks"):
+        assert settings.CELERY_TASK_ANNOTATIONS[nombre]["time_limit"] == settings.ATT_TAREA_LIMITE_CORTO_S
+    settings.DEBUG = True
+    settings.ATT_WEBHOOK_MAX_SUSCRIPCIONES = 3
+    creadas = [services.webhook_suscribir(por=oferente, url=f"http://127.0.0.1:9/{n}",
+                                          eventos=["att.entidad.creado"])[0] for n in range(3)]
+    with pytest.raises(ValidationError, match="Ya tiene 3 suscripciones activas a webhooks, el máximo"):
+        services.webhook_suscribir(por=oferente, url="http://127.0.0.1:9/x", eventos=["att.entidad.creado"])
+    services.webhook_actualizar(suscripcion=creadas[0], por=oferente, activa=False)
+    services.webhook_suscribir(por=oferente, url="http://127.0.0.1:9/y", eventos=["att.entidad.creado"])
+    with pytest.raises(ValidationError, match="Ya tiene 3 suscripciones activas a webhooks, el máximo"):
+        services.webhook_actualizar(suscripcion=creadas[0], por=oferente, activa=True)
+
+
+def _dns_falso(monkeypatch, respuestas: dict[str, list[str]]):
+    """DNS de fuera de la máquina, falso: cada nombre da, en orden, las IPs de `respuestas` (la última
+    se repite). Las IPs literales se resuelven de verdad. Devuelve las consultas hechas."""
+    import socket
+
+    real = socket.getaddrinfo
+    consultas: list[str] = []
+
+    def falso(host, puerto, *args, **kwargs):
+        if host in respuestas:
+            consultas.append(host)
+            lista = respuestas[host]
+            ip = lista.pop(0) if len(lista) > 1 else lista[0]
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, puerto or 0))]
+        return real(host, puerto, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", falso)
+    return consultas
+
+
+@pytest.mark.parametrize("ip", ["127.0.0.1", "100.64.1.1", "10.1.2.3", "169.254.169.254"])
+def test_url_que_resuelve_a_red_interna_o_nat_de_operador_se_rechaza(settings, monkeypatch, ip):
+    from django.core.exceptions import ValidationError
+
+    settings.DEBUG = False
+    _dns_falso(monkeypatch, {"receptor.ejemplo.co": [ip]})
+    with pytest.raises(ValidationError, match="no puede apuntar a una red interna"):
+        cambios.validar_url("https://receptor.ejemplo.co/gancho")
+    with pytest.raises(ValueError, match="red interna"):
+        cambios._enviar("https://receptor.ejemplo.co/gancho", b"{}", {})
+
+
+def test_la_conexion_va_a_la_ip_revisada_aunque_el_dns_cambie(settings, monkeypatch):
+    """Rebinding: la primera respuesta es global, la segunda local; se conecta a la primera."""
+    import socket
+
+    settings.DEBUG = False
+    consultas = _dns_falso(monkeypatch, {"receptor.ejemplo.co": ["93.184.216.34", "127.0.0.1"]})
+    conexiones = []
+
+    def conectar(direccion, *args, **kwargs):
+        conexiones.append(direccion)
+        raise ConnectionRefusedError("sin red en la prueba")
+
+    monkeypatch.setattr(socket, "create_connection", conectar)
+    with pytest.raises(ConnectionRefusedError):
+        cambios._enviar("https://receptor.ejemplo.co/gancho", b"{}", {})
+    assert conexiones == [("93.184.216.34", 443)]
+    assert consultas == ["receptor.ejemplo.co"]
+
+
+def test_la_conexion_a_la_ip_lleva_el_nombre_en_host(settings, monkeypatch, receptor):
+    settings.DEBUG = True
+    r = receptor()
+    puerto = r.servidor.server_address[1]
+    _dns_falso(monkeypatch, {"receptor.ejemplo.co": ["127.0.0.1"]})
+    assert cambios._enviar(f"http://receptor.ejemplo.co:{puerto}/gancho", b"{}", {"Content-Type": "application/json"}) == 200
+    assert r.recibidas[0][0]["host"] == f"receptor.ejemplo.co:{puerto}"
+
+
+@pytest.mark.parametrize("consulta", [
+    ("/api/v1/departamentos/", "actualizado_desde", "2026-02-30T00:00:00"),
+    ("/api/v1/departamentos/", "actualizado_desde", "2026-01-01T00:00:00+24:00"),
+    ("/api/v1/departamentos/", "actualizado_desde", "0001-01-01T00:00:00+05:00"),
+    ("/api/v1/departamentos/", "actualizado_desde", "9999-12-31T23:59:59-05:00"),
+    (ELIMINACIONES, "desde", "0001-01-01T00:00:00+05:00"),
+    (ELIMINACIONES, "desde", "9999-12-31T23:59:59-05:00"),
+])
+def test_marcas_fuera_de_rango_dan_400_en_espanol(consulta):
+    ruta, parametro, valor = consulta
+    r = APIClient().get(ruta, {parametro: valor})
+    assert r.status_code == 400, r.content
+    assert r.json()[parametro] == ["Use una fecha y hora ISO 8601 válida, p. ej. 2026-11-30T15:00:00Z."]
+
+
+def test_el_secreto_no_queda_en_la_clave_de_idempotencia(settings, admin_dnp, oferente):
+    from att.models import SolicitudIdempotente
+
+    settings.DEBUG = True
+    _token, clave = services.token_emitir(nombre="Sistema", usuario=oferente, entidad=oferente.membresias.get().entidad,
+                                         rol=Rol.OFERENTE, por=admin_dnp)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {clave}")
+    cuerpo = {"url": "http://127.0.0.1:9/x", "eventos": ["oferta.oferta.creado"]}
+    primera = api.post("/api/v1/webhooks/", cuerpo, format="json", HTTP_IDEMPOTENCY_KEY="webhook-1")
+    assert primera.status_code == 201
+    secreto = primera.json()["secreto"]
+    assert secreto == SuscripcionWebhook.objects.get().secreto
+    guardada = SolicitudIdempotente.objects.get()
+    assert secreto.encode() not in bytes(guardada.cuerpo)
+    assert "Location" not in primera  # no la URL del receptor como si fuera la del recurso
+    segunda = api.post("/api/v1/webhooks/", cuerpo, format="json", HTTP_IDEMPOTENCY_KEY="webhook-1")
+    assert segunda.status_code == 201 and segunda["Idempotent-Replayed"] == "true"
+    assert segunda.json()["id"] == primera.json()["id"]
+    assert segunda.json()["secreto"].startswith("El secreto se mostró una sola vez")
+    assert SuscripcionWebhook.objects.count() == 1
+
+
+def test_admin_muestra_el_secreto_en_la_pagina_y_no_en_la_cookie(client, settings, admin_dnp, oferente):
+    settings.DEBUG = True
+    client.force_login(admin_dnp)
+    r = client.post("/admin/att/suscripcionwebhook/add/", {
+        "url": "https://receptor.ejemplo.com/att", "eventos": json.dumps(["oferta.oferta.creado"]),
+        "usuario": oferente.pk, "entidad": "", "activa": "on",
+    })
+    secreto = SuscripcionWebhook.objects.get().secreto
+    assert r.status_code == 200
+    assert secreto in r.content.decode()
+    assert all(secreto not in morsel.value for morsel in r.cookies.values())
+    assert secreto not in str(dict(client.session))
