@@ -31,7 +31,7 @@ SOLO_EN_DIVIPOLA: frozenset[str] = frozenset()
 ANCHO = 1000  # ancho del lienzo en píxeles (el alto sale de la proporción del país)
 MARGEN = 10
 # San Andrés, Providencia y Santa Catalina: islas de pocos km², se dibujan ampliadas en un recuadro.
-ISLAS, AMPLIACION_ISLAS = "88", 3
+ISLAS, AMPLIACION_ISLAS = "88", 6
 
 
 @dataclass(frozen=True)
@@ -150,19 +150,31 @@ def territorios(nivel: str) -> dict[str, Territorio]:
     return resultado
 
 
+# Cada isla, ampliada alrededor de su centro y llevada cerca de la otra (lon, lat): origen → destino.
+_ISLAS = [((-81.37, 13.36), (-80.45, 12.35)),  # Providencia y Santa Catalina (anillos al norte de 13° N)
+          ((-81.72, 12.55), (-80.7, 11.6))]  # San Andrés
+
+
 def _ampliar(anillos):
     """Las islas, ampliadas y llevadas a un recuadro en el mar Caribe (donde el mapa está vacío)."""
     proyectar, _a, _h = _proyeccion()
-    ox, oy = proyectar(-81.55, 12.95)  # centro del archipiélago
-    dx, dy = proyectar(-80.3, 11.8)  # centro del recuadro
-    k = AMPLIACION_ISLAS
-    return [[(round(dx + (x - ox) * k), round(dy + (y - oy) * k)) for x, y in a] for a in anillos]
+    _x13, y13 = proyectar(-81.5, 13.0)
+    resultado = []
+    for anillo in anillos:
+        norte = min(y for _x, y in anillo) < y13
+        (olon, olat), (dlon, dlat) = _ISLAS[0 if norte else 1]
+        ox, oy = proyectar(olon, olat)
+        dx, dy = proyectar(dlon, dlat)
+        k = AMPLIACION_ISLAS
+        resultado.append([(round(dx + (x - ox) * k), round(dy + (y - oy) * k)) for x, y in anillo])
+    return resultado
 
 
 def recuadro_islas() -> tuple[float, float, float, float]:
     """Caja (x, y, ancho, alto) del recuadro de San Andrés y Providencia, con margen."""
-    cajas = [t.caja for t in territorios("departamento").values() if t.codigo == ISLAS]
-    x0, y0, x1, y1 = cajas[0]
+    cajas = [t.caja for t in territorios("municipio").values() if t.departamento == ISLAS]
+    x0, y0 = min(c[0] for c in cajas), min(c[1] for c in cajas)
+    x1, y1 = max(c[2] for c in cajas), max(c[3] for c in cajas)
     return x0 - 8, y0 - 8, x1 - x0 + 16, y1 - y0 + 16
 
 

@@ -169,5 +169,5 @@ class MapaFiltrosForm(forms.Form):
         self.fields["tema"].queryset = Tema.objects.only("pk", "nombre").order_by("nombre")
         self.fields["oferente"].queryset = (
             Entidad.objects.filter(tipo__in=TipoEntidad.nacionales(), ofertas__isnull=False).distinct()
-            .only("pk", "nombre").order_by("nombre")
+            .only("pk", "nombre", "sigla").order_by("nombre")
         )

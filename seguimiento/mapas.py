@@ -15,6 +15,8 @@ from django.db.models import Avg, Count, F, Q
 from django.db.models.functions import Coalesce, Left
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -34,27 +36,28 @@ class Capa:
     clave: str
     nombre: str  # qué se muestra, para el título
     unidad: str  # encabezado de la columna del valor
+    corto: str = ""  # nombre breve, para el menú de capas
     categorica: bool = False
     solo_municipal: bool = False
     filtros: tuple[str, ...] = ()
 
 
 CAPAS = {c.clave: c for c in [
-    Capa("demanda", gettext_lazy("Demandas registradas"), gettext_lazy("Demandas"),
+    Capa("demanda", corto=gettext_lazy("Demanda"), nombre=gettext_lazy("Demandas registradas"), unidad=gettext_lazy("Demandas"),
          filtros=("tema", "estado", "periodo")),
-    Capa("oferta", gettext_lazy("Cobertura de la oferta publicada"), gettext_lazy("Ofertas que la alcanzan"),
+    Capa("oferta", corto=gettext_lazy("Oferta"), nombre=gettext_lazy("Cobertura de la oferta publicada"), unidad=gettext_lazy("Ofertas que la alcanzan"),
          filtros=("tema", "oferente", "periodo")),
-    Capa("brechas", gettext_lazy("Brechas: demanda abierta sin oferta que la atienda"), gettext_lazy("Demandas sin oferta"),
+    Capa("brechas", corto=gettext_lazy("Brechas"), nombre=gettext_lazy("Brechas: demanda abierta sin oferta que la atienda"), unidad=gettext_lazy("Demandas sin oferta"),
          filtros=("tema", "periodo")),
-    Capa("asistencia", gettext_lazy("Asistencia recibida: líneas de plan que llegan a la entidad"),
-         gettext_lazy("Líneas"), filtros=("tema", "oferente", "periodo")),
-    Capa("percepcion", gettext_lazy("Percepción de calidad: promedio de las calificaciones (1 a 5)"),
-         gettext_lazy("Promedio"), filtros=("oferente", "periodo")),
-    Capa("capacidad", gettext_lazy("Capacidad inicial: grupo MDM"), gettext_lazy("Grupo MDM"),
+    Capa("asistencia", corto=gettext_lazy("Asistencia"), nombre=gettext_lazy("Asistencia recibida: líneas de plan que llegan a la entidad"),
+         unidad=gettext_lazy("Líneas"), filtros=("tema", "oferente", "periodo")),
+    Capa("percepcion", corto=gettext_lazy("Percepción"), nombre=gettext_lazy("Percepción de calidad: promedio de las calificaciones (1 a 5)"),
+         unidad=gettext_lazy("Promedio"), filtros=("oferente", "periodo")),
+    Capa("capacidad", corto=gettext_lazy("Capacidad (MDM)"), nombre=gettext_lazy("Capacidad inicial: grupo MDM"), unidad=gettext_lazy("Grupo MDM"),
          categorica=True, solo_municipal=True),
-    Capa("focalizacion", gettext_lazy("Focalización: municipios PDET y ZOMAC"), gettext_lazy("PDET / ZOMAC"),
+    Capa("focalizacion", corto=gettext_lazy("PDET y ZOMAC"), nombre=gettext_lazy("Focalización: municipios PDET y ZOMAC"), unidad=gettext_lazy("PDET / ZOMAC"),
          categorica=True, solo_municipal=True),
-    Capa("categoria", gettext_lazy("Categoría municipal (Ley 617)"), gettext_lazy("Categoría"),
+    Capa("categoria", corto=gettext_lazy("Categoría"), nombre=gettext_lazy("Categoría municipal (Ley 617)"), unidad=gettext_lazy("Categoría"),
          categorica=True, solo_municipal=True),
 ]}
 
@@ -83,6 +86,7 @@ class Fila:
     clase: str = "m-n"
     detalle: object = ""
     extra: str = ""
+    enlace: str = ""
 
 
 @dataclass
@@ -149,23 +153,41 @@ def _brechas(filtros: Filtros) -> dict[str, int]:
     return _demanda(Filtros(**{**filtros.__dict__, "estado": ""}), demandas_en_brecha())
 
 
+# Ofertas sin lista explícita: se agrupan por su «firma» de focalización (departamentos, categorías,
+# grupos MDM, PDET, ZOMAC, tipo de entidad) y cada entidad se cruza con las firmas (pocas decenas),
+# no con cada oferta; las de lista explícita se cruzan solo con las entidades de su lista.
 _SQL_COBERTURA = """
-SELECT {codigo} AS codigo, COUNT(o.id)
-FROM att_entidad e
-LEFT JOIN att_municipio m ON m.codigo = e.municipio_id
-JOIN oferta_oferta o ON o.estado = %s AND {dirigida}
-  AND o.vigencia_desde <= %s AND (o.vigencia_hasta IS NULL OR o.vigencia_hasta >= %s)
-  AND (NOT EXISTS (SELECT 1 FROM {deptos} x WHERE x.oferta_id = o.id)
-       OR EXISTS (SELECT 1 FROM {deptos} x WHERE x.oferta_id = o.id
-                  AND x.departamento_id = coalesce(e.departamento_id, left(e.municipio_id, 2))))
-  AND (NOT EXISTS (SELECT 1 FROM {lista} x WHERE x.oferta_id = o.id)
-       OR EXISTS (SELECT 1 FROM {lista} x WHERE x.oferta_id = o.id AND x.entidad_id = e.id))
-  AND (o.focaliza_categorias = '{{}}' OR ({municipal} AND m.categoria <> '' AND m.categoria = ANY(o.focaliza_categorias)))
-  AND (o.focaliza_grupos_mdm = '{{}}' OR ({municipal} AND m.grupo_mdm <> '' AND m.grupo_mdm = ANY(o.focaliza_grupos_mdm)))
-  AND (NOT o.solo_pdet OR ({municipal} AND m.pdet)) AND (NOT o.solo_zomac OR ({municipal} AND m.zomac))
-  {extra}
-WHERE {donde}
-GROUP BY 1
+WITH o AS (
+  SELECT o.id, o.dirigida_a_alcaldias, o.dirigida_a_gobernaciones, o.focaliza_categorias, o.focaliza_grupos_mdm,
+         o.solo_pdet, o.solo_zomac,
+         ARRAY(SELECT x.departamento_id FROM {deptos} x WHERE x.oferta_id = o.id ORDER BY 1)::varchar[] AS deptos,
+         EXISTS (SELECT 1 FROM {lista} x WHERE x.oferta_id = o.id) AS con_lista
+  FROM oferta_oferta o
+  WHERE o.estado = %s AND o.vigencia_desde <= %s AND (o.vigencia_hasta IS NULL OR o.vigencia_hasta >= %s) {extra}
+), firmas AS (
+  SELECT dirigida_a_alcaldias, dirigida_a_gobernaciones, focaliza_categorias, focaliza_grupos_mdm, solo_pdet,
+         solo_zomac, deptos, COUNT(*) AS n
+  FROM o WHERE NOT con_lista GROUP BY 1, 2, 3, 4, 5, 6, 7
+), e AS (
+  SELECT e.id, e.tipo, {codigo} AS codigo, coalesce(e.departamento_id, left(e.municipio_id, 2)) AS depto,
+         ({municipal}) AS municipal, m.categoria, m.grupo_mdm, m.pdet, m.zomac
+  FROM att_entidad e LEFT JOIN att_municipio m ON m.codigo = e.municipio_id
+  WHERE {donde}
+), pares AS (
+  SELECT e.codigo, f.n FROM e JOIN firmas f ON {regla}
+  UNION ALL
+  SELECT e.codigo, 1 FROM o f JOIN {lista} x ON x.oferta_id = f.id JOIN e ON e.id = x.entidad_id
+  WHERE f.con_lista AND {regla}
+)
+SELECT codigo, SUM(n)::int FROM pares GROUP BY 1
+"""
+# La regla de `demanda.matching.filtro_focalizacion` sobre una entidad `e` y una oferta o firma `f`.
+_REGLA = """
+  (CASE WHEN e.tipo = 'alcaldia' THEN f.dirigida_a_alcaldias ELSE f.dirigida_a_gobernaciones END)
+  AND (cardinality(f.deptos) = 0 OR e.depto = ANY(f.deptos))
+  AND (f.focaliza_categorias = '{{}}' OR (e.municipal AND e.categoria <> '' AND e.categoria = ANY(f.focaliza_categorias)))
+  AND (f.focaliza_grupos_mdm = '{{}}' OR (e.municipal AND e.grupo_mdm <> '' AND e.grupo_mdm = ANY(f.focaliza_grupos_mdm)))
+  AND (NOT f.solo_pdet OR (e.municipal AND e.pdet)) AND (NOT f.solo_zomac OR (e.municipal AND e.zomac))
 """
 
 
@@ -183,7 +205,7 @@ def _oferta(filtros: Filtros) -> dict[str, int]:
         extra.append("AND o.entidad_id = %s")
         params_extra.append(filtros.oferente)
     if filtros.nivel == MUNICIPIO:
-        codigo, dirigida, municipal = "e.municipio_id", "o.dirigida_a_alcaldias", "TRUE"
+        codigo, municipal = "e.municipio_id", "TRUE"
         donde, params_donde = "e.tipo = %s", [TipoEntidad.ALCALDIA]
         if filtros.departamento:
             donde += " AND left(e.municipio_id, 2) = %s"
@@ -191,12 +213,12 @@ def _oferta(filtros: Filtros) -> dict[str, int]:
     else:
         # Bogotá no tiene gobernación: su alcaldía mayor cuenta como el departamento 11.
         codigo = "coalesce(e.departamento_id, left(e.municipio_id, 2))"
-        dirigida = ("CASE WHEN e.tipo = 'alcaldia' THEN o.dirigida_a_alcaldias ELSE o.dirigida_a_gobernaciones END")
         municipal = "e.tipo = 'alcaldia'"
         donde, params_donde = "(e.tipo = %s OR (e.tipo = %s AND e.municipio_id = '11001'))", [
             TipoEntidad.GOBERNACION, TipoEntidad.ALCALDIA]
+    regla = _REGLA.format()
     sql = _SQL_COBERTURA.format(
-        codigo=codigo, dirigida=dirigida, municipal=municipal, extra=" ".join(extra), donde=donde,
+        codigo=codigo, municipal=municipal, extra=" ".join(extra), donde=donde, regla=regla,
         deptos=Oferta.focaliza_departamentos.through._meta.db_table,
         lista=Oferta.focaliza_entidades.through._meta.db_table,
     )
@@ -360,10 +382,12 @@ def mapa(filtros: Filtros, *, nombres_filtros: dict | None = None, ident: str = 
     if condiciones:
         titulo += f" ({condiciones})"
     regiones = {}
+    # Un solo reverse: la ruta del perfil con un marcador que se cambia por cada pk.
+    ruta = reverse("agenda:entidad_territorial", args=[987654321]).replace("987654321", "{}")
     for t in territorios:
         texto = f"{t.nombre}: {t.texto_valor}" + (f" ({t.detalle})" if t.detalle else "")
-        enlace = reverse("agenda:entidad_territorial", args=[t.entidad_id]) if con_enlaces and t.entidad_id else ""
-        regiones[t.codigo] = mapas.Region(clase=t.clase, texto=texto, enlace=enlace)
+        t.enlace = ruta.format(t.entidad_id) if con_enlaces and t.entidad_id else ""
+        regiones[t.codigo] = mapas.Region(clase=t.clase, texto=texto, enlace=t.enlace)
     descripcion = _("Mapa de Colombia %(donde)s coloreado por %(unidad)s; la tabla al lado tiene las mismas cifras. "
                     "Fuente de los límites: DANE, MGN 2018.") % {"donde": donde, "unidad": str(capa.unidad).lower()}
     svg = mapas.svg(filtros.nivel, regiones, titulo=titulo, descripcion=descripcion, ident=ident,
@@ -381,3 +405,28 @@ def mapa_portada() -> Mapa:
     for f in resultado.filas:
         f.extra = _numero(oferta.get(f.codigo, 0))
     return resultado
+
+
+def filas_html(resultado: Mapa, *, enlaces: bool) -> SafeString:
+    """Las filas de la tabla del mapa (1.121 en el mapa municipal), unidas en Python como el SVG:
+    con el motor de plantillas eran dos tercios del tiempo de la página."""
+    municipal = resultado.filtros.nivel == MUNICIPIO
+    con_departamento = municipal and not resultado.filtros.departamento
+    ver = escape(_("ver municipios"))
+    partes = []
+    for f in resultado.filas:
+        nombre = escape(f.nombre)
+        celda = f'<a href="{escape(f.enlace)}">{nombre}</a>' if enlaces and f.enlace else nombre
+        if not municipal and enlaces:
+            url = reverse("seguimiento:mapas_departamento", args=[f.codigo])
+            celda += f' · <a href="{url}?capa={resultado.capa.clave}">{ver}</a>'
+        fila = [f'<tr data-codigo="{f.codigo}"><th scope="row">{celda}</th>']
+        if con_departamento:
+            fila.append(f"<td>{escape(f.departamento)}</td>")
+        detalle = f' <span class="mapa-fuente">({escape(f.detalle)})</span>' if f.detalle else ""
+        fila.append(f'<td class="numero" data-valor>{escape(f.texto_valor)}{detalle}</td>')
+        if resultado.columna_extra:
+            fila.append(f'<td class="numero" data-extra>{escape(f.extra)}</td>')
+        fila.append("</tr>")
+        partes.append("".join(fila))
+    return mark_safe("\n".join(partes))

@@ -431,6 +431,8 @@ def resumen_inicio() -> list[dict]:
 
 def mapa_inicio():
     """Mapa público de la portada: demanda y oferta por departamento (`seguimiento.mapas`)."""
-    from seguimiento.mapas import mapa_portada
+    from seguimiento.mapas import filas_html, mapa_portada
 
-    return mapa_portada()
+    mapa = mapa_portada()
+    mapa.filas_html = filas_html(mapa, enlaces=False)
+    return mapa

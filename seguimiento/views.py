@@ -512,9 +512,11 @@ def _pagina_mapa(request, departamento=None):
     enlaces_capas = []
     for clave, capa in mapas.CAPAS.items():
         consulta["capa"] = clave
-        enlaces_capas.append({"clave": clave, "nombre": capa.nombre, "url": "?" + consulta.urlencode()})
+        enlaces_capas.append({"clave": clave, "corto": capa.corto, "url": "?" + consulta.urlencode()})
+    activos = sum(1 for v in (filtros.tema, filtros.estado, filtros.oferente, filtros.desde, filtros.hasta) if v)
     return render(request, "seguimiento/mapas.html", {
         "form": form, "mapa": resultado, "departamento": departamento, "enlaces_capas": enlaces_capas,
+        "filtros_activos": activos, "filas_html": mapas.filas_html(resultado, enlaces=True),
     })
 
 

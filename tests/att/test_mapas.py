@@ -260,7 +260,7 @@ def test_consultas_fijas_al_crecer(client, admin_dnp, django_assert_num_queries,
     persona = factories.persona(factories.alcaldia("05001"))
     for codigo in ("05001", "76001", "08001", "91001", "11001"):
         fabricas.demanda(factories.alcaldia(codigo), persona)
-        fabricas.oferta(entidad_oferente, departamentos=[codigo[:2]])
+        fabricas.oferta(factories.EntidadNacionalFactory(), departamentos=[codigo[:2]])
     assert contar() == antes
     assert antes <= 12
 
