@@ -420,13 +420,15 @@ def filas_html(resultado: Mapa, *, enlaces: bool) -> SafeString:
         if not municipal and enlaces:
             url = reverse("seguimiento:mapas_departamento", args=[f.codigo])
             celda += f' · <a href="{url}?capa={resultado.capa.clave}">{ver}</a>'
-        fila = [f'<tr data-codigo="{f.codigo}"><th scope="row">{celda}</th>']
-        if con_departamento:
-            fila.append(f"<td>{escape(f.departamento)}</td>")
+        # El valor va justo después del nombre: en un teléfono la tabla se desplaza de lado y la cifra
+        # debe verse sin desplazarla.
         detalle = f' <span class="mapa-fuente">({escape(f.detalle)})</span>' if f.detalle else ""
-        fila.append(f'<td class="numero" data-valor>{escape(f.texto_valor)}{detalle}</td>')
+        fila = [f'<tr data-codigo="{f.codigo}"><th scope="row">{celda}</th>',
+                f'<td class="numero" data-valor>{escape(f.texto_valor)}{detalle}</td>']
         if resultado.columna_extra:
             fila.append(f'<td class="numero" data-extra>{escape(f.extra)}</td>')
+        if con_departamento:
+            fila.append(f"<td>{escape(f.departamento)}</td>")
         fila.append("</tr>")
         partes.append("".join(fila))
     return mark_safe("\n".join(partes))
