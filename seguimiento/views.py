@@ -514,9 +514,14 @@ def _pagina_mapa(request, departamento=None):
         consulta["capa"] = clave
         enlaces_capas.append({"clave": clave, "corto": capa.corto, "url": "?" + consulta.urlencode()})
     activos = sum(1 for v in (filtros.tema, filtros.estado, filtros.oferente, filtros.desde, filtros.hasta) if v)
+    # Acercar un departamento: los nombres salen de las filas del mapa municipal (sin otra consulta).
+    departamentos = []
+    if not departamento and resultado.filtros.nivel == "municipio":
+        departamentos = sorted({f.codigo[:2]: f.departamento for f in resultado.filas}.items(), key=lambda d: d[1])
     return render(request, "seguimiento/mapas.html", {
         "form": form, "mapa": resultado, "departamento": departamento, "enlaces_capas": enlaces_capas,
         "filtros_activos": activos, "filas_html": mapas.filas_html(resultado, enlaces=True),
+        "departamentos": departamentos,
     })
 
 

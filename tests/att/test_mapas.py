@@ -232,6 +232,10 @@ def test_vista_departamental_solo_sus_municipios(client, admin_dnp, situacion):
     assert w < 300 and h < 300  # acercado a Antioquia, no el país (1000 px de ancho)
     assert "municipios de Antioquia" in html and _celda(html, "05001") == "4"
     assert client.get(reverse("seguimiento:mapas_departamento", args=["00"])).status_code == 404
+    # Desde el mapa nacional se llega a la vista departamental.
+    nacional = client.get(reverse("seguimiento:mapas"), {"capa": "brechas"}).content.decode()
+    assert f'href="{reverse("seguimiento:mapas_departamento", args=["05"])}?capa=brechas">Antioquia</a>' in nacional
+    assert nacional.count('href="/seguimiento/mapas/departamento/') == 33
 
 
 def test_solo_dnp_y_auditor(client, funcionario_medellin, auditor):
