@@ -24,10 +24,23 @@ def resumenes_de_areas() -> list[dict]:
     return filas
 
 
+def mapa_de_areas():
+    """El mapa público de la portada, si alguna app lo aporta con `selectors.mapa_inicio()` (el
+    seguimiento, que lee la demanda y la oferta)."""
+    for area in reversed(AREAS):
+        try:
+            modulo = importlib.import_module(f"{area}.selectors")
+        except ModuleNotFoundError:
+            continue
+        if hasattr(modulo, "mapa_inicio"):
+            return modulo.mapa_inicio()
+    return None
+
+
 @require_GET
 def inicio(request):
-    """Portada: qué es la plataforma, cifras vivas y acceso a las cinco áreas."""
-    contexto = {"cifras": selectors.conteos_inicio(), "resumenes": resumenes_de_areas()}
+    """Portada: qué es la plataforma, cifras vivas, el mapa de demanda y oferta, y las cinco áreas."""
+    contexto = {"cifras": selectors.conteos_inicio(), "resumenes": resumenes_de_areas(), "mapa": mapa_de_areas()}
     return render(request, "att/inicio.html", contexto)
 
 

@@ -170,9 +170,9 @@ def entidades_para_registrar(usuario) -> QuerySet[Entidad]:
     )
 
 
-def brechas(*, departamento: str = "") -> dict:
+def demandas_en_brecha() -> QuerySet[Demanda]:
     """Demanda sin oferta que la atienda: abiertas, sin oferta vinculada y sin ninguna oferta
-    publicada y vigente de sus temas. Agrupa por tema y por departamento.
+    publicada y vigente de sus temas (la definición de brecha; la usan esta página y los mapas).
 
     Los temas con oferta son pocos (decenas): se calculan primero; luego solo se miran las
     demandas de los temas sin oferta (índice por tema), no todas."""
@@ -184,10 +184,16 @@ def brechas(*, departamento: str = "") -> dict:
     )
     sin_oferta = list(Tema.objects.exclude(pk__in=cubiertos).values_list("pk", flat=True))
     TemaDemanda = Demanda.temas.through
-    qs = Demanda.objects.filter(
+    return Demanda.objects.filter(
         estado__in=ESTADOS_ABIERTOS, oferta__isnull=True,
         pk__in=TemaDemanda.objects.filter(tema_id__in=sin_oferta).values("demanda_id"),
     ).filter(~Exists(TemaDemanda.objects.filter(demanda_id=OuterRef("pk"), tema_id__in=cubiertos)))
+
+
+def brechas(*, departamento: str = "") -> dict:
+    """Brechas (`demandas_en_brecha`) agrupadas por tema y por departamento."""
+    TemaDemanda = Demanda.temas.through
+    qs = demandas_en_brecha()
     if departamento:
         qs = qs.filter(entidad__departamento_id=departamento)
     por_tema = list(

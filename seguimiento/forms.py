@@ -141,3 +141,33 @@ class AsistenciaForm(forms.Form):
         if datos.get("tipo") == "evento" and not datos.get("nombre"):
             self.add_error("nombre", _("Escriba el nombre del evento."))
         return datos
+
+
+class MapaFiltrosForm(forms.Form):
+    """Filtros de los mapas (GET, funciona sin JavaScript). Los valores inválidos se ignoran."""
+
+    capa = forms.ChoiceField(label=_("Capa"), required=False)
+    nivel = forms.ChoiceField(label=_("Unidad"), required=False,
+                              choices=[("municipio", _("Municipios")), ("departamento", _("Departamentos"))])
+    tema = forms.ModelChoiceField(label=_("Tema"), required=False, queryset=None, empty_label=_("Todos"))
+    estado = forms.ChoiceField(label=_("Estado de la demanda"), required=False)
+    oferente = forms.ModelChoiceField(label=_("Entidad oferente"), required=False, queryset=None,
+                                      empty_label=_("Todas"))
+    desde = forms.DateField(label=_("Desde"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    hasta = forms.DateField(label=_("Hasta"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    orden = forms.ChoiceField(label=_("Ordenar la tabla por"), required=False,
+                              choices=[("valor", _("Valor (mayor primero)")), ("nombre", _("Nombre"))])
+
+    def __init__(self, *args, **kwargs):
+        from att.models import Tema
+        from demanda.models import EstadoDemanda
+        from seguimiento.mapas import CAPAS
+
+        super().__init__(*args, **kwargs)
+        self.fields["capa"].choices = [(c.clave, c.nombre) for c in CAPAS.values()]
+        self.fields["estado"].choices = [("", _("Todos")), *EstadoDemanda.choices]
+        self.fields["tema"].queryset = Tema.objects.only("pk", "nombre").order_by("nombre")
+        self.fields["oferente"].queryset = (
+            Entidad.objects.filter(tipo__in=TipoEntidad.nacionales(), ofertas__isnull=False).distinct()
+            .only("pk", "nombre", "sigla").order_by("nombre")
+        )

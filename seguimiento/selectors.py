@@ -489,3 +489,12 @@ def resumen_inicio() -> list[dict]:
     """Cifras públicas para la portada."""
     return [{"etiqueta": _("Hitos cumplidos"), "valor": Hito.objects.filter(avance__gte=100).count(),
              "url": "/seguimiento/"}]
+
+
+def mapa_inicio():
+    """Mapa público de la portada: demanda y oferta por departamento (`seguimiento.mapas`)."""
+    from seguimiento.mapas import filas_html, mapa_portada
+
+    mapa = mapa_portada()
+    mapa.filas_html = filas_html(mapa, enlaces=False)
+    return mapa

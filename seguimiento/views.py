@@ -485,9 +485,9 @@ def asistencia(request):
         form = AsistenciaForm(request.POST, request.FILES, demandas=demandas)
         if form.is_valid():
             d = form.cleaned_data
-            comunes = dict(oferente=oferente, fecha=d["fecha"], modalidad=d["modalidad"], canal=d["canal"], por=u,
-                           temas=d["temas"], participantes=d["participantes"], descripcion=d["descripcion"],
-                           evidencia=d["evidencia"], demandas=list(d["demandas"]))
+            comunes = {"oferente": oferente, "fecha": d["fecha"], "modalidad": d["modalidad"], "canal": d["canal"], "por": u,
+                           "temas": d["temas"], "participantes": d["participantes"], "descripcion": d["descripcion"],
+                           "evidencia": d["evidencia"], "demandas": list(d["demandas"])}
             try:
                 if d["tipo"] == "asesoria":
                     services.asesoria_registrar(entidad=d["entidades"][0], **comunes)
@@ -524,3 +524,65 @@ def evidencia_asistencia(request, tipo, pk):
         raise Http404
     return FileResponse(registro.evidencia_asistencia.open("rb"), as_attachment=True,
                         filename=registro.evidencia_asistencia.name.rsplit("/", 1)[-1])
+
+
+# --- Mapas ---------------------------------------------------------------------------------------
+def _filtros_mapa(request, departamento: str = ""):
+    from seguimiento import mapas
+    from seguimiento.forms import MapaFiltrosForm
+
+    form = MapaFiltrosForm(request.GET or None)
+    # Un filtro inválido no rompe la página: se ignora ese filtro y el formulario dice por qué.
+    form.is_valid()
+    datos = getattr(form, "cleaned_data", {})
+    capa = datos.get("capa") or "demanda"
+    filtros = mapas.Filtros(
+        capa=capa, nivel="municipio" if departamento else (datos.get("nivel") or "municipio"),
+        departamento=departamento, tema=datos["tema"].pk if datos.get("tema") else None,
+        estado=datos.get("estado") or "", oferente=datos["oferente"].pk if datos.get("oferente") else None,
+        desde=datos.get("desde"), hasta=datos.get("hasta"), orden=datos.get("orden") or "valor",
+    )
+    nombres = {}
+    if datos.get("tema"):
+        nombres["tema"] = datos["tema"].nombre
+    if datos.get("oferente"):
+        nombres["oferente"] = datos["oferente"].nombre
+    if filtros.estado:
+        nombres["estado"] = dict(form.fields["estado"].choices).get(filtros.estado, filtros.estado)
+    return form, filtros, nombres
+
+
+def _pagina_mapa(request, departamento=None):
+    from seguimiento import mapas
+
+    if not request.user.has_perm("seguimiento.ver_tablero_dnp"):
+        raise PermissionDenied(_("Solo el DNP y el auditor ven los mapas nacionales."))
+    form, filtros, nombres = _filtros_mapa(request, departamento.pk if departamento else "")
+    resultado = mapas.mapa(filtros, nombres_filtros=nombres)
+    consulta = request.GET.copy()
+    enlaces_capas = []
+    for clave, capa in mapas.CAPAS.items():
+        consulta["capa"] = clave
+        enlaces_capas.append({"clave": clave, "corto": capa.corto, "url": "?" + consulta.urlencode()})
+    activos = sum(1 for v in (filtros.tema, filtros.estado, filtros.oferente, filtros.desde, filtros.hasta) if v)
+    # Acercar un departamento: los nombres salen de las filas del mapa municipal (sin otra consulta).
+    departamentos = []
+    if not departamento and resultado.filtros.nivel == "municipio":
+        departamentos = sorted({f.codigo[:2]: f.departamento for f in resultado.filas}.items(), key=lambda d: d[1])
+    return render(request, "seguimiento/mapas.html", {
+        "form": form, "mapa": resultado, "departamento": departamento, "enlaces_capas": enlaces_capas,
+        "filtros_activos": activos, "filas_html": mapas.filas_html(resultado, enlaces=True),
+        "departamentos": departamentos,
+    })
+
+
+@login_required
+def mapas_nacional(request):
+    return _pagina_mapa(request)
+
+
+@login_required
+def mapas_departamento(request, codigo):
+    from att.models import Departamento
+
+    return _pagina_mapa(request, get_object_or_404(Departamento, pk=codigo))
