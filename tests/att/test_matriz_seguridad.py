@@ -382,6 +382,9 @@ RUTAS_HTML = {
     # La baja de alertas no abre un objeto: su parámetro es un enlace firmado (la llave es la firma, que
     # solo va en el correo de la persona; tests/att/test_correos.py prueba el enlace válido). Aquí, uno
     # falsificado que apunta a A: 404 y nada cambia.
+    # Los mapas son del tablero del DNP (seguimiento.ver_tablero_dnp): ni B ni nadie fuera del DNP los abre;
+    # su parámetro es el código del departamento (el de A), no un objeto.
+    "seguimiento:mapas_departamento": lambda m: [Caso({"codigo": m.et_a.municipio.departamento_id})],
     "baja-alertas": lambda m: [Caso({"token": f"{m.funcionario_a.pk}:todas:firma-falsa"})],
     "nucleo:alerta-leida": _privado("notificacion"),
     "oferta:detalle": lambda m: [
