@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -278,3 +279,51 @@ def leyenda(limites: list[float], formato=str) -> list[dict]:
         filas.append({"clase": f"m-{i + CLASES - len(limites)}", "texto": texto})
         anterior = limite
     return filas
+
+
+# --- El mismo mapa para un PDF (reportlab) ---------------------------------------------------------
+_ORDEN = re.compile(r"M([^l]*)l([^z]*)z")
+_NUMERO = re.compile(r"-?(?:\d+\.?\d*|\.\d+)")
+
+
+def anillos_de(trazo: str) -> list[list[tuple[float, float]]]:
+    """Los anillos absolutos (x, y en el lienzo, y hacia abajo) de un atributo `d` hecho por `_trazo`."""
+    anillos = []
+    for inicio, resto in _ORDEN.findall(trazo):
+        px, py = (float(n) for n in _NUMERO.findall(inicio))
+        puntos = [(px, py)]
+        numeros = [float(n) for n in _NUMERO.findall(resto)]
+        for dx, dy in zip(numeros[::2], numeros[1::2], strict=True):
+            px, py = px + dx, py + dy
+            puntos.append((px, py))
+        anillos.append(puntos)
+    return anillos
+
+
+def dibujo_pdf(nivel: str, colores: dict[str, str], *, ancho_pt: float, sin_dato: str = "#ffffff",
+               borde: str = "#6b7280"):
+    """Un `reportlab.graphics.shapes.Drawing` del país con cada territorio relleno de `colores[codigo]`
+    (hex) o de `sin_dato`; vectorial, sin pasar por SVG. El alto sale de la proporción del mapa."""
+    from reportlab.graphics.shapes import Drawing, Group
+    from reportlab.graphics.shapes import Path as Trazo
+    from reportlab.lib import colors
+
+    _p, ancho, alto = _proyeccion()
+    escala = ancho_pt / ancho
+    from att.pdf import FAMILIA, registrar_fuentes
+
+    registrar_fuentes()
+    dibujo = Drawing(ancho_pt, alto * escala, initialFontName=FAMILIA)  # sin Helvetica sin incrustar
+    grupo = Group()
+    for codigo, territorio in territorios(nivel).items():
+        camino = Trazo(fillColor=colors.HexColor(colores.get(codigo, sin_dato)), strokeColor=colors.HexColor(borde),
+                      strokeWidth=0.25)
+        for anillo in anillos_de(territorio.trazo):
+            (x0, y0), *resto = anillo
+            camino.moveTo(x0 * escala, (alto - y0) * escala)
+            for x, y in resto:
+                camino.lineTo(x * escala, (alto - y) * escala)
+            camino.closePath()
+        grupo.add(camino)
+    dibujo.add(grupo)
+    return dibujo

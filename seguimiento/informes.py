@@ -339,6 +339,50 @@ def _parrafo(texto, estilo):
     return Paragraph(escape(str(texto)), estilo)
 
 
+# Avance consolidado por departamento en el mapa del informe: cinco tramos de 20 puntos (azules de
+# claro a oscuro, en el orden de la leyenda) y blanco sin líneas. El color no es la única señal: la
+# tabla «Avance por departamento» que sigue trae cada cifra.
+TRAMOS_MAPA = [(20, "#dbe7f6"), (40, "#a9c4ea"), (60, "#6f99d6"), (80, "#3a6cb8"), (100, "#163f7a")]
+
+
+def _color_avance(avance) -> str | None:
+    if avance is None:
+        return None
+    for tope, color in TRAMOS_MAPA:
+        if float(avance) <= tope:
+            return color
+    return TRAMOS_MAPA[-1][1]
+
+
+def _mapa_departamentos(filas: list[dict], est) -> list:
+    """El mapa de Colombia por departamento coloreado por avance consolidado, con su leyenda."""
+    from reportlab.lib import colors
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Table, TableStyle
+
+    from att import mapas
+    from att.pdf import FAMILIA
+
+    colores = {str(f["clave_id"]): c for f in filas if (c := _color_avance(f.get("avance")))}
+    if not colores:
+        return []
+    dibujo = mapas.dibujo_pdf("departamento", colores, ancho_pt=11 * cm)
+    tramos = [("#ffffff", _("Sin líneas"))] + [
+        (color, _("%(a)s a %(b)s %%") % {"a": tope - 20, "b": tope}) for tope, color in TRAMOS_MAPA]
+    leyenda = Table([["", texto] for _c, texto in tramos], colWidths=[0.6 * cm, 3.4 * cm])
+    leyenda.setStyle(TableStyle(
+        [("BACKGROUND", (0, i), (0, i), colors.HexColor(c)) for i, (c, _t) in enumerate(tramos)]
+        + [("BOX", (0, i), (0, i), 0.25, colors.grey) for i in range(len(tramos))]
+        + [("FONTNAME", (0, 0), (-1, -1), FAMILIA), ("FONTSIZE", (0, 0), (-1, -1), 8),
+           ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+    ))
+    conjunto = Table([[dibujo, leyenda]], colWidths=[11.5 * cm, 4.5 * cm])
+    conjunto.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("FONTNAME", (0, 0), (-1, -1), FAMILIA)]))
+    return [conjunto, _parrafo(_(
+        "Mapa: avance consolidado de las líneas que llegan a cada departamento (DANE, MGN 2018). Las cifras "
+        "de cada departamento están en la tabla que sigue."), est["BodyText"])]
+
+
 def generar_pdf(datos: dict) -> bytes:
     """El informe en PDF: DejaVu Sans incrustada, título, autor, asunto e idioma (es-CO) en los
     metadatos, esquema con las secciones, «Página N de M» en cada página, títulos que nunca cierran
@@ -375,6 +419,8 @@ def generar_pdf(datos: dict) -> bytes:
         # (keepWithNext del estilo lo une además con lo que sigue).
         historia.append(CondPageBreak(3.5 * cm))
         historia.append(titulo(str(texto), est["Heading2" if seccion else "Heading3"], 0 if seccion else 1))
+        if numero == 2:
+            historia.extend(_mapa_departamentos(datos["operacion"]["por_departamento"], est))
         if numero == 6 and datos.get("series"):
             historia.extend(_graficos(datos["series"], est))
             historia.append(titulo(_("Tendencias de los últimos doce meses (tabla de datos)"), est["Heading4"], 1))

@@ -177,3 +177,41 @@ def test_informe_por_entidad_con_fechas_de_otro_anio():
     contenido = informes.generar_pdf(datos)
     assert all(fuentes(contenido).values())
     assert "Página 1 de" in textos(contenido)[0]
+
+
+# --- El mapa por departamento -----------------------------------------------------------------------
+def test_tramos_del_mapa_con_sus_bordes():
+    assert informes._color_avance(None) is None
+    assert informes._color_avance(D(0)) == informes.TRAMOS_MAPA[0][1]
+    assert informes._color_avance(D(20)) == informes.TRAMOS_MAPA[0][1]  # el borde cae en el tramo de abajo
+    assert informes._color_avance(D("20.01")) == informes.TRAMOS_MAPA[1][1]
+    assert informes._color_avance(D(100)) == informes.TRAMOS_MAPA[-1][1]
+
+
+def test_el_mapa_pinta_solo_los_departamentos_con_lineas():
+    from reportlab.lib import colors
+
+    from att import mapas
+
+    dibujo = mapas.dibujo_pdf("departamento", {"05": "#163f7a", "76": "#dbe7f6"}, ancho_pt=300)
+    rellenos = [c.fillColor.hexval() for c in dibujo.contents[0].contents]
+    assert len(rellenos) == 33  # los 33 departamentos (Bogotá incluida) de la capa del MGN
+    assert rellenos.count(colors.HexColor("#163f7a").hexval()) == 1
+    assert rellenos.count(colors.HexColor("#dbe7f6").hexval()) == 1
+    assert rellenos.count(colors.HexColor("#ffffff").hexval()) == 31
+    # Los anillos del PDF son los del SVG de la página: cada «M» abre uno, desde ese mismo punto.
+    trazo = "M10 20l5-2.5 -.5 3z" + "M1.5 2l1 1 1-1z"
+    assert mapas.anillos_de(trazo) == [[(10, 20), (15, 17.5), (14.5, 20.5)], [(1.5, 2), (2.5, 3), (3.5, 2)]]
+    antioquia = mapas.territorios("departamento")["05"]
+    anillos = mapas.anillos_de(antioquia.trazo)
+    assert len(anillos) == antioquia.trazo.count("M")
+    xs = [x for a in anillos for x, _y in a]
+    assert min(xs) == pytest.approx(antioquia.caja[0], abs=0.11)
+    assert max(xs) == pytest.approx(antioquia.caja[2], abs=0.11)
+
+
+def test_el_pdf_trae_el_mapa_antes_de_la_tabla_de_departamentos(datos):
+    texto = " ".join(textos(informes.generar_pdf(datos)))
+    assert "Mapa: avance consolidado de las líneas que llegan a cada departamento" in texto
+    assert texto.index("Avance por departamento") < texto.index("Mapa: avance consolidado")
+    assert "80 a 100 %" in texto and "Sin líneas" in texto
