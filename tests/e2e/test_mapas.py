@@ -6,6 +6,7 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from att.models import Rol
 from tests import factories
@@ -57,6 +58,16 @@ def test_mapas_nacional_y_departamental(request, referencia_cargada, dispositivo
     enlace = pagina.locator('a:has(path[data-codigo="05001"])')
     enlace.focus()
     assert pagina.evaluate("document.activeElement.getAttribute('aria-label')") == "Medellín: 4"
+    # Mejora progresiva (static/js/mapas.js): el rótulo dice el territorio con foco, y acercar achica
+    # la caja visible; «Ver todo el mapa» la devuelve.
+    expect(pagina.locator(".mapa-rotulo")).to_have_text("Medellín: 4")
+    ancho = lambda: float(svg.get_attribute("viewBox").split()[2])  # noqa: E731
+    antes = ancho()
+    pagina.get_by_role("button", name="Acercar").click()
+    assert ancho() == pytest.approx(antes / 1.5, rel=0.01)
+    pagina.get_by_role("button", name="Ver todo el mapa").click()
+    assert ancho() == pytest.approx(antes, rel=0.01)
+    enlace.focus()
     pagina.keyboard.press("Enter")
     pagina.wait_for_url("**/agenda/territorio/**")
     assert "Medellín" in pagina.locator("h1").inner_text()
