@@ -140,4 +140,6 @@ def test_brecha_cuenta_como_cubierta_la_oferta_que_termina_hoy(demanda, entidad_
                              vigencia_hasta=hoy - datetime.timedelta(days=1))
     assert [t["tema__codigo"] for t in selectors.brechas()["por_tema"]] == ["planeacion"]  # terminó ayer
     Oferta.objects.filter(pk=oferta.pk).update(vigencia_hasta=hoy)
-    assert selectors.brechas() == {"por_tema": [], "por_departamento": [], "total": 0}  # vigente hasta hoy
+    brechas = selectors.brechas()
+    assert (brechas["por_tema"], brechas["por_departamento"], brechas["total"]) == ([], [], 0)  # vigente hasta hoy
+    assert brechas["serie"]["registradas"] == [0] * 12  # y la serie mensual de brechas tampoco la cuenta
