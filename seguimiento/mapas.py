@@ -173,13 +173,23 @@ WITH o AS (
          ({municipal}) AS municipal, m.categoria, m.grupo_mdm, m.pdet, m.zomac
   FROM att_entidad e LEFT JOIN att_municipio m ON m.codigo = e.municipio_id
   WHERE {donde}
+), firmas_depto AS (
+  -- Una fila por departamento de la firma: así se cruzan por igualdad (hash) con las entidades de ese
+  -- departamento y no todas las entidades con todas las firmas (miles × miles a escala nacional).
+  SELECT f.*, unnest(f.deptos) AS d FROM firmas f WHERE cardinality(f.deptos) > 0
+), firmas_nacionales AS MATERIALIZED (
+  SELECT * FROM firmas WHERE cardinality(deptos) = 0
 ), pares AS (
-  SELECT e.codigo, f.n FROM e JOIN firmas f ON {regla}
+  SELECT e.id, f.n FROM e JOIN firmas_nacionales f ON {regla}
   UNION ALL
-  SELECT e.codigo, 1 FROM o f JOIN {lista} x ON x.oferta_id = f.id JOIN e ON e.id = x.entidad_id
+  SELECT e.id, f.n FROM e JOIN firmas_depto f ON f.d = e.depto AND {regla}
+  UNION ALL
+  SELECT e.id, 1 FROM o f JOIN {lista} x ON x.oferta_id = f.id JOIN e ON e.id = x.entidad_id
   WHERE f.con_lista AND {regla}
 )
-SELECT codigo, SUM(n)::int FROM pares GROUP BY 1
+-- Se suma por el id entero (ordenar 250.000 pares por un texto iba a disco) y luego se pone el código.
+SELECT e.codigo, SUM(s.n)::int FROM (SELECT id, SUM(n) AS n FROM pares GROUP BY id) s JOIN e ON e.id = s.id
+GROUP BY e.codigo
 """
 # La regla de `demanda.matching.filtro_focalizacion` sobre una entidad `e` y una oferta o firma `f`.
 _REGLA = """
