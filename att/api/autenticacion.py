@@ -54,3 +54,17 @@ class SesionConSegundoFactor(authentication.SessionAuthentication):
                 "Su cuenta debe verificar su segundo factor antes de usar la API con la sesión."
             ))
         return resultado
+
+
+def _extension_de_esquema():
+    """El esquema OpenAPI describe esta sesión como la de DRF (cookie de sesión): sin la extensión,
+    drf-spectacular avisa (W001) en cada vista y `check --deploy --fail-level WARNING` falla."""
+    from drf_spectacular.authentication import SessionScheme
+
+    class EsquemaSesionConSegundoFactor(SessionScheme):
+        target_class = "att.api.autenticacion.SesionConSegundoFactor"
+
+    return EsquemaSesionConSegundoFactor
+
+
+EsquemaSesionConSegundoFactor = _extension_de_esquema()
