@@ -21,3 +21,22 @@ class SoloLecturaAdminDNP:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class GestionEquipoDNP:
+    """El equipo DNP gestiona; el auditor (si es staff) solo lee; solo el administrador DNP borra."""
+
+    def has_view_permission(self, request, obj=None):
+        return permisos.lee_todo(request.user)
+
+    def has_module_permission(self, request):
+        return permisos.lee_todo(request.user)
+
+    def has_add_permission(self, request, *args):
+        return permisos.es_equipo_dnp(request.user) and not permisos.solo_lectura(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return permisos.es_equipo_dnp(request.user) and not permisos.solo_lectura(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return permisos.es_admin_dnp(request.user)

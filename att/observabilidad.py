@@ -95,7 +95,7 @@ def configuracion_logging(*, formato: str = "json", nivel: str = "WARNING",
         "root": {"handlers": ["console"], "level": nivel},
         "loggers": {
             # Lo que la plataforma registra a propósito (tareas, salidas, importaciones).
-            **{app: {"level": nivel_att} for app in ("att", "oferta", "demanda", "agenda",
+            **{app: {"level": nivel_att} for app in ("att", "indicadores", "oferta", "demanda", "agenda",
                                                         "seguimiento", "conocimiento")},
             "celery": {"level": "INFO"},
         },

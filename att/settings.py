@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",  # antes de "att": att/admin_autenticacion.py reemplaza su admin
     "att",
+    "indicadores",
     "oferta",
     "demanda",
     "agenda",
@@ -422,7 +423,7 @@ SPECTACULAR_SETTINGS = {
         "AgendaEstadoCompromisoEnum": "agenda.models.EstadoCompromiso",
         "SeguimientoSemaforoEnum": "seguimiento.models.Semaforo",
         "SeguimientoEstadoAvanceEnum": "seguimiento.models.EstadoAvance",
-        "SeguimientoTipoIndicadorEnum": "seguimiento.models.TipoIndicador",
+        "SeguimientoTipoIndicadorEnum": "indicadores.models.TipoIndicador",
         "SeguimientoTipoAcumulacionEnum": "seguimiento.models.TipoAcumulacion",
         "SeguimientoFrecuenciaEnum": "seguimiento.models.Frecuencia",
         "SeguimientoTipoInformeEnum": "seguimiento.models.TipoInforme",

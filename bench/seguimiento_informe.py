@@ -24,8 +24,9 @@ preparar_django()
 from django.test import Client
 
 from att.models import Rol, Usuario
+from indicadores.models import Medicion
 from seguimiento import informes
-from seguimiento.models import Avance, EstadoLinea, Hito, Medicion
+from seguimiento.models import Avance, EstadoLinea, Hito
 from seguimiento.selectors import invalidar_tablero
 
 META_INFORME_S = 60

@@ -6,44 +6,27 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from agenda.models import LineaPlan
-from att import permisos
+from att.admin_base import GestionEquipoDNP
+from indicadores.selectors import periodo_cerrado
+from indicadores.services import exigir_fecha_de_corte, exigir_periodo_abierto
 from seguimiento import services
+from seguimiento.informes import verificar_regenerable
 from seguimiento.models import (
     Asesoria,
     Avance,
-    CierrePeriodo,
     ConfiguracionSeguimiento,
     EstadoLinea,
     EventoMasivo,
     EvidenciaAvance,
     Hito,
-    Indicador,
     InformeMensual,
-    Medicion,
-    MetaIndicador,
     MuestraPercepcion,
     Percepcion,
     SuscripcionInforme,
 )
 
-
-class PermisosSeguimiento:
-    """El equipo DNP gestiona; el auditor (si es staff) solo lee."""
-
-    def has_view_permission(self, request, obj=None):
-        return permisos.lee_todo(request.user)
-
-    def has_module_permission(self, request):
-        return permisos.lee_todo(request.user)
-
-    def has_add_permission(self, request, *args):
-        return permisos.es_equipo_dnp(request.user) and not permisos.solo_lectura(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return permisos.es_equipo_dnp(request.user) and not permisos.solo_lectura(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return permisos.es_admin_dnp(request.user)
+# El equipo DNP gestiona; el auditor (si es staff) solo lee.
+PermisosSeguimiento = GestionEquipoDNP
 
 
 @admin.register(ConfiguracionSeguimiento)
@@ -59,8 +42,25 @@ class EvidenciaInline(admin.TabularInline):
     extra = 0
 
 
+class AvanceAdminForm(forms.ModelForm):
+    """El mismo candado que los servicios: ni un avance con corte futuro o en un mes cerrado, ni
+    cambiar uno ya fechado en un mes cerrado."""
+
+    class Meta:
+        model = Avance
+        fields = "__all__"
+
+    def clean(self):
+        datos = super().clean()
+        if self.instance.pk and self.instance.fecha_corte:
+            exigir_periodo_abierto(self.instance.fecha_corte)
+        exigir_fecha_de_corte(datos.get("fecha_corte"))
+        return datos
+
+
 @admin.register(Avance)
 class AvanceAdmin(PermisosSeguimiento, SimpleHistoryAdmin):
+    form = AvanceAdminForm
     list_display = ["hito", "porcentaje", "fecha_corte", "estado", "registrado_por", "revisado_por"]
     list_filter = ["estado", "fecha_corte"]
     search_fields = ["hito__nombre", "narrativa"]
@@ -70,6 +70,9 @@ class AvanceAdmin(PermisosSeguimiento, SimpleHistoryAdmin):
     actions = ["validar"]
     # El estado cambia solo con validar/devolver (servicios), que recalculan el hito y la línea.
     readonly_fields = ["estado", "revisado_por", "revisado_en"]
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and periodo_cerrado(obj.fecha_corte))
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -90,7 +93,11 @@ class AvanceAdmin(PermisosSeguimiento, SimpleHistoryAdmin):
     def validar(self, request, queryset):
         n = 0
         for avance in queryset.filter(estado="reportado"):
-            services.avance_validar(avance=avance, por=request.user)
+            try:
+                services.avance_validar(avance=avance, por=request.user)
+            except ValidationError as e:
+                messages.error(request, f"{avance}: {' '.join(e.messages)}")
+                continue
             n += 1
         messages.success(request, _("%(n)s avances validados.") % {"n": n})
 
@@ -137,55 +144,6 @@ class EstadoLineaAdmin(PermisosSeguimiento, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-class MetaInline(admin.TabularInline):
-    model = MetaIndicador
-    extra = 1
-
-
-@admin.register(Indicador)
-class IndicadorAdmin(PermisosSeguimiento, SimpleHistoryAdmin):
-    list_display = ["nombre", "tipo", "tipo_acumulacion", "unidad", "meta_cuatrienio", "entidad", "activo"]
-    list_filter = ["tipo", "tipo_acumulacion", "frecuencia", "activo"]
-    search_fields = ["nombre"]
-    autocomplete_fields = ["entidad"]
-    inlines = [MetaInline]
-
-
-class MedicionAdminForm(forms.ModelForm):
-    class Meta:
-        model = Medicion
-        fields = "__all__"
-
-    def clean(self):
-        datos = super().clean()
-        for periodo in {datos.get("periodo"), self.instance.periodo if self.instance.pk else None} - {None}:
-            if services.periodo_cerrado(periodo):
-                raise ValidationError(_("El periodo %(p)s está cerrado: sus mediciones no se pueden cambiar.")
-                                      % {"p": periodo.strftime("%Y-%m")})
-        return datos
-
-
-@admin.register(Medicion)
-class MedicionAdmin(PermisosSeguimiento, SimpleHistoryAdmin):
-    form = MedicionAdminForm
-    list_display = ["indicador", "periodo", "valor", "registrada_por"]
-    list_filter = ["periodo"]
-    raw_id_fields = ["indicador", "registrada_por"]
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not (obj and services.periodo_cerrado(obj.periodo))
-
-
-@admin.register(CierrePeriodo)
-class CierreAdmin(PermisosSeguimiento, admin.ModelAdmin):
-    list_display = ["periodo", "cerrado_por", "cerrado_en"]
-    exclude = ["cerrado_por"]
-
-    def save_model(self, request, obj, form, change):
-        obj.cerrado_por = request.user
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(Percepcion)
@@ -242,12 +200,22 @@ class InformeAdmin(PermisosSeguimiento, admin.ModelAdmin):
     @admin.action(description=_("Generar (o regenerar) los informes seleccionados en segundo plano"))
     def regenerar(self, request, queryset):
         for informe in queryset:
+            try:
+                verificar_regenerable(informe.tipo, informe.periodo, informe.alcance)
+            except ValidationError as e:
+                messages.error(request, f"{informe}: {' '.join(e.messages)}")
+                continue
             InformeMensual.objects.filter(pk=informe.pk).update(estado="pendiente", progreso=0, actualizado=timezone.now())
             _encolar_informe(informe)
         messages.success(request, _("Informes en cola: el progreso se ve en esta lista y en la página de informes."))
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        try:
+            verificar_regenerable(obj.tipo, obj.periodo, obj.alcance)
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+            return
         _encolar_informe(obj)
 
 

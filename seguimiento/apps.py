@@ -8,14 +8,15 @@ class SeguimientoConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
         from att import cambios
+        from indicadores.models import Indicador, Medicion, MetaIndicador
         from seguimiento.models import (
             Avance,
             EstadoLinea,
             Hito,
-            Indicador,
             InformeMensual,
-            Medicion,
             Percepcion,
         )
 
@@ -27,7 +28,21 @@ class SeguimientoConfig(AppConfig):
         cambios.registrar(EstadoLinea, entidad="entidad_id")
         cambios.registrar(Hito, entidad="linea.plan.entidad_id")
         cambios.registrar(Avance, entidad="hito.linea.plan.entidad_id")
-        cambios.registrar(Indicador, entidad="entidad_id")
-        cambios.registrar(Medicion, campo="registrada_en", entidad="indicador.entidad_id")
         cambios.registrar(Percepcion, entidad="entidad_id")
         cambios.registrar(InformeMensual, entidad=entidad_del_informe)
+
+        # El tablero muestra los indicadores: una medición, una meta o una ficha que cambia lo
+        # invalida (también desde el administrador). `indicadores` no conoce al seguimiento.
+        for modelo in (Indicador, MetaIndicador, Medicion):
+            for senal in (post_save, post_delete):
+                senal.connect(_invalidar_tablero, sender=modelo,
+                              dispatch_uid=f"seguimiento.tablero.{senal is post_save}.{modelo._meta.model_name}")
+
+
+def _invalidar_tablero(**_kwargs):
+    from django.db import transaction
+
+    from seguimiento.selectors import invalidar_tablero
+
+    transaction.on_commit(invalidar_tablero)
+    invalidar_tablero()

@@ -4,13 +4,13 @@
   (sub-hito → hito → línea → plan → entidad → agenda), con los pesos declarados en cada parte.
 - Avance esperado: lo que debería llevarse a una fecha según las fechas planeadas.
 - Semáforo: compara el avance con el esperado y lo clasifica con umbrales configurables.
-- Tipos de acumulación de indicadores (ficha técnica, SETA / Sinergia): flujo, acumulado,
-  capacidad (stock) y reducción.
+
+Los tipos de acumulación de los indicadores están en `indicadores/calculo.py`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -102,54 +102,3 @@ def semaforo(avance: Decimal, esperado: Decimal, umbrales: Umbrales = Umbrales()
     if brecha >= D(umbrales.riesgo):
         return EN_RIESGO
     return AL_DIA
-
-
-# --- Indicadores: tipos de acumulación -----------------------------------------------------------
-FLUJO = "flujo"
-ACUMULADO = "acumulado"
-CAPACIDAD = "capacidad"
-REDUCCION = "reduccion"
-
-EXPLICACION_ACUMULACION = {
-    FLUJO: "Flujo: cada periodo se mide por sí solo y no se suma con los anteriores; el logro es el "
-           "último valor reportado y el avance es logro ÷ meta.",
-    ACUMULADO: "Acumulado: los logros de los periodos se suman; el avance es (suma de los valores) ÷ meta.",
-    CAPACIDAD: "Capacidad (stock): el valor reportado es el nivel alcanzado, que ya incluye la línea base; "
-               "el avance es (último valor − línea base) ÷ (meta − línea base).",
-    REDUCCION: "Reducción: se espera que el valor baje desde la línea base; el avance es "
-               "(línea base − último valor) ÷ (línea base − meta).",
-}
-
-
-@dataclass(frozen=True)
-class ResultadoIndicador:
-    logro: Decimal | None
-    avance: Decimal | None  # porcentaje 0–100 (acotado)
-
-
-def avance_indicador(tipo: str, *, linea_base, meta, valores: Sequence) -> ResultadoIndicador:
-    """Logro y porcentaje de avance según el tipo de acumulación. `valores` en orden de periodo."""
-    valores = [D(v) for v in valores if v is not None]
-    if not valores:
-        return ResultadoIndicador(None, None)
-    base = D(linea_base or 0)
-    meta = D(meta) if meta is not None else None
-    if tipo == ACUMULADO:
-        logro = sum(valores, CERO)
-        denominador, numerador = meta, logro
-    elif tipo == FLUJO:
-        logro = valores[-1]
-        denominador, numerador = meta, logro
-    elif tipo == CAPACIDAD:
-        logro = valores[-1]
-        denominador = None if meta is None else meta - base
-        numerador = logro - base
-    elif tipo == REDUCCION:
-        logro = valores[-1]
-        denominador = None if meta is None else base - meta
-        numerador = base - logro
-    else:
-        raise ValueError(f"Tipo de acumulación desconocido: {tipo}")
-    if denominador is None or denominador == 0:
-        return ResultadoIndicador(logro, None)
-    return ResultadoIndicador(logro, acotar(CIEN * numerador / denominador))

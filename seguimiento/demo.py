@@ -28,17 +28,15 @@ from att.models import (
     TipoEntidad,
     Usuario,
 )
+from indicadores.models import CierrePeriodo, Indicador, MetaIndicador
 from seguimiento import services
 from seguimiento.informes import sumar_meses
 from seguimiento.models import (
     Asesoria,
     Avance,
-    CierrePeriodo,
     ConfiguracionSeguimiento,
     EventoMasivo,
     Hito,
-    Indicador,
-    MetaIndicador,
     MuestraPercepcion,
     Percepcion,
     SuscripcionInforme,

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
 from django.db.models import Avg, Count, DateField, F, Q, Sum
@@ -28,6 +29,8 @@ from att.bloqueos import candado, clave_bloqueo
 from att.exportacion import libro_xlsx
 from att.models import Entidad, PuntajeMDM
 from att.validadores import recortar
+from indicadores.models import Indicador
+from indicadores.selectors import indicadores_con_avance_de, periodo_cerrado
 from seguimiento import selectors
 from seguimiento.models import (
     Asesoria,
@@ -37,7 +40,6 @@ from seguimiento.models import (
     EstadoLinea,
     EventoMasivo,
     Hito,
-    Indicador,
     InformeMensual,
     Percepcion,
     SuscripcionInforme,
@@ -117,7 +119,7 @@ def datos_informe(tipo: str, periodo: date, alcance: str = "nacional") -> dict:
             {"nombre": f["indicador"].nombre, "tipo_acumulacion": f["indicador"].get_tipo_acumulacion_display(),
              "unidad": f["indicador"].unidad, "meta": f["indicador"].meta_cuatrienio, "logro": f["logro"],
              "avance": f["avance"], "logro_anio": f["logro_anio"], "avance_anio": f["avance_anio"]}
-            for f in selectors.indicadores_con_avance_de(indicadores, anio=periodo.year, hasta=hasta)
+            for f in indicadores_con_avance_de(indicadores, anio=periodo.year, hasta=hasta)
         ],
     }
     calidad = selectors.resumen_percepcion_de(percepciones, desde, hasta)
@@ -508,6 +510,16 @@ def generar(*, tipo: str = TipoInforme.MENSUAL, periodo: date, alcance: str = "n
                          informe, informe.generado_en, solicitado_en)
                 return informe
         try:
+            verificar_regenerable(tipo, periodo, alcance)
+        except ValidationError:  # pedido antes del cierre y entregado después: el emitido queda
+            informe = InformeMensual.objects.get(tipo=tipo, periodo=periodo, alcance=alcance)
+            if informe.estado != EstadoInforme.LISTO:
+                informe.estado, informe.progreso = EstadoInforme.LISTO, 100
+                informe.save(update_fields=["estado", "progreso", "actualizado"])
+            informe.omitido = True
+            log.info("Informe %s: su periodo está cerrado; se conserva el emitido.", informe)
+            return informe
+        try:
             informe = _generar_con_candado(tipo, periodo, alcance, progreso)
         except Exception as exc:
             try:
@@ -517,6 +529,17 @@ def generar(*, tipo: str = TipoInforme.MENSUAL, periodo: date, alcance: str = "n
             raise
     informe.omitido = False
     return informe
+
+
+def verificar_regenerable(tipo: str, periodo: date, alcance: str = "nacional") -> None:
+    """Un informe se regenera hasta que su mes se cierra (`indicadores.CierrePeriodo`); después, el
+    informe emitido (versión ≥ 1) es el registro y pedirlo otra vez es un error en español. Si el mes
+    se cerró sin informe emitido, el primero todavía se genera."""
+    if periodo_cerrado(periodo) and InformeMensual.objects.filter(
+            tipo=tipo, periodo=periodo, alcance=alcance, version__gt=0).exists():
+        raise ValidationError(
+            _("El periodo %(p)s está cerrado: el informe emitido es el registro y ya no se regenera.")
+            % {"p": periodo.strftime("%Y-%m")}, code="periodo_cerrado")
 
 
 def _generar_con_candado(tipo: str, periodo: date, alcance: str,

@@ -1,9 +1,8 @@
 """Permisos del seguimiento (sobre `att.permisos`, el único lugar que decide).
 
 - El oferente registra hitos y avances solo en las líneas de los planes de su entidad (o de las que
-  es responsable) y mide los indicadores de su entidad.
-- El equipo DNP (administrador o seguimiento) valida o devuelve avances, cierra periodos y genera
-  informes; lee todo.
+  es responsable). Medir indicadores y cerrar periodos: `indicadores/rules.py`.
+- El equipo DNP (administrador o seguimiento) valida o devuelve avances y genera informes; lee todo.
 - La entidad territorial (o su equipo departamental) califica la asistencia recibida.
 - El auditor lee todo y no cambia nada.
 """
@@ -30,12 +29,6 @@ def valida(usuario, _objeto=None) -> bool:
     return permisos.es_equipo_dnp(usuario) and not permisos.solo_lectura(usuario)
 
 
-def mide_indicador(usuario, indicador) -> bool:
-    if indicador is None or permisos.solo_lectura(usuario):
-        return False
-    return permisos.es_equipo_dnp(usuario) or permisos.actua_por(usuario, indicador.entidad, {Rol.OFERENTE})
-
-
 def califica(usuario, entidad) -> bool:
     if entidad is None or permisos.solo_lectura(usuario):
         return False
@@ -54,11 +47,9 @@ def registra_asistencia(usuario, oferente) -> bool:
 
 rules.add_perm("seguimiento.reportar_avance", rules.predicate(reporta_linea, name="reporta_linea"))
 rules.add_perm("seguimiento.validar_avance", rules.predicate(valida, name="valida_avance"))
-rules.add_perm("seguimiento.cerrar_periodo", rules.predicate(valida, name="cierra_periodo"))
 rules.add_perm("seguimiento.generar_informe", rules.predicate(valida, name="genera_informe"))
 rules.add_perm("seguimiento.importar_mdm", rules.predicate(valida, name="importa_mdm"))
 rules.add_perm("seguimiento.sortear_muestra", rules.predicate(valida, name="sortea_muestra"))
-rules.add_perm("seguimiento.registrar_medicion", rules.predicate(mide_indicador, name="mide_indicador"))
 rules.add_perm("seguimiento.calificar", rules.predicate(califica, name="califica"))
 rules.add_perm("seguimiento.ver", rules.predicate(ve_seguimiento, name="ve_seguimiento"))
 rules.add_perm("seguimiento.ver_tablero_dnp", rules.predicate(permisos.lee_todo, name="seg_lee_todo"))

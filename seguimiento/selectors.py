@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy
 
 from att import permisos
 from att.models import GrupoMDM, PuntajeMDM, Rol, TipoEntidad
+from indicadores.models import CierrePeriodo
+from indicadores.selectors import indicadores_con_avance_de, indicadores_visibles
 from seguimiento import calculo
 from seguimiento.models import (
     Avance,
@@ -22,9 +24,7 @@ from seguimiento.models import (
     EstadoAvance,
     EstadoLinea,
     Hito,
-    Indicador,
     InformeMensual,
-    Medicion,
     Percepcion,
     Semaforo,
 )
@@ -311,40 +311,6 @@ def avances_pendientes(usuario) -> QuerySet[Avance]:
     return avances_visibles(usuario).filter(estado=EstadoAvance.REPORTADO).order_by("registrado_en")
 
 
-# --- Indicadores ---------------------------------------------------------------------------------
-def indicadores_visibles(usuario) -> QuerySet[Indicador]:
-    qs = Indicador.objects.select_related("entidad").prefetch_related("metas")
-    if permisos.lee_todo(usuario):
-        return qs
-    return qs.filter(Q(entidad__in=permisos.entidades_de(usuario).values("pk")))
-
-
-def indicadores_con_avance(usuario, anio: int | None = None) -> list[dict]:
-    return indicadores_con_avance_de(indicadores_visibles(usuario), anio)
-
-
-def indicadores_con_avance_de(qs: QuerySet[Indicador], anio: int | None = None, hasta: date | None = None,
-                              limite: int = 500) -> list[dict]:
-    from seguimiento.services import avance_de_indicador
-
-    indicadores = list(qs.filter(activo=True).order_by("nombre")[:limite])
-    mediciones: dict[int, list[Medicion]] = {}
-    medidas = Medicion.objects.filter(indicador__in=[i.pk for i in indicadores])
-    if hasta:
-        medidas = medidas.filter(periodo__lt=hasta)
-    for m in medidas.only(
-        "indicador_id", "periodo", "valor"
-    ).order_by("periodo"):
-        mediciones.setdefault(m.indicador_id, []).append(m)
-    filas = []
-    for i in indicadores:
-        total = avance_de_indicador(i, mediciones.get(i.pk, []))
-        anual = avance_de_indicador(i, mediciones.get(i.pk, []), anio=anio) if anio else None
-        filas.append({"indicador": i, "logro": total.logro, "avance": total.avance,
-                      "logro_anio": anual.logro if anual else None, "avance_anio": anual.avance if anual else None})
-    return filas
-
-
 # --- Percepción ----------------------------------------------------------------------------------
 def percepciones_visibles(usuario) -> QuerySet[Percepcion]:
     qs = Percepcion.objects.select_related("entidad", "oferente")
@@ -498,3 +464,23 @@ def mapa_inicio():
     mapa = mapa_portada()
     mapa.filas_html = filas_html(mapa, enlaces=False)
     return mapa
+
+
+# --- Cierre de periodos ----------------------------------------------------------------------------
+def periodos_para_cierre(hoy: date | None = None, meses: int = 24) -> list[dict]:
+    """Los últimos `meses` meses (el en curso primero) con su cierre, los avances aún por revisar con
+    corte en ellos y el informe mensual nacional: tres consultas, sin importar cuántos meses."""
+    actual = (hoy or timezone.localdate()).replace(day=1)
+    lista = [actual]
+    while len(lista) < meses:
+        lista.append((lista[-1] - timedelta(days=1)).replace(day=1))
+    desde = lista[-1]
+    cierres = {c.periodo: c for c in CierrePeriodo.objects.filter(periodo__gte=desde).select_related("cerrado_por")}
+    pendientes = dict(
+        Avance.objects.filter(estado=EstadoAvance.REPORTADO, fecha_corte__gte=desde)
+        .annotate(mes=TruncMonth("fecha_corte")).values("mes").annotate(n=Count("id")).values_list("mes", "n")
+    )
+    informes = {i.periodo: i for i in InformeMensual.objects.filter(
+        tipo="mensual", alcance="nacional", periodo__gte=desde).only("periodo", "estado", "version", "generado_en")}
+    return [{"periodo": m, "cierre": cierres.get(m), "pendientes": pendientes.get(m, 0), "informe": informes.get(m),
+             "en_curso": m >= actual} for m in lista]

@@ -20,31 +20,23 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from att.models import Entidad, Municipio, PuntajeMDM, Rol, TipoEntidad
 from att.notificaciones import notificar
 from att.validadores import exigir_largo, exigir_largos, validar_adjunto
+from indicadores.services import exigir_fecha_de_corte, exigir_periodo_abierto
 from seguimiento import calculo, rules, selectors
 from seguimiento.models import (
     Asesoria,
     Avance,
-    CierrePeriodo,
     ConfiguracionSeguimiento,
     EstadoAvance,
     EstadoLinea,
     EventoMasivo,
     EvidenciaAvance,
     Hito,
-    Medicion,
     MuestraPercepcion,
     Percepcion,
     huella_avance,
 )
 
 log = logging.getLogger(__name__)
-
-# Código de los errores que son un choque con lo que otro acaba de guardar (la API responde 409).
-CONFLICTO = "conflicto"
-MENSAJE_MEDICION_REPETIDA = _lazy(
-    "Ya existe una medición de este indicador para ese periodo; edítela en lugar de crear otra."
-)
-
 
 def primer_dia(fecha: date) -> date:
     return fecha.replace(day=1)
@@ -78,6 +70,7 @@ def avance_reportar(*, hito: Hito, porcentaje, fecha_corte: date, narrativa: str
         raise ValidationError(_("Este hito tiene sub-hitos: reporte el avance en cada sub-hito."))
     if not narrativa.strip():
         raise ValidationError({"narrativa": _("Cuente qué se hizo en este avance.")})
+    exigir_fecha_de_corte(fecha_corte)  # ni futura ni en un mes cerrado
     for archivo in evidencias:
         validar_adjunto(archivo)
     avance = Avance(hito=hito, porcentaje=porcentaje, fecha_corte=fecha_corte, narrativa=narrativa,
@@ -157,6 +150,7 @@ def avance_validar(*, avance: Avance, por, comentario: str = "") -> Avance:
     _denegar_si(not rules.valida(por), _("Solo el equipo de seguimiento del DNP valida avances."))
     exigir_largo(Avance, "comentario_revision", comentario, clave="comentario")
     avance = _bloquear_avance(avance)
+    exigir_periodo_abierto(avance.fecha_corte)  # un mes cerrado no admite validaciones
     avance.estado = EstadoAvance.VALIDADO
     avance.revisado_por = por
     avance.revisado_en = timezone.now()
@@ -463,60 +457,6 @@ def alertar_hitos_vencidos(hoy: date | None = None) -> int:
         Hito.objects.filter(pk__in=[h[0] for h in hitos]).update(vencimiento_alertado=True)
         total += len(hitos)
     return total
-
-
-# --- Indicadores ---------------------------------------------------------------------------------
-def periodo_cerrado(periodo: date) -> bool:
-    return CierrePeriodo.objects.filter(periodo=primer_dia(periodo)).exists()
-
-
-@transaction.atomic
-def medicion_registrar(*, indicador, periodo: date, valor, por, observacion: str = "") -> Medicion:
-    _denegar_si(not rules.mide_indicador(por, indicador),
-                _("Solo la entidad responsable del indicador o el DNP registran sus mediciones."))
-    exigir_largo(Medicion, "observacion", observacion)
-    periodo = primer_dia(periodo)
-    if periodo_cerrado(periodo):
-        raise ValidationError(
-            _("El periodo %(p)s está cerrado: sus mediciones no se pueden cambiar.") % {"p": periodo.strftime("%Y-%m")},
-            code="periodo_cerrado",
-        )
-    medicion = Medicion.objects.select_for_update().filter(indicador=indicador, periodo=periodo).first()
-    if medicion is None:
-        medicion = Medicion(indicador=indicador, periodo=periodo)
-    medicion.valor = valor
-    medicion.observacion = observacion
-    medicion.registrada_por = por
-    try:
-        with transaction.atomic():
-            medicion.save()
-    except IntegrityError:
-        # Dos primeras mediciones del mismo mes a la vez: la otra ganó. No se pisa en silencio.
-        raise ValidationError(MENSAJE_MEDICION_REPETIDA, code=CONFLICTO) from None
-    _invalidar()
-    return medicion
-
-
-@transaction.atomic
-def periodo_cerrar(*, periodo: date, por) -> CierrePeriodo:
-    _denegar_si(not rules.valida(por), _("Solo el equipo de seguimiento del DNP cierra periodos."))
-    cierre, _c = CierrePeriodo.objects.get_or_create(periodo=primer_dia(periodo), defaults={"cerrado_por": por})
-    return cierre
-
-
-def avance_de_indicador(indicador, mediciones: list | None = None, anio: int | None = None) -> calculo.ResultadoIndicador:
-    """Logro y avance contra la meta del año (si se da `anio`) o del cuatrienio."""
-    if mediciones is None:
-        mediciones = list(indicador.mediciones.order_by("periodo"))
-    if anio is not None:
-        mediciones = [m for m in mediciones if m.periodo.year == anio]
-        meta = next((m.valor for m in indicador.metas.all() if m.anio == anio), None)
-    else:
-        meta = indicador.meta_cuatrienio
-    return calculo.avance_indicador(
-        indicador.tipo_acumulacion, linea_base=indicador.linea_base, meta=meta,
-        valores=[m.valor for m in sorted(mediciones, key=lambda m: m.periodo)],
-    )
 
 
 # --- Percepción de calidad ------------------------------------------------------------------------

@@ -19,6 +19,7 @@ urlpatterns = [
     path("asistencia/<str:tipo>/<int:pk>/evidencia/", views.evidencia_asistencia, name="evidencia_asistencia"),
     path("mapas/", views.mapas_nacional, name="mapas"),
     path("mapas/departamento/<str:codigo>/", views.mapas_departamento, name="mapas_departamento"),
+    path("periodos/", views.periodos, name="periodos"),
     path("informes/", views.informes_lista, name="informes"),
     path("informes/<int:pk>/<str:formato>/", views.informe_descargar, name="informe_descargar"),
 ]

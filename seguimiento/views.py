@@ -22,13 +22,17 @@ from django.views.decorators.http import require_POST
 from agenda.models import AgendaNacional, LineaPlan
 from att import graficos, permisos
 from att.models import Entidad, PuntajeMDM, TipoEntidad
+from indicadores import calculo as calculo_indicadores
+from indicadores import selectors as sel_indicadores
+from indicadores import services as srv_indicadores
+from indicadores.forms import MedicionForm
+from indicadores.models import TipoAcumulacion
 from seguimiento import calculo, informes, selectors, services
 from seguimiento.forms import (
     AsistenciaForm,
     AvanceForm,
     HitoForm,
     ImportarMDMForm,
-    MedicionForm,
     PercepcionForm,
     RevisionForm,
 )
@@ -40,7 +44,6 @@ from seguimiento.models import (
     InformeMensual,
     MuestraPercepcion,
     Semaforo,
-    TipoAcumulacion,
     TipoInforme,
 )
 from seguimiento.rules import ROLES_ET
@@ -278,7 +281,7 @@ def revisar(request, pk):
 def indicadores(request):
     _ver(request)
     anio = _entero(request.GET.get("anio")) or timezone.localdate().year
-    filas = selectors.indicadores_con_avance(request.user, anio=anio)
+    filas = sel_indicadores.indicadores_con_avance(request.user, anio=anio)
     if request.GET.get("formato") == "csv":
         return _csv("indicadores", [_("Indicador"), _("Tipo"), _("Acumulación"), _("Unidad"), _("Línea base"),
                                     _("Meta cuatrienio"), _("Logro"), _("Avance (%)"), _("Logro %(a)s") % {"a": anio},
@@ -289,15 +292,15 @@ def indicadores(request):
     filas = graficos.ordenar_por_valor(filas, "avance")
     return render(request, "seguimiento/indicadores.html", {
         "filas": filas, "anio": anio, "grafico": grafico_indicadores(filas, _("Avance de los indicadores frente a su meta")),
-        "explicaciones": [(TipoAcumulacion(k).label, v) for k, v in calculo.EXPLICACION_ACUMULACION.items()],
+        "explicaciones": [(TipoAcumulacion(k).label, v) for k, v in calculo_indicadores.EXPLICACION_ACUMULACION.items()],
     })
 
 
 @login_required
 def indicador(request, pk):
     _ver(request)
-    ind = get_object_or_404(selectors.indicadores_visibles(request.user), pk=pk)
-    puede = request.user.has_perm("seguimiento.registrar_medicion", ind)
+    ind = get_object_or_404(sel_indicadores.indicadores_visibles(request.user), pk=pk)
+    puede = request.user.has_perm("indicadores.registrar_medicion", ind)
     form = MedicionForm()
     if request.method == "POST":
         if not puede:
@@ -305,20 +308,48 @@ def indicador(request, pk):
         form = MedicionForm(request.POST)
         if form.is_valid():
             try:
-                services.medicion_registrar(indicador=ind, por=request.user, **form.cleaned_data)
+                srv_indicadores.medicion_registrar(indicador=ind, por=request.user, **form.cleaned_data)
                 messages.success(request, _("Medición guardada."))
                 return redirect("seguimiento:indicador", pk=ind.pk)
             except ValidationError as e:
                 _volcar(form, e)
     mediciones = list(ind.mediciones.order_by("periodo"))
-    cerrados = set(services.CierrePeriodo.objects.filter(periodo__in=[m.periodo for m in mediciones])
-                   .values_list("periodo", flat=True))
+    cerrados = sel_indicadores.periodos_cerrados(m.periodo for m in mediciones)
     anios = sorted({m.periodo.year for m in mediciones} | {m.anio for m in ind.metas.all()})
     por_anio = [(a, next((m.valor for m in ind.metas.all() if m.anio == a), None),
-                 services.avance_de_indicador(ind, mediciones, anio=a)) for a in anios]
+                 sel_indicadores.avance_de_indicador(ind, mediciones, anio=a)) for a in anios]
     return render(request, "seguimiento/indicador.html", {
         "ind": ind, "mediciones": mediciones, "cerrados": cerrados, "form": form, "puede": puede,
-        "total": services.avance_de_indicador(ind, mediciones), "por_anio": por_anio,
+        "total": sel_indicadores.avance_de_indicador(ind, mediciones), "por_anio": por_anio,
+    })
+
+
+# --- Cierre de periodos ------------------------------------------------------------------------------
+@login_required
+def periodos(request):
+    """Meses y su cierre: cerrar un mes es un acto explícito del equipo de seguimiento del DNP. Cerrado,
+    no admite avances ni validaciones con corte en él, ni mediciones, y su informe emitido es el registro."""
+    if not permisos.lee_todo(request.user):
+        raise PermissionDenied(_("El cierre de periodos es del equipo de seguimiento del DNP."))
+    puede_cerrar = request.user.has_perm("indicadores.cerrar_periodo")
+    if request.method == "POST":
+        if not puede_cerrar:
+            raise PermissionDenied(_("Solo el equipo de seguimiento del DNP cierra periodos."))
+        try:
+            anio, mes = (int(x) for x in (request.POST.get("periodo") or "").split("-"))
+            fecha = date(anio, mes, 1)
+        except ValueError:
+            messages.error(request, _("Escriba el periodo como AAAA-MM."))
+            return redirect("seguimiento:periodos")
+        try:
+            srv_indicadores.periodo_cerrar(periodo=fecha, por=request.user)
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, _("Periodo %(p)s cerrado.") % {"p": f"{fecha:%Y-%m}"})
+        return redirect("seguimiento:periodos")
+    return render(request, "seguimiento/periodos.html", {
+        "filas": selectors.periodos_para_cierre(), "puede_cerrar": puede_cerrar,
     })
 
 
@@ -421,6 +452,11 @@ def informes_lista(request):
         semestral = request.POST.get("tipo") == TipoInforme.SEMESTRAL
         if semestral and mes not in (6, 12):
             messages.error(request, _("Los cortes semestrales son de junio o diciembre."))
+            return redirect("seguimiento:informes")
+        try:
+            informes.verificar_regenerable(TipoInforme.SEMESTRAL if semestral else TipoInforme.MENSUAL, fecha)
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
             return redirect("seguimiento:informes")
         InformeMensual.objects.update_or_create(
             tipo=TipoInforme.SEMESTRAL if semestral else TipoInforme.MENSUAL, periodo=fecha, alcance="nacional",

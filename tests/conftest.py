@@ -1,6 +1,7 @@
 """Base de pruebas: base de datos real (PostgreSQL embebido o DATABASE_URL), con el territorio,
 las entidades de referencia y los catálogos cargados una vez por sesión."""
 
+import importlib
 import os
 from pathlib import Path
 
@@ -8,9 +9,11 @@ import pytest
 from django.apps import apps as django_apps
 
 from att import mfa, referencia
-from att.datos.catalogos import sembrar
 from att.models import Rol
 from tests import factories
+
+# Los catálogos iniciales viven (congelados) en su migración de datos.
+sembrar = importlib.import_module("att.migrations.0003_sembrar_catalogos").sembrar_catalogos
 
 
 def cargar_referencia():

@@ -6,10 +6,7 @@ from seguimiento.models import (
     EstadoLinea,
     EvidenciaAvance,
     Hito,
-    Indicador,
     InformeMensual,
-    Medicion,
-    MetaIndicador,
     Percepcion,
 )
 
@@ -49,33 +46,6 @@ class EstadoLineaSerializer(serializers.ModelSerializer):
         model = EstadoLinea
         fields = ["linea", "plan", "agenda", "entidad", "responsable", "peso", "avance", "esperado", "semaforo",
                   "hitos_vencidos", "actualizado"]
-
-
-class MetaSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = MetaIndicador
-        fields = ["anio", "valor"]
-
-
-class IndicadorSerializer(serializers.ModelSerializer):
-    metas = MetaSerializer(many=True, read_only=True)
-    explicacion_acumulacion = serializers.CharField(read_only=True)
-
-    class Meta:
-        model = Indicador
-        fields = ["id", "nombre", "descripcion", "formula", "variables", "tipo", "unidad", "frecuencia", "linea_base",
-                  "meta_cuatrienio", "tipo_acumulacion", "explicacion_acumulacion", "unidad_responsable", "entidad",
-                  "agenda", "activo", "metas"]
-
-
-class MedicionSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Medicion
-        fields = ["id", "indicador", "periodo", "valor", "observacion", "registrada_por", "registrada_en"]
-        read_only_fields = ["registrada_por", "registrada_en"]
-        # La unicidad por (indicador, periodo) la decide la vista con un 409 en español, igual que la
-        # carrera de dos primeras mediciones; el validador automático daba un 400 distinto.
-        validators = []
 
 
 class PercepcionSerializer(serializers.ModelSerializer):

@@ -1,13 +1,14 @@
 from rest_framework.routers import DefaultRouter
 
+from indicadores.api import views as indicadores
 from seguimiento.api import views
 
 router = DefaultRouter()
 router.register("seguimiento/lineas", views.EstadoLineaViewSet, basename="seguimiento-linea")
 router.register("seguimiento/hitos", views.HitoViewSet, basename="seguimiento-hito")
 router.register("seguimiento/avances", views.AvanceViewSet, basename="seguimiento-avance")
-router.register("seguimiento/indicadores", views.IndicadorViewSet, basename="seguimiento-indicador")
-router.register("seguimiento/mediciones", views.MedicionViewSet, basename="seguimiento-medicion")
+router.register("seguimiento/indicadores", indicadores.IndicadorViewSet, basename="seguimiento-indicador")
+router.register("seguimiento/mediciones", indicadores.MedicionViewSet, basename="seguimiento-medicion")
 router.register("seguimiento/percepciones", views.PercepcionViewSet, basename="seguimiento-percepcion")
 router.register("seguimiento/informes", views.InformeViewSet, basename="seguimiento-informe")
 

@@ -1,41 +1,16 @@
 """API del seguimiento: mismos servicios y selectores que las páginas."""
 
-from django.core.exceptions import PermissionDenied as PermisoDjango
-from django.core.exceptions import ValidationError as ValidacionDjango
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, parsers, status, viewsets
+from rest_framework import mixins, parsers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from att.api.errores import ejecutar as _ejecutar
 from att.api.permisos import Autenticado
 from seguimiento import selectors, services
 from seguimiento.api import serializers as s
 from seguimiento.models import Hito
-
-
-class Conflicto(exceptions.APIException):
-    """Lo pedido choca con lo que otro acaba de guardar (p. ej. dos primeras mediciones del mes a la vez)."""
-
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflicto"
-
-
-def _traducir(error):
-    if isinstance(error, PermisoDjango):
-        return exceptions.PermissionDenied(str(error))
-    if getattr(error, "code", None) == services.CONFLICTO:
-        return Conflicto(error.messages[0])
-    if hasattr(error, "message_dict"):
-        return exceptions.ValidationError(error.message_dict)
-    return exceptions.ValidationError({"detalle": error.messages})
-
-
-def _ejecutar(funcion, **kwargs):
-    try:
-        return funcion(**kwargs)
-    except (PermisoDjango, ValidacionDjango) as e:
-        raise _traducir(e)
 
 
 class EstadoLineaViewSet(viewsets.ReadOnlyModelViewSet):
@@ -100,45 +75,6 @@ class AvanceViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         datos.is_valid(raise_exception=True)
         avance = _ejecutar(services.avance_devolver, avance=avance, por=request.user, **datos.validated_data)
         return Response(s.AvanceSerializer(avance).data)
-
-
-class IndicadorViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = s.IndicadorSerializer
-    permission_classes = [Autenticado]
-    filterset_fields = ["tipo", "tipo_acumulacion", "entidad", "activo"]
-
-    def get_queryset(self):
-        return selectors.indicadores_visibles(self.request.user)
-
-
-class MedicionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Mediciones; las de un periodo cerrado no se pueden crear ni cambiar."""
-
-    serializer_class = s.MedicionSerializer
-    permission_classes = [Autenticado]
-    filterset_fields = ["indicador", "periodo"]
-
-    def get_queryset(self):
-        from seguimiento.models import Medicion
-
-        return Medicion.objects.filter(indicador__in=selectors.indicadores_visibles(self.request.user).values("pk"))
-
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        d = serializer.validated_data
-        from seguimiento.models import Medicion
-
-        # La API crea; una medición del mismo mes ya guardada es un conflicto (se corrige en la página).
-        from seguimiento import rules
-
-        periodo = services.primer_dia(d["periodo"])
-        if (rules.mide_indicador(request.user, d["indicador"]) and not services.periodo_cerrado(periodo)
-                and Medicion.objects.filter(indicador=d["indicador"], periodo=periodo).exists()):
-            raise Conflicto(str(services.MENSAJE_MEDICION_REPETIDA))
-        medicion = _ejecutar(services.medicion_registrar, indicador=d["indicador"], periodo=d["periodo"],
-                             valor=d["valor"], observacion=d.get("observacion", ""), por=request.user)
-        return Response(s.MedicionSerializer(medicion).data, status=status.HTTP_201_CREATED)
 
 
 class PercepcionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

@@ -20,9 +20,11 @@ from att import services as att_services
 from att.models import Entidad, Membresia, Rol, TipoEntidad, Usuario
 from conocimiento import selectors as conocimiento_sel
 from demanda import selectors as demanda_sel
+from indicadores import selectors as indicadores_sel
+from indicadores.models import Medicion
 from seguimiento import selectors as seguimiento_sel
 from seguimiento import services as seguimiento_srv
-from seguimiento.models import InformeMensual, Medicion, Percepcion
+from seguimiento.models import InformeMensual, Percepcion
 from tests import factories
 from tests.agenda import fabricas as fa
 from tests.demanda import fabricas as fd
@@ -210,7 +212,7 @@ def test_consultas_de_las_paginas_solo_su_departamento(mundo, equipo, clave, via
     assert ids(agenda_sel.compromisos_vencidos(u)) == a["compromisos"]
     assert ids(seguimiento_sel.estados_visibles(u)) == a["estados"]
     assert ids(seguimiento_sel.avances_visibles(u)) == a["avances"]
-    assert ids(seguimiento_sel.indicadores_visibles(u)) == a["indicadores"]
+    assert ids(indicadores_sel.indicadores_visibles(u)) == a["indicadores"]
     assert ids(seguimiento_sel.percepciones_visibles(u)) == a["percepciones"]
     assert ids(seguimiento_sel.informes_visibles(u)) == a["informes"]
     memorias = ids(conocimiento_sel.entidades_con_memoria(u))

@@ -41,7 +41,7 @@ from att.models import Canal, Modalidad, Notificacion, Rol, Tema
 from tests import factories
 
 MARCA = "SECRETO-DE-A"
-APPS = ("att", "oferta", "demanda", "agenda", "seguimiento", "conocimiento")
+APPS = ("att", "indicadores", "oferta", "demanda", "agenda", "seguimiento", "conocimiento")
 # Tablas de contabilidad que cambian con cualquier petición y no son datos de nadie.
 # El registro de seguridad anota justamente los intentos de B (ingresos, 403): que crezca es lo
 # esperado; tests/att/test_bitacora_seguridad.py prueba lo que guarda.
@@ -92,6 +92,7 @@ def _construir() -> Mundo:
         SesionFormacion,
     )
     from demanda.models import AdjuntoDemanda, EstadoDemanda
+    from indicadores.models import Indicador, Medicion
     from oferta.models import EstadoOferta, ImportacionOferta
     from seguimiento import services as seg_services
     from seguimiento.models import (
@@ -100,9 +101,7 @@ def _construir() -> Mundo:
         EventoMasivo,
         EvidenciaAvance,
         Hito,
-        Indicador,
         InformeMensual,
-        Medicion,
         Percepcion,
         SuscripcionInforme,
     )

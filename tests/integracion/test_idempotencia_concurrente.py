@@ -23,8 +23,9 @@ from att import services as att_services
 from att.idempotencia import CAMPO_FORMULARIO
 from att.models import Rol, SolicitudIdempotente, Tema
 from demanda.models import Demanda
+from indicadores.models import Medicion
 from seguimiento import services as seguimiento
-from seguimiento.models import Avance, Medicion
+from seguimiento.models import Avance
 from tests import factories
 from tests.seguimiento import fabricas
 

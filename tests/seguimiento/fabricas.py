@@ -5,8 +5,9 @@ from decimal import Decimal
 
 from agenda.models import AgendaNacional, EstadoPlan, LineaPlan, PlanDeTrabajo
 from att.models import Canal, EtapaCiclo, Tema
+from indicadores.models import Indicador
 from oferta.models import Oferta
-from seguimiento.models import Hito, Indicador
+from seguimiento.models import Hito
 from tests import factories
 
 

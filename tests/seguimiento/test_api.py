@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from rest_framework.test import APIClient
 
+from indicadores import services as ind_services
 from seguimiento import services
 from tests import factories
 from tests.seguimiento import fabricas
@@ -43,7 +44,7 @@ def test_reportar_validar_y_consultar_por_api(api, entidad_oferente, oferente, o
 
 def test_mediciones_y_percepcion_por_api(api, entidad_oferente, oferente, seguimiento_dnp, funcionario_medellin):
     i = fabricas.indicador(entidad_oferente)
-    services.periodo_cerrar(periodo=date(2026, 2, 1), por=seguimiento_dnp)
+    ind_services.periodo_cerrar(periodo=date(2026, 2, 1), por=seguimiento_dnp)
     api.force_authenticate(oferente)
     r = api.post("/api/v1/seguimiento/mediciones/", {"indicador": i.pk, "periodo": "2026-02-01", "valor": "3"})
     assert r.status_code == 400 and "cerrado" in str(r.json())

@@ -10,8 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from rest_framework.test import APIClient
 
+from indicadores import services as ind_services
+from indicadores.models import Medicion
 from seguimiento import services
-from seguimiento.models import Avance, EvidenciaAvance, Medicion
+from seguimiento.models import Avance, EvidenciaAvance
 from tests import factories
 from tests.seguimiento import fabricas
 
@@ -155,10 +157,10 @@ def _otro_la_registra_antes(indicador, periodo):
 def test_primera_medicion_simultanea_es_un_conflicto_en_espanol(entidad_oferente, oferente):
     i = fabricas.indicador(entidad_oferente)
     with _otro_la_registra_antes(i, date(2026, 3, 1)), pytest.raises(ValidationError) as error:
-        services.medicion_registrar(indicador=i, periodo=date(2026, 3, 1), valor=D(5), por=oferente)
-    assert error.value.code == services.CONFLICTO and error.value.messages == [MENSAJE]
+        ind_services.medicion_registrar(indicador=i, periodo=date(2026, 3, 1), valor=D(5), por=oferente)
+    assert error.value.code == ind_services.CONFLICTO and error.value.messages == [MENSAJE]
     # (la fila de la «otra petición» se deshizo con esta transacción de prueba). Sin carrera, volver a registrar el mes actualiza la medición existente, como siempre.
-    m = services.medicion_registrar(indicador=i, periodo=date(2026, 3, 1), valor=D(7), por=oferente)
+    m = ind_services.medicion_registrar(indicador=i, periodo=date(2026, 3, 1), valor=D(7), por=oferente)
     assert m.valor == D(7) and Medicion.objects.filter(indicador=i).count() == 1
 
 
@@ -174,7 +176,7 @@ def test_api_responde_409_con_el_mensaje(entidad_oferente, oferente):
 def test_api_un_mes_ya_registrado_tambien_es_409(entidad_oferente, oferente, otro_oferente):
     """Sin carrera: el validador automático de unicidad daba un 400 distinto; ahora es el mismo 409."""
     i = fabricas.indicador(entidad_oferente)
-    services.medicion_registrar(indicador=i, periodo=date(2026, 6, 1), valor=D(2), por=oferente)
+    ind_services.medicion_registrar(indicador=i, periodo=date(2026, 6, 1), valor=D(2), por=oferente)
     api = APIClient()
     api.force_authenticate(oferente)
     r = api.post("/api/v1/seguimiento/mediciones/", {"indicador": i.pk, "periodo": "2026-06-01", "valor": "3"})

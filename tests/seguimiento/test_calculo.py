@@ -5,6 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from indicadores import calculo as calculo_ind
 from seguimiento import calculo
 from seguimiento.calculo import Nodo, Umbrales
 
@@ -49,28 +50,28 @@ def test_semaforo_con_umbrales_configurados():
 
 
 def test_acumulado_suma_los_periodos():
-    r = calculo.avance_indicador("acumulado", linea_base=0, meta=40, valores=[5, 10, 15])
+    r = calculo_ind.avance_indicador("acumulado", linea_base=0, meta=40, valores=[5, 10, 15])
     assert r.logro == D(30) and r.avance == D(75)
 
 
 def test_flujo_toma_el_ultimo_periodo():
-    r = calculo.avance_indicador("flujo", linea_base=0, meta=40, valores=[5, 10, 15])
+    r = calculo_ind.avance_indicador("flujo", linea_base=0, meta=40, valores=[5, 10, 15])
     assert r.logro == D(15) and r.avance == D("37.5")
 
 
 def test_capacidad_descuenta_la_linea_base():
     # stock: de 20 a 50 con meta 80 → (50 − 20) / (80 − 20) = 50 %
-    r = calculo.avance_indicador("capacidad", linea_base=20, meta=80, valores=[30, 50])
+    r = calculo_ind.avance_indicador("capacidad", linea_base=20, meta=80, valores=[30, 50])
     assert r.logro == D(50) and r.avance == D(50)
 
 
 def test_reduccion_mide_lo_que_baja():
     # de 40 a 30 con meta 20 → (40 − 30) / (40 − 20) = 50 %
-    r = calculo.avance_indicador("reduccion", linea_base=40, meta=20, valores=[35, 30])
+    r = calculo_ind.avance_indicador("reduccion", linea_base=40, meta=20, valores=[35, 30])
     assert r.logro == D(30) and r.avance == D(50)
 
 
 def test_avance_acotado_y_sin_datos():
-    assert calculo.avance_indicador("acumulado", linea_base=0, meta=10, valores=[30]).avance == D(100)
-    assert calculo.avance_indicador("reduccion", linea_base=40, meta=20, valores=[45]).avance == D(0)
-    assert calculo.avance_indicador("flujo", linea_base=0, meta=10, valores=[]).avance is None
+    assert calculo_ind.avance_indicador("acumulado", linea_base=0, meta=10, valores=[30]).avance == D(100)
+    assert calculo_ind.avance_indicador("reduccion", linea_base=40, meta=20, valores=[45]).avance == D(0)
+    assert calculo_ind.avance_indicador("flujo", linea_base=0, meta=10, valores=[]).avance is None

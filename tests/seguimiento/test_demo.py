@@ -3,8 +3,9 @@ import random
 
 import pytest
 
+from indicadores.models import Medicion
 from seguimiento import demo
-from seguimiento.models import Avance, EstadoLinea, Hito, Medicion, Percepcion
+from seguimiento.models import Avance, EstadoLinea, Hito, Percepcion
 
 pytestmark = pytest.mark.django_db
 

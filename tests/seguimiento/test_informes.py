@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from att.models import Notificacion
+from indicadores import services as ind_services
 from seguimiento import informes, services
 from seguimiento.models import EstadoInforme, InformeMensual, SuscripcionInforme
 from seguimiento.tasks import generar_corte_semestral, generar_informe_mensual
@@ -27,7 +28,7 @@ def datos(oferente, entidad_oferente, seguimiento_dnp, funcionario_medellin):
     services.percepcion_registrar(entidad=factories.alcaldia("05001"), calidad=5, pertinencia=4, oportunidad=2,
                                   oferente=entidad_oferente, por=funcionario_medellin, fecha=date(2026, 10, 20))
     i = fabricas.indicador(entidad_oferente, meta=10)
-    services.medicion_registrar(indicador=i, periodo=date(2026, 10, 1), valor=D(4), por=oferente)
+    ind_services.medicion_registrar(indicador=i, periodo=date(2026, 10, 1), valor=D(4), por=oferente)
     return l
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from indicadores import services as ind_services
 from seguimiento import services
 from seguimiento.models import Avance, EstadoAvance, InformeMensual
 from tests import factories
@@ -166,7 +167,7 @@ def test_generar_informe_desde_la_pagina(client, linea, seguimiento_dnp, auditor
 
 def test_periodo_cerrado_en_la_pagina(client, entidad_oferente, oferente, seguimiento_dnp):
     i = fabricas.indicador(entidad_oferente)
-    services.periodo_cerrar(periodo=date(2026, 3, 1), por=seguimiento_dnp)
+    ind_services.periodo_cerrar(periodo=date(2026, 3, 1), por=seguimiento_dnp)
     client.force_login(oferente)
     r = client.post(f"/seguimiento/indicadores/{i.pk}/", {"periodo": "2026-03", "valor": "4"})
     assert r.status_code == 200 and "está cerrado" in r.content.decode()
@@ -211,7 +212,7 @@ def test_admin_configuracion_y_regenerar(client, seguimiento_dnp, linea, django_
         client.post("/admin/seguimiento/informemensual/", {"action": "regenerar", "_selected_action": [informe.pk]})
     informe.refresh_from_db()
     assert informe.estado == "listo" and informe.progreso == 100
-    assert client.get("/admin/seguimiento/medicion/").status_code == 200
+    assert client.get("/admin/indicadores/medicion/").status_code == 200
 
 
 def test_resumen_csv_suscripcion_y_portada(client, linea, seguimiento_dnp):
@@ -236,7 +237,8 @@ def test_indicadores_vigencia_sin_separador_de_miles(client, seguimiento_dnp):
 def test_indicadores_y_percepcion_con_graficos(client, entidad_oferente, seguimiento_dnp, django_assert_max_num_queries):
     import xml.etree.ElementTree as ET
 
-    from seguimiento.models import Medicion, Percepcion
+    from indicadores.models import Medicion
+    from seguimiento.models import Percepcion
 
     bajo = fabricas.indicador(entidad_oferente, nombre="A bajo", meta=100)
     alto = fabricas.indicador(entidad_oferente, nombre="B alto", meta=100)

@@ -9,13 +9,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from att.models import Notificacion, Rol
+from indicadores import selectors as ind_selectors
+from indicadores import services as ind_services
+from indicadores.models import Medicion
 from seguimiento import selectors, services
 from seguimiento.models import (
     Avance,
     ConfiguracionSeguimiento,
     EstadoAvance,
     EstadoLinea,
-    Medicion,
     MuestraPercepcion,
     Percepcion,
 )
@@ -137,13 +139,13 @@ def test_hitos_vencidos_alertan_a_su_responsable_una_vez(entidad_oferente):
 
 def test_periodo_cerrado_bloquea_las_mediciones(oferente, entidad_oferente, seguimiento_dnp, auditor):
     i = fabricas.indicador(entidad_oferente)
-    m = services.medicion_registrar(indicador=i, periodo=date(2026, 3, 15), valor=D(5), por=oferente)
+    m = ind_services.medicion_registrar(indicador=i, periodo=date(2026, 3, 15), valor=D(5), por=oferente)
     assert m.periodo == date(2026, 3, 1)
     with pytest.raises(PermissionDenied, match=r"Solo el equipo de seguimiento del DNP cierra periodos\."):
-        services.periodo_cerrar(periodo=date(2026, 3, 1), por=oferente)
-    services.periodo_cerrar(periodo=date(2026, 3, 1), por=seguimiento_dnp)
+        ind_services.periodo_cerrar(periodo=date(2026, 3, 1), por=oferente)
+    ind_services.periodo_cerrar(periodo=date(2026, 3, 1), por=seguimiento_dnp)
     with pytest.raises(ValidationError, match="cerrado"):
-        services.medicion_registrar(indicador=i, periodo=date(2026, 3, 1), valor=D(9), por=oferente)
+        ind_services.medicion_registrar(indicador=i, periodo=date(2026, 3, 1), valor=D(9), por=oferente)
     with pytest.raises(ValidationError, match="El periodo 2026-03 está cerrado: sus mediciones no se"):  # tampoco por el ORM/administrador
         m.valor = D(9)
         m.save()
@@ -151,9 +153,9 @@ def test_periodo_cerrado_bloquea_las_mediciones(oferente, entidad_oferente, segu
         Medicion.objects.get(pk=m.pk).delete()
     assert Medicion.objects.get(pk=m.pk).valor == D(5)
     # el mes siguiente sigue abierto
-    services.medicion_registrar(indicador=i, periodo=date(2026, 4, 1), valor=D(7), por=oferente)
+    ind_services.medicion_registrar(indicador=i, periodo=date(2026, 4, 1), valor=D(7), por=oferente)
     with pytest.raises(PermissionDenied, match="Solo la entidad responsable del indicador o el DNP registran sus"):
-        services.medicion_registrar(indicador=i, periodo=date(2026, 4, 1), valor=D(7), por=auditor)
+        ind_services.medicion_registrar(indicador=i, periodo=date(2026, 4, 1), valor=D(7), por=auditor)
 
 
 @pytest.mark.parametrize("tipo,base,meta,valores,logro,avance", [
@@ -166,8 +168,8 @@ def test_avance_de_indicador_por_tipo_de_acumulacion(oferente, entidad_oferente,
                                                       logro, avance):
     i = fabricas.indicador(entidad_oferente, tipo_acumulacion=tipo, linea_base=base, meta=meta)
     for mes, v in enumerate(valores, start=1):
-        services.medicion_registrar(indicador=i, periodo=date(2026, mes, 1), valor=D(v), por=oferente)
-    r = services.avance_de_indicador(i)
+        ind_services.medicion_registrar(indicador=i, periodo=date(2026, mes, 1), valor=D(v), por=oferente)
+    r = ind_selectors.avance_de_indicador(i)
     assert (r.logro, r.avance) == (logro, avance)
     assert i.explicacion_acumulacion
 

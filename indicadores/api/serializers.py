@@ -1,0 +1,30 @@
+from rest_framework import serializers
+
+from indicadores.models import Indicador, Medicion, MetaIndicador
+
+
+class MetaSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MetaIndicador
+        fields = ["anio", "valor"]
+
+
+class IndicadorSerializer(serializers.ModelSerializer):
+    metas = MetaSerializer(many=True, read_only=True)
+    explicacion_acumulacion = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Indicador
+        fields = ["id", "nombre", "descripcion", "formula", "variables", "tipo", "unidad", "frecuencia", "linea_base",
+                  "meta_cuatrienio", "tipo_acumulacion", "explicacion_acumulacion", "unidad_responsable", "entidad",
+                  "agenda", "activo", "metas"]
+
+
+class MedicionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Medicion
+        fields = ["id", "indicador", "periodo", "valor", "observacion", "registrada_por", "registrada_en"]
+        read_only_fields = ["registrada_por", "registrada_en"]
+        # La unicidad por (indicador, periodo) la decide la vista con un 409 en español, igual que la
+        # carrera de dos primeras mediciones; el validador automático daba un 400 distinto.
+        validators = []
