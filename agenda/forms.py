@@ -17,6 +17,7 @@ from agenda.services import demandas_atendibles_por
 from att.models import Entidad, EtapaCiclo, TipoEntidad, Usuario
 from att.validadores import TEXTO_CORTO, TEXTO_MEDIO, validar_adjunto
 from demanda.models import Demanda, EstadoDemanda
+from indicadores.models import Indicador
 from oferta.models import Oferta
 
 
@@ -37,14 +38,15 @@ class LineaForm(forms.ModelForm):
         model = LineaPlan
         fields = [
             "oferta", "objetivo", "objetivo_agenda", "etapa", "secuencia", "fecha_inicio", "fecha_fin",
-            "inversion", "fuente_financiacion", "indicador", "meta", "unidad_meta", "peso", "territorios",
-            "demandas",
+            "inversion", "fuente_financiacion", "indicador", "indicadores_vinculados", "meta", "unidad_meta", "peso",
+            "territorios", "demandas",
         ]
         widgets = {
             "fecha_inicio": FechaInput(), "fecha_fin": FechaInput(),
             "objetivo": forms.Textarea(attrs={"rows": 3}),
             "territorios": forms.SelectMultiple(attrs={"size": 8}),
             "demandas": forms.SelectMultiple(attrs={"size": 5}),
+            "indicadores_vinculados": forms.SelectMultiple(attrs={"size": 5}),
         }
 
     def __init__(self, *args, plan, **kwargs):
@@ -56,6 +58,7 @@ class LineaForm(forms.ModelForm):
         )
         self.fields["objetivo_agenda"].queryset = ObjetivoAgenda.objects.filter(agenda_id=plan.agenda_id)
         self.fields["etapa"].queryset = EtapaCiclo.objects.filter(activo=True).order_by("orden")
+        self.fields["indicadores_vinculados"].queryset = Indicador.objects.filter(activo=True).order_by("nombre")
         self.fields["territorios"].queryset = (
             Entidad.objects.filter(tipo__in=TipoEntidad.territoriales(), activa=True).order_by("nombre")
             .only("pk", "nombre", "sigla")

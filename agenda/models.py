@@ -119,7 +119,11 @@ class LineaPlan(models.Model):
         "agenda.ObjetivoAgenda", on_delete=models.SET_NULL, null=True, blank=True, related_name="lineas",
         verbose_name=_("objetivo de la agenda al que aporta"),
     )
-    indicador = models.CharField(_("indicador"), max_length=255, blank=True)
+    indicador = models.CharField(_("indicador"), max_length=255, blank=True,
+                                 help_text=_("Texto libre (el de siempre); el vínculo a la ficha va en «indicadores vinculados»."))
+    indicadores_vinculados = models.ManyToManyField(
+        "indicadores.Indicador", blank=True, related_name="lineas_plan", verbose_name=_("indicadores vinculados"),
+    )
     meta = models.DecimalField(_("meta de la vigencia"), max_digits=14, decimal_places=2, null=True, blank=True)
     unidad_meta = models.CharField(_("unidad de la meta"), max_length=60, blank=True,
                                    help_text=_("Por ejemplo: entidades asistidas, personas formadas, talleres."))

@@ -165,7 +165,7 @@ def _exigir_edicion(plan: PlanDeTrabajo, por) -> None:
     _exigir(por, "agenda.editar_plan", plan, _("Solo un oferente de la entidad edita su plan de trabajo."))
 
 
-M2M_LINEA = ("territorios", "temas", "demandas")
+M2M_LINEA = ("territorios", "temas", "demandas", "indicadores_vinculados")
 
 
 @transaction.atomic

@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from att import permisos
 from att.models import CategoriaLey617, Entidad, GrupoMDM, Rol, TipoEntidad
 from att.validadores import TEXTO_LARGO, TEXTO_MEDIO
+from indicadores.models import Indicador
 
-from .models import Oferta, PublicoObjetivo
+from .models import FuenteFinanciacion, Oferta, PublicoObjetivo
 
 CAMPOS_FORMULARIO = [
     "entidad", "cooferentes", "nombre", "necesidad", "descripcion",
@@ -18,11 +19,17 @@ CAMPOS_FORMULARIO = [
     "focaliza_grupos_mdm", "solo_pdet", "solo_zomac", "focaliza_entidades", "publico_objetivo",
     "bienes_entregados", "requisitos", "cronograma", "cupos", "alineacion_pnd",
     "contacto_nombre", "contacto_email", "contacto_telefono", "vigencia_desde", "vigencia_hasta",
+    # Diseño del producto (001 Etapas 1–2; 004 actividad 1.B)
+    "brecha_capacidad", "objetivo_capacidad", "cadena_insumos", "cadena_actividades", "cadena_productos",
+    "cadena_resultados", "costo_por_et", "fuentes_financiacion", "indicadores",
 ]
+CAMPOS_DISENO = ["brecha_capacidad", "objetivo_capacidad", "cadena_insumos", "cadena_actividades",
+                 "cadena_productos", "cadena_resultados", "costo_por_et", "fuentes_financiacion", "indicadores"]
 # Grupos de campos del formulario (cada uno es un <fieldset> con su leyenda).
 GRUPOS = [
     (_("Quién ofrece"), ["entidad", "cooferentes"]),
     (_("Qué ofrece"), ["nombre", "necesidad", "descripcion"]),
+    (_("Diseño del producto"), CAMPOS_DISENO),
     (_("Clasificación"), ["descriptores", "temas", "capacidades", "niveles_capacidad", "etapas"]),
     (_("Cómo se entrega"), ["modalidades", "canal", "estructura", "continua", "bienes_entregados",
                             "requisitos", "cronograma", "cupos"]),
@@ -100,6 +107,10 @@ class OfertaForm(forms.ModelForm):
         label=_("Público dentro de la entidad territorial"), choices=PublicoObjetivo.choices, required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    fuentes_financiacion = forms.MultipleChoiceField(
+        label=_("Fuentes de financiación"), choices=FuenteFinanciacion.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     class Meta:
         model = Oferta
@@ -113,6 +124,8 @@ class OfertaForm(forms.ModelForm):
             "requisitos": forms.Textarea(attrs={"rows": 2}),
             "cronograma": forms.Textarea(attrs={"rows": 2}),
             "alineacion_pnd": forms.Textarea(attrs={"rows": 2}),
+            **{c: forms.Textarea(attrs={"rows": 2}) for c in CAMPOS_DISENO[:6]},
+            "indicadores": forms.SelectMultiple(attrs={"size": 6}),
             "vigencia_desde": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "vigencia_hasta": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "contacto_email": forms.EmailInput(attrs={"autocomplete": "email"}),
@@ -121,6 +134,8 @@ class OfertaForm(forms.ModelForm):
         help_texts = {
             "cooferentes": _("Para ofertas conjuntas. Mantenga presionada Ctrl (o Cmd) para elegir varias."),
             "focaliza_departamentos": _("Sin marcar: todo el país."),
+            "indicadores": _("Fichas de indicador (Seguimiento › Indicadores) con que se mide el producto."),
+            "cadena_insumos": _("Cadena de valor: insumos → actividades → productos → resultados."),
         }
 
     def __init__(self, *args, usuario=None, **kwargs):
@@ -131,6 +146,7 @@ class OfertaForm(forms.ModelForm):
         self.fields["cooferentes"].queryset = (
             Entidad.objects.filter(activa=True).exclude(tipo__in=TipoEntidad.territoriales()).order_by("nombre")
         )
+        self.fields["indicadores"].queryset = Indicador.objects.filter(activo=True).order_by("nombre")
         for nombre in CASILLAS + ["canal"]:
             campo = self.fields[nombre]
             modelo = campo.queryset.model
@@ -172,3 +188,14 @@ class ImportarOfertasForm(forms.Form):
         archivo = self.cleaned_data["archivo"]
         validar_adjunto(archivo, extensiones=["csv", "xlsx"], max_bytes=10 * 1024 * 1024)
         return archivo
+
+
+class HitoPlantillaForm(forms.Form):
+    nombre = forms.CharField(label=_("Hito"), max_length=255)
+    peso = forms.DecimalField(label=_("Peso"), max_digits=6, decimal_places=2, min_value=0.01, initial=1)
+    desfase_dias = forms.IntegerField(label=_("Días desde el inicio de la línea"), min_value=0, max_value=3650,
+                                      initial=0)
+
+
+HitosPlantillaFormSet = forms.formset_factory(HitoPlantillaForm, extra=3, can_delete=True, max_num=40,
+                                              validate_max=True)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, GistIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Func
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +36,15 @@ class PublicoObjetivo(models.TextChoices):
     CONCEJOS_ASAMBLEAS = "concejos_asambleas", _("Concejos y asambleas")
     CONSEJOS_PLANEACION = "consejos_planeacion", _("Consejos territoriales de planeación")
     FUNCIONARIOS = "funcionarios", _("Funcionarios en general")
+
+
+class FuenteFinanciacion(models.TextChoices):
+    PGN_INVERSION = "pgn_inversion", _("Presupuesto General de la Nación: inversión")
+    PGN_FUNCIONAMIENTO = "pgn_funcionamiento", _("Presupuesto General de la Nación: funcionamiento")
+    SGR = "sgr", _("Sistema General de Regalías")
+    COOPERACION = "cooperacion", _("Cooperación internacional")
+    PROPIOS = "propios", _("Recursos propios de la entidad")
+    OTRAS = "otras", _("Otras fuentes")
 
 
 class Oferta(models.Model):
@@ -103,6 +113,25 @@ class Oferta(models.Model):
     contacto_telefono = models.CharField(_("teléfono de contacto"), max_length=30, blank=True)
     vigencia_desde = models.DateField(_("vigente desde"))
     vigencia_hasta = models.DateField(_("vigente hasta"), null=True, blank=True)
+    # Diseño del producto (001 Etapas 1–2; 004 actividad 1.B): la brecha de capacidad que atiende, el
+    # objetivo, la cadena de valor, el costo por entidad asistida, sus fuentes y sus indicadores.
+    brecha_capacidad = models.TextField(_("brecha de capacidad que atiende"), blank=True, **largo_maximo(TEXTO_MEDIO))
+    objetivo_capacidad = models.TextField(_("objetivo de capacidad"), blank=True, **largo_maximo(TEXTO_MEDIO))
+    cadena_insumos = models.TextField(_("cadena de valor: insumos"), blank=True, **largo_maximo(TEXTO_MEDIO))
+    cadena_actividades = models.TextField(_("cadena de valor: actividades"), blank=True, **largo_maximo(TEXTO_MEDIO))
+    cadena_productos = models.TextField(_("cadena de valor: productos"), blank=True, **largo_maximo(TEXTO_MEDIO))
+    cadena_resultados = models.TextField(_("cadena de valor: resultados"), blank=True, **largo_maximo(TEXTO_MEDIO))
+    costo_por_et = models.DecimalField(
+        _("costo estimado por entidad territorial asistida (COP)"), max_digits=16, decimal_places=2, null=True,
+        blank=True, validators=[MinValueValidator(0)],
+    )
+    fuentes_financiacion = ArrayField(
+        models.CharField(max_length=20, choices=FuenteFinanciacion.choices), blank=True, default=list,
+        verbose_name=_("fuentes de financiación"),
+    )
+    indicadores = models.ManyToManyField(
+        "indicadores.Indicador", blank=True, related_name="ofertas", verbose_name=_("indicadores del producto"),
+    )
     # Ciclo de vida
     estado = models.CharField(_("estado"), max_length=20, choices=EstadoOferta.choices, default=EstadoOferta.BORRADOR)
     comentario_revision = models.TextField(_("comentarios de la revisión DNP"), blank=True, **largo_maximo(TEXTO_MEDIO))
@@ -171,6 +200,9 @@ class Oferta(models.Model):
     def grupos_mdm_display(self) -> list[str]:
         return [str(GrupoMDM(v).label) for v in self.focaliza_grupos_mdm if v in GrupoMDM.values]
 
+    def fuentes_display(self) -> list[str]:
+        return [str(FuenteFinanciacion(v).label) for v in self.fuentes_financiacion if v in FuenteFinanciacion.values]
+
     def publico_objetivo_display(self) -> list[str]:
         return [str(PublicoObjetivo(v).label) for v in self.publico_objetivo if v in PublicoObjetivo.values]
 
@@ -233,3 +265,29 @@ class ImportacionOferta(models.Model):
     @property
     def en_curso(self) -> bool:
         return self.estado in (EstadoImportacion.VALIDANDO, EstadoImportacion.IMPORTANDO)
+
+
+class HitoPlantilla(models.Model):
+    """Hito estándar del producto («parametrizar hitos del producto», 001 Etapa 2 paso 9): la oferta lo
+    define una vez, con su peso y su desfase en días desde el inicio de la línea. Una línea del plan que
+    entrega la oferta empieza con una copia de estos hitos (editable en la línea); cambiar la plantilla
+    no reescribe las líneas ya empezadas."""
+
+    oferta = models.ForeignKey(Oferta, on_delete=models.CASCADE, related_name="plantilla_hitos")
+    orden = models.PositiveSmallIntegerField(_("orden"), default=0)
+    nombre = models.CharField(_("nombre del hito"), max_length=255)
+    peso = models.DecimalField(_("peso"), max_digits=6, decimal_places=2, default=1,
+                               help_text=_("Peso con que el avance del hito suma al de la línea."))
+    desfase_dias = models.PositiveIntegerField(
+        _("días desde el inicio de la línea"), default=0,
+        help_text=_("La fecha planeada del hito en cada línea es su fecha de inicio más estos días."))
+    historial = HistoricalRecords()
+
+    class Meta:
+        ordering = ["oferta_id", "orden", "pk"]
+        verbose_name = _("hito de la plantilla del producto")
+        verbose_name_plural = _("hitos de la plantilla del producto")
+        constraints = [models.CheckConstraint(condition=models.Q(peso__gt=0), name="hito_plantilla_peso_positivo")]
+
+    def __str__(self):
+        return self.nombre

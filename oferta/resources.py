@@ -32,7 +32,7 @@ from att.models import (
 
 from . import rules as reglas
 from .forms import codigo_divipola
-from .models import EstadoOferta, Oferta, PublicoObjetivo
+from .models import EstadoOferta, FuenteFinanciacion, Oferta, PublicoObjetivo
 
 SEPARADOR = ","
 
@@ -168,6 +168,13 @@ class SiNoWidget(widgets.Widget):
 
     def render(self, value, obj=None, **kwargs):
         return _("sí") if value else _("no")
+
+
+class NombresWidget(widgets.Widget):
+    """Nombres de los objetos de una relación de muchos a muchos, separados (solo para exportar)."""
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else SEPARADOR.join(str(o) for o in value.all())
 
 
 class OpcionesWidget(widgets.Widget):
@@ -353,6 +360,13 @@ class OfertaDatosAbiertosResource(OfertaBaseResource):
     publicada_en = fields.Field(attribute="publicada_en", column_name="publicada_en",
                                 widget=widgets.DateTimeWidget(format="%Y-%m-%dT%H:%M:%S%z"))
 
+    # Diseño del producto (solo en la descarga: la importación no lo trae).
+    fuentes_financiacion = fields.Field(attribute="fuentes_financiacion", column_name="fuentes_financiacion",
+                                        widget=OpcionesWidget(FuenteFinanciacion))
+    indicadores = fields.Field(attribute="indicadores", column_name="indicadores", widget=NombresWidget())
+
     class Meta(OfertaBaseResource.Meta):
-        fields = ["id", "entidad_nombre", *OfertaBaseResource.Meta.fields, "canal_nombre", "publicada_en"]
+        fields = ["id", "entidad_nombre", *OfertaBaseResource.Meta.fields, "canal_nombre", "publicada_en",
+                  "brecha_capacidad", "objetivo_capacidad", "cadena_insumos", "cadena_actividades",
+                  "cadena_productos", "cadena_resultados", "costo_por_et", "fuentes_financiacion", "indicadores"]
         export_order = fields

@@ -406,7 +406,7 @@ def oferta_detalle(pk: int) -> Oferta | None:
         Oferta.objects.select_related("entidad", "canal", "creada_por")
         .prefetch_related(
             "cooferentes", "descriptores", "temas", "capacidades", "niveles_capacidad", "etapas", "modalidades",
-            "focaliza_departamentos", "focaliza_entidades",
+            "focaliza_departamentos", "focaliza_entidades", "indicadores",
             Prefetch("transiciones", queryset=TransicionOferta.objects.select_related("por")),
         )
         .filter(pk=pk)
@@ -450,7 +450,7 @@ def para_exportar(filtros: FiltrosPortal) -> QuerySet:
         aplicar_filtros(publicadas(), filtros)
         .select_related("entidad", "canal")
         .prefetch_related("cooferentes", "descriptores", "temas", "capacidades", "etapas", "modalidades",
-                          "focaliza_departamentos", "focaliza_entidades")
+                          "focaliza_departamentos", "focaliza_entidades", "indicadores")
         .defer("busqueda", "comentario_revision", "creada_por")
         .order_by("pk")
     )

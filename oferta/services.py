@@ -20,11 +20,11 @@ from att.notificaciones import notificar
 from att.validadores import exigir_largo
 
 from . import rules as reglas
-from .models import TODO_EL_PAIS, EstadoOferta, Oferta, TransicionOferta
+from .models import TODO_EL_PAIS, EstadoOferta, HitoPlantilla, Oferta, TransicionOferta
 
 CAMPOS_M2M = (
     "cooferentes", "descriptores", "temas", "capacidades", "niveles_capacidad", "etapas", "modalidades",
-    "focaliza_departamentos", "focaliza_entidades",
+    "focaliza_departamentos", "focaliza_entidades", "indicadores",
 )
 M2M_OBLIGATORIOS = ("descriptores", "temas", "capacidades", "etapas", "modalidades")
 CATEGORIA_NOTIFICACION = "oferta"
@@ -187,6 +187,46 @@ def oferta_actualizar(*, por: Usuario, oferta: Oferta, datos: dict) -> Oferta:
     _guardar_m2m(actual, m2m)
     actualizar_busqueda([actual.pk])
     return actual
+
+
+# --- Plantilla de hitos del producto -----------------------------------------------------------------
+MAXIMO_HITOS_PLANTILLA = 40
+
+
+@transaction.atomic
+def plantilla_hitos_guardar(*, oferta: Oferta, filas: list[dict], por: Usuario) -> list[HitoPlantilla]:
+    """Reemplaza los hitos estándar del producto por `filas` (nombre, peso, desfase_dias, en orden).
+
+    Solo el oferente de la entidad. Las líneas que ya copiaron la plantilla conservan sus hitos: la
+    plantilla es el punto de partida de las líneas nuevas, nunca reescribe las empezadas. Reenviar las
+    mismas filas deja la plantilla igual (sin historial nuevo)."""
+    actual = _bloquear(oferta)
+    if not reglas.gestiona(por, actual):
+        raise PermissionDenied(_("Solo un oferente de la entidad define los hitos del producto."))
+    if len(filas) > MAXIMO_HITOS_PLANTILLA:
+        raise ValidationError(_("La plantilla admite hasta %(n)s hitos.") % {"n": MAXIMO_HITOS_PLANTILLA})
+    nuevas = []
+    for orden, fila in enumerate(filas):
+        nombre = (fila.get("nombre") or "").strip()
+        exigir_largo(HitoPlantilla, "nombre", nombre)
+        hito = HitoPlantilla(oferta=actual, orden=orden, nombre=nombre, peso=fila.get("peso") or 1,
+                             desfase_dias=fila.get("desfase_dias") or 0)
+        try:
+            hito.full_clean(exclude=["oferta"])
+        except ValidationError as e:
+            raise ValidationError({"plantilla_hitos": [
+                _("Hito %(n)s: %(error)s") % {"n": orden + 1, "error": " ".join(e.messages)}]}) from e
+        nuevas.append(hito)
+    existentes = list(actual.plantilla_hitos.order_by("orden", "pk"))
+    if [(h.nombre, h.peso, h.desfase_dias) for h in existentes] == [(h.nombre, h.peso, h.desfase_dias) for h in nuevas]:
+        return existentes
+    for hito in existentes:  # uno por uno: cada borrado queda en el historial
+        hito._history_user = por
+        hito.delete()
+    for hito in nuevas:
+        hito._history_user = por
+        hito.save()
+    return nuevas
 
 
 # --- Ciclo de vida ----------------------------------------------------------------------------

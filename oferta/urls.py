@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.detalle, name="detalle"),
     path("nueva/", views.nueva, name="nueva"),
     path("<int:pk>/editar/", views.editar, name="editar"),
+    path("<int:pk>/hitos/", views.plantilla_hitos, name="plantilla_hitos"),
     path("<int:pk>/enviar/", views.enviar, name="enviar"),
     path("<int:pk>/revisar/", views.revisar, name="revisar"),
     path("<int:pk>/archivar/", views.archivar, name="archivar"),

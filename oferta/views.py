@@ -16,7 +16,13 @@ from att.exportacion import dataset_xlsx
 from att.models import Rol
 
 from . import selectors, services
-from .forms import ArchivarForm, ComentarioForm, ImportarOfertasForm, OfertaForm
+from .forms import (
+    ArchivarForm,
+    ComentarioForm,
+    HitosPlantillaFormSet,
+    ImportarOfertasForm,
+    OfertaForm,
+)
 from .models import EstadoOferta, ImportacionOferta, Oferta
 from .resources import COLUMNAS_IMPORTACION, OBLIGATORIAS, OfertaDatosAbiertosResource
 
@@ -66,6 +72,8 @@ def detalle(request, pk: int):
         "form_revision": ComentarioForm(),
         "form_archivar": ArchivarForm(),
         "hoy": timezone.localdate(),
+        "plantilla_hitos": list(oferta.plantilla_hitos.order_by("orden", "pk")),
+        "gestiona": usuario.has_perm("oferta.gestionar", oferta),
     })
 
 
@@ -103,6 +111,28 @@ def editar(request, pk: int):
     if not request.user.has_perm("oferta.editar", oferta):
         raise PermissionDenied(_("No puede editar esta oferta (solo borradores o devueltas de su entidad)."))
     return _formulario(request, oferta=oferta)
+
+
+@login_required
+def plantilla_hitos(request, pk: int):
+    """Los hitos estándar del producto («parametrizar hitos del producto»): las líneas nuevas que lo
+    entregan empiezan con una copia; las ya empezadas no cambian."""
+    oferta = get_object_or_404(Oferta.objects.select_related("entidad"), pk=pk)
+    if not request.user.has_perm("oferta.gestionar", oferta):
+        raise PermissionDenied(_("Solo un oferente de la entidad define los hitos del producto."))
+    inicial = [{"nombre": h.nombre, "peso": h.peso, "desfase_dias": h.desfase_dias}
+               for h in oferta.plantilla_hitos.order_by("orden", "pk")]
+    formset = HitosPlantillaFormSet(request.POST or None, initial=inicial, prefix="hitos")
+    if request.method == "POST" and formset.is_valid():
+        filas = [f.cleaned_data for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        try:
+            services.plantilla_hitos_guardar(oferta=oferta, filas=filas, por=request.user)
+        except ValidationError as e:
+            formset._non_form_errors = formset.error_class(e.messages)
+        else:
+            messages.success(request, _("Hitos del producto guardados: las líneas nuevas empiezan con ellos."))
+            return redirect("oferta:detalle", pk=oferta.pk)
+    return render(request, "oferta/plantilla_hitos.html", {"oferta": oferta, "formset": formset})
 
 
 def _accion(request, pk, funcion, exito, **extra):

@@ -38,6 +38,22 @@ class SeguimientoConfig(AppConfig):
                 senal.connect(_invalidar_tablero, sender=modelo,
                               dispatch_uid=f"seguimiento.tablero.{senal is post_save}.{modelo._meta.model_name}")
 
+        # Una línea nueva empieza con los hitos estándar de su oferta, al confirmar su creación (ya
+        # con sus territorios y temas). `agenda` no conoce al seguimiento: por eso es una señal.
+        from agenda.models import LineaPlan
+
+        post_save.connect(_linea_creada, sender=LineaPlan, dispatch_uid="seguimiento.hitos_desde_plantilla")
+
+
+def _linea_creada(sender, instance, created, raw=False, **_kwargs):
+    if not created or raw:
+        return
+    from django.db import transaction
+
+    from seguimiento.services import hitos_desde_plantilla
+
+    transaction.on_commit(lambda: hitos_desde_plantilla(linea=instance))
+
 
 def _invalidar_tablero(**_kwargs):
     from django.db import transaction

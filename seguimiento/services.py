@@ -21,6 +21,7 @@ from att.models import Entidad, Municipio, PuntajeMDM, Rol, TipoEntidad
 from att.notificaciones import notificar
 from att.validadores import exigir_largo, exigir_largos, validar_adjunto
 from indicadores.services import exigir_fecha_de_corte, exigir_periodo_abierto
+from oferta.models import HitoPlantilla
 from seguimiento import calculo, rules, selectors
 from seguimiento.models import (
     Asesoria,
@@ -725,3 +726,24 @@ def evento_registrar(*, oferente, nombre, entidades, fecha, modalidad, canal, po
         entidades=entidades, nombre=nombre, fecha=fecha, modalidad=modalidad, canal=canal,
         participantes=participantes, descripcion=descripcion, linea=linea,
     )
+
+
+# --- Plantilla de hitos del producto ------------------------------------------------------------------
+@transaction.atomic
+def hitos_desde_plantilla(*, linea, por=None) -> list[Hito]:
+    """La línea empieza con una copia de los hitos estándar de su oferta (`oferta.HitoPlantilla`):
+    mismo nombre y peso, fecha planeada = inicio de la línea + desfase (sin pasar del fin). Solo en una
+    línea sin hitos; después se editan en la línea y cambiar la plantilla no los toca (son filas suyas)."""
+    if por is not None:
+        _denegar_si(not rules.reporta_linea(por, linea), _("Solo el oferente de la línea o el DNP crean sus hitos."))
+    if Hito.objects.filter(linea=linea).exists():
+        return []
+    plantilla = list(HitoPlantilla.objects.filter(oferta_id=linea.oferta_id).order_by("orden", "pk"))
+    if not plantilla:
+        return []
+    hitos = [Hito(linea=linea, nombre=p.nombre, peso=p.peso,
+                  fecha_planeada=min(linea.fecha_inicio + timedelta(days=p.desfase_dias), linea.fecha_fin))
+             for p in plantilla]
+    bulk_create_with_history(hitos, Hito, default_user=por)
+    recalcular_linea(linea)
+    return hitos

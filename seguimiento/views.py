@@ -199,6 +199,14 @@ def linea(request, pk):
     if request.method == "POST":
         if not puede_reportar:
             raise PermissionDenied(_("Solo el oferente de la línea reporta su avance."))
+        if request.POST.get("accion") == "plantilla":
+            try:
+                n = len(services.hitos_desde_plantilla(linea=linea, por=request.user))
+            except ValidationError as e:
+                messages.error(request, " ".join(e.messages))
+            else:
+                messages.success(request, _("%(n)s hitos creados desde la plantilla del producto.") % {"n": n})
+            return redirect("seguimiento:linea", pk=linea.pk)
         if request.POST.get("accion") == "hito":
             form_hito = HitoForm(request.POST, linea=linea)
             if form_hito.is_valid():
@@ -230,6 +238,7 @@ def linea(request, pk):
         "puede_reportar": puede_reportar, "regla": selectors.REGLA_CONSOLIDACION,
         "regla_semaforo": selectors.regla_semaforo(),
         "suma_pesos": sum(h.peso for h in por_padre.get(None, [])),
+        "hitos_plantilla": (linea.oferta.plantilla_hitos.count() if puede_reportar and not arbol else 0),
     })
 
 

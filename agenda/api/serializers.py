@@ -43,7 +43,7 @@ class LineaPlanSerializer(serializers.ModelSerializer):
         model = LineaPlan
         fields = ["id", "plan", "oferta", "objetivo", "objetivo_agenda", "territorios", "etapa", "secuencia",
                   "fecha_inicio", "fecha_fin", "responsable", "inversion", "fuente_financiacion", "indicador",
-                  "meta", "unidad_meta", "peso", "demandas"]
+                  "indicadores_vinculados", "meta", "unidad_meta", "peso", "demandas"]
         read_only_fields = ["plan"]
 
 

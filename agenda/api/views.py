@@ -102,7 +102,7 @@ class LineaViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.Dest
     def get_queryset(self):
         return (
             LineaPlan.objects.filter(selectors._filtro_lineas_visibles(self.request.user))
-            .select_related("etapa", "responsable").prefetch_related("territorios", "demandas").distinct()
+            .select_related("etapa", "responsable").prefetch_related("territorios", "demandas", "indicadores_vinculados").distinct()
         )
 
     def _plan(self):

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -12,6 +14,7 @@ from att.models import (
     NivelCapacidad,
     Tema,
 )
+from indicadores.models import Indicador
 from oferta.models import Oferta
 
 
@@ -44,6 +47,9 @@ class OfertaSerializer(serializers.ModelSerializer):
     focaliza_departamentos = serializers.PrimaryKeyRelatedField(
         many=True, required=False, queryset=Departamento.objects.all())
     focaliza_entidades = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=Entidad.objects.all())
+    indicadores = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=Indicador.objects.all(),
+        help_text=_("Fichas de indicador del producto (ids de /api/v1/seguimiento/indicadores/)."))
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -55,9 +61,20 @@ class OfertaSerializer(serializers.ModelSerializer):
             "focaliza_categorias", "focaliza_grupos_mdm", "solo_pdet", "solo_zomac", "focaliza_entidades",
             "publico_objetivo", "bienes_entregados", "requisitos", "cronograma", "cupos", "alineacion_pnd",
             "contacto_nombre", "contacto_email", "contacto_telefono", "vigencia_desde", "vigencia_hasta",
+            "brecha_capacidad", "objetivo_capacidad", "cadena_insumos", "cadena_actividades", "cadena_productos",
+            "cadena_resultados", "costo_por_et", "fuentes_financiacion", "indicadores",
             "estado", "comentario_revision", "publicada_en", "creada", "actualizada",
         ]
         read_only_fields = ["estado", "comentario_revision", "publicada_en", "creada", "actualizada"]
 
     def get_url(self, obj) -> str:
         return f"/oferta/{obj.pk}/"
+
+
+class HitoPlantillaSerializer(serializers.Serializer):
+    """Un hito estándar del producto: las líneas nuevas que entregan la oferta empiezan con una copia."""
+
+    nombre = serializers.CharField(max_length=255)
+    peso = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=Decimal("0.01"), default=Decimal(1))
+    desfase_dias = serializers.IntegerField(min_value=0, max_value=3650, default=0,
+                                            help_text=_("Días desde el inicio de la línea hasta la fecha planeada."))

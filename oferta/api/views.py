@@ -1,4 +1,6 @@
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -8,10 +10,10 @@ from att.api.permisos import LecturaPublicaEscrituraAutenticada
 from oferta import selectors, services
 from oferta.filters import OfertaFilter
 
-from .serializers import OfertaSerializer
+from .serializers import HitoPlantillaSerializer, OfertaSerializer
 
 PREFETCH = ("cooferentes", "descriptores", "temas", "capacidades", "niveles_capacidad", "etapas", "modalidades",
-            "focaliza_departamentos", "focaliza_entidades")
+            "focaliza_departamentos", "focaliza_entidades", "indicadores")
 
 
 def _a_drf(error: DjangoValidationError) -> serializers.ValidationError:
@@ -67,3 +69,20 @@ class OfertaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         except DjangoValidationError as e:
             raise _a_drf(e) from e
         return Response(self.get_serializer(selectors.oferta_detalle(oferta.pk)).data)
+
+    @extend_schema(request=HitoPlantillaSerializer(many=True), responses=HitoPlantillaSerializer(many=True))
+    @action(detail=True, methods=["get", "put"], url_path="hitos")
+    def hitos(self, request, pk=None):
+        """Hitos estándar del producto (GET); PUT los reemplaza todos (solo el oferente de la entidad).
+        Las líneas ya empezadas conservan sus hitos."""
+        oferta = self.get_object()
+        if request.method == "PUT":
+            if not request.user.has_perm("oferta.gestionar", oferta):
+                raise DjangoPermissionDenied(_("Solo un oferente de la entidad define los hitos del producto."))
+            datos = HitoPlantillaSerializer(data=request.data, many=True)
+            datos.is_valid(raise_exception=True)
+            try:
+                services.plantilla_hitos_guardar(oferta=oferta, filas=list(datos.validated_data), por=request.user)
+            except DjangoValidationError as e:
+                raise _a_drf(e) from e
+        return Response(HitoPlantillaSerializer(oferta.plantilla_hitos.order_by("orden", "pk"), many=True).data)

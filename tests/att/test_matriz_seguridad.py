@@ -391,6 +391,7 @@ RUTAS_HTML = {
         Caso({"pk": m.oferta_publicada.pk}, publico="una oferta publicada está en el portal para todos"),
     ],
     "oferta:editar": _privado(*OFERTAS_PRIVADAS, "oferta_publicada"),
+    "oferta:plantilla_hitos": _privado(*OFERTAS_PRIVADAS, "oferta_publicada"),
     "oferta:enviar": _privado(*OFERTAS_PRIVADAS, "oferta_publicada"),
     "oferta:revisar": _privado(*OFERTAS_PRIVADAS, "oferta_publicada"),
     "oferta:archivar": _privado(*OFERTAS_PRIVADAS, "oferta_publicada"),
@@ -635,6 +636,10 @@ RUTAS_API = {
         Caso({"id": m.oferta_publicada.pk}, publico="una oferta publicada está en el portal"),
     ],
     "/api/v1/ofertas/{id}/enviar/": _api_privado(*OFERTAS_PRIVADAS, "oferta_publicada"),
+    "/api/v1/ofertas/{id}/hitos/": lambda m: [
+        *_api_privado(*OFERTAS_PRIVADAS)(m),
+        Caso({"id": m.oferta_publicada.pk}, publico="los hitos estándar de una oferta publicada son parte de ella"),
+    ],
     "/api/v1/seguimiento/avances/{id}/": _api_privado("avance"),
     "/api/v1/seguimiento/avances/{id}/devolver/": _api_privado("avance"),
     "/api/v1/seguimiento/avances/{id}/validar/": _api_privado("avance"),

@@ -14,20 +14,10 @@ from indicadores import services as ind_services
 from indicadores.models import CierrePeriodo
 from seguimiento import services
 from seguimiento.models import Avance, EstadoAvance, InformeMensual
-from tests import factories
-from tests.seguimiento import fabricas
 
 pytestmark = pytest.mark.django_db
 CERRADO = "El periodo 2026-03 está cerrado: no admite avances ni validaciones con fecha de corte en él."
 REGISTRO = "El periodo 2026-03 está cerrado: el informe emitido es el registro y ya no se regenera."
-
-
-@pytest.fixture
-def linea(entidad_oferente, oferente):
-    l = fabricas.linea(entidad_oferente, responsable=oferente, territorios=[factories.alcaldia("05001")])
-    fabricas.hito(l, nombre="Diagnóstico", peso=2)
-    services.recalcular_linea(l)
-    return l
 
 
 def _reportar(linea, por, fecha):

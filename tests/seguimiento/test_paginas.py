@@ -16,14 +16,6 @@ from tests.seguimiento import fabricas
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def linea(entidad_oferente, oferente):
-    l = fabricas.linea(entidad_oferente, responsable=oferente, territorios=[factories.alcaldia("05001")])
-    fabricas.hito(l, nombre="Diagnóstico", peso=2)
-    services.recalcular_linea(l)
-    return l
-
-
 def test_oferente_reporta_con_evidencia_y_dnp_valida(client, linea, oferente, seguimiento_dnp):
     client.force_login(oferente)
     hito = linea.hitos.get()

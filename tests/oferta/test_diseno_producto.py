@@ -1,0 +1,76 @@
+"""Diseño estructurado del producto (001 Etapas 1–2; 004 actividad 1.B): brecha y objetivo de
+capacidad, cadena de valor, costo por ET asistida, fuentes e indicadores vinculados a `Indicador`;
+ida y vuelta por el formulario, la API, la ficha y la descarga de datos abiertos."""
+
+import csv
+import io
+from decimal import Decimal as D
+
+import pytest
+from rest_framework.test import APIClient
+
+from agenda.models import LineaPlan
+from oferta.models import EstadoOferta, Oferta
+from tests.oferta.test_paginas import formulario_valido
+from tests.seguimiento import fabricas as fs
+
+pytestmark = pytest.mark.django_db
+DISENO = {
+    "brecha_capacidad": "Las alcaldías no articulan plan y presupuesto",
+    "objetivo_capacidad": "Plan y presupuesto armonizados en el primer año",
+    "cadena_insumos": "Guía metodológica; asesores regionales",
+    "cadena_actividades": "Talleres; asesoría uno a uno",
+    "cadena_productos": "Plan plurianual armonizado",
+    "cadena_resultados": "Ejecución presupuestal alineada al plan",
+}
+
+
+def test_diseno_ida_y_vuelta_por_formulario_api_ficha_y_descarga(client, entidad_oferente, oferente):
+    ind = fs.indicador(entidad_oferente, nombre="Municipios con presupuesto armonizado")
+    otro = fs.indicador(entidad_oferente, nombre="Asesorías realizadas")
+    client.force_login(oferente)
+    r = client.post("/oferta/nueva/", formulario_valido(
+        entidad_oferente, **DISENO, costo_por_et="12500000", fuentes_financiacion=["pgn_inversion", "cooperacion"],
+        indicadores=[ind.pk]))
+    assert r.status_code == 302, r.content.decode()[:3000]
+    oferta = Oferta.objects.get()
+    assert {c: getattr(oferta, c) for c in DISENO} == DISENO
+    assert (oferta.costo_por_et, oferta.fuentes_financiacion) == (D("12500000"), ["pgn_inversion", "cooperacion"])
+    assert list(oferta.indicadores.all()) == [ind]
+    # El formulario de edición lo trae de vuelta.
+    html = client.get(f"/oferta/{oferta.pk}/editar/").content.decode()
+    assert DISENO["cadena_resultados"] in html and f'value="{ind.pk}" selected' in html
+    # La API lo lee y lo cambia (el indicador por id, no texto).
+    api = APIClient()
+    api.force_authenticate(oferente)
+    datos = api.get(f"/api/v1/ofertas/{oferta.pk}/").json()
+    assert {c: datos[c] for c in DISENO} == DISENO
+    assert (datos["costo_por_et"], datos["fuentes_financiacion"], datos["indicadores"]) == \
+        ("12500000.00", ["pgn_inversion", "cooperacion"], [ind.pk])
+    r = api.patch(f"/api/v1/ofertas/{oferta.pk}/", {"indicadores": [ind.pk, otro.pk], "costo_por_et": "9000000",
+                                                     "fuentes_financiacion": ["sgr"]}, format="json")
+    assert r.status_code == 200, r.content
+    assert (sorted(r.json()["indicadores"]), r.json()["costo_por_et"]) == (sorted([ind.pk, otro.pk]), "9000000.00")
+    assert api.patch(f"/api/v1/ofertas/{oferta.pk}/", {"fuentes_financiacion": ["bonos"]},
+                     format="json").status_code == 400
+    # La ficha y la descarga de datos abiertos (publicada) lo muestran.
+    Oferta.objects.filter(pk=oferta.pk).update(estado=EstadoOferta.PUBLICADA)
+    html = client.get(f"/oferta/{oferta.pk}/").content.decode()
+    assert "Diseño del producto" in html and DISENO["brecha_capacidad"] in html
+    assert "Sistema General de Regalías" in html and "Asesorías realizadas" in html
+    filas = list(csv.DictReader(io.StringIO(client.get("/oferta/exportar/").content.decode("utf-8-sig"))))
+    fila = next(f for f in filas if f["id"] == str(oferta.pk))
+    assert {c: fila[c] for c in DISENO} == DISENO
+    # La descarga usa el formato numérico de la plataforma (es-CO), como sus demás cifras.
+    assert fila["costo_por_et"] == "9.000.000,00" and fila["fuentes_financiacion"] == "sgr"
+    assert sorted(n.strip() for n in fila["indicadores"].split(",")) == ["Asesorías realizadas", "Municipios con presupuesto armonizado"]
+
+
+def test_linea_del_plan_vincula_indicadores_sin_perder_su_texto(entidad_oferente, oferente):
+    ind = fs.indicador(entidad_oferente, nombre="Planes formulados")
+    linea = fs.linea(entidad_oferente, responsable=oferente)
+    LineaPlan.objects.filter(pk=linea.pk).update(indicador="Planes formulados (texto libre)")
+    linea.indicadores_vinculados.set([ind])
+    linea.refresh_from_db()
+    assert linea.indicador == "Planes formulados (texto libre)"
+    assert list(linea.indicadores_vinculados.all()) == [ind] and list(ind.lineas_plan.all()) == [linea]
