@@ -13,6 +13,8 @@ from agenda.models import (
 )
 from att.models import Entidad, EtapaCiclo, TipoEntidad, Usuario
 from att.validadores import TEXTO_CORTO, TEXTO_MEDIO
+from indicadores.api.serializers import IndicadoresVisibles
+from indicadores.models import Indicador
 from oferta.models import Oferta
 
 
@@ -38,6 +40,7 @@ class LineaPlanSerializer(serializers.ModelSerializer):
     responsable = serializers.SlugRelatedField(slug_field="email", queryset=Usuario.objects.filter(is_active=True))
     territorios = serializers.PrimaryKeyRelatedField(
         many=True, queryset=Entidad.objects.filter(tipo__in=TipoEntidad.territoriales()))
+    indicadores_vinculados = IndicadoresVisibles(many=True, required=False, queryset=Indicador.objects.all())
 
     class Meta:
         model = LineaPlan

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from indicadores.models import Indicador, Medicion, MetaIndicador
+from indicadores.selectors import indicadores_visibles
 
 
 class MetaSerializer(serializers.ModelSerializer):
@@ -28,3 +29,11 @@ class MedicionSerializer(serializers.ModelSerializer):
         # La unicidad por (indicador, periodo) la decide la vista con un 409 en español, igual que la
         # carrera de dos primeras mediciones; el validador automático daba un 400 distinto.
         validators = []
+
+
+class IndicadoresVisibles(serializers.PrimaryKeyRelatedField):
+    """Ids de fichas de indicador que quien pide puede ver (las de otra entidad no se vinculan)."""
+
+    def get_queryset(self):
+        peticion = self.context.get("request")
+        return indicadores_visibles(peticion.user) if peticion else Indicador.objects.none()

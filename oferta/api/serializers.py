@@ -14,6 +14,7 @@ from att.models import (
     NivelCapacidad,
     Tema,
 )
+from indicadores.api.serializers import IndicadoresVisibles
 from indicadores.models import Indicador
 from oferta.models import Oferta
 
@@ -47,9 +48,9 @@ class OfertaSerializer(serializers.ModelSerializer):
     focaliza_departamentos = serializers.PrimaryKeyRelatedField(
         many=True, required=False, queryset=Departamento.objects.all())
     focaliza_entidades = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=Entidad.objects.all())
-    indicadores = serializers.PrimaryKeyRelatedField(
+    indicadores = IndicadoresVisibles(
         many=True, required=False, queryset=Indicador.objects.all(),
-        help_text=_("Fichas de indicador del producto (ids de /api/v1/seguimiento/indicadores/)."))
+        help_text=_("Fichas de indicador del producto (ids de /api/v1/seguimiento/indicadores/ que usted ve)."))
     url = serializers.SerializerMethodField()
 
     class Meta:

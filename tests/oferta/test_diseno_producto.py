@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from agenda.models import LineaPlan
 from oferta.models import EstadoOferta, Oferta
+from tests import factories
 from tests.oferta.test_paginas import formulario_valido
 from tests.seguimiento import fabricas as fs
 
@@ -53,6 +54,10 @@ def test_diseno_ida_y_vuelta_por_formulario_api_ficha_y_descarga(client, entidad
     assert (sorted(r.json()["indicadores"]), r.json()["costo_por_et"]) == (sorted([ind.pk, otro.pk]), "9000000.00")
     assert api.patch(f"/api/v1/ofertas/{oferta.pk}/", {"fuentes_financiacion": ["bonos"]},
                      format="json").status_code == 400
+    # La ficha de otra entidad ni se ofrece en el formulario ni se vincula por la API.
+    ajeno = fs.indicador(factories.EntidadNacionalFactory(), nombre="Indicador de otra entidad")
+    assert "Indicador de otra entidad" not in client.get("/oferta/nueva/").content.decode()
+    assert api.patch(f"/api/v1/ofertas/{oferta.pk}/", {"indicadores": [ajeno.pk]}, format="json").status_code == 400
     # La ficha y la descarga de datos abiertos (publicada) lo muestran.
     Oferta.objects.filter(pk=oferta.pk).update(estado=EstadoOferta.PUBLICADA)
     html = client.get(f"/oferta/{oferta.pk}/").content.decode()
