@@ -60,7 +60,17 @@ def _fecha(texto: str) -> datetime.datetime:
 def cargar(ofertas: dict, demandas: list[dict]):
     """Crea entidades faltantes, ofertas publicadas (con su vector de búsqueda) y demandas registradas.
     Devuelve ({id: Oferta}, [(dict, Demanda)])."""
-    from att.models import Canal, Capacidad, Departamento, Entidad, EtapaCiclo, Modalidad, Tema, TipoEntidad, Usuario
+    from att.models import (
+        Canal,
+        Capacidad,
+        Departamento,
+        Entidad,
+        EtapaCiclo,
+        Modalidad,
+        Tema,
+        TipoEntidad,
+        Usuario,
+    )
     from demanda.models import Demanda, FuenteNecesidad
     from oferta.models import EstadoOferta, Oferta
     from oferta.services import actualizar_busqueda

@@ -1,16 +1,35 @@
 """Cruce de oferta y demanda (DOMAIN §5, «Matching»; CONPES 4091 §5.3.1).
 
-Para una demanda, las ofertas publicadas y vigentes candidatas, ordenadas por un puntaje que
-calcula PostgreSQL (anotaciones con subconsultas EXISTS sobre las tablas intermedias), con una
-línea de explicación en español por criterio: tema y descriptor, capacidad, focalización y
-cobertura de la entidad, etapa del ciclo, modalidad y canal, cupos disponibles.
-Las ofertas cuya focalización excluye a la entidad no se proponen.
+Para una demanda, las ofertas publicadas y vigentes cuya focalización incluye a la entidad y que
+comparten alguno de sus temas (propios, padres o subtemas) **o** alguna palabra de su título y su
+descripción con el vector de búsqueda de la oferta (ponderado, español, sin tildes). PostgreSQL
+calcula el puntaje y ordena en una consulta; cada oferta trae una línea de explicación en español
+por criterio: texto (las palabras que coinciden), tema y descriptor, capacidad, focalización y
+cobertura, etapa del ciclo, modalidad y canal, cupos y decisiones anteriores sobre demandas parecidas.
+
+Puntaje (0–100), normalizado por lo que la demanda llenó (un criterio que la demanda no indica no
+suma ni resta: su peso se reparte entre los demás):
+
+- texto (`PESO_TEXTO`): de las palabras que describen la necesidad (sin las de trámite como
+  «necesitamos» o «apoyo»), la fracción que está en la oferta; pesa más si está en su nombre o temas;
+- temas (`PESO_TEMA`): coseno entre los temas de la demanda y los de la oferta: compartir más temas
+  de la demanda cuenta más, y un tema secundario de una oferta de muchos temas cuenta menos; un
+  padre o subtema cuenta la mitad;
+- capacidad, etapa, modalidad y canal (`PESO_ESTRUCTURA`): la fracción de los que la demanda indicó;
+- cobertura (`PESO_COBERTURA`): lista explícita > departamento > perfil > abierta a todas;
+- cupos agotados restan `CASTIGO_SIN_CUPOS`; las decisiones sobre demandas parecidas suben o bajan
+  (`demanda.decisiones`), sin pasar nunca por encima de la focalización (se aplican a las candidatas).
+
+Empates: relevancia del texto, luego de los temas, luego id; nunca la fecha.
+Brecha: ninguna candidata alcanza `UMBRAL_BRECHA` de relevancia (`es_brecha`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
+from django.contrib.postgres.fields import ArrayField
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -19,6 +38,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    FloatField,
     IntegerField,
     OuterRef,
     Q,
@@ -27,6 +47,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,13 +55,6 @@ from django.utils.translation import gettext as _
 from att.models import DescriptorTematico, Entidad, Tema, TipoEntidad
 from demanda.models import ESTADOS_OCUPAN_CUPO, Demanda
 from oferta.models import EstadoOferta, Oferta
-
-# Pesos del puntaje (suman 100 en el mejor caso).
-PESO_TEMA, PESO_TEMA_RELACIONADO, PESO_DESCRIPTOR = 35, 18, 10
-PESO_CAPACIDAD, PESO_ETAPA = 15, 15
-PESO_LISTA, PESO_DEPARTAMENTO, PESO_PERFIL, PESO_ABIERTA = 10, 8, 6, 4
-PESO_MODALIDAD, PESO_CANAL = 5, 5
-PESO_CUPOS, CASTIGO_SIN_CUPOS = 5, -40
 
 TemaOferta = Oferta.temas.through
 DescriptorOferta = Oferta.descriptores.through
@@ -95,9 +109,51 @@ def _existe(tabla, campo, valores) -> Exists | Value:
     return Exists(tabla.objects.filter(oferta_id=OuterRef("pk"), **filtro))
 
 
+# --- Pesos y umbral ------------------------------------------------------------------------------
+# Elegidos en la parte «ajuste» de bench/evaluacion_matching (36 demandas; `manage.py evaluar_matching`):
+# texto 70 / temas 10 / estructura 12 / cobertura 8 da precisión@1 1.000 y MRR 1.000 allí (texto 50 / temas
+# 30: 0.786 y 0.840; con más peso en los temas, el tema marcado amplio o errado vuelve a decidir).
+PESO_TEXTO, PESO_TEMA, PESO_ESTRUCTURA, PESO_COBERTURA = 70, 10, 12, 8
+EXTRA_NOMBRE_O_TEMA = 0.5  # una palabra que está en el nombre o los temas de la oferta vale 1,5
+COBERTURA = {"lista": 1.0, "departamento": 0.75, "perfil": 0.5, "abierta": 0.25}
+CASTIGO_SIN_CUPOS = 40
+# Brecha si la mejor candidata no alcanza esta relevancia (fracción ponderada de las palabras de la
+# necesidad que están en la oferta). En la parte «ajuste»: cualquier umbral entre 0.28 y 0.33 decide bien
+# 35 de 36 demandas (7 de 8 sin oferta señaladas, ninguna atendible señalada); se toma el centro, 0.30.
+# La única que falla allí («extension agropecuaria» de una alcaldía, cuya oferta es solo para
+# gobernaciones) llega a 0.375 con un proyecto productivo de la ADR.
+UMBRAL_BRECHA = 0.30
+
+# Palabras de trámite que no describen la necesidad (lexemas de la configuración 'es_unaccent'):
+# necesitamos, queremos, requerimos, solicitamos, apoyo, ayuda, acompañamiento, asesoría, asistencia
+# técnica, toca, hacer, municipio, alcaldía, secretaría, favor, mucho, nuevo, tema, entidad, saber,
+# nos dijeron, pidió, llevar, problema, poder, deber, estar, año, vez, gente, ahora, urgente, necesidad.
+GENERICAS = frozenset({
+    "necesit", "quer", "quier", "requer", "requier", "solicit", "apoy", "ayud", "acompanamiento", "asesori",
+    "asistent", "tecnic", "toc", "hac", "municipi", "municipal", "alcaldi", "secretari", "favor", "much", "nuev",
+    "tem", "entid", "sab", "dijeron", "pidi", "pid", "llev", "problem", "pued", "deb", "esta", "ano", "anos", "vez",
+    "gent", "ahor", "urgent", "bien", "mal", "dond", "cuant", "hoy", "necesid",
+})
+
+
+
+def _util(lexema: str) -> bool:
+    """Un lexema que describe la necesidad: no es de trámite, tiene 3 letras o más, y si es una cifra,
+    de 3 dígitos (la «Ley 617» sí; años y cantidades sueltas no)."""
+    if lexema in GENERICAS or len(lexema) < 3:
+        return False
+    return not lexema.isdigit() or len(lexema) == 3
+
+
+def _consulta_ts(lexema: str, pesos: str = "") -> str:
+    """Texto de un `tsquery` de un solo lexema ya normalizado (sin volver a pasarlo por el diccionario)."""
+    return "'" + lexema.replace("\\", "\\\\").replace("'", "''") + "'" + (f":{pesos}" if pesos else "")
+
+
 class _Contexto:
     """Lo que se necesita saber de la demanda: temas (propios, padres y subtemas) y descriptores en
-    una sola consulta (UNION ALL), más la entidad si no vino cargada."""
+    una sola consulta (UNION ALL), las palabras de su título y su descripción con su lexema en otra,
+    más la entidad si no vino cargada."""
 
     def __init__(self, demanda: Demanda):
         if "entidad" not in demanda._state.fields_cache:
@@ -120,30 +176,89 @@ class _Contexto:
                 .values_list("k", "pk", "nombre", "directo").order_by()
             )
             filas = list(temas.union(descriptores, all=True))
-        self.tema_ids = [pk for k, pk, _n, directo in filas if k == "t" and directo]
-        self.relacionados = [pk for k, pk, _n, directo in filas if k == "t" and not directo]
+        self.tema_ids = sorted(pk for k, pk, _n, directo in filas if k == "t" and directo)
+        self.relacionados = sorted(pk for k, pk, _n, directo in filas if k == "t" and not directo)
         self.nombres_tema = {pk: nombre for k, pk, nombre, _d in filas if k == "t"}
         self.descriptores = {pk: nombre for k, pk, nombre, _d in filas if k == "d"}
+        self._leer_texto(f"{demanda.titulo or ''} . {demanda.descripcion or ''}")
+
+    def _leer_texto(self, texto: str) -> None:
+        """`ts_debug` da cada palabra con su lexema: los términos de búsqueda (lexemas útiles, sin
+        repetir) y la secuencia de palabras para nombrar después las frases que coinciden."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT token, lexemes FROM ts_debug('es_unaccent', %s)", [texto[:4000]])
+            self.fichas = [(token, lexemas[0] if lexemas else ("" if lexemas is not None else None))
+                           for token, lexemas in cursor.fetchall()]
+        self.terminos = list(dict.fromkeys(lex for _t, lex in self.fichas if lex and _util(lex)))
+
+    def frases(self, coinciden: set[str]) -> list[str]:
+        """Las palabras de la demanda cuyo lexema está en la oferta, agrupadas en frases tal como
+        aparecen («marco fiscal», «plan financiero»); una palabra vacía («de») une dos que coinciden."""
+        frases, actual, pendiente = [], [], []
+        for token, lexema in self.fichas:
+            if lexema is None and token.strip() == "":
+                continue
+            if lexema and lexema in coinciden:
+                actual += pendiente + [token.lower()]
+                pendiente = []
+            elif lexema == "" and actual:
+                pendiente.append(token.lower())
+            else:
+                if actual:
+                    frases.append(" ".join(actual))
+                actual, pendiente = [], []
+        if actual:
+            frases.append(" ".join(actual))
+        return list(dict.fromkeys(frases))
 
 
-def _banderas(c: _Contexto, d: Demanda) -> dict:
-    """Una expresión booleana por criterio (EXISTS sobre las tablas intermedias, con índice)."""
-    return {
-        "tema_exacto": _existe(TemaOferta, "tema_id", c.tema_ids),
-        "tema_relacionado": _existe(TemaOferta, "tema_id", c.relacionados),
-        "descriptor_comun": _existe(DescriptorOferta, "descriptortematico_id", list(c.descriptores)),
-        "capacidad_comun": _existe(CapacidadOferta, "capacidad_id", d.capacidad_id),
-        "etapa_comun": _existe(EtapaOferta, "etapaciclo_id", d.etapa_id),
-        "modalidad_comun": _existe(ModalidadOferta, "modalidad_id", d.modalidad_id),
-        "canal_comun": (ExpressionWrapper(Q(canal_id=d.canal_id), output_field=BooleanField()) if d.canal_id
-                        else Value(False, output_field=BooleanField())),
-        "en_lista": _existe(EntidadOferta, "entidad_id", c.entidad.pk),
-        "en_departamento": _existe(DepartamentoOferta, "departamento_id", _departamento_de(c.entidad)),
-        "por_perfil": ExpressionWrapper(
-            ~Q(focaliza_categorias=[]) | ~Q(focaliza_grupos_mdm=[]) | Q(solo_pdet=True) | Q(solo_zomac=True),
-            output_field=BooleanField(),
-        ),
-    }
+def _expresiones(c: _Contexto, d: Demanda) -> dict:
+    """SQL de cada componente del puntaje sobre la fila de `oferta_oferta` (las copias de ids de las
+    facetas y el vector de búsqueda están en la misma fila: nada de subconsultas por tabla intermedia)."""
+    t = Oferta._meta.db_table
+    e = {}
+    if c.terminos:
+        partes, params = [], []
+        for lexema in c.terminos:
+            partes.append(f"({t}.busqueda @@ %s::tsquery)::int + {EXTRA_NOMBRE_O_TEMA} * ({t}.busqueda @@ %s::tsquery)::int")
+            params += [_consulta_ts(lexema), _consulta_ts(lexema, "AB")]
+        total = len(c.terminos) * (1 + EXTRA_NOMBRE_O_TEMA)
+        e["texto"] = (f"(COALESCE({' + '.join(partes)}, 0) / {total})::float", params)
+        e["coincide"] = (f"ARRAY[{', '.join(f'{t}.busqueda @@ %s::tsquery' for _ in c.terminos)}]",
+                         [_consulta_ts(x) for x in c.terminos])
+    else:
+        e["texto"] = ("0::float", [])
+        e["coincide"] = ("ARRAY[]::boolean[]", [])
+    if c.tema_ids or c.relacionados:
+        e["tema"] = (
+            (f"LEAST(1, ((SELECT count(*) FROM unnest({t}.facetas_temas) x WHERE x = ANY(%s))"
+             f" + 0.5 * (SELECT count(*) FROM unnest({t}.facetas_temas) x WHERE x = ANY(%s)))"
+             f" / sqrt(%s * GREATEST(cardinality({t}.facetas_temas), 1)))::float"),
+            [c.tema_ids, c.relacionados, max(len(c.tema_ids), 1)],
+        )
+    else:
+        e["tema"] = ("0::float", [])
+    estructura, params = [], []
+    for campo, valor in (("capacidades", d.capacidad_id), ("etapas", d.etapa_id), ("modalidades", d.modalidad_id)):
+        if valor:
+            estructura.append(f"({t}.facetas_{campo} @> ARRAY[%s]::bigint[])::int")
+            params.append(valor)
+    if d.canal_id:
+        estructura.append(f"({t}.canal_id = %s)::int")
+        params.append(d.canal_id)
+    e["estructura"] = ((f"(({' + '.join(estructura)})::float / {len(estructura)})", params) if estructura
+                       else ("0::float", []))
+    e["llenos"] = len(estructura)
+    return e
+
+
+def _cobertura(c: _Contexto):
+    en_lista = _existe(EntidadOferta, "entidad_id", c.entidad.pk)
+    en_depto = _existe(DepartamentoOferta, "departamento_id", _departamento_de(c.entidad))
+    por_perfil = ~Q(focaliza_categorias=[]) | ~Q(focaliza_grupos_mdm=[]) | Q(solo_pdet=True) | Q(solo_zomac=True)
+    return Case(When(en_lista, then=Value(COBERTURA["lista"])), When(en_depto, then=Value(COBERTURA["departamento"])),
+                When(por_perfil, then=Value(COBERTURA["perfil"])), default=Value(COBERTURA["abierta"]),
+                output_field=FloatField())
 
 
 def _ocupados():
@@ -154,56 +269,65 @@ def _ocupados():
     ), 0)
 
 
-def _puntaje(b: dict):
-    def si(expr, puntos, otro=0):
-        return Case(When(expr, then=Value(puntos)), default=Value(otro), output_field=IntegerField())
-
-    return (
-        Case(When(b["tema_exacto"], then=Value(PESO_TEMA)), When(b["tema_relacionado"], then=Value(PESO_TEMA_RELACIONADO)),
-             default=Value(0), output_field=IntegerField())
-        + si(b["descriptor_comun"], PESO_DESCRIPTOR)
-        + si(b["capacidad_comun"], PESO_CAPACIDAD)
-        + si(b["etapa_comun"], PESO_ETAPA)
-        + Case(When(b["en_lista"], then=Value(PESO_LISTA)), When(b["en_departamento"], then=Value(PESO_DEPARTAMENTO)),
-               When(b["por_perfil"], then=Value(PESO_PERFIL)), default=Value(PESO_ABIERTA), output_field=IntegerField())
-        + si(b["modalidad_comun"], PESO_MODALIDAD)
-        + si(b["canal_comun"], PESO_CANAL)
-        # Los cupos solo se cuentan si la oferta los limita (CASE evalúa en orden: sin subconsulta si no hay límite).
-        + Case(When(cupos__isnull=True, then=Value(PESO_CUPOS)),
-               When(cupos__gt=_ocupados(), then=Value(PESO_CUPOS)),
-               default=Value(CASTIGO_SIN_CUPOS), output_field=IntegerField())
-    )
-
-
 def consulta_candidatas(demanda: Demanda, limite: int = 20, contexto: _Contexto | None = None) -> QuerySet:
-    """La consulta de orden (una sola, filas angostas: pk y puntaje); el benchmark la explica."""
+    """La consulta de orden (una sola, filas angostas); el benchmark la explica. Filas:
+    (pk, puntaje, texto, tema, coincide) con `coincide` = [la oferta tiene el término i de la demanda]."""
     c = contexto or _Contexto(demanda)
     hoy = timezone.localdate()
     todos_temas = c.tema_ids + c.relacionados
+    t = Oferta._meta.db_table
+    relevante = Q(pk__in=[])
     if todos_temas:
-        relevante = Q(pk__in=TemaOferta.objects.filter(tema_id__in=todos_temas).values("oferta_id"))
-    elif c.descriptores:
-        relevante = Q(pk__in=DescriptorOferta.objects.filter(descriptortematico_id__in=list(c.descriptores)).values("oferta_id"))
-    else:
+        relevante |= Q(facetas_temas__overlap=todos_temas)
+    elif c.descriptores and not c.terminos:
+        relevante |= Q(facetas_descriptores__overlap=list(c.descriptores))
+    qs = Oferta.objects.filter(estado=EstadoOferta.PUBLICADA).filter(Q(vigencia_hasta__isnull=True) | Q(vigencia_hasta__gte=hoy))
+    if c.terminos:
+        consulta = " | ".join(_consulta_ts(x) for x in c.terminos)
+        qs = qs.annotate(por_texto=RawSQL(f"{t}.busqueda @@ %s::tsquery", [consulta], output_field=BooleanField()))
+        relevante |= Q(por_texto=True)
+    elif not todos_temas and not c.descriptores:
         return Oferta.objects.none().values_list("pk", "publicada_en")
+    e = _expresiones(c, demanda)
+    texto, tema = RawSQL(*e["texto"], output_field=FloatField()), RawSQL(*e["tema"], output_field=FloatField())
+    pesos = PESO_COBERTURA + (PESO_TEXTO if c.terminos else 0) + (PESO_TEMA if todos_temas else 0) \
+        + (PESO_ESTRUCTURA if e["llenos"] else 0)
+    puntaje = (
+        (PESO_TEXTO * F("texto") + PESO_TEMA * F("tema") + PESO_ESTRUCTURA * RawSQL(*e["estructura"], output_field=FloatField())
+         + PESO_COBERTURA * _cobertura(c)) * (100.0 / pesos)
+        # Los cupos solo se cuentan si la oferta los limita (CASE evalúa en orden: sin subconsulta si no hay límite).
+        - Case(When(cupos__isnull=True, then=Value(0.0)), When(cupos__gt=_ocupados(), then=Value(0.0)),
+               default=Value(float(CASTIGO_SIN_CUPOS)), output_field=FloatField())
+    )
     return (
-        Oferta.objects.filter(estado=EstadoOferta.PUBLICADA)
-        .filter(Q(vigencia_hasta__isnull=True) | Q(vigencia_hasta__gte=hoy))
-        .filter(relevante)
-        .filter(filtro_focalizacion(c.entidad))
-        .annotate(puntaje=_puntaje(_banderas(c, demanda)))
-        .order_by("-puntaje", F("publicada_en").desc(nulls_last=True), "pk")
-        .values_list("pk", "puntaje")[:limite]
+        qs.filter(relevante).filter(filtro_focalizacion(c.entidad))
+        .annotate(texto=texto, tema=tema)
+        .annotate(puntaje=ExpressionWrapper(puntaje, output_field=FloatField()),
+                  coincide=RawSQL(*e["coincide"], output_field=ArrayField(BooleanField())))
+        .order_by("-puntaje", "-texto", "-tema", "pk")
+        .values_list("pk", "puntaje", "texto", "tema", "coincide")[:limite]
     )
 
 
+def relevancia(texto: float, tema: float) -> float:
+    """Qué tanto atiende la oferta la necesidad, sin lo que no habla de la necesidad (cobertura, etapa,
+    modalidad, cupos): la que decide si hay brecha."""
+    return texto
+
+
+def es_brecha(candidatas: list[Oferta]) -> bool:
+    """Brecha: ninguna candidata alcanza `UMBRAL_BRECHA` de relevancia (lista vacía incluida)."""
+    return not any(o.relevancia >= UMBRAL_BRECHA for o in candidatas)
+
+
 def ofertas_candidatas(demanda: Demanda, limite: int = 20) -> list[Oferta]:
-    """Ofertas candidatas ordenadas; cada una con `.puntaje` y `.explicacion` (líneas en español)."""
+    """Ofertas candidatas ordenadas; cada una con `.puntaje` (0–100), `.relevancia` (0–1), `.coinciden`
+    (frases de la demanda que están en la oferta) y `.explicacion` (líneas en español)."""
     c = _Contexto(demanda)
     orden = list(consulta_candidatas(demanda, limite, c))
     if not orden:
         return []
-    ids = [pk for pk, _p in orden]
+    ids = [fila[0] for fila in orden]
     # Solo las columnas que usan la explicación y las páginas (la fila completa trae el vector de
     # búsqueda y las facetas: más lenta de leer y de convertir).
     por_pk = {o.pk: o for o in Oferta.objects.filter(pk__in=ids).select_related("entidad", "canal").only(
@@ -263,9 +387,12 @@ def ofertas_candidatas(demanda: Demanda, limite: int = 20) -> list[Oferta]:
         o.por_perfil = bool(o.focaliza_categorias or o.focaliza_grupos_mdm or o.solo_pdet or o.solo_zomac)
         o.ocupados = ocupados.get(o.pk, 0)
     ofertas = []
-    for pk, puntaje in orden:
+    for pk, puntaje, texto, tema, coincide in orden:
         o = por_pk[pk]
-        o.puntaje = puntaje
+        o.puntaje = max(0, min(100, round(puntaje)))
+        o.texto, o.tema = texto, tema
+        o.relevancia = relevancia(texto, tema)
+        o.coinciden = c.frases({x for x, si in zip(c.terminos, coincide or [], strict=False) if si})
         o.cupos_libres = None if o.cupos is None else o.cupos - o.ocupados
         o.explicacion = explicar(o, demanda, c, sorted(temas_por_oferta[o.pk]))
         ofertas.append(o)
@@ -278,6 +405,11 @@ def _lista(nombres) -> str:
 
 def explicar(o: Oferta, d: Demanda, c: _Contexto, temas: list[str]) -> list[str]:
     lineas = []
+    # Texto: las palabras de la demanda que están en la oferta
+    if o.coinciden:
+        lineas.append(_("Texto: coinciden %(p)s.") % {"p": _lista(o.coinciden)})
+    elif c.terminos:
+        lineas.append(_("Texto: ninguna palabra de la necesidad aparece en la oferta."))
     # Tema y descriptor
     descriptores = _lista(c.descriptores.values())
     if o.tema_exacto:
