@@ -109,7 +109,10 @@ class Demanda(models.Model):
     comentario_cierre = models.TextField(_("comentario de cierre"), blank=True, **largo_maximo(TEXTO_CORTO))
     creada = models.DateTimeField(_("registrada"), auto_now_add=True)
     actualizada = models.DateTimeField(_("actualizada"), auto_now=True)
-    historial = HistoricalRecords()
+    # Relevancia de la mejor oferta candidata la última vez que se cruzó (0–1; `demanda.matching`): es
+    # brecha si no alcanza `matching.UMBRAL_BRECHA`. Vacía: aún no cruzada (vale la regla de temas).
+    relevancia_cruce = models.FloatField(_("relevancia de la mejor oferta"), null=True, blank=True, editable=False)
+    historial = HistoricalRecords(excluded_fields=["relevancia_cruce"])
 
     class Meta:
         ordering = ["-creada"]

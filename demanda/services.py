@@ -318,13 +318,25 @@ def _admins_dnp() -> list[Usuario]:
     return list(Usuario.objects.filter(is_active=True, membresias__activa=True, membresias__rol=Rol.ADMIN_DNP).distinct())
 
 
+def guardar_relevancia(demanda: Demanda, candidatas: list) -> bool:
+    """Guarda la relevancia de la mejor candidata (la que decide la brecha) y dice si es brecha."""
+    from demanda.matching import es_brecha
+
+    mejor = max((o.relevancia for o in candidatas), default=0.0)
+    # Campo técnico, fuera del historial: un UPDATE de una columna (sin tocar `actualizada`).
+    Demanda.objects.filter(pk=demanda.pk).update(relevancia_cruce=mejor)
+    demanda.relevancia_cruce = mejor
+    return es_brecha(candidatas)
+
+
 def alertar_oferentes(*, demanda: Demanda, nueva: bool) -> list:
-    """Avisa a los oferentes cuyas ofertas publicadas coinciden con la demanda; si ninguna
-    coincide, al DNP (es una brecha de oferta)."""
-    from demanda.matching import ofertas_candidatas
+    """Avisa a los oferentes de las ofertas publicadas que atienden la demanda (candidatas que alcanzan
+    `matching.UMBRAL_BRECHA`); si ninguna lo alcanza, al DNP: es una brecha (`selectors.demandas_en_brecha`)."""
+    from demanda.matching import UMBRAL_BRECHA, ofertas_candidatas
 
     candidatas = ofertas_candidatas(demanda, limite=50)
-    entidades = {o.entidad_id for o in candidatas}
+    guardar_relevancia(demanda, candidatas)
+    entidades = {o.entidad_id for o in candidatas if o.relevancia >= UMBRAL_BRECHA}
     if demanda.oferta_id:
         entidades.add(Oferta.objects.filter(pk=demanda.oferta_id).values_list("entidad_id", flat=True).get())
     # Solo quien puede abrir la demanda (el mismo predicado que su página): la coincidencia del
@@ -347,9 +359,29 @@ def alertar_oferentes(*, demanda: Demanda, nueva: bool) -> list:
     return notificar(
         usuarios=_admins_dnp(), puede_ver=lambda u: rules.puede_ver(u, demanda), categoria="demanda_sin_oferta",
         titulo=titulo,
-        mensaje=_("Ninguna oferta publicada coincide con la necesidad de %(et)s: es una brecha.") % {"et": entidad.nombre},
+        mensaje=_("Ninguna oferta publicada atiende la necesidad de %(et)s: es una brecha.") % {"et": entidad.nombre},
         url=url, clave=f"demanda-{demanda.pk}-{marca}",
     )
+
+
+def recruzar_brechas(*, oferta_id: int, tope: int = 2000) -> int:
+    """Una oferta recién publicada puede atender demandas que eran brecha: se vuelven a cruzar las
+    abiertas, sin vincular, con relevancia bajo el umbral y algún tema en común con la oferta (las más
+    recientes primero, hasta `tope`). Sin alertas: solo la relevancia guardada (el informe de brechas)."""
+    from demanda.matching import UMBRAL_BRECHA, ofertas_candidatas
+    from demanda.selectors import ESTADOS_ABIERTOS
+
+    temas = list(Oferta.temas.through.objects.filter(oferta_id=oferta_id).values_list("tema_id", flat=True))
+    demandas = (
+        Demanda.objects.filter(estado__in=ESTADOS_ABIERTOS, oferta__isnull=True, relevancia_cruce__lt=UMBRAL_BRECHA,
+                               temas__in=temas)
+        .distinct().select_related("entidad", "entidad__municipio", "entidad__departamento").order_by("-creada")[:tope]
+    )
+    n = 0
+    for demanda in demandas:
+        guardar_relevancia(demanda, ofertas_candidatas(demanda, limite=5))
+        n += 1
+    return n
 
 
 # --- Importación ----------------------------------------------------------------------------------

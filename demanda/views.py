@@ -180,6 +180,7 @@ def detalle(request, pk):
     }
     if puede_gestionar and demanda.estado in (EstadoDemanda.REGISTRADA, EstadoDemanda.EN_ANALISIS, EstadoDemanda.REMITIDA):
         contexto["candidatas"] = matching.ofertas_candidatas(demanda)
+        contexto["es_brecha"] = matching.es_brecha(contexto["candidatas"])
     return render(request, "demanda/detalle.html", contexto)
 
 

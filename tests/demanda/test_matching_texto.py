@@ -85,3 +85,24 @@ def test_la_focalizacion_excluye_aunque_el_texto_coincida(funcionario_medellin, 
     ids = [o.pk for o in ofertas_candidatas(demanda)]
     assert fuera.pk not in ids and solo_gob.pk not in ids
     assert ids == [dentro.pk]  # entra solo por el texto («plan»)
+
+
+def test_el_informe_de_brechas_usa_el_umbral_y_se_recruza_al_publicar(funcionario_medellin, entidad_oferente):
+    from demanda import selectors, services
+
+    _hacienda(entidad_oferente)
+    demanda = fabricas.demanda(factories.alcaldia("05001"), funcionario_medellin, temas=["hacienda-finanzas"],
+                               titulo="bomberos", descripcion="la sobretasa bomberil no alcanza para la maquina de bomberos")
+    assert not selectors.demandas_en_brecha().filter(pk=demanda.pk).exists()  # sin cruzar: su tema tiene oferta
+    services.alertar_oferentes(demanda=demanda, nueva=True)
+    demanda.refresh_from_db()
+    assert 0 < demanda.relevancia_cruce < UMBRAL_BRECHA  # «sobretasa» sí está en el estatuto
+    assert selectors.demandas_en_brecha().filter(pk=demanda.pk).exists()
+    assert [t["tema__codigo"] for t in selectors.brechas()["por_tema"]] == ["hacienda-finanzas"]
+    nueva = fabricas.oferta(entidad_oferente, temas=["gestion-riesgo", "hacienda-finanzas"],
+                            nombre="Dotación de bomberos", descripcion="Sobretasa bomberil y máquinas de bomberos.")
+    assert services.recruzar_brechas(oferta_id=nueva.pk) == 1
+    demanda.refresh_from_db()
+    assert demanda.relevancia_cruce >= UMBRAL_BRECHA
+    assert not selectors.demandas_en_brecha().filter(pk=demanda.pk).exists()
+    assert services.recruzar_brechas(oferta_id=nueva.pk) == 0  # ya no es brecha: nada que recruzar
