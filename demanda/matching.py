@@ -117,6 +117,11 @@ PESO_TEXTO, PESO_TEMA, PESO_ESTRUCTURA, PESO_COBERTURA = 70, 10, 12, 8
 EXTRA_NOMBRE_O_TEMA = 0.5  # una palabra que está en el nombre o los temas de la oferta vale 1,5
 COBERTURA = {"lista": 1.0, "departamento": 0.75, "perfil": 0.5, "abierta": 0.25}
 CASTIGO_SIN_CUPOS = 40
+# Decisiones sobre demandas parecidas (`DecisionCruce`): cada una suma su signo por la semejanza de su
+# demanda con esta (0–1: 0.3 si comparte un tema marcado, 0.7 por la fracción de las palabras de esta
+# que tenía aquella); el total, por PUNTOS_DECISION, sube o baja el puntaje hasta TOPE_DECISIONES.
+SIGNO_DECISION = {"vinculada": 1.0, "solicitada": 0.5, "remitida": -0.5, "descartada": -1.0}
+PUNTOS_DECISION, TOPE_DECISIONES = 12, 20
 # Brecha si la mejor candidata no alcanza esta relevancia (fracción ponderada de las palabras de la
 # necesidad que están en la oferta). En la parte «ajuste»: cualquier umbral entre 0.28 y 0.33 decide bien
 # 35 de 36 demandas (7 de 8 sin oferta señaladas, ninguna atendible señalada); se toma el centro, 0.30.
@@ -181,6 +186,32 @@ class _Contexto:
         self.nombres_tema = {pk: nombre for k, pk, nombre, _d in filas if k == "t"}
         self.descriptores = {pk: nombre for k, pk, nombre, _d in filas if k == "d"}
         self._leer_texto(f"{demanda.titulo or ''} . {demanda.descripcion or ''}")
+        self.decisiones = {}
+
+    def leer_decisiones(self) -> None:
+        """Decisiones sobre demandas parecidas, por oferta: una consulta agregada (índices GIN sobre los
+        temas y las palabras guardados con cada decisión)."""
+        if not (self.tema_ids or self.terminos):
+            return
+        from demanda.models import DecisionCruce
+
+        t = DecisionCruce._meta.db_table
+        semejanza = (f"(0.3 * ({t}.temas && %s::bigint[])::int + 0.7 * LEAST(1, cardinality(ARRAY("
+                     f"SELECT unnest({t}.terminos) INTERSECT SELECT unnest(%s::varchar[])))::float / %s))")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT oferta_id, tipo, count(*), sum({semejanza}) FROM {t} "
+                f"WHERE {t}.temas && %s::bigint[] OR {t}.terminos && %s::varchar[] GROUP BY oferta_id, tipo",
+                [self.tema_ids, self.terminos, max(len(self.terminos), 1), self.tema_ids, self.terminos],
+            )
+            for oferta_id, tipo, n, suma in cursor.fetchall():
+                d = self.decisiones.setdefault(oferta_id, {"neto": 0.0})
+                d[tipo] = n
+                d["neto"] += SIGNO_DECISION.get(tipo, 0) * float(suma)
+
+    def ajuste_por_decisiones(self, oferta_id: int) -> float:
+        neto = self.decisiones.get(oferta_id, {}).get("neto", 0.0)
+        return max(-TOPE_DECISIONES, min(TOPE_DECISIONES, PUNTOS_DECISION * neto))
 
     def _leer_texto(self, texto: str) -> None:
         """`ts_debug` da cada palabra con su lexema: los términos de búsqueda (lexemas útiles, sin
@@ -252,6 +283,21 @@ def _expresiones(c: _Contexto, d: Demanda) -> dict:
     return e
 
 
+def huella(demanda: Demanda) -> tuple[list[int], list[str]]:
+    """Temas marcados y palabras útiles de la demanda: lo que guarda una `DecisionCruce`."""
+    c = _Contexto(demanda)
+    return c.tema_ids, c.terminos
+
+
+def _decisiones(c: _Contexto):
+    """Ajuste del puntaje por decisiones (CASE por id de oferta; solo las de mayor peso, pocas)."""
+    ajustes = sorted(((c.ajuste_por_decisiones(pk), pk) for pk in c.decisiones), key=lambda x: -abs(x[0]))[:50]
+    ajustes = [(a, pk) for a, pk in ajustes if a]
+    if not ajustes:
+        return Value(0.0, output_field=FloatField())
+    return Case(*[When(pk=pk, then=Value(a)) for a, pk in ajustes], default=Value(0.0), output_field=FloatField())
+
+
 def _cobertura(c: _Contexto):
     en_lista = _existe(EntidadOferta, "entidad_id", c.entidad.pk)
     en_depto = _existe(DepartamentoOferta, "departamento_id", _departamento_de(c.entidad))
@@ -272,7 +318,10 @@ def _ocupados():
 def consulta_candidatas(demanda: Demanda, limite: int = 20, contexto: _Contexto | None = None) -> QuerySet:
     """La consulta de orden (una sola, filas angostas); el benchmark la explica. Filas:
     (pk, puntaje, texto, tema, coincide) con `coincide` = [la oferta tiene el término i de la demanda]."""
-    c = contexto or _Contexto(demanda)
+    if contexto is None:
+        contexto = _Contexto(demanda)
+        contexto.leer_decisiones()
+    c = contexto
     hoy = timezone.localdate()
     todos_temas = c.tema_ids + c.relacionados
     t = Oferta._meta.db_table
@@ -295,6 +344,7 @@ def consulta_candidatas(demanda: Demanda, limite: int = 20, contexto: _Contexto 
     puntaje = (
         (PESO_TEXTO * F("texto") + PESO_TEMA * F("tema") + PESO_ESTRUCTURA * RawSQL(*e["estructura"], output_field=FloatField())
          + PESO_COBERTURA * _cobertura(c)) * (100.0 / pesos)
+        + _decisiones(c)
         # Los cupos solo se cuentan si la oferta los limita (CASE evalúa en orden: sin subconsulta si no hay límite).
         - Case(When(cupos__isnull=True, then=Value(0.0)), When(cupos__gt=_ocupados(), then=Value(0.0)),
                default=Value(float(CASTIGO_SIN_CUPOS)), output_field=FloatField())
@@ -324,6 +374,7 @@ def ofertas_candidatas(demanda: Demanda, limite: int = 20) -> list[Oferta]:
     """Ofertas candidatas ordenadas; cada una con `.puntaje` (0–100), `.relevancia` (0–1), `.coinciden`
     (frases de la demanda que están en la oferta) y `.explicacion` (líneas en español)."""
     c = _Contexto(demanda)
+    c.leer_decisiones()
     orden = list(consulta_candidatas(demanda, limite, c))
     if not orden:
         return []
@@ -394,6 +445,7 @@ def ofertas_candidatas(demanda: Demanda, limite: int = 20) -> list[Oferta]:
         o.relevancia = relevancia(texto, tema)
         o.coinciden = c.frases({x for x, si in zip(c.terminos, coincide or [], strict=False) if si})
         o.cupos_libres = None if o.cupos is None else o.cupos - o.ocupados
+        o.decisiones_previas = c.decisiones.get(pk, {})
         o.explicacion = explicar(o, demanda, c, sorted(temas_por_oferta[o.pk]))
         ofertas.append(o)
     return ofertas
@@ -464,4 +516,21 @@ def explicar(o: Oferta, d: Demanda, c: _Contexto, temas: list[str]) -> list[str]
         lineas.append(_("Cupos: quedan %(l)d de %(c)d.") % {"l": o.cupos_libres, "c": o.cupos})
     else:
         lineas.append(_("Cupos: agotados (%(c)d de %(c)d ocupados).") % {"c": o.cupos})
+    # Decisiones sobre demandas parecidas
+    decisiones = getattr(o, "decisiones_previas", {})
+    partes = []
+    for tipo, singular, plural in (
+        ("vinculada", _("el DNP la vinculó a %(n)d demanda parecida"), _("el DNP la vinculó a %(n)d demandas parecidas")),
+        ("solicitada", _("%(n)d entidad la pidió para una demanda parecida"),
+         _("%(n)d entidades la pidieron para demandas parecidas")),
+        ("descartada", _("descartada %(n)d vez para una demanda parecida"),
+         _("descartada %(n)d veces para demandas parecidas")),
+        ("remitida", _("el DNP remitió %(n)d demanda parecida a otra parte"),
+         _("el DNP remitió %(n)d demandas parecidas a otra parte")),
+    ):
+        if decisiones.get(tipo):
+            partes.append((singular if decisiones[tipo] == 1 else plural) % {"n": decisiones[tipo]})
+    if partes:
+        ajuste = round(c.ajuste_por_decisiones(o.pk))
+        lineas.append(_("Decisiones anteriores: %(p)s (%(a)+d puntos).") % {"p": "; ".join(partes), "a": ajuste})
     return lineas

@@ -197,6 +197,13 @@ def demandas_en_brecha() -> QuerySet[Demanda]:
     )
 
 
+def decisiones_de(demanda: Demanda) -> QuerySet:
+    """Las decisiones tomadas sobre ofertas propuestas para esta demanda (la más reciente primero)."""
+    from demanda.models import DecisionCruce
+
+    return DecisionCruce.objects.filter(demanda=demanda).select_related("oferta", "por").order_by("-cuando", "-pk")
+
+
 def brechas(*, departamento: str = "") -> dict:
     """Brechas (`demandas_en_brecha`) agrupadas por tema y por departamento."""
     TemaDemanda = Demanda.temas.through

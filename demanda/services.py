@@ -21,9 +21,11 @@ from demanda import rules
 from demanda.models import (
     ESTADOS_OCUPAN_CUPO,
     AdjuntoDemanda,
+    DecisionCruce,
     Demanda,
     EstadoDemanda,
     EventoDemanda,
+    TipoDecision,
 )
 from oferta.models import EstadoOferta, Oferta
 
@@ -97,6 +99,8 @@ def demanda_registrar(
         _("Solicitud de la oferta «%(oferta)s».") % {"oferta": oferta.nombre} if oferta else _("Registro de la necesidad.")
     )
     EventoDemanda.objects.create(demanda=demanda, de_estado="", a_estado=E.REGISTRADA, por=por, motivo=motivo)
+    if oferta is not None:  # «Solicitar esta asistencia»: la misma decisión que pedir una oferta propuesta
+        _guardar_decision(demanda=demanda, oferta=oferta, tipo=TipoDecision.SOLICITADA, por=por)
     if alertar:
         alertar_oferentes(demanda=demanda, nueva=True)
     return demanda
@@ -237,6 +241,7 @@ def demanda_vincular(*, demanda: Demanda, por, oferta: Oferta, motivo: str = "")
         motivo=motivo or _("Vinculada a la oferta «%(o)s» de %(e)s.") % {"o": oferta.nombre, "e": oferta.entidad},
         permiso="demanda.ver", oferta=oferta,
     )
+    _guardar_decision(demanda=fila, oferta=oferta, tipo=TipoDecision.VINCULADA, por=por, motivo=motivo)
     notificar(
         usuarios=_oferentes_de([oferta.entidad_id]), puede_ver=lambda u: rules.puede_ver(u, fila),
         categoria="demanda_vinculada",
@@ -301,6 +306,52 @@ def demanda_marcar_no_pertinente(*, demanda: Demanda, por, motivo: str) -> Deman
         demanda, por=por, desde={E.REGISTRADA, E.EN_ANALISIS}, hacia=E.NO_PERTINENTE, motivo=motivo,
         permiso="demanda.gestionar", motivo_no_pertinente=motivo,
     )
+
+
+# --- Decisiones sobre ofertas propuestas (aprende el cruce) --------------------------------------
+
+# Quién toma cada decisión: el DNP vincula o remite a otra parte; la entidad territorial pide o descarta.
+DECIDE_DNP = frozenset({TipoDecision.VINCULADA, TipoDecision.REMITIDA})
+DECIDE_ET = frozenset({TipoDecision.SOLICITADA, TipoDecision.DESCARTADA})
+# La entidad pide o descarta una oferta, no las dos cosas: la última reemplaza a la otra.
+OPUESTA = {TipoDecision.SOLICITADA: TipoDecision.DESCARTADA, TipoDecision.DESCARTADA: TipoDecision.SOLICITADA}
+
+
+def _guardar_decision(*, demanda: Demanda, oferta: Oferta, tipo: str, por, motivo: str = "") -> DecisionCruce:
+    from demanda.matching import huella
+
+    temas, terminos = huella(demanda)
+    decision, _creada = DecisionCruce.objects.update_or_create(
+        demanda=demanda, oferta=oferta, tipo=tipo,
+        defaults={"por": por, "motivo": motivo, "temas": temas, "terminos": terminos},
+    )
+    if tipo in OPUESTA:
+        for otra in DecisionCruce.objects.filter(demanda=demanda, oferta=oferta, tipo=OPUESTA[tipo]):
+            otra.delete()
+    return decision
+
+
+@transaction.atomic
+def decision_registrar(*, demanda: Demanda, oferta: Oferta, tipo: str, por, motivo: str = "") -> DecisionCruce:
+    """Guarda lo que se decidió sobre una oferta propuesta para una demanda; el cruce lo usa para las
+    demandas parecidas (`demanda.matching`). Repetir la misma decisión no la duplica (la actualiza).
+
+    - `VINCULADA`: la guarda `demanda_vincular` (no hace falta llamarla aparte);
+    - `REMITIDA`: el DNP juzga que esa oferta no atiende la demanda y la envía a otra parte;
+    - `SOLICITADA` / `DESCARTADA`: la entidad territorial pide la oferta propuesta o la descarta (la
+      una reemplaza a la otra). La pide solo si está publicada.
+    """
+    if tipo not in TipoDecision.values:
+        raise ValidationError({"tipo": _("Decisión desconocida.")})
+    if tipo in DECIDE_DNP and not permisos.es_admin_dnp(por):
+        raise PermissionDenied(_("Solo el DNP vincula una demanda o la remite a otra parte."))
+    if tipo in DECIDE_ET and not rules.es_de_la_et(por, demanda):
+        raise PermissionDenied(_("Solo la entidad que registró la demanda pide o descarta una oferta propuesta."))
+    if tipo == TipoDecision.SOLICITADA and oferta.estado != EstadoOferta.PUBLICADA:
+        raise ValidationError({"oferta": _("Solo se puede pedir una oferta publicada.")})
+    motivo = (motivo or "").strip()
+    exigir_largo(DecisionCruce, "motivo", motivo, clave="motivo")
+    return _guardar_decision(demanda=demanda, oferta=oferta, tipo=tipo, por=por, motivo=motivo)
 
 
 # --- Alertas --------------------------------------------------------------------------------------

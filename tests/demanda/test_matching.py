@@ -118,9 +118,10 @@ def test_lista_explicita_puntua_mas_que_abierta(demanda, medellin, entidad_ofere
 def test_consultas_del_cruce_no_crecen_con_las_ofertas(demanda, entidad_oferente, ofertas, django_assert_max_num_queries):
     for _ in range(ofertas):
         fabricas.oferta(entidad_oferente, temas=["planeacion"], cupos=5)
-    # Entidad, temas y descriptores (UNION ALL), palabras de la demanda (ts_debug), orden, ofertas,
+    # Entidad, temas y descriptores (UNION ALL), palabras de la demanda (ts_debug), decisiones sobre
+    # demandas parecidas (agregadas), orden, ofertas,
     # banderas y cupos ocupados (UNION ALL): no depende de cuántas ofertas haya.
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         assert len(ofertas_candidatas(demanda, limite=20)) == min(ofertas, 20)
 
 

@@ -75,7 +75,7 @@ def test_sin_oferta_que_la_atienda_es_brecha_aunque_compartan_tema(funcionario_m
 
 def test_la_focalizacion_excluye_aunque_el_texto_coincida(funcionario_medellin, entidad_oferente):
     """La oferta que repite cada palabra de la demanda pero focaliza otro departamento no se propone."""
-    texto = dict(nombre="Reparación colectiva", descripcion="Plan integral de reparación colectiva.")
+    texto = {"nombre": "Reparación colectiva", "descripcion": "Plan integral de reparación colectiva."}
     fuera = fabricas.oferta(entidad_oferente, temas=["victimas"], departamentos=[Departamento.objects.get(codigo="52")],
                             **texto)
     solo_gob = fabricas.oferta(entidad_oferente, temas=["victimas"], dirigida_a_alcaldias=False, **texto)
