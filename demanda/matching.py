@@ -36,13 +36,11 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
-    ExpressionWrapper,
     F,
     FloatField,
     IntegerField,
     OuterRef,
     Q,
-    QuerySet,
     Subquery,
     Value,
     When,
@@ -111,23 +109,29 @@ def _existe(tabla, campo, valores) -> Exists | Value:
 
 # --- Pesos y umbral ------------------------------------------------------------------------------
 # Elegidos en la parte «ajuste» de bench/evaluacion_matching (36 demandas; `manage.py evaluar_matching`):
-# texto 70 / temas 10 / estructura 12 / cobertura 8 da precisión@1 1.000 y MRR 1.000 allí (texto 50 / temas
-# 30: 0.786 y 0.840; con más peso en los temas, el tema marcado amplio o errado vuelve a decidir).
+# texto 70 / temas 10 / estructura 12 / cobertura 8 da precisión@1 1.000 y MRR 1.000 allí (texto 70 / temas
+# 20: 0.964 y 0.982; texto 50 / temas 30: 0.786 y 0.840: con más peso en los temas, el tema marcado amplio
+# o errado vuelve a decidir).
 PESO_TEXTO, PESO_TEMA, PESO_ESTRUCTURA, PESO_COBERTURA = 70, 10, 12, 8
-EXTRA_NOMBRE_O_TEMA = 0.5  # una palabra que está en el nombre o los temas de la oferta vale 1,5
 COBERTURA = {"lista": 1.0, "departamento": 0.75, "perfil": 0.5, "abierta": 0.25}
 CASTIGO_SIN_CUPOS = 40
+FRECUENTE = 0.05  # un término en más del 5 % de las ofertas no trae candidatas por sí solo (sí puntúa)
+VENTANA = 100  # candidatas ordenadas en PostgreSQL antes de descontar los cupos agotados (ver consulta_candidatas)
+# ts_rank con estos pesos {D, C, B, A}: una palabra en el nombre o los temas (A, B) vale 1; en la necesidad,
+# la descripción o la entidad (C, D), 2/3. ts_rank divide por el número de términos y por 1.645 (π²/6)
+# cada término que aparece una vez; se multiplica por 1.645: la fracción ponderada de términos presentes.
+PESOS_TS = "{0.6667,0.6667,1,1}"
 # Decisiones sobre demandas parecidas (`DecisionCruce`): cada una suma su signo por la semejanza de su
 # demanda con esta (0–1: 0.3 si comparte un tema marcado, 0.7 por la fracción de las palabras de esta
 # que tenía aquella); el total, por PUNTOS_DECISION, sube o baja el puntaje hasta TOPE_DECISIONES.
 SIGNO_DECISION = {"vinculada": 1.0, "solicitada": 0.5, "remitida": -0.5, "descartada": -1.0}
 PUNTOS_DECISION, TOPE_DECISIONES = 12, 20
 # Brecha si la mejor candidata no alcanza esta relevancia (fracción ponderada de las palabras de la
-# necesidad que están en la oferta). En la parte «ajuste»: cualquier umbral entre 0.28 y 0.33 decide bien
-# 35 de 36 demandas (7 de 8 sin oferta señaladas, ninguna atendible señalada); se toma el centro, 0.30.
+# necesidad que están en la oferta, `PESOS_TS`). En la parte «ajuste»: cualquier umbral entre 0.35 y 0.39
+# decide bien 35 de 36 demandas (7 de 8 sin oferta señaladas, ninguna atendible señalada); se toma 0.37.
 # La única que falla allí («extension agropecuaria» de una alcaldía, cuya oferta es solo para
-# gobernaciones) llega a 0.375 con un proyecto productivo de la ADR.
-UMBRAL_BRECHA = 0.30
+# gobernaciones) llega a 0.458 con un proyecto productivo de la ADR; la atendible más baja, 0.396.
+UMBRAL_BRECHA = 0.37
 
 # Palabras de trámite que no describen la necesidad (lexemas de la configuración 'es_unaccent'):
 # necesitamos, queremos, requerimos, solicitamos, apoyo, ayuda, acompañamiento, asesoría, asistencia
@@ -148,6 +152,10 @@ def _util(lexema: str) -> bool:
     if lexema in GENERICAS or len(lexema) < 3:
         return False
     return not lexema.isdigit() or len(lexema) == 3
+
+
+def _consulta_o(lexemas: list[str]) -> str:
+    return " | ".join(_consulta_ts(x) for x in lexemas)
 
 
 def _consulta_ts(lexema: str, pesos: str = "") -> str:
@@ -215,12 +223,24 @@ class _Contexto:
 
     def _leer_texto(self, texto: str) -> None:
         """`ts_debug` da cada palabra con su lexema: los términos de búsqueda (lexemas útiles, sin
-        repetir) y la secuencia de palabras para nombrar después las frases que coinciden."""
+        repetir) y la secuencia de palabras para nombrar después las frases que coinciden. En la misma
+        consulta, la fracción de ofertas que tiene cada lexema según las estadísticas de PostgreSQL
+        (`pg_stats.most_common_elems` del vector, las que calcula ANALYZE): los términos que están en
+        más de `FRECUENTE` de las ofertas puntúan pero no traen candidatas (traerían casi todo)."""
         with connection.cursor() as cursor:
-            cursor.execute("SELECT token, lexemes FROM ts_debug('es_unaccent', %s)", [texto[:4000]])
-            self.fichas = [(token, lexemas[0] if lexemas else ("" if lexemas is not None else None))
-                           for token, lexemas in cursor.fetchall()]
+            cursor.execute(
+                "WITH s AS (SELECT most_common_elems::text::text[] AS e, most_common_elem_freqs AS f FROM pg_stats "
+                "WHERE schemaname = current_schema() AND tablename = %s AND attname = 'busqueda') "
+                "SELECT d.token, d.lexemes, (SELECT s.f[array_position(s.e, d.lexemes[1])] FROM s) "
+                "FROM ts_debug('es_unaccent', %s) d",
+                [Oferta._meta.db_table, texto[:4000]],
+            )
+            filas = cursor.fetchall()
+        self.fichas = [(token, lexemas[0] if lexemas else ("" if lexemas is not None else None))
+                       for token, lexemas, _f in filas]
         self.terminos = list(dict.fromkeys(lex for _t, lex in self.fichas if lex and _util(lex)))
+        frecuencia = {lexemas[0]: f for _t, lexemas, f in filas if lexemas and f is not None}
+        self.distintivos = [x for x in self.terminos if frecuencia.get(x, 0) <= FRECUENTE]
 
     def frases(self, coinciden: set[str]) -> list[str]:
         """Las palabras de la demanda cuyo lexema está en la oferta, agrupadas en frases tal como
@@ -249,26 +269,19 @@ def _expresiones(c: _Contexto, d: Demanda) -> dict:
     t = Oferta._meta.db_table
     e = {}
     if c.terminos:
-        partes, params = [], []
-        for lexema in c.terminos:
-            partes.append(f"({t}.busqueda @@ %s::tsquery)::int + {EXTRA_NOMBRE_O_TEMA} * ({t}.busqueda @@ %s::tsquery)::int")
-            params += [_consulta_ts(lexema), _consulta_ts(lexema, "AB")]
-        total = len(c.terminos) * (1 + EXTRA_NOMBRE_O_TEMA)
-        e["texto"] = (f"(COALESCE({' + '.join(partes)}, 0) / {total})::float", params)
-        e["coincide"] = (f"ARRAY[{', '.join(f'{t}.busqueda @@ %s::tsquery' for _ in c.terminos)}]",
-                         [_consulta_ts(x) for x in c.terminos])
+        e["texto"] = (f"LEAST(1, 1.64493406685 * ts_rank('{PESOS_TS}', {t}.busqueda, %s::tsquery))::float",
+                      [_consulta_o(c.terminos)])
     else:
         e["texto"] = ("0::float", [])
-        e["coincide"] = ("ARRAY[]::boolean[]", [])
     if c.tema_ids or c.relacionados:
+        # Cuántos temas comparte: un && por tema de la demanda (pocos), sin subconsultas por fila.
+        directos = " + ".join([f"({t}.facetas_temas && ARRAY[%s]::bigint[])::int"] * len(c.tema_ids)) or "0"
+        vecinos = " + ".join([f"({t}.facetas_temas && ARRAY[%s]::bigint[])::int"] * len(c.relacionados)) or "0"
         e["tema"] = (
-            (f"LEAST(1, ((SELECT count(*) FROM unnest({t}.facetas_temas) x WHERE x = ANY(%s))"
-             f" + 0.5 * (SELECT count(*) FROM unnest({t}.facetas_temas) x WHERE x = ANY(%s)))"
+            (f"LEAST(1, (({directos}) + 0.5 * ({vecinos}))"
              f" / sqrt(%s * GREATEST(cardinality({t}.facetas_temas), 1)))::float"),
-            [c.tema_ids, c.relacionados, max(len(c.tema_ids), 1)],
+            [*c.tema_ids, *c.relacionados, max(len(c.tema_ids), 1)],
         )
-    else:
-        e["tema"] = ("0::float", [])
     estructura, params = [], []
     for campo, valor in (("capacidades", d.capacidad_id), ("etapas", d.etapa_id), ("modalidades", d.modalidad_id)):
         if valor:
@@ -315,9 +328,16 @@ def _ocupados():
     ), 0)
 
 
-def consulta_candidatas(demanda: Demanda, limite: int = 20, contexto: _Contexto | None = None) -> QuerySet:
-    """La consulta de orden (una sola, filas angostas); el benchmark la explica. Filas:
-    (pk, puntaje, texto, tema, coincide) con `coincide` = [la oferta tiene el término i de la demanda]."""
+def consulta_candidatas(demanda: Demanda, limite: int = 20, contexto: _Contexto | None = None) -> RawSQL | list:
+    """La consulta de orden (una sola, filas angostas; `RawSQL` con `.sql` y `.params`, o lista vacía si
+    la demanda no dice nada); el benchmark la explica. Filas:
+    (pk, puntaje sin cupos, texto, tema, cupos, ocupados), las `limite` mejores por puntaje sin cupos.
+
+    Los cupos ocupados (una subconsulta por fila) no entran en el orden de PostgreSQL: se calculan solo
+    para las filas que pasan el LIMIT (PostgreSQL posterga las expresiones caras de la lista de salida
+    que no ordenan) y `ofertas_candidatas` descuenta los agotados sobre una ventana de `VENTANA` filas.
+    Quitar puntos solo baja una oferta: las `limite` primeras tras descontar están en la ventana
+    mientras haya menos de `VENTANA - limite` ofertas agotadas delante."""
     if contexto is None:
         contexto = _Contexto(demanda)
         contexto.leer_decisiones()
@@ -331,32 +351,44 @@ def consulta_candidatas(demanda: Demanda, limite: int = 20, contexto: _Contexto 
     elif c.descriptores and not c.terminos:
         relevante |= Q(facetas_descriptores__overlap=list(c.descriptores))
     qs = Oferta.objects.filter(estado=EstadoOferta.PUBLICADA).filter(Q(vigencia_hasta__isnull=True) | Q(vigencia_hasta__gte=hoy))
-    if c.terminos:
-        consulta = " | ".join(_consulta_ts(x) for x in c.terminos)
-        qs = qs.annotate(por_texto=RawSQL(f"{t}.busqueda @@ %s::tsquery", [consulta], output_field=BooleanField()))
+    if c.distintivos:
+        qs = qs.annotate(por_texto=RawSQL(f"{t}.busqueda @@ %s::tsquery", [_consulta_o(c.distintivos)],
+                                          output_field=BooleanField()))
         relevante |= Q(por_texto=True)
     elif not todos_temas and not c.descriptores:
-        return Oferta.objects.none().values_list("pk", "publicada_en")
+        return []
     e = _expresiones(c, demanda)
     texto, tema = RawSQL(*e["texto"], output_field=FloatField()), RawSQL(*e["tema"], output_field=FloatField())
     pesos = PESO_COBERTURA + (PESO_TEXTO if c.terminos else 0) + (PESO_TEMA if todos_temas else 0) \
         + (PESO_ESTRUCTURA if e["llenos"] else 0)
-    puntaje = (
-        (PESO_TEXTO * F("texto") + PESO_TEMA * F("tema") + PESO_ESTRUCTURA * RawSQL(*e["estructura"], output_field=FloatField())
-         + PESO_COBERTURA * _cobertura(c)) * (100.0 / pesos)
-        + _decisiones(c)
-        # Los cupos solo se cuentan si la oferta los limita (CASE evalúa en orden: sin subconsulta si no hay límite).
-        - Case(When(cupos__isnull=True, then=Value(0.0)), When(cupos__gt=_ocupados(), then=Value(0.0)),
-               default=Value(float(CASTIGO_SIN_CUPOS)), output_field=FloatField())
-    )
-    return (
+    componentes = (
         qs.filter(relevante).filter(filtro_focalizacion(c.entidad))
-        .annotate(texto=texto, tema=tema)
-        .annotate(puntaje=ExpressionWrapper(puntaje, output_field=FloatField()),
-                  coincide=RawSQL(*e["coincide"], output_field=ArrayField(BooleanField())))
-        .order_by("-puntaje", "-texto", "-tema", "pk")
-        .values_list("pk", "puntaje", "texto", "tema", "coincide")[:limite]
+        .annotate(texto=texto, tema=tema, c_estructura=RawSQL(*e["estructura"], output_field=FloatField()),
+                  cobertura=_cobertura(c), ajuste=_decisiones(c))
+        .order_by().values_list("id", "cupos", "texto", "tema", "c_estructura", "cobertura", "ajuste")
     )
+    sql, params = componentes.query.sql_with_params()
+    # Cada componente se calcula una vez por fila (subconsulta); el puntaje, el orden y el LIMIT afuera;
+    # los cupos ocupados solo para las filas que pasan el LIMIT.
+    return RawSQL(
+        f"""SELECT r.id, r.puntaje, r.texto, r.tema, r.cupos,
+               CASE WHEN r.cupos IS NULL THEN 0 ELSE (
+                   SELECT count(*) FROM {Demanda._meta.db_table} u WHERE u.oferta_id = r.id AND u.estado = ANY(%s)) END
+        FROM (SELECT s.id, s.cupos, s.texto, s.tema,
+                     (%s * s.texto + %s * s.tema + %s * s.c_estructura + %s * s.cobertura) * %s + s.ajuste AS puntaje
+              FROM ({sql}) s ORDER BY puntaje DESC, s.texto DESC, s.tema DESC, s.id LIMIT %s) r
+        ORDER BY r.puntaje DESC, r.texto DESC, r.tema DESC, r.id""",
+        [list(ESTADOS_OCUPAN_CUPO), PESO_TEXTO, PESO_TEMA, PESO_ESTRUCTURA, PESO_COBERTURA, 100.0 / pesos,
+         *params, limite],
+    )
+
+
+def _filas(consulta) -> list[tuple]:
+    if not isinstance(consulta, RawSQL):
+        return list(consulta)
+    with connection.cursor() as cursor:
+        cursor.execute(consulta.sql, consulta.params)
+        return cursor.fetchall()
 
 
 def relevancia(texto: float, tema: float) -> float:
@@ -375,16 +407,25 @@ def ofertas_candidatas(demanda: Demanda, limite: int = 20) -> list[Oferta]:
     (frases de la demanda que están en la oferta) y `.explicacion` (líneas en español)."""
     c = _Contexto(demanda)
     c.leer_decisiones()
-    orden = list(consulta_candidatas(demanda, limite, c))
-    if not orden:
+    filas = _filas(consulta_candidatas(demanda, max(limite, VENTANA), c))
+    if not filas:
         return []
+    orden = []
+    for pk, puntaje, texto, tema, cupos, ocupados in filas:
+        agotada = cupos is not None and ocupados >= cupos
+        orden.append((pk, puntaje - (CASTIGO_SIN_CUPOS if agotada else 0), texto, tema))
+    orden.sort(key=lambda f: (-f[1], -f[2], -f[3], f[0]))
+    orden = orden[:limite]
     ids = [fila[0] for fila in orden]
     # Solo las columnas que usan la explicación y las páginas (la fila completa trae el vector de
     # búsqueda y las facetas: más lenta de leer y de convertir).
+    # Con los lexemas de la demanda que tiene cada una (para nombrar las palabras en común).
+    t = Oferta._meta.db_table
     por_pk = {o.pk: o for o in Oferta.objects.filter(pk__in=ids).select_related("entidad", "canal").only(
         "nombre", "entidad__nombre", "entidad__sigla", "canal__nombre", "cupos", "focaliza_categorias",
         "focaliza_grupos_mdm", "solo_pdet", "solo_zomac",
-    )}
+    ).annotate(lexemas_comunes=RawSQL(f"ARRAY(SELECT x.lexeme FROM unnest({t}.busqueda) x WHERE x.lexeme = ANY(%s))",
+                                      [c.terminos or []], output_field=ArrayField(CharField())))}
     # Banderas de cada criterio y cupos ocupados para las pocas ofertas elegidas: una sola consulta
     # (UNION ALL de búsquedas por índice en las tablas intermedias y en las demandas que ocupan cupo).
     d = demanda
@@ -438,12 +479,12 @@ def ofertas_candidatas(demanda: Demanda, limite: int = 20) -> list[Oferta]:
         o.por_perfil = bool(o.focaliza_categorias or o.focaliza_grupos_mdm or o.solo_pdet or o.solo_zomac)
         o.ocupados = ocupados.get(o.pk, 0)
     ofertas = []
-    for pk, puntaje, texto, tema, coincide in orden:
+    for pk, puntaje, texto, tema in orden:
         o = por_pk[pk]
         o.puntaje = max(0, min(100, round(puntaje)))
         o.texto, o.tema = texto, tema
         o.relevancia = relevancia(texto, tema)
-        o.coinciden = c.frases({x for x, si in zip(c.terminos, coincide or [], strict=False) if si})
+        o.coinciden = c.frases(set(o.lexemas_comunes or []))
         o.cupos_libres = None if o.cupos is None else o.cupos - o.ocupados
         o.decisiones_previas = c.decisiones.get(pk, {})
         o.explicacion = explicar(o, demanda, c, sorted(temas_por_oferta[o.pk]))
@@ -453,6 +494,22 @@ def ofertas_candidatas(demanda: Demanda, limite: int = 20) -> list[Oferta]:
 
 def _lista(nombres) -> str:
     return ", ".join(f"«{n}»" for n in nombres)
+
+
+def _linea_decisiones(decisiones: dict, ajuste: int) -> str:
+    partes = []
+    for tipo, singular, plural in (
+        ("vinculada", _("el DNP la vinculó a %(n)d demanda parecida"), _("el DNP la vinculó a %(n)d demandas parecidas")),
+        ("solicitada", _("%(n)d entidad la pidió para una demanda parecida"),
+         _("%(n)d entidades la pidieron para demandas parecidas")),
+        ("descartada", _("descartada %(n)d vez para una demanda parecida"),
+         _("descartada %(n)d veces para demandas parecidas")),
+        ("remitida", _("el DNP remitió %(n)d demanda parecida a otra parte"),
+         _("el DNP remitió %(n)d demandas parecidas a otra parte")),
+    ):
+        if decisiones.get(tipo):
+            partes.append((singular if decisiones[tipo] == 1 else plural) % {"n": decisiones[tipo]})
+    return _("Decisiones anteriores: %(p)s (%(a)+d puntos).") % {"p": "; ".join(partes), "a": ajuste}
 
 
 def explicar(o: Oferta, d: Demanda, c: _Contexto, temas: list[str]) -> list[str]:
@@ -516,21 +573,8 @@ def explicar(o: Oferta, d: Demanda, c: _Contexto, temas: list[str]) -> list[str]
         lineas.append(_("Cupos: quedan %(l)d de %(c)d.") % {"l": o.cupos_libres, "c": o.cupos})
     else:
         lineas.append(_("Cupos: agotados (%(c)d de %(c)d ocupados).") % {"c": o.cupos})
-    # Decisiones sobre demandas parecidas
+    # Decisiones sobre demandas parecidas (los textos solo si hay alguna: gettext no es gratis)
     decisiones = getattr(o, "decisiones_previas", {})
-    partes = []
-    for tipo, singular, plural in (
-        ("vinculada", _("el DNP la vinculó a %(n)d demanda parecida"), _("el DNP la vinculó a %(n)d demandas parecidas")),
-        ("solicitada", _("%(n)d entidad la pidió para una demanda parecida"),
-         _("%(n)d entidades la pidieron para demandas parecidas")),
-        ("descartada", _("descartada %(n)d vez para una demanda parecida"),
-         _("descartada %(n)d veces para demandas parecidas")),
-        ("remitida", _("el DNP remitió %(n)d demanda parecida a otra parte"),
-         _("el DNP remitió %(n)d demandas parecidas a otra parte")),
-    ):
-        if decisiones.get(tipo):
-            partes.append((singular if decisiones[tipo] == 1 else plural) % {"n": decisiones[tipo]})
-    if partes:
-        ajuste = round(c.ajuste_por_decisiones(o.pk))
-        lineas.append(_("Decisiones anteriores: %(p)s (%(a)+d puntos).") % {"p": "; ".join(partes), "a": ajuste})
+    if any(decisiones.get(tipo) for tipo in SIGNO_DECISION):
+        lineas.append(_linea_decisiones(decisiones, round(c.ajuste_por_decisiones(o.pk))))
     return lineas
