@@ -26,8 +26,6 @@ Brecha: ninguna candidata alcanza `UMBRAL_BRECHA` de relevancia (`es_brecha`).
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection
 from django.db.models import (
@@ -36,7 +34,6 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
-    F,
     FloatField,
     IntegerField,
     OuterRef,
@@ -331,7 +328,7 @@ def _ocupados():
 def consulta_candidatas(demanda: Demanda, limite: int = 20, contexto: _Contexto | None = None) -> RawSQL | list:
     """La consulta de orden (una sola, filas angostas; `RawSQL` con `.sql` y `.params`, o lista vacía si
     la demanda no dice nada); el benchmark la explica. Filas:
-    (pk, puntaje sin cupos, texto, tema, cupos, ocupados), las `limite` mejores por puntaje sin cupos.
+    (pk, puntaje sin cupos, texto, tema, cobertura, cupos, ocupados), las `limite` mejores por puntaje sin cupos.
 
     Los cupos ocupados (una subconsulta por fila) no entran en el orden de PostgreSQL: se calculan solo
     para las filas que pasan el LIMIT (PostgreSQL posterga las expresiones caras de la lista de salida
@@ -371,10 +368,10 @@ def consulta_candidatas(demanda: Demanda, limite: int = 20, contexto: _Contexto 
     # Cada componente se calcula una vez por fila (subconsulta); el puntaje, el orden y el LIMIT afuera;
     # los cupos ocupados solo para las filas que pasan el LIMIT.
     return RawSQL(
-        f"""SELECT r.id, r.puntaje, r.texto, r.tema, r.cupos,
+        f"""SELECT r.id, r.puntaje, r.texto, r.tema, r.cobertura, r.cupos,
                CASE WHEN r.cupos IS NULL THEN 0 ELSE (
                    SELECT count(*) FROM {Demanda._meta.db_table} u WHERE u.oferta_id = r.id AND u.estado = ANY(%s)) END
-        FROM (SELECT s.id, s.cupos, s.texto, s.tema,
+        FROM (SELECT s.id, s.cupos, s.texto, s.tema, s.cobertura,
                      (%s * s.texto + %s * s.tema + %s * s.c_estructura + %s * s.cobertura) * %s + s.ajuste AS puntaje
               FROM ({sql}) s ORDER BY puntaje DESC, s.texto DESC, s.tema DESC, s.id LIMIT %s) r
         ORDER BY r.puntaje DESC, r.texto DESC, r.tema DESC, r.id""",
@@ -410,74 +407,40 @@ def ofertas_candidatas(demanda: Demanda, limite: int = 20) -> list[Oferta]:
     filas = _filas(consulta_candidatas(demanda, max(limite, VENTANA), c))
     if not filas:
         return []
-    orden = []
-    for pk, puntaje, texto, tema, cupos, ocupados in filas:
+    orden, por_fila = [], {}
+    for pk, puntaje, texto, tema, cobertura, cupos, ocupados in filas:
         agotada = cupos is not None and ocupados >= cupos
         orden.append((pk, puntaje - (CASTIGO_SIN_CUPOS if agotada else 0), texto, tema))
+        por_fila[pk] = (cobertura, ocupados)
     orden.sort(key=lambda f: (-f[1], -f[2], -f[3], f[0]))
     orden = orden[:limite]
     ids = [fila[0] for fila in orden]
     # Solo las columnas que usan la explicación y las páginas (la fila completa trae el vector de
-    # búsqueda y las facetas: más lenta de leer y de convertir).
-    # Con los lexemas de la demanda que tiene cada una (para nombrar las palabras en común).
+    # búsqueda), con las copias de los ids de las facetas (criterio por criterio, sin releer las tablas
+    # intermedias) y los lexemas de la demanda que tiene cada una (las palabras en común).
     t = Oferta._meta.db_table
     por_pk = {o.pk: o for o in Oferta.objects.filter(pk__in=ids).select_related("entidad", "canal").only(
         "nombre", "entidad__nombre", "entidad__sigla", "canal__nombre", "cupos", "focaliza_categorias",
-        "focaliza_grupos_mdm", "solo_pdet", "solo_zomac",
+        "focaliza_grupos_mdm", "solo_pdet", "solo_zomac", "facetas_temas", "facetas_descriptores",
+        "facetas_capacidades", "facetas_etapas", "facetas_modalidades",
     ).annotate(lexemas_comunes=RawSQL(f"ARRAY(SELECT x.lexeme FROM unnest({t}.busqueda) x WHERE x.lexeme = ANY(%s))",
                                       [c.terminos or []], output_field=ArrayField(CharField())))}
-    # Banderas de cada criterio y cupos ocupados para las pocas ofertas elegidas: una sola consulta
-    # (UNION ALL de búsquedas por índice en las tablas intermedias y en las demandas que ocupan cupo).
     d = demanda
-    criterios = [
-        ("t", TemaOferta, "tema_id", c.tema_ids + c.relacionados),
-        ("d", DescriptorOferta, "descriptortematico_id", list(c.descriptores)),
-        ("c", CapacidadOferta, "capacidad_id", d.capacidad_id),
-        ("e", EtapaOferta, "etapaciclo_id", d.etapa_id),
-        ("m", ModalidadOferta, "modalidad_id", d.modalidad_id),
-        ("l", EntidadOferta, "entidad_id", c.entidad.pk),
-        ("p", DepartamentoOferta, "departamento_id", _departamento_de(c.entidad)),
-    ]
-    partes = []
-    for clave, tabla, campo, valores in criterios:
-        if valores is None or valores == []:
-            continue
-        filtro = {f"{campo}__in": valores} if isinstance(valores, list) else {campo: valores}
-        partes.append(
-            tabla.objects.filter(oferta_id__in=ids, **filtro).order_by()
-            .annotate(k=Value(clave, output_field=CharField()), o=F("oferta_id"),
-                      x=F("tema_id") if clave == "t" else Value(0, output_field=IntegerField()))
-            .values_list("k", "o", "x")
-        )
-    con_cupos = [pk for pk in ids if por_pk[pk].cupos is not None]
-    if con_cupos:
-        partes.append(
-            Demanda.objects.filter(oferta_id__in=con_cupos, estado__in=ESTADOS_OCUPAN_CUPO).order_by()
-            .values("oferta_id").annotate(k=Value("o", output_field=CharField()), o=F("oferta_id"), x=Count("pk"))
-            .values_list("k", "o", "x")
-        )
-    marcas = defaultdict(set)
-    temas_por_oferta = defaultdict(list)
-    ocupados = {}
-    if partes:
-        for clave, oferta_id, x in partes[0].union(*partes[1:], all=True):
-            if clave == "o":
-                ocupados[oferta_id] = x
-                continue
-            if clave == "t":
-                temas_por_oferta[oferta_id].append(c.nombres_tema.get(x, ""))
-                clave = "t" if x in c.tema_ids else "r"
-            marcas[clave].add(oferta_id)
-    exactos, relacionados = marcas["t"], marcas["r"]
-    descriptor, capacidad, etapa, modalidad = marcas["d"], marcas["c"], marcas["e"], marcas["m"]
-    lista, departamento = marcas["l"], marcas["p"]
+    exactos, vecinos, descriptores = set(c.tema_ids), set(c.relacionados), set(c.descriptores)
     for o in por_pk.values():
-        o.tema_exacto, o.tema_relacionado = o.pk in exactos, o.pk in relacionados
-        o.descriptor_comun, o.capacidad_comun, o.etapa_comun = o.pk in descriptor, o.pk in capacidad, o.pk in etapa
-        o.modalidad_comun, o.canal_comun = o.pk in modalidad, bool(d.canal_id) and o.canal_id == d.canal_id
-        o.en_lista, o.en_departamento = o.pk in lista, o.pk in departamento
+        temas = set(o.facetas_temas)
+        o.tema_exacto, o.tema_relacionado = bool(temas & exactos), bool(temas & vecinos)
+        o.descriptor_comun = bool(set(o.facetas_descriptores) & descriptores)
+        o.capacidad_comun = d.capacidad_id in o.facetas_capacidades
+        o.etapa_comun = d.etapa_id in o.facetas_etapas
+        o.modalidad_comun = d.modalidad_id in o.facetas_modalidades
+        o.canal_comun = bool(d.canal_id) and o.canal_id == d.canal_id
+        # La cobertura ya la decidió la consulta de orden (`_cobertura`): lista > departamento > perfil > abierta.
+        cobertura, o.ocupados = por_fila[o.pk]
+        o.en_lista = cobertura == COBERTURA["lista"]
+        o.en_departamento = cobertura == COBERTURA["departamento"]
         o.por_perfil = bool(o.focaliza_categorias or o.focaliza_grupos_mdm or o.solo_pdet or o.solo_zomac)
-        o.ocupados = ocupados.get(o.pk, 0)
+        o.temas_comunes = sorted(c.nombres_tema[x] for x in temas & (exactos | vecinos))
     ofertas = []
     for pk, puntaje, texto, tema in orden:
         o = por_pk[pk]
@@ -487,7 +450,7 @@ def ofertas_candidatas(demanda: Demanda, limite: int = 20) -> list[Oferta]:
         o.coinciden = c.frases(set(o.lexemas_comunes or []))
         o.cupos_libres = None if o.cupos is None else o.cupos - o.ocupados
         o.decisiones_previas = c.decisiones.get(pk, {})
-        o.explicacion = explicar(o, demanda, c, sorted(temas_por_oferta[o.pk]))
+        o.explicacion = explicar(o, demanda, c, o.temas_comunes)
         ofertas.append(o)
     return ofertas
 

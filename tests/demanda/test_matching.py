@@ -119,9 +119,9 @@ def test_consultas_del_cruce_no_crecen_con_las_ofertas(demanda, entidad_oferente
     for _ in range(ofertas):
         fabricas.oferta(entidad_oferente, temas=["planeacion"], cupos=5)
     # Entidad, temas y descriptores (UNION ALL), palabras de la demanda (ts_debug), decisiones sobre
-    # demandas parecidas (agregadas), orden, ofertas,
-    # banderas y cupos ocupados (UNION ALL): no depende de cuántas ofertas haya.
-    with django_assert_max_num_queries(7):
+    # demandas parecidas (agregadas), orden (con cobertura y cupos ocupados) y ofertas elegidas (con las
+    # copias de sus facetas): no depende de cuántas ofertas haya.
+    with django_assert_max_num_queries(6):
         assert len(ofertas_candidatas(demanda, limite=20)) == min(ofertas, 20)
 
 
