@@ -92,6 +92,8 @@ ESCRITURAS_EN_BLOQUE: dict[tuple[str, str], str] = {
     ("att/salida.py", "ejecutar_en_proceso"): "modelo sin historia: att.Salida",
     ("att/salida.py", "despachar"): "modelo sin historia: att.Salida",
     ("att/salida.py", "reintentar"): "modelo sin historia: att.Salida",
+    ("demanda/services.py", "guardar_relevancia"):
+        "relevancia de la mejor oferta del cruce: campo técnico derivado, excluido del historial (excluded_fields)",
     ("att/cambios.py", "entregar"): "modelo sin historia: att.EntregaWebhook (anota el resultado de su toma)",
     ("oferta/services.py", "importacion_escribir"):
         "modelo sin historia: oferta.TransicionOferta (registro de la creación de cada oferta importada)",

@@ -132,6 +132,8 @@ _TIPOS_CSV = {
     "asociacion": TipoEntidad.ASOCIACION,
     "otro": TipoEntidad.OTRA,
     "academia": TipoEntidad.ACADEMIA,
+    # Comisiones de regulación (CREG, CRA, CRC): unidades administrativas especiales sin tipo propio en el modelo.
+    "comision_regulacion": TipoEntidad.OTRA_NACIONAL,
 }
 
 

@@ -1,32 +1,48 @@
 """Cruce de oferta y demanda (DOMAIN §5, «Matching»; CONPES 4091 §5.3.1).
 
-Para una demanda, las ofertas publicadas y vigentes candidatas, ordenadas por un puntaje que
-calcula PostgreSQL (anotaciones con subconsultas EXISTS sobre las tablas intermedias), con una
-línea de explicación en español por criterio: tema y descriptor, capacidad, focalización y
-cobertura de la entidad, etapa del ciclo, modalidad y canal, cupos disponibles.
-Las ofertas cuya focalización excluye a la entidad no se proponen.
+Para una demanda, las ofertas publicadas y vigentes cuya focalización incluye a la entidad y que
+comparten alguno de sus temas (propios, padres o subtemas) **o** alguna palabra de su título y su
+descripción con el vector de búsqueda de la oferta (ponderado, español, sin tildes). PostgreSQL
+calcula el puntaje y ordena en una consulta; cada oferta trae una línea de explicación en español
+por criterio: texto (las palabras que coinciden), tema y descriptor, capacidad, focalización y
+cobertura, etapa del ciclo, modalidad y canal, cupos y decisiones anteriores sobre demandas parecidas.
+
+Puntaje (0–100), normalizado por lo que la demanda llenó (un criterio que la demanda no indica no
+suma ni resta: su peso se reparte entre los demás):
+
+- texto (`PESO_TEXTO`): de las palabras que describen la necesidad (sin las de trámite como
+  «necesitamos» o «apoyo»), la fracción que está en la oferta; pesa más si está en su nombre o temas;
+- temas (`PESO_TEMA`): coseno entre los temas de la demanda y los de la oferta: compartir más temas
+  de la demanda cuenta más, y un tema secundario de una oferta de muchos temas cuenta menos; un
+  padre o subtema cuenta la mitad;
+- capacidad, etapa, modalidad y canal (`PESO_ESTRUCTURA`): la fracción de los que la demanda indicó;
+- cobertura (`PESO_COBERTURA`): lista explícita > departamento > perfil > abierta a todas;
+- cupos agotados restan `CASTIGO_SIN_CUPOS`; las decisiones sobre demandas parecidas suben o bajan
+  (`demanda.decisiones`), sin pasar nunca por encima de la focalización (se aplican a las candidatas).
+
+Empates: relevancia del texto, luego de los temas, luego id; nunca la fecha.
+Brecha: ninguna candidata alcanza `UMBRAL_BRECHA` de relevancia (`es_brecha`).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-
+from django.contrib.postgres.fields import ArrayField
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
     CharField,
     Count,
     Exists,
-    ExpressionWrapper,
-    F,
+    FloatField,
     IntegerField,
     OuterRef,
     Q,
-    QuerySet,
     Subquery,
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,13 +50,6 @@ from django.utils.translation import gettext as _
 from att.models import DescriptorTematico, Entidad, Tema, TipoEntidad
 from demanda.models import ESTADOS_OCUPAN_CUPO, Demanda
 from oferta.models import EstadoOferta, Oferta
-
-# Pesos del puntaje (suman 100 en el mejor caso).
-PESO_TEMA, PESO_TEMA_RELACIONADO, PESO_DESCRIPTOR = 35, 18, 10
-PESO_CAPACIDAD, PESO_ETAPA = 15, 15
-PESO_LISTA, PESO_DEPARTAMENTO, PESO_PERFIL, PESO_ABIERTA = 10, 8, 6, 4
-PESO_MODALIDAD, PESO_CANAL = 5, 5
-PESO_CUPOS, CASTIGO_SIN_CUPOS = 5, -40
 
 TemaOferta = Oferta.temas.through
 DescriptorOferta = Oferta.descriptores.through
@@ -95,9 +104,66 @@ def _existe(tabla, campo, valores) -> Exists | Value:
     return Exists(tabla.objects.filter(oferta_id=OuterRef("pk"), **filtro))
 
 
+# --- Pesos y umbral ------------------------------------------------------------------------------
+# Elegidos en la parte «ajuste» de bench/evaluacion_matching (36 demandas; `manage.py evaluar_matching`):
+# texto 70 / temas 10 / estructura 12 / cobertura 8 da precisión@1 1.000 y MRR 1.000 allí (texto 70 / temas
+# 20: 0.964 y 0.982; texto 50 / temas 30: 0.786 y 0.840: con más peso en los temas, el tema marcado amplio
+# o errado vuelve a decidir).
+PESO_TEXTO, PESO_TEMA, PESO_ESTRUCTURA, PESO_COBERTURA = 70, 10, 12, 8
+COBERTURA = {"lista": 1.0, "departamento": 0.75, "perfil": 0.5, "abierta": 0.25}
+CASTIGO_SIN_CUPOS = 40
+FRECUENTE = 0.05  # un término en más del 5 % de las ofertas no trae candidatas por sí solo (sí puntúa)
+VENTANA = 100  # candidatas ordenadas en PostgreSQL antes de descontar los cupos agotados (ver consulta_candidatas)
+# ts_rank con estos pesos {D, C, B, A}: una palabra en el nombre o los temas (A, B) vale 1; en la necesidad,
+# la descripción o la entidad (C, D), 2/3. ts_rank divide por el número de términos y por 1.645 (π²/6)
+# cada término que aparece una vez; se multiplica por 1.645: la fracción ponderada de términos presentes.
+PESOS_TS = "{0.6667,0.6667,1,1}"
+# Decisiones sobre demandas parecidas (`DecisionCruce`): cada una suma su signo por la semejanza de su
+# demanda con esta (0–1: 0.3 si comparte un tema marcado, 0.7 por la fracción de las palabras de esta
+# que tenía aquella); el total, por PUNTOS_DECISION, sube o baja el puntaje hasta TOPE_DECISIONES.
+SIGNO_DECISION = {"vinculada": 1.0, "solicitada": 0.5, "remitida": -0.5, "descartada": -1.0}
+PUNTOS_DECISION, TOPE_DECISIONES = 12, 20
+# Brecha si la mejor candidata no alcanza esta relevancia (fracción ponderada de las palabras de la
+# necesidad que están en la oferta, `PESOS_TS`). En la parte «ajuste»: cualquier umbral entre 0.35 y 0.39
+# decide bien 35 de 36 demandas (7 de 8 sin oferta señaladas, ninguna atendible señalada); se toma 0.37.
+# La única que falla allí («extension agropecuaria» de una alcaldía, cuya oferta es solo para
+# gobernaciones) llega a 0.458 con un proyecto productivo de la ADR; la atendible más baja, 0.396.
+UMBRAL_BRECHA = 0.37
+
+# Palabras de trámite que no describen la necesidad (lexemas de la configuración 'es_unaccent'):
+# necesitamos, queremos, requerimos, solicitamos, apoyo, ayuda, acompañamiento, asesoría, asistencia
+# técnica, toca, hacer, municipio, alcaldía, secretaría, favor, mucho, nuevo, tema, entidad, saber,
+# nos dijeron, pidió, llevar, problema, poder, deber, estar, año, vez, gente, ahora, urgente, necesidad.
+GENERICAS = frozenset({
+    "necesit", "quer", "quier", "requer", "requier", "solicit", "apoy", "ayud", "acompanamiento", "asesori",
+    "asistent", "tecnic", "toc", "hac", "municipi", "municipal", "alcaldi", "secretari", "favor", "much", "nuev",
+    "tem", "entid", "sab", "dijeron", "pidi", "pid", "llev", "problem", "pued", "deb", "esta", "ano", "anos", "vez",
+    "gent", "ahor", "urgent", "bien", "mal", "dond", "cuant", "hoy", "necesid",
+})
+
+
+
+def _util(lexema: str) -> bool:
+    """Un lexema que describe la necesidad: no es de trámite, tiene 3 letras o más, y si es una cifra,
+    de 3 dígitos (la «Ley 617» sí; años y cantidades sueltas no)."""
+    if lexema in GENERICAS or len(lexema) < 3:
+        return False
+    return not lexema.isdigit() or len(lexema) == 3
+
+
+def _consulta_o(lexemas: list[str]) -> str:
+    return " | ".join(_consulta_ts(x) for x in lexemas)
+
+
+def _consulta_ts(lexema: str, pesos: str = "") -> str:
+    """Texto de un `tsquery` de un solo lexema ya normalizado (sin volver a pasarlo por el diccionario)."""
+    return "'" + lexema.replace("\\", "\\\\").replace("'", "''") + "'" + (f":{pesos}" if pesos else "")
+
+
 class _Contexto:
     """Lo que se necesita saber de la demanda: temas (propios, padres y subtemas) y descriptores en
-    una sola consulta (UNION ALL), más la entidad si no vino cargada."""
+    una sola consulta (UNION ALL), las palabras de su título y su descripción con su lexema en otra,
+    más la entidad si no vino cargada."""
 
     def __init__(self, demanda: Demanda):
         if "entidad" not in demanda._state.fields_cache:
@@ -120,30 +186,135 @@ class _Contexto:
                 .values_list("k", "pk", "nombre", "directo").order_by()
             )
             filas = list(temas.union(descriptores, all=True))
-        self.tema_ids = [pk for k, pk, _n, directo in filas if k == "t" and directo]
-        self.relacionados = [pk for k, pk, _n, directo in filas if k == "t" and not directo]
+        self.tema_ids = sorted(pk for k, pk, _n, directo in filas if k == "t" and directo)
+        self.relacionados = sorted(pk for k, pk, _n, directo in filas if k == "t" and not directo)
         self.nombres_tema = {pk: nombre for k, pk, nombre, _d in filas if k == "t"}
         self.descriptores = {pk: nombre for k, pk, nombre, _d in filas if k == "d"}
+        self._leer_texto(f"{demanda.titulo or ''} . {demanda.descripcion or ''}")
+        self.decisiones = {}
+
+    def leer_decisiones(self) -> None:
+        """Decisiones sobre demandas parecidas, por oferta: una consulta agregada (índices GIN sobre los
+        temas y las palabras guardados con cada decisión)."""
+        if not (self.tema_ids or self.terminos):
+            return
+        from demanda.models import DecisionCruce
+
+        t = DecisionCruce._meta.db_table
+        semejanza = (f"(0.3 * ({t}.temas && %s::bigint[])::int + 0.7 * LEAST(1, cardinality(ARRAY("
+                     f"SELECT unnest({t}.terminos) INTERSECT SELECT unnest(%s::varchar[])))::float / %s))")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT oferta_id, tipo, count(*), sum({semejanza}) FROM {t} "
+                f"WHERE {t}.temas && %s::bigint[] OR {t}.terminos && %s::varchar[] GROUP BY oferta_id, tipo",
+                [self.tema_ids, self.terminos, max(len(self.terminos), 1), self.tema_ids, self.terminos],
+            )
+            for oferta_id, tipo, n, suma in cursor.fetchall():
+                d = self.decisiones.setdefault(oferta_id, {"neto": 0.0})
+                d[tipo] = n
+                d["neto"] += SIGNO_DECISION.get(tipo, 0) * float(suma)
+
+    def ajuste_por_decisiones(self, oferta_id: int) -> float:
+        neto = self.decisiones.get(oferta_id, {}).get("neto", 0.0)
+        return max(-TOPE_DECISIONES, min(TOPE_DECISIONES, PUNTOS_DECISION * neto))
+
+    def _leer_texto(self, texto: str) -> None:
+        """`ts_debug` da cada palabra con su lexema: los términos de búsqueda (lexemas útiles, sin
+        repetir) y la secuencia de palabras para nombrar después las frases que coinciden. En la misma
+        consulta, la fracción de ofertas que tiene cada lexema según las estadísticas de PostgreSQL
+        (`pg_stats.most_common_elems` del vector, las que calcula ANALYZE): los términos que están en
+        más de `FRECUENTE` de las ofertas puntúan pero no traen candidatas (traerían casi todo)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "WITH s AS (SELECT most_common_elems::text::text[] AS e, most_common_elem_freqs AS f FROM pg_stats "
+                "WHERE schemaname = current_schema() AND tablename = %s AND attname = 'busqueda') "
+                "SELECT d.token, d.lexemes, (SELECT s.f[array_position(s.e, d.lexemes[1])] FROM s) "
+                "FROM ts_debug('es_unaccent', %s) d",
+                [Oferta._meta.db_table, texto[:4000]],
+            )
+            filas = cursor.fetchall()
+        self.fichas = [(token, lexemas[0] if lexemas else ("" if lexemas is not None else None))
+                       for token, lexemas, _f in filas]
+        self.terminos = list(dict.fromkeys(lex for _t, lex in self.fichas if lex and _util(lex)))
+        frecuencia = {lexemas[0]: f for _t, lexemas, f in filas if lexemas and f is not None}
+        self.distintivos = [x for x in self.terminos if frecuencia.get(x, 0) <= FRECUENTE]
+
+    def frases(self, coinciden: set[str]) -> list[str]:
+        """Las palabras de la demanda cuyo lexema está en la oferta, agrupadas en frases tal como
+        aparecen («marco fiscal», «plan financiero»); una palabra vacía («de») une dos que coinciden."""
+        frases, actual, pendiente = [], [], []
+        for token, lexema in self.fichas:
+            if lexema is None and token.strip() == "":
+                continue
+            if lexema and lexema in coinciden:
+                actual += pendiente + [token.lower()]
+                pendiente = []
+            elif lexema == "" and actual:
+                pendiente.append(token.lower())
+            else:
+                if actual:
+                    frases.append(" ".join(actual))
+                actual, pendiente = [], []
+        if actual:
+            frases.append(" ".join(actual))
+        return list(dict.fromkeys(frases))
 
 
-def _banderas(c: _Contexto, d: Demanda) -> dict:
-    """Una expresión booleana por criterio (EXISTS sobre las tablas intermedias, con índice)."""
-    return {
-        "tema_exacto": _existe(TemaOferta, "tema_id", c.tema_ids),
-        "tema_relacionado": _existe(TemaOferta, "tema_id", c.relacionados),
-        "descriptor_comun": _existe(DescriptorOferta, "descriptortematico_id", list(c.descriptores)),
-        "capacidad_comun": _existe(CapacidadOferta, "capacidad_id", d.capacidad_id),
-        "etapa_comun": _existe(EtapaOferta, "etapaciclo_id", d.etapa_id),
-        "modalidad_comun": _existe(ModalidadOferta, "modalidad_id", d.modalidad_id),
-        "canal_comun": (ExpressionWrapper(Q(canal_id=d.canal_id), output_field=BooleanField()) if d.canal_id
-                        else Value(False, output_field=BooleanField())),
-        "en_lista": _existe(EntidadOferta, "entidad_id", c.entidad.pk),
-        "en_departamento": _existe(DepartamentoOferta, "departamento_id", _departamento_de(c.entidad)),
-        "por_perfil": ExpressionWrapper(
-            ~Q(focaliza_categorias=[]) | ~Q(focaliza_grupos_mdm=[]) | Q(solo_pdet=True) | Q(solo_zomac=True),
-            output_field=BooleanField(),
-        ),
-    }
+def _expresiones(c: _Contexto, d: Demanda) -> dict:
+    """SQL de cada componente del puntaje sobre la fila de `oferta_oferta` (las copias de ids de las
+    facetas y el vector de búsqueda están en la misma fila: nada de subconsultas por tabla intermedia)."""
+    t = Oferta._meta.db_table
+    e = {}
+    if c.terminos:
+        e["texto"] = (f"LEAST(1, 1.64493406685 * ts_rank('{PESOS_TS}', {t}.busqueda, %s::tsquery))::float",
+                      [_consulta_o(c.terminos)])
+    else:
+        e["texto"] = ("0::float", [])
+    if c.tema_ids or c.relacionados:
+        # Cuántos temas comparte: un && por tema de la demanda (pocos), sin subconsultas por fila.
+        directos = " + ".join([f"({t}.facetas_temas && ARRAY[%s]::bigint[])::int"] * len(c.tema_ids)) or "0"
+        vecinos = " + ".join([f"({t}.facetas_temas && ARRAY[%s]::bigint[])::int"] * len(c.relacionados)) or "0"
+        e["tema"] = (
+            (f"LEAST(1, (({directos}) + 0.5 * ({vecinos}))"
+             f" / sqrt(%s * GREATEST(cardinality({t}.facetas_temas), 1)))::float"),
+            [*c.tema_ids, *c.relacionados, max(len(c.tema_ids), 1)],
+        )
+    estructura, params = [], []
+    for campo, valor in (("capacidades", d.capacidad_id), ("etapas", d.etapa_id), ("modalidades", d.modalidad_id)):
+        if valor:
+            estructura.append(f"({t}.facetas_{campo} @> ARRAY[%s]::bigint[])::int")
+            params.append(valor)
+    if d.canal_id:
+        estructura.append(f"({t}.canal_id = %s)::int")
+        params.append(d.canal_id)
+    e["estructura"] = ((f"(({' + '.join(estructura)})::float / {len(estructura)})", params) if estructura
+                       else ("0::float", []))
+    e["llenos"] = len(estructura)
+    return e
+
+
+def huella(demanda: Demanda) -> tuple[list[int], list[str]]:
+    """Temas marcados y palabras útiles de la demanda: lo que guarda una `DecisionCruce`."""
+    c = _Contexto(demanda)
+    return c.tema_ids, c.terminos
+
+
+def _decisiones(c: _Contexto):
+    """Ajuste del puntaje por decisiones (CASE por id de oferta; solo las de mayor peso, pocas)."""
+    ajustes = sorted(((c.ajuste_por_decisiones(pk), pk) for pk in c.decisiones), key=lambda x: -abs(x[0]))[:50]
+    ajustes = [(a, pk) for a, pk in ajustes if a]
+    if not ajustes:
+        return Value(0.0, output_field=FloatField())
+    return Case(*[When(pk=pk, then=Value(a)) for a, pk in ajustes], default=Value(0.0), output_field=FloatField())
+
+
+def _cobertura(c: _Contexto):
+    en_lista = _existe(EntidadOferta, "entidad_id", c.entidad.pk)
+    en_depto = _existe(DepartamentoOferta, "departamento_id", _departamento_de(c.entidad))
+    por_perfil = ~Q(focaliza_categorias=[]) | ~Q(focaliza_grupos_mdm=[]) | Q(solo_pdet=True) | Q(solo_zomac=True)
+    return Case(When(en_lista, then=Value(COBERTURA["lista"])), When(en_depto, then=Value(COBERTURA["departamento"])),
+                When(por_perfil, then=Value(COBERTURA["perfil"])), default=Value(COBERTURA["abierta"]),
+                output_field=FloatField())
 
 
 def _ocupados():
@@ -154,120 +325,132 @@ def _ocupados():
     ), 0)
 
 
-def _puntaje(b: dict):
-    def si(expr, puntos, otro=0):
-        return Case(When(expr, then=Value(puntos)), default=Value(otro), output_field=IntegerField())
+def consulta_candidatas(demanda: Demanda, limite: int = 20, contexto: _Contexto | None = None) -> RawSQL | list:
+    """La consulta de orden (una sola, filas angostas; `RawSQL` con `.sql` y `.params`, o lista vacía si
+    la demanda no dice nada); el benchmark la explica. Filas:
+    (pk, puntaje sin cupos, texto, tema, cobertura, cupos, ocupados), las `limite` mejores por puntaje sin cupos.
 
-    return (
-        Case(When(b["tema_exacto"], then=Value(PESO_TEMA)), When(b["tema_relacionado"], then=Value(PESO_TEMA_RELACIONADO)),
-             default=Value(0), output_field=IntegerField())
-        + si(b["descriptor_comun"], PESO_DESCRIPTOR)
-        + si(b["capacidad_comun"], PESO_CAPACIDAD)
-        + si(b["etapa_comun"], PESO_ETAPA)
-        + Case(When(b["en_lista"], then=Value(PESO_LISTA)), When(b["en_departamento"], then=Value(PESO_DEPARTAMENTO)),
-               When(b["por_perfil"], then=Value(PESO_PERFIL)), default=Value(PESO_ABIERTA), output_field=IntegerField())
-        + si(b["modalidad_comun"], PESO_MODALIDAD)
-        + si(b["canal_comun"], PESO_CANAL)
-        # Los cupos solo se cuentan si la oferta los limita (CASE evalúa en orden: sin subconsulta si no hay límite).
-        + Case(When(cupos__isnull=True, then=Value(PESO_CUPOS)),
-               When(cupos__gt=_ocupados(), then=Value(PESO_CUPOS)),
-               default=Value(CASTIGO_SIN_CUPOS), output_field=IntegerField())
-    )
-
-
-def consulta_candidatas(demanda: Demanda, limite: int = 20, contexto: _Contexto | None = None) -> QuerySet:
-    """La consulta de orden (una sola, filas angostas: pk y puntaje); el benchmark la explica."""
-    c = contexto or _Contexto(demanda)
+    Los cupos ocupados (una subconsulta por fila) no entran en el orden de PostgreSQL: se calculan solo
+    para las filas que pasan el LIMIT (PostgreSQL posterga las expresiones caras de la lista de salida
+    que no ordenan) y `ofertas_candidatas` descuenta los agotados sobre una ventana de `VENTANA` filas.
+    Quitar puntos solo baja una oferta: las `limite` primeras tras descontar están en la ventana
+    mientras haya menos de `VENTANA - limite` ofertas agotadas delante."""
+    if contexto is None:
+        contexto = _Contexto(demanda)
+        contexto.leer_decisiones()
+    c = contexto
     hoy = timezone.localdate()
     todos_temas = c.tema_ids + c.relacionados
+    t = Oferta._meta.db_table
+    relevante = Q(pk__in=[])
     if todos_temas:
-        relevante = Q(pk__in=TemaOferta.objects.filter(tema_id__in=todos_temas).values("oferta_id"))
-    elif c.descriptores:
-        relevante = Q(pk__in=DescriptorOferta.objects.filter(descriptortematico_id__in=list(c.descriptores)).values("oferta_id"))
-    else:
-        return Oferta.objects.none().values_list("pk", "publicada_en")
-    return (
-        Oferta.objects.filter(estado=EstadoOferta.PUBLICADA)
-        .filter(Q(vigencia_hasta__isnull=True) | Q(vigencia_hasta__gte=hoy))
-        .filter(relevante)
-        .filter(filtro_focalizacion(c.entidad))
-        .annotate(puntaje=_puntaje(_banderas(c, demanda)))
-        .order_by("-puntaje", F("publicada_en").desc(nulls_last=True), "pk")
-        .values_list("pk", "puntaje")[:limite]
+        relevante |= Q(facetas_temas__overlap=todos_temas)
+    elif c.descriptores and not c.terminos:
+        relevante |= Q(facetas_descriptores__overlap=list(c.descriptores))
+    qs = Oferta.objects.filter(estado=EstadoOferta.PUBLICADA).filter(Q(vigencia_hasta__isnull=True) | Q(vigencia_hasta__gte=hoy))
+    if c.distintivos:
+        qs = qs.annotate(por_texto=RawSQL(f"{t}.busqueda @@ %s::tsquery", [_consulta_o(c.distintivos)],
+                                          output_field=BooleanField()))
+        relevante |= Q(por_texto=True)
+    elif not todos_temas and not c.descriptores:
+        return []
+    e = _expresiones(c, demanda)
+    texto, tema = RawSQL(*e["texto"], output_field=FloatField()), RawSQL(*e["tema"], output_field=FloatField())
+    pesos = PESO_COBERTURA + (PESO_TEXTO if c.terminos else 0) + (PESO_TEMA if todos_temas else 0) \
+        + (PESO_ESTRUCTURA if e["llenos"] else 0)
+    componentes = (
+        qs.filter(relevante).filter(filtro_focalizacion(c.entidad))
+        .annotate(texto=texto, tema=tema, c_estructura=RawSQL(*e["estructura"], output_field=FloatField()),
+                  cobertura=_cobertura(c), ajuste=_decisiones(c))
+        .order_by().values_list("id", "cupos", "texto", "tema", "c_estructura", "cobertura", "ajuste")
     )
+    sql, params = componentes.query.sql_with_params()
+    # Cada componente se calcula una vez por fila (subconsulta); el puntaje, el orden y el LIMIT afuera;
+    # los cupos ocupados solo para las filas que pasan el LIMIT.
+    return RawSQL(
+        f"""SELECT r.id, r.puntaje, r.texto, r.tema, r.cobertura, r.cupos,
+               CASE WHEN r.cupos IS NULL THEN 0 ELSE (
+                   SELECT count(*) FROM {Demanda._meta.db_table} u WHERE u.oferta_id = r.id AND u.estado = ANY(%s)) END
+        FROM (SELECT s.id, s.cupos, s.texto, s.tema, s.cobertura,
+                     (%s * s.texto + %s * s.tema + %s * s.c_estructura + %s * s.cobertura) * %s + s.ajuste AS puntaje
+              FROM ({sql}) s ORDER BY puntaje DESC, s.texto DESC, s.tema DESC, s.id LIMIT %s) r
+        ORDER BY r.puntaje DESC, r.texto DESC, r.tema DESC, r.id""",
+        [list(ESTADOS_OCUPAN_CUPO), PESO_TEXTO, PESO_TEMA, PESO_ESTRUCTURA, PESO_COBERTURA, 100.0 / pesos,
+         *params, limite],
+    )
+
+
+def _filas(consulta) -> list[tuple]:
+    if not isinstance(consulta, RawSQL):
+        return list(consulta)
+    with connection.cursor() as cursor:
+        cursor.execute(consulta.sql, consulta.params)
+        return cursor.fetchall()
+
+
+def relevancia(texto: float, tema: float) -> float:
+    """Qué tanto atiende la oferta la necesidad, sin lo que no habla de la necesidad (cobertura, etapa,
+    modalidad, cupos): la que decide si hay brecha."""
+    return texto
+
+
+def es_brecha(candidatas: list[Oferta]) -> bool:
+    """Brecha: ninguna candidata alcanza `UMBRAL_BRECHA` de relevancia (lista vacía incluida)."""
+    return not any(o.relevancia >= UMBRAL_BRECHA for o in candidatas)
 
 
 def ofertas_candidatas(demanda: Demanda, limite: int = 20) -> list[Oferta]:
-    """Ofertas candidatas ordenadas; cada una con `.puntaje` y `.explicacion` (líneas en español)."""
+    """Ofertas candidatas ordenadas; cada una con `.puntaje` (0–100), `.relevancia` (0–1), `.coinciden`
+    (frases de la demanda que están en la oferta) y `.explicacion` (líneas en español)."""
     c = _Contexto(demanda)
-    orden = list(consulta_candidatas(demanda, limite, c))
-    if not orden:
+    c.leer_decisiones()
+    filas = _filas(consulta_candidatas(demanda, max(limite, VENTANA), c))
+    if not filas:
         return []
-    ids = [pk for pk, _p in orden]
+    orden, por_fila = [], {}
+    for pk, puntaje, texto, tema, cobertura, cupos, ocupados in filas:
+        agotada = cupos is not None and ocupados >= cupos
+        orden.append((pk, puntaje - (CASTIGO_SIN_CUPOS if agotada else 0), texto, tema))
+        por_fila[pk] = (cobertura, ocupados)
+    orden.sort(key=lambda f: (-f[1], -f[2], -f[3], f[0]))
+    orden = orden[:limite]
+    ids = [fila[0] for fila in orden]
     # Solo las columnas que usan la explicación y las páginas (la fila completa trae el vector de
-    # búsqueda y las facetas: más lenta de leer y de convertir).
+    # búsqueda), con las copias de los ids de las facetas (criterio por criterio, sin releer las tablas
+    # intermedias) y los lexemas de la demanda que tiene cada una (las palabras en común).
+    t = Oferta._meta.db_table
     por_pk = {o.pk: o for o in Oferta.objects.filter(pk__in=ids).select_related("entidad", "canal").only(
         "nombre", "entidad__nombre", "entidad__sigla", "canal__nombre", "cupos", "focaliza_categorias",
-        "focaliza_grupos_mdm", "solo_pdet", "solo_zomac",
-    )}
-    # Banderas de cada criterio y cupos ocupados para las pocas ofertas elegidas: una sola consulta
-    # (UNION ALL de búsquedas por índice en las tablas intermedias y en las demandas que ocupan cupo).
+        "focaliza_grupos_mdm", "solo_pdet", "solo_zomac", "facetas_temas", "facetas_descriptores",
+        "facetas_capacidades", "facetas_etapas", "facetas_modalidades",
+    ).annotate(lexemas_comunes=RawSQL(f"ARRAY(SELECT x.lexeme FROM unnest({t}.busqueda) x WHERE x.lexeme = ANY(%s))",
+                                      [c.terminos or []], output_field=ArrayField(CharField())))}
     d = demanda
-    criterios = [
-        ("t", TemaOferta, "tema_id", c.tema_ids + c.relacionados),
-        ("d", DescriptorOferta, "descriptortematico_id", list(c.descriptores)),
-        ("c", CapacidadOferta, "capacidad_id", d.capacidad_id),
-        ("e", EtapaOferta, "etapaciclo_id", d.etapa_id),
-        ("m", ModalidadOferta, "modalidad_id", d.modalidad_id),
-        ("l", EntidadOferta, "entidad_id", c.entidad.pk),
-        ("p", DepartamentoOferta, "departamento_id", _departamento_de(c.entidad)),
-    ]
-    partes = []
-    for clave, tabla, campo, valores in criterios:
-        if valores is None or valores == []:
-            continue
-        filtro = {f"{campo}__in": valores} if isinstance(valores, list) else {campo: valores}
-        partes.append(
-            tabla.objects.filter(oferta_id__in=ids, **filtro).order_by()
-            .annotate(k=Value(clave, output_field=CharField()), o=F("oferta_id"),
-                      x=F("tema_id") if clave == "t" else Value(0, output_field=IntegerField()))
-            .values_list("k", "o", "x")
-        )
-    con_cupos = [pk for pk in ids if por_pk[pk].cupos is not None]
-    if con_cupos:
-        partes.append(
-            Demanda.objects.filter(oferta_id__in=con_cupos, estado__in=ESTADOS_OCUPAN_CUPO).order_by()
-            .values("oferta_id").annotate(k=Value("o", output_field=CharField()), o=F("oferta_id"), x=Count("pk"))
-            .values_list("k", "o", "x")
-        )
-    marcas = defaultdict(set)
-    temas_por_oferta = defaultdict(list)
-    ocupados = {}
-    if partes:
-        for clave, oferta_id, x in partes[0].union(*partes[1:], all=True):
-            if clave == "o":
-                ocupados[oferta_id] = x
-                continue
-            if clave == "t":
-                temas_por_oferta[oferta_id].append(c.nombres_tema.get(x, ""))
-                clave = "t" if x in c.tema_ids else "r"
-            marcas[clave].add(oferta_id)
-    exactos, relacionados = marcas["t"], marcas["r"]
-    descriptor, capacidad, etapa, modalidad = marcas["d"], marcas["c"], marcas["e"], marcas["m"]
-    lista, departamento = marcas["l"], marcas["p"]
+    exactos, vecinos, descriptores = set(c.tema_ids), set(c.relacionados), set(c.descriptores)
     for o in por_pk.values():
-        o.tema_exacto, o.tema_relacionado = o.pk in exactos, o.pk in relacionados
-        o.descriptor_comun, o.capacidad_comun, o.etapa_comun = o.pk in descriptor, o.pk in capacidad, o.pk in etapa
-        o.modalidad_comun, o.canal_comun = o.pk in modalidad, bool(d.canal_id) and o.canal_id == d.canal_id
-        o.en_lista, o.en_departamento = o.pk in lista, o.pk in departamento
+        temas = set(o.facetas_temas)
+        o.tema_exacto, o.tema_relacionado = bool(temas & exactos), bool(temas & vecinos)
+        o.descriptor_comun = bool(set(o.facetas_descriptores) & descriptores)
+        o.capacidad_comun = d.capacidad_id in o.facetas_capacidades
+        o.etapa_comun = d.etapa_id in o.facetas_etapas
+        o.modalidad_comun = d.modalidad_id in o.facetas_modalidades
+        o.canal_comun = bool(d.canal_id) and o.canal_id == d.canal_id
+        # La cobertura ya la decidió la consulta de orden (`_cobertura`): lista > departamento > perfil > abierta.
+        cobertura, o.ocupados = por_fila[o.pk]
+        o.en_lista = cobertura == COBERTURA["lista"]
+        o.en_departamento = cobertura == COBERTURA["departamento"]
         o.por_perfil = bool(o.focaliza_categorias or o.focaliza_grupos_mdm or o.solo_pdet or o.solo_zomac)
-        o.ocupados = ocupados.get(o.pk, 0)
+        o.temas_comunes = sorted(c.nombres_tema[x] for x in temas & (exactos | vecinos))
     ofertas = []
-    for pk, puntaje in orden:
+    for pk, puntaje, texto, tema in orden:
         o = por_pk[pk]
-        o.puntaje = puntaje
+        o.puntaje = max(0, min(100, round(puntaje)))
+        o.texto, o.tema = texto, tema
+        o.relevancia = relevancia(texto, tema)
+        o.coinciden = c.frases(set(o.lexemas_comunes or []))
         o.cupos_libres = None if o.cupos is None else o.cupos - o.ocupados
-        o.explicacion = explicar(o, demanda, c, sorted(temas_por_oferta[o.pk]))
+        o.decisiones_previas = c.decisiones.get(pk, {})
+        o.explicacion = explicar(o, demanda, c, o.temas_comunes)
         ofertas.append(o)
     return ofertas
 
@@ -276,8 +459,29 @@ def _lista(nombres) -> str:
     return ", ".join(f"«{n}»" for n in nombres)
 
 
+def _linea_decisiones(decisiones: dict, ajuste: int) -> str:
+    partes = []
+    for tipo, singular, plural in (
+        ("vinculada", _("el DNP la vinculó a %(n)d demanda parecida"), _("el DNP la vinculó a %(n)d demandas parecidas")),
+        ("solicitada", _("%(n)d entidad la pidió para una demanda parecida"),
+         _("%(n)d entidades la pidieron para demandas parecidas")),
+        ("descartada", _("descartada %(n)d vez para una demanda parecida"),
+         _("descartada %(n)d veces para demandas parecidas")),
+        ("remitida", _("el DNP remitió %(n)d demanda parecida a otra parte"),
+         _("el DNP remitió %(n)d demandas parecidas a otra parte")),
+    ):
+        if decisiones.get(tipo):
+            partes.append((singular if decisiones[tipo] == 1 else plural) % {"n": decisiones[tipo]})
+    return _("Decisiones anteriores: %(p)s (%(a)+d puntos).") % {"p": "; ".join(partes), "a": ajuste}
+
+
 def explicar(o: Oferta, d: Demanda, c: _Contexto, temas: list[str]) -> list[str]:
     lineas = []
+    # Texto: las palabras de la demanda que están en la oferta
+    if o.coinciden:
+        lineas.append(_("Texto: coinciden %(p)s.") % {"p": _lista(o.coinciden)})
+    elif c.terminos:
+        lineas.append(_("Texto: ninguna palabra de la necesidad aparece en la oferta."))
     # Tema y descriptor
     descriptores = _lista(c.descriptores.values())
     if o.tema_exacto:
@@ -332,4 +536,8 @@ def explicar(o: Oferta, d: Demanda, c: _Contexto, temas: list[str]) -> list[str]
         lineas.append(_("Cupos: quedan %(l)d de %(c)d.") % {"l": o.cupos_libres, "c": o.cupos})
     else:
         lineas.append(_("Cupos: agotados (%(c)d de %(c)d ocupados).") % {"c": o.cupos})
+    # Decisiones sobre demandas parecidas (los textos solo si hay alguna: gettext no es gratis)
+    decisiones = getattr(o, "decisiones_previas", {})
+    if any(decisiones.get(tipo) for tipo in SIGNO_DECISION):
+        lineas.append(_linea_decisiones(decisiones, round(c.ajuste_por_decisiones(o.pk))))
     return lineas

@@ -1,6 +1,7 @@
 """Demanda territorial de asistencia técnica (DOMAIN §5; CONPES 4091 §5.3.1; metodología 004, 1.A)."""
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -109,7 +110,10 @@ class Demanda(models.Model):
     comentario_cierre = models.TextField(_("comentario de cierre"), blank=True, **largo_maximo(TEXTO_CORTO))
     creada = models.DateTimeField(_("registrada"), auto_now_add=True)
     actualizada = models.DateTimeField(_("actualizada"), auto_now=True)
-    historial = HistoricalRecords()
+    # Relevancia de la mejor oferta candidata la última vez que se cruzó (0–1; `demanda.matching`): es
+    # brecha si no alcanza `matching.UMBRAL_BRECHA`. Vacía: aún no cruzada (vale la regla de temas).
+    relevancia_cruce = models.FloatField(_("relevancia de la mejor oferta"), null=True, blank=True, editable=False)
+    historial = HistoricalRecords(excluded_fields=["relevancia_cruce"])
 
     class Meta:
         ordering = ["-creada"]
@@ -171,3 +175,45 @@ class AdjuntoDemanda(models.Model):
     class Meta:
         verbose_name = _("adjunto de demanda")
         verbose_name_plural = _("adjuntos de demanda")
+
+
+class TipoDecision(models.TextChoices):
+    """Lo que una persona decidió sobre una oferta propuesta para una demanda (aprende el cruce)."""
+
+    VINCULADA = "vinculada", _("El DNP la vinculó")
+    REMITIDA = "remitida", _("El DNP remitió la demanda a otra parte")
+    SOLICITADA = "solicitada", _("La entidad territorial la pidió")
+    DESCARTADA = "descartada", _("La entidad territorial la descartó")
+
+
+class DecisionCruce(models.Model):
+    """Una decisión sobre el par (demanda, oferta). El cruce la usa para demandas parecidas (`demanda.matching`):
+    sube lo vinculado o pedido, baja lo descartado o remitido. Una por (demanda, oferta, tipo): repetirla
+    no la duplica. Guarda los temas y las palabras de la demanda al decidir (la semejanza se calcula sobre
+    ellos, sin releer demandas)."""
+
+    demanda = models.ForeignKey(Demanda, on_delete=models.CASCADE, related_name="decisiones")
+    oferta = models.ForeignKey("oferta.Oferta", on_delete=models.CASCADE, related_name="decisiones")
+    tipo = models.CharField(_("decisión"), max_length=20, choices=TipoDecision.choices)
+    por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    cuando = models.DateTimeField(_("cuándo"), auto_now=True)
+    motivo = models.TextField(_("motivo"), blank=True, **largo_maximo(TEXTO_CORTO))
+    temas = ArrayField(models.BigIntegerField(), default=list, blank=True, editable=False)
+    terminos = ArrayField(models.CharField(max_length=100), default=list, blank=True, editable=False)
+    historial = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-cuando", "-pk"]
+        verbose_name = _("decisión sobre una oferta propuesta")
+        verbose_name_plural = _("decisiones sobre ofertas propuestas")
+        constraints = [
+            models.UniqueConstraint(fields=["demanda", "oferta", "tipo"], name="decision_cruce_unica"),
+        ]
+        indexes = [
+            GinIndex(fields=["temas"], name="decision_cruce_temas_gin"),
+            GinIndex(fields=["terminos"], name="decision_cruce_terminos_gin"),
+            models.Index(fields=["oferta"], name="decision_cruce_oferta"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_tipo_display()}: {self.oferta_id} para {self.demanda_id}"

@@ -171,11 +171,15 @@ def entidades_para_registrar(usuario) -> QuerySet[Entidad]:
 
 
 def demandas_en_brecha() -> QuerySet[Demanda]:
-    """Demanda sin oferta que la atienda: abiertas, sin oferta vinculada y sin ninguna oferta
-    publicada y vigente de sus temas (la definición de brecha; la usan esta página y los mapas).
+    """Demanda sin oferta que la atienda (la definición de brecha; la usan esta página, los mapas y las
+    alertas al DNP): abierta, sin oferta vinculada y
 
-    Los temas con oferta son pocos (decenas): se calculan primero; luego solo se miran las
-    demandas de los temas sin oferta (índice por tema), no todas."""
+    - ya cruzada: su mejor oferta candidata no alcanzó `matching.UMBRAL_BRECHA` de relevancia
+      (`Demanda.relevancia_cruce`, que guardan las alertas y se recalcula al publicar una oferta); o
+    - aún sin cruzar (demandas anteriores a la relevancia guardada): ninguna oferta publicada y vigente
+      de sus temas. Los temas con oferta son pocos (decenas): se calculan primero."""
+    from demanda.matching import UMBRAL_BRECHA
+
     hoy = timezone.localdate()
     cubiertos = list(
         Oferta.temas.through.objects.filter(oferta__estado=EstadoOferta.PUBLICADA)
@@ -184,10 +188,20 @@ def demandas_en_brecha() -> QuerySet[Demanda]:
     )
     sin_oferta = list(Tema.objects.exclude(pk__in=cubiertos).values_list("pk", flat=True))
     TemaDemanda = Demanda.temas.through
-    return Demanda.objects.filter(
-        estado__in=ESTADOS_ABIERTOS, oferta__isnull=True,
+    sin_cruzar = Q(
+        relevancia_cruce__isnull=True,
         pk__in=TemaDemanda.objects.filter(tema_id__in=sin_oferta).values("demanda_id"),
-    ).filter(~Exists(TemaDemanda.objects.filter(demanda_id=OuterRef("pk"), tema_id__in=cubiertos)))
+    ) & ~Exists(TemaDemanda.objects.filter(demanda_id=OuterRef("pk"), tema_id__in=cubiertos))
+    return Demanda.objects.filter(estado__in=ESTADOS_ABIERTOS, oferta__isnull=True).filter(
+        Q(relevancia_cruce__lt=UMBRAL_BRECHA) | sin_cruzar
+    )
+
+
+def decisiones_de(demanda: Demanda) -> QuerySet:
+    """Las decisiones tomadas sobre ofertas propuestas para esta demanda (la más reciente primero)."""
+    from demanda.models import DecisionCruce
+
+    return DecisionCruce.objects.filter(demanda=demanda).select_related("oferta", "por").order_by("-cuando", "-pk")
 
 
 def brechas(*, departamento: str = "") -> dict:

@@ -21,9 +21,11 @@ from demanda import rules
 from demanda.models import (
     ESTADOS_OCUPAN_CUPO,
     AdjuntoDemanda,
+    DecisionCruce,
     Demanda,
     EstadoDemanda,
     EventoDemanda,
+    TipoDecision,
 )
 from oferta.models import EstadoOferta, Oferta
 
@@ -97,6 +99,8 @@ def demanda_registrar(
         _("Solicitud de la oferta «%(oferta)s».") % {"oferta": oferta.nombre} if oferta else _("Registro de la necesidad.")
     )
     EventoDemanda.objects.create(demanda=demanda, de_estado="", a_estado=E.REGISTRADA, por=por, motivo=motivo)
+    if oferta is not None:  # «Solicitar esta asistencia»: la misma decisión que pedir una oferta propuesta
+        _guardar_decision(demanda=demanda, oferta=oferta, tipo=TipoDecision.SOLICITADA, por=por)
     if alertar:
         alertar_oferentes(demanda=demanda, nueva=True)
     return demanda
@@ -237,6 +241,7 @@ def demanda_vincular(*, demanda: Demanda, por, oferta: Oferta, motivo: str = "")
         motivo=motivo or _("Vinculada a la oferta «%(o)s» de %(e)s.") % {"o": oferta.nombre, "e": oferta.entidad},
         permiso="demanda.ver", oferta=oferta,
     )
+    _guardar_decision(demanda=fila, oferta=oferta, tipo=TipoDecision.VINCULADA, por=por, motivo=motivo)
     notificar(
         usuarios=_oferentes_de([oferta.entidad_id]), puede_ver=lambda u: rules.puede_ver(u, fila),
         categoria="demanda_vinculada",
@@ -303,6 +308,52 @@ def demanda_marcar_no_pertinente(*, demanda: Demanda, por, motivo: str) -> Deman
     )
 
 
+# --- Decisiones sobre ofertas propuestas (aprende el cruce) --------------------------------------
+
+# Quién toma cada decisión: el DNP vincula o remite a otra parte; la entidad territorial pide o descarta.
+DECIDE_DNP = frozenset({TipoDecision.VINCULADA, TipoDecision.REMITIDA})
+DECIDE_ET = frozenset({TipoDecision.SOLICITADA, TipoDecision.DESCARTADA})
+# La entidad pide o descarta una oferta, no las dos cosas: la última reemplaza a la otra.
+OPUESTA = {TipoDecision.SOLICITADA: TipoDecision.DESCARTADA, TipoDecision.DESCARTADA: TipoDecision.SOLICITADA}
+
+
+def _guardar_decision(*, demanda: Demanda, oferta: Oferta, tipo: str, por, motivo: str = "") -> DecisionCruce:
+    from demanda.matching import huella
+
+    temas, terminos = huella(demanda)
+    decision, _creada = DecisionCruce.objects.update_or_create(
+        demanda=demanda, oferta=oferta, tipo=tipo,
+        defaults={"por": por, "motivo": motivo, "temas": temas, "terminos": terminos},
+    )
+    if tipo in OPUESTA:
+        for otra in DecisionCruce.objects.filter(demanda=demanda, oferta=oferta, tipo=OPUESTA[tipo]):
+            otra.delete()
+    return decision
+
+
+@transaction.atomic
+def decision_registrar(*, demanda: Demanda, oferta: Oferta, tipo: str, por, motivo: str = "") -> DecisionCruce:
+    """Guarda lo que se decidió sobre una oferta propuesta para una demanda; el cruce lo usa para las
+    demandas parecidas (`demanda.matching`). Repetir la misma decisión no la duplica (la actualiza).
+
+    - `VINCULADA`: la guarda `demanda_vincular` (no hace falta llamarla aparte);
+    - `REMITIDA`: el DNP juzga que esa oferta no atiende la demanda y la envía a otra parte;
+    - `SOLICITADA` / `DESCARTADA`: la entidad territorial pide la oferta propuesta o la descarta (la
+      una reemplaza a la otra). La pide solo si está publicada.
+    """
+    if tipo not in TipoDecision.values:
+        raise ValidationError({"tipo": _("Decisión desconocida.")})
+    if tipo in DECIDE_DNP and not permisos.es_admin_dnp(por):
+        raise PermissionDenied(_("Solo el DNP vincula una demanda o la remite a otra parte."))
+    if tipo in DECIDE_ET and not rules.es_de_la_et(por, demanda):
+        raise PermissionDenied(_("Solo la entidad que registró la demanda pide o descarta una oferta propuesta."))
+    if tipo == TipoDecision.SOLICITADA and oferta.estado != EstadoOferta.PUBLICADA:
+        raise ValidationError({"oferta": _("Solo se puede pedir una oferta publicada.")})
+    motivo = (motivo or "").strip()
+    exigir_largo(DecisionCruce, "motivo", motivo, clave="motivo")
+    return _guardar_decision(demanda=demanda, oferta=oferta, tipo=tipo, por=por, motivo=motivo)
+
+
 # --- Alertas --------------------------------------------------------------------------------------
 
 def _oferentes_de(entidades_ids) -> list[Usuario]:
@@ -318,13 +369,25 @@ def _admins_dnp() -> list[Usuario]:
     return list(Usuario.objects.filter(is_active=True, membresias__activa=True, membresias__rol=Rol.ADMIN_DNP).distinct())
 
 
+def guardar_relevancia(demanda: Demanda, candidatas: list) -> bool:
+    """Guarda la relevancia de la mejor candidata (la que decide la brecha) y dice si es brecha."""
+    from demanda.matching import es_brecha
+
+    mejor = max((o.relevancia for o in candidatas), default=0.0)
+    # Campo técnico, fuera del historial: un UPDATE de una columna (sin tocar `actualizada`).
+    Demanda.objects.filter(pk=demanda.pk).update(relevancia_cruce=mejor)
+    demanda.relevancia_cruce = mejor
+    return es_brecha(candidatas)
+
+
 def alertar_oferentes(*, demanda: Demanda, nueva: bool) -> list:
-    """Avisa a los oferentes cuyas ofertas publicadas coinciden con la demanda; si ninguna
-    coincide, al DNP (es una brecha de oferta)."""
-    from demanda.matching import ofertas_candidatas
+    """Avisa a los oferentes de las ofertas publicadas que atienden la demanda (candidatas que alcanzan
+    `matching.UMBRAL_BRECHA`); si ninguna lo alcanza, al DNP: es una brecha (`selectors.demandas_en_brecha`)."""
+    from demanda.matching import UMBRAL_BRECHA, ofertas_candidatas
 
     candidatas = ofertas_candidatas(demanda, limite=50)
-    entidades = {o.entidad_id for o in candidatas}
+    guardar_relevancia(demanda, candidatas)
+    entidades = {o.entidad_id for o in candidatas if o.relevancia >= UMBRAL_BRECHA}
     if demanda.oferta_id:
         entidades.add(Oferta.objects.filter(pk=demanda.oferta_id).values_list("entidad_id", flat=True).get())
     # Solo quien puede abrir la demanda (el mismo predicado que su página): la coincidencia del
@@ -347,9 +410,29 @@ def alertar_oferentes(*, demanda: Demanda, nueva: bool) -> list:
     return notificar(
         usuarios=_admins_dnp(), puede_ver=lambda u: rules.puede_ver(u, demanda), categoria="demanda_sin_oferta",
         titulo=titulo,
-        mensaje=_("Ninguna oferta publicada coincide con la necesidad de %(et)s: es una brecha.") % {"et": entidad.nombre},
+        mensaje=_("Ninguna oferta publicada atiende la necesidad de %(et)s: es una brecha.") % {"et": entidad.nombre},
         url=url, clave=f"demanda-{demanda.pk}-{marca}",
     )
+
+
+def recruzar_brechas(*, oferta_id: int, tope: int = 2000) -> int:
+    """Una oferta recién publicada puede atender demandas que eran brecha: se vuelven a cruzar las
+    abiertas, sin vincular, con relevancia bajo el umbral y algún tema en común con la oferta (las más
+    recientes primero, hasta `tope`). Sin alertas: solo la relevancia guardada (el informe de brechas)."""
+    from demanda.matching import UMBRAL_BRECHA, ofertas_candidatas
+    from demanda.selectors import ESTADOS_ABIERTOS
+
+    temas = list(Oferta.temas.through.objects.filter(oferta_id=oferta_id).values_list("tema_id", flat=True))
+    demandas = (
+        Demanda.objects.filter(estado__in=ESTADOS_ABIERTOS, oferta__isnull=True, relevancia_cruce__lt=UMBRAL_BRECHA,
+                               temas__in=temas)
+        .distinct().select_related("entidad", "entidad__municipio", "entidad__departamento").order_by("-creada")[:tope]
+    )
+    n = 0
+    for demanda in demandas:
+        guardar_relevancia(demanda, ofertas_candidatas(demanda, limite=5))
+        n += 1
+    return n
 
 
 # --- Importación ----------------------------------------------------------------------------------

@@ -18,3 +18,12 @@ def alertar_importadas(ids: list[int]) -> int:
         alertar_oferentes(demanda=demanda, nueva=True)
         n += 1
     return n
+
+
+@shared_task(name="demanda.recruzar_brechas", acks_late=True)
+def recruzar_brechas(oferta_id: int) -> int:
+    """Tras publicar una oferta: vuelve a cruzar las demandas que eran brecha (segura de repetir: solo
+    recalcula la relevancia guardada)."""
+    from demanda.services import recruzar_brechas as recruzar
+
+    return recruzar(oferta_id=oferta_id)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from att import graficos
 from att.models import Departamento, Tema
-from demanda import matching, selectors, services
+from demanda import matching, rules, selectors, services
 from demanda.forms import (
     AdjuntoForm,
     CerrarForm,
@@ -178,8 +178,12 @@ def detalle(request, pk):
         "no_pertinente_form": NoPertinenteForm(auto_id="no_pertinente_%s"),
         "remitir_form": RemitirForm(auto_id="remitir_%s"),
     }
-    if puede_gestionar and demanda.estado in (EstadoDemanda.REGISTRADA, EstadoDemanda.EN_ANALISIS, EstadoDemanda.REMITIDA):
+    abierta = demanda.estado in (EstadoDemanda.REGISTRADA, EstadoDemanda.EN_ANALISIS, EstadoDemanda.REMITIDA)
+    # El DNP ve las candidatas para vincular; la entidad que la pidió, las mismas con su explicación
+    # (ofertas publicadas: públicas), sin el botón de vincular.
+    if abierta and (puede_gestionar or rules.es_de_la_et(u, demanda)):
         contexto["candidatas"] = matching.ofertas_candidatas(demanda)
+        contexto["es_brecha"] = matching.es_brecha(contexto["candidatas"])
     return render(request, "demanda/detalle.html", contexto)
 
 

@@ -317,6 +317,10 @@ def oferta_publicar(*, oferta: Oferta, por: Usuario, comentario: str = "") -> Of
         titulo=_("Oferta publicada: %(nombre)s") % {"nombre": actual.nombre},
         url=f"/oferta/{actual.pk}/",
     )
+    from att.salida import encolar
+
+    # Las demandas que eran brecha y comparten tema se vuelven a cruzar (fuera de la petición).
+    encolar("demanda.recruzar_brechas", actual.pk, clave=f"recruzar-brechas-{actual.pk}")
     return actual
 
 

@@ -44,3 +44,24 @@ def test_entidades_nacionales_de_la_encuesta():
 ])
 def test_nombre_propio(crudo, esperado):
     assert referencia.nombre_propio(crudo) == esperado
+
+
+def test_las_cien_entidades_oferentes_del_archivo_compartido():
+    """El archivo trae 100 oferentes; faltaban IGAC, ADR, ANT, INPEC, USPEC, CREG y Findeter. Una segunda
+    carga no duplica ni cambia nada."""
+    import csv
+    from importlib import resources
+
+    with (resources.files("att.datos") / "entidades_nacionales.csv").open(encoding="utf-8") as f:
+        filas = list(csv.DictReader(f))
+    assert len(filas) == 100
+    assert referencia.cargar_entidades_nacionales() == 100
+    siglas = {"IGAC": TipoEntidad.INSTITUTO, "ADR": TipoEntidad.AGENCIA, "ANT": TipoEntidad.AGENCIA,
+              "INPEC": TipoEntidad.INSTITUTO, "USPEC": TipoEntidad.UAE, "CREG": TipoEntidad.OTRA_NACIONAL,
+              "Findeter": TipoEntidad.EMPRESA_ESTADO}
+    assert dict(Entidad.objects.filter(sigla__in=siglas).values_list("sigla", "tipo")) == siglas
+    del_archivo = Entidad.objects.filter(nombre__in=[f["nombre"] for f in filas])
+    assert del_archivo.count() == 100
+    antes = Entidad.objects.count()
+    assert referencia.cargar_entidades_nacionales() == 100
+    assert Entidad.objects.count() == antes

@@ -8,6 +8,7 @@ from django.utils import timezone
 from att.models import Canal, Capacidad, EtapaCiclo, Modalidad, Tema
 from demanda.models import Demanda, EstadoDemanda, EventoDemanda, FuenteNecesidad
 from oferta.models import EstadoOferta, Oferta
+from oferta.services import actualizar_busqueda
 
 _n = itertools.count(1)
 
@@ -32,6 +33,8 @@ def oferta(entidad, *, temas=("planeacion",), capacidades=(), etapas=(), modalid
         o.focaliza_departamentos.set(departamentos)
     if entidades:
         o.focaliza_entidades.set(entidades)
+    actualizar_busqueda([o.pk])  # como los servicios: vector de búsqueda y copia de las facetas
+    o.refresh_from_db()
     return o
 
 
@@ -39,8 +42,9 @@ def demanda(entidad, por, *, temas=("planeacion",), estado=EstadoDemanda.REGISTR
             modalidad=None, canal=None, **extra) -> Demanda:
     n = next(_n)
     d = Demanda.objects.create(
-        entidad=entidad, registrada_por=por, titulo=extra.pop("titulo", f"Necesidad de prueba {n}"),
-        descripcion="Descripción de la necesidad", fuente=FuenteNecesidad.DIAGNOSTICO, estado=estado,
+        entidad=entidad, registrada_por=por, titulo=extra.pop("titulo", f"Demanda {n}"),
+        # Sin palabras de las ofertas de prueba («Necesidad», «Descripción»): el cruce por texto no las trae.
+        descripcion=extra.pop("descripcion", "Texto libre de la entidad."), fuente=FuenteNecesidad.DIAGNOSTICO, estado=estado,
         capacidad=Capacidad.objects.get(codigo=capacidad) if capacidad else None,
         etapa=EtapaCiclo.objects.get(codigo=etapa) if etapa else None,
         modalidad=Modalidad.objects.get(codigo=modalidad) if modalidad else None,

@@ -10,6 +10,10 @@ from tests.demanda import fabricas
 
 pytestmark = pytest.mark.django_db
 
+# La oferta que atiende la demanda de `_registrar` (comparte el tema y las palabras): compartir solo el
+# tema no basta para alertar al oferente (demanda.matching.UMBRAL_BRECHA).
+PLAN_INDICATIVO = "Formulación del plan indicativo"
+
 
 def _registrar(por, temas=("planeacion",)):
     return services.demanda_registrar(
@@ -20,7 +24,7 @@ def _registrar(por, temas=("planeacion",)):
 
 def test_nueva_demanda_alerta_al_oferente_que_coincide(funcionario_medellin, oferente, otro_oferente, admin_dnp,
                                                        entidad_oferente, django_capture_on_commit_callbacks):
-    fabricas.oferta(entidad_oferente, temas=["planeacion"])
+    fabricas.oferta(entidad_oferente, temas=["planeacion"], nombre=PLAN_INDICATIVO)
     fabricas.oferta(otro_oferente.membresias.get().entidad, temas=["vivienda"])
     with django_capture_on_commit_callbacks(execute=True):
         d = _registrar(funcionario_medellin)
@@ -33,6 +37,17 @@ def test_nueva_demanda_alerta_al_oferente_que_coincide(funcionario_medellin, ofe
     assert oferente.has_perm("demanda.ver", d) and not otro_oferente.has_perm("demanda.ver", d)
 
 
+def test_oferta_del_mismo_tema_que_no_atiende_la_necesidad_no_alerta_al_oferente(
+        funcionario_medellin, oferente, admin_dnp, entidad_oferente):
+    """Comparte el tema («Planeación») pero ninguna palabra de la necesidad: es una brecha."""
+    fabricas.oferta(entidad_oferente, temas=["planeacion"], nombre="Rendición de cuentas")
+    d = _registrar(funcionario_medellin)
+    assert Notificacion.objects.get(usuario=admin_dnp).categoria == "demanda_sin_oferta"
+    assert not Notificacion.objects.filter(usuario=oferente).exists()
+    d.refresh_from_db()
+    assert d.relevancia_cruce == 0
+
+
 def test_sin_oferta_que_coincida_alerta_al_dnp(funcionario_medellin, oferente, admin_dnp, entidad_oferente):
     fabricas.oferta(entidad_oferente, temas=["vivienda"])
     d = _registrar(funcionario_medellin, temas=["centros-reclusion"])
@@ -43,7 +58,7 @@ def test_sin_oferta_que_coincida_alerta_al_dnp(funcionario_medellin, oferente, a
 
 
 def test_demanda_cambiada_vuelve_a_alertar(funcionario_medellin, oferente, entidad_oferente):
-    fabricas.oferta(entidad_oferente, temas=["planeacion"])
+    fabricas.oferta(entidad_oferente, temas=["planeacion"], nombre=PLAN_INDICATIVO)
     d = _registrar(funcionario_medellin)
     services.demanda_actualizar(demanda=d, por=funcionario_medellin, descripcion="Ahora con más detalle")
     titulos = list(Notificacion.objects.filter(usuario=oferente).order_by("pk").values_list("titulo", flat=True))
@@ -54,7 +69,7 @@ def test_resumen_diario_no_envia_correo_inmediato(funcionario_medellin, oferente
                                                   django_capture_on_commit_callbacks):
     oferente.recibe_resumen_diario = True
     oferente.save()
-    fabricas.oferta(entidad_oferente, temas=["planeacion"])
+    fabricas.oferta(entidad_oferente, temas=["planeacion"], nombre=PLAN_INDICATIVO)
     with django_capture_on_commit_callbacks(execute=True):
         _registrar(funcionario_medellin)
     assert Notificacion.objects.filter(usuario=oferente, correo_enviado_en__isnull=True).count() == 1

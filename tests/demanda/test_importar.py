@@ -93,7 +93,8 @@ def test_importadas_alertan_a_los_oferentes(client, funcionario_medellin, oferen
                                             django_capture_on_commit_callbacks):
     from att.models import Notificacion
 
-    fabricas.oferta(entidad_oferente, temas=["planeacion"])
+    # Comparte tema y palabras con «Plan indicativo 2027» (compartir solo el tema no alerta: es brecha).
+    fabricas.oferta(entidad_oferente, temas=["planeacion"], nombre="Formulación del plan indicativo")
     client.force_login(funcionario_medellin)
     ticket = client.post(reverse("demanda:importar"), {"archivo": _archivo(BUENA)}).context["ticket"]
     with django_capture_on_commit_callbacks(execute=True):

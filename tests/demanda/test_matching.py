@@ -25,7 +25,8 @@ def medellin(db):
 @pytest.fixture
 def demanda(medellin, funcionario_medellin):
     return fabricas.demanda(medellin, funcionario_medellin, temas=["planeacion"], etapa="planeacion",
-                            capacidad="planeacion", modalidad="asesoria", canal="virtual")
+                            capacidad="planeacion", modalidad="asesoria", canal="virtual", titulo="Planeacion",
+                            descripcion="necesitamos acompañamiento en planeacion")
 
 
 def test_la_oferta_que_cubre_departamento_tema_y_etapa_va_primero(demanda, entidad_oferente, funcionario_medellin):
@@ -49,6 +50,7 @@ def test_la_oferta_que_cubre_departamento_tema_y_etapa_va_primero(demanda, entid
     primera = candidatas[0]
     assert primera.puntaje == 98  # 100 solo con la entidad en la lista explícita
     assert primera.explicacion == [
+        "Texto: coinciden «planeacion».",
         "Tema: coincide en «Planeación». Comparte el descriptor «Gestión pública territorial».",
         "Capacidad: fortalece «Planeación», la que pide la entidad.",
         "Cobertura: focaliza el departamento de Antioquia, donde está la entidad.",
@@ -57,12 +59,12 @@ def test_la_oferta_que_cubre_departamento_tema_y_etapa_va_primero(demanda, entid
         "Cupos: sin límite.",
     ]
     por_nombre = {o.nombre: o for o in candidatas}
-    assert "Tema: relacionado (tema padre o subtema) «Plan indicativo»." in por_nombre["Plan indicativo"].explicacion[0]
+    assert "Tema: relacionado (tema padre o subtema) «Plan indicativo»." in por_nombre["Plan indicativo"].explicacion[1]
     assert "Cobertura: abierta a todas las entidades territoriales de su tipo." in por_nombre["Abierta a todas"].explicacion
     assert "Etapa del ciclo: no está pensada para «Planeación»." in por_nombre["Abierta a todas"].explicacion
     assert "Cupos: agotados (1 de 1 ocupados)." in por_nombre["Sin cupos"].explicacion
     assert nombres.index("Sin cupos") > nombres.index("Abierta a todas")
-    assert all(len(o.explicacion) == 6 for o in candidatas)
+    assert all(len(o.explicacion) == 7 for o in candidatas)
 
 
 @pytest.mark.parametrize("focalizacion", [
@@ -116,9 +118,10 @@ def test_lista_explicita_puntua_mas_que_abierta(demanda, medellin, entidad_ofere
 def test_consultas_del_cruce_no_crecen_con_las_ofertas(demanda, entidad_oferente, ofertas, django_assert_max_num_queries):
     for _ in range(ofertas):
         fabricas.oferta(entidad_oferente, temas=["planeacion"], cupos=5)
-    # Entidad, temas y descriptores (UNION ALL), orden, ofertas, banderas y cupos ocupados (UNION ALL):
-    # no depende de cuántas ofertas haya.
-    with django_assert_max_num_queries(5):
+    # Entidad, temas y descriptores (UNION ALL), palabras de la demanda (ts_debug), decisiones sobre
+    # demandas parecidas (agregadas), orden (con cobertura y cupos ocupados) y ofertas elegidas (con las
+    # copias de sus facetas): no depende de cuántas ofertas haya.
+    with django_assert_max_num_queries(6):
         assert len(ofertas_candidatas(demanda, limite=20)) == min(ofertas, 20)
 
 

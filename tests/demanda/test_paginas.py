@@ -316,3 +316,19 @@ def test_editar_lo_ya_remitido_lleva_al_detalle_con_el_motivo(client, funcionari
     assert r.redirect_chain[-1][0] == reverse("demanda:detalle", args=[d.pk])
     assert "no se puede cambiar" in r.content.decode()
     assert "Cambiar los datos" not in r.content.decode()
+
+
+def test_la_explicacion_con_las_palabras_en_comun_la_ven_el_dnp_y_la_et(client, funcionario_medellin, admin_dnp,
+                                                                       entidad_oferente):
+    oferta = fabricas.oferta(entidad_oferente, temas=["marco-fiscal"], nombre="Marco fiscal de mediano plazo",
+                             descripcion="Plan financiero a diez años.")
+    d = fabricas.demanda(factories.alcaldia("05001"), funcionario_medellin, temas=["hacienda-finanzas"],
+                         titulo="ayuda con el marco fiscal", descripcion="no sabemos hacer el plan financiero")
+    linea = "Texto: coinciden «marco fiscal», «plan financiero»."
+    client.force_login(admin_dnp)
+    html = client.get(reverse("demanda:detalle", args=[d.pk])).content.decode()
+    assert oferta.nombre in html and linea in html and "Vincular a esta oferta" in html
+    client.force_login(funcionario_medellin)
+    html = client.get(reverse("demanda:detalle", args=[d.pk])).content.decode()
+    assert "Ofertas candidatas" in html and linea in html
+    assert "Vincular a esta oferta" not in html  # la entidad no vincula
