@@ -1,55 +1,33 @@
 """Importación (ensayo primero, luego confirmación) y exportación de demandas (CSV/XLSX)."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from att import importacion
 from att.exportacion import dataset_xlsx
-from att.services import leer_tabla
-from demanda import selectors, services
+from att.views_importacion import pagina_importar
+from demanda import selectors
 from demanda.forms import ImportarForm
-from demanda.resources import COLUMNAS, DemandaResource
+from demanda.resources import DemandaResource
 from demanda.views import filtros_lista
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def importar(request):
-    if not request.user.has_perm("demanda.importar"):
-        raise PermissionDenied(_("Solo los funcionarios territoriales y los equipos departamentales importan demandas."))
-    resultado, ticket, aviso, form = None, "", "", ImportarForm()
-    if request.method == "POST" and request.POST.get("ticket"):
-        ruta = importacion.ruta_del_ticket(request.POST["ticket"], usuario=request.user, ambito="demandas")
-        if ruta is None:
-            aviso = _("El archivo del ensayo ya no está disponible: súbalo de nuevo.")
-        else:
-            with ruta.open("rb") as f:
-                filas = leer_tabla(f, ruta.name)
-            resultado = services.demandas_importar(filas=filas, por=request.user, confirmar=True)
-            if resultado.confirmada:
-                importacion.descartar(ruta)
-            else:
-                ticket = ruta.name
-    elif request.method == "POST":
-        form = ImportarForm(request.POST, request.FILES)
-        if form.is_valid():
-            ticket, ruta = importacion.guardar_para_confirmar(
-                form.cleaned_data["archivo"], usuario=request.user, ambito="demandas"
-            )
-            with ruta.open("rb") as f:
-                filas = leer_tabla(f, ruta.name)
-            resultado = services.demandas_importar(filas=filas, por=request.user, confirmar=False)
-            if resultado.con_errores or not resultado.total:
-                importacion.descartar(ruta)
-                ticket = ""
-    return render(request, "demanda/importar.html", {
-        "form": form, "resultado": resultado, "ticket": ticket, "columnas": COLUMNAS, "aviso": aviso,
-    })
+    """Subir el archivo (ensayo) en la tubería común (`att.importacion`); el resultado, el avance y la
+    confirmación están en la página de la importación."""
+    from django.urls import reverse
+
+    return pagina_importar(
+        request, tipo="demandas", titulo=_("Importar demandas"), form_class=ImportarForm,
+        volver=reverse("demanda:mis-demandas"),
+        ayuda=_("Entidad: municipio por nombre o código DIVIPOLA (con el departamento si hay homónimos), o "
+                "departamento (gobernación). El DNP puede importar las demandas recogidas en diálogos regionales, "
+                "talleres o encuestas de cualquier entidad territorial, con su origen."),
+    )
 
 
 @login_required
