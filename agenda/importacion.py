@@ -39,6 +39,7 @@ class ImportadorLineas(imp.Importador):
     titulo = _("Importar líneas del plan")
     columnas = COLUMNAS
     obligatorias = ("oferta", "objetivo", "territorios", "etapa", "fecha_inicio", "fecha_fin")
+    solo_lectura = ("oferta_nombre", "territorios_nombres", "etapa_nombre")  # de la exportación: se ignoran
 
     @property
     def plan(self) -> PlanDeTrabajo:

@@ -2,30 +2,46 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from agenda.forms import ImportarLineasForm
-from agenda.resources import LineaPlanResource
+from agenda.models import LineaPlan
 from agenda.rules import ESTADOS_EDITABLES
 from agenda.views import _plan_visible
-from att.exportacion import dataset_xlsx
+from att.exportacion import SEPARADOR_LISTA, respuesta_csv, respuesta_xlsx
+from att.models import TipoEntidad
 from att.views_importacion import pagina_importar
+
+COLUMNAS_EXPORTACION = [
+    "id", "oferta", "oferta_nombre", "objetivo", "territorios", "territorios_nombres", "etapa", "etapa_nombre",
+    "secuencia", "fecha_inicio", "fecha_fin", "responsable", "inversion", "fuente_financiacion", "indicador", "meta",
+    "unidad_meta",
+]
+
+
+def _codigo(entidad) -> str:
+    return (entidad.departamento_id if entidad.tipo == TipoEntidad.GOBERNACION else entidad.municipio_id) or ""
 
 
 @login_required
 def exportar_lineas(request, pk):
+    """Las líneas del plan con sus tipos (números, fechas) y las etiquetas junto a los códigos. Es también
+    la plantilla: editada y vuelta a importar, actualiza cada línea por su id."""
     plan = _plan_visible(request, pk)
-    datos = LineaPlanResource(plan=plan).export()
-    formato = request.GET.get("formato", "csv")
-    if formato == "xlsx":
-        contenido, tipo = dataset_xlsx(datos), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        formato, contenido, tipo = "csv", datos.csv, "text/csv; charset=utf-8"
-    respuesta = HttpResponse(contenido, content_type=tipo)
-    respuesta["Content-Disposition"] = f'attachment; filename="plan-{plan.pk}-lineas.{formato}"'
-    return respuesta
+    lineas = (LineaPlan.objects.filter(plan=plan).select_related("oferta", "etapa", "responsable")
+              .prefetch_related("territorios").order_by("secuencia", "pk"))
+    filas = [[
+        linea.pk, linea.oferta_id, linea.oferta.nombre, linea.objetivo,
+        SEPARADOR_LISTA.join(_codigo(t) for t in linea.territorios.all()),
+        SEPARADOR_LISTA.join(t.nombre for t in linea.territorios.all()),
+        linea.etapa.codigo, linea.etapa.nombre, linea.secuencia, linea.fecha_inicio, linea.fecha_fin,
+        linea.responsable.email if linea.responsable_id else "", linea.inversion, linea.fuente_financiacion,
+        linea.indicador, linea.meta, linea.unidad_meta,
+    ] for linea in lineas]
+    if request.GET.get("formato", "csv") == "xlsx":
+        return respuesta_xlsx(f"plan-{plan.pk}-lineas.xlsx", [(_("Líneas del plan")[:31], [], COLUMNAS_EXPORTACION, filas)])
+    return respuesta_csv(f"plan-{plan.pk}-lineas.csv", COLUMNAS_EXPORTACION, filas)
 
 
 @login_required

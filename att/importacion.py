@@ -310,8 +310,14 @@ class Catalogo:
         return valor
 
     def varios(self, texto) -> list:
-        """Una lista separada por «;» (o «,» o saltos de línea), sin repetir, en orden."""
-        partes = [p.strip() for p in str(texto or "").replace("\n", ";").replace(",", ";").split(";") if p.strip()]
+        """Una lista separada por «;» (o «,» o saltos de línea), sin repetir, en orden. Una etiqueta que
+        lleva coma («Vivienda, ciudad y territorio») se reconoce entera antes de partirla por comas."""
+        partes = []
+        for trozo in [p.strip() for p in str(texto or "").replace("\n", ";").split(";") if p.strip()]:
+            if "," in trozo and self.buscar(trozo) is None:
+                partes.extend(p.strip() for p in trozo.split(",") if p.strip())
+            else:
+                partes.append(trozo)
         valores, errores = [], []
         for parte in partes:
             try:
@@ -424,6 +430,7 @@ class Importador:
     titulo = ""
     columnas: ClassVar[dict[str, tuple[str, ...]]] = {}
     obligatorias: tuple[str, ...] = ()
+    solo_lectura: tuple[str, ...] = ()  # columnas de la exportación (etiquetas) que se ignoran sin aviso
     etiquetas: ClassVar[dict[str, str]] = {}
 
     def __init__(self, *, por, ambito=None, opciones=None):
@@ -467,6 +474,7 @@ def analizar(imp: Importador, tabla: Tabla, *, avance=None) -> tuple[Resultado, 
     if not tabla.filas:
         resultado.errores.append(error_dict(1, _("El archivo no tiene filas de datos.")))
         return resultado, []
+    ignoradas = [c for c in ignoradas if _clave(c) not in {_clave(s) for s in imp.solo_lectura}]
     if ignoradas:
         resultado.avisos.append(error_dict(1, _("Columnas que no se usan (se ignoran): %(c)s.") % {"c": ", ".join(ignoradas)}))
     imp.preparar()
