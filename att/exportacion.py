@@ -80,10 +80,11 @@ def _texto_csv(valor):
     return valor
 
 
-def respuesta_xlsx(nombre: str, hojas):
+def respuesta_xlsx(nombre: str, hojas=(), *, contenido: bytes | None = None):
+    """Un XLSX descargable: las `hojas` de `libro_xlsx`, o un `contenido` ya armado (plantillas)."""
     from django.http import HttpResponse
 
-    respuesta = HttpResponse(libro_xlsx(hojas),
+    respuesta = HttpResponse(contenido if contenido is not None else libro_xlsx(hojas),
                              content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     respuesta["Content-Disposition"] = f'attachment; filename="{nombre}"'
     return respuesta

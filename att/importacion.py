@@ -456,6 +456,12 @@ class Importador:
     def url_destino(self, importacion) -> str:
         return ""
 
+    ejemplo: ClassVar[dict] = {}  # una fila de ejemplo para la plantilla
+
+    def catalogos(self) -> dict[str, list[tuple[str, str]]]:
+        """{columna: [(código, etiqueta)]} para las listas desplegables de la plantilla."""
+        return {}
+
 
 def importador(tipo: str, **kwargs) -> Importador:
     modulo, clase = IMPORTADORES[tipo].split(":")

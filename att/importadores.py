@@ -4,6 +4,7 @@ puntaje MDM): solo el mapeo de columnas; el resto es `att.importacion`."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 from django.utils.translation import gettext as _
 
@@ -88,3 +89,11 @@ class ImportadorAtributos(imp.Importador):
 
     def url_destino(self, importacion):
         return "/nucleo/entidades/"
+
+    ejemplo: ClassVar[dict] = {"codigo_divipola": "05001", "departamento": "Antioquia", "municipio": "Medellín",
+                               "categoria": "E", "grupo_mdm": "C", "pdet": "no", "zomac": "no", "anio_mdm": 2024,
+                               "puntaje_mdm": 71.5}
+
+    def catalogos(self):
+        return {"categoria": list(CategoriaLey617.choices), "grupo_mdm": list(GrupoMDM.choices),
+                "pdet": [("sí", "sí"), ("no", "no")], "zomac": [("sí", "sí"), ("no", "no")]}

@@ -8,6 +8,7 @@ urlpatterns = [
     path("entidades/", v.entidades, name="entidades"),
     path("atributos/importar/", v.importar_atributos, name="importar-atributos"),
     path("importaciones/<int:pk>/", views_importacion.importacion, name="importacion"),
+    path("importaciones/plantilla/<slug:tipo>.xlsx", views_importacion.plantilla, name="plantilla-importacion"),
     path("seguridad/", v.registro_seguridad, name="registro-seguridad"),
 ]
 urlpatterns += [

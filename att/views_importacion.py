@@ -16,6 +16,10 @@ def pagina_importar(request, *, tipo: str, titulo: str, ambito=None, form_class=
                     volver: str = "", ayuda: str = "", plantilla_url: str = ""):
     importador = imp.importador(tipo, por=request.user, ambito=ambito)
     importador.permitir()
+    if not plantilla_url and tipo in PLANTILLAS:
+        from django.urls import reverse
+
+        plantilla_url = reverse("nucleo:plantilla-importacion", args=[tipo])
     form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -48,3 +52,23 @@ def importacion(request, pk: int):
         return redirect("nucleo:importacion", pk=pk)
     destino = imp.importador(importacion.tipo, por=request.user, ambito=importacion.ambito).url_destino(importacion)
     return render(request, "att/importacion.html", {"importacion": importacion, "destino": destino})
+
+
+PLANTILLAS = {"demandas", "atributos", "mdm"}  # las líneas de plan usan la exportación del plan
+
+
+@login_required
+def plantilla(request, tipo: str):
+    """Plantilla XLSX de una importación: encabezado, fila de ejemplo, listas desplegables y hoja de códigos."""
+    from django.http import Http404
+
+    from att.exportacion import plantilla_xlsx, respuesta_xlsx
+
+    if tipo not in PLANTILLAS:
+        raise Http404
+    importador = imp.importador(tipo, por=request.user)
+    importador.permitir()
+    columnas = [c for c in importador.columnas if c != "id"]
+    contenido = plantilla_xlsx(columnas=columnas, obligatorias=importador.obligatorias, ejemplo=importador.ejemplo,
+                               catalogos=importador.catalogos(), titulo=_("Datos"))
+    return respuesta_xlsx(f"plantilla-{tipo}.xlsx", contenido=contenido)

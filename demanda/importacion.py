@@ -4,6 +4,8 @@ servicio (`services.demanda_validar`, la misma del formulario)."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -16,6 +18,7 @@ from demanda import services
 from demanda.models import Demanda, EstadoDemanda, EventoDemanda, FuenteNecesidad
 
 COLUMNAS = {
+    "id": ("id demanda", "número de la demanda"),
     "entidad": ("municipio", "entidad territorial", "codigo divipola", "código DIVIPOLA", "divipola", "codigo",
                 "alcaldia", "gobernacion", "et"),
     "departamento": ("depto", "dpto", "codigo departamento"),
@@ -30,7 +33,7 @@ COLUMNAS = {
     "fuente": ("origen", "origen de la necesidad", "fuente de la necesidad"),
 }
 ETIQUETAS = {
-    "entidad": _("entidad"), "titulo": _("título"), "descripcion": _("descripción"), "temas": _("temas"),
+    "id": "id", "entidad": _("entidad"), "titulo": _("título"), "descripcion": _("descripción"), "temas": _("temas"),
     "capacidad": _("capacidad"), "etapa": _("etapa"), "fecha_deseada": _("fecha deseada"),
     "modalidad": _("modalidad"), "canal": _("canal"), "fuente": _("origen de la necesidad"),
 }
@@ -42,6 +45,8 @@ class ImportadorDemandas(imp.Importador):
     columnas = COLUMNAS
     obligatorias = ("entidad", "titulo", "descripcion", "temas")
     etiquetas = ETIQUETAS
+    solo_lectura = ("entidad_nombre", "temas_nombres", "capacidad_nombre", "etapa_nombre", "modalidad_nombre",
+                    "canal_nombre", "fuente_nombre", "estado", "estado_nombre", "creada")
 
     def permitir(self):
         services.exigir_importar(self.por)
@@ -126,6 +131,16 @@ class ImportadorDemandas(imp.Importador):
             if not self.permitidas[entidad.pk]:
                 errores.append(imp.ErrorFila(_("No puede registrar demandas para %(e)s.") % {"e": entidad.nombre},
                                              columna=ETIQUETAS["entidad"]))
+        existente = None
+        identificador = campo("id", lambda: imp.numero(fila.get("id"), entero=True)) if imp.texto(fila.get("id")) else None
+        if identificador is not None:
+            existente = Demanda.objects.filter(pk=identificador).first()
+            if existente is None or not services.puede_actualizar(self.por, existente):
+                errores.append(imp.ErrorFila(_("No hay una demanda %(id)s que usted pueda cambiar.") % {"id": identificador},
+                                             columna="id"))
+            elif entidad is not None and existente.entidad_id != entidad.pk:
+                errores.append(imp.ErrorFila(_("La entidad de una demanda no se cambia (la %(id)s es de %(e)s).")
+                                             % {"id": identificador, "e": existente.entidad.nombre}, columna=ETIQUETAS["entidad"]))
         if errores:
             raise imp.ErroresFila(errores)
         demanda = services.demanda_validar(
@@ -133,6 +148,9 @@ class ImportadorDemandas(imp.Importador):
             descripcion=imp.texto(fila.get("descripcion")), fuente=fuente, temas=temas, capacidad=capacidad,
             etapa=etapa, fecha_deseada=fecha, modalidad=modalidad, canal=canal, llaves_resueltas=True,
             permiso_verificado=True)
+        if existente is not None:
+            demanda.pk, demanda.id = existente.pk, existente.pk
+            return existente, temas, {c: getattr(demanda, c) for c in services.CAMPOS_EDITABLES}
         return demanda, temas
 
     def escribir(self, validos, importacion=None):
@@ -141,6 +159,10 @@ class ImportadorDemandas(imp.Importador):
         from att import cambios
         from att.salida import encolar
 
+        actualizar = [v for v in validos if len(v) == 3]
+        validos = [v for v in validos if len(v) == 2]
+        for existente, temas, campos in actualizar:  # exportada, editada y vuelta a importar: se actualiza
+            services.demanda_actualizar(demanda=existente, por=self.por, temas=temas, **campos)
         demandas = [d for d, _t in validos]
         ahora = timezone.now()
         for d in demandas:
@@ -167,14 +189,29 @@ class ImportadorDemandas(imp.Importador):
         if fuente is not None and cambios.hay_suscriptores(fuente, "creado"):
             for d in demandas:
                 cambios.emitir(fuente, d, "creado")
-        encolar("demanda.alertar_importadas", [d.pk for d in demandas])
-        return len(demandas)
+        if demandas:
+            encolar("demanda.alertar_importadas", [d.pk for d in demandas])
+        return len(demandas) + len(actualizar)
 
     def url_destino(self, importacion):
         return "/demandas/"
 
+    ejemplo: ClassVar[dict] = {
+        "entidad": "Medellín", "departamento": "Antioquia", "titulo": "Formular el plan indicativo 2028",
+        "descripcion": "El equipo de planeación necesita apoyo para definir metas medibles.",
+        "temas": "Planeación", "etapa": "Planeación", "modalidad": "Asesoría", "canal": "Virtual",
+        "fuente": "Diálogos regionales vinculantes",
+    }
 
-def describir_fila(demanda, temas) -> str:
+    def catalogos(self):
+        def de(modelo):
+            return [(o.codigo, o.nombre) for o in modelo.objects.filter(activo=True).order_by("nombre")]
+
+        return {"temas": de(Tema), "capacidad": de(Capacidad), "etapa": de(EtapaCiclo), "modalidad": de(Modalidad),
+                "canal": de(Canal), "fuente": list(FuenteNecesidad.choices)}
+
+
+def describir_fila(demanda, temas, cambios=None) -> str:
     """Para el ensayo del comando: la entidad resuelta y los valores de catálogo."""
     entidad = demanda.entidad
     if entidad.municipio_id:

@@ -78,6 +78,11 @@ def puede_importar_para(por, entidad) -> bool:
         entidad is not None and entidad.es_territorial and permisos.es_admin_dnp(por))
 
 
+def puede_actualizar(por, demanda) -> bool:
+    """Lo que exige `demanda_actualizar`: la entidad solicitante, mientras no se ha remitido ni vinculado."""
+    return rules.es_de_la_et(por, demanda) and demanda.estado in ESTADOS_EDITABLES
+
+
 def exigir_importar(por) -> None:
     if not (por.has_perm("demanda.importar") or permisos.es_admin_dnp(por)):
         raise PermissionDenied(_("Solo los funcionarios territoriales, los equipos departamentales y el DNP "

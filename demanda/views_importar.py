@@ -1,16 +1,14 @@
 """Importación (ensayo primero, luego confirmación) y exportación de demandas (CSV/XLSX)."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from att.exportacion import dataset_xlsx
+from att.exportacion import SEPARADOR_LISTA, respuesta_csv, respuesta_xlsx
 from att.views_importacion import pagina_importar
 from demanda import selectors
 from demanda.forms import ImportarForm
-from demanda.resources import DemandaResource
 from demanda.views import filtros_lista
 
 
@@ -30,20 +28,36 @@ def importar(request):
     )
 
 
+COLUMNAS_EXPORTACION = [
+    "id", "entidad", "entidad_nombre", "titulo", "descripcion", "temas", "temas_nombres", "capacidad",
+    "capacidad_nombre", "etapa", "etapa_nombre", "fecha_deseada", "modalidad", "modalidad_nombre", "canal",
+    "canal_nombre", "fuente", "fuente_nombre", "estado", "estado_nombre", "creada",
+]
+
+
+def _codigo_y_nombre(objeto) -> list:
+    return [objeto.codigo, objeto.nombre] if objeto is not None else ["", ""]
+
+
 @login_required
 def exportar(request):
-    """Las demandas que el usuario ve (con los filtros de la lista), en CSV o XLSX."""
+    """Las demandas que el usuario ve (con los filtros de la lista), en CSV o XLSX, con sus tipos (fechas,
+    fecha-hora en hora de Bogotá) y las etiquetas junto a los códigos. Editado y vuelto a importar,
+    el archivo actualiza cada demanda por su id."""
     qs = selectors.demandas_lista(request.user, **filtros_lista(request)).select_related(
-        "capacidad", "etapa", "modalidad", "canal",
-    )
-    datos = DemandaResource().export(queryset=qs[:50000])
+        "entidad", "capacidad", "etapa", "modalidad", "canal",
+    ).prefetch_related("temas")
+    filas = []
+    for d in qs[:50000]:
+        temas = list(d.temas.all())
+        filas.append([
+            d.pk, d.entidad.municipio_id or d.entidad.departamento_id or "", d.entidad.nombre, d.titulo, d.descripcion,
+            SEPARADOR_LISTA.join(t.codigo for t in temas), SEPARADOR_LISTA.join(t.nombre for t in temas),
+            *_codigo_y_nombre(d.capacidad), *_codigo_y_nombre(d.etapa), d.fecha_deseada,
+            *_codigo_y_nombre(d.modalidad), *_codigo_y_nombre(d.canal), d.fuente, d.get_fuente_display(), d.estado,
+            d.get_estado_display(), d.creada,
+        ])
     marca = timezone.localtime().strftime("%Y%m%d-%H%M")
     if request.GET.get("formato") == "xlsx":
-        respuesta = HttpResponse(
-            dataset_xlsx(datos), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        respuesta["Content-Disposition"] = f'attachment; filename="demandas-{marca}.xlsx"'
-    else:
-        respuesta = HttpResponse("\ufeff" + datos.export("csv"), content_type="text/csv; charset=utf-8")
-        respuesta["Content-Disposition"] = f'attachment; filename="demandas-{marca}.csv"'
-    return respuesta
+        return respuesta_xlsx(f"demandas-{marca}.xlsx", [(_("Demandas"), [], COLUMNAS_EXPORTACION, filas)])
+    return respuesta_csv(f"demandas-{marca}.csv", COLUMNAS_EXPORTACION, filas)

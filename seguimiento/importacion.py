@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
@@ -83,3 +84,8 @@ class ImportadorMDM(imp.Importador):
 
     def url_destino(self, importacion):
         return "/seguimiento/capacidades/"
+
+    ejemplo: ClassVar[dict] = {"codigo_divipola": "05001", "anio": 2024, "puntaje": 71.5, "grupo": "C"}
+
+    def catalogos(self):
+        return {"grupo": list(GrupoMDM.choices)}

@@ -210,3 +210,53 @@ def test_importadas_alertan_a_los_oferentes(client, funcionario_medellin, oferen
         client.post(reverse("nucleo:importacion", args=[imp.pk]))
     alerta = Notificacion.objects.get(usuario=oferente)
     assert "Plan indicativo 2027" in alerta.titulo
+
+
+def test_plantilla_con_listas_y_codigos_llena_se_importa(client, funcionario_medellin):
+    client.force_login(funcionario_medellin)
+    r = client.get(reverse("nucleo:plantilla-importacion", args=["demandas"]))
+    libro = load_workbook(io.BytesIO(r.content))
+    datos, codigos = libro["Datos"], libro["Códigos"]
+    cabeza = [c.value for c in datos[1]]
+    assert cabeza[:3] == ["entidad", "departamento", "titulo"] and "id" not in cabeza
+    listas = {str(v.sqref).split(":")[0]: v.formula1 for v in datos.data_validations.dataValidation}
+    letra_temas = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[cabeza.index("temas")]
+    assert f"{letra_temas}2" in listas and listas[f"{letra_temas}2"].startswith("'Códigos'!$")
+    assert "Planeación" in [c.value for c in codigos["A"]]
+    salida = io.BytesIO()
+    libro.save(salida)  # la fila de ejemplo, tal cual, es válida
+    imp = _subir(client, SimpleUploadedFile("plantilla.xlsx", salida.getvalue()))
+    assert (imp.estado, imp.validas, imp.errores) == ("validada", 1, [])
+
+
+def test_exportar_editar_y_reimportar_actualiza_por_id(client, funcionario_medellin):
+    demanda = fabricas.demanda(factories.alcaldia("05001"), funcionario_medellin, titulo="Plan de agua potable")
+    client.force_login(funcionario_medellin)
+    libro = load_workbook(io.BytesIO(client.get(reverse("demanda:exportar") + "?formato=xlsx").content))
+    hoja = libro.active
+    cabeza = [c.value for c in hoja[1]]
+    assert hoja.cell(row=2, column=1).value == demanda.pk  # entero, no texto
+    assert hoja.cell(row=2, column=cabeza.index("entidad_nombre") + 1).value == demanda.entidad.nombre
+    creada = hoja.cell(row=2, column=cabeza.index("creada") + 1).value
+    from django.utils import timezone
+
+    assert creada == timezone.localtime(demanda.creada).replace(tzinfo=None, second=creada.second,
+                                                                microsecond=creada.microsecond)  # hora de Bogotá
+    hoja.cell(row=2, column=cabeza.index("titulo") + 1).value = "Plan de agua potable rural"
+    salida = io.BytesIO()
+    libro.save(salida)
+    imp = _subir(client, SimpleUploadedFile("demandas.xlsx", salida.getvalue()))
+    assert imp.errores == [] and imp.avisos == []
+    client.post(reverse("nucleo:importacion", args=[imp.pk]))
+    assert list(Demanda.objects.values_list("pk", "titulo")) == [(demanda.pk, "Plan de agua potable rural")]
+
+
+def test_celda_que_empieza_por_igual_no_es_formula(client, funcionario_medellin):
+    fabricas.demanda(factories.alcaldia("05001"), funcionario_medellin, titulo='=HYPERLINK("http://x.co","clic")')
+    client.force_login(funcionario_medellin)
+    texto = client.get(reverse("demanda:exportar")).content.decode("utf-8")
+    assert texto.startswith("\ufeff")
+    assert "'=HYPERLINK" in texto
+    libro = load_workbook(io.BytesIO(client.get(reverse("demanda:exportar") + "?formato=xlsx").content))
+    celda = libro.active.cell(row=2, column=4)
+    assert celda.value.startswith("=HYPERLINK") and celda.data_type == "s"
