@@ -201,12 +201,6 @@ def _al_borrar(sender, instance, **kwargs):
     emitir(fuente, instance, "eliminado", alcance=(publico, entidad_id))
 
 
-def hay_suscriptores(fuente: Fuente, accion: str) -> bool:
-    """Si alguna suscripción activa quiere el evento (para no consultar por objeto en una escritura
-    en lote que llama a `emitir` a mano)."""
-    return SuscripcionWebhook.objects.filter(activa=True, eventos__contains=[f"{fuente.tipo}.{accion}"]).exists()
-
-
 def emitir(fuente: Fuente, objeto, accion: str, *, alcance=None) -> int:
     """Escribe una entrega por suscripción interesada (misma transacción) y la pide a la bandeja."""
     from att.salida import encolar

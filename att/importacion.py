@@ -666,6 +666,19 @@ def escribir(pk: int) -> None:
     """Valida de nuevo y escribe todo en una transacción, con el estado final en esa misma
     transacción. Idempotente: con el candado consultivo de la importación, una segunda corrida
     espera a la primera, ve el estado final y no hace nada."""
+    _modelo, Estado = _modelos()
+    try:
+        _escribir(pk)
+    except Exception:
+        # Un error inesperado deshizo la transacción: nada quedó escrito. La importación no se queda
+        # «importando» para siempre: queda fallida, con un mensaje para la persona.
+        logger.exception("Falló la escritura de la importación %s", pk)
+        _progreso(pk, si_estado=Estado.IMPORTANDO, estado=Estado.FALLIDA, errores=[error_dict(
+            0, _("Error inesperado al escribir: no se escribió nada. Vuelva a subir el archivo o avise a soporte."))])
+        raise
+
+
+def _escribir(pk: int) -> None:
     from att.bloqueos import clave_bloqueo
 
     Importacion, Estado = _modelos()

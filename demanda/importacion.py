@@ -155,8 +155,8 @@ class ImportadorDemandas(imp.Importador):
 
     def escribir(self, validos, importacion=None):
         """Todas las demandas en lote, con su historial, sus temas y descriptores, su evento y el pedido
-        de las alertas (una tarea para todas), en la transacción de la importación."""
-        from att import cambios
+        de las alertas (una tarea para todas), en la transacción de la importación. Como toda escritura
+        en bloque, aparecen en `actualizado_desde` pero no producen webhooks (README, «Webhooks»)."""
         from att.salida import encolar
 
         actualizar = [v for v in validos if len(v) == 3]
@@ -185,10 +185,6 @@ class ImportadorDemandas(imp.Importador):
         EventoDemanda.objects.bulk_create([
             EventoDemanda(demanda_id=d.pk, de_estado="", a_estado=EstadoDemanda.REGISTRADA, por=self.por, motivo=motivo)
             for d in demandas], batch_size=2000)
-        fuente = cambios.fuente_de(Demanda)
-        if fuente is not None and cambios.hay_suscriptores(fuente, "creado"):
-            for d in demandas:
-                cambios.emitir(fuente, d, "creado")
         if demandas:
             encolar("demanda.alertar_importadas", [d.pk for d in demandas])
         return len(demandas) + len(actualizar)

@@ -172,3 +172,15 @@ def test_ensayos_abandonados_se_borran_despues_de_un_dia(funcionario_medellin):
     assert not os.path.exists(archivo)
     terminada.refresh_from_db()
     assert terminada.estado == Estado.TERMINADA and not terminada.archivo  # la fila queda; el archivo no
+
+
+def test_la_escritura_vuelve_a_validar_y_si_algo_cambio_falla_sin_escribir(funcionario_medellin):
+    from att.models import Membresia
+
+    importacion = imp.iniciar(tipo="demandas", por=funcionario_medellin, archivo=_archivo(2))
+    assert importacion.estado == Estado.VALIDADA
+    Membresia.objects.filter(usuario=funcionario_medellin).delete()  # perdió el permiso entre ensayo y confirmación
+    imp.confirmar(importacion=importacion, por=funcionario_medellin)
+    importacion.refresh_from_db()
+    assert importacion.estado == Estado.FALLIDA and importacion.errores
+    assert not Demanda.objects.exists()

@@ -392,8 +392,6 @@ RUTAS_HTML = {
     "baja-alertas": lambda m: [Caso({"token": f"{m.funcionario_a.pk}:todas:firma-falsa"})],
     "nucleo:alerta-leida": _privado("notificacion"),
     "nucleo:importacion": _privado("importacion_archivo"),
-    "nucleo:plantilla-importacion": lambda m: [Caso({"tipo": "demandas"}, publico="la plantilla no lleva datos de "
-                                                    "nadie: encabezado, un ejemplo y los catálogos públicos")],
     "oferta:detalle": lambda m: [
         *_privado(*OFERTAS_PRIVADAS)(m),
         Caso({"pk": m.oferta_publicada.pk}, publico="una oferta publicada está en el portal para todos"),
