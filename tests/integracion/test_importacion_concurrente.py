@@ -46,7 +46,7 @@ def _archivo(etiqueta: str, n: int):
     return SimpleUploadedFile(f"{etiqueta}.csv", ("entidad;titulo;descripcion;temas;fuente\n" + filas).encode())
 
 
-def test_dos_importaciones_a_la_vez_terminan_las_dos():
+def test_dos_importaciones_a_la_vez_terminan_las_dos(referencia_cargada):
     persona = factories.persona(factories.alcaldia("05001"), Rol.FUNCIONARIO_ET)
     una = imp.iniciar(tipo="demandas", por=persona, archivo=_archivo("una", 40))
     otra = imp.iniciar(tipo="demandas", por=persona, archivo=_archivo("otra", 40))
@@ -58,7 +58,7 @@ def test_dos_importaciones_a_la_vez_terminan_las_dos():
     assert len(set(Demanda.objects.values_list("pk", flat=True))) == 80
 
 
-def test_cinco_confirmaciones_a_la_vez_escriben_una_vez():
+def test_cinco_confirmaciones_a_la_vez_escriben_una_vez(referencia_cargada):
     persona = factories.persona(factories.alcaldia("05001"), Rol.FUNCIONARIO_ET)
     importacion = imp.iniciar(tipo="demandas", por=persona, archivo=_archivo("doble", 5))
     respuestas = _a_la_vez(5, lambda i: imp.confirmar(importacion=importacion, por=persona))
