@@ -184,3 +184,15 @@ def test_la_escritura_vuelve_a_validar_y_si_algo_cambio_falla_sin_escribir(funci
     importacion.refresh_from_db()
     assert importacion.estado == Estado.FALLIDA and importacion.errores
     assert not Demanda.objects.exists()
+
+
+def test_el_avance_se_ve_al_recargar_la_pagina(client, funcionario_medellin):
+    importacion = Importacion.objects.create(tipo="demandas", por=funcionario_medellin, archivo="x/d.csv",
+                                             nombre_archivo="grande.csv", estado=Estado.IMPORTANDO, total=2000,
+                                             procesadas=500)
+    client.force_login(funcionario_medellin)
+    html = client.get(f"/nucleo/importaciones/{importacion.pk}/").content.decode()
+    assert '<progress id="avance" max="2000" value="500">25 %</progress>' in html
+    assert '<meta http-equiv="refresh" content="3">' in html
+    r = client.post(f"/nucleo/importaciones/{importacion.pk}/", follow=True)  # confirmar otra vez: mensaje
+    assert "Esta importación ya se confirmó" in r.content.decode()
