@@ -14,6 +14,7 @@ from agenda.models import (
     TipoEvidencia,
 )
 from agenda.services import demandas_atendibles_por
+from att.forms import ArchivoImportacionForm
 from att.models import Entidad, EtapaCiclo, TipoEntidad, Usuario
 from att.validadores import TEXTO_CORTO, TEXTO_MEDIO, validar_adjunto
 from demanda.models import Demanda, EstadoDemanda
@@ -178,14 +179,15 @@ class RevisarCompromisoForm(forms.Form):
     comentario = forms.CharField(label=_("Comentario"), required=False, max_length=TEXTO_MEDIO)
 
 
-class ImportarLineasForm(forms.Form):
-    archivo = forms.FileField(label=_("Archivo CSV o XLSX"),
-                              help_text=_("Use la plantilla descargada desde el plan (una línea por fila)."))
+class ImportarLineasForm(ArchivoImportacionForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["archivo"].help_text = _("Use la exportación del plan como plantilla (una línea por fila).")
 
     def clean_archivo(self):
         archivo = self.cleaned_data["archivo"]
         validar_adjunto(archivo, extensiones=["csv", "xlsx"])
-        return archivo
+        return super().clean_archivo()
 
 
 class ConcertadoForm(forms.Form):

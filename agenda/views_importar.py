@@ -1,103 +1,59 @@
 """Importar líneas a un plan (ensayo con errores por fila, luego confirmación) y exportarlas."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import File
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from tablib import Dataset
 
 from agenda.forms import ImportarLineasForm
-from agenda.resources import COLUMNAS, LineaPlanResource
+from agenda.models import LineaPlan
 from agenda.rules import ESTADOS_EDITABLES
 from agenda.views import _plan_visible
-from att import importacion
-from att.exportacion import dataset_xlsx
+from att.exportacion import SEPARADOR_LISTA, respuesta_csv, respuesta_xlsx
+from att.models import TipoEntidad
+from att.views_importacion import pagina_importar
+
+COLUMNAS_EXPORTACION = [
+    "id", "oferta", "oferta_nombre", "objetivo", "territorios", "territorios_nombres", "etapa", "etapa_nombre",
+    "secuencia", "fecha_inicio", "fecha_fin", "responsable", "inversion", "fuente_financiacion", "indicador", "meta",
+    "unidad_meta",
+]
+
+
+def _codigo(entidad) -> str:
+    return (entidad.departamento_id if entidad.tipo == TipoEntidad.GOBERNACION else entidad.municipio_id) or ""
 
 
 @login_required
 def exportar_lineas(request, pk):
+    """Las líneas del plan con sus tipos (números, fechas) y las etiquetas junto a los códigos. Es también
+    la plantilla: editada y vuelta a importar, actualiza cada línea por su id."""
     plan = _plan_visible(request, pk)
-    datos = LineaPlanResource(plan=plan).export()
-    formato = request.GET.get("formato", "csv")
-    if formato == "xlsx":
-        contenido, tipo = dataset_xlsx(datos), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        formato, contenido, tipo = "csv", datos.csv, "text/csv; charset=utf-8"
-    respuesta = HttpResponse(contenido, content_type=tipo)
-    respuesta["Content-Disposition"] = f'attachment; filename="plan-{plan.pk}-lineas.{formato}"'
-    return respuesta
-
-
-def _leer(archivo) -> Dataset:
-    nombre = archivo.name.lower()
-    if nombre.endswith(".xlsx"):
-        return Dataset().load(archivo.read(), format="xlsx")
-    contenido = archivo.read()
-    if isinstance(contenido, bytes):
-        contenido = contenido.decode("utf-8-sig")
-    return Dataset().load(contenido, format="csv")
-
-
-def importar(plan, por, archivo, *, confirmar: bool):
-    """Ensaya (o confirma) la importación. Devuelve el resultado de import-export."""
-    if plan.estado not in ESTADOS_EDITABLES or not por.has_perm("agenda.editar_plan", plan):
-        raise PermissionDenied(_("Solo se importan líneas a un plan propio en borrador o devuelto."))
-    datos = _leer(archivo)
-    return LineaPlanResource(plan=plan, por=por).import_data(
-        datos, dry_run=not confirmar, raise_errors=False, collect_failed_rows=True,
-    )
+    lineas = (LineaPlan.objects.filter(plan=plan).select_related("oferta", "etapa", "responsable")
+              .prefetch_related("territorios").order_by("secuencia", "pk"))
+    filas = [[
+        linea.pk, linea.oferta_id, linea.oferta.nombre, linea.objetivo,
+        SEPARADOR_LISTA.join(_codigo(t) for t in linea.territorios.all()),
+        SEPARADOR_LISTA.join(t.nombre for t in linea.territorios.all()),
+        linea.etapa.codigo, linea.etapa.nombre, linea.secuencia, linea.fecha_inicio, linea.fecha_fin,
+        linea.responsable.email if linea.responsable_id else "", linea.inversion, linea.fuente_financiacion,
+        linea.indicador, linea.meta, linea.unidad_meta,
+    ] for linea in lineas]
+    if request.GET.get("formato", "csv") == "xlsx":
+        return respuesta_xlsx(f"plan-{plan.pk}-lineas.xlsx", [(_("Líneas del plan")[:31], [], COLUMNAS_EXPORTACION, filas)])
+    return respuesta_csv(f"plan-{plan.pk}-lineas.csv", COLUMNAS_EXPORTACION, filas)
 
 
 @login_required
 def importar_lineas(request, pk):
+    """Subir el archivo (ensayo) en la tubería común (`att.importacion`); el resultado, el avance y la
+    confirmación están en la página de la importación, que solo vale para este plan."""
     plan = _plan_visible(request, pk)
     if plan.estado not in ESTADOS_EDITABLES or not request.user.has_perm("agenda.editar_plan", plan):
         raise PermissionDenied(_("Solo se importan líneas a un plan propio en borrador o devuelto."))
-    ambito = f"plan-{plan.pk}"  # el ensayo es de este plan y de esta persona
-    form = ImportarLineasForm()
-    resultado, ticket, aviso = None, "", ""
-    if request.method == "POST" and request.POST.get("ticket"):
-        ruta = importacion.ruta_del_ticket(request.POST["ticket"], usuario=request.user, ambito=ambito)
-        if ruta is None:
-            aviso = _("El archivo del ensayo ya no está disponible: súbalo de nuevo.")
-        else:
-            with ruta.open("rb") as f:
-                resultado = importar(plan, request.user, File(f, name=ruta.name), confirmar=True)
-            if not (resultado.has_errors() or resultado.has_validation_errors()):
-                importacion.descartar(ruta)
-                messages.success(request, _("Se importaron %(n)s líneas.") % {
-                    "n": resultado.totals.get("new", 0) + resultado.totals.get("update", 0)})
-                return redirect("agenda:plan", plan.pk)
-            ticket = ruta.name
-    elif request.method == "POST":
-        form = ImportarLineasForm(request.POST, request.FILES)
-        if form.is_valid():
-            ticket, ruta = importacion.guardar_para_confirmar(
-                form.cleaned_data["archivo"], usuario=request.user, ambito=ambito
-            )
-            try:
-                with ruta.open("rb") as f:
-                    resultado = importar(plan, request.user, File(f, name=ruta.name), confirmar=False)
-            except PermissionDenied:
-                raise
-            except Exception as e:  # noqa: BLE001 - archivo ilegible: se informa a la persona
-                form.add_error("archivo", _("No se pudo leer el archivo: %(e)s") % {"e": e})
-                resultado = None
-            if resultado is None or resultado.has_errors() or resultado.has_validation_errors():
-                importacion.descartar(ruta)
-                ticket = ""
-    filas_error = []
-    if resultado is not None:
-        for fila in resultado.invalid_rows:
-            filas_error.append({"numero": fila.number, "errores": [
-                f"{campo}: {' '.join(str(m) for m in msgs)}" for campo, msgs in fila.error_dict.items()]})
-        for numero, errores in resultado.row_errors():
-            filas_error.append({"numero": numero, "errores": [str(e.error) for e in errores]})
-        filas_error.sort(key=lambda f: f["numero"])
-    return render(request, "agenda/importar.html", {
-        "plan": plan, "form": form, "resultado": resultado, "ticket": ticket, "columnas": COLUMNAS,
-        "filas_error": filas_error, "aviso": aviso,
-    })
+    return pagina_importar(
+        request, tipo="lineas", titulo=_("Importar líneas al plan «%(p)s»") % {"p": plan}, ambito=plan.pk,
+        form_class=ImportarLineasForm, volver=reverse("agenda:plan", args=[plan.pk]),
+        plantilla_url=reverse("agenda:exportar_lineas", args=[plan.pk]) + "?formato=xlsx",
+        ayuda=_("Con la columna id se actualiza la línea existente del plan; sin ella se crea una nueva. Territorios: "
+                "códigos DIVIPOLA (2 dígitos la gobernación, 5 la alcaldía) o nombres de municipio, separados por «;»."))

@@ -95,6 +95,9 @@ ESCRITURAS_EN_BLOQUE: dict[tuple[str, str], str] = {
     ("demanda/services.py", "guardar_relevancia"):
         "relevancia de la mejor oferta del cruce: campo técnico derivado, excluido del historial (excluded_fields)",
     ("att/cambios.py", "entregar"): "modelo sin historia: att.EntregaWebhook (anota el resultado de su toma)",
+    ("demanda/importacion.py", "ImportadorDemandas.escribir"):
+        "modelos sin historia: las tablas intermedias de temas y descriptores de las demandas importadas (que se "
+        "crean con su historial, bulk_create_with_history) y demanda.EventoDemanda (bitácora: solo se agrega)",
     ("oferta/services.py", "importacion_escribir"):
         "modelo sin historia: oferta.TransicionOferta (registro de la creación de cada oferta importada)",
     ("seguimiento/services.py", "recalcular_todas"): "modelo sin historia: seguimiento.EstadoLinea",

@@ -1,5 +1,13 @@
-"""Lo que comparten las exportaciones XLSX (datos abiertos de ofertas, demandas, líneas de un plan,
-informes de seguimiento): ninguna celda pasa de lo que cabe en Excel.
+"""Lo que comparten las exportaciones CSV y XLSX (datos abiertos de ofertas, demandas, líneas de un plan,
+informes de seguimiento) y las plantillas de importación:
+
+- Ninguna celda pasa de lo que cabe en Excel (abajo).
+- Seguras: un texto que empieza por «=», «+», «-» o «@» no se vuelve fórmula (en XLSX se guarda como
+  texto; en CSV lleva un apóstrofo delante, `escapar_formula`).
+- Con tipos: enteros, decimales, fechas y fechas-hora en hora de Bogotá (sin zona: Excel no las
+  admite), no textos (`valor_xlsx`).
+- Todo CSV lleva BOM (Excel reconoce el UTF-8) y las listas en una celda van separadas por «;»
+  (`SEPARADOR_LISTA`: una coma se confunde con el decimal en una hoja en español).
 
 Con los largos máximos de `att.validadores` (todos por debajo de 32.767) ningún texto guardado
 llega a ese límite. Si alguna vez llega (un campo nuevo sin límite, datos anteriores a los límites),
@@ -16,6 +24,70 @@ from att.validadores import LIMITE_CELDA_XLSX
 logger = logging.getLogger(__name__)
 
 MARCA_RECORTE = "… [texto recortado]"
+SEPARADOR_LISTA = ";"
+INICIOS_DE_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escapar_formula(valor):
+    """Para CSV: un texto que una hoja de cálculo tomaría por fórmula lleva un apóstrofo delante
+    (inyección de fórmulas, OWASP). Los números negativos no son texto: quedan igual."""
+    if isinstance(valor, str) and valor.startswith(INICIOS_DE_FORMULA):
+        return "'" + valor
+    return valor
+
+
+def valor_xlsx(valor):
+    """El valor con su tipo para una celda: fecha-hora con zona → hora de Bogotá sin zona (Excel no
+    guarda zonas); Decimal, int, date tal cual; listas → texto separado por «;»."""
+    import datetime
+
+    from django.utils import timezone
+
+    if isinstance(valor, datetime.datetime) and timezone.is_aware(valor):
+        return timezone.localtime(valor).replace(tzinfo=None)
+    if isinstance(valor, list | tuple | set):
+        return SEPARADOR_LISTA.join(str(v) for v in valor)
+    return valor
+
+
+def respuesta_csv(nombre: str, cabeza: list, filas, *, separador: str = ","):
+    """Un CSV descargable: BOM, encabezado, valores escapados (fórmulas) y fechas-hora en hora de Bogotá."""
+    import csv
+    import io
+
+    from django.http import HttpResponse
+
+    salida = io.StringIO()
+    salida.write("\ufeff")
+    escritor = csv.writer(salida, delimiter=separador)
+    escritor.writerow(cabeza)
+    for fila in filas:
+        escritor.writerow(["" if v is None else escapar_formula(_texto_csv(valor_xlsx(v))) for v in fila])
+    respuesta = HttpResponse(salida.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
+    respuesta["Content-Disposition"] = f'attachment; filename="{nombre}"'
+    return respuesta
+
+
+def _texto_csv(valor):
+    import datetime
+
+    if isinstance(valor, datetime.datetime):
+        return valor.strftime("%Y-%m-%d %H:%M")
+    if isinstance(valor, datetime.date):
+        return valor.isoformat()
+    if isinstance(valor, bool):
+        return "sí" if valor else "no"
+    return valor
+
+
+def respuesta_xlsx(nombre: str, hojas=(), *, contenido: bytes | None = None):
+    """Un XLSX descargable: las `hojas` de `libro_xlsx`, o un `contenido` ya armado (plantillas)."""
+    from django.http import HttpResponse
+
+    respuesta = HttpResponse(contenido if contenido is not None else libro_xlsx(hojas),
+                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    respuesta["Content-Disposition"] = f'attachment; filename="{nombre}"'
+    return respuesta
 
 
 def celda_xlsx(valor, *, donde: str = ""):
@@ -59,6 +131,7 @@ def libro_xlsx(hojas) -> bytes:
     desplazarse (`freeze_panes` bajo él); cada columna tiene el ancho de su contenido (12–60
     caracteres); cada celda pasa por `celda_xlsx`. Un texto que empieza por «=» se guarda como texto,
     nunca como fórmula. Modo de solo escritura: la memoria no crece con las filas ya escritas."""
+    import datetime
     import io
 
     from openpyxl import Workbook
@@ -79,11 +152,15 @@ def libro_xlsx(hojas) -> bytes:
             hoja.auto_filter.ref = f"A{fila_cabeza}:{get_column_letter(len(cabeza))}{fila_cabeza + len(filas)}"
 
         def celda(valor, *, fuente=None, donde="", hoja=hoja):
-            c = WriteOnlyCell(hoja, value=celda_xlsx(valor, donde=donde))
+            c = WriteOnlyCell(hoja, value=celda_xlsx(valor_xlsx(valor), donde=donde))
             if isinstance(c.value, str) and c.value.startswith("="):
                 c.data_type = "s"
             if fuente is not None:
                 c.font = fuente
+            if isinstance(c.value, datetime.datetime):
+                c.number_format = "yyyy-mm-dd hh:mm"
+            elif isinstance(c.value, datetime.date):
+                c.number_format = "yyyy-mm-dd"
             return c
 
         for fila in preambulo:
@@ -108,3 +185,50 @@ def dataset_xlsx(datos) -> bytes:
     for prohibido in "[]:*?/\\":
         titulo = titulo.replace(prohibido, "-")
     return libro_xlsx([(titulo, [], cabeza, [list(f) for f in datos])])
+
+
+def plantilla_xlsx(*, columnas: list[str], obligatorias, ejemplo: dict, catalogos: dict[str, list[tuple[str, str]]],
+                   titulo: str = "Datos") -> bytes:
+    """Plantilla de importación: la hoja de datos con el encabezado (obligatorias en negrita) y una fila
+    de ejemplo; listas desplegables (validación de datos) en las columnas de catálogo, que leen la hoja
+    «Códigos» (código y etiqueta de cada valor). Se aceptan el código o la etiqueta."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    libro = Workbook()
+    datos = libro.active
+    datos.title = titulo[:31]
+    datos.append(list(columnas))
+    for i, columna in enumerate(columnas, start=1):
+        datos.cell(row=1, column=i).font = Font(bold=columna in obligatorias)
+        datos.column_dimensions[get_column_letter(i)].width = max(14, len(columna) + 4)
+    datos.append([valor_xlsx(ejemplo.get(c, "")) for c in columnas])
+    datos.freeze_panes = "A2"
+    codigos = libro.create_sheet("Códigos")
+    columna_codigos = 1
+    for nombre, opciones in catalogos.items():
+        if nombre not in columnas or not opciones:
+            continue
+        letra = get_column_letter(columna_codigos)
+        codigos.cell(row=1, column=columna_codigos, value=f"{nombre}: etiqueta").font = Font(bold=True)
+        codigos.cell(row=1, column=columna_codigos + 1, value=f"{nombre}: código").font = Font(bold=True)
+        for fila, (codigo, etiqueta) in enumerate(opciones, start=2):
+            codigos.cell(row=fila, column=columna_codigos, value=str(etiqueta))
+            codigos.cell(row=fila, column=columna_codigos + 1, value=str(codigo))
+        rango = f"{quote_sheetname('Códigos')}!${letra}$2:${letra}${len(opciones) + 1}"
+        validacion = DataValidation(type="list", formula1=rango, allow_blank=True, showErrorMessage=False)
+        validacion.prompt = "Elija de la lista o escriba el código o el nombre (varios: sepárelos con «;»)."
+        validacion.showInputMessage = True
+        destino = get_column_letter(columnas.index(nombre) + 1)
+        validacion.add(f"{destino}2:{destino}5000")
+        datos.add_data_validation(validacion)
+        codigos.column_dimensions[letra].width = 40
+        codigos.column_dimensions[get_column_letter(columna_codigos + 1)].width = 24
+        columna_codigos += 3
+    salida = io.BytesIO()
+    libro.save(salida)
+    return salida.getvalue()

@@ -14,20 +14,31 @@ class IngresoForm(AuthenticationForm):
     }
 
 
-class ImportarAtributosForm(forms.Form):
+class ArchivoImportacionForm(forms.Form):
+    """El archivo de cualquier importación (`att.importacion`). Las apps agregan campos con valores
+    para todo el archivo (p. ej. el origen de la necesidad) y los devuelven en `opciones()`."""
+
     archivo = forms.FileField(
         label=_("Archivo CSV o XLSX"),
-        help_text=_("Máximo 5 MB. La primera fila debe tener los nombres de las columnas."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+        help_text=_("Máximo 20 MB. La primera fila lleva los nombres de las columnas. CSV con coma, punto y coma o "
+                    "tabulación, en UTF-8 o en la codificación de Excel en español."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt"}),
+        error_messages={"empty": _("El archivo está vacío: la primera fila debe llevar los nombres de las columnas.")},
     )
 
     def clean_archivo(self):
         archivo = self.cleaned_data["archivo"]
-        if not archivo.name.lower().endswith((".csv", ".xlsx")):
+        if not archivo.name.lower().endswith((".csv", ".xlsx", ".txt")):
             raise forms.ValidationError(_("El archivo debe ser CSV o XLSX."))
-        if archivo.size > 5 * 1024 * 1024:
-            raise forms.ValidationError(_("El archivo pesa más de 5 MB: divídalo en partes."))
+        if archivo.size > 20 * 1024 * 1024:
+            raise forms.ValidationError(_("El archivo pesa más de 20 MB: divídalo en partes."))
         return archivo
+
+    def opciones(self) -> dict:
+        return {}
+
+
+ImportarAtributosForm = ArchivoImportacionForm
 
 
 class CodigoMFAForm(forms.Form):

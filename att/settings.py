@@ -331,6 +331,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "seguimiento-informes-atascados": {"task": "seguimiento.revisar_informes_atascados", "schedule": crontab(minute="*/10")},
     "reintentar-webhooks": {"task": "att.reintentar_webhooks", "schedule": 60.0, "options": {"expires": 55}},
     "purgar-eliminaciones": {"task": "att.purgar_eliminaciones", "schedule": crontab(hour=3, minute=40)},
+    "purgar-importaciones": {"task": "att.purgar_importaciones", "schedule": crontab(minute=47)},
 }
 # Lápidas de lo eliminado (/api/v1/eliminaciones/): cuántos días se guardan. Un integrador que no
 # sincroniza en ese plazo debe hacer una sincronización completa.

@@ -74,3 +74,28 @@ def purgar_eliminaciones() -> int:
     from att.cambios import purgar
 
     return purgar()
+
+
+@shared_task(name="att.validar_importacion", acks_late=True)
+def validar_importacion(importacion_id: int) -> None:
+    """El ensayo de una importación grande (idempotente: solo corre en «validando»)."""
+    from att import importacion
+
+    importacion.validar(importacion_id)
+
+
+@shared_task(name="att.escribir_importacion", acks_late=True)
+def escribir_importacion(importacion_id: int) -> None:
+    """La escritura de una importación confirmada (idempotente: candado y estado final en la misma
+    transacción; una segunda entrega no escribe nada)."""
+    from att import importacion
+
+    importacion.escribir(importacion_id)
+
+
+@shared_task(name="att.purgar_importaciones")
+def purgar_importaciones() -> int:
+    """Borra los ensayos abandonados de más de un día (y los archivos de las terminadas)."""
+    from att import importacion
+
+    return importacion.purgar()

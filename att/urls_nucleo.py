@@ -1,11 +1,14 @@
 from django.urls import path
 
+from att import views_importacion
 from att import views_nucleo as v
 
 app_name = "nucleo"
 urlpatterns = [
     path("entidades/", v.entidades, name="entidades"),
     path("atributos/importar/", v.importar_atributos, name="importar-atributos"),
+    path("importaciones/<int:pk>/", views_importacion.importacion, name="importacion"),
+    path("importaciones/plantilla/<slug:tipo>.xlsx", views_importacion.plantilla, name="plantilla-importacion"),
     path("seguridad/", v.registro_seguridad, name="registro-seguridad"),
 ]
 urlpatterns += [

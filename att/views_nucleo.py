@@ -7,9 +7,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from att import importacion, permisos, selectors, services
-from att.forms import ImportarAtributosForm
+from att import permisos, selectors, services
 from att.models import Notificacion, TipoEntidad, TipoEventoSeguridad
+from att.views_importacion import pagina_importar
 
 
 def entidades(request):
@@ -24,40 +24,13 @@ def entidades(request):
 
 @login_required
 def importar_atributos(request):
-    """Ensayo primero (errores por fila, nada escrito) y luego confirmación explícita."""
+    """Ensayo primero (errores por fila, nada escrito) y luego confirmación explícita (`att.importacion`)."""
     if not permisos.es_admin_dnp(request.user):
         raise PermissionDenied(_("Solo un administrador DNP puede importar atributos."))
-    resultado, ticket = None, ""
-    form = ImportarAtributosForm()
-    if request.method == "POST" and request.POST.get("ticket"):
-        ruta = importacion.ruta_del_ticket(request.POST["ticket"], usuario=request.user, ambito="atributos")
-        if ruta is None:
-            form.add_error(None, _("El archivo del ensayo ya no está disponible: súbalo de nuevo."))
-        else:
-            with ruta.open("rb") as f:
-                resultado = services.atributos_importar(
-                    filas=services.leer_tabla(f, ruta.name), confirmar=True, por=request.user
-                )
-            if resultado.confirmada:
-                importacion.descartar(ruta)
-            else:
-                ticket = ruta.name
-    elif request.method == "POST":
-        form = ImportarAtributosForm(request.POST, request.FILES)
-        if form.is_valid():
-            ticket, ruta = importacion.guardar_para_confirmar(
-                form.cleaned_data["archivo"], usuario=request.user, ambito="atributos"
-            )
-            with ruta.open("rb") as f:
-                resultado = services.atributos_importar(
-                    filas=services.leer_tabla(f, ruta.name), confirmar=False, por=request.user
-                )
-            if resultado.con_errores or not resultado.total:
-                importacion.descartar(ruta)
-                ticket = ""
-    return render(request, "att/importar_atributos.html", {
-        "form": form, "resultado": resultado, "ticket": ticket, "columnas": services.COLUMNAS_ATRIBUTOS,
-    })
+    return pagina_importar(
+        request, tipo="atributos", titulo=_("Importar atributos de focalización"),
+        ayuda=_("Se identifica el municipio por su código DIVIPOLA o por su nombre y departamento. Las demás columnas "
+                "son opcionales; una celda vacía deja el valor actual."))
 
 
 @login_required

@@ -4,6 +4,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from att.forms import ArchivoImportacionForm
 from att.models import Canal, Capacidad, Entidad, EtapaCiclo, Modalidad, Tema
 from att.validadores import TEXTO_CORTO, TEXTO_LARGO
 from demanda import selectors
@@ -139,16 +140,19 @@ class CerrarForm(forms.Form):
                                  max_length=TEXTO_CORTO)
 
 
-class ImportarForm(forms.Form):
-    archivo = forms.FileField(
-        label=_("Archivo CSV o XLSX"), help_text=_("Máximo 5 MB. La primera fila lleva los nombres de las columnas."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+class ImportarForm(ArchivoImportacionForm):
+    """El archivo y, para las filas que no los traen, el origen de la necesidad y el canal."""
+
+    fuente = forms.ChoiceField(
+        label=_("Origen de la necesidad para las filas que no lo indiquen"), required=False,
+        choices=[("", _("Sin valor por defecto: cada fila lo indica"))] + FuenteNecesidad.choices,
+        help_text=_("Por ejemplo, «Diálogos regionales vinculantes» para lo recogido en un diálogo o taller."),
+    )
+    canal = forms.ModelChoiceField(
+        label=_("Canal para las filas que no lo indiquen"), queryset=Canal.objects.filter(activo=True), required=False,
+        empty_label=_("Sin canal por defecto"),
     )
 
-    def clean_archivo(self):
-        archivo = self.cleaned_data["archivo"]
-        if not archivo.name.lower().endswith((".csv", ".xlsx")):
-            raise ValidationError(_("El archivo debe ser CSV o XLSX."))
-        if archivo.size > 5 * 1024 * 1024:
-            raise ValidationError(_("El archivo pesa más de 5 MB: divídalo en partes."))
-        return archivo
+    def opciones(self) -> dict:
+        datos = self.cleaned_data
+        return {"fuente": datos.get("fuente") or "", "canal": datos["canal"].codigo if datos.get("canal") else ""}

@@ -182,17 +182,3 @@ class DemandaResource(resources.ModelResource):
             motivo=_("Registrada por importación de archivo."),
         )
 
-
-def errores_por_fila(resultado) -> list[tuple[int, str]]:
-    """(fila del archivo, motivo) para cada error; la fila 1 es el encabezado."""
-    errores = []
-    for fila in resultado.invalid_rows:
-        for campo, mensajes in fila.error_dict.items():
-            for m in mensajes:
-                errores.append((fila.number + 1, f"{campo}: {m}" if campo != "__all__" else m))
-    for numero, lista in resultado.row_errors():
-        for e in lista:
-            errores.append((numero + 1, str(e.error)))
-    for e in resultado.base_errors:
-        errores.append((0, str(e.error)))
-    return sorted(errores)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from att import permisos
 from att.models import Entidad, Rol, Usuario
@@ -69,6 +70,56 @@ def _descriptores_de(temas):
     return list(DescriptorTematico.objects.filter(pk__in=ids))
 
 
+MENSAJE_FECHA_PASADA = gettext_lazy("La fecha deseada no puede ser anterior a hoy.")
+
+
+def puede_importar_para(por, entidad) -> bool:
+    """Quien registra para la entidad (su funcionario, su equipo departamental) o un administrador
+    DNP, que importa lo recogido en diálogos regionales, talleres o encuestas de cualquier ET."""
+    return rules.puede_registrar_para(por, entidad) or (
+        entidad is not None and entidad.es_territorial and permisos.es_admin_dnp(por))
+
+
+def puede_actualizar(por, demanda) -> bool:
+    """Lo que exige `demanda_actualizar`: la entidad solicitante, mientras no se ha remitido ni vinculado."""
+    return rules.es_de_la_et(por, demanda) and demanda.estado in ESTADOS_EDITABLES
+
+
+def exigir_importar(por) -> None:
+    if not (por.has_perm("demanda.importar") or permisos.es_admin_dnp(por)):
+        raise PermissionDenied(_("Solo los funcionarios territoriales, los equipos departamentales y el DNP "
+                                 "importan demandas."))
+
+
+def demanda_validar(
+    *, por, entidad: Entidad, titulo: str, descripcion: str, fuente: str, temas, capacidad=None, etapa=None,
+    fecha_deseada=None, modalidad=None, canal=None, oferta: Oferta | None = None, llaves_resueltas: bool = False,
+    permiso_verificado: bool = False,
+) -> Demanda:
+    """La validación pública de una demanda nueva (formulario, API e importación): permiso, temas,
+    oferta publicada y las reglas del modelo. Devuelve la demanda sin guardar.
+
+    `llaves_resueltas`: las llaves foráneas son objetos ya leídos de la base (la importación los
+    resuelve una vez por archivo), así que `full_clean` no vuelve a consultarlas fila por fila."""
+    if not permiso_verificado and not rules.puede_registrar_para(por, entidad):
+        raise PermissionDenied(_("No puede registrar demandas para %(entidad)s.") % {"entidad": entidad})
+    temas = list(temas)
+    if not temas:
+        raise ValidationError({"temas": _("Indique al menos un tema.")})
+    if oferta is not None and oferta.estado != EstadoOferta.PUBLICADA:
+        raise ValidationError({"oferta": _("Solo se puede solicitar una oferta publicada.")})
+    demanda = Demanda(
+        entidad=entidad, registrada_por=por, titulo=titulo, descripcion=descripcion, fuente=fuente,
+        capacidad=capacidad, etapa=etapa, fecha_deseada=fecha_deseada, modalidad=modalidad, canal=canal,
+        oferta=oferta, estado=E.REGISTRADA,
+    )
+    excluir = ["oferta"]
+    if llaves_resueltas:
+        excluir += ["entidad", "registrada_por", "capacidad", "etapa", "modalidad", "canal", "entidad_competente"]
+    demanda.full_clean(exclude=excluir, validate_unique=not llaves_resueltas, validate_constraints=not llaves_resueltas)
+    return demanda
+
+
 @transaction.atomic
 def demanda_registrar(
     *, por, entidad: Entidad, titulo: str, descripcion: str, fuente: str, temas, descriptores=(),
@@ -77,20 +128,12 @@ def demanda_registrar(
 ) -> Demanda:
     """Registra la necesidad de una entidad territorial (o de un municipio, si la registra el
     equipo departamental de su departamento). Con `oferta`: «Solicitar esta asistencia»."""
-    if not rules.puede_registrar_para(por, entidad):
-        raise PermissionDenied(_("No puede registrar demandas para %(entidad)s.") % {"entidad": entidad})
     temas = list(temas)
-    if not temas:
-        raise ValidationError({"temas": _("Indique al menos un tema.")})
-    if oferta is not None and oferta.estado != EstadoOferta.PUBLICADA:
-        raise ValidationError({"oferta": _("Solo se puede solicitar una oferta publicada.")})
-    _validar_adjuntos(adjuntos)
-    demanda = Demanda(
-        entidad=entidad, registrada_por=por, titulo=titulo, descripcion=descripcion, fuente=fuente,
-        capacidad=capacidad, etapa=etapa, fecha_deseada=fecha_deseada, modalidad=modalidad, canal=canal,
-        oferta=oferta, estado=E.REGISTRADA,
+    demanda = demanda_validar(
+        por=por, entidad=entidad, titulo=titulo, descripcion=descripcion, fuente=fuente, temas=temas,
+        capacidad=capacidad, etapa=etapa, fecha_deseada=fecha_deseada, modalidad=modalidad, canal=canal, oferta=oferta,
     )
-    demanda.full_clean(exclude=["oferta"])
+    _validar_adjuntos(adjuntos)
     demanda.save()
     demanda.temas.set(temas)
     demanda.descriptores.set(list(descriptores) or _descriptores_de(temas))
@@ -438,36 +481,10 @@ def recruzar_brechas(*, oferta_id: int, tope: int = 2000) -> int:
 # --- Importación ----------------------------------------------------------------------------------
 
 def demandas_importar(*, filas: list[dict], por, confirmar: bool):
-    """Ensayo (nada se escribe) o, con `confirmar`, importación de todo o nada.
+    """Ensayo (nada se escribe) o, con `confirmar`, importación de todo o nada de filas ya leídas
+    ({columna: valor}; la primera es la fila 2 del archivo). La página y el comando usan el flujo de
+    `att.importacion` (archivo, ensayo, confirmación, segundo plano); esto es lo mismo, sin archivo."""
+    from att import importacion
+    from demanda.importacion import ImportadorDemandas
 
-    Devuelve `att.services.ResultadoImportacion` con los errores por fila (fila del archivo)."""
-    import tablib
-
-    from att.services import ResultadoImportacion
-    from demanda.resources import COLUMNAS, DemandaResource, errores_por_fila
-
-    if not por.has_perm("demanda.importar"):
-        raise PermissionDenied(_("Solo los funcionarios territoriales y los equipos departamentales importan demandas."))
-    dataset = tablib.Dataset(headers=COLUMNAS)
-    for fila in filas:
-        dataset.append([fila.get(c, "") for c in COLUMNAS])
-    resultado = ResultadoImportacion(total=len(filas))
-    recurso = DemandaResource(usuario=por)
-    ensayo = recurso.import_data(dataset, dry_run=True, use_transactions=True, rollback_on_validation_errors=True)
-    resultado.errores = errores_por_fila(ensayo)
-    resultado.validas = resultado.total - len({f for f, _m in resultado.errores})
-    if confirmar and not resultado.errores and filas:
-        from att.salida import encolar
-
-        recurso = DemandaResource(usuario=por)
-        # Las demandas escritas y el pedido de sus alertas se confirman juntos (la importación es un
-        # punto de guardado dentro de esta transacción: si tiene errores, se deshace solo lo suyo).
-        with transaction.atomic():
-            real = recurso.import_data(dataset, dry_run=False, use_transactions=True,
-                                       rollback_on_validation_errors=True)
-            resultado.errores = errores_por_fila(real)
-            if not resultado.errores:
-                resultado.escritas = resultado.total
-                resultado.confirmada = True
-                encolar("demanda.alertar_importadas", list(recurso.creadas))
-    return resultado
+    return importacion.importar_filas(ImportadorDemandas(por=por), filas, confirmar=confirmar)

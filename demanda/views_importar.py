@@ -1,71 +1,63 @@
 """Importación (ensayo primero, luego confirmación) y exportación de demandas (CSV/XLSX)."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from att import importacion
-from att.exportacion import dataset_xlsx
-from att.services import leer_tabla
-from demanda import selectors, services
+from att.exportacion import SEPARADOR_LISTA, respuesta_csv, respuesta_xlsx
+from att.views_importacion import pagina_importar
+from demanda import selectors
 from demanda.forms import ImportarForm
-from demanda.resources import COLUMNAS, DemandaResource
 from demanda.views import filtros_lista
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def importar(request):
-    if not request.user.has_perm("demanda.importar"):
-        raise PermissionDenied(_("Solo los funcionarios territoriales y los equipos departamentales importan demandas."))
-    resultado, ticket, aviso, form = None, "", "", ImportarForm()
-    if request.method == "POST" and request.POST.get("ticket"):
-        ruta = importacion.ruta_del_ticket(request.POST["ticket"], usuario=request.user, ambito="demandas")
-        if ruta is None:
-            aviso = _("El archivo del ensayo ya no está disponible: súbalo de nuevo.")
-        else:
-            with ruta.open("rb") as f:
-                filas = leer_tabla(f, ruta.name)
-            resultado = services.demandas_importar(filas=filas, por=request.user, confirmar=True)
-            if resultado.confirmada:
-                importacion.descartar(ruta)
-            else:
-                ticket = ruta.name
-    elif request.method == "POST":
-        form = ImportarForm(request.POST, request.FILES)
-        if form.is_valid():
-            ticket, ruta = importacion.guardar_para_confirmar(
-                form.cleaned_data["archivo"], usuario=request.user, ambito="demandas"
-            )
-            with ruta.open("rb") as f:
-                filas = leer_tabla(f, ruta.name)
-            resultado = services.demandas_importar(filas=filas, por=request.user, confirmar=False)
-            if resultado.con_errores or not resultado.total:
-                importacion.descartar(ruta)
-                ticket = ""
-    return render(request, "demanda/importar.html", {
-        "form": form, "resultado": resultado, "ticket": ticket, "columnas": COLUMNAS, "aviso": aviso,
-    })
+    """Subir el archivo (ensayo) en la tubería común (`att.importacion`); el resultado, el avance y la
+    confirmación están en la página de la importación."""
+    from django.urls import reverse
+
+    return pagina_importar(
+        request, tipo="demandas", titulo=_("Importar demandas"), form_class=ImportarForm,
+        volver=reverse("demanda:mis-demandas"),
+        ayuda=_("Entidad: municipio por nombre o código DIVIPOLA (con el departamento si hay homónimos), o "
+                "departamento (gobernación). El DNP puede importar las demandas recogidas en diálogos regionales, "
+                "talleres o encuestas de cualquier entidad territorial, con su origen."),
+    )
+
+
+COLUMNAS_EXPORTACION = [
+    "id", "entidad", "entidad_nombre", "titulo", "descripcion", "temas", "temas_nombres", "capacidad",
+    "capacidad_nombre", "etapa", "etapa_nombre", "fecha_deseada", "modalidad", "modalidad_nombre", "canal",
+    "canal_nombre", "fuente", "fuente_nombre", "estado", "estado_nombre", "creada",
+]
+
+
+def _codigo_y_nombre(objeto) -> list:
+    return [objeto.codigo, objeto.nombre] if objeto is not None else ["", ""]
 
 
 @login_required
 def exportar(request):
-    """Las demandas que el usuario ve (con los filtros de la lista), en CSV o XLSX."""
+    """Las demandas que el usuario ve (con los filtros de la lista), en CSV o XLSX, con sus tipos (fechas,
+    fecha-hora en hora de Bogotá) y las etiquetas junto a los códigos. Editado y vuelto a importar,
+    el archivo actualiza cada demanda por su id."""
     qs = selectors.demandas_lista(request.user, **filtros_lista(request)).select_related(
-        "capacidad", "etapa", "modalidad", "canal",
-    )
-    datos = DemandaResource().export(queryset=qs[:50000])
+        "entidad", "capacidad", "etapa", "modalidad", "canal",
+    ).prefetch_related("temas")
+    filas = []
+    for d in qs[:50000]:
+        temas = list(d.temas.all())
+        filas.append([
+            d.pk, d.entidad.municipio_id or d.entidad.departamento_id or "", d.entidad.nombre, d.titulo, d.descripcion,
+            SEPARADOR_LISTA.join(t.codigo for t in temas), SEPARADOR_LISTA.join(t.nombre for t in temas),
+            *_codigo_y_nombre(d.capacidad), *_codigo_y_nombre(d.etapa), d.fecha_deseada,
+            *_codigo_y_nombre(d.modalidad), *_codigo_y_nombre(d.canal), d.fuente, d.get_fuente_display(), d.estado,
+            d.get_estado_display(), d.creada,
+        ])
     marca = timezone.localtime().strftime("%Y%m%d-%H%M")
     if request.GET.get("formato") == "xlsx":
-        respuesta = HttpResponse(
-            dataset_xlsx(datos), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        respuesta["Content-Disposition"] = f'attachment; filename="demandas-{marca}.xlsx"'
-    else:
-        respuesta = HttpResponse("\ufeff" + datos.export("csv"), content_type="text/csv; charset=utf-8")
-        respuesta["Content-Disposition"] = f'attachment; filename="demandas-{marca}.csv"'
-    return respuesta
+        return respuesta_xlsx(f"demandas-{marca}.xlsx", [(_("Demandas"), [], COLUMNAS_EXPORTACION, filas)])
+    return respuesta_csv(f"demandas-{marca}.csv", COLUMNAS_EXPORTACION, filas)

@@ -346,7 +346,7 @@ TAMANO_BLOQUE = 250
 def _dataset(importacion) -> tablib.Dataset:  # noqa: F821
     import tablib
 
-    from att.services import leer_tabla
+    from att.importacion import leer_tabla
 
     with importacion.archivo.open("rb") as f:
         filas = leer_tabla(f, importacion.nombre_archivo)

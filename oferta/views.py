@@ -233,8 +233,12 @@ def importar(request):
         raise PermissionDenied(_("Solo un oferente puede importar ofertas."))
     form = ImportarOfertasForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        importacion = services.importacion_iniciar(por=request.user, archivo=form.cleaned_data["archivo"])
-        return redirect("oferta:importacion", pk=importacion.pk)
+        try:
+            importacion = services.importacion_iniciar(por=request.user, archivo=form.cleaned_data["archivo"])
+        except ValidationError as e:  # archivo ilegible (att.importacion.ArchivoIlegible): mensaje en español
+            form.add_error("archivo", e)
+        else:
+            return redirect("oferta:importacion", pk=importacion.pk)
     return render(request, "oferta/importar.html", {
         "form": form, "columnas": COLUMNAS_IMPORTACION, "obligatorias": OBLIGATORIAS,
         "recientes": ImportacionOferta.objects.filter(por=request.user)[:10],

@@ -3,6 +3,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from att.forms import ArchivoImportacionForm
 from att.models import Entidad, TipoEntidad
 from att.validadores import TEXTO_CORTO, TEXTO_LARGO, TEXTO_MEDIO
 from seguimiento.models import Hito
@@ -78,9 +79,11 @@ class PercepcionForm(forms.Form):
             self.fields["entidad"].queryset = entidades
 
 
-class ImportarMDMForm(forms.Form):
-    archivo = forms.FileField(label=_("Archivo CSV o XLSX"),
-                              help_text=_("Columnas: codigo_divipola, anio, puntaje y, opcional, grupo (C, G1–G5)."))
+class ImportarMDMForm(ArchivoImportacionForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["archivo"].help_text = _("Columnas: codigo_divipola (o municipio y departamento), anio, puntaje y, "
+                                             "opcional, grupo (C, G1–G5). Primero se valida; luego usted confirma.")
 
 
 class AsistenciaForm(forms.Form):

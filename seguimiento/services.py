@@ -6,7 +6,7 @@ import logging
 import random
 from collections import defaultdict
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,9 +15,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
-from att.models import Entidad, Municipio, PuntajeMDM, Rol, TipoEntidad
+from att.models import Entidad, Rol, TipoEntidad
 from att.notificaciones import notificar
 from att.validadores import exigir_largo, exigir_largos, validar_adjunto
 from indicadores.services import exigir_fecha_de_corte, exigir_periodo_abierto
@@ -593,66 +593,14 @@ def muestra_sortear(*, periodo: date, por, semilla: int | None = None) -> Muestr
 
 
 # --- Resultados en capacidades (MDM) --------------------------------------------------------------
-def mdm_importar(*, archivo, nombre: str, por) -> dict:
-    """Importa puntajes MDM por municipio y año (CSV o XLSX). Columnas: codigo_divipola, anio,
-    puntaje y, opcional, grupo. Devuelve creados, actualizados y errores por fila; no guarda nada si
-    hay errores."""
-    from att.services import leer_tabla
+def mdm_importar(*, archivo, nombre: str, por, confirmar: bool = True):
+    """Importa puntajes MDM por municipio y año (CSV o XLSX) sin pasar por la página: ensayo o, con
+    `confirmar`, todo o nada (`att.importacion`). Columnas: codigo_divipola (o municipio y
+    departamento), anio, puntaje y, opcional, grupo."""
+    from att import importacion
+    from seguimiento.importacion import ImportadorMDM
 
-    _denegar_si(not rules.valida(por), _("Solo el equipo DNP importa puntajes MDM."))
-    validar_adjunto(archivo, extensiones=["csv", "xlsx"])
-    filas = leer_tabla(archivo, nombre)
-    municipios = set(Municipio.objects.values_list("codigo", flat=True))
-    grupos = {"C", "G1", "G2", "G3", "G4", "G5"}
-    validas, errores = [], []
-    for n, fila in enumerate(filas, start=2):
-        codigo = (fila.get("codigo_divipola") or fila.get("codigo") or fila.get("municipio") or "").split(".")[0].zfill(5)
-        problemas = []
-        if codigo not in municipios:
-            problemas.append(_("el código DIVIPOLA «%(c)s» no existe") % {"c": codigo})
-        try:
-            anio = int(str(fila.get("anio") or fila.get("ano") or "").split(".")[0])
-            if not 2000 <= anio <= 2100:
-                raise ValueError
-        except ValueError:
-            problemas.append(_("el año no es válido"))
-            anio = None
-        try:
-            puntaje = Decimal(str(fila.get("puntaje", "")).replace(",", "."))
-            if not 0 <= puntaje <= 100:
-                problemas.append(_("el puntaje debe estar entre 0 y 100"))
-        except InvalidOperation:
-            problemas.append(_("el puntaje no es un número"))
-            puntaje = None
-        grupo = (fila.get("grupo") or fila.get("grupo_mdm") or "").upper()
-        if grupo and grupo not in grupos:
-            problemas.append(_("el grupo «%(g)s» no es C ni G1–G5") % {"g": grupo})
-        if problemas:
-            errores.append({"fila": n, "mensaje": "; ".join(problemas)})
-        else:
-            validas.append((codigo, anio, puntaje.quantize(Decimal("0.01")), grupo))
-    if not filas:
-        errores.append({"fila": 1, "mensaje": _("El archivo no tiene filas de datos.")})
-    if errores:
-        return {"creados": 0, "actualizados": 0, "errores": errores}
-    with transaction.atomic():
-        existentes = {
-            (p.municipio_id, p.anio): p
-            for p in PuntajeMDM.objects.filter(municipio_id__in={v[0] for v in validas}, anio__in={v[1] for v in validas})
-        }
-        nuevos, cambiados = [], []
-        for codigo, anio, puntaje, grupo in validas:
-            p = existentes.get((codigo, anio))
-            if p:
-                p.puntaje, p.grupo = puntaje, grupo or p.grupo
-                cambiados.append(p)
-            else:
-                nuevos.append(PuntajeMDM(municipio_id=codigo, anio=anio, puntaje=puntaje, grupo=grupo))
-        bulk_create_with_history(nuevos, PuntajeMDM, batch_size=1000, default_user=por,
-                                 default_change_reason="importación MDM")
-        bulk_update_with_history(cambiados, PuntajeMDM, ["puntaje", "grupo"], batch_size=1000, default_user=por,
-                                 default_change_reason="importación MDM")
-    return {"creados": len(nuevos), "actualizados": len(cambiados), "errores": []}
+    return importacion.importar_directo(ImportadorMDM(por=por), archivo, nombre, confirmar=confirmar)
 
 
 # --- Asesorías y eventos masivos ------------------------------------------------------------------

@@ -406,18 +406,11 @@ def capacidades(request):
     if not permisos.lee_todo(request.user):
         raise PermissionDenied(_("El análisis de capacidades es del DNP."))
     form = ImportarMDMForm()
-    resultado = None
     if request.method == "POST":
-        form = ImportarMDMForm(request.POST, request.FILES)
-        if form.is_valid():
-            archivo = form.cleaned_data["archivo"]
-            try:
-                resultado = services.mdm_importar(archivo=archivo, nombre=archivo.name, por=request.user)
-                if not resultado["errores"]:
-                    messages.success(request, _("Puntajes MDM importados: %(c)s nuevos, %(a)s actualizados.") % {
-                        "c": resultado["creados"], "a": resultado["actualizados"]})
-            except ValidationError as e:
-                _volcar(form, e)
+        from att.views_importacion import pagina_importar
+
+        return pagina_importar(request, tipo="mdm", titulo=_("Importar puntajes MDM"), form_class=ImportarMDMForm,
+                               volver=request.path)
     anios = list(PuntajeMDM.objects.order_by("anio").values_list("anio", flat=True).distinct())
     inicial = _entero(request.GET.get("desde")) or (anios[-2] if len(anios) > 1 else None)
     final = _entero(request.GET.get("hasta")) or (anios[-1] if anios else None)
@@ -428,7 +421,7 @@ def capacidades(request):
                     ([f["grupo_nombre"], f["n_asistidos"], f["cambio_asistidos"], f["n_no_asistidos"],
                       f["cambio_no_asistidos"], f["diferencia"]] for f in filas))
     return render(request, "seguimiento/capacidades.html", {
-        "form": form, "resultado": resultado, "filas": filas, "anios": anios, "inicial": inicial, "final": final,
+        "form": form, "filas": filas, "anios": anios, "inicial": inicial, "final": final,
         "puede_importar": request.user.has_perm("seguimiento.importar_mdm"),
     })
 

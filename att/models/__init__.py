@@ -1,9 +1,19 @@
 from .cambios import Eliminacion, EntregaWebhook, EstadoEntrega, SuscripcionWebhook
 from .catalogos import (
-    Canal, Capacidad, Catalogo, DescriptorTematico, Estructura, EtapaCiclo, Modalidad,
-    NivelCapacidad, Tema, TipoCapacidad, TipoDescriptor,
+    Canal,
+    Capacidad,
+    Catalogo,
+    DescriptorTematico,
+    Estructura,
+    EtapaCiclo,
+    Modalidad,
+    NivelCapacidad,
+    Tema,
+    TipoCapacidad,
+    TipoDescriptor,
 )
 from .entidades import Entidad, TipoEntidad
+from .importaciones import EstadoImportacionArchivo, Importacion
 from .notificaciones import CategoriaAlerta, FrecuenciaAlerta, Notificacion, PreferenciaAlerta
 from .operacion import EstadoSalida, Salida, SolicitudIdempotente
 from .seguridad import EventoSeguridad, TipoEventoSeguridad
@@ -12,10 +22,42 @@ from .tokens import TokenIntegracion
 from .usuarios import Membresia, Rol, Usuario
 
 __all__ = [
-    "Canal", "Capacidad", "Catalogo", "CategoriaAlerta", "CategoriaLey617", "Departamento", "DescriptorTematico",
-    "Eliminacion", "Entidad", "EntregaWebhook", "EstadoEntrega", "EstadoSalida", "EventoSeguridad", "Estructura",
-    "EtapaCiclo", "FrecuenciaAlerta", "GrupoMDM", "Membresia", "Modalidad", "Municipio", "Notificacion",
-    "PreferenciaAlerta", "SuscripcionWebhook",
-    "NivelCapacidad", "PuntajeMDM", "Region", "Rol", "Salida", "SolicitudIdempotente", "Tema", "TipoCapacidad", "TipoDescriptor",
-    "TipoEntidad", "TipoEventoSeguridad", "TokenIntegracion", "Usuario",
+    "Canal",
+    "Capacidad",
+    "Catalogo",
+    "CategoriaAlerta",
+    "CategoriaLey617",
+    "Departamento",
+    "DescriptorTematico",
+    "Eliminacion",
+    "Entidad",
+    "EntregaWebhook",
+    "EstadoEntrega",
+    "EstadoImportacionArchivo",
+    "EstadoSalida",
+    "Estructura",
+    "EtapaCiclo",
+    "EventoSeguridad",
+    "FrecuenciaAlerta",
+    "GrupoMDM",
+    "Importacion",
+    "Membresia",
+    "Modalidad",
+    "Municipio",
+    "NivelCapacidad",
+    "Notificacion",
+    "PreferenciaAlerta",
+    "PuntajeMDM",
+    "Region",
+    "Rol",
+    "Salida",
+    "SolicitudIdempotente",
+    "SuscripcionWebhook",
+    "Tema",
+    "TipoCapacidad",
+    "TipoDescriptor",
+    "TipoEntidad",
+    "TipoEventoSeguridad",
+    "TokenIntegracion",
+    "Usuario",
 ]

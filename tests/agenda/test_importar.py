@@ -24,11 +24,13 @@ def test_ensayo_con_errores_por_fila_no_guarda(client, entidad_oferente, oferent
         f"{oferta.pk},Fila mala,99999,planeacion,2,2025-02-01,2025-04-30,{oferente.email},1000,PGN",
         f"{oferta.pk},Fechas al revés,05001,planeacion,3,2025-05-01,2025-04-30,nadie@x.co,1000,PGN",
     ])
-    r = client.post(f"/agenda/planes/{plan.pk}/importar/", {"archivo": archivo})
+    r = client.post(f"/agenda/planes/{plan.pk}/importar/", {"archivo": archivo}, follow=True)
     html = r.content.decode()
     assert r.status_code == 200
-    assert "Fila 2" in html and "Fila 3" in html and "Fila 1:" not in html
-    assert "No hay gobernación o alcaldía con código 99999" in html
+    filas = {e["fila"] for e in r.context["importacion"].errores}
+    assert filas == {3, 4}  # fila 1: encabezado; la 2 es válida
+    assert "No existe el municipio con código DIVIPOLA 99999" in html
+    assert "No existe una persona con el correo «nadie@x.co»" in html
     assert not LineaPlan.objects.filter(plan=plan).exists()
 
 
@@ -40,11 +42,11 @@ def test_ensayo_y_confirmacion(client, entidad_oferente, oferente):
         f"{oferta.pk},Acompañar el PDT,05001;05,planeacion,1,2025-02-01,2025-04-30,{oferente.email},1000,PGN",
         f"{oferta.pk},Taller,76001,ejecucion,2,2025-06-01,2025-06-30,{oferente.email},0,Cooperación",
     ])
-    r = client.post(f"/agenda/planes/{plan.pk}/importar/", {"archivo": archivo})
+    r = client.post(f"/agenda/planes/{plan.pk}/importar/", {"archivo": archivo}, follow=True)
     assert r.status_code == 200 and not LineaPlan.objects.filter(plan=plan).exists()
-    ticket = r.context["ticket"]
-    assert ticket
-    r = client.post(f"/agenda/planes/{plan.pk}/importar/", {"ticket": ticket})
+    importacion = r.context["importacion"]
+    assert importacion.estado == "validada"
+    r = client.post(f"/nucleo/importaciones/{importacion.pk}/")
     assert r.status_code == 302
     lineas = list(LineaPlan.objects.filter(plan=plan).order_by("secuencia"))
     assert len(lineas) == 2
@@ -65,11 +67,30 @@ def test_el_ensayo_de_un_plan_no_se_confirma_en_otro(client, entidad_oferente, o
     oferta = f.oferta(entidad_oferente)
     client.force_login(oferente)
     r = client.post(f"/agenda/planes/{plan.pk}/importar/", {"archivo": _csv([
-        f"{oferta.pk},Acompañar el PDT,05001,planeacion,1,2025-02-01,2025-04-30,{oferente.email},1000,PGN"])})
-    ticket = r.context["ticket"]
-    r = client.post(f"/agenda/planes/{otro.pk}/importar/", {"ticket": ticket})
-    assert r.status_code == 200 and "ya no está disponible" in r.content.decode()
-    assert not LineaPlan.objects.filter(plan__in=[plan, otro]).exists()
+        f"{oferta.pk},Acompañar el PDT,05001,planeacion,1,2025-02-01,2025-04-30,{oferente.email},1000,PGN"])},
+        follow=True)
+    importacion = r.context["importacion"]
+    assert importacion.ambito == plan.pk  # la importación es de este plan: se escribe en él, no en otro
+    client.post(f"/nucleo/importaciones/{importacion.pk}/")
+    assert LineaPlan.objects.filter(plan=plan).count() == 1 and not LineaPlan.objects.filter(plan=otro).exists()
+
+
+def test_exportar_editar_y_reimportar_actualiza_sin_duplicar(client, entidad_oferente, oferente):
+    plan = f.plan(entidad_oferente)
+    oferta = f.oferta(entidad_oferente)
+    client.force_login(oferente)
+    r = client.post(f"/agenda/planes/{plan.pk}/importar/", {"archivo": _csv([
+        f"{oferta.pk},Acompañar el PDT,05001,planeacion,1,2025-02-01,2025-04-30,{oferente.email},1000,PGN"])},
+        follow=True)
+    client.post(f"/nucleo/importaciones/{r.context['importacion'].pk}/")
+    exportado = client.get(f"/agenda/planes/{plan.pk}/exportar/").content.decode("utf-8-sig")
+    editado = exportado.replace("Acompañar el PDT", "Acompañar el PDT y el POAI")
+    r = client.post(f"/agenda/planes/{plan.pk}/importar/",
+                    {"archivo": SimpleUploadedFile("lineas.csv", editado.encode("utf-8"))}, follow=True)
+    importacion = r.context["importacion"]
+    assert importacion.errores == []
+    client.post(f"/nucleo/importaciones/{importacion.pk}/")
+    assert list(LineaPlan.objects.filter(plan=plan).values_list("objetivo", flat=True)) == ["Acompañar el PDT y el POAI"]
 
 
 def test_archivo_que_no_es_tabla_se_rechaza_en_espanol(client, entidad_oferente, oferente):
@@ -78,4 +99,4 @@ def test_archivo_que_no_es_tabla_se_rechaza_en_espanol(client, entidad_oferente,
     r = client.post(f"/agenda/planes/{plan.pk}/importar/", {"archivo": SimpleUploadedFile("lineas.pdf", b"%PDF-1.4")})
     assert r.status_code == 200 and "no es de un tipo permitido" in r.content.decode()
     r = client.post(f"/agenda/planes/{plan.pk}/importar/", {"archivo": SimpleUploadedFile("lineas.csv", b"")})
-    assert "resumen-errores" in r.content.decode() and not r.context["ticket"]
+    assert "resumen-errores" in r.content.decode() and "El archivo está vacío" in r.content.decode()

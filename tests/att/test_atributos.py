@@ -52,11 +52,12 @@ def test_filas_malas_se_reportan_por_fila_y_no_se_escribe_nada():
     antes = Municipio.objects.get(codigo="05001").grupo_mdm
     resultado = services.atributos_importar(filas=filas, confirmar=True)
     assert not resultado.confirmada and resultado.escritas == 0
-    assert [fila for fila, _ in resultado.errores] == [3, 4, 5, 6, 7]
-    mensajes = dict(resultado.errores)
-    assert "99999" in mensajes[3]
-    assert mensajes[4] == "no se encontró el municipio «Medellinn» en «Antioquia». ¿Quiso decir Medellín (05001)?"
-    assert "categoría" in mensajes[5]
+    assert [e["fila"] for e in resultado.errores] == [3, 4, 5, 6, 7]
+    mensajes = {e["fila"]: e for e in resultado.errores}
+    assert "99999" in mensajes[3]["error"]
+    assert mensajes[4]["error"] == "No hay un municipio «Medellinn» en Antioquia."
+    assert mensajes[4]["sugerencia"] == "¿Quiso decir Medellín (05001)?"  # se muestra, nunca se aplica
+    assert "categoría" in mensajes[5]["error"]
     assert Municipio.objects.get(codigo="05001").grupo_mdm == antes  # ni la fila válida se escribió
 
 
@@ -90,11 +91,24 @@ def test_pagina_de_importacion_solo_para_dnp(client, funcionario_medellin, admin
     client.force_login(admin_dnp)
     archivo = _csv("05001,,,E,C,,,,")
     archivo.name = "atributos.csv"
-    respuesta = client.post("/nucleo/atributos/importar/", {"archivo": archivo})
+    respuesta = client.post("/nucleo/atributos/importar/", {"archivo": archivo}, follow=True)
     assert respuesta.status_code == 200
     assert "Confirmar e importar 1 filas" in respuesta.content.decode()
     assert Municipio.objects.get(codigo="05001").categoria != "E"
-    ticket = respuesta.context["ticket"]
-    respuesta = client.post("/nucleo/atributos/importar/", {"ticket": ticket})
-    assert respuesta.context["resultado"].escritas == 1
+    importacion = respuesta.context["importacion"]
+    respuesta = client.post(f"/nucleo/importaciones/{importacion.pk}/", follow=True)
+    importacion.refresh_from_db()
+    assert (importacion.estado, importacion.escritas) == ("terminada", 1)
     assert Municipio.objects.get(codigo="05001").categoria == "E"
+
+
+def test_nombres_sin_tildes_y_cortos(client):
+    filas = services.leer_tabla(io.BytesIO(
+        "Departamento;Municipio;Categoría\nNORTE DE SANTANDER;CUCUTA;1\nValle;Cali;E\nGuajira;Riohacha;2\n"
+        "Sucre;Tolu;6\nAntioquia;Carmen de Viboral;6\nCaquetá;San Vicente;6\nSan Andres;San Andres;3\n".encode("cp1252")),
+        "a.csv")
+    resultado = services.atributos_importar(filas=filas, confirmar=True)
+    assert resultado.errores == [] and resultado.escritas == 7
+    categorias = dict(Municipio.objects.filter(
+        codigo__in=["54001", "76001", "44001", "70820", "05148", "18753", "88001"]).values_list("codigo", "categoria"))
+    assert categorias == {"54001": "1", "76001": "E", "44001": "2", "70820": "6", "05148": "6", "18753": "6", "88001": "3"}

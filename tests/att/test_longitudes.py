@@ -211,8 +211,8 @@ def test_importacion_de_demandas_celda_larga_es_error_de_fila(equipo_antioquia):
     fila = {"entidad": "05001", "titulo": "Plan indicativo 2027", "descripcion": "d" * (TEXTO_LARGO + 1),
             "temas": "planeacion", "fuente": "metas_pdt"}
     resultado = demanda_services.demandas_importar(filas=[fila], por=equipo_antioquia, confirmar=True)
-    assert resultado.errores == [
-        (2, "descripcion: Asegúrese de que este valor tenga como máximo 10000 caracteres (tiene 10001).")]
+    assert [(e["fila"], e["error"]) for e in resultado.errores] == [
+        (2, "descripción: Asegúrese de que este valor tenga como máximo 10000 caracteres (tiene 10001).")]
     assert not resultado.confirmada
     assert not Demanda.objects.exists()
 

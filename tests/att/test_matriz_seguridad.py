@@ -152,6 +152,10 @@ def _construir() -> Mundo:
     o["oferta_publicada"] = fd.oferta(ent_a, temas=("hacienda-finanzas",), nombre="Oferta publicada de A")
     o["importacion_oferta"] = ImportacionOferta.objects.create(por=ofe_a, archivo="matriz/ofertas.csv",
                                                                nombre_archivo=f"{MARCA}.csv")
+    from att.models import Importacion
+
+    o["importacion_archivo"] = Importacion.objects.create(tipo="demandas", por=ofe_a, archivo="matriz/demandas.csv",
+                                                          nombre_archivo=f"{MARCA}.csv", estado="validada")
     o["pregunta_borrador"] = PreguntaFrecuente.objects.create(
         oferta=o["oferta_borrador"], pregunta=f"{MARCA} ¿pregunta?", respuesta="Respuesta", actualizada_por=ofe_a)
     o["pregunta_publicada"] = PreguntaFrecuente.objects.create(
@@ -386,6 +390,7 @@ RUTAS_HTML = {
     "seguimiento:mapas_departamento": lambda m: [Caso({"codigo": m.et_a.municipio.departamento_id})],
     "baja-alertas": lambda m: [Caso({"token": f"{m.funcionario_a.pk}:todas:firma-falsa"})],
     "nucleo:alerta-leida": _privado("notificacion"),
+    "nucleo:importacion": _privado("importacion_archivo"),
     "oferta:detalle": lambda m: [
         *_privado(*OFERTAS_PRIVADAS)(m),
         Caso({"pk": m.oferta_publicada.pk}, publico="una oferta publicada está en el portal para todos"),

@@ -156,3 +156,28 @@ def test_la_plantilla_descargada_se_importa(client, oferente):
     client.post("/oferta/importar/", {"archivo": SimpleUploadedFile("plantilla.csv", contenido, "text/csv")})
     imp = ImportacionOferta.objects.get()
     assert imp.estado == EstadoImportacion.VALIDADA, imp.errores
+
+
+@pytest.mark.parametrize(("contenido", "nombre", "mensaje"), [
+    (b"PK\x03\x04roto", "o.xlsx", "El archivo XLSX está dañado"),
+    (bytes(range(256)) * 10, "o.csv", "no corresponde a un archivo .csv"),
+    (b"a,b\n", "solo-encabezado.csv", "El archivo no tiene filas de datos."),
+], ids=["xlsx-roto", "binario", "sin-filas"])
+def test_archivo_ilegible_es_un_mensaje_y_no_un_500(client, oferente, contenido, nombre, mensaje):
+    from oferta.models import ImportacionOferta
+
+    client.force_login(oferente)
+    r = client.post("/oferta/importar/", {"archivo": SimpleUploadedFile(nombre, contenido)}, follow=True)
+    assert r.status_code == 200
+    assert mensaje in r.content.decode()
+    assert not ImportacionOferta.objects.filter(estado="validada").exists()
+
+
+def test_csv_windows_1252_con_punto_y_coma(client, oferente, entidad_oferente):
+    from oferta.models import ImportacionOferta
+
+    client.force_login(oferente)
+    texto = "\n".join([ENCABEZADO, BUENA]).replace(",", ";") + "\n"
+    r = client.post("/oferta/importar/", {"archivo": SimpleUploadedFile("o.csv", texto.encode("cp1252"))})
+    assert r.status_code == 302
+    assert ImportacionOferta.objects.get().estado == "validada"

@@ -180,12 +180,15 @@ def test_et_sin_consentimiento_no_califica_en_la_pagina(client, funcionario_mede
 def test_importar_mdm_con_errores_por_fila(client, seguimiento_dnp):
     client.force_login(seguimiento_dnp)
     malo = SimpleUploadedFile("mdm.csv", b"codigo_divipola,anio,puntaje\n05001,2024,70.5\n99999,2024,50\n05002,abc,101\n")
-    r = client.post("/seguimiento/capacidades/", {"archivo": malo})
-    texto = r.content.decode()
-    assert "Fila 3" in texto and "Fila 4" in texto
+    r = client.post("/seguimiento/capacidades/", {"archivo": malo}, follow=True)
+    assert [e["fila"] for e in r.context["importacion"].errores] == [3, 4, 4]
+    assert "No existe el municipio con código DIVIPOLA 99999" in r.content.decode()
     bueno = SimpleUploadedFile("mdm.csv", b"codigo_divipola,anio,puntaje,grupo\n05001,2031,70.5,C\n5002,2031,48,G3\n")
-    client.post("/seguimiento/capacidades/", {"archivo": bueno})
+    r = client.post("/seguimiento/capacidades/", {"archivo": bueno}, follow=True)
     from att.models import PuntajeMDM
+
+    assert not PuntajeMDM.objects.filter(anio=2031).exists()  # el ensayo no escribe
+    client.post(f"/nucleo/importaciones/{r.context['importacion'].pk}/")
 
     assert PuntajeMDM.objects.filter(anio=2031).count() == 2
 

@@ -2,12 +2,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from att import services
+from att import importacion
+from att.importadores import COLUMNAS, ImportadorAtributos
 
 
 class Command(BaseCommand):
     help = ("Importa atributos de focalización por municipio desde CSV o XLSX. Sin --confirmar solo valida "
-            "(ensayo) y reporta los errores por fila. Columnas: " + ", ".join(services.COLUMNAS_ATRIBUTOS))
+            "(ensayo) y reporta los errores por fila. Columnas: " + ", ".join(COLUMNAS))
 
     def add_arguments(self, parser):
         parser.add_argument("archivo")
@@ -17,11 +18,13 @@ class Command(BaseCommand):
         ruta = Path(archivo)
         if not ruta.exists():
             raise CommandError(f"No existe el archivo {ruta}.")
-        with ruta.open("rb") as f:
-            filas = services.leer_tabla(f, ruta.name)
-        resultado = services.atributos_importar(filas=filas, confirmar=confirmar)
-        for fila, error in resultado.errores:
-            self.stderr.write(f"Fila {fila}: {error}")
+        try:
+            resultado = importacion.importar_directo(ImportadorAtributos(por=None), ruta.read_bytes(), ruta.name,
+                                                     confirmar=confirmar)
+        except importacion.ArchivoIlegible as e:
+            raise CommandError(e.messages[0]) from None
+        for error in resultado.errores:
+            self.stderr.write(f"Fila {error['fila']}: {error['error']} {error['sugerencia']}".rstrip())
         self.stdout.write(
             f"{resultado.total} filas, {resultado.validas} válidas, {len(resultado.errores)} con error, "
             f"{resultado.escritas} escritas."
