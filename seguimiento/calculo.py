@@ -1,7 +1,8 @@
 """Reglas de cálculo del seguimiento, sin base de datos (fáciles de probar y de explicar).
 
 - Consolidación por pesos: el avance de un nivel es el promedio ponderado del avance de sus partes
-  (sub-hito → hito → línea → plan → entidad → agenda), con los pesos declarados en cada parte.
+  (sub-hito → hito → (línea × entidad territorial) → línea → plan → entidad → agenda), con los pesos
+  declarados en cada parte; las entidades territoriales de una línea pesan lo mismo.
 - Avance esperado: lo que debería llevarse a una fecha según las fechas planeadas.
 - Semáforo: compara el avance con el esperado y lo clasifica con umbrales configurables.
 - Tipos de acumulación de indicadores (ficha técnica, SETA / Sinergia): flujo, acumulado,
@@ -68,6 +69,19 @@ class Nodo:
         if not self.hijos:
             return avance_esperado(inicio, self.fecha_planeada, hoy)
         return ponderar((h.esperado(inicio, hoy), h.peso) for h in self.hijos) or CERO
+
+
+def avance_por_entidad(avances: Sequence[tuple], entidades: Iterable[int]) -> dict[int, Decimal]:
+    """Avance de un hito hoja en cada entidad territorial de su línea.
+
+    `avances` son pares (porcentaje, entidades) de los avances validados del hito, del más reciente al
+    más antiguo; un conjunto de entidades vacío cubre todas las de la línea. En cada entidad cuenta el
+    último avance que la cubre (un evento masivo mueve a todas las que alcanzó); sin avance, 0.
+    """
+    resultado = {}
+    for entidad in entidades:
+        resultado[entidad] = next((D(p) for p, cubre in avances if not cubre or entidad in cubre), CERO)
+    return resultado
 
 
 def avance_esperado(inicio: date, fin: date, hoy: date) -> Decimal:

@@ -21,6 +21,7 @@ from seguimiento.models import (
     ConfiguracionSeguimiento,
     EstadoAvance,
     EstadoLinea,
+    EstadoLineaEntidad,
     Hito,
     Indicador,
     InformeMensual,
@@ -32,8 +33,13 @@ from seguimiento.rules import ROLES_ET
 
 REGLA_CONSOLIDACION = gettext_lazy(
     "Avance de un hito con sub-hitos = Σ(peso del sub-hito × avance) ÷ Σ pesos. "
-    "Avance de la línea = Σ(peso del hito × avance del hito) ÷ Σ pesos de los hitos. "
-    "Avance del plan, de la entidad y de la agenda = Σ(peso de la línea × avance de la línea) ÷ Σ pesos de las líneas. "
+    "Avance de la línea en una entidad territorial = Σ(peso del hito × avance del hito en esa entidad) ÷ Σ pesos "
+    "de los hitos (en cada entidad cuenta el último avance validado que la cubre). "
+    "Avance de la línea = promedio de su avance en las entidades a las que llega (todas pesan lo mismo; sin "
+    "entidades, Σ(peso del hito × avance del hito) ÷ Σ pesos de los hitos). "
+    "Avance de una entidad territorial = Σ(peso de la línea × avance de la línea en la entidad) ÷ Σ pesos de las "
+    "líneas que llegan a ella. "
+    "Avance del plan, de la entidad oferente y de la agenda = Σ(peso de la línea × avance de la línea) ÷ Σ pesos de las líneas. "
     "Solo cuentan los avances validados por el equipo de seguimiento del DNP."
 )
 
@@ -292,6 +298,13 @@ def tablero(usuario, *, agenda_id: int | None = None, entidad_id: int | None = N
         "percepcion": resumen_percepcion(usuario),
         "pendientes": avances_pendientes(usuario).count(),
     }
+
+
+# --- Avance por entidad territorial (línea × ET) -------------------------------------------------
+def estados_de_linea_por_entidad(linea) -> list:
+    """Avance, semáforo, hitos vencidos y último reporte de la línea en cada una de sus entidades."""
+    return list(EstadoLineaEntidad.objects.filter(linea=linea).select_related("entidad__departamento")
+                .order_by("entidad__nombre", "entidad_id"))
 
 
 # --- Hitos y avances -----------------------------------------------------------------------------

@@ -191,7 +191,8 @@ def linea(request, pk):
     linea = _linea_visible(request, pk)
     puede_reportar = request.user.has_perm("seguimiento.reportar_avance", linea)
     hojas = Hito.objects.filter(linea=linea, subhitos__isnull=True).order_by("fecha_planeada", "pk")
-    form = AvanceForm(hitos=hojas)
+    territorios = linea.territorios.order_by("nombre")
+    form = AvanceForm(hitos=hojas, entidades=territorios)
     form_hito = HitoForm(linea=linea)
     if request.method == "POST":
         if not puede_reportar:
@@ -206,12 +207,13 @@ def linea(request, pk):
                 except ValidationError as e:
                     _volcar(form_hito, e)
         else:
-            form = AvanceForm(request.POST, request.FILES, hitos=hojas)
+            form = AvanceForm(request.POST, request.FILES, hitos=hojas, entidades=territorios)
             if form.is_valid():
                 d = form.cleaned_data
                 try:
                     services.avance_reportar(hito=d["hito"], porcentaje=d["porcentaje"], fecha_corte=d["fecha_corte"],
-                                             narrativa=d["narrativa"], evidencias=d["evidencias"], por=request.user)
+                                             narrativa=d["narrativa"], evidencias=d["evidencias"], por=request.user,
+                                             entidades=list(d["entidades"]))
                     messages.success(request, _("Avance reportado. El equipo de seguimiento del DNP lo validará."))
                     return redirect("seguimiento:linea", pk=linea.pk)
                 except ValidationError as e:
@@ -227,6 +229,7 @@ def linea(request, pk):
         "puede_reportar": puede_reportar, "regla": selectors.REGLA_CONSOLIDACION,
         "regla_semaforo": selectors.regla_semaforo(),
         "suma_pesos": sum(h.peso for h in por_padre.get(None, [])),
+        "por_entidad": selectors.estados_de_linea_por_entidad(linea),
     })
 
 

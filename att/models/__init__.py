@@ -3,7 +3,7 @@ from .catalogos import (
     Canal, Capacidad, Catalogo, DescriptorTematico, Estructura, EtapaCiclo, Modalidad,
     NivelCapacidad, Tema, TipoCapacidad, TipoDescriptor,
 )
-from .entidades import Entidad, TipoEntidad
+from .entidades import Dependencia, Entidad, TipoEntidad
 from .notificaciones import CategoriaAlerta, FrecuenciaAlerta, Notificacion, PreferenciaAlerta
 from .operacion import EstadoSalida, Salida, SolicitudIdempotente
 from .seguridad import EventoSeguridad, TipoEventoSeguridad
@@ -12,7 +12,7 @@ from .tokens import TokenIntegracion
 from .usuarios import Membresia, Rol, Usuario
 
 __all__ = [
-    "Canal", "Capacidad", "Catalogo", "CategoriaAlerta", "CategoriaLey617", "Departamento", "DescriptorTematico",
+    "Canal", "Capacidad", "Catalogo", "CategoriaAlerta", "CategoriaLey617", "Departamento", "DescriptorTematico", "Dependencia",
     "Eliminacion", "Entidad", "EntregaWebhook", "EstadoEntrega", "EstadoSalida", "EventoSeguridad", "Estructura",
     "EtapaCiclo", "FrecuenciaAlerta", "GrupoMDM", "Membresia", "Modalidad", "Municipio", "Notificacion",
     "PreferenciaAlerta", "SuscripcionWebhook",

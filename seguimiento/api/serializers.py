@@ -4,6 +4,7 @@ from att.validadores import TEXTO_MEDIO
 from seguimiento.models import (
     Avance,
     EstadoLinea,
+    EstadoLineaEntidad,
     EvidenciaAvance,
     Hito,
     Indicador,
@@ -34,10 +35,19 @@ class AvanceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Avance
-        fields = ["id", "hito", "porcentaje", "fecha_corte", "narrativa", "estado", "registrado_por", "registrado_en",
-                  "revisado_por", "revisado_en", "comentario_revision", "evidencias", "archivos"]
+        fields = ["id", "hito", "entidades", "porcentaje", "fecha_corte", "narrativa", "estado", "registrado_por",
+                  "registrado_en", "revisado_por", "revisado_en", "comentario_revision", "evidencias", "archivos"]
+        extra_kwargs = {"entidades": {"required": False,
+                                      "help_text": "Entidades territoriales de la línea a las que llegó (vacío: todas)."}}
         read_only_fields = ["estado", "registrado_por", "registrado_en", "revisado_por", "revisado_en",
                             "comentario_revision"]
+
+
+class EstadoLineaEntidadSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EstadoLineaEntidad
+        fields = ["linea", "entidad", "oferente", "responsable", "oferta", "dependencia", "objetivo", "departamento",
+                  "region", "peso", "avance", "esperado", "semaforo", "hitos_vencidos", "ultimo_reporte", "actualizado"]
 
 
 class RevisionSerializer(serializers.Serializer):

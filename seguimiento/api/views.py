@@ -74,13 +74,14 @@ class AvanceViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     parser_classes = [parsers.JSONParser, parsers.MultiPartParser, parsers.FormParser]
 
     def get_queryset(self):
-        return selectors.avances_visibles(self.request.user).prefetch_related("evidencias")
+        return selectors.avances_visibles(self.request.user).prefetch_related("evidencias", "entidades")
 
     def perform_create(self, serializer):
         d = serializer.validated_data
         serializer.instance = _ejecutar(
             services.avance_reportar, hito=d["hito"], porcentaje=d["porcentaje"], fecha_corte=d["fecha_corte"],
             narrativa=d["narrativa"], evidencias=d.get("archivos", []), por=self.request.user,
+            entidades=d.get("entidades") or None,
         )
 
     @extend_schema(request=s.RevisionSerializer, responses=s.AvanceSerializer)
