@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agenda.models import AgendaNacional, LineaPlan
-from att import graficos, permisos
+from att import exportacion, graficos, permisos
 from att.models import Entidad, PuntajeMDM, TipoEntidad
-from seguimiento import calculo, informes, selectors, services
+from seguimiento import calculo, cortes, informes, selectors, services
 from seguimiento.forms import (
     AsistenciaForm,
     AvanceForm,
@@ -360,6 +360,54 @@ def percepcion(request):
         "form": form, "puede_calificar": puede_calificar, "resumen": resumen, "recientes": recientes,
         "grafico": grafico_percepcion(selectors.serie_percepcion_mensual(resumen)),
         "muestra": muestra, "puede_sortear": u.has_perm("seguimiento.sortear_muestra"),
+    })
+
+
+# --- Los seis cortes SETA (por entidad, dependencia, producto, zona, estrategia y asesor) ------------
+def filtros_corte(request) -> dict:
+    """Filtros del formulario GET de un corte (los mismos en la página, la descarga y la API)."""
+    g = request.GET
+    return {
+        "agenda_id": _entero(g.get("agenda")),
+        "oferente_id": _entero(g.get("oferente")) if permisos.lee_todo(request.user) else None,
+        "departamento": (g.get("departamento") or "")[:2] or None,
+        "region": (g.get("region") or "")[:20] or None,
+        "semaforo": g.get("semaforo") or None,
+        "nivel": "region" if g.get("nivel") == "region" else "",
+    }
+
+
+@login_required
+def corte(request, dimension):
+    _ver(request)
+    if dimension not in cortes.CORTES:
+        raise Http404
+    filtros = filtros_corte(request)
+    datos = cortes.corte(request.user, dimension, **filtros)
+    formato = request.GET.get("formato")
+    if formato in ("csv", "xlsx"):
+        cabeza, filas = cortes.tabla(datos)
+        nombre = f"avance-por-{dimension}"
+        if formato == "csv":
+            return _csv(nombre, cabeza, filas)
+        respuesta = HttpResponse(
+            exportacion.libro_xlsx([(str(_("Avance por %(c)s") % {"c": dimension})[:31], [[str(datos["corte"].titulo)]],
+                                     cabeza, filas)]),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        respuesta["Content-Disposition"] = f'attachment; filename="{nombre}.xlsx"'
+        return respuesta
+    from att.models import Departamento, Region
+
+    pagina = Paginator(datos["filas"], 100).get_page(request.GET.get("page"))
+    consulta = request.GET.copy()
+    consulta.pop("page", None)
+    consulta.pop("formato", None)
+    return render(request, "seguimiento/corte.html", {
+        **datos, "pagina": pagina, "dimension": dimension, "filtros": filtros, "consulta": consulta.urlencode(),
+        "cortes": [(c.clave, c.titulo) for c in cortes.CORTES.values()],
+        "agendas": AgendaNacional.objects.order_by("-anio_inicio")[:20],
+        "departamentos": Departamento.objects.order_by("nombre").values_list("codigo", "nombre"),
+        "regiones": Region.choices, "semaforos": Semaforo.choices, "regla": selectors.REGLA_CONSOLIDACION,
     })
 
 

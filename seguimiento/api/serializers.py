@@ -50,6 +50,28 @@ class EstadoLineaEntidadSerializer(serializers.ModelSerializer):
                   "region", "peso", "avance", "esperado", "semaforo", "hitos_vencidos", "ultimo_reporte", "actualizado"]
 
 
+class FilaCorteSerializer(serializers.Serializer):
+    clave = serializers.CharField(source="clave_id", allow_null=True)
+    nombre = serializers.CharField(required=False)
+    avance = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    esperado = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    semaforo = serializers.CharField()
+    al_dia = serializers.IntegerField()
+    en_riesgo = serializers.IntegerField()
+    atrasado = serializers.IntegerField()
+    hitos_vencidos = serializers.IntegerField()
+    ultimo_reporte = serializers.DateField(allow_null=True)
+    lineas = serializers.IntegerField()
+    entidades = serializers.IntegerField()
+    seguimientos = serializers.IntegerField(help_text="Pares línea × entidad territorial.")
+
+
+class CorteSerializer(serializers.Serializer):
+    dimension = serializers.CharField()
+    total = FilaCorteSerializer()
+    filas = FilaCorteSerializer(many=True)
+
+
 class RevisionSerializer(serializers.Serializer):
     comentario = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXTO_MEDIO)
 

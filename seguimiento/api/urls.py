@@ -9,6 +9,8 @@ router.register("seguimiento/avances", views.AvanceViewSet, basename="seguimient
 router.register("seguimiento/indicadores", views.IndicadorViewSet, basename="seguimiento-indicador")
 router.register("seguimiento/mediciones", views.MedicionViewSet, basename="seguimiento-medicion")
 router.register("seguimiento/percepciones", views.PercepcionViewSet, basename="seguimiento-percepcion")
+router.register(r"seguimiento/cortes/(?P<dimension>entidad|dependencia|producto|zona|estrategia|asesor)",
+                views.CorteViewSet, basename="seguimiento-corte")
 router.register("seguimiento/informes", views.InformeViewSet, basename="seguimiento-informe")
 
 urlpatterns = router.urls

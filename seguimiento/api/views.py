@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from att.api.permisos import Autenticado
-from seguimiento import selectors, services
+from seguimiento import cortes, selectors, services
 from seguimiento.api import serializers as s
 from seguimiento.models import Hito
 
@@ -162,3 +162,21 @@ class InformeViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.informes_visibles(self.request.user)
+
+
+class CorteViewSet(viewsets.ViewSet):
+    """Los seis cortes SETA (entidad, dependencia, producto, zona, estrategia, asesor) con los mismos filtros
+    que la página: agenda, oferente (solo quien lee todo), departamento, region, semaforo y, en zona,
+    nivel=region. Cada fila: avance, esperado, semáforo, conteo de semáforos, hitos vencidos y último reporte."""
+
+    permission_classes = [Autenticado]
+
+    @extend_schema(responses=s.CorteSerializer)
+    def list(self, request, dimension=None):
+        from seguimiento.views import filtros_corte
+
+        if not request.user.has_perm("seguimiento.ver"):
+            raise exceptions.PermissionDenied("No tiene acceso al seguimiento.")
+        datos = cortes.corte(request.user, dimension, **filtros_corte(request))
+        return Response(s.CorteSerializer({"dimension": dimension, "total": datos["total"],
+                                           "filas": datos["filas"]}).data)
