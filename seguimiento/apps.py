@@ -8,9 +8,13 @@ class SeguimientoConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
         from att import cambios
+        from seguimiento import resumen
         from seguimiento.models import (
             Avance,
+            ConfiguracionSeguimiento,
             EstadoLinea,
             Hito,
             Indicador,
@@ -31,3 +35,10 @@ class SeguimientoConfig(AppConfig):
         cambios.registrar(Medicion, campo="registrada_en", entidad="indicador.entidad_id")
         cambios.registrar(Percepcion, entidad="entidad_id")
         cambios.registrar(InformeMensual, entidad=entidad_del_informe)
+
+        # Señales del seguimiento, todas aquí: una línea borrada (p. ej. en cascada con su plan) deja de
+        # sumar en el tablero; un cambio de umbrales invalida los consolidados en caché.
+        post_delete.connect(lambda instance, **kw: resumen.restar(instance), sender=EstadoLinea, weak=False,
+                            dispatch_uid="seguimiento_restar_del_resumen")
+        post_save.connect(lambda **kw: resumen.invalidar_tablero(), sender=ConfiguracionSeguimiento, weak=False,
+                          dispatch_uid="seguimiento_configuracion_invalida_tablero")

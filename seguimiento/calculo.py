@@ -118,6 +118,20 @@ def semaforo(avance: Decimal, esperado: Decimal, umbrales: Umbrales = Umbrales()
     return AL_DIA
 
 
+def completar(fila: dict, umbrales: Umbrales) -> dict:
+    """Una fila de sumas (suma_pesos, suma_avance = Σ peso × avance, suma_esperado) con su avance y esperado
+    ponderados y su semáforo; sin pesos, sin cifras."""
+    pesos = fila.get("suma_pesos") or CERO
+    if pesos:
+        fila["avance"] = redondear(fila["suma_avance"] / pesos)
+        fila["esperado"] = redondear(fila["suma_esperado"] / pesos)
+        fila["semaforo"] = semaforo(fila["avance"], fila["esperado"], umbrales)
+    else:
+        fila["avance"] = fila["esperado"] = None
+        fila["semaforo"] = ""
+    return fila
+
+
 # --- Indicadores: tipos de acumulación -----------------------------------------------------------
 FLUJO = "flujo"
 ACUMULADO = "acumulado"

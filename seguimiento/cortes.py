@@ -86,16 +86,8 @@ def filtrar(qs, *, agenda_id=None, oferente_id=None, departamento=None, region=N
 
 
 def _completar(fila: dict, umbrales) -> dict:
-    pesos = fila.get("suma_pesos")
-    if pesos:
-        fila["avance"] = calculo.redondear(fila["suma_avance"] / pesos)
-        fila["esperado"] = calculo.redondear(fila["suma_esperado"] / pesos)
-        fila["semaforo"] = calculo.semaforo(fila["avance"], fila["esperado"], umbrales)
-    else:
-        fila["avance"] = fila["esperado"] = None
-        fila["semaforo"] = ""
     fila["hitos_vencidos"] = fila.get("hitos_vencidos") or 0
-    return fila
+    return calculo.completar(fila, umbrales)
 
 
 def _nombres(corte: Corte, claves: list) -> dict:

@@ -28,7 +28,7 @@ from att.models import (
     TipoEntidad,
     Usuario,
 )
-from seguimiento import services
+from seguimiento import selectors, services
 from seguimiento.informes import sumar_meses
 from seguimiento.models import (
     Asesoria,
@@ -291,7 +291,7 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
     CierrePeriodo.objects.bulk_create([CierrePeriodo(periodo=m, cerrado_por=revisor) for m in meses[:-2]],
                                       ignore_conflicts=True)
     # Percepción: ~52 entrevistas por mes (002) y calificaciones directas, solo de quien aceptó.
-    elegibles = list(services.entidades_asesoradas().filter(consiente_seguimiento=True).values_list("pk", flat=True))
+    elegibles = list(selectors.entidades_asesoradas().filter(consiente_seguimiento=True).values_list("pk", flat=True))
     oferentes = list(Entidad.objects.filter(tipo__in=TipoEntidad.nacionales()).values_list("pk", flat=True)[:60])
     percepciones = []
     por_mes = 52 * max(1, escala // 10)

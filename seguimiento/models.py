@@ -12,8 +12,6 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.signals import post_delete
-from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -59,12 +57,6 @@ class ConfiguracionSeguimiento(models.Model):
 
     def __str__(self):
         return str(_("Configuración del seguimiento"))
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        from seguimiento.selectors import invalidar_tablero
-
-        invalidar_tablero()
 
     @classmethod
     def obtener(cls) -> "ConfiguracionSeguimiento":
@@ -648,11 +640,3 @@ class SuscripcionInforme(models.Model):
 
     def __str__(self):
         return f"{self.usuario} · {self.alcance}"
-
-
-@receiver(post_delete, sender=EstadoLinea)
-def _restar_del_resumen(sender, instance, **kwargs):
-    """Una línea borrada (p. ej. en cascada con su plan) deja de sumar en el tablero."""
-    from seguimiento.services import restar_del_resumen
-
-    restar_del_resumen(instance)

@@ -11,16 +11,16 @@ from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from att.models import Entidad, Municipio, PuntajeMDM, Rol, TipoEntidad
+from att.models import Entidad, Municipio, PuntajeMDM, Rol
 from att.notificaciones import notificar
 from att.validadores import exigir_largo, exigir_largos, validar_adjunto
-from seguimiento import calculo, por_entidad, rules, selectors
+from seguimiento import calculo, por_entidad, resumen, rules, selectors
 from seguimiento.models import (
     Asesoria,
     Avance,
@@ -303,7 +303,7 @@ def recalcular_linea(linea, hoy: date | None = None) -> EstadoLinea:
                   "responsable_id": linea.responsable_id, "peso": linea.peso, **valores,
                   **dimensiones.get(linea.pk, _SIN_DIMENSIONES)},
     )
-    _sumar_al_resumen(([anterior], -1) if anterior else ([], -1), ([estado], 1))
+    resumen.sumar(([anterior], -1) if anterior else ([], -1), ([estado], 1))
     _invalidar()
     return estado
 
@@ -328,80 +328,10 @@ def dimensiones_de_lineas(ids: list[int]) -> dict[int, dict]:
     return resultado
 
 
-# --- Resumen del tablero (ResumenTablero) ---------------------------------------------------------
-_COLUMNAS_RESUMEN = ["suma_pesos", "suma_avance", "suma_esperado", "lineas", "al_dia", "en_riesgo", "atrasado"]
-
-# Con el bloqueo, una línea que se recalcula a la vez espera y suma su cambio sobre lo reconstruido
-# (la reconstrucción lee la foto ya confirmada; la diferencia de la otra transacción llega después).
-_RECONSTRUIR_RESUMEN = """
-LOCK TABLE seguimiento_resumentablero IN SHARE ROW EXCLUSIVE MODE;
-DELETE FROM seguimiento_resumentablero;
-INSERT INTO seguimiento_resumentablero (agenda_id, entidad_id, dimension, clave, {columnas})
-SELECT e.agenda_id, e.entidad_id, x.dimension, x.clave, SUM(e.peso), SUM(e.peso * e.avance), SUM(e.peso * e.esperado),
-       COUNT(*), COUNT(*) FILTER (WHERE e.semaforo = 'al_dia'), COUNT(*) FILTER (WHERE e.semaforo = 'en_riesgo'),
-       COUNT(*) FILTER (WHERE e.semaforo = 'atrasado')
-FROM seguimiento_estadolinea e
-CROSS JOIN LATERAL (
-    SELECT 'asesor'::varchar AS dimension, e.responsable_id::varchar AS clave
-    UNION ALL SELECT 'departamento', d FROM unnest(e.departamentos) AS d
-    UNION ALL SELECT 'tema', t::varchar FROM unnest(e.temas) AS t
-) x
-GROUP BY 1, 2, 3, 4;
-ANALYZE seguimiento_estadolinea;
-ANALYZE seguimiento_resumentablero;
-""".format(columnas=", ".join(_COLUMNAS_RESUMEN))
-
-
-def reconstruir_resumen() -> None:
-    """Rehace el resumen del tablero desde las fotos por línea (recálculo diario y migración)."""
-    from django.db import connection
-
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(_RECONSTRUIR_RESUMEN)
-
-
-def _claves_resumen(estado: EstadoLinea) -> list[tuple[str, str]]:
-    return ([("asesor", str(estado.responsable_id))] + [("departamento", d) for d in estado.departamentos]
-            + [("tema", str(t)) for t in estado.temas])
-
-
-def _sumar_al_resumen(*partes: tuple[list[EstadoLinea], int]) -> None:
-    """Suma (signo 1) o resta (signo −1) fotos de líneas en ResumenTablero con una sola sentencia."""
-    from django.db import connection
-
-    deltas: dict[tuple, list] = {}
-    for estados, signo in partes:
-        for e in estados:
-            peso, avance, esperado = Decimal(e.peso), Decimal(e.avance), Decimal(e.esperado)
-            valores = [signo * peso, signo * peso * avance, signo * peso * esperado, signo,
-                       signo * (e.semaforo == calculo.AL_DIA), signo * (e.semaforo == calculo.EN_RIESGO),
-                       signo * (e.semaforo == calculo.ATRASADO)]
-            for dimension, clave in _claves_resumen(e):
-                acumulado = deltas.setdefault((e.agenda_id, e.entidad_id, dimension, clave), [0] * 7)
-                for i, v in enumerate(valores):
-                    acumulado[i] += v
-    filas = [(*k, *v) for k, v in deltas.items() if any(v)]
-    if not filas:
-        return
-    fila_sql = "(%s::bigint, %s::bigint, %s, %s, %s::numeric, %s::numeric, %s::numeric, %s::int, %s::int, %s::int, %s::int)"
-    sumar = ", ".join(f"{c} = r.{c} + EXCLUDED.{c}" for c in _COLUMNAS_RESUMEN)
-    sql = (f"INSERT INTO seguimiento_resumentablero AS r (agenda_id, entidad_id, dimension, clave, "
-           f"{', '.join(_COLUMNAS_RESUMEN)}) VALUES {', '.join([fila_sql] * len(filas))} "
-           f"ON CONFLICT (agenda_id, entidad_id, dimension, clave) DO UPDATE SET {sumar}")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [v for f in filas for v in f])
-
-
-def restar_del_resumen(estado: EstadoLinea) -> None:
-    _sumar_al_resumen(([estado], -1))
-    _invalidar()
-
-
-def _invalidar():
-    from seguimiento.selectors import invalidar_tablero
-
-    transaction.on_commit(invalidar_tablero)
-    invalidar_tablero()
+# --- Resumen del tablero: vive en seguimiento/resumen.py ---------------------------------------------
+# `reconstruir_resumen` sigue aquí mientras la migración 0004 lo importe de este módulo.
+reconstruir_resumen = resumen.reconstruir
+_invalidar = resumen.invalidar
 
 
 def recalcular_todas(hoy: date | None = None, lote: int = 2000) -> int:
@@ -673,17 +603,6 @@ def percepcion_registrar(*, entidad: Entidad, calidad: int, pertinencia: int, op
     return p
 
 
-def entidades_asesoradas():
-    """Entidades territoriales que reciben asistencia: focalizadas en líneas, asesorías o eventos."""
-    from agenda.models import LineaPlan
-
-    return Entidad.objects.filter(tipo__in=TipoEntidad.territoriales(), activa=True).filter(
-        Q(pk__in=LineaPlan.territorios.through.objects.values("entidad_id"))
-        | Q(pk__in=Asesoria.objects.values("entidad_id"))
-        | Q(pk__in=EventoMasivo.entidades.through.objects.values("entidad_id"))
-    )
-
-
 @transaction.atomic
 def muestra_sortear(*, periodo: date, por, semilla: int | None = None) -> MuestraPercepcion:
     """Sortea (una vez por mes) las entidades asesoradas que aceptaron seguimiento a entrevistar."""
@@ -692,7 +611,7 @@ def muestra_sortear(*, periodo: date, por, semilla: int | None = None) -> Muestr
     existente = MuestraPercepcion.objects.filter(periodo=periodo).first()
     if existente:
         return existente
-    elegibles = list(entidades_asesoradas().filter(consiente_seguimiento=True).order_by("pk").values_list("pk", flat=True))
+    elegibles = list(selectors.entidades_asesoradas().filter(consiente_seguimiento=True).order_by("pk").values_list("pk", flat=True))
     semilla = semilla if semilla is not None else random.SystemRandom().randrange(2**31)
     tamano = ConfiguracionSeguimiento.obtener().tamano_muestra
     elegidas = random.Random(semilla).sample(elegibles, min(tamano, len(elegibles)))

@@ -128,10 +128,9 @@ class MedicionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         d = serializer.validated_data
-        from seguimiento.models import Medicion
-
         # La API crea; una medición del mismo mes ya guardada es un conflicto (se corrige en la página).
         from seguimiento import rules
+        from seguimiento.models import Medicion
 
         periodo = services.primer_dia(d["periodo"])
         if (rules.mide_indicador(request.user, d["indicador"]) and not services.periodo_cerrado(periodo)
