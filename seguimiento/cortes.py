@@ -71,6 +71,25 @@ def visibles(usuario) -> QuerySet[EstadoLineaEntidad]:
     return qs.filter(filtro)
 
 
+def _entero(valor):
+    try:
+        return int(valor)
+    except (TypeError, ValueError):
+        return None
+
+
+def filtros_de(consulta, usuario) -> dict:
+    """Filtros de un corte desde la consulta GET (los mismos en la página, la descarga y la API)."""
+    return {
+        "agenda_id": _entero(consulta.get("agenda")),
+        "oferente_id": _entero(consulta.get("oferente")) if permisos.lee_todo(usuario) else None,
+        "departamento": (consulta.get("departamento") or "")[:2] or None,
+        "region": (consulta.get("region") or "")[:20] or None,
+        "semaforo": consulta.get("semaforo") or None,
+        "nivel": "region" if consulta.get("nivel") == "region" else "",
+    }
+
+
 def filtrar(qs, *, agenda_id=None, oferente_id=None, departamento=None, region=None, semaforo=None):
     if agenda_id:
         qs = qs.filter(agenda_id=agenda_id)

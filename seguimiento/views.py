@@ -364,25 +364,12 @@ def percepcion(request):
 
 
 # --- Los seis cortes SETA (por entidad, dependencia, producto, zona, estrategia y asesor) ------------
-def filtros_corte(request) -> dict:
-    """Filtros del formulario GET de un corte (los mismos en la página, la descarga y la API)."""
-    g = request.GET
-    return {
-        "agenda_id": _entero(g.get("agenda")),
-        "oferente_id": _entero(g.get("oferente")) if permisos.lee_todo(request.user) else None,
-        "departamento": (g.get("departamento") or "")[:2] or None,
-        "region": (g.get("region") or "")[:20] or None,
-        "semaforo": g.get("semaforo") or None,
-        "nivel": "region" if g.get("nivel") == "region" else "",
-    }
-
-
 @login_required
 def corte(request, dimension):
     _ver(request)
     if dimension not in cortes.CORTES:
         raise Http404
-    filtros = filtros_corte(request)
+    filtros = cortes.filtros_de(request.GET, request.user)
     datos = cortes.corte(request.user, dimension, **filtros)
     formato = request.GET.get("formato")
     if formato in ("csv", "xlsx"):

@@ -172,10 +172,8 @@ class CorteViewSet(viewsets.ViewSet):
 
     @extend_schema(responses=s.CorteSerializer)
     def list(self, request, dimension=None):
-        from seguimiento.views import filtros_corte
-
         if not request.user.has_perm("seguimiento.ver"):
             raise exceptions.PermissionDenied("No tiene acceso al seguimiento.")
-        datos = cortes.corte(request.user, dimension, **filtros_corte(request))
+        datos = cortes.corte(request.user, dimension, **cortes.filtros_de(request.query_params, request.user))
         return Response(s.CorteSerializer({"dimension": dimension, "total": datos["total"],
                                            "filas": datos["filas"]}).data)
