@@ -141,9 +141,13 @@ SIN_DATO = _("(sin asignar)")
 
 def corte(usuario, dimension: str, *, nivel: str = "", umbrales=None, **filtros) -> dict:
     """Filas del corte (ordenadas por nombre) y el total, para quien pregunta, con los filtros dados."""
+    return corte_de(filtrar(visibles(usuario), **filtros), dimension, nivel=nivel, umbrales=umbrales)
+
+
+def corte_de(qs: QuerySet[EstadoLineaEntidad], dimension: str, *, nivel: str = "", umbrales=None) -> dict:
+    """El corte sobre un conjunto ya acotado de pares (línea × entidad): tres consultas."""
     umbrales = umbrales or ConfiguracionSeguimiento.obtener().umbrales
     definicion = REGION if dimension == "zona" and nivel == "region" else CORTES[dimension]
-    qs = filtrar(visibles(usuario), **filtros)
     filas = [dict(f) for f in qs.values(clave_id=F(definicion.campo)).annotate(**AGREGADOS).order_by()]
     nombres = _nombres(definicion, [f["clave_id"] for f in filas])
     for f in filas:

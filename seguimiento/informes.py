@@ -28,13 +28,14 @@ from att.bloqueos import candado, clave_bloqueo
 from att.exportacion import libro_xlsx
 from att.models import Entidad, PuntajeMDM
 from att.validadores import recortar
-from seguimiento import selectors
+from seguimiento import cortes, selectors
 from seguimiento.models import (
     Asesoria,
     Avance,
     EstadoAvance,
     EstadoInforme,
     EstadoLinea,
+    EstadoLineaEntidad,
     EventoMasivo,
     Hito,
     Indicador,
@@ -120,6 +121,12 @@ def datos_informe(tipo: str, periodo: date, alcance: str = "nacional") -> dict:
             for f in selectors.indicadores_con_avance_de(indicadores, anio=periodo.year, hasta=hasta)
         ],
     }
+    # Los seis cortes SETA sobre las fotos por (línea × entidad territorial); la zona, por departamento y región.
+    pares = EstadoLineaEntidad.objects.all() if entidad is None else EstadoLineaEntidad.objects.filter(oferente=entidad)
+    operacion["cortes"] = [
+        (dimension, nivel, cortes.corte_de(pares, dimension, nivel=nivel, umbrales=umbrales))
+        for dimension, nivel in CORTES_INFORME
+    ]
     calidad = selectors.resumen_percepcion_de(percepciones, desde, hasta)
     anios = list(PuntajeMDM.objects.order_by("-anio").values_list("anio", flat=True).distinct()[:2])
     capacidades = {
@@ -137,6 +144,10 @@ def datos_informe(tipo: str, periodo: date, alcance: str = "nacional") -> dict:
 
 
 MESES_SERIE = 12
+
+
+CORTES_INFORME = [("entidad", ""), ("dependencia", ""), ("producto", ""), ("zona", ""), ("zona", "region"),
+                  ("estrategia", ""), ("asesor", "")]
 
 
 def _inicio_aware(dia: date) -> datetime:
@@ -227,6 +238,16 @@ def tablas(datos: dict) -> list[tuple[str, list[str], list[list]]]:
              for g in cap["grupos"]]
     tendencias = [[f["etiqueta"], f["demandas_registradas"], f["demandas_atendidas"], f["avances_reportados"],
                    f["avances_validados"], f["calificaciones"], f["calificacion_promedio"]] for f in datos.get("series", [])]
+    cabeza_corte = [_("Avance (%)"), _("Esperado (%)"), _("Semáforo"), _("Al día"), _("En riesgo"), _("Atrasados"),
+                    _("Hitos vencidos"), _("Último reporte"), _("Líneas"), _("Entidades")]
+    fila_corte = lambda f: [f["nombre"], f["avance"], f["esperado"], SEMAFORO.get(f["semaforo"], ""), f["al_dia"],
+                            f["en_riesgo"], f["atrasado"], f["hitos_vencidos"], f["ultimo_reporte"], f["lineas"],
+                            f["entidades"]]
+    seccion_cortes = []
+    for i, (dimension, nivel, c) in enumerate(op.get("cortes", [])):
+        titulo = (_("5. Avance por entidad territorial (cada línea en cada entidad a la que llega)") if i == 0
+                  else (_("Avance por región") if nivel == "region" else c["corte"].titulo))
+        seccion_cortes.append((titulo, [c["corte"].etiqueta, *cabeza_corte], [fila_corte(f) for f in c["filas"]]))
     return [
         (_("1. Operación de la asistencia técnica"), [_("Cifra"), _("Valor")], resumen),
         (_("Avance por entidad oferente"), cabeza, [fila(f) for f in op["por_entidad"]]),
@@ -239,6 +260,7 @@ def tablas(datos: dict) -> list[tuple[str, list[str], list[list]]]:
         (_("4. Tendencias de los últimos doce meses"),
          [_("Mes"), _("Demandas registradas"), _("Demandas atendidas"), _("Avances reportados"), _("Avances validados"),
           _("Calificaciones"), _("Calificación promedio (1–5)")], tendencias),
+        *seccion_cortes,
     ]
 
 
@@ -448,7 +470,9 @@ def _celda(valor):
     return str(valor)  # textos traducibles perezosos y otros objetos
 
 
-HOJAS_XLSX = ["Resumen", "Entidades", "Departamentos", "Indicadores", "Percepcion", "Capacidades", "Tendencias"]
+HOJAS_XLSX = ["Resumen", "Entidades", "Departamentos", "Indicadores", "Percepcion", "Capacidades", "Tendencias",
+              "Por entidad territorial", "Por dependencia", "Por producto", "Por departamento", "Por region",
+              "Por estrategia", "Por asesor"]
 
 
 def generar_xlsx(datos: dict) -> bytes:

@@ -51,25 +51,25 @@ class EstadoLineaEntidadSerializer(serializers.ModelSerializer):
 
 
 class FilaCorteSerializer(serializers.Serializer):
-    clave = serializers.CharField(source="clave_id", allow_null=True)
-    nombre = serializers.CharField(required=False)
-    avance = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
-    esperado = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
-    semaforo = serializers.CharField()
-    al_dia = serializers.IntegerField()
-    en_riesgo = serializers.IntegerField()
-    atrasado = serializers.IntegerField()
-    hitos_vencidos = serializers.IntegerField()
-    ultimo_reporte = serializers.DateField(allow_null=True)
-    lineas = serializers.IntegerField()
-    entidades = serializers.IntegerField()
-    seguimientos = serializers.IntegerField(help_text="Pares línea × entidad territorial.")
+    clave = serializers.CharField(source="clave_id", allow_null=True, read_only=True)
+    nombre = serializers.CharField(read_only=True)
+    avance = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True, read_only=True)
+    esperado = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True, read_only=True)
+    semaforo = serializers.CharField(read_only=True)
+    al_dia = serializers.IntegerField(read_only=True)
+    en_riesgo = serializers.IntegerField(read_only=True)
+    atrasado = serializers.IntegerField(read_only=True)
+    hitos_vencidos = serializers.IntegerField(read_only=True)
+    ultimo_reporte = serializers.DateField(allow_null=True, read_only=True)
+    lineas = serializers.IntegerField(read_only=True)
+    entidades = serializers.IntegerField(read_only=True)
+    seguimientos = serializers.IntegerField(read_only=True, help_text="Pares línea × entidad territorial.")
 
 
 class CorteSerializer(serializers.Serializer):
-    dimension = serializers.CharField()
-    total = FilaCorteSerializer()
-    filas = FilaCorteSerializer(many=True)
+    dimension = serializers.CharField(read_only=True)
+    total = FilaCorteSerializer(read_only=True)
+    filas = FilaCorteSerializer(many=True, read_only=True)
 
 
 class RevisionSerializer(serializers.Serializer):

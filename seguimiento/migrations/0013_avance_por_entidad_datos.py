@@ -30,22 +30,26 @@ ON CONFLICT DO NOTHING
 """
 
 _ESTADOS = """
+WITH ultimo AS (
+    SELECT h.linea_id, MAX(a.fecha_corte) AS fecha
+    FROM seguimiento_avance a JOIN seguimiento_hito h ON h.id = a.hito_id
+    WHERE h.linea_id >= %s AND h.linea_id < %s AND a.estado <> 'devuelto'
+    GROUP BY h.linea_id
+)
 INSERT INTO seguimiento_estadolineaentidad (
     linea_id, entidad_id, plan_id, agenda_id, oferente_id, responsable_id, oferta_id, dependencia_id, objetivo_id,
     departamento_id, region, peso, avance, esperado, semaforo, hitos_vencidos, ultimo_reporte, actualizado)
 SELECT l.id, f.entidad_id, e.plan_id, e.agenda_id, e.entidad_id, e.responsable_id, l.oferta_id,
        COALESCE(l.dependencia_id, o.dependencia_id), l.objetivo_agenda_id, en.departamento_id,
-       COALESCE(d.region, ''), e.peso, e.avance, e.esperado, e.semaforo, e.hitos_vencidos,
-       (SELECT MAX(a.fecha_corte) FROM seguimiento_avance a JOIN seguimiento_hito h ON h.id = a.hito_id
-         WHERE h.linea_id = l.id AND a.estado <> 'devuelto'),
-       now()
+       COALESCE(d.region, ''), e.peso, e.avance, e.esperado, e.semaforo, e.hitos_vencidos, u.fecha, now()
 FROM seguimiento_estadolinea e
 JOIN agenda_lineaplan l ON l.id = e.linea_id
 JOIN oferta_oferta o ON o.id = l.oferta_id
 JOIN agenda_lineaplan_territorios f ON f.lineaplan_id = l.id
 JOIN att_entidad en ON en.id = f.entidad_id
 LEFT JOIN att_departamento d ON d.codigo = en.departamento_id
-WHERE l.id >= %s AND l.id < %s
+LEFT JOIN ultimo u ON u.linea_id = l.id
+WHERE e.linea_id >= %s AND e.linea_id < %s
 ON CONFLICT (linea_id, entidad_id) DO NOTHING
 """
 
@@ -58,7 +62,7 @@ def copiar(apps, schema_editor):
     for desde in range(0, maximo + 1, LOTE):
         with transaction.atomic(using=conexion.alias), conexion.cursor() as cursor:
             cursor.execute(_AVANCES, [desde, desde + LOTE])
-            cursor.execute(_ESTADOS, [desde, desde + LOTE])
+            cursor.execute(_ESTADOS, [desde, desde + LOTE, desde, desde + LOTE])
 
 
 class Migration(migrations.Migration):

@@ -130,3 +130,17 @@ def test_visibilidad_oferente_et_equipo_departamental_y_auditor(auditor, entidad
     assert [f["clave_id"] for f in cortes.corte(funcionario, "entidad")["filas"]] == [et.pk]
     del_depto = EstadoLineaEntidad.objects.filter(departamento_id=et.departamento_id).count()
     assert cortes.corte(equipo, "entidad")["total"]["seguimientos"] == del_depto
+
+
+def test_el_informe_mensual_trae_la_seccion_por_entidad_y_los_seis_cortes(entidad_oferente):
+    from seguimiento import informes
+
+    _mundo(entidad_oferente, 6, lineas=2)
+    tablas = {str(t): (cabeza, filas) for t, cabeza, filas in informes.tablas(informes.datos_informe(
+        "mensual", date(2026, 6, 1)))}
+    cabeza, filas = tablas["5. Avance por entidad territorial (cada línea en cada entidad a la que llega)"]
+    assert str(cabeza[0]) == "Entidad territorial" and len(filas) == 6
+    for titulo in ("Avance por dependencia", "Avance por producto (oferta)", "Avance por zona", "Avance por región",
+                   "Avance por estrategia (objetivo de la agenda)", "Avance por asesor"):
+        assert tablas[titulo][1], titulo
+    assert len(tablas["Avance por dependencia"][1]) == 2
