@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Max, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from att import permisos
 from att.models import Region, Rol
-from seguimiento import calculo
+from seguimiento import calculo, resumen
 from seguimiento.models import ConfiguracionSeguimiento, EstadoLineaEntidad, Semaforo
 from seguimiento.rules import ROLES_ET
 
@@ -140,8 +141,26 @@ SIN_DATO = _("(sin asignar)")
 
 
 def corte(usuario, dimension: str, *, nivel: str = "", umbrales=None, **filtros) -> dict:
-    """Filas del corte (ordenadas por nombre) y el total, para quien pregunta, con los filtros dados."""
-    return corte_de(filtrar(visibles(usuario), **filtros), dimension, nivel=nivel, umbrales=umbrales)
+    """Filas del corte (ordenadas por nombre) y el total, para quien pregunta, con los filtros dados.
+
+    Como el tablero, se guarda en caché con la versión del tablero (`resumen.invalidar_tablero`: cambia
+    con cada línea recalculada o cambio de umbrales) hasta cinco minutos: agrupar los 200.000 pares de
+    todo el país toma más de un segundo a escala 1000."""
+    umbrales = umbrales or ConfiguracionSeguimiento.obtener().umbrales
+    version = cache.get_or_set(resumen.CLAVE_VERSION, 1, None)
+    alcance = "todo" if permisos.lee_todo(usuario) else f"u{usuario.pk}"
+    llave = ":".join(str(v) for v in (
+        "seguimiento:corte", version, alcance, dimension, nivel, *(filtros.get(k) or "" for k in sorted(filtros)),
+        umbrales.riesgo, umbrales.atraso))
+    guardado = cache.get(llave)
+    if guardado is None:
+        datos = corte_de(filtrar(visibles(usuario), **filtros), dimension, nivel=nivel, umbrales=umbrales)
+        guardado = {"filas": datos["filas"], "total": datos["total"]}
+        cache.set(llave, guardado, SEGUNDOS_CACHE)
+    return {"corte": REGION if dimension == "zona" and nivel == "region" else CORTES[dimension], **guardado}
+
+
+SEGUNDOS_CACHE = 300
 
 
 def corte_de(qs: QuerySet[EstadoLineaEntidad], dimension: str, *, nivel: str = "", umbrales=None) -> dict:

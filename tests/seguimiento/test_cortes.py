@@ -15,6 +15,7 @@ from agenda.models import LineaPlan, ObjetivoAgenda
 from att.models import Dependencia, Entidad, Rol, TipoEntidad
 from seguimiento import cortes
 from seguimiento.models import EstadoLineaEntidad
+from seguimiento.resumen import invalidar_tablero
 from tests import factories
 from tests.seguimiento import fabricas
 
@@ -46,10 +47,12 @@ def _mundo(entidad_oferente, n: int, *, lineas: int = 3) -> list[LineaPlan]:
                 semaforo="al_dia" if avance >= 40 else "atrasado", hitos_vencidos=int(avance < 40),
                 ultimo_reporte=date(2026, 6, 1 + j % 28)))
     EstadoLineaEntidad.objects.bulk_create(filas, batch_size=2000)
+    invalidar_tablero()  # las fotos se escribieron sin los servicios (que invalidan la caché)
     return creadas
 
 
 def _consultas(client, url) -> int:
+    invalidar_tablero()  # sin la caché de los cortes: se cuentan las consultas de calcularlos
     with CaptureQueriesContext(connection) as ctx:
         r = client.get(url)
     assert r.status_code == 200, url
