@@ -405,6 +405,10 @@ def _mapa_departamentos(filas: list[dict], est) -> list:
         "de cada departamento están en la tabla que sigue."), est["BodyText"])]
 
 
+PRIMERA_TABLA_CORTES = 7  # en `tablas`: después de las siete de siempre vienen la sección por ET y los cortes
+FILAS_PDF_CORTE = 200
+
+
 def generar_pdf(datos: dict) -> bytes:
     """El informe en PDF: DejaVu Sans incrustada, título, autor, asunto e idioma (es-CO) en los
     metadatos, esquema con las secciones, «Página N de M» en cada página, títulos que nunca cierran
@@ -449,6 +453,12 @@ def generar_pdf(datos: dict) -> bytes:
         if not filas:
             historia.append(_parrafo(_("Sin datos en el periodo."), est["BodyText"]))
             continue
+        if numero >= PRIMERA_TABLA_CORTES and len(filas) > FILAS_PDF_CORTE:
+            # Los cortes pueden tener miles de filas (productos, asesores): el PDF muestra las de menor
+            # avance, que son las que piden atención; el XLSX las trae todas.
+            historia.append(_parrafo(_("Se muestran las %(n)s con menor avance de %(t)s; el XLSX del informe trae "
+                                       "todas.") % {"n": FILAS_PDF_CORTE, "t": len(filas)}, est["BodyText"]))
+            filas = sorted(filas, key=lambda f: (f[1] is None, f[1] if f[1] is not None else 0))[:FILAS_PDF_CORTE]
         contenido = [[_parrafo(c, cabeza_celda) for c in cabeza]] + [
             [_parrafo(_f(c), celda) for c in f] for f in filas[:2000]
         ]
