@@ -122,6 +122,7 @@ ESCRITURAS_EN_BLOQUE: dict[tuple[str, str], str] = {
     ("seguimiento/demo.py", "_lineas_propias"): _DEMO,
     ("seguimiento/demo.py", "_hitos_y_avances"): _DEMO,
     ("seguimiento/demo.py", "_indicadores"): _DEMO,
+    ("seguimiento/demo.py", "_avances_por_entidad"): _DEMO,
     ("seguimiento/demo.py", "generar"): _DEMO,
     ("conocimiento/demo.py", "generar"): _DEMO,
 }
