@@ -256,10 +256,12 @@ def _asistencia(filtros: Filtros) -> dict[str, tuple[int, object]]:
         if filtros.departamento:
             qs = qs.filter(departamento_id=filtros.departamento)
         codigo = F("entidad__municipio_id")
+        lineas = Count("pk")  # una alcaldía por municipio: cada par es una línea distinta
     else:
         codigo = Coalesce(F("departamento_id"), Left(F("entidad__municipio_id"), 2))
+        lineas = Count("linea_id", distinct=True)
     filas = (qs.annotate(codigo=codigo).values("codigo")
-             .annotate(n=Count("linea_id", distinct=True), avance=Avg("avance"))
+             .annotate(n=lineas, avance=Avg("avance"))
              .values_list("codigo", "n", "avance"))
     return {c: (n, a) for c, n, a in filas}
 
