@@ -163,8 +163,9 @@ def corte(usuario, dimension: str, *, nivel: str = "", umbrales=None, **filtros)
 SEGUNDOS_CACHE = 300
 
 
-def corte_de(qs: QuerySet[EstadoLineaEntidad], dimension: str, *, nivel: str = "", umbrales=None) -> dict:
-    """El corte sobre un conjunto ya acotado de pares (línea × entidad): tres consultas."""
+def corte_de(qs: QuerySet[EstadoLineaEntidad], dimension: str, *, nivel: str = "", umbrales=None,
+             con_total: bool = True) -> dict:
+    """El corte sobre un conjunto ya acotado de pares (línea × entidad): tres consultas (dos sin el total)."""
     umbrales = umbrales or ConfiguracionSeguimiento.obtener().umbrales
     definicion = REGION if dimension == "zona" and nivel == "region" else CORTES[dimension]
     filas = [dict(f) for f in qs.values(clave_id=F(definicion.campo)).annotate(**AGREGADOS).order_by()]
@@ -173,7 +174,7 @@ def corte_de(qs: QuerySet[EstadoLineaEntidad], dimension: str, *, nivel: str = "
         f["nombre"] = nombres.get(f["clave_id"], str(SIN_DATO))
         _completar(f, umbrales)
     filas.sort(key=lambda f: (f["clave_id"] in (None, ""), f["nombre"].lower(), str(f["clave_id"])))
-    total = _completar(dict(qs.aggregate(**AGREGADOS)), umbrales)
+    total = _completar(dict(qs.aggregate(**AGREGADOS)), umbrales) if con_total else None
     return {"corte": definicion, "filas": filas, "total": total}
 
 

@@ -124,7 +124,7 @@ def datos_informe(tipo: str, periodo: date, alcance: str = "nacional") -> dict:
     # Los seis cortes SETA sobre las fotos por (línea × entidad territorial); la zona, por departamento y región.
     pares = EstadoLineaEntidad.objects.all() if entidad is None else EstadoLineaEntidad.objects.filter(oferente=entidad)
     operacion["cortes"] = [
-        (dimension, nivel, cortes.corte_de(pares, dimension, nivel=nivel, umbrales=umbrales))
+        (dimension, nivel, cortes.corte_de(pares, dimension, nivel=nivel, umbrales=umbrales, con_total=False))
         for dimension, nivel in CORTES_INFORME
     ]
     calidad = selectors.resumen_percepcion_de(percepciones, desde, hasta)

@@ -4,6 +4,8 @@ from seguimiento.api import views
 
 router = DefaultRouter()
 router.register("seguimiento/lineas", views.EstadoLineaViewSet, basename="seguimiento-linea")
+router.register("seguimiento/lineas-por-entidad", views.EstadoLineaEntidadViewSet,
+                basename="seguimiento-linea-entidad")
 router.register("seguimiento/hitos", views.HitoViewSet, basename="seguimiento-hito")
 router.register("seguimiento/avances", views.AvanceViewSet, basename="seguimiento-avance")
 router.register("seguimiento/indicadores", views.IndicadorViewSet, basename="seguimiento-indicador")

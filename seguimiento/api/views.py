@@ -50,6 +50,18 @@ class EstadoLineaViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.estados_visibles(self.request.user).order_by("pk")
 
 
+class EstadoLineaEntidadViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Avance, semáforo, hitos vencidos y último reporte de cada línea en cada entidad territorial a la que
+    llega (línea × ET), acotado a quien pregunta como los cortes."""
+
+    serializer_class = s.EstadoLineaEntidadSerializer
+    permission_classes = [Autenticado]
+    filterset_fields = ["linea", "entidad", "oferente", "departamento", "semaforo"]
+
+    def get_queryset(self):
+        return cortes.visibles(self.request.user).order_by("pk")
+
+
 class HitoViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.HitoSerializer
     permission_classes = [Autenticado]

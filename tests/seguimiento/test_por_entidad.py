@@ -165,3 +165,14 @@ def test_la_migracion_copia_el_avance_de_la_linea_a_cada_entidad(oferente, entid
         (estado.avance, estado.esperado, estado.semaforo, date(2026, 5, 2))}
     assert estado.avance == D("45.00")
     assert set(avance.entidades.values_list("pk", flat=True)) == {e.pk for e in tres_et}
+
+
+def test_api_de_lineas_por_entidad_acotada(client, oferente, otro_oferente, entidad_oferente, seguimiento_dnp, tres_et):
+    linea = fabricas.linea(entidad_oferente, territorios=tres_et)
+    _validado(fabricas.hito(linea), 30, seguimiento_dnp, oferente, entidades=[tres_et[0]])
+    client.force_login(oferente)
+    filas = client.get("/api/v1/seguimiento/lineas-por-entidad/", {"linea": linea.pk}).json()["results"]
+    assert sorted((f["entidad"], f["avance"]) for f in filas) == sorted(
+        [(tres_et[0].pk, "30.00"), (tres_et[1].pk, "0.00"), (tres_et[2].pk, "0.00")])
+    client.force_login(otro_oferente)
+    assert client.get("/api/v1/seguimiento/lineas-por-entidad/").json()["results"] == []
