@@ -110,8 +110,9 @@ def consolidar_linea(valores: dict, filas: list[EstadoLineaEntidad], umbrales) -
     if not filas:
         return valores
     avance = calculo.redondear(media(f.avance for f in filas), 2)
-    return {**valores, "avance": avance, "semaforo": calculo.semaforo(avance, valores["esperado"], umbrales),
-            "hitos_vencidos": max(f.hitos_vencidos for f in filas)}
+    # Los hitos vencidos de la línea siguen siendo los que no se cumplieron en todas sus entidades (su
+    # promedio queda bajo 100), como los cuenta `estado_de_linea`.
+    return {**valores, "avance": avance, "semaforo": calculo.semaforo(avance, valores["esperado"], umbrales)}
 
 
 def guardar(linea_ids: list[int], filas: list[EstadoLineaEntidad]) -> None:
