@@ -106,6 +106,11 @@ class LineaPlan(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="lineas_plan_a_cargo",
         verbose_name=_("responsable"),
     )
+    dependencia = models.ForeignKey(
+        "att.Dependencia", on_delete=models.SET_NULL, null=True, blank=True, related_name="lineas_plan",
+        verbose_name=_("dependencia que ejecuta"),
+        help_text=_("Unidad de la entidad oferente a cargo; vacía, la de la oferta."),
+    )
     inversion = models.DecimalField(_("inversión (COP)"), max_digits=16, decimal_places=0, default=0)
     fuente_financiacion = models.CharField(_("fuente de financiación"), max_length=150, blank=True)
     demandas = models.ManyToManyField(

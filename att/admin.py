@@ -7,7 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from att import permisos, services
 from att.models import (
-    Canal, Capacidad, Departamento, DescriptorTematico, Entidad, EtapaCiclo, Membresia, Modalidad,
+    Canal, Capacidad, Departamento, Dependencia, DescriptorTematico, Entidad, EtapaCiclo, Membresia, Modalidad,
     Municipio, NivelCapacidad, PuntajeMDM, Tema, TipoCapacidad, TokenIntegracion, Usuario,
 )
 from att.resources import EntidadResource, MunicipioResource
@@ -44,6 +44,17 @@ class EntidadAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     search_fields = ["nombre", "sigla"]
     list_select_related = ["departamento"]
     autocomplete_fields = ["municipio"]
+
+
+@admin.register(Dependencia)
+class DependenciaAdmin(SimpleHistoryAdmin):
+    """Catálogo de dependencias de cada entidad oferente (corte «por dependencia» del seguimiento)."""
+
+    list_display = ["nombre", "entidad", "activa"]
+    list_filter = ["activa"]
+    search_fields = ["nombre", "entidad__nombre", "entidad__sigla"]
+    list_select_related = ["entidad"]
+    autocomplete_fields = ["entidad"]
 
 
 @admin.register(Departamento)

@@ -44,6 +44,8 @@ SIN_HISTORIA: dict[str, str] = {
                                 "técnica y de vida corta",
     "seguimiento.EstadoLinea": "semáforo calculado de cada línea (recalcular_linea); el admin no permite crearlo "
                                "ni cambiarlo, solo consultarlo",
+    "seguimiento.EstadoLineaEntidad": "semáforo calculado de cada línea en cada entidad territorial "
+                                      "(recalcular_linea); nadie lo edita",
     "seguimiento.ResumenTablero": "cifras precalculadas del tablero; se reconstruyen desde los datos",
     "seguimiento.InformeMensual": "archivo que genera el sistema (PDF y Excel) desde los datos ya auditados; en "
                                   "el admin sus campos son de solo lectura y «regenerar» solo lo vuelve a poner "
@@ -79,8 +81,9 @@ ESCRITURAS_EN_BLOQUE: dict[tuple[str, str], str] = {
     ("conocimiento/services.py", "vector_busqueda"):
         "vector de búsqueda calculado, excluido del historial (excluded_fields)",
     ("seguimiento/services.py", "recalcular_linea"):
-        "avance consolidado de los hitos padre, calculado de sus sub-hitos; el cambio que lo origina "
-        "(el avance o el hito hijo) ya tiene su fila de historial",
+        "avance consolidado de los hitos padre (de sus sub-hitos) y de los hitos hoja de una línea con varias "
+        "entidades (promedio de su avance en cada una); el cambio que lo origina (el avance, el hito hijo o la "
+        "entidad focalizada) ya tiene su fila de historial",
     ("oferta/services.py", "_progreso"):
         "contador de filas procesadas de una importación (progreso técnico); la creación y el estado final "
         "de la importación sí dejan historial",
@@ -101,6 +104,7 @@ ESCRITURAS_EN_BLOQUE: dict[tuple[str, str], str] = {
     ("oferta/services.py", "importacion_escribir"):
         "modelo sin historia: oferta.TransicionOferta (registro de la creación de cada oferta importada)",
     ("seguimiento/services.py", "recalcular_todas"): "modelo sin historia: seguimiento.EstadoLinea",
+    ("seguimiento/por_entidad.py", "guardar"): "modelo sin historia: seguimiento.EstadoLineaEntidad",
     ("seguimiento/admin.py", "InformeAdmin.regenerar"): "modelo sin historia: seguimiento.InformeMensual",
     ("seguimiento/informes.py", "_generar_con_candado"): "modelo sin historia: seguimiento.InformeMensual",
     ("seguimiento/informes.py", "_generar_con_candado.avanzar"): "modelo sin historia: seguimiento.InformeMensual",
@@ -123,6 +127,7 @@ ESCRITURAS_EN_BLOQUE: dict[tuple[str, str], str] = {
     ("seguimiento/demo.py", "_lineas_propias"): _DEMO,
     ("seguimiento/demo.py", "_hitos_y_avances"): _DEMO,
     ("seguimiento/demo.py", "_indicadores"): _DEMO,
+    ("seguimiento/demo.py", "_avances_por_entidad"): _DEMO,
     ("seguimiento/demo.py", "generar"): _DEMO,
     ("conocimiento/demo.py", "generar"): _DEMO,
 }

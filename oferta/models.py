@@ -53,6 +53,10 @@ class Oferta(models.Model):
     entidad = models.ForeignKey(
         "att.Entidad", on_delete=models.PROTECT, related_name="ofertas", verbose_name=_("entidad oferente")
     )
+    dependencia = models.ForeignKey(
+        "att.Dependencia", on_delete=models.SET_NULL, null=True, blank=True, related_name="ofertas",
+        verbose_name=_("dependencia responsable"),
+    )
     cooferentes = models.ManyToManyField(
         "att.Entidad", blank=True, related_name="ofertas_conjuntas", verbose_name=_("entidades cooferentes")
     )

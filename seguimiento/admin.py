@@ -65,7 +65,7 @@ class AvanceAdmin(PermisosSeguimiento, SimpleHistoryAdmin):
     list_filter = ["estado", "fecha_corte"]
     search_fields = ["hito__nombre", "narrativa"]
     list_select_related = ["hito", "registrado_por", "revisado_por"]
-    raw_id_fields = ["hito", "registrado_por", "revisado_por"]
+    raw_id_fields = ["hito", "registrado_por", "revisado_por", "entidades"]
     inlines = [EvidenciaInline]
     actions = ["validar"]
     # El estado cambia solo con validar/devolver (servicios), que recalculan el hito y la línea.
@@ -77,6 +77,11 @@ class AvanceAdmin(PermisosSeguimiento, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         _recalcular_hito(obj.hito)
+
+    def save_related(self, request, form, formsets, change):
+        # Las entidades del avance (muchos a muchos) se guardan después del avance: se recalcula otra vez.
+        super().save_related(request, form, formsets, change)
+        _recalcular_hito(form.instance.hito)
 
     def delete_model(self, request, obj):
         hito = obj.hito

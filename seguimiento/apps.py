@@ -12,8 +12,10 @@ class SeguimientoConfig(AppConfig):
 
         from att import cambios
         from indicadores.models import Indicador, Medicion, MetaIndicador
+        from seguimiento import resumen
         from seguimiento.models import (
             Avance,
+            ConfiguracionSeguimiento,
             EstadoLinea,
             Hito,
             InformeMensual,
@@ -44,6 +46,13 @@ class SeguimientoConfig(AppConfig):
 
         post_save.connect(_linea_creada, sender=LineaPlan, dispatch_uid="seguimiento.hitos_desde_plantilla")
 
+        # Señales del seguimiento, todas aquí: una línea borrada (p. ej. en cascada con su plan) deja de
+        # sumar en el tablero; un cambio de umbrales invalida los consolidados en caché.
+        post_delete.connect(lambda instance, **kw: resumen.restar(instance), sender=EstadoLinea, weak=False,
+                            dispatch_uid="seguimiento_restar_del_resumen")
+        post_save.connect(lambda **kw: resumen.invalidar_tablero(), sender=ConfiguracionSeguimiento, weak=False,
+                          dispatch_uid="seguimiento_configuracion_invalida_tablero")
+
 
 def _linea_creada(sender, instance, created, raw=False, **_kwargs):
     if not created or raw:
@@ -58,7 +67,7 @@ def _linea_creada(sender, instance, created, raw=False, **_kwargs):
 def _invalidar_tablero(**_kwargs):
     from django.db import transaction
 
-    from seguimiento.selectors import invalidar_tablero
+    from seguimiento.resumen import invalidar_tablero
 
     transaction.on_commit(invalidar_tablero)
     invalidar_tablero()

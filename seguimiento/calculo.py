@@ -1,7 +1,8 @@
 """Reglas de cálculo del seguimiento, sin base de datos (fáciles de probar y de explicar).
 
 - Consolidación por pesos: el avance de un nivel es el promedio ponderado del avance de sus partes
-  (sub-hito → hito → línea → plan → entidad → agenda), con los pesos declarados en cada parte.
+  (sub-hito → hito → (línea × entidad territorial) → línea → plan → entidad → agenda), con los pesos
+  declarados en cada parte; las entidades territoriales de una línea pesan lo mismo.
 - Avance esperado: lo que debería llevarse a una fecha según las fechas planeadas.
 - Semáforo: compara el avance con el esperado y lo clasifica con umbrales configurables.
 
@@ -10,7 +11,7 @@ Los tipos de acumulación de los indicadores están en `indicadores/calculo.py`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -70,6 +71,19 @@ class Nodo:
         return ponderar((h.esperado(inicio, hoy), h.peso) for h in self.hijos) or CERO
 
 
+def avance_por_entidad(avances: Sequence[tuple], entidades: Iterable[int]) -> dict[int, Decimal]:
+    """Avance de un hito hoja en cada entidad territorial de su línea.
+
+    `avances` son pares (porcentaje, entidades) de los avances validados del hito, del más reciente al
+    más antiguo; un conjunto de entidades vacío cubre todas las de la línea. En cada entidad cuenta el
+    último avance que la cubre (un evento masivo mueve a todas las que alcanzó); sin avance, 0.
+    """
+    resultado = {}
+    for entidad in entidades:
+        resultado[entidad] = next((D(p) for p, cubre in avances if not cubre or entidad in cubre), CERO)
+    return resultado
+
+
 def avance_esperado(inicio: date, fin: date, hoy: date) -> Decimal:
     """Avance lineal esperado entre `inicio` y `fin` (0 antes de empezar, 100 desde `fin`)."""
     if hoy >= fin:
@@ -102,3 +116,17 @@ def semaforo(avance: Decimal, esperado: Decimal, umbrales: Umbrales = Umbrales()
     if brecha >= D(umbrales.riesgo):
         return EN_RIESGO
     return AL_DIA
+
+
+def completar(fila: dict, umbrales: Umbrales) -> dict:
+    """Una fila de sumas (suma_pesos, suma_avance = Σ peso × avance, suma_esperado) con su avance y esperado
+    ponderados y su semáforo; sin pesos, sin cifras."""
+    pesos = fila.get("suma_pesos") or CERO
+    if pesos:
+        fila["avance"] = redondear(fila["suma_avance"] / pesos)
+        fila["esperado"] = redondear(fila["suma_esperado"] / pesos)
+        fila["semaforo"] = semaforo(fila["avance"], fila["esperado"], umbrales)
+    else:
+        fila["avance"] = fila["esperado"] = None
+        fila["semaforo"] = ""
+    return fila

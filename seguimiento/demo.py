@@ -29,7 +29,7 @@ from att.models import (
     Usuario,
 )
 from indicadores.models import CierrePeriodo, Indicador, MetaIndicador
-from seguimiento import services
+from seguimiento import selectors, services
 from seguimiento.informes import sumar_meses
 from seguimiento.models import (
     Asesoria,
@@ -125,7 +125,9 @@ def _lineas_propias(*, faltan: int, rng: random.Random, inicio: date, fin: date,
         LineaPlan.objects.bulk_create(bloque, batch_size=2000)
         Focal, Temas = LineaPlan.territorios.through, LineaPlan.temas.through
         Focal.objects.bulk_create([
-            Focal(lineaplan_id=l.pk, entidad_id=t) for l in bloque for t in rng.sample(territorios, rng.randint(1, 3))
+            # Una de cada diez líneas es un programa regional que llega a muchas entidades (8 a 25).
+            Focal(lineaplan_id=l.pk, entidad_id=t) for l in bloque
+            for t in rng.sample(territorios, rng.randint(8, 25) if rng.random() < 0.1 else rng.randint(1, 3))
         ], batch_size=5000, ignore_conflicts=True)
         Temas.objects.bulk_create([
             Temas(lineaplan_id=l.pk, tema_id=t) for l in bloque for t in rng.sample(temas, 2)
@@ -253,6 +255,58 @@ def _indicadores(*, escala: int, rng: random.Random, meses: list[date], salida) 
 
 
 @transaction.atomic
+def _avances_por_entidad(ids: list[int], *, rng: random.Random, hoy: date, revisor_id: int) -> int:
+    """En las líneas con varias entidades, un avance validado reciente solo para algunas de ellas (un taller
+    regional al que no llegaron todas): esas entidades van adelante y las demás se quedan con lo que
+    llevaban. El avance de cada hito hoja queda en el promedio de sus entidades, y el de sus padres se
+    consolida de nuevo. Devuelve los avances creados."""
+    from django.db import connection
+
+    from agenda.models import LineaPlan
+
+    Focal = LineaPlan.territorios.through
+    por_linea: dict[int, list[int]] = {}
+    for linea_id, entidad_id in Focal.objects.filter(lineaplan_id__in=ids).values_list("lineaplan_id", "entidad_id"):
+        por_linea.setdefault(linea_id, []).append(entidad_id)
+    varias = {k: v for k, v in por_linea.items() if len(v) > 1}
+    creados = 0
+    claves = sorted(varias)
+    for i in range(0, len(claves), LOTE_LINEAS):
+        bloque = claves[i:i + LOTE_LINEAS]
+        hojas = list(Hito.objects.filter(linea_id__in=bloque, subhitos__isnull=True, avance__lt=100)
+                     .select_related("linea").only("pk", "avance", "linea_id", "linea__responsable_id"))
+        nuevos, cubren, medias = [], [], []
+        for h in hojas:
+            entidades = varias[h.linea_id]
+            adelante = rng.sample(entidades, rng.randint(1, len(entidades) - 1))
+            porcentaje = min(Decimal(100), h.avance + rng.randint(15, 45))
+            nuevos.append(Avance(
+                hito_id=h.pk, porcentaje=porcentaje, fecha_corte=hoy - timedelta(days=rng.randint(3, 20)),
+                narrativa=rng.choice(NARRATIVAS), estado="validado", registrado_por_id=h.linea.responsable_id,
+                revisado_por_id=revisor_id, revisado_en=_momento(hoy)))
+            cubren.append(adelante)
+            medias.append((h.pk, ((porcentaje * len(adelante) + h.avance * (len(entidades) - len(adelante)))
+                                  / len(entidades)).quantize(Decimal("0.01"))))
+        Avance.objects.bulk_create(nuevos, batch_size=5000)
+        # Los avances que ya tenía la línea valían para todas sus entidades (sin entidades = todas).
+        Avance.entidades.through.objects.bulk_create(
+            [Avance.entidades.through(avance_id=a.pk, entidad_id=e) for a, es in zip(nuevos, cubren) for e in es],
+            batch_size=10000)
+        if medias:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "UPDATE seguimiento_hito h SET avance = v.avance FROM (VALUES "
+                    + ", ".join(["(%s::bigint, %s::numeric)"] * len(medias)) + ") AS v(id, avance) WHERE h.id = v.id",
+                    [x for par in medias for x in par])
+                cursor.execute(
+                    "UPDATE seguimiento_hito p SET avance = s.avance FROM (SELECT padre_id, "
+                    "ROUND(SUM(avance * peso) / SUM(peso), 2) AS avance FROM seguimiento_hito "
+                    "WHERE padre_id IS NOT NULL AND linea_id = ANY(%s) GROUP BY padre_id) s WHERE p.id = s.padre_id",
+                    [bloque])
+        creados += len(nuevos)
+    return creados
+
+
 def generar(*, escala: int, rng: random.Random, salida) -> None:
     from agenda.models import LineaPlan
 
@@ -282,6 +336,8 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
         total_hitos += h
         total_avances += a
     salida.write(f"  {total_hitos} hitos y {total_avances} avances en {len(ids)} líneas")
+    salida.write(f"  {_avances_por_entidad(ids, rng=rng, hoy=hoy, revisor_id=revisor.pk)} avances para parte de "
+                 "las entidades de una línea (el avance difiere entre sus entidades)")
     services.recalcular_todas(hoy=hoy)
     # La tarea diaria de hitos vencidos, una vez: la demo queda con las alertas que crearía.
     salida.write(f"  {services.alertar_hitos_vencidos(hoy)} hitos vencidos alertados")
@@ -289,7 +345,7 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
     CierrePeriodo.objects.bulk_create([CierrePeriodo(periodo=m, cerrado_por=revisor) for m in meses[:-2]],
                                       ignore_conflicts=True)
     # Percepción: ~52 entrevistas por mes (002) y calificaciones directas, solo de quien aceptó.
-    elegibles = list(services.entidades_asesoradas().filter(consiente_seguimiento=True).values_list("pk", flat=True))
+    elegibles = list(selectors.entidades_asesoradas().filter(consiente_seguimiento=True).values_list("pk", flat=True))
     oferentes = list(Entidad.objects.filter(tipo__in=TipoEntidad.nacionales()).values_list("pk", flat=True)[:60])
     percepciones = []
     por_mes = 52 * max(1, escala // 10)

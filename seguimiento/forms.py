@@ -34,10 +34,19 @@ class AvanceForm(forms.Form):
                                 max_length=TEXTO_LARGO)
     evidencias = CampoVariosArchivos(label=_("Evidencias"), required=False,
                                      help_text=_("Actas, listas de asistencia, fotos (PDF, DOCX, XLSX, JPG, PNG; máximo 10 MB cada uno)."))
+    entidades = forms.ModelMultipleChoiceField(
+        queryset=Entidad.objects.none(), required=False, label=_("Entidades territoriales a las que llegó"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Una, o varias si fue un evento masivo o un taller regional. Sin marcar: todas las de la línea."),
+        error_messages={"invalid_choice": _("La línea no llega a esa entidad: elija solo entidades que la línea "
+                                            "focaliza.")},
+    )
 
-    def __init__(self, *args, hitos=None, **kwargs):
+    def __init__(self, *args, hitos=None, entidades=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["hito"].queryset = hitos if hitos is not None else Hito.objects.none()
+        if entidades is not None:
+            self.fields["entidades"].queryset = entidades
 
 
 class HitoForm(forms.Form):

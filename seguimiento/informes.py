@@ -31,13 +31,14 @@ from att.models import Entidad, PuntajeMDM
 from att.validadores import recortar
 from indicadores.models import Indicador
 from indicadores.selectors import indicadores_con_avance_de, periodo_cerrado
-from seguimiento import selectors
+from seguimiento import cortes, selectors
 from seguimiento.models import (
     Asesoria,
     Avance,
     EstadoAvance,
     EstadoInforme,
     EstadoLinea,
+    EstadoLineaEntidad,
     EventoMasivo,
     Hito,
     InformeMensual,
@@ -122,6 +123,12 @@ def datos_informe(tipo: str, periodo: date, alcance: str = "nacional") -> dict:
             for f in indicadores_con_avance_de(indicadores, anio=periodo.year, hasta=hasta)
         ],
     }
+    # Los seis cortes SETA sobre las fotos por (línea × entidad territorial); la zona, por departamento y región.
+    pares = EstadoLineaEntidad.objects.all() if entidad is None else EstadoLineaEntidad.objects.filter(oferente=entidad)
+    operacion["cortes"] = [
+        (dimension, nivel, cortes.corte_de(pares, dimension, nivel=nivel, umbrales=umbrales, con_total=False))
+        for dimension, nivel in CORTES_INFORME
+    ]
     calidad = selectors.resumen_percepcion_de(percepciones, desde, hasta)
     anios = list(PuntajeMDM.objects.order_by("-anio").values_list("anio", flat=True).distinct()[:2])
     capacidades = {
@@ -139,6 +146,10 @@ def datos_informe(tipo: str, periodo: date, alcance: str = "nacional") -> dict:
 
 
 MESES_SERIE = 12
+
+
+CORTES_INFORME = [("entidad", ""), ("dependencia", ""), ("producto", ""), ("zona", ""), ("zona", "region"),
+                  ("estrategia", ""), ("asesor", "")]
 
 
 def _inicio_aware(dia: date) -> datetime:
@@ -229,6 +240,16 @@ def tablas(datos: dict) -> list[tuple[str, list[str], list[list]]]:
              for g in cap["grupos"]]
     tendencias = [[f["etiqueta"], f["demandas_registradas"], f["demandas_atendidas"], f["avances_reportados"],
                    f["avances_validados"], f["calificaciones"], f["calificacion_promedio"]] for f in datos.get("series", [])]
+    cabeza_corte = [_("Avance (%)"), _("Esperado (%)"), _("Semáforo"), _("Al día"), _("En riesgo"), _("Atrasados"),
+                    _("Hitos vencidos"), _("Último reporte"), _("Líneas"), _("Entidades")]
+    fila_corte = lambda f: [f["nombre"], f["avance"], f["esperado"], SEMAFORO.get(f["semaforo"], ""), f["al_dia"],
+                            f["en_riesgo"], f["atrasado"], f["hitos_vencidos"], f["ultimo_reporte"], f["lineas"],
+                            f["entidades"]]
+    seccion_cortes = []
+    for i, (dimension, nivel, c) in enumerate(op.get("cortes", [])):
+        titulo = (_("5. Avance por entidad territorial (cada línea en cada entidad a la que llega)") if i == 0
+                  else (_("Avance por región") if nivel == "region" else c["corte"].titulo))
+        seccion_cortes.append((titulo, [c["corte"].etiqueta, *cabeza_corte], [fila_corte(f) for f in c["filas"]]))
     return [
         (_("1. Operación de la asistencia técnica"), [_("Cifra"), _("Valor")], resumen),
         (_("Avance por entidad oferente"), cabeza, [fila(f) for f in op["por_entidad"]]),
@@ -241,6 +262,7 @@ def tablas(datos: dict) -> list[tuple[str, list[str], list[list]]]:
         (_("4. Tendencias de los últimos doce meses"),
          [_("Mes"), _("Demandas registradas"), _("Demandas atendidas"), _("Avances reportados"), _("Avances validados"),
           _("Calificaciones"), _("Calificación promedio (1–5)")], tendencias),
+        *seccion_cortes,
     ]
 
 
@@ -385,6 +407,10 @@ def _mapa_departamentos(filas: list[dict], est) -> list:
         "de cada departamento están en la tabla que sigue."), est["BodyText"])]
 
 
+PRIMERA_TABLA_CORTES = 7  # en `tablas`: después de las siete de siempre vienen la sección por ET y los cortes
+FILAS_PDF_CORTE = 200
+
+
 def generar_pdf(datos: dict) -> bytes:
     """El informe en PDF: DejaVu Sans incrustada, título, autor, asunto e idioma (es-CO) en los
     metadatos, esquema con las secciones, «Página N de M» en cada página, títulos que nunca cierran
@@ -429,6 +455,12 @@ def generar_pdf(datos: dict) -> bytes:
         if not filas:
             historia.append(_parrafo(_("Sin datos en el periodo."), est["BodyText"]))
             continue
+        if numero >= PRIMERA_TABLA_CORTES and len(filas) > FILAS_PDF_CORTE:
+            # Los cortes pueden tener miles de filas (productos, asesores): el PDF muestra las de menor
+            # avance, que son las que piden atención; el XLSX las trae todas.
+            historia.append(_parrafo(_("Se muestran las %(n)s con menor avance de %(t)s; el XLSX del informe trae "
+                                       "todas.") % {"n": FILAS_PDF_CORTE, "t": len(filas)}, est["BodyText"]))
+            filas = sorted(filas, key=lambda f: (f[1] is None, f[1] if f[1] is not None else 0))[:FILAS_PDF_CORTE]
         contenido = [[_parrafo(c, cabeza_celda) for c in cabeza]] + [
             [_parrafo(_f(c), celda) for c in f] for f in filas[:2000]
         ]
@@ -450,7 +482,9 @@ def _celda(valor):
     return str(valor)  # textos traducibles perezosos y otros objetos
 
 
-HOJAS_XLSX = ["Resumen", "Entidades", "Departamentos", "Indicadores", "Percepcion", "Capacidades", "Tendencias"]
+HOJAS_XLSX = ["Resumen", "Entidades", "Departamentos", "Indicadores", "Percepcion", "Capacidades", "Tendencias",
+              "Por entidad territorial", "Por dependencia", "Por producto", "Por departamento", "Por region",
+              "Por estrategia", "Por asesor"]
 
 
 def generar_xlsx(datos: dict) -> bytes:

@@ -26,7 +26,7 @@ from att.models import CategoriaLey617, Entidad, GrupoMDM, TipoEntidad
 from demanda.models import Demanda
 from demanda.selectors import demandas_en_brecha
 from oferta.models import EstadoOferta, Oferta
-from seguimiento.models import Percepcion
+from seguimiento.models import EstadoLineaEntidad, Percepcion
 
 MUNICIPIO, DEPARTAMENTO = "municipio", "departamento"
 
@@ -240,21 +240,28 @@ def _oferta(filtros: Filtros) -> dict[str, int]:
 
 
 def _asistencia(filtros: Filtros) -> dict[str, tuple[int, object]]:
-    """Líneas de plan cuyos territorios incluyen la entidad, y su avance ponderado (validado)."""
-    Territorio = LineaPlan.territorios.through
-    qs = Territorio.objects.all()
+    """Líneas que llegan a la entidad y su avance medio en ella, desde las fotos por (línea × entidad)
+    (`EstadoLineaEntidad`): ya traen el departamento de la entidad, sin unir las tablas de la línea."""
+    qs = EstadoLineaEntidad.objects.all()
     if filtros.tema:
-        qs = qs.filter(lineaplan__temas=filtros.tema)
+        qs = qs.filter(linea_id__in=LineaPlan.temas.through.objects.filter(tema_id=filtros.tema).values("lineaplan_id"))
     if filtros.oferente:
-        qs = qs.filter(lineaplan__plan__entidad_id=filtros.oferente)
+        qs = qs.filter(oferente_id=filtros.oferente)
     if filtros.desde:
-        qs = qs.filter(lineaplan__fecha_fin__gte=filtros.desde)
+        qs = qs.filter(linea__fecha_fin__gte=filtros.desde)
     if filtros.hasta:
-        qs = qs.filter(lineaplan__fecha_inicio__lte=filtros.hasta)
-    qs = _por_nivel(qs, filtros)
-    filas = (qs.annotate(codigo=_codigo_expr(filtros.nivel)).values("codigo")
-             .annotate(n=Count("lineaplan_id", distinct=True),
-                       avance=Avg("lineaplan__estado_seguimiento__avance"))
+        qs = qs.filter(linea__fecha_inicio__lte=filtros.hasta)
+    if filtros.nivel == MUNICIPIO:
+        qs = qs.filter(entidad__tipo=TipoEntidad.ALCALDIA)
+        if filtros.departamento:
+            qs = qs.filter(departamento_id=filtros.departamento)
+        codigo = F("entidad__municipio_id")
+        lineas = Count("pk")  # una alcaldía por municipio: cada par es una línea distinta
+    else:
+        codigo = Coalesce(F("departamento_id"), Left(F("entidad__municipio_id"), 2))
+        lineas = Count("linea_id", distinct=True)
+    filas = (qs.annotate(codigo=codigo).values("codigo")
+             .annotate(n=lineas, avance=Avg("avance"))
              .values_list("codigo", "n", "avance"))
     return {c: (n, a) for c, n, a in filas}
 
@@ -347,7 +354,7 @@ def mapa(filtros: Filtros, *, nombres_filtros: dict | None = None, ident: str = 
         elif capa.clave == "asistencia":
             crudos = _asistencia(filtros)
             datos = {c: n for c, (n, _a) in crudos.items()}
-            notas.append(_("El detalle muestra el avance medio validado de esas líneas."))
+            notas.append(_("El detalle muestra el avance medio validado de esas líneas en la entidad (o en las entidades del departamento)."))
         else:
             crudos = _percepcion(filtros)
             datos = {c: p for c, (p, _n) in crudos.items()}

@@ -12,8 +12,6 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.signals import post_delete
-from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -59,12 +57,6 @@ class ConfiguracionSeguimiento(models.Model):
 
     def __str__(self):
         return str(_("Configuración del seguimiento"))
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        from seguimiento.selectors import invalidar_tablero
-
-        invalidar_tablero()
 
     @classmethod
     def obtener(cls) -> "ConfiguracionSeguimiento":
@@ -141,6 +133,11 @@ class Avance(models.Model):
     fecha_corte = models.DateField(_("fecha de corte"))
     narrativa = models.TextField(_("qué se hizo"), **largo_maximo(TEXTO_LARGO))
     estado = models.CharField(_("estado"), max_length=20, choices=EstadoAvance.choices, default=EstadoAvance.REPORTADO)
+    entidades = models.ManyToManyField(
+        "att.Entidad", blank=True, related_name="avances_recibidos", verbose_name=_("entidades territoriales"),
+        help_text=_("Entidades de la línea a las que llegó lo reportado (una, o varias en un evento masivo o un "
+                    "taller regional). Vacío: todas las de la línea."),
+    )
     registrado_por = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="avances_registrados"
     )
@@ -236,6 +233,50 @@ class EstadoLinea(models.Model):
         indexes = [models.Index(fields=["actualizado", "id"], name="estadolinea_act"), 
             models.Index(fields=["entidad", "semaforo"], name="estadolinea_entidad_sem"),
             models.Index(fields=["agenda", "semaforo"], name="estadolinea_agenda_sem"),
+        ]
+
+
+class EstadoLineaEntidad(models.Model):
+    """Foto del avance de una línea en una de las entidades territoriales a las que llega (línea × ET).
+
+    Es la unidad del seguimiento al estilo SETA: los hitos de la línea se siguen en cada entidad que la
+    línea focaliza, con su propio avance, semáforo, hitos vencidos y último reporte. La mantienen los
+    mismos servicios que `EstadoLinea` (`services.recalcular_linea` y el recálculo diario). Copia las
+    dimensiones de los seis cortes (entidad, dependencia, producto, zona, estrategia y asesor) para que
+    cada corte sea una sola agregación sobre esta tabla.
+    """
+
+    linea = models.ForeignKey("agenda.LineaPlan", on_delete=models.CASCADE, related_name="estados_por_entidad")
+    entidad = models.ForeignKey("att.Entidad", on_delete=models.CASCADE, related_name="+",
+                                verbose_name=_("entidad territorial"))
+    plan = models.ForeignKey("agenda.PlanDeTrabajo", on_delete=models.CASCADE, related_name="+")
+    agenda = models.ForeignKey("agenda.AgendaNacional", on_delete=models.CASCADE, related_name="+")
+    oferente = models.ForeignKey("att.Entidad", on_delete=models.CASCADE, related_name="+",
+                                 verbose_name=_("entidad oferente"))
+    responsable = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    oferta = models.ForeignKey("oferta.Oferta", on_delete=models.CASCADE, related_name="+")
+    dependencia = models.ForeignKey("att.Dependencia", on_delete=models.SET_NULL, null=True, related_name="+")
+    objetivo = models.ForeignKey("agenda.ObjetivoAgenda", on_delete=models.SET_NULL, null=True, related_name="+")
+    departamento = models.ForeignKey("att.Departamento", on_delete=models.SET_NULL, null=True, related_name="+")
+    region = models.CharField(max_length=20, blank=True, default="")
+    peso = models.DecimalField(max_digits=6, decimal_places=2)
+    avance = models.DecimalField(max_digits=5, decimal_places=2, default=0)
+    esperado = models.DecimalField(max_digits=5, decimal_places=2, default=0)
+    semaforo = models.CharField(max_length=12, choices=Semaforo.choices, default=Semaforo.AL_DIA)
+    hitos_vencidos = models.PositiveIntegerField(default=0)
+    ultimo_reporte = models.DateField(null=True, blank=True)
+    actualizado = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["linea_id", "entidad_id"]
+        verbose_name = _("estado de la línea en una entidad")
+        verbose_name_plural = _("estados de las líneas por entidad")
+        constraints = [models.UniqueConstraint(fields=["linea", "entidad"], name="estado_linea_entidad_unico")]
+        indexes = [
+            models.Index(fields=["entidad", "semaforo"], name="estadole_entidad"),
+            models.Index(fields=["departamento", "entidad"], name="estadole_depto"),
+            models.Index(fields=["oferente"], name="estadole_oferente"),
+            models.Index(fields=["responsable"], name="estadole_responsable"),
         ]
 
 
@@ -457,11 +498,3 @@ class SuscripcionInforme(models.Model):
 
     def __str__(self):
         return f"{self.usuario} · {self.alcance}"
-
-
-@receiver(post_delete, sender=EstadoLinea)
-def _restar_del_resumen(sender, instance, **kwargs):
-    """Una línea borrada (p. ej. en cascada con su plan) deja de sumar en el tablero."""
-    from seguimiento.services import restar_del_resumen
-
-    restar_del_resumen(instance)

@@ -14,15 +14,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from att import permisos
-from att.models import GrupoMDM, PuntajeMDM, Rol, TipoEntidad
+from att.models import Entidad, GrupoMDM, PuntajeMDM, Rol, TipoEntidad
 from indicadores.models import CierrePeriodo
 from indicadores.selectors import indicadores_con_avance_de, indicadores_visibles
-from seguimiento import calculo
+from seguimiento import calculo, resumen
 from seguimiento.models import (
+    Asesoria,
     Avance,
     ConfiguracionSeguimiento,
     EstadoAvance,
     EstadoLinea,
+    EstadoLineaEntidad,
+    EventoMasivo,
     Hito,
     InformeMensual,
     Percepcion,
@@ -32,8 +35,13 @@ from seguimiento.rules import ROLES_ET
 
 REGLA_CONSOLIDACION = gettext_lazy(
     "Avance de un hito con sub-hitos = Σ(peso del sub-hito × avance) ÷ Σ pesos. "
-    "Avance de la línea = Σ(peso del hito × avance del hito) ÷ Σ pesos de los hitos. "
-    "Avance del plan, de la entidad y de la agenda = Σ(peso de la línea × avance de la línea) ÷ Σ pesos de las líneas. "
+    "Avance de la línea en una entidad territorial = Σ(peso del hito × avance del hito en esa entidad) ÷ Σ pesos "
+    "de los hitos (en cada entidad cuenta el último avance validado que la cubre). "
+    "Avance de la línea = promedio de su avance en las entidades a las que llega (todas pesan lo mismo; sin "
+    "entidades, Σ(peso del hito × avance del hito) ÷ Σ pesos de los hitos). "
+    "Avance de una entidad territorial = Σ(peso de la línea × avance de la línea en la entidad) ÷ Σ pesos de las "
+    "líneas que llegan a ella. "
+    "Avance del plan, de la entidad oferente y de la agenda = Σ(peso de la línea × avance de la línea) ÷ Σ pesos de las líneas. "
     "Solo cuentan los avances validados por el equipo de seguimiento del DNP."
 )
 
@@ -68,16 +76,7 @@ def _agregados(prefijo: str = "") -> dict:
     }
 
 
-def _completar(fila: dict, umbrales: calculo.Umbrales) -> dict:
-    pesos = fila.get("suma_pesos") or Decimal(0)
-    if pesos:
-        fila["avance"] = calculo.redondear(fila["suma_avance"] / pesos)
-        fila["esperado"] = calculo.redondear(fila["suma_esperado"] / pesos)
-        fila["semaforo"] = calculo.semaforo(fila["avance"], fila["esperado"], umbrales)
-    else:
-        fila["avance"] = fila["esperado"] = None
-        fila["semaforo"] = ""
-    return fila
+_completar = calculo.completar
 
 
 def puede_ver_linea(usuario, linea) -> bool:
@@ -186,56 +185,11 @@ def avance_por(qs: QuerySet[EstadoLinea], dimension: str, umbrales: calculo.Umbr
     return [_completar(dict(f), umbrales) for f in filas]
 
 
-# Tablero nacional (quien lee todo): suma el resumen mantenido por los servicios (ResumenTablero).
-_NOMBRES_RESUMEN = {
-    "asesor": ("att_usuario", "id", "r.clave::bigint"),
-    "departamento": ("att_departamento", "codigo", "r.clave"),
-    "tema": ("att_tema", "id", "r.clave::bigint"),
-}
-_CLAVES_SUMAS = ["suma_pesos", "suma_avance", "suma_esperado", "lineas", "al_dia", "en_riesgo", "atrasado"]
-_SUMAS_RESUMEN = ", ".join(f"SUM(r.{c}){'::int' if i > 2 else ''} AS {c}" for i, c in enumerate(_CLAVES_SUMAS))
-
-
-def _resumen_nacional(dimension: str | None, agenda_id, entidad_id, umbrales, limite=None):
-    """Total (dimension=None), o filas por entidad, asesor, departamento o tema, desde ResumenTablero."""
-    condiciones, params = ["r.dimension = %s"], [dimension if dimension in _NOMBRES_RESUMEN else "asesor"]
-    if agenda_id:
-        condiciones.append("r.agenda_id = %s")
-        params.append(agenda_id)
-    if entidad_id:
-        condiciones.append("r.entidad_id = %s")
-        params.append(entidad_id)
-    donde = " AND ".join(condiciones)
-    if dimension is None:
-        sql = f"SELECT {_SUMAS_RESUMEN} FROM seguimiento_resumentablero r WHERE {donde}"
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            fila = dict(zip(_CLAVES_SUMAS, cursor.fetchone()))
-        fila = {k: (v or 0) if k not in ("suma_pesos", "suma_avance", "suma_esperado") else v for k, v in fila.items()}
-        return _completar(fila, umbrales)
-    if dimension == "entidad":
-        tabla, llave, clave = "att_entidad", "id", "r.entidad_id"
-    else:
-        tabla, llave, clave = _NOMBRES_RESUMEN[dimension]
-    sql = (f"SELECT g.clave, t.nombre, {', '.join('g.' + c for c in _CLAVES_SUMAS)} FROM (SELECT {clave} AS clave, {_SUMAS_RESUMEN} "
-           f"FROM seguimiento_resumentablero r WHERE {donde} GROUP BY 1 HAVING SUM(r.lineas) > 0) g "
-           f"JOIN {tabla} t ON t.{llave} = g.clave ORDER BY t.nombre, g.clave" + (f" LIMIT {int(limite)}" if limite else ""))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        filas = cursor.fetchall()
-    return [_completar(dict(zip(["clave_id", "nombre", *_CLAVES_SUMAS], f)), umbrales) for f in filas]
-
-
-CLAVE_VERSION = "seguimiento:tablero:version"
+# Tablero nacional (quien lee todo): suma el resumen mantenido por los servicios (seguimiento/resumen.py).
+_resumen_nacional = resumen.leer
+CLAVE_VERSION = resumen.CLAVE_VERSION
 SEGUNDOS_CACHE = 300
-
-
-def invalidar_tablero() -> None:
-    """Los consolidados del tablero cambian cuando cambia un estado de línea o la configuración."""
-    try:
-        cache.incr(CLAVE_VERSION)
-    except ValueError:
-        cache.set(CLAVE_VERSION, 2, None)
+invalidar_tablero = resumen.invalidar_tablero
 
 
 def _consolidados(usuario, agenda_id, entidad_id, umbrales) -> dict:
@@ -292,6 +246,13 @@ def tablero(usuario, *, agenda_id: int | None = None, entidad_id: int | None = N
         "percepcion": resumen_percepcion(usuario),
         "pendientes": avances_pendientes(usuario).count(),
     }
+
+
+# --- Avance por entidad territorial (línea × ET) -------------------------------------------------
+def estados_de_linea_por_entidad(linea) -> list:
+    """Avance, semáforo, hitos vencidos y último reporte de la línea en cada una de sus entidades."""
+    return list(EstadoLineaEntidad.objects.filter(linea=linea).select_related("entidad__departamento")
+                .order_by("entidad__nombre", "entidad_id"))
 
 
 # --- Hitos y avances -----------------------------------------------------------------------------
@@ -407,8 +368,6 @@ def comparacion_mdm(anio_inicial: int, anio_final: int) -> list[dict]:
 
     Asistido: su alcaldía fue focalizada en una línea, recibió una asesoría o participó en un evento.
     """
-    from seguimiento.services import entidades_asesoradas
-
     asistidos = set(
         entidades_asesoradas().filter(tipo=TipoEntidad.ALCALDIA).values_list("municipio_id", flat=True)
     )
@@ -439,6 +398,17 @@ def comparacion_mdm(anio_inicial: int, anio_final: int) -> list[dict]:
             "diferencia": calculo.redondear(media_a - media_n, 2) if a and n else None,
         })
     return resultado
+
+
+def entidades_asesoradas() -> QuerySet[Entidad]:
+    """Entidades territoriales que reciben asistencia: focalizadas en líneas, asesorías o eventos."""
+    from agenda.models import LineaPlan
+
+    return Entidad.objects.filter(tipo__in=TipoEntidad.territoriales(), activa=True).filter(
+        Q(pk__in=LineaPlan.territorios.through.objects.values("entidad_id"))
+        | Q(pk__in=Asesoria.objects.values("entidad_id"))
+        | Q(pk__in=EventoMasivo.entidades.through.objects.values("entidad_id"))
+    )
 
 
 # --- Informes ------------------------------------------------------------------------------------

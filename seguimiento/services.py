@@ -11,18 +11,18 @@ from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from simple_history.utils import bulk_create_with_history
 
-from att.models import Entidad, Rol, TipoEntidad
+from att.models import Entidad, Rol
 from att.notificaciones import notificar
 from att.validadores import exigir_largo, exigir_largos, validar_adjunto
 from indicadores.services import exigir_fecha_de_corte, exigir_periodo_abierto
 from oferta.models import HitoPlantilla
-from seguimiento import calculo, rules, selectors
+from seguimiento import calculo, por_entidad, resumen, rules, selectors
 from seguimiento.models import (
     Asesoria,
     Avance,
@@ -63,7 +63,9 @@ def hito_crear(*, linea, nombre: str, peso, fecha_planeada: date, por, padre: Hi
 
 @transaction.atomic
 def avance_reportar(*, hito: Hito, porcentaje, fecha_corte: date, narrativa: str, por,
-                    evidencias=()) -> Avance:
+                    evidencias=(), entidades=None) -> Avance:
+    """`entidades`: las entidades territoriales de la línea a las que llegó lo reportado (una, o varias en
+    un evento masivo o un taller regional); sin ellas, todas las de la línea."""
     linea = hito.linea
     _denegar_si(not rules.reporta_linea(por, linea),
                 _("Solo el oferente responsable de esta línea puede reportar su avance."))
@@ -74,11 +76,15 @@ def avance_reportar(*, hito: Hito, porcentaje, fecha_corte: date, narrativa: str
     exigir_fecha_de_corte(fecha_corte)  # ni futura ni en un mes cerrado
     for archivo in evidencias:
         validar_adjunto(archivo)
+    cubre = _entidades_del_avance(linea, entidades)
     avance = Avance(hito=hito, porcentaje=porcentaje, fecha_corte=fecha_corte, narrativa=narrativa,
                     registrado_por=por)
     avance.full_clean()
     avance.huella = huella_avance(hito_id=hito.pk, porcentaje=avance.porcentaje, fecha_corte=avance.fecha_corte,
                                   narrativa=narrativa, registrado_por_id=por.pk)
+    if len(cubre[1]) > 1:  # el mismo texto para otras entidades de la línea es otro avance
+        avance.huella = huella_avance(hito_id=hito.pk, porcentaje=avance.porcentaje, fecha_corte=avance.fecha_corte,
+                                      narrativa=f"{narrativa}\x1f{sorted(cubre[0])}", registrado_por_id=por.pk)
     # El mismo avance enviado dos veces (doble clic, reintento de la API) es uno: se devuelve el que
     # ya existe, sin otra copia de sus evidencias. El índice único resuelve los envíos simultáneos.
     existente = _avance_repetido(avance.huella, evidencias, por=por)
@@ -92,11 +98,27 @@ def avance_reportar(*, hito: Hito, porcentaje, fecha_corte: date, narrativa: str
         if existente is None:
             raise
         return existente
+    avance.entidades.set(cubre[0])
     bulk_create_with_history(
         [EvidenciaAvance(avance=avance, archivo=_guardar(avance, a), nombre=a.name[:255]) for a in evidencias],
         EvidenciaAvance, default_user=por,
     ) if evidencias else None
     return avance
+
+
+def _entidades_del_avance(linea, entidades) -> tuple[list[int], list[int]]:
+    """(entidades que cubre el avance, entidades de la línea). Solo las que la línea focaliza."""
+    de_la_linea = [t[0] for t in por_entidad.territorios_de([linea.pk]).get(linea.pk, [])]
+    if not entidades:
+        return de_la_linea, de_la_linea
+    elegidas = sorted({getattr(e, "pk", e) for e in entidades})
+    ajenas = [e for e in elegidas if e not in set(de_la_linea)]
+    if ajenas:
+        nombres = ", ".join(Entidad.objects.filter(pk__in=ajenas).order_by("nombre").values_list("nombre", flat=True))
+        raise ValidationError({"entidades": _(
+            "La línea no llega a %(e)s: el avance solo se reporta para las entidades territoriales que la línea "
+            "focaliza.") % {"e": nombres or ajenas}})
+    return elegidas, de_la_linea
 
 
 MENSAJE_AVANCE_YA_VALIDADO = _lazy(
@@ -185,13 +207,20 @@ def avance_devolver(*, avance: Avance, por, comentario: str) -> Avance:
 
 
 def actualizar_hito(hito: Hito) -> None:
-    """El avance de un hito hoja es su último avance validado (por fecha de corte)."""
+    """El avance de un hito hoja es su último avance validado (por fecha de corte); si la línea llega a
+    varias entidades territoriales, el promedio del avance del hito en cada una (`por_entidad`)."""
     ultimo = (
         hito.avances.filter(estado=EstadoAvance.VALIDADO).order_by("-fecha_corte", "-pk")
         .values_list("porcentaje", "fecha_corte").first()
     )
-    hito.avance = ultimo[0] if ultimo else Decimal(0)
-    hito.cumplido_en = ultimo[1] if ultimo and ultimo[0] >= 100 else None
+    avance = ultimo[0] if ultimo else Decimal(0)
+    entidades = [t[0] for t in por_entidad.territorios_de([hito.linea_id]).get(hito.linea_id, [])]
+    if entidades:
+        validados, _r = por_entidad.avances_de([hito.linea_id])
+        avance = calculo.redondear(por_entidad.media(
+            calculo.avance_por_entidad(validados.get(hito.pk, []), entidades).values()), 2)
+    hito.avance = avance
+    hito.cumplido_en = ultimo[1] if ultimo and avance >= 100 else None
     hito.save(update_fields=["avance", "cumplido_en"])
 
 
@@ -230,24 +259,37 @@ def _tiene_hijos(hito, hitos) -> bool:
 def recalcular_linea(linea, hoy: date | None = None) -> EstadoLinea:
     hoy = hoy or timezone.localdate()
     hitos = list(Hito.objects.filter(linea=linea))
-    # Los hitos padres guardan el consolidado de sus sub-hitos.
+    territorios = por_entidad.territorios_de([linea.pk]).get(linea.pk, [])
+    validados, reportes = por_entidad.avances_de([linea.pk])
+    # Con entidades territoriales, cada hito hoja guarda el promedio de su avance en ellas (una entidad
+    # agregada después entra con lo que lleva); los hitos padres, el consolidado de sus sub-hitos.
+    medias = {pk: calculo.redondear(por_entidad.media(v.values()), 2)
+              for pk, v in por_entidad.hojas_por_entidad(hitos, validados, [t[0] for t in territorios]).items()
+              } if territorios else {}
     por_padre = defaultdict(list)
     for h in hitos:
         if h.padre_id:
             por_padre[h.padre_id].append(h)
     cambiados = []
-    for h in hitos:
+    for h in sorted(hitos, key=lambda h: h.pk in por_padre):  # hojas primero, después sus padres
         if h.pk in por_padre:
             nuevo = calculo.redondear(calculo.ponderar((s.avance, s.peso) for s in por_padre[h.pk]) or 0, 2)
-            if nuevo != h.avance:
-                h.avance = nuevo
-                h.actualizado = timezone.now()  # bulk_update no toca auto_now (actualizado_desde)
-                cambiados.append(h)
+        else:
+            nuevo = medias.get(h.pk, h.avance)
+        if nuevo != h.avance:
+            h.avance = nuevo
+            h.actualizado = timezone.now()  # bulk_update no toca auto_now (actualizado_desde)
+            cambiados.append(h)
     if cambiados:
         Hito.objects.bulk_update(cambiados, ["avance", "actualizado"])
     conf = ConfiguracionSeguimiento.obtener()
     plan = linea.plan
     valores = estado_de_linea(linea, hitos, hoy, conf.umbrales)
+    # (línea × entidad territorial) → línea: cada entidad con sus avances; la línea, su promedio.
+    filas = por_entidad.filas_de_linea(linea, hitos, territorios, validados, reportes, hoy, conf.umbrales,
+                                       estado_de_linea, linea.oferta.dependencia_id)
+    por_entidad.guardar([linea.pk], filas)
+    valores = por_entidad.consolidar_linea(valores, filas, conf.umbrales)
     dimensiones = dimensiones_de_lineas([linea.pk])
     anterior = EstadoLinea.objects.select_for_update().filter(linea=linea).first()
     estado, _c = EstadoLinea.objects.update_or_create(
@@ -256,7 +298,7 @@ def recalcular_linea(linea, hoy: date | None = None) -> EstadoLinea:
                   "responsable_id": linea.responsable_id, "peso": linea.peso, **valores,
                   **dimensiones.get(linea.pk, _SIN_DIMENSIONES)},
     )
-    _sumar_al_resumen(([anterior], -1) if anterior else ([], -1), ([estado], 1))
+    resumen.sumar(([anterior], -1) if anterior else ([], -1), ([estado], 1))
     _invalidar()
     return estado
 
@@ -281,80 +323,10 @@ def dimensiones_de_lineas(ids: list[int]) -> dict[int, dict]:
     return resultado
 
 
-# --- Resumen del tablero (ResumenTablero) ---------------------------------------------------------
-_COLUMNAS_RESUMEN = ["suma_pesos", "suma_avance", "suma_esperado", "lineas", "al_dia", "en_riesgo", "atrasado"]
-
-# Con el bloqueo, una línea que se recalcula a la vez espera y suma su cambio sobre lo reconstruido
-# (la reconstrucción lee la foto ya confirmada; la diferencia de la otra transacción llega después).
-_RECONSTRUIR_RESUMEN = """
-LOCK TABLE seguimiento_resumentablero IN SHARE ROW EXCLUSIVE MODE;
-DELETE FROM seguimiento_resumentablero;
-INSERT INTO seguimiento_resumentablero (agenda_id, entidad_id, dimension, clave, {columnas})
-SELECT e.agenda_id, e.entidad_id, x.dimension, x.clave, SUM(e.peso), SUM(e.peso * e.avance), SUM(e.peso * e.esperado),
-       COUNT(*), COUNT(*) FILTER (WHERE e.semaforo = 'al_dia'), COUNT(*) FILTER (WHERE e.semaforo = 'en_riesgo'),
-       COUNT(*) FILTER (WHERE e.semaforo = 'atrasado')
-FROM seguimiento_estadolinea e
-CROSS JOIN LATERAL (
-    SELECT 'asesor'::varchar AS dimension, e.responsable_id::varchar AS clave
-    UNION ALL SELECT 'departamento', d FROM unnest(e.departamentos) AS d
-    UNION ALL SELECT 'tema', t::varchar FROM unnest(e.temas) AS t
-) x
-GROUP BY 1, 2, 3, 4;
-ANALYZE seguimiento_estadolinea;
-ANALYZE seguimiento_resumentablero;
-""".format(columnas=", ".join(_COLUMNAS_RESUMEN))
-
-
-def reconstruir_resumen() -> None:
-    """Rehace el resumen del tablero desde las fotos por línea (recálculo diario y migración)."""
-    from django.db import connection
-
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(_RECONSTRUIR_RESUMEN)
-
-
-def _claves_resumen(estado: EstadoLinea) -> list[tuple[str, str]]:
-    return ([("asesor", str(estado.responsable_id))] + [("departamento", d) for d in estado.departamentos]
-            + [("tema", str(t)) for t in estado.temas])
-
-
-def _sumar_al_resumen(*partes: tuple[list[EstadoLinea], int]) -> None:
-    """Suma (signo 1) o resta (signo −1) fotos de líneas en ResumenTablero con una sola sentencia."""
-    from django.db import connection
-
-    deltas: dict[tuple, list] = {}
-    for estados, signo in partes:
-        for e in estados:
-            peso, avance, esperado = Decimal(e.peso), Decimal(e.avance), Decimal(e.esperado)
-            valores = [signo * peso, signo * peso * avance, signo * peso * esperado, signo,
-                       signo * (e.semaforo == calculo.AL_DIA), signo * (e.semaforo == calculo.EN_RIESGO),
-                       signo * (e.semaforo == calculo.ATRASADO)]
-            for dimension, clave in _claves_resumen(e):
-                acumulado = deltas.setdefault((e.agenda_id, e.entidad_id, dimension, clave), [0] * 7)
-                for i, v in enumerate(valores):
-                    acumulado[i] += v
-    filas = [(*k, *v) for k, v in deltas.items() if any(v)]
-    if not filas:
-        return
-    fila_sql = "(%s::bigint, %s::bigint, %s, %s, %s::numeric, %s::numeric, %s::numeric, %s::int, %s::int, %s::int, %s::int)"
-    sumar = ", ".join(f"{c} = r.{c} + EXCLUDED.{c}" for c in _COLUMNAS_RESUMEN)
-    sql = (f"INSERT INTO seguimiento_resumentablero AS r (agenda_id, entidad_id, dimension, clave, "
-           f"{', '.join(_COLUMNAS_RESUMEN)}) VALUES {', '.join([fila_sql] * len(filas))} "
-           f"ON CONFLICT (agenda_id, entidad_id, dimension, clave) DO UPDATE SET {sumar}")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [v for f in filas for v in f])
-
-
-def restar_del_resumen(estado: EstadoLinea) -> None:
-    _sumar_al_resumen(([estado], -1))
-    _invalidar()
-
-
-def _invalidar():
-    from seguimiento.selectors import invalidar_tablero
-
-    transaction.on_commit(invalidar_tablero)
-    invalidar_tablero()
+# --- Resumen del tablero: vive en seguimiento/resumen.py ---------------------------------------------
+# `reconstruir_resumen` sigue aquí mientras la migración 0004 lo importe de este módulo.
+reconstruir_resumen = resumen.reconstruir
+_invalidar = resumen.invalidar
 
 
 def recalcular_todas(hoy: date | None = None, lote: int = 2000) -> int:
@@ -367,7 +339,8 @@ def recalcular_todas(hoy: date | None = None, lote: int = 2000) -> int:
     ids = list(LineaPlan.objects.order_by("pk").values_list("pk", flat=True))
     for i in range(0, len(ids), lote):
         bloque = ids[i:i + lote]
-        lineas = {l.pk: l for l in LineaPlan.objects.filter(pk__in=bloque).select_related("plan")}
+        lineas = {l.pk: l for l in LineaPlan.objects.filter(pk__in=bloque).select_related("plan")
+                  .annotate(dependencia_oferta=F("oferta__dependencia_id"))}
         hitos = defaultdict(list)
         for h in Hito.objects.filter(linea_id__in=bloque).only(
             "pk", "linea_id", "padre_id", "peso", "fecha_planeada", "avance"
@@ -375,9 +348,15 @@ def recalcular_todas(hoy: date | None = None, lote: int = 2000) -> int:
             hitos[h.linea_id].append(h)
         existentes = set(EstadoLinea.objects.filter(linea_id__in=bloque).values_list("linea_id", flat=True))
         dimensiones = dimensiones_de_lineas(bloque)
-        nuevos, cambiados = [], []
+        territorios = por_entidad.territorios_de(bloque)
+        validados, reportes = por_entidad.avances_de(bloque)
+        nuevos, cambiados, por_et = [], [], []
         for pk, linea in lineas.items():
             valores = estado_de_linea(linea, hitos[pk], hoy, umbrales)
+            filas = por_entidad.filas_de_linea(linea, hitos[pk], territorios.get(pk, []), validados, reportes, hoy,
+                                               umbrales, estado_de_linea, linea.dependencia_oferta)
+            por_et += filas
+            valores = por_entidad.consolidar_linea(valores, filas, umbrales)
             datos = {"plan_id": linea.plan_id, "agenda_id": linea.plan.agenda_id, "entidad_id": linea.plan.entidad_id,
                      "responsable_id": linea.responsable_id, "peso": linea.peso, **valores,
                      **dimensiones.get(pk, _SIN_DIMENSIONES)}
@@ -387,6 +366,7 @@ def recalcular_todas(hoy: date | None = None, lote: int = 2000) -> int:
                 nuevos.append(EstadoLinea(linea_id=pk, **datos))
         EstadoLinea.objects.bulk_create(nuevos, batch_size=1000)
         _actualizar_estados(cambiados)
+        por_entidad.guardar(bloque, por_et)
         total += len(lineas)
     reconstruir_resumen()
     _invalidar()
@@ -564,17 +544,6 @@ def percepcion_registrar(*, entidad: Entidad, calidad: int, pertinencia: int, op
     return p
 
 
-def entidades_asesoradas():
-    """Entidades territoriales que reciben asistencia: focalizadas en líneas, asesorías o eventos."""
-    from agenda.models import LineaPlan
-
-    return Entidad.objects.filter(tipo__in=TipoEntidad.territoriales(), activa=True).filter(
-        Q(pk__in=LineaPlan.territorios.through.objects.values("entidad_id"))
-        | Q(pk__in=Asesoria.objects.values("entidad_id"))
-        | Q(pk__in=EventoMasivo.entidades.through.objects.values("entidad_id"))
-    )
-
-
 @transaction.atomic
 def muestra_sortear(*, periodo: date, por, semilla: int | None = None) -> MuestraPercepcion:
     """Sortea (una vez por mes) las entidades asesoradas que aceptaron seguimiento a entrevistar."""
@@ -583,7 +552,7 @@ def muestra_sortear(*, periodo: date, por, semilla: int | None = None) -> Muestr
     existente = MuestraPercepcion.objects.filter(periodo=periodo).first()
     if existente:
         return existente
-    elegibles = list(entidades_asesoradas().filter(consiente_seguimiento=True).order_by("pk").values_list("pk", flat=True))
+    elegibles = list(selectors.entidades_asesoradas().filter(consiente_seguimiento=True).order_by("pk").values_list("pk", flat=True))
     semilla = semilla if semilla is not None else random.SystemRandom().randrange(2**31)
     tamano = ConfiguracionSeguimiento.obtener().tamano_muestra
     elegidas = random.Random(semilla).sample(elegibles, min(tamano, len(elegibles)))

@@ -17,6 +17,7 @@ urlpatterns = [
     path("capacidades/", views.capacidades, name="capacidades"),
     path("asistencia/", views.asistencia, name="asistencia"),
     path("asistencia/<str:tipo>/<int:pk>/evidencia/", views.evidencia_asistencia, name="evidencia_asistencia"),
+    path("cortes/<str:dimension>/", views.corte, name="corte"),
     path("mapas/", views.mapas_nacional, name="mapas"),
     path("mapas/departamento/<str:codigo>/", views.mapas_departamento, name="mapas_departamento"),
     path("periodos/", views.periodos, name="periodos"),

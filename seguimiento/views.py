@@ -20,14 +20,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agenda.models import AgendaNacional, LineaPlan
-from att import graficos, permisos
+from att import exportacion, graficos, permisos
 from att.models import Entidad, PuntajeMDM, TipoEntidad
 from indicadores import calculo as calculo_indicadores
 from indicadores import selectors as sel_indicadores
 from indicadores import services as srv_indicadores
 from indicadores.forms import MedicionForm
 from indicadores.models import TipoAcumulacion
-from seguimiento import calculo, informes, selectors, services
+from seguimiento import calculo, cortes, informes, selectors, services
 from seguimiento.forms import (
     AsistenciaForm,
     AvanceForm,
@@ -194,7 +194,8 @@ def linea(request, pk):
     linea = _linea_visible(request, pk)
     puede_reportar = request.user.has_perm("seguimiento.reportar_avance", linea)
     hojas = Hito.objects.filter(linea=linea, subhitos__isnull=True).order_by("fecha_planeada", "pk")
-    form = AvanceForm(hitos=hojas)
+    territorios = linea.territorios.order_by("nombre")
+    form = AvanceForm(hitos=hojas, entidades=territorios)
     form_hito = HitoForm(linea=linea)
     if request.method == "POST":
         if not puede_reportar:
@@ -217,12 +218,13 @@ def linea(request, pk):
                 except ValidationError as e:
                     _volcar(form_hito, e)
         else:
-            form = AvanceForm(request.POST, request.FILES, hitos=hojas)
+            form = AvanceForm(request.POST, request.FILES, hitos=hojas, entidades=territorios)
             if form.is_valid():
                 d = form.cleaned_data
                 try:
                     services.avance_reportar(hito=d["hito"], porcentaje=d["porcentaje"], fecha_corte=d["fecha_corte"],
-                                             narrativa=d["narrativa"], evidencias=d["evidencias"], por=request.user)
+                                             narrativa=d["narrativa"], evidencias=d["evidencias"], por=request.user,
+                                             entidades=list(d["entidades"]))
                     messages.success(request, _("Avance reportado. El equipo de seguimiento del DNP lo validará."))
                     return redirect("seguimiento:linea", pk=linea.pk)
                 except ValidationError as e:
@@ -239,6 +241,7 @@ def linea(request, pk):
         "regla_semaforo": selectors.regla_semaforo(),
         "suma_pesos": sum(h.peso for h in por_padre.get(None, [])),
         "hitos_plantilla": (linea.oferta.plantilla_hitos.count() if puede_reportar and not arbol else 0),
+        "por_entidad": selectors.estados_de_linea_por_entidad(linea),
     })
 
 
@@ -397,6 +400,41 @@ def percepcion(request):
         "form": form, "puede_calificar": puede_calificar, "resumen": resumen, "recientes": recientes,
         "grafico": grafico_percepcion(selectors.serie_percepcion_mensual(resumen)),
         "muestra": muestra, "puede_sortear": u.has_perm("seguimiento.sortear_muestra"),
+    })
+
+
+# --- Los seis cortes SETA (por entidad, dependencia, producto, zona, estrategia y asesor) ------------
+@login_required
+def corte(request, dimension):
+    _ver(request)
+    if dimension not in cortes.CORTES:
+        raise Http404
+    filtros = cortes.filtros_de(request.GET, request.user)
+    datos = cortes.corte(request.user, dimension, **filtros)
+    formato = request.GET.get("formato")
+    if formato in ("csv", "xlsx"):
+        cabeza, filas = cortes.tabla(datos)
+        nombre = f"avance-por-{dimension}"
+        if formato == "csv":
+            return _csv(nombre, cabeza, filas)
+        respuesta = HttpResponse(
+            exportacion.libro_xlsx([(str(_("Avance por %(c)s") % {"c": dimension})[:31], [[str(datos["corte"].titulo)]],
+                                     cabeza, filas)]),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        respuesta["Content-Disposition"] = f'attachment; filename="{nombre}.xlsx"'
+        return respuesta
+    from att.models import Departamento, Region
+
+    pagina = Paginator(datos["filas"], 100).get_page(request.GET.get("page"))
+    consulta = request.GET.copy()
+    consulta.pop("page", None)
+    consulta.pop("formato", None)
+    return render(request, "seguimiento/corte.html", {
+        **datos, "pagina": pagina, "dimension": dimension, "filtros": filtros, "consulta": consulta.urlencode(),
+        "cortes": [(c.clave, c.titulo) for c in cortes.CORTES.values()],
+        "agendas": AgendaNacional.objects.order_by("-anio_inicio")[:20],
+        "departamentos": Departamento.objects.order_by("nombre").values_list("codigo", "nombre"),
+        "regiones": Region.choices, "semaforos": Semaforo.choices, "regla": selectors.REGLA_CONSOLIDACION,
     })
 
 

@@ -12,7 +12,7 @@ from .catalogos import (
     TipoCapacidad,
     TipoDescriptor,
 )
-from .entidades import Entidad, TipoEntidad
+from .entidades import Dependencia, Entidad, TipoEntidad
 from .importaciones import EstadoImportacionArchivo, Importacion
 from .notificaciones import CategoriaAlerta, FrecuenciaAlerta, Notificacion, PreferenciaAlerta
 from .operacion import EstadoSalida, Salida, SolicitudIdempotente
@@ -29,6 +29,7 @@ __all__ = [
     "CategoriaLey617",
     "Departamento",
     "DescriptorTematico",
+    "Dependencia",
     "Eliminacion",
     "Entidad",
     "EntregaWebhook",

@@ -93,3 +93,25 @@ class Entidad(models.Model):
     @property
     def es_nacional(self) -> bool:
         return self.tipo in TipoEntidad.nacionales()
+
+
+class Dependencia(models.Model):
+    """Unidad interna de una entidad oferente (dirección, subdirección, grupo) que ejecuta líneas y ofertas.
+
+    Catálogo por entidad, no texto libre: el corte «por dependencia» del seguimiento (SETA) agrupa por él.
+    """
+
+    entidad = models.ForeignKey(Entidad, on_delete=models.CASCADE, related_name="dependencias",
+                                verbose_name=_("entidad"))
+    nombre = models.CharField(_("nombre"), max_length=200)
+    activa = models.BooleanField(_("activa"), default=True)
+    historial = HistoricalRecords()
+
+    class Meta:
+        ordering = ["entidad_id", "nombre"]
+        verbose_name = _("dependencia")
+        verbose_name_plural = _("dependencias")
+        constraints = [models.UniqueConstraint(fields=["entidad", "nombre"], name="dependencia_nombre_unico")]
+
+    def __str__(self):
+        return self.nombre

@@ -4,6 +4,7 @@ from att.validadores import TEXTO_MEDIO
 from seguimiento.models import (
     Avance,
     EstadoLinea,
+    EstadoLineaEntidad,
     EvidenciaAvance,
     Hito,
     InformeMensual,
@@ -31,10 +32,41 @@ class AvanceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Avance
-        fields = ["id", "hito", "porcentaje", "fecha_corte", "narrativa", "estado", "registrado_por", "registrado_en",
-                  "revisado_por", "revisado_en", "comentario_revision", "evidencias", "archivos"]
+        fields = ["id", "hito", "entidades", "porcentaje", "fecha_corte", "narrativa", "estado", "registrado_por",
+                  "registrado_en", "revisado_por", "revisado_en", "comentario_revision", "evidencias", "archivos"]
+        extra_kwargs = {"entidades": {"required": False,
+                                      "help_text": "Entidades territoriales de la línea a las que llegó (vacío: todas)."}}
         read_only_fields = ["estado", "registrado_por", "registrado_en", "revisado_por", "revisado_en",
                             "comentario_revision"]
+
+
+class EstadoLineaEntidadSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EstadoLineaEntidad
+        fields = ["linea", "entidad", "oferente", "responsable", "oferta", "dependencia", "objetivo", "departamento",
+                  "region", "peso", "avance", "esperado", "semaforo", "hitos_vencidos", "ultimo_reporte", "actualizado"]
+
+
+class FilaCorteSerializer(serializers.Serializer):
+    clave = serializers.CharField(source="clave_id", allow_null=True, read_only=True)
+    nombre = serializers.CharField(read_only=True)
+    avance = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True, read_only=True)
+    esperado = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True, read_only=True)
+    semaforo = serializers.CharField(read_only=True)
+    al_dia = serializers.IntegerField(read_only=True)
+    en_riesgo = serializers.IntegerField(read_only=True)
+    atrasado = serializers.IntegerField(read_only=True)
+    hitos_vencidos = serializers.IntegerField(read_only=True)
+    ultimo_reporte = serializers.DateField(allow_null=True, read_only=True)
+    lineas = serializers.IntegerField(read_only=True)
+    entidades = serializers.IntegerField(read_only=True)
+    seguimientos = serializers.IntegerField(read_only=True, help_text="Pares línea × entidad territorial.")
+
+
+class CorteSerializer(serializers.Serializer):
+    dimension = serializers.CharField(read_only=True)
+    total = FilaCorteSerializer(read_only=True)
+    filas = FilaCorteSerializer(many=True, read_only=True)
 
 
 class RevisionSerializer(serializers.Serializer):

@@ -5,11 +5,15 @@ from seguimiento.api import views
 
 router = DefaultRouter()
 router.register("seguimiento/lineas", views.EstadoLineaViewSet, basename="seguimiento-linea")
+router.register("seguimiento/lineas-por-entidad", views.EstadoLineaEntidadViewSet,
+                basename="seguimiento-linea-entidad")
 router.register("seguimiento/hitos", views.HitoViewSet, basename="seguimiento-hito")
 router.register("seguimiento/avances", views.AvanceViewSet, basename="seguimiento-avance")
 router.register("seguimiento/indicadores", indicadores.IndicadorViewSet, basename="seguimiento-indicador")
 router.register("seguimiento/mediciones", indicadores.MedicionViewSet, basename="seguimiento-medicion")
 router.register("seguimiento/percepciones", views.PercepcionViewSet, basename="seguimiento-percepcion")
+router.register(r"seguimiento/cortes/(?P<dimension>entidad|dependencia|producto|zona|estrategia|asesor)",
+                views.CorteViewSet, basename="seguimiento-corte")
 router.register("seguimiento/informes", views.InformeViewSet, basename="seguimiento-informe")
 
 urlpatterns = router.urls

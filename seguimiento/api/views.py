@@ -2,13 +2,13 @@
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, parsers, viewsets
+from rest_framework import exceptions, mixins, parsers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from att.api.errores import ejecutar as _ejecutar
 from att.api.permisos import Autenticado
-from seguimiento import selectors, services
+from seguimiento import cortes, selectors, services
 from seguimiento.api import serializers as s
 from seguimiento.models import Hito
 
@@ -23,6 +23,18 @@ class EstadoLineaViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.estados_visibles(self.request.user).order_by("pk")
+
+
+class EstadoLineaEntidadViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Avance, semáforo, hitos vencidos y último reporte de cada línea en cada entidad territorial a la que
+    llega (línea × ET), acotado a quien pregunta como los cortes."""
+
+    serializer_class = s.EstadoLineaEntidadSerializer
+    permission_classes = [Autenticado]
+    filterset_fields = ["linea", "entidad", "oferente", "departamento", "semaforo"]
+
+    def get_queryset(self):
+        return cortes.visibles(self.request.user).order_by("pk")
 
 
 class HitoViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -49,13 +61,14 @@ class AvanceViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     parser_classes = [parsers.JSONParser, parsers.MultiPartParser, parsers.FormParser]
 
     def get_queryset(self):
-        return selectors.avances_visibles(self.request.user).prefetch_related("evidencias")
+        return selectors.avances_visibles(self.request.user).prefetch_related("evidencias", "entidades")
 
     def perform_create(self, serializer):
         d = serializer.validated_data
         serializer.instance = _ejecutar(
             services.avance_reportar, hito=d["hito"], porcentaje=d["porcentaje"], fecha_corte=d["fecha_corte"],
             narrativa=d["narrativa"], evidencias=d.get("archivos", []), por=self.request.user,
+            entidades=d.get("entidades") or None,
         )
 
     @extend_schema(request=s.RevisionSerializer, responses=s.AvanceSerializer)
@@ -97,3 +110,19 @@ class InformeViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.informes_visibles(self.request.user)
+
+
+class CorteViewSet(viewsets.ViewSet):
+    """Los seis cortes SETA (entidad, dependencia, producto, zona, estrategia, asesor) con los mismos filtros
+    que la página: agenda, oferente (solo quien lee todo), departamento, region, semaforo y, en zona,
+    nivel=region. Cada fila: avance, esperado, semáforo, conteo de semáforos, hitos vencidos y último reporte."""
+
+    permission_classes = [Autenticado]
+
+    @extend_schema(responses=s.CorteSerializer)
+    def list(self, request, dimension=None):
+        if not request.user.has_perm("seguimiento.ver"):
+            raise exceptions.PermissionDenied("No tiene acceso al seguimiento.")
+        datos = cortes.corte(request.user, dimension, **cortes.filtros_de(request.query_params, request.user))
+        return Response(s.CorteSerializer({"dimension": dimension, "total": datos["total"],
+                                           "filas": datos["filas"]}).data)

@@ -146,10 +146,12 @@ def test_capas_de_brechas_oferta_y_atributos(client, admin_dnp, situacion):
 
 
 def test_asistencia_y_percepcion(client, admin_dnp, situacion, entidad_oferente):
+    from seguimiento import services as seg_services
     from seguimiento.models import Percepcion
     from tests.seguimiento import fabricas as seg
 
-    seg.linea(entidad_oferente, territorios=[situacion["cali"]], aprobado=True)
+    # La capa lee las fotos por (línea × entidad): la línea entra al seguimiento al calcular su estado.
+    seg_services.recalcular_linea(seg.linea(entidad_oferente, territorios=[situacion["cali"]], aprobado=True))
     Percepcion.objects.create(entidad=situacion["cali"], oferente=entidad_oferente, fecha=date(2026, 3, 1),
                               calidad=5, pertinencia=4, oportunidad=3, registrada_por=admin_dnp)
     client.force_login(admin_dnp)

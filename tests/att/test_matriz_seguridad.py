@@ -388,6 +388,10 @@ RUTAS_HTML = {
     # Los mapas son del tablero del DNP (seguimiento.ver_tablero_dnp): ni B ni nadie fuera del DNP los abre;
     # su parámetro es el código del departamento (el de A), no un objeto.
     "seguimiento:mapas_departamento": lambda m: [Caso({"codigo": m.et_a.municipio.departamento_id})],
+    # Los cortes SETA no abren un objeto: cada quien ve solo sus pares línea × entidad
+    # (seguimiento.cortes.visibles), así que la página de B no trae nada de A.
+    "seguimiento:corte": lambda m: [Caso({"dimension": d}, publico="corte del seguimiento acotado a quien pregunta")
+                                    for d in ("entidad", "dependencia", "producto", "zona", "estrategia", "asesor")],
     "baja-alertas": lambda m: [Caso({"token": f"{m.funcionario_a.pk}:todas:firma-falsa"})],
     "nucleo:alerta-leida": _privado("notificacion"),
     "nucleo:importacion": _privado("importacion_archivo"),
@@ -645,6 +649,9 @@ RUTAS_API = {
         *_api_privado(*OFERTAS_PRIVADAS)(m),
         Caso({"id": m.oferta_publicada.pk}, publico="los hitos estándar de una oferta publicada son parte de ella"),
     ],
+    "/api/v1/seguimiento/cortes/{dimension}/": lambda m: [
+        Caso({"dimension": d}, publico="corte del seguimiento acotado a quien pregunta")
+        for d in ("entidad", "dependencia", "producto", "zona", "estrategia", "asesor")],
     "/api/v1/seguimiento/avances/{id}/": _api_privado("avance"),
     "/api/v1/seguimiento/avances/{id}/devolver/": _api_privado("avance"),
     "/api/v1/seguimiento/avances/{id}/validar/": _api_privado("avance"),

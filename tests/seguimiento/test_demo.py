@@ -21,6 +21,15 @@ def test_demo_un_anio_idempotente():
     assert mediciones == 2 * 12 and Percepcion.objects.filter(entidad__consiente_seguimiento=False).count() == 0
     assert EstadoLinea.objects.count() >= 40
     assert set(EstadoLinea.objects.values_list("semaforo", flat=True)) >= {"al_dia", "atrasado"}
+    # Líneas que llegan a varias entidades, con avances que difieren entre ellas.
+    from django.db.models import Count
+
+    from seguimiento.models import EstadoLineaEntidad
+
+    distintas = (EstadoLineaEntidad.objects.values("linea_id").annotate(n=Count("avance", distinct=True))
+                 .filter(n__gt=1).count())
+    assert distintas > 0
+    assert EstadoLineaEntidad.objects.values("linea_id").annotate(n=Count("pk")).filter(n__gte=8).exists()
     demo.generar(escala=1, rng=random.Random(2), salida=salida)
     assert (Avance.objects.count(), Medicion.objects.count()) == (avances, mediciones)
     assert "nada que hacer" in salida.getvalue()

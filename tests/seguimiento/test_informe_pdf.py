@@ -80,7 +80,9 @@ def test_el_pdf_incrusta_sus_fuentes_y_tiene_titulo_idioma_y_esquema(datos):
     entradas = esquema(contenido)
     secciones = [t for n, t in entradas if n == 0]
     assert secciones == ["1. Operación de la asistencia técnica", "2. Calidad percibida",
-                         "3. Resultados en capacidades (cambio MDM —–—)", "4. Tendencias de los últimos doce meses"]
+                         "3. Resultados en capacidades (cambio MDM —–—)", "4. Tendencias de los últimos doce meses",
+                         "5. Avance por entidad territorial (cada línea en cada entidad a la que llega)"]
+    assert (1, "Avance por dependencia") in entradas and (1, "Avance por región") in entradas
     assert (1, "Avance por entidad oferente") in entradas
     assert (1, "Demandas registradas y atendidas por mes") in entradas
     # Los marcadores llevan a páginas distintas (no todos a la primera).

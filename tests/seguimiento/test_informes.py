@@ -45,7 +45,8 @@ def test_tarea_mensual_dos_veces_produce_un_informe(datos, seguimiento_dnp, djan
     assert informe.pdf.read(4) == b"%PDF"
     libro = load_workbook(informe.xlsx.open("rb"))
     assert libro.sheetnames == ["Resumen", "Entidades", "Departamentos", "Indicadores", "Percepcion", "Capacidades",
-                               "Tendencias"]
+                               "Tendencias", "Por entidad territorial", "Por dependencia", "Por producto",
+                               "Por departamento", "Por region", "Por estrategia", "Por asesor"]
     valores = {fila[0]: fila[1] for fila in libro["Resumen"].iter_rows(min_row=4, values_only=True)}
     assert valores["Avances validados en el periodo"] == 1
     assert valores["Avance consolidado (%)"] == 60.0
