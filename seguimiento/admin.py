@@ -55,6 +55,14 @@ class AvanceAdminForm(forms.ModelForm):
         if self.instance.pk and self.instance.fecha_corte:
             exigir_periodo_abierto(self.instance.fecha_corte)
         exigir_fecha_de_corte(datos.get("fecha_corte"))
+        hito, entidades = datos.get("hito"), datos.get("entidades")
+        if hito and entidades:
+            focalizadas = set(hito.linea.territorios.values_list("pk", flat=True))
+            ajenas = [e for e in entidades if e.pk not in focalizadas]
+            if ajenas:
+                raise ValidationError(
+                    {"entidades": _("Estas entidades no están focalizadas por la línea del hito: %(entidades)s.")
+                     % {"entidades": ", ".join(str(e) for e in ajenas)}})
         return datos
 
 

@@ -8,7 +8,7 @@ class SeguimientoConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from att import cambios
         from indicadores.models import Indicador, Medicion, MetaIndicador
@@ -45,6 +45,10 @@ class SeguimientoConfig(AppConfig):
         from agenda.models import LineaPlan
 
         post_save.connect(_linea_creada, sender=LineaPlan, dispatch_uid="seguimiento.hitos_desde_plantilla")
+        # Una entidad territorial agregada (o quitada) después a una línea aparece (o sale) en sus filas
+        # por entidad al confirmar el cambio, desde el formulario, la API o el administrador.
+        m2m_changed.connect(_territorios_cambiados, sender=LineaPlan.territorios.through,
+                            dispatch_uid="seguimiento.territorios_de_linea")
 
         # Señales del seguimiento, todas aquí: una línea borrada (p. ej. en cascada con su plan) deja de
         # sumar en el tablero; un cambio de umbrales invalida los consolidados en caché.
@@ -62,6 +66,30 @@ def _linea_creada(sender, instance, created, raw=False, **_kwargs):
     from seguimiento.services import hitos_desde_plantilla
 
     transaction.on_commit(lambda: hitos_desde_plantilla(linea=instance))
+
+
+def _territorios_cambiados(sender, instance, action, reverse, pk_set, **_kwargs):
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    from django.db import transaction
+
+    if reverse:  # entidad.lineas_plan_focalizadas.add(...): pk_set son las líneas
+        lineas = set(pk_set or ())
+    else:
+        lineas = {instance.pk}
+    if lineas:
+        transaction.on_commit(lambda: _recalcular_lineas(lineas))
+
+
+def _recalcular_lineas(ids):
+    """Recalcula las líneas que ya tienen seguimiento (una línea recién creada lo recibe con sus hitos)."""
+    from agenda.models import LineaPlan
+    from seguimiento.models import EstadoLinea
+    from seguimiento.services import recalcular_linea
+
+    seguidas = EstadoLinea.objects.filter(linea_id__in=ids).values_list("linea_id", flat=True)
+    for linea in LineaPlan.objects.filter(pk__in=list(seguidas)).select_related("plan", "oferta"):
+        recalcular_linea(linea)
 
 
 def _invalidar_tablero(**_kwargs):

@@ -176,3 +176,37 @@ def test_api_de_lineas_por_entidad_acotada(client, oferente, otro_oferente, enti
         [(tres_et[0].pk, "30.00"), (tres_et[1].pk, "0.00"), (tres_et[2].pk, "0.00")])
     client.force_login(otro_oferente)
     assert client.get("/api/v1/seguimiento/lineas-por-entidad/").json()["results"] == []
+
+
+def test_una_entidad_agregada_despues_aparece_al_confirmar(
+        oferente, entidad_oferente, seguimiento_dnp, tres_et, django_capture_on_commit_callbacks):
+    a, b, c = tres_et
+    linea = fabricas.linea(entidad_oferente, territorios=[a, b])
+    h = fabricas.hito(linea)
+    _validado(h, 60, seguimiento_dnp, oferente, fecha=date(2026, 5, 1))
+    assert set(_por_et(linea)) == {a.pk, b.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        linea.territorios.add(c)
+    assert set(_por_et(linea)) == {a.pk, b.pk, c.pk}
+    # Por el lado de la entidad también, y una quitada sale.
+    with django_capture_on_commit_callbacks(execute=True):
+        a.lineas_plan_focalizadas.remove(linea)
+    assert set(_por_et(linea)) == {b.pk, c.pk}
+
+
+def test_admin_rechaza_entidades_del_avance_que_la_linea_no_focaliza(
+        client, oferente, entidad_oferente, seguimiento_dnp, tres_et):
+    a, b, c = tres_et
+    linea = fabricas.linea(entidad_oferente, territorios=[a, b])
+    h = fabricas.hito(linea)
+    client.force_login(seguimiento_dnp)
+    datos = {"hito": h.pk, "porcentaje": "50", "fecha_corte": "2026-06-01", "narrativa": "Taller",
+             "registrado_por": oferente.pk, "comentario_revision": "",
+             "evidencias-TOTAL_FORMS": "0", "evidencias-INITIAL_FORMS": "0"}
+    r = client.post("/admin/seguimiento/avance/add/", {**datos, "entidades": f"{a.pk},{c.pk}"})
+    assert r.status_code == 200
+    assert "no están focalizadas por la línea del hito" in r.content.decode()
+    assert not Avance.objects.exists()
+    r = client.post("/admin/seguimiento/avance/add/", {**datos, "entidades": f"{a.pk},{b.pk}"})
+    assert r.status_code == 302
+    assert set(Avance.objects.get().entidades.values_list("pk", flat=True)) == {a.pk, b.pk}
