@@ -18,6 +18,7 @@ from att.forms import ArchivoImportacionForm
 from att.models import Entidad, EtapaCiclo, TipoEntidad, Usuario
 from att.validadores import TEXTO_CORTO, TEXTO_MEDIO, validar_adjunto
 from demanda.models import Demanda, EstadoDemanda
+from att.selectors import dependencias_elegibles
 from indicadores.models import Indicador
 from oferta.models import Oferta
 
@@ -38,7 +39,7 @@ class LineaForm(forms.ModelForm):
     class Meta:
         model = LineaPlan
         fields = [
-            "oferta", "objetivo", "objetivo_agenda", "etapa", "secuencia", "fecha_inicio", "fecha_fin",
+            "oferta", "dependencia", "objetivo", "objetivo_agenda", "etapa", "secuencia", "fecha_inicio", "fecha_fin",
             "inversion", "fuente_financiacion", "indicador", "indicadores_vinculados", "meta", "unidad_meta", "peso",
             "territorios", "demandas",
         ]
@@ -58,6 +59,7 @@ class LineaForm(forms.ModelForm):
             .filter(Q(entidad_id=plan.entidad_id) | Q(cooferentes__pk=plan.entidad_id)).distinct().order_by("nombre").only("pk", "nombre")
         )
         self.fields["objetivo_agenda"].queryset = ObjetivoAgenda.objects.filter(agenda_id=plan.agenda_id)
+        self.fields["dependencia"].queryset = dependencias_elegibles([plan.entidad_id], self.instance.dependencia_id)
         self.fields["etapa"].queryset = EtapaCiclo.objects.filter(activo=True).order_by("orden")
         # Las fichas de la entidad del plan (ni los nombres de las de otra entidad llegan a la página).
         self.fields["indicadores_vinculados"].queryset = (

@@ -37,6 +37,7 @@ from agenda.models import (
 from agenda.rules import concierta_con
 from att.models import Membresia, Rol, Usuario
 from att.notificaciones import notificar
+from att.services import exigir_dependencia_elegible
 from att.validadores import exigir_largo, exigir_largos, validar_adjunto
 from demanda.models import Demanda
 from demanda.services import demanda_poner_en_atencion
@@ -176,6 +177,10 @@ def linea_guardar(*, plan: PlanDeTrabajo, por, linea: LineaPlan | None = None, *
     if linea is not None and linea.plan_id != plan.pk:
         raise ValidationError(_("La línea no pertenece a este plan."))
     _validar_linea(plan, datos)
+    if "dependencia" in datos:
+        exigir_dependencia_elegible(datos["dependencia"], entidad_id=plan.entidad_id,
+                                    actual_id=LineaPlan.objects.filter(pk=linea.pk).values_list(
+                                        "dependencia_id", flat=True).first() if linea else None)
     relaciones = {k: datos.pop(k) for k in M2M_LINEA if k in datos}
     if linea is None:
         linea = LineaPlan(plan=plan)

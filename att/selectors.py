@@ -1,6 +1,6 @@
 from django.db.models import Count, F, Q
 
-from att.models import Departamento, Entidad, Municipio, Notificacion, TipoEntidad
+from att.models import Departamento, Dependencia, Entidad, Municipio, Notificacion, TipoEntidad
 
 
 def conteos_inicio() -> dict:
@@ -45,3 +45,11 @@ def eventos_seguridad(*, tipo: str = "", texto: str = ""):
         qs = qs.filter(Q(correo__icontains=texto) | Q(ip__icontains=texto) | Q(usuario__email__icontains=texto)
                        | Q(usuario__nombre__unaccent__icontains=texto))
     return qs
+
+
+def dependencias_elegibles(entidad_ids, actual_id=None):
+    """Dependencias activas de las entidades dadas, más la que ya está ligada aunque esté inactiva."""
+    filtro = Q(entidad_id__in=entidad_ids, activa=True)
+    if actual_id:
+        filtro |= Q(pk=actual_id)
+    return Dependencia.objects.filter(filtro).select_related("entidad").order_by("entidad__nombre", "nombre")

@@ -15,6 +15,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from att import bitacora, importacion, permisos
 from att.models import (
     CategoriaAlerta,
+    Dependencia,
     FrecuenciaAlerta,
     Membresia,
     Municipio,
@@ -310,3 +311,56 @@ def webhook_actualizar(*, suscripcion, por, url: str | None = None, eventos=None
 def webhook_eliminar(*, suscripcion, por) -> None:
     _webhook_propia(suscripcion, por)
     suscripcion.delete()
+
+
+# --- Dependencias de las entidades oferentes (corte «por dependencia» del seguimiento) ---------------
+def _exigir_gestion_dependencias(por, entidad) -> None:
+    if not (permisos.es_admin_dnp(por) or permisos.actua_por(por, entidad, [Rol.OFERENTE])):
+        raise PermissionDenied(_("Solo un oferente de %(entidad)s o el DNP gestiona sus dependencias.")
+                               % {"entidad": entidad})
+
+
+def _guardar_dependencia(dependencia: Dependencia) -> Dependencia:
+    dependencia.nombre = " ".join((dependencia.nombre or "").split())
+    dependencia.full_clean()
+    dependencia.save()
+    return dependencia
+
+
+@transaction.atomic
+def dependencia_crear(*, por, entidad, nombre: str) -> Dependencia:
+    """Agrega una dependencia (dirección, subdirección, grupo) al catálogo de una entidad oferente."""
+    _exigir_gestion_dependencias(por, entidad)
+    if entidad.es_territorial:
+        raise ValidationError(_("Las dependencias son de las entidades oferentes, no de las territoriales."))
+    return _guardar_dependencia(Dependencia(entidad=entidad, nombre=nombre))
+
+
+@transaction.atomic
+def dependencia_renombrar(*, por, dependencia: Dependencia, nombre: str) -> Dependencia:
+    dependencia = Dependencia.objects.select_for_update().select_related("entidad").get(pk=dependencia.pk)
+    _exigir_gestion_dependencias(por, dependencia.entidad)
+    dependencia.nombre = nombre
+    return _guardar_dependencia(dependencia)
+
+
+@transaction.atomic
+def dependencia_desactivar(*, por, dependencia: Dependencia) -> Dependencia:
+    """Deja de ofrecerse en ofertas y líneas nuevas; las que ya la tienen la conservan (y el corte)."""
+    dependencia = Dependencia.objects.select_for_update().select_related("entidad").get(pk=dependencia.pk)
+    _exigir_gestion_dependencias(por, dependencia.entidad)
+    if dependencia.activa:
+        dependencia.activa = False
+        dependencia.save()
+    return dependencia
+
+
+def exigir_dependencia_elegible(dependencia, *, entidad_id, actual_id=None) -> None:
+    """Una oferta o una línea solo toma una dependencia activa de su propia entidad oferente (la que ya
+    tenía, aunque se haya desactivado, se conserva)."""
+    if dependencia is None:
+        return
+    if dependencia.entidad_id != entidad_id:
+        raise ValidationError({"dependencia": _("La dependencia debe ser de la entidad oferente.")})
+    if not dependencia.activa and dependencia.pk != actual_id:
+        raise ValidationError({"dependencia": _("La dependencia «%(d)s» está inactiva.") % {"d": dependencia}})

@@ -7,12 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from att import permisos
 from att.models import CategoriaLey617, Entidad, GrupoMDM, Rol, TipoEntidad
 from att.validadores import TEXTO_LARGO, TEXTO_MEDIO
+from att.selectors import dependencias_elegibles
 from indicadores.selectors import indicadores_visibles
 
 from .models import FuenteFinanciacion, Oferta, PublicoObjetivo
 
 CAMPOS_FORMULARIO = [
-    "entidad", "cooferentes", "nombre", "necesidad", "descripcion",
+    "entidad", "dependencia", "cooferentes", "nombre", "necesidad", "descripcion",
     "descriptores", "temas", "capacidades", "niveles_capacidad", "etapas", "modalidades", "canal",
     "estructura", "continua",
     "dirigida_a_alcaldias", "dirigida_a_gobernaciones", "focaliza_departamentos", "focaliza_categorias",
@@ -27,7 +28,7 @@ CAMPOS_DISENO = ["brecha_capacidad", "objetivo_capacidad", "cadena_insumos", "ca
                  "cadena_productos", "cadena_resultados", "costo_por_et", "fuentes_financiacion", "indicadores"]
 # Grupos de campos del formulario (cada uno es un <fieldset> con su leyenda).
 GRUPOS = [
-    (_("Quién ofrece"), ["entidad", "cooferentes"]),
+    (_("Quién ofrece"), ["entidad", "dependencia", "cooferentes"]),
     (_("Qué ofrece"), ["nombre", "necesidad", "descripcion"]),
     (_("Diseño del producto"), CAMPOS_DISENO),
     (_("Clasificación"), ["descriptores", "temas", "capacidades", "niveles_capacidad", "etapas"]),
@@ -143,6 +144,10 @@ class OfertaForm(forms.ModelForm):
         entidades = permisos.entidades_de(usuario, [Rol.OFERENTE]).order_by("nombre")
         self.fields["entidad"].queryset = entidades
         self.fields["entidad"].empty_label = None
+        # Dependencias activas de las entidades por las que actúa (la ya ligada, aunque inactiva).
+        self.fields["dependencia"].queryset = dependencias_elegibles(
+            entidades.values("pk"), self.instance.dependencia_id)
+        self.fields["dependencia"].label_from_instance = lambda d: f"{d.entidad.sigla or d.entidad.nombre} · {d.nombre}"
         self.fields["cooferentes"].queryset = (
             Entidad.objects.filter(activa=True).exclude(tipo__in=TipoEntidad.territoriales()).order_by("nombre")
         )

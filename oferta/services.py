@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from att import permisos
 from att.models import Entidad, Rol, TipoEntidad, Usuario
 from att.notificaciones import notificar
+from att.services import exigir_dependencia_elegible
 from att.validadores import exigir_largo
 
 from . import rules as reglas
@@ -114,10 +115,14 @@ def _asignar(oferta: Oferta, datos: dict) -> dict:
     return m2m
 
 
-def _validar(oferta: Oferta, m2m: dict, *, nueva: bool) -> None:
+def _validar(oferta: Oferta, m2m: dict, *, nueva: bool, dependencia_previa=None) -> None:
     errores = {}
     try:
         oferta.full_clean(exclude=["busqueda"])
+    except ValidationError as e:
+        errores = e.update_error_dict(errores)
+    try:
+        exigir_dependencia_elegible(oferta.dependencia, entidad_id=oferta.entidad_id, actual_id=dependencia_previa)
     except ValidationError as e:
         errores = e.update_error_dict(errores)
     for campo in M2M_OBLIGATORIOS:
@@ -181,8 +186,9 @@ def oferta_actualizar(*, por: Usuario, oferta: Oferta, datos: dict) -> Oferta:
             raise PermissionDenied(_("No puede pasar la oferta a una entidad por la que no actúa."))
         actual.entidad = nueva_entidad
     datos = {k: v for k, v in datos.items() if k != "entidad"}
+    previa = actual.dependencia_id
     m2m = _asignar(actual, datos)
-    _validar(actual, m2m, nueva=False)
+    _validar(actual, m2m, nueva=False, dependencia_previa=previa)
     actual.save()
     _guardar_m2m(actual, m2m)
     actualizar_busqueda([actual.pk])

@@ -44,7 +44,7 @@ class LineaPlanSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = LineaPlan
-        fields = ["id", "plan", "oferta", "objetivo", "objetivo_agenda", "territorios", "etapa", "secuencia",
+        fields = ["id", "plan", "oferta", "dependencia", "objetivo", "objetivo_agenda", "territorios", "etapa", "secuencia",
                   "fecha_inicio", "fecha_fin", "responsable", "inversion", "fuente_financiacion", "indicador",
                   "indicadores_vinculados", "meta", "unidad_meta", "peso", "demandas"]
         read_only_fields = ["plan"]

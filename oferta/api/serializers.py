@@ -56,7 +56,7 @@ class OfertaSerializer(serializers.ModelSerializer):
     class Meta:
         model = Oferta
         fields = [
-            "id", "url", "entidad", "entidad_detalle", "cooferentes", "nombre", "necesidad", "descripcion",
+            "id", "url", "entidad", "entidad_detalle", "dependencia", "cooferentes", "nombre", "necesidad", "descripcion",
             "descriptores", "temas", "capacidades", "niveles_capacidad", "etapas", "modalidades", "canal",
             "estructura", "continua", "dirigida_a_alcaldias", "dirigida_a_gobernaciones", "focaliza_departamentos",
             "focaliza_categorias", "focaliza_grupos_mdm", "solo_pdet", "solo_zomac", "focaliza_entidades",
