@@ -126,8 +126,8 @@ def datos_informe(tipo: str, periodo: date, alcance: str = "nacional") -> dict:
     # Los seis cortes SETA sobre las fotos por (línea × entidad territorial); la zona, por departamento y región.
     pares = EstadoLineaEntidad.objects.all() if entidad is None else EstadoLineaEntidad.objects.filter(oferente=entidad)
     operacion["cortes"] = [
-        (dimension, nivel, cortes.corte_de(pares, dimension, nivel=nivel, umbrales=umbrales, con_total=False))
-        for dimension, nivel in CORTES_INFORME
+        (dimension, nivel, datos_corte) for (dimension, nivel), datos_corte
+        in zip(CORTES_INFORME, cortes.cortes_de(pares, CORTES_INFORME, umbrales=umbrales))
     ]
     calidad = selectors.resumen_percepcion_de(percepciones, desde, hasta)
     anios = list(PuntajeMDM.objects.order_by("-anio").values_list("anio", flat=True).distinct()[:2])

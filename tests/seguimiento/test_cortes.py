@@ -147,3 +147,19 @@ def test_el_informe_mensual_trae_la_seccion_por_entidad_y_los_seis_cortes(entida
                    "Avance por estrategia (objetivo de la agenda)", "Avance por asesor"):
         assert tablas[titulo][1], titulo
     assert len(tablas["Avance por dependencia"][1]) == 2
+
+
+@pytest.mark.parametrize("n", [10, 60])
+def test_los_cortes_del_informe_en_una_pasada_dan_lo_mismo_que_cada_corte(entidad_oferente, n,
+                                                                          django_assert_num_queries):
+    from seguimiento import informes
+
+    _mundo(entidad_oferente, n, lineas=2)
+    pares = EstadoLineaEntidad.objects.filter(oferente=entidad_oferente)
+    uno_a_uno = [cortes.corte_de(pares, d, nivel=nv, con_total=False) for d, nv in informes.CORTES_INFORME]
+    # Una lectura agrupada de los pares, más los nombres de cada corte (la región no consulta): 1 + 6 + 1.
+    with django_assert_num_queries(8):
+        juntos = cortes.cortes_de(pares, informes.CORTES_INFORME)
+    assert [c["corte"] for c in juntos] == [c["corte"] for c in uno_a_uno]
+    assert [c["filas"] for c in juntos] == [c["filas"] for c in uno_a_uno]
+    assert len(juntos[0]["filas"]) == n
