@@ -10,6 +10,8 @@ urlpatterns = [
     path("importaciones/<int:pk>/", views_importacion.importacion, name="importacion"),
     path("importaciones/plantilla/<slug:tipo>.xlsx", views_importacion.plantilla, name="plantilla-importacion"),
     path("seguridad/", v.registro_seguridad, name="registro-seguridad"),
+    path("dependencias/", v.dependencias, name="dependencias"),
+    path("dependencias/<int:pk>/", v.dependencia, name="dependencia"),
 ]
 urlpatterns += [
     path("alertas/", v.alertas, name="alertas"),

@@ -1,14 +1,16 @@
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from att import permisos, selectors, services
-from att.models import Notificacion, TipoEntidad, TipoEventoSeguridad
+from att.models import Dependencia, Entidad, Notificacion, Rol, TipoEntidad, TipoEventoSeguridad
 from att.views_importacion import pagina_importar
 
 
@@ -75,3 +77,66 @@ def registro_seguridad(request):
     return render(request, "att/registro_seguridad.html", {
         "pagina": pagina, "tipo": tipo, "q": texto, "tipos": TipoEventoSeguridad.choices,
     })
+
+
+# --- Dependencias de la entidad oferente (catálogo que usan ofertas y líneas) ------------------------
+class DependenciaForm(forms.Form):
+    nombre = forms.CharField(label=_lazy("Nombre de la dependencia"), max_length=200,
+                             widget=forms.TextInput(attrs={"class": "entrada"}))
+
+
+class NuevaDependenciaForm(DependenciaForm):
+    entidad = forms.ModelChoiceField(label=_lazy("Entidad"), queryset=Entidad.objects.none(), empty_label=None,
+                                     widget=forms.Select(attrs={"class": "entrada"}))
+    field_order = ["entidad", "nombre"]
+
+    def __init__(self, *args, entidades, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entidad"].queryset = entidades
+
+
+def _entidades_de_dependencias(usuario):
+    if permisos.es_admin_dnp(usuario):
+        return Entidad.objects.exclude(tipo__in=TipoEntidad.territoriales()).filter(activa=True).order_by("nombre")
+    return permisos.entidades_de(usuario, [Rol.OFERENTE]).order_by("nombre")
+
+
+@login_required
+def dependencias(request):
+    """Lista y alta de las dependencias de las entidades por las que actúa (el DNP: todas las oferentes)."""
+    entidades = _entidades_de_dependencias(request.user)
+    if not permisos.es_admin_dnp(request.user) and not entidades.exists():
+        raise PermissionDenied(_("Solo los oferentes y el DNP gestionan dependencias."))
+    form = NuevaDependenciaForm(request.POST or None, entidades=entidades)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dependencia_crear(por=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("Dependencia agregada."))
+            return redirect("nucleo:dependencias")
+    filas = (Dependencia.objects.filter(entidad__in=entidades).select_related("entidad")
+             .order_by("entidad__nombre", "-activa", "nombre"))
+    return render(request, "att/dependencias.html", {"form": form, "filas": filas})
+
+
+@login_required
+@require_POST
+def dependencia(request, pk):
+    """Renombra o desactiva una dependencia (el servicio verifica que quien pide actúe por su entidad)."""
+    dep = get_object_or_404(Dependencia.objects.filter(entidad__in=_entidades_de_dependencias(request.user)), pk=pk)
+    try:
+        if request.POST.get("accion") == "desactivar":
+            services.dependencia_desactivar(por=request.user, dependencia=dep)
+            messages.success(request, _("Dependencia desactivada: ya no se ofrece en ofertas ni líneas nuevas."))
+        else:
+            form = DependenciaForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(form.errors["nombre"])
+            services.dependencia_renombrar(por=request.user, dependencia=dep, nombre=form.cleaned_data["nombre"])
+            messages.success(request, _("Dependencia renombrada."))
+    except ValidationError as e:
+        for mensaje in e.messages:
+            messages.error(request, mensaje)
+    return redirect("nucleo:dependencias")

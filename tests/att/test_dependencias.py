@@ -82,3 +82,40 @@ def test_catalogo_lo_gestionan_el_oferente_de_la_entidad_y_el_dnp(oferente, otro
     d = services.dependencia_desactivar(por=oferente, dependencia=d)
     assert (d.nombre, d.activa) == ("Dirección de Proyectos", False)
     assert d.historial.count() == 3
+
+
+def test_pagina_de_dependencias_lista_crea_renombra_y_desactiva(client, oferente, otro_oferente, entidad_oferente,
+                                                                 deps):
+    client.force_login(oferente)
+    html = client.get("/nucleo/dependencias/").content.decode()
+    assert "Dirección de Descentralización" in html and "Grupo disuelto" in html
+    assert "Subdirección ajena" not in html and 'name="_token_envio"' in html
+    r = client.post("/nucleo/dependencias/", {"entidad": entidad_oferente.pk, "nombre": "Grupo de Catastro",
+                                               "_token_envio": "t-1"})
+    assert r.status_code == 302
+    nueva = Dependencia.objects.get(nombre="Grupo de Catastro")
+    # El mismo envío otra vez no crea una segunda.
+    client.post("/nucleo/dependencias/", {"entidad": entidad_oferente.pk, "nombre": "Grupo de Catastro",
+                                          "_token_envio": "t-1"})
+    assert Dependencia.objects.filter(nombre="Grupo de Catastro").count() == 1
+    r = client.post("/nucleo/dependencias/", {"entidad": entidad_oferente.pk, "nombre": "Grupo de Catastro",
+                                               "_token_envio": "t-2"})
+    assert r.status_code == 200 and "Ya existe" in r.content.decode()
+    client.post(f"/nucleo/dependencias/{nueva.pk}/", {"accion": "renombrar", "nombre": "Grupo Catastral"})
+    client.post(f"/nucleo/dependencias/{nueva.pk}/", {"accion": "desactivar"})
+    nueva.refresh_from_db()
+    assert (nueva.nombre, nueva.activa) == ("Grupo Catastral", False)
+    # Otro oferente no la encuentra ni la cambia.
+    client.force_login(otro_oferente)
+    assert client.post(f"/nucleo/dependencias/{nueva.pk}/", {"accion": "renombrar", "nombre": "X"}).status_code == 404
+    assert "Grupo Catastral" not in client.get("/nucleo/dependencias/").content.decode()
+
+
+@pytest.mark.parametrize("n", [10, 60])
+def test_pagina_de_dependencias_consultas_fijas(client, oferente, entidad_oferente, n, django_assert_max_num_queries):
+    Dependencia.objects.bulk_create(Dependencia(entidad=entidad_oferente, nombre=f"Dirección {i}") for i in range(n))
+    client.force_login(oferente)
+    client.get("/nucleo/dependencias/")
+    with django_assert_max_num_queries(12):
+        r = client.get("/nucleo/dependencias/")
+    assert r.content.decode().count("Renombrar") == n

@@ -255,6 +255,9 @@ def _construir() -> Mundo:
                                         fin=inicio + datetime.timedelta(days=30))
     o["registro_evento"] = RegistroEvento.objects.create(evento=o["evento"], usuario=func_a, entidad=medellin)
 
+    # --- Núcleo: una dependencia del oferente A.
+    from att.models import Dependencia
+    o["dependencia"] = Dependencia.objects.create(entidad=ent_a, nombre=f"Dirección {MARCA}")
     # --- Núcleo: la alerta de la funcionaria A.
     o["notificacion"] = Notificacion.objects.create(usuario=func_a, categoria="demanda",
                                                     titulo=f"{MARCA} notificación")
@@ -394,6 +397,8 @@ RUTAS_HTML = {
                                     for d in ("entidad", "dependencia", "producto", "zona", "estrategia", "asesor")],
     "baja-alertas": lambda m: [Caso({"token": f"{m.funcionario_a.pk}:todas:firma-falsa"})],
     "nucleo:alerta-leida": _privado("notificacion"),
+    # Renombrar o desactivar una dependencia de A: B no la encuentra (404); el auditor no cambia nada.
+    "nucleo:dependencia": lambda m: [Caso({"pk": m.dependencia.pk}, datos={"accion": "desactivar"})],
     "nucleo:importacion": _privado("importacion_archivo"),
     "oferta:detalle": lambda m: [
         *_privado(*OFERTAS_PRIVADAS)(m),
