@@ -217,3 +217,14 @@ def test_el_pdf_trae_el_mapa_antes_de_la_tabla_de_departamentos(datos):
     assert "Mapa: avance consolidado de las líneas que llegan a cada departamento" in texto
     assert texto.index("Avance por departamento") < texto.index("Mapa: avance consolidado")
     assert "80 a 100 %" in texto and "Sin líneas" in texto
+
+
+def test_las_cifras_del_pdf_son_texto_simple_y_los_nombres_largos_se_ajustan():
+    from reportlab.platypus import Paragraph
+
+    estilo = att_pdf.estilos()["BodyText"]
+    assert informes._celda_pdf(D("75.26"), estilo) == "75,3"
+    assert informes._celda_pdf(None, estilo) == "—"
+    assert informes._celda_pdf("Al día", estilo) == "Al día"
+    largo = informes._celda_pdf("Alcaldía de San José de Cúcuta · Norte de Santander", estilo)
+    assert isinstance(largo, Paragraph)
