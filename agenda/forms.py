@@ -16,9 +16,9 @@ from agenda.models import (
 from agenda.services import demandas_atendibles_por
 from att.forms import ArchivoImportacionForm
 from att.models import Entidad, EtapaCiclo, TipoEntidad, Usuario
+from att.selectors import dependencias_elegibles
 from att.validadores import TEXTO_CORTO, TEXTO_MEDIO, validar_adjunto
 from demanda.models import Demanda, EstadoDemanda
-from att.selectors import dependencias_elegibles
 from indicadores.models import Indicador
 from oferta.models import Oferta
 

@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from att import permisos
 from att.models import CategoriaLey617, Entidad, GrupoMDM, Rol, TipoEntidad
-from att.validadores import TEXTO_LARGO, TEXTO_MEDIO
 from att.selectors import dependencias_elegibles
+from att.validadores import TEXTO_LARGO, TEXTO_MEDIO
 from indicadores.selectors import indicadores_visibles
 
 from .models import FuenteFinanciacion, Oferta, PublicoObjetivo
