@@ -5,7 +5,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from agenda.models import LineaPlan
 from att.admin_base import GestionEquipoDNP
 from indicadores.selectors import periodo_cerrado
 from indicadores.services import exigir_fecha_de_corte, exigir_periodo_abierto
