@@ -62,8 +62,12 @@ class LineaForm(forms.ModelForm):
         self.fields["dependencia"].queryset = dependencias_elegibles([plan.entidad_id], self.instance.dependencia_id)
         self.fields["etapa"].queryset = EtapaCiclo.objects.filter(activo=True).order_by("orden")
         # Las fichas de la entidad del plan (ni los nombres de las de otra entidad llegan a la página).
-        self.fields["indicadores_vinculados"].queryset = (
-            Indicador.objects.filter(entidad_id=plan.entidad_id, activo=True).order_by("nombre"))
+        # Más las ya vinculadas (inactivas, de otra entidad por la API o la migración): guardar no las
+        # quita en silencio.
+        ofrecidas = Q(entidad_id=plan.entidad_id, activo=True)
+        if self.instance.pk:
+            ofrecidas |= Q(pk__in=self.instance.indicadores_vinculados.values("pk"))
+        self.fields["indicadores_vinculados"].queryset = Indicador.objects.filter(ofrecidas).order_by("nombre")
         self.fields["territorios"].queryset = (
             Entidad.objects.filter(tipo__in=TipoEntidad.territoriales(), activa=True).order_by("nombre")
             .only("pk", "nombre", "sigla")

@@ -169,6 +169,16 @@ def _exigir_edicion(plan: PlanDeTrabajo, por) -> None:
 M2M_LINEA = ("territorios", "temas", "demandas", "indicadores_vinculados")
 
 
+def _validar_indicadores(plan: PlanDeTrabajo, linea: LineaPlan | None, indicadores) -> None:
+    """Una línea se vincula a fichas activas de la entidad del plan (la regla del formulario, también en
+    la API); las que ya tenía se conservan aunque ya no cumplan (inactivas, vinculadas antes)."""
+    ya = set(linea.indicadores_vinculados.values_list("pk", flat=True)) if linea is not None and linea.pk else set()
+    ajenas = [i for i in indicadores if i.pk not in ya and (i.entidad_id != plan.entidad_id or not i.activo)]
+    if ajenas:
+        raise ValidationError({"indicadores_vinculados": [
+            _("Vincule solo indicadores activos de la entidad del plan: «%(n)s» no lo es.") % {"n": ajenas[0].nombre}]})
+
+
 @transaction.atomic
 def linea_guardar(*, plan: PlanDeTrabajo, por, linea: LineaPlan | None = None, **datos) -> LineaPlan:
     """Crea o modifica una línea del plan (oferta llevada a territorios focalizados)."""
@@ -182,6 +192,8 @@ def linea_guardar(*, plan: PlanDeTrabajo, por, linea: LineaPlan | None = None, *
                                     actual_id=LineaPlan.objects.filter(pk=linea.pk).values_list(
                                         "dependencia_id", flat=True).first() if linea else None)
     relaciones = {k: datos.pop(k) for k in M2M_LINEA if k in datos}
+    if "indicadores_vinculados" in relaciones:
+        _validar_indicadores(plan, linea, relaciones["indicadores_vinculados"])
     if linea is None:
         linea = LineaPlan(plan=plan)
     for campo, valor in datos.items():

@@ -13,12 +13,13 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from att.api.errores import CONFLICTO
+from att.bloqueos import clave_bloqueo
 from att.validadores import exigir_largo
 from indicadores import rules
 from indicadores.models import CierrePeriodo, Medicion
@@ -27,6 +28,16 @@ from indicadores.selectors import periodo_cerrado, primer_dia
 MENSAJE_MEDICION_REPETIDA = _lazy(
     "Ya existe una medición de este indicador para ese periodo; edítela en lugar de crear otra."
 )
+
+
+def _candado_del_mes(fecha: date, *, exclusivo: bool) -> None:
+    """Candado consultivo de transacción por mes: compartido para quien escribe con fecha en el mes
+    (avances, validaciones), exclusivo para quien lo cierra. Así un cierre espera a las validaciones en
+    curso y las que llegan después lo ven cerrado. Se suelta al terminar la transacción; fuera de una
+    (autocommit) no sirve de nada, por eso los llamadores son atómicos."""
+    funcion = "pg_advisory_xact_lock" if exclusivo else "pg_advisory_xact_lock_shared"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {funcion}(%s)", [clave_bloqueo("indicadores.periodo", primer_dia(fecha).isoformat())])
 
 
 def _denegar_si(condicion: bool, mensaje: str) -> None:
@@ -40,6 +51,7 @@ def medicion_registrar(*, indicador, periodo: date, valor, por, observacion: str
                 _("Solo la entidad responsable del indicador o el DNP registran sus mediciones."))
     exigir_largo(Medicion, "observacion", observacion)
     periodo = primer_dia(periodo)
+    _candado_del_mes(periodo, exclusivo=False)
     if periodo_cerrado(periodo):
         raise ValidationError(
             _("El periodo %(p)s está cerrado: sus mediciones no se pueden cambiar.") % {"p": periodo.strftime("%Y-%m")},
@@ -70,6 +82,7 @@ def periodo_cerrar(*, periodo: date, por, hoy: date | None = None) -> CierrePeri
     if periodo >= primer_dia(hoy or timezone.localdate()):
         raise ValidationError(_("Solo se cierra un mes ya terminado: %(p)s aún no termina.") % {
             "p": periodo.strftime("%Y-%m")}, code="periodo_en_curso")
+    _candado_del_mes(periodo, exclusivo=True)  # espera a las validaciones y avances en curso de ese mes
     cierre = CierrePeriodo.objects.select_for_update().filter(periodo=periodo).first()
     if cierre is not None:
         return cierre
@@ -89,7 +102,9 @@ def _mensaje_cerrado(periodo: date) -> str:
 
 
 def exigir_periodo_abierto(fecha: date) -> None:
-    """Rechaza (ValidationError, código «periodo_cerrado») lo fechado en un mes cerrado."""
+    """Rechaza (ValidationError, código «periodo_cerrado») lo fechado en un mes cerrado. Llamar dentro
+    de la transacción que escribe: el candado compartido del mes impide cerrarlo hasta que termine."""
+    _candado_del_mes(fecha, exclusivo=False)
     if periodo_cerrado(fecha):
         raise ValidationError(_mensaje_cerrado(fecha), code="periodo_cerrado")
 
@@ -102,5 +117,6 @@ def exigir_fecha_de_corte(fecha: date, *, hoy: date | None = None) -> None:
     if fecha > hoy:
         raise ValidationError({"fecha_corte": _("La fecha de corte no puede ser futura (hoy es %(h)s).") % {
             "h": hoy.isoformat()}}, code="fecha_futura")
+    _candado_del_mes(fecha, exclusivo=False)
     if periodo_cerrado(fecha):
         raise ValidationError({"fecha_corte": _mensaje_cerrado(fecha)}, code="periodo_cerrado")

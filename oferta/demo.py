@@ -242,3 +242,50 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
         cursor.execute(f"ANALYZE {Oferta._meta.db_table}")
     publicadas = sum(1 for o in creadas if o.estado == EstadoOferta.PUBLICADA)
     salida.write(f"  ofertas: {len(ids)} ({publicadas} publicadas), {len(transiciones)} pasos de historia")
+
+
+DISENOS = [
+    ("Las alcaldías formulan el plan de desarrollo sin articularlo con el presupuesto",
+     "Plan de desarrollo y plan plurianual de inversiones armonizados en el primer año de gobierno",
+     "Guía metodológica; asesores regionales; plantillas del plan plurianual",
+     "Talleres subregionales; asesoría uno a uno; revisión de borradores",
+     "Plan plurianual de inversiones armonizado con el plan de desarrollo",
+     "Ejecución presupuestal alineada con las metas del plan"),
+    ("Los equipos municipales no reportan a tiempo la información fiscal y de gestión",
+     "Reportes completos y oportunos en los sistemas de información nacionales",
+     "Manual de reporte; mesa de ayuda; usuarios de prueba en el sistema",
+     "Capacitación virtual; acompañamiento al cierre de cada trimestre",
+     "Reportes trimestrales cargados y validados",
+     "Información fiscal confiable para la toma de decisiones"),
+]
+PLANTILLA_DEMO = [("Diagnóstico de capacidades", 1, 30), ("Plan de mejora concertado", 2, 90),
+                  ("Acompañamiento a la implementación", 3, 240), ("Evaluación de resultados", 1, 330)]
+
+
+def disenar_ofertas(*, cuantas: int, rng: random.Random) -> int:
+    """Unas pocas ofertas (una por entidad con fichas de indicador) reciben el diseño estructurado del producto (brecha, objetivo,
+    cadena de valor, costo por ET, fuentes, las fichas de indicador de su entidad) y una plantilla de
+    hitos, para que la ficha y las líneas nuevas los muestren. Idempotente: solo toca ofertas sin
+    diseño y sin plantilla; se llama cuando ya existen los indicadores (demo del seguimiento)."""
+    from indicadores.models import Indicador
+    from oferta.models import FuenteFinanciacion, HitoPlantilla
+
+    con_fichas = Indicador.objects.filter(activo=True, entidad__isnull=False).values("entidad_id")
+    candidatas = (Oferta.objects.filter(brecha_capacidad="", entidad_id__in=con_fichas, plantilla_hitos__isnull=True)
+                  .order_by("entidad_id", "pk").distinct("entidad_id")[:cuantas])
+    hechas = 0
+    for oferta in candidatas:
+        brecha, objetivo, insumos, actividades, productos, resultados = DISENOS[hechas % len(DISENOS)]
+        oferta.brecha_capacidad, oferta.objetivo_capacidad = brecha, objetivo
+        oferta.cadena_insumos, oferta.cadena_actividades = insumos, actividades
+        oferta.cadena_productos, oferta.cadena_resultados = productos, resultados
+        oferta.costo_por_et = rng.choice([8_500_000, 12_000_000, 25_000_000])
+        oferta.fuentes_financiacion = rng.sample(
+            [FuenteFinanciacion.PGN_INVERSION, FuenteFinanciacion.COOPERACION, FuenteFinanciacion.PROPIOS], 2)
+        oferta.save(update_fields=["brecha_capacidad", "objetivo_capacidad", "cadena_insumos", "cadena_actividades",
+                                   "cadena_productos", "cadena_resultados", "costo_por_et", "fuentes_financiacion"])
+        oferta.indicadores.set(Indicador.objects.filter(entidad_id=oferta.entidad_id, activo=True).order_by("pk")[:2])
+        for orden, (nombre, peso, desfase) in enumerate(PLANTILLA_DEMO):
+            HitoPlantilla.objects.create(oferta=oferta, orden=orden, nombre=nombre, peso=peso, desfase_dias=desfase)
+        hechas += 1
+    return hechas

@@ -8,6 +8,7 @@ from att import permisos
 from att.models import CategoriaLey617, Entidad, GrupoMDM, Rol, TipoEntidad
 from att.selectors import dependencias_elegibles
 from att.validadores import TEXTO_LARGO, TEXTO_MEDIO
+from indicadores.models import Indicador
 from indicadores.selectors import indicadores_visibles
 
 from .models import FuenteFinanciacion, Oferta, PublicoObjetivo
@@ -153,7 +154,11 @@ class OfertaForm(forms.ModelForm):
         )
         # Solo las fichas que la persona ve (las de sus entidades; el DNP, todas): ni los nombres de
         # los indicadores de otra entidad llegan a la página.
-        self.fields["indicadores"].queryset = indicadores_visibles(usuario).filter(activo=True).order_by("nombre")
+        # Más las ya vinculadas (inactivas, o vinculadas por el DNP): guardar no las quita en silencio.
+        ofrecidas = Q(pk__in=indicadores_visibles(usuario).filter(activo=True).values("pk"))
+        if self.instance.pk:
+            ofrecidas |= Q(pk__in=self.instance.indicadores.values("pk"))
+        self.fields["indicadores"].queryset = Indicador.objects.filter(ofrecidas).order_by("nombre")
         for nombre in CASILLAS + ["canal"]:
             campo = self.fields[nombre]
             modelo = campo.queryset.model

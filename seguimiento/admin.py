@@ -5,7 +5,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from agenda.models import LineaPlan
 from att.admin_base import GestionEquipoDNP
 from indicadores.selectors import periodo_cerrado
 from indicadores.services import exigir_fecha_de_corte, exigir_periodo_abierto
@@ -127,16 +126,22 @@ class HitoAdmin(PermisosSeguimiento, SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
         services.recalcular_linea(obj.linea)
 
+    def has_delete_permission(self, request, obj=None):
+        # Un hito con avances en un mes cerrado no se borra (el borrado arrastraría ese registro).
+        return super().has_delete_permission(request, obj) and not (
+            obj is not None and services.hitos_con_avances_cerrados([obj]))
+
     def delete_model(self, request, obj):
-        linea = obj.linea
-        super().delete_model(request, obj)
-        services.recalcular_linea(linea)
+        services.hito_eliminar(hito=obj, por=request.user)
 
     def delete_queryset(self, request, queryset):
-        lineas = list(LineaPlan.objects.filter(pk__in=queryset.values("linea_id")))
-        super().delete_queryset(request, queryset)
-        for linea in lineas:
-            services.recalcular_linea(linea)
+        hitos = list(queryset.select_related("linea"))
+        bloqueados = services.hitos_con_avances_cerrados(hitos)
+        for hito in hitos:
+            if hito.pk in bloqueados:
+                messages.error(request, services.mensaje_hito_no_borrable(hito, bloqueados[hito.pk]))
+            else:
+                services.hito_eliminar(hito=hito, por=request.user)
 
 
 def _recalcular_hito(hito: Hito) -> None:

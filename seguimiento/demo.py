@@ -342,6 +342,9 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
     # La tarea diaria de hitos vencidos, una vez: la demo queda con las alertas que crearía.
     salida.write(f"  {services.alertar_hitos_vencidos(hoy)} hitos vencidos alertados")
     total_mediciones = _indicadores(escala=escala, rng=rng, meses=meses, salida=salida)
+    from oferta import demo as demo_oferta
+
+    salida.write(f"  {demo_oferta.disenar_ofertas(cuantas=5, rng=rng)} ofertas con diseño del producto y plantilla de hitos")
     CierrePeriodo.objects.bulk_create([CierrePeriodo(periodo=m, cerrado_por=revisor) for m in meses[:-2]],
                                       ignore_conflicts=True)
     # Percepción: ~52 entrevistas por mes (002) y calificaciones directas, solo de quien aceptó.

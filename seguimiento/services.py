@@ -20,6 +20,7 @@ from simple_history.utils import bulk_create_with_history
 from att.models import Entidad, Rol
 from att.notificaciones import notificar
 from att.validadores import exigir_largo, exigir_largos, validar_adjunto
+from indicadores.selectors import periodos_cerrados
 from indicadores.services import exigir_fecha_de_corte, exigir_periodo_abierto
 from oferta.models import HitoPlantilla
 from seguimiento import calculo, por_entidad, resumen, rules, selectors
@@ -645,6 +646,41 @@ def evento_registrar(*, oferente, nombre, entidades, fecha, modalidad, canal, po
     )
 
 
+# --- Borrar hitos ------------------------------------------------------------------------------------
+def hitos_con_avances_cerrados(hitos) -> dict[int, date]:
+    """{pk del hito: un mes cerrado} de los hitos (o de sus sub-hitos, que el borrado arrastra) con
+    avances fechados en un mes cerrado: borrarlos borraría el registro de ese mes."""
+    ids = [h.pk for h in hitos]
+    fechas = list(Avance.objects.filter(Q(hito_id__in=ids) | Q(hito__padre_id__in=ids))
+                  .values_list("hito_id", "hito__padre_id", "fecha_corte"))
+    cerrados = periodos_cerrados({primer_dia(f) for _h, _p, f in fechas})
+    bloqueados: dict[int, date] = {}
+    for hito_id, padre_id, fecha in fechas:
+        if primer_dia(fecha) in cerrados:
+            bloqueados.setdefault(hito_id if hito_id in ids else padre_id, primer_dia(fecha))
+    return bloqueados
+
+
+def mensaje_hito_no_borrable(hito, periodo: date) -> str:
+    return _("El hito «%(h)s» tiene avances con fecha de corte en el periodo cerrado %(p)s: no se puede borrar.") % {
+        "h": hito.nombre, "p": periodo.strftime("%Y-%m")}
+
+
+@transaction.atomic
+def hito_eliminar(*, hito: Hito, por) -> None:
+    """Borra un hito (y sus sub-hitos y avances, en cascada) y recalcula la línea. No si tiene avances
+    en un mes cerrado: ese mes es el registro."""
+    _denegar_si(not rules.reporta_linea(por, hito.linea), _("Solo el oferente de la línea o el DNP borran sus hitos."))
+    hito = Hito.objects.select_for_update().select_related("linea").get(pk=hito.pk)
+    bloqueado = hitos_con_avances_cerrados([hito])
+    if bloqueado:
+        raise ValidationError(mensaje_hito_no_borrable(hito, bloqueado[hito.pk]), code="periodo_cerrado")
+    linea = hito.linea
+    hito._history_user = por
+    hito.delete()
+    recalcular_linea(linea)
+
+
 # --- Plantilla de hitos del producto ------------------------------------------------------------------
 @transaction.atomic
 def hitos_desde_plantilla(*, linea, por=None) -> list[Hito]:
@@ -653,6 +689,8 @@ def hitos_desde_plantilla(*, linea, por=None) -> list[Hito]:
     línea sin hitos; después se editan en la línea y cambiar la plantilla no los toca (son filas suyas)."""
     if por is not None:
         _denegar_si(not rules.reporta_linea(por, linea), _("Solo el oferente de la línea o el DNP crean sus hitos."))
+    # La fila de la línea, bloqueada: dos aplicaciones a la vez hacen fila y la segunda ve los hitos de la primera.
+    type(linea).objects.select_for_update().filter(pk=linea.pk).first()
     if Hito.objects.filter(linea=linea).exists():
         return []
     plantilla = list(HitoPlantilla.objects.filter(oferta_id=linea.oferta_id).order_by("orden", "pk"))

@@ -2,8 +2,9 @@
 
 Datos: el texto libre `indicador` que los usuarios escribieron se conserva tal cual, al lado del
 vínculo nuevo. Donde ese texto coincide (sin distinguir mayúsculas ni espacios de los extremos) con el
-nombre de exactamente una ficha de indicador, la línea queda vinculada a ella; si no coincide con
-ninguna, o con varias, no se vincula nada. Un INSERT … SELECT, sin importar código de la aplicación.
+nombre de exactamente una ficha de indicador de la entidad del plan de la línea, la línea queda
+vinculada a ella; si no coincide con ninguna de esa entidad, o con varias, no se vincula nada (las
+fichas de otras entidades nunca se vinculan). Un INSERT … SELECT, sin importar código de la aplicación.
 """
 
 from django.db import migrations, models
@@ -13,8 +14,11 @@ VINCULAR = """
 INSERT INTO agenda_lineaplan_indicadores_vinculados (lineaplan_id, indicador_id)
 SELECT l.id, u.id
 FROM agenda_lineaplan l
-JOIN (SELECT lower(btrim(nombre)) AS clave, min(id) AS id FROM seguimiento_indicador
-      GROUP BY lower(btrim(nombre)) HAVING count(*) = 1) u ON u.clave = lower(btrim(l.indicador))
+JOIN agenda_plandetrabajo p ON p.id = l.plan_id
+JOIN (SELECT entidad_id, lower(btrim(nombre)) AS clave, min(id) AS id FROM seguimiento_indicador
+      WHERE entidad_id IS NOT NULL
+      GROUP BY entidad_id, lower(btrim(nombre)) HAVING count(*) = 1) u
+  ON u.entidad_id = p.entidad_id AND u.clave = lower(btrim(l.indicador))
 WHERE btrim(l.indicador) <> ''
 ON CONFLICT DO NOTHING
 """

@@ -1,3 +1,4 @@
+from django.db.models import Q
 from rest_framework import serializers
 
 from indicadores.models import Indicador, Medicion, MetaIndicador
@@ -32,8 +33,17 @@ class MedicionSerializer(serializers.ModelSerializer):
 
 
 class IndicadoresVisibles(serializers.PrimaryKeyRelatedField):
-    """Ids de fichas de indicador que quien pide puede ver (las de otra entidad no se vinculan)."""
+    """Ids de fichas de indicador que quien pide puede ver (las de otra entidad no se vinculan), más las
+    que el registro ya tiene vinculadas (p. ej. por el DNP): reenviarlas no las pierde ni da error."""
 
     def get_queryset(self):
         peticion = self.context.get("request")
-        return indicadores_visibles(peticion.user) if peticion else Indicador.objects.none()
+        if peticion is None:
+            return Indicador.objects.none()
+        visibles = indicadores_visibles(peticion.user)
+        serializador = self.parent.parent if isinstance(self.parent, serializers.ManyRelatedField) else self.parent
+        instancia = getattr(serializador, "instance", None)
+        if getattr(instancia, "pk", None) is None:
+            return visibles
+        vinculados = getattr(instancia, self.parent.source).values("pk")
+        return Indicador.objects.filter(Q(pk__in=visibles.values("pk")) | Q(pk__in=vinculados))

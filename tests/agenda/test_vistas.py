@@ -187,3 +187,29 @@ def test_formulario_de_linea_cita_demandas(oferente, entidad_oferente, funcionar
     })
     assert r.status_code == 302, r.context["form"].errors
     assert list(plan.lineas.get().demandas.all()) == [demanda]
+
+
+def test_linea_conserva_indicadores_ya_vinculados_y_solo_vincula_nuevos_de_la_entidad(oferente, entidad_oferente):
+
+    from django.core.exceptions import ValidationError
+
+    from agenda import services as agenda_services
+    from agenda.forms import LineaForm
+    from tests.seguimiento import fabricas as fs
+
+    linea = fs.linea(entidad_oferente, responsable=oferente)
+    retirado = fs.indicador(entidad_oferente, nombre="Ficha retirada", activo=False)
+    ajeno = fs.indicador(factories.EntidadNacionalFactory(), nombre="Ficha de otra entidad")
+    otro_ajeno = fs.indicador(factories.EntidadNacionalFactory(), nombre="Otra ficha ajena")
+    linea.indicadores_vinculados.set([retirado, ajeno])  # vinculadas antes (migración, API)
+    ofrecidas = set(LineaForm(instance=linea, plan=linea.plan).fields["indicadores_vinculados"]
+                    .queryset.values_list("nombre", flat=True))
+    assert {"Ficha retirada", "Ficha de otra entidad"} <= ofrecidas and "Otra ficha ajena" not in ofrecidas
+    # Reenviarlas las conserva; una ficha nueva de otra entidad no se vincula (formulario y API).
+    agenda_services.linea_guardar(plan=linea.plan, linea=linea, por=oferente,
+                                  indicadores_vinculados=[retirado, ajeno])
+    assert set(linea.indicadores_vinculados.all()) == {retirado, ajeno}
+    with pytest.raises(ValidationError, match="Vincule solo indicadores activos de la entidad del plan: «Otra ficha"):
+        agenda_services.linea_guardar(plan=linea.plan, linea=linea, por=oferente,
+                                      indicadores_vinculados=[retirado, otro_ajeno])
+    assert set(linea.indicadores_vinculados.all()) == {retirado, ajeno}

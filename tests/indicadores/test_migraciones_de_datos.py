@@ -31,6 +31,22 @@ def test_el_texto_libre_de_la_linea_se_vincula_solo_a_una_ficha_unica(entidad_of
     assert {c: LineaPlan.objects.get(pk=l.pk).indicador for c, l in lineas.items()} == textos
 
 
+def test_el_texto_libre_solo_se_vincula_a_una_ficha_de_la_entidad_del_plan(entidad_oferente, oferente):
+    migracion = importlib.import_module("agenda.migrations.0006_indicadores_vinculados")
+    otra = factories.EntidadNacionalFactory()
+    propio = fs.indicador(entidad_oferente, nombre="Municipios asistidos")
+    fs.indicador(otra, nombre="Municipios asistidos")  # mismo nombre en otra entidad: no estorba
+    fs.indicador(otra, nombre="Solo de la otra")
+    lineas = {"propio": fs.linea(entidad_oferente, responsable=oferente),
+              "ajeno": fs.linea(entidad_oferente, responsable=oferente)}
+    LineaPlan.objects.filter(pk=lineas["propio"].pk).update(indicador="Municipios asistidos")
+    LineaPlan.objects.filter(pk=lineas["ajeno"].pk).update(indicador="Solo de la otra")
+    with connection.cursor() as cursor:
+        cursor.execute(migracion.VINCULAR)
+    vinculos = {c: list(l.indicadores_vinculados.values_list("pk", flat=True)) for c, l in lineas.items()}
+    assert vinculos == {"propio": [propio.pk], "ajeno": []}
+
+
 def test_la_mudanza_renombra_los_tipos_de_la_fuente_de_cambios():
     migracion = importlib.import_module("indicadores.migrations.0001_initial")
     persona = factories.UsuarioFactory()

@@ -79,3 +79,40 @@ def test_linea_del_plan_vincula_indicadores_sin_perder_su_texto(entidad_oferente
     linea.refresh_from_db()
     assert linea.indicador == "Planes formulados (texto libre)"
     assert list(linea.indicadores_vinculados.all()) == [ind] and list(ind.lineas_plan.all()) == [linea]
+
+
+def test_guardar_la_oferta_conserva_los_indicadores_vinculados_que_el_formulario_no_ofreceria(
+        entidad_oferente, oferente, admin_dnp):
+    from django.forms.models import model_to_dict
+
+    from oferta.forms import OfertaForm
+
+    oferta = fs.oferta(entidad_oferente)
+    inactivo = fs.indicador(entidad_oferente, nombre="Ficha retirada", activo=False)
+    del_dnp = fs.indicador(factories.EntidadNacionalFactory(), nombre="Ficha de otra entidad")
+    oferta.indicadores.set([inactivo, del_dnp])  # vinculadas antes (inactiva después; la otra, por el DNP)
+    fs.indicador(entidad_oferente, nombre="Otra retirada", activo=False)
+    form = OfertaForm(instance=oferta, usuario=oferente)
+    ofrecidas = set(form.fields["indicadores"].queryset.values_list("nombre", flat=True))
+    assert {"Ficha retirada", "Ficha de otra entidad"} <= ofrecidas and "Otra retirada" not in ofrecidas
+    # Reenviar lo que el formulario muestra deja los dos vínculos.
+    datos = {k: v for k, v in model_to_dict(oferta).items() if v is not None}
+    datos["indicadores"] = [inactivo.pk, del_dnp.pk]
+    enlazado = OfertaForm(data=datos, instance=oferta, usuario=oferente)
+    enlazado.is_valid()
+    assert "indicadores" not in enlazado.errors
+    assert set(enlazado.cleaned_data["indicadores"]) == {inactivo, del_dnp}
+
+
+def test_api_de_la_oferta_acepta_reenviar_un_indicador_vinculado_por_el_dnp(entidad_oferente, oferente):
+    oferta = fs.oferta(entidad_oferente)
+    del_dnp = fs.indicador(factories.EntidadNacionalFactory(), nombre="Ficha de otra entidad")
+    ajeno = fs.indicador(factories.EntidadNacionalFactory(), nombre="Ficha ajena")
+    oferta.indicadores.set([del_dnp])
+    api = APIClient()
+    api.force_authenticate(oferente)
+    r = api.patch(f"/api/v1/ofertas/{oferta.pk}/", {"indicadores": [del_dnp.pk]}, format="json")
+    assert r.status_code == 200, r.content
+    assert list(oferta.indicadores.values_list("pk", flat=True)) == [del_dnp.pk]
+    r = api.patch(f"/api/v1/ofertas/{oferta.pk}/", {"indicadores": [del_dnp.pk, ajeno.pk]}, format="json")
+    assert r.status_code == 400 and "indicadores" in r.json()

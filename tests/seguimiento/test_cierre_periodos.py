@@ -181,3 +181,82 @@ def test_informe_se_regenera_hasta_el_cierre_y_despues_es_el_registro(client, li
     assert REGISTRO in r.content.decode()
     informe.refresh_from_db()
     assert (informe.estado, informe.version) == ("listo", 2)
+
+
+def test_admin_de_cierres_solo_agrega_meses_terminados_sin_cambiar_ni_borrar(client, seguimiento_dnp, admin_dnp):
+    client.force_login(admin_dnp)
+    hoy = timezone.localdate()
+    r = client.post("/admin/indicadores/cierreperiodo/add/", {"periodo": hoy.replace(day=1).isoformat()})
+    assert r.status_code == 200 and "Solo se cierra un mes ya terminado" in r.content.decode()
+    assert not CierrePeriodo.objects.exists()
+    r = client.post("/admin/indicadores/cierreperiodo/add/", {"periodo": "2026-03-15"})
+    assert r.status_code == 302
+    cierre = CierrePeriodo.objects.get()
+    assert (cierre.periodo, cierre.cerrado_por) == (date(2026, 3, 1), admin_dnp)
+    # Cambiar el periodo (reabrir marzo) o borrar el cierre: no.
+    client.post(f"/admin/indicadores/cierreperiodo/{cierre.pk}/change/", {"periodo": "2026-02-01"})
+    assert CierrePeriodo.objects.get().periodo == date(2026, 3, 1)
+    assert client.post(f"/admin/indicadores/cierreperiodo/{cierre.pk}/delete/", {"post": "yes"}).status_code == 403
+    client.post("/admin/indicadores/cierreperiodo/", {"action": "delete_selected", "_selected_action": [cierre.pk],
+                                                       "post": "yes"})
+    assert CierrePeriodo.objects.filter(periodo=date(2026, 3, 1)).exists()
+
+
+def test_hito_con_avances_en_mes_cerrado_no_se_borra(client, linea, oferente, seguimiento_dnp, admin_dnp):
+    from seguimiento.models import Hito
+
+    hito = linea.hitos.get()
+    _reportar(linea, oferente, date(2026, 3, 20))
+    libre = Hito.objects.create(linea=linea, nombre="Sin avances", peso=1, fecha_planeada=date(2026, 6, 1))
+    ind_services.periodo_cerrar(periodo=date(2026, 3, 1), por=seguimiento_dnp)
+    mensaje = "El hito «Diagnóstico» tiene avances con fecha de corte en el periodo cerrado 2026-03: no se puede borrar."
+    with pytest.raises(ValidationError, match=mensaje):
+        services.hito_eliminar(hito=hito, por=admin_dnp)
+    client.force_login(admin_dnp)
+    assert client.post(f"/admin/seguimiento/hito/{hito.pk}/delete/", {"post": "yes"}).status_code == 403
+    r = client.post("/admin/seguimiento/hito/", {"action": "delete_selected", "_selected_action": [hito.pk, libre.pk],
+                                                 "post": "yes"})
+    assert r.status_code == 403
+    assert client.post(f"/admin/seguimiento/hito/{libre.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert list(Hito.objects.filter(linea=linea).values_list("nombre", flat=True)) == ["Diagnóstico"]
+    assert Avance.objects.filter(hito=hito).count() == 1
+    # Un sub-hito con avances en el mes cerrado también protege a su padre (el borrado lo arrastraría).
+    padre = Hito.objects.create(linea=linea, nombre="Padre", peso=1, fecha_planeada=date(2026, 6, 1))
+    hijo = Hito.objects.create(linea=linea, padre=padre, nombre="Hijo", peso=1, fecha_planeada=date(2026, 3, 1))
+    Avance.objects.create(hito=hijo, porcentaje=D(10), fecha_corte=date(2026, 3, 5), narrativa="x",
+                          registrado_por=oferente)
+    with pytest.raises(ValidationError, match="El hito «Padre» tiene avances"):
+        services.hito_eliminar(hito=padre, por=admin_dnp)
+
+
+def _otra_conexion():
+    import psycopg
+    from django.db import connection
+
+    ajustes = connection.settings_dict
+    return psycopg.connect(dbname=ajustes["NAME"], user=ajustes["USER"], host=ajustes["HOST"],
+                           port=ajustes["PORT"] or 5432, password=ajustes["PASSWORD"] or None, autocommit=True)
+
+
+def test_cerrar_espera_a_la_validacion_en_curso_y_la_validacion_al_cierre(linea, oferente, seguimiento_dnp):
+    """Candado consultivo por mes: compartido al validar/reportar, exclusivo al cerrar."""
+    from django.db import OperationalError, connection, transaction
+
+    from att.bloqueos import clave_bloqueo
+
+    clave = clave_bloqueo("indicadores.periodo", "2026-03-01")
+    avance = _reportar(linea, oferente, date(2026, 3, 20))  # la transacción de la prueba tiene el compartido
+    with _otra_conexion() as otra:
+        # Otra sesión que quisiera cerrar marzo (exclusivo) no puede mientras la validación no termine.
+        assert otra.execute("SELECT pg_try_advisory_lock(%s)", [clave]).fetchone()[0] is False
+        assert otra.execute("SELECT pg_try_advisory_lock_shared(%s)", [clave]).fetchone()[0] is True
+        otra.execute("SELECT pg_advisory_unlock_shared(%s)", [clave])
+        # Una validación en curso en otra sesión (compartido): cerrar espera (aquí, hasta el tiempo límite).
+        assert otra.execute("SELECT pg_try_advisory_lock_shared(%s)", [clave]).fetchone()[0] is True
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '300ms'")
+        with pytest.raises(OperationalError, match="lock timeout"), transaction.atomic():
+            ind_services.periodo_cerrar(periodo=date(2026, 3, 1), por=seguimiento_dnp)
+    assert not CierrePeriodo.objects.exists()
+    avance.refresh_from_db()
+    assert avance.estado == EstadoAvance.REPORTADO

@@ -30,6 +30,15 @@ def test_demo_un_anio_idempotente():
                  .filter(n__gt=1).count())
     assert distintas > 0
     assert EstadoLineaEntidad.objects.values("linea_id").annotate(n=Count("pk")).filter(n__gte=8).exists()
+    # Unas ofertas con diseño estructurado, fichas de indicador vinculadas y plantilla de hitos.
+    from oferta.models import HitoPlantilla, Oferta
+
+    disenadas = Oferta.objects.exclude(brecha_capacidad="")
+    assert 1 <= disenadas.count() <= 5
+    assert all(o.cadena_resultados and o.costo_por_et and o.fuentes_financiacion and o.indicadores.exists()
+               and o.plantilla_hitos.count() == 4 for o in disenadas)
+    plantillas, n_disenadas = HitoPlantilla.objects.count(), disenadas.count()
     demo.generar(escala=1, rng=random.Random(2), salida=salida)
     assert (Avance.objects.count(), Medicion.objects.count()) == (avances, mediciones)
+    assert (HitoPlantilla.objects.count(), disenadas.count()) == (plantillas, n_disenadas)
     assert "nada que hacer" in salida.getvalue()

@@ -101,3 +101,37 @@ def test_plantilla_por_la_api(entidad_oferente, oferente, otro_oferente):
     r = api.put(url, [{"nombre": "Malo", "peso": "0", "desfase_dias": 1}], format="json")
     assert r.status_code == 400
     assert api.get(url).json() == cuerpo
+
+
+@pytest.mark.django_db(transaction=True)
+def test_plantilla_aplicada_dos_veces_a_la_vez_copia_una_sola_vez(referencia_cargada):
+    """Dos aplicaciones a la vez: la segunda espera el bloqueo de la fila de la línea y ve los hitos."""
+    import threading
+
+    from django.db import connections, transaction
+
+    from tests import factories
+
+    entidad = factories.EntidadNacionalFactory()
+    oferente = factories.persona(entidad, "oferente")
+    oferta = fabricas.oferta(entidad)
+    linea = _linea(oferta, oferente)  # sin plantilla aún: empieza sin hitos
+    oferta_services.plantilla_hitos_guardar(oferta=oferta, filas=PLANTILLA, por=oferente)
+    primera_lista, resultados = threading.Event(), {}
+
+    def primera():
+        try:
+            with transaction.atomic():
+                resultados["primera"] = len(services.hitos_desde_plantilla(linea=linea))
+                primera_lista.set()
+                threading.Event().wait(0.5)  # la segunda llega mientras esta no ha confirmado
+        finally:
+            connections.close_all()
+
+    hilo = threading.Thread(target=primera)
+    hilo.start()
+    assert primera_lista.wait(10)
+    resultados["segunda"] = len(services.hitos_desde_plantilla(linea=linea))
+    hilo.join(10)
+    assert resultados == {"primera": 2, "segunda": 0}
+    assert Hito.objects.filter(linea=linea).count() == 2
