@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import BooleanField, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -465,7 +465,7 @@ def recruzar_brechas(*, oferta_id: int, tope: int = 2000) -> int:
     t = Demanda._meta.db_table
     por_texto = RawSQL(
         f"tsvector_to_array(to_tsvector('es_unaccent', {t}.titulo || ' ' || {t}.descripcion)) && %s::text[]",
-        [lexemas],
+        [lexemas], output_field=BooleanField(),
     )
     brechas = Demanda.objects.filter(estado__in=ESTADOS_ABIERTOS, oferta__isnull=True,
                                      relevancia_cruce__lt=UMBRAL_BRECHA)
