@@ -24,6 +24,7 @@ setup: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py cargar_referencia
 	$(PY) manage.py generar_demo --escala $(ESCALA)
+	$(PY) manage.py recruzar_demandas
 
 run: setup
 	@echo "Plataforma ATT en http://127.0.0.1:8000 — usuarios de demostración en el README (clave demo-att-2026)."

@@ -27,6 +27,7 @@ Brecha: ninguna candidata alcanza `UMBRAL_BRECHA` de relevancia (`es_brecha`).
 from __future__ import annotations
 
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -44,12 +45,12 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from att.models import DescriptorTematico, Entidad, Tema, TipoEntidad
 from demanda.models import ESTADOS_OCUPAN_CUPO, Demanda
-from oferta.models import EstadoOferta, Oferta
+from oferta.models import Oferta
+from oferta.selectors import vigentes
 
 TemaOferta = Oferta.temas.through
 DescriptorOferta = Oferta.descriptores.through
@@ -139,6 +140,8 @@ GENERICAS = frozenset({
     "asistent", "tecnic", "toc", "hac", "municipi", "municipal", "alcaldi", "secretari", "favor", "much", "nuev",
     "tem", "entid", "sab", "dijeron", "pidi", "pid", "llev", "problem", "pued", "deb", "esta", "ano", "anos", "vez",
     "gent", "ahor", "urgent", "bien", "mal", "dond", "cuant", "hoy", "necesid",
+    # Los que el diccionario deja sin cortar o corta distinto (según `ts_debug('es_unaccent', …)`).
+    "asesoria", "secretaria", "alcaldia", "tecnica", "neces",
 })
 
 
@@ -149,6 +152,14 @@ def _util(lexema: str) -> bool:
     if lexema in GENERICAS or len(lexema) < 3:
         return False
     return not lexema.isdigit() or len(lexema) == 3
+
+
+def lexemas_utiles(oferta_id: int) -> list[str]:
+    """Los lexemas útiles del vector de búsqueda de una oferta (para buscar demandas que los nombran)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT tsvector_to_array(busqueda) FROM {Oferta._meta.db_table} WHERE id = %s", [oferta_id])
+        fila = cursor.fetchone()
+    return sorted(x for x in (fila[0] or []) if _util(x)) if fila else []
 
 
 def _consulta_o(lexemas: list[str]) -> str:
@@ -279,6 +290,8 @@ def _expresiones(c: _Contexto, d: Demanda) -> dict:
              f" / sqrt(%s * GREATEST(cardinality({t}.facetas_temas), 1)))::float"),
             [*c.tema_ids, *c.relacionados, max(len(c.tema_ids), 1)],
         )
+    else:
+        e["tema"] = ("0::float", [])
     estructura, params = [], []
     for campo, valor in (("capacidades", d.capacidad_id), ("etapas", d.etapa_id), ("modalidades", d.modalidad_id)):
         if valor:
@@ -339,7 +352,8 @@ def consulta_candidatas(demanda: Demanda, limite: int = 20, contexto: _Contexto 
         contexto = _Contexto(demanda)
         contexto.leer_decisiones()
     c = contexto
-    hoy = timezone.localdate()
+    if c.entidad is None or c.entidad.tipo not in TipoEntidad.territoriales():
+        return []  # la focalización no incluye a ninguna entidad no territorial
     todos_temas = c.tema_ids + c.relacionados
     t = Oferta._meta.db_table
     relevante = Q(pk__in=[])
@@ -347,7 +361,7 @@ def consulta_candidatas(demanda: Demanda, limite: int = 20, contexto: _Contexto 
         relevante |= Q(facetas_temas__overlap=todos_temas)
     elif c.descriptores and not c.terminos:
         relevante |= Q(facetas_descriptores__overlap=list(c.descriptores))
-    qs = Oferta.objects.filter(estado=EstadoOferta.PUBLICADA).filter(Q(vigencia_hasta__isnull=True) | Q(vigencia_hasta__gte=hoy))
+    qs = vigentes()
     if c.distintivos:
         qs = qs.annotate(por_texto=RawSQL(f"{t}.busqueda @@ %s::tsquery", [_consulta_o(c.distintivos)],
                                           output_field=BooleanField()))
@@ -364,7 +378,10 @@ def consulta_candidatas(demanda: Demanda, limite: int = 20, contexto: _Contexto 
                   cobertura=_cobertura(c), ajuste=_decisiones(c))
         .order_by().values_list("id", "cupos", "texto", "tema", "c_estructura", "cobertura", "ajuste")
     )
-    sql, params = componentes.query.sql_with_params()
+    try:
+        sql, params = componentes.query.sql_with_params()
+    except EmptyResultSet:  # ninguna condición de búsqueda puede cumplirse (p. ej. `pk__in=[]`)
+        return []
     # Cada componente se calcula una vez por fila (subconsulta); el puntaje, el orden y el LIMIT afuera;
     # los cupos ocupados solo para las filas que pasan el LIMIT.
     return RawSQL(
@@ -388,10 +405,11 @@ def _filas(consulta) -> list[tuple]:
         return cursor.fetchall()
 
 
-def relevancia(texto: float, tema: float) -> float:
+def relevancia(texto: float, tema: float, con_palabras: bool = True) -> float:
     """Qué tanto atiende la oferta la necesidad, sin lo que no habla de la necesidad (cobertura, etapa,
-    modalidad, cupos): la que decide si hay brecha."""
-    return texto
+    modalidad, cupos): la que decide si hay brecha. Es la del texto; si la demanda no tiene ninguna
+    palabra útil (solo de trámite: «necesitamos apoyo»), la de los temas: el tema es todo lo que dice."""
+    return texto if con_palabras else tema
 
 
 def es_brecha(candidatas: list[Oferta]) -> bool:
@@ -446,7 +464,7 @@ def ofertas_candidatas(demanda: Demanda, limite: int = 20) -> list[Oferta]:
         o = por_pk[pk]
         o.puntaje = max(0, min(100, round(puntaje)))
         o.texto, o.tema = texto, tema
-        o.relevancia = relevancia(texto, tema)
+        o.relevancia = relevancia(texto, tema, bool(c.terminos))
         o.coinciden = c.frases(set(o.lexemas_comunes or []))
         o.cupos_libres = None if o.cupos is None else o.cupos - o.ocupados
         o.decisiones_previas = c.decisiones.get(pk, {})

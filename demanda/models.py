@@ -113,7 +113,13 @@ class Demanda(models.Model):
     # Relevancia de la mejor oferta candidata la última vez que se cruzó (0–1; `demanda.matching`): es
     # brecha si no alcanza `matching.UMBRAL_BRECHA`. Vacía: aún no cruzada (vale la regla de temas).
     relevancia_cruce = models.FloatField(_("relevancia de la mejor oferta"), null=True, blank=True, editable=False)
-    historial = HistoricalRecords(excluded_fields=["relevancia_cruce"])
+    # La oferta que dio esa relevancia: si deja de estar publicada y vigente, la demanda vuelve a ser
+    # brecha (`selectors.demandas_en_brecha`) hasta el siguiente cruce.
+    oferta_cruce = models.ForeignKey(
+        "oferta.Oferta", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+",
+        verbose_name=_("mejor oferta del cruce"), db_index=False,  # índice parcial en Meta (CONCURRENTLY)
+    )
+    historial = HistoricalRecords(excluded_fields=["relevancia_cruce", "oferta_cruce"])
 
     class Meta:
         ordering = ["-creada"]
@@ -123,6 +129,9 @@ class Demanda(models.Model):
             models.Index(fields=["entidad", "estado"], name="demanda_entidad_estado"),
             models.Index(fields=["estado", "-creada"], name="demanda_estado_creada"),
             models.Index(fields=["oferta"], name="demanda_oferta"),
+            # Demandas de las que una oferta archivada era la mejor (`services.recruzar_de_oferta`).
+            models.Index(fields=["oferta_cruce"], condition=models.Q(oferta_cruce__isnull=False),
+                         name="demanda_oferta_cruce"),
             models.Index(fields=["-creada", "-id"], name="demanda_creada_id"),
             # Cupos ocupados de una oferta (cruce oferta-demanda): conteo solo sobre el índice.
             models.Index(

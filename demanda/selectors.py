@@ -18,7 +18,6 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth
 from django.db.models.lookups import IsNull
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from att import permisos
@@ -32,6 +31,7 @@ from demanda.models import (
     texto_buscable,
 )
 from oferta.models import EstadoOferta, Oferta
+from oferta.selectors import vigentes
 
 ESTADOS_ABIERTOS = [
     EstadoDemanda.REGISTRADA, EstadoDemanda.EN_ANALISIS, EstadoDemanda.REMITIDA,
@@ -175,16 +175,14 @@ def demandas_en_brecha() -> QuerySet[Demanda]:
     alertas al DNP): abierta, sin oferta vinculada y
 
     - ya cruzada: su mejor oferta candidata no alcanzó `matching.UMBRAL_BRECHA` de relevancia
-      (`Demanda.relevancia_cruce`, que guardan las alertas y se recalcula al publicar una oferta); o
+      (`Demanda.relevancia_cruce`, que guardan las alertas y se recalcula al publicar una oferta), o
+      esa oferta (`Demanda.oferta_cruce`) ya no está publicada y vigente (`oferta.selectors.vigentes`); o
     - aún sin cruzar (demandas anteriores a la relevancia guardada): ninguna oferta publicada y vigente
       de sus temas. Los temas con oferta son pocos (decenas): se calculan primero."""
     from demanda.matching import UMBRAL_BRECHA
 
-    hoy = timezone.localdate()
     cubiertos = list(
-        Oferta.temas.through.objects.filter(oferta__estado=EstadoOferta.PUBLICADA)
-        .filter(Q(oferta__vigencia_hasta__isnull=True) | Q(oferta__vigencia_hasta__gte=hoy))
-        .values_list("tema_id", flat=True).distinct()
+        Oferta.temas.through.objects.filter(oferta__in=vigentes()).values_list("tema_id", flat=True).distinct()
     )
     sin_oferta = list(Tema.objects.exclude(pk__in=cubiertos).values_list("pk", flat=True))
     TemaDemanda = Demanda.temas.through
@@ -192,8 +190,11 @@ def demandas_en_brecha() -> QuerySet[Demanda]:
         relevancia_cruce__isnull=True,
         pk__in=TemaDemanda.objects.filter(tema_id__in=sin_oferta).values("demanda_id"),
     ) & ~Exists(TemaDemanda.objects.filter(demanda_id=OuterRef("pk"), tema_id__in=cubiertos))
+    # La mejor oferta del último cruce ya no está publicada y vigente (se archivó o venció): brecha
+    # hasta el siguiente cruce (`services.recruzar_de_oferta`, `manage.py recruzar_demandas`).
+    sin_su_oferta = Q(relevancia_cruce__gte=UMBRAL_BRECHA) & ~Exists(vigentes().filter(pk=OuterRef("oferta_cruce_id")))
     return Demanda.objects.filter(estado__in=ESTADOS_ABIERTOS, oferta__isnull=True).filter(
-        Q(relevancia_cruce__lt=UMBRAL_BRECHA) | sin_cruzar
+        Q(relevancia_cruce__lt=UMBRAL_BRECHA) | sin_su_oferta | sin_cruzar
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import BooleanField, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +18,8 @@ from django.utils.translation import gettext_lazy
 from att import permisos
 from att.models import Entidad, Rol, Usuario
 from att.notificaciones import notificar
-from att.validadores import exigir_largo, validar_adjunto
+from att.salida import encolar
+from att.validadores import TEXTO_CORTO, exigir_largo, validar_adjunto
 from demanda import rules
 from demanda.models import (
     ESTADOS_OCUPAN_CUPO,
@@ -145,7 +147,9 @@ def demanda_registrar(
     if oferta is not None:  # «Solicitar esta asistencia»: la misma decisión que pedir una oferta propuesta
         _guardar_decision(demanda=demanda, oferta=oferta, tipo=TipoDecision.SOLICITADA, por=por)
     if alertar:
-        alertar_oferentes(demanda=demanda, nueva=True)
+        # Fuera de la petición (el cruce lee toda la oferta publicada): la tarea se pide en la misma
+        # transacción que la demanda y corre al confirmarse (`att.salida`).
+        encolar("demanda.alertar_importadas", [demanda.pk])
     return demanda
 
 
@@ -178,7 +182,8 @@ def demanda_actualizar(*, demanda: Demanda, por, temas=None, descriptores=None, 
         demanda=demanda, de_estado=demanda.estado, a_estado=demanda.estado, por=por,
         motivo=_("La entidad actualizó los datos de la demanda."),
     )
-    alertar_oferentes(demanda=demanda, nueva=False)
+    # La marca del cambio se fija aquí: una tarea entregada dos veces no repite la alerta.
+    encolar("demanda.alertar_cambio", demanda.pk, timezone.now().strftime("%Y%m%d%H%M%S%f"))
     return demanda
 
 
@@ -247,6 +252,11 @@ def demanda_remitir(*, demanda: Demanda, por, entidad_competente: Entidad, motiv
         motivo=motivo or _("Remitida a %(e)s.") % {"e": entidad_competente.nombre},
         permiso="demanda.gestionar", entidad_competente=entidad_competente,
     )
+    if permisos.es_admin_dnp(por):
+        # El DNP juzgó que la oferta propuesta no atiende la demanda: el cruce lo aprende.
+        for oferta in _ofertas_propuestas(fila, salvo_entidad=entidad_competente.pk):
+            decision_registrar(demanda=fila, oferta=oferta, tipo=TipoDecision.REMITIDA, por=por,
+                               motivo=(motivo or "")[:TEXTO_CORTO])
     notificar(
         usuarios=_oferentes_de([entidad_competente.pk]), puede_ver=lambda u: rules.puede_ver(u, fila),
         categoria="demanda_remitida",
@@ -256,6 +266,19 @@ def demanda_remitir(*, demanda: Demanda, por, entidad_competente: Entidad, motiv
         clave=f"demanda-{fila.pk}-remitida-{entidad_competente.pk}",
     )
     return fila
+
+
+def _ofertas_propuestas(demanda: Demanda, *, salvo_entidad: int) -> list[Oferta]:
+    """Las ofertas que el cruce propone para la demanda: la que pidió la entidad y la mejor del último
+    cruce (`Demanda.oferta_cruce`), si alcanzó `matching.UMBRAL_BRECHA`; no las de `salvo_entidad`
+    (remitir a la entidad de una oferta no es juzgar que esa oferta no sirve)."""
+    from demanda.matching import UMBRAL_BRECHA
+
+    ids = {demanda.oferta_id}
+    if (demanda.relevancia_cruce or 0) >= UMBRAL_BRECHA:
+        ids.add(demanda.oferta_cruce_id)
+    ids.discard(None)
+    return list(Oferta.objects.filter(pk__in=ids).exclude(entidad_id=salvo_entidad).order_by("pk"))
 
 
 def _puede_vincular(por, demanda: Demanda, oferta: Oferta) -> bool:
@@ -416,14 +439,16 @@ def guardar_relevancia(demanda: Demanda, candidatas: list) -> bool:
     """Guarda la relevancia de la mejor candidata (la que decide la brecha) y dice si es brecha."""
     from demanda.matching import es_brecha
 
-    mejor = max((o.relevancia for o in candidatas), default=0.0)
-    # Campo técnico, fuera del historial: un UPDATE de una columna (sin tocar `actualizada`).
-    Demanda.objects.filter(pk=demanda.pk).update(relevancia_cruce=mejor)
-    demanda.relevancia_cruce = mejor
+    la_mejor = max(candidatas, key=lambda o: o.relevancia, default=None)
+    mejor = la_mejor.relevancia if la_mejor is not None else 0.0
+    oferta_id = la_mejor.pk if la_mejor is not None else None
+    # Campos técnicos, fuera del historial: un UPDATE de dos columnas (sin tocar `actualizada`).
+    Demanda.objects.filter(pk=demanda.pk).update(relevancia_cruce=mejor, oferta_cruce_id=oferta_id)
+    demanda.relevancia_cruce, demanda.oferta_cruce_id = mejor, oferta_id
     return es_brecha(candidatas)
 
 
-def alertar_oferentes(*, demanda: Demanda, nueva: bool) -> list:
+def alertar_oferentes(*, demanda: Demanda, nueva: bool, marca: str = "") -> list:
     """Avisa a los oferentes de las ofertas publicadas que atienden la demanda (candidatas que alcanzan
     `matching.UMBRAL_BRECHA`); si ninguna lo alcanza, al DNP: es una brecha (`selectors.demandas_en_brecha`)."""
     from demanda.matching import UMBRAL_BRECHA, ofertas_candidatas
@@ -437,7 +462,7 @@ def alertar_oferentes(*, demanda: Demanda, nueva: bool) -> list:
     # matching pesa más criterios que la visibilidad del oferente (temas de sus ofertas publicadas).
     usuarios = [u for u in _oferentes_de(entidades) if rules.puede_ver(u, demanda)] if entidades else []
     url = reverse("demanda:detalle", args=[demanda.pk])
-    marca = "nueva" if nueva else timezone.now().strftime("%Y%m%d%H%M%S%f")
+    marca = "nueva" if nueva else (marca or timezone.now().strftime("%Y%m%d%H%M%S%f"))
     entidad = demanda.entidad
     if usuarios:
         titulo = (_("Nueva demanda que coincide con su oferta: %(t)s") if nueva
@@ -458,24 +483,62 @@ def alertar_oferentes(*, demanda: Demanda, nueva: bool) -> list:
     )
 
 
-def recruzar_brechas(*, oferta_id: int, tope: int = 2000) -> int:
-    """Una oferta recién publicada puede atender demandas que eran brecha: se vuelven a cruzar las
-    abiertas, sin vincular, con relevancia bajo el umbral y algún tema en común con la oferta (las más
-    recientes primero, hasta `tope`). Sin alertas: solo la relevancia guardada (el informe de brechas)."""
-    from demanda.matching import UMBRAL_BRECHA, ofertas_candidatas
-    from demanda.selectors import ESTADOS_ABIERTOS
+def _recruzar(demandas) -> int:
+    from demanda.matching import ofertas_candidatas
 
-    temas = list(Oferta.temas.through.objects.filter(oferta_id=oferta_id).values_list("tema_id", flat=True))
-    demandas = (
-        Demanda.objects.filter(estado__in=ESTADOS_ABIERTOS, oferta__isnull=True, relevancia_cruce__lt=UMBRAL_BRECHA,
-                               temas__in=temas)
-        .distinct().select_related("entidad", "entidad__municipio", "entidad__departamento").order_by("-creada")[:tope]
-    )
     n = 0
-    for demanda in demandas:
+    for demanda in demandas.select_related("entidad", "entidad__municipio", "entidad__departamento"):
         guardar_relevancia(demanda, ofertas_candidatas(demanda, limite=5))
         n += 1
     return n
+
+
+def recruzar_brechas(*, oferta_id: int, tope: int = 2000) -> int:
+    """Una oferta recién publicada puede atender demandas que eran brecha: se vuelven a cruzar las
+    abiertas, sin vincular, con relevancia bajo el umbral y algún tema en común con la oferta o alguna
+    palabra útil de su texto en el título o la descripción de la demanda (las más recientes primero,
+    hasta `tope`). Sin alertas: solo la relevancia guardada (el informe de brechas)."""
+    from django.db.models.expressions import RawSQL
+
+    from demanda.matching import UMBRAL_BRECHA, lexemas_utiles
+    from demanda.selectors import ESTADOS_ABIERTOS
+
+    temas = list(Oferta.temas.through.objects.filter(oferta_id=oferta_id).values_list("tema_id", flat=True))
+    lexemas = lexemas_utiles(oferta_id)
+    t = Demanda._meta.db_table
+    por_texto = RawSQL(
+        f"tsvector_to_array(to_tsvector('es_unaccent', {t}.titulo || ' ' || {t}.descripcion)) && %s::text[]",
+        [lexemas], output_field=BooleanField(),
+    )
+    brechas = Demanda.objects.filter(estado__in=ESTADOS_ABIERTOS, oferta__isnull=True,
+                                     relevancia_cruce__lt=UMBRAL_BRECHA)
+    ids = set(brechas.filter(temas__in=temas).order_by("-creada").values_list("pk", flat=True)[:tope]) if temas else set()
+    if lexemas:
+        ids |= set(brechas.annotate(por_texto=por_texto).filter(por_texto=True)
+                   .order_by("-creada").values_list("pk", flat=True)[:tope])
+    return _recruzar(Demanda.objects.filter(pk__in=sorted(ids)[-tope:]))
+
+
+def recruzar_de_oferta(*, oferta_id: int) -> int:
+    """La oferta que era la mejor de algunas demandas se archivó o cambió: se vuelven a cruzar esas
+    demandas (abiertas y sin vincular). Segura de repetir: solo recalcula la relevancia guardada."""
+    from demanda.selectors import ESTADOS_ABIERTOS
+
+    return _recruzar(Demanda.objects.filter(oferta_cruce_id=oferta_id, estado__in=ESTADOS_ABIERTOS,
+                                            oferta__isnull=True).order_by("pk"))
+
+
+def recruzar_lote(*, desde: int = 0, lote: int = 500) -> tuple[int, int | None]:
+    """Cruce de las demandas abiertas que nunca se cruzaron (anteriores a la relevancia guardada) o
+    cuya mejor oferta se guardó sin su id, en orden de id a partir de `desde`. Devuelve cuántas cruzó y
+    el id desde el que sigue el siguiente lote (None: no quedan)."""
+    from demanda.selectors import ESTADOS_ABIERTOS
+
+    pendientes = Demanda.objects.filter(estado__in=ESTADOS_ABIERTOS, oferta__isnull=True, pk__gt=desde).filter(
+        Q(relevancia_cruce__isnull=True) | Q(oferta_cruce__isnull=True, relevancia_cruce__gt=0))
+    ids = list(pendientes.order_by("pk").values_list("pk", flat=True)[:lote])
+    n = _recruzar(Demanda.objects.filter(pk__in=ids).order_by("pk"))
+    return n, (ids[-1] if len(ids) == lote else None)
 
 
 # --- Importación ----------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
 from django.db.models import F, FloatField, Prefetch, Q, QuerySet, Value
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -126,6 +127,11 @@ def aplicar_filtros(qs: QuerySet, filtros: FiltrosPortal) -> QuerySet:
 
 def publicadas() -> QuerySet:
     return Oferta.objects.filter(estado=EstadoOferta.PUBLICADA)
+
+
+def vigentes() -> QuerySet:
+    """Publicadas y vigentes (sin fecha de fin o que no ha pasado): las que el cruce propone."""
+    return publicadas().filter(Q(vigencia_hasta__isnull=True) | Q(vigencia_hasta__gte=timezone.localdate()))
 
 
 def _ordenar(qs: QuerySet, filtros: FiltrosPortal) -> QuerySet:
@@ -510,7 +516,7 @@ def parecidas(oferta: Oferta, *, umbral: float = 0.45, limite: int = 5) -> list[
 def resumen_inicio() -> list[dict]:
     return [{
         "etiqueta": _("Ofertas publicadas"),
-        "valor": publicadas().filter(Q(vigencia_hasta__isnull=True) | Q(vigencia_hasta__gte=datetime.date.today()))
+        "valor": vigentes()
         .count(),
         "url": "/oferta/",
     }]

@@ -341,6 +341,10 @@ def oferta_archivar(*, oferta: Oferta, por: Usuario, motivo: str) -> Oferta:
     if not motivo:
         raise ValidationError({"motivo": _("Explique por qué se archiva la oferta.")})
     _transicion(actual, a=EstadoOferta.ARCHIVADA, por=por, motivo=motivo)
+    from att.salida import encolar
+
+    # Las demandas de las que era la mejor oferta se vuelven a cruzar (fuera de la petición).
+    encolar("demanda.recruzar_de_oferta", actual.pk, clave=f"recruzar-de-oferta-{actual.pk}")
     return actual
 
 

@@ -248,7 +248,8 @@ def test_produccion_exige_url_base():
 
 
 def test_el_oferente_que_no_puede_ver_la_demanda_no_recibe_la_alerta(funcionario_medellin, oferente,
-                                                                      entidad_oferente, admin_dnp):
+                                                                      entidad_oferente, admin_dnp,
+                                                                      django_capture_on_commit_callbacks):
     """El matching también cuenta los temas padre de la demanda; el oferente solo ve las demandas de
     los temas exactos de sus ofertas. El mismo predicado de la página decide quién recibe la alerta."""
     from demanda import services
@@ -258,10 +259,11 @@ def test_el_oferente_que_no_puede_ver_la_demanda_no_recibe_la_alerta(funcionario
     subtema = Tema.objects.create(codigo="planeacion-prueba-sub", nombre="Subtema de prueba", padre=padre,
                                   descriptor=padre.descriptor)
     fabricas.oferta(entidad_oferente, temas=["planeacion"])
-    d = services.demanda_registrar(
-        por=funcionario_medellin, entidad=factories.alcaldia("05001"), titulo="Subtema", descripcion="x",
-        fuente="metas_pdt", temas=Tema.objects.filter(pk=subtema.pk),
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        d = services.demanda_registrar(
+            por=funcionario_medellin, entidad=factories.alcaldia("05001"), titulo="Subtema", descripcion="x",
+            fuente="metas_pdt", temas=Tema.objects.filter(pk=subtema.pk),
+        )
     from demanda.matching import ofertas_candidatas
 
     assert ofertas_candidatas(d)  # el matching sí la encuentra
