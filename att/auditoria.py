@@ -96,7 +96,7 @@ ESCRITURAS_EN_BLOQUE: dict[tuple[str, str], str] = {
     ("demanda/importacion.py", "ImportadorDemandas.escribir"):
         "modelos sin historia: las tablas intermedias de temas y descriptores de las demandas importadas (que se "
         "crean con su historial, bulk_create_with_history) y demanda.EventoDemanda (bitácora: solo se agrega)",
-    ("oferta/services.py", "importacion_escribir"):
+    ("oferta/importacion.py", "ImportadorOfertas.escribir"):
         "modelo sin historia: oferta.TransicionOferta (registro de la creación de cada oferta importada)",
     ("seguimiento/services.py", "recalcular_todas"): "modelo sin historia: seguimiento.EstadoLinea",
     ("seguimiento/admin.py", "InformeAdmin.regenerar"): "modelo sin historia: seguimiento.InformeMensual",

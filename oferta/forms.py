@@ -158,17 +158,3 @@ class ComentarioForm(forms.Form):
 class ArchivarForm(forms.Form):
     motivo = forms.CharField(label=_("Motivo para archivar"), widget=forms.Textarea(attrs={"rows": 3}),
                              max_length=TEXTO_MEDIO)
-
-
-class ImportarOfertasForm(forms.Form):
-    archivo = forms.FileField(
-        label=_("Archivo de ofertas (CSV o XLSX)"),
-        help_text=_("Máximo 10 MB. La primera fila lleva los nombres de las columnas."),
-    )
-
-    def clean_archivo(self):
-        from att.validadores import validar_adjunto
-
-        archivo = self.cleaned_data["archivo"]
-        validar_adjunto(archivo, extensiones=["csv", "xlsx"], max_bytes=10 * 1024 * 1024)
-        return archivo

@@ -1,16 +1,11 @@
-"""Importación y exportación de ofertas con django-import-export (CSV y XLSX).
-
-- `OfertaImportResource`: cada fila crea un borrador de la entidad del oferente (nunca actualiza
-  ofertas existentes). Los catálogos van por código, separados por comas; la entidad por sigla o
-  nombre. Las filas con errores se informan con el motivo; el ensayo no escribe nada.
-- `OfertaDatosAbiertosResource`: lo público (ofertas publicadas) para datos abiertos.
-"""
+"""Exportación de ofertas con django-import-export: `OfertaDatosAbiertosResource`, lo público
+(ofertas publicadas) para datos abiertos. La importación de ofertas va por la tubería común
+(`oferta.importacion`, `att.importacion`)."""
 
 from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
@@ -30,9 +25,8 @@ from att.models import (
     TipoEntidad,
 )
 
-from . import rules as reglas
 from .forms import codigo_divipola
-from .models import EstadoOferta, Oferta, PublicoObjetivo
+from .models import Oferta, PublicoObjetivo
 
 SEPARADOR = ","
 
@@ -260,88 +254,6 @@ class OfertaBaseResource(resources.ModelResource):
         export_order = fields
         skip_diff = True
         clean_model_instances = True
-
-
-COLUMNAS_IMPORTACION = OfertaBaseResource.Meta.fields
-OBLIGATORIAS = ["nombre", "necesidad", "descripcion", "descriptores", "temas", "capacidades", "etapas",
-                "modalidades", "canal", "contacto_nombre", "contacto_email", "vigencia_desde"]
-
-
-class OfertaImportResource(OfertaBaseResource):
-    """Crea borradores de las entidades por las que actúa `por` como oferente."""
-
-    def __init__(self, *, por, entidad_por_defecto: Entidad | None = None):
-        super().__init__()
-        self.por = por
-        self.entidad_por_defecto = entidad_por_defecto
-        self.creadas: list[int] = []
-
-    class Meta(OfertaBaseResource.Meta):
-        import_id_fields = []
-        use_bulk = False
-
-    def get_instance(self, instance_loader, row):
-        return None  # siempre crea: una importación nunca cambia ofertas existentes
-
-    def after_init_instance(self, instance, new, row, **kwargs):
-        instance.estado = EstadoOferta.BORRADOR
-        instance.creada_por = self.por
-        if self.entidad_por_defecto is not None:
-            instance.entidad = self.entidad_por_defecto
-
-    def import_instance(self, instance, row, **kwargs):
-        errores = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as e:
-            errores = e.update_error_dict(errores)
-        for campo in self.get_import_fields():
-            if not isinstance(campo.widget, widgets.ManyToManyWidget) or campo.column_name not in row:
-                continue
-            try:
-                valores = campo.clean(row, **kwargs)
-            except ValueError as e:
-                errores[campo.attribute] = [str(e)]
-                continue
-            if campo.attribute in OBLIGATORIAS and not list(valores):
-                errores[campo.attribute] = [_("escriba al menos un código")]
-        for obligatoria in OBLIGATORIAS:
-            if obligatoria not in row:
-                errores.setdefault(obligatoria, [_("falta la columna")])
-        if "entidad" not in errores:
-            entidad = instance.entidad if instance.entidad_id else self.entidad_por_defecto
-            if entidad is not None:
-                instance.entidad = entidad
-            if entidad is None:
-                errores["entidad"] = [_("indique la entidad oferente (sigla o nombre)")]
-            elif not reglas.es_oferente_de(self.por, entidad):
-                errores["entidad"] = [_("usted no actúa como oferente por %(entidad)s") % {"entidad": entidad}]
-        if errores:
-            raise ValidationError(errores)
-
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        # Las llaves foráneas ya las resolvieron los widgets (y el permiso sobre la entidad):
-        # no hace falta que full_clean vuelva a consultarlas fila por fila.
-        errores = dict(import_validation_errors or {})
-        try:
-            instance.full_clean(exclude=[*errores, "entidad", "canal", "creada_por", "busqueda"],
-                                validate_unique=False, validate_constraints=False)
-        except ValidationError as e:
-            errores = e.update_error_dict(errores)
-        # Las restricciones del modelo, en Python (full_clean las consultaría a la base por fila).
-        if instance.vigencia_hasta and instance.vigencia_desde and instance.vigencia_hasta < instance.vigencia_desde:
-            errores.setdefault("vigencia_hasta", []).append(_("La vigencia termina antes de empezar."))
-        if not (instance.dirigida_a_alcaldias or instance.dirigida_a_gobernaciones):
-            errores.setdefault("dirigida_a_alcaldias", []).append(
-                _("Debe dirigirse a alcaldías, a gobernaciones o a ambas."))
-        if instance.canal_id is None and "canal" not in errores:
-            errores["canal"] = [_("Este campo es obligatorio.")]
-        if errores:
-            raise ValidationError(errores)
-
-    def after_save_instance(self, instance, row, **kwargs):
-        if not kwargs.get("dry_run"):
-            self.creadas.append(instance.pk)
 
 
 class OfertaDatosAbiertosResource(OfertaBaseResource):
