@@ -96,6 +96,11 @@ class ImportadorOfertas(imp.Importador):
     titulo = _("Importar ofertas")
     columnas = COLUMNAS
     obligatorias = OBLIGATORIAS
+    # Las etiquetas que la exportación pone junto a los códigos (`oferta.exportacion`): se ignoran sin aviso.
+    solo_lectura = ("entidad_nombre", "cooferentes_nombres", "descriptores_nombres", "temas_nombres",
+                    "capacidades_nombres", "etapas_nombres", "modalidades_nombres", "focaliza_departamentos_nombres",
+                    "canal_nombre", "estructura_nombre", "focaliza_categorias_nombres", "focaliza_grupos_mdm_nombres",
+                    "publico_objetivo_nombres", "focaliza_entidades_nombres", "publicada_en")
 
     def permitir(self):
         if not self.por.has_perm("oferta.importar"):

@@ -5,20 +5,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from att import permisos
-from att.exportacion import dataset_xlsx
+from att.exportacion import respuesta_csv, respuesta_xlsx
 from att.models import Rol
 
-from . import selectors, services
+from . import exportacion, selectors, services
 from .forms import ArchivarForm, ComentarioForm, OfertaForm
 from .models import EstadoOferta, ImportacionOferta, Oferta
-from .resources import OfertaDatosAbiertosResource
 
 
 def _consulta_sin(request, *claves) -> str:
@@ -186,15 +185,11 @@ def exportar(request):
     if formato not in ("csv", "xlsx"):
         raise Http404(_("Formato no disponible."))
     filtros = selectors.FiltrosPortal.desde(request.GET)
-    datos = OfertaDatosAbiertosResource().export(queryset=selectors.para_exportar(filtros))
+    filas_ = list(exportacion.filas(selectors.para_exportar(filtros)))
     nombre = f"ofertas-att-{timezone.localdate():%Y%m%d}.{formato}"
     if formato == "csv":
-        respuesta = HttpResponse(("\ufeff" + datos.csv).encode("utf-8"), content_type="text/csv; charset=utf-8")
-    else:
-        respuesta = HttpResponse(
-            dataset_xlsx(datos), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    respuesta["Content-Disposition"] = f'attachment; filename="{nombre}"'
-    return respuesta
+        return respuesta_csv(nombre, exportacion.COLUMNAS, filas_)
+    return respuesta_xlsx(nombre, [(_("Ofertas"), [], exportacion.COLUMNAS, filas_)])
 
 
 @login_required
