@@ -162,13 +162,14 @@ def partir_textos_largos(cabeza: list, filas: list) -> tuple[list, list]:
 
 
 def libro_xlsx(hojas) -> bytes:
-    """XLSX con una hoja por `(nombre, preámbulo, cabeza, filas)`: las filas del preámbulo (título,
+    """XLSX con una hoja por `(nombre, preámbulo, cabeza, filas[, listas])`: las filas del preámbulo (título,
     periodo; puede ser vacío) van arriba; el encabezado va en negrita, con autofiltro, y queda fijo al
     desplazarse (`freeze_panes` bajo él); cada columna tiene el ancho de su contenido (12–60
     caracteres); un texto más largo que una celda sigue en columnas de continuación
     (`partir_textos_largos`). Toda celda que empieza por «=», «+», «-» o «@» y no es un número se
     guarda como texto, nunca como fórmula; fechas, fechas-hora (Bogotá), enteros y decimales van con
-    su tipo. Modo de solo escritura: la memoria no crece con las filas ya escritas."""
+    su tipo. Con `listas` ({columna: [(código, etiqueta)]}) las columnas de catálogo llevan listas
+    desplegables y el libro una hoja «Códigos» (la exportación sirve de plantilla). Modo de solo escritura: la memoria no crece con las filas ya escritas."""
     import datetime
     import io
 
@@ -179,9 +180,14 @@ def libro_xlsx(hojas) -> bytes:
 
     libro = Workbook(write_only=True)
     negrita = Font(bold=True)
-    for nombre, preambulo, cabeza, filas in hojas:
+    todas_las_listas = {}
+    for nombre, preambulo, cabeza, filas, *resto in hojas:
         hoja = libro.create_sheet(nombre)
         cabeza, filas = partir_textos_largos(list(cabeza), list(filas))
+        listas = resto[0] if resto else {}
+        if listas:
+            _listas_desplegables(hoja, cabeza, listas, fila_cabeza=len(preambulo) + 1)
+            todas_las_listas.update(listas)
         for i, ancho in enumerate(anchos_columnas(cabeza, filas), start=1):
             hoja.column_dimensions[get_column_letter(i)].width = ancho
         fila_cabeza = len(preambulo) + (1 if cabeza else 0)
@@ -210,9 +216,40 @@ def libro_xlsx(hojas) -> bytes:
                 celda(v, donde=f"{nombre}, fila {numero}, columna {cabeza[i] if i < len(cabeza) else i + 1}")
                 for i, v in enumerate(fila)
             ])
+    if todas_las_listas:
+        codigos = libro.create_sheet(HOJA_CODIGOS)
+        columnas = list(todas_las_listas.items())
+        codigos.append([f"{n}: {t}" for n, _o in columnas for t in ("etiqueta", "código", "")])
+        for i in range(max(len(o) for _n, o in columnas)):
+            fila = []
+            for _n, opciones in columnas:
+                codigo, etiqueta = opciones[i] if i < len(opciones) else ("", "")
+                fila.extend([str(etiqueta), str(codigo), None])
+            codigos.append(fila)
     salida = io.BytesIO()
     libro.save(salida)
     return salida.getvalue()
+
+
+HOJA_CODIGOS = "Códigos"
+
+
+def _listas_desplegables(hoja, cabeza: list, listas: dict, *, fila_cabeza: int) -> None:
+    """Listas desplegables (validación de datos) en las columnas de catálogo de una hoja exportada,
+    que leen la hoja «Códigos» (etiqueta y código; se aceptan los dos al importar). Así una
+    exportación sirve de plantilla. El orden de `listas` es el de las columnas de «Códigos»."""
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    for posicion, (nombre, opciones) in enumerate(listas.items()):
+        if nombre not in cabeza or not opciones:
+            continue
+        letra = get_column_letter(3 * posicion + 1)
+        rango = f"{quote_sheetname(HOJA_CODIGOS)}!${letra}$2:${letra}${len(opciones) + 1}"
+        validacion = DataValidation(type="list", formula1=rango, allow_blank=True, showErrorMessage=False)
+        destino = get_column_letter(cabeza.index(nombre) + 1)
+        validacion.add(f"{destino}{fila_cabeza + 1}:{destino}{fila_cabeza + 5000}")
+        hoja.data_validations.append(validacion)
 
 
 def dataset_xlsx(datos) -> bytes:
