@@ -81,9 +81,6 @@ ESCRITURAS_EN_BLOQUE: dict[tuple[str, str], str] = {
     ("seguimiento/services.py", "recalcular_linea"):
         "avance consolidado de los hitos padre, calculado de sus sub-hitos; el cambio que lo origina "
         "(el avance o el hito hijo) ya tiene su fila de historial",
-    ("oferta/services.py", "_progreso"):
-        "contador de filas procesadas de una importación (progreso técnico); la creación y el estado final "
-        "de la importación sí dejan historial",
     # Modelos sin historia (ver SIN_HISTORIA).
     ("att/services.py", "notificaciones_marcar_todas_leidas"): "modelo sin historia: att.Notificacion",
     ("att/notificaciones.py", "notificar"): "modelo sin historia: att.Notificacion",
