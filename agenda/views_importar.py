@@ -40,7 +40,11 @@ def exportar_lineas(request, pk):
         linea.indicador, linea.meta, linea.unidad_meta,
     ] for linea in lineas]
     if request.GET.get("formato", "csv") == "xlsx":
-        return respuesta_xlsx(f"plan-{plan.pk}-lineas.xlsx", [(_("Líneas del plan")[:31], [], COLUMNAS_EXPORTACION, filas)])
+        from att.models import EtapaCiclo
+
+        listas = {"etapa": [(e.codigo, e.nombre) for e in EtapaCiclo.objects.filter(activo=True).order_by("orden", "nombre")]}
+        return respuesta_xlsx(f"plan-{plan.pk}-lineas.xlsx",
+                              [(_("Líneas del plan")[:31], [], COLUMNAS_EXPORTACION, filas, listas)])
     return respuesta_csv(f"plan-{plan.pk}-lineas.csv", COLUMNAS_EXPORTACION, filas)
 
 

@@ -84,9 +84,6 @@ ESCRITURAS_EN_BLOQUE: dict[tuple[str, str], str] = {
         "avance consolidado de los hitos padre (de sus sub-hitos) y de los hitos hoja de una línea con varias "
         "entidades (promedio de su avance en cada una); el cambio que lo origina (el avance, el hito hijo o la "
         "entidad focalizada) ya tiene su fila de historial",
-    ("oferta/services.py", "_progreso"):
-        "contador de filas procesadas de una importación (progreso técnico); la creación y el estado final "
-        "de la importación sí dejan historial",
     # Modelos sin historia (ver SIN_HISTORIA).
     ("att/services.py", "notificaciones_marcar_todas_leidas"): "modelo sin historia: att.Notificacion",
     ("att/notificaciones.py", "notificar"): "modelo sin historia: att.Notificacion",
@@ -101,7 +98,7 @@ ESCRITURAS_EN_BLOQUE: dict[tuple[str, str], str] = {
     ("demanda/importacion.py", "ImportadorDemandas.escribir"):
         "modelos sin historia: las tablas intermedias de temas y descriptores de las demandas importadas (que se "
         "crean con su historial, bulk_create_with_history) y demanda.EventoDemanda (bitácora: solo se agrega)",
-    ("oferta/services.py", "importacion_escribir"):
+    ("oferta/importacion.py", "ImportadorOfertas.escribir"):
         "modelo sin historia: oferta.TransicionOferta (registro de la creación de cada oferta importada)",
     ("seguimiento/services.py", "recalcular_todas"): "modelo sin historia: seguimiento.EstadoLinea",
     ("seguimiento/por_entidad.py", "guardar"): "modelo sin historia: seguimiento.EstadoLineaEntidad",

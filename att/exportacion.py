@@ -9,10 +9,10 @@ informes de seguimiento) y las plantillas de importación:
 - Todo CSV lleva BOM (Excel reconoce el UTF-8) y las listas en una celda van separadas por «;»
   (`SEPARADOR_LISTA`: una coma se confunde con el decimal en una hoja en español).
 
-Con los largos máximos de `att.validadores` (todos por debajo de 32.767) ningún texto guardado
-llega a ese límite. Si alguna vez llega (un campo nuevo sin límite, datos anteriores a los límites),
-no se deja que Excel corte en silencio ni que rechace el archivo: la celda se recorta con una marca
-visible «[texto recortado]» y queda un aviso en el registro para corregir el origen.
+- Enteros: un texto más largo que una celda de Excel (32.767 caracteres) no se corta. En XLSX sigue
+  en columnas de continuación (`descripcion`, `descripcion_2`, `descripcion_3`…), que `libro_xlsx`
+  agrega solo cuando hace falta; en CSV no hay límite y va entero. Solo una celda fuera de una tabla
+  (preámbulo) se recorta, con una marca visible «[texto recortado]» y un aviso en el registro.
 """
 
 from __future__ import annotations
@@ -125,12 +125,51 @@ def anchos_columnas(cabeza: list, filas) -> list[float]:
     return [min(max(largo + 2, ANCHO_MINIMO), ANCHO_MAXIMO) for largo in largos]
 
 
+def _trozos(valor) -> int:
+    if isinstance(valor, str) and len(valor) > LIMITE_CELDA_XLSX:
+        return -(-len(valor) // LIMITE_CELDA_XLSX)
+    return 1
+
+
+def partir_textos_largos(cabeza: list, filas: list) -> tuple[list, list]:
+    """Un texto más largo que una celda sigue entero en columnas de continuación (`x_2`, `x_3`…)
+    puestas junto a su columna; sin textos largos, nada cambia."""
+    partes = [1] * len(cabeza)
+    for fila in filas:
+        for i, valor in enumerate(fila[: len(cabeza)]):
+            n = _trozos(valor)
+            partes[i] = max(partes[i], n)
+    if all(n == 1 for n in partes):
+        return cabeza, filas
+    nueva_cabeza = []
+    for titulo, n in zip(cabeza, partes, strict=True):
+        nueva_cabeza.extend([titulo, *[f"{titulo}_{k}" for k in range(2, n + 1)]])
+    nuevas = []
+    for fila in filas:
+        nueva = []
+        for i, valor in enumerate(fila):
+            n = partes[i] if i < len(partes) else 1
+            if n == 1:
+                nueva.append(valor)
+                continue
+            texto = valor if isinstance(valor, str) else ("" if valor is None else valor)
+            if isinstance(texto, str):
+                nueva.extend(texto[k * LIMITE_CELDA_XLSX:(k + 1) * LIMITE_CELDA_XLSX] or None for k in range(n))
+            else:
+                nueva.extend([texto, *[None] * (n - 1)])
+        nuevas.append(nueva)
+    return nueva_cabeza, nuevas
+
+
 def libro_xlsx(hojas) -> bytes:
-    """XLSX con una hoja por `(nombre, preámbulo, cabeza, filas)`: las filas del preámbulo (título,
+    """XLSX con una hoja por `(nombre, preámbulo, cabeza, filas[, listas])`: las filas del preámbulo (título,
     periodo; puede ser vacío) van arriba; el encabezado va en negrita, con autofiltro, y queda fijo al
     desplazarse (`freeze_panes` bajo él); cada columna tiene el ancho de su contenido (12–60
-    caracteres); cada celda pasa por `celda_xlsx`. Un texto que empieza por «=» se guarda como texto,
-    nunca como fórmula. Modo de solo escritura: la memoria no crece con las filas ya escritas."""
+    caracteres); un texto más largo que una celda sigue en columnas de continuación
+    (`partir_textos_largos`). Toda celda que empieza por «=», «+», «-» o «@» y no es un número se
+    guarda como texto, nunca como fórmula; fechas, fechas-hora (Bogotá), enteros y decimales van con
+    su tipo. Con `listas` ({columna: [(código, etiqueta)]}) las columnas de catálogo llevan listas
+    desplegables y el libro una hoja «Códigos» (la exportación sirve de plantilla). Modo de solo escritura: la memoria no crece con las filas ya escritas."""
     import datetime
     import io
 
@@ -141,9 +180,14 @@ def libro_xlsx(hojas) -> bytes:
 
     libro = Workbook(write_only=True)
     negrita = Font(bold=True)
-    for nombre, preambulo, cabeza, filas in hojas:
+    todas_las_listas = {}
+    for nombre, preambulo, cabeza, filas, *resto in hojas:
         hoja = libro.create_sheet(nombre)
-        filas = list(filas)
+        cabeza, filas = partir_textos_largos(list(cabeza), list(filas))
+        listas = resto[0] if resto else {}
+        if listas:
+            _listas_desplegables(hoja, cabeza, listas, fila_cabeza=len(preambulo) + 1)
+            todas_las_listas.update(listas)
         for i, ancho in enumerate(anchos_columnas(cabeza, filas), start=1):
             hoja.column_dimensions[get_column_letter(i)].width = ancho
         fila_cabeza = len(preambulo) + (1 if cabeza else 0)
@@ -153,7 +197,7 @@ def libro_xlsx(hojas) -> bytes:
 
         def celda(valor, *, fuente=None, donde="", hoja=hoja):
             c = WriteOnlyCell(hoja, value=celda_xlsx(valor_xlsx(valor), donde=donde))
-            if isinstance(c.value, str) and c.value.startswith("="):
+            if isinstance(c.value, str) and c.value.startswith(INICIOS_DE_FORMULA):
                 c.data_type = "s"
             if fuente is not None:
                 c.font = fuente
@@ -172,9 +216,40 @@ def libro_xlsx(hojas) -> bytes:
                 celda(v, donde=f"{nombre}, fila {numero}, columna {cabeza[i] if i < len(cabeza) else i + 1}")
                 for i, v in enumerate(fila)
             ])
+    if todas_las_listas:
+        codigos = libro.create_sheet(HOJA_CODIGOS)
+        columnas = list(todas_las_listas.items())
+        codigos.append([f"{n}: {t}" for n, _o in columnas for t in ("etiqueta", "código", "")])
+        for i in range(max(len(o) for _n, o in columnas)):
+            fila = []
+            for _n, opciones in columnas:
+                codigo, etiqueta = opciones[i] if i < len(opciones) else ("", "")
+                fila.extend([str(etiqueta), str(codigo), None])
+            codigos.append(fila)
     salida = io.BytesIO()
     libro.save(salida)
     return salida.getvalue()
+
+
+HOJA_CODIGOS = "Códigos"
+
+
+def _listas_desplegables(hoja, cabeza: list, listas: dict, *, fila_cabeza: int) -> None:
+    """Listas desplegables (validación de datos) en las columnas de catálogo de una hoja exportada,
+    que leen la hoja «Códigos» (etiqueta y código; se aceptan los dos al importar). Así una
+    exportación sirve de plantilla. El orden de `listas` es el de las columnas de «Códigos»."""
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    for posicion, (nombre, opciones) in enumerate(listas.items()):
+        if nombre not in cabeza or not opciones:
+            continue
+        letra = get_column_letter(3 * posicion + 1)
+        rango = f"{quote_sheetname(HOJA_CODIGOS)}!${letra}$2:${letra}${len(opciones) + 1}"
+        validacion = DataValidation(type="list", formula1=rango, allow_blank=True, showErrorMessage=False)
+        destino = get_column_letter(cabeza.index(nombre) + 1)
+        validacion.add(f"{destino}{fila_cabeza + 1}:{destino}{fila_cabeza + 5000}")
+        hoja.data_validations.append(validacion)
 
 
 def dataset_xlsx(datos) -> bytes:

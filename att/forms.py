@@ -71,3 +71,32 @@ class PreferenciasAlertasForm(forms.Form):
                 label=etiqueta, choices=FrecuenciaAlerta.choices, initial=iniciales.get(valor),
                 widget=forms.RadioSelect,
             )
+
+
+class EntidadTerritorialField(forms.ModelChoiceField):
+    """Elección de una entidad territorial que acepta, además del valor de la lista, lo que la persona
+    escribe: el código DIVIPOLA o el nombre del municipio como se escribe (sin tildes, en mayúsculas,
+    nombres cortos como «Cúcuta» o «Tolú»; con «, departamento» para los homónimos), resuelto por el
+    nomenclátor de `att.lugares` (que no adivina: un nombre ambiguo es un error con los candidatos).
+    Solo se aceptan entidades del `queryset` (las que la persona puede elegir). Un valor numérico es
+    el id de la lista, como en todo `ModelChoiceField`."""
+
+    def to_python(self, value):
+        from att.lugares import LugarNoResuelto, Nomenclator
+        from att.models import TipoEntidad
+
+        texto = str(value or "").strip()
+        if texto in self.empty_values or texto.isdigit():  # el valor de la lista (id): como siempre
+            return super().to_python(value)
+        nombre, _coma, departamento = texto.partition(",")
+        try:
+            codigo = Nomenclator.cargar().municipio(nombre.strip(), departamento.strip())
+        except LugarNoResuelto as e:
+            mensaje = e.mensaje
+            if e.candidatos:
+                mensaje += " " + _("Candidatos: %(c)s.") % {"c": "; ".join(e.candidatos)}
+            raise forms.ValidationError(mensaje, code="invalid_choice") from None
+        entidad = self.queryset.filter(tipo=TipoEntidad.ALCALDIA, municipio_id=codigo).first()
+        if entidad is None:
+            raise forms.ValidationError(_("No puede elegir el municipio %(c)s.") % {"c": codigo}, code="invalid_choice")
+        return entidad

@@ -53,6 +53,7 @@ IMPORTADORES = {
     "lineas": "agenda.importacion:ImportadorLineas",
     "atributos": "att.importadores:ImportadorAtributos",
     "mdm": "seguimiento.importacion:ImportadorMDM",
+    "ofertas": "oferta.importacion:ImportadorOfertas",
 }
 
 

@@ -54,7 +54,7 @@ def importacion(request, pk: int):
     return render(request, "att/importacion.html", {"importacion": importacion, "destino": destino})
 
 
-PLANTILLAS = {"demandas", "atributos", "mdm"}  # las líneas de plan usan la exportación del plan
+PLANTILLAS = {"demandas", "atributos", "mdm", "ofertas"}  # las líneas de plan usan la exportación del plan
 
 
 @login_required

@@ -4,7 +4,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from att.forms import ArchivoImportacionForm
+from att.forms import ArchivoImportacionForm, EntidadTerritorialField
 from att.models import Canal, Capacidad, Entidad, EtapaCiclo, Modalidad, Tema
 from att.validadores import TEXTO_CORTO, TEXTO_LARGO
 from demanda import selectors
@@ -36,7 +36,7 @@ def validar_archivos(archivos):
 
 
 class DemandaForm(forms.Form):
-    entidad = forms.ModelChoiceField(
+    entidad = EntidadTerritorialField(
         label=_("Entidad que necesita la asistencia"), queryset=Entidad.objects.none(),
         empty_label=_("Seleccione la entidad"),
         help_text=_("El equipo departamental puede registrar por los municipios de su departamento."),

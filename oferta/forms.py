@@ -188,20 +188,6 @@ class ArchivarForm(forms.Form):
                              max_length=TEXTO_MEDIO)
 
 
-class ImportarOfertasForm(forms.Form):
-    archivo = forms.FileField(
-        label=_("Archivo de ofertas (CSV o XLSX)"),
-        help_text=_("Máximo 10 MB. La primera fila lleva los nombres de las columnas."),
-    )
-
-    def clean_archivo(self):
-        from att.validadores import validar_adjunto
-
-        archivo = self.cleaned_data["archivo"]
-        validar_adjunto(archivo, extensiones=["csv", "xlsx"], max_bytes=10 * 1024 * 1024)
-        return archivo
-
-
 class HitoPlantillaForm(forms.Form):
     nombre = forms.CharField(label=_("Hito"), max_length=255)
     peso = forms.DecimalField(label=_("Peso"), max_digits=6, decimal_places=2, min_value=0.01, initial=1)

@@ -14,7 +14,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from att import permisos
 from att.models import Entidad, Rol, TipoEntidad, Usuario
 from att.notificaciones import notificar
 from att.services import exigir_dependencia_elegible
@@ -117,8 +116,14 @@ def _asignar(oferta: Oferta, datos: dict) -> dict:
 
 def _validar(oferta: Oferta, m2m: dict, *, nueva: bool, dependencia_previa=None) -> None:
     errores = {}
+    # Las restricciones de la tabla, con su frase en español (la de `full_clean` es genérica).
+    if oferta.vigencia_hasta and oferta.vigencia_desde and oferta.vigencia_hasta < oferta.vigencia_desde:
+        errores.setdefault("vigencia_hasta", []).append(ValidationError(_("La vigencia termina antes de empezar.")))
+    if not (oferta.dirigida_a_alcaldias or oferta.dirigida_a_gobernaciones):
+        errores.setdefault("dirigida_a_alcaldias", []).append(
+            ValidationError(_("Debe dirigirse a alcaldías, a gobernaciones o a ambas.")))
     try:
-        oferta.full_clean(exclude=["busqueda"])
+        oferta.full_clean(exclude=["busqueda"], validate_constraints=not errores)
     except ValidationError as e:
         errores = e.update_error_dict(errores)
     try:
@@ -148,16 +153,23 @@ def _guardar_m2m(oferta: Oferta, m2m: dict) -> None:
         getattr(oferta, campo).set(valores)
 
 
+def oferta_validar(*, por: Usuario, entidad: Entidad, datos: dict) -> tuple[Oferta, dict]:
+    """La validación de un borrador nuevo, sin guardarlo (la misma del formulario y de la importación
+    de archivos, `oferta.importacion`). Devuelve la oferta sin guardar y sus valores de muchos a muchos."""
+    oferta = Oferta(entidad=entidad, creada_por=por, estado=EstadoOferta.BORRADOR)
+    datos = {k: v for k, v in datos.items() if k != "entidad"}
+    m2m = _asignar(oferta, datos)
+    _validar(oferta, m2m, nueva=True)
+    return oferta, m2m
+
+
 @transaction.atomic
 def oferta_crear(*, por: Usuario, entidad: Entidad, datos: dict) -> Oferta:
     """Crea un borrador para `entidad`; solo un oferente de esa entidad."""
     if not reglas.es_oferente_de(por, entidad):
         raise PermissionDenied(_("Solo un oferente de %(entidad)s puede crear ofertas a su nombre.")
                                % {"entidad": entidad})
-    oferta = Oferta(entidad=entidad, creada_por=por, estado=EstadoOferta.BORRADOR)
-    datos = {k: v for k, v in datos.items() if k != "entidad"}
-    m2m = _asignar(oferta, datos)
-    _validar(oferta, m2m, nueva=True)
+    oferta, m2m = oferta_validar(por=por, entidad=entidad, datos=datos)
     oferta.save()
     _guardar_m2m(oferta, m2m)
     TransicionOferta.objects.create(
@@ -346,203 +358,3 @@ def oferta_archivar(*, oferta: Oferta, por: Usuario, motivo: str) -> Oferta:
     # Las demandas de las que era la mejor oferta se vuelven a cruzar (fuera de la petición).
     encolar("demanda.recruzar_de_oferta", actual.pk, clave=f"recruzar-de-oferta-{actual.pk}")
     return actual
-
-
-# --- Importación (ensayo, confirmación, progreso) ----------------------------------------------
-UMBRAL_SINCRONO = 200  # filas; por encima, el ensayo y la importación van por Celery
-TAMANO_BLOQUE = 250
-
-
-def _dataset(importacion) -> tablib.Dataset:  # noqa: F821
-    import tablib
-
-    from att.importacion import leer_tabla
-
-    with importacion.archivo.open("rb") as f:
-        filas = leer_tabla(f, importacion.nombre_archivo)
-    columnas = list(filas[0].keys()) if filas else []
-    datos = tablib.Dataset(headers=columnas)
-    for fila in filas:
-        datos.append([fila.get(c, "") for c in columnas])
-    return datos
-
-
-def _progreso(importacion_id: int, *, si_estado: str | None = None, **campos) -> None:
-    """Guarda el avance en una conexión aparte (autocommit), visible aunque la importación siga
-    dentro de su transacción. Con `si_estado`, solo si la importación sigue en ese estado."""
-    import json
-
-    import psycopg
-    from django.db import connections
-
-    from .models import ImportacionOferta
-
-    if connection.in_atomic_block:
-        parametros = connections["default"].get_connection_params()
-        asignaciones = ", ".join(f"{c} = %s" for c in campos)
-        valores = [json.dumps(v) if c == "errores" else v for c, v in campos.items()]
-        condicion, extra = (" AND estado = %s", [si_estado]) if si_estado else ("", [])
-        with psycopg.connect(**parametros, autocommit=True) as otra:
-            cambiadas = otra.execute(
-                f"UPDATE {ImportacionOferta._meta.db_table} SET {asignaciones}, actualizada = now() "
-                f"WHERE id = %s{condicion}",
-                [*valores, importacion_id, *extra],
-            ).rowcount
-        if cambiadas:
-            return
-    # Fuera de una transacción, o si la fila aún no es visible para otras conexiones (se creó en esta).
-    filas = ImportacionOferta.objects.filter(pk=importacion_id)
-    if si_estado:
-        filas = filas.filter(estado=si_estado)
-    filas.update(**campos, actualizada=timezone.now())
-
-
-def _entidad_por_defecto(por) -> Entidad | None:
-    entidades = list(permisos.entidades_de(por, [Rol.OFERENTE])[:2])
-    return entidades[0] if len(entidades) == 1 else None
-
-
-def _errores_de(resultado, desplazamiento: int) -> list[dict]:
-    errores = []
-    for fila in resultado.invalid_rows:
-        mensajes = []
-        for campo, lista in fila.error_dict.items():
-            texto = "; ".join(str(m) for m in (lista.messages if hasattr(lista, "messages") else lista))
-            mensajes.append(texto if campo == "__all__" else f"{campo}: {texto}")
-        errores.append({"fila": desplazamiento + fila.number + 1, "error": " · ".join(mensajes)})
-    for numero, lista in resultado.row_errors():
-        errores.append({"fila": desplazamiento + numero + 1,
-                        "error": "; ".join(str(e.error) for e in lista)})
-    errores.sort(key=lambda e: e["fila"])
-    return errores
-
-
-def importacion_iniciar(*, por: Usuario, archivo) -> ImportacionOferta:  # noqa: F821
-    """Guarda el archivo y lanza el ensayo (en el acto si es pequeño, por Celery si es grande)."""
-    from .models import ImportacionOferta
-
-    if not por.has_perm("oferta.importar"):
-        raise PermissionDenied(_("Solo un oferente puede importar ofertas."))
-    importacion = ImportacionOferta(por=por, nombre_archivo=archivo.name[:255])
-    importacion.archivo.save(archivo.name, archivo, save=False)
-    importacion.total = len(_dataset(importacion))
-    if importacion.total > UMBRAL_SINCRONO:
-        from att.salida import encolar
-
-        # La fila «validando» y el pedido del ensayo se confirman juntos: ninguna queda sin su tarea.
-        with transaction.atomic():
-            importacion.save()
-            encolar("oferta.validar_importacion", importacion.pk)
-    else:
-        importacion.save()
-        importacion_validar(importacion_id=importacion.pk)
-        importacion.refresh_from_db()
-    return importacion
-
-
-def importacion_validar(*, importacion_id: int) -> None:
-    """Ensayo: valida todas las filas con django-import-export en modo `dry_run` (nada queda escrito)."""
-    from .models import EstadoImportacion, ImportacionOferta
-    from .resources import OfertaImportResource
-
-    importacion = ImportacionOferta.objects.select_related("por").get(pk=importacion_id)
-    if importacion.estado != EstadoImportacion.VALIDANDO:
-        return  # entrega repetida (al menos una vez): el ensayo ya terminó, no se vuelve atrás
-    datos = _dataset(importacion)
-    recurso = OfertaImportResource(por=importacion.por, entidad_por_defecto=_entidad_por_defecto(importacion.por))
-    errores, validas = [], 0
-    if not len(datos):
-        errores.append({"fila": 1, "error": _("El archivo no tiene filas de datos.")})
-    for inicio in range(0, len(datos), TAMANO_BLOQUE):
-        bloque = datos.subset(rows=range(inicio, min(inicio + TAMANO_BLOQUE, len(datos))))
-        bloque.headers = datos.headers
-        resultado = recurso.import_data(bloque, dry_run=True, use_transactions=True, raise_errors=False)
-        errores_bloque = _errores_de(resultado, inicio)
-        errores.extend(errores_bloque)
-        validas += len(bloque) - len(errores_bloque)
-        _progreso(importacion.pk, si_estado=EstadoImportacion.VALIDANDO,
-                  procesadas=min(inicio + TAMANO_BLOQUE, len(datos)))
-    estado = EstadoImportacion.CON_ERRORES if errores else EstadoImportacion.VALIDADA
-    # Solo si sigue «validando»: un ensayo que corre tarde no devuelve a «validada» una importación
-    # que otro ensayo ya terminó y se confirmó (o ya se escribió).
-    _progreso(importacion.pk, si_estado=EstadoImportacion.VALIDANDO, estado=estado, validas=validas, errores=errores)
-
-
-def importacion_confirmar(*, importacion, por: Usuario) -> None:
-    """Después del ensayo sin errores, la persona que subió el archivo confirma y se escribe."""
-    from .models import EstadoImportacion, ImportacionOferta
-
-    with transaction.atomic():
-        importacion = ImportacionOferta.objects.select_for_update().get(pk=importacion.pk)
-        if importacion.por_id != por.pk:
-            raise PermissionDenied(_("Solo quien subió el archivo puede confirmar la importación."))
-        if importacion.estado != EstadoImportacion.VALIDADA:
-            raise ValidationError(_("Esta importación no está lista para confirmar (estado: %(estado)s).")
-                                  % {"estado": importacion.get_estado_display()})
-        importacion.estado = EstadoImportacion.IMPORTANDO
-        importacion.procesadas = 0
-        importacion.save(update_fields=["estado", "procesadas", "actualizada"])
-        grande = importacion.total > UMBRAL_SINCRONO
-        if grande:  # el estado «importando» y el pedido de la escritura se confirman juntos
-            from att.salida import encolar
-
-            encolar("oferta.escribir_importacion", importacion.pk)
-    if not grande:
-        importacion_escribir(importacion_id=importacion.pk)
-
-
-def importacion_escribir(*, importacion_id: int) -> None:
-    """Escribe todas las filas en una sola transacción: o entran todas o ninguna.
-
-    Segura de correr dos veces (la entrega es «al menos una vez»): dentro de la transacción de
-    escritura toma el candado de la importación y solo escribe si sigue «importando»; el estado final
-    (terminada o fallida) se guarda en esa misma transacción. Una segunda corrida espera a la primera
-    y, al ver el estado final, no hace nada. El candado es consultivo (de transacción) y no de fila
-    (`select_for_update`): el avance se escribe en esa fila desde otra conexión (`_progreso`), que
-    con la fila bloqueada esperaría para siempre a esta transacción."""
-    from att.bloqueos import clave_bloqueo
-
-    from .models import EstadoImportacion, ImportacionOferta
-    from .resources import OfertaImportResource
-
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)",
-                           [clave_bloqueo("oferta.importacion", importacion_id)])
-        # Leída después del candado: ve lo que confirmó una corrida anterior.
-        importacion = ImportacionOferta.objects.select_related("por").get(pk=importacion_id)
-        if importacion.estado != EstadoImportacion.IMPORTANDO:
-            return
-        datos = _dataset(importacion)
-        recurso = OfertaImportResource(por=importacion.por, entidad_por_defecto=_entidad_por_defecto(importacion.por))
-        try:
-            with transaction.atomic():
-                for inicio in range(0, len(datos), TAMANO_BLOQUE):
-                    bloque = datos.subset(rows=range(inicio, min(inicio + TAMANO_BLOQUE, len(datos))))
-                    bloque.headers = datos.headers
-                    resultado = recurso.import_data(bloque, dry_run=False, use_transactions=False, raise_errors=False)
-                    errores = _errores_de(resultado, inicio)
-                    if errores:
-                        raise ValidationError(errores[0]["error"], params={"errores": errores})
-                    _progreso(importacion.pk, procesadas=min(inicio + TAMANO_BLOQUE, len(datos)))
-                TransicionOferta.objects.bulk_create([
-                    TransicionOferta(oferta_id=pk, de_estado="", a_estado=EstadoOferta.BORRADOR, por=importacion.por,
-                                     motivo=_("Importada desde «%(archivo)s».") % {"archivo": importacion.nombre_archivo})
-                    for pk in recurso.creadas
-                ])
-                actualizar_busqueda(recurso.creadas)
-        except ValidationError as e:
-            importacion.refresh_from_db(fields=["procesadas"])  # el avance lo escribió otra conexión
-            importacion.estado = EstadoImportacion.FALLIDA
-            importacion.errores = (e.params or {}).get("errores") or [{"fila": 0, "error": str(e.message)}]
-            _guardar_final(importacion, ["estado", "errores"])
-            return
-        importacion.estado = EstadoImportacion.TERMINADA
-        importacion.creadas, importacion.procesadas = len(recurso.creadas), len(datos)
-        _guardar_final(importacion, ["estado", "creadas", "procesadas"])
-
-
-def _guardar_final(importacion, campos: list[str]) -> None:
-    """El estado final con su fila de historial, a nombre de quien lanzó la importación."""
-    importacion._history_user = importacion.por
-    importacion.save(update_fields=[*campos, "actualizada"])

@@ -1,17 +1,23 @@
-"""Tareas de Celery de la oferta: importaciones grandes con avance visible."""
+"""Tareas de Celery de la oferta.
+
+Las importaciones de ofertas van por la tubería común (`att.importacion`, tareas
+`att.validar_importacion` y `att.escribir_importacion`). Las dos tareas de abajo quedan registradas
+solo para que un mensaje viejo de la bandeja de salida (de una `ImportacionOferta` anterior, que hoy
+es historial de solo lectura) se consuma sin hacer nada: una entrega repetida no escribe ni reabre.
+"""
+
+import logging
 
 from celery import shared_task
+
+logger = logging.getLogger("oferta.tasks")
 
 
 @shared_task(name="oferta.validar_importacion", acks_late=True)
 def validar_importacion(importacion_id: int) -> None:
-    from .services import importacion_validar
-
-    importacion_validar(importacion_id=importacion_id)
+    logger.info("Importación de ofertas %s del sistema anterior: se ignora (historial de solo lectura)", importacion_id)
 
 
 @shared_task(name="oferta.escribir_importacion", acks_late=True)
 def escribir_importacion(importacion_id: int) -> None:
-    from .services import importacion_escribir
-
-    importacion_escribir(importacion_id=importacion_id)
+    logger.info("Importación de ofertas %s del sistema anterior: se ignora (historial de solo lectura)", importacion_id)

@@ -5,26 +5,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from att import permisos
-from att.exportacion import dataset_xlsx
+from att.exportacion import respuesta_csv, respuesta_xlsx
 from att.models import Rol
 
-from . import selectors, services
-from .forms import (
-    ArchivarForm,
-    ComentarioForm,
-    HitosPlantillaFormSet,
-    ImportarOfertasForm,
-    OfertaForm,
-)
+from . import exportacion, selectors, services
+from .forms import ArchivarForm, ComentarioForm, HitosPlantillaFormSet, OfertaForm
 from .models import EstadoOferta, ImportacionOferta, Oferta
-from .resources import COLUMNAS_IMPORTACION, OBLIGATORIAS, OfertaDatosAbiertosResource
 
 
 def _consulta_sin(request, *claves) -> str:
@@ -216,69 +209,43 @@ def exportar(request):
     if formato not in ("csv", "xlsx"):
         raise Http404(_("Formato no disponible."))
     filtros = selectors.FiltrosPortal.desde(request.GET)
-    datos = OfertaDatosAbiertosResource().export(queryset=selectors.para_exportar(filtros))
+    filas_ = list(exportacion.filas(selectors.para_exportar(filtros)))
     nombre = f"ofertas-att-{timezone.localdate():%Y%m%d}.{formato}"
     if formato == "csv":
-        respuesta = HttpResponse(("\ufeff" + datos.csv).encode("utf-8"), content_type="text/csv; charset=utf-8")
-    else:
-        respuesta = HttpResponse(
-            dataset_xlsx(datos), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    respuesta["Content-Disposition"] = f'attachment; filename="{nombre}"'
-    return respuesta
+        return respuesta_csv(nombre, exportacion.COLUMNAS, filas_)
+    return respuesta_xlsx(nombre, [(_("Ofertas"), [], exportacion.COLUMNAS, filas_)])
 
 
 @login_required
 def importar(request):
+    """Importación de ofertas por la tubería común (`att.importacion`, tipo «ofertas»)."""
+    from att.views_importacion import pagina_importar
+
     if not request.user.has_perm("oferta.importar"):
         raise PermissionDenied(_("Solo un oferente puede importar ofertas."))
-    form = ImportarOfertasForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            importacion = services.importacion_iniciar(por=request.user, archivo=form.cleaned_data["archivo"])
-        except ValidationError as e:  # archivo ilegible (att.importacion.ArchivoIlegible): mensaje en español
-            form.add_error("archivo", e)
-        else:
-            return redirect("oferta:importacion", pk=importacion.pk)
-    return render(request, "oferta/importar.html", {
-        "form": form, "columnas": COLUMNAS_IMPORTACION, "obligatorias": OBLIGATORIAS,
-        "recientes": ImportacionOferta.objects.filter(por=request.user)[:10],
-    })
+    return pagina_importar(request, tipo="ofertas", titulo=_("Importar ofertas"), volver="/oferta/mias/",
+                           ayuda=_("Cada fila crea un borrador de su entidad. Catálogos por código o por nombre, "
+                                   "varios separados por «;»; departamentos y municipios por código DIVIPOLA o "
+                                   "por nombre."))
 
 
 @login_required
 def importacion(request, pk: int):
-    """Resultado del ensayo, avance y confirmación de una importación."""
+    """Historial de solo lectura de las importaciones anteriores a la tubería común
+    (`ImportacionOferta`): se ven, no se confirman."""
     importacion = get_object_or_404(ImportacionOferta, pk=pk, por=request.user)
     if request.method == "POST":
-        try:
-            services.importacion_confirmar(importacion=importacion, por=request.user)
-        except ValidationError as e:
-            messages.error(request, " ".join(e.messages))
+        messages.error(request, _("Esta importación es del sistema anterior y queda solo como historial: "
+                                  "suba el archivo otra vez para importarlo."))
         return redirect("oferta:importacion", pk=pk)
-    return render(request, "oferta/importacion.html", {"importacion": importacion})
+    return render(request, "oferta/importacion.html", {"importacion": importacion, "historial": True})
 
 
 @require_GET
 def plantilla(request):
-    """Plantilla CSV con las columnas de importación y una fila de ejemplo."""
-    import csv
-    import io
+    """Plantilla CSV (la XLSX con listas desplegables está en /nucleo/importaciones/plantilla/ofertas.xlsx)."""
+    from att.exportacion import respuesta_csv
+    from oferta.importacion import ImportadorOfertas
 
-    salida = io.StringIO()
-    escritor = csv.writer(salida)
-    escritor.writerow(COLUMNAS_IMPORTACION)
-    ejemplo = {
-        "nombre": "Asesoría en el plan indicativo", "necesidad": "Planes sin metas medibles",
-        "descripcion": "Acompañamiento remoto para formular el plan indicativo",
-        "descriptores": "gestion-publica", "temas": "planeacion,plan-indicativo", "capacidades": "planeacion",
-        "etapas": "planeacion", "modalidades": "asesoria,asistencia-remota", "canal": "virtual",
-        "estructura": "centralizada", "continua": "sí", "focaliza_departamentos": "05,76",
-        "focaliza_grupos_mdm": "G4,G5", "publico_objetivo": "planeacion", "cupos": "40",
-        "contacto_nombre": "Ana Pérez", "contacto_email": "ana@entidad.gov.co", "vigencia_desde": "2026-01-01",
-    }
-    escritor.writerow([ejemplo.get(c, "") for c in COLUMNAS_IMPORTACION])
-    respuesta = HttpResponse(("\ufeff" + salida.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
-    respuesta["Content-Disposition"] = 'attachment; filename="plantilla-ofertas.csv"'
-    return respuesta
-
-
+    columnas = list(ImportadorOfertas.columnas)
+    return respuesta_csv("plantilla-ofertas.csv", columnas, [[ImportadorOfertas.ejemplo.get(c, "") for c in columnas]])

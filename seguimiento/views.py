@@ -3,7 +3,6 @@ capacidades (MDM) e informes. Toda cifra se puede descargar en CSV."""
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 
 from django.contrib import messages
@@ -58,14 +57,10 @@ def _volcar(form, error: ValidationError):
 
 
 def _csv(nombre: str, cabeza: list, filas) -> HttpResponse:
-    respuesta = HttpResponse(content_type="text/csv; charset=utf-8")
-    respuesta["Content-Disposition"] = f'attachment; filename="{nombre}.csv"'
-    respuesta.write("\ufeff")
-    escritor = csv.writer(respuesta)
-    escritor.writerow(cabeza)
-    for f in filas:
-        escritor.writerow(["" if v is None else v for v in f])
-    return respuesta
+    """Por `att.exportacion`: BOM, fórmulas escapadas, fechas en hora de Bogotá, un solo decimal."""
+    from att.exportacion import respuesta_csv
+
+    return respuesta_csv(f"{nombre}.csv", [str(c) for c in cabeza], filas)
 
 
 def _ver(request):

@@ -100,3 +100,30 @@ def test_archivo_que_no_es_tabla_se_rechaza_en_espanol(client, entidad_oferente,
     assert r.status_code == 200 and "no es de un tipo permitido" in r.content.decode()
     r = client.post(f"/agenda/planes/{plan.pk}/importar/", {"archivo": SimpleUploadedFile("lineas.csv", b"")})
     assert "resumen-errores" in r.content.decode() and "El archivo está vacío" in r.content.decode()
+
+
+def test_exportacion_xlsx_sirve_de_plantilla_con_lista_de_etapas_y_sin_formulas(client, entidad_oferente, oferente):
+    import datetime
+    import io
+
+    from openpyxl import load_workbook
+
+    plan = f.plan(entidad_oferente)
+    oferta = f.oferta(entidad_oferente)
+    client.force_login(oferente)
+    r = client.post(f"/agenda/planes/{plan.pk}/importar/", {"archivo": _csv([
+        f'{oferta.pk},"=HYPERLINK(""http://x"")",05001,planeacion,1,2025-02-01,2025-04-30,{oferente.email},1000,PGN'])},
+        follow=True)
+    client.post(f"/nucleo/importaciones/{r.context['importacion'].pk}/")
+    libro = load_workbook(io.BytesIO(client.get(f"/agenda/planes/{plan.pk}/exportar/?formato=xlsx").content))
+    hoja = libro.worksheets[0]
+    cabeza = [c.value for c in hoja[1]]
+    fila = {cabeza[i]: c for i, c in enumerate(hoja[2])}
+    assert (fila["objetivo"].value, fila["objetivo"].data_type) == ('=HYPERLINK("http://x")', "s")
+    assert fila["fecha_inicio"].is_date and fila["fecha_inicio"].value == datetime.datetime(2025, 2, 1)
+    assert fila["secuencia"].data_type == "n" and fila["etapa_nombre"].value
+    letra = fila["etapa"].column_letter
+    (validacion,) = hoja.data_validations.dataValidation
+    assert str(validacion.sqref).startswith(f"{letra}2:") and validacion.formula1.startswith("'Códigos'!$A$2")
+    codigos = libro["Códigos"]
+    assert "planeacion" in [c.value for c in codigos["B"]]

@@ -20,14 +20,14 @@ from rest_framework import serializers
 from rest_framework.test import APIClient
 
 from att.exportacion import MARCA_RECORTE, celda_xlsx, dataset_xlsx
-from att.models import Notificacion, Salida
+from att.models import EstadoImportacionArchivo, Importacion, Notificacion, Salida
 from att.notificaciones import notificar
 from att.salida import _anotar_fallo
 from att.validadores import LIMITE_CELDA_XLSX, TEXTO_LARGO, recortar
 from demanda import services as demanda_services
 from demanda.models import Demanda, EstadoDemanda
 from oferta import services as oferta_services
-from oferta.models import EstadoImportacion, EstadoOferta, ImportacionOferta, Oferta
+from oferta.models import EstadoOferta, Oferta
 from seguimiento.models import InformeMensual
 from tests import factories
 from tests.demanda import fabricas as fabricas_demanda
@@ -166,10 +166,10 @@ def test_importacion_de_ofertas_celda_larga_es_error_de_fila_en_espanol(client, 
     archivo = SimpleUploadedFile("ofertas.csv", f"{encabezado}\n{fila}\n".encode(), "text/csv")
     client.force_login(oferente)
     client.post("/oferta/importar/", {"archivo": archivo})
-    imp = ImportacionOferta.objects.get()
-    assert imp.estado == EstadoImportacion.CON_ERRORES
-    assert imp.errores == [{"fila": 2, "error": "descripcion: Asegúrese de que este valor tenga como máximo "
-                                                "10000 caracteres (tiene 10001)."}]
+    imp = Importacion.objects.get(tipo="ofertas")
+    assert imp.estado == EstadoImportacionArchivo.CON_ERRORES
+    assert [(e["fila"], e["error"]) for e in imp.errores] == [
+        (2, "descripcion: Asegúrese de que este valor tenga como máximo 10000 caracteres (tiene 10001).")]
     assert not Oferta.objects.exists()
 
 
@@ -257,33 +257,36 @@ def test_celda_demasiado_larga_se_recorta_con_marca_visible_y_aviso(caplog):
     assert "fila 2, columna descripcion" in caplog.text and "40000 caracteres" in caplog.text
 
 
-def test_dataset_xlsx_recorta_solo_la_celda_larga(caplog):
-    datos = tablib.Dataset(headers=["nombre", "descripcion"])
-    datos.append(["corta", "b" * 40_000])
-    datos.append(["otra", "normal"])
+def test_dataset_xlsx_sigue_el_texto_largo_en_columnas_de_continuacion(caplog):
+    """Un texto más largo que una celda no se corta: sigue en `descripcion_2` (y no hay aviso de recorte)."""
+    largo = "ab" * 20_000
+    datos = tablib.Dataset(headers=["nombre", "descripcion", "fin"])
+    datos.append(["corta", largo, 1])
+    datos.append(["otra", "normal", 2])
     with caplog.at_level(logging.WARNING, logger="att.exportacion"):
         contenido = dataset_xlsx(datos)
     filas = list(load_workbook(io.BytesIO(contenido)).active.iter_rows(values_only=True))
-    assert filas[0] == ("nombre", "descripcion")
-    assert filas[1][0] == "corta" and len(filas[1][1]) == LIMITE_CELDA_XLSX
-    assert filas[1][1].endswith(MARCA_RECORTE)
-    assert filas[2] == ("otra", "normal")
-    assert "fila 2, columna descripcion" in caplog.text
+    assert filas[0] == ("nombre", "descripcion", "descripcion_2", "fin")
+    assert len(filas[1][1]) == LIMITE_CELDA_XLSX and filas[1][1] + filas[1][2] == largo
+    assert filas[1][3] == 1
+    assert filas[2] == ("otra", "normal", None, 2)
+    assert "recort" not in caplog.text
 
 
 @pytest.mark.django_db
-def test_exportacion_de_ofertas_con_texto_anterior_a_los_limites(client, caplog):
+def test_exportacion_de_ofertas_con_texto_anterior_a_los_limites_lo_deja_entero(client):
     # Un texto guardado antes de los límites (escrito directo en la base, sin validación).
     o = fabricas_oferta.oferta(nombre="Oferta vieja")
-    Oferta.objects.filter(pk=o.pk).update(descripcion="v" * 40_000)
-    with caplog.at_level(logging.WARNING, logger="att.exportacion"):
-        r = client.get("/oferta/exportar/", {"formato": "xlsx"})
+    texto = "v" * 40_000 + "FIN"
+    Oferta.objects.filter(pk=o.pk).update(descripcion=texto)
+    r = client.get("/oferta/exportar/", {"formato": "xlsx"})
     assert r.status_code == 200
-    hoja = load_workbook(io.BytesIO(r.content)).active
-    filas = list(hoja.iter_rows(values_only=True))
-    columna = filas[0].index("descripcion")
-    assert filas[1][columna].endswith(MARCA_RECORTE) and len(filas[1][columna]) == LIMITE_CELDA_XLSX
-    assert "columna descripcion" in caplog.text
+    filas = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
+    i = filas[0].index("descripcion")
+    assert filas[0][i + 1] == "descripcion_2"
+    assert filas[1][i] + filas[1][i + 1] == texto
+    r = client.get("/oferta/exportar/", {"formato": "csv"})
+    assert texto in r.content.decode("utf-8-sig")  # en CSV no hay límite: va entero
 
 
 @pytest.mark.django_db

@@ -58,7 +58,7 @@ def test_vigencia_al_reves_es_rechazada(oferente, entidad_oferente):
     import datetime
 
     datos = fabricas.datos_oferta(vigencia_hasta=datetime.date(2025, 1, 1))
-    with pytest.raises(ValidationError, match="oferta_vigencia_ordenada"):
+    with pytest.raises(ValidationError, match="La vigencia termina antes de empezar"):
         services.oferta_crear(por=oferente, entidad=entidad_oferente, datos=datos)
 
 

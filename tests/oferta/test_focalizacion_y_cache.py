@@ -279,7 +279,8 @@ def test_importacion_y_exportacion_de_la_lista_explicita(client, oferente, entid
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from oferta.models import EstadoImportacion, ImportacionOferta
+    from att.models import EstadoImportacionArchivo as EstadoImportacion
+    from att.models import Importacion
 
     encabezado = ("nombre,necesidad,descripcion,descriptores,temas,capacidades,etapas,modalidades,canal,"
                   "contacto_nombre,contacto_email,vigencia_desde,focaliza_entidades")
@@ -289,7 +290,7 @@ def test_importacion_y_exportacion_de_la_lista_explicita(client, oferente, entid
     def subir(codigos):
         contenido = "\n".join([encabezado, fila.format(n=1, codigos=codigos)]) + "\n"
         client.post("/oferta/importar/", {"archivo": SimpleUploadedFile("o.csv", contenido.encode(), "text/csv")})
-        return ImportacionOferta.objects.latest("pk")
+        return Importacion.objects.latest("pk")
 
     client.force_login(oferente)
     imp = subir("05001,99999")
@@ -297,12 +298,12 @@ def test_importacion_y_exportacion_de_la_lista_explicita(client, oferente, entid
     assert "99999" in imp.errores[0]["error"] and imp.errores[0]["fila"] == 2
     imp = subir("05001, 76")
     assert imp.estado == EstadoImportacion.VALIDADA, imp.errores
-    client.post(f"/oferta/importar/{imp.pk}/")
+    client.post(f"/nucleo/importaciones/{imp.pk}/")
     oferta = Oferta.objects.get()
     assert sorted(e.municipio_id or e.departamento_id for e in oferta.focaliza_entidades.all()) == ["05001", "76"]
     Oferta.objects.filter(pk=oferta.pk).update(estado=EstadoOferta.PUBLICADA)
     filas = list(csv.DictReader(io.StringIO(client.get("/oferta/exportar/").content.decode("utf-8-sig"))))
-    assert sorted(filas[0]["focaliza_entidades"].split(",")) == ["05001", "76"]
+    assert sorted(filas[0]["focaliza_entidades"].split(";")) == ["05001", "76"]
 
 
 def test_detalle_muestra_nombres_y_no_codigos(client):

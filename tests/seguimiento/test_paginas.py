@@ -255,3 +255,20 @@ def test_indicadores_y_percepcion_con_graficos(client, entidad_oferente, seguimi
     assert 'role="img" id="g-percepcion"' in html and "style=" not in html
     g = r.context["grafico"]
     assert len(g.filas) == 12 and g.filas[-1][1] == "4,00" and g.filas[0][1] == "sin datos"
+
+
+def test_csv_del_tablero_no_exporta_formulas(client, linea, seguimiento_dnp):
+    """Los CSV del seguimiento van por att.exportacion: un nombre que empieza por «=» lleva apóstrofo."""
+    import csv
+    import io
+
+    from att.models import Entidad
+
+    entidad = Entidad.objects.get(pk=linea.plan.entidad_id)
+    entidad.nombre = '=HYPERLINK("http://x")'
+    entidad.save(update_fields=["nombre"])
+    client.force_login(seguimiento_dnp)
+    r = client.get("/seguimiento/?formato=csv&dimension=entidad")
+    assert r.content.startswith("\ufeff".encode())
+    filas = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert filas[1][0] == "'=HYPERLINK(\"http://x\")"
