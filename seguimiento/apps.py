@@ -17,6 +17,7 @@ class SeguimientoConfig(AppConfig):
             Avance,
             ConfiguracionSeguimiento,
             EstadoLinea,
+            EstadoLineaEntidad,
             Hito,
             InformeMensual,
             Percepcion,
@@ -28,6 +29,7 @@ class SeguimientoConfig(AppConfig):
 
         # Fuente de cambios de la API: de la entidad dueña (la oferente de la línea o la del indicador).
         cambios.registrar(EstadoLinea, entidad="entidad_id")
+        cambios.registrar(EstadoLineaEntidad, entidad="oferente_id")
         cambios.registrar(Hito, entidad="linea.plan.entidad_id")
         cambios.registrar(Avance, entidad="hito.linea.plan.entidad_id")
         cambios.registrar(Percepcion, entidad="entidad_id")
