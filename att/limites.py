@@ -71,6 +71,16 @@ class SinNulMiddleware:
         limpio = _limpiar(request.GET)
         if limpio is not None:
             request.GET = limpio
+        if any(NUL in v for v in request.COOKIES.values()):
+            # Una cookie con NUL no es de esta plataforma: se ignora (la de sesión abriría una consulta
+            # que PostgreSQL rechaza). Sin esa cookie, la petición sigue como anónima.
+            request.COOKIES = {k: v for k, v in request.COOKIES.items() if NUL not in v}
+            if hasattr(request, "session") and NUL in (request.session.session_key or ""):
+                from importlib import import_module
+
+                from django.conf import settings
+
+                request.session = import_module(settings.SESSION_ENGINE).SessionStore(None)
         return self.get_response(request)
 
     def process_view(self, request, vista, args, kwargs):

@@ -365,3 +365,11 @@ def test_beat_pone_al_dia_la_corrida_mensual_perdida(beat_en_prueba):
     assert vencida
     al_dia, _ = beat.schedule["seguimiento-diario"].is_due()
     assert not al_dia
+
+
+def test_cookie_de_sesion_con_nul_es_anonima_y_no_un_500(client, db):
+    """Una cookie de sesión con NUL abría una consulta que PostgreSQL rechaza (500 en toda página)."""
+    client.cookies["sessionid"] = "abcdefgh\x00ijklmnop"
+    r = client.get("/api/v1/seguimiento/avances/")
+    assert r.status_code in {401, 403}
+    assert client.get("/").status_code == 200
