@@ -66,9 +66,10 @@ def test_diseno_ida_y_vuelta_por_formulario_api_ficha_y_descarga(client, entidad
     filas = list(csv.DictReader(io.StringIO(client.get("/oferta/exportar/").content.decode("utf-8-sig"))))
     fila = next(f for f in filas if f["id"] == str(oferta.pk))
     assert {c: fila[c] for c in DISENO} == DISENO
-    # La descarga usa el formato numérico de la plataforma (es-CO), como sus demás cifras.
-    assert fila["costo_por_et"] == "9.000.000,00" and fila["fuentes_financiacion"] == "sgr"
-    assert sorted(n.strip() for n in fila["indicadores"].split(",")) == ["Asesorías realizadas", "Municipios con presupuesto armonizado"]
+    # La descarga (att.exportacion) escribe los decimales con punto, una sola convención, y las listas con «;».
+    assert fila["costo_por_et"] == "9000000.00" and fila["fuentes_financiacion"] == "sgr"
+    assert fila["fuentes_financiacion_nombres"] == "Sistema General de Regalías"
+    assert sorted(n.strip() for n in fila["indicadores"].split(";")) == ["Asesorías realizadas", "Municipios con presupuesto armonizado"]
 
 
 def test_linea_del_plan_vincula_indicadores_sin_perder_su_texto(entidad_oferente, oferente):
