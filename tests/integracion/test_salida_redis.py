@@ -92,17 +92,19 @@ def _despachar_en_el_worker():
 
 
 def _revisar_que_sale_una_vez(dnp, correos, despachar):
-    notificacion = Notificacion.objects.get(usuario=dnp)
-    assert notificacion.correo_enviado_en is None and correos.para(dnp.email) == 0
-    salida = Salida.objects.get(tarea="att.enviar_notificaciones_inmediatas")
+    # La alerta de una demanda nueva se calcula en una tarea (el cruce lee toda la oferta): con Redis caído
+    # quedó pedida en la bandeja, en la misma transacción que la demanda, y aún no hay aviso ni correo.
+    salida = Salida.objects.get(tarea="demanda.alertar_importadas")
     assert salida.estado == EstadoSalida.PENDIENTE and salida.publicada_en is None
+    assert not Notificacion.objects.filter(usuario=dnp).exists() and correos.para(dnp.email) == 0
     Salida.objects.filter(pk=salida.pk).update(proximo_intento=salida.creada)  # que ya esté vencida
     despachar()
+    # El worker cruza la demanda, avisa al DNP (es una brecha) y su correo inmediato sale una vez.
     assert correos.esperar(dnp.email, 1) == 1
     despachar()  # una segunda vuelta no reenvía
     time.sleep(2)
     assert correos.para(dnp.email) == 1
-    notificacion.refresh_from_db()
+    notificacion = Notificacion.objects.get(usuario=dnp)
     salida.refresh_from_db()
     assert notificacion.correo_enviado_en is not None and salida.estado == EstadoSalida.PUBLICADA
 
