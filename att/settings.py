@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "agenda",
     "seguimiento",
     "conocimiento",
+    "rutas",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,6 @@
 from django_filters import rest_framework as filters
 
-from att.api.filtros import OpcionesMultiplesFilter, ValoresMultiplesFilter
+from att.api.filtros import OpcionesMultiplesFilter, PeriodoGobiernoFilter, ValoresMultiplesFilter
 from demanda.models import Demanda, EstadoDemanda, FuenteNecesidad
 
 
@@ -13,6 +13,7 @@ class DemandaFilter(filters.FilterSet):
     creada_desde = filters.DateFilter(field_name="creada", lookup_expr="date__gte")
     creada_hasta = filters.DateFilter(field_name="creada", lookup_expr="date__lte")
     oferta = filters.NumberFilter(field_name="oferta_id")
+    periodo = PeriodoGobiernoFilter(field_name="creada")
 
     class Meta:
         model = Demanda

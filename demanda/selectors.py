@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from att import permisos
 from att.models import Entidad, Rol, Tema, TipoEntidad
+from att.selectors import filtrar_por_periodo
 from demanda.models import (
     Demanda,
     EstadoDemanda,
@@ -116,7 +117,8 @@ def demandas_visibles(usuario) -> QuerySet[Demanda]:
     return Demanda.objects.filter(filtro_visibles(usuario))
 
 
-def demandas_lista(usuario, *, estado: str = "", entidad=None, tema: str | Tema = "", texto: str = "") -> QuerySet[Demanda]:
+def demandas_lista(usuario, *, estado: str = "", entidad=None, tema: str | Tema = "", texto: str = "",
+                   periodo=None) -> QuerySet[Demanda]:
     """`tema`: código o el `Tema` ya leído. Se filtra por el id constante y no por un JOIN con el
     catálogo: así PostgreSQL conoce la frecuencia de ese tema (estadísticas de `tema_id`) y recorre
     la lista por fecha; con el JOIN suponía un tema raro, estimaba millones y encendía el JIT."""
@@ -133,6 +135,8 @@ def demandas_lista(usuario, *, estado: str = "", entidad=None, tema: str | Tema 
         qs = qs.filter(temas=tema.pk)
     if texto:
         qs = qs.filter(_contiene(texto))
+    # Periodo de gobierno (`PeriodoGobierno` o su código) por la fecha de registro.
+    qs = filtrar_por_periodo(qs, "creada", periodo)
     return (
         qs.select_related("entidad", "entidad__municipio", "entidad__departamento", "oferta", "entidad_competente")
         .prefetch_related(Prefetch("temas", queryset=Tema.objects.only("pk", "codigo", "nombre")))

@@ -19,6 +19,7 @@ from att import permisos
 from att.models import Entidad, Rol, Usuario
 from att.notificaciones import notificar
 from att.salida import encolar
+from att.selectors import egresada
 from att.validadores import TEXTO_CORTO, exigir_largo, validar_adjunto
 from demanda import rules
 from demanda.models import (
@@ -455,6 +456,10 @@ def alertar_oferentes(*, demanda: Demanda, nueva: bool, marca: str = "") -> list
 
     candidatas = ofertas_candidatas(demanda, limite=50)
     guardar_relevancia(demanda, candidatas)
+    if demanda.capacidad_id and egresada(demanda.entidad_id, demanda.capacidad_id):
+        # La entidad egresó de esa capacidad con el objetivo cumplido (ruta de asistencia): la demanda
+        # se cruza igual (relevancia, brechas) pero no se alerta a oferentes ni al DNP por ella.
+        return []
     entidades = {o.entidad_id for o in candidatas if o.relevancia >= UMBRAL_BRECHA}
     if demanda.oferta_id:
         entidades.add(Oferta.objects.filter(pk=demanda.oferta_id).values_list("entidad_id", flat=True).get())

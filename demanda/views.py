@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from att import graficos
+from att import graficos, periodos
 from att.models import Departamento, Tema
 from demanda import matching, rules, selectors, services
 from demanda.forms import (
@@ -49,6 +49,7 @@ def filtros_lista(request) -> dict:
         "entidad": int(entidad) if entidad.isdigit() and len(entidad) < 12 else None,
         "tema": _param(request, "tema", 60),
         "texto": _param(request, "q"),
+        "periodo": _param(request, "periodo", 20),
     }
 
 
@@ -57,17 +58,18 @@ def lista(request):
     """Mis demandas: las de la entidad (y, para el equipo departamental, las de sus municipios)."""
     f = filtros_lista(request)
     estado, entidad, tema, texto = f["estado"], f["entidad"], f["tema"], f["texto"]
+    lista_periodos, f["periodo"] = periodos.del_pedido(request)
     # Los temas del selector se leen ya (la plantilla los recorre igual): si el filtrado está entre
     # ellos, el selector recibe el tema y no vuelve a buscarlo por código.
     temas = list(Tema.objects.filter(activo=True, padre__isnull=True).only("codigo", "nombre"))
     qs = selectors.demandas_lista(request.user, **{**f, "tema": next((t for t in temas if t.codigo == tema), tema)})
     pagina = paginar(qs, despues=_param(request, "despues", 40), antes=_param(request, "antes", 40))
-    filtros = urlencode({k: v for k, v in (("q", texto), ("estado", estado), ("tema", tema), ("entidad", entidad or ""))
-                         if v})
+    filtros = urlencode({k: v for k, v in (("q", texto), ("estado", estado), ("tema", tema), ("entidad", entidad or ""),
+                                           ("periodo", f["periodo"].codigo if f["periodo"] else "")) if v})
     contexto = {
         "pagina": pagina, "demandas": pagina.object_list, "filtros": filtros, "estados": EstadoDemanda.choices,
         "estado": estado, "entidad": entidad, "tema": tema, "q": texto,
-        "temas": temas,
+        "temas": temas, "periodos": lista_periodos, "periodo": f["periodo"],
         "puede_registrar": request.user.has_perm("demanda.registrar"),
         "entidades": selectors.entidades_para_registrar(request.user) if request.user.has_perm("demanda.registrar") else [],
     }

@@ -73,6 +73,28 @@ class OpcionesMultiplesFilter(filters.MultipleChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
+class PeriodoGobiernoFilter(filters.CharFilter):
+    """`?periodo=2024-2027`: lo que cae en ese periodo de gobierno por `field_name` (fecha o fecha y
+    hora, `att.selectors.filtrar_por_periodo`). Un código desconocido es un 400 en español."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", "Periodo de gobierno (código, p. ej. 2024-2027)")
+        kwargs.setdefault("max_length", 20)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        from att import selectors
+
+        if not value:
+            return qs
+        periodo = selectors.periodo_por_codigo(value)
+        if periodo is None:
+            codigos = ", ".join(p.codigo for p in selectors.periodos_gobierno())
+            raise ValidationError({"periodo": [
+                _("No existe el periodo de gobierno «%(v)s». Use uno de: %(c)s.") % {"v": value, "c": codigos}]})
+        return selectors.filtrar_por_periodo(qs, self.field_name, periodo)
+
+
 class FiltroActualizadoDesde(BaseFilterBackend):
     """`?actualizado_desde=<ISO 8601>` en toda lista de un modelo registrado en `att/cambios.py`.
 

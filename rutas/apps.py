@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RutasConfig(AppConfig):
+    name = "rutas"
+    verbose_name = _("Rutas de asistencia")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from att import cambios
+        from att.models import DiagnosticoCapacidad
+        from rutas import rules  # noqa: F401 - registra los permisos
+        from rutas.models import Ruta
+
+        # Fuente de cambios de la API: lo de la entidad territorial de la ruta o del diagnóstico.
+        cambios.registrar(Ruta, entidad="entidad_id")
+        cambios.registrar(DiagnosticoCapacidad, entidad="entidad_id")
