@@ -61,6 +61,7 @@ def rutas_visibles(usuario) -> QuerySet[Ruta]:
 def _con_relaciones(qs):
     return qs.select_related(
         "entidad", "entidad__municipio", "entidad__departamento", "capacidad", "egreso", "egreso__diagnostico",
+        "egreso__capacidad",
     ).prefetch_related(Prefetch("oferentes", queryset=Entidad.objects.only("pk", "nombre", "sigla", "tipo")))
 
 

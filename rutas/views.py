@@ -72,9 +72,9 @@ def exportar(request):
     rutas = selectors.rutas_lista(request.user, periodo=periodo, **f)[:5000]
     rutas = selectors.con_pasos(rutas)
     cabeza = [_("Ruta"), _("Entidad territorial"), _("Capacidad"), _("Oferentes"), _("Inicio"), _("Estado"),
-              *[p.label for p in Protocolo], _("Pasos hechos")]
+              *[str(p.label) for p in Protocolo], _("Pasos hechos")]
     filas = [[r.pk, r.entidad.nombre, r.capacidad.nombre, "; ".join(o.nombre for o in r.oferentes.all()), r.inicio,
-              r.get_estado_display(), *[p.estado_texto for p in r.pasos], r.hechos] for r in rutas]
+              str(r.get_estado_display()), *[str(p.estado_texto) for p in r.pasos], r.hechos] for r in rutas]
     if request.GET.get("formato") == "xlsx":
         return exportacion.respuesta_xlsx("rutas.xlsx", [(_("Rutas"), [], cabeza, filas)])
     return exportacion.respuesta_csv("rutas.csv", cabeza, filas)
