@@ -11,6 +11,7 @@ class AttConfig(AppConfig):
     def ready(self):
         from att import autenticacion  # noqa: F401  (marca la hora de ingreso en la sesión)
         from att import bitacora  # noqa: F401  (conecta las señales del registro de seguridad)
+        from att import perfil  # noqa: F401  (chequeo de sistema de las secciones del perfil)
         _registrar_fuente_de_cambios()
 
 
