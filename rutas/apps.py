@@ -10,8 +10,13 @@ class RutasConfig(AppConfig):
     def ready(self):
         from att import cambios
         from att.models import DiagnosticoCapacidad
-        from rutas import rules  # noqa: F401 - registra los permisos
+        from rutas import (
+            perfil,
+            rules,  # noqa: F401 - registra los permisos
+        )
         from rutas.models import Ruta
+
+        perfil.registrar()  # secciones «Rutas de asistencia» y «Capacidad» del perfil de la entidad
 
         # Fuente de cambios de la API: lo de la entidad territorial de la ruta o del diagnóstico.
         cambios.registrar(Ruta, entidad="entidad_id")
