@@ -20,6 +20,7 @@ from agenda.models import (
 )
 from att import permisos
 from att.models import Entidad, EtapaCiclo, TipoEntidad
+from att.selectors import filtrar_por_periodo
 
 
 def agendas():
@@ -247,7 +248,7 @@ def concertados_visibles(usuario):
     )
 
 
-def concertados_lista(usuario, *, entidad_territorial: int | None = None, vigencia: int | None = None):
+def concertados_lista(usuario, *, entidad_territorial: int | None = None, vigencia: int | None = None, periodo=None):
     hoy = timezone.localdate()
     qs = concertados_visibles(usuario).annotate(
         n_oferentes=Count("oferentes", distinct=True),
@@ -259,6 +260,7 @@ def concertados_lista(usuario, *, entidad_territorial: int | None = None, vigenc
         qs = qs.filter(entidad_territorial_id=entidad_territorial)
     if vigencia:
         qs = qs.filter(vigencia=vigencia)
+    qs = filtrar_por_periodo(qs, "vigencia", periodo)  # periodo de gobierno: sus cuatro vigencias
     return qs.order_by("-vigencia", "entidad_territorial__nombre", "pk")
 
 

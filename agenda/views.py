@@ -28,7 +28,7 @@ from agenda.models import (
     PlanDeTrabajo,
 )
 from agenda.rules import ESTADOS_EDITABLES
-from att import graficos, permisos
+from att import graficos, periodos, permisos
 from att.models import Departamento, Entidad, Rol, TipoEntidad
 from demanda import selectors as demanda_selectors
 
@@ -320,9 +320,11 @@ def calendario(request):
 # --- Planes concertados ------------------------------------------------------------------------
 @login_required
 def concertados(request):
-    pagina = Paginator(selectors.concertados_lista(request.user), 50).get_page(request.GET.get("page"))
+    lista_periodos, periodo = periodos.del_pedido(request)
+    pagina = Paginator(selectors.concertados_lista(request.user, periodo=periodo), 50).get_page(request.GET.get("page"))
     return render(request, "agenda/concertados.html", {
-        "pagina": pagina, "puede_crear": request.user.has_perm("agenda.crear_concertado")})
+        "pagina": pagina, "puede_crear": request.user.has_perm("agenda.crear_concertado"),
+        "periodos": lista_periodos, "periodo": periodo})
 
 
 @login_required

@@ -99,7 +99,8 @@ def _campo_final(modelo, ruta: str):
 
 
 def filtrar_por_periodo(qs, campo_fecha: str, periodo):
-    """Acota `qs` a lo que cae en `periodo` por `campo_fecha` (ruta con «__», fecha o fecha y hora).
+    """Acota `qs` a lo que cae en `periodo` por `campo_fecha` (ruta con «__», fecha, fecha y hora o un
+    año de vigencia).
 
     `periodo` es un PeriodoGobierno, su código o None (sin filtro). Con fecha y hora compara la
     fecha local, así que lo creado el 31 de diciembre a las 23:00 queda en el periodo que termina.
@@ -111,6 +112,8 @@ def filtrar_por_periodo(qs, campo_fecha: str, periodo):
         if periodo is None:
             return qs.none()
     campo = _campo_final(qs.model, campo_fecha)
+    if isinstance(campo, models.IntegerField):  # una vigencia (año)
+        return qs.filter(**{f"{campo_fecha}__gte": periodo.inicio.year, f"{campo_fecha}__lte": periodo.fin.year})
     ruta = f"{campo_fecha}__date" if isinstance(campo, models.DateTimeField) else campo_fecha
     return qs.filter(**{f"{ruta}__gte": periodo.inicio, f"{ruta}__lte": periodo.fin})
 

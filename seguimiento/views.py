@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agenda.models import AgendaNacional, LineaPlan
-from att import exportacion, graficos, permisos
+from att import exportacion, graficos, periodos, permisos
 from att.models import Entidad, PuntajeMDM, TipoEntidad
+from att.selectors import filtrar_por_periodo
 from indicadores import calculo as calculo_indicadores
 from indicadores import selectors as sel_indicadores
 from indicadores import services as srv_indicadores
@@ -173,8 +174,11 @@ def lineas(request):
     semaforo = request.GET.get("semaforo")
     if semaforo in {calculo.AL_DIA, calculo.EN_RIESGO, calculo.ATRASADO}:
         qs = qs.filter(semaforo=semaforo)
+    lista_periodos, periodo = periodos.del_pedido(request)
+    qs = filtrar_por_periodo(qs, "plan__vigencia", periodo)  # por la vigencia del plan de la línea
     pagina = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "seguimiento/lineas.html", {"pagina": pagina, "semaforo": semaforo})
+    return render(request, "seguimiento/lineas.html", {"pagina": pagina, "semaforo": semaforo,
+                                                       "periodos": lista_periodos, "periodo": periodo})
 
 
 def _linea_visible(request, pk) -> LineaPlan:

@@ -12,7 +12,8 @@ from rest_framework.response import Response
 
 from agenda import selectors, services
 from agenda.api import serializers as s
-from agenda.models import AgendaNacional, Compromiso, LineaPlan, PlanDeTrabajo
+from agenda.models import AgendaNacional, Compromiso, LineaPlan, PlanConcertado, PlanDeTrabajo
+from att.api.filtros import PeriodoGobiernoFilter
 from att.api.permisos import Autenticado
 
 
@@ -85,10 +86,11 @@ class LineaFilter(filtros.FilterSet):
     territorio = filtros.NumberFilter(field_name="territorios", label=_("Entidad territorial focalizada"))
     vigencia = filtros.NumberFilter(field_name="plan__vigencia")
     etapa = filtros.CharFilter(field_name="etapa__codigo")
+    periodo = PeriodoGobiernoFilter(field_name="fecha_inicio")
 
     class Meta:
         model = LineaPlan
-        fields = ["plan", "oferta", "territorio", "vigencia", "etapa"]
+        fields = ["plan", "oferta", "territorio", "vigencia", "etapa", "periodo"]
 
 
 class LineaViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin,
@@ -135,12 +137,21 @@ class LineaViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.Dest
             raise _traducir(e)
 
 
+class PlanConcertadoFilter(filtros.FilterSet):
+    periodo = PeriodoGobiernoFilter(field_name="vigencia")
+
+    class Meta:
+        model = PlanConcertado
+        fields = ["entidad_territorial", "vigencia", "estado", "periodo"]
+
+
 class PlanConcertadoViewSet(viewsets.ReadOnlyModelViewSet):
-    """Planes concertados con las entidades territoriales (articulados si tienen varios oferentes)."""
+    """Planes concertados con las entidades territoriales (articulados si tienen varios oferentes).
+    `periodo`: los de las vigencias de ese periodo de gobierno."""
 
     serializer_class = s.PlanConcertadoSerializer
     permission_classes = [Autenticado]
-    filterset_fields = ["entidad_territorial", "vigencia", "estado"]
+    filterset_class = PlanConcertadoFilter
 
     def get_queryset(self):
         return selectors.concertados_visibles(self.request.user).prefetch_related("oferentes", "lineas").order_by("-pk")

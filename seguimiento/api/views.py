@@ -1,24 +1,34 @@
 """API del seguimiento: mismos servicios y selectores que las páginas."""
 
 from django.shortcuts import get_object_or_404
+from django_filters import rest_framework as filtros
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, parsers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from att.api.errores import ejecutar as _ejecutar
+from att.api.filtros import PeriodoGobiernoFilter
 from att.api.permisos import Autenticado
 from seguimiento import cortes, selectors, services
 from seguimiento.api import serializers as s
-from seguimiento.models import Hito
+from seguimiento.models import Avance, EstadoLinea, Hito, Percepcion
+
+
+class EstadoLineaFilter(filtros.FilterSet):
+    periodo = PeriodoGobiernoFilter(field_name="plan__vigencia")
+
+    class Meta:
+        model = EstadoLinea
+        fields = ["entidad", "agenda", "plan", "semaforo", "responsable", "periodo"]
 
 
 class EstadoLineaViewSet(viewsets.ReadOnlyModelViewSet):
-    """Avance, avance esperado y semáforo de cada línea visible."""
+    """Avance, avance esperado y semáforo de cada línea visible (`periodo`: por la vigencia del plan)."""
 
     serializer_class = s.EstadoLineaSerializer
     permission_classes = [Autenticado]
-    filterset_fields = ["entidad", "agenda", "plan", "semaforo", "responsable"]
+    filterset_class = EstadoLineaFilter
     lookup_field = "linea"
 
     def get_queryset(self):
@@ -52,12 +62,21 @@ class HitoViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                                         descripcion=d.get("descripcion", ""), por=self.request.user)
 
 
+class AvanceFilter(filtros.FilterSet):
+    periodo = PeriodoGobiernoFilter(field_name="fecha_corte")
+
+    class Meta:
+        model = Avance
+        fields = ["hito", "estado", "periodo"]
+
+
 class AvanceViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Avances: el oferente los reporta (con evidencias en multipart); el equipo DNP los valida o devuelve."""
+    """Avances: el oferente los reporta (con evidencias en multipart); el equipo DNP los valida o devuelve.
+    `periodo`: los de fecha de corte en ese periodo de gobierno."""
 
     serializer_class = s.AvanceSerializer
     permission_classes = [Autenticado]
-    filterset_fields = ["hito", "estado"]
+    filterset_class = AvanceFilter
     parser_classes = [parsers.JSONParser, parsers.MultiPartParser, parsers.FormParser]
 
     def get_queryset(self):
@@ -90,10 +109,18 @@ class AvanceViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(s.AvanceSerializer(avance).data)
 
 
+class PercepcionFilter(filtros.FilterSet):
+    periodo = PeriodoGobiernoFilter(field_name="fecha")
+
+    class Meta:
+        model = Percepcion
+        fields = ["entidad", "oferente", "fecha", "periodo"]
+
+
 class PercepcionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.PercepcionSerializer
     permission_classes = [Autenticado]
-    filterset_fields = ["entidad", "oferente", "fecha"]
+    filterset_class = PercepcionFilter
 
     def get_queryset(self):
         return selectors.percepciones_visibles(self.request.user)
