@@ -6,6 +6,7 @@ han importado de un archivo oficial; los municipios con datos reales se respetan
 
 from __future__ import annotations
 
+import datetime
 import random
 
 from django.contrib.auth.hashers import make_password
@@ -116,3 +117,80 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
         batch_size=1000, ignore_conflicts=True,
     )
     salida.write(f"  personas de demostración: {Usuario.objects.count()} (clave «{CLAVE_DEMO}»)")
+    from att.referencia import cargar_periodos_gobierno
+
+    cargar_periodos_gobierno()
+    salida.write(f"  funcionarios de la administración 2020–2023: {_administraciones(escala, clave)} nuevos")
+    salida.write(f"  diagnósticos de capacidad: {_diagnosticos(escala, rng)} nuevos")
+
+
+# --- Dos administraciones y diagnósticos de capacidad (issue 12) ---------------------------------------
+INICIO_ACTUAL = datetime.date(2024, 1, 1)
+FIN_ANTERIOR = datetime.date(2023, 12, 31)
+VALOR_POR_GRUPO = {"C": 4, "G1": 4, "G2": 3, "G3": 3, "G4": 2, "G5": 1, "": 2}
+
+
+def _administraciones(escala: int, clave: str) -> int:
+    """Quien sirvió en la administración 2020–2023 (membresía cerrada) y la actual desde el 1 de enero de
+    2024 en las alcaldías de demostración: dos periodos de gobierno con personas."""
+    alcaldias = list(Entidad.objects.filter(tipo=TipoEntidad.ALCALDIA).order_by("pk")[: min(1121, 20 * escala)])
+    Membresia.objects.filter(usuario__email__endswith="@att.demo", entidad__in=alcaldias,
+                             desde__gt=INICIO_ACTUAL).update(desde=INICIO_ACTUAL)
+    existentes = set(Usuario.objects.filter(email__startswith="anterior").values_list("email", flat=True))
+    nuevos = [Usuario(email=f"anterior{e.municipio_id}@att.demo", password=clave,
+                      nombre=f"Funcionario 2020–2023 – {e.nombre}"[:200], cargo="Secretario de planeación (2020–2023)")
+              for e in alcaldias if f"anterior{e.municipio_id}@att.demo" not in existentes]
+    creados = {u.email: u for u in Usuario.objects.bulk_create(nuevos, batch_size=1000)}
+    Membresia.objects.bulk_create([
+        Membresia(usuario=creados[f"anterior{e.municipio_id}@att.demo"], entidad=e, rol=Rol.FUNCIONARIO_ET,
+                  activa=False, desde=datetime.date(2020, 1, 1), hasta=FIN_ANTERIOR)
+        for e in alcaldias if f"anterior{e.municipio_id}@att.demo" in creados], batch_size=1000, ignore_conflicts=True)
+    return len(creados)
+
+
+def _diagnosticos(escala: int, rng: random.Random) -> int:
+    """Línea base en 2023 (administración anterior) y, en dos de cada tres, un diagnóstico de seguimiento
+    en 2025 con el cambio; valoraciones según el grupo MDM y objetivo acordado dos puntos arriba."""
+    from att.models import Capacidad, DiagnosticoCapacidad, FuenteDiagnostico, ValoracionCapacidad
+
+    autor = Usuario.objects.get(email="admin@att.demo")
+    dnp = Entidad.objects.get(sigla="DNP")
+    capacidades = list(Capacidad.objects.filter(codigo__in=["planeacion", "gestion", "ejecucion"]).order_by("orden"))
+    con_diagnostico = set(DiagnosticoCapacidad.objects.values_list("entidad_id", flat=True))
+    alcaldias = [e for e in Entidad.objects.filter(tipo=TipoEntidad.ALCALDIA).select_related("municipio")
+                 .order_by("pk")[: min(1121, 10 * escala)] if e.pk not in con_diagnostico]
+    mdm: dict[str, list] = {}
+    for m_id, anio, puntaje, grupo in PuntajeMDM.objects.filter(
+            municipio_id__in=[e.municipio_id for e in alcaldias], anio__lte=2025).values_list(
+            "municipio_id", "anio", "puntaje", "grupo").order_by("anio"):
+        mdm.setdefault(m_id, []).append((anio, puntaje, grupo))
+
+    def evidencia(e, anio):
+        previos = [fila for fila in mdm.get(e.municipio_id, []) if fila[0] <= anio]
+        if not previos:
+            return {}
+        a, puntaje, grupo = previos[-1]
+        return {"anio_mdm": a, "puntaje_mdm": puntaje, "grupo_mdm": grupo}
+
+    diagnosticos, planes = [], []
+    for e in alcaldias:
+        base = {c.pk: min(5, max(1, VALOR_POR_GRUPO.get(e.municipio.grupo_mdm, 2) + rng.choice([-1, 0, 0, 1])))
+                for c in capacidades}
+        d = DiagnosticoCapacidad(entidad=e, fecha=datetime.date(2023, 3, 15), realizado_por=autor,
+                                 entidad_que_diagnostica=dnp, objetivo="Subir dos puntos la planeación y la gestión.",
+                                 diagnostico_propio="Diagnóstico de capacidades con la MDM y entrevistas.",
+                                 **evidencia(e, 2023))
+        diagnosticos.append(d)
+        planes.append((d, {c: (base[c.pk], min(5, base[c.pk] + 2)) for c in capacidades}))
+        if rng.random() < 2 / 3:
+            s = DiagnosticoCapacidad(entidad=e, fecha=datetime.date(2025, 6, 15), realizado_por=autor,
+                                     entidad_que_diagnostica=dnp, encuesta="Encuesta de seguimiento 2025.",
+                                     **evidencia(e, 2025))
+            diagnosticos.append(s)
+            planes.append((s, {c: (min(5, base[c.pk] + rng.choice([0, 1, 2, 2])), None) for c in capacidades}))
+    DiagnosticoCapacidad.objects.bulk_create(diagnosticos, batch_size=1000)
+    ValoracionCapacidad.objects.bulk_create([
+        ValoracionCapacidad(diagnostico=d, capacidad=c, valor=valor, objetivo=objetivo,
+                            fuente=FuenteDiagnostico.MDM if d.anio_mdm else FuenteDiagnostico.PROPIO)
+        for d, valores in planes for c, (valor, objetivo) in valores.items()], batch_size=2000)
+    return len(diagnosticos)

@@ -371,12 +371,13 @@ def exigir_dependencia_elegible(dependencia, *, entidad_id, actual_id=None) -> N
 ROLES_DIAGNOSTICAN = frozenset({Rol.FUNCIONARIO_ET, Rol.EQUIPO_DEPARTAMENTAL, Rol.OFERENTE})
 
 
-def puede_diagnosticar(usuario, entidad) -> bool:
-    """Diagnostican la entidad territorial sus funcionarios, su equipo departamental, el DNP y
-    cualquier oferente (quien la asiste registra la línea base); el auditor no escribe."""
+def puede_diagnosticar(usuario, entidad, *, acompana: bool = False) -> bool:
+    """Diagnostican la entidad territorial sus funcionarios, su equipo departamental, el DNP y el
+    oferente que la acompaña (`acompana`: lo verifica la capa de arriba, p. ej. una ruta de asistencia
+    abierta con ella; `att` no conoce las rutas). El auditor no escribe."""
     if entidad is None or not entidad.es_territorial or permisos.solo_lectura(usuario):
         return False
-    if permisos.es_equipo_dnp(usuario) or permisos.tiene_rol(usuario, Rol.OFERENTE):
+    if permisos.es_equipo_dnp(usuario) or (acompana and permisos.tiene_rol(usuario, Rol.OFERENTE)):
         return True
     return permisos.actua_por(usuario, entidad, {Rol.FUNCIONARIO_ET, Rol.EQUIPO_DEPARTAMENTAL})
 
@@ -387,13 +388,13 @@ def _mdm_a_la_fecha(entidad, fecha):
     return PuntajeMDM.objects.filter(municipio_id=entidad.municipio_id, anio__lte=fecha.year).order_by("-anio").first()
 
 
-def diagnostico_verificar(*, entidad, fecha, valoraciones: list[dict], por) -> None:
+def diagnostico_verificar(*, entidad, fecha, valoraciones: list[dict], por, acompana: bool = False) -> None:
     """Revisa un diagnóstico antes de escribirlo (formulario, API e importación usan lo mismo)."""
     from att.models import Capacidad
 
     if entidad is None or not entidad.es_territorial:
         raise ValidationError({"entidad": _("El diagnóstico es de una alcaldía o una gobernación.")})
-    if not puede_diagnosticar(por, entidad):
+    if not puede_diagnosticar(por, entidad, acompana=acompana):
         raise PermissionDenied(_("No puede registrar diagnósticos de capacidad de %(e)s.") % {"e": entidad})
     if fecha is None:
         raise ValidationError({"fecha": _("Indique la fecha del diagnóstico.")})
@@ -422,7 +423,7 @@ def diagnostico_verificar(*, entidad, fecha, valoraciones: list[dict], por) -> N
 @transaction.atomic
 def diagnostico_registrar(*, entidad, fecha, valoraciones: list[dict], por, objetivo: str = "",
                           entidad_que_diagnostica=None, diagnostico_propio: str = "", encuesta: str = "",
-                          indice_desempeno_fiscal=None):
+                          indice_desempeno_fiscal=None, acompana: bool = False):
     """Registra un diagnóstico de capacidades con sus valoraciones 1–5.
 
     `valoraciones`: [{"capacidad", "valor", "objetivo"?, "nivel"?, "tipo"?, "fuente"?, "evidencia"?}].
@@ -433,7 +434,7 @@ def diagnostico_registrar(*, entidad, fecha, valoraciones: list[dict], por, obje
     from att.salida import encolar
     from att.validadores import exigir_largos
 
-    diagnostico_verificar(entidad=entidad, fecha=fecha, valoraciones=valoraciones, por=por)
+    diagnostico_verificar(entidad=entidad, fecha=fecha, valoraciones=valoraciones, por=por, acompana=acompana)
     mdm = _mdm_a_la_fecha(entidad, fecha)
     diagnostico = DiagnosticoCapacidad(
         entidad=entidad, fecha=fecha, realizado_por=por, objetivo=objetivo or "",
@@ -480,13 +481,14 @@ def objetivo_vigente(entidad, capacidad, *, hasta=None):
     return qs.order_by("-diagnostico__fecha", "-diagnostico_id").values_list("objetivo", flat=True).first()
 
 
-def egreso_verificar(*, entidad, capacidad, motivo: str, detalle: str = "", diagnostico=None, por):
+def egreso_verificar(*, entidad, capacidad, motivo: str, detalle: str = "", diagnostico=None, por,
+                     acompana: bool = False):
     """Revisa un egreso y devuelve el diagnóstico que prueba el objetivo cumplido (o None si se cierra)."""
     from att.models import DiagnosticoCapacidad, MotivoEgreso, ValoracionCapacidad
 
     if entidad is None or not entidad.es_territorial:
         raise ValidationError({"entidad": _("El egreso es de una alcaldía o una gobernación.")})
-    if not puede_diagnosticar(por, entidad):
+    if not puede_diagnosticar(por, entidad, acompana=acompana):
         raise PermissionDenied(_("No puede registrar el egreso de %(e)s.") % {"e": entidad})
     if motivo not in MotivoEgreso.values:
         raise ValidationError({"motivo": _("Elija si el objetivo se cumplió o si la ruta se cierra con motivo.")})
@@ -518,7 +520,7 @@ def egreso_verificar(*, entidad, capacidad, motivo: str, detalle: str = "", diag
 
 @transaction.atomic
 def egreso_registrar(*, entidad, capacidad, motivo: str, por, clave: str, detalle: str = "",
-                     diagnostico=None, fecha=None):
+                     diagnostico=None, fecha=None, acompana: bool = False):
     """Egreso de la entidad de la asistencia en una capacidad. Idempotente por `clave` (la ruta usa
     «ruta:<id>»): repetirlo devuelve el mismo egreso. Se anuncia por la bandeja (`att.avisar_egreso`)."""
     from att.models import EgresoCapacidad
@@ -531,7 +533,7 @@ def egreso_registrar(*, entidad, capacidad, motivo: str, por, clave: str, detall
     if previo is not None:
         return previo
     diagnostico = egreso_verificar(entidad=entidad, capacidad=capacidad, motivo=motivo, detalle=detalle,
-                                   diagnostico=diagnostico, por=por)
+                                   diagnostico=diagnostico, por=por, acompana=acompana)
     exigir_largos(EgresoCapacidad, {"detalle": detalle or ""})
     egreso = EgresoCapacidad(entidad=entidad, capacidad=capacidad, motivo=motivo, detalle=(detalle or "").strip(),
                              diagnostico=diagnostico, fecha=fecha or timezone.localdate(), registrado_por=por,

@@ -39,7 +39,7 @@ def diagnosticar(usuario, entidad=None):
     if entidad is None:
         return not permisos.solo_lectura(usuario) and bool(
             permisos.es_equipo_dnp(usuario) or permisos.vinculos(usuario))
-    return att_services.puede_diagnosticar(usuario, entidad)
+    return att_services.puede_diagnosticar(usuario, entidad, acompana=services.acompana(usuario, entidad))
 
 
 rules.add_perm("rutas.ver", ver_ruta)

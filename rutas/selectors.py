@@ -106,10 +106,14 @@ def territoriales_para_crear(usuario) -> QuerySet[Entidad]:
 
 
 def territoriales_para_diagnosticar(usuario) -> QuerySet[Entidad]:
+    """Las suyas (funcionario, equipo departamental), las de sus rutas abiertas (oferente) o todas (DNP)."""
     qs = Entidad.objects.filter(activa=True, tipo__in=["alcaldia", "gobernacion"])
-    if permisos.es_equipo_dnp(usuario) or permisos.tiene_rol(usuario, Rol.OFERENTE):
+    if permisos.es_equipo_dnp(usuario):
         return qs
-    return qs.filter(pk__in=permisos.entidades_de(usuario, [Rol.FUNCIONARIO_ET, Rol.EQUIPO_DEPARTAMENTAL]).values("pk"))
+    con_ruta = Ruta.objects.filter(estado=EstadoRuta.ABIERTA, oferentes__in=permisos.entidades_de(
+        usuario, [Rol.OFERENTE]).values("pk")).values("entidad_id")
+    return qs.filter(Q(pk__in=permisos.entidades_de(usuario, [Rol.FUNCIONARIO_ET, Rol.EQUIPO_DEPARTAMENTAL]).values("pk"))
+                     | Q(pk__in=con_ruta))
 
 
 # --- Evidencias y estado de los pasos ----------------------------------------------------------------

@@ -44,6 +44,18 @@ def puede_gestionar(usuario, ruta: Ruta) -> bool:
     return any(permisos.actua_por(usuario, o, {Rol.OFERENTE}) for o in ruta.oferentes.all())
 
 
+def acompana(usuario, entidad) -> bool:
+    """¿El usuario es oferente de una ruta abierta con la entidad? (así diagnostica su línea base)."""
+    return Ruta.objects.filter(
+        entidad=entidad, estado=EstadoRuta.ABIERTA,
+        oferentes__in=permisos.entidades_de(usuario, [Rol.OFERENTE]).values("pk")).exists()
+
+
+def diagnostico_registrar(*, entidad, por, **datos):
+    """El diagnóstico de `att` con el permiso del oferente que acompaña a la entidad en una ruta."""
+    return att_services.diagnostico_registrar(entidad=entidad, por=por, acompana=acompana(por, entidad), **datos)
+
+
 def _clave(entidad, capacidad, oferentes) -> str:
     return f"{entidad.pk}:{capacidad.pk}:" + ",".join(str(pk) for pk in sorted({o.pk for o in oferentes}))
 
@@ -138,7 +150,7 @@ def ruta_egresar(*, ruta: Ruta, motivo: str, por, detalle: str = "", diagnostico
         return ruta
     egreso = att_services.egreso_registrar(
         entidad=ruta.entidad, capacidad=ruta.capacidad, motivo=motivo, por=por, detalle=detalle,
-        diagnostico=diagnostico, clave=f"ruta:{ruta.pk}",
+        diagnostico=diagnostico, clave=f"ruta:{ruta.pk}", acompana=True,  # puede_gestionar ya lo verificó
     )
     ruta.egreso = egreso
     ruta.estado = EstadoRuta.EGRESADA if egreso.motivo == MotivoEgreso.CUMPLIDO else EstadoRuta.CERRADA

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from att import exportacion, periodos
-from att import services as att_services
 from att.models import MotivoEgreso
 from rutas import forms, selectors, services
 from rutas.models import EstadoRuta, Protocolo
@@ -207,7 +206,7 @@ def diagnostico_nuevo(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            diagnostico = att_services.diagnostico_registrar(
+            diagnostico = services.diagnostico_registrar(
                 entidad=d["entidad"], fecha=d["fecha"], valoraciones=form.valoraciones(), por=request.user,
                 objetivo=d["objetivo"], diagnostico_propio=d["diagnostico_propio"], encuesta=d["encuesta"],
                 indice_desempeno_fiscal=d["indice_desempeno_fiscal"],

@@ -3,7 +3,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from att import services as att_services
 from att.models import (
     Capacidad,
     DiagnosticoCapacidad,
@@ -136,6 +135,6 @@ class DiagnosticoSerializer(serializers.ModelSerializer):
 
     def create(self, datos):
         try:
-            return att_services.diagnostico_registrar(por=self.context["request"].user, **datos)
+            return services.diagnostico_registrar(por=self.context["request"].user, **datos)
         except (DjangoValidationError, PermissionDenied) as e:
             raise _error_de_servicio(e) from None

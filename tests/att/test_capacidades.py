@@ -103,17 +103,17 @@ def test_egreso_rechazado_sin_objetivo_cumplido_y_aceptado_despues(oferente, fun
     diagnosticar(medellin, D(2024, 3, 1), funcionario_medellin, planeacion=(2, 4))
     with pytest.raises(ValidationError, match="El objetivo de capacidad no se ha cumplido"):
         services.egreso_registrar(entidad=medellin, capacidad=cap(), motivo=MotivoEgreso.CUMPLIDO,
-                                  por=oferente, clave="prueba:1")
+                                  por=oferente, clave="prueba:1", acompana=True)
     assert not selectors.egresada(medellin, cap())
     despues = diagnosticar(medellin, D(2025, 3, 1), funcionario_medellin, planeacion=5)
     egreso = services.egreso_registrar(entidad=medellin, capacidad=cap(), motivo=MotivoEgreso.CUMPLIDO,
-                                       por=oferente, clave="prueba:1")
+                                       por=oferente, clave="prueba:1", acompana=True)
     assert egreso.diagnostico == despues
     assert selectors.egresada(medellin, cap())
     assert not selectors.egresada(medellin, cap("gestion"))
     # repetir (doble clic, tarea reentregada) devuelve el mismo egreso
     assert services.egreso_registrar(entidad=medellin, capacidad=cap(), motivo=MotivoEgreso.CUMPLIDO,
-                                     por=oferente, clave="prueba:1") == egreso
+                                     por=oferente, clave="prueba:1", acompana=True) == egreso
     assert EgresoCapacidad.objects.count() == 1
     assert selectors.egresos_por_entidad([medellin.pk]) == {medellin.pk: {cap().pk}}
 
@@ -122,7 +122,16 @@ def test_cerrar_con_motivo_no_gradua(oferente):
     medellin = factories.alcaldia("05001")
     with pytest.raises(ValidationError, match="Escriba el motivo"):
         services.egreso_registrar(entidad=medellin, capacidad=cap(), motivo=MotivoEgreso.CERRADO,
-                                  por=oferente, clave="prueba:2", detalle="  ")
+                                  por=oferente, clave="prueba:2", acompana=True, detalle="  ")
     services.egreso_registrar(entidad=medellin, capacidad=cap(), motivo=MotivoEgreso.CERRADO,
-                              por=oferente, clave="prueba:2", detalle="La alcaldía no continuó.")
+                              por=oferente, clave="prueba:2", acompana=True, detalle="La alcaldía no continuó.")
     assert not selectors.egresada(medellin, cap())
+
+
+def test_un_oferente_sin_ruta_no_diagnostica_ni_egresa(oferente):
+    medellin = factories.alcaldia("05001")
+    with pytest.raises(PermissionDenied, match="No puede registrar diagnósticos de capacidad"):
+        diagnosticar(medellin, D(2024, 3, 1), oferente, planeacion=2)
+    with pytest.raises(PermissionDenied, match="No puede registrar el egreso"):
+        services.egreso_registrar(entidad=medellin, capacidad=cap(), motivo=MotivoEgreso.CERRADO, por=oferente,
+                                  clave="prueba:3", detalle="x")

@@ -41,7 +41,7 @@ from att.models import Canal, Modalidad, Notificacion, Rol, Tema
 from tests import factories
 
 MARCA = "SECRETO-DE-A"
-APPS = ("att", "indicadores", "oferta", "demanda", "agenda", "seguimiento", "conocimiento")
+APPS = ("att", "indicadores", "oferta", "demanda", "agenda", "seguimiento", "conocimiento", "rutas")
 # Tablas de contabilidad que cambian con cualquier petición y no son datos de nadie.
 # El registro de seguridad anota justamente los intentos de B (ingresos, 403): que crezca es lo
 # esperado; tests/att/test_bitacora_seguridad.py prueba lo que guarda.
@@ -261,6 +261,23 @@ def _construir() -> Mundo:
     # --- Núcleo: la alerta de la funcionaria A.
     o["notificacion"] = Notificacion.objects.create(usuario=func_a, categoria="demanda",
                                                     titulo=f"{MARCA} notificación")
+    # --- Rutas: un diagnóstico de Medellín, una ruta abierta con el oferente A y otra egresada.
+    from att.models import Capacidad, DiagnosticoCapacidad, EgresoCapacidad, ValoracionCapacidad
+    from rutas.models import Ruta
+    planeacion = Capacidad.objects.get(codigo="planeacion")
+    o["diagnostico"] = DiagnosticoCapacidad.objects.create(entidad=medellin, fecha=hoy, realizado_por=func_a,
+                                                           objetivo=f"{MARCA} objetivo")
+    ValoracionCapacidad.objects.create(diagnostico=o["diagnostico"], capacidad=planeacion, valor=4, objetivo=3,
+                                       evidencia=f"{MARCA} evidencia")
+    o["ruta"] = Ruta.objects.create(entidad=medellin, capacidad=planeacion, inicio=hoy, clave="matriz-a",
+                                    creada_por=ofe_a)
+    o["ruta"].oferentes.set([ent_a])
+    o["egreso"] = EgresoCapacidad.objects.create(entidad=medellin, capacidad=planeacion, motivo="cerrado",
+                                                 detalle=f"{MARCA} motivo", fecha=hoy, registrado_por=ofe_a,
+                                                 clave="matriz-egreso")
+    ruta_cerrada = Ruta.objects.create(entidad=medellin, capacidad=planeacion, inicio=hoy, clave="matriz-b",
+                                       creada_por=ofe_a, estado="cerrada", egreso=o["egreso"])
+    ruta_cerrada.oferentes.set([ent_a])
     return m
 
 
@@ -467,6 +484,10 @@ RUTAS_HTML = {
         Caso({"oferta_pk": m.oferta_publicada.pk}, publico="las preguntas de una oferta publicada son públicas"),
     ],
     "conocimiento:memoria": _privado("et_a", campo="entidad_pk"),
+    "rutas:detalle": _privado("ruta"),
+    "rutas:no_aplica": lambda m: [Caso({"pk": m.ruta.pk}, datos={"protocolo": "5", "motivo": "Ajeno"})],
+    "rutas:egreso": lambda m: [Caso({"pk": m.ruta.pk}, datos={"motivo": "cerrado", "detalle": "Ajeno"})],
+    "rutas:diagnostico": _privado("diagnostico"),
 }
 # Parámetros que no identifican un objeto (los casos de arriba les dan valores): una ruta que solo tiene
 # estos no necesita caso.
@@ -666,6 +687,11 @@ RUTAS_API = {
     "/api/v1/seguimiento/lineas/{linea}/": lambda m: [Caso({"linea": m.linea_aprobada.pk})],
     "/api/v1/seguimiento/mediciones/{id}/": _api_privado("medicion"),
     "/api/v1/seguimiento/percepciones/{id}/": _api_privado("percepcion"),
+    "/api/v1/rutas/{id}/": _api_privado("ruta"),
+    "/api/v1/rutas/{id}/no-aplica/": _api_privado("ruta"),
+    "/api/v1/rutas/{id}/egreso/": _api_privado("ruta"),
+    "/api/v1/rutas/diagnosticos/{id}/": _api_privado("diagnostico"),
+    "/api/v1/rutas/egresos/{id}/": _api_privado("egreso"),
 }
 
 
@@ -787,6 +813,9 @@ ALTAS_EN_LO_DE_A = {
         {"indicador": m.indicador.pk, "periodo": "2026-03-01", "valor": "3"}],
     "/api/v1/seguimiento/percepciones/": lambda m: [
         {"entidad": m.et_a.pk, "oferente": m.oferente_a.pk, "calidad": 1, "pertinencia": 1, "oportunidad": 1}],
+    "/api/v1/rutas/": lambda m: [{"entidad": m.et_a.pk, "capacidad": "gestion", "oferentes": [m.oferente_a.pk]}],
+    "/api/v1/rutas/diagnosticos/": lambda m: [
+        {"entidad": m.et_a.pk, "fecha": "2025-01-01", "valoraciones": [{"capacidad": "planeacion", "valor": 3}]}],
 }
 
 
@@ -839,6 +868,12 @@ def _formulario_demanda(m):
     return datos_formulario(m.et_a)
 
 
+def _capacidad(codigo):
+    from att.models import Capacidad
+
+    return Capacidad.objects.get(codigo=codigo).pk
+
+
 AMBOS = ("funcionario_b", "oferente_b")
 ALTAS_HTML = {
     "/oferta/nueva/": lambda m: [(AMBOS, _formulario_oferta(m))],
@@ -852,6 +887,10 @@ ALTAS_HTML = {
                                                     "calidad": 1, "pertinencia": 1, "oportunidad": 1})],
     # Los oferentes acompañan a muchas entidades y pueden atribuirles una práctica (por diseño); quien
     # solo tiene roles territoriales documenta únicamente las suyas.
+    "/rutas/nueva/": lambda m: [(AMBOS, {"entidad": m.et_a.municipio_id, "capacidad": _capacidad("gestion"),
+                                         "oferentes": [m.oferente_a.pk], "inicio": "2025-01-01"})],
+    "/rutas/diagnosticos/nuevo/": lambda m: [(AMBOS, {"entidad": m.et_a.municipio_id, "fecha": "2025-01-01",
+                                                      f"valor_{_capacidad('planeacion')}": "3"})],
     "/conocimiento/repositorio/proponer/": lambda m: [(("funcionario_b",), {
         "tipo": "buena_practica", "titulo": "Práctica de Medellín", "resumen": "r", "entidad": m.et_a.pk})],
 }
