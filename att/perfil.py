@@ -99,10 +99,16 @@ class Tabla:
 
 
 def tabla(titulo, encabezados, qs, fila: Callable, *, limite: int | None = LIMITE_FILAS, vacio="", nota="") -> Tabla:
-    """Una consulta (más un conteo solo si llega al límite): el número de consultas no crece con los
-    registros. `limite=None` las trae todas (informe de empalme)."""
-    objetos = list(qs if limite is None else qs[:limite])
-    total = len(objetos) if limite is None or len(objetos) < limite else qs.order_by().count()
+    """Una sola consulta, con el total de filas en una función de ventana (`COUNT(*) OVER ()`): el número de
+    consultas es el mismo con 10 que con 1.000 registros. `limite=None` las trae todas (informe de empalme)."""
+    if limite is None:
+        objetos = list(qs)
+        total = len(objetos)
+    else:
+        from django.db.models import Count, Window
+
+        objetos = list(qs.annotate(total_perfil=Window(Count("pk")))[:limite])
+        total = objetos[0].total_perfil if objetos else 0
     return Tabla(titulo=titulo, encabezados=list(encabezados), filas=[fila(o) for o in objetos], total=total,
                  vacio=vacio, nota=nota)
 
