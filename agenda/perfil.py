@@ -29,7 +29,7 @@ def _lineas(qs):
 
 
 def _fila_linea(ln):
-    return [ln.plan.vigencia, str(ln.plan.entidad), ln.oferta.nombre, ln.objetivo[:160], ln.etapa.nombre,
+    return [str(ln.plan.vigencia), ln.plan.entidad.nombre, ln.oferta.nombre, ln.objetivo[:160], ln.etapa.nombre,
             f"{ln.fecha_inicio:%d/%m/%Y} – {ln.fecha_fin:%d/%m/%Y}", str(ln.responsable), _miles(ln.inversion),
             ln.plan.get_estado_display()]
 
@@ -48,7 +48,7 @@ def _compromisos(qs, entidad):
 
 
 def _fila_compromiso(c):
-    return [c.descripcion[:200], c.plan.nombre, c.plan.vigencia, perfil.autor(c, "responsable"), c.fecha_limite,
+    return [c.descripcion[:200], c.plan.nombre, str(c.plan.vigencia), perfil.autor(c, "responsable"), c.fecha_limite,
             c.get_estado_display()]
 
 
@@ -69,7 +69,7 @@ def datos(entidad, usuario):
             [_("Plan"), _("Vigencia"), _("Estado"), _("Oferentes"), _("Mesas")],
             concertados.annotate(n_oferentes=Count("oferentes", distinct=True), n_mesas=Count("mesas", distinct=True))
             .order_by("-vigencia", "-pk"),
-            lambda p: [perfil.Enlace(p.nombre, reverse("agenda:concertado", args=[p.pk])), p.vigencia,
+            lambda p: [perfil.Enlace(p.nombre, reverse("agenda:concertado", args=[p.pk])), str(p.vigencia),
                        p.get_estado_display(), p.n_oferentes, p.n_mesas],
             vacio=_("No hay planes concertados con esta entidad.")),
         perfil.tabla(_("Compromisos"), ENC_COMPROMISOS,

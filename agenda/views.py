@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from agenda import forms, selectors, services
 from agenda.models import (
@@ -257,6 +257,7 @@ def _filas_et(filas) -> str:
     return mark_safe("\n".join(partes))
 
 
+@require_GET
 def entidad_territorial(request, pk):
     """«Quién hace qué» en una ET es ahora la sección «agenda» de su perfil (`/territorio/<DIVIPOLA>/#agenda`)."""
     entidad = get_object_or_404(Entidad, pk=pk, tipo__in=TipoEntidad.territoriales())

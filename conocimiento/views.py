@@ -483,6 +483,7 @@ def memorias(request):
     return render(request, "conocimiento/memorias.html", {"pagina": pagina, "q": q})
 
 
+@require_GET
 def memoria(request, entidad_pk):
     """La memoria es ahora parte del perfil de la entidad territorial (`/territorio/<DIVIPOLA>/#memoria`)."""
     entidad = get_object_or_404(Entidad.objects.filter(tipo__in=TipoEntidad.territoriales()), pk=entidad_pk)

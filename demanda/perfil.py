@@ -31,7 +31,9 @@ def _fila(d, *, enlace: bool = True):
     titulo = perfil.Enlace(d.titulo, reverse("demanda:detalle", args=[d.pk])) if enlace else d.titulo
     return [titulo, d.get_estado_display(), d.creada.date(), perfil.autor(d, "registrada_por"),
             d.oferta.nombre if d.oferta_id else None, d.oferta_cruce.nombre if d.oferta_cruce_id else None,
-            decididas or None, d.calificacion]
+            decididas or None,
+            (f"{d.calificacion} · {d.comentario_cierre}" if d.comentario_cierre else d.calificacion)
+            if d.calificacion else None]
 
 
 def datos(entidad, usuario):

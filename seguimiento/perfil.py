@@ -33,7 +33,7 @@ def _estados(entidad):
 
 def _fila_estado(e, *, enlace=True):
     nombre = perfil.Enlace(e.oferta.nombre, reverse("seguimiento:linea", args=[e.linea_id])) if enlace else e.oferta.nombre
-    return [nombre, str(e.oferente), e.plan.vigencia, e.avance, e.esperado, e.get_semaforo_display(), e.hitos_vencidos,
+    return [nombre, str(e.oferente), str(e.plan.vigencia), e.avance, e.esperado, e.get_semaforo_display(), e.hitos_vencidos,
             e.ultimo_reporte]
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from agenda.models import Compromiso, EstadoCompromiso, LineaPlan, MesaDeTrabajo
 from att import empalme, perfil
-from att.models import EstadoEmpalme, InformeEmpalme, Modalidad, Rol, Salida
+from att.models import EstadoEmpalme, InformeEmpalme, Modalidad, Salida
 from conocimiento.models import Recurso
 from demanda.models import Demanda
 from oferta.models import Oferta
