@@ -112,3 +112,17 @@ def generar_empalme(entidad_id: int, solicitado_en: str | None = None) -> dict:
     momento = parse_datetime(solicitado_en) if solicitado_en else None
     informe = empalme.generar(entidad_id, solicitado_en=momento)
     return {"entidad": entidad_id, "version": informe.version, "omitido": informe.omitido}
+
+
+@shared_task(name="att.avisar_diagnostico")
+def avisar_diagnostico(diagnostico_id: int) -> int:
+    from att.services import avisar_diagnostico as avisar
+
+    return avisar(diagnostico_id)
+
+
+@shared_task(name="att.avisar_egreso")
+def avisar_egreso(egreso_id: int) -> int:
+    from att.services import avisar_egreso as avisar
+
+    return avisar(egreso_id)

@@ -1,4 +1,12 @@
 from .cambios import Eliminacion, EntregaWebhook, EstadoEntrega, SuscripcionWebhook
+from .capacidades import (
+    DiagnosticoCapacidad,
+    EgresoCapacidad,
+    FuenteDiagnostico,
+    MotivoEgreso,
+    PeriodoGobierno,
+    ValoracionCapacidad,
+)
 from .catalogos import (
     Canal,
     Capacidad,
@@ -31,8 +39,10 @@ __all__ = [
     "CategoriaAlerta",
     "CategoriaLey617",
     "Departamento",
-    "DescriptorTematico",
     "Dependencia",
+    "DescriptorTematico",
+    "DiagnosticoCapacidad",
+    "EgresoCapacidad",
     "Eliminacion",
     "Entidad",
     "EntregaWebhook",
@@ -43,13 +53,16 @@ __all__ = [
     "EtapaCiclo",
     "EventoSeguridad",
     "FrecuenciaAlerta",
+    "FuenteDiagnostico",
     "GrupoMDM",
     "Importacion",
     "Membresia",
     "Modalidad",
+    "MotivoEgreso",
     "Municipio",
     "NivelCapacidad",
     "Notificacion",
+    "PeriodoGobierno",
     "PreferenciaAlerta",
     "PuntajeMDM",
     "Region",
@@ -64,4 +77,5 @@ __all__ = [
     "TipoEventoSeguridad",
     "TokenIntegracion",
     "Usuario",
+    "ValoracionCapacidad",
 ]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('att', '0014_dependencia'),
+        ('att', '0016_sembrar_periodos_gobierno'),
     ]
 
     operations = [
