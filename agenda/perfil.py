@@ -86,11 +86,14 @@ def datos(entidad, usuario):
 
 
 def empalme(entidad):
-    lineas = perfil.tabla(_("Asistencia técnica programada (líneas de plan)"), ENC_LINEAS,
-                          _lineas(LineaPlan.objects.filter(territorios=entidad)), _fila_linea, limite=None)
+    periodo = perfil.periodo_de_gobierno()
+    lineas = perfil.tabla(_("Asistencia programada por periodo de gobierno (líneas de plan)"),
+                          [_("Periodo de gobierno"), *ENC_LINEAS], _lineas(LineaPlan.objects.filter(territorios=entidad)),
+                          lambda ln: [periodo(ln.plan.vigencia), *_fila_linea(ln)], limite=None)
     abiertos = perfil.tabla(
-        _("Compromisos aún abiertos"), ENC_COMPROMISOS,
-        _compromisos(Compromiso.objects.filter(estado__in=ABIERTOS), entidad), _fila_compromiso, limite=None)
+        _("Compromisos aún abiertos"), [_("Periodo de gobierno"), *ENC_COMPROMISOS],
+        _compromisos(Compromiso.objects.filter(estado__in=ABIERTOS), entidad),
+        lambda c: [periodo(c.plan.vigencia), *_fila_compromiso(c)], limite=None)
     contactos = perfil.tabla(
         _("Contactos de los oferentes"), [_("Entidad oferente"), _("Oferta"), _("Contacto"), _("Correo"), _("Teléfono"),
                                           _("Última vigencia")],

@@ -164,6 +164,27 @@ def hojas_empalme(entidad) -> list[tuple[str, list, list]]:
     return hojas
 
 
+def periodo_de_gobierno() -> Callable:
+    """Función fecha (o año) -> nombre del periodo de gobierno territorial en que cae («2020–2023»), con los
+    periodos leídos una vez (una consulta): para poner el periodo en cada fila del informe de empalme."""
+    import datetime
+
+    from att.selectors import periodos_gobierno
+
+    periodos = [(p.inicio, p.fin, str(p)) for p in periodos_gobierno()]
+
+    def periodo(fecha) -> str:
+        if fecha is None:
+            return ""
+        if isinstance(fecha, int):
+            fecha = datetime.date(fecha, 1, 1)
+        elif isinstance(fecha, datetime.datetime):
+            fecha = fecha.date()
+        return next((nombre for inicio, fin, nombre in periodos if inicio <= fecha <= fin), "")
+
+    return periodo
+
+
 def codigo_de(entidad) -> str:
     """Código DIVIPOLA del perfil: el del municipio (alcaldía) o el del departamento (gobernación)."""
     from att.models import TipoEntidad

@@ -54,8 +54,10 @@ def datos(entidad, usuario):
 
 
 def empalme(entidad):
-    todas = perfil.tabla(_("Demandas y ofertas cruzadas"), ENCABEZADOS, _demandas(Demanda.objects.all(), entidad),
-                         lambda d: _fila(d, enlace=False), limite=None)
+    periodo = perfil.periodo_de_gobierno()
+    todas = perfil.tabla(_("Demandas y ofertas cruzadas"), [_("Periodo de gobierno"), *ENCABEZADOS],
+                         _demandas(Demanda.objects.all(), entidad),
+                         lambda d: [periodo(d.creada), *_fila(d, enlace=False)], limite=None)
     calificadas = perfil.tabla(
         _("Calificaciones dadas al cerrar demandas"), [_("Demanda"), _("Oferta"), _("Calificación (1–5)"),
                                                          _("Comentario"), _("Fecha")],

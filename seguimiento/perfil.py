@@ -20,7 +20,7 @@ from seguimiento.models import Asesoria, EstadoLineaEntidad, EventoMasivo, Perce
 ENC_AVANCE = (gettext_lazy("Línea (oferta)"), gettext_lazy("Entidad oferente"), gettext_lazy("Vigencia"),
               gettext_lazy("Avance en la entidad (%)"), gettext_lazy("Esperado (%)"), gettext_lazy("Semáforo"),
               gettext_lazy("Hitos vencidos"), gettext_lazy("Último reporte"))
-ENC_ASISTENCIA = (gettext_lazy("Tipo"), gettext_lazy("Fecha"), gettext_lazy("Entidad oferente"),
+ENC_ASISTENCIA = (gettext_lazy("Periodo de gobierno"), gettext_lazy("Tipo"), gettext_lazy("Fecha"), gettext_lazy("Entidad oferente"),
                   gettext_lazy("Descripción"), gettext_lazy("Participantes"))
 ENC_PERCEPCION = (gettext_lazy("Fecha"), gettext_lazy("Entidad oferente"), gettext_lazy("Calidad"),
                   gettext_lazy("Pertinencia"), gettext_lazy("Oportunidad"), gettext_lazy("Comentario"))
@@ -64,9 +64,9 @@ def datos(entidad, usuario):
     return {"resumen": resumen, "tablas": [
         perfil.tabla(_("Avance por entidad de cada línea que la alcanza"), ENC_AVANCE, estados, _fila_estado,
                      vacio=_("Ninguna línea en seguimiento alcanza a esta entidad.")),
-        perfil.tabla(_("Asesorías recibidas"), ENC_ASISTENCIA[1:], _asesorias(entidad),
+        perfil.tabla(_("Asesorías recibidas"), ENC_ASISTENCIA[2:], _asesorias(entidad),
                      lambda a: [a.fecha, str(a.oferente), (a.descripcion or "")[:200], a.participantes]),
-        perfil.tabla(_("Eventos de asistencia técnica en los que participó"), ENC_ASISTENCIA[1:], _eventos(entidad),
+        perfil.tabla(_("Eventos de asistencia técnica en los que participó"), ENC_ASISTENCIA[2:], _eventos(entidad),
                      lambda e: [e.fecha, str(e.oferente), e.nombre, e.participantes]),
         perfil.tabla(_("Calificaciones de calidad de la asistencia"), ENC_PERCEPCION, _percepciones(entidad),
                      _fila_percepcion),
@@ -74,12 +74,14 @@ def datos(entidad, usuario):
 
 
 def empalme(entidad):
-    asistencia = [[_("Asesoría"), a.fecha, str(a.oferente), a.descripcion, a.participantes]
+    periodo = perfil.periodo_de_gobierno()
+    asistencia = [[periodo(a.fecha), _("Asesoría"), a.fecha, str(a.oferente), a.descripcion, a.participantes]
                   for a in _asesorias(entidad)]
-    asistencia += [[_("Evento"), e.fecha, str(e.oferente), e.nombre, e.participantes] for e in _eventos(entidad)]
-    asistencia.sort(key=lambda f: f[1], reverse=True)
+    asistencia += [[periodo(e.fecha), _("Evento"), e.fecha, str(e.oferente), e.nombre, e.participantes]
+                   for e in _eventos(entidad)]
+    asistencia.sort(key=lambda f: f[2], reverse=True)
     return [
-        (_("Asistencia técnica recibida"), [str(e) for e in ENC_ASISTENCIA], asistencia),
+        (_("Asistencia recibida por periodo de gobierno"), [str(e) for e in ENC_ASISTENCIA], asistencia),
         perfil.tabla(_("Avance por entidad de cada línea"), ENC_AVANCE, _estados(entidad),
                      lambda e: _fila_estado(e, enlace=False), limite=None).hoja(),
         perfil.tabla(_("Calificaciones de calidad dadas"), ENC_PERCEPCION, _percepciones(entidad), _fila_percepcion,
