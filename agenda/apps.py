@@ -8,6 +8,8 @@ class AgendaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from agenda import demo, perfil, selectors
+        from agenda.importacion import ImportadorLineas
         from agenda.models import (
             AgendaNacional,
             Compromiso,
@@ -15,7 +17,12 @@ class AgendaConfig(AppConfig):
             PlanConcertado,
             PlanDeTrabajo,
         )
-        from att import cambios
+        from att import cambios, importacion, registros
+
+        registros.registrar_resumen_inicio("agenda", selectors.resumen_inicio, orden=30)
+        registros.registrar_demo("agenda", demo.generar, orden=30)
+        importacion.registrar_importador("lineas", ImportadorLineas)
+        perfil.registrar_secciones()
 
         # Fuente de cambios de la API: la agenda es pública; lo demás, de la entidad dueña del plan.
         cambios.registrar(AgendaNacional, publico=True)

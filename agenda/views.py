@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from agenda import forms, selectors, services
 from agenda.models import (
@@ -28,7 +28,7 @@ from agenda.models import (
     PlanDeTrabajo,
 )
 from agenda.rules import ESTADOS_EDITABLES
-from att import graficos, periodos, permisos
+from att import graficos, perfil, periodos, permisos
 from att.models import Departamento, Entidad, Rol, TipoEntidad
 from demanda import selectors as demanda_selectors
 
@@ -257,25 +257,11 @@ def _filas_et(filas) -> str:
     return mark_safe("\n".join(partes))
 
 
-@login_required
+@require_GET
 def entidad_territorial(request, pk):
-    entidad = get_object_or_404(
-        Entidad.objects.select_related("departamento", "municipio"), pk=pk, tipo__in=TipoEntidad.territoriales())
-    vigencia = _vigencia_pedida(request)
-    datos = selectors.resumen_entidad_territorial(request.user, entidad, vigencia=vigencia)
-    etapas = [(etapa, len(lineas), _filas_et(lineas)) for etapa, lineas in datos["por_etapa"].items()]
-    por_oferente: dict[str, int] = {}
-    for fila in datos["lineas"]:
-        por_oferente[fila[2]] = por_oferente.get(fila[2], 0) + 1
-    return render(request, "agenda/entidad_territorial.html", {
-        "entidad": entidad, "vigencia": vigencia or "", "hoy": timezone.localdate(), "etapas": etapas,
-        "inversion_txt": _miles(datos["inversion"]), **datos,
-        "grafico_oferentes": graficos.grafico_barras(
-            id="g-et-oferentes", titulo=_("Líneas programadas por entidad oferente"), etiqueta_valor=_("Líneas"),
-            filas=[{"nombre": n, "valor": v} for n, v in por_oferente.items()]),
-        "grafico_demandas": _grafico_demandas(demanda_selectors.serie_mensual_de(
-            demanda_selectors.demandas_visibles(request.user).filter(entidad=entidad))),
-    })
+    """«Quién hace qué» en una ET es ahora la sección «agenda» de su perfil (`/territorio/<DIVIPOLA>/#agenda`)."""
+    entidad = get_object_or_404(Entidad, pk=pk, tipo__in=TipoEntidad.territoriales())
+    return redirect(perfil.url_perfil(entidad, "agenda"))
 
 
 def _grafico_demandas(serie: dict, id: str = "g-demandas") -> graficos.Grafico:

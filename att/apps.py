@@ -9,10 +9,16 @@ class AttConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from att import autenticacion  # noqa: F401  (marca la hora de ingreso en la sesión)
-        from att import bitacora  # noqa: F401  (conecta las señales del registro de seguridad)
-        from att import perfil  # noqa: F401  (chequeo de sistema de las secciones del perfil)
+        from att import (
+            autenticacion,  # noqa: F401  (marca la hora de ingreso en la sesión)
+            bitacora,  # noqa: F401  (conecta las señales del registro de seguridad)
+            perfil,  # noqa: F401  (chequeo de sistema de las secciones del perfil)
+        )
         _registrar_fuente_de_cambios()
+        from att import demo, importacion, importadores, registros
+
+        registros.registrar_demo("att", demo.generar, orden=0)
+        importacion.registrar_importador("atributos", importadores.ImportadorAtributos)
 
 
 def _registrar_fuente_de_cambios():

@@ -29,7 +29,6 @@ import io
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
-from importlib import import_module
 from typing import ClassVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -47,14 +46,14 @@ MAX_ERRORES_GUARDADOS = 1000
 TAMANO_MAXIMO = 20 * 1024 * 1024
 ABANDONO = timedelta(days=1)
 
-# tipo → «módulo:Clase» del importador de cada app (se importan al usarse).
-IMPORTADORES = {
-    "demandas": "demanda.importacion:ImportadorDemandas",
-    "lineas": "agenda.importacion:ImportadorLineas",
-    "atributos": "att.importadores:ImportadorAtributos",
-    "mdm": "seguimiento.importacion:ImportadorMDM",
-    "ofertas": "oferta.importacion:ImportadorOfertas",
-}
+# tipo → clase del importador; cada app registra el suyo desde su `ready()` (`registrar_importador`).
+IMPORTADORES: dict[str, type] = {}
+
+
+def registrar_importador(tipo: str, clase: type) -> None:
+    """Anota el importador de archivos `tipo` («demandas», «lineas», «mdm»…); llamado desde el `ready()`
+    de la app dueña, que lo importa ella misma (att no busca módulos de otras apps por nombre)."""
+    IMPORTADORES[tipo] = clase
 
 
 # --- Lectura ---------------------------------------------------------------------------------------
@@ -465,8 +464,7 @@ class Importador:
 
 
 def importador(tipo: str, **kwargs) -> Importador:
-    modulo, clase = IMPORTADORES[tipo].split(":")
-    return getattr(import_module(modulo), clase)(**kwargs)
+    return IMPORTADORES[tipo](**kwargs)
 
 
 def analizar(imp: Importador, tabla: Tabla, *, avance=None) -> tuple[Resultado, list]:

@@ -76,11 +76,10 @@ class SinNulMiddleware:
             # que PostgreSQL rechaza). Sin esa cookie, la petición sigue como anónima.
             request.COOKIES = {k: v for k, v in request.COOKIES.items() if NUL not in v}
             if hasattr(request, "session") and NUL in (request.session.session_key or ""):
-                from importlib import import_module
-
                 from django.conf import settings
+                from django.utils.module_loading import import_string
 
-                request.session = import_module(settings.SESSION_ENGINE).SessionStore(None)
+                request.session = import_string(f"{settings.SESSION_ENGINE}.SessionStore")(None)
         return self.get_response(request)
 
     def process_view(self, request, vista, args, kwargs):

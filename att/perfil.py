@@ -66,6 +66,139 @@ def quitar(clave: str) -> Seccion | None:
     return _SECCIONES.pop(clave, None)
 
 
+# --- Ayudas para las secciones -----------------------------------------------------------------
+LIMITE_FILAS = 50  # filas por tabla en la página; el informe de empalme las lleva todas
+
+
+@dataclass(frozen=True)
+class Enlace:
+    """Celda con enlace en una tabla de sección."""
+
+    texto: str
+    url: str
+
+    def __str__(self):
+        return str(self.texto)
+
+
+@dataclass
+class Tabla:
+    """Una tabla de la plantilla genérica `att/perfil/tablas.html` (y una hoja del informe de empalme)."""
+
+    titulo: str
+    encabezados: list
+    filas: list
+    total: int
+    vacio: str = ""
+    nota: str = ""
+
+    def hoja(self) -> tuple[str, list, list]:
+        """(titulo_hoja, encabezados, filas) para el informe de empalme, con los enlaces como texto."""
+        return (str(self.titulo), [str(e) for e in self.encabezados],
+                [[str(c) if isinstance(c, Enlace) else c for c in fila] for fila in self.filas])
+
+
+def tabla(titulo, encabezados, qs, fila: Callable, *, limite: int | None = LIMITE_FILAS, vacio="", nota="") -> Tabla:
+    """Una sola consulta, con el total de filas en una función de ventana (`COUNT(*) OVER ()`): el número de
+    consultas es el mismo con 10 que con 1.000 registros. `limite=None` las trae todas (informe de empalme)."""
+    if limite is None:
+        objetos = list(qs)
+        total = len(objetos)
+    else:
+        from django.db.models import Count, Window
+
+        objetos = list(qs.annotate(total_perfil=Window(Count("pk")))[:limite])
+        total = objetos[0].total_perfil if objetos else 0
+    return Tabla(titulo=titulo, encabezados=list(encabezados), filas=[fila(o) for o in objetos], total=total,
+                 vacio=vacio, nota=nota)
+
+
+def con_autor_activo(qs, campo_autor: str, entidad):
+    """Anota `autor_sigue`: si quien registró sigue en la entidad (la memoria queda aunque cambien los
+    funcionarios; la página lo marca)."""
+    from django.db.models import Exists, OuterRef
+
+    from att.models import Membresia
+
+    return qs.annotate(autor_sigue=Exists(
+        Membresia.objects.filter(usuario=OuterRef(campo_autor), entidad=entidad, activa=True)))
+
+
+def autor(objeto, campo: str = "autor") -> str:
+    """Nombre de quien registró, con la marca «ya no está en la entidad» (requiere `con_autor_activo`)."""
+    from django.utils.translation import gettext as _
+
+    persona = getattr(objeto, campo, None)
+    if persona is None:
+        return "—"
+    if getattr(objeto, "autor_sigue", None) is False:
+        return _("%(p)s (ya no está en la entidad)") % {"p": persona}
+    return str(persona)
+
+
+@dataclass
+class Visible:
+    seccion: Seccion
+    datos: object
+
+
+def visibles(entidad, usuario, *, privado: bool) -> list[Visible]:
+    """Las secciones que `usuario` ve en el perfil de `entidad`, con sus datos. Sin `privado` (visitante
+    anónimo, o alguien sin vínculo con la entidad) solo se consultan las públicas."""
+    resultado = []
+    for seccion in secciones():
+        if not (privado or seccion.publica):
+            continue
+        datos = seccion.datos(entidad, usuario)
+        if datos is not None:
+            resultado.append(Visible(seccion, datos))
+    return resultado
+
+
+def hojas_empalme(entidad) -> list[tuple[str, list, list]]:
+    """Las hojas del informe de empalme: las de cada sección registrada que aporta, en su orden."""
+    hojas = []
+    for seccion in secciones():
+        if seccion.empalme is not None:
+            hojas.extend(seccion.empalme(entidad))
+    return hojas
+
+
+def periodo_de_gobierno() -> Callable:
+    """Función fecha (o año) -> nombre del periodo de gobierno territorial en que cae («2020–2023»), con los
+    periodos leídos una vez (una consulta): para poner el periodo en cada fila del informe de empalme."""
+    import datetime
+
+    from att.selectors import periodos_gobierno
+
+    periodos = [(p.inicio, p.fin, str(p)) for p in periodos_gobierno()]
+
+    def periodo(fecha) -> str:
+        if fecha is None:
+            return ""
+        if isinstance(fecha, int):
+            fecha = datetime.date(fecha, 1, 1)
+        elif isinstance(fecha, datetime.datetime):
+            fecha = fecha.date()
+        return next((nombre for inicio, fin, nombre in periodos if inicio <= fecha <= fin), "")
+
+    return periodo
+
+
+def codigo_de(entidad) -> str:
+    """Código DIVIPOLA del perfil: el del municipio (alcaldía) o el del departamento (gobernación)."""
+    from att.models import TipoEntidad
+
+    return entidad.municipio_id if entidad.tipo == TipoEntidad.ALCALDIA else (entidad.departamento_id or "")
+
+
+def url_perfil(entidad, ancla: str = "") -> str:
+    """`/territorio/<DIVIPOLA>/[#ancla]` de una entidad territorial."""
+    from django.urls import reverse
+
+    return reverse("territorio", args=[codigo_de(entidad)]) + (f"#{ancla}" if ancla else "")
+
+
 def resolver_campo(ruta: str):
     """Ubica «app_label.Modelo.campo[__campo…]» entre los modelos instalados y devuelve el último campo.
     Lanza LookupError con un mensaje que dice qué parte no existe."""

@@ -132,6 +132,12 @@ def puede_ver_entidad(usuario, entidad: Entidad) -> bool:
     return actua_por_o_lee(usuario, entidad)
 
 
+def puede_ver_perfil_privado(usuario, entidad: Entidad) -> bool:
+    """La parte privada del perfil de una entidad territorial (`/territorio/<DIVIPOLA>/`) y su informe de
+    empalme: sus funcionarios, su equipo departamental, el DNP y el auditor. Los demás ven la parte pública."""
+    return usuario is not None and usuario.is_authenticated and puede_ver_entidad(usuario, entidad)
+
+
 def actua_por_o_lee(usuario, entidad: Entidad) -> bool:
     todos = {r for r in Rol.values if r != Rol.AUDITOR}
     for v in vinculos(usuario):

@@ -5,7 +5,16 @@ from django.db import models
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from att.models import Departamento, Dependencia, Entidad, Municipio, Notificacion, TipoEntidad
+from att.models import (
+    Departamento,
+    Dependencia,
+    Entidad,
+    InformeEmpalme,
+    Municipio,
+    Notificacion,
+    PuntajeMDM,
+    TipoEntidad,
+)
 
 
 def conteos_inicio() -> dict:
@@ -58,6 +67,26 @@ def dependencias_elegibles(entidad_ids, actual_id=None):
     if actual_id:
         filtro |= Q(pk=actual_id)
     return Dependencia.objects.filter(filtro).select_related("entidad").order_by("entidad__nombre", "nombre")
+
+
+# --- Perfil de una entidad territorial ---------------------------------------------------------
+def identidad_territorial(entidad: Entidad) -> dict:
+    """Identidad y atributos de focalización de la ET (públicos): los del municipio para una alcaldía;
+    para una gobernación, su departamento y cuántos municipios tiene. Historia MDM (a lo sumo 12 años)."""
+    municipio = entidad.municipio if entidad.tipo == TipoEntidad.ALCALDIA else None
+    departamento = municipio.departamento if municipio is not None else entidad.departamento
+    datos = {"municipio": municipio, "departamento": departamento, "mdm": []}
+    if municipio is not None:
+        datos["mdm"] = list(PuntajeMDM.objects.filter(municipio=municipio).order_by("-anio")[:12])
+    elif departamento is not None:
+        conteo = Municipio.objects.filter(departamento=departamento).aggregate(
+            n=Count("pk"), pdet=Count("pk", filter=Q(pdet=True)), zomac=Count("pk", filter=Q(zomac=True)))
+        datos.update(n_municipios=conteo["n"], n_pdet=conteo["pdet"], n_zomac=conteo["zomac"])
+    return datos
+
+
+def informe_empalme(entidad: Entidad) -> InformeEmpalme | None:
+    return InformeEmpalme.objects.filter(entidad=entidad).first()
 
 
 # --- Periodos de gobierno ------------------------------------------------------------------------------

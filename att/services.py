@@ -16,7 +16,9 @@ from att import bitacora, importacion, permisos
 from att.models import (
     CategoriaAlerta,
     Dependencia,
+    EstadoEmpalme,
     FrecuenciaAlerta,
+    InformeEmpalme,
     Membresia,
     Municipio,
     Notificacion,
@@ -364,6 +366,27 @@ def exigir_dependencia_elegible(dependencia, *, entidad_id, actual_id=None) -> N
         raise ValidationError({"dependencia": _("La dependencia debe ser de la entidad oferente.")})
     if not dependencia.activa and dependencia.pk != actual_id:
         raise ValidationError({"dependencia": _("La dependencia «%(d)s» está inactiva.") % {"d": dependencia}})
+
+
+# --- Informe de empalme de una entidad territorial ----------------------------------------------
+def pedir_informe_empalme(*, entidad, por) -> InformeEmpalme:
+    """Pide generar el informe de empalme de la entidad (tarea `att.generar_empalme` por la bandeja de
+    salida). Lo piden la entidad, su equipo departamental y el DNP. Un doble clic o un segundo pedido
+    mientras está en cola no encola otra generación."""
+    if not permisos.puede_ver_perfil_privado(por, entidad) or permisos.solo_lectura(por):
+        raise PermissionDenied(_("El informe de empalme lo piden la entidad, su equipo departamental y el DNP."))
+    from att.salida import encolar
+
+    with transaction.atomic():
+        informe, _c = InformeEmpalme.objects.select_for_update().get_or_create(entidad=entidad)
+        if informe.estado == EstadoEmpalme.PEDIDO and informe.pedido_en is not None:
+            return informe  # ya en cola: sale con el pedido que existe
+        ahora = timezone.now()
+        informe.estado, informe.pedido_por, informe.pedido_en = EstadoEmpalme.PEDIDO, por, ahora
+        informe.save(update_fields=["estado", "pedido_por", "pedido_en", "actualizado"])
+        encolar("att.generar_empalme", entidad.pk, solicitado_en=ahora.isoformat(),
+                clave=f"att.generar_empalme:{entidad.pk}:{ahora.isoformat()}")
+    return informe
 
 
 # --- Diagnósticos de capacidad y egresos ---------------------------------------------------------------

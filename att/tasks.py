@@ -101,6 +101,19 @@ def purgar_importaciones() -> int:
     return importacion.purgar()
 
 
+@shared_task(name="att.generar_empalme", acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def generar_empalme(entidad_id: int, solicitado_en: str | None = None) -> dict:
+    """El informe de empalme de una entidad territorial (att/empalme.py). Seguro de correr dos veces:
+    candado por entidad y, con `solicitado_en`, no regenera lo generado después del pedido."""
+    from django.utils.dateparse import parse_datetime
+
+    from att import empalme
+
+    momento = parse_datetime(solicitado_en) if solicitado_en else None
+    informe = empalme.generar(entidad_id, solicitado_en=momento)
+    return {"entidad": entidad_id, "version": informe.version, "omitido": informe.omitido}
+
+
 @shared_task(name="att.avisar_diagnostico")
 def avisar_diagnostico(diagnostico_id: int) -> int:
     from att.services import avisar_diagnostico as avisar

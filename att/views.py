@@ -1,40 +1,24 @@
-import importlib
-
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from att import selectors
+from att import registros, selectors
 from att.forms import IngresoForm
-
-AREAS = ("oferta", "demanda", "agenda", "seguimiento", "conocimiento")
 
 
 def resumenes_de_areas() -> list[dict]:
-    """Cada app puede aportar cifras a la portada con `selectors.resumen_inicio()`:
-    una lista de {"etiqueta", "valor", "url"}. Así `att` no importa las apps que vienen después."""
+    """Cifras que cada app aporta a la portada (`att.registros.registrar_resumen_inicio`, desde su
+    `ready()`): una lista de {"etiqueta", "valor", "url"}. Así `att` no importa las apps que vienen después."""
     filas = []
-    for area in AREAS:
-        try:
-            modulo = importlib.import_module(f"{area}.selectors")
-        except ModuleNotFoundError:
-            continue
-        if hasattr(modulo, "resumen_inicio"):
-            filas.extend(modulo.resumen_inicio())
+    for aporte in registros.resumenes_inicio():
+        filas.extend(aporte.funcion())
     return filas
 
 
 def mapa_de_areas():
-    """El mapa público de la portada, si alguna app lo aporta con `selectors.mapa_inicio()` (el
-    seguimiento, que lee la demanda y la oferta)."""
-    for area in reversed(AREAS):
-        try:
-            modulo = importlib.import_module(f"{area}.selectors")
-        except ModuleNotFoundError:
-            continue
-        if hasattr(modulo, "mapa_inicio"):
-            return modulo.mapa_inicio()
-    return None
+    """El mapa público de la portada, si alguna app lo registró (el seguimiento, que lee la demanda y la oferta)."""
+    funcion = registros.mapa_inicio()
+    return funcion() if funcion is not None else None
 
 
 @require_GET

@@ -19,6 +19,7 @@ from django.db.models import Count
 from django.test import Client
 
 from agenda.models import LineaPlan
+from att import perfil
 from att.models import Entidad, Membresia, Rol, Usuario
 
 META_MS = 200
@@ -45,13 +46,13 @@ def main():
     dnp = Usuario.objects.filter(membresias__rol=Rol.ADMIN_DNP, is_active=True).order_by("pk").first()
     print(f"Líneas: {LineaPlan.objects.count()}, focalizaciones: {Focal.objects.count()}")
     casos = [
-        (f"ET {et.nombre} ({n_et} líneas la focalizan) como DNP", cliente_de(dnp), f"/agenda/territorio/{et.pk}/"),
+        (f"ET {et.nombre} ({n_et} líneas la focalizan) como DNP", cliente_de(dnp), perfil.url_perfil(et)),
         (f"Departamento {depto} ({n_depto} focalizaciones) como DNP", cliente_de(dnp), f"/agenda/departamento/{depto}/"),
     ]
     persona_et = Membresia.objects.filter(rol=Rol.FUNCIONARIO_ET, activa=True).select_related("usuario", "entidad").first()
     if persona_et:
         casos.append((f"ET {persona_et.entidad.nombre} como su funcionario", cliente_de(persona_et.usuario),
-                      f"/agenda/territorio/{persona_et.entidad_id}/"))
+                      perfil.url_perfil(persona_et.entidad)))
     persona_dep = Membresia.objects.filter(rol=Rol.EQUIPO_DEPARTAMENTAL, activa=True).select_related(
         "usuario", "entidad").first()
     if persona_dep and persona_dep.entidad.departamento_id:
@@ -59,8 +60,7 @@ def main():
                       cliente_de(persona_dep.usuario), f"/agenda/departamento/{persona_dep.entidad.departamento_id}/"))
     # Informativos (fuera de la meta): las dos vigencias a la vez.
     informativos = [
-        (f"ET {et.nombre}, todas las vigencias, como DNP", cliente_de(dnp), f"/agenda/territorio/{et.pk}/?vigencia=todas"),
-        (f"Departamento {depto}, todas las vigencias, como DNP", cliente_de(dnp),
+                (f"Departamento {depto}, todas las vigencias, como DNP", cliente_de(dnp),
          f"/agenda/departamento/{depto}/?vigencia=todas"),
     ]
     fallos = 0

@@ -39,7 +39,7 @@ def main():
     m = Membresia.objects.filter(entidad=medellin, activa=True, rol=Rol.FUNCIONARIO_ET).select_related("usuario").first()
     if m:
         cliente.force_login(m.usuario)
-        m = medir_pagina(cliente, f"/conocimiento/memoria/{medellin.pk}/", repeticiones=args.corridas)
+        m = medir_pagina(cliente, "/territorio/05001/", repeticiones=args.corridas)  # la memoria es el perfil
         ms, n = m.mediana_ms, m.consultas
         print(f"{'memoria de Medellín':>22}: mediana {ms:7.1f} ms · {n} consultas")
 

@@ -8,7 +8,12 @@ class ConocimientoConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from att import cambios
+        from att import cambios, registros
+        from conocimiento import demo, perfil, selectors
+
+        registros.registrar_resumen_inicio("conocimiento", selectors.resumen_inicio, orden=50)
+        registros.registrar_demo("conocimiento", demo.generar, orden=50)
+        perfil.registrar_secciones()
         from att.models import Rol
         from conocimiento.models import (
             Curso,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -40,6 +39,7 @@ from conocimiento.models import (
     TipoRecurso,
 )
 from conocimiento.services import vector_busqueda
+from oferta.models import Oferta
 
 ACCIONES = [
     "Presupuesto participativo", "Ventanilla única de trámites", "Actualización catastral multipropósito",
@@ -236,7 +236,6 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
         ], ignore_conflicts=True)
 
     # Banco de preguntas frecuentes por oferta.
-    Oferta = apps.get_model("oferta", "Oferta")
     autor_por_entidad = dict(Membresia.objects.filter(rol=Rol.OFERENTE, activa=True).values_list("entidad_id", "usuario_id"))
     preguntas = []
     for o in Oferta.objects.order_by("pk")[: 50 * escala]:

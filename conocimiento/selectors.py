@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -267,179 +265,18 @@ def preguntas_de_oferta(oferta, usuario=None) -> QuerySet[PreguntaFrecuente]:
 
 
 # --- Memoria institucional de la entidad territorial -----------------------------------------
-def _modelo(etiqueta: str):
-    """El modelo de otra app si existe (la memoria no importa apps que vienen después)."""
-    try:
-        return apps.get_model(etiqueta)
-    except (LookupError, ValueError):
-        return None
+# La memoria es parte del perfil de la entidad (`/territorio/<DIVIPOLA>/`): cada app aporta sus secciones
+# al registro de `att.perfil`; las del conocimiento están en `conocimiento/perfil.py`.
+def practicas_de(entidad: Entidad) -> QuerySet[Recurso]:
+    """Buenas prácticas, experiencias y lecciones publicadas de la entidad."""
+    return (Recurso.objects.filter(entidad=entidad, estado=EstadoRecurso.PUBLICADO)
+            .select_related("propuesto_por").order_by("-publicado_en", "-pk"))
 
 
-def _tiene(modelo, campo: str) -> bool:
-    try:
-        modelo._meta.get_field(campo)
-        return True
-    except FieldDoesNotExist:
-        return False
-
-
-@dataclass
-class SeccionMemoria:
-    clave: str
-    titulo: str
-    total: int
-    filas: list
-
-
-@dataclass
-class FilaMemoria:
-    titulo: str
-    detalle: str = ""
-    fecha: object = None
-    autor: object = None
-    autor_sigue: bool | None = None
-    url: str = ""
-
-
-def _autor_activo(qs, campo_autor: str, entidad: Entidad):
-    """Marca si quien registró sigue en la entidad: la memoria queda aunque cambien los funcionarios."""
-    return qs.annotate(autor_sigue=Exists(
-        Membresia.objects.filter(usuario=OuterRef(campo_autor), entidad=entidad, activa=True)
-    ))
-
-
-LIMITE_SECCION = 50
-
-
-def _seccion(clave, titulo, qs, fila) -> SeccionMemoria:
-    objetos = list(qs[:LIMITE_SECCION])
-    total = len(objetos) if len(objetos) < LIMITE_SECCION else qs.order_by().count()
-    return SeccionMemoria(clave=clave, titulo=str(titulo), total=total, filas=[fila(o) for o in objetos])
-
-
-def _url(nombre, *args) -> str:
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        return reverse(nombre, args=args)
-    except NoReverseMatch:
-        return ""
-
-
-def memoria_entidad(entidad: Entidad) -> list[SeccionMemoria]:
-    """Toda la historia de asistencia técnica de la ET, atada a la entidad y no a las personas.
-
-    Cada sección es una consulta (más un conteo si pasa del límite): el número de consultas no crece
-    con los registros. Las secciones de apps que aún no existan se omiten.
-    """
-    secciones: list[SeccionMemoria] = []
-    sigue = lambda o: getattr(o, "autor_sigue", None)
-
-    Demanda = _modelo("demanda.Demanda")
-    if Demanda is not None:
-        qs = Demanda.objects.filter(entidad=entidad).select_related("registrada_por", "oferta").order_by("-creada", "-pk")
-        secciones.append(_seccion(
-            "demandas", _("Demandas de asistencia técnica"), _autor_activo(qs, "registrada_por", entidad),
-            lambda d: FilaMemoria(d.titulo, f"{d.get_estado_display()}" + (f" · {d.oferta}" if d.oferta_id else ""),
-                                  d.creada, d.registrada_por, sigue(d), _url("demanda:detalle", d.pk)),
-        ))
-        qs = Demanda.objects.filter(entidad=entidad, calificacion__isnull=False).select_related("oferta")
-        secciones.append(_seccion(
-            "calificaciones", _("Calificaciones dadas al cerrar demandas"), qs.order_by("-actualizada", "-pk"),
-            lambda d: FilaMemoria(d.titulo, _("Calificación: %(c)s de 5") % {"c": d.calificacion}
-                                  + (f" · {d.comentario_cierre}" if d.comentario_cierre else ""), d.actualizada),
-        ))
-
-    LineaPlan = _modelo("agenda.LineaPlan")
-    if LineaPlan is not None:
-        qs = (
-            LineaPlan.objects.filter(territorios=entidad)
-            .select_related("plan__entidad", "oferta", "responsable").order_by("-plan__vigencia", "secuencia", "pk")
-        )
-        secciones.append(_seccion(
-            "lineas", _("Planes de trabajo y líneas que la focalizaron"), qs,
-            lambda linea: FilaMemoria(str(linea.oferta), f"{linea.plan.entidad} · {linea.plan.vigencia} · {linea.objetivo[:160]}",
-                                      linea.fecha_inicio, linea.responsable),
-        ))
-
-    PlanConcertado = _modelo("agenda.PlanConcertado")
-    if PlanConcertado is not None and _tiene(PlanConcertado, "entidad_territorial"):
-        qs = PlanConcertado.objects.filter(entidad_territorial=entidad).order_by("-vigencia", "-pk")
-        if _tiene(PlanConcertado, "creado_por"):
-            qs = _autor_activo(qs.select_related("creado_por"), "creado_por", entidad)
-        secciones.append(_seccion(
-            "concertados", _("Planes concertados"), qs,
-            lambda p: FilaMemoria(p.nombre, f"{p.vigencia} · {p.get_estado_display()}", getattr(p, "creado", None),
-                                  getattr(p, "creado_por", None), sigue(p)),
-        ))
-        Mesa = _modelo("agenda.MesaDeTrabajo")
-        if Mesa is not None and _tiene(Mesa, "plan") and _tiene(Mesa, "registrada_por"):
-            qs = Mesa.objects.filter(plan__entidad_territorial=entidad).select_related("plan", "registrada_por")
-            secciones.append(_seccion(
-                "mesas", _("Mesas de trabajo"), _autor_activo(qs.order_by("-fecha", "-pk"), "registrada_por", entidad),
-                lambda m: FilaMemoria(str(m.plan), (m.temas or "")[:200], m.fecha, m.registrada_por, sigue(m)),
-            ))
-        Compromiso = _modelo("agenda.Compromiso")
-        if Compromiso is not None and _tiene(Compromiso, "plan") and _tiene(Compromiso, "responsable"):
-            qs = Compromiso.objects.filter(plan__entidad_territorial=entidad).select_related("plan", "responsable")
-            secciones.append(_seccion(
-                "compromisos", _("Compromisos"), _autor_activo(qs.order_by("-fecha_limite", "-pk"), "responsable", entidad),
-                lambda c: FilaMemoria(c.descripcion[:160], f"{c.plan} · {c.get_estado_display()}", c.fecha_limite,
-                                      c.responsable, sigue(c)),
-            ))
-
-    Asesoria = _modelo("seguimiento.Asesoria")
-    if Asesoria is not None and _tiene(Asesoria, "entidad") and _tiene(Asesoria, "oferente"):
-        qs = Asesoria.objects.filter(entidad=entidad).select_related("oferente").order_by("-fecha", "-pk")
-        secciones.append(_seccion(
-            "asesorias", _("Asistencia técnica recibida (asesorías)"), qs,
-            lambda a: FilaMemoria(str(a.oferente), (a.descripcion or "")[:200], a.fecha),
-        ))
-    EventoMasivo = _modelo("seguimiento.EventoMasivo")
-    if EventoMasivo is not None and _tiene(EventoMasivo, "entidades") and _tiene(EventoMasivo, "oferente"):
-        qs = EventoMasivo.objects.filter(entidades=entidad).select_related("oferente").order_by("-fecha", "-pk")
-        secciones.append(_seccion(
-            "eventos_masivos", _("Eventos de asistencia técnica en los que participó"), qs,
-            lambda e: FilaMemoria(e.nombre, str(e.oferente), e.fecha),
-        ))
-    Percepcion = _modelo("seguimiento.Percepcion")
-    if Percepcion is not None and _tiene(Percepcion, "entidad") and _tiene(Percepcion, "oferente"):
-        qs = Percepcion.objects.filter(entidad=entidad).select_related("oferente").order_by("-fecha", "-pk")
-        secciones.append(_seccion(
-            "percepciones", _("Calificaciones de calidad de la asistencia"), qs,
-            lambda p: FilaMemoria(str(p.oferente or _("Sin oferente")), _(
-                "Calidad %(c)s · pertinencia %(p)s · oportunidad %(o)s") % {
-                "c": p.calidad, "p": p.pertinencia, "o": p.oportunidad}, p.fecha),
-        ))
-
-    Adjunto = _modelo("demanda.AdjuntoDemanda")
-    if Adjunto is not None:
-        qs = Adjunto.objects.filter(demanda__entidad=entidad).select_related("demanda", "subido_por").order_by("-subido", "-pk")
-        secciones.append(_seccion(
-            "documentos", _("Documentos"), _autor_activo(qs, "subido_por", entidad),
-            lambda a: FilaMemoria(a.nombre, str(a.demanda), a.subido, a.subido_por, sigue(a),
-                                  _url("demanda:adjunto", a.demanda_id, a.pk)),
-        ))
-
-    qs = (
-        Recurso.objects.filter(entidad=entidad, estado=EstadoRecurso.PUBLICADO)
-        .select_related("propuesto_por").order_by("-publicado_en", "-pk")
-    )
-    secciones.append(_seccion(
-        "conocimiento", _("Buenas prácticas, experiencias y lecciones"), _autor_activo(qs, "propuesto_por", entidad),
-        lambda r: FilaMemoria(r.titulo, r.get_tipo_display(), r.publicado_en, r.propuesto_por, sigue(r),
-                              _url("conocimiento:recurso", r.pk)),
-    ))
-    qs = (
-        Inscripcion.objects.filter(entidad=entidad, estado=EstadoInscripcion.INSCRITA)
-        .select_related("sesion__curso", "usuario").order_by("-sesion__inicio", "-pk")
-    )
-    secciones.append(_seccion(
-        "formacion", _("Formación recibida"), _autor_activo(qs, "usuario", entidad),
-        lambda i: FilaMemoria(i.sesion.curso.nombre, i.get_estado_display()
-                              + (f" · {_('asistió')}" if i.asistio else ""), i.sesion.inicio, i.usuario, sigue(i)),
-    ))
-    return secciones
+def formacion_de(entidad: Entidad) -> QuerySet[Inscripcion]:
+    """Inscripciones vigentes de personas de la entidad (formación recibida)."""
+    return (Inscripcion.objects.filter(entidad=entidad, estado=EstadoInscripcion.INSCRITA)
+            .select_related("sesion__curso", "usuario").order_by("-sesion__inicio", "-pk"))
 
 
 def funcionarios_entidad(entidad: Entidad):

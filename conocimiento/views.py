@@ -12,8 +12,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from att import permisos
-from att.models import Entidad, NivelCapacidad, TipoCapacidad
+from att import perfil, permisos
+from att.models import Entidad, NivelCapacidad, TipoCapacidad, TipoEntidad
 from conocimiento import selectors, services
 from conocimiento.certificados import certificado_asistencia, codigo_legible, normalizar_codigo
 from conocimiento.forms import (
@@ -483,14 +483,10 @@ def memorias(request):
     return render(request, "conocimiento/memorias.html", {"pagina": pagina, "q": q})
 
 
-@login_required
+@require_GET
 def memoria(request, entidad_pk):
-    entidad = get_object_or_404(Entidad.objects.select_related("departamento", "municipio"), pk=entidad_pk)
-    if not request.user.has_perm("conocimiento.ver_memoria", entidad):
-        raise PermissionDenied(_("La memoria de esta entidad la ven sus funcionarios, su equipo departamental y el DNP."))
-    return render(request, "conocimiento/memoria.html", {
-        "entidad": entidad, "secciones": selectors.memoria_entidad(entidad),
-        "funcionarios": selectors.funcionarios_entidad(entidad)[:100],
-    })
+    """La memoria es ahora parte del perfil de la entidad territorial (`/territorio/<DIVIPOLA>/#memoria`)."""
+    entidad = get_object_or_404(Entidad.objects.filter(tipo__in=TipoEntidad.territoriales()), pk=entidad_pk)
+    return redirect(perfil.url_perfil(entidad, "memoria"), permanent=False)
 
 

@@ -8,8 +8,15 @@ class DemandaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from att import cambios
+        from att import cambios, importacion, registros
+        from demanda import demo, perfil, selectors
+        from demanda.importacion import ImportadorDemandas
         from demanda.models import Demanda
+
+        registros.registrar_resumen_inicio("demanda", selectors.resumen_inicio, orden=20)
+        registros.registrar_demo("demanda", demo.generar, orden=20)
+        importacion.registrar_importador("demandas", ImportadorDemandas)
+        perfil.registrar_secciones()
 
         # Fuente de cambios de la API: una demanda es de su entidad.
         cambios.registrar(Demanda, campo="actualizada", entidad="entidad_id")

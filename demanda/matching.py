@@ -49,6 +49,7 @@ from django.utils.translation import gettext as _
 
 from att.models import DescriptorTematico, Entidad, Tema, TipoEntidad
 from demanda.models import ESTADOS_OCUPAN_CUPO, Demanda
+from oferta import selectors as oferta_selectors
 from oferta.models import Oferta
 from oferta.selectors import vigentes
 
@@ -61,41 +62,14 @@ DepartamentoOferta = Oferta.focaliza_departamentos.through
 EntidadOferta = Oferta.focaliza_entidades.through
 
 
+# La regla de focalización vive con la oferta (la usa también su sección del perfil).
+filtro_focalizacion = oferta_selectors.filtro_focalizacion
+
+
 def _departamento_de(entidad: Entidad) -> str | None:
     if entidad.departamento_id:
         return entidad.departamento_id
     return entidad.municipio_id[:2] if entidad.municipio_id else None
-
-
-def filtro_focalizacion(entidad: Entidad) -> Q:
-    """Q sobre Oferta: las ofertas cuya focalización incluye a `entidad`. Criterio vacío = todas.
-
-    Los criterios se suman (Y): tipo de entidad (alcaldías / gobernaciones), departamentos,
-    categoría Ley 617, grupo MDM, PDET, ZOMAC y lista explícita. Categoría, grupo MDM, PDET y
-    ZOMAC son atributos municipales: una gobernación no los cumple.
-    """
-    if entidad is None or entidad.tipo not in TipoEntidad.territoriales():
-        return Q(pk__in=[])
-    q = Q(dirigida_a_alcaldias=True) if entidad.tipo == TipoEntidad.ALCALDIA else Q(dirigida_a_gobernaciones=True)
-    depto = _departamento_de(entidad)
-    deptos = DepartamentoOferta.objects.filter(oferta_id=OuterRef("pk"))
-    q &= ~Exists(deptos) | Exists(deptos.filter(departamento_id=depto))
-    lista = EntidadOferta.objects.filter(oferta_id=OuterRef("pk"))
-    q &= ~Exists(lista) | Exists(lista.filter(entidad_id=entidad.pk))
-    municipio = entidad.municipio if entidad.tipo == TipoEntidad.ALCALDIA and entidad.municipio_id else None
-    if municipio is not None and municipio.categoria:
-        q &= Q(focaliza_categorias=[]) | Q(focaliza_categorias__contains=[municipio.categoria])
-    else:
-        q &= Q(focaliza_categorias=[])
-    if municipio is not None and municipio.grupo_mdm:
-        q &= Q(focaliza_grupos_mdm=[]) | Q(focaliza_grupos_mdm__contains=[municipio.grupo_mdm])
-    else:
-        q &= Q(focaliza_grupos_mdm=[])
-    if municipio is None or not municipio.pdet:
-        q &= Q(solo_pdet=False)
-    if municipio is None or not municipio.zomac:
-        q &= Q(solo_zomac=False)
-    return q
 
 
 def _existe(tabla, campo, valores) -> Exists | Value:

@@ -8,8 +8,15 @@ class OfertaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from att import cambios
+        from att import cambios, importacion, registros
+        from oferta import demo, perfil, selectors
+        from oferta.importacion import ImportadorOfertas
         from oferta.models import EstadoOferta, Oferta
+
+        registros.registrar_resumen_inicio("oferta", selectors.resumen_inicio, orden=10)
+        registros.registrar_demo("oferta", demo.generar, orden=10)
+        importacion.registrar_importador("ofertas", ImportadorOfertas)
+        perfil.registrar_secciones()
 
         # Fuente de cambios de la API: la oferta publicada es pública; el borrador, de su entidad.
         cambios.registrar(Oferta, campo="actualizada", entidad="entidad_id",

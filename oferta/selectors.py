@@ -12,14 +12,14 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
-from django.db.models import F, FloatField, Prefetch, Q, QuerySet, Value
+from django.db.models import Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Value
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from att import permisos
-from att.models import Rol
+from att.models import Entidad, Rol, TipoEntidad
 
 from .models import TODO_EL_PAIS, EstadoOferta, Oferta, TransicionOferta
 
@@ -132,6 +132,37 @@ def publicadas() -> QuerySet:
 def vigentes() -> QuerySet:
     """Publicadas y vigentes (sin fecha de fin o que no ha pasado): las que el cruce propone."""
     return publicadas().filter(Q(vigencia_hasta__isnull=True) | Q(vigencia_hasta__gte=timezone.localdate()))
+
+
+def filtro_focalizacion(entidad: Entidad) -> Q:
+    """Q sobre Oferta: las ofertas cuya focalización incluye a `entidad`. Criterio vacío = todas.
+
+    Los criterios se suman (Y): tipo de entidad (alcaldías / gobernaciones), departamentos,
+    categoría Ley 617, grupo MDM, PDET, ZOMAC y lista explícita. Categoría, grupo MDM, PDET y
+    ZOMAC son atributos municipales: una gobernación no los cumple.
+    """
+    if entidad is None or entidad.tipo not in TipoEntidad.territoriales():
+        return Q(pk__in=[])
+    q = Q(dirigida_a_alcaldias=True) if entidad.tipo == TipoEntidad.ALCALDIA else Q(dirigida_a_gobernaciones=True)
+    depto = entidad.departamento_id or (entidad.municipio_id[:2] if entidad.municipio_id else None)
+    deptos = Oferta.focaliza_departamentos.through.objects.filter(oferta_id=OuterRef("pk"))
+    q &= ~Exists(deptos) | Exists(deptos.filter(departamento_id=depto))
+    lista = Oferta.focaliza_entidades.through.objects.filter(oferta_id=OuterRef("pk"))
+    q &= ~Exists(lista) | Exists(lista.filter(entidad_id=entidad.pk))
+    municipio = entidad.municipio if entidad.tipo == TipoEntidad.ALCALDIA and entidad.municipio_id else None
+    if municipio is not None and municipio.categoria:
+        q &= Q(focaliza_categorias=[]) | Q(focaliza_categorias__contains=[municipio.categoria])
+    else:
+        q &= Q(focaliza_categorias=[])
+    if municipio is not None and municipio.grupo_mdm:
+        q &= Q(focaliza_grupos_mdm=[]) | Q(focaliza_grupos_mdm__contains=[municipio.grupo_mdm])
+    else:
+        q &= Q(focaliza_grupos_mdm=[])
+    if municipio is None or not municipio.pdet:
+        q &= Q(solo_pdet=False)
+    if municipio is None or not municipio.zomac:
+        q &= Q(solo_zomac=False)
+    return q
 
 
 def _ordenar(qs: QuerySet, filtros: FiltrosPortal) -> QuerySet:

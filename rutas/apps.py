@@ -8,14 +8,16 @@ class RutasConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from att import cambios
+        from att import cambios, registros
         from att.models import DiagnosticoCapacidad
         from rutas import (
+            demo,
             perfil,
             rules,  # noqa: F401 - registra los permisos
         )
         from rutas.models import Ruta
 
+        registros.registrar_demo("rutas", demo.generar, orden=60)
         perfil.registrar()  # secciones «Rutas de asistencia» y «Capacidad» del perfil de la entidad
 
         # Fuente de cambios de la API: lo de la entidad territorial de la ruta o del diagnóstico.

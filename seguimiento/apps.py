@@ -10,9 +10,16 @@ class SeguimientoConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from att import cambios
+        from att import cambios, importacion, registros
         from indicadores.models import Indicador, Medicion, MetaIndicador
-        from seguimiento import resumen
+        from seguimiento import demo, perfil, resumen, selectors
+        from seguimiento.importacion import ImportadorMDM
+
+        registros.registrar_resumen_inicio("seguimiento", selectors.resumen_inicio, orden=40)
+        registros.registrar_mapa_inicio(selectors.mapa_inicio)
+        registros.registrar_demo("seguimiento", demo.generar, orden=40)
+        importacion.registrar_importador("mdm", ImportadorMDM)
+        perfil.registrar_secciones()
         from seguimiento.models import (
             Avance,
             ConfiguracionSeguimiento,

@@ -20,6 +20,7 @@ from .catalogos import (
     TipoCapacidad,
     TipoDescriptor,
 )
+from .empalme import EstadoEmpalme, InformeEmpalme
 from .entidades import Dependencia, Entidad, TipoEntidad
 from .importaciones import EstadoImportacionArchivo, Importacion
 from .notificaciones import CategoriaAlerta, FrecuenciaAlerta, Notificacion, PreferenciaAlerta
@@ -30,6 +31,8 @@ from .tokens import TokenIntegracion
 from .usuarios import Membresia, Rol, Usuario
 
 __all__ = [
+    "EstadoEmpalme",
+    "InformeEmpalme",
     "Canal",
     "Capacidad",
     "Catalogo",

@@ -9,7 +9,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from att import permisos
+from att import perfil, permisos
 from att.api.permisos import Autenticado, LecturaPublicaEscrituraAutenticada
 from att.models import Entidad, Rol
 from conocimiento import selectors, services
@@ -234,6 +234,14 @@ class PreguntaViewSet(viewsets.ModelViewSet):
         services.pregunta_eliminar(instancia=instance, por=self.request.user)
 
 
+def _json(valor):
+    if valor is None or isinstance(valor, (bool, int, float, str)):
+        return valor
+    if hasattr(valor, "isoformat"):
+        return valor.isoformat()
+    return str(valor)
+
+
 class MemoriaView(APIView):
     """Memoria institucional de una entidad territorial: toda su historia de asistencia técnica."""
 
@@ -244,14 +252,14 @@ class MemoriaView(APIView):
         entidad = get_object_or_404(Entidad, pk=entidad_pk)
         if not request.user.has_perm("conocimiento.ver_memoria", entidad):
             raise PermissionDenied(_("La memoria de esta entidad la ven sus funcionarios, su equipo departamental y el DNP."))
-        secciones = selectors.memoria_entidad(entidad)
+        # La memoria es el perfil de la entidad: las secciones que cada app registra en `att.perfil`.
+        secciones = perfil.visibles(entidad, request.user, privado=True)
         return Response({
-            "entidad": {"id": entidad.pk, "nombre": entidad.nombre},
+            "entidad": {"id": entidad.pk, "nombre": entidad.nombre, "perfil": perfil.url_perfil(entidad)},
             "secciones": [{
-                "clave": x.clave, "titulo": x.titulo, "total": x.total,
-                "filas": [{"titulo": f.titulo, "detalle": f.detalle,
-                           "fecha": f.fecha.isoformat() if f.fecha else None,
-                           "registrado_por": str(f.autor) if f.autor else None,
-                           "sigue_en_la_entidad": f.autor_sigue} for f in x.filas],
-            } for x in secciones],
+                "clave": v.seccion.clave, "titulo": str(v.seccion.titulo),
+                "tablas": [{"titulo": str(t.titulo), "total": t.total, "encabezados": [str(e) for e in t.encabezados],
+                            "filas": [[_json(c) for c in fila] for fila in t.filas]}
+                           for t in (v.datos.get("tablas", []) if isinstance(v.datos, dict) else [])],
+            } for v in secciones],
         })

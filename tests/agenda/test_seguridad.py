@@ -46,9 +46,9 @@ def test_evidencia_solo_por_descarga_con_permiso(client, concertado, oferente, f
 
 def test_pagina_et_no_muestra_concertados_ajenos(client, concertado, funcionario_cali, funcionario_medellin):
     client.force_login(funcionario_cali)
-    assert "Plan concertado Medellín" not in client.get(f"/agenda/territorio/{concertado.entidad_territorial_id}/").content.decode()
+    assert "Plan concertado Medellín" not in client.get("/territorio/05001/").content.decode()
     client.force_login(funcionario_medellin)
-    assert "Plan concertado Medellín" in client.get(f"/agenda/territorio/{concertado.entidad_territorial_id}/").content.decode()
+    assert "Plan concertado Medellín" in client.get("/territorio/05001/").content.decode()
 
 
 def test_departamento_no_cuenta_vencidos_de_concertados_ajenos(client, concertado, oferente, funcionario_cali):
@@ -173,8 +173,8 @@ def test_anios_sin_separador_de_miles(client, entidad_oferente, oferente, funcio
     html = client.get(f"/agenda/planes/{plan.pk}/").content.decode()
     assert "Plan de trabajo 2025" in html and "2.025" not in html
     client.force_login(funcionario_medellin)
-    html = client.get(f"/agenda/territorio/{factories.alcaldia('05001').pk}/?vigencia=2025").content.decode()
-    assert "Vigencia 2025." in html and 'value="2025"' in html and "2.025" not in html
+    html = client.get("/territorio/05001/").content.decode()
+    assert "<td>2025</td>" in html and "2.025" not in html
 
 
 def test_superusuario_no_ve_edicion_de_un_plan_aprobado(client, entidad_oferente):
@@ -190,8 +190,8 @@ def test_superusuario_no_ve_edicion_de_un_plan_aprobado(client, entidad_oferente
 @pytest.mark.parametrize("valor", ["99999", "99999999999999999999", "-1", "abc"])
 def test_vigencia_absurda_en_la_url_no_rompe_las_paginas(client, funcionario_medellin, valor):
     client.force_login(funcionario_medellin)
-    medellin = factories.alcaldia("05001")
-    for url in ("/agenda/calendario/", "/agenda/planes/", f"/agenda/territorio/{medellin.pk}/",
+    factories.alcaldia("05001")
+    for url in ("/agenda/calendario/", "/agenda/planes/", "/territorio/05001/",
                 "/agenda/departamento/05/"):
         assert client.get(url, {"vigencia": valor}).status_code == 200, url
 

@@ -95,3 +95,54 @@ def test_la_regla_detecta_la_importacion(fuente, esperado):
 ])
 def test_la_regla_acepta_django_y_las_referencias_serializadas(fuente):
     assert importaciones_prohibidas(fuente) == []
+
+
+# --- Ninguna app alcanza a otra por nombre -------------------------------------------------------------
+# Lo que una página junta de varias apps (el perfil de una ET, las cifras de la portada, los datos demo,
+# los importadores) llega por registros explícitos llamados desde el `ready()` de cada app
+# (`att.perfil`, `att.registros`, `att.importacion.registrar_importador`). Buscar un modelo o un módulo por
+# su nombre (`apps.get_model`, `import_module`, `__import__`) pierde en silencio lo que se renombra.
+# Fuera de migraciones (que sí deben usar `apps.get_model`) y pruebas. Un uso legítimo que no alcanza otra
+# app va aquí con su motivo (`import_string` de un ajuste de Django no cuenta: no busca apps).
+PROHIBIDAS = {"get_model", "import_module", "__import__"}
+EXENTAS: dict[tuple[str, str], str] = {}
+
+
+def busquedas_por_nombre(fuente: str) -> list[tuple[int, str]]:
+    """(línea, nombre) de cada llamada o importación de `get_model`, `import_module` o `__import__`."""
+    halladas = []
+    for nodo in ast.walk(ast.parse(fuente)):
+        if isinstance(nodo, ast.Call):
+            funcion = nodo.func
+            nombre = funcion.attr if isinstance(funcion, ast.Attribute) else getattr(funcion, "id", None)
+            if nombre in PROHIBIDAS:
+                halladas.append((nodo.lineno, nombre))
+        elif isinstance(nodo, ast.ImportFrom) and nodo.module == "importlib":
+            halladas += [(nodo.lineno, a.name) for a in nodo.names if a.name in PROHIBIDAS]
+    return halladas
+
+
+def test_ninguna_app_alcanza_a_otra_por_nombre():
+    faltas = []
+    for app in APPS:
+        for ruta in sorted((RAIZ / app).rglob("*.py")):
+            relativa = ruta.relative_to(RAIZ).as_posix()
+            if "/migrations/" in relativa:
+                continue
+            for linea, nombre in busquedas_por_nombre(ruta.read_text(encoding="utf-8")):
+                if (relativa, nombre) not in EXENTAS:
+                    faltas.append(f"{relativa}:{linea}: {nombre}")
+    assert not faltas, ("Use un registro explícito llamado desde el ready() de la app (att.perfil, att.registros, "
+                        "att.importacion.registrar_importador) en vez de buscar por nombre:\n" + "\n".join(faltas))
+
+
+@pytest.mark.parametrize(("fuente", "esperado"), [
+    ("from django.apps import apps\nM = apps.get_model('oferta', 'Oferta')", [(2, "get_model")]),
+    ("import importlib\nm = importlib.import_module('oferta.demo')", [(2, "import_module")]),
+    ("from importlib import import_module", [(1, "import_module")]),
+    ("m = __import__('oferta')", [(1, "__import__")]),
+    ("from django.apps import apps\nfor m in apps.get_models(): pass", []),
+    ("'''Antes se usaba apps.get_model e import_module.'''", []),
+])
+def test_la_busqueda_por_nombre_se_detecta(fuente, esperado):
+    assert busquedas_por_nombre(fuente) == esperado

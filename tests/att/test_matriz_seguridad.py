@@ -445,7 +445,7 @@ RUTAS_HTML = {
     "agenda:importar_lineas": _privado("plan_borrador"),
     "agenda:exportar_lineas": _privado("plan_borrador", "plan_aprobado"),
     "agenda:entidad_territorial": lambda m: [Caso(
-        {"pk": m.et_a.pk}, publico="ficha de la ET para toda persona con sesión; lo privado (concertados) se filtra")],
+        {"pk": m.et_a.pk}, publico="redirige al perfil de la ET, que a B le muestra solo la parte pública")],
     "agenda:departamento": lambda m: [Caso(
         {"codigo": m.et_a.departamento_id}, publico="tablero del departamento; lo privado se filtra")],
     "agenda:concertado": _privado("concertado"),
@@ -483,7 +483,19 @@ RUTAS_HTML = {
         *_privado(*OFERTAS_PRIVADAS, campo="oferta_pk")(m),
         Caso({"oferta_pk": m.oferta_publicada.pk}, publico="las preguntas de una oferta publicada son públicas"),
     ],
-    "conocimiento:memoria": _privado("et_a", campo="entidad_pk"),
+    "conocimiento:memoria": lambda m: [Caso(
+        {"entidad_pk": m.et_a.pk}, publico="redirige al perfil de la ET, que a B le muestra solo la parte pública")],
+    # Perfil de la ET (att/views_perfil.py): B ve la parte pública (identidad, oferta publicada, estadísticas);
+    # las secciones privadas y el informe de empalme le responden 404.
+    "territorio": lambda m: [Caso({"codigo": m.et_a.municipio_id},
+                                  publico="parte pública del perfil: identidad, oferta publicada y estadísticas")],
+    "territorio-seccion": lambda m: [
+        *[Caso({"codigo": m.et_a.municipio_id, "clave": c}) for c in ("demandas", "agenda", "seguimiento", "memoria")],
+        *[Caso({"codigo": m.et_a.municipio_id, "clave": c}, publico="sección pública del perfil")
+          for c in ("oferta", "estadisticas")]],
+    "territorio-empalme": lambda m: [Caso({"codigo": m.et_a.municipio_id})],
+    "territorio-empalme-descargar": lambda m: [Caso({"codigo": m.et_a.municipio_id, "formato": f})
+                                               for f in ("pdf", "xlsx")],
     "rutas:detalle": _privado("ruta"),
     "rutas:no_aplica": lambda m: [Caso({"pk": m.ruta.pk}, datos={"protocolo": "5", "motivo": "Ajeno"})],
     "rutas:egreso": lambda m: [Caso({"pk": m.ruta.pk}, datos={"motivo": "cerrado", "detalle": "Ajeno"})],

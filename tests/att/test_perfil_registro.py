@@ -77,3 +77,17 @@ def test_orden_y_reemplazo(temporal):
 
 def test_el_proyecto_registrado_pasa_el_chequeo():
     assert [e for e in checks.run_checks() if e.id and e.id.startswith("att.E2")] == []
+
+
+def test_las_apps_se_registran_desde_su_ready():
+    """Portada, datos demo, importadores y perfil llegan por registros explícitos (att no importa las apps)."""
+    from att import importacion, registros
+
+    assert [a.area for a in registros.demos()] == ["att", "oferta", "demanda", "agenda", "seguimiento", "conocimiento"]
+    assert [a.area for a in registros.resumenes_inicio()] == ["oferta", "demanda", "agenda", "seguimiento",
+                                                              "conocimiento"]
+    assert registros.mapa_inicio() is not None
+    assert sorted(importacion.IMPORTADORES) == ["atributos", "demandas", "lineas", "mdm", "ofertas"]
+    assert {s.clave for s in perfil.secciones()} >= {"estadisticas", "oferta", "demandas", "agenda", "seguimiento",
+                                                       "memoria"}
+    assert {s.clave for s in perfil.secciones() if s.publica} == {"estadisticas", "oferta"}

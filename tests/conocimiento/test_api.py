@@ -92,9 +92,12 @@ def test_memoria_por_api(api, funcionario_cali):
     nueva = factories.persona(medellin, Rol.FUNCIONARIO_ET)
     api.force_authenticate(nueva)
     datos = api.get(f"/api/v1/conocimiento/memoria/{medellin.pk}/").json()
-    seccion = next(x for x in datos["secciones"] if x["clave"] == "conocimiento")
-    assert seccion["filas"][0]["titulo"] == "Práctica heredada"
-    assert seccion["filas"][0]["sigue_en_la_entidad"] is False
+    # Las secciones del perfil de la entidad (att.perfil), con sus tablas.
+    seccion = next(x for x in datos["secciones"] if x["clave"] == "memoria")
+    practicas = seccion["tablas"][0]
+    assert practicas["encabezados"][0] == "Título" and practicas["total"] == 1
+    assert practicas["filas"][0][0] == "Práctica heredada"
+    assert practicas["filas"][0][3].endswith("(ya no está en la entidad)")
     api.force_authenticate(funcionario_cali)
     assert api.get(f"/api/v1/conocimiento/memoria/{medellin.pk}/").status_code == 403
     assert date.today() and Recurso.objects.filter(estado=EstadoRecurso.PUBLICADO).count() == 1

@@ -34,7 +34,9 @@ def test_funcionario_nuevo_ve_desde_el_primer_dia_lo_que_registraron_quienes_se_
     # Llega una persona nueva a la entidad hoy.
     nueva = factories.persona(medellin, Rol.FUNCIONARIO_ET, nombre="Funcionario recién llegado")
     client.force_login(nueva)
-    respuesta = client.get(reverse("conocimiento:memoria", args=[medellin.pk]))
+    # La memoria es el perfil de la entidad: /conocimiento/memoria/<id>/ redirige allá.
+    respuesta = client.get(reverse("conocimiento:memoria", args=[medellin.pk]), follow=True)
+    assert respuesta.redirect_chain == [("/territorio/05001/#memoria", 302)]
     assert respuesta.status_code == 200
     html = respuesta.content.decode()
     for texto in ("Apoyo para el catastro multipropósito", "Presupuesto participativo en comunas",
@@ -49,21 +51,23 @@ def test_memoria_incluye_planes_que_la_focalizaron(client, funcionario_medellin,
     medellin = factories.alcaldia("05001")
     oferta = oferta_de(entidad_oferente, nombre="Fortalecimiento fiscal")
     agenda = AgendaNacional.objects.create(nombre="Agenda 2026", anio_inicio=2026, anio_fin=2026)
-    plan = PlanDeTrabajo.objects.create(agenda=agenda, entidad=entidad_oferente, vigencia=2026)
+    # Aprobado: las líneas de un plan en borrador solo las ven su oferente y el DNP (agenda.selectors).
+    plan = PlanDeTrabajo.objects.create(agenda=agenda, entidad=entidad_oferente, vigencia=2026, estado="aprobado")
     linea = LineaPlan.objects.create(plan=plan, oferta=oferta, objetivo="Mejorar el recaudo predial",
                                      etapa=EtapaCiclo.objects.first(), fecha_inicio=date(2026, 2, 1),
                                      fecha_fin=date(2026, 11, 30), responsable=oferente)
     linea.territorios.add(medellin)
     client.force_login(funcionario_medellin)
-    html = client.get(reverse("conocimiento:memoria", args=[medellin.pk])).content.decode()
+    html = client.get("/territorio/05001/").content.decode()
     assert "Fortalecimiento fiscal" in html and "Mejorar el recaudo predial" in html
 
 
 def test_otras_entidades_no_ven_la_memoria(client, funcionario_cali, equipo_antioquia, auditor):
-    medellin = factories.alcaldia("05001")
-    url = reverse("conocimiento:memoria", args=[medellin.pk])
+    factories.alcaldia("05001")
+    url = "/territorio/05001/seccion/memoria/"
     client.force_login(funcionario_cali)
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404
+    assert 'id="t-memoria"' not in client.get("/territorio/05001/").content.decode()
     client.force_login(equipo_antioquia)  # su equipo departamental sí
     assert client.get(url).status_code == 200
     client.force_login(auditor)
@@ -75,7 +79,7 @@ def test_quien_se_fue_ya_no_la_ve(client):
     persona = factories.persona(medellin)
     Membresia.objects.filter(usuario=persona).update(activa=False, hasta=date.today())
     client.force_login(persona)
-    assert client.get(reverse("conocimiento:memoria", args=[medellin.pk])).status_code == 403
+    assert client.get("/territorio/05001/seccion/memoria/").status_code == 404
 
 
 def _sembrar(n, entidad, persona):
@@ -96,10 +100,10 @@ def test_memoria_con_consultas_constantes(client, django_assert_max_num_queries)
     anterior = exfuncionario(medellin)
     nueva = factories.persona(medellin)
     client.force_login(nueva)
-    url = reverse("conocimiento:memoria", args=[medellin.pk])
+    url = "/territorio/05001/"
     for n in (10, 490):
         _sembrar(n, medellin, anterior)
-        with django_assert_max_num_queries(30):
+        with django_assert_max_num_queries(32):
             assert client.get(url).status_code == 200
 
 

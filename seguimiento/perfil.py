@@ -1,0 +1,122 @@
+"""Secciones del seguimiento en el perfil de una entidad territorial:
+
+- «Avance de las líneas en la entidad» (privada): el avance por ET de cada línea que la alcanza
+  (`EstadoLineaEntidad`, ver `seguimiento/por_entidad.py`), la asistencia registrada (asesorías y eventos)
+  y las calificaciones de calidad que dio;
+- «Estadísticas abiertas» (pública): cifras agregadas, sin nombres de personas.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Avg, Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from att import perfil
+from demanda.models import Demanda, EstadoDemanda
+from seguimiento.models import Asesoria, EstadoLineaEntidad, EventoMasivo, Percepcion, Semaforo
+
+ENC_AVANCE = (gettext_lazy("Línea (oferta)"), gettext_lazy("Entidad oferente"), gettext_lazy("Vigencia"),
+              gettext_lazy("Avance en la entidad (%)"), gettext_lazy("Esperado (%)"), gettext_lazy("Semáforo"),
+              gettext_lazy("Hitos vencidos"), gettext_lazy("Último reporte"))
+ENC_ASISTENCIA = (gettext_lazy("Periodo de gobierno"), gettext_lazy("Tipo"), gettext_lazy("Fecha"), gettext_lazy("Entidad oferente"),
+                  gettext_lazy("Descripción"), gettext_lazy("Participantes"))
+ENC_PERCEPCION = (gettext_lazy("Fecha"), gettext_lazy("Entidad oferente"), gettext_lazy("Calidad"),
+                  gettext_lazy("Pertinencia"), gettext_lazy("Oportunidad"), gettext_lazy("Comentario"))
+
+
+def _estados(entidad):
+    return (EstadoLineaEntidad.objects.filter(entidad=entidad)
+            .select_related("oferta", "oferente", "plan").order_by("-plan__vigencia", "semaforo", "linea_id"))
+
+
+def _fila_estado(e, *, enlace=True):
+    nombre = perfil.Enlace(e.oferta.nombre, reverse("seguimiento:linea", args=[e.linea_id])) if enlace else e.oferta.nombre
+    return [nombre, str(e.oferente), str(e.plan.vigencia), e.avance, e.esperado, e.get_semaforo_display(), e.hitos_vencidos,
+            e.ultimo_reporte]
+
+
+def _asesorias(entidad):
+    return Asesoria.objects.filter(entidad=entidad).select_related("oferente").order_by("-fecha", "-pk")
+
+
+def _eventos(entidad):
+    return EventoMasivo.objects.filter(entidades=entidad).select_related("oferente").order_by("-fecha", "-pk")
+
+
+def _percepciones(entidad):
+    return Percepcion.objects.filter(entidad=entidad).select_related("oferente").order_by("-fecha", "-pk")
+
+
+def _fila_percepcion(p):
+    return [p.fecha, str(p.oferente or _("Sin oferente")), p.calidad, p.pertinencia, p.oportunidad, p.comentario]
+
+
+def datos(entidad, usuario):
+    estados = _estados(entidad)
+    cifras = estados.order_by().aggregate(
+        n=Count("pk"), avance=Avg("avance"), riesgo=Count("pk", filter=Q(semaforo=Semaforo.EN_RIESGO)),
+        atrasadas=Count("pk", filter=Q(semaforo=Semaforo.ATRASADO)))
+    resumen = [(_("líneas la alcanzan"), cifras["n"]),
+               (_("avance promedio en la entidad (%)"), f"{cifras['avance']:.1f}" if cifras["avance"] is not None else "—"),
+               (_("en riesgo"), cifras["riesgo"]), (_("atrasadas"), cifras["atrasadas"])]
+    return {"resumen": resumen, "tablas": [
+        perfil.tabla(_("Avance por entidad de cada línea que la alcanza"), ENC_AVANCE, estados, _fila_estado,
+                     vacio=_("Ninguna línea en seguimiento alcanza a esta entidad.")),
+        perfil.tabla(_("Asesorías recibidas"), ENC_ASISTENCIA[2:], _asesorias(entidad),
+                     lambda a: [a.fecha, str(a.oferente), (a.descripcion or "")[:200], a.participantes]),
+        perfil.tabla(_("Eventos de asistencia técnica en los que participó"), ENC_ASISTENCIA[2:], _eventos(entidad),
+                     lambda e: [e.fecha, str(e.oferente), e.nombre, e.participantes]),
+        perfil.tabla(_("Calificaciones de calidad de la asistencia"), ENC_PERCEPCION, _percepciones(entidad),
+                     _fila_percepcion),
+    ]}
+
+
+def empalme(entidad):
+    periodo = perfil.periodo_de_gobierno()
+    asistencia = [[periodo(a.fecha), _("Asesoría"), a.fecha, str(a.oferente), a.descripcion, a.participantes]
+                  for a in _asesorias(entidad)]
+    asistencia += [[periodo(e.fecha), _("Evento"), e.fecha, str(e.oferente), e.nombre, e.participantes]
+                   for e in _eventos(entidad)]
+    asistencia.sort(key=lambda f: f[2], reverse=True)
+    return [
+        (_("Asistencia recibida por periodo de gobierno"), [str(e) for e in ENC_ASISTENCIA], asistencia),
+        perfil.tabla(_("Avance por entidad de cada línea"), ENC_AVANCE, _estados(entidad),
+                     lambda e: _fila_estado(e, enlace=False), limite=None).hoja(),
+        perfil.tabla(_("Calificaciones de calidad dadas"), ENC_PERCEPCION, _percepciones(entidad), _fila_percepcion,
+                     limite=None).hoja(),
+    ]
+
+
+def estadisticas(entidad, usuario):
+    """Cifras abiertas (para cualquiera, también el anónimo): conteos y promedios, sin personas."""
+    demandas = Demanda.objects.filter(entidad=entidad).aggregate(
+        n=Count("pk"), atendidas=Count("pk", filter=Q(estado__in=[EstadoDemanda.ATENDIDA, EstadoDemanda.CERRADA])))
+    lineas = EstadoLineaEntidad.objects.filter(entidad=entidad).aggregate(
+        n=Count("pk"), avance=Avg("avance"), oferentes=Count("oferente", distinct=True))
+    asesorias = Asesoria.objects.filter(entidad=entidad).count()
+    eventos = EventoMasivo.objects.filter(entidades=entidad).count()
+    return {"resumen": [
+        (_("demandas registradas"), demandas["n"]), (_("demandas atendidas o cerradas"), demandas["atendidas"]),
+        (_("líneas de asistencia la alcanzan"), lineas["n"]), (_("entidades oferentes"), lineas["oferentes"]),
+        (_("avance promedio de sus líneas (%)"), f"{lineas['avance']:.1f}" if lineas["avance"] is not None else "—"),
+        (_("asesorías recibidas"), asesorias), (_("eventos en los que participó"), eventos),
+    ], "texto": _("Datos abiertos de la plataforma ATT, calculados al consultar la página.")}
+
+
+def registrar_secciones() -> None:
+    perfil.registrar(perfil.Seccion(
+        clave="estadisticas", titulo=gettext_lazy("Estadísticas abiertas"), orden=10, plantilla="att/perfil/tablas.html",
+        datos=estadisticas, publica=True,
+        campos=("demanda.Demanda.estado", "seguimiento.EstadoLineaEntidad.avance", "seguimiento.EstadoLineaEntidad.oferente",
+                "seguimiento.Asesoria.entidad", "seguimiento.EventoMasivo.entidades"),
+    ))
+    perfil.registrar(perfil.Seccion(
+        clave="seguimiento", titulo=gettext_lazy("Avance de las líneas en la entidad"), orden=50,
+        plantilla="att/perfil/tablas.html", datos=datos, empalme=empalme,
+        campos=("seguimiento.EstadoLineaEntidad.entidad", "seguimiento.EstadoLineaEntidad.avance",
+                "seguimiento.EstadoLineaEntidad.esperado", "seguimiento.EstadoLineaEntidad.semaforo",
+                "seguimiento.EstadoLineaEntidad.hitos_vencidos", "seguimiento.EstadoLineaEntidad.ultimo_reporte",
+                "seguimiento.Asesoria.oferente", "seguimiento.EventoMasivo.nombre", "seguimiento.Percepcion.calidad"),
+    ))
