@@ -16,8 +16,10 @@ class SeguimientoConfig(AppConfig):
         from seguimiento.models import (
             Avance,
             ConfiguracionSeguimiento,
+            ConsentimientoPercepcion,
             EstadoLinea,
             EstadoLineaEntidad,
+            EvaluacionLinea,
             Hito,
             InformeMensual,
             Percepcion,
@@ -33,6 +35,8 @@ class SeguimientoConfig(AppConfig):
         cambios.registrar(Hito, entidad="linea.plan.entidad_id")
         cambios.registrar(Avance, entidad="hito.linea.plan.entidad_id")
         cambios.registrar(Percepcion, entidad="entidad_id")
+        cambios.registrar(ConsentimientoPercepcion, entidad="entidad_id")
+        cambios.registrar(EvaluacionLinea, entidad="linea.plan.entidad_id")
         cambios.registrar(InformeMensual, entidad=entidad_del_informe)
 
         # El tablero muestra los indicadores: una medición, una meta o una ficha que cambia lo
