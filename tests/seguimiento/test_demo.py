@@ -18,7 +18,8 @@ def test_demo_un_anio_idempotente():
     demo.generar(escala=1, rng=random.Random(2), salida=salida)
     avances, mediciones = Avance.objects.count(), Medicion.objects.count()
     assert Hito.objects.count() >= 40 * 6 and avances > 40 * 10
-    assert mediciones == 2 * 12 and Percepcion.objects.filter(entidad__consiente_seguimiento=False).count() == 0
+    assert mediciones == 2 * 12 and Percepcion.objects.exclude(
+        entidad__consentimiento_percepcion__isnull=False).count() == 0
     assert EstadoLinea.objects.count() >= 40
     assert set(EstadoLinea.objects.values_list("semaforo", flat=True)) >= {"al_dia", "atrasado"}
     # Líneas que llegan a varias entidades, con avances que difieren entre ellas.
