@@ -155,3 +155,22 @@ def cargar_entidades_nacionales() -> int:
         update_fields=["sigla", "sector", "en_encuesta_2021"],
     )
     return len(filas)
+
+
+PERIODOS_GOBIERNO = [(2016, 2019), (2020, 2023), (2024, 2027), (2028, 2031)]
+
+
+def cargar_periodos_gobierno() -> int:
+    """Los cuatro periodos de gobierno territorial (los siembra también la migración att 0016; esto
+    los repone tras un vaciado de la base, p. ej. en las pruebas transaccionales). Idempotente."""
+    import datetime
+
+    from att.models import PeriodoGobierno
+
+    for inicio, fin in PERIODOS_GOBIERNO:
+        PeriodoGobierno.objects.get_or_create(
+            codigo=f"{inicio}-{fin}",
+            defaults={"nombre": f"{inicio}–{fin}", "inicio": datetime.date(inicio, 1, 1),
+                      "fin": datetime.date(fin, 12, 31)},
+        )
+    return PeriodoGobierno.objects.count()

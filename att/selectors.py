@@ -1,4 +1,9 @@
+import datetime
+from decimal import Decimal
+
+from django.db import models
 from django.db.models import Count, F, Q
+from django.utils import timezone
 
 from att.models import Departamento, Dependencia, Entidad, Municipio, Notificacion, TipoEntidad
 
@@ -53,3 +58,168 @@ def dependencias_elegibles(entidad_ids, actual_id=None):
     if actual_id:
         filtro |= Q(pk=actual_id)
     return Dependencia.objects.filter(filtro).select_related("entidad").order_by("entidad__nombre", "nombre")
+
+
+# --- Periodos de gobierno ------------------------------------------------------------------------------
+
+def periodos_gobierno():
+    """Los periodos de gobierno territorial, del más antiguo al más reciente."""
+    from att.models import PeriodoGobierno
+
+    return PeriodoGobierno.objects.order_by("inicio")
+
+
+def periodo_de(fecha):
+    """El periodo de gobierno en que cae `fecha` (fecha o fecha y hora), o None si ninguno la cubre."""
+    from att.models import PeriodoGobierno
+
+    if fecha is None:
+        return None
+    if isinstance(fecha, datetime.datetime):
+        fecha = timezone.localtime(fecha).date() if timezone.is_aware(fecha) else fecha.date()
+    return PeriodoGobierno.objects.filter(inicio__lte=fecha, fin__gte=fecha).first()
+
+
+def periodo_por_codigo(codigo: str):
+    """El periodo con ese código («2024-2027») o None; para los filtros de páginas y API."""
+    from att.models import PeriodoGobierno
+
+    if not codigo:
+        return None
+    return PeriodoGobierno.objects.filter(codigo=codigo).first()
+
+
+def _campo_final(modelo, ruta: str):
+    campo = None
+    for parte in ruta.split("__"):
+        campo = modelo._meta.get_field(parte)
+        if campo.is_relation:
+            modelo = campo.related_model
+    return campo
+
+
+def filtrar_por_periodo(qs, campo_fecha: str, periodo):
+    """Acota `qs` a lo que cae en `periodo` por `campo_fecha` (ruta con «__», fecha o fecha y hora).
+
+    `periodo` es un PeriodoGobierno, su código o None (sin filtro). Con fecha y hora compara la
+    fecha local, así que lo creado el 31 de diciembre a las 23:00 queda en el periodo que termina.
+    """
+    if periodo is None or periodo == "":
+        return qs
+    if isinstance(periodo, str):
+        periodo = periodo_por_codigo(periodo)
+        if periodo is None:
+            return qs.none()
+    campo = _campo_final(qs.model, campo_fecha)
+    ruta = f"{campo_fecha}__date" if isinstance(campo, models.DateTimeField) else campo_fecha
+    return qs.filter(**{f"{ruta}__gte": periodo.inicio, f"{ruta}__lte": periodo.fin})
+
+
+def membresias_en_periodo(entidad, periodo):
+    """Quién sirvió en `entidad` durante `periodo`: membresías cuyo intervalo [desde, hasta] lo
+    toca (sin `hasta`, siguen hasta hoy: no cuentan en un periodo futuro). Lo más antiguo primero."""
+    from att.models import Membresia
+
+    qs = Membresia.objects.filter(entidad=entidad).select_related("usuario")
+    if periodo is not None:
+        abiertas = Q(hasta__isnull=True)
+        if periodo.inicio > timezone.localdate():
+            abiertas &= Q(desde__gte=periodo.inicio)
+        qs = qs.filter(Q(desde__lte=periodo.fin) & (Q(hasta__gte=periodo.inicio) | abiertas))
+    return qs.order_by("desde", "usuario__nombre")
+
+
+def administraciones_de(entidad) -> list[dict]:
+    """Para cada periodo de gobierno, las personas que sirvieron en la entidad (dos consultas)."""
+    from att.models import Membresia
+
+    hoy = timezone.localdate()
+    periodos = list(periodos_gobierno())
+    membresias = list(Membresia.objects.filter(entidad=entidad).select_related("usuario").order_by("desde"))
+    filas = []
+    for periodo in periodos:
+        personas = [m for m in membresias
+                    if m.desde <= periodo.fin and (m.hasta or max(hoy, m.desde)) >= periodo.inicio]
+        if personas:
+            filas.append({"periodo": periodo, "membresias": personas})
+    return filas
+
+
+# --- Diagnósticos de capacidad y egresos ---------------------------------------------------------------
+
+def diagnosticos_de(entidad):
+    """Diagnósticos de la entidad territorial, del primero (línea base) al último, con sus
+    valoraciones y quién los hizo ya cargados."""
+    from att.models import DiagnosticoCapacidad
+
+    return (
+        DiagnosticoCapacidad.objects.filter(entidad=entidad)
+        .select_related("realizado_por", "entidad_que_diagnostica")
+        .prefetch_related("valoraciones__capacidad", "valoraciones__nivel", "valoraciones__tipo")
+        .order_by("fecha", "pk")
+    )
+
+
+def _valores_por_diagnostico(entidad_ids) -> dict:
+    """{entidad_id: [(diagnostico_id, {capacidad_id: valor}), …]} en orden de fecha (una consulta)."""
+    from att.models import ValoracionCapacidad
+
+    por_entidad: dict = {}
+    filas = (
+        ValoracionCapacidad.objects.filter(diagnostico__entidad_id__in=entidad_ids)
+        .order_by("diagnostico__entidad_id", "diagnostico__fecha", "diagnostico_id")
+        .values_list("diagnostico__entidad_id", "diagnostico_id", "capacidad_id", "valor")
+    )
+    for entidad_id, diagnostico_id, capacidad_id, valor in filas:
+        lista = por_entidad.setdefault(entidad_id, [])
+        if not lista or lista[-1][0] != diagnostico_id:
+            lista.append((diagnostico_id, {}))
+        lista[-1][1][capacidad_id] = valor
+    return por_entidad
+
+
+def cambio_frente_a_linea_base(base: dict, ultimo: dict) -> dict:
+    """{capacidad_id: puntos} para las capacidades valoradas en la línea base y en el último."""
+    return {c: ultimo[c] - base[c] for c in base if c in ultimo}
+
+
+def ganancia_capacidad(entidades) -> dict:
+    """{entidad_id: Decimal} puntos de capacidad ganados: por cada capacidad valorada en la línea base
+    (primer diagnóstico) y en el último, la diferencia de su valoración (1–5), sumadas. Una entidad
+    con un solo diagnóstico gana 0; una sin diagnósticos no aparece. Una consulta."""
+    if isinstance(entidades, models.QuerySet):
+        ids = entidades.values("pk")
+    else:
+        ids = [getattr(e, "pk", e) for e in entidades]
+    resultado = {}
+    for entidad_id, diagnosticos in _valores_por_diagnostico(ids).items():
+        base, ultimo = diagnosticos[0][1], diagnosticos[-1][1]
+        resultado[entidad_id] = Decimal(sum(cambio_frente_a_linea_base(base, ultimo).values()))
+    return resultado
+
+
+def egresos_cumplidos():
+    """Egresos que gradúan a una entidad en una capacidad (motivo «cumplido»)."""
+    from att.models import EgresoCapacidad, MotivoEgreso
+
+    return EgresoCapacidad.objects.filter(motivo=MotivoEgreso.CUMPLIDO)
+
+
+def egresada(entidad, capacidad) -> bool:
+    """¿La entidad territorial ya egresó de `capacidad` con el objetivo cumplido?
+
+    Solo el egreso «cumplido» cuenta: un egreso «cerrado con motivo» termina la ruta sin que la
+    capacidad se haya alcanzado, y la entidad sigue recibiendo alertas. Acepta objetos o ids."""
+    return egresos_cumplidos().filter(
+        entidad_id=getattr(entidad, "pk", entidad), capacidad_id=getattr(capacidad, "pk", capacidad)
+    ).exists()
+
+
+def egresos_por_entidad(entidad_ids) -> dict[int, set[int]]:
+    """{entidad_id: {capacidad_id egresada, …}} para decidir en lote (una consulta)."""
+    resultado: dict[int, set[int]] = {}
+    for entidad_id, capacidad_id in egresos_cumplidos().filter(entidad_id__in=entidad_ids).values_list(
+        "entidad_id", "capacidad_id"
+    ):
+        resultado.setdefault(entidad_id, set()).add(capacidad_id)
+    return resultado

@@ -364,3 +364,218 @@ def exigir_dependencia_elegible(dependencia, *, entidad_id, actual_id=None) -> N
         raise ValidationError({"dependencia": _("La dependencia debe ser de la entidad oferente.")})
     if not dependencia.activa and dependencia.pk != actual_id:
         raise ValidationError({"dependencia": _("La dependencia «%(d)s» está inactiva.") % {"d": dependencia}})
+
+
+# --- Diagnósticos de capacidad y egresos ---------------------------------------------------------------
+
+ROLES_DIAGNOSTICAN = frozenset({Rol.FUNCIONARIO_ET, Rol.EQUIPO_DEPARTAMENTAL, Rol.OFERENTE})
+
+
+def puede_diagnosticar(usuario, entidad) -> bool:
+    """Diagnostican la entidad territorial sus funcionarios, su equipo departamental, el DNP y
+    cualquier oferente (quien la asiste registra la línea base); el auditor no escribe."""
+    if entidad is None or not entidad.es_territorial or permisos.solo_lectura(usuario):
+        return False
+    if permisos.es_equipo_dnp(usuario) or permisos.tiene_rol(usuario, Rol.OFERENTE):
+        return True
+    return permisos.actua_por(usuario, entidad, {Rol.FUNCIONARIO_ET, Rol.EQUIPO_DEPARTAMENTAL})
+
+
+def _mdm_a_la_fecha(entidad, fecha):
+    if not entidad.municipio_id:
+        return None
+    return PuntajeMDM.objects.filter(municipio_id=entidad.municipio_id, anio__lte=fecha.year).order_by("-anio").first()
+
+
+def diagnostico_verificar(*, entidad, fecha, valoraciones: list[dict], por) -> None:
+    """Revisa un diagnóstico antes de escribirlo (formulario, API e importación usan lo mismo)."""
+    from att.models import Capacidad
+
+    if entidad is None or not entidad.es_territorial:
+        raise ValidationError({"entidad": _("El diagnóstico es de una alcaldía o una gobernación.")})
+    if not puede_diagnosticar(por, entidad):
+        raise PermissionDenied(_("No puede registrar diagnósticos de capacidad de %(e)s.") % {"e": entidad})
+    if fecha is None:
+        raise ValidationError({"fecha": _("Indique la fecha del diagnóstico.")})
+    if fecha > timezone.localdate():
+        raise ValidationError({"fecha": _("La fecha del diagnóstico no puede ser futura.")})
+    if not valoraciones:
+        raise ValidationError({"valoraciones": _("Valore al menos una capacidad de 1 a 5.")})
+    vistas = set()
+    for fila in valoraciones:
+        capacidad = fila.get("capacidad")
+        if not isinstance(capacidad, Capacidad):
+            raise ValidationError({"valoraciones": _("Cada valoración indica una capacidad del catálogo.")})
+        if capacidad.pk in vistas:
+            raise ValidationError({"valoraciones": _("La capacidad «%(c)s» está valorada dos veces.") % {"c": capacidad}})
+        vistas.add(capacidad.pk)
+        for campo, nombre in (("valor", _("La valoración")), ("objetivo", _("El objetivo"))):
+            valor = fila.get(campo)
+            if valor is None and campo == "objetivo":
+                continue
+            if not isinstance(valor, int) or isinstance(valor, bool) or not 1 <= valor <= 5:
+                raise ValidationError({"valoraciones": _(
+                    "%(n)s de «%(c)s» debe ser un número entero de 1 a 5."
+                ) % {"n": nombre, "c": capacidad}})
+
+
+@transaction.atomic
+def diagnostico_registrar(*, entidad, fecha, valoraciones: list[dict], por, objetivo: str = "",
+                          entidad_que_diagnostica=None, diagnostico_propio: str = "", encuesta: str = "",
+                          indice_desempeno_fiscal=None):
+    """Registra un diagnóstico de capacidades con sus valoraciones 1–5.
+
+    `valoraciones`: [{"capacidad", "valor", "objetivo"?, "nivel"?, "tipo"?, "fuente"?, "evidencia"?}].
+    El puntaje y el grupo MDM se copian del historial importado (el último año no posterior a la
+    fecha). Lo anuncia la bandeja de salida (`att.avisar_diagnostico`): la entidad lo ve en sus alertas
+    y la ruta de asistencia lo cuenta como evidencia del primer protocolo."""
+    from att.models import DiagnosticoCapacidad, FuenteDiagnostico, ValoracionCapacidad
+    from att.salida import encolar
+    from att.validadores import exigir_largos
+
+    diagnostico_verificar(entidad=entidad, fecha=fecha, valoraciones=valoraciones, por=por)
+    mdm = _mdm_a_la_fecha(entidad, fecha)
+    diagnostico = DiagnosticoCapacidad(
+        entidad=entidad, fecha=fecha, realizado_por=por, objetivo=objetivo or "",
+        entidad_que_diagnostica=entidad_que_diagnostica or permisos.entidad_principal(por),
+        anio_mdm=mdm.anio if mdm else None, puntaje_mdm=mdm.puntaje if mdm else None,
+        grupo_mdm=(mdm.grupo if mdm else "") or (entidad.municipio.grupo_mdm if entidad.municipio_id else ""),
+        indice_desempeno_fiscal=indice_desempeno_fiscal, diagnostico_propio=diagnostico_propio or "",
+        encuesta=encuesta or "",
+    )
+    exigir_largos(DiagnosticoCapacidad, {"objetivo": diagnostico.objetivo,
+                                         "diagnostico_propio": diagnostico.diagnostico_propio,
+                                         "encuesta": diagnostico.encuesta})
+    try:
+        diagnostico.full_clean(exclude=["realizado_por", "entidad", "entidad_que_diagnostica"])
+    except ValidationError as error:
+        raise ValidationError(error.message_dict) from None
+    diagnostico._history_user = por
+    diagnostico.save()
+    filas = []
+    for fila in valoraciones:
+        v = ValoracionCapacidad(
+            diagnostico=diagnostico, capacidad=fila["capacidad"], valor=fila["valor"],
+            objetivo=fila.get("objetivo"), nivel=fila.get("nivel"), tipo=fila.get("tipo"),
+            fuente=fila.get("fuente") or FuenteDiagnostico.PROPIO, evidencia=fila.get("evidencia") or "",
+        )
+        if v.fuente not in FuenteDiagnostico.values:
+            raise ValidationError({"valoraciones": _("La fuente «%(f)s» no existe.") % {"f": v.fuente}})
+        exigir_largos(ValoracionCapacidad, {"evidencia": v.evidencia})
+        filas.append(v)
+    bulk_create_with_history(filas, ValoracionCapacidad, default_user=por)
+    encolar("att.avisar_diagnostico", diagnostico.pk, clave=f"diagnostico:{diagnostico.pk}")
+    return diagnostico
+
+
+def objetivo_vigente(entidad, capacidad, *, hasta=None):
+    """El último objetivo acordado (1–5) para la capacidad en los diagnósticos de la entidad, o None."""
+    from att.models import ValoracionCapacidad
+
+    qs = ValoracionCapacidad.objects.filter(
+        diagnostico__entidad=entidad, capacidad=capacidad, objetivo__isnull=False
+    )
+    if hasta is not None:
+        qs = qs.filter(diagnostico__fecha__lte=hasta)
+    return qs.order_by("-diagnostico__fecha", "-diagnostico_id").values_list("objetivo", flat=True).first()
+
+
+def egreso_verificar(*, entidad, capacidad, motivo: str, detalle: str = "", diagnostico=None, por):
+    """Revisa un egreso y devuelve el diagnóstico que prueba el objetivo cumplido (o None si se cierra)."""
+    from att.models import DiagnosticoCapacidad, MotivoEgreso, ValoracionCapacidad
+
+    if entidad is None or not entidad.es_territorial:
+        raise ValidationError({"entidad": _("El egreso es de una alcaldía o una gobernación.")})
+    if not puede_diagnosticar(por, entidad):
+        raise PermissionDenied(_("No puede registrar el egreso de %(e)s.") % {"e": entidad})
+    if motivo not in MotivoEgreso.values:
+        raise ValidationError({"motivo": _("Elija si el objetivo se cumplió o si la ruta se cierra con motivo.")})
+    if motivo == MotivoEgreso.CERRADO:
+        if not (detalle or "").strip():
+            raise ValidationError({"detalle": _("Escriba el motivo por el que se cierra sin cumplir el objetivo.")})
+        return None
+    if diagnostico is None:
+        diagnostico = DiagnosticoCapacidad.objects.filter(entidad=entidad).order_by("-fecha", "-pk").first()
+    if diagnostico is None or diagnostico.entidad_id != entidad.pk:
+        raise ValidationError({"diagnostico": _(
+            "Para egresar con el objetivo cumplido hace falta un diagnóstico de capacidades de %(e)s."
+        ) % {"e": entidad}})
+    objetivo = objetivo_vigente(entidad, capacidad, hasta=diagnostico.fecha)
+    if objetivo is None:
+        raise ValidationError({"diagnostico": _(
+            "No hay un objetivo acordado para la capacidad «%(c)s»: regístrelo en un diagnóstico."
+        ) % {"c": capacidad}})
+    valor = ValoracionCapacidad.objects.filter(diagnostico=diagnostico, capacidad=capacidad).values_list(
+        "valor", flat=True).first()
+    if valor is None or valor < objetivo:
+        raise ValidationError({"diagnostico": _(
+            "El objetivo de capacidad no se ha cumplido: el diagnóstico del %(f)s valora «%(c)s» en "
+            "%(v)s y el objetivo acordado es %(o)s."
+        ) % {"f": diagnostico.fecha.strftime("%d/%m/%Y"), "c": capacidad,
+             "v": valor if valor is not None else _("sin valorar"), "o": objetivo}})
+    return diagnostico
+
+
+@transaction.atomic
+def egreso_registrar(*, entidad, capacidad, motivo: str, por, clave: str, detalle: str = "",
+                     diagnostico=None, fecha=None):
+    """Egreso de la entidad de la asistencia en una capacidad. Idempotente por `clave` (la ruta usa
+    «ruta:<id>»): repetirlo devuelve el mismo egreso. Se anuncia por la bandeja (`att.avisar_egreso`)."""
+    from att.models import EgresoCapacidad
+    from att.salida import encolar
+    from att.validadores import exigir_largos
+
+    if not clave:
+        raise ValidationError({"clave": _("Falta la clave del egreso.")})
+    previo = EgresoCapacidad.objects.filter(clave=clave).first()
+    if previo is not None:
+        return previo
+    diagnostico = egreso_verificar(entidad=entidad, capacidad=capacidad, motivo=motivo, detalle=detalle,
+                                   diagnostico=diagnostico, por=por)
+    exigir_largos(EgresoCapacidad, {"detalle": detalle or ""})
+    egreso = EgresoCapacidad(entidad=entidad, capacidad=capacidad, motivo=motivo, detalle=(detalle or "").strip(),
+                             diagnostico=diagnostico, fecha=fecha or timezone.localdate(), registrado_por=por,
+                             clave=clave)
+    egreso._history_user = por
+    egreso.save()
+    encolar("att.avisar_egreso", egreso.pk, clave=f"egreso:{egreso.pk}")
+    return egreso
+
+
+def personas_de(entidad, roles):
+    """Personas con membresía activa en `entidad` con alguno de `roles`."""
+    return Usuario.objects.filter(
+        is_active=True,
+        pk__in=Membresia.objects.filter(entidad=entidad, activa=True, rol__in=list(roles)).values("usuario_id"),
+    )
+
+
+def avisar_diagnostico(diagnostico_id: int) -> int:
+    """Alerta a los funcionarios de la entidad de un diagnóstico nuevo (idempotente por su clave)."""
+    from att.models import CategoriaAlerta, DiagnosticoCapacidad
+    from att.notificaciones import notificar
+
+    diagnostico = DiagnosticoCapacidad.objects.select_related("entidad").filter(pk=diagnostico_id).first()
+    if diagnostico is None:
+        return 0
+    return len(notificar(
+        usuarios=personas_de(diagnostico.entidad, [Rol.FUNCIONARIO_ET]), categoria=CategoriaAlerta.SEGUIMIENTO,
+        titulo=_("Nuevo diagnóstico de capacidades de %(e)s") % {"e": diagnostico.entidad},
+        url=f"/rutas/diagnosticos/{diagnostico.pk}/", clave=f"diagnostico:{diagnostico.pk}",
+    ))
+
+
+def avisar_egreso(egreso_id: int) -> int:
+    from att.models import CategoriaAlerta, EgresoCapacidad
+    from att.notificaciones import notificar
+
+    egreso = EgresoCapacidad.objects.select_related("entidad", "capacidad").filter(pk=egreso_id).first()
+    if egreso is None:
+        return 0
+    return len(notificar(
+        usuarios=personas_de(egreso.entidad, [Rol.FUNCIONARIO_ET, Rol.EQUIPO_DEPARTAMENTAL]),
+        categoria=CategoriaAlerta.SEGUIMIENTO,
+        titulo=_("%(e)s egresó de la asistencia en «%(c)s»: %(m)s") % {
+            "e": egreso.entidad, "c": egreso.capacidad, "m": egreso.get_motivo_display()},
+        mensaje=egreso.detalle, clave=f"egreso:{egreso.pk}",
+    ))

@@ -99,3 +99,17 @@ def purgar_importaciones() -> int:
     from att import importacion
 
     return importacion.purgar()
+
+
+@shared_task(name="att.avisar_diagnostico")
+def avisar_diagnostico(diagnostico_id: int) -> int:
+    from att.services import avisar_diagnostico as avisar
+
+    return avisar(diagnostico_id)
+
+
+@shared_task(name="att.avisar_egreso")
+def avisar_egreso(egreso_id: int) -> int:
+    from att.services import avisar_egreso as avisar
+
+    return avisar(egreso_id)

@@ -20,6 +20,7 @@ def cargar_referencia():
     sembrar(django_apps)
     referencia.cargar_territorio()
     referencia.cargar_entidades_nacionales()
+    referencia.cargar_periodos_gobierno()
 
 
 @pytest.fixture(scope="session")

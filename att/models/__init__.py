@@ -1,4 +1,12 @@
 from .cambios import Eliminacion, EntregaWebhook, EstadoEntrega, SuscripcionWebhook
+from .capacidades import (
+    DiagnosticoCapacidad,
+    EgresoCapacidad,
+    FuenteDiagnostico,
+    MotivoEgreso,
+    PeriodoGobierno,
+    ValoracionCapacidad,
+)
 from .catalogos import (
     Canal,
     Capacidad,
@@ -28,8 +36,10 @@ __all__ = [
     "CategoriaAlerta",
     "CategoriaLey617",
     "Departamento",
-    "DescriptorTematico",
     "Dependencia",
+    "DescriptorTematico",
+    "DiagnosticoCapacidad",
+    "EgresoCapacidad",
     "Eliminacion",
     "Entidad",
     "EntregaWebhook",
@@ -40,13 +50,16 @@ __all__ = [
     "EtapaCiclo",
     "EventoSeguridad",
     "FrecuenciaAlerta",
+    "FuenteDiagnostico",
     "GrupoMDM",
     "Importacion",
     "Membresia",
     "Modalidad",
+    "MotivoEgreso",
     "Municipio",
     "NivelCapacidad",
     "Notificacion",
+    "PeriodoGobierno",
     "PreferenciaAlerta",
     "PuntajeMDM",
     "Region",
@@ -61,4 +74,5 @@ __all__ = [
     "TipoEventoSeguridad",
     "TokenIntegracion",
     "Usuario",
+    "ValoracionCapacidad",
 ]

@@ -10,6 +10,7 @@ class Command(BaseCommand):
     def handle(self, *args, **opciones):
         cifras = referencia.cargar_territorio()
         nacionales = referencia.cargar_entidades_nacionales()
+        referencia.cargar_periodos_gobierno()
         self.stdout.write(self.style.SUCCESS(
             "Territorio: {departamentos} departamentos, {municipios} municipios, {gobernaciones} gobernaciones, "
             "{alcaldias} alcaldías. ".format(**cifras) + f"Entidades nacionales de referencia: {nacionales}."
