@@ -646,10 +646,9 @@ def consentimientos_visibles(usuario) -> QuerySet[Entidad]:
 # --- Costo por ET asistida y por punto de capacidad (#12) ---------------------------------------------
 def _ganancia(entidades: set[int]) -> dict[int, Decimal]:
     """Puntos de capacidad ganados por ET (`att.selectors.ganancia_capacidad`, del diagnóstico y su línea base)."""
-    from att import selectors as att_selectors
+    from att.selectors import ganancia_capacidad
 
-    calcular = getattr(att_selectors, "ganancia_capacidad", None)
-    return calcular(list(entidades)) if calcular and entidades else {}
+    return ganancia_capacidad(list(entidades)) if entidades else {}
 
 
 def costo_asistencia(usuario, *, por: str = "oferente") -> list[dict]:

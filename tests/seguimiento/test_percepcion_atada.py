@@ -261,10 +261,20 @@ def test_costo_por_et_asistida_con_numeros_conocidos(entidad_oferente, oferente,
     type(l2).objects.filter(pk=l2.pk).update(inversion=300_000)
     _alcanza(l1, [medellin, envigado], oferente, seguimiento_dnp)
     _alcanza(l2, [medellin], oferente, seguimiento_dnp)
+    # Puntos de capacidad (att.selectors.ganancia_capacidad): Medellín 2 → 4 (+2), Envigado 3 → 4 (+1).
+    from att.models import Capacidad, DiagnosticoCapacidad, ValoracionCapacidad
+
+    capacidad = Capacidad.objects.order_by("pk").first()
+    for et, base, ultimo in ((medellin, 2, 4), (envigado, 3, 4)):
+        for fecha, valor in ((date(2025, 1, 10), base), (date(2026, 9, 10), ultimo)):
+            d = DiagnosticoCapacidad.objects.create(entidad=et, fecha=fecha, realizado_por=seguimiento_dnp)
+            ValoracionCapacidad.objects.create(diagnostico=d, capacidad=capacidad, valor=valor)
     [fila] = selectors.costo_asistencia(seguimiento_dnp, por="oferente")
     assert (fila["inversion"], fila["ets"], fila["costo_et"]) == (D(1_200_000), 2, D(600_000))
-    por_tema = {f["clave"]: (f["ets"], f["costo_et"]) for f in selectors.costo_asistencia(seguimiento_dnp, por="tema")}
-    assert por_tema == {t1.pk: (2, D(450_000)), t2.pk: (1, D(300_000))}
+    assert (fila["puntos"], fila["costo_punto"]) == (D(3), D(400_000))
+    por_tema = {f["clave"]: (f["ets"], f["costo_et"], f["costo_punto"])
+                for f in selectors.costo_asistencia(seguimiento_dnp, por="tema")}
+    assert por_tema == {t1.pk: (2, D(450_000), D(300_000)), t2.pk: (1, D(300_000), D(150_000))}
     client.force_login(seguimiento_dnp)
     r = client.get("/seguimiento/costo/?formato=csv")
     assert r.status_code == 200 and "600000" in r.content.decode("utf-8-sig")
