@@ -29,6 +29,12 @@ class SeguimientoConfig(AppConfig):
             alcance = informe.alcance or ""
             return int(alcance[8:]) if alcance.startswith("entidad-") and alcance[8:].isdigit() else None
 
+        # Sección «Percepción» del perfil de la ET (registro de att.perfil). PER registra en seguimiento/perfil.py
+        # la del avance por ET; esta va en su propio módulo para no chocar.
+        from seguimiento import perfil_percepcion
+
+        perfil_percepcion.registrar()
+
         # Fuente de cambios de la API: de la entidad dueña (la oferente de la línea o la del indicador).
         cambios.registrar(EstadoLinea, entidad="entidad_id")
         cambios.registrar(EstadoLineaEntidad, entidad="oferente_id")

@@ -314,3 +314,23 @@ def test_evaluacion_intermedia_y_final(linea, oferente, otro_oferente, seguimien
     r = api.post("/api/v1/seguimiento/evaluaciones/", {"linea": linea.pk, "tipo": "final", "resultado": "otro",
                                                        "hallazgos": "x"}, format="json")
     assert r.status_code == 400
+
+
+# --- 5. Sección «Percepción» del perfil y su empalme ----------------------------------------------------------
+def test_seccion_percepcion_del_perfil_y_empalme(medellin, funcionario_medellin, funcionario_cali, con_consentimiento,
+                                                 linea_recibida, entidad_oferente, django_assert_max_num_queries):
+    from att import perfil
+    from seguimiento import perfil_percepcion
+
+    assert "percepcion" in {s.clave for s in perfil.secciones()}
+    services.percepcion_registrar(entidad=medellin, calidad=2, pertinencia=3, oportunidad=4, linea=linea_recibida,
+                                  por=funcionario_medellin)
+    with django_assert_max_num_queries(4):
+        datos = perfil_percepcion.datos(medellin, funcionario_medellin)
+        assert datos["totales"]["n"] == 1 and datos["consentimiento"].vigente
+        assert datos["recientes"][0]["asistencia"] == f"Línea: {linea_recibida.oferta.nombre}"
+    assert perfil_percepcion.datos(medellin, funcionario_cali) is None
+    hojas = dict((h[0], h[2]) for h in perfil_percepcion.empalme(medellin))
+    assert hojas["Calificaciones dadas"][0][1:7] == [entidad_oferente.nombre, f"Línea: {linea_recibida.oferta.nombre}",
+                                                    2, 3, 4, D("3.00")]
+    assert hojas["Consentimiento"][0][0] == "vigente"
