@@ -28,12 +28,12 @@ from seguimiento.models import (
     Asesoria,
     Avance,
     ConfiguracionSeguimiento,
+    ConsentimientoPercepcion,
     EstadoAvance,
     EstadoLinea,
+    EvaluacionLinea,
     EventoMasivo,
     EvidenciaAvance,
-    ConsentimientoPercepcion,
-    EvaluacionLinea,
     Hito,
     MuestraPercepcion,
     Percepcion,
@@ -464,21 +464,6 @@ def _equipo_seguimiento():
 # asistencia ya recibida (nada futuro) y reciente (la entrevista de la muestra es mensual); un año deja
 # calificar tarde lo de la vigencia sin permitir reescribir la historia de otros periodos.
 VENTANA_PERCEPCION_DIAS = 365
-
-
-def lineas_que_llegan(*, oferente: Entidad, entidad: Entidad, hasta: date):
-    """Líneas de planes aprobados del oferente que focalizan la entidad y ya habían empezado en `hasta`
-    (lo planeado; lo recibido de verdad es `selectors.asistencias_recibidas`)."""
-    from agenda.models import EstadoPlan, LineaPlan
-
-    return LineaPlan.objects.filter(plan__entidad=oferente, plan__estado=EstadoPlan.APROBADO,
-                                    territorios=entidad, fecha_inicio__lte=hasta)
-
-
-def oferente_asistio(*, oferente: Entidad, entidad: Entidad, hasta: date) -> bool:
-    """¿Recibió la entidad asistencia del oferente a más tardar en `hasta`? Una asesoría, un evento masivo
-    con ella o una línea suya que la alcanzó (con un avance reportado que la cubre)."""
-    return bool(selectors.asistencias_recibidas(entidad, hasta=hasta, oferente=oferente, limite=1))
 
 
 def percepcion_verificar(*, entidad: Entidad, oferente: Entidad | None = None, linea=None, asesoria=None,

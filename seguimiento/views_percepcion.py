@@ -6,6 +6,8 @@ Delgadas: leen con `selectors`, escriben con `services`; cada tabla se descarga 
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -55,7 +57,7 @@ def consentimiento(request):
                 messages.success(request, _("Consentimiento de %(e)s registrado.") % {"e": entidad})
         except ValidationError as e:
             messages.error(request, " ".join(e.messages))
-        return redirect(f"{request.path}?q={request.POST.get('q', '')}")
+        return redirect(f"{request.path}?{urlencode({'q': request.POST.get('q', '')[:100]})}")
     qs = selectors.consentimientos_visibles(u)
     q = (request.GET.get("q") or "").strip()[:100]
     if q:

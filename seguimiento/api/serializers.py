@@ -4,9 +4,9 @@ from att.validadores import TEXTO_MEDIO
 from seguimiento.models import (
     Avance,
     ConsentimientoPercepcion,
-    EvaluacionLinea,
     EstadoLinea,
     EstadoLineaEntidad,
+    EvaluacionLinea,
     EvidenciaAvance,
     Hito,
     InformeMensual,

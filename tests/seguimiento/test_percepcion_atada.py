@@ -330,7 +330,36 @@ def test_seccion_percepcion_del_perfil_y_empalme(medellin, funcionario_medellin,
         assert datos["totales"]["n"] == 1 and datos["consentimiento"].vigente
         assert datos["recientes"][0]["asistencia"] == f"Línea: {linea_recibida.oferta.nombre}"
     assert perfil_percepcion.datos(medellin, funcionario_cali) is None
-    hojas = dict((h[0], h[2]) for h in perfil_percepcion.empalme(medellin))
+    hojas = {h[0]: h[2] for h in perfil_percepcion.empalme(medellin)}
     assert hojas["Calificaciones dadas"][0][1:7] == [entidad_oferente.nombre, f"Línea: {linea_recibida.oferta.nombre}",
                                                     2, 3, 4, D("3.00")]
     assert hojas["Consentimiento"][0][0] == "vigente"
+
+
+def test_migracion_ata_las_calificaciones_existentes_sin_tocar_lo_escrito(medellin, entidad_oferente, oferente,
+                                                                         otro_oferente, seguimiento_dnp):
+    """seguimiento.0016: con línea → oferente del plan; con oferente → su asesoría, su evento o su línea que
+    alcanzó a la ET; de un oferente que nunca asistió → queda sin atar, con sus calificaciones y comentario."""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    linea = fabricas.linea(entidad_oferente, responsable=oferente, territorios=[medellin], aprobado=True)
+    _alcanza(linea, [medellin], oferente, seguimiento_dnp)
+    asesoria = _asesoria(entidad_oferente, medellin, oferente, fecha=date(2026, 5, 1))
+    nunca = otro_oferente.membresias.first().entidad
+    con_linea = _calificacion(medellin, None, (4, 4, 4), date(2026, 7, 1), linea=linea, comentario="Bien")
+    con_oferente = _calificacion(medellin, entidad_oferente, (3, 2, 1), date(2026, 5, 20), comentario="Tarde")
+    antes = _calificacion(medellin, entidad_oferente, (5, 5, 5), date(2026, 4, 1))  # antes de la asesoría
+    ajena = _calificacion(medellin, nunca, (1, 1, 1), date(2026, 7, 1), comentario="¿Quién?")
+    migracion = MigrationLoader(connection).get_migration("seguimiento", "0016_percepcion_atada_datos")
+    with connection.cursor() as cursor:
+        for _vez in range(2):  # volver a correrla no cambia nada
+            for operacion in migracion.operations:
+                cursor.execute(operacion.sql)
+    for p in (con_linea, con_oferente, antes, ajena):
+        p.refresh_from_db()
+    assert (con_linea.linea_id, con_linea.oferente_id, con_linea.comentario) == (linea.pk, entidad_oferente.pk, "Bien")
+    assert (con_oferente.asesoria_id, con_oferente.comentario, con_oferente.oportunidad) == (asesoria.pk, "Tarde", 1)
+    # La de abril no tenía asesoría previa: la ata la línea que alcanzó a Medellín (avance reportado).
+    assert (antes.asesoria_id, antes.linea_id) == (None, linea.pk)
+    assert (ajena.linea_id, ajena.asesoria_id, ajena.evento_id, ajena.comentario) == (None, None, None, "¿Quién?")

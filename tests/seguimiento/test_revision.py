@@ -12,7 +12,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from att.models import Canal, Modalidad
 from demanda.models import Demanda, EstadoDemanda
 from seguimiento import selectors, services
-from seguimiento.models import Asesoria, Avance, EstadoLinea, EventoMasivo, Percepcion, ResumenTablero
+from seguimiento.models import (
+    Asesoria,
+    Avance,
+    EstadoLinea,
+    EventoMasivo,
+    Percepcion,
+    ResumenTablero,
+)
 from tests import factories
 from tests.seguimiento import fabricas
 
