@@ -19,6 +19,8 @@ from seguimiento.models import (
     EvidenciaAvance,
     Hito,
     InformeMensual,
+    ConsentimientoPercepcion,
+    EvaluacionLinea,
     MuestraPercepcion,
     Percepcion,
     SuscripcionInforme,
@@ -166,14 +168,45 @@ class EstadoLineaAdmin(PermisosSeguimiento, admin.ModelAdmin):
 
 @admin.register(Percepcion)
 class PercepcionAdmin(PermisosSeguimiento, admin.ModelAdmin):
+    """Solo lectura: una calificación se registra por el servicio (asistencia recibida, consentimiento, fecha
+    del servidor) desde la página o la API."""
+
     list_display = ["entidad", "oferente", "fecha", "calidad", "pertinencia", "oportunidad"]
     list_filter = ["fecha"]
-    raw_id_fields = ["entidad", "oferente", "linea", "registrada_por"]
+    raw_id_fields = ["entidad", "oferente", "linea", "asesoria", "evento", "registrada_por"]
 
-    def save_model(self, request, obj, form, change):
-        if not obj.entidad.consiente_seguimiento:
-            raise ValidationError(_("La entidad no aceptó el seguimiento de percepción."))
-        super().save_model(request, obj, form, change)
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ConsentimientoPercepcion)
+class ConsentimientoAdmin(PermisosSeguimiento, admin.ModelAdmin):
+    """Solo lectura: se da y se revoca en /seguimiento/percepcion/consentimiento/ (con fecha y persona)."""
+
+    list_display = ["entidad", "otorgado_en", "otorgado_por", "revocado_en", "revocado_por"]
+    raw_id_fields = ["entidad", "otorgado_por", "revocado_por"]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EvaluacionLinea)
+class EvaluacionAdmin(PermisosSeguimiento, admin.ModelAdmin):
+    list_display = ["linea", "tipo", "resultado", "fecha", "avance_linea"]
+    list_filter = ["tipo", "resultado"]
+    raw_id_fields = ["linea", "registrada_por"]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(MuestraPercepcion)

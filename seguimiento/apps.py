@@ -23,8 +23,10 @@ class SeguimientoConfig(AppConfig):
         from seguimiento.models import (
             Avance,
             ConfiguracionSeguimiento,
+            ConsentimientoPercepcion,
             EstadoLinea,
             EstadoLineaEntidad,
+            EvaluacionLinea,
             Hito,
             InformeMensual,
             Percepcion,
@@ -34,12 +36,20 @@ class SeguimientoConfig(AppConfig):
             alcance = informe.alcance or ""
             return int(alcance[8:]) if alcance.startswith("entidad-") and alcance[8:].isdigit() else None
 
+        # Sección «Percepción» del perfil de la ET (registro de att.perfil). PER registra en seguimiento/perfil.py
+        # la del avance por ET; esta va en su propio módulo para no chocar.
+        from seguimiento import perfil_percepcion
+
+        perfil_percepcion.registrar()
+
         # Fuente de cambios de la API: de la entidad dueña (la oferente de la línea o la del indicador).
         cambios.registrar(EstadoLinea, entidad="entidad_id")
         cambios.registrar(EstadoLineaEntidad, entidad="oferente_id")
         cambios.registrar(Hito, entidad="linea.plan.entidad_id")
         cambios.registrar(Avance, entidad="hito.linea.plan.entidad_id")
         cambios.registrar(Percepcion, entidad="entidad_id")
+        cambios.registrar(ConsentimientoPercepcion, entidad="entidad_id")
+        cambios.registrar(EvaluacionLinea, entidad="linea.plan.entidad_id")
         cambios.registrar(InformeMensual, entidad=entidad_del_informe)
 
         # El tablero muestra los indicadores: una medición, una meta o una ficha que cambia lo

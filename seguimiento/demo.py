@@ -35,6 +35,7 @@ from seguimiento.models import (
     Asesoria,
     Avance,
     ConfiguracionSeguimiento,
+    ConsentimientoPercepcion,
     EventoMasivo,
     Hito,
     MuestraPercepcion,
@@ -347,34 +348,17 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
     salida.write(f"  {demo_oferta.disenar_ofertas(cuantas=5, rng=rng)} ofertas con diseño del producto y plantilla de hitos")
     CierrePeriodo.objects.bulk_create([CierrePeriodo(periodo=m, cerrado_por=revisor) for m in meses[:-2]],
                                       ignore_conflicts=True)
-    # Percepción: ~52 entrevistas por mes (002) y calificaciones directas, solo de quien aceptó.
-    elegibles = list(selectors.entidades_asesoradas().filter(consiente_seguimiento=True).values_list("pk", flat=True))
-    oferentes = list(Entidad.objects.filter(tipo__in=TipoEntidad.nacionales()).values_list("pk", flat=True)[:60])
-    percepciones = []
-    por_mes = 52 * max(1, escala // 10)
-    for m in meses:
-        for _ in range(min(por_mes, len(elegibles) * 3)):
-            base = rng.choices([5, 4, 3, 2], [35, 45, 15, 5])[0]
-            nota = lambda base=base: max(1, min(5, base + rng.choice([-1, 0, 0, 0, 1])))
-            percepciones.append(Percepcion(
-                entidad_id=rng.choice(elegibles), oferente_id=rng.choice(oferentes),
-                fecha=m + timedelta(days=rng.randint(0, 27)), calidad=nota(), pertinencia=nota(), oportunidad=nota(),
-                comentario=rng.choice(["", "", "Muy útil", "Llegó tarde", "Faltó seguimiento"]), registrada_por=revisor,
-            ))
-    Percepcion.objects.bulk_create(percepciones, batch_size=5000)
-    for m in meses[-3:]:
-        muestra = MuestraPercepcion.objects.create(periodo=m, semilla=rng.randrange(2**31), universo=len(elegibles),
-                                                   creada_por=revisor)
-        muestra.entidades.set(rng.sample(elegibles, min(52, len(elegibles))))
     # Asesorías (una ET) y eventos masivos (varias ET).
+    oferentes = list(Entidad.objects.filter(tipo__in=TipoEntidad.nacionales()).values_list("pk", flat=True)[:60])
     modalidades = list(Modalidad.objects.all())
     canales = list(Canal.objects.all())
     temas = list(Tema.objects.values_list("pk", flat=True))
     territoriales = list(Entidad.objects.filter(tipo=TipoEntidad.ALCALDIA).values_list("pk", flat=True))
     asesorias = [
         Asesoria(oferente_id=rng.choice(oferentes), entidad_id=rng.choice(territoriales),
-                 fecha=m + timedelta(days=rng.randint(0, 27)), modalidad=rng.choice(modalidades), canal=rng.choice(canales),
-                 participantes=rng.randint(1, 12), descripcion=rng.choice(NARRATIVAS), registrado_por=revisor)
+                 fecha=min(hoy, m + timedelta(days=rng.randint(0, 27))), modalidad=rng.choice(modalidades),
+                 canal=rng.choice(canales), participantes=rng.randint(1, 12), descripcion=rng.choice(NARRATIVAS),
+                 registrado_por=revisor)
         for m in meses for _ in range(2 * escala)
     ]
     Asesoria.objects.bulk_create(asesorias, batch_size=5000)
@@ -382,15 +366,114 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
         [Asesoria.temas.through(asesoria_id=a.pk, tema_id=rng.choice(temas)) for a in asesorias], batch_size=5000)
     eventos = [
         EventoMasivo(oferente_id=rng.choice(oferentes), nombre=f"Encuentro regional {m:%Y-%m} #{k + 1}",
-                     fecha=m + timedelta(days=rng.randint(0, 27)), modalidad=rng.choice(modalidades),
+                     fecha=min(hoy, m + timedelta(days=rng.randint(0, 27))), modalidad=rng.choice(modalidades),
                      canal=rng.choice(canales), participantes=rng.randint(20, 300), registrado_por=revisor)
         for m in meses for k in range(max(1, escala // 5))
     ]
     EventoMasivo.objects.bulk_create(eventos, batch_size=2000)
+    asistentes = {e.pk: rng.sample(territoriales, 15) for e in eventos}
     EventoMasivo.entidades.through.objects.bulk_create([
-        EventoMasivo.entidades.through(eventomasivo_id=e.pk, entidad_id=t)
-        for e in eventos for t in rng.sample(territoriales, 15)
+        EventoMasivo.entidades.through(eventomasivo_id=e, entidad_id=t) for e, ts in asistentes.items() for t in ts
     ], batch_size=5000, ignore_conflicts=True)
+    EventoMasivo.temas.through.objects.bulk_create(
+        [EventoMasivo.temas.through(eventomasivo_id=e.pk, tema_id=rng.choice(temas)) for e in eventos], batch_size=5000)
+    n_consentimientos, n_revocados = _consentimientos(rng=rng, revisor=revisor)
+    n_percepciones = _percepciones(rng=rng, revisor=revisor, hoy=hoy, asesorias=asesorias, eventos=eventos,
+                                   asistentes=asistentes, cuantas=52 * max(1, escala // 10) * 12)
+    elegibles = list(selectors.entidades_asesoradas().filter(selectors.con_consentimiento())
+                     .values_list("pk", flat=True))
+    for m in meses[-3:]:
+        muestra = MuestraPercepcion.objects.create(periodo=m, semilla=rng.randrange(2**31), universo=len(elegibles),
+                                                   creada_por=revisor)
+        muestra.entidades.set(rng.sample(elegibles, min(52, len(elegibles))))
+    n_evaluaciones = _evaluaciones(rng=rng, revisor=revisor, hoy=hoy)
+    salida.write(f"  {n_consentimientos} consentimientos de percepción ({n_revocados} revocados), "
+                 f"{n_percepciones} calificaciones atadas a asistencia recibida, {n_evaluaciones} evaluaciones "
+                 "de líneas (intermedias y finales)")
     SuscripcionInforme.objects.get_or_create(usuario=revisor, alcance="nacional")
-    salida.write(f"  {len(percepciones)} calificaciones, {len(asesorias)} asesorías, {len(eventos)} eventos; "
+    salida.write(f"  {len(asesorias)} asesorías, {len(eventos)} eventos; "
                  f"{total_avances + total_mediciones} filas de avances y mediciones")
+
+
+def _consentimientos(*, rng: random.Random, revisor) -> tuple[int, int]:
+    """Nueve de cada diez ETs asesoradas dan su consentimiento (el DNP lo registra en la entrevista); una de cada
+    veinte de ellas lo revoca después."""
+    ahora = timezone.now()
+    asesoradas = list(selectors.entidades_asesoradas().values_list("pk", flat=True))
+    dan = [pk for pk in asesoradas if rng.random() < 0.9]
+    filas = []
+    for pk in dan:
+        otorgado = ahora - timedelta(days=rng.randint(200, 400))
+        revoca = rng.random() < 0.05
+        filas.append(ConsentimientoPercepcion(
+            entidad_id=pk, otorgado_en=otorgado, otorgado_por=revisor,
+            revocado_en=otorgado + timedelta(days=rng.randint(30, 150)) if revoca else None,
+            revocado_por=revisor if revoca else None,
+            motivo_revocacion="Cambio de administración: el nuevo equipo pidió no ser contactado" if revoca else ""))
+    ConsentimientoPercepcion.objects.bulk_create(filas, batch_size=5000, ignore_conflicts=True)
+    return len(filas), sum(1 for f in filas if f.revocado_en)
+
+
+def _percepciones(*, rng: random.Random, revisor, hoy: date, asesorias, eventos, asistentes, cuantas: int) -> int:
+    """Calificaciones de asistencias que las ETs recibieron de verdad (asesorías suyas, eventos a los que
+    asistieron, líneas que las alcanzaron), solo de ETs con consentimiento vigente; el oferente es el del registro
+    y la fecha, unos días después de la asistencia. Una de cada veinte ETs califica mal (atención prioritaria)."""
+    from seguimiento.models import EstadoLineaEntidad
+
+    con = set(ConsentimientoPercepcion.objects.filter(revocado_en__isnull=True).values_list("entidad_id", flat=True))
+    if not con:
+        return 0
+    malas = {pk for pk in con if rng.random() < 0.05}
+    recibidas = [("asesoria", a.pk, a.entidad_id, a.oferente_id, a.fecha) for a in asesorias if a.entidad_id in con]
+    recibidas += [("evento", e.pk, t, e.oferente_id, e.fecha) for e in eventos for t in asistentes[e.pk] if t in con]
+    recibidas += [("linea", l, t, o, f) for l, t, o, f in EstadoLineaEntidad.objects.filter(
+        ultimo_reporte__isnull=False, entidad_id__in=list(con)).values_list(
+        "linea_id", "entidad_id", "oferente_id", "ultimo_reporte")]
+    if not recibidas:
+        return 0
+    percepciones = []
+    for tipo, pk, entidad, oferente, fecha in rng.choices(recibidas, k=cuantas):
+        base = rng.choice([2, 2, 3]) if entidad in malas else rng.choices([5, 4, 3, 2], [35, 45, 15, 5])[0]
+        nota = lambda base=base: max(1, min(5, base + rng.choice([-1, 0, 0, 0, 1])))
+        percepciones.append(Percepcion(
+            entidad_id=entidad, oferente_id=oferente, **{f"{tipo}_id": pk},
+            fecha=min(hoy, fecha + timedelta(days=rng.randint(0, 20))), calidad=nota(), pertinencia=nota(),
+            oportunidad=nota(), comentario=rng.choice(["", "", "Muy útil", "Llegó tarde", "Faltó seguimiento"]),
+            registrada_por=revisor,
+        ))
+    Percepcion.objects.bulk_create(percepciones, batch_size=5000)
+    return len(percepciones)
+
+
+def _evaluaciones(*, rng: random.Random, revisor, hoy: date) -> int:
+    """Evaluación intermedia de las líneas que pasaron la mitad de su plazo y final de las que terminaron (o ya
+    llegaron al 90 % de avance), con el resultado que su avance sugiere (004, actividad 4)."""
+    from seguimiento.models import EstadoLinea, EvaluacionLinea, ResultadoEvaluacion, TipoEvaluacion
+
+    def resultado(avance):
+        return (ResultadoEvaluacion.CUMPLE if avance >= 80 else ResultadoEvaluacion.PARCIAL if avance >= 40
+                else ResultadoEvaluacion.NO_CUMPLE)
+
+    filas = []
+    for linea_id, inicio, fin, avance in EstadoLinea.objects.values_list(
+            "linea_id", "linea__fecha_inicio", "linea__fecha_fin", "avance").iterator(chunk_size=5000):
+        mitad = inicio + (fin - inicio) / 2
+        if mitad <= hoy:
+            filas.append(EvaluacionLinea(
+                linea_id=linea_id, tipo=TipoEvaluacion.INTERMEDIA, fecha=mitad, resultado=resultado(min(avance * 2, 100)),
+                avance_linea=(avance / 2).quantize(Decimal("0.01")), registrada_por=revisor,
+                hallazgos=rng.choice(["Avance según lo previsto; la ET participa en las sesiones.",
+                                      "Retraso por cambio del equipo territorial; se ajustó el cronograma.",
+                                      "Faltan evidencias de asistencia de dos sesiones."]),
+                recomendaciones="Mantener la mesa técnica mensual."))
+        # Final: la línea terminó, o ya cumplió (casi) todo su avance y se cierra antes de tiempo.
+        if mitad <= hoy and (fin < hoy or avance >= 90):
+            filas.append(EvaluacionLinea(
+                linea_id=linea_id, tipo=TipoEvaluacion.FINAL, fecha=min(fin, hoy), resultado=resultado(avance),
+                avance_linea=avance, registrada_por=revisor,
+                hallazgos=rng.choice(["Se cumplió el objetivo de la línea.",
+                                      "Se cumplió en parte: quedó pendiente la transferencia del instrumento.",
+                                      "No se cumplió: la ET no priorizó la línea."]),
+                recomendaciones=""))
+    EvaluacionLinea.objects.bulk_create(filas, batch_size=5000, ignore_conflicts=True)
+    return len(filas)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from att.forms import ArchivoImportacionForm
 from att.models import Entidad, TipoEntidad
 from att.validadores import TEXTO_CORTO, TEXTO_LARGO, TEXTO_MEDIO
-from seguimiento.models import Hito
+from seguimiento.models import Hito, ResultadoEvaluacion, TipoEvaluacion
 
 
 class VariosArchivos(forms.ClearableFileInput):
@@ -72,9 +72,13 @@ ESCALA = [(i, str(i)) for i in range(1, 6)]
 
 
 class PercepcionForm(forms.Form):
+    """Califica una asistencia que la entidad recibió: el oferente sale del registro elegido (no se escribe) y
+    la fecha es la del servidor. Las opciones son solo lo recibido (`selectors.asistencias_recibidas`)."""
+
     entidad = forms.ModelChoiceField(queryset=Entidad.objects.none(), label=_("Entidad territorial"))
-    oferente = forms.ModelChoiceField(queryset=Entidad.objects.filter(tipo__in=TipoEntidad.nacionales()),
-                                      required=False, label=_("Entidad que prestó la asistencia"))
+    asistencia = forms.ChoiceField(label=_("Asistencia recibida que califica"), choices=(),
+                                   help_text=_("Solo aparecen las líneas que llegaron a la entidad, sus asesorías y "
+                                               "los eventos a los que asistió en el último año."))
     calidad = forms.TypedChoiceField(choices=ESCALA, coerce=int, label=_("Calidad (1 = muy mala, 5 = excelente)"),
                                      widget=forms.RadioSelect)
     pertinencia = forms.TypedChoiceField(choices=ESCALA, coerce=int, label=_("Pertinencia"), widget=forms.RadioSelect)
@@ -82,10 +86,35 @@ class PercepcionForm(forms.Form):
     comentario = forms.CharField(label=_("Comentarios"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                                  max_length=TEXTO_CORTO)
 
-    def __init__(self, *args, entidades=None, **kwargs):
+    def __init__(self, *args, entidades=None, asistencias=(), **kwargs):
         super().__init__(*args, **kwargs)
         if entidades is not None:
             self.fields["entidad"].queryset = entidades
+        self._asistencias = {a.clave: a for a in asistencias}
+        self.fields["asistencia"].choices = [("", "—")] + [(a.clave, a.etiqueta) for a in asistencias]
+        self.fields["asistencia"].error_messages["invalid_choice"] = _(
+            "Esa asistencia no la recibió la entidad (ni línea que la alcanzó, ni asesoría suya, ni evento al que "
+            "asistió): no se puede calificar.")
+
+    def clean(self):
+        datos = super().clean()
+        elegida = self._asistencias.get(datos.pop("asistencia", None) or "")
+        if elegida is not None:
+            datos.update(linea=elegida.linea, asesoria=elegida.asesoria, evento=elegida.evento)
+        return datos
+
+
+class ConsentimientoForm(forms.Form):
+    motivo = forms.CharField(label=_("Motivo de la revocación (opcional)"), required=False, max_length=TEXTO_CORTO,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class EvaluacionForm(forms.Form):
+    tipo = forms.ChoiceField(label=_("Evaluación"), choices=TipoEvaluacion.choices, widget=forms.RadioSelect)
+    resultado = forms.ChoiceField(label=_("Resultado"), choices=ResultadoEvaluacion.choices)
+    hallazgos = forms.CharField(label=_("Hallazgos"), widget=forms.Textarea(attrs={"rows": 4}), max_length=TEXTO_LARGO)
+    recomendaciones = forms.CharField(label=_("Recomendaciones"), required=False, max_length=TEXTO_LARGO,
+                                      widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ImportarMDMForm(ArchivoImportacionForm):

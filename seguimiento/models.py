@@ -322,9 +322,15 @@ class Percepcion(models.Model):
                                 verbose_name=_("entidad territorial"))
     oferente = models.ForeignKey("att.Entidad", on_delete=models.PROTECT, related_name="percepciones_recibidas",
                                  null=True, blank=True, verbose_name=_("entidad oferente"))
+    # La asistencia calificada: una línea que alcanzó a la ET, una asesoría o un evento al que asistió
+    # (a lo sumo una; las calificaciones anteriores a #12 que no se pudieron atar quedan sin ninguna).
     linea = models.ForeignKey("agenda.LineaPlan", on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="percepciones")
-    fecha = models.DateField(_("fecha"))
+    asesoria = models.ForeignKey("seguimiento.Asesoria", on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="percepciones", verbose_name=_("asesoría calificada"))
+    evento = models.ForeignKey("seguimiento.EventoMasivo", on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="percepciones", verbose_name=_("evento calificado"))
+    fecha = models.DateField(_("fecha"), help_text=_("Fecha del servidor al registrar la calificación."))
     calidad = models.PositiveSmallIntegerField(_("calidad"), validators=calificacion)
     pertinencia = models.PositiveSmallIntegerField(_("pertinencia"), validators=calificacion)
     oportunidad = models.PositiveSmallIntegerField(_("oportunidad"), validators=calificacion)
@@ -345,6 +351,12 @@ class Percepcion(models.Model):
                 condition=models.Q(calidad__range=(1, 5), pertinencia__range=(1, 5), oportunidad__range=(1, 5)),
                 name="percepcion_1_5",
             ),
+            models.CheckConstraint(
+                condition=(models.Q(linea__isnull=True, asesoria__isnull=True)
+                           | models.Q(linea__isnull=True, evento__isnull=True)
+                           | models.Q(asesoria__isnull=True, evento__isnull=True)),
+                name="percepcion_una_asistencia",
+            ),
         ]
         indexes = [models.Index(fields=["actualizado", "id"], name="percepcion_act"), models.Index(fields=["fecha"], name="percepcion_fecha")]
 
@@ -354,6 +366,50 @@ class Percepcion(models.Model):
     @property
     def promedio(self) -> Decimal:
         return (Decimal(self.calidad + self.pertinencia + self.oportunidad) / 3).quantize(Decimal("0.01"))
+
+    @property
+    def asistencia(self):
+        """El registro calificado (línea, asesoría o evento), o None en una calificación antigua sin atar."""
+        return self.linea or self.asesoria or self.evento
+
+
+class ConsentimientoPercepcion(models.Model):
+    """Consentimiento explícito de una ET para el seguimiento de percepción (entrevistas y calificaciones).
+
+    No existe hasta que alguien de la ET (o el DNP en la entrevista, con la aceptación de la ET) lo da: sin fila
+    o con fila revocada no hay consentimiento. Revocarlo deja la fecha y la persona; volver a darlo limpia la
+    revocación y el historial guarda cada cambio.
+    """
+
+    entidad = models.OneToOneField("att.Entidad", on_delete=models.CASCADE, related_name="consentimiento_percepcion",
+                                   verbose_name=_("entidad territorial"))
+    otorgado_en = models.DateTimeField(_("otorgado el"))
+    otorgado_por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("otorgado por"))
+    revocado_en = models.DateTimeField(_("revocado el"), null=True, blank=True)
+    revocado_por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("revocado por"))
+    motivo_revocacion = models.TextField(_("motivo de la revocación"), blank=True, **largo_maximo(TEXTO_CORTO))
+    actualizado = models.DateTimeField(_("actualizado"), auto_now=True)
+    historial = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("consentimiento de percepción")
+        verbose_name_plural = _("consentimientos de percepción")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(revocado_en__isnull=True) | models.Q(revocado_por__isnull=False),
+                name="consentimiento_revocado_con_persona",
+            ),
+        ]
+        indexes = [models.Index(fields=["actualizado", "id"], name="consentimiento_act")]
+
+    def __str__(self):
+        return f"{self.entidad} · {_('vigente') if self.vigente else _('revocado')}"
+
+    @property
+    def vigente(self) -> bool:
+        return self.revocado_en is None
 
 
 class MuestraPercepcion(models.Model):
@@ -429,6 +485,49 @@ class EventoMasivo(RegistroAsistencia):
 
     def __str__(self):
         return self.nombre
+
+
+# --- Evaluación intermedia y final por línea (004, actividad 4) -------------------------------------
+class TipoEvaluacion(models.TextChoices):
+    INTERMEDIA = "intermedia", _("Intermedia")
+    FINAL = "final", _("Final")
+
+
+class ResultadoEvaluacion(models.TextChoices):
+    CUMPLE = "cumple", _("Cumple lo previsto")
+    PARCIAL = "parcial", _("Cumple en parte")
+    NO_CUMPLE = "no_cumple", _("No cumple")
+
+
+class EvaluacionLinea(models.Model):
+    """Evaluación intermedia o final de una línea del plan («evalúe de manera intermedia y final», 004 act. 4).
+
+    Una de cada tipo por línea; la final pide la intermedia antes. Guarda el avance de la línea al evaluar
+    (copia de `EstadoLinea.avance`), para que la evaluación se lea con la cifra que tenía a la vista.
+    """
+
+    linea = models.ForeignKey("agenda.LineaPlan", on_delete=models.CASCADE, related_name="evaluaciones")
+    tipo = models.CharField(_("tipo"), max_length=12, choices=TipoEvaluacion.choices)
+    fecha = models.DateField(_("fecha"), help_text=_("Fecha del servidor al registrar la evaluación."))
+    resultado = models.CharField(_("resultado"), max_length=12, choices=ResultadoEvaluacion.choices)
+    avance_linea = models.DecimalField(_("avance de la línea al evaluar (%)"), max_digits=5, decimal_places=2,
+                                       default=0)
+    hallazgos = models.TextField(_("hallazgos"), **largo_maximo(TEXTO_LARGO))
+    recomendaciones = models.TextField(_("recomendaciones"), blank=True, **largo_maximo(TEXTO_LARGO))
+    registrada_por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    creada = models.DateTimeField(auto_now_add=True)
+    actualizado = models.DateTimeField(_("actualizado"), auto_now=True)
+    historial = HistoricalRecords()
+
+    class Meta:
+        ordering = ["linea_id", "tipo"]
+        verbose_name = _("evaluación de la línea")
+        verbose_name_plural = _("evaluaciones de las líneas")
+        constraints = [models.UniqueConstraint(fields=["linea", "tipo"], name="evaluacion_una_por_tipo")]
+        indexes = [models.Index(fields=["actualizado", "id"], name="evaluacion_act")]
+
+    def __str__(self):
+        return f"{self.linea} · {self.get_tipo_display()}"
 
 
 # --- Informes ------------------------------------------------------------------------------------

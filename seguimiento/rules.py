@@ -39,6 +39,16 @@ def ve_seguimiento(usuario, _objeto=None) -> bool:
     return permisos.lee_todo(usuario) or permisos.tiene_rol(usuario, Rol.OFERENTE, *ROLES_ET)
 
 
+def evalua_linea(usuario, linea) -> bool:
+    """La evaluación intermedia y final de una línea: su oferente (quien reporta sus avances) o el DNP."""
+    return reporta_linea(usuario, linea)
+
+
+def ve_costo(usuario, _objeto=None) -> bool:
+    """El costo de la asistencia: el DNP y el auditor (todo) y el oferente (el de sus líneas)."""
+    return permisos.lee_todo(usuario) or permisos.tiene_rol(usuario, Rol.OFERENTE)
+
+
 def registra_asistencia(usuario, oferente) -> bool:
     if oferente is None or permisos.solo_lectura(usuario):
         return False
@@ -54,3 +64,5 @@ rules.add_perm("seguimiento.calificar", rules.predicate(califica, name="califica
 rules.add_perm("seguimiento.ver", rules.predicate(ve_seguimiento, name="ve_seguimiento"))
 rules.add_perm("seguimiento.ver_tablero_dnp", rules.predicate(permisos.lee_todo, name="seg_lee_todo"))
 rules.add_perm("seguimiento.registrar_asistencia", rules.predicate(registra_asistencia, name="registra_asistencia"))
+rules.add_perm("seguimiento.evaluar_linea", rules.predicate(evalua_linea, name="evalua_linea"))
+rules.add_perm("seguimiento.ver_costo", rules.predicate(ve_costo, name="ve_costo"))

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Avg, Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import (
+    Avg,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,12 +35,15 @@ from seguimiento.models import (
     Asesoria,
     Avance,
     ConfiguracionSeguimiento,
+    ConsentimientoPercepcion,
     EstadoAvance,
     EstadoLinea,
     EstadoLineaEntidad,
+    EvaluacionLinea,
     EventoMasivo,
     Hito,
     InformeMensual,
+    MuestraPercepcion,
     Percepcion,
     Semaforo,
 )
@@ -285,6 +301,80 @@ def percepciones_visibles(usuario) -> QuerySet[Percepcion]:
     return qs.filter(filtro)
 
 
+def con_consentimiento(campo: str = "pk") -> Exists:
+    """Condición «la entidad tiene consentimiento de percepción vigente» (para filtrar entidades)."""
+    return Exists(ConsentimientoPercepcion.objects.filter(entidad_id=OuterRef(campo), revocado_en__isnull=True))
+
+
+@dataclass(frozen=True)
+class Asistencia:
+    """Una asistencia que una ET recibió: línea que la alcanzó, asesoría o evento al que asistió."""
+
+    tipo: str  # "linea", "asesoria" o "evento"
+    registro: object
+    oferente: Entidad
+    fecha: date
+
+    @property
+    def clave(self) -> str:
+        return f"{self.tipo}-{self.registro.pk}"
+
+    @property
+    def linea(self):
+        return self.registro if self.tipo == "linea" else None
+
+    @property
+    def asesoria(self):
+        return self.registro if self.tipo == "asesoria" else None
+
+    @property
+    def evento(self):
+        return self.registro if self.tipo == "evento" else None
+
+    @property
+    def etiqueta(self) -> str:
+        if self.tipo == "linea":
+            texto = _("Línea «%(n)s»") % {"n": self.registro.oferta.nombre[:80]}
+        elif self.tipo == "asesoria":
+            texto = _("Asesoría")
+        else:
+            texto = _("Evento «%(n)s»") % {"n": self.registro.nombre[:80]}
+        return _("%(t)s de %(o)s (%(f)s)") % {"t": texto, "o": self.oferente, "f": self.fecha.isoformat()}
+
+
+def asistencias_recibidas(entidad, *, hasta: date, desde: date | None = None, oferente=None, tipo: str | None = None,
+                          registro_id: int | None = None, limite: int = 100) -> list[Asistencia]:
+    """Lo que la entidad recibió de verdad hasta `hasta` (y desde `desde`), de lo más reciente a lo más antiguo:
+    líneas que la alcanzaron (`EstadoLineaEntidad` con un avance reportado que la cubre, `Avance.entidades`),
+    sus asesorías y los eventos a los que asistió. A lo sumo tres consultas, `limite` de cada tipo."""
+    resultado: list[Asistencia] = []
+    if tipo in (None, "linea"):
+        qs = EstadoLineaEntidad.objects.filter(entidad=entidad, ultimo_reporte__isnull=False, ultimo_reporte__lte=hasta)
+        if desde:
+            qs = qs.filter(ultimo_reporte__gte=desde)
+        if oferente is not None:
+            qs = qs.filter(oferente=oferente)
+        if registro_id is not None:
+            qs = qs.filter(linea_id=registro_id)
+        for e in qs.select_related("oferente", "linea__oferta").order_by("-ultimo_reporte", "-linea_id")[:limite]:
+            resultado.append(Asistencia("linea", e.linea, e.oferente, e.ultimo_reporte))
+    for nombre, modelo, filtro in (("asesoria", Asesoria, {"entidad": entidad}),
+                                   ("evento", EventoMasivo, {"entidades": entidad})):
+        if tipo not in (None, nombre):
+            continue
+        qs = modelo.objects.filter(fecha__lte=hasta, **filtro)
+        if desde:
+            qs = qs.filter(fecha__gte=desde)
+        if oferente is not None:
+            qs = qs.filter(oferente=oferente)
+        if registro_id is not None:
+            qs = qs.filter(pk=registro_id)
+        resultado += [Asistencia(nombre, r, r.oferente, r.fecha)
+                      for r in qs.select_related("oferente").order_by("-fecha", "-pk")[:limite]]
+    resultado.sort(key=lambda a: a.fecha, reverse=True)
+    return resultado
+
+
 def resumen_percepcion(usuario, desde: date | None = None, hasta: date | None = None) -> dict:
     return resumen_percepcion_de(percepciones_visibles(usuario), desde, hasta)
 
@@ -454,3 +544,169 @@ def periodos_para_cierre(hoy: date | None = None, meses: int = 24) -> list[dict]
         tipo="mensual", alcance="nacional", periodo__gte=desde).only("periodo", "estado", "version", "generado_en")}
     return [{"periodo": m, "cierre": cierres.get(m), "pendientes": pendientes.get(m, 0), "informe": informes.get(m),
              "en_curso": m >= actual} for m in lista]
+
+
+# --- Atención prioritaria y desgloses de la percepción (#12) -----------------------------------------
+MESES_ATENCION = 12
+
+
+def _promedio_expr():
+    return ExpressionWrapper((F("calidad") + F("pertinencia") + F("oportunidad")) / Decimal(3),
+                             output_field=DecimalField(max_digits=6, decimal_places=4))
+
+
+def atencion_prioritaria(usuario, *, hoy: date | None = None) -> list[dict]:
+    """ETs que piden atención: su promedio de percepción de los últimos doce meses cae bajo el umbral, o
+    están en la última muestra mensual y no tuvieron seguimiento (ninguna calificación desde el sorteo).
+
+    Acotada como `percepciones_visibles`; la parte de la muestra la ven quienes leen todo y la ET (o su
+    equipo departamental) por las suyas. Cuatro consultas, sin importar cuántas calificaciones haya. Cada fila:
+    entidad, motivos, n, promedio, última calificación."""
+    hoy = hoy or timezone.localdate()
+    umbral = ConfiguracionSeguimiento.obtener().umbral_percepcion
+    desde = hoy - timedelta(days=365 * MESES_ATENCION // 12)
+    qs = percepciones_visibles(usuario).filter(fecha__gte=desde, fecha__lte=hoy)
+    filas: dict[int, dict] = {}
+    for f in (qs.order_by().values("entidad_id")
+              .annotate(n=Count("pk"), promedio=Avg(_promedio_expr()), ultima=Max("fecha"))
+              .filter(promedio__lt=umbral)):
+        filas[f["entidad_id"]] = {"n": f["n"], "promedio": calculo.redondear(f["promedio"], 2),
+                                  "ultima": f["ultima"], "motivos": [_("calificación bajo el umbral")]}
+    muestra = MuestraPercepcion.objects.filter(periodo__lte=hoy).order_by("-periodo").first()
+    if muestra is not None:
+        alcance = Entidad.objects.all() if permisos.lee_todo(usuario) else permisos.entidades_de(usuario, ROLES_ET)
+        calificadas = Percepcion.objects.filter(entidad_id=OuterRef("pk"), fecha__gte=muestra.periodo)
+        for pk in (alcance.filter(muestras_percepcion=muestra).filter(~Exists(calificadas))
+                   .values_list("pk", flat=True)):
+            fila = filas.setdefault(pk, {"n": 0, "promedio": None, "ultima": None, "motivos": []})
+            fila["motivos"].append(_("sin seguimiento en la muestra de %(m)s") % {"m": muestra.periodo.strftime("%Y-%m")})
+    entidades = Entidad.objects.select_related("departamento").in_bulk(list(filas))
+    resultado = [{"entidad": entidades[pk], **f} for pk, f in filas.items() if pk in entidades]
+    resultado.sort(key=lambda f: (f["promedio"] is None, f["promedio"] or 0, f["entidad"].nombre))
+    return resultado
+
+
+def _fila_desglose(clave, etiqueta, n, calidad, pertinencia, oportunidad, insatisfechas) -> dict:
+    promedio = (calidad + pertinencia + oportunidad) / 3 / n if n else None
+    return {"clave": clave, "etiqueta": etiqueta, "n": n,
+            "calidad": calculo.redondear(Decimal(calidad) / n, 2) if n else None,
+            "pertinencia": calculo.redondear(Decimal(pertinencia) / n, 2) if n else None,
+            "oportunidad": calculo.redondear(Decimal(oportunidad) / n, 2) if n else None,
+            "promedio": calculo.redondear(Decimal(promedio), 2) if promedio is not None else None,
+            "insatisfechas": insatisfechas}
+
+
+def _sumas(qs, campo: str, umbral) -> list[dict]:
+    """Sumas de las tres calificaciones, conteo e insatisfechas agrupadas por `campo` (una consulta)."""
+    return list(qs.order_by().alias(suma_total=F("calidad") + F("pertinencia") + F("oportunidad"))
+                .values(clave=F(campo)).annotate(
+                    n=Count("pk"), calidad=Sum("calidad"), pertinencia=Sum("pertinencia"),
+                    oportunidad=Sum("oportunidad"), insatisfechas=Count("pk", filter=Q(suma_total__lt=umbral * 3)),
+                ).filter(clave__isnull=False))
+
+
+def percepcion_por_region(usuario, *, desde: date | None = None, hasta: date | None = None) -> list[dict]:
+    """Calificaciones por región de la ET calificadora (una consulta): n, promedios e insatisfechas."""
+    from att.models import Region
+
+    umbral = ConfiguracionSeguimiento.obtener().umbral_percepcion
+    qs = _acotar_fechas(percepciones_visibles(usuario), desde, hasta)
+    etiquetas = dict(Region.choices)
+    filas = [_fila_desglose(f["clave"], str(etiquetas.get(f["clave"], f["clave"])), f["n"], f["calidad"],
+                            f["pertinencia"], f["oportunidad"], f["insatisfechas"])
+             for f in _sumas(qs, "entidad__departamento__region", umbral) if f["clave"]]
+    return sorted(filas, key=lambda f: f["etiqueta"])
+
+
+def percepcion_por_tema(usuario, *, desde: date | None = None, hasta: date | None = None) -> list[dict]:
+    """Calificaciones por tema de la asistencia calificada (los de la línea, la asesoría o el evento; una
+    calificación de una asistencia con dos temas cuenta en ambos). Cuatro consultas."""
+    from att.models import Tema
+
+    umbral = ConfiguracionSeguimiento.obtener().umbral_percepcion
+    qs = _acotar_fechas(percepciones_visibles(usuario), desde, hasta)
+    sumas: dict[int, list] = {}
+    for campo in ("linea__temas", "asesoria__temas", "evento__temas"):
+        for f in _sumas(qs, campo, umbral):
+            s = sumas.setdefault(f["clave"], [0, 0, 0, 0, 0])
+            for i, k in enumerate(("n", "calidad", "pertinencia", "oportunidad", "insatisfechas")):
+                s[i] += f[k]
+    nombres = dict(Tema.objects.filter(pk__in=list(sumas)).values_list("pk", "nombre"))
+    filas = [_fila_desglose(pk, nombres.get(pk, str(pk)), *s) for pk, s in sumas.items()]
+    return sorted(filas, key=lambda f: f["etiqueta"])
+
+
+def _acotar_fechas(qs, desde, hasta):
+    if desde:
+        qs = qs.filter(fecha__gte=desde)
+    if hasta:
+        qs = qs.filter(fecha__lte=hasta)
+    return qs
+
+
+# --- Consentimiento -----------------------------------------------------------------------------------
+def consentimientos_visibles(usuario) -> QuerySet[Entidad]:
+    """Entidades territoriales con su consentimiento (o ninguno) que el usuario puede ver: todas para quien lee
+    todo; las suyas para la ET y su equipo departamental."""
+    qs = Entidad.objects.filter(tipo__in=TipoEntidad.territoriales(), activa=True)
+    if not permisos.lee_todo(usuario):
+        qs = qs.filter(pk__in=permisos.entidades_de(usuario, ROLES_ET).values("pk"))
+    return qs.select_related("departamento", "consentimiento_percepcion__otorgado_por",
+                             "consentimiento_percepcion__revocado_por").order_by("nombre", "pk")
+
+
+# --- Costo por ET asistida y por punto de capacidad (#12) ---------------------------------------------
+def _ganancia(entidades: set[int]) -> dict[int, Decimal]:
+    """Puntos de capacidad ganados por ET (`att.selectors.ganancia_capacidad`, del diagnóstico y su línea base)."""
+    from att.selectors import ganancia_capacidad
+
+    return ganancia_capacidad(list(entidades)) if entidades else {}
+
+
+def costo_asistencia(usuario, *, por: str = "oferente") -> list[dict]:
+    """Costo por ET asistida y por punto de capacidad ganado, por entidad oferente (`por="oferente"`) o por
+    tema (`por="tema"`), sobre las líneas que el usuario ve.
+
+    - Inversión: Σ `LineaPlan.inversion` de las líneas del grupo (una línea con dos temas suma entera en cada
+      tema).
+    - ETs asistidas: entidades distintas a las que llegó de verdad alguna línea del grupo (`EstadoLineaEntidad`
+      con un avance reportado que las cubre).
+    - Costo por ET asistida = inversión ÷ ETs asistidas.
+    - Puntos ganados = Σ de la ganancia de capacidad (último diagnóstico menos línea base) de esas ETs; costo
+      por punto = inversión ÷ puntos (vacío si no hay puntos ganados).
+    Tres consultas más las del diagnóstico, sin importar cuántas líneas haya."""
+    from agenda.models import LineaPlan
+    from att.models import Tema
+
+    lineas = estados_visibles(usuario).values("linea_id")
+    campo = "plan__entidad_id" if por == "oferente" else "temas"
+    inversion = dict(LineaPlan.objects.filter(pk__in=lineas).order_by().values(clave=F(campo))
+                     .annotate(total=Sum("inversion")).filter(clave__isnull=False).values_list("clave", "total"))
+    campo_et = "oferente_id" if por == "oferente" else "linea__temas"
+    asistidas: dict[int, set[int]] = {}
+    for clave, entidad_id in (EstadoLineaEntidad.objects.filter(linea_id__in=lineas, ultimo_reporte__isnull=False)
+                              .order_by().values_list(campo_et, "entidad_id").distinct()):
+        if clave is not None:
+            asistidas.setdefault(clave, set()).add(entidad_id)
+    ganancia = _ganancia(set().union(*asistidas.values()) if asistidas else set())
+    if por == "oferente":
+        nombres = dict(Entidad.objects.filter(pk__in=list(inversion)).values_list("pk", "nombre"))
+    else:
+        nombres = dict(Tema.objects.filter(pk__in=list(inversion)).values_list("pk", "nombre"))
+    filas = []
+    for clave, total in inversion.items():
+        ets = asistidas.get(clave, set())
+        puntos = sum((ganancia.get(e, Decimal(0)) for e in ets), Decimal(0)) if ganancia else None
+        filas.append({
+            "clave": clave, "etiqueta": nombres.get(clave, str(clave)), "inversion": total, "ets": len(ets),
+            "costo_et": calculo.redondear(Decimal(total) / len(ets), 0) if ets else None,
+            "puntos": puntos,
+            "costo_punto": calculo.redondear(Decimal(total) / puntos, 0) if puntos and puntos > 0 else None,
+        })
+    return sorted(filas, key=lambda f: f["etiqueta"])
+
+
+# --- Evaluaciones de las líneas ------------------------------------------------------------------------
+def evaluaciones_visibles(usuario) -> QuerySet[EvaluacionLinea]:
+    return (EvaluacionLinea.objects.filter(linea_id__in=estados_visibles(usuario).values("linea_id"))
+            .select_related("linea__oferta", "linea__plan__entidad", "registrada_por").order_by("-fecha", "-pk"))

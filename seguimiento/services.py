@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from simple_history.utils import bulk_create_with_history
 
-from att.models import Entidad, Rol
+from att.models import Entidad, Rol, TipoEntidad
 from att.notificaciones import notificar
 from att.validadores import exigir_largo, exigir_largos, validar_adjunto
 from indicadores.selectors import periodos_cerrados
@@ -28,13 +28,17 @@ from seguimiento.models import (
     Asesoria,
     Avance,
     ConfiguracionSeguimiento,
+    ConsentimientoPercepcion,
     EstadoAvance,
     EstadoLinea,
+    EvaluacionLinea,
     EventoMasivo,
     EvidenciaAvance,
     Hito,
     MuestraPercepcion,
     Percepcion,
+    ResultadoEvaluacion,
+    TipoEvaluacion,
     huella_avance,
 )
 
@@ -456,93 +460,182 @@ def _equipo_seguimiento():
     ).distinct()
 
 
-# Ventana de la fecha de una percepción: de hoy hacia atrás, a lo sumo un año. Se califica una
-# asistencia ya recibida (nada futuro) y reciente (la entrevista de la muestra es mensual); un año
-# deja registrar tarde lo de la vigencia sin permitir reescribir la historia de otros periodos.
+# Ventana de la asistencia calificable: recibida hasta hoy y a lo sumo hace un año. Se califica una
+# asistencia ya recibida (nada futuro) y reciente (la entrevista de la muestra es mensual); un año deja
+# calificar tarde lo de la vigencia sin permitir reescribir la historia de otros periodos.
 VENTANA_PERCEPCION_DIAS = 365
 
 
-def lineas_que_llegan(*, oferente: Entidad, entidad: Entidad, hasta: date):
-    """Líneas de planes aprobados del oferente que focalizan la entidad y ya habían empezado en `hasta`."""
-    from agenda.models import EstadoPlan, LineaPlan
-
-    return LineaPlan.objects.filter(plan__entidad=oferente, plan__estado=EstadoPlan.APROBADO,
-                                    territorios=entidad, fecha_inicio__lte=hasta)
-
-
-def oferente_asistio(*, oferente: Entidad, entidad: Entidad, hasta: date) -> bool:
-    """¿Prestó el oferente asistencia a la entidad a más tardar en `hasta`? Una asesoría, un evento
-    masivo con ella o una línea de un plan aprobado que la focaliza."""
-    return (
-        Asesoria.objects.filter(oferente=oferente, entidad=entidad, fecha__lte=hasta).exists()
-        or EventoMasivo.objects.filter(oferente=oferente, entidades=entidad, fecha__lte=hasta).exists()
-        or lineas_que_llegan(oferente=oferente, entidad=entidad, hasta=hasta).exists()
-    )
-
-
-def percepcion_verificar(*, entidad: Entidad, fecha: date, oferente: Entidad | None = None, linea=None) -> None:
-    """Lo calificado debe existir: una fecha sensata, un oferente que sí asistió a la entidad y una
-    línea (de un plan aprobado) que llega a ella. Páginas y API pasan por aquí."""
+def percepcion_verificar(*, entidad: Entidad, oferente: Entidad | None = None, linea=None, asesoria=None,
+                         evento=None):
+    """La asistencia calificada debe haberla recibido la entidad: una línea que la alcanzó (un avance
+    reportado que la cubre), una asesoría suya o un evento al que asistió, en el último año. Devuelve
+    `(oferente, linea, asesoria, evento)` con el oferente tomado del registro, nunca de la petición.
+    Páginas y API pasan por aquí."""
     hoy = timezone.localdate()
     desde = hoy - timedelta(days=VENTANA_PERCEPCION_DIAS)
-    errores = {}
-    if fecha > hoy:
-        errores["fecha"] = _("La fecha no puede ser futura: califique una asistencia ya recibida (hoy es %(hoy)s).") % {
-            "hoy": hoy.isoformat()}
-    elif fecha < desde:
-        errores["fecha"] = _("La fecha debe estar dentro del último año: desde %(desde)s hasta hoy.") % {
-            "desde": desde.isoformat()}
-    if linea is not None:
-        if oferente is not None and oferente.pk != linea.plan.entidad_id:
-            errores["oferente"] = _("La línea elegida es de %(l)s, no de %(o)s.") % {"l": linea.plan.entidad, "o": oferente}
-        elif not lineas_que_llegan(oferente=linea.plan.entidad, entidad=entidad, hasta=fecha).filter(pk=linea.pk).exists():
-            errores["linea"] = _(
-                "La línea elegida no llega a %(e)s: debe ser de un plan aprobado, focalizar a la entidad y "
-                "haber empezado antes de la fecha de la calificación.") % {"e": entidad}
-    elif oferente is not None and "fecha" not in errores and not oferente_asistio(oferente=oferente, entidad=entidad, hasta=fecha):
-        errores["oferente"] = _(
-            "%(o)s no ha prestado asistencia a %(e)s (ni asesoría, ni evento, ni línea de un plan aprobado "
-            "que la focalice): no se puede calificar.") % {"o": oferente, "e": entidad}
-    if errores:
-        raise ValidationError(errores)
+    elegidos = [r for r in (linea, asesoria, evento) if r is not None]
+    if len(elegidos) > 1:
+        raise ValidationError({"asistencia": ValidationError(
+            _("Califique una sola asistencia a la vez: una línea, una asesoría o un evento."),
+            code="varias_asistencias")})
+    if not elegidos:
+        if oferente is None:
+            raise ValidationError({"asistencia": ValidationError(
+                _("Elija la asistencia recibida que califica (una línea, una asesoría o un evento)."),
+                code="sin_asistencia")})
+        recibida = next(iter(selectors.asistencias_recibidas(entidad, hasta=hoy, desde=desde, oferente=oferente,
+                                                             limite=1)), None)
+        if recibida is None:
+            raise ValidationError({"oferente": ValidationError(_(
+                "%(o)s no le ha prestado asistencia a %(e)s en el último año (ni asesoría, ni evento, ni línea "
+                "que la haya alcanzado): no se puede calificar.") % {"o": oferente, "e": entidad},
+                code="oferente_no_asistio")})
+    else:
+        registro = elegidos[0]
+        tipo = "linea" if linea is not None else "asesoria" if asesoria is not None else "evento"
+        recibida = next(iter(selectors.asistencias_recibidas(entidad, hasta=hoy, desde=desde, tipo=tipo,
+                                                             registro_id=registro.pk)), None)
+        if recibida is None:
+            raise ValidationError({tipo: ValidationError(_(
+                "%(e)s no recibió esa asistencia en el último año: la línea debe haberla alcanzado (un avance "
+                "reportado que la cubre), la asesoría debe ser suya y el evento uno al que asistió.")
+                % {"e": entidad}, code="asistencia_no_recibida")})
+        if oferente is not None and oferente.pk != recibida.oferente.pk:
+            raise ValidationError({"oferente": ValidationError(_(
+                "La asistencia elegida la prestó %(r)s, no %(o)s: el oferente se toma del registro de la "
+                "asistencia.") % {"r": recibida.oferente, "o": oferente}, code="oferente_no_asistio")})
+    return (recibida.oferente, recibida.linea, recibida.asesoria, recibida.evento)
+
+
+def _exigir_consentimiento(entidad: Entidad) -> None:
+    """Bloquea la fila del consentimiento (dos envíos a la vez hacen fila) y exige que esté vigente."""
+    vigente = ConsentimientoPercepcion.objects.select_for_update().filter(
+        entidad=entidad, revocado_en__isnull=True).exists()
+    if not vigente:
+        raise ValidationError(
+            _("%(e)s no ha dado su consentimiento para el seguimiento de percepción (o lo revocó): no se "
+              "registran calificaciones suyas. Regístrelo primero en «Consentimiento».") % {"e": entidad},
+            code="sin_consentimiento",
+        )
 
 
 @transaction.atomic
 def percepcion_registrar(*, entidad: Entidad, calidad: int, pertinencia: int, oportunidad: int, por,
-                         comentario: str = "", oferente: Entidad | None = None, linea=None,
-                         fecha: date | None = None) -> Percepcion:
+                         comentario: str = "", oferente: Entidad | None = None, linea=None, asesoria=None,
+                         evento=None) -> Percepcion:
+    """Califica una asistencia que la entidad recibió. El oferente sale del registro de la asistencia y la
+    fecha es la del servidor. Un reenvío idéntico el mismo día (doble clic) devuelve la misma calificación."""
     _denegar_si(not rules.califica(por, entidad),
                 _("Solo la entidad territorial asesorada (o el DNP en la entrevista) registra su percepción."))
-    if not entidad.consiente_seguimiento:
-        raise ValidationError(
-            _("%(e)s no aceptó el seguimiento de percepción: no se registran calificaciones suyas.") % {"e": entidad},
-            code="sin_consentimiento",
-        )
-    fecha = fecha or timezone.localdate()
-    percepcion_verificar(entidad=entidad, fecha=fecha, oferente=oferente, linea=linea)
-    if linea is not None and oferente is None:
-        oferente = linea.plan.entidad
-    p = Percepcion(entidad=entidad, oferente=oferente, linea=linea, calidad=calidad, pertinencia=pertinencia,
-                   oportunidad=oportunidad, comentario=comentario, registrada_por=por, fecha=fecha)
+    _exigir_consentimiento(entidad)
+    oferente, linea, asesoria, evento = percepcion_verificar(entidad=entidad, oferente=oferente, linea=linea,
+                                                             asesoria=asesoria, evento=evento)
+    hoy = timezone.localdate()
+    datos = {"entidad": entidad, "oferente": oferente, "linea": linea, "asesoria": asesoria, "evento": evento,
+             "calidad": calidad, "pertinencia": pertinencia, "oportunidad": oportunidad,
+             "comentario": comentario, "registrada_por": por, "fecha": hoy}
+    repetida = Percepcion.objects.filter(**datos).first()
+    if repetida is not None:
+        return repetida
+    p = Percepcion(**datos)
     p.full_clean()
     p.save()
     umbral = ConfiguracionSeguimiento.obtener().umbral_percepcion
     if p.promedio < umbral:
-        destinatarios = list(_equipo_seguimiento())
-        if oferente is not None:
-            from att.models import Usuario
+        from att.models import Usuario
 
-            destinatarios += list(Usuario.objects.filter(
-                membresias__entidad=oferente, membresias__rol=Rol.OFERENTE, membresias__activa=True, is_active=True
-            ))
+        destinatarios = list(_equipo_seguimiento()) + list(Usuario.objects.filter(
+            membresias__entidad=oferente, membresias__rol=Rol.OFERENTE, membresias__activa=True, is_active=True
+        ))
         notificar(
             usuarios=destinatarios, categoria="seguimiento", puede_ver=_ve_seguimiento,
             titulo=_("Percepción insatisfactoria: %(e)s (%(p)s)") % {"e": entidad, "p": p.promedio},
             mensaje=_("Calidad %(c)s, pertinencia %(r)s, oportunidad %(o)s. %(com)s")
             % {"c": calidad, "r": pertinencia, "o": oportunidad, "com": comentario},
-            url="/seguimiento/percepcion/", clave=f"percepcion-baja-{p.pk}",
+            url="/seguimiento/percepcion/atencion/", clave=f"percepcion-baja-{p.pk}",
         )
     return p
+
+
+# --- Consentimiento de percepción -------------------------------------------------------------------
+@transaction.atomic
+def consentimiento_dar(*, entidad: Entidad, por) -> ConsentimientoPercepcion:
+    """Registra (o renueva, si estaba revocado) el consentimiento de la ET con fecha y persona. Darlo dos
+    veces seguidas no cambia nada: devuelve el vigente."""
+    _denegar_si(not rules.califica(por, entidad),
+                _("Solo la entidad territorial (su funcionario o su equipo departamental) o el DNP en la entrevista "
+                  "registran el consentimiento."))
+    if entidad.tipo not in TipoEntidad.territoriales():
+        raise ValidationError({"entidad": ValidationError(
+            _("Solo una entidad territorial da consentimiento de percepción."), code="no_territorial")})
+    c = ConsentimientoPercepcion.objects.select_for_update().filter(entidad=entidad).first()
+    if c is not None and c.vigente:
+        return c
+    if c is None:
+        c = ConsentimientoPercepcion(entidad=entidad)
+    c.otorgado_en, c.otorgado_por = timezone.now(), por
+    c.revocado_en, c.revocado_por, c.motivo_revocacion = None, None, ""
+    c._history_user = por
+    try:
+        with transaction.atomic():
+            c.save()
+    except IntegrityError:  # otro envío lo creó entre la consulta y el guardado
+        return ConsentimientoPercepcion.objects.get(entidad=entidad)
+    return c
+
+
+@transaction.atomic
+def consentimiento_revocar(*, entidad: Entidad, por, motivo: str = "") -> ConsentimientoPercepcion:
+    """Revoca el consentimiento vigente (fecha y persona). Revocar uno ya revocado no cambia nada."""
+    _denegar_si(not rules.califica(por, entidad),
+                _("Solo la entidad territorial (su funcionario o su equipo departamental) o el DNP revocan el "
+                  "consentimiento."))
+    exigir_largo(ConsentimientoPercepcion, "motivo_revocacion", motivo, clave="motivo")
+    c = ConsentimientoPercepcion.objects.select_for_update().filter(entidad=entidad).first()
+    if c is None:
+        raise ValidationError(_("%(e)s no ha dado consentimiento: no hay nada que revocar.") % {"e": entidad},
+                              code="sin_consentimiento")
+    if not c.vigente:
+        return c
+    c.revocado_en, c.revocado_por, c.motivo_revocacion = timezone.now(), por, motivo
+    c._history_user = por
+    c.save()
+    return c
+
+
+# --- Evaluación intermedia y final por línea --------------------------------------------------------
+@transaction.atomic
+def evaluacion_registrar(*, linea, tipo: str, resultado: str, hallazgos: str, por,
+                         recomendaciones: str = "") -> EvaluacionLinea:
+    """Registra (o corrige) la evaluación intermedia o final de una línea, con el avance que la línea tiene
+    hoy. Una por tipo y línea: volver a enviarla la actualiza (un reenvío no duplica). La final pide la
+    intermedia antes (004, actividad 4: «evalúe de manera intermedia y final»)."""
+    _denegar_si(not rules.evalua_linea(por, linea),
+                _("Solo el oferente de la línea o el equipo de seguimiento del DNP la evalúan."))
+    errores = {}
+    if tipo not in TipoEvaluacion.values:
+        errores["tipo"] = _("El tipo debe ser «intermedia» o «final».")
+    if resultado not in ResultadoEvaluacion.values:
+        errores["resultado"] = _("Elija el resultado: cumple, cumple en parte o no cumple.")
+    if not (hallazgos or "").strip():
+        errores["hallazgos"] = _("Escriba los hallazgos de la evaluación.")
+    if errores:
+        raise ValidationError(errores)
+    type(linea).objects.select_for_update().filter(pk=linea.pk).first()
+    if tipo == TipoEvaluacion.FINAL and not EvaluacionLinea.objects.filter(
+            linea=linea, tipo=TipoEvaluacion.INTERMEDIA).exists():
+        raise ValidationError({"tipo": ValidationError(_("Registre primero la evaluación intermedia de la línea."),
+                                                       code="falta_intermedia")})
+    estado = EstadoLinea.objects.filter(linea=linea).values_list("avance", flat=True).first()
+    e = EvaluacionLinea.objects.filter(linea=linea, tipo=tipo).first() or EvaluacionLinea(linea=linea, tipo=tipo)
+    e.resultado, e.hallazgos, e.recomendaciones = resultado, hallazgos.strip(), (recomendaciones or "").strip()
+    e.avance_linea = estado if estado is not None else Decimal(0)
+    e.fecha, e.registrada_por = timezone.localdate(), por
+    e._history_user = por
+    e.full_clean()
+    e.save()
+    return e
 
 
 @transaction.atomic
@@ -553,7 +646,7 @@ def muestra_sortear(*, periodo: date, por, semilla: int | None = None) -> Muestr
     existente = MuestraPercepcion.objects.filter(periodo=periodo).first()
     if existente:
         return existente
-    elegibles = list(selectors.entidades_asesoradas().filter(consiente_seguimiento=True).order_by("pk").values_list("pk", flat=True))
+    elegibles = list(selectors.entidades_asesoradas().filter(selectors.con_consentimiento()).order_by("pk").values_list("pk", flat=True))
     semilla = semilla if semilla is not None else random.SystemRandom().randrange(2**31)
     tamano = ConfiguracionSeguimiento.obtener().tamano_muestra
     elegidas = random.Random(semilla).sample(elegibles, min(tamano, len(elegibles)))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from seguimiento import views
+from seguimiento import views, views_percepcion
 
 app_name = "seguimiento"
 
@@ -14,6 +14,12 @@ urlpatterns = [
     path("indicadores/", views.indicadores, name="indicadores"),
     path("indicadores/<int:pk>/", views.indicador, name="indicador"),
     path("percepcion/", views.percepcion, name="percepcion"),
+    path("percepcion/consentimiento/", views_percepcion.consentimiento, name="consentimiento"),
+    path("percepcion/atencion/", views_percepcion.atencion, name="atencion"),
+    path("percepcion/desglose/", views_percepcion.desglose, name="desglose"),
+    path("costo/", views_percepcion.costo, name="costo"),
+    path("evaluaciones/", views_percepcion.evaluaciones, name="evaluaciones"),
+    path("lineas/<int:pk>/evaluacion/", views_percepcion.evaluacion_linea, name="evaluacion_linea"),
     path("capacidades/", views.capacidades, name="capacidades"),
     path("asistencia/", views.asistencia, name="asistencia"),
     path("asistencia/<str:tipo>/<int:pk>/evidencia/", views.evidencia_asistencia, name="evidencia_asistencia"),

@@ -3,7 +3,7 @@ capacidades (MDM) e informes. Toda cifra se puede descargar en CSV."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -370,17 +370,29 @@ def percepcion(request):
     _ver(request)
     u = request.user
     if permisos.es_equipo_dnp(u):
-        entidades = Entidad.objects.filter(tipo__in=TipoEntidad.territoriales(), consiente_seguimiento=True)
+        entidades = Entidad.objects.filter(tipo__in=TipoEntidad.territoriales())
     else:
         entidades = permisos.entidades_de(u, ROLES_ET).filter(tipo__in=TipoEntidad.territoriales())
+    entidades = entidades.filter(selectors.con_consentimiento()).order_by("nombre")
     puede_calificar = not permisos.solo_lectura(u) and entidades.exists()
-    form = PercepcionForm(entidades=entidades)
     if request.method == "POST" and request.POST.get("accion") == "muestra":
         m = services.muestra_sortear(periodo=timezone.localdate(), por=u)
         messages.success(request, _("Muestra del mes: %(n)s entidades de %(u)s elegibles.") % {"n": m.entidades.count(), "u": m.universo})
         return redirect("seguimiento:percepcion")
+    # La entidad que califica: la única del usuario o la elegida (?entidad= o el formulario); sus asistencias
+    # recibidas son las opciones (el oferente sale de la asistencia).
+    elegida = None
+    if puede_calificar:
+        pk = _entero(request.POST.get("entidad") or request.GET.get("entidad"))
+        elegida = entidades.filter(pk=pk).first() if pk else None
+        if elegida is None and not permisos.es_equipo_dnp(u):
+            elegida = entidades.first() if entidades[:2].count() == 1 else None
+    hoy = timezone.localdate()
+    asistencias = (selectors.asistencias_recibidas(elegida, hasta=hoy, desde=hoy - timedelta(
+        days=services.VENTANA_PERCEPCION_DIAS)) if elegida else [])
+    form = PercepcionForm(entidades=entidades, asistencias=asistencias, initial={"entidad": elegida})
     if request.method == "POST":
-        form = PercepcionForm(request.POST, entidades=entidades)
+        form = PercepcionForm(request.POST, entidades=entidades, asistencias=asistencias)
         if form.is_valid():
             try:
                 services.percepcion_registrar(por=u, **form.cleaned_data)
@@ -389,7 +401,8 @@ def percepcion(request):
             except ValidationError as e:
                 _volcar(form, e)
     resumen = selectors.resumen_percepcion(u)
-    recientes = selectors.percepciones_visibles(u).order_by("-fecha", "-pk")[:20]
+    recientes = selectors.percepciones_visibles(u).select_related(
+        "linea__oferta", "asesoria", "evento").order_by("-fecha", "-pk")[:20]
     if request.GET.get("formato") == "csv":
         return _csv("percepcion-por-mes", [_("Mes"), _("Calificaciones"), _("Calidad"), _("Pertinencia"), _("Oportunidad"), _("Promedio")],
                     ([f["mes"].strftime("%Y-%m"), f["n"], calculo.redondear(f["calidad"], 2), calculo.redondear(f["pertinencia"], 2),
@@ -397,6 +410,8 @@ def percepcion(request):
     muestra = MuestraPercepcion.objects.prefetch_related("entidades").first() if permisos.lee_todo(u) else None
     return render(request, "seguimiento/percepcion.html", {
         "form": form, "puede_calificar": puede_calificar, "resumen": resumen, "recientes": recientes,
+        "elegida": elegida, "asistencias": asistencias, "elegir_entidad": puede_calificar and elegida is None,
+        "entidades": entidades if puede_calificar and elegida is None else (),
         "grafico": grafico_percepcion(selectors.serie_percepcion_mensual(resumen)),
         "muestra": muestra, "puede_sortear": u.has_perm("seguimiento.sortear_muestra"),
     })

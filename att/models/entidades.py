@@ -50,10 +50,6 @@ class Entidad(models.Model):
     )
     en_encuesta_2021 = models.BooleanField(_("respondió la encuesta 2021"), default=False)
     activa = models.BooleanField(_("activa"), default=True)
-    consiente_seguimiento = models.BooleanField(
-        _("acepta seguimiento de percepción"), default=True,
-        help_text=_("Solo las entidades que aceptan son contactadas para medir la percepción de calidad."),
-    )
     creada = models.DateTimeField(auto_now_add=True)
     # Fecha de modificación del servidor: fuente de cambios de la API (`actualizado_desde`).
     actualizado = models.DateTimeField(_("actualizado"), auto_now=True)

@@ -3,8 +3,10 @@ from rest_framework import serializers
 from att.validadores import TEXTO_MEDIO
 from seguimiento.models import (
     Avance,
+    ConsentimientoPercepcion,
     EstadoLinea,
     EstadoLineaEntidad,
+    EvaluacionLinea,
     EvidenciaAvance,
     Hito,
     InformeMensual,
@@ -81,13 +83,70 @@ class EstadoLineaSerializer(serializers.ModelSerializer):
 
 
 class PercepcionSerializer(serializers.ModelSerializer):
+    """Una calificación de una asistencia recibida: mande `linea`, `asesoria` o `evento` (uno). `oferente` es
+    opcional: si se manda y no es el de la asistencia, se rechaza; sin asistencia, se toma la más reciente de
+    ese oferente (y se rechaza si nunca asistió a la ET). La fecha es la del servidor."""
+
     promedio = serializers.DecimalField(max_digits=4, decimal_places=2, read_only=True)
 
     class Meta:
         model = Percepcion
-        fields = ["id", "entidad", "oferente", "linea", "fecha", "calidad", "pertinencia", "oportunidad", "comentario",
-                  "promedio"]
-        extra_kwargs = {"fecha": {"required": False}}
+        fields = ["id", "entidad", "oferente", "linea", "asesoria", "evento", "fecha", "calidad", "pertinencia",
+                  "oportunidad", "comentario", "promedio"]
+        read_only_fields = ["fecha"]
+
+
+class ConsentimientoSerializer(serializers.ModelSerializer):
+    vigente = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = ConsentimientoPercepcion
+        fields = ["id", "entidad", "vigente", "otorgado_en", "otorgado_por", "revocado_en", "revocado_por",
+                  "motivo_revocacion"]
+        read_only_fields = ["otorgado_en", "otorgado_por", "revocado_en", "revocado_por", "motivo_revocacion"]
+
+
+class RevocacionSerializer(serializers.Serializer):
+    motivo = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+
+
+class EvaluacionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EvaluacionLinea
+        fields = ["id", "linea", "tipo", "resultado", "fecha", "avance_linea", "hallazgos", "recomendaciones",
+                  "registrada_por"]
+        read_only_fields = ["fecha", "avance_linea", "registrada_por"]
+        validators = []  # una por (línea, tipo): volver a mandarla la corrige (el servicio decide)
+
+
+class AtencionSerializer(serializers.Serializer):
+    entidad = serializers.IntegerField(source="entidad.pk")
+    nombre = serializers.CharField(source="entidad.nombre")
+    motivos = serializers.ListField(child=serializers.CharField())
+    n = serializers.IntegerField()
+    promedio = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True)
+    ultima = serializers.DateField(allow_null=True)
+
+
+class DesgloseSerializer(serializers.Serializer):
+    clave = serializers.CharField()
+    etiqueta = serializers.CharField()
+    n = serializers.IntegerField()
+    calidad = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True)
+    pertinencia = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True)
+    oportunidad = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True)
+    promedio = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True)
+    insatisfechas = serializers.IntegerField()
+
+
+class CostoSerializer(serializers.Serializer):
+    clave = serializers.IntegerField()
+    etiqueta = serializers.CharField()
+    inversion = serializers.DecimalField(max_digits=18, decimal_places=0)
+    ets = serializers.IntegerField()
+    costo_et = serializers.DecimalField(max_digits=18, decimal_places=0, allow_null=True)
+    puntos = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    costo_punto = serializers.DecimalField(max_digits=18, decimal_places=0, allow_null=True)
 
 
 class InformeSerializer(serializers.ModelSerializer):

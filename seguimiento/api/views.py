@@ -130,6 +130,92 @@ class PercepcionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         serializer.instance = _ejecutar(services.percepcion_registrar, por=self.request.user, **d)
 
 
+class ConsentimientoViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Consentimiento de percepción de cada ET visible. POST {entidad} lo da (con la fecha del servidor y quien
+    llama); POST …/{id}/revocar/ {motivo} lo revoca. Dar o revocar dos veces no cambia nada."""
+
+    serializer_class = s.ConsentimientoSerializer
+    permission_classes = [Autenticado]
+    filterset_fields = ["entidad"]
+
+    def get_queryset(self):
+        from seguimiento.models import ConsentimientoPercepcion
+
+        return ConsentimientoPercepcion.objects.filter(
+            entidad__in=selectors.consentimientos_visibles(self.request.user).values("pk")).order_by("pk")
+
+    def perform_create(self, serializer):
+        serializer.instance = _ejecutar(services.consentimiento_dar, entidad=serializer.validated_data["entidad"],
+                                        por=self.request.user)
+
+    @extend_schema(request=s.RevocacionSerializer, responses=s.ConsentimientoSerializer)
+    @action(detail=True, methods=["post"])
+    def revocar(self, request, pk=None):
+        c = get_object_or_404(self.get_queryset(), pk=pk)
+        datos = s.RevocacionSerializer(data=request.data)
+        datos.is_valid(raise_exception=True)
+        c = _ejecutar(services.consentimiento_revocar, entidad=c.entidad, por=request.user,
+                      motivo=datos.validated_data.get("motivo", ""))
+        return Response(s.ConsentimientoSerializer(c).data)
+
+
+class EvaluacionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Evaluación intermedia y final de cada línea visible. POST crea o corrige la de ese tipo."""
+
+    serializer_class = s.EvaluacionSerializer
+    permission_classes = [Autenticado]
+    filterset_fields = ["linea", "tipo", "resultado"]
+
+    def get_queryset(self):
+        return selectors.evaluaciones_visibles(self.request.user).order_by("pk")
+
+    def perform_create(self, serializer):
+        d = serializer.validated_data
+        serializer.instance = _ejecutar(services.evaluacion_registrar, linea=d["linea"], tipo=d["tipo"],
+                                        resultado=d["resultado"], hallazgos=d["hallazgos"],
+                                        recomendaciones=d.get("recomendaciones", ""), por=self.request.user)
+
+
+def _exigir_ver(request):
+    if not request.user.has_perm("seguimiento.ver"):
+        raise exceptions.PermissionDenied("No tiene acceso al seguimiento.")
+
+
+class AtencionViewSet(viewsets.ViewSet):
+    """ETs en atención prioritaria (promedio de 12 meses bajo el umbral o sin seguimiento en la muestra)."""
+
+    permission_classes = [Autenticado]
+
+    @extend_schema(responses=s.AtencionSerializer(many=True))
+    def list(self, request):
+        _exigir_ver(request)
+        return Response(s.AtencionSerializer(selectors.atencion_prioritaria(request.user), many=True).data)
+
+
+class DesgloseViewSet(viewsets.ViewSet):
+    """Calificaciones por región o por tema (`por=region|tema`)."""
+
+    permission_classes = [Autenticado]
+
+    @extend_schema(responses=s.DesgloseSerializer(many=True))
+    def list(self, request, por=None):
+        _exigir_ver(request)
+        filas = (selectors.percepcion_por_tema if por == "tema" else selectors.percepcion_por_region)(request.user)
+        return Response(s.DesgloseSerializer(filas, many=True).data)
+
+
+class CostoViewSet(viewsets.ViewSet):
+    """Costo por ET asistida y por punto de capacidad ganado, por oferente o por tema (`por=oferente|tema`)."""
+
+    permission_classes = [Autenticado]
+
+    @extend_schema(responses=s.CostoSerializer(many=True))
+    def list(self, request, por=None):
+        if not request.user.has_perm("seguimiento.ver_costo"):
+            raise exceptions.PermissionDenied("El costo de la asistencia lo ven el DNP y los oferentes.")
+        return Response(s.CostoSerializer(selectors.costo_asistencia(request.user, por=por), many=True).data)
+
+
 class InformeViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.InformeSerializer
     permission_classes = [Autenticado]

@@ -49,12 +49,10 @@ def test_mediciones_y_percepcion_por_api(api, entidad_oferente, oferente, seguim
     r = api.post("/api/v1/seguimiento/mediciones/", {"indicador": i.pk, "periodo": "2026-02-01", "valor": "3"})
     assert r.status_code == 400 and "cerrado" in str(r.json())
     assert api.post("/api/v1/seguimiento/mediciones/", {"indicador": i.pk, "periodo": "2026-03-01", "valor": "3"}).status_code == 201
-    medellin = factories.alcaldia("05001")
-    medellin.consiente_seguimiento = False
-    medellin.save()
+    medellin = factories.alcaldia("05001")  # sin consentimiento: es el estado por defecto
     api.force_authenticate(funcionario_medellin)
     r = api.post("/api/v1/seguimiento/percepciones/", {"entidad": medellin.pk, "calidad": 4, "pertinencia": 4, "oportunidad": 4})
-    assert r.status_code == 400 and "no aceptó" in str(r.json())
+    assert r.status_code == 400 and "no ha dado su consentimiento" in str(r.json())
     assert api.get("/api/v1/seguimiento/informes/").status_code == 200
     assert api.get("/api/v1/seguimiento/indicadores/").status_code == 200
 

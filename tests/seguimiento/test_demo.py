@@ -18,7 +18,26 @@ def test_demo_un_anio_idempotente():
     demo.generar(escala=1, rng=random.Random(2), salida=salida)
     avances, mediciones = Avance.objects.count(), Medicion.objects.count()
     assert Hito.objects.count() >= 40 * 6 and avances > 40 * 10
-    assert mediciones == 2 * 12 and Percepcion.objects.filter(entidad__consiente_seguimiento=False).count() == 0
+    assert mediciones == 2 * 12 and Percepcion.objects.exclude(
+        entidad__consentimiento_percepcion__isnull=False).count() == 0
+    # #12: calificaciones atadas a una asistencia recibida (con el oferente del registro), consentimientos dados y
+    # alguno revocado, ETs en atención prioritaria, evaluaciones intermedias y finales.
+    from django.db.models import F, Q
+
+    from seguimiento import selectors
+    from seguimiento.models import ConsentimientoPercepcion, EvaluacionLinea
+
+    assert Percepcion.objects.count() > 100
+    assert not Percepcion.objects.filter(linea__isnull=True, asesoria__isnull=True, evento__isnull=True).exists()
+    assert not Percepcion.objects.filter(asesoria__isnull=False).exclude(
+        Q(oferente=F("asesoria__oferente")) & Q(entidad=F("asesoria__entidad"))).exists()
+    assert ConsentimientoPercepcion.objects.filter(revocado_en__isnull=True).exists()
+    assert ConsentimientoPercepcion.objects.filter(revocado_en__isnull=False).exists()
+    from att.models import Usuario
+
+    dnp = Usuario.objects.filter(membresias__rol="seguimiento_dnp").first()
+    assert selectors.atencion_prioritaria(dnp)
+    assert set(EvaluacionLinea.objects.values_list("tipo", flat=True)) == {"intermedia", "final"}
     assert EstadoLinea.objects.count() >= 40
     assert set(EstadoLinea.objects.values_list("semaforo", flat=True)) >= {"al_dia", "atrasado"}
     # Líneas que llegan a varias entidades, con avances que difieren entre ellas.

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from att import pdf as att_pdf
 from demanda.models import EstadoDemanda, EventoDemanda
 from seguimiento import informes, services
+from seguimiento.models import Percepcion
 from tests import factories
 from tests.demanda import fabricas as fabricas_demanda
 from tests.lectura_pdf import esquema, fuentes, lector, textos
@@ -40,8 +41,9 @@ def datos(mes, oferente, entidad_oferente, seguimiento_dnp, funcionario_medellin
     h = fabricas.hito(l)
     a = services.avance_reportar(hito=h, porcentaje=D(60), fecha_corte=mes, narrativa="x", por=oferente)
     services.avance_validar(avance=a, por=seguimiento_dnp)
-    services.percepcion_registrar(entidad=medellin, calidad=5, pertinencia=4, oportunidad=3,
-                                  oferente=entidad_oferente, por=funcionario_medellin, fecha=mes)
+    # Calificación del mes del informe (la de un usuario lleva la fecha del servidor: se escribe directo).
+    Percepcion.objects.create(entidad=medellin, calidad=5, pertinencia=4, oportunidad=3,
+                              oferente=entidad_oferente, registrada_por=funcionario_medellin, fecha=mes)
     for _i in range(3):
         fabricas_demanda.demanda(medellin, funcionario_medellin)
     d = fabricas_demanda.demanda(medellin, funcionario_medellin, estado=EstadoDemanda.ATENDIDA)

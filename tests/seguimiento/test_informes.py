@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from att.models import Notificacion
 from indicadores import services as ind_services
 from seguimiento import informes, services
-from seguimiento.models import EstadoInforme, InformeMensual, SuscripcionInforme
+from seguimiento.models import EstadoInforme, InformeMensual, Percepcion, SuscripcionInforme
 from seguimiento.tasks import generar_corte_semestral, generar_informe_mensual
 from tests.seguimiento import fabricas
 
@@ -25,8 +25,9 @@ def datos(oferente, entidad_oferente, seguimiento_dnp, funcionario_medellin):
     h = fabricas.hito(l)
     a = services.avance_reportar(hito=h, porcentaje=D(60), fecha_corte=date(2026, 10, 15), narrativa="x", por=oferente)
     services.avance_validar(avance=a, por=seguimiento_dnp)
-    services.percepcion_registrar(entidad=factories.alcaldia("05001"), calidad=5, pertinencia=4, oportunidad=2,
-                                  oferente=entidad_oferente, por=funcionario_medellin, fecha=date(2026, 10, 20))
+    # Calificación de octubre (la fecha de una calificación real es la del servidor: se escribe directo).
+    Percepcion.objects.create(entidad=factories.alcaldia("05001"), calidad=5, pertinencia=4, oportunidad=2,
+                              oferente=entidad_oferente, registrada_por=funcionario_medellin, fecha=date(2026, 10, 20))
     i = fabricas.indicador(entidad_oferente, meta=10)
     ind_services.medicion_registrar(indicador=i, periodo=date(2026, 10, 1), valor=D(4), por=oferente)
     return l

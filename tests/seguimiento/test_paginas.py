@@ -168,13 +168,12 @@ def test_periodo_cerrado_en_la_pagina(client, entidad_oferente, oferente, seguim
 
 
 def test_et_sin_consentimiento_no_califica_en_la_pagina(client, funcionario_medellin, entidad_oferente):
-    medellin = factories.alcaldia("05001")
-    medellin.consiente_seguimiento = False
-    medellin.save()
+    medellin = factories.alcaldia("05001")  # sin consentimiento: es el estado por defecto
     client.force_login(funcionario_medellin)
     r = client.post("/seguimiento/percepcion/", {"entidad": medellin.pk, "calidad": 5, "pertinencia": 5,
                                                   "oportunidad": 5})
-    assert r.status_code == 200 and "no aceptó" in r.content.decode()
+    assert r.status_code == 200 and "Solo califican las entidades territoriales que dieron su consentimiento" in r.content.decode()
+    assert "Calificar la asistencia recibida" not in r.content.decode()
 
 
 def test_importar_mdm_con_errores_por_fila(client, seguimiento_dnp):

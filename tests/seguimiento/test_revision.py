@@ -12,7 +12,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from att.models import Canal, Modalidad
 from demanda.models import Demanda, EstadoDemanda
 from seguimiento import selectors, services
-from seguimiento.models import Asesoria, Avance, EstadoLinea, EventoMasivo, ResumenTablero
+from seguimiento.models import (
+    Asesoria,
+    Avance,
+    EstadoLinea,
+    EventoMasivo,
+    Percepcion,
+    ResumenTablero,
+)
 from tests import factories
 from tests.seguimiento import fabricas
 
@@ -173,8 +180,8 @@ def _datos(n, entidad_oferente, oferente, seguimiento_dnp):
         services.avance_reportar(hito=h, porcentaje=D(10), fecha_corte=date(2026, 6, 1), narrativa="x", por=oferente,
                                  evidencias=[SimpleUploadedFile(f"a{i}.pdf", b"%PDF-1.4")])
         fabricas.indicador(entidad_oferente, nombre=f"Indicador {i}")
-        services.percepcion_registrar(entidad=territorios[i], calidad=4, pertinencia=4, oportunidad=5,
-                                      por=seguimiento_dnp, oferente=entidad_oferente)
+        Percepcion.objects.create(entidad=territorios[i], calidad=4, pertinencia=4, oportunidad=5,
+                                  registrada_por=seguimiento_dnp, oferente=entidad_oferente, fecha=date(2026, 6, 1))
     services.recalcular_todas()
 
 

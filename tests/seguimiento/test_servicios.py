@@ -177,10 +177,12 @@ def test_avance_de_indicador_por_tipo_de_acumulacion(oferente, entidad_oferente,
 def test_percepcion_respeta_el_consentimiento_y_alerta_bajo_3_5(funcionario_medellin, seguimiento_dnp,
                                                                  entidad_oferente, oferente, funcionario_cali):
     medellin = factories.alcaldia("05001")
-    fabricas.linea(entidad_oferente, territorios=[medellin], aprobado=True)  # el oferente sí le llega
+    l = fabricas.linea(entidad_oferente, territorios=[medellin], aprobado=True)
+    _validado(fabricas.hito(l), 30, seguimiento_dnp, oferente)  # el oferente sí le llegó
+    services.consentimiento_dar(entidad=medellin, por=funcionario_medellin)
     p = services.percepcion_registrar(entidad=medellin, calidad=4, pertinencia=4, oportunidad=3,
                                       oferente=entidad_oferente, por=funcionario_medellin)
-    assert p.promedio == D("3.67")
+    assert p.promedio == D("3.67") and p.linea == l
     assert not Notificacion.objects.filter(clave=f"percepcion-baja-{p.pk}").exists()
     baja = services.percepcion_registrar(entidad=medellin, calidad=4, pertinencia=3, oportunidad=3,
                                          oferente=entidad_oferente, por=funcionario_medellin, comentario="Tarde")
@@ -188,10 +190,9 @@ def test_percepcion_respeta_el_consentimiento_y_alerta_bajo_3_5(funcionario_mede
     assert {seguimiento_dnp.pk, oferente.pk} <= avisados
     with pytest.raises(PermissionDenied, match=r"Solo la entidad territorial asesorada \(o el DNP en la"):  # Cali no califica por Medellín
         services.percepcion_registrar(entidad=medellin, calidad=5, pertinencia=5, oportunidad=5, por=funcionario_cali)
-    medellin.consiente_seguimiento = False
-    medellin.save()
-    with pytest.raises(ValidationError, match="no aceptó"):
-        services.percepcion_registrar(entidad=medellin, calidad=5, pertinencia=5, oportunidad=5,
+    services.consentimiento_revocar(entidad=medellin, por=funcionario_medellin)
+    with pytest.raises(ValidationError, match="no ha dado su consentimiento"):
+        services.percepcion_registrar(entidad=medellin, calidad=5, pertinencia=5, oportunidad=5, linea=l,
                                       por=funcionario_medellin)
     assert Percepcion.objects.filter(entidad=medellin).count() == 2
     resumen = selectors.resumen_percepcion(seguimiento_dnp)
@@ -199,11 +200,16 @@ def test_percepcion_respeta_el_consentimiento_y_alerta_bajo_3_5(funcionario_mede
 
 
 def test_muestra_mensual_solo_con_entidades_que_aceptaron(seguimiento_dnp, entidad_oferente):
+    from django.utils import timezone as tz
+
     from att.models import Entidad, TipoEntidad
+    from seguimiento.models import ConsentimientoPercepcion
 
     territorios = list(Entidad.objects.filter(tipo=TipoEntidad.ALCALDIA).order_by("pk")[:80])
-    territorios[0].consiente_seguimiento = False
-    territorios[0].save()
+    # Consentimiento explícito de 79; la primera lo dio y lo revocó.
+    ConsentimientoPercepcion.objects.bulk_create([ConsentimientoPercepcion(
+        entidad=t, otorgado_en=tz.now(), otorgado_por=seguimiento_dnp) for t in territorios])
+    services.consentimiento_revocar(entidad=territorios[0], por=seguimiento_dnp)
     fabricas.linea(entidad_oferente, territorios=territorios)
     m = services.muestra_sortear(periodo=date(2026, 10, 9), por=seguimiento_dnp, semilla=7)
     assert m.periodo == date(2026, 10, 1) and m.universo == 79 and m.entidades.count() == 52
