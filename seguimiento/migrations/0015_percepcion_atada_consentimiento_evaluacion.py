@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agenda', '0007_lineaplan_dependencia'),
-        ('att', '0017_quitar_consiente_seguimiento'),
+        ('att', '0018_quitar_consiente_seguimiento'),
         ('seguimiento', '0014_avance_por_entidad_datos'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

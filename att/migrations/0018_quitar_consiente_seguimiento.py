@@ -14,7 +14,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('att', '0016_sembrar_periodos_gobierno'),
+        ('att', '0017_informe_empalme'),
     ]
 
     operations = [
