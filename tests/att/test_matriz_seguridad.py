@@ -41,7 +41,7 @@ from att.models import Canal, Modalidad, Notificacion, Rol, Tema
 from tests import factories
 
 MARCA = "SECRETO-DE-A"
-APPS = ("att", "indicadores", "oferta", "demanda", "agenda", "seguimiento", "conocimiento")
+APPS = ("att", "indicadores", "oferta", "demanda", "agenda", "seguimiento", "conocimiento", "pas")
 # Tablas de contabilidad que cambian con cualquier petición y no son datos de nadie.
 # El registro de seguridad anota justamente los intentos de B (ingresos, 403): que crezca es lo
 # esperado; tests/att/test_bitacora_seguridad.py prueba lo que guarda.

@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-AREAS = ("att", "oferta", "demanda", "agenda", "seguimiento", "conocimiento")
+AREAS = ("att", "oferta", "demanda", "agenda", "seguimiento", "conocimiento", "pas")
 
 
 class Command(BaseCommand):
