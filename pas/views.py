@@ -8,6 +8,7 @@ quien puede usarlos; un corte cerrado no ofrece ningún formulario y sus servici
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -137,11 +138,17 @@ def acciones(request):
     if objetivo:
         qs = qs.filter(objetivo__codigo=objetivo)
     if entidad.isdigit():
-        qs = qs.filter(Q(entidad_id=entidad) | Q(corresponsables=entidad)).distinct()
+        qs = qs.filter(Q(entidad_id=entidad) | Q(pk__in=Accion.corresponsables.through.objects.filter(
+            entidad_id=entidad).values("accion_id")))
     formato = request.GET.get("formato")
     if formato in ("csv", "xlsx"):
-        filas = ([a.codigo, a.texto, a.objetivo.codigo, a.entidad.nombre, [c.nombre for c in a.corresponsables.all()],
-                  a.fecha_inicio, a.fecha_fin, a.peso] for a in qs.iterator(chunk_size=500))
+        # Una sola consulta (cursor del servidor) con los corresponsables agregados: plana con N acciones.
+        filas = ([f["codigo"], f["texto"], f["objetivo__codigo"], f["entidad__nombre"], [c for c in f["apoyo"] if c],
+                  f["fecha_inicio"], f["fecha_fin"], f["peso"]]
+                 for f in qs.prefetch_related(None).order_by("codigo").values(
+                     "codigo", "texto", "objetivo__codigo", "entidad__nombre", "fecha_inicio", "fecha_fin", "peso")
+                 .annotate(apoyo=ArrayAgg("corresponsables__nombre", order_by="corresponsables__nombre"))
+                 .iterator(chunk_size=2000))
         if formato == "csv":
             return exportacion.respuesta_csv("pas-acciones.csv", CABEZA_ACCIONES, filas)
         return exportacion.respuesta_xlsx("pas-acciones.xlsx", [("Acciones", [], CABEZA_ACCIONES, list(filas))])
