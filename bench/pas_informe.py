@@ -22,7 +22,7 @@ preparar_django()
 
 from django.test import Client  # noqa: E402
 
-from att.models import Usuario  # noqa: E402
+from att.models import Entidad, Membresia, Rol, Usuario  # noqa: E402
 from pas import informes, selectors  # noqa: E402
 from pas.models import Accion, CorteSemestral, ReportePAS  # noqa: E402
 
@@ -67,9 +67,16 @@ def main():
         ok &= cumple
         print(f"Corte cerrado (su informe emitido no se regenera): contenido {total:.1f} s — meta ≤ {META_INFORME_S} s: "
               f"{'CUMPLE' if cumple else 'NO CUMPLE'}")
-    dnp = Usuario.objects.filter(is_superuser=True).order_by("pk").first() or Usuario.objects.create_superuser(
-        email="bench-pas@att.gov.co", password="bench-pas-clave-2026", nombre="Bench PAS")
-    cliente = Client()
+    # El equipo de seguimiento del DNP (lee todo; sin la verificación en dos pasos del administrador).
+    # Sin is_staff: el personal del admin pasa por la verificación en dos pasos (att/mfa.py).
+    dnp = Usuario.objects.filter(membresias__rol=Rol.SEGUIMIENTO_DNP, membresias__activa=True,
+                                 is_staff=False).order_by("pk").first()
+    if dnp is None:
+        dnp, _c = Usuario.objects.get_or_create(email="bench-pas-lector@att.gov.co",
+                                                defaults={"nombre": "Bench PAS", "is_staff": False})
+        Membresia.objects.get_or_create(usuario=dnp, entidad=Entidad.objects.get(sigla="DNP"),
+                                        rol=Rol.SEGUIMIENTO_DNP)
+    cliente = Client(HTTP_HOST="127.0.0.1")
     cliente.force_login(dnp)
     medida = medir_pagina(cliente, f"/pas/cortes/{corte.pk}/", repeticiones=REPETICIONES)
     cumple = medida.mediana_ms <= META_PAGINA_MS

@@ -133,3 +133,33 @@ def consolidado(corte: CorteSemestral) -> dict:
                 FinanciamientoEntidad.objects.values_list("monto", flat=True), CERO),
         },
     }
+
+
+def version_consolidado(corte: CorteSemestral) -> str:
+    """Huella de todo lo que entra al consolidado (reportes, acciones, Tablas 2 y 3) en dos consultas:
+    cualquier cambio (también desde el administrador) da otra huella."""
+    from django.db.models import Max
+
+    r = ReportePAS.objects.aggregate(n=Count("pk"), m=Max("actualizado"))
+    a = Accion.objects.aggregate(n=Count("pk"), m=Max("actualizado"))
+    f = FinanciamientoObjetivo.objects.aggregate(n=Count("pk"), s=Sum("monto"))
+    e = FinanciamientoEntidad.objects.aggregate(n=Count("pk"), s=Sum("monto"), m=Max("entidad_id"))
+    return ":".join(str(x) for x in (corte.pk, corte.cerrado_en, r["n"], r["m"], a["n"], a["m"], f["n"], f["s"],
+                                     e["n"], e["s"], e["m"]))
+
+
+def consolidado_en_cache(corte: CorteSemestral) -> dict:
+    """Los agregados del consolidado (sin las filas por acción) para la página del corte, guardados en la caché con su huella (ver `version_consolidado`):
+    con miles de acciones, calcularlo toma alrededor de un segundo; servido desde la caché, unas milésimas."""
+    import hashlib
+
+    from django.core.cache import cache
+
+    clave = "pas:consolidado:" + hashlib.blake2b(version_consolidado(corte).encode(), digest_size=12).hexdigest()
+    datos = cache.get(clave)
+    if datos is None:
+        # La página muestra los agregados, no las filas por acción (esas van en el informe): guardar y leer
+        # miles de filas de la caché costaría casi lo mismo que calcularlas.
+        datos = {k: v for k, v in consolidado(corte).items() if k != "acciones"}
+        cache.set(clave, datos, 60 * 60)
+    return datos

@@ -59,7 +59,7 @@ def corte(request, pk):
     es_dnp = rules.gestiona_pas(u)
     if request.method == "POST":
         return _corte_post(request, corte, es_dnp)
-    datos = selectors.consolidado(corte)
+    datos = selectors.consolidado_en_cache(corte)
     qs = selectors.reportes_visibles(u).filter(corte=corte).order_by("accion__codigo")
     estado = request.GET.get("estado")
     if estado in EstadoReporte.values:
@@ -78,7 +78,6 @@ def corte(request, pk):
         "propias": propias, "es_dnp": es_dnp and not corte.cerrado, "puede_cerrar": rules.cierra_corte(u)
         and not corte.cerrado, "informe": informe, "puede_pedir_informe": es_dnp,
         "form_corte": CorteForm(initial={"plazo_reporte": corte.plazo_reporte, "dias_alerta": corte.dias_alerta}),
-        "acciones_sin_pagina": max(0, len(datos["acciones"]) - 200), "filas_acciones": datos["acciones"][:200],
     })
 
 

@@ -91,3 +91,16 @@ def test_cerrar_el_corte_emite_el_informe_final_y_ya_no_se_regenera(corte_con_re
         services.informe_pedir(corte=octavo, por=seguimiento_dnp)
     assert informes.generar(corte=octavo, solicitado_en=timezone.now()).omitido is True
     assert InformeCorte.objects.get(corte=octavo).version == 1
+
+
+def test_la_pagina_del_corte_usa_la_cache_y_un_reporte_aprobado_la_renueva(client, acciones, octavo, reportero_dafp,
+                                                                           admin_dnp):
+    from django.core.cache import cache
+
+    cache.clear()
+    reporte = reportar(acciones["1.3"], octavo, reportero_dafp, comprometido=D(70), pagado=D(33))
+    assert selectors.consolidado_en_cache(octavo)["totales"]["pagado"] == D(0)
+    assert "acciones" not in selectors.consolidado_en_cache(octavo)
+    services.reporte_aprobar(reporte=reporte, por=admin_dnp)
+    assert selectors.consolidado_en_cache(octavo)["totales"]["pagado"] == D(33)
+    assert "33,00" in client.get(f"/pas/cortes/{octavo.pk}/").content.decode()

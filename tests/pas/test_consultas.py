@@ -43,10 +43,11 @@ URLS = {
     "reportes": "/pas/reportes/", "reportes_corte": "/pas/reportes/?corte={c}&estado=aprobado",
     "api_cortes": "/api/v1/pas/cortes/", "api_acciones": "/api/v1/pas/acciones/", "api_reportes": "/api/v1/pas/reportes/",
 }
-# Consultas de cada página (sesión, usuario y membresías incluidas) para el DNP y para la entidad responsable.
-CONSULTAS_DNP = {"cortes": 9, "corte": 19, "acciones": 10, "acciones_csv": 4, "acciones_xlsx": 4, "reportes": 9,
+# Consultas de cada página (sesión, usuario y membresías incluidas) para el DNP y para la entidad responsable;
+# la del corte, sin su consolidado en la caché (calcularlo y su huella son consultas fijas).
+CONSULTAS_DNP = {"cortes": 9, "corte": 23, "acciones": 10, "acciones_csv": 4, "acciones_xlsx": 4, "reportes": 9,
                  "reportes_corte": 9, "api_cortes": 4, "api_acciones": 6, "api_reportes": 7}
-CONSULTAS_ENTIDAD = {"cortes": 8, "corte": 18, "acciones": 9, "acciones_csv": 4, "acciones_xlsx": 4, "reportes": 8,
+CONSULTAS_ENTIDAD = {"cortes": 8, "corte": 22, "acciones": 9, "acciones_csv": 4, "acciones_xlsx": 4, "reportes": 8,
                      "reportes_corte": 8, "api_cortes": 4, "api_acciones": 6, "api_reportes": 6}
 
 
