@@ -16,6 +16,12 @@ from __future__ import annotations
 
 # «app.Modelo» -> por qué no lleva historial.
 SIN_HISTORIA: dict[str, str] = {
+    "pas.VersionReporte": "es la copia inmutable de cada envío de un reporte del PAS (quién, cuándo, qué); no se "
+                          "cambia ni se borra",
+    "pas.AlertaCorte": "constancia técnica de la alerta de plazo enviada (una por entidad y corte); la alerta está en "
+                       "las notificaciones",
+    "pas.InformeCorte": "archivo generado del consolidado de un corte; cada versión reemplaza la anterior y se "
+                        "regenera desde los reportes, que tienen historial",
     # Registros que ya son la huella de un cambio (se agregan, nunca se editan).
     "oferta.TransicionOferta": "es el registro de cada cambio de estado de una oferta (quién, cuándo, motivo); "
                                "solo se agrega",
@@ -127,4 +133,11 @@ ESCRITURAS_EN_BLOQUE: dict[tuple[str, str], str] = {
     ("seguimiento/demo.py", "_avances_por_entidad"): _DEMO,
     ("seguimiento/demo.py", "generar"): _DEMO,
     ("conocimiento/demo.py", "generar"): _DEMO,
+    ("pas/demo.py", "generar"): _DEMO,
+    ("pas/demo.py", "_acciones_sinteticas"): _DEMO,
+    # PAS.
+    ("pas/services.py", "accion_indicador_crear"):
+        "fecha técnica de modificación de la acción (fuente de cambios) al agregarle un indicador, que ya tiene "
+        "su historial",
+    ("pas/informes.py", "generar"): "modelo sin historia: pas.InformeCorte",
 }

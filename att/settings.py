@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "seguimiento",
     "conocimiento",
     "rutas",
+    "pas",
 ]
 
 MIDDLEWARE = [
@@ -278,7 +279,7 @@ CELERY_TASK_ANNOTATIONS = {
         "att.contar_territorio", "att.enviar_notificaciones_inmediatas", "att.enviar_resumen_diario",
         "att.despachar_salida", "att.purgar_solicitudes_idempotentes", "agenda.alertar_compromisos_vencidos",
         "demanda.alertar_importadas", "seguimiento.actualizar_y_alertar", "seguimiento.revisar_informes_atascados",
-        "att.entregar_webhook", "att.reintentar_webhooks",
+        "att.entregar_webhook", "att.reintentar_webhooks", "pas.alertar_plazos",
     )
 }
 # Redis devuelve a la cola un mensaje sin confirmar (acks_late) después de visibility_timeout: debe
@@ -333,6 +334,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "reintentar-webhooks": {"task": "att.reintentar_webhooks", "schedule": 60.0, "options": {"expires": 55}},
     "purgar-eliminaciones": {"task": "att.purgar_eliminaciones", "schedule": crontab(hour=3, minute=40)},
     "purgar-importaciones": {"task": "att.purgar_importaciones", "schedule": crontab(minute=47)},
+    "pas-alertar-plazos": {"task": "pas.alertar_plazos", "schedule": crontab(hour=7, minute=0)},
 }
 # Lápidas de lo eliminado (/api/v1/eliminaciones/): cuántos días se guardan. Un integrador que no
 # sincroniza en ese plazo debe hacer una sincronización completa.

@@ -34,7 +34,7 @@ urlpatterns = [
     path("salud/vivo", salud.vivo, name="salud-vivo"),
     path("salud/listo", salud.listo, name="salud-listo"),
 ]
-for app in ("oferta", "demanda", "agenda", "seguimiento", "conocimiento", "rutas"):
+for app in ("oferta", "demanda", "agenda", "seguimiento", "conocimiento", "rutas", "pas"):
     if importlib.util.find_spec(f"{app}.urls") is not None:
         urlpatterns.append(path(f"{app}/", include(f"{app}.urls")))
 # Los archivos cargados (evidencias, adjuntos, informes) nunca se sirven directamente desde

@@ -38,7 +38,7 @@ urlpatterns = [
     path("redoc/", _CSP_DOCS(SpectacularRedocView.as_view(
         url_name="api-esquema", template_name="att/api_redoc.html")), name="api-redoc"),
 ]
-for app in ("oferta", "demanda", "agenda", "seguimiento", "conocimiento", "rutas"):
+for app in ("oferta", "demanda", "agenda", "seguimiento", "conocimiento", "rutas", "pas"):
     if importlib.util.find_spec(f"{app}.api.urls") is not None:
         urlpatterns.append(path("", include(f"{app}.api.urls")))
 urlpatterns.append(path("", include(router.urls)))

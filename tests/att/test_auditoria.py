@@ -22,7 +22,7 @@ from att.models import Membresia, Municipio, PuntajeMDM, Rol, TokenIntegracion, 
 from tests import factories
 
 RAIZ = Path(__file__).resolve().parents[2]
-APPS = ("att", "indicadores", "oferta", "demanda", "agenda", "seguimiento", "conocimiento", "rutas")
+APPS = ("att", "indicadores", "oferta", "demanda", "agenda", "seguimiento", "conocimiento", "rutas", "pas")
 METODOS = {"update", "bulk_create", "bulk_update"}
 
 

@@ -35,7 +35,7 @@ from tests.oferta import fabricas as fabricas_oferta
 from tests.oferta.test_api import cuerpo as cuerpo_oferta_api
 from tests.oferta.test_paginas import formulario_valido
 
-APPS = ("att", "indicadores", "oferta", "demanda", "agenda", "seguimiento", "conocimiento", "rutas")
+APPS = ("att", "indicadores", "oferta", "demanda", "agenda", "seguimiento", "conocimiento", "rutas", "pas")
 UN_MEGA = "x" * 1_000_000
 MENSAJE_FORMULARIO = "Asegúrese de que este valor tenga como máximo 10000 caracteres (tiene 1000000)."
 MENSAJE_API = "Asegúrese de que este campo no tenga más de 10000 caracteres."

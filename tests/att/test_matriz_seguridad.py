@@ -41,7 +41,7 @@ from att.models import Canal, Modalidad, Notificacion, Rol, Tema
 from tests import factories
 
 MARCA = "SECRETO-DE-A"
-APPS = ("att", "indicadores", "oferta", "demanda", "agenda", "seguimiento", "conocimiento", "rutas")
+APPS = ("att", "indicadores", "oferta", "demanda", "agenda", "seguimiento", "conocimiento", "rutas", "pas")
 # Tablas de contabilidad que cambian con cualquier petición y no son datos de nadie.
 # El registro de seguridad anota justamente los intentos de B (ingresos, 403): que crezca es lo
 # esperado; tests/att/test_bitacora_seguridad.py prueba lo que guarda.
@@ -254,6 +254,22 @@ def _construir() -> Mundo:
     o["evento"] = Evento.objects.create(nombre="Encuentro nacional de la matriz", inicio=inicio,
                                         fin=inicio + datetime.timedelta(days=30))
     o["registro_evento"] = RegistroEvento.objects.create(evento=o["evento"], usuario=func_a, entidad=medellin)
+
+    # --- PAS: una acción del oferente A (pública) con un reporte en borrador (privado, con evidencia) en el
+    # octavo corte (abierto) y uno aprobado (público) en el séptimo.
+    from pas.models import Accion, CorteSemestral, EvidenciaReporte, ObjetivoEspecifico, ReportePAS
+
+    o["corte_pas"] = CorteSemestral.objects.get(numero=8)
+    o["accion_pas"] = Accion.objects.create(
+        codigo="M.1", texto="Acción de la matriz", objetivo=ObjetivoEspecifico.objects.get(codigo="OE1"),
+        entidad=ent_a, fecha_inicio=datetime.date(2023, 1, 1), fecha_fin=datetime.date(2026, 12, 31))
+    o["reporte_pas_borrador"] = ReportePAS.objects.create(accion=o["accion_pas"], corte=o["corte_pas"],
+                                                          avance=Decimal(10), nota=f"{MARCA} nota del PAS")
+    o["reporte_pas_aprobado"] = ReportePAS.objects.create(
+        accion=o["accion_pas"], corte=CorteSemestral.objects.get(numero=7), avance=Decimal(5), estado="aprobado",
+        nota="Nota aprobada (pública)")
+    o["evidencia_pas"] = EvidenciaReporte.objects.create(reporte=o["reporte_pas_borrador"],
+                                                         archivo="matriz/pas.pdf", nombre=f"{MARCA}.pdf")
 
     # --- Núcleo: una dependencia del oferente A.
     from att.models import Dependencia
@@ -500,10 +516,26 @@ RUTAS_HTML = {
     "rutas:no_aplica": lambda m: [Caso({"pk": m.ruta.pk}, datos={"protocolo": "5", "motivo": "Ajeno"})],
     "rutas:egreso": lambda m: [Caso({"pk": m.ruta.pk}, datos={"motivo": "cerrado", "detalle": "Ajeno"})],
     "rutas:diagnostico": _privado("diagnostico"),
+    # PAS: acciones, cortes y su consolidado son públicos (documentos de la política); gestionarlos es del DNP.
+    "pas:corte": lambda m: [Caso({"pk": m.corte_pas.pk}, publico="corte del PAS y su consolidado: públicos",
+                                 datos={"accion": "cerrar"})],
+    "pas:informe_corte": lambda m: [Caso({"pk": m.corte_pas.pk, "formato": f}, publico="informe consolidado público")
+                                    for f in ("pdf", "xlsx")],
+    "pas:accion": lambda m: [Caso({"pk": m.accion_pas.pk}, publico="las acciones del PAS son públicas",
+                                  datos={"accion": "costo", "costo-anio": "2026", "costo-fuente": "inversion",
+                                         "costo-monto": "1"})],
+    "pas:accion_editar": _privado("accion_pas"),
+    "pas:reportar": lambda m: [Caso({"pk": m.accion_pas.pk, "corte_pk": m.corte_pas.pk},
+                                    datos={"avance": "50", "comprometido": "1", "pagado": "1"})],
+    "pas:reporte": lambda m: [Caso({"pk": m.reporte_pas_borrador.pk}),
+                              Caso({"pk": m.reporte_pas_aprobado.pk}, publico="un reporte aprobado del PAS es público")],
+    "pas:reporte_transicion": lambda m: [Caso({"pk": m.reporte_pas_borrador.pk, "paso": p})
+                                         for p in ("enviar", "aprobar", "devolver")],
+    "pas:evidencia": _privado("evidencia_pas"),
 }
 # Parámetros que no identifican un objeto (los casos de arriba les dan valores): una ruta que solo tiene
 # estos no necesita caso.
-PARAMETROS_NO_OBJETO = {"nombre", "numero", "tipo", "formato", "format"}
+PARAMETROS_NO_OBJETO = {"nombre", "numero", "tipo", "formato", "format", "paso"}
 
 # Prefijos que no se recorren como páginas: la API (cubierta por el esquema) y el administrador
 # (cubierto por `admin.site._registry`).
@@ -691,6 +723,17 @@ RUTAS_API = {
         Caso({"dimension": d}, publico="corte del seguimiento acotado a quien pregunta")
         for d in ("entidad", "dependencia", "producto", "zona", "estrategia", "asesor")],
     "/api/v1/seguimiento/avances/{id}/": _api_privado("avance"),
+    "/api/v1/pas/cortes/{id}/": _api_publico("los cortes del PAS son públicos", lambda m: m.corte_pas.pk),
+    "/api/v1/pas/cortes/{id}/cerrar/": _api_publico("corte público; cerrarlo es del DNP", lambda m: m.corte_pas.pk),
+    "/api/v1/pas/cortes/{id}/informe/": _api_publico("corte público; el informe lo pide el DNP",
+                                                      lambda m: m.corte_pas.pk),
+    "/api/v1/pas/acciones/{id}/": _api_publico("las acciones del PAS son públicas", lambda m: m.accion_pas.pk),
+    "/api/v1/pas/reportes/{id}/": lambda m: [
+        Caso({"id": m.reporte_pas_borrador.pk}),
+        Caso({"id": m.reporte_pas_aprobado.pk}, publico="un reporte aprobado del PAS es público")],
+    "/api/v1/pas/reportes/{id}/enviar/": _api_privado("reporte_pas_borrador"),
+    "/api/v1/pas/reportes/{id}/aprobar/": _api_privado("reporte_pas_borrador"),
+    "/api/v1/pas/reportes/{id}/devolver/": _api_privado("reporte_pas_borrador"),
     "/api/v1/seguimiento/avances/{id}/devolver/": _api_privado("avance"),
     "/api/v1/seguimiento/avances/{id}/validar/": _api_privado("avance"),
     "/api/v1/seguimiento/hitos/{id}/": _api_privado("hito"),
@@ -823,6 +866,8 @@ ALTAS_EN_LO_DE_A = {
         {"linea": m.linea_aprobada.pk, "nombre": "Ajeno", "peso": "1", "fecha_planeada": "2026-12-30"}],
     "/api/v1/seguimiento/mediciones/": lambda m: [
         {"indicador": m.indicador.pk, "periodo": "2026-03-01", "valor": "3"}],
+    "/api/v1/pas/reportes/": lambda m: [
+        {"accion": m.accion_pas.pk, "corte": m.corte_pas.pk, "avance": "50", "comprometido": "1", "pagado": "1"}],
     "/api/v1/seguimiento/percepciones/": lambda m: [
         {"entidad": m.et_a.pk, "oferente": m.oferente_a.pk, "calidad": 1, "pertinencia": 1, "oportunidad": 1}],
     "/api/v1/rutas/": lambda m: [{"entidad": m.et_a.pk, "capacidad": "gestion", "oferentes": [m.oferente_a.pk]}],
