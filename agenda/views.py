@@ -270,6 +270,7 @@ def entidad_territorial(request, pk):
     return render(request, "agenda/entidad_territorial.html", {
         "entidad": entidad, "vigencia": vigencia or "", "hoy": timezone.localdate(), "etapas": etapas,
         "inversion_txt": _miles(datos["inversion"]), **datos,
+        "agendas_territoriales": selectors.agendas_territoriales_de_et(request.user, entidad),
         "grafico_oferentes": graficos.grafico_barras(
             id="g-et-oferentes", titulo=_("Líneas programadas por entidad oferente"), etiqueta_valor=_("Líneas"),
             filas=[{"nombre": n, "valor": v} for n, v in por_oferente.items()]),
@@ -420,19 +421,23 @@ def compromiso_nuevo(request, pk):
 @require_POST
 def compromiso_revisar(request, pk):
     compromiso = get_object_or_404(
-        Compromiso.objects.select_related("plan", "mesa")
-        .filter(plan__in=selectors.concertados_visibles(request.user).values("pk")),
-        pk=pk)
+        selectors.compromisos_visibles(request.user).select_related("plan", "mesa", "sesion"), pk=pk)
     form = forms.RevisarCompromisoForm(request.POST)
+    destino = (("agenda:sesion", compromiso.sesion_id) if compromiso.sesion_id
+               else ("agenda:concertado", compromiso.plan_id))
     if form.is_valid():
         # Se anota en la última mesa posterior a la que lo acordó (si la hay): «se revisa en la siguiente».
-        mesa = compromiso.plan.mesas.filter(fecha__gt=compromiso.mesa.fecha).order_by("-fecha").first()
+        mesa = None
+        if compromiso.mesa_id:
+            mesa = compromiso.plan.mesas.filter(fecha__gt=compromiso.mesa.fecha).order_by("-fecha").first()
         try:
             services.compromiso_revisar(compromiso=compromiso, por=request.user, mesa=mesa, **form.cleaned_data)
         except ValidationError as e:
             messages.error(request, " ".join(e.messages))
+        except PermissionDenied:
+            raise
         else:
             messages.success(request, _("Compromiso actualizado."))
     else:
         messages.error(request, _("Elija un estado válido para el compromiso."))
-    return redirect("agenda:concertado", compromiso.plan_id)
+    return redirect(*destino)
