@@ -355,3 +355,9 @@ class VincularLineasForm(forms.Form):
         self.cleaned_data["ofertas"] = self.data.get("ofertas", "")
         ids = self._ids("ofertas")
         return list(Oferta.objects.filter(pk__in=ids).select_related("entidad")) if ids else []
+
+    def clean(self):
+        datos = super().clean()
+        if not datos.get("lineas") and not datos.get("ofertas") and not self.errors:
+            raise forms.ValidationError(_("Indique al menos una línea o una oferta que exista."))
+        return datos

@@ -73,7 +73,7 @@ def _exigir_cuatrienio(anio_inicio, anio_fin) -> None:
     """La agenda nacional tiene una periodicidad de cuatro años (CONPES 4091, §5.3.1, acción 1.2)."""
     if anio_inicio is None or anio_fin is None or anio_fin - anio_inicio != 3:
         raise ValidationError({"anio_fin": _(
-            "La agenda nacional cubre un cuatrienio: cuatro años seguidos (si empieza en %(a)s, termina en %(b)s).")
+            "La agenda nacional cubre un cuatrienio: cuatro años seguidos. Si empieza en %(a)s, termina en %(b)s.")
             % {"a": anio_inicio, "b": (anio_inicio or 0) + 3}})
 
 
@@ -548,7 +548,7 @@ def _ve_origen(compromiso: Compromiso):
 def compromiso_revisar(*, compromiso: Compromiso, estado: str, por, comentario: str = "",
                        mesa: MesaDeTrabajo | None = None) -> RevisionCompromiso:
     """Revisión del compromiso (normalmente en la mesa siguiente): nuevo estado y comentario."""
-    compromiso = Compromiso.objects.select_for_update().select_related("plan").get(pk=compromiso.pk)
+    compromiso = Compromiso.objects.select_for_update(of=("self",)).select_related("plan").get(pk=compromiso.pk)
     _exigir(por, "agenda.actualizar_compromiso", compromiso, _("No puede actualizar este compromiso."))
     if estado not in EstadoCompromiso.values:
         raise ValidationError({"estado": _("Estado de compromiso no válido.")})

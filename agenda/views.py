@@ -422,6 +422,8 @@ def compromiso_nuevo(request, pk):
 def compromiso_revisar(request, pk):
     compromiso = get_object_or_404(
         selectors.compromisos_visibles(request.user).select_related("plan", "mesa", "sesion"), pk=pk)
+    if not request.user.has_perm("agenda.actualizar_compromiso", compromiso):
+        raise PermissionDenied(_("No puede actualizar este compromiso."))
     form = forms.RevisarCompromisoForm(request.POST)
     destino = (("agenda:sesion", compromiso.sesion_id) if compromiso.sesion_id
                else ("agenda:concertado", compromiso.plan_id))
@@ -434,8 +436,6 @@ def compromiso_revisar(request, pk):
             services.compromiso_revisar(compromiso=compromiso, por=request.user, mesa=mesa, **form.cleaned_data)
         except ValidationError as e:
             messages.error(request, " ".join(e.messages))
-        except PermissionDenied:
-            raise
         else:
             messages.success(request, _("Compromiso actualizado."))
     else:

@@ -96,7 +96,7 @@ def test_la_regla_de_cuatro_anios_rechaza_en_espanol(admin_dnp):
         services.agenda_crear(por=admin_dnp, nombre="Agenda corta", anio_inicio=2027, anio_fin=2029)
     agenda = services.agenda_crear(por=admin_dnp, nombre="Agenda 2027–2030", anio_inicio=2027)
     assert (agenda.anio_inicio, agenda.anio_fin) == (2027, 2030)
-    with pytest.raises(ValidationError, match="si empieza en 2027, termina en 2030"):
+    with pytest.raises(ValidationError, match="cuatro años seguidos. Si empieza en 2027, termina en 2030"):
         services.agenda_editar(agenda=agenda, por=admin_dnp, anio_inicio=2027, anio_fin=2031)
     agenda.refresh_from_db()
     assert agenda.anio_fin == 2030
