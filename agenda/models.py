@@ -470,6 +470,7 @@ class MiembroInstancia(models.Model):
     entidad = models.ForeignKey("att.Entidad", on_delete=models.PROTECT, related_name="instancias_gobernanza",
                                 verbose_name=_("entidad"))
     papel = models.CharField(_("papel"), max_length=100, default="Miembro")
+    historial = HistoricalRecords()
 
     class Meta:
         ordering = ["instancia_id", "entidad__nombre", "pk"]
@@ -517,6 +518,7 @@ class DecisionSesion(models.Model):
                                       related_name="decision", verbose_name=_("compromiso que genera"))
     registrada_por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     registrada = models.DateTimeField(auto_now_add=True)
+    historial = HistoricalRecords()
 
     class Meta:
         ordering = ["sesion_id", "pk"]
@@ -534,6 +536,7 @@ class ResultadoSesion(models.Model):
     titulo = models.CharField(_("título"), max_length=255)
     ruta = models.CharField(_("enlace (ruta del sitio)"), max_length=500,
                             help_text=_("Ruta dentro de la plataforma, p. ej. /seguimiento/tablero/."))
+    historial = HistoricalRecords()
 
     class Meta:
         ordering = ["sesion_id", "pk"]

@@ -702,7 +702,7 @@ def resultado_enlazar(*, sesion: SesionInstancia, por, titulo: str, ruta: str) -
     exigir_largos(ResultadoSesion, {"ruta": ruta})
     resultado, _creado = ResultadoSesion.objects.get_or_create(sesion=sesion, ruta=ruta,
                                                                defaults={"titulo": titulo})
-    SesionInstancia.objects.filter(pk=sesion.pk).update(actualizado=timezone.now())
+    sesion.save(update_fields=["actualizado"])  # la sesión cambió: la anuncia la fuente de cambios
     return resultado
 
 
@@ -779,5 +779,4 @@ def agenda_territorial_vincular(*, agenda_t: AgendaTerritorial, por, lineas=(), 
         agenda_t.ofertas.add(*ofertas)
     if lineas or ofertas:
         agenda_t.save(update_fields=["actualizado"])  # anunciada por la fuente de cambios
-        LineaPlan.objects.filter(pk__in=[ln.pk for ln in lineas]).update(actualizado=timezone.now())
     return agenda_t

@@ -261,3 +261,36 @@ def test_agenda_territorial_se_crea_una_vez_y_la_crea_quien_actua_por_una_et(fun
     assert a1.pk == a2.pk and AgendaTerritorial.objects.count() == 1
     with pytest.raises(PermissionDenied, match="Incluya una entidad territorial por la que usted actúa"):
         services.agenda_territorial_guardar(por=oferente, nombre="Otra", tipo="otra", entidades=[medellin])
+
+
+def test_migracion_vincula_el_texto_del_indicador_a_su_ficha_sin_tocar_el_texto(entidad_oferente):
+    """0009: vincula solo cuando hay exactamente una ficha con ese nombre (prefiere la de la misma agenda);
+    el texto que la gente escribió queda igual."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    migracion = importlib.import_module("agenda.migrations.0009_objetivo_indicador_datos")
+    agenda = f.agenda()
+    otra = f.agenda()
+
+    def ficha(nombre, agenda_=None):
+        return Indicador.objects.create(nombre=nombre, descripcion="d", formula="f", tipo="producto", unidad="u",
+                                        meta_cuatrienio=1, tipo_acumulacion="flujo", unidad_responsable="DNP",
+                                        entidad=entidad_oferente, agenda=agenda_)
+
+    unica = ficha("ET asistidas en planeación")
+    propia, _ajena = ficha("Municipios con POT", agenda), ficha("Municipios con POT", otra)
+    ficha("Repetido"), ficha("Repetido")
+    objetivos = {texto: ObjetivoAgenda.objects.create(agenda=agenda, tipo_descriptor="funcional", enunciado=texto,
+                                                      indicador=texto, meta=1)
+                 for texto in ("  et ASISTIDAS en planeación ", "Municipios con POT", "Repetido", "Sin ficha")}
+    migracion.vincular(apps, SimpleNamespace(connection=connection))
+    vinculos = {t: ObjetivoAgenda.objects.get(pk=o.pk) for t, o in objetivos.items()}
+    assert vinculos["  et ASISTIDAS en planeación "].indicador_vinculado_id == unica.pk
+    assert vinculos["  et ASISTIDAS en planeación "].indicador == "  et ASISTIDAS en planeación "
+    assert vinculos["Municipios con POT"].indicador_vinculado_id == propia.pk
+    assert vinculos["Repetido"].indicador_vinculado_id is None
+    assert vinculos["Sin ficha"].indicador_vinculado_id is None
