@@ -294,3 +294,30 @@ def test_migracion_vincula_el_texto_del_indicador_a_su_ficha_sin_tocar_el_texto(
     assert vinculos["Municipios con POT"].indicador_vinculado_id == propia.pk
     assert vinculos["Repetido"].indicador_vinculado_id is None
     assert vinculos["Sin ficha"].indicador_vinculado_id is None
+
+
+def test_api_de_objetivos_da_el_mismo_rollup_por_anio(agenda_con_lineas, client, funcionario_medellin):
+    agenda, objetivo = agenda_con_lineas
+    client.force_login(funcionario_medellin)
+    datos = client.get(f"/api/v1/agenda/objetivos/{objetivo.pk}/").json()
+    por_anio = {a["anio"]: a for a in datos["avance_lineas"]}
+    assert por_anio[2025]["avance"] == "41.67" and por_anio[2025]["lineas"] == 3
+    assert por_anio[2026]["avance"] == "25.00"
+    assert por_anio[None]["avance"] == "35.00"
+    assert por_anio[2023]["avance"] is None and por_anio[2023]["lineas"] == 0
+
+
+def test_api_registra_decision_con_compromiso_y_niega_a_quien_no_es_del_dnp(sesion, seguimiento_dnp, oferente):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(oferente)
+    r = api.post(f"/api/v1/agenda/sesiones/{sesion.pk}/decisiones/", {"descripcion": "X"}, format="json")
+    assert r.status_code == 403 and "Solo el equipo del DNP" in r.json()["detail"]
+    api.force_authenticate(seguimiento_dnp)
+    limite = (timezone.localdate() + datetime.timedelta(days=5)).isoformat()
+    r = api.post(f"/api/v1/agenda/sesiones/{sesion.pk}/decisiones/",
+                 {"descripcion": "Remitir la matriz", "responsable": oferente.email, "fecha_limite": limite},
+                 format="json")
+    assert r.status_code == 201
+    assert Compromiso.objects.get(pk=r.json()["compromiso"]).fecha_limite.isoformat() == limite
