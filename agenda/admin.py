@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
@@ -23,8 +24,25 @@ class ObjetivoInline(admin.TabularInline):
     extra = 0
 
 
+class AgendaAdminForm(forms.ModelForm):
+    """También en el administrador: la agenda cubre cuatro años seguidos (la regla del servicio)."""
+
+    class Meta:
+        model = AgendaNacional
+        fields = "__all__"
+
+    def clean(self):
+        datos = super().clean()
+        from agenda.services import _exigir_cuatrienio
+
+        if datos.get("anio_inicio") is not None:
+            _exigir_cuatrienio(datos.get("anio_inicio"), datos.get("anio_fin"))
+        return datos
+
+
 @admin.register(AgendaNacional)
 class AgendaAdmin(SimpleHistoryAdmin):
+    form = AgendaAdminForm
     list_display = ["nombre", "anio_inicio", "anio_fin", "estado"]
     list_filter = ["estado"]
     search_fields = ["nombre"]

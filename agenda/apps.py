@@ -12,10 +12,14 @@ class AgendaConfig(AppConfig):
         from agenda.importacion import ImportadorLineas
         from agenda.models import (
             AgendaNacional,
+            AgendaTerritorial,
             Compromiso,
+            InstanciaGobernanza,
             LineaPlan,
+            ObjetivoAgenda,
             PlanConcertado,
             PlanDeTrabajo,
+            SesionInstancia,
         )
         from att import cambios, importacion, registros
 
@@ -29,4 +33,12 @@ class AgendaConfig(AppConfig):
         cambios.registrar(PlanDeTrabajo, entidad="entidad_id")
         cambios.registrar(LineaPlan, entidad="plan.entidad_id")
         cambios.registrar(PlanConcertado, entidad="entidad_territorial_id")
-        cambios.registrar(Compromiso, entidad="plan.entidad_territorial_id")
+        # Los de una mesa son de la ET del plan concertado; los de una sesión de gobernanza, públicos
+        # para quien ingresa (como la página de la sesión).
+        cambios.registrar(Compromiso, entidad=lambda c: c.plan.entidad_territorial_id if c.plan_id else None,
+                          publico=lambda c: c.sesion_id is not None)
+        # La agenda con sus objetivos, la gobernanza de la política y las agendas territoriales son públicas.
+        cambios.registrar(ObjetivoAgenda, publico=True)
+        cambios.registrar(InstanciaGobernanza, publico=True)
+        cambios.registrar(SesionInstancia, publico=True)
+        cambios.registrar(AgendaTerritorial, publico=True)

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from agenda.models import (
@@ -116,6 +117,7 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
 
     if PlanDeTrabajo.objects.exists():
         salida.write("  ya hay planes de trabajo: nada que hacer")
+        _gobernanza_y_territoriales(escala=escala, rng=rng, salida=salida)
         return
     dnp = Usuario.objects.filter(membresias__rol=Rol.ADMIN_DNP, is_active=True).order_by("pk").first()
     if dnp is None:
@@ -230,6 +232,7 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
     salida.write(f"  {len(versiones)} versiones enviadas, {len(revisiones)} revisiones del DNP")
 
     _concertados(escala=escala, rng=rng, salida=salida, lineas=lineas, responsables=responsables, dnp=dnp)
+    _gobernanza_y_territoriales(escala=escala, rng=rng, salida=salida)
 
 
 def _concertados(*, escala, rng, salida, lineas, responsables, dnp) -> None:
@@ -310,3 +313,135 @@ def _concertados(*, escala, rng, salida, lineas, responsables, dnp) -> None:
     from agenda.services import compromisos_alertar_vencidos
 
     salida.write(f"  {compromisos_alertar_vencidos(hoy=hoy)} alertas de compromisos vencidos")
+
+
+# --- Gobernanza de la política y agendas territoriales ----------------------------------------------------
+INSTANCIAS = [
+    ("Nivel ejecutivo de la política de ATT (DNP, ESAP, DAFP)", "nivel_directivo", "ejecutivo",
+     "Toma de decisiones de la política (CONPES 4091, §5.3.1, nivel i)."),
+    ("Mesa técnica de entidades prestadoras de ATT", "mesa_tecnica", "prestadores",
+     "Entidades que prestan asistencia técnica y organismos de cooperación (nivel ii)."),
+    ("Comité Territorial del Consejo de Gestión y Desempeño del MIPG", "comite_territorial", "intermediacion",
+     "Espacio donde se socializan los resultados del seguimiento con los departamentos (nivel iii)."),
+]
+DECISIONES = [
+    "Consolidar y remitir el reporte del corte semestral del PAS",
+    "Socializar el tablero de seguimiento con los equipos departamentales",
+    "Actualizar la oferta de ATT en el portafolio antes del siguiente comité",
+    "Priorizar los municipios de capacidades bajas en los planes de trabajo",
+    "Ajustar el reglamento de la instancia y circularlo para comentarios",
+]
+INFORMATIVAS = [
+    "Se presentaron los resultados del seguimiento de la vigencia.",
+    "Se aprobó el orden del día y el acta de la sesión anterior.",
+]
+# Subregiones PDET (Decreto 893 de 2017) y esquemas asociativos territoriales conocidos.
+SUBREGIONES_PDET = [
+    "Alto Patía y Norte del Cauca", "Arauca", "Bajo Cauca y Nordeste Antioqueño", "Catatumbo", "Chocó",
+    "Cuenca del Caguán y Piedemonte Caqueteño", "Macarena-Guaviare", "Montes de María", "Pacífico Medio",
+    "Pacífico y Frontera Nariñense", "Putumayo", "Sierra Nevada-Perijá", "Sur de Bolívar", "Sur de Córdoba",
+    "Sur del Tolima", "Urabá Antioqueño",
+]
+
+
+def _gobernanza_y_territoriales(*, escala, rng, salida) -> None:
+    """Instancias de los tres niveles con sesiones trimestrales, decisiones (algunas ya vencidas, que la
+    tarea diaria alerta) y resultados enlazados; agendas territoriales por departamento vinculadas a las
+    líneas que llegan a sus ET. Idempotente: si ya hay instancias, no hace nada."""
+    from agenda import services
+    from agenda.models import AgendaTerritorial, InstanciaGobernanza, TipoAgendaTerritorial
+    from oferta.models import Oferta
+
+    if InstanciaGobernanza.objects.exists():
+        salida.write("  ya hay instancias de gobernanza: nada que hacer")
+        return
+    dnp = Usuario.objects.filter(membresias__rol=Rol.ADMIN_DNP, is_active=True).order_by("pk").first()
+    if dnp is None:
+        return
+    agenda = AgendaNacional.objects.order_by("-anio_inicio").first()
+    nacionales = list(Entidad.objects.filter(pk__in=Oferta.objects.values("entidad_id")).order_by("pk")[:12])
+    gobernaciones = list(Entidad.objects.filter(tipo=TipoEntidad.GOBERNACION).order_by("departamento_id")[:32])
+    por_sigla = {e.sigla: e for e in Entidad.objects.filter(sigla__in=["DNP", "ESAP", "DAFP", "FP"])}
+    ejecutivo = [e for e in por_sigla.values()] or nacionales[:3]
+    miembros = {"ejecutivo": ejecutivo, "prestadores": nacionales, "intermediacion": gobernaciones[:12] + ejecutivo[:1]}
+    hoy = timezone.localdate()
+    n_sesiones = min(8, 2 + escala)
+    responsables = list(Usuario.objects.filter(membresias__rol=Rol.OFERENTE, membresias__activa=True,
+                                               is_active=True).order_by("pk").distinct()[:20]) or [dnp]
+    rutas = [("Tablero de seguimiento de la política", "/seguimiento/"),
+             ("Planes de trabajo aprobados", "/agenda/planes/?estado=aprobado")]
+    if agenda is not None:
+        rutas.append(("Avance de los objetivos de la Agenda Nacional", f"/agenda/agendas/{agenda.pk}/objetivos/"))
+    n_decisiones = n_compromisos = 0
+    for nombre, tipo, nivel, descripcion in INSTANCIAS:
+        instancia = services.instancia_guardar(
+            por=dnp, nombre=nombre, tipo=tipo, nivel=nivel, agenda=agenda, descripcion=descripcion,
+            miembros=[(e, "Secretaría técnica" if i == 0 else "Miembro") for i, e in enumerate(miembros[nivel])])
+        for k in range(n_sesiones):
+            cuando = timezone.make_aware(datetime.datetime.combine(
+                hoy - datetime.timedelta(days=90 * (n_sesiones - k) - 20), datetime.time(9, 0)))
+            sesion = services.sesion_registrar(
+                instancia=instancia, por=dnp, fecha=cuando, lugar="Sede del DNP, Bogotá",
+                orden_del_dia="1. Verificación de asistencia\n2. Resultados del seguimiento\n3. Decisiones y compromisos",
+                acta="Se revisaron los avances de la política y se acordaron los compromisos que siguen.",
+                asistentes=[e for e in miembros[nivel] if rng.random() < 0.8])
+            services.decision_registrar(sesion=sesion, por=dnp, descripcion=rng.choice(INFORMATIVAS))
+            for d in rng.sample(DECISIONES, 2):
+                plazo = rng.randint(15, 75)
+                services.decision_registrar(sesion=sesion, por=dnp, descripcion=d,
+                                            responsable=rng.choice(responsables),
+                                            fecha_limite=cuando.date() + datetime.timedelta(days=plazo))
+                n_compromisos += 1
+            n_decisiones += 3
+            titulo, ruta = rng.choice(rutas)
+            services.resultado_enlazar(sesion=sesion, por=dnp, titulo=titulo, ruta=ruta)
+    # Algunos compromisos antiguos quedaron cumplidos; el resto de los vencidos se alerta.
+    viejos = Compromiso.objects.filter(sesion__isnull=False, fecha_limite__lt=hoy - datetime.timedelta(days=120))
+    viejos.update(estado=EstadoCompromiso.CUMPLIDO, cerrado_en=F("fecha_limite"))
+    salida.write(f"  {len(INSTANCIAS)} instancias de gobernanza, {len(INSTANCIAS) * n_sesiones} sesiones, "
+                 f"{n_decisiones} decisiones ({n_compromisos} compromisos)")
+
+    # Agendas territoriales: por departamento con ET focalizadas por líneas de planes aprobados.
+    Focal = LineaPlan.territorios.through
+    filas = list(Focal.objects.filter(lineaplan__plan__estado=EstadoPlan.APROBADO)
+                 .values_list("entidad_id", "entidad__departamento_id", "entidad__municipio__departamento_id",
+                              "lineaplan_id", "lineaplan__oferta_id").order_by("lineaplan_id", "entidad_id"))
+    por_depto: dict = defaultdict(lambda: {"ets": set(), "lineas": set(), "ofertas": set()})
+    for et, depto_g, depto_m, linea, oferta in filas:
+        b = por_depto[depto_g or depto_m]
+        b["ets"].add(et)
+        b["lineas"].add(linea)
+        b["ofertas"].add(oferta)
+    deptos = sorted((d for d in por_depto if d), key=lambda d: (-len(por_depto[d]["lineas"]), d))[: min(32, 3 + escala)]
+    from att.models import Departamento
+
+    nombres = dict(Departamento.objects.filter(pk__in=deptos).values_list("pk", "nombre"))
+    gob_de = {g.departamento_id: g for g in gobernaciones}
+    agendas_t = []
+    for i, d in enumerate(deptos):
+        if i % 3 == 0:
+            tipo, nombre = TipoAgendaTerritorial.PACTO, f"Pacto territorial {nombres.get(d, d)}"
+        elif i % 3 == 1:
+            tipo = TipoAgendaTerritorial.PDET
+            nombre = f"Iniciativas PDET de la subregión {SUBREGIONES_PDET[i % len(SUBREGIONES_PDET)]} ({nombres.get(d, d)})"
+        else:
+            tipo, nombre = TipoAgendaTerritorial.ESQUEMA, f"Plan del esquema asociativo territorial de {nombres.get(d, d)}"
+        a = AgendaTerritorial(nombre=nombre[:255], tipo=tipo, region=nombres.get(d, d)[:120], creada_por=dnp,
+                              fecha_suscripcion=datetime.date(2023, 1 + i % 12, 15), vigente_hasta=datetime.date(2027, 12, 31),
+                              descripcion="Apuestas de desarrollo suscritas entre actores nacionales y locales (metodología 004, actividad 2).")
+        b = por_depto[d]
+        ets = sorted(b["ets"])[:6] + ([gob_de[d].pk] if d in gob_de else [])
+        a._ets, a._lineas, a._ofertas = set(ets), sorted(b["lineas"])[:20], sorted(b["ofertas"])[:5]
+        agendas_t.append(a)
+    AgendaTerritorial.objects.bulk_create(agendas_t, ignore_conflicts=False)
+    AgendaTerritorial.entidades.through.objects.bulk_create([
+        AgendaTerritorial.entidades.through(agendaterritorial_id=a.pk, entidad_id=e) for a in agendas_t for e in a._ets])
+    AgendaTerritorial.lineas.through.objects.bulk_create([
+        AgendaTerritorial.lineas.through(agendaterritorial_id=a.pk, lineaplan_id=ln) for a in agendas_t for ln in a._lineas])
+    AgendaTerritorial.ofertas.through.objects.bulk_create([
+        AgendaTerritorial.ofertas.through(agendaterritorial_id=a.pk, oferta_id=o) for a in agendas_t for o in a._ofertas])
+    salida.write(f"  {len(agendas_t)} agendas territoriales vinculadas a "
+                 f"{sum(len(a._lineas) for a in agendas_t)} líneas de plan")
+    from agenda.services import compromisos_alertar_vencidos
+
+    salida.write(f"  {compromisos_alertar_vencidos(hoy=hoy)} alertas de compromisos vencidos (gobernanza)")

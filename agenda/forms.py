@@ -10,7 +10,10 @@ from agenda.models import (
     EstadoCompromiso,
     LineaPlan,
     MesaDeTrabajo,
+    NivelGobernanza,
     ObjetivoAgenda,
+    TipoAgendaTerritorial,
+    TipoInstancia,
     TipoEvidencia,
 )
 from agenda.services import demandas_atendibles_por
@@ -215,3 +218,146 @@ class ConcertadoForm(forms.Form):
 class EstadoAgendaForm(forms.Form):
     a_estado = forms.ChoiceField(label=_("Nuevo estado"), choices=EstadoAgenda.choices)
     motivo = forms.CharField(label=_("Motivo"), required=False, max_length=TEXTO_MEDIO)
+
+
+# --- Agenda nacional y objetivos (página del DNP) --------------------------------------------------------
+class AgendaForm(forms.ModelForm):
+    class Meta:
+        model = AgendaNacional
+        fields = ["nombre", "anio_inicio", "anio_fin", "descripcion", "alineacion_pnd", "alineacion_ods",
+                  "alineacion_mipg"]
+        widgets = {f: forms.Textarea(attrs={"rows": 3}) for f in
+                   ("descripcion", "alineacion_pnd", "alineacion_ods", "alineacion_mipg")}
+        help_texts = {"anio_fin": _("La agenda cubre cuatro años seguidos: el de inicio más tres.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["anio_fin"].required = False
+
+    def _post_clean(self):
+        """Sin validación del modelo aquí: la regla de los cuatro años la hace cumplir el servicio."""
+
+
+class ObjetivoForm(forms.ModelForm):
+    class Meta:
+        model = ObjetivoAgenda
+        fields = ["tipo_descriptor", "orden", "enunciado", "indicador", "indicador_vinculado", "linea_base", "meta",
+                  "unidad"]
+        widgets = {"enunciado": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, agenda, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicador"].required = False
+        self.fields["indicador_vinculado"].queryset = (
+            Indicador.objects.filter(Q(agenda=agenda) | Q(agenda__isnull=True), activo=True).order_by("nombre"))
+
+    def _post_clean(self):
+        """La validación completa la hace el servicio (objetivo de la agenda, ficha de otra agenda)."""
+
+
+# --- Gobernanza -------------------------------------------------------------------------------------------
+def _territoriales():
+    return Entidad.objects.filter(tipo__in=TipoEntidad.territoriales()).order_by("nombre")
+
+
+class InstanciaForm(forms.Form):
+    nombre = forms.CharField(label=_("Nombre"), max_length=255)
+    tipo = forms.ChoiceField(label=_("Tipo"), choices=TipoInstancia.choices)
+    nivel = forms.ChoiceField(label=_("Nivel de decisión"), choices=NivelGobernanza.choices)
+    agenda = forms.ModelChoiceField(label=_("Agenda nacional"), queryset=AgendaNacional.objects.all(), required=False)
+    descripcion = forms.CharField(label=_("Propósito y reglamento"), required=False, max_length=TEXTO_MEDIO,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    miembros = forms.ModelMultipleChoiceField(
+        label=_("Entidades miembro"), queryset=Entidad.objects.filter(activa=True).order_by("nombre"),
+        required=False, help_text=_("Mantenga presionada Ctrl (o Cmd) para elegir varias."))
+    activa = forms.BooleanField(label=_("Activa"), required=False, initial=True)
+
+
+class SesionForm(forms.Form):
+    fecha = forms.DateTimeField(label=_("Fecha y hora"),
+                                widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    lugar = forms.CharField(label=_("Lugar o enlace"), max_length=255, required=False)
+    orden_del_dia = forms.CharField(label=_("Orden del día"), max_length=TEXTO_MEDIO,
+                                    widget=forms.Textarea(attrs={"rows": 3}))
+    acta = forms.CharField(label=_("Acta"), max_length=10_000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    asistentes = forms.ModelMultipleChoiceField(
+        label=_("Entidades asistentes"), queryset=Entidad.objects.none(), required=False,
+        help_text=_("Entidades miembro de la instancia que asistieron."))
+
+    def __init__(self, *args, instancia, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["asistentes"].queryset = Entidad.objects.filter(
+            instancias_gobernanza__instancia=instancia).order_by("nombre")
+
+
+class DecisionForm(forms.Form):
+    descripcion = forms.CharField(label=_("Decisión"), max_length=TEXTO_MEDIO, widget=forms.Textarea(attrs={"rows": 2}))
+    responsable_email = forms.EmailField(label=_("Correo del responsable"), required=False,
+                                         help_text=_("Con responsable y fecha límite la decisión se vuelve un compromiso."))
+    fecha_limite = forms.DateField(label=_("Fecha límite"), required=False, widget=FechaInput())
+    entidad_responsable = forms.ModelChoiceField(label=_("Entidad responsable"), required=False,
+                                                 queryset=Entidad.objects.filter(activa=True).order_by("nombre"))
+
+    def clean_responsable_email(self):
+        email = (self.cleaned_data.get("responsable_email") or "").strip()
+        self.cleaned_data["responsable"] = None
+        if email:
+            usuario = Usuario.objects.filter(email__iexact=email, is_active=True).first()
+            if usuario is None:
+                raise forms.ValidationError(_("No hay una persona activa con ese correo en la plataforma."))
+            self.cleaned_data["responsable"] = usuario
+        return email
+
+
+class ResultadoForm(forms.Form):
+    titulo = forms.CharField(label=_("Resultado presentado"), max_length=255)
+    ruta = forms.CharField(label=_("Enlace (ruta de la plataforma)"), max_length=500,
+                           help_text=_("Por ejemplo el informe del corte del PAS o /seguimiento/tablero/."))
+
+
+# --- Agendas territoriales -------------------------------------------------------------------------------
+class AgendaTerritorialForm(forms.Form):
+    nombre = forms.CharField(label=_("Nombre del acuerdo"), max_length=255)
+    tipo = forms.ChoiceField(label=_("Tipo"), choices=TipoAgendaTerritorial.choices)
+    entidades = forms.ModelMultipleChoiceField(label=_("Entidades territoriales que la suscriben"),
+                                               queryset=Entidad.objects.none())
+    region = forms.CharField(label=_("Región o subregión"), max_length=120, required=False)
+    fecha_suscripcion = forms.DateField(label=_("Fecha de suscripción"), required=False, widget=FechaInput())
+    vigente_hasta = forms.DateField(label=_("Vigente hasta"), required=False, widget=FechaInput())
+    descripcion = forms.CharField(label=_("Apuestas de desarrollo"), max_length=TEXTO_MEDIO, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    enlace = forms.URLField(label=_("Enlace al documento"), required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entidades"].queryset = _territoriales()
+
+
+class VincularLineasForm(forms.Form):
+    lineas = forms.CharField(label=_("Números de las líneas de plan que le sirven"), max_length=500, required=False,
+                             help_text=_("Separados por comas, p. ej. 12, 15."))
+    ofertas = forms.CharField(label=_("Números de las ofertas que le sirven"), max_length=500, required=False,
+                              help_text=_("Separados por comas."))
+
+    def _ids(self, campo):
+        valor = self.cleaned_data.get(campo) or ""
+        try:
+            return [int(x) for x in valor.replace(";", ",").split(",") if x.strip()]
+        except ValueError:
+            raise forms.ValidationError(_("Escriba solo números separados por comas.")) from None
+
+    def clean_lineas(self):
+        self.cleaned_data["lineas"] = self.data.get("lineas", "")
+        ids = self._ids("lineas")
+        return list(LineaPlan.objects.filter(pk__in=ids).select_related("plan__entidad")) if ids else []
+
+    def clean_ofertas(self):
+        self.cleaned_data["ofertas"] = self.data.get("ofertas", "")
+        ids = self._ids("ofertas")
+        return list(Oferta.objects.filter(pk__in=ids).select_related("entidad")) if ids else []
+
+    def clean(self):
+        datos = super().clean()
+        if not datos.get("lineas") and not datos.get("ofertas") and not self.errors:
+            raise forms.ValidationError(_("Indique al menos una línea o una oferta que exista."))
+        return datos

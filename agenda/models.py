@@ -162,13 +162,22 @@ class ObjetivoAgenda(models.Model):
     )
     orden = models.PositiveSmallIntegerField(_("orden"), default=1)
     enunciado = models.TextField(_("objetivo"), **largo_maximo(TEXTO_MEDIO))
-    indicador = models.CharField(_("indicador"), max_length=255)
+    indicador = models.CharField(_("indicador"), max_length=255,
+                                 help_text=_("Texto del indicador como se escribió; la ficha va en «indicador vinculado»."))
+    indicador_vinculado = models.ForeignKey(
+        "indicadores.Indicador", on_delete=models.SET_NULL, null=True, blank=True, related_name="objetivos_agenda",
+        verbose_name=_("indicador vinculado"),
+        help_text=_("Ficha del indicador (metas anuales y mediciones) con que se mide el objetivo."),
+    )
     linea_base = models.DecimalField(_("línea base"), max_digits=14, decimal_places=2, null=True, blank=True)
     meta = models.DecimalField(_("meta del cuatrienio"), max_digits=14, decimal_places=2)
     unidad = models.CharField(_("unidad"), max_length=60, blank=True)
+    # Fecha de modificación del servidor: fuente de cambios de la API (`actualizado_desde`).
+    actualizado = models.DateTimeField(_("actualizado"), auto_now=True)
     historial = HistoricalRecords()
 
     class Meta:
+        indexes = [models.Index(fields=["actualizado", "id"], name="objetivo_agenda_act")]
         ordering = ["agenda_id", "tipo_descriptor", "orden", "pk"]
         verbose_name = _("objetivo de la agenda")
         verbose_name_plural = _("objetivos de la agenda")
@@ -349,9 +358,13 @@ class EstadoCompromiso(models.TextChoices):
 class Compromiso(models.Model):
     """Compromiso de una mesa de trabajo, con responsable y fecha límite; se revisa en la siguiente."""
 
-    plan = models.ForeignKey(PlanConcertado, on_delete=models.CASCADE, related_name="compromisos")
+    plan = models.ForeignKey(PlanConcertado, on_delete=models.CASCADE, related_name="compromisos", null=True,
+                             blank=True)
     mesa = models.ForeignKey(MesaDeTrabajo, on_delete=models.CASCADE, related_name="compromisos",
-                             verbose_name=_("mesa donde se adquirió"))
+                             verbose_name=_("mesa donde se adquirió"), null=True, blank=True)
+    # O bien de una mesa de un plan concertado, o bien de una decisión de una instancia de gobernanza.
+    sesion = models.ForeignKey("agenda.SesionInstancia", on_delete=models.CASCADE, null=True, blank=True,
+                               related_name="compromisos", verbose_name=_("sesión de la instancia donde se decidió"))
     descripcion = models.TextField(_("compromiso"), **largo_maximo(TEXTO_MEDIO))
     responsable = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="compromisos_agenda", verbose_name=_("responsable"))
@@ -372,6 +385,12 @@ class Compromiso(models.Model):
         verbose_name = _("compromiso")
         verbose_name_plural = _("compromisos")
         indexes = [models.Index(fields=["actualizado", "id"], name="compromiso_act"), models.Index(fields=["estado", "fecha_limite"], name="compromiso_estado_limite")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(plan__isnull=False, mesa__isnull=False) | models.Q(sesion__isnull=False),
+                name="compromiso_de_mesa_o_de_sesion",
+            ),
+        ]
 
     def __str__(self):
         return self.descripcion[:80]
@@ -401,3 +420,179 @@ class RevisionCompromiso(models.Model):
         ordering = ["cuando", "pk"]
         verbose_name = _("revisión de compromiso")
         verbose_name_plural = _("revisiones de compromisos")
+
+
+# --- Gobernanza de la política (CONPES 4091 §5.3.1; 001 §4) ---------------------------------------
+class NivelGobernanza(models.TextChoices):
+    """Los tres niveles de decisión de la estructura de gobernanza (003 §5.3.1)."""
+
+    EJECUTIVO = "ejecutivo", _("Ejecutivo: toma de decisiones (DNP, ESAP, DAFP)")
+    PRESTADORES = "prestadores", _("Entidades prestadoras de ATT y cooperación")
+    INTERMEDIACION = "intermediacion", _("Intermediación: departamentos y sus equipos de fortalecimiento")
+
+
+class TipoInstancia(models.TextChoices):
+    COMITE_TERRITORIAL = "comite_territorial", _("Comité territorial (Consejo de Gestión y Desempeño del MIPG)")
+    MESA_TECNICA = "mesa_tecnica", _("Mesa técnica")
+    NIVEL_DIRECTIVO = "nivel_directivo", _("Nivel directivo")
+    OTRA = "otra", _("Otra instancia")
+
+
+class InstanciaGobernanza(models.Model):
+    """Instancia de la estructura de gobernanza: donde se socializan resultados y se decide."""
+
+    nombre = models.CharField(_("nombre"), max_length=255, unique=True)
+    tipo = models.CharField(_("tipo"), max_length=30, choices=TipoInstancia.choices)
+    nivel = models.CharField(_("nivel de decisión"), max_length=20, choices=NivelGobernanza.choices)
+    agenda = models.ForeignKey(AgendaNacional, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="instancias", verbose_name=_("agenda nacional"))
+    descripcion = models.TextField(_("propósito y reglamento"), blank=True, **largo_maximo(TEXTO_MEDIO))
+    activa = models.BooleanField(_("activa"), default=True)
+    creada = models.DateTimeField(auto_now_add=True)
+    # Fecha de modificación del servidor: fuente de cambios de la API (`actualizado_desde`).
+    actualizado = models.DateTimeField(_("actualizado"), auto_now=True)
+    historial = HistoricalRecords()
+
+    class Meta:
+        ordering = ["nivel", "nombre", "pk"]
+        indexes = [models.Index(fields=["actualizado", "id"], name="instancia_act")]
+        verbose_name = _("instancia de gobernanza")
+        verbose_name_plural = _("instancias de gobernanza")
+
+    def __str__(self):
+        return self.nombre
+
+
+class MiembroInstancia(models.Model):
+    """Entidad que integra la instancia, con su papel (preside, secretaría técnica, miembro, invitada)."""
+
+    instancia = models.ForeignKey(InstanciaGobernanza, on_delete=models.CASCADE, related_name="miembros")
+    entidad = models.ForeignKey("att.Entidad", on_delete=models.PROTECT, related_name="instancias_gobernanza",
+                                verbose_name=_("entidad"))
+    papel = models.CharField(_("papel"), max_length=100, default="Miembro")
+    historial = HistoricalRecords()
+
+    class Meta:
+        ordering = ["instancia_id", "entidad__nombre", "pk"]
+        verbose_name = _("miembro de la instancia")
+        verbose_name_plural = _("miembros de la instancia")
+        constraints = [models.UniqueConstraint(fields=["instancia", "entidad"], name="miembro_instancia_unico")]
+
+    def __str__(self):
+        return f"{self.instancia} · {self.entidad}"
+
+
+class SesionInstancia(models.Model):
+    """Sesión de una instancia: orden del día, acta, asistencia, decisiones y resultados presentados."""
+
+    instancia = models.ForeignKey(InstanciaGobernanza, on_delete=models.CASCADE, related_name="sesiones")
+    fecha = models.DateTimeField(_("fecha y hora"))
+    lugar = models.CharField(_("lugar o enlace"), max_length=255, blank=True)
+    orden_del_dia = models.TextField(_("orden del día"), **largo_maximo(TEXTO_MEDIO))
+    acta = models.TextField(_("acta"), blank=True, **largo_maximo(TEXTO_LARGO))
+    asistentes = models.ManyToManyField("att.Entidad", blank=True, related_name="sesiones_gobernanza",
+                                        verbose_name=_("entidades asistentes"))
+    registrada_por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    registrada = models.DateTimeField(auto_now_add=True)
+    # Fecha de modificación del servidor: fuente de cambios de la API (`actualizado_desde`).
+    actualizado = models.DateTimeField(_("actualizado"), auto_now=True)
+    historial = HistoricalRecords(m2m_fields=[])
+
+    class Meta:
+        ordering = ["-fecha", "pk"]
+        indexes = [models.Index(fields=["actualizado", "id"], name="sesion_instancia_act")]
+        verbose_name = _("sesión de instancia de gobernanza")
+        verbose_name_plural = _("sesiones de instancias de gobernanza")
+        constraints = [models.UniqueConstraint(fields=["instancia", "fecha"], name="sesion_unica_por_fecha")]
+
+    def __str__(self):
+        return f"{self.instancia} · {self.fecha:%Y-%m-%d}"
+
+
+class DecisionSesion(models.Model):
+    """Decisión tomada en la sesión; con responsable y fecha se vuelve un `Compromiso`."""
+
+    sesion = models.ForeignKey(SesionInstancia, on_delete=models.CASCADE, related_name="decisiones")
+    descripcion = models.TextField(_("decisión"), **largo_maximo(TEXTO_MEDIO))
+    compromiso = models.OneToOneField(Compromiso, on_delete=models.SET_NULL, null=True, blank=True,
+                                      related_name="decision", verbose_name=_("compromiso que genera"))
+    registrada_por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    registrada = models.DateTimeField(auto_now_add=True)
+    historial = HistoricalRecords()
+
+    class Meta:
+        ordering = ["sesion_id", "pk"]
+        verbose_name = _("decisión de la sesión")
+        verbose_name_plural = _("decisiones de la sesión")
+
+    def __str__(self):
+        return self.descripcion[:80]
+
+
+class ResultadoSesion(models.Model):
+    """Resultado presentado en la sesión: enlace a una página del sitio (informe del corte, tablero)."""
+
+    sesion = models.ForeignKey(SesionInstancia, on_delete=models.CASCADE, related_name="resultados")
+    titulo = models.CharField(_("título"), max_length=255)
+    ruta = models.CharField(_("enlace (ruta del sitio)"), max_length=500,
+                            help_text=_("Ruta dentro de la plataforma, p. ej. /seguimiento/tablero/."))
+    historial = HistoricalRecords()
+
+    class Meta:
+        ordering = ["sesion_id", "pk"]
+        verbose_name = _("resultado presentado")
+        verbose_name_plural = _("resultados presentados")
+        constraints = [models.UniqueConstraint(fields=["sesion", "ruta"], name="resultado_sesion_unico")]
+
+    def __str__(self):
+        return self.titulo
+
+
+# --- Agendas territoriales de desarrollo (metodología 004, actividad 2) ------------------------------
+class TipoAgendaTerritorial(models.TextChoices):
+    PACTO = "pacto_territorial", _("Pacto territorial")
+    PDET = "iniciativa_pdet", _("Iniciativa PDET")
+    ESQUEMA = "plan_esquema_asociativo", _("Plan de esquema asociativo territorial")
+    OTRA = "otra", _("Otra apuesta de desarrollo")
+
+
+class AgendaTerritorial(models.Model):
+    """Acuerdo de desarrollo que una o varias ET (o una región) suscribieron, al que sirven líneas y ofertas.
+
+    La relación con líneas y ofertas se declara aquí (la oferta está debajo de la agenda en las capas)."""
+
+    nombre = models.CharField(_("nombre"), max_length=255)
+    tipo = models.CharField(_("tipo"), max_length=30, choices=TipoAgendaTerritorial.choices)
+    entidades = models.ManyToManyField("att.Entidad", related_name="agendas_territoriales",
+                                       verbose_name=_("entidades territoriales que la suscriben"))
+    region = models.CharField(_("región o subregión"), max_length=120, blank=True)
+    fecha_suscripcion = models.DateField(_("fecha de suscripción"), null=True, blank=True)
+    vigente_hasta = models.DateField(_("vigente hasta"), null=True, blank=True)
+    descripcion = models.TextField(_("apuestas de desarrollo"), blank=True, **largo_maximo(TEXTO_MEDIO))
+    enlace = models.URLField(_("enlace al documento"), blank=True)
+    lineas = models.ManyToManyField(LineaPlan, blank=True, related_name="agendas_territoriales",
+                                    verbose_name=_("líneas de plan que le sirven"))
+    ofertas = models.ManyToManyField("oferta.Oferta", blank=True, related_name="agendas_territoriales",
+                                     verbose_name=_("ofertas que le sirven"))
+    creada_por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   null=True, blank=True)
+    creada = models.DateTimeField(auto_now_add=True)
+    # Fecha de modificación del servidor: fuente de cambios de la API (`actualizado_desde`).
+    actualizado = models.DateTimeField(_("actualizado"), auto_now=True)
+    historial = HistoricalRecords(m2m_fields=[])
+
+    class Meta:
+        ordering = ["nombre", "pk"]
+        indexes = [models.Index(fields=["actualizado", "id"], name="agenda_territorial_act")]
+        verbose_name = _("agenda territorial de desarrollo")
+        verbose_name_plural = _("agendas territoriales de desarrollo")
+        constraints = [
+            models.UniqueConstraint(fields=["tipo", "nombre"], name="agenda_territorial_unica"),
+            models.CheckConstraint(
+                condition=models.Q(vigente_hasta__isnull=True) | models.Q(fecha_suscripcion__isnull=True)
+                | models.Q(vigente_hasta__gte=models.F("fecha_suscripcion")),
+                name="agenda_territorial_fechas"),
+        ]
+
+    def __str__(self):
+        return self.nombre

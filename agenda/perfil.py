@@ -81,6 +81,13 @@ def datos(entidad, usuario):
                 MesaDeTrabajo.objects.filter(plan__in=concertados.values("pk")).select_related("plan", "registrada_por")
                 .order_by("-fecha", "-pk"), "registrada_por", entidad),
             lambda m: [m.plan.nombre, m.fecha.date(), (m.temas or "")[:200], perfil.autor(m, "registrada_por")]),
+        perfil.tabla(
+            _("Agendas territoriales que la entidad suscribe o que sirven las líneas que la focalizan"),
+            [_("Agenda territorial"), _("Tipo"), _("Líneas que llegan a la entidad y la sirven")],
+            selectors.agendas_territoriales_de_et(usuario, entidad),
+            lambda a: [perfil.Enlace(a.nombre, reverse("agenda:territorial", args=[a.pk])), a.get_tipo_display(),
+                       a.n_lineas_et],
+            limite=None, vacio=_("Ninguna agenda territorial registrada la vincula.")),
     ]
     return {"resumen": resumen, "tablas": tablas}
 

@@ -114,7 +114,41 @@ def trabajar_concertado(usuario, concertado):
 def actualizar_compromiso(usuario, compromiso):
     if compromiso is None or permisos.solo_lectura(usuario):
         return False
-    return compromiso.responsable_id == usuario.pk or trabajar_concertado(usuario, compromiso.plan)
+    if compromiso.responsable_id == usuario.pk:
+        return True
+    if compromiso.sesion_id is not None:
+        return gestiona_gobernanza(usuario)
+    return trabajar_concertado(usuario, compromiso.plan)
+
+
+@rules.predicate
+def gestiona_gobernanza(usuario, _objeto=None):
+    """Las instancias de gobernanza, sus sesiones y decisiones las registra el equipo DNP (secretaría técnica)."""
+    return permisos.es_equipo_dnp(usuario) and not permisos.solo_lectura(usuario)
+
+
+@rules.predicate
+def gestiona_agenda_territorial(usuario, agenda_t=None):
+    """El DNP, o quien actúa por una de las entidades territoriales que la suscriben (funcionario de la ET o
+    su equipo departamental). Sin objeto: cualquiera con uno de esos roles (puede crear una)."""
+    if permisos.solo_lectura(usuario):
+        return False
+    if permisos.es_equipo_dnp(usuario):
+        return True
+    if agenda_t is None:
+        return permisos.tiene_rol(usuario, *ROLES_ET)
+    return any(permisos.actua_por(usuario, e, ROLES_ET) for e in agenda_t.entidades.all())
+
+
+def vincula_linea(usuario, linea) -> bool:
+    """Una línea la declara al servicio de una agenda territorial el oferente dueño del plan o el DNP."""
+    return not permisos.solo_lectura(usuario) and (
+        permisos.es_equipo_dnp(usuario) or permisos.actua_por(usuario, linea.plan.entidad, {Rol.OFERENTE}))
+
+
+def vincula_oferta(usuario, oferta) -> bool:
+    return not permisos.solo_lectura(usuario) and (
+        permisos.es_equipo_dnp(usuario) or permisos.actua_por(usuario, oferta.entidad, {Rol.OFERENTE}))
 
 
 rules.add_perm("agenda.gestionar_agenda", gestiona_agenda)
@@ -127,3 +161,5 @@ rules.add_perm("agenda.ver_concertado", ver_concertado)
 rules.add_perm("agenda.crear_concertado", crear_concertado)
 rules.add_perm("agenda.trabajar_concertado", trabajar_concertado)
 rules.add_perm("agenda.actualizar_compromiso", actualizar_compromiso)
+rules.add_perm("agenda.gestionar_gobernanza", gestiona_gobernanza)
+rules.add_perm("agenda.gestionar_agenda_territorial", gestiona_agenda_territorial)

@@ -283,12 +283,19 @@ def concertado_detalle(plan_id: int):
     return plan
 
 
+def compromisos_visibles(usuario):
+    """Los de los planes concertados que ve y los de las instancias de gobernanza (de todos los que ingresan)."""
+    return Compromiso.objects.filter(
+        Q(plan__in=concertados_visibles(usuario).values("pk")) | Q(sesion__isnull=False))
+
+
 def compromisos_vencidos(usuario):
+    """Vencido = abierto con fecha límite anterior a hoy (el que vence hoy aún no): mesas y sesiones."""
     hoy = timezone.localdate()
     return (
-        Compromiso.objects.filter(estado__in=EstadoCompromiso.abiertos(), fecha_limite__lt=hoy,
-                                  plan__in=concertados_visibles(usuario).values("pk"))
-        .select_related("plan__entidad_territorial", "responsable").order_by("fecha_limite", "pk")
+        compromisos_visibles(usuario).filter(estado__in=EstadoCompromiso.abiertos(), fecha_limite__lt=hoy)
+        .select_related("plan__entidad_territorial", "responsable", "sesion__instancia")
+        .order_by("fecha_limite", "pk")
     )
 
 
@@ -301,3 +308,196 @@ def resumen_inicio() -> list[dict]:
         {"etiqueta": _("Planes de trabajo aprobados"),
          "valor": PlanDeTrabajo.objects.filter(estado=EstadoPlan.APROBADO).count(), "url": "/agenda/"},
     ]
+
+
+# --- Objetivos de la agenda con su avance -------------------------------------------------------------
+REGLA_PONDERACION = _(
+    "Avance del objetivo en un año = Σ (peso de la línea × avance de la línea) ÷ Σ (peso de la línea), "
+    "sobre las líneas de planes de trabajo aprobados de esa vigencia que declaran servir al objetivo. "
+    "El peso es el «peso en el plan» de cada línea; el avance es el que consolida el seguimiento con sus "
+    "hitos (0 % si la línea aún no tiene seguimiento). El cuatrienio usa la misma regla sobre las líneas "
+    "de los cuatro años.")
+
+
+def _avance_ponderado(suma_pesada, suma_pesos):
+    from decimal import ROUND_HALF_UP, Decimal
+
+    if not suma_pesos:
+        return None
+    return (Decimal(suma_pesada) / Decimal(suma_pesos)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def rollup_lineas(objetivo_ids) -> dict:
+    """{objetivo_id: {vigencia: {"avance", "peso", "n"}, None: {... cuatrienio}}} en una consulta.
+
+    Lee el avance de cada línea de la foto que mantiene `seguimiento` (`EstadoLinea`) por el nombre de la
+    relación inversa `estado_seguimiento`, sin importar `seguimiento` (que está encima en las capas)."""
+    from django.db.models import DecimalField, ExpressionWrapper, F
+    from django.db.models.functions import Coalesce
+
+    pesada = ExpressionWrapper(F("peso") * Coalesce(F("estado_seguimiento__avance"), 0),
+                               output_field=DecimalField(max_digits=20, decimal_places=4))
+    filas = (
+        LineaPlan.objects.filter(objetivo_agenda_id__in=list(objetivo_ids), plan__estado=EstadoPlan.APROBADO)
+        .values("objetivo_agenda_id", "plan__vigencia")
+        .annotate(suma_pesada=Sum(pesada), suma_pesos=Sum("peso"), n=Count("pk"))
+        .order_by()
+    )
+    datos: dict = {}
+    for f in filas:
+        por_anio = datos.setdefault(f["objetivo_agenda_id"], {})
+        por_anio[f["plan__vigencia"]] = {"avance": _avance_ponderado(f["suma_pesada"], f["suma_pesos"]),
+                                         "peso": f["suma_pesos"], "n": f["n"], "_pesada": f["suma_pesada"]}
+    for por_anio in datos.values():
+        pesada_total = sum((v["_pesada"] for v in por_anio.values()), 0)
+        pesos_total = sum((v["peso"] for v in por_anio.values()), 0)
+        por_anio[None] = {"avance": _avance_ponderado(pesada_total, pesos_total), "peso": pesos_total,
+                          "n": sum(v["n"] for v in por_anio.values())}
+    return datos
+
+
+def objetivos_de_agenda(agenda, *, q: str = "", tipo: str = ""):
+    qs = agenda.objetivos.select_related("descriptor", "indicador_vinculado").order_by("tipo_descriptor", "orden", "pk")
+    if q:
+        qs = qs.filter(Q(enunciado__icontains=q) | Q(indicador__icontains=q))
+    if tipo:
+        qs = qs.filter(tipo_descriptor=tipo)
+    return qs
+
+
+def objetivos_con_avance(agenda, objetivos) -> list[dict]:
+    """Para una página de objetivos: por cada año del cuatrienio, la meta y el logro del indicador vinculado
+    (metas anuales y mediciones de su ficha, con su tipo de acumulación) y el roll-up ponderado de las líneas.
+    Consultas fijas: roll-up (1), metas (1) y mediciones (1), sea cual sea el número de objetivos."""
+    from indicadores.models import MetaIndicador, Medicion
+    from indicadores.selectors import avance_de_indicador
+
+    objetivos = list(objetivos)
+    anios = list(range(agenda.anio_inicio, agenda.anio_fin + 1))
+    rollup = rollup_lineas([o.pk for o in objetivos])
+    fichas = {o.indicador_vinculado_id for o in objetivos if o.indicador_vinculado_id}
+    metas: dict = {}
+    mediciones: dict = {}
+    if fichas:
+        for m in MetaIndicador.objects.filter(indicador_id__in=fichas).only("indicador_id", "anio", "valor"):
+            metas.setdefault(m.indicador_id, []).append(m)
+        for m in Medicion.objects.filter(indicador_id__in=fichas).only("indicador_id", "periodo", "valor").order_by("periodo"):
+            mediciones.setdefault(m.indicador_id, []).append(m)
+    filas = []
+    for o in objetivos:
+        ficha = o.indicador_vinculado
+        if ficha is not None:
+            ficha._prefetched_objects_cache = {"metas": _Lista(metas.get(ficha.pk, []))}
+        por_anio = []
+        for anio in anios:
+            r = rollup.get(o.pk, {}).get(anio)
+            ind = avance_de_indicador(ficha, mediciones.get(ficha.pk, []), anio=anio) if ficha else None
+            meta = next((m.valor for m in metas.get(ficha.pk, []) if m.anio == anio), None) if ficha else None
+            por_anio.append({"anio": anio, "meta": meta, "logro": ind.logro if ind else None,
+                             "avance_indicador": ind.avance if ind else None,
+                             "avance_lineas": r["avance"] if r else None, "n_lineas": r["n"] if r else 0,
+                             "peso": r["peso"] if r else 0})
+        total = rollup.get(o.pk, {}).get(None)
+        ind_total = avance_de_indicador(ficha, mediciones.get(ficha.pk, [])) if ficha else None
+        filas.append({"objetivo": o, "anios": por_anio,
+                      "avance_lineas": total["avance"] if total else None, "n_lineas": total["n"] if total else 0,
+                      "logro": ind_total.logro if ind_total else None,
+                      "avance_indicador": ind_total.avance if ind_total else None})
+    return filas
+
+
+class _Lista(list):
+    """Lista con la interfaz mínima de un manager prefetched (`.all()`)."""
+
+    def all(self):
+        return self
+
+
+# --- Gobernanza -----------------------------------------------------------------------------------------
+def instancias_lista(*, q: str = "", tipo: str = "", nivel: str = ""):
+    from agenda.models import InstanciaGobernanza
+
+    qs = InstanciaGobernanza.objects.annotate(
+        n_miembros=Count("miembros", distinct=True), n_sesiones=Count("sesiones", distinct=True))
+    if q:
+        qs = qs.filter(Q(nombre__icontains=q) | Q(descripcion__icontains=q))
+    if tipo:
+        qs = qs.filter(tipo=tipo)
+    if nivel:
+        qs = qs.filter(nivel=nivel)
+    return qs.order_by("nivel", "nombre", "pk")
+
+
+def sesiones_de(instancia):
+    return instancia.sesiones.annotate(
+        n_asistentes=Count("asistentes", distinct=True), n_decisiones=Count("decisiones", distinct=True),
+    ).order_by("-fecha", "pk")
+
+
+def sesion_detalle(sesion_id: int):
+    from agenda.models import SesionInstancia
+
+    sesion = SesionInstancia.objects.select_related("instancia", "registrada_por").get(pk=sesion_id)
+    hoy = timezone.localdate()
+    sesion.lista_asistentes = list(sesion.asistentes.order_by("nombre"))
+    sesion.lista_decisiones = list(
+        sesion.decisiones.select_related("compromiso__responsable", "compromiso__entidad_responsable")
+        .order_by("pk"))
+    for d in sesion.lista_decisiones:
+        d.esta_vencido = d.compromiso.vencido_al(hoy) if d.compromiso_id else False
+    sesion.lista_resultados = list(sesion.resultados.order_by("pk"))
+    return sesion
+
+
+# --- Agendas territoriales -------------------------------------------------------------------------------
+def agendas_territoriales_lista(*, q: str = "", tipo: str = "", entidad: int | None = None):
+    from agenda.models import AgendaTerritorial
+
+    qs = AgendaTerritorial.objects.annotate(
+        n_entidades=Count("entidades", distinct=True), n_lineas=Count("lineas", distinct=True),
+        n_ofertas=Count("ofertas", distinct=True))
+    if q:
+        qs = qs.filter(Q(nombre__icontains=q) | Q(region__icontains=q) | Q(descripcion__icontains=q))
+    if tipo:
+        qs = qs.filter(tipo=tipo)
+    if entidad:
+        qs = qs.filter(Exists(AgendaTerritorial.entidades.through.objects.filter(
+            agendaterritorial_id=OuterRef("pk"), entidad_id=entidad)))
+    return qs.order_by("nombre", "pk")
+
+
+def agenda_territorial_detalle(usuario, pk: int):
+    from agenda.models import AgendaTerritorial
+
+    agenda_t = AgendaTerritorial.objects.get(pk=pk)
+    agenda_t.lista_entidades = list(agenda_t.entidades.order_by("nombre"))
+    agenda_t.lista_lineas = list(
+        agenda_t.lineas.filter(_filtro_lineas_visibles(usuario))
+        .select_related("plan__entidad", "oferta", "etapa").order_by("plan__vigencia", "pk"))
+    agenda_t.lista_ofertas = list(agenda_t.ofertas.filter(estado="publicada").select_related("entidad").order_by("nombre"))
+    return agenda_t
+
+
+def agendas_territoriales_de_et(usuario, entidad: Entidad) -> list:
+    """Las agendas territoriales que la ET suscribe y las que sirven las líneas (visibles) que la focalizan,
+    cada una con cuántas de esas líneas la sirven (una consulta)."""
+    from agenda.models import AgendaTerritorial
+
+    Servir = AgendaTerritorial.lineas.through
+    Focal = LineaPlan.territorios.through
+    lineas_et = LineaPlan.objects.filter(
+        _filtro_lineas_visibles(usuario),
+        Exists(Focal.objects.filter(lineaplan_id=OuterRef("pk"), entidad_id=entidad.pk))).values("pk")
+    servidas = Servir.objects.filter(agendaterritorial_id=OuterRef("pk"), lineaplan_id__in=lineas_et)
+    from django.db.models import IntegerField, Subquery
+    from django.db.models.functions import Coalesce
+
+    n_lineas = Subquery(servidas.values("agendaterritorial_id").annotate(n=Count("pk")).values("n")[:1],
+                        output_field=IntegerField())
+    return list(
+        AgendaTerritorial.objects.filter(
+            Exists(servidas)
+            | Exists(AgendaTerritorial.entidades.through.objects.filter(
+                agendaterritorial_id=OuterRef("pk"), entidad_id=entidad.pk)))
+        .annotate(n_lineas_et=Coalesce(n_lineas, 0)).order_by("nombre", "pk")[:200]
+    )

@@ -17,7 +17,16 @@ from django.utils.translation import gettext as _
 from agenda import selectors
 from agenda.models import (
     AgendaNacional,
+    AgendaTerritorial,
     Compromiso,
+    DecisionSesion,
+    InstanciaGobernanza,
+    MiembroInstancia,
+    NivelGobernanza,
+    ResultadoSesion,
+    SesionInstancia,
+    TipoAgendaTerritorial,
+    TipoInstancia,
     DecisionRevision,
     EstadoAgenda,
     EstadoCompromiso,
@@ -34,7 +43,8 @@ from agenda.models import (
     TransicionAgenda,
     VersionPlan,
 )
-from agenda.rules import concierta_con
+from agenda.rules import ROLES_ET, concierta_con, vincula_linea, vincula_oferta
+from att import permisos
 from att.models import Membresia, Rol, Usuario
 from att.notificaciones import notificar
 from att.services import exigir_dependencia_elegible
@@ -59,26 +69,108 @@ TRANSICIONES_AGENDA = {
 }
 
 
+def _exigir_cuatrienio(anio_inicio, anio_fin) -> None:
+    """La agenda nacional tiene una periodicidad de cuatro años (CONPES 4091, §5.3.1, acción 1.2)."""
+    if anio_inicio is None or anio_fin is None or anio_fin - anio_inicio != 3:
+        raise ValidationError({"anio_fin": _(
+            "La agenda nacional cubre un cuatrienio: cuatro años seguidos. Si empieza en %(a)s, termina en %(b)s.")
+            % {"a": anio_inicio, "b": (anio_inicio or 0) + 3}})
+
+
 @transaction.atomic
 def agenda_crear(*, por, nombre: str, anio_inicio: int, anio_fin: int | None = None, **campos) -> AgendaNacional:
     _exigir(por, "agenda.gestionar_agenda", None, _("Solo el administrador DNP gestiona la agenda nacional."))
     anio_fin = anio_fin or anio_inicio + 3
-    if anio_fin - anio_inicio != 3:
-        raise ValidationError(_("La agenda nacional cubre un cuatrienio: cuatro años seguidos."))
+    _exigir_cuatrienio(anio_inicio, anio_fin)
     exigir_largos(AgendaNacional, campos)
     participantes = campos.pop("participantes", [])
+    existente = AgendaNacional.objects.filter(nombre=nombre, anio_inicio=anio_inicio).first()
+    if existente is not None:  # reenvío o tarea repetida: la misma agenda, no otra
+        return existente
     agenda = AgendaNacional.objects.create(nombre=nombre, anio_inicio=anio_inicio, anio_fin=anio_fin, **campos)
     agenda.participantes.set(participantes)
     return agenda
 
 
+CAMPOS_AGENDA = ("nombre", "anio_inicio", "anio_fin", "descripcion", "alineacion_pnd", "alineacion_ods",
+                 "alineacion_mipg")
+
+
+@transaction.atomic
+def agenda_editar(*, agenda: AgendaNacional, por, **campos) -> AgendaNacional:
+    """Cambia los datos de la agenda; la regla de los cuatro años vale también al editar, y las vigencias
+    de los planes ya programados deben seguir dentro del cuatrienio."""
+    _exigir(por, "agenda.gestionar_agenda", agenda, _("Solo el administrador DNP gestiona la agenda nacional."))
+    agenda = AgendaNacional.objects.select_for_update().get(pk=agenda.pk)
+    if agenda.estado == EstadoAgenda.CERRADA:
+        raise ValidationError(_("La agenda está cerrada: no admite cambios."))
+    participantes = campos.pop("participantes", None)
+    datos = {k: v for k, v in campos.items() if k in CAMPOS_AGENDA}
+    inicio = datos.get("anio_inicio", agenda.anio_inicio)
+    fin = datos.get("anio_fin") or inicio + 3
+    datos["anio_fin"] = fin
+    _exigir_cuatrienio(inicio, fin)
+    exigir_largos(AgendaNacional, {k: v for k, v in datos.items() if isinstance(v, str)})
+    fuera = agenda.planes.exclude(vigencia__range=(inicio, fin)).order_by("vigencia").values_list(
+        "vigencia", flat=True).first()
+    if fuera is not None:
+        raise ValidationError({"anio_inicio": _(
+            "Hay planes de trabajo de la vigencia %(v)s: el cuatrienio debe incluirla.") % {"v": fuera}})
+    for campo, valor in datos.items():
+        setattr(agenda, campo, valor)
+    agenda.save()
+    if participantes is not None:
+        agenda.participantes.set(participantes)
+    return agenda
+
+
+CAMPOS_OBJETIVO = ("tipo_descriptor", "descriptor", "orden", "enunciado", "indicador", "indicador_vinculado",
+                   "linea_base", "meta", "unidad")
+
+
+def _validar_objetivo(agenda: AgendaNacional, campos: dict) -> None:
+    ficha = campos.get("indicador_vinculado")
+    if ficha is not None and ficha.agenda_id not in (None, agenda.pk):
+        raise ValidationError({"indicador_vinculado": _(
+            "La ficha «%(n)s» mide otra agenda nacional: elija una de esta agenda o sin agenda.") % {"n": ficha.nombre}})
+    if not (campos.get("indicador") or "").strip():
+        if ficha is None:
+            raise ValidationError({"indicador": _("Escriba el indicador del objetivo o vincule su ficha.")})
+        campos["indicador"] = ficha.nombre[:255]
+
+
 @transaction.atomic
 def agenda_objetivo_agregar(*, agenda: AgendaNacional, por, **campos) -> ObjetivoAgenda:
+    """Agrega un objetivo; el reenvío del mismo enunciado devuelve el objetivo ya creado (idempotente)."""
     _exigir(por, "agenda.gestionar_agenda", agenda, _("Solo el administrador DNP gestiona la agenda nacional."))
     if agenda.estado == EstadoAgenda.CERRADA:
         raise ValidationError(_("La agenda está cerrada: no admite cambios."))
-    exigir_largos(ObjetivoAgenda, campos)
-    return ObjetivoAgenda.objects.create(agenda=agenda, **campos)
+    exigir_largos(ObjetivoAgenda, {k: v for k, v in campos.items() if isinstance(v, str)})
+    _validar_objetivo(agenda, campos)
+    existente = ObjetivoAgenda.objects.filter(agenda=agenda, enunciado=campos.get("enunciado", "")).first()
+    if existente is not None:
+        return existente
+    objetivo = ObjetivoAgenda(agenda=agenda, **campos)
+    objetivo.full_clean(exclude=["agenda"])
+    objetivo.save()
+    return objetivo
+
+
+@transaction.atomic
+def agenda_objetivo_editar(*, objetivo: ObjetivoAgenda, por, **campos) -> ObjetivoAgenda:
+    objetivo = ObjetivoAgenda.objects.select_for_update().select_related("agenda").get(pk=objetivo.pk)
+    agenda = objetivo.agenda
+    _exigir(por, "agenda.gestionar_agenda", agenda, _("Solo el administrador DNP gestiona la agenda nacional."))
+    if agenda.estado == EstadoAgenda.CERRADA:
+        raise ValidationError(_("La agenda está cerrada: no admite cambios."))
+    datos = {k: v for k, v in campos.items() if k in CAMPOS_OBJETIVO}
+    exigir_largos(ObjetivoAgenda, {k: v for k, v in datos.items() if isinstance(v, str)})
+    _validar_objetivo(agenda, datos)
+    for campo, valor in datos.items():
+        setattr(objetivo, campo, valor)
+    objetivo.full_clean(exclude=["agenda"])
+    objetivo.save()
+    return objetivo
 
 
 @transaction.atomic
@@ -408,30 +500,55 @@ def evidencia_agregar(*, mesa: MesaDeTrabajo, tipo: str, archivo, por) -> Eviden
 
 
 @transaction.atomic
-def compromiso_crear(*, mesa: MesaDeTrabajo, descripcion: str, responsable, fecha_limite: datetime.date, por,
+def compromiso_crear(*, descripcion: str, responsable, fecha_limite: datetime.date, por,
+                     mesa: MesaDeTrabajo | None = None, sesion: SesionInstancia | None = None,
                      entidad_responsable=None) -> Compromiso:
-    _exigir(por, "agenda.trabajar_concertado", mesa.plan, _("No participa en este plan concertado."))
-    if fecha_limite < mesa.fecha.date():
-        raise ValidationError({"fecha_limite": _("La fecha límite no puede ser anterior a la mesa.")})
+    """Compromiso adquirido en una mesa de un plan concertado o decidido en una sesión de una instancia de
+    gobernanza (una de las dos). Ambos aparecen en las mismas listas de vencidos y alertas."""
+    if (mesa is None) == (sesion is None):
+        raise ValidationError(_("El compromiso se adquiere en una mesa de trabajo o en una sesión de una instancia."))
+    if mesa is not None:
+        _exigir(por, "agenda.trabajar_concertado", mesa.plan, _("No participa en este plan concertado."))
+        origen = mesa.fecha.date()
+        limite_msg = _("La fecha límite no puede ser anterior a la mesa.")
+    else:
+        _exigir(por, "agenda.gestionar_gobernanza", sesion,
+                _("Solo el equipo del DNP registra las decisiones de las instancias de gobernanza."))
+        origen = timezone.localtime(sesion.fecha).date()
+        limite_msg = _("La fecha límite no puede ser anterior a la sesión.")
+    if fecha_limite < origen:
+        raise ValidationError({"fecha_limite": limite_msg})
     exigir_largo(Compromiso, "descripcion", descripcion)
     compromiso = Compromiso.objects.create(
-        plan_id=mesa.plan_id, mesa=mesa, descripcion=descripcion, responsable=responsable,
-        entidad_responsable=entidad_responsable, fecha_limite=fecha_limite,
+        plan_id=mesa.plan_id if mesa else None, mesa=mesa, sesion=sesion, descripcion=descripcion,
+        responsable=responsable, entidad_responsable=entidad_responsable, fecha_limite=fecha_limite,
     )
     notificar(
-        usuarios=[responsable], categoria="agenda", puede_ver=_ve_concertado(mesa.plan),
+        usuarios=[responsable], categoria="agenda", puede_ver=_ve_origen(compromiso),
         titulo=_("Nuevo compromiso a su cargo (vence el %(f)s)") % {"f": fecha_limite.strftime("%d/%m/%Y")},
-        mensaje=descripcion, url=reverse("agenda:concertado", args=[mesa.plan_id]),
-        clave=f"compromiso-nuevo-{compromiso.pk}",
+        mensaje=descripcion, url=_url_origen(compromiso), clave=f"compromiso-nuevo-{compromiso.pk}",
     )
     return compromiso
+
+
+def _url_origen(compromiso: Compromiso) -> str:
+    if compromiso.sesion_id is not None:
+        return reverse("agenda:sesion", args=[compromiso.sesion_id])
+    return reverse("agenda:concertado", args=[compromiso.plan_id])
+
+
+def _ve_origen(compromiso: Compromiso):
+    """Predicado de la página que enlaza la alerta: la sesión (de todos los que ingresan) o el plan concertado."""
+    if compromiso.sesion_id is not None:
+        return lambda usuario: usuario.is_active
+    return _ve_concertado(compromiso.plan)
 
 
 @transaction.atomic
 def compromiso_revisar(*, compromiso: Compromiso, estado: str, por, comentario: str = "",
                        mesa: MesaDeTrabajo | None = None) -> RevisionCompromiso:
     """Revisión del compromiso (normalmente en la mesa siguiente): nuevo estado y comentario."""
-    compromiso = Compromiso.objects.select_for_update().select_related("plan").get(pk=compromiso.pk)
+    compromiso = Compromiso.objects.select_for_update(of=("self",)).select_related("plan").get(pk=compromiso.pk)
     _exigir(por, "agenda.actualizar_compromiso", compromiso, _("No puede actualizar este compromiso."))
     if estado not in EstadoCompromiso.values:
         raise ValidationError({"estado": _("Estado de compromiso no válido.")})
@@ -446,21 +563,220 @@ def compromiso_revisar(*, compromiso: Compromiso, estado: str, por, comentario: 
 
 
 def compromisos_alertar_vencidos(*, hoy: datetime.date | None = None) -> int:
-    """Alerta una vez a cada responsable de un compromiso vencido (tarea diaria)."""
+    """Alerta una vez a cada responsable de un compromiso vencido (tarea diaria): los de las mesas de los
+    planes concertados y los que nacen de decisiones de las instancias de gobernanza.
+
+    Vencido = abierto (pendiente o en curso) con fecha límite **anterior** a hoy: el que vence hoy
+    todavía no lo está (`Compromiso.vencido_al`)."""
     hoy = hoy or timezone.localdate()
     vencidos = list(
         Compromiso.objects.filter(estado__in=EstadoCompromiso.abiertos(), fecha_limite__lt=hoy,
                                   vencimiento_notificado__isnull=True)
-        .select_related("responsable", "plan").order_by("pk")[:5000]
+        .select_related("responsable", "plan", "sesion__instancia").order_by("pk")[:5000]
     )
     for c in vencidos:
+        origen = c.sesion.instancia.nombre if c.sesion_id else c.plan.nombre
         with transaction.atomic():
             notificar(
-                usuarios=[c.responsable], categoria="agenda", puede_ver=_ve_concertado(c.plan),
+                usuarios=[c.responsable], categoria="agenda", puede_ver=_ve_origen(c),
                 titulo=_("Compromiso vencido: %(c)s") % {"c": str(c)[:120]},
-                mensaje=_("Venció el %(f)s en el plan «%(p)s». Actualice su estado o acuerde una nueva fecha.")
-                % {"f": c.fecha_limite.strftime("%d/%m/%Y"), "p": c.plan.nombre},
-                url=reverse("agenda:concertado", args=[c.plan_id]), clave=f"compromiso-vencido-{c.pk}",
+                mensaje=_("Venció el %(f)s en «%(p)s». Actualice su estado o acuerde una nueva fecha.")
+                % {"f": c.fecha_limite.strftime("%d/%m/%Y"), "p": origen},
+                url=_url_origen(c), clave=f"compromiso-vencido-{c.pk}",
             )
     Compromiso.objects.filter(pk__in=[c.pk for c in vencidos]).update(vencimiento_notificado=hoy)
     return len(vencidos)
+
+
+# --- Gobernanza de la política (003 §5.3.1; 001 §4) ---------------------------------------------------
+def _exigir_gobernanza(por) -> None:
+    _exigir(por, "agenda.gestionar_gobernanza", None,
+            _("Solo el equipo del DNP registra las instancias de gobernanza y sus sesiones."))
+
+
+@transaction.atomic
+def instancia_guardar(*, por, nombre: str, tipo: str, nivel: str, instancia: InstanciaGobernanza | None = None,
+                      agenda=None, descripcion: str = "", activa: bool = True, miembros=None) -> InstanciaGobernanza:
+    """Crea o cambia una instancia. `miembros`: lista de (entidad, papel). El nombre es único: un reenvío
+    de la misma alta devuelve la instancia ya creada."""
+    _exigir_gobernanza(por)
+    exigir_largos(InstanciaGobernanza, {"nombre": nombre, "descripcion": descripcion})
+    if tipo not in TipoInstancia.values:
+        raise ValidationError({"tipo": _("Tipo de instancia no válido.")})
+    if nivel not in NivelGobernanza.values:
+        raise ValidationError({"nivel": _("Nivel de decisión no válido.")})
+    nombre = nombre.strip()
+    if not nombre:
+        raise ValidationError({"nombre": _("Escriba el nombre de la instancia.")})
+    if instancia is None:
+        instancia = InstanciaGobernanza.objects.filter(nombre=nombre).first() or InstanciaGobernanza()
+    elif InstanciaGobernanza.objects.filter(nombre=nombre).exclude(pk=instancia.pk).exists():
+        raise ValidationError({"nombre": _("Ya hay otra instancia con ese nombre.")})
+    instancia.nombre, instancia.tipo, instancia.nivel = nombre, tipo, nivel
+    instancia.agenda, instancia.descripcion, instancia.activa = agenda, descripcion, activa
+    instancia.save()
+    if miembros is not None:
+        miembros = list(miembros)
+        instancia.miembros.exclude(entidad__in=[e for e, _p in miembros]).delete()
+        for entidad, papel in miembros:
+            MiembroInstancia.objects.update_or_create(instancia=instancia, entidad=entidad,
+                                                      defaults={"papel": (papel or "Miembro")[:100]})
+    return instancia
+
+
+@transaction.atomic
+def sesion_registrar(*, instancia: InstanciaGobernanza, por, fecha: datetime.datetime, orden_del_dia: str,
+                     lugar: str = "", acta: str = "", asistentes=()) -> SesionInstancia:
+    """Registra (o completa, si ya existe la de esa fecha y hora) una sesión con su asistencia."""
+    _exigir_gobernanza(por)
+    if not instancia.activa:
+        raise ValidationError(_("La instancia está inactiva: no registra sesiones."))
+    if not (orden_del_dia or "").strip():
+        raise ValidationError({"orden_del_dia": _("Escriba el orden del día de la sesión.")})
+    exigir_largos(SesionInstancia, {"lugar": lugar, "orden_del_dia": orden_del_dia, "acta": acta})
+    sesion, _creada = SesionInstancia.objects.update_or_create(
+        instancia=instancia, fecha=fecha,
+        defaults={"lugar": lugar, "orden_del_dia": orden_del_dia, "acta": acta},
+        create_defaults={"lugar": lugar, "orden_del_dia": orden_del_dia, "acta": acta, "registrada_por": por},
+    )
+    sesion.asistentes.set(list(asistentes))
+    return sesion
+
+
+@transaction.atomic
+def decision_registrar(*, sesion: SesionInstancia, por, descripcion: str, responsable=None,
+                       fecha_limite: datetime.date | None = None, entidad_responsable=None) -> DecisionSesion:
+    """Anota una decisión; con responsable y fecha límite se vuelve un compromiso (por `compromiso_crear`).
+
+    Idempotente: la misma decisión (texto) en la misma sesión devuelve la ya registrada."""
+    _exigir_gobernanza(por)
+    descripcion = (descripcion or "").strip()
+    if not descripcion:
+        raise ValidationError({"descripcion": _("Escriba la decisión.")})
+    if (responsable is None) != (fecha_limite is None):
+        raise ValidationError({"fecha_limite": _(
+            "Para volver la decisión un compromiso indique a la vez el responsable y la fecha límite.")})
+    exigir_largo(DecisionSesion, "descripcion", descripcion)
+    sesion = SesionInstancia.objects.select_for_update().get(pk=sesion.pk)
+    existente = sesion.decisiones.filter(descripcion=descripcion).first()
+    if existente is not None:
+        return existente
+    compromiso = None
+    if responsable is not None:
+        compromiso = compromiso_crear(sesion=sesion, descripcion=descripcion, responsable=responsable,
+                                      fecha_limite=fecha_limite, entidad_responsable=entidad_responsable, por=por)
+    decision = DecisionSesion.objects.create(sesion=sesion, descripcion=descripcion, compromiso=compromiso,
+                                             registrada_por=por)
+    sesion.save(update_fields=["actualizado"])  # la sesión cambió: la anuncia la fuente de cambios
+    return decision
+
+
+def validar_ruta_del_sitio(ruta: str) -> str:
+    """Una ruta de esta plataforma (p. ej. el informe de un corte del PAS o un tablero), nunca un sitio ajeno:
+    empieza por «/», sin esquema ni dominio, y la resuelve el enrutador de URL."""
+    from urllib.parse import urlsplit
+
+    from django.urls import Resolver404, resolve
+
+    ruta = (ruta or "").strip()
+    partes = urlsplit(ruta)
+    if not ruta.startswith("/") or ruta.startswith("//") or partes.scheme or partes.netloc or "\\" in ruta:
+        raise ValidationError({"ruta": _("Escriba una ruta de la plataforma que empiece por «/», "
+                                         "p. ej. /seguimiento/tablero/.")})
+    try:
+        resolve(partes.path)
+    except Resolver404:
+        raise ValidationError({"ruta": _("La ruta «%(r)s» no es una página de la plataforma.") % {"r": ruta[:120]}}) from None
+    return ruta
+
+
+@transaction.atomic
+def resultado_enlazar(*, sesion: SesionInstancia, por, titulo: str, ruta: str) -> ResultadoSesion:
+    """Enlaza un resultado presentado en la sesión (idempotente por ruta)."""
+    _exigir_gobernanza(por)
+    titulo = (titulo or "").strip()
+    if not titulo:
+        raise ValidationError({"titulo": _("Escriba el título del resultado presentado.")})
+    exigir_largos(ResultadoSesion, {"titulo": titulo})
+    ruta = validar_ruta_del_sitio(ruta)
+    exigir_largos(ResultadoSesion, {"ruta": ruta})
+    resultado, _creado = ResultadoSesion.objects.get_or_create(sesion=sesion, ruta=ruta,
+                                                               defaults={"titulo": titulo})
+    sesion.save(update_fields=["actualizado"])  # la sesión cambió: la anuncia la fuente de cambios
+    return resultado
+
+
+# --- Agendas territoriales de desarrollo (004, actividad 2) ------------------------------------------
+@transaction.atomic
+def agenda_territorial_guardar(*, por, nombre: str, tipo: str, entidades, agenda_t: AgendaTerritorial | None = None,
+                               region: str = "", fecha_suscripcion=None, vigente_hasta=None, descripcion: str = "",
+                               enlace: str = "") -> AgendaTerritorial:
+    """Crea o cambia un acuerdo de desarrollo; (tipo, nombre) es único: el reenvío devuelve el mismo."""
+    entidades = list(entidades)
+    if agenda_t is not None:
+        _exigir(por, "agenda.gestionar_agenda_territorial", agenda_t,
+                _("Solo el DNP o las entidades que la suscriben cambian esta agenda territorial."))
+    if not entidades:
+        raise ValidationError({"entidades": _("Indique al menos una entidad territorial que la suscribe.")})
+    if any(not e.es_territorial for e in entidades):
+        raise ValidationError({"entidades": _("Solo gobernaciones y alcaldías suscriben agendas territoriales.")})
+    if not (permisos.es_equipo_dnp(por) and not permisos.solo_lectura(por)) and not any(
+            permisos.actua_por(por, e, ROLES_ET) for e in entidades):
+        raise PermissionDenied(_("Incluya una entidad territorial por la que usted actúa."))
+    if tipo not in TipoAgendaTerritorial.values:
+        raise ValidationError({"tipo": _("Tipo de agenda territorial no válido.")})
+    nombre = (nombre or "").strip()
+    if not nombre:
+        raise ValidationError({"nombre": _("Escriba el nombre del acuerdo.")})
+    if fecha_suscripcion and vigente_hasta and vigente_hasta < fecha_suscripcion:
+        raise ValidationError({"vigente_hasta": _("La vigencia no puede terminar antes de la suscripción.")})
+    exigir_largos(AgendaTerritorial, {"nombre": nombre, "region": region, "descripcion": descripcion,
+                                      "enlace": enlace})
+    if agenda_t is None:
+        agenda_t = AgendaTerritorial.objects.filter(tipo=tipo, nombre=nombre).first()
+        if agenda_t is not None and not por.has_perm("agenda.gestionar_agenda_territorial", agenda_t):
+            raise ValidationError({"nombre": _("Ya hay una agenda territorial de ese tipo con ese nombre.")})
+        agenda_t = agenda_t or AgendaTerritorial(creada_por=por)
+    elif AgendaTerritorial.objects.filter(tipo=tipo, nombre=nombre).exclude(pk=agenda_t.pk).exists():
+        raise ValidationError({"nombre": _("Ya hay una agenda territorial de ese tipo con ese nombre.")})
+    for campo, valor in {"nombre": nombre, "tipo": tipo, "region": region, "fecha_suscripcion": fecha_suscripcion,
+                         "vigente_hasta": vigente_hasta, "descripcion": descripcion, "enlace": enlace}.items():
+        setattr(agenda_t, campo, valor)
+    agenda_t.full_clean(exclude=["entidades", "lineas", "ofertas", "creada_por"])
+    agenda_t.save()
+    agenda_t.entidades.set(entidades)
+    return agenda_t
+
+
+@transaction.atomic
+def agenda_territorial_vincular(*, agenda_t: AgendaTerritorial, por, lineas=(), ofertas=(),
+                                quitar: bool = False) -> AgendaTerritorial:
+    """Declara que líneas de plan y ofertas sirven a la agenda territorial (o lo retira con `quitar`).
+
+    Lo hace el oferente dueño de cada línea u oferta, o el DNP. Una línea debe focalizar alguna de las ET
+    que suscriben el acuerdo. Repetir el vínculo no cambia nada (idempotente)."""
+    lineas, ofertas = list(lineas), list(ofertas)
+    for linea in lineas:
+        if not vincula_linea(por, linea):
+            raise PermissionDenied(_("Solo el oferente dueño del plan (o el DNP) vincula la línea «%(l)s».")
+                                   % {"l": str(linea)[:80]})
+    for oferta in ofertas:
+        if not vincula_oferta(por, oferta):
+            raise PermissionDenied(_("Solo la entidad oferente (o el DNP) vincula la oferta «%(o)s».")
+                                   % {"o": oferta.nombre[:80]})
+    if lineas and not quitar:
+        ets = set(agenda_t.entidades.values_list("pk", flat=True))
+        ajenas = [ln for ln in lineas if not ets & set(ln.territorios.values_list("pk", flat=True))]
+        if ajenas:
+            raise ValidationError({"lineas": _(
+                "La línea «%(l)s» no focaliza ninguna de las entidades que suscriben el acuerdo.")
+                % {"l": str(ajenas[0])[:80]}})
+    if quitar:
+        agenda_t.lineas.remove(*lineas)
+        agenda_t.ofertas.remove(*ofertas)
+    else:
+        agenda_t.lineas.add(*lineas)
+        agenda_t.ofertas.add(*ofertas)
+    if lineas or ofertas:
+        agenda_t.save(update_fields=["actualizado"])  # anunciada por la fuente de cambios
+    return agenda_t

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from agenda import views, views_importar
+from agenda import views, views_gobernanza, views_importar
 
 app_name = "agenda"
 
@@ -8,6 +8,24 @@ urlpatterns = [
     path("", views.inicio, name="inicio"),
     path("agendas/<int:pk>/", views.agenda_detalle, name="agenda"),
     path("agendas/<int:pk>/estado/", views.agenda_estado, name="agenda_estado"),
+    path("agendas/nueva/", views_gobernanza.agenda_nueva, name="agenda_nueva"),
+    path("agendas/<int:pk>/editar/", views_gobernanza.agenda_editar, name="agenda_editar"),
+    path("agendas/<int:pk>/objetivos/", views_gobernanza.objetivos, name="objetivos"),
+    path("agendas/<int:pk>/objetivos/nuevo/", views_gobernanza.objetivo_editar, name="objetivo_nuevo"),
+    path("agendas/<int:pk>/objetivos/<int:objetivo_pk>/", views_gobernanza.objetivo_editar, name="objetivo_editar"),
+    path("gobernanza/", views_gobernanza.instancias, name="instancias"),
+    path("gobernanza/nueva/", views_gobernanza.instancia_editar, name="instancia_nueva"),
+    path("gobernanza/<int:pk>/", views_gobernanza.instancia, name="instancia"),
+    path("gobernanza/<int:pk>/editar/", views_gobernanza.instancia_editar, name="instancia_editar"),
+    path("gobernanza/<int:pk>/sesiones/", views_gobernanza.sesion_nueva, name="sesion_nueva"),
+    path("sesiones/<int:pk>/", views_gobernanza.sesion, name="sesion"),
+    path("sesiones/<int:pk>/decisiones/", views_gobernanza.decision_nueva, name="decision_nueva"),
+    path("sesiones/<int:pk>/resultados/", views_gobernanza.resultado_nuevo, name="resultado_nuevo"),
+    path("territoriales/", views_gobernanza.territoriales, name="territoriales"),
+    path("territoriales/nueva/", views_gobernanza.territorial_editar, name="territorial_nueva"),
+    path("territoriales/<int:pk>/", views_gobernanza.territorial, name="territorial"),
+    path("territoriales/<int:pk>/editar/", views_gobernanza.territorial_editar, name="territorial_editar"),
+    path("territoriales/<int:pk>/vincular/", views_gobernanza.territorial_vincular, name="territorial_vincular"),
     path("planes/", views.planes, name="planes"),
     path("planes/nuevo/", views.plan_nuevo, name="plan_nuevo"),
     path("planes/<int:pk>/", views.plan, name="plan"),

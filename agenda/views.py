@@ -408,13 +408,17 @@ def compromiso_nuevo(request, pk):
 @require_POST
 def compromiso_revisar(request, pk):
     compromiso = get_object_or_404(
-        Compromiso.objects.select_related("plan", "mesa")
-        .filter(plan__in=selectors.concertados_visibles(request.user).values("pk")),
-        pk=pk)
+        selectors.compromisos_visibles(request.user).select_related("plan", "mesa", "sesion"), pk=pk)
+    if not request.user.has_perm("agenda.actualizar_compromiso", compromiso):
+        raise PermissionDenied(_("No puede actualizar este compromiso."))
     form = forms.RevisarCompromisoForm(request.POST)
+    destino = (("agenda:sesion", compromiso.sesion_id) if compromiso.sesion_id
+               else ("agenda:concertado", compromiso.plan_id))
     if form.is_valid():
         # Se anota en la última mesa posterior a la que lo acordó (si la hay): «se revisa en la siguiente».
-        mesa = compromiso.plan.mesas.filter(fecha__gt=compromiso.mesa.fecha).order_by("-fecha").first()
+        mesa = None
+        if compromiso.mesa_id:
+            mesa = compromiso.plan.mesas.filter(fecha__gt=compromiso.mesa.fecha).order_by("-fecha").first()
         try:
             services.compromiso_revisar(compromiso=compromiso, por=request.user, mesa=mesa, **form.cleaned_data)
         except ValidationError as e:
@@ -423,4 +427,4 @@ def compromiso_revisar(request, pk):
             messages.success(request, _("Compromiso actualizado."))
     else:
         messages.error(request, _("Elija un estado válido para el compromiso."))
-    return redirect("agenda:concertado", compromiso.plan_id)
+    return redirect(*destino)

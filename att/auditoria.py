@@ -127,6 +127,7 @@ ESCRITURAS_EN_BLOQUE: dict[tuple[str, str], str] = {
     ("att/demo.py", "generar"): _DEMO,
     ("agenda/demo.py", "generar"): _DEMO,
     ("agenda/demo.py", "_concertados"): _DEMO,
+    ("agenda/demo.py", "_gobernanza_y_territoriales"): _DEMO,
     ("seguimiento/demo.py", "_lineas_propias"): _DEMO,
     ("seguimiento/demo.py", "_hitos_y_avances"): _DEMO,
     ("seguimiento/demo.py", "_indicadores"): _DEMO,

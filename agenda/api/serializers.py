@@ -1,8 +1,16 @@
 from rest_framework import serializers
 
+from drf_spectacular.utils import extend_schema_field
+
 from agenda.models import (
     AgendaNacional,
+    AgendaTerritorial,
     Compromiso,
+    DecisionSesion,
+    InstanciaGobernanza,
+    MiembroInstancia,
+    ResultadoSesion,
+    SesionInstancia,
     DecisionRevision,
     LineaPlan,
     ObjetivoAgenda,
@@ -21,8 +29,88 @@ from oferta.models import Oferta
 class ObjetivoAgendaSerializer(serializers.ModelSerializer):
     class Meta:
         model = ObjetivoAgenda
-        fields = ["id", "tipo_descriptor", "descriptor", "orden", "enunciado", "indicador", "linea_base", "meta",
-                  "unidad"]
+        fields = ["id", "tipo_descriptor", "descriptor", "orden", "enunciado", "indicador", "indicador_vinculado",
+                  "linea_base", "meta", "unidad"]
+
+
+class AvanceAnioSerializer(serializers.Serializer):
+    anio = serializers.IntegerField(allow_null=True, help_text="Vigencia; nulo para el cuatrienio.")
+    avance = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True,
+                                      help_text="Σ(peso × avance de la línea) ÷ Σ peso, en porcentaje.")
+    peso = serializers.DecimalField(max_digits=12, decimal_places=2)
+    lineas = serializers.IntegerField()
+
+
+class ObjetivoAvanceSerializer(ObjetivoAgendaSerializer):
+    """Objetivo con el roll-up ponderado de las líneas de planes aprobados que le sirven, por año."""
+
+    agenda = serializers.PrimaryKeyRelatedField(read_only=True)
+    avance_lineas = serializers.SerializerMethodField()
+    actualizado = serializers.DateTimeField(read_only=True)
+
+    class Meta(ObjetivoAgendaSerializer.Meta):
+        fields = ["id", "agenda", *ObjetivoAgendaSerializer.Meta.fields[1:], "avance_lineas", "actualizado"]
+
+    @extend_schema_field(AvanceAnioSerializer(many=True))
+    def get_avance_lineas(self, obj):
+        datos = self.context.get("rollup", {}).get(obj.pk, {})
+        anios = list(range(obj.agenda.anio_inicio, obj.agenda.anio_fin + 1)) + [None]
+        return [{"anio": a, "avance": (datos.get(a) or {}).get("avance"), "peso": (datos.get(a) or {}).get("peso", 0),
+                 "lineas": (datos.get(a) or {}).get("n", 0)} for a in anios]
+
+
+class MiembroSerializer(serializers.ModelSerializer):
+    entidad_nombre = serializers.CharField(source="entidad.nombre", read_only=True)
+
+    class Meta:
+        model = MiembroInstancia
+        fields = ["entidad", "entidad_nombre", "papel"]
+
+
+class InstanciaSerializer(serializers.ModelSerializer):
+    miembros = MiembroSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = InstanciaGobernanza
+        fields = ["id", "nombre", "tipo", "nivel", "agenda", "descripcion", "activa", "miembros", "actualizado"]
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DecisionSesion
+        fields = ["id", "descripcion", "compromiso", "registrada"]
+
+
+class ResultadoSesionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ResultadoSesion
+        fields = ["id", "titulo", "ruta"]
+
+
+class SesionSerializer(serializers.ModelSerializer):
+    decisiones = DecisionSerializer(many=True, read_only=True)
+    resultados = ResultadoSesionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = SesionInstancia
+        fields = ["id", "instancia", "fecha", "lugar", "orden_del_dia", "acta", "asistentes", "decisiones",
+                  "resultados", "actualizado"]
+
+
+class NuevaDecisionSerializer(serializers.Serializer):
+    descripcion = serializers.CharField(max_length=TEXTO_MEDIO)
+    responsable = serializers.SlugRelatedField(slug_field="email", queryset=Usuario.objects.filter(is_active=True),
+                                               required=False, allow_null=True)
+    fecha_limite = serializers.DateField(required=False, allow_null=True)
+    entidad_responsable = serializers.PrimaryKeyRelatedField(queryset=Entidad.objects.all(), required=False,
+                                                             allow_null=True)
+
+
+class AgendaTerritorialSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AgendaTerritorial
+        fields = ["id", "nombre", "tipo", "entidades", "region", "fecha_suscripcion", "vigente_hasta", "descripcion",
+                  "enlace", "lineas", "ofertas", "actualizado"]
 
 
 class AgendaSerializer(serializers.ModelSerializer):
@@ -99,8 +187,8 @@ class CompromisoSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Compromiso
-        fields = ["id", "plan", "mesa", "descripcion", "responsable", "entidad_responsable", "fecha_limite", "estado",
-                  "cerrado_en", "vencido"]
+        fields = ["id", "plan", "mesa", "sesion", "descripcion", "responsable", "entidad_responsable", "fecha_limite",
+                  "estado", "cerrado_en", "vencido"]
 
 
 class PlanConcertadoSerializer(serializers.ModelSerializer):

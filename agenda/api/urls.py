@@ -8,5 +8,9 @@ router.register("agenda/planes", views.PlanViewSet, basename="agenda-plan")
 router.register("agenda/lineas", views.LineaViewSet, basename="agenda-linea")
 router.register("agenda/concertados", views.PlanConcertadoViewSet, basename="agenda-concertado")
 router.register("agenda/compromisos", views.CompromisoViewSet, basename="agenda-compromiso")
+router.register("agenda/objetivos", views.ObjetivoAgendaViewSet, basename="agenda-objetivo")
+router.register("agenda/instancias", views.InstanciaViewSet, basename="agenda-instancia")
+router.register("agenda/sesiones", views.SesionViewSet, basename="agenda-sesion")
+router.register("agenda/territoriales", views.AgendaTerritorialViewSet, basename="agenda-territorial")
 
 urlpatterns = router.urls

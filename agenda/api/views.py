@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied as PermisoDjango
 from django.core.exceptions import ValidationError as ValidacionDjango
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filtros
@@ -12,7 +13,16 @@ from rest_framework.response import Response
 
 from agenda import selectors, services
 from agenda.api import serializers as s
-from agenda.models import AgendaNacional, Compromiso, LineaPlan, PlanConcertado, PlanDeTrabajo
+from agenda.models import (
+    AgendaNacional,
+    AgendaTerritorial,
+    Compromiso,
+    InstanciaGobernanza,
+    LineaPlan,
+    ObjetivoAgenda,
+    PlanDeTrabajo,
+    SesionInstancia,
+)
 from att.api.filtros import PeriodoGobiernoFilter
 from att.api.permisos import Autenticado
 
@@ -158,16 +168,101 @@ class PlanConcertadoViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class CompromisoViewSet(viewsets.ReadOnlyModelViewSet):
-    """Compromisos de las mesas de trabajo; `?vencidos=1` para los vencidos."""
+    """Compromisos de las mesas de trabajo y de las decisiones de las instancias de gobernanza;
+    `?vencidos=1` para los vencidos (fecha límite anterior a hoy, abiertos)."""
 
     serializer_class = s.CompromisoSerializer
     permission_classes = [Autenticado]
-    filterset_fields = ["plan", "estado"]
+    filterset_fields = ["plan", "sesion", "estado"]
 
     def get_queryset(self):
-        qs = Compromiso.objects.filter(
-            plan__in=selectors.concertados_visibles(self.request.user).values("pk")
-        ).select_related("responsable")
+        qs = selectors.compromisos_visibles(self.request.user).select_related("responsable")
         if self.request.query_params.get("vencidos") in ("1", "true"):
             qs = qs.filter(pk__in=selectors.compromisos_vencidos(self.request.user).values("pk"))
         return qs
+
+
+class ObjetivoFilter(filtros.FilterSet):
+    q = filtros.CharFilter(method="buscar", label=_("Texto en el enunciado o el indicador"))
+
+    class Meta:
+        model = ObjetivoAgenda
+        fields = ["agenda", "tipo_descriptor", "indicador_vinculado"]
+
+    def buscar(self, qs, _nombre, valor):
+        return qs.filter(Q(enunciado__icontains=valor) | Q(indicador__icontains=valor))
+
+
+class ObjetivoAgendaViewSet(viewsets.ReadOnlyModelViewSet):
+    """Objetivos de las agendas nacionales con el avance ponderado de las líneas que les sirven, por año
+    (regla: Σ(peso × avance) ÷ Σ peso sobre las líneas de planes aprobados de cada vigencia)."""
+
+    serializer_class = s.ObjetivoAvanceSerializer
+    permission_classes = [Autenticado]
+    filterset_class = ObjetivoFilter
+    queryset = ObjetivoAgenda.objects.select_related("agenda").order_by("agenda_id", "tipo_descriptor", "orden", "pk")
+
+    def _con_rollup(self, objetos):
+        return {"request": self.request, "rollup": selectors.rollup_lineas([o.pk for o in objetos])}
+
+    def list(self, request, *args, **kwargs):
+        qs = self.filter_queryset(self.get_queryset())
+        pagina = self.paginate_queryset(qs)
+        objetos = list(pagina if pagina is not None else qs)
+        datos = self.get_serializer_class()(objetos, many=True, context=self._con_rollup(objetos)).data
+        return self.get_paginated_response(datos) if pagina is not None else Response(datos)
+
+    def retrieve(self, request, *args, **kwargs):
+        objeto = self.get_object()
+        return Response(self.get_serializer_class()(objeto, context=self._con_rollup([objeto])).data)
+
+
+class InstanciaViewSet(viewsets.ReadOnlyModelViewSet):
+    """Instancias de gobernanza de la política (comité territorial, mesas técnicas…) con sus miembros."""
+
+    serializer_class = s.InstanciaSerializer
+    permission_classes = [Autenticado]
+    filterset_fields = ["tipo", "nivel", "activa", "agenda"]
+    queryset = InstanciaGobernanza.objects.prefetch_related("miembros__entidad").order_by("nivel", "nombre", "pk")
+
+
+class SesionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Sesiones de las instancias con asistencia, decisiones y resultados presentados; `decisiones` registra
+    una decisión (con responsable y fecha límite se vuelve compromiso)."""
+
+    serializer_class = s.SesionSerializer
+    permission_classes = [Autenticado]
+    filterset_fields = ["instancia"]
+    queryset = SesionInstancia.objects.prefetch_related("asistentes", "decisiones", "resultados").order_by("-fecha", "pk")
+
+    @extend_schema(request=s.NuevaDecisionSerializer, responses=s.DecisionSerializer)
+    @action(detail=True, methods=["post"])
+    def decisiones(self, request, pk=None):
+        sesion = self.get_object()
+        datos = s.NuevaDecisionSerializer(data=request.data)
+        datos.is_valid(raise_exception=True)
+        try:
+            decision = services.decision_registrar(sesion=sesion, por=request.user, **datos.validated_data)
+        except (PermisoDjango, ValidacionDjango) as e:
+            raise _traducir(e)
+        return Response(s.DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+
+
+class AgendaTerritorialFilter(filtros.FilterSet):
+    entidad = filtros.NumberFilter(field_name="entidades", label=_("Entidad territorial que la suscribe"))
+    linea = filtros.NumberFilter(field_name="lineas", label=_("Línea de plan que le sirve"))
+    oferta = filtros.NumberFilter(field_name="ofertas", label=_("Oferta que le sirve"))
+
+    class Meta:
+        model = AgendaTerritorial
+        fields = ["tipo", "entidad", "linea", "oferta"]
+
+
+class AgendaTerritorialViewSet(viewsets.ReadOnlyModelViewSet):
+    """Agendas territoriales de desarrollo (pactos territoriales, iniciativas PDET, planes de esquemas
+    asociativos) con sus entidades y las líneas y ofertas que les sirven."""
+
+    serializer_class = s.AgendaTerritorialSerializer
+    permission_classes = [Autenticado]
+    filterset_class = AgendaTerritorialFilter
+    queryset = AgendaTerritorial.objects.prefetch_related("entidades", "lineas", "ofertas").order_by("nombre", "pk").distinct()

@@ -207,6 +207,24 @@ def _construir() -> Mundo:
                                                 descripcion=f"{MARCA} compromiso", responsable=func_a,
                                                 fecha_limite=hoy + datetime.timedelta(days=10))
 
+    # --- Gobernanza (pública para quien ingresa; la escribe el equipo DNP): instancia con sesión, una decisión
+    # que es compromiso de la funcionaria A; objetivo de la agenda; agenda territorial que suscribe Medellín,
+    # servida por la línea aprobada (la del borrador, privada, también: no debe asomar).
+    from agenda.models import AgendaTerritorial, DecisionSesion, InstanciaGobernanza, ObjetivoAgenda, SesionInstancia
+    o["objetivo_agenda"] = ObjetivoAgenda.objects.create(agenda=agenda, tipo_descriptor="funcional",
+                                                         enunciado="Objetivo de la matriz", indicador="ET", meta=1)
+    o["instancia_gob"] = InstanciaGobernanza.objects.create(nombre="Comité de la matriz", tipo="comite_territorial",
+                                                            nivel="intermediacion")
+    o["sesion_gob"] = SesionInstancia.objects.create(instancia=o["instancia_gob"], fecha=timezone.now(),
+                                                     orden_del_dia="1.", registrada_por=ofe_a)
+    o["compromiso_gob"] = Compromiso.objects.create(sesion=o["sesion_gob"], descripcion="Compromiso del comité",
+                                                    responsable=func_a, fecha_limite=hoy)
+    DecisionSesion.objects.create(sesion=o["sesion_gob"], descripcion="Compromiso del comité",
+                                  compromiso=o["compromiso_gob"], registrada_por=ofe_a)
+    o["agenda_territorial"] = AgendaTerritorial.objects.create(nombre="Pacto de la matriz", tipo="pacto_territorial")
+    o["agenda_territorial"].entidades.set([medellin])
+    o["agenda_territorial"].lineas.set([o["linea_aprobada"], o["linea_borrador"]])
+
     # --- Seguimiento: indicador y medición de Medellín, percepción, asesoría, evento masivo, informe.
     o["indicador"] = Indicador.objects.create(
         nombre=f"{MARCA} indicador", descripcion="d", formula="f", variables="v", tipo="producto",
@@ -468,7 +486,23 @@ RUTAS_HTML = {
     "agenda:mesa_nueva": _privado("concertado"),
     "agenda:compromiso_nuevo": _privado("concertado"),
     "agenda:evidencia": _privado("evidencia_mesa"),
-    "agenda:compromiso_revisar": _privado("compromiso"),
+    "agenda:compromiso_revisar": _privado("compromiso", "compromiso_gob"),
+    "agenda:agenda_editar": lambda m: [Caso({"pk": m.agenda.pk})],
+    "agenda:objetivos": lambda m: [Caso({"pk": m.agenda.pk}, publico="la agenda nacional es de todos")],
+    "agenda:objetivo_nuevo": lambda m: [Caso({"pk": m.agenda.pk})],
+    "agenda:objetivo_editar": lambda m: [Caso({"pk": m.agenda.pk, "objetivo_pk": m.objetivo_agenda.pk})],
+    "agenda:instancia": lambda m: [Caso({"pk": m.instancia_gob.pk}, publico=GOBERNANZA)],
+    "agenda:instancia_editar": _privado("instancia_gob"),
+    "agenda:sesion_nueva": _privado("instancia_gob"),
+    "agenda:sesion": lambda m: [Caso({"pk": m.sesion_gob.pk}, publico=GOBERNANZA)],
+    "agenda:decision_nueva": _privado("sesion_gob"),
+    "agenda:resultado_nuevo": _privado("sesion_gob"),
+    "agenda:territorial": lambda m: [Caso({"pk": m.agenda_territorial.pk}, publico=TERRITORIAL)],
+    "agenda:territorial_editar": _privado("agenda_territorial"),
+    # Cualquier oferente declara SUS líneas al servicio de una agenda territorial (pública): con una línea de
+    # A, el servicio niega (403) y nada cambia.
+    "agenda:territorial_vincular": lambda m: [Caso({"pk": m.agenda_territorial.pk}, publico=TERRITORIAL,
+                                                   datos={"lineas": str(m.linea_aprobada.pk)})],
     "seguimiento:linea": _privado("linea_aprobada", "linea_borrador"),
     "seguimiento:evidencia": _privado("evidencia_avance"),
     "seguimiento:revisar": _privado("avance"),
@@ -671,10 +705,17 @@ def _primero(modelo):
 
 
 CATALOGO = "catálogo nacional, público"
+GOBERNANZA = "la gobernanza de la política (instancias, sesiones, decisiones) es de todos los que ingresan"
+TERRITORIAL = "las agendas territoriales de desarrollo son acuerdos públicos"
 RUTAS_API = {
     "/api/v1/agenda/agendas/{id}/": _api_publico("la agenda nacional es de todos", lambda m: m.agenda.pk),
     "/api/v1/agenda/compromisos/{id}/": _api_privado("compromiso"),
     "/api/v1/agenda/concertados/{id}/": _api_privado("concertado"),
+    "/api/v1/agenda/objetivos/{id}/": _api_publico("la agenda nacional es de todos", lambda m: m.objetivo_agenda.pk),
+    "/api/v1/agenda/instancias/{id}/": _api_publico(GOBERNANZA, lambda m: m.instancia_gob.pk),
+    "/api/v1/agenda/sesiones/{id}/": _api_publico(GOBERNANZA, lambda m: m.sesion_gob.pk),
+    "/api/v1/agenda/sesiones/{id}/decisiones/": _api_publico(GOBERNANZA, lambda m: m.sesion_gob.pk),
+    "/api/v1/agenda/territoriales/{id}/": _api_publico(TERRITORIAL, lambda m: m.agenda_territorial.pk),
     "/api/v1/agenda/lineas/{id}/": lambda m: [
         Caso({"id": m.linea_borrador.pk}),
         Caso({"id": m.linea_aprobada.pk}, publico="las líneas de planes aprobados son públicas para quien "
