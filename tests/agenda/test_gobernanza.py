@@ -301,9 +301,9 @@ def test_api_de_objetivos_da_el_mismo_rollup_por_anio(agenda_con_lineas, client,
     client.force_login(funcionario_medellin)
     datos = client.get(f"/api/v1/agenda/objetivos/{objetivo.pk}/").json()
     por_anio = {a["anio"]: a for a in datos["avance_lineas"]}
-    assert por_anio[2025]["avance"] == "41.67" and por_anio[2025]["lineas"] == 3
-    assert por_anio[2026]["avance"] == "25.00"
-    assert por_anio[None]["avance"] == "35.00"
+    assert Decimal(str(por_anio[2025]["avance"])) == Decimal("41.67") and por_anio[2025]["lineas"] == 3
+    assert Decimal(str(por_anio[2026]["avance"])) == Decimal("25")
+    assert Decimal(str(por_anio[None]["avance"])) == Decimal("35")
     assert por_anio[2023]["avance"] is None and por_anio[2023]["lineas"] == 0
 
 
