@@ -20,6 +20,7 @@ from agenda.models import (
     InstanciaGobernanza,
     LineaPlan,
     ObjetivoAgenda,
+    PlanConcertado,
     PlanDeTrabajo,
     SesionInstancia,
 )

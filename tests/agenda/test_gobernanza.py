@@ -229,12 +229,15 @@ def test_linea_que_sirve_a_una_agenda_territorial_aparece_en_la_pagina_de_la_et(
     AgendaTerritorial.objects.create(nombre="Iniciativa PDET ajena", tipo="iniciativa_pdet").entidades.set(
         [factories.alcaldia("76001")])
     client.force_login(funcionario_medellin)
-    url = f"/agenda/territorio/{medellin.pk}/?vigencia=todas"
+    # La página de la ET en agenda es ahora la sección «agenda» de su perfil (/territorio/<DIVIPOLA>/).
+    assert client.get(f"/agenda/territorio/{medellin.pk}/").url == "/territorio/05001/#agenda"
+    url = "/territorio/05001/seccion/agenda/"
     assert "Pacto Territorial Antioquia" not in client.get(url).content.decode()
     services.agenda_territorial_vincular(agenda_t=pacto, por=oferente, lineas=[linea])
     services.agenda_territorial_vincular(agenda_t=pacto, por=oferente, lineas=[linea])  # idempotente
     html = client.get(url).content.decode()
-    assert "Pacto Territorial Antioquia" in html and "1 línea que llega a la entidad le sirve" in html
+    assert "Pacto Territorial Antioquia" in html
+    assert "Líneas que llegan a la entidad y la sirven" in html
     assert "Iniciativa PDET ajena" not in html
     assert list(linea.agendas_territoriales.all()) == [pacto]
 
