@@ -16,15 +16,15 @@ import resource
 import sys
 import time
 
-from comun import medir_pagina, preparar_django  # noqa: E402 - bench/ es la carpeta del script
+from comun import medir_pagina, preparar_django
 
 preparar_django()
 
-from django.test import Client  # noqa: E402
+from django.test import Client
 
-from att.models import Entidad, Membresia, Rol, Usuario  # noqa: E402
-from pas import informes, selectors  # noqa: E402
-from pas.models import Accion, CorteSemestral, ReportePAS  # noqa: E402
+from att.models import Entidad, Membresia, Rol, Usuario
+from pas import informes, selectors
+from pas.models import Accion, CorteSemestral, ReportePAS
 
 META_INFORME_S = 30
 META_PAGINA_MS = 300

@@ -86,11 +86,12 @@ def generar_xlsx(datos: dict) -> bytes:
 
 
 def generar_pdf(datos: dict) -> bytes:
+    from xml.sax.saxutils import escape
+
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.units import cm
     from reportlab.platypus import CondPageBreak, LongTable, Paragraph, Spacer, TableStyle
-    from xml.sax.saxutils import escape
 
     from att.pdf import FAMILIA, NEGRITA, documento, estilos, titulo
 

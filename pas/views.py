@@ -8,8 +8,8 @@ quien puede usarlos; un corte cerrado no ofrece ningún formulario y sus servici
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.auth.decorators import login_required
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q

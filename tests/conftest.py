@@ -14,10 +14,13 @@ from tests import factories
 
 # Los catálogos iniciales viven (congelados) en su migración de datos.
 sembrar = importlib.import_module("att.migrations.0003_sembrar_catalogos").sembrar_catalogos
+# Y la referencia del PAS (cortes de la Tabla 1, Tablas 2 y 3): una prueba transaccional la borra al vaciar la base.
+sembrar_pas = importlib.import_module("pas.migrations.0002_referencia_conpes").cargar
 
 
 def cargar_referencia():
     sembrar(django_apps)
+    sembrar_pas(django_apps, None)
     referencia.cargar_territorio()
     referencia.cargar_entidades_nacionales()
     referencia.cargar_periodos_gobierno()

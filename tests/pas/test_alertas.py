@@ -22,7 +22,7 @@ def _alertas(usuario):
 def test_entidad_sin_reporte_recibe_una_alerta_antes_del_plazo_y_solo_una(acciones, octavo, reportero_dafp, admin_dnp):
     # El DNP (responsable de nueve acciones) reporta todas; la Función Pública no.
     dnp_oferente = factories.persona(factories.dnp(), Rol.OFERENTE)
-    for codigo, accion in acciones.items():
+    for accion in acciones.values():
         if accion.entidad.nombre == "Departamento Nacional de Planeación":
             reportar(accion, octavo, dnp_oferente)
     # Plazo del octavo corte: 31/07/2026; la alerta empieza 10 días antes (21/07).

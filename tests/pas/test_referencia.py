@@ -1,6 +1,7 @@
 """La referencia del PAS carga como datos: los nueve cortes de la Tabla 1 (migración pas.0002), las
 Tablas 2 y 3 de financiamiento y las once acciones de §5.3 (`cargar_referencia`)."""
 
+import io
 from datetime import date
 from decimal import Decimal as D
 
@@ -35,7 +36,7 @@ def test_tablas_2_y_3_suman_6015_millones_por_entidad_por_objetivo_y_por_anio():
 
 
 def test_cargar_referencia_crea_las_once_acciones_una_vez_y_enlaza_la_tabla_2():
-    call_command("cargar_referencia", stdout=open("/dev/null", "w"))
+    call_command("cargar_referencia", stdout=io.StringIO())
     assert Accion.objects.count() == 11
     assert Accion.objects.filter(objetivo__codigo="OE1").count() == 5
     gobernanza = Accion.objects.get(codigo="1.3")
