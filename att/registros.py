@@ -7,6 +7,8 @@ silencio. En cambio, cada app se anota desde su `ready()`:
 - `registrar_resumen_inicio(area, funcion, orden)`: cifras de la portada; `funcion()` devuelve una lista
   de {"etiqueta", "valor", "url"}.
 - `registrar_mapa_inicio(funcion)`: el mapa público de la portada (lo aporta el seguimiento).
+- `registrar_referencia(area, cargar, orden)`: la referencia propia de una app que necesita las entidades
+  ya cargadas (p. ej. las acciones del PAS); `manage.py cargar_referencia` llama `cargar()` en ese orden.
 - `registrar_demo(area, generar, orden)`: el generador de datos de demostración de la app, que usa
   `manage.py generar_demo` en ese orden (`generar(escala=, rng=, salida=)`).
 
@@ -29,6 +31,7 @@ class Aporte:
 
 _RESUMENES: dict[str, Aporte] = {}
 _DEMOS: dict[str, Aporte] = {}
+_REFERENCIAS: dict[str, Aporte] = {}
 _MAPA: list[Callable] = []
 
 
@@ -54,3 +57,11 @@ def registrar_demo(area: str, generar: Callable, *, orden: int) -> None:
 
 def demos() -> list[Aporte]:
     return sorted(_DEMOS.values(), key=lambda a: (a.orden, a.area))
+
+
+def registrar_referencia(area: str, cargar: Callable, *, orden: int) -> None:
+    _REFERENCIAS[area] = Aporte(area, cargar, orden)
+
+
+def referencias() -> list[Aporte]:
+    return sorted(_REFERENCIAS.values(), key=lambda a: (a.orden, a.area))

@@ -9,7 +9,7 @@ class PasConfig(AppConfig):
 
     def ready(self):
         from att import cambios, registros
-        from pas import demo
+        from pas import demo, referencia
         from pas.models import Accion, CorteSemestral, ReportePAS
 
         # Fuente de cambios de la API: la acción y sus reportes son de la entidad responsable; los cortes, públicos.
@@ -18,3 +18,4 @@ class PasConfig(AppConfig):
         cambios.registrar(CorteSemestral, publico=True)
 
         registros.registrar_demo("pas", demo.generar, orden=70)
+        registros.registrar_referencia("pas", referencia.cargar, orden=10)

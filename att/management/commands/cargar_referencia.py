@@ -1,8 +1,6 @@
-import importlib
-
 from django.core.management.base import BaseCommand
 
-from att import referencia
+from att import referencia, registros
 
 
 class Command(BaseCommand):
@@ -18,10 +16,6 @@ class Command(BaseCommand):
             "{alcaldias} alcaldías. ".format(**cifras) + f"Entidades nacionales de referencia: {nacionales}."
         ))
         # Referencia propia de las apps de arriba (p. ej. las acciones del PAS, que necesitan las entidades):
-        # se descubre por nombre, como `generar_demo`, para no importar apps de arriba desde `att`.
-        for app in ("pas",):
-            try:
-                modulo = importlib.import_module(f"{app}.referencia")
-            except ModuleNotFoundError:
-                continue
-            self.stdout.write(f"{app}: {modulo.cargar()}")
+        # cada app la anota en `att.registros` desde su `ready()`; `att` no las importa.
+        for aporte in registros.referencias():
+            self.stdout.write(f"{aporte.area}: {aporte.funcion()}")
