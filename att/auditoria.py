@@ -53,6 +53,8 @@ SIN_HISTORIA: dict[str, str] = {
     "seguimiento.EstadoLineaEntidad": "semáforo calculado de cada línea en cada entidad territorial "
                                       "(recalcular_linea); nadie lo edita",
     "seguimiento.ResumenTablero": "cifras precalculadas del tablero; se reconstruyen desde los datos",
+    "att.InformeEmpalme": "archivo que genera el sistema (PDF y Excel) desde los datos ya auditados de la "
+                          "entidad; guarda quién lo pidió y cuándo, y una versión nueva reemplaza la anterior",
     "seguimiento.InformeMensual": "archivo que genera el sistema (PDF y Excel) desde los datos ya auditados; en "
                                   "el admin sus campos son de solo lectura y «regenerar» solo lo vuelve a poner "
                                   "en cola",
@@ -108,6 +110,7 @@ ESCRITURAS_EN_BLOQUE: dict[tuple[str, str], str] = {
         "modelo sin historia: oferta.TransicionOferta (registro de la creación de cada oferta importada)",
     ("seguimiento/services.py", "recalcular_todas"): "modelo sin historia: seguimiento.EstadoLinea",
     ("seguimiento/por_entidad.py", "guardar"): "modelo sin historia: seguimiento.EstadoLineaEntidad",
+    ("att/empalme.py", "generar"): "modelo sin historia: att.InformeEmpalme",
     ("seguimiento/admin.py", "InformeAdmin.regenerar"): "modelo sin historia: seguimiento.InformeMensual",
     ("seguimiento/informes.py", "_generar_con_candado"): "modelo sin historia: seguimiento.InformeMensual",
     ("seguimiento/informes.py", "_generar_con_candado.avanzar"): "modelo sin historia: seguimiento.InformeMensual",

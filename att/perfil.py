@@ -67,7 +67,7 @@ def quitar(clave: str) -> Seccion | None:
 
 
 # --- Ayudas para las secciones -----------------------------------------------------------------
-LIMITE_FILAS = 50  # filas por tabla en la página; el informe de empalme las lleva todas
+LIMITE_FILAS = 20  # filas por tabla en la página (las más recientes); el informe de empalme las lleva todas
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,7 @@ def identidad_territorial(entidad: Entidad) -> dict:
     elif departamento is not None:
         conteo = Municipio.objects.filter(departamento=departamento).aggregate(
             n=Count("pk"), pdet=Count("pk", filter=Q(pdet=True)), zomac=Count("pk", filter=Q(zomac=True)))
-        datos.update(n_municipios=conteo["n"], n_pdet=conteo["pdet"], n_zomac=conteo["zomac"])
+        datos["n_municipios"], datos["n_pdet"], datos["n_zomac"] = conteo["n"], conteo["pdet"], conteo["zomac"]
     return datos
 
 

@@ -72,7 +72,7 @@ def test_vista_et_consultas_planas(n, funcionario_medellin, client, django_asser
         r = client.get("/territorio/05001/")
     assert r.status_code == 200
     html = r.content.decode()
-    assert html.count("<td>Objetivo ") == min(n, 50)  # las 50 más recientes; el total va en la etiqueta
+    assert html.count("<td>Objetivo ") == min(n, 20)  # las 20 más recientes; el total va en la etiqueta
     assert f'<span class="etiqueta">{n:,}</span>'.replace(",", ".") in html
 
 
