@@ -83,7 +83,9 @@ def test_las_apps_se_registran_desde_su_ready():
     """Portada, datos demo, importadores y perfil llegan por registros explícitos (att no importa las apps)."""
     from att import importacion, registros
 
-    assert [a.area for a in registros.demos()] == ["att", "oferta", "demanda", "agenda", "seguimiento", "conocimiento"]
+    assert [a.area for a in registros.demos()] == ["att", "oferta", "demanda", "agenda", "seguimiento", "conocimiento",
+                                                   "rutas", "pas"]
+    assert [a.area for a in registros.referencias()] == ["pas"]
     assert [a.area for a in registros.resumenes_inicio()] == ["oferta", "demanda", "agenda", "seguimiento",
                                                               "conocimiento"]
     assert registros.mapa_inicio() is not None
