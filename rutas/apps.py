@@ -9,7 +9,7 @@ class RutasConfig(AppConfig):
 
     def ready(self):
         from att import cambios
-        from att.models import DiagnosticoCapacidad
+        from att.models import DiagnosticoCapacidad, EgresoCapacidad
         from rutas import (
             perfil,
             rules,  # noqa: F401 - registra los permisos
@@ -21,3 +21,4 @@ class RutasConfig(AppConfig):
         # Fuente de cambios de la API: lo de la entidad territorial de la ruta o del diagnóstico.
         cambios.registrar(Ruta, entidad="entidad_id")
         cambios.registrar(DiagnosticoCapacidad, entidad="entidad_id")
+        cambios.registrar(EgresoCapacidad, campo="creado", entidad="entidad_id")
