@@ -88,6 +88,12 @@ ESCRITURAS_EN_BLOQUE: dict[tuple[str, str], str] = {
         "fecha técnica de la última actividad de la discusión (la respuesta nueva ya tiene su historial)",
     ("conocimiento/services.py", "vector_busqueda"):
         "vector de búsqueda calculado, excluido del historial (excluded_fields)",
+    ("rutas/services.py", "paso_no_aplica"):
+        "fecha técnica de modificación de la ruta (fuente de cambios de la API); el paso que no aplica ya "
+        "tiene su fila de historial",
+    ("rutas/services.py", "paso_aplica"):
+        "fecha técnica de modificación de la ruta (fuente de cambios de la API); el borrado del paso queda "
+        "en su historial",
     ("seguimiento/services.py", "recalcular_linea"):
         "avance consolidado de los hitos padre (de sus sub-hitos) y de los hitos hoja de una línea con varias "
         "entidades (promedio de su avance en cada una); el cambio que lo origina (el avance, el hito hijo o la "
@@ -128,6 +134,10 @@ ESCRITURAS_EN_BLOQUE: dict[tuple[str, str], str] = {
     # Datos de demostración.
     ("att/demo.py", "_atributos_demo"): _DEMO,
     ("att/demo.py", "generar"): _DEMO,
+    ("att/demo.py", "_administraciones"): _DEMO,
+    ("att/demo.py", "_diagnosticos"): _DEMO,
+    ("rutas/demo.py", "generar"): _DEMO,
+    ("rutas/demo.py", "_egresos"): _DEMO,
     ("agenda/demo.py", "generar"): _DEMO,
     ("agenda/demo.py", "_concertados"): _DEMO,
     ("agenda/demo.py", "_gobernanza_y_territoriales"): _DEMO,

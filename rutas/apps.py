@@ -9,7 +9,7 @@ class RutasConfig(AppConfig):
 
     def ready(self):
         from att import cambios, registros
-        from att.models import DiagnosticoCapacidad
+        from att.models import DiagnosticoCapacidad, EgresoCapacidad
         from rutas import (
             demo,
             perfil,
@@ -23,3 +23,4 @@ class RutasConfig(AppConfig):
         # Fuente de cambios de la API: lo de la entidad territorial de la ruta o del diagnóstico.
         cambios.registrar(Ruta, entidad="entidad_id")
         cambios.registrar(DiagnosticoCapacidad, entidad="entidad_id")
+        cambios.registrar(EgresoCapacidad, campo="creado", entidad="entidad_id")

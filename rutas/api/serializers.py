@@ -36,24 +36,24 @@ def _codigo(modelo, **kw):
 
 
 class EvidenciaSerializer(serializers.Serializer):
-    tipo = serializers.CharField()
-    texto = serializers.CharField()
-    fecha = serializers.DateField(allow_null=True)
-    completa = serializers.BooleanField()
-    url = serializers.CharField()
+    tipo = serializers.CharField(read_only=True)
+    texto = serializers.CharField(read_only=True)
+    fecha = serializers.DateField(allow_null=True, read_only=True)
+    completa = serializers.BooleanField(read_only=True)
+    url = serializers.CharField(read_only=True)
 
 
 class PasoSerializer(serializers.Serializer):
-    protocolo = serializers.IntegerField()
-    nombre = serializers.CharField()
-    estado = serializers.CharField()
-    inicio = serializers.DateField(allow_null=True)
-    hecho_en = serializers.DateField(allow_null=True)
-    motivo_no_aplica = serializers.CharField()
+    protocolo = serializers.IntegerField(read_only=True)
+    nombre = serializers.CharField(read_only=True)
+    estado = serializers.CharField(read_only=True)
+    inicio = serializers.DateField(allow_null=True, read_only=True)
+    hecho_en = serializers.DateField(allow_null=True, read_only=True)
+    motivo_no_aplica = serializers.CharField(read_only=True)
 
 
 class PasoConEvidenciasSerializer(PasoSerializer):
-    evidencias = EvidenciaSerializer(many=True)
+    evidencias = EvidenciaSerializer(many=True, read_only=True)
 
 
 class EgresoSerializer(serializers.ModelSerializer):
@@ -92,7 +92,7 @@ class RutaDetalleSerializer(RutaSerializer):
 
 class NoAplicaSerializer(serializers.Serializer):
     protocolo = serializers.ChoiceField(choices=Protocolo.choices)
-    motivo = serializers.CharField(max_length=2000, allow_blank=True)
+    motivo = serializers.CharField(max_length=2000, allow_blank=True)  # vacío: el servicio lo rechaza en español
 
 
 class EgresarSerializer(serializers.Serializer):
