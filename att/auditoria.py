@@ -126,5 +126,8 @@ ESCRITURAS_EN_BLOQUE: dict[tuple[str, str], str] = {
     ("seguimiento/demo.py", "_indicadores"): _DEMO,
     ("seguimiento/demo.py", "_avances_por_entidad"): _DEMO,
     ("seguimiento/demo.py", "generar"): _DEMO,
+    ("seguimiento/demo.py", "_consentimientos"): _DEMO,
+    ("seguimiento/demo.py", "_percepciones"): _DEMO,
+    ("seguimiento/demo.py", "_evaluaciones"): _DEMO,
     ("conocimiento/demo.py", "generar"): _DEMO,
 }

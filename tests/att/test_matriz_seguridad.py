@@ -98,6 +98,7 @@ def _construir() -> Mundo:
     from seguimiento.models import (
         Asesoria,
         Avance,
+        EvaluacionLinea,
         EventoMasivo,
         EvidenciaAvance,
         Hito,
@@ -217,6 +218,10 @@ def _construir() -> Mundo:
     o["percepcion"] = Percepcion.objects.create(entidad=medellin, oferente=ent_a, fecha=hoy, calidad=2,
                                                 pertinencia=2, oportunidad=2, comentario=f"{MARCA} comentario",
                                                 registrada_por=func_a)
+    o["consentimiento"] = seg_services.consentimiento_dar(entidad=medellin, por=func_a)
+    o["evaluacion"] = EvaluacionLinea.objects.create(
+        linea=o["linea_aprobada"], tipo="intermedia", fecha=hoy, resultado="parcial",
+        hallazgos=f"{MARCA} hallazgos", registrada_por=ofe_a)
     modalidad, canal = Modalidad.objects.order_by("pk").first(), Canal.objects.order_by("pk").first()
     o["asesoria"] = Asesoria.objects.create(oferente=ent_a, entidad=medellin, fecha=hoy, modalidad=modalidad,
                                             canal=canal, evidencia_asistencia="matriz/asistencia.pdf",
@@ -437,6 +442,7 @@ RUTAS_HTML = {
     "agenda:evidencia": _privado("evidencia_mesa"),
     "agenda:compromiso_revisar": _privado("compromiso"),
     "seguimiento:linea": _privado("linea_aprobada", "linea_borrador"),
+    "seguimiento:evaluacion_linea": _privado("linea_aprobada", "linea_borrador"),
     "seguimiento:evidencia": _privado("evidencia_avance"),
     "seguimiento:revisar": _privado("avance"),
     "seguimiento:indicador": _privado("indicador"),
@@ -666,6 +672,9 @@ RUTAS_API = {
     "/api/v1/seguimiento/lineas/{linea}/": lambda m: [Caso({"linea": m.linea_aprobada.pk})],
     "/api/v1/seguimiento/mediciones/{id}/": _api_privado("medicion"),
     "/api/v1/seguimiento/percepciones/{id}/": _api_privado("percepcion"),
+    "/api/v1/seguimiento/consentimientos/{id}/": _api_privado("consentimiento"),
+    "/api/v1/seguimiento/consentimientos/{id}/revocar/": _api_privado("consentimiento"),
+    "/api/v1/seguimiento/evaluaciones/{id}/": _api_privado("evaluacion"),
 }
 
 
@@ -787,6 +796,9 @@ ALTAS_EN_LO_DE_A = {
         {"indicador": m.indicador.pk, "periodo": "2026-03-01", "valor": "3"}],
     "/api/v1/seguimiento/percepciones/": lambda m: [
         {"entidad": m.et_a.pk, "oferente": m.oferente_a.pk, "calidad": 1, "pertinencia": 1, "oportunidad": 1}],
+    "/api/v1/seguimiento/consentimientos/": lambda m: [{"entidad": m.et_a.pk}],
+    "/api/v1/seguimiento/evaluaciones/": lambda m: [
+        {"linea": m.linea_aprobada.pk, "tipo": "final", "resultado": "no_cumple", "hallazgos": "Ajena"}],
 }
 
 
@@ -850,6 +862,8 @@ ALTAS_HTML = {
                                                       "nombre": "Concertado ajeno"})],
     "/seguimiento/percepcion/": lambda m: [(AMBOS, {"entidad": m.et_a.pk, "oferente": m.oferente_a.pk,
                                                     "calidad": 1, "pertinencia": 1, "oportunidad": 1})],
+    "/seguimiento/percepcion/consentimiento/": lambda m: [(AMBOS, {"entidad": m.et_a.pk, "accion": "revocar"}),
+                                                          (AMBOS, {"entidad": m.et_a.pk, "accion": "dar"})],
     # Los oferentes acompañan a muchas entidades y pueden atribuirles una práctica (por diseño); quien
     # solo tiene roles territoriales documenta únicamente las suyas.
     "/conocimiento/repositorio/proponer/": lambda m: [(("funcionario_b",), {
