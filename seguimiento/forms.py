@@ -100,7 +100,7 @@ class PercepcionForm(forms.Form):
         datos = super().clean()
         elegida = self._asistencias.get(datos.pop("asistencia", None) or "")
         if elegida is not None:
-            datos.update(linea=elegida.linea, asesoria=elegida.asesoria, evento=elegida.evento)
+            datos["linea"], datos["asesoria"], datos["evento"] = elegida.linea, elegida.asesoria, elegida.evento
         return datos
 
 

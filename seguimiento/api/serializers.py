@@ -120,33 +120,33 @@ class EvaluacionSerializer(serializers.ModelSerializer):
 
 
 class AtencionSerializer(serializers.Serializer):
-    entidad = serializers.IntegerField(source="entidad.pk")
-    nombre = serializers.CharField(source="entidad.nombre")
-    motivos = serializers.ListField(child=serializers.CharField())
-    n = serializers.IntegerField()
-    promedio = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True)
-    ultima = serializers.DateField(allow_null=True)
+    entidad = serializers.IntegerField(source="entidad.pk", read_only=True)
+    nombre = serializers.CharField(source="entidad.nombre", read_only=True)
+    motivos = serializers.ListField(child=serializers.CharField(), read_only=True)
+    n = serializers.IntegerField(read_only=True)
+    promedio = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True, read_only=True)
+    ultima = serializers.DateField(allow_null=True, read_only=True)
 
 
 class DesgloseSerializer(serializers.Serializer):
-    clave = serializers.CharField()
-    etiqueta = serializers.CharField()
-    n = serializers.IntegerField()
-    calidad = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True)
-    pertinencia = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True)
-    oportunidad = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True)
-    promedio = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True)
-    insatisfechas = serializers.IntegerField()
+    clave = serializers.CharField(read_only=True)
+    etiqueta = serializers.CharField(read_only=True)
+    n = serializers.IntegerField(read_only=True)
+    calidad = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True, read_only=True)
+    pertinencia = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True, read_only=True)
+    oportunidad = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True, read_only=True)
+    promedio = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True, read_only=True)
+    insatisfechas = serializers.IntegerField(read_only=True)
 
 
 class CostoSerializer(serializers.Serializer):
-    clave = serializers.IntegerField()
-    etiqueta = serializers.CharField()
-    inversion = serializers.DecimalField(max_digits=18, decimal_places=0)
-    ets = serializers.IntegerField()
-    costo_et = serializers.DecimalField(max_digits=18, decimal_places=0, allow_null=True)
-    puntos = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
-    costo_punto = serializers.DecimalField(max_digits=18, decimal_places=0, allow_null=True)
+    clave = serializers.IntegerField(read_only=True)
+    etiqueta = serializers.CharField(read_only=True)
+    inversion = serializers.DecimalField(max_digits=18, decimal_places=0, read_only=True)
+    ets = serializers.IntegerField(read_only=True)
+    costo_et = serializers.DecimalField(max_digits=18, decimal_places=0, allow_null=True, read_only=True)
+    puntos = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True, read_only=True)
+    costo_punto = serializers.DecimalField(max_digits=18, decimal_places=0, allow_null=True, read_only=True)
 
 
 class InformeSerializer(serializers.ModelSerializer):

@@ -15,9 +15,8 @@ router.register("seguimiento/percepciones", views.PercepcionViewSet, basename="s
 router.register("seguimiento/consentimientos", views.ConsentimientoViewSet, basename="seguimiento-consentimiento")
 router.register("seguimiento/evaluaciones", views.EvaluacionViewSet, basename="seguimiento-evaluacion")
 router.register("seguimiento/atencion-prioritaria", views.AtencionViewSet, basename="seguimiento-atencion")
-router.register(r"seguimiento/percepcion-por/(?P<por>region|tema)", views.DesgloseViewSet,
-                basename="seguimiento-percepcion-por")
-router.register(r"seguimiento/costo-por/(?P<por>oferente|tema)", views.CostoViewSet, basename="seguimiento-costo")
+router.register("seguimiento/percepcion-desglose", views.DesgloseViewSet, basename="seguimiento-percepcion-desglose")
+router.register("seguimiento/costo", views.CostoViewSet, basename="seguimiento-costo")
 router.register(r"seguimiento/cortes/(?P<dimension>entidad|dependencia|producto|zona|estrategia|asesor)",
                 views.CorteViewSet, basename="seguimiento-corte")
 router.register("seguimiento/informes", views.InformeViewSet, basename="seguimiento-informe")

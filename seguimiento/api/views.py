@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filtros
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, parsers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -193,24 +193,29 @@ class AtencionViewSet(viewsets.ViewSet):
 
 
 class DesgloseViewSet(viewsets.ViewSet):
-    """Calificaciones por región o por tema (`por=region|tema`)."""
+    """Calificaciones por región o por tema (`?por=region|tema`; región por defecto)."""
 
     permission_classes = [Autenticado]
 
-    @extend_schema(responses=s.DesgloseSerializer(many=True))
-    def list(self, request, por=None):
+    @extend_schema(responses=s.DesgloseSerializer(many=True), parameters=[
+        OpenApiParameter("por", str, enum=["region", "tema"], required=False)])
+    def list(self, request):
         _exigir_ver(request)
+        por = request.query_params.get("por")
         filas = (selectors.percepcion_por_tema if por == "tema" else selectors.percepcion_por_region)(request.user)
         return Response(s.DesgloseSerializer(filas, many=True).data)
 
 
 class CostoViewSet(viewsets.ViewSet):
-    """Costo por ET asistida y por punto de capacidad ganado, por oferente o por tema (`por=oferente|tema`)."""
+    """Costo por ET asistida y por punto de capacidad ganado, por oferente o por tema (`?por=oferente|tema`;
+    oferente por defecto)."""
 
     permission_classes = [Autenticado]
 
-    @extend_schema(responses=s.CostoSerializer(many=True))
-    def list(self, request, por=None):
+    @extend_schema(responses=s.CostoSerializer(many=True), parameters=[
+        OpenApiParameter("por", str, enum=["oferente", "tema"], required=False)])
+    def list(self, request):
+        por = "tema" if request.query_params.get("por") == "tema" else "oferente"
         if not request.user.has_perm("seguimiento.ver_costo"):
             raise exceptions.PermissionDenied("El costo de la asistencia lo ven el DNP y los oferentes.")
         return Response(s.CostoSerializer(selectors.costo_asistencia(request.user, por=por), many=True).data)

@@ -98,6 +98,7 @@ def _construir() -> Mundo:
     from seguimiento.models import (
         Asesoria,
         Avance,
+        EvaluacionLinea,
         EventoMasivo,
         EvidenciaAvance,
         Hito,
@@ -235,6 +236,10 @@ def _construir() -> Mundo:
     o["percepcion"] = Percepcion.objects.create(entidad=medellin, oferente=ent_a, fecha=hoy, calidad=2,
                                                 pertinencia=2, oportunidad=2, comentario=f"{MARCA} comentario",
                                                 registrada_por=func_a)
+    o["consentimiento"] = seg_services.consentimiento_dar(entidad=medellin, por=func_a)
+    o["evaluacion"] = EvaluacionLinea.objects.create(
+        linea=o["linea_aprobada"], tipo="intermedia", fecha=hoy, resultado="parcial",
+        hallazgos=f"{MARCA} hallazgos", registrada_por=ofe_a)
     modalidad, canal = Modalidad.objects.order_by("pk").first(), Canal.objects.order_by("pk").first()
     o["asesoria"] = Asesoria.objects.create(oferente=ent_a, entidad=medellin, fecha=hoy, modalidad=modalidad,
                                             canal=canal, evidencia_asistencia="matriz/asistencia.pdf",
@@ -504,6 +509,7 @@ RUTAS_HTML = {
     "agenda:territorial_vincular": lambda m: [Caso({"pk": m.agenda_territorial.pk}, publico=TERRITORIAL,
                                                    datos={"lineas": str(m.linea_aprobada.pk)})],
     "seguimiento:linea": _privado("linea_aprobada", "linea_borrador"),
+    "seguimiento:evaluacion_linea": _privado("linea_aprobada", "linea_borrador"),
     "seguimiento:evidencia": _privado("evidencia_avance"),
     "seguimiento:revisar": _privado("avance"),
     "seguimiento:indicador": _privado("indicador"),
@@ -788,6 +794,9 @@ RUTAS_API = {
     "/api/v1/rutas/{id}/egreso/": _api_privado("ruta"),
     "/api/v1/rutas/diagnosticos/{id}/": _api_privado("diagnostico"),
     "/api/v1/rutas/egresos/{id}/": _api_privado("egreso"),
+    "/api/v1/seguimiento/consentimientos/{id}/": _api_privado("consentimiento"),
+    "/api/v1/seguimiento/consentimientos/{id}/revocar/": _api_privado("consentimiento"),
+    "/api/v1/seguimiento/evaluaciones/{id}/": _api_privado("evaluacion"),
 }
 
 
@@ -914,6 +923,9 @@ ALTAS_EN_LO_DE_A = {
     "/api/v1/rutas/": lambda m: [{"entidad": m.et_a.pk, "capacidad": "gestion", "oferentes": [m.oferente_a.pk]}],
     "/api/v1/rutas/diagnosticos/": lambda m: [
         {"entidad": m.et_a.pk, "fecha": "2025-01-01", "valoraciones": [{"capacidad": "planeacion", "valor": 3}]}],
+    "/api/v1/seguimiento/consentimientos/": lambda m: [{"entidad": m.et_a.pk}],
+    "/api/v1/seguimiento/evaluaciones/": lambda m: [
+        {"linea": m.linea_aprobada.pk, "tipo": "final", "resultado": "no_cumple", "hallazgos": "Ajena"}],
 }
 
 
@@ -983,6 +995,8 @@ ALTAS_HTML = {
                                                       "nombre": "Concertado ajeno"})],
     "/seguimiento/percepcion/": lambda m: [(AMBOS, {"entidad": m.et_a.pk, "oferente": m.oferente_a.pk,
                                                     "calidad": 1, "pertinencia": 1, "oportunidad": 1})],
+    "/seguimiento/percepcion/consentimiento/": lambda m: [(AMBOS, {"entidad": m.et_a.pk, "accion": "revocar"}),
+                                                          (AMBOS, {"entidad": m.et_a.pk, "accion": "dar"})],
     # Los oferentes acompañan a muchas entidades y pueden atribuirles una práctica (por diseño); quien
     # solo tiene roles territoriales documenta únicamente las suyas.
     "/rutas/nueva/": lambda m: [(AMBOS, {"entidad": m.et_a.municipio_id, "capacidad": _capacidad("gestion"),

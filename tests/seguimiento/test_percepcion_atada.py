@@ -224,6 +224,10 @@ def test_calificaciones_por_region_y_tema(percepciones_conocidas, seguimiento_dn
     por_tema = {f["clave"]: (f["n"], f["promedio"]) for f in selectors.percepcion_por_tema(seguimiento_dnp)}
     # t1: la asesoría (2) y el evento dos veces (3 y 4) → 3,00; t2: solo el evento (3 y 4) → 3,50.
     assert por_tema == {t1.pk: (3, D("3.00")), t2.pk: (2, D("3.50"))}
+    api = APIClient()
+    api.force_authenticate(seguimiento_dnp)
+    r = api.get("/api/v1/seguimiento/percepcion-desglose/", {"por": "tema"})
+    assert {f["clave"]: f["promedio"] for f in r.json()} == {str(t1.pk): "3.00", str(t2.pk): "3.50"}
 
 
 @pytest.mark.parametrize("n", [10, 1000])
@@ -281,7 +285,7 @@ def test_costo_por_et_asistida_con_numeros_conocidos(entidad_oferente, oferente,
     assert client.get("/seguimiento/costo/?formato=xlsx").status_code == 200
     api = APIClient()
     api.force_authenticate(seguimiento_dnp)
-    assert api.get("/api/v1/seguimiento/costo-por/oferente/").json()[0]["costo_et"] == "600000"
+    assert api.get("/api/v1/seguimiento/costo/", {"por": "oferente"}).json()[0]["costo_et"] == "600000"
 
 
 def test_costo_no_lo_ve_la_et(funcionario_medellin, client):
