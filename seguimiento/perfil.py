@@ -1,8 +1,8 @@
 """Secciones del seguimiento en el perfil de una entidad territorial:
 
 - «Avance de las líneas en la entidad» (privada): el avance por ET de cada línea que la alcanza
-  (`EstadoLineaEntidad`, ver `seguimiento/por_entidad.py`), la asistencia registrada (asesorías y eventos)
-  y las calificaciones de calidad que dio;
+  (`EstadoLineaEntidad`, ver `seguimiento/por_entidad.py`) y la asistencia registrada (asesorías y eventos);
+  las calificaciones que dio y su consentimiento son la sección «Percepción» (`seguimiento/perfil_percepcion.py`);
 - «Estadísticas abiertas» (pública): cifras agregadas, sin nombres de personas.
 """
 
@@ -15,15 +15,14 @@ from django.utils.translation import gettext_lazy
 
 from att import perfil
 from demanda.models import Demanda, EstadoDemanda
-from seguimiento.models import Asesoria, EstadoLineaEntidad, EventoMasivo, Percepcion, Semaforo
+from seguimiento.models import Asesoria, EstadoLineaEntidad, EventoMasivo, Semaforo
 
 ENC_AVANCE = (gettext_lazy("Línea (oferta)"), gettext_lazy("Entidad oferente"), gettext_lazy("Vigencia"),
               gettext_lazy("Avance en la entidad (%)"), gettext_lazy("Esperado (%)"), gettext_lazy("Semáforo"),
               gettext_lazy("Hitos vencidos"), gettext_lazy("Último reporte"))
 ENC_ASISTENCIA = (gettext_lazy("Periodo de gobierno"), gettext_lazy("Tipo"), gettext_lazy("Fecha"), gettext_lazy("Entidad oferente"),
                   gettext_lazy("Descripción"), gettext_lazy("Participantes"))
-ENC_PERCEPCION = (gettext_lazy("Fecha"), gettext_lazy("Entidad oferente"), gettext_lazy("Calidad"),
-                  gettext_lazy("Pertinencia"), gettext_lazy("Oportunidad"), gettext_lazy("Comentario"))
+
 
 
 def _estados(entidad):
@@ -45,14 +44,6 @@ def _eventos(entidad):
     return EventoMasivo.objects.filter(entidades=entidad).select_related("oferente").order_by("-fecha", "-pk")
 
 
-def _percepciones(entidad):
-    return Percepcion.objects.filter(entidad=entidad).select_related("oferente").order_by("-fecha", "-pk")
-
-
-def _fila_percepcion(p):
-    return [p.fecha, str(p.oferente or _("Sin oferente")), p.calidad, p.pertinencia, p.oportunidad, p.comentario]
-
-
 def datos(entidad, usuario):
     estados = _estados(entidad)
     cifras = estados.order_by().aggregate(
@@ -68,8 +59,6 @@ def datos(entidad, usuario):
                      lambda a: [a.fecha, str(a.oferente), (a.descripcion or "")[:200], a.participantes]),
         perfil.tabla(_("Eventos de asistencia técnica en los que participó"), ENC_ASISTENCIA[2:], _eventos(entidad),
                      lambda e: [e.fecha, str(e.oferente), e.nombre, e.participantes]),
-        perfil.tabla(_("Calificaciones de calidad de la asistencia"), ENC_PERCEPCION, _percepciones(entidad),
-                     _fila_percepcion),
     ]}
 
 
@@ -84,8 +73,6 @@ def empalme(entidad):
         (_("Asistencia recibida por periodo de gobierno"), [str(e) for e in ENC_ASISTENCIA], asistencia),
         perfil.tabla(_("Avance por entidad de cada línea"), ENC_AVANCE, _estados(entidad),
                      lambda e: _fila_estado(e, enlace=False), limite=None).hoja(),
-        perfil.tabla(_("Calificaciones de calidad dadas"), ENC_PERCEPCION, _percepciones(entidad), _fila_percepcion,
-                     limite=None).hoja(),
     ]
 
 
