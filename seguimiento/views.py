@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agenda.models import AgendaNacional, LineaPlan
-from att import exportacion, graficos, periodos, permisos
+from att import exportacion, graficos, permisos
+from att import periodos as periodos_gobierno
 from att.models import Entidad, PuntajeMDM, TipoEntidad
 from att.selectors import filtrar_por_periodo
 from indicadores import calculo as calculo_indicadores
@@ -174,7 +175,7 @@ def lineas(request):
     semaforo = request.GET.get("semaforo")
     if semaforo in {calculo.AL_DIA, calculo.EN_RIESGO, calculo.ATRASADO}:
         qs = qs.filter(semaforo=semaforo)
-    lista_periodos, periodo = periodos.del_pedido(request)
+    lista_periodos, periodo = periodos_gobierno.del_pedido(request)
     qs = filtrar_por_periodo(qs, "plan__vigencia", periodo)  # por la vigencia del plan de la línea
     pagina = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "seguimiento/lineas.html", {"pagina": pagina, "semaforo": semaforo,
