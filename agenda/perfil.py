@@ -24,7 +24,11 @@ def _miles(valor) -> str:
 
 
 def _lineas(qs):
+    # Solo las columnas que pinta la fila: la oferta y el usuario enlazados son anchos (descripciones, clave…).
     return (qs.select_related("plan__entidad", "oferta", "responsable", "etapa")
+            .only("pk", "objetivo", "fecha_inicio", "fecha_fin", "inversion", "plan__vigencia", "plan__estado",
+                  "plan__entidad__nombre", "oferta__nombre", "responsable__nombre", "responsable__email",
+                  "etapa__nombre", "etapa__orden")
             .order_by("-plan__vigencia", "etapa__orden", "fecha_inicio", "pk"))
 
 

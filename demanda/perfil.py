@@ -21,7 +21,11 @@ ENCABEZADOS = (gettext_lazy("Demanda"), gettext_lazy("Estado"), gettext_lazy("Re
 def _demandas(qs, entidad):
     return perfil.con_autor_activo(
         qs.filter(entidad=entidad).select_related("registrada_por", "oferta", "oferta_cruce")
-        .prefetch_related(Prefetch("decisiones", queryset=DecisionCruce.objects.select_related("oferta").order_by("-cuando")))
+        # Solo lo que pinta la fila: las ofertas y el usuario enlazados son anchos (descripciones, clave…).
+        .only("pk", "titulo", "estado", "creada", "calificacion", "comentario_cierre", "registrada_por__nombre",
+              "registrada_por__email", "oferta__nombre", "oferta_cruce__nombre")
+        .prefetch_related(Prefetch("decisiones", queryset=DecisionCruce.objects.select_related("oferta")
+                                   .only("pk", "demanda_id", "tipo", "cuando", "oferta__nombre").order_by("-cuando")))
         .order_by("-creada", "-pk"),
         "registrada_por", entidad)
 

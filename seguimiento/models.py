@@ -358,7 +358,9 @@ class Percepcion(models.Model):
                 name="percepcion_una_asistencia",
             ),
         ]
-        indexes = [models.Index(fields=["actualizado", "id"], name="percepcion_act"), models.Index(fields=["fecha"], name="percepcion_fecha")]
+        indexes = [models.Index(fields=["actualizado", "id"], name="percepcion_act"), models.Index(fields=["fecha"], name="percepcion_fecha"),
+                   # Perfil de la ET: sus calificaciones más recientes sin recorrer todas por fecha.
+                   models.Index(fields=["entidad", "-fecha", "-id"], name="percepcion_entidad_fecha")]
 
     def __str__(self):
         return f"{self.entidad} · {self.fecha}"

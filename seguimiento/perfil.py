@@ -27,7 +27,10 @@ ENC_ASISTENCIA = (gettext_lazy("Periodo de gobierno"), gettext_lazy("Tipo"), get
 
 def _estados(entidad):
     return (EstadoLineaEntidad.objects.filter(entidad=entidad)
-            .select_related("oferta", "oferente", "plan").order_by("-plan__vigencia", "semaforo", "linea_id"))
+            .select_related("oferta", "oferente", "plan")
+            .only("pk", "linea_id", "avance", "esperado", "semaforo", "hitos_vencidos", "ultimo_reporte",
+                  "oferta__nombre", "oferente__nombre", "oferente__sigla", "plan__vigencia")
+            .order_by("-plan__vigencia", "semaforo", "linea_id"))
 
 
 def _fila_estado(e, *, enlace=True):
@@ -76,14 +79,30 @@ def empalme(entidad):
     ]
 
 
+def _escalar(qs, campo_entidad: str, **agregados):
+    """Subconsultas escalares de agregados de `qs` para la entidad de la consulta exterior (0/None si no hay filas)."""
+    from django.db.models import OuterRef, Subquery
+
+    base = qs.filter(**{campo_entidad: OuterRef("pk")}).order_by().values(campo_entidad)
+    return {nombre: Subquery(base.annotate(v=agregado).values("v")[:1]) for nombre, agregado in agregados.items()}
+
+
 def estadisticas(entidad, usuario):
-    """Cifras abiertas (para cualquiera, también el anónimo): conteos y promedios, sin personas."""
-    demandas = Demanda.objects.filter(entidad=entidad).aggregate(
-        n=Count("pk"), atendidas=Count("pk", filter=Q(estado__in=[EstadoDemanda.ATENDIDA, EstadoDemanda.CERRADA])))
-    lineas = EstadoLineaEntidad.objects.filter(entidad=entidad).aggregate(
-        n=Count("pk"), avance=Avg("avance"), oferentes=Count("oferente", distinct=True))
-    asesorias = Asesoria.objects.filter(entidad=entidad).count()
-    eventos = EventoMasivo.objects.filter(entidades=entidad).count()
+    """Cifras abiertas (para cualquiera, también el anónimo): conteos y promedios, sin personas. Una sola
+    consulta (subconsultas escalares sobre la entidad) en vez de una por tabla."""
+    from att.models import Entidad
+
+    atendidas = Q(estado__in=[EstadoDemanda.ATENDIDA, EstadoDemanda.CERRADA])
+    fila = Entidad.objects.filter(pk=entidad.pk).annotate(
+        **_escalar(Demanda.objects.all(), "entidad", dem_n=Count("pk"), dem_atendidas=Count("pk", filter=atendidas)),
+        **_escalar(EstadoLineaEntidad.objects.all(), "entidad", lin_n=Count("pk"), lin_avance=Avg("avance"),
+                   lin_oferentes=Count("oferente", distinct=True)),
+        **_escalar(Asesoria.objects.all(), "entidad", ases_n=Count("pk")),
+        **_escalar(EventoMasivo.entidades.through.objects.all(), "entidad", ev_n=Count("pk")),
+    ).values("dem_n", "dem_atendidas", "lin_n", "lin_avance", "lin_oferentes", "ases_n", "ev_n").get()
+    demandas = {"n": fila["dem_n"] or 0, "atendidas": fila["dem_atendidas"] or 0}
+    lineas = {"n": fila["lin_n"] or 0, "avance": fila["lin_avance"], "oferentes": fila["lin_oferentes"] or 0}
+    asesorias, eventos = fila["ases_n"] or 0, fila["ev_n"] or 0
     return {"resumen": [
         (_("demandas registradas"), demandas["n"]), (_("demandas atendidas o cerradas"), demandas["atendidas"]),
         (_("líneas de asistencia la alcanzan"), lineas["n"]), (_("entidades oferentes"), lineas["oferentes"]),

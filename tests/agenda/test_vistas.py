@@ -68,7 +68,7 @@ def test_vista_et_consultas_planas(n, funcionario_medellin, client, django_asser
     medellin = factories.alcaldia("05001")
     _cargar(n, [medellin])
     client.force_login(funcionario_medellin)
-    with django_assert_max_num_queries(32):  # el perfil entero (tests/att/test_perfil_territorio.py lo fija)
+    with django_assert_max_num_queries(40):  # el perfil entero (tests/att/test_perfil_territorio.py lo fija)
         r = client.get("/territorio/05001/")
     assert r.status_code == 200
     html = r.content.decode()

@@ -103,7 +103,7 @@ def test_memoria_con_consultas_constantes(client, django_assert_max_num_queries)
     url = "/territorio/05001/"
     for n in (10, 490):
         _sembrar(n, medellin, anterior)
-        with django_assert_max_num_queries(32):
+        with django_assert_max_num_queries(40):
             assert client.get(url).status_code == 200
 
 
