@@ -216,12 +216,25 @@ def evidencias(rutas: list[Ruta]) -> dict[int, dict[int, list[Evidencia]]]:
     for h_id, linea_id, nombre, fecha in Hito.objects.filter(linea_id__in=ids_lineas).values_list(
             "pk", "linea_id", "nombre", "fecha_planeada").order_by("fecha_planeada", "pk"):
         hitos[linea_id].append((h_id, nombre, fecha))
+    # Dos consultas estrechas en vez de un avance × entidad de todas las líneas: los avances que cubren todas
+    # las entidades de su línea (sin entidades anotadas) y, por la tabla intermedia, solo los que anotan una de
+    # estas entidades (a escala 1000 la forma ancha tardaba 2,6 s en la ET con más líneas).
+    Cubre = Avance.entidades.through
     avances = defaultdict(list)  # linea -> [(entidad o None, fecha)]
-    for linea_id, entidad_id, fecha in (
+    for linea_id, fecha in (
         Avance.objects.filter(hito__linea_id__in=ids_lineas, estado=EstadoAvance.VALIDADO)
-        .values_list("hito__linea_id", "entidades", "fecha_corte").order_by("fecha_corte")
+        .filter(~Exists(Cubre.objects.filter(avance_id=OuterRef("pk"))))
+        .values_list("hito__linea_id", "fecha_corte").order_by("fecha_corte")
+    ):
+        avances[linea_id].append((None, fecha))
+    for linea_id, entidad_id, fecha in (
+        Cubre.objects.filter(entidad_id__in=ets, avance__hito__linea_id__in=ids_lineas,
+                             avance__estado=EstadoAvance.VALIDADO)
+        .values_list("avance__hito__linea_id", "entidad_id", "avance__fecha_corte").order_by("avance__fecha_corte")
     ):
         avances[linea_id].append((entidad_id, fecha))
+    for filas in avances.values():
+        filas.sort(key=lambda f: f[1])
     # 5. Prácticas y lecciones de la entidad (ligadas a los oferentes o sin oferta ni plan).
     recursos = defaultdict(list)
     for r in (
