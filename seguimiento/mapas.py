@@ -399,11 +399,12 @@ def mapa(filtros: Filtros, *, nombres_filtros: dict | None = None, ident: str = 
     if condiciones:
         titulo += f" ({condiciones})"
     regiones = {}
-    # Un solo reverse: la ruta del perfil con un marcador que se cambia por cada pk.
-    ruta = reverse("agenda:entidad_territorial", args=[987654321]).replace("987654321", "{}")
+    # Un solo reverse: la ruta del perfil de la ET (/territorio/<DIVIPOLA>/) con un marcador que se cambia
+    # por el código de cada territorio.
+    ruta = reverse("territorio", args=["99999"]).replace("99999", "{}")
     for t in territorios:
         texto = f"{t.nombre}: {t.texto_valor}" + (f" ({t.detalle})" if t.detalle else "")
-        t.enlace = ruta.format(t.entidad_id) if con_enlaces and t.entidad_id else ""
+        t.enlace = ruta.format(t.codigo) if con_enlaces and t.entidad_id else ""
         regiones[t.codigo] = mapas.Region(clase=t.clase, texto=texto, enlace=t.enlace)
     descripcion = _("Mapa de Colombia %(donde)s coloreado por %(unidad)s; la tabla al lado tiene las mismas cifras. "
                     "Fuente de los límites: DANE, MGN 2018.") % {"donde": donde, "unidad": str(capa.unidad).lower()}

@@ -127,8 +127,9 @@ def test_agendas_territoriales(n, funcionario_medellin, client, django_assert_ma
     with django_assert_max_num_queries(12):
         r = client.get(f"/agenda/territoriales/{agendas[0].pk}/")
     assert r.status_code == 200 and r.content.decode().count("<tr><td>") == n
+    # La página de la ET en agenda es la sección «agenda» de su perfil.
     with django_assert_max_num_queries(16):
-        r = client.get(f"/agenda/territorio/{medellin.pk}/?vigencia=todas")
+        r = client.get("/territorio/05001/seccion/agenda/")
     assert r.status_code == 200 and r.content.decode().count("/agenda/territoriales/") == min(n, 200) + 0
     with django_assert_max_num_queries(10):
         assert client.get("/api/v1/agenda/territoriales/").status_code == 200

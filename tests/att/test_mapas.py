@@ -108,7 +108,7 @@ def test_enlace_del_territorio_abre_su_perfil(client, admin_dnp, situacion):
     client.force_login(admin_dnp)
     html = client.get(reverse("seguimiento:mapas")).content.decode()
     m = re.search(r'<a href="([^"]+)" aria-label="Medellín: 4"><path', html)
-    assert m and m.group(1) == reverse("agenda:entidad_territorial", args=[situacion["medellin"].pk])
+    assert m and m.group(1) == reverse("territorio", args=["05001"])
     assert client.get(m.group(1)).status_code == 200
 
 

@@ -308,7 +308,7 @@ def test_lo_editado_en_el_administrador_se_encuentra(client):
 
 
 def test_la_memoria_no_cuenta_como_formacion_la_lista_de_espera(client, curso):
-    from conocimiento.selectors import memoria_entidad
+    from conocimiento.selectors import formacion_de
 
     medellin = factories.alcaldia("05001")
     persona = factories.persona(medellin)
@@ -316,8 +316,8 @@ def test_la_memoria_no_cuenta_como_formacion_la_lista_de_espera(client, curso):
     sesion = SesionFormacion.objects.create(curso=curso, modalidad="virtual", inicio=inicio,
                                             fin=inicio + timedelta(hours=2), cupos=1, enlace="https://x.gov.co")
     Inscripcion.objects.create(sesion=sesion, usuario=persona, entidad=medellin, estado=EstadoInscripcion.EN_ESPERA)
-    formacion = next(s for s in memoria_entidad(medellin) if s.clave == "formacion")
-    assert formacion.total == 0
+    # La memoria es ahora la sección «memoria» del perfil; su formación sale de este selector.
+    assert formacion_de(medellin).count() == 0
 
 
 def test_espacio_cerrado_no_recibe_respuestas(discusion, espacio, funcionario_medellin):
