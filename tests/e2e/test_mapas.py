@@ -69,7 +69,7 @@ def test_mapas_nacional_y_departamental(request, referencia_cargada, dispositivo
     assert ancho() == pytest.approx(antes, rel=0.01)
     enlace.focus()
     pagina.keyboard.press("Enter")
-    pagina.wait_for_url("**/agenda/territorio/**")
+    pagina.wait_for_url("**/territorio/05001/")  # el perfil de la ET
     assert "Medellín" in pagina.locator("h1").inner_text()
 
 
