@@ -441,6 +441,9 @@ SPECTACULAR_SETTINGS = {
         "ConocimientoModalidadSesionEnum": "conocimiento.models.ModalidadSesion",
         "ConocimientoEstadoInscripcionEnum": "conocimiento.models.EstadoInscripcion",
         "ConocimientoTipoEventoEnum": "conocimiento.models.TipoEvento",
+        "RutasEstadoRutaEnum": "rutas.models.EstadoRuta",
+        "RutasEstadoPasoEnum": "rutas.models.EstadoPaso",
+        "PasEstadoReporteEnum": "pas.models.EstadoReporte",
     },
 }
 

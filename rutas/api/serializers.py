@@ -35,7 +35,7 @@ def _codigo(modelo, **kw):
     return CodigoField(slug_field="codigo", queryset=modelo.objects.all(), **kw)
 
 
-class EvidenciaSerializer(serializers.Serializer):
+class EvidenciaRutaSerializer(serializers.Serializer):
     tipo = serializers.CharField(read_only=True)
     texto = serializers.CharField(read_only=True)
     fecha = serializers.DateField(allow_null=True, read_only=True)
@@ -53,7 +53,7 @@ class PasoSerializer(serializers.Serializer):
 
 
 class PasoConEvidenciasSerializer(PasoSerializer):
-    evidencias = EvidenciaSerializer(many=True, read_only=True)
+    evidencias = EvidenciaRutaSerializer(many=True, read_only=True)
 
 
 class EgresoSerializer(serializers.ModelSerializer):
