@@ -307,3 +307,25 @@ def plantilla_xlsx(*, columnas: list[str], obligatorias, ejemplo: dict, catalogo
     salida = io.BytesIO()
     libro.save(salida)
     return salida.getvalue()
+
+
+def respuesta_archivo_generado(informe, formato: str, nombre: str, *, no_listo=""):
+    """Descarga del archivo `pdf` o `xlsx` de un informe que una tarea genera y reemplaza (informe mensual,
+    consolidado del PAS, empalme). Sirve la última versión lista aunque se esté generando otra; si justo
+    entre leer la fila y abrir el archivo una versión nueva reemplazó a la anterior (y esta se borró), vuelve
+    a leer la fila una vez."""
+    from django.http import FileResponse, Http404
+
+    if formato not in ("pdf", "xlsx"):
+        raise Http404
+    for _vuelta in range(2):
+        archivo = getattr(informe, formato)
+        if not archivo:
+            raise Http404(no_listo)
+        try:
+            contenido = archivo.open("rb")
+        except FileNotFoundError:
+            informe.refresh_from_db(fields=["pdf", "xlsx"])
+            continue
+        return FileResponse(contenido, as_attachment=True, filename=nombre)
+    raise Http404(no_listo)

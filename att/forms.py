@@ -3,6 +3,22 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 
+class VariosArchivos(forms.ClearableFileInput):
+    """Un campo de archivo que acepta varios a la vez (evidencias de un avance o de un reporte del PAS)."""
+
+    allow_multiple_selected = True
+
+
+class CampoVariosArchivos(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", VariosArchivos())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(CampoVariosArchivos, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
 class IngresoForm(AuthenticationForm):
     username = forms.EmailField(
         label=_("Correo electrónico"),

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import re
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from att import perfil, permisos, selectors
+from att import exportacion, perfil, permisos, selectors
 from att.models import Entidad, TipoEntidad
 
 CODIGO = re.compile(r"^(\d{2}|\d{5})$")
@@ -92,8 +92,8 @@ def pedir_empalme(request, codigo):
 def descargar_empalme(request, codigo, formato):
     entidad = _entidad_empalme(request, codigo)
     informe = selectors.informe_empalme(entidad)
-    archivo = getattr(informe, formato, None) if informe is not None and formato in ("pdf", "xlsx") else None
-    if not archivo:
-        raise Http404(_("El informe de empalme aún no está listo."))
-    nombre = f"empalme-{codigo}-v{informe.version}.{formato}"
-    return FileResponse(archivo.open("rb"), as_attachment=True, filename=nombre)
+    no_listo = _("El informe de empalme aún no está listo.")
+    if informe is None:
+        raise Http404(no_listo)
+    return exportacion.respuesta_archivo_generado(informe, formato, f"empalme-{codigo}-v{informe.version}.{formato}",
+                                                  no_listo=no_listo)

@@ -1,27 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from att.forms import CampoVariosArchivos
 from att.models import Entidad
 from att.validadores import TEXTO_LARGO, TEXTO_MEDIO
 from indicadores.models import Indicador, TipoIndicador
 from pas.models import Accion, FuenteFinanciacion
 
 ANIOS = (2022, 2023, 2024, 2025, 2026)
-
-
-class VariosArchivos(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class CampoVariosArchivos(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", VariosArchivos())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, (list, tuple)):
-            return [super(CampoVariosArchivos, self).clean(d, initial) for d in data if d]
-        return [super().clean(data, initial)] if data else []
 
 
 class Fecha(forms.DateInput):

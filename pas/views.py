@@ -106,21 +106,9 @@ def _corte_post(request, corte, es_dnp):
 
 def informe_descargar(request, pk, formato):
     """Descarga del informe consolidado del corte (público: es el consolidado de lo aprobado)."""
-    if formato not in ("pdf", "xlsx"):
-        raise Http404
     informe = get_object_or_404(InformeCorte.objects.select_related("corte"), corte_id=pk)
-    for _vuelta in range(2):
-        archivo = informe.pdf if formato == "pdf" else informe.xlsx
-        if not archivo:
-            raise Http404
-        try:
-            contenido = archivo.open("rb")
-        except FileNotFoundError:
-            informe.refresh_from_db(fields=["pdf", "xlsx"])
-            continue
-        return FileResponse(contenido, as_attachment=True,
-                            filename=f"pas-corte-{informe.corte.numero}-v{informe.version}.{formato}")
-    raise Http404
+    return exportacion.respuesta_archivo_generado(
+        informe, formato, f"pas-corte-{informe.corte.numero}-v{informe.version}.{formato}")
 
 
 # --- Acciones -----------------------------------------------------------------------------------

@@ -3,25 +3,10 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from att.forms import ArchivoImportacionForm
+from att.forms import ArchivoImportacionForm, CampoVariosArchivos
 from att.models import Entidad, TipoEntidad
 from att.validadores import TEXTO_CORTO, TEXTO_LARGO, TEXTO_MEDIO
 from seguimiento.models import Hito, ResultadoEvaluacion, TipoEvaluacion
-
-
-class VariosArchivos(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class CampoVariosArchivos(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", VariosArchivos())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, (list, tuple)):
-            return [super(CampoVariosArchivos, self).clean(d, initial) for d in data if d]
-        return [super().clean(data, initial)] if data else []
 
 
 class AvanceForm(forms.Form):

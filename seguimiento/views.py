@@ -538,21 +538,8 @@ def informe_descargar(request, pk, formato):
     if formato not in ("pdf", "xlsx"):
         raise Http404
     informe = get_object_or_404(selectors.informes_visibles(request.user), pk=pk)
-    # Se sirve la última versión lista aunque se esté generando otra (o la nueva haya fallado). Si
-    # justo entre leer la fila y abrir el archivo la versión nueva reemplazó a la anterior (y esta
-    # se borró), se vuelve a leer la fila una vez.
-    for _vuelta in range(2):
-        archivo = informe.pdf if formato == "pdf" else informe.xlsx
-        if not archivo:
-            raise Http404
-        try:
-            contenido = archivo.open("rb")
-        except FileNotFoundError:
-            informe.refresh_from_db(fields=["pdf", "xlsx"])
-            continue
-        return FileResponse(contenido, as_attachment=True,
-                            filename=f"informe-{informe.tipo}-{informe.periodo:%Y-%m}-{informe.alcance}.{formato}")
-    raise Http404
+    return exportacion.respuesta_archivo_generado(
+        informe, formato, f"informe-{informe.tipo}-{informe.periodo:%Y-%m}-{informe.alcance}.{formato}")
 
 
 # --- Asesorías y eventos masivos -----------------------------------------------------------------
