@@ -1,0 +1,208 @@
+"""Herramienta de los recorridos por rol (tests/e2e/test_recorridos.py): un contexto de Chromium
+nuevo por recorrido y por dispositivo, y en cada página visitada
+
+- axe-core (del paquete axe-playwright-python, que lo trae de npm): 0 infracciones graves o críticas;
+- los bytes transferidos sin caché: la suma de los cuerpos de respuesta (`request.sizes()`) del
+  documento y de sus recursos, ≤ 30 KiB. Nada sale de la caché: el contexto es nuevo, y con
+  `context.route` activo Playwright desactiva la caché HTTP (además se le pide a Chromium por CDP);
+- ninguna petición a otro servidor que el de la prueba: se aborta (`context.route`) y se anota;
+- ninguna respuesta 4xx/5xx, error de JavaScript ni mensaje de error de la consola (p. ej. la CSP);
+- una captura de página completa en var/capturas/recorrido-<rol>-<paso>-<dispositivo>.png.
+
+Cada página se verifica con `Recorrido.paso(nombre)` después de llegar a ella; al final,
+`Recorrido.terminar()` falla si alguna página visitada no se verificó o si hubo algún problema, y
+deja las cifras en var/capturas/recorrido-<rol>-<dispositivo>.json (para el informe)."""
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from importlib import resources
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from tests import factories
+from tests.conftest import verificar_mfa
+
+CAPTURAS = Path(__file__).resolve().parents[2] / "var" / "capturas"
+AXE = (resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
+TOPE_BYTES = 30 * 1024
+DISPOSITIVOS = {
+    "escritorio": {"viewport": {"width": 1366, "height": 900}},
+    "telefono": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+}
+
+
+@dataclass
+class Pagina:
+    paso: str
+    url: str
+    estado: int
+    bytes_cuerpo: int
+    bytes_cabeceras: int
+    peticiones: int
+    carga_ms: int
+    axe: list[str] = field(default_factory=list)
+    captura: str = ""
+    detalle: list[str] = field(default_factory=list)  # «bytes tipo url» de cada respuesta contada
+
+
+class Recorrido:
+    def __init__(self, navegador, base: str, rol: str, dispositivo: str):
+        self.base, self.rol, self.dispositivo = base, rol, dispositivo
+        self.origen = urlsplit(base).netloc
+        self.contexto = navegador.new_context(locale="es-CO", **DISPOSITIVOS[dispositivo])
+        self.externas: list[str] = []
+        self.problemas: list[str] = []
+        self.paginas: list[Pagina] = []
+        self._peticiones: list = []  # las terminadas (o fallidas) desde el último paso
+        self._navegadas: list[str] = []  # URLs de documento de la pestaña desde el último paso
+        self.contexto.route("**/*", self._filtrar)
+        self.pagina = self.contexto.new_page()
+        self.pagina.set_default_timeout(15000)
+        self.pagina.base = base
+        cdp = self.contexto.new_cdp_session(self.pagina)
+        cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        self.pagina.on("requestfinished", self._terminada)
+        self.pagina.on("requestfailed", self._fallida)
+        self.pagina.on("response", self._respuesta)
+        self.pagina.on("pageerror", lambda e: self.problemas.append(f"Error de JavaScript en {self.pagina.url}: {e}"))
+        self.pagina.on("console", self._consola)
+        self.pagina.on("framenavigated", self._navegada)
+        CAPTURAS.mkdir(parents=True, exist_ok=True)
+
+    # --- Eventos del navegador ---------------------------------------------------------------
+    def _filtrar(self, route):
+        url = route.request.url
+        partes = urlsplit(url)
+        if partes.scheme in ("data", "blob", "about") or partes.netloc == self.origen:
+            route.continue_()
+        else:
+            self.externas.append(url)
+            route.abort("blockedbyclient")
+
+    def _terminada(self, peticion):
+        self._peticiones.append(peticion)
+
+    def _fallida(self, peticion):
+        self._peticiones.append(peticion)
+        if urlsplit(peticion.url).netloc == self.origen:
+            self.problemas.append(f"Petición fallida {peticion.url}: {peticion.failure}")
+
+    def _respuesta(self, respuesta):
+        if respuesta.status >= 400:
+            self.problemas.append(f"HTTP {respuesta.status} en {respuesta.url}")
+
+    def _consola(self, mensaje):
+        if mensaje.type == "error":
+            self.problemas.append(f"Consola en {self.pagina.url}: {mensaje.text}")
+
+    def _navegada(self, marco):
+        if marco == self.pagina.main_frame:
+            self._navegadas.append(marco.url)
+
+    # --- Lo que usa cada recorrido -----------------------------------------------------------
+    def ir(self, ruta: str, paso: str):
+        """Abre `ruta` (relativa al servidor) y la verifica como `paso`."""
+        respuesta = self.pagina.goto(self.base + ruta)
+        assert respuesta is not None and respuesta.status == 200, f"{ruta}: HTTP {respuesta and respuesta.status}"
+        return self.paso(paso)
+
+    def ingresar(self, email: str, clave: str = factories.CLAVE, paso: str = "ingreso"):
+        """Entra por el formulario como una persona (verificando también la página de ingreso y, si
+        la cuenta lo exige, la del segundo factor)."""
+        from att import mfa
+        from att.models import Usuario
+
+        usuario = Usuario.objects.get(email__iexact=email)
+        self.ir("/ingresar/", paso)
+        self.pagina.get_by_label("Correo electrónico").fill(email)
+        self.pagina.get_by_label("Contraseña").fill(clave)
+        self.pagina.get_by_role("button", name="Ingresar").click()
+        self.pagina.wait_for_load_state()
+        if "/cuenta/mfa/verificar/" in self.pagina.url and mfa.requiere_mfa(usuario):
+            self.paso(paso + "-verificacion")
+            verificar_mfa(self.pagina, usuario)
+
+    def paso(self, nombre: str) -> Pagina:
+        """Verifica la página que está abierta: axe, bytes, captura. Los problemas se anotan (y
+        `terminar` falla con todos) para ver el recorrido entero aunque una página falle."""
+        p = self.pagina
+        p.wait_for_load_state("load")
+        numero = f"{len(self.paginas) + 1:02d}"
+        documento = self._ultimo_documento()
+        desde = self._peticiones.index(documento) if documento in self._peticiones else 0
+        peticiones = self._peticiones[desde:]
+        cuerpo = cabeceras = 0
+        detalle = []
+        for r in peticiones:
+            if r.failure is not None:
+                continue
+            tamanos = r.sizes()
+            cuerpo += tamanos["responseBodySize"]
+            cabeceras += tamanos["responseHeadersSize"]
+            detalle.append(f"{tamanos['responseBodySize']} {r.resource_type} {r.url.removeprefix(self.base)}")
+        carga = p.evaluate(
+            "() => { const n = performance.getEntriesByType('navigation')[0]; return n ? Math.round(n.duration) : -1; }"
+        )
+        estado = documento.response().status if documento is not None and documento.response() else 0
+        pagina = Pagina(paso=f"{numero}-{nombre}", url=p.url.removeprefix(self.base), estado=estado,
+                        bytes_cuerpo=cuerpo, bytes_cabeceras=cabeceras, peticiones=len(peticiones), carga_ms=carga,
+                        detalle=detalle)
+        pagina.axe = self._axe()
+        ruta = CAPTURAS / f"recorrido-{self.rol}-{pagina.paso}-{self.dispositivo}.png"
+        p.screenshot(path=str(ruta), full_page=True)
+        pagina.captura = ruta.name
+        if pagina.axe:
+            self.problemas.append(f"axe en {pagina.url} ({pagina.paso}): {pagina.axe}")
+        if cuerpo > TOPE_BYTES:
+            self.problemas.append(f"{pagina.url} ({pagina.paso}) transfiere {cuerpo} bytes > {TOPE_BYTES}")
+        if estado != 200:
+            self.problemas.append(f"{pagina.url} ({pagina.paso}) respondió {estado}")
+        self.paginas.append(pagina)
+        self._peticiones.clear()
+        self._navegadas.clear()
+        return pagina
+
+    def terminar(self):
+        """Falla si quedó una página sin verificar o si hubo algún problema; guarda las cifras."""
+        sin_verificar = [u for u in self._navegadas if u.startswith(self.base)]
+        if sin_verificar:
+            self.problemas.append(f"Páginas visitadas sin verificar con paso(): {sin_verificar}")
+        if self.externas:
+            self.problemas.append(f"Peticiones a otros servidores (abortadas): {self.externas}")
+        self.guardar()
+        assert self.problemas == [], "\n".join(self.problemas)
+
+    def guardar(self):
+        datos = {"rol": self.rol, "dispositivo": self.dispositivo, "paginas": [asdict(p) for p in self.paginas],
+                 "externas": self.externas, "problemas": self.problemas}
+        (CAPTURAS / f"recorrido-{self.rol}-{self.dispositivo}.json").write_text(
+            json.dumps(datos, ensure_ascii=False, indent=1), encoding="utf-8")
+
+    def cerrar(self):
+        self.contexto.close()
+
+    # --- Internos ----------------------------------------------------------------------------
+    def _ultimo_documento(self):
+        """La última petición de documento de la pestaña (la página que está abierta)."""
+        for r in reversed(self._peticiones):
+            if r.resource_type == "document" and r.frame == self.pagina.main_frame and r.failure is None:
+                return r
+        return None
+
+    def _axe(self) -> list[str]:
+        """Inyecta axe-core evaluando su texto (la CSP bloquearía un <script> en línea) y lo corre."""
+        self.pagina.evaluate(AXE + "\n;undefined")
+        resultado = self.pagina.evaluate("async () => await axe.run(document, {resultType: ['violations']})")
+        return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
+                for v in resultado["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def sin_tildes(texto: str) -> str:
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFD", texto) if unicodedata.category(c) != "Mn")
+
+
+def texto_normalizado(texto: str) -> str:
+    return re.sub(r"\s+", " ", texto).strip()
