@@ -7,7 +7,13 @@ nuevo por recorrido y por dispositivo, y en cada página visitada
   `context.route` activo Playwright desactiva la caché HTTP (además se le pide a Chromium por CDP);
 - ninguna petición a otro servidor que el de la prueba: se aborta (`context.route`) y se anota;
 - ninguna respuesta 4xx/5xx, error de JavaScript ni mensaje de error de la consola (p. ej. la CSP);
+- nada más ancho que la ventana (sin desplazamiento horizontal, sobre todo en el teléfono);
 - una captura de página completa en var/capturas/recorrido-<rol>-<paso>-<dispositivo>.png.
+
+El servidor (`servidor_como_produccion`) sirve los estáticos como producción: WhiteNoise con los
+archivos reunidos y comprimidos (collectstatic con CompressedStaticFilesStorage) y el HTML con
+GZipMiddleware. El `live_server` de pytest-django los serviría sin comprimir (StaticFilesHandler), y
+la cifra no sería la que recibe una persona.
 
 Cada página se verifica con `Recorrido.paso(nombre)` después de llegar a ella; al final,
 `Recorrido.terminar()` falla si alguna página visitada no se verificó o si hubo algún problema, y
@@ -44,6 +50,29 @@ class Pagina:
     axe: list[str] = field(default_factory=list)
     captura: str = ""
     detalle: list[str] = field(default_factory=list)  # «bytes tipo url» de cada respuesta contada
+
+
+def servidor_como_produccion(destino: Path):
+    """Arranca un servidor en vivo (hilo) cuyos estáticos sirve WhiteNoise, comprimidos, desde
+    `destino`; devuelve el hilo (`hilo.port`, `hilo.terminate()`)."""
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test import override_settings
+    from django.test.testcases import LiveServerThread
+
+    almacenes = {**settings.STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"}}
+    with override_settings(STATIC_ROOT=destino, STORAGES=almacenes):
+        call_command("collectstatic", interactive=False, verbosity=0)
+    # WhiteNoise lee la configuración al crearse el manejador, dentro de `start()`; sin manejador de
+    # estáticos propio del hilo, /static/ llega al middleware como en producción.
+    with override_settings(STATIC_ROOT=destino, WHITENOISE_AUTOREFRESH=False, WHITENOISE_USE_FINDERS=False):
+        hilo = LiveServerThread("localhost", static_handler=lambda aplicacion: aplicacion)
+        hilo.daemon = True
+        hilo.start()
+        hilo.is_ready.wait()
+    if hilo.error:
+        raise hilo.error
+    return hilo
 
 
 class Recorrido:
@@ -149,6 +178,10 @@ class Recorrido:
                         bytes_cuerpo=cuerpo, bytes_cabeceras=cabeceras, peticiones=len(peticiones), carga_ms=carga,
                         detalle=detalle)
         pagina.axe = self._axe()
+        # Sin desplazamiento horizontal: en el teléfono, nada más ancho que la pantalla.
+        desborde = p.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        if desborde > 0:
+            self.problemas.append(f"{pagina.url} ({pagina.paso}) se desborda {desborde} px a lo ancho")
         ruta = CAPTURAS / f"recorrido-{self.rol}-{pagina.paso}-{self.dispositivo}.png"
         p.screenshot(path=str(ruta), full_page=True)
         pagina.captura = ruta.name
