@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET, require_POST
 from agenda import forms, selectors, services
 from agenda.models import (
     AgendaNacional,
-    Compromiso,
     DecisionRevision,
     EstadoAgenda,
     EstadoCompromiso,

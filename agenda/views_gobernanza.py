@@ -20,9 +20,9 @@ from agenda.models import (
     TipoAgendaTerritorial,
     TipoInstancia,
 )
+from agenda.views import _volcar_errores
 from att.exportacion import respuesta_csv, respuesta_xlsx
 from att.models import TipoDescriptor
-from agenda.views import _volcar_errores
 
 POR_PAGINA = 25
 

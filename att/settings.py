@@ -314,7 +314,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # El beat guarda en la base cuándo corrió cada tarea (last_run_at): tras un reinicio pone al día
 # lo que se perdió. CELERY_BEAT_SCHEDULE sigue siendo la fuente: el beat lo copia a la base.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-from celery.schedules import crontab  # noqa: E402
+from celery.schedules import crontab
 
 # Cada app agrega sus tareas periódicas aquí (un solo lugar para el beat).
 CELERY_BEAT_SCHEDULE: dict = {

@@ -16,7 +16,6 @@ from agenda.api import serializers as s
 from agenda.models import (
     AgendaNacional,
     AgendaTerritorial,
-    Compromiso,
     InstanciaGobernanza,
     LineaPlan,
     ObjetivoAgenda,
