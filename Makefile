@@ -58,8 +58,10 @@ ci: test test-integracion test-e2e
 bench: venv
 	$(PY) bench/correr.py
 
+# ruff en la versión fijada en uv.lock (RUF012 apagado en pyproject.toml) y las capas de .importlinter.
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 detener-db: venv
 	$(PY) -c "from pathlib import Path; from att.db import detener_embebida; detener_embebida(Path('var/pgdata'))"

@@ -13,8 +13,8 @@ from agenda.models import (
     NivelGobernanza,
     ObjetivoAgenda,
     TipoAgendaTerritorial,
-    TipoInstancia,
     TipoEvidencia,
+    TipoInstancia,
 )
 from agenda.services import demandas_atendibles_por
 from att.forms import ArchivoImportacionForm

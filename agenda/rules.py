@@ -14,7 +14,7 @@ from agenda.models import EstadoConcertado, EstadoPlan
 from att import permisos
 from att.models import Rol
 
-ROLES_ET = {Rol.FUNCIONARIO_ET, Rol.EQUIPO_DEPARTAMENTAL}
+ROLES_ET = permisos.ROLES_TERRITORIALES
 ESTADOS_EDITABLES = {EstadoPlan.BORRADOR, EstadoPlan.DEVUELTO}
 
 

@@ -369,7 +369,7 @@ def objetivos_con_avance(agenda, objetivos) -> list[dict]:
     """Para una página de objetivos: por cada año del cuatrienio, la meta y el logro del indicador vinculado
     (metas anuales y mediciones de su ficha, con su tipo de acumulación) y el roll-up ponderado de las líneas.
     Consultas fijas: roll-up (1), metas (1) y mediciones (1), sea cual sea el número de objetivos."""
-    from indicadores.models import MetaIndicador, Medicion
+    from indicadores.models import Medicion, MetaIndicador
     from indicadores.selectors import avance_de_indicador
 
     objetivos = list(objetivos)

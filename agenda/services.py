@@ -19,34 +19,35 @@ from agenda.models import (
     AgendaNacional,
     AgendaTerritorial,
     Compromiso,
-    DecisionSesion,
-    InstanciaGobernanza,
-    MiembroInstancia,
-    NivelGobernanza,
-    ResultadoSesion,
-    SesionInstancia,
-    TipoAgendaTerritorial,
-    TipoInstancia,
     DecisionRevision,
+    DecisionSesion,
     EstadoAgenda,
     EstadoCompromiso,
     EstadoConcertado,
     EstadoPlan,
     EvidenciaMesa,
+    InstanciaGobernanza,
     LineaPlan,
     MesaDeTrabajo,
+    MiembroInstancia,
+    NivelGobernanza,
     ObjetivoAgenda,
     PlanConcertado,
     PlanDeTrabajo,
+    ResultadoSesion,
     RevisionCompromiso,
     RevisionPlan,
+    SesionInstancia,
+    TipoAgendaTerritorial,
+    TipoInstancia,
     TransicionAgenda,
     VersionPlan,
 )
 from agenda.rules import ROLES_ET, concierta_con, vincula_linea, vincula_oferta
 from att import permisos
-from att.models import Membresia, Rol, Usuario
+from att.models import Rol
 from att.notificaciones import notificar
+from att.selectors import usuarios_con_rol
 from att.services import exigir_dependencia_elegible
 from att.validadores import exigir_largo, exigir_largos, validar_adjunto
 from demanda.models import Demanda
@@ -338,10 +339,7 @@ def foto_plan(plan: PlanDeTrabajo) -> dict:
 
 
 def _revisores():
-    return Usuario.objects.filter(
-        is_active=True,
-        pk__in=Membresia.objects.filter(activa=True, rol=Rol.ADMIN_DNP).values("usuario_id"),
-    )
+    return usuarios_con_rol(None, Rol.ADMIN_DNP)
 
 
 def _ve_plan(plan):
@@ -354,13 +352,6 @@ def _ve_concertado(plan):
     """El de la página del plan concertado (selector y permiso `agenda.ver_concertado`, como su vista)."""
     return lambda usuario: (selectors.concertados_visibles(usuario).filter(pk=plan.pk).exists()
                             and usuario.has_perm("agenda.ver_concertado", plan))
-
-
-def _personas_de(entidad):
-    return Usuario.objects.filter(
-        is_active=True,
-        pk__in=Membresia.objects.filter(activa=True, rol=Rol.OFERENTE, entidad=entidad).values("usuario_id"),
-    )
 
 
 @transaction.atomic
@@ -415,7 +406,7 @@ def plan_revisar(*, plan: PlanDeTrabajo, decision: str, por, comentario: str = "
     else:
         titulo = _("Plan de trabajo devuelto para ajuste: %(p)s") % {"p": plan}
     notificar(
-        usuarios=_personas_de(plan.entidad), categoria="agenda", titulo=titulo, mensaje=comentario,
+        usuarios=usuarios_con_rol(plan.entidad, Rol.OFERENTE), categoria="agenda", titulo=titulo, mensaje=comentario,
         puede_ver=_ve_plan(plan),
         url=reverse("agenda:plan", args=[plan.pk]), clave=f"plan-revisado-{revision.pk}",
     )

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET, require_POST
 from agenda import forms, selectors, services
 from agenda.models import (
     AgendaNacional,
-    Compromiso,
     DecisionRevision,
     EstadoAgenda,
     EstadoCompromiso,
@@ -29,19 +28,9 @@ from agenda.models import (
 )
 from agenda.rules import ESTADOS_EDITABLES
 from att import graficos, perfil, periodos, permisos
+from att.forms import aplicar_error_servicio
 from att.models import Departamento, Entidad, Rol, TipoEntidad
 from demanda import selectors as demanda_selectors
-
-
-def _volcar_errores(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for campo, lista in error.error_dict.items():
-            destino = campo if campo in form.fields else None
-            for e in lista:
-                form.add_error(destino, e)
-    else:
-        for m in error.messages:
-            form.add_error(None, m)
 
 
 def _anio(valor) -> int | None:
@@ -121,7 +110,7 @@ def plan_nuevo(request):
         try:
             plan = services.plan_crear(por=request.user, **form.cleaned_data)
         except ValidationError as e:
-            _volcar_errores(form, e)
+            aplicar_error_servicio(form, e)
         except PermissionDenied as e:
             form.add_error(None, str(e))
         else:
@@ -172,7 +161,7 @@ def linea_editar(request, pk, linea_pk=None):
         try:
             services.linea_guardar(plan=plan, por=request.user, linea=linea, **form.datos())
         except ValidationError as e:
-            _volcar_errores(form, e)
+            aplicar_error_servicio(form, e)
         else:
             messages.success(request, _("Línea guardada."))
             return redirect("agenda:plan", plan.pk)
@@ -219,7 +208,7 @@ def plan_revisar(request, pk):
         try:
             r = services.plan_revisar(plan=plan, por=request.user, **form.cleaned_data)
         except ValidationError as e:
-            _volcar_errores(form, e)
+            aplicar_error_servicio(form, e)
         else:
             messages.success(request, _("Plan aprobado.") if r.decision == DecisionRevision.APROBAR
                              else _("Plan devuelto a la entidad para ajuste."))
@@ -322,7 +311,7 @@ def concertado_nuevo(request):
         try:
             plan = services.concertado_crear(por=request.user, **form.cleaned_data)
         except ValidationError as e:
-            _volcar_errores(form, e)
+            aplicar_error_servicio(form, e)
         except PermissionDenied as e:
             form.add_error(None, str(e))
         else:
@@ -379,7 +368,7 @@ def mesa_nueva(request, pk):
         try:
             services.mesa_registrar(plan=plan, por=request.user, evidencias=form.evidencias(), **datos)
         except ValidationError as e:
-            _volcar_errores(form, e)
+            aplicar_error_servicio(form, e)
         else:
             messages.success(request, _("Mesa de trabajo registrada."))
             return redirect("agenda:concertado", plan.pk)
@@ -397,7 +386,7 @@ def compromiso_nuevo(request, pk):
             services.compromiso_crear(mesa=d["mesa"], descripcion=d["descripcion"], responsable=d["responsable"],
                                       fecha_limite=d["fecha_limite"], por=request.user)
         except ValidationError as e:
-            _volcar_errores(form, e)
+            aplicar_error_servicio(form, e)
         else:
             messages.success(request, _("Compromiso registrado."))
             return redirect("agenda:concertado", plan.pk)

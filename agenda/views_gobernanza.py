@@ -21,8 +21,8 @@ from agenda.models import (
     TipoInstancia,
 )
 from att.exportacion import respuesta_csv, respuesta_xlsx
+from att.forms import aplicar_error_servicio
 from att.models import TipoDescriptor
-from agenda.views import _volcar_errores
 
 POR_PAGINA = 25
 
@@ -41,7 +41,7 @@ def agenda_nueva(request):
         try:
             agenda = services.agenda_crear(por=request.user, **form.cleaned_data)
         except ValidationError as e:
-            _volcar_errores(form, e)
+            aplicar_error_servicio(form, e)
         else:
             messages.success(request, _("Agenda nacional creada. Agregue sus objetivos."))
             return redirect("agenda:objetivos", agenda.pk)
@@ -57,7 +57,7 @@ def agenda_editar(request, pk):
         try:
             services.agenda_editar(agenda=agenda, por=request.user, **form.cleaned_data)
         except ValidationError as e:
-            _volcar_errores(form, e)
+            aplicar_error_servicio(form, e)
         else:
             messages.success(request, _("Agenda nacional actualizada."))
             return redirect("agenda:objetivos", agenda.pk)
@@ -120,7 +120,7 @@ def objetivo_editar(request, pk, objetivo_pk=None):
             else:
                 services.agenda_objetivo_editar(objetivo=objetivo, por=request.user, **form.cleaned_data)
         except ValidationError as e:
-            _volcar_errores(form, e)
+            aplicar_error_servicio(form, e)
         else:
             messages.success(request, _("Objetivo guardado."))
             return redirect("agenda:objetivos", agenda.pk)
@@ -175,7 +175,7 @@ def instancia_editar(request, pk=None):
         try:
             instancia = services.instancia_guardar(por=request.user, instancia=instancia, **datos)
         except ValidationError as e:
-            _volcar_errores(form, e)
+            aplicar_error_servicio(form, e)
         else:
             messages.success(request, _("Instancia guardada."))
             return redirect("agenda:instancia", instancia.pk)
@@ -208,7 +208,7 @@ def sesion_nueva(request, pk):
         try:
             sesion = services.sesion_registrar(instancia=instancia, por=request.user, **form.cleaned_data)
         except ValidationError as e:
-            _volcar_errores(form, e)
+            aplicar_error_servicio(form, e)
         else:
             messages.success(request, _("Sesión registrada. Anote sus decisiones y resultados."))
             return redirect("agenda:sesion", sesion.pk)
@@ -244,7 +244,7 @@ def decision_nueva(request, pk):
                                         responsable=d.get("responsable"), fecha_limite=d.get("fecha_limite"),
                                         entidad_responsable=d.get("entidad_responsable"))
         except ValidationError as e:
-            _volcar_errores(form, e)
+            aplicar_error_servicio(form, e)
         else:
             messages.success(request, _("Decisión registrada."))
             return redirect("agenda:sesion", sesion.pk)
@@ -262,7 +262,7 @@ def resultado_nuevo(request, pk):
         try:
             services.resultado_enlazar(sesion=sesion, por=request.user, **form.cleaned_data)
         except ValidationError as e:
-            _volcar_errores(form, e)
+            aplicar_error_servicio(form, e)
         else:
             messages.success(request, _("Resultado enlazado."))
             return redirect("agenda:sesion", sesion.pk)
@@ -314,7 +314,7 @@ def territorial_editar(request, pk=None):
         try:
             agenda_t = services.agenda_territorial_guardar(por=request.user, agenda_t=agenda_t, **form.cleaned_data)
         except ValidationError as e:
-            _volcar_errores(form, e)
+            aplicar_error_servicio(form, e)
         except PermissionDenied as e:
             form.add_error(None, str(e))
         else:
@@ -350,7 +350,7 @@ def territorial_vincular(request, pk):
                                                  ofertas=form.cleaned_data["ofertas"],
                                                  quitar=request.POST.get("quitar") == "1")
         except ValidationError as e:
-            _volcar_errores(form, e)
+            aplicar_error_servicio(form, e)
         except PermissionDenied as e:
             raise PermissionDenied(str(e)) from e
         else:

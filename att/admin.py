@@ -7,8 +7,22 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from att import permisos, services
 from att.models import (
-    Canal, Capacidad, Departamento, Dependencia, DescriptorTematico, Entidad, EtapaCiclo, Membresia, Modalidad,
-    Municipio, NivelCapacidad, PuntajeMDM, Tema, TipoCapacidad, TokenIntegracion, Usuario,
+    Canal,
+    Capacidad,
+    Departamento,
+    Dependencia,
+    DescriptorTematico,
+    Entidad,
+    EtapaCiclo,
+    Membresia,
+    Modalidad,
+    Municipio,
+    NivelCapacidad,
+    PuntajeMDM,
+    Tema,
+    TipoCapacidad,
+    TokenIntegracion,
+    Usuario,
 )
 from att.resources import EntidadResource, MunicipioResource
 
@@ -156,4 +170,4 @@ class TokenIntegracionAdmin(SimpleHistoryAdmin):
 
 # Registran el admin del registro de seguridad del ingreso (django-axes), el de la bandeja de salida y
 # el del registro de seguridad de la plataforma.
-from att import admin_autenticacion, admin_salida, admin_seguridad, admin_webhooks  # noqa: E402,F401
+from att import admin_autenticacion, admin_salida, admin_seguridad, admin_webhooks  # noqa: F401

@@ -32,8 +32,8 @@ import logging
 
 from axes.signals import user_locked_out
 from django.conf import settings
-from django.core.cache import cache
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction

@@ -13,8 +13,16 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from att.models import (
-    CategoriaLey617, Entidad, GrupoMDM, Membresia, Municipio, PuntajeMDM, Rol, TipoEntidad,
-    TokenIntegracion, Usuario,
+    CategoriaLey617,
+    Entidad,
+    GrupoMDM,
+    Membresia,
+    Municipio,
+    PuntajeMDM,
+    Rol,
+    TipoEntidad,
+    TokenIntegracion,
+    Usuario,
 )
 
 CLAVE_DEMO = "demo-att-2026"

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
@@ -116,3 +117,13 @@ class EntidadTerritorialField(forms.ModelChoiceField):
         if entidad is None:
             raise forms.ValidationError(_("No puede elegir el municipio %(c)s.") % {"c": codigo}, code="invalid_choice")
         return entidad
+
+
+def aplicar_error_servicio(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Pone en el formulario el `ValidationError` de un servicio: cada error junto a su campo si el
+    formulario lo tiene y los demás en el resumen de arriba, para que la persona sepa qué corregir."""
+    if hasattr(exc, "error_dict"):
+        for campo, errores in exc.error_dict.items():
+            form.add_error(campo if campo in form.fields else None, errores)
+    else:
+        form.add_error(None, exc.messages)

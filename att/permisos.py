@@ -13,8 +13,8 @@ Reglas de base (CONPES 4091 §5.3.1; DOMAIN §2):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 

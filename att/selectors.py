@@ -10,10 +10,12 @@ from att.models import (
     Dependencia,
     Entidad,
     InformeEmpalme,
+    Membresia,
     Municipio,
     Notificacion,
     PuntajeMDM,
     TipoEntidad,
+    Usuario,
 )
 
 
@@ -255,3 +257,20 @@ def egresos_por_entidad(entidad_ids) -> dict[int, set[int]]:
     ):
         resultado.setdefault(entidad_id, set()).add(capacidad_id)
     return resultado
+
+
+def usuarios_con_rol(entidad, roles):
+    """Personas activas con una membresía activa de alguno de `roles` en `entidad`.
+
+    `entidad`: una entidad, su id, varias (lista, queryset) o None para cualquier entidad (los roles
+    del DNP). `roles`: un `Rol` o varios. Devuelve un queryset sin repetidos (subconsulta, sin
+    DISTINCT): el único lugar que decide a quién le llega lo que es para «el rol X de la entidad Y».
+    """
+    roles = [roles] if isinstance(roles, str) else list(roles)
+    membresias = Membresia.objects.filter(activa=True, rol__in=roles)
+    if entidad is not None:
+        if isinstance(entidad, (Entidad, int, str)):
+            membresias = membresias.filter(entidad=entidad)
+        else:
+            membresias = membresias.filter(entidad__in=entidad)
+    return Usuario.objects.filter(is_active=True, pk__in=membresias.values("usuario_id"))

@@ -28,6 +28,7 @@ from att.models import (
     TokenIntegracion,
     Usuario,
 )
+from att.selectors import usuarios_con_rol
 
 # --- Tokens de integración -------------------------------------------------------------------------
 
@@ -391,7 +392,7 @@ def pedir_informe_empalme(*, entidad, por) -> InformeEmpalme:
 
 # --- Diagnósticos de capacidad y egresos ---------------------------------------------------------------
 
-ROLES_DIAGNOSTICAN = frozenset({Rol.FUNCIONARIO_ET, Rol.EQUIPO_DEPARTAMENTAL, Rol.OFERENTE})
+ROLES_DIAGNOSTICAN = permisos.ROLES_TERRITORIALES | {Rol.OFERENTE}
 
 
 def puede_diagnosticar(usuario, entidad, *, acompana: bool = False) -> bool:
@@ -402,7 +403,7 @@ def puede_diagnosticar(usuario, entidad, *, acompana: bool = False) -> bool:
         return False
     if permisos.es_equipo_dnp(usuario) or (acompana and permisos.tiene_rol(usuario, Rol.OFERENTE)):
         return True
-    return permisos.actua_por(usuario, entidad, {Rol.FUNCIONARIO_ET, Rol.EQUIPO_DEPARTAMENTAL})
+    return permisos.actua_por(usuario, entidad, permisos.ROLES_TERRITORIALES)
 
 
 def _mdm_a_la_fecha(entidad, fecha):
@@ -567,14 +568,6 @@ def egreso_registrar(*, entidad, capacidad, motivo: str, por, clave: str, detall
     return egreso
 
 
-def personas_de(entidad, roles):
-    """Personas con membresía activa en `entidad` con alguno de `roles`."""
-    return Usuario.objects.filter(
-        is_active=True,
-        pk__in=Membresia.objects.filter(entidad=entidad, activa=True, rol__in=list(roles)).values("usuario_id"),
-    )
-
-
 def avisar_diagnostico(diagnostico_id: int) -> int:
     """Alerta a los funcionarios de la entidad de un diagnóstico nuevo (idempotente por su clave)."""
     from att.models import CategoriaAlerta, DiagnosticoCapacidad
@@ -584,7 +577,7 @@ def avisar_diagnostico(diagnostico_id: int) -> int:
     if diagnostico is None:
         return 0
     return len(notificar(
-        usuarios=personas_de(diagnostico.entidad, [Rol.FUNCIONARIO_ET]), categoria=CategoriaAlerta.SEGUIMIENTO,
+        usuarios=usuarios_con_rol(diagnostico.entidad, Rol.FUNCIONARIO_ET), categoria=CategoriaAlerta.SEGUIMIENTO,
         titulo=_("Nuevo diagnóstico de capacidades de %(e)s") % {"e": diagnostico.entidad},
         url=f"/rutas/diagnosticos/{diagnostico.pk}/", clave=f"diagnostico:{diagnostico.pk}",
     ))
@@ -598,7 +591,7 @@ def avisar_egreso(egreso_id: int) -> int:
     if egreso is None:
         return 0
     return len(notificar(
-        usuarios=personas_de(egreso.entidad, [Rol.FUNCIONARIO_ET, Rol.EQUIPO_DEPARTAMENTAL]),
+        usuarios=usuarios_con_rol(egreso.entidad, permisos.ROLES_TERRITORIALES),
         categoria=CategoriaAlerta.SEGUIMIENTO,
         titulo=_("%(e)s egresó de la asistencia en «%(c)s»: %(m)s") % {
             "e": egreso.entidad, "c": egreso.capacidad, "m": egreso.get_motivo_display()},

@@ -314,7 +314,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # El beat guarda en la base cuándo corrió cada tarea (last_run_at): tras un reinicio pone al día
 # lo que se perdió. CELERY_BEAT_SCHEDULE sigue siendo la fuente: el beat lo copia a la base.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-from celery.schedules import crontab  # noqa: E402
+from celery.schedules import crontab
 
 # Cada app agrega sus tareas periódicas aquí (un solo lugar para el beat).
 CELERY_BEAT_SCHEDULE: dict = {
@@ -358,6 +358,16 @@ if not ATT_URL_BASE:
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ATT DNP <no-responder@att.dnp.gov.co>")
+# Datos de contacto que muestran /contacto/ y /privacidad/ (el DNP los confirma en cada despliegue).
+ATT_CONTACTO = {
+    "dependencia": env.str("ATT_CONTACTO_DEPENDENCIA",
+                           default="Departamento Nacional de Planeación – Dirección de Estrategia Regional"),
+    "correo": env.str("ATT_CONTACTO_CORREO", default="servicioalciudadano@dnp.gov.co"),
+    "correo_datos": env.str("ATT_CONTACTO_CORREO_DATOS", default="servicioalciudadano@dnp.gov.co"),
+    "telefono": env.str("ATT_CONTACTO_TELEFONO", default="(601) 381 5000"),
+    "direccion": env.str("ATT_CONTACTO_DIRECCION", default="Calle 26 # 13-19, Bogotá D.C., Colombia"),
+    "horario": env.str("ATT_CONTACTO_HORARIO", default="lunes a viernes, 8:00 a. m. a 5:00 p. m."),
+}
 # Segundos de espera al servidor SMTP: uno colgado no debe bloquear al worker que envía alertas.
 EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10)
 
@@ -377,6 +387,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": [
         "att.api.parsers.JSONSinNul", "att.api.parsers.FormularioSinNul", "att.api.parsers.MultiparteSinNul",
     ],
+    # Un solo manejador: errores de los servicios (Django) y de DRF en JSON y en español.
+    "EXCEPTION_HANDLER": "att.api.errores.manejador_excepciones",
     "DEFAULT_PAGINATION_CLASS": "att.api.paginacion.PaginacionCursor",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "att.api.esquema.EsquemaATT",
@@ -465,6 +477,8 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# El fallo de CSRF (formulario vencido) en español, con el diseño del sitio.
+CSRF_FAILURE_VIEW = "att.views_errores.csrf_fallo"
 # Las páginas no traen scripts ni estilos de terceros ni en línea (los de la documentación de la API
 # relajan style-src en att/api/urls.py). Permissions-Policy y no-store: att/cabeceras.py.
 CONTENT_SECURITY_POLICY = {

@@ -1,19 +1,33 @@
 import importlib.util
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView, TemplateView
 
-from att import salud, views, views_alertas, views_mfa, views_perfil
+from att import salud, views, views_alertas, views_errores, views_mfa, views_perfil
 
 admin.site.site_header = _("Administración de la plataforma ATT")
 admin.site.site_title = _("ATT – DNP")
 admin.site.index_title = _("Asistencia Técnica Territorial")
 
+
+def _pagina(nombre: str):
+    """Página informativa fija (templates/att/<nombre>.html) con los datos de contacto del DNP."""
+    return TemplateView.as_view(template_name=f"att/{nombre}.html", extra_context={"contacto": settings.ATT_CONTACTO})
+
+
 urlpatterns = [
     path("", views.inicio, name="inicio"),
     path("ingresar/", views.Ingreso.as_view(), name="login"),
+    # Páginas que tiene todo sitio público (pie de templates/base.html).
+    path("ayuda/", _pagina("ayuda"), name="ayuda"),
+    path("contacto/", _pagina("contacto"), name="contacto"),
+    path("privacidad/", _pagina("privacidad"), name="privacidad"),
+    path("accesibilidad/", _pagina("accesibilidad"), name="accesibilidad"),
+    path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "img/favicon.ico")),
     path("salir/", auth_views.LogoutView.as_view(), name="logout"),
     # Verificación en dos pasos (obligatoria para el admin y los administradores DNP: att/mfa.py).
     path("cuenta/alertas/", views_alertas.preferencias, name="preferencias-alertas"),
@@ -39,3 +53,9 @@ for app in ("oferta", "demanda", "agenda", "seguimiento", "conocimiento", "rutas
         urlpatterns.append(path(f"{app}/", include(f"{app}.urls")))
 # Los archivos cargados (evidencias, adjuntos, informes) nunca se sirven directamente desde
 # MEDIA_ROOT: cada app los entrega por una vista que verifica el permiso.
+
+# Errores en español: página con el diseño del sitio, o JSON bajo /api/ (att/views_errores.py).
+handler400 = views_errores.error_400
+handler403 = views_errores.error_403
+handler404 = views_errores.error_404
+handler500 = views_errores.error_500

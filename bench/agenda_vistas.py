@@ -11,7 +11,7 @@ equipo departamental de demostración. Meta: mediana < 200 ms.
 import os
 import sys
 
-from comun import medir_pagina, preparar_django  # noqa: E402 - bench/ es la carpeta del script
+from comun import medir_pagina, preparar_django
 
 preparar_django()
 

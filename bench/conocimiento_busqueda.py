@@ -11,7 +11,7 @@ Meta: búsqueda con facetas < 100 ms de mediana; consultas constantes.
 import argparse
 import sys
 
-from comun import medir_pagina, preparar_django  # noqa: E402 - bench/ es la carpeta del script
+from comun import medir_pagina, preparar_django
 
 preparar_django()
 

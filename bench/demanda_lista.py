@@ -13,7 +13,7 @@ import argparse
 import re
 import sys
 
-from comun import medir_pagina, preparar_django  # noqa: E402 - bench/ es la carpeta del script
+from comun import medir_pagina, preparar_django
 
 preparar_django()
 

@@ -16,7 +16,7 @@ import statistics
 import sys
 import time
 
-from comun import preparar_django  # noqa: E402 - bench/ es la carpeta del script
+from comun import preparar_django
 
 preparar_django()
 

@@ -15,7 +15,7 @@ import resource
 import sys
 import time
 
-from comun import medir_pagina, preparar_django  # noqa: E402 - bench/ es la carpeta del script
+from comun import medir_pagina, preparar_django
 
 preparar_django()
 

@@ -17,7 +17,7 @@ import sys
 import time
 import tracemalloc
 
-from comun import medir_pagina, preparar_django  # noqa: E402 - bench/ es la carpeta del script
+from comun import medir_pagina, preparar_django
 
 preparar_django()
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from att import permisos
 from att.models import (
     Entidad,
     Membresia,
@@ -87,7 +88,7 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
         .order_by("pk")[: max(40, 40 * escala)]
     )
     miembros_et = list(
-        Membresia.objects.filter(activa=True, rol__in=[Rol.FUNCIONARIO_ET, Rol.EQUIPO_DEPARTAMENTAL])
+        Membresia.objects.filter(activa=True, rol__in=permisos.ROLES_TERRITORIALES)
         .select_related("usuario", "entidad").order_by("pk")[: max(60, 60 * escala)]
     )
     dnp = Usuario.objects.filter(membresias__rol=Rol.ADMIN_DNP, membresias__activa=True).order_by("pk").first()

@@ -14,6 +14,7 @@ from simple_history.utils import bulk_update_with_history
 from att import permisos
 from att.models import Usuario
 from att.notificaciones import notificar
+from att.selectors import usuarios_con_rol
 from att.validadores import exigir_largo, validar_adjunto
 from conocimiento import certificados
 from conocimiento.models import (
@@ -147,9 +148,7 @@ def recurso_proponer(*, por: Usuario, tipo: str, temas=(), **datos) -> Recurso:
     recurso.save()
     recurso.temas.set(temas)
     vector_busqueda([recurso.pk])
-    revisores = Usuario.objects.filter(
-        is_active=True, membresias__activa=True, membresias__rol__in=list(permisos.ROLES_DNP)
-    ).distinct()
+    revisores = usuarios_con_rol(None, permisos.ROLES_DNP)
     notificar(
         usuarios=list(revisores), categoria="conocimiento",
         titulo=_("Nueva propuesta para el repositorio: %(t)s") % {"t": recurso.titulo},

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from att import perfil, permisos
+from att.forms import aplicar_error_servicio
 from att.models import Entidad, NivelCapacidad, TipoCapacidad, TipoEntidad
 from conocimiento import selectors, services
 from conocimiento.certificados import certificado_asistencia, codigo_legible, normalizar_codigo
@@ -38,14 +39,6 @@ from conocimiento.models import (
 )
 from conocimiento.rules import entidades_atribuibles
 from oferta.selectors import ofertas_visibles
-
-
-def _errores(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for campo, lista in error.message_dict.items():
-            form.add_error(campo if campo in form.fields else None, lista)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _aplicar(request, servicio, exito="", **argumentos):
@@ -152,7 +145,7 @@ def proponer(request):
         try:
             obj = services.recurso_proponer(por=request.user, tipo=tipo, temas=temas, **datos)
         except ValidationError as e:
-            _errores(form, e)
+            aplicar_error_servicio(form, e)
         else:
             messages.success(request, _("Gracias: su propuesta quedó en revisión del DNP."))
             return redirect("conocimiento:recurso", obj.pk)
@@ -172,7 +165,7 @@ def editar(request, pk):
         try:
             services.recurso_editar(recurso=obj, por=request.user, temas=form.cleaned_data["temas"], **datos)
         except ValidationError as e:
-            _errores(form, e)
+            aplicar_error_servicio(form, e)
         else:
             messages.success(request, _("Cambios guardados."))
             return redirect("conocimiento:recurso", obj.pk)
@@ -190,7 +183,7 @@ def agregar_material(request, pk):
         try:
             services.material_agregar(recurso=obj, por=request.user, **form.cleaned_data)
         except ValidationError as e:
-            _errores(form, e)
+            aplicar_error_servicio(form, e)
         else:
             messages.success(request, _("Material agregado."))
             return redirect("conocimiento:recurso", obj.pk)
@@ -217,7 +210,7 @@ def revisar(request, pk):
                                      publicar=form.cleaned_data["decision"] == "publicar",
                                      comentario=form.cleaned_data["comentario"])
         except ValidationError as e:
-            _errores(form, e)
+            aplicar_error_servicio(form, e)
         else:
             messages.success(request, _("Revisión registrada."))
             return redirect("conocimiento:recurso", pk)
@@ -462,7 +455,7 @@ def preguntas(request, oferta_pk):
             try:
                 services.pregunta_guardar(oferta=oferta, por=request.user, instancia=instancia, **form.cleaned_data)
             except ValidationError as e:
-                _errores(form, e)
+                aplicar_error_servicio(form, e)
             else:
                 messages.success(request, _("Pregunta guardada."))
                 return redirect("conocimiento:preguntas", oferta.pk)

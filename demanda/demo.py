@@ -71,10 +71,10 @@ def _elegir(rng: random.Random, pesos: dict):
 
 
 def _copiar(tabla: str, columnas: tuple[str, ...], filas) -> None:
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {tabla} ({', '.join(columnas)}) FROM STDIN") as copia:
-            for fila in filas:
-                copia.write_row(fila)
+    with connection.cursor() as cursor, \
+            cursor.cursor.copy(f"COPY {tabla} ({', '.join(columnas)}) FROM STDIN") as copia:
+        for fila in filas:
+            copia.write_row(fila)
 
 
 @transaction.atomic

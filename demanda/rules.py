@@ -8,8 +8,8 @@ import rules
 from att import permisos
 from att.models import Rol
 
-ROLES_REGISTRO = frozenset({Rol.FUNCIONARIO_ET, Rol.EQUIPO_DEPARTAMENTAL, Rol.INTEGRADOR})
-ROLES_ET = frozenset({Rol.FUNCIONARIO_ET, Rol.EQUIPO_DEPARTAMENTAL})
+ROLES_REGISTRO = permisos.ROLES_TERRITORIALES | {Rol.INTEGRADOR}
+ROLES_ET = permisos.ROLES_TERRITORIALES
 
 
 def puede_registrar_para(usuario, entidad) -> bool:

@@ -19,7 +19,7 @@ from att import permisos
 from att.models import Entidad, Rol, Usuario
 from att.notificaciones import notificar
 from att.salida import encolar
-from att.selectors import egresada
+from att.selectors import egresada, usuarios_con_rol
 from att.validadores import TEXTO_CORTO, exigir_largo, validar_adjunto
 from demanda import rules
 from demanda.models import (
@@ -424,16 +424,11 @@ def decision_registrar(*, demanda: Demanda, oferta: Oferta, tipo: str, por, moti
 # --- Alertas --------------------------------------------------------------------------------------
 
 def _oferentes_de(entidades_ids) -> list[Usuario]:
-    return list(
-        Usuario.objects.filter(
-            is_active=True, membresias__activa=True, membresias__rol=Rol.OFERENTE,
-            membresias__entidad_id__in=list(entidades_ids),
-        ).distinct()
-    )
+    return list(usuarios_con_rol(list(entidades_ids), Rol.OFERENTE))
 
 
 def _admins_dnp() -> list[Usuario]:
-    return list(Usuario.objects.filter(is_active=True, membresias__activa=True, membresias__rol=Rol.ADMIN_DNP).distinct())
+    return list(usuarios_con_rol(None, Rol.ADMIN_DNP))
 
 
 def guardar_relevancia(demanda: Demanda, candidatas: list) -> bool:

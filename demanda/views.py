@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from att import graficos, periodos
+from att.forms import aplicar_error_servicio
 from att.models import Departamento, Tema
 from demanda import matching, rules, selectors, services
 from demanda.forms import (
@@ -25,14 +26,6 @@ from demanda.forms import (
 from demanda.models import EstadoDemanda
 from demanda.paginacion import paginar
 from oferta.models import EstadoOferta, Oferta
-
-
-def _errores_a_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for campo, lista in error.message_dict.items():
-            form.add_error(campo if campo in form.fields else None, lista)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _param(request, nombre: str, largo: int = 100) -> str:
@@ -98,7 +91,7 @@ def nueva(request):
                     oferta=oferta, adjuntos=datos["adjuntos"],
                 )
             except ValidationError as e:
-                _errores_a_form(form, e)
+                aplicar_error_servicio(form, e)
             else:
                 messages.success(request, _("Demanda registrada. Le avisaremos cada cambio de estado."))
                 return redirect("demanda:detalle", pk=demanda.pk)
@@ -145,7 +138,7 @@ def editar(request, pk):
             try:
                 services.demanda_actualizar(demanda=demanda, por=request.user, temas=temas, adjuntos=adjuntos, **datos)
             except ValidationError as e:
-                _errores_a_form(form, e)
+                aplicar_error_servicio(form, e)
             else:
                 messages.success(request, _("Cambios guardados."))
                 return redirect("demanda:detalle", pk=demanda.pk)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from att.models import Entidad, Rol, TipoEntidad, Usuario
 from att.notificaciones import notificar
+from att.selectors import usuarios_con_rol
 from att.services import exigir_dependencia_elegible
 from att.validadores import exigir_largo
 
@@ -266,7 +267,7 @@ def _exigir_estado(oferta: Oferta, permitidos: Iterable[str], accion: str) -> No
 
 
 def _admins_dnp():
-    return Usuario.objects.filter(is_active=True, membresias__activa=True, membresias__rol=Rol.ADMIN_DNP).distinct()
+    return usuarios_con_rol(None, Rol.ADMIN_DNP)
 
 
 def _ve(oferta: Oferta):
@@ -276,9 +277,7 @@ def _ve(oferta: Oferta):
 
 
 def _oferentes(oferta: Oferta):
-    return Usuario.objects.filter(
-        is_active=True, membresias__activa=True, membresias__rol=Rol.OFERENTE, membresias__entidad=oferta.entidad_id
-    ).distinct()
+    return usuarios_con_rol(oferta.entidad_id, Rol.OFERENTE)
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from att import permisos
 from att.exportacion import respuesta_csv, respuesta_xlsx
-from att.models import Rol
+from att.forms import aplicar_error_servicio
 
 from . import exportacion, selectors, services
 from .forms import ArchivarForm, ComentarioForm, HitosPlantillaFormSet, OfertaForm
@@ -58,7 +58,7 @@ def detalle(request, pk: int):
         "puede_revisar": usuario.has_perm("oferta.revisar", oferta),
         "puede_archivar": usuario.has_perm("oferta.archivar", oferta),
         "ve_historia": usuario.is_authenticated and (permisos.lee_todo(usuario) or usuario.has_perm("oferta.gestionar", oferta)),
-        "puede_solicitar": publicada and permisos.tiene_rol(usuario, Rol.FUNCIONARIO_ET, Rol.EQUIPO_DEPARTAMENTAL)
+        "puede_solicitar": publicada and permisos.tiene_rol(usuario, *permisos.ROLES_TERRITORIALES)
         and not permisos.solo_lectura(usuario),
         "parecidas": selectors.parecidas(oferta) if usuario.has_perm("oferta.ver_solapamientos")
         and oferta.estado in (EstadoOferta.EN_REVISION, EstadoOferta.PUBLICADA) else [],
@@ -83,11 +83,7 @@ def _formulario(request, *, oferta: Oferta | None):
                 messages.success(request, _("Cambios guardados."))
             return redirect("oferta:detalle", pk=oferta.pk)
         except ValidationError as e:
-            if hasattr(e, "error_dict"):
-                for campo, errores in e.error_dict.items():
-                    form.add_error(campo if campo in form.fields else None, errores)
-            else:
-                form.add_error(None, e)
+            aplicar_error_servicio(form, e)
     return render(request, "oferta/formulario.html", {"form": form, "oferta": oferta})
 
 

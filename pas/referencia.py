@@ -25,17 +25,17 @@ APC = "Agencia Presidencial de Cooperación Internacional de Colombia"
 # (código, objetivo, responsable, corresponsables, año de inicio, año de fin, texto) — §5.3.1 a §5.3.4.
 ACCIONES = [
     ("1.1", "OE1", DNP, [DAFP, MHCP, APC, ESAP], 2022, 2023,
-     "Identificar y caracterizar la demanda de ATT, y caracterizar y actualizar la oferta del Gobierno nacional, "
+     ("Identificar y caracterizar la demanda de ATT, y caracterizar y actualizar la oferta del Gobierno nacional, "
      "las gobernaciones y otros actores (inventario oferta–demanda por descriptores funcionales, sectoriales y "
-     "poblacionales)."),
+     "poblacionales).")),
     ("1.2", "OE1", DNP, [ESAP, DAFP, MHCP], 2022, 2024,
      "Diseñar, elaborar e implementar el portafolio interactivo de la AT, con los módulos de oferta y de demanda."),
     ("1.3", "OE1", DAFP, [DNP, MHCP, APC, ESAP], 2022, 2023,
-     "Diseñar e implementar la estructura de gobernanza de la Política Nacional de ATT (tres niveles de decisión), "
-     "en el marco del Comité Territorial del Consejo de Gestión y Desempeño."),
+     ("Diseñar e implementar la estructura de gobernanza de la Política Nacional de ATT (tres niveles de decisión), "
+     "en el marco del Comité Territorial del Consejo de Gestión y Desempeño.")),
     ("1.4", "OE1", DNP, [DAFP, MHCP, APC, ESAP], 2022, 2026,
-     "Definir y articular la Agenda Nacional de Asistencia Técnica Territorial (objetivos, indicadores y metas "
-     "a cuatro años)."),
+     ("Definir y articular la Agenda Nacional de Asistencia Técnica Territorial (objetivos, indicadores y metas "
+     "a cuatro años).")),
     ("1.5", "OE1", DNP, [DAFP, MHCP, APC, ESAP], 2023, 2026,
      "Formular, implementar y socializar cada vigencia el plan de trabajo concertado y articulado de ATT."),
     ("2.1", "OE2", DNP, [DAFP, ESAP, APC, MHCP], 2022, 2026,
@@ -45,8 +45,8 @@ ACCIONES = [
     ("3.1", "OE3", DNP, [DAFP, APC, MHCP], 2022, 2026,
      "Diseñar e implementar el Sistema de Captura de Información, Seguimiento y Evaluación Nacional a la ATT."),
     ("3.2", "OE3", DNP, [DAFP, APC, MHCP], 2023, 2026,
-     "Analizar los resultados y avances de la ATT (operación, calidad percibida y capacidades) en informes "
-     "ejecutivos socializados en el Comité Territorial."),
+     ("Analizar los resultados y avances de la ATT (operación, calidad percibida y capacidades) en informes "
+     "ejecutivos socializados en el Comité Territorial.")),
     ("4.1", "OE4", DNP, [ESAP, DAFP], 2022, 2026,
      "Diseñar y desarrollar un plan de formación para los actores que participan en el proceso de ATT."),
     ("4.2", "OE4", DNP, [ESAP, DAFP, MHCP], 2022, 2026,

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from att.models import CategoriaAlerta
 from att.notificaciones import notificar
 from att.salida import encolar
+from att.selectors import usuarios_con_rol
 from att.validadores import exigir_largo, exigir_largos, validar_adjunto
 from indicadores import services as srv_indicadores
 from indicadores.models import Indicador, MetaIndicador
@@ -302,11 +303,7 @@ def corte_cerrar(*, corte: CorteSemestral, por, hoy: date | None = None) -> Cort
 
 # --- Alertas de plazo ----------------------------------------------------------------------------
 def _usuarios_de(entidad_id: int):
-    from att.models import Usuario
-
-    return list(Usuario.objects.filter(
-        is_active=True, membresias__entidad_id=entidad_id, membresias__activa=True,
-        membresias__rol__in=rules.ROLES_REPORTAN).distinct())
+    return list(usuarios_con_rol(entidad_id, rules.ROLES_REPORTAN))
 
 
 def entidades_sin_reportar(corte: CorteSemestral) -> list[int]:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from att import exportacion, permisos
+from att.forms import aplicar_error_servicio
 from indicadores.models import Indicador
 from pas import rules, selectors, services
 from pas.forms import AccionForm, ComentarioForm, CorteForm, CostoForm, IndicadorForm, ReporteForm
@@ -166,11 +167,7 @@ def _accion_editar(request, accion):
             accion = services.accion_guardar(por=request.user, accion=accion,
                                              corresponsables=form.cleaned_data["corresponsables"], **datos)
         except ValidationError as e:
-            if hasattr(e, "error_dict"):
-                for campo, errores in e.message_dict.items():
-                    form.add_error(campo if campo in form.fields else None, errores)
-            else:
-                form.add_error(None, e.messages)
+            aplicar_error_servicio(form, e)
         else:
             messages.success(request, _("Acción guardada."))
             return redirect("pas:accion", pk=accion.pk)
@@ -255,11 +252,7 @@ def reportar(request, pk, corte_pk):
             else:
                 messages.success(request, _("Borrador guardado."))
         except ValidationError as e:
-            if hasattr(e, "error_dict"):
-                for campo, errores in e.message_dict.items():
-                    form.add_error(campo if campo in form.fields else None, errores)
-            else:
-                form.add_error(None, e.messages)
+            aplicar_error_servicio(form, e)
         else:
             return redirect("pas:reporte", pk=reporte.pk)
     return render(request, "pas/reportar.html", {"accion": accion, "corte": corte, "form": form, "reporte": reporte})

@@ -112,7 +112,7 @@ def territoriales_para_diagnosticar(usuario) -> QuerySet[Entidad]:
         return qs
     con_ruta = Ruta.objects.filter(estado=EstadoRuta.ABIERTA, oferentes__in=permisos.entidades_de(
         usuario, [Rol.OFERENTE]).values("pk")).values("entidad_id")
-    return qs.filter(Q(pk__in=permisos.entidades_de(usuario, [Rol.FUNCIONARIO_ET, Rol.EQUIPO_DEPARTAMENTAL]).values("pk"))
+    return qs.filter(Q(pk__in=permisos.entidades_de(usuario, permisos.ROLES_TERRITORIALES).values("pk"))
                      | Q(pk__in=con_ruta))
 
 

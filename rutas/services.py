@@ -16,6 +16,7 @@ from att import permisos
 from att import services as att_services
 from att.models import Capacidad, Entidad, MotivoEgreso, Rol
 from att.salida import encolar
+from att.selectors import usuarios_con_rol
 from att.validadores import exigir_largo
 from rutas.models import EstadoRuta, PasoNoAplica, Protocolo, Ruta
 
@@ -163,7 +164,7 @@ def ruta_egresar(*, ruta: Ruta, motivo: str, por, detalle: str = "", diagnostico
 def avisar(ruta_id: int, evento: str) -> int:
     """Alerta a la entidad territorial, su equipo departamental y los oferentes de la ruta (idempotente
     por la clave de la alerta)."""
-    from att.models import CategoriaAlerta, Membresia, Usuario
+    from att.models import CategoriaAlerta
     from att.notificaciones import notificar
     from rutas import rules
 
@@ -171,8 +172,7 @@ def avisar(ruta_id: int, evento: str) -> int:
     if ruta is None:
         return 0
     entidades = [ruta.entidad_id, *ruta.oferentes.values_list("pk", flat=True)]
-    usuarios = Usuario.objects.filter(is_active=True, pk__in=Membresia.objects.filter(
-        activa=True, entidad_id__in=entidades, rol__in=[Rol.FUNCIONARIO_ET, Rol.OFERENTE]).values("usuario_id"))
+    usuarios = usuarios_con_rol(entidades, [Rol.FUNCIONARIO_ET, Rol.OFERENTE])
     titulos = {
         "creada": _("Nueva ruta de asistencia de %(e)s en «%(c)s»"),
         "egreso": _("Terminó la ruta de asistencia de %(e)s en «%(c)s»"),

@@ -13,21 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from att import exportacion, periodos
+from att.forms import aplicar_error_servicio
 from att.models import MotivoEgreso
 from rutas import forms, selectors, services
 from rutas.models import EstadoRuta, Protocolo
 
 POR_PAGINA = 25
-
-
-def _volcar(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for campo, lista in error.error_dict.items():
-            for e in lista:
-                form.add_error(campo if campo in form.fields else None, e)
-    else:
-        for m in error.messages:
-            form.add_error(None, m)
 
 
 def _entero(valor: str):
@@ -90,7 +81,7 @@ def nueva(request):
         try:
             ruta = services.ruta_crear(por=request.user, **form.cleaned_data)
         except ValidationError as e:
-            _volcar(form, e)
+            aplicar_error_servicio(form, e)
         except PermissionDenied as e:
             form.add_error(None, str(e))
         else:
@@ -159,7 +150,7 @@ def egreso(request, pk):
         try:
             services.ruta_egresar(ruta=ruta, por=request.user, **form.cleaned_data)
         except ValidationError as e:
-            _volcar(form, e)
+            aplicar_error_servicio(form, e)
         else:
             messages.success(request, _("Egreso registrado."))
             return redirect("rutas:detalle", ruta.pk)
@@ -212,7 +203,7 @@ def diagnostico_nuevo(request):
                 indice_desempeno_fiscal=d["indice_desempeno_fiscal"],
             )
         except ValidationError as e:
-            _volcar(form, e)
+            aplicar_error_servicio(form, e)
         except PermissionDenied as e:
             form.add_error(None, str(e))
         else:

@@ -12,7 +12,7 @@ import rules
 from att import permisos
 from att.models import Rol
 
-ROLES_ET = {Rol.FUNCIONARIO_ET, Rol.EQUIPO_DEPARTAMENTAL}
+ROLES_ET = permisos.ROLES_TERRITORIALES
 
 
 def reporta_linea(usuario, linea) -> bool:

@@ -19,6 +19,7 @@ from simple_history.utils import bulk_create_with_history
 
 from att.models import Entidad, Rol, TipoEntidad
 from att.notificaciones import notificar
+from att.selectors import usuarios_con_rol
 from att.validadores import exigir_largo, exigir_largos, validar_adjunto
 from indicadores.selectors import periodos_cerrados
 from indicadores.services import exigir_fecha_de_corte, exigir_periodo_abierto
@@ -453,11 +454,7 @@ def _ve_seguimiento(usuario) -> bool:
 
 
 def _equipo_seguimiento():
-    from att.models import Usuario
-
-    return Usuario.objects.filter(
-        membresias__rol=Rol.SEGUIMIENTO_DNP, membresias__activa=True, is_active=True
-    ).distinct()
+    return usuarios_con_rol(None, Rol.SEGUIMIENTO_DNP)
 
 
 # Ventana de la asistencia calificable: recibida hasta hoy y a lo sumo hace un año. Se califica una
@@ -543,11 +540,7 @@ def percepcion_registrar(*, entidad: Entidad, calidad: int, pertinencia: int, op
     p.save()
     umbral = ConfiguracionSeguimiento.obtener().umbral_percepcion
     if p.promedio < umbral:
-        from att.models import Usuario
-
-        destinatarios = list(_equipo_seguimiento()) + list(Usuario.objects.filter(
-            membresias__entidad=oferente, membresias__rol=Rol.OFERENTE, membresias__activa=True, is_active=True
-        ))
+        destinatarios = list(_equipo_seguimiento()) + list(usuarios_con_rol(oferente, Rol.OFERENTE))
         notificar(
             usuarios=destinatarios, categoria="seguimiento", puede_ver=_ve_seguimiento,
             titulo=_("Percepción insatisfactoria: %(e)s (%(p)s)") % {"e": entidad, "p": p.promedio},

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from agenda.models import AgendaNacional, LineaPlan
 from att import exportacion, graficos, permisos
 from att import periodos as periodos_gobierno
+from att.forms import aplicar_error_servicio
 from att.models import Entidad, PuntajeMDM, TipoEntidad
 from att.selectors import filtrar_por_periodo
 from indicadores import calculo as calculo_indicadores
@@ -48,14 +49,6 @@ from seguimiento.models import (
     TipoInforme,
 )
 from seguimiento.rules import ROLES_ET
-
-
-def _volcar(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for campo, errores in error.message_dict.items():
-            form.add_error(campo if campo in form.fields else None, errores)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _csv(nombre: str, cabeza: list, filas) -> HttpResponse:
@@ -216,7 +209,7 @@ def linea(request, pk):
                     messages.success(request, _("Hito agregado."))
                     return redirect("seguimiento:linea", pk=linea.pk)
                 except ValidationError as e:
-                    _volcar(form_hito, e)
+                    aplicar_error_servicio(form_hito, e)
         else:
             form = AvanceForm(request.POST, request.FILES, hitos=hojas, entidades=territorios)
             if form.is_valid():
@@ -228,7 +221,7 @@ def linea(request, pk):
                     messages.success(request, _("Avance reportado. El equipo de seguimiento del DNP lo validará."))
                     return redirect("seguimiento:linea", pk=linea.pk)
                 except ValidationError as e:
-                    _volcar(form, e)
+                    aplicar_error_servicio(form, e)
     hitos = selectors.hitos_de_linea(linea)
     por_padre: dict = {}
     for h in hitos:
@@ -324,7 +317,7 @@ def indicador(request, pk):
                 messages.success(request, _("Medición guardada."))
                 return redirect("seguimiento:indicador", pk=ind.pk)
             except ValidationError as e:
-                _volcar(form, e)
+                aplicar_error_servicio(form, e)
     mediciones = list(ind.mediciones.order_by("periodo"))
     cerrados = sel_indicadores.periodos_cerrados(m.periodo for m in mediciones)
     anios = sorted({m.periodo.year for m in mediciones} | {m.anio for m in ind.metas.all()})
@@ -400,7 +393,7 @@ def percepcion(request):
                 messages.success(request, _("Gracias: la calificación quedó registrada."))
                 return redirect("seguimiento:percepcion")
             except ValidationError as e:
-                _volcar(form, e)
+                aplicar_error_servicio(form, e)
     resumen = selectors.resumen_percepcion(u)
     recientes = selectors.percepciones_visibles(u).select_related(
         "linea__oferta", "asesoria", "evento").order_by("-fecha", "-pk")[:20]
@@ -574,7 +567,7 @@ def asistencia(request):
                 messages.success(request, _("Registro guardado."))
                 return redirect("seguimiento:asistencia")
             except ValidationError as e:
-                _volcar(form, e)
+                aplicar_error_servicio(form, e)
     if permisos.lee_todo(u):
         asesorias, eventos = Asesoria.objects.all(), EventoMasivo.objects.all()
     else:

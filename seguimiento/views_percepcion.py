@@ -16,11 +16,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from att import exportacion, permisos
+from att.forms import aplicar_error_servicio
 from att.models import Entidad
 from seguimiento import selectors, services
 from seguimiento.forms import ConsentimientoForm, EvaluacionForm
 from seguimiento.models import EvaluacionLinea
-from seguimiento.views import _linea_visible, _ver, _volcar
+from seguimiento.views import _linea_visible, _ver
 
 
 def _exportar(request, nombre: str, titulo: str, cabeza: list, filas: list):
@@ -181,7 +182,7 @@ def evaluacion_linea(request, pk):
                 messages.success(request, _("Evaluación registrada."))
                 return redirect("seguimiento:evaluacion_linea", pk=linea.pk)
             except ValidationError as e:
-                _volcar(form, e)
+                aplicar_error_servicio(form, e)
     hechas = list(EvaluacionLinea.objects.filter(linea=linea).select_related("registrada_por").order_by("tipo"))
     return render(request, "seguimiento/evaluacion_linea.html", {
         "linea": linea, "evaluaciones": hechas, "form": form, "puede": puede})

@@ -1,22 +1,21 @@
-from rest_framework import serializers
-
 from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
 
 from agenda.models import (
     AgendaNacional,
     AgendaTerritorial,
     Compromiso,
+    DecisionRevision,
     DecisionSesion,
     InstanciaGobernanza,
-    MiembroInstancia,
-    ResultadoSesion,
-    SesionInstancia,
-    DecisionRevision,
     LineaPlan,
+    MiembroInstancia,
     ObjetivoAgenda,
     PlanConcertado,
     PlanDeTrabajo,
+    ResultadoSesion,
     RevisionPlan,
+    SesionInstancia,
     VersionPlan,
 )
 from att.models import Entidad, EtapaCiclo, TipoEntidad, Usuario

@@ -1,7 +1,5 @@
 """API de la agenda: mismos servicios y selectores que las páginas."""
 
-from django.core.exceptions import PermissionDenied as PermisoDjango
-from django.core.exceptions import ValidationError as ValidacionDjango
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +14,6 @@ from agenda.api import serializers as s
 from agenda.models import (
     AgendaNacional,
     AgendaTerritorial,
-    Compromiso,
     InstanciaGobernanza,
     LineaPlan,
     ObjetivoAgenda,
@@ -26,14 +23,6 @@ from agenda.models import (
 )
 from att.api.filtros import PeriodoGobiernoFilter
 from att.api.permisos import Autenticado
-
-
-def _traducir(error):
-    if isinstance(error, PermisoDjango):
-        return exceptions.PermissionDenied(str(error))
-    if hasattr(error, "message_dict"):
-        return exceptions.ValidationError(error.message_dict)
-    return exceptions.ValidationError({"detalle": error.messages})
 
 
 class AgendaViewSet(viewsets.ReadOnlyModelViewSet):
@@ -74,10 +63,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
         plan = self.get_object()
         datos = s.EnviarSerializer(data=request.data)
         datos.is_valid(raise_exception=True)
-        try:
-            version = services.plan_enviar(plan=plan, por=request.user, **datos.validated_data)
-        except (PermisoDjango, ValidacionDjango) as e:
-            raise _traducir(e)
+        version = services.plan_enviar(plan=plan, por=request.user, **datos.validated_data)
         return Response(s.VersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.RevisarSerializer, responses=s.RevisionSerializer)
@@ -86,10 +72,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
         plan = self.get_object()
         datos = s.RevisarSerializer(data=request.data)
         datos.is_valid(raise_exception=True)
-        try:
-            revision = services.plan_revisar(plan=plan, por=request.user, **datos.validated_data)
-        except (PermisoDjango, ValidacionDjango) as e:
-            raise _traducir(e)
+        revision = services.plan_revisar(plan=plan, por=request.user, **datos.validated_data)
         return Response(s.RevisionSerializer(revision).data, status=status.HTTP_201_CREATED)
 
 
@@ -127,25 +110,16 @@ class LineaViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.Dest
         return get_object_or_404(selectors.planes_visibles(self.request.user), pk=pk)
 
     def perform_create(self, serializer):
-        try:
-            serializer.instance = services.linea_guardar(plan=self._plan(), por=self.request.user,
-                                                         **serializer.validated_data)
-        except (PermisoDjango, ValidacionDjango) as e:
-            raise _traducir(e)
+        serializer.instance = services.linea_guardar(plan=self._plan(), por=self.request.user,
+                                                     **serializer.validated_data)
 
     def perform_update(self, serializer):
         linea = serializer.instance
-        try:
-            serializer.instance = services.linea_guardar(plan=linea.plan, linea=linea, por=self.request.user,
-                                                         **serializer.validated_data)
-        except (PermisoDjango, ValidacionDjango) as e:
-            raise _traducir(e)
+        serializer.instance = services.linea_guardar(plan=linea.plan, linea=linea, por=self.request.user,
+                                                     **serializer.validated_data)
 
     def perform_destroy(self, instance):
-        try:
-            services.linea_eliminar(linea=instance, por=self.request.user)
-        except (PermisoDjango, ValidacionDjango) as e:
-            raise _traducir(e)
+        services.linea_eliminar(linea=instance, por=self.request.user)
 
 
 class PlanConcertadoFilter(filtros.FilterSet):
@@ -242,10 +216,7 @@ class SesionViewSet(viewsets.ReadOnlyModelViewSet):
         sesion = self.get_object()
         datos = s.NuevaDecisionSerializer(data=request.data)
         datos.is_valid(raise_exception=True)
-        try:
-            decision = services.decision_registrar(sesion=sesion, por=request.user, **datos.validated_data)
-        except (PermisoDjango, ValidacionDjango) as e:
-            raise _traducir(e)
+        decision = services.decision_registrar(sesion=sesion, por=request.user, **datos.validated_data)
         return Response(s.DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
 

@@ -1,9 +1,18 @@
 from rest_framework import serializers
 
 from att.models import (
-    Canal, Capacidad, Departamento, DescriptorTematico, Entidad, EtapaCiclo, Modalidad, Municipio, Tema,
+    Canal,
+    Capacidad,
+    Departamento,
+    DescriptorTematico,
+    Eliminacion,
+    Entidad,
+    EtapaCiclo,
+    Modalidad,
+    Municipio,
+    SuscripcionWebhook,
+    Tema,
 )
-from att.models import Eliminacion, SuscripcionWebhook
 
 
 class DepartamentoSerializer(serializers.ModelSerializer):

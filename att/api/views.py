@@ -1,9 +1,7 @@
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from rest_framework import exceptions, mixins, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import JSONRenderer
 
@@ -134,14 +132,6 @@ class SuscripcionWebhookViewSet(viewsets.ModelViewSet):
             return SuscripcionWebhook.objects.none()
         return SuscripcionWebhook.objects.filter(usuario=self.request.user)
 
-    def _ejecutar(self, funcion, **kwargs):
-        try:
-            return funcion(**kwargs)
-        except DjangoPermissionDenied as e:
-            raise exceptions.PermissionDenied(str(e)) from e
-        except DjangoValidationError as e:
-            raise exceptions.ValidationError(e.message_dict if hasattr(e, "error_dict") else e.messages) from e
-
     def create(self, request, *args, **kwargs):
         respuesta = super().create(request, *args, **kwargs)
         if isinstance(respuesta.data, dict) and respuesta.data.get("secreto"):
@@ -159,17 +149,18 @@ class SuscripcionWebhookViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer):
         d = serializer.validated_data
         token = self.request.auth if isinstance(self.request.auth, TokenIntegracion) else None
-        suscripcion, secreto = self._ejecutar(services.webhook_suscribir, por=self.request.user, url=d["url"],
-                                              eventos=d.get("eventos"), entidad=d.get("entidad"), token=token)
+        suscripcion, secreto = services.webhook_suscribir(
+            por=self.request.user, url=d["url"],
+            eventos=d.get("eventos"), entidad=d.get("entidad"), token=token)
         suscripcion._secreto_nuevo = secreto
         serializer.instance = suscripcion
 
     def perform_update(self, serializer):
         d = dict(serializer.validated_data)
         extra = {"entidad": d["entidad"]} if "entidad" in d else {}
-        serializer.instance = self._ejecutar(
-            services.webhook_actualizar, suscripcion=serializer.instance, por=self.request.user,
+        serializer.instance = services.webhook_actualizar(
+            suscripcion=serializer.instance, por=self.request.user,
             url=d.get("url"), eventos=d.get("eventos"), activa=d.get("activa"), **extra)
 
     def perform_destroy(self, instance):
-        self._ejecutar(services.webhook_eliminar, suscripcion=instance, por=self.request.user)
+        services.webhook_eliminar(suscripcion=instance, por=self.request.user)

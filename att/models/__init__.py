@@ -31,8 +31,6 @@ from .tokens import TokenIntegracion
 from .usuarios import Membresia, Rol, Usuario
 
 __all__ = [
-    "EstadoEmpalme",
-    "InformeEmpalme",
     "Canal",
     "Capacidad",
     "Catalogo",
@@ -46,6 +44,7 @@ __all__ = [
     "Eliminacion",
     "Entidad",
     "EntregaWebhook",
+    "EstadoEmpalme",
     "EstadoEntrega",
     "EstadoImportacionArchivo",
     "EstadoSalida",
@@ -56,6 +55,7 @@ __all__ = [
     "FuenteDiagnostico",
     "GrupoMDM",
     "Importacion",
+    "InformeEmpalme",
     "Membresia",
     "Modalidad",
     "MotivoEgreso",

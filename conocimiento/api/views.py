@@ -1,9 +1,8 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -28,13 +27,6 @@ from oferta.selectors import ofertas_visibles
 from . import serializers as s
 
 
-def _a_drf(error: DjangoValidationError) -> serializers.ValidationError:
-    if hasattr(error, "error_dict"):
-        return serializers.ValidationError({c: [m for e in es for m in e.messages] for c, es in error.error_dict.items()})
-    # Un objeto, no una lista suelta: la forma `ErrorValidacion` del esquema (att/api/esquema.py).
-    return serializers.ValidationError({"non_field_errors": error.messages})
-
-
 class RecursoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                      viewsets.GenericViewSet):
     """Repositorio: buenas prácticas, experiencias significativas y lecciones aprendidas.
@@ -56,11 +48,8 @@ class RecursoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
 
     def perform_create(self, serializer):
         datos = dict(serializer.validated_data)
-        try:
-            serializer.instance = services.recurso_proponer(
-                por=self.request.user, tipo=datos.pop("tipo"), temas=datos.pop("temas", []), **datos)
-        except DjangoValidationError as e:
-            raise _a_drf(e) from e
+        serializer.instance = services.recurso_proponer(
+            por=self.request.user, tipo=datos.pop("tipo"), temas=datos.pop("temas", []), **datos)
 
     @extend_schema(request=s.RevisionRecursoSerializer, responses=s.RecursoSerializer)
     @action(detail=True, methods=["post"])
@@ -68,10 +57,7 @@ class RecursoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         recurso = self.get_object()
         datos = s.RevisionRecursoSerializer(data=request.data)
         datos.is_valid(raise_exception=True)
-        try:
-            recurso = services.recurso_revisar(recurso=recurso, por=request.user, **datos.validated_data)
-        except DjangoValidationError as e:
-            raise _a_drf(e) from e
+        recurso = services.recurso_revisar(recurso=recurso, por=request.user, **datos.validated_data)
         return Response(self.get_serializer(recurso).data)
 
     @extend_schema(parameters=[OpenApiParameter(n, str) for n in ("q", "tipo", "tema", "departamento")],
@@ -111,11 +97,8 @@ class DiscusionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
 
     def perform_create(self, serializer):
         d = serializer.validated_data
-        try:
-            serializer.instance = services.discusion_abrir(espacio=d["espacio"], por=self.request.user,
-                                                           titulo=d["titulo"], cuerpo=d["cuerpo"])
-        except DjangoValidationError as e:
-            raise _a_drf(e) from e
+        serializer.instance = services.discusion_abrir(espacio=d["espacio"], por=self.request.user,
+                                                       titulo=d["titulo"], cuerpo=d["cuerpo"])
 
     @extend_schema(request=s.RespuestaDiscusionSerializer, responses=s.RespuestaDiscusionSerializer(many=True))
     @action(detail=True, methods=["get", "post"], pagination_class=None)
@@ -124,11 +107,8 @@ class DiscusionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
         if request.method == "POST":
             datos = s.RespuestaDiscusionSerializer(data=request.data)
             datos.is_valid(raise_exception=True)
-            try:
-                r = services.respuesta_publicar(discusion=discusion, por=request.user,
-                                                cuerpo=datos.validated_data["cuerpo"])
-            except DjangoValidationError as e:
-                raise _a_drf(e) from e
+            r = services.respuesta_publicar(discusion=discusion, por=request.user,
+                                            cuerpo=datos.validated_data["cuerpo"])
             return Response(s.RespuestaDiscusionSerializer(r).data, status=201)
         qs = discusion.respuestas.select_related("autor")
         if not modera_espacio(request.user, discusion.espacio):
@@ -161,10 +141,7 @@ class SesionViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=None, responses=s.InscripcionFormacionSerializer)
     @action(detail=True, methods=["post"], permission_classes=[Autenticado])
     def inscribirse(self, request, pk=None):
-        try:
-            ins = services.inscribir(sesion=self.get_object(), por=request.user)
-        except DjangoValidationError as e:
-            raise _a_drf(e) from e
+        ins = services.inscribir(sesion=self.get_object(), por=request.user)
         return Response(s.InscripcionFormacionSerializer(ins).data, status=201)
 
 
@@ -183,10 +160,7 @@ class InscripcionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @action(detail=True, methods=["post"])
     def cancelar(self, request, pk=None):
         ins = self.get_object()
-        try:
-            services.cancelar_inscripcion(inscripcion=ins, por=request.user)
-        except DjangoValidationError as e:
-            raise _a_drf(e) from e
+        services.cancelar_inscripcion(inscripcion=ins, por=request.user)
         ins.refresh_from_db()
         return Response(s.InscripcionFormacionSerializer(ins).data)
 
@@ -218,11 +192,8 @@ class PreguntaViewSet(viewsets.ModelViewSet):
         d = serializer.validated_data
         campos = {c: d.get(c, getattr(instancia, c, defecto))
                   for c, defecto in (("pregunta", ""), ("respuesta", ""), ("orden", 0), ("publicada", True))}
-        try:
-            serializer.instance = services.pregunta_guardar(
-                oferta=d.get("oferta") or instancia.oferta, por=self.request.user, instancia=instancia, **campos)
-        except DjangoValidationError as e:
-            raise _a_drf(e) from e
+        serializer.instance = services.pregunta_guardar(
+            oferta=d.get("oferta") or instancia.oferta, por=self.request.user, instancia=instancia, **campos)
 
     def perform_create(self, serializer):
         self._guardar(serializer)

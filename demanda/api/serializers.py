@@ -1,5 +1,3 @@
-from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -61,12 +59,7 @@ class DemandaSerializer(serializers.ModelSerializer):
         return temas
 
     def create(self, datos):
-        try:
-            return services.demanda_registrar(por=self.context["request"].user, **datos)
-        except DjangoValidationError as e:
-            raise serializers.ValidationError(getattr(e, "message_dict", {"non_field_errors": e.messages}))
-        except PermissionDenied as e:
-            raise serializers.ValidationError({"entidad": [str(e)]})
+        return services.demanda_registrar(por=self.context["request"].user, **datos)
 
 
 class DemandaDetalleSerializer(DemandaSerializer):

@@ -3,7 +3,7 @@
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
-from att.api.errores import Conflicto, ejecutar
+from att.api.errores import Conflicto
 from att.api.permisos import Autenticado
 from indicadores import rules, selectors, services
 from indicadores.api import serializers as s
@@ -38,6 +38,7 @@ class MedicionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         if (rules.mide_indicador(request.user, d["indicador"]) and not selectors.periodo_cerrado(periodo)
                 and Medicion.objects.filter(indicador=d["indicador"], periodo=periodo).exists()):
             raise Conflicto(str(services.MENSAJE_MEDICION_REPETIDA))
-        medicion = ejecutar(services.medicion_registrar, indicador=d["indicador"], periodo=d["periodo"],
-                            valor=d["valor"], observacion=d.get("observacion", ""), por=request.user)
+        medicion = services.medicion_registrar(
+            indicador=d["indicador"], periodo=d["periodo"],
+            valor=d["valor"], observacion=d.get("observacion", ""), por=request.user)
         return Response(s.MedicionSerializer(medicion).data, status=status.HTTP_201_CREATED)

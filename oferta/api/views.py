@@ -1,8 +1,7 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -14,13 +13,6 @@ from .serializers import HitoPlantillaSerializer, OfertaSerializer
 
 PREFETCH = ("cooferentes", "descriptores", "temas", "capacidades", "niveles_capacidad", "etapas", "modalidades",
             "focaliza_departamentos", "focaliza_entidades", "indicadores")
-
-
-def _a_drf(error: DjangoValidationError) -> serializers.ValidationError:
-    if hasattr(error, "error_dict"):
-        return serializers.ValidationError({c: [m for e in es for m in e.messages] for c, es in error.error_dict.items()})
-    # Un objeto, no una lista suelta: la forma `ErrorValidacion` del esquema (att/api/esquema.py).
-    return serializers.ValidationError({"non_field_errors": error.messages})
 
 
 class OfertaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
@@ -47,27 +39,18 @@ class OfertaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
     def perform_create(self, serializer):
         datos = dict(serializer.validated_data)
-        try:
-            serializer.instance = services.oferta_crear(
-                por=self.request.user, entidad=datos.pop("entidad"), datos=datos)
-        except DjangoValidationError as e:
-            raise _a_drf(e) from e
+        serializer.instance = services.oferta_crear(
+            por=self.request.user, entidad=datos.pop("entidad"), datos=datos)
 
     def perform_update(self, serializer):
-        try:
-            serializer.instance = services.oferta_actualizar(
-                por=self.request.user, oferta=serializer.instance, datos=dict(serializer.validated_data))
-        except DjangoValidationError as e:
-            raise _a_drf(e) from e
+        serializer.instance = services.oferta_actualizar(
+            por=self.request.user, oferta=serializer.instance, datos=dict(serializer.validated_data))
 
     @extend_schema(request=None, responses=OfertaSerializer)
     @action(detail=True, methods=["post"])
     def enviar(self, request, pk=None):
         oferta = self.get_object()
-        try:
-            oferta = services.oferta_enviar(oferta=oferta, por=request.user)
-        except DjangoValidationError as e:
-            raise _a_drf(e) from e
+        oferta = services.oferta_enviar(oferta=oferta, por=request.user)
         return Response(self.get_serializer(selectors.oferta_detalle(oferta.pk)).data)
 
     @extend_schema(request=HitoPlantillaSerializer(many=True), responses=HitoPlantillaSerializer(many=True))
@@ -81,8 +64,5 @@ class OfertaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
                 raise DjangoPermissionDenied(_("Solo un oferente de la entidad define los hitos del producto."))
             datos = HitoPlantillaSerializer(data=request.data, many=True)
             datos.is_valid(raise_exception=True)
-            try:
-                services.plantilla_hitos_guardar(oferta=oferta, filas=list(datos.validated_data), por=request.user)
-            except DjangoValidationError as e:
-                raise _a_drf(e) from e
+            services.plantilla_hitos_guardar(oferta=oferta, filas=list(datos.validated_data), por=request.user)
         return Response(HitoPlantillaSerializer(oferta.plantilla_hitos.order_by("orden", "pk"), many=True).data)

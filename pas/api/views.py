@@ -8,7 +8,6 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from att.api.errores import ejecutar as _ejecutar
 from att.api.permisos import Autenticado, LecturaPublicaEscrituraAutenticada
 from pas import selectors, services
 from pas.api import serializers as s
@@ -28,14 +27,14 @@ class CorteViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=None, responses=s.CortePASSerializer)
     @action(detail=True, methods=["post"])
     def cerrar(self, request, pk=None):
-        corte = _ejecutar(services.corte_cerrar, corte=self.get_object(), por=request.user)
+        corte = services.corte_cerrar(corte=self.get_object(), por=request.user)
         return Response(s.CortePASSerializer(CorteSemestral.objects.select_related("informe").get(pk=corte.pk)).data)
 
     @extend_schema(request=None, responses=s.CortePASSerializer)
     @action(detail=True, methods=["post"])
     def informe(self, request, pk=None):
         corte = self.get_object()
-        _ejecutar(services.informe_pedir, corte=corte, por=request.user)
+        services.informe_pedir(corte=corte, por=request.user)
         return Response(s.CortePASSerializer(CorteSemestral.objects.select_related("informe").get(pk=corte.pk)).data,
                         status=202)
 
@@ -65,14 +64,14 @@ class ReporteViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def perform_create(self, serializer):
         d = serializer.validated_data
-        serializer.instance = _ejecutar(
-            services.reporte_guardar, accion=d["accion"], corte=d["corte"], por=self.request.user,
+        serializer.instance = services.reporte_guardar(
+            accion=d["accion"], corte=d["corte"], por=self.request.user,
             avance=d.get("avance"), comprometido=d.get("comprometido", 0), pagado=d.get("pagado", 0),
             nota=d.get("nota", ""), valores={v["indicador"].pk: v["valor"] for v in d.get("valores", [])})
 
     def _paso(self, request, pk, servicio, **extra):
         reporte = get_object_or_404(self.get_queryset(), pk=pk)
-        reporte = _ejecutar(servicio, reporte=reporte, por=request.user, **extra)
+        reporte = servicio(reporte=reporte, por=request.user, **extra)
         return Response(s.ReportePASSerializer(ReportePAS.objects.prefetch_related("valores", "versiones").get(pk=reporte.pk)).data)
 
     @extend_schema(request=None, responses=s.ReportePASSerializer)

@@ -1,5 +1,3 @@
-from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -16,12 +14,6 @@ from att.models import (
 )
 from rutas import services
 from rutas.models import Protocolo, Ruta
-
-
-def _error_de_servicio(e):
-    if isinstance(e, PermissionDenied):
-        return serializers.ValidationError({"non_field_errors": [str(e)]})
-    return serializers.ValidationError(getattr(e, "message_dict", {"non_field_errors": e.messages}))
 
 
 class CodigoField(serializers.SlugRelatedField):
@@ -80,10 +72,7 @@ class RutaSerializer(serializers.ModelSerializer):
         read_only_fields = ["estado", "creada", "actualizado"]
 
     def create(self, datos):
-        try:
-            return services.ruta_crear(por=self.context["request"].user, **datos)
-        except (DjangoValidationError, PermissionDenied) as e:
-            raise _error_de_servicio(e) from None
+        return services.ruta_crear(por=self.context["request"].user, **datos)
 
 
 class RutaDetalleSerializer(RutaSerializer):
@@ -134,7 +123,4 @@ class DiagnosticoSerializer(serializers.ModelSerializer):
         return valoraciones
 
     def create(self, datos):
-        try:
-            return services.diagnostico_registrar(por=self.context["request"].user, **datos)
-        except (DjangoValidationError, PermissionDenied) as e:
-            raise _error_de_servicio(e) from None
+        return services.diagnostico_registrar(por=self.context["request"].user, **datos)

@@ -1,10 +1,8 @@
 """API de las rutas y los diagnósticos: mismos servicios y selectores que las páginas."""
 
-from django.core.exceptions import PermissionDenied as PermisoDjango
-from django.core.exceptions import ValidationError as ValidacionDjango
 from django_filters import rest_framework as filtros
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, mixins, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -14,14 +12,6 @@ from att.models import DiagnosticoCapacidad, EgresoCapacidad
 from rutas import selectors, services
 from rutas.api import serializers as s
 from rutas.models import EstadoRuta, Ruta
-
-
-def _traducir(error):
-    if isinstance(error, PermisoDjango):
-        return exceptions.PermissionDenied(str(error))
-    if hasattr(error, "message_dict"):
-        return exceptions.ValidationError(error.message_dict)
-    return exceptions.ValidationError({"detalle": error.messages})
 
 
 class RutaFilter(filtros.FilterSet):
@@ -69,10 +59,7 @@ class RutaViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         ruta = self.get_object()
         datos = s.NoAplicaSerializer(data=request.data)
         datos.is_valid(raise_exception=True)
-        try:
-            services.paso_no_aplica(ruta=ruta, por=request.user, **datos.validated_data)
-        except (PermisoDjango, ValidacionDjango) as e:
-            raise _traducir(e) from None
+        services.paso_no_aplica(ruta=ruta, por=request.user, **datos.validated_data)
         ruta.pasos = selectors.pasos([ruta])[ruta.pk]
         return Response(s.RutaDetalleSerializer(ruta, context=self.get_serializer_context()).data)
 
@@ -82,10 +69,7 @@ class RutaViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         ruta = self.get_object()
         datos = s.EgresarSerializer(data=request.data)
         datos.is_valid(raise_exception=True)
-        try:
-            ruta = services.ruta_egresar(ruta=ruta, por=request.user, **datos.validated_data)
-        except (PermisoDjango, ValidacionDjango) as e:
-            raise _traducir(e) from None
+        ruta = services.ruta_egresar(ruta=ruta, por=request.user, **datos.validated_data)
         ruta = selectors.ruta_detalle(request.user, ruta.pk)
         ruta.pasos = selectors.pasos([ruta])[ruta.pk]
         return Response(s.RutaDetalleSerializer(ruta, context=self.get_serializer_context()).data)

@@ -7,7 +7,6 @@ from rest_framework import exceptions, mixins, parsers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from att.api.errores import ejecutar as _ejecutar
 from att.api.filtros import PeriodoGobiernoFilter
 from att.api.permisos import Autenticado
 from seguimiento import cortes, selectors, services
@@ -57,9 +56,10 @@ class HitoViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def perform_create(self, serializer):
         d = serializer.validated_data
-        serializer.instance = _ejecutar(services.hito_crear, linea=d["linea"], padre=d.get("padre"), nombre=d["nombre"],
-                                        peso=d.get("peso", 1), fecha_planeada=d["fecha_planeada"],
-                                        descripcion=d.get("descripcion", ""), por=self.request.user)
+        serializer.instance = services.hito_crear(
+            linea=d["linea"], padre=d.get("padre"), nombre=d["nombre"],
+            peso=d.get("peso", 1), fecha_planeada=d["fecha_planeada"],
+            descripcion=d.get("descripcion", ""), por=self.request.user)
 
 
 class AvanceFilter(filtros.FilterSet):
@@ -84,8 +84,8 @@ class AvanceViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def perform_create(self, serializer):
         d = serializer.validated_data
-        serializer.instance = _ejecutar(
-            services.avance_reportar, hito=d["hito"], porcentaje=d["porcentaje"], fecha_corte=d["fecha_corte"],
+        serializer.instance = services.avance_reportar(
+            hito=d["hito"], porcentaje=d["porcentaje"], fecha_corte=d["fecha_corte"],
             narrativa=d["narrativa"], evidencias=d.get("archivos", []), por=self.request.user,
             entidades=d.get("entidades") or None,
         )
@@ -96,7 +96,7 @@ class AvanceViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         avance = get_object_or_404(self.get_queryset(), pk=pk)
         datos = s.RevisionSerializer(data=request.data)
         datos.is_valid(raise_exception=True)
-        avance = _ejecutar(services.avance_validar, avance=avance, por=request.user, **datos.validated_data)
+        avance = services.avance_validar(avance=avance, por=request.user, **datos.validated_data)
         return Response(s.AvanceSerializer(avance).data)
 
     @extend_schema(request=s.RevisionSerializer, responses=s.AvanceSerializer)
@@ -105,7 +105,7 @@ class AvanceViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         avance = get_object_or_404(self.get_queryset(), pk=pk)
         datos = s.RevisionSerializer(data=request.data)
         datos.is_valid(raise_exception=True)
-        avance = _ejecutar(services.avance_devolver, avance=avance, por=request.user, **datos.validated_data)
+        avance = services.avance_devolver(avance=avance, por=request.user, **datos.validated_data)
         return Response(s.AvanceSerializer(avance).data)
 
 
@@ -127,7 +127,7 @@ class PercepcionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def perform_create(self, serializer):
         d = dict(serializer.validated_data)
-        serializer.instance = _ejecutar(services.percepcion_registrar, por=self.request.user, **d)
+        serializer.instance = services.percepcion_registrar(por=self.request.user, **d)
 
 
 class ConsentimientoViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -145,8 +145,9 @@ class ConsentimientoViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
             entidad__in=selectors.consentimientos_visibles(self.request.user).values("pk")).order_by("pk")
 
     def perform_create(self, serializer):
-        serializer.instance = _ejecutar(services.consentimiento_dar, entidad=serializer.validated_data["entidad"],
-                                        por=self.request.user)
+        serializer.instance = services.consentimiento_dar(
+            entidad=serializer.validated_data["entidad"],
+            por=self.request.user)
 
     @extend_schema(request=s.RevocacionSerializer, responses=s.ConsentimientoSerializer)
     @action(detail=True, methods=["post"])
@@ -154,8 +155,9 @@ class ConsentimientoViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
         c = get_object_or_404(self.get_queryset(), pk=pk)
         datos = s.RevocacionSerializer(data=request.data)
         datos.is_valid(raise_exception=True)
-        c = _ejecutar(services.consentimiento_revocar, entidad=c.entidad, por=request.user,
-                      motivo=datos.validated_data.get("motivo", ""))
+        c = services.consentimiento_revocar(
+            entidad=c.entidad, por=request.user,
+            motivo=datos.validated_data.get("motivo", ""))
         return Response(s.ConsentimientoSerializer(c).data)
 
 
@@ -171,9 +173,10 @@ class EvaluacionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def perform_create(self, serializer):
         d = serializer.validated_data
-        serializer.instance = _ejecutar(services.evaluacion_registrar, linea=d["linea"], tipo=d["tipo"],
-                                        resultado=d["resultado"], hallazgos=d["hallazgos"],
-                                        recomendaciones=d.get("recomendaciones", ""), por=self.request.user)
+        serializer.instance = services.evaluacion_registrar(
+            linea=d["linea"], tipo=d["tipo"],
+            resultado=d["resultado"], hallazgos=d["hallazgos"],
+            recomendaciones=d.get("recomendaciones", ""), por=self.request.user)
 
 
 def _exigir_ver(request):

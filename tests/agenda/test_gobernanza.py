@@ -13,11 +13,8 @@ from agenda.models import (
     AgendaNacional,
     AgendaTerritorial,
     Compromiso,
-    DecisionSesion,
     EstadoPlan,
-    InstanciaGobernanza,
     ObjetivoAgenda,
-    SesionInstancia,
 )
 from att.models import Notificacion
 from indicadores.models import Indicador, Medicion, MetaIndicador
@@ -44,11 +41,11 @@ def agenda_con_lineas(entidad_oferente):
     plan25 = f.plan(entidad_oferente, agenda_=agenda, vigencia=2025, estado=EstadoPlan.APROBADO)
     plan26 = f.plan(entidad_oferente, agenda_=agenda, vigencia=2026, estado=EstadoPlan.APROBADO)
     borrador = f.plan(factories.EntidadNacionalFactory(), agenda_=agenda, vigencia=2025)
-    a = f.linea(plan25, territorios=[medellin], objetivo_agenda=objetivo, peso=Decimal("1"))
-    b = f.linea(plan25, territorios=[medellin], objetivo_agenda=objetivo, peso=Decimal("3"))
-    c = f.linea(plan25, territorios=[medellin], objetivo_agenda=objetivo, peso=Decimal("2"))  # sin seguimiento: 0 %
-    d = f.linea(plan26, territorios=[medellin], objetivo_agenda=objetivo, peso=Decimal("4"))
-    e = f.linea(borrador, territorios=[medellin], objetivo_agenda=objetivo, peso=Decimal("10"))
+    a = f.linea(plan25, territorios=[medellin], objetivo_agenda=objetivo, peso=Decimal(1))
+    b = f.linea(plan25, territorios=[medellin], objetivo_agenda=objetivo, peso=Decimal(3))
+    f.linea(plan25, territorios=[medellin], objetivo_agenda=objetivo, peso=Decimal(2))  # sin seguimiento: 0 %
+    d = f.linea(plan26, territorios=[medellin], objetivo_agenda=objetivo, peso=Decimal(4))
+    e = f.linea(borrador, territorios=[medellin], objetivo_agenda=objetivo, peso=Decimal(10))
     _estado(a, "100")
     _estado(b, "50")
     _estado(d, "25")
@@ -57,11 +54,11 @@ def agenda_con_lineas(entidad_oferente):
 
 
 def test_avance_del_objetivo_es_el_rollup_ponderado_explicito_de_sus_lineas(agenda_con_lineas):
-    agenda, objetivo = agenda_con_lineas
+    _agenda, objetivo = agenda_con_lineas
     rollup = selectors.rollup_lineas([objetivo.pk])[objetivo.pk]
     # 2025: (1×100 + 3×50 + 2×0) / (1+3+2) = 250/6 = 41,67
     assert rollup[2025]["avance"] == Decimal("41.67")
-    assert rollup[2025]["peso"] == Decimal("6") and rollup[2025]["n"] == 3
+    assert rollup[2025]["peso"] == Decimal(6) and rollup[2025]["n"] == 3
     # 2026: (4×25)/4 = 25
     assert rollup[2026]["avance"] == Decimal("25.00")
     # Cuatrienio: (250 + 100) / (6 + 4) = 35; la línea del plan en borrador no cuenta.
@@ -300,13 +297,13 @@ def test_migracion_vincula_el_texto_del_indicador_a_su_ficha_sin_tocar_el_texto(
 
 
 def test_api_de_objetivos_da_el_mismo_rollup_por_anio(agenda_con_lineas, client, funcionario_medellin):
-    agenda, objetivo = agenda_con_lineas
+    _agenda, objetivo = agenda_con_lineas
     client.force_login(funcionario_medellin)
     datos = client.get(f"/api/v1/agenda/objetivos/{objetivo.pk}/").json()
     por_anio = {a["anio"]: a for a in datos["avance_lineas"]}
     assert Decimal(str(por_anio[2025]["avance"])) == Decimal("41.67") and por_anio[2025]["lineas"] == 3
-    assert Decimal(str(por_anio[2026]["avance"])) == Decimal("25")
-    assert Decimal(str(por_anio[None]["avance"])) == Decimal("35")
+    assert Decimal(str(por_anio[2026]["avance"])) == Decimal(25)
+    assert Decimal(str(por_anio[None]["avance"])) == Decimal(35)
     assert por_anio[2023]["avance"] is None and por_anio[2023]["lineas"] == 0
 
 

@@ -310,7 +310,6 @@ def test_eventos_validos_cubren_los_tipos_de_la_api():
 
 def _listas_de_la_api() -> list[str]:
     from django.urls import get_resolver, reverse
-
     from django.urls.exceptions import NoReverseMatch
 
     nombres = sorted({n for n in get_resolver().reverse_dict if isinstance(n, str) and n.endswith("-list")})

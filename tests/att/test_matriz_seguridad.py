@@ -211,7 +211,13 @@ def _construir() -> Mundo:
     # --- Gobernanza (pública para quien ingresa; la escribe el equipo DNP): instancia con sesión, una decisión
     # que es compromiso de la funcionaria A; objetivo de la agenda; agenda territorial que suscribe Medellín,
     # servida por la línea aprobada (la del borrador, privada, también: no debe asomar).
-    from agenda.models import AgendaTerritorial, DecisionSesion, InstanciaGobernanza, ObjetivoAgenda, SesionInstancia
+    from agenda.models import (
+        AgendaTerritorial,
+        DecisionSesion,
+        InstanciaGobernanza,
+        ObjetivoAgenda,
+        SesionInstancia,
+    )
     o["objetivo_agenda"] = ObjetivoAgenda.objects.create(agenda=agenda, tipo_descriptor="funcional",
                                                          enunciado="Objetivo de la matriz", indicador="ET", meta=1)
     o["instancia_gob"] = InstanciaGobernanza.objects.create(nombre="Comité de la matriz", tipo="comite_territorial",

@@ -9,8 +9,8 @@ from att import perfil
 
 
 def _seccion(**cambios):
-    base = dict(clave="prueba", titulo="Prueba", orden=999, plantilla="base.html",
-                datos=lambda entidad, usuario: None)
+    base = {"clave": "prueba", "titulo": "Prueba", "orden": 999, "plantilla": "base.html",
+                "datos": lambda entidad, usuario: None}
     base.update(cambios)
     return perfil.Seccion(**base)
 

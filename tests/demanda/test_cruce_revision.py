@@ -2,6 +2,7 @@
 demandas de solo palabras de trámite, demandas que no se pueden cruzar y la remisión como decisión."""
 
 import datetime
+import io
 
 import pytest
 from django.core.management import call_command
@@ -71,7 +72,7 @@ def test_recruzar_demandas_cruza_por_lotes_las_que_nunca_se_cruzaron(funcionario
                 for _ in range(3)]
     cerrada = fabricas.demanda(factories.alcaldia("05001"), funcionario_medellin, titulo="plan indicativo",
                                estado="cerrada")
-    call_command("recruzar_demandas", "--lote", "2", stdout=open("/dev/null", "w"))
+    call_command("recruzar_demandas", "--lote", "2", stdout=io.StringIO())
     assert set(Demanda.objects.filter(pk__in=[x.pk for x in demandas]).values_list("oferta_cruce_id", flat=True)) == {
         oferta.pk}
     cerrada.refresh_from_db()

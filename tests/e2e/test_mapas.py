@@ -61,7 +61,7 @@ def test_mapas_nacional_y_departamental(request, referencia_cargada, dispositivo
     # Mejora progresiva (static/js/mapas.js): el rótulo dice el territorio con foco, y acercar achica
     # la caja visible; «Ver todo el mapa» la devuelve.
     expect(pagina.locator(".mapa-rotulo")).to_have_text("Medellín: 4")
-    ancho = lambda: float(svg.get_attribute("viewBox").split()[2])  # noqa: E731
+    ancho = lambda: float(svg.get_attribute("viewBox").split()[2])
     antes = ancho()
     pagina.get_by_role("button", name="Acercar").click()
     assert ancho() == pytest.approx(antes / 1.5, rel=0.01)

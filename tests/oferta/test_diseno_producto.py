@@ -36,7 +36,7 @@ def test_diseno_ida_y_vuelta_por_formulario_api_ficha_y_descarga(client, entidad
     assert r.status_code == 302, r.content.decode()[:3000]
     oferta = Oferta.objects.get()
     assert {c: getattr(oferta, c) for c in DISENO} == DISENO
-    assert (oferta.costo_por_et, oferta.fuentes_financiacion) == (D("12500000"), ["pgn_inversion", "cooperacion"])
+    assert (oferta.costo_por_et, oferta.fuentes_financiacion) == (D(12500000), ["pgn_inversion", "cooperacion"])
     assert list(oferta.indicadores.all()) == [ind]
     # El formulario de edición lo trae de vuelta.
     html = client.get(f"/oferta/{oferta.pk}/editar/").content.decode()

@@ -53,5 +53,5 @@ def test_capacidad_y_rutas_en_el_perfil_y_el_empalme(oferente, entidad_oferente,
     assert [fila[5] for fila in hojas["Diagnósticos de capacidad"][2]] == [0, 2]
     assert hojas["Historial MDM"][2] == [[2022, Decimal("71.30"), "C"]]
     assert ["2020–2023", "Secretaria de la administración anterior"] == hojas["Administraciones"][2][0][:2]
-    (titulo, cabeza, filas), = rutas_perfil.rutas_para_empalme(medellin)
+    (_titulo, _cabeza, filas), = rutas_perfil.rutas_para_empalme(medellin)
     assert filas[0][0] == "Planeación" and filas[0][4] == "Egresada: objetivo cumplido"

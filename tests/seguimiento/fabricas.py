@@ -12,11 +12,11 @@ from tests import factories
 
 
 def oferta(entidad, **extra) -> Oferta:
-    datos = dict(
-        entidad=entidad, nombre="Oferta de prueba", necesidad="Necesidad", descripcion="Descripción",
-        canal=Canal.objects.order_by("pk").first(), contacto_nombre="Contacto", contacto_email="c@prueba.gov.co",
-        vigencia_desde=date(2026, 1, 1),
-    )
+    datos = {
+        "entidad": entidad, "nombre": "Oferta de prueba", "necesidad": "Necesidad", "descripcion": "Descripción",
+        "canal": Canal.objects.order_by("pk").first(), "contacto_nombre": "Contacto", "contacto_email": "c@prueba.gov.co",
+        "vigencia_desde": date(2026, 1, 1),
+    }
     datos.update(extra)
     return Oferta.objects.create(**datos)
 
@@ -58,11 +58,11 @@ def hito(linea, *, peso=1, fecha=date(2026, 6, 30), nombre="Hito", padre=None, a
 
 
 def indicador(entidad, *, tipo_acumulacion="acumulado", linea_base=0, meta=100, **extra) -> Indicador:
-    datos = dict(
-        nombre="Entidades asesoradas", descripcion="Número de entidades asesoradas", formula="Σ entidades",
-        variables="entidades", tipo="producto", unidad="entidades", frecuencia="mensual",
-        linea_base=Decimal(str(linea_base)), meta_cuatrienio=Decimal(str(meta)),
-        tipo_acumulacion=tipo_acumulacion, unidad_responsable="Subdirección", entidad=entidad,
-    )
+    datos = {
+        "nombre": "Entidades asesoradas", "descripcion": "Número de entidades asesoradas", "formula": "Σ entidades",
+        "variables": "entidades", "tipo": "producto", "unidad": "entidades", "frecuencia": "mensual",
+        "linea_base": Decimal(str(linea_base)), "meta_cuatrienio": Decimal(str(meta)),
+        "tipo_acumulacion": tipo_acumulacion, "unidad_responsable": "Subdirección", "entidad": entidad,
+    }
     datos.update(extra)
     return Indicador.objects.create(**datos)

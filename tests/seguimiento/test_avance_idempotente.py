@@ -94,7 +94,7 @@ def test_pagina_y_api_muestran_el_error_del_avance_ya_validado(client, hito, ofe
     r = api.post("/api/v1/seguimiento/avances/", {
         "hito": hito.pk, "porcentaje": "50", "fecha_corte": "2026-06-01", "narrativa": "Taller realizado",
         "archivos": [_pdf()]}, format="multipart")
-    assert r.status_code == 400 and r.json() == {"detalle": [YA_VALIDADO]}
+    assert r.status_code == 400 and r.json() == {"non_field_errors": [YA_VALIDADO]}
     assert not EvidenciaAvance.objects.exists()
 
 

@@ -102,7 +102,7 @@ def test_las_cifras_del_corte_y_sus_descargas(client, seguimiento_dnp, entidad_o
     assert len(csv.splitlines()) == 5
     xlsx = client.get(reverse("seguimiento:corte", args=["zona"]) + "?formato=xlsx&nivel=region")
     hoja = load_workbook(io.BytesIO(xlsx.content)).active
-    assert [c.value for c in next(hoja.iter_rows(min_row=2, max_row=2))][0] == "Región"
+    assert next(c.value for c in next(hoja.iter_rows(min_row=2, max_row=2))) == "Región"
     api = client.get("/api/v1/seguimiento/cortes/dependencia/").json()
     assert {f["nombre"] for f in api["filas"]} == {"Dirección 0 · Ministerio de Prueba",
                                                        "Dirección 1 · Ministerio de Prueba"}
