@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from att import salud, views, views_alertas, views_mfa, views_perfil
+from att import salud, views, views_alertas, views_escritorio, views_mfa, views_perfil
 
 admin.site.site_header = _("Administración de la plataforma ATT")
 admin.site.site_title = _("ATT – DNP")
@@ -15,6 +15,7 @@ urlpatterns = [
     path("", views.inicio, name="inicio"),
     path("ingresar/", views.Ingreso.as_view(), name="login"),
     path("salir/", auth_views.LogoutView.as_view(), name="logout"),
+    path("mi-escritorio/", views_escritorio.escritorio_view, name="escritorio"),
     # Verificación en dos pasos (obligatoria para el admin y los administradores DNP: att/mfa.py).
     path("cuenta/alertas/", views_alertas.preferencias, name="preferencias-alertas"),
     path("cuenta/alertas/baja/<str:token>/", views_alertas.baja, name="baja-alertas"),
