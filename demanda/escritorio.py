@@ -118,7 +118,7 @@ def cola_dnp(usuario):
         titulo=f"{d.titulo} · {d.entidad.nombre}", url=_detalle(d.pk), estado=d.get_estado_display(),
         siguiente=(_("Revísela: pásela a análisis, vincúlela a una oferta o remítala.") if gestiona
                    else _("Espera la revisión de la administración DNP.")),
-        fecha=d.creada.date(), urgente=d.creada < hace) for d in qs]
+        fecha=d.creada.date(), urgente=gestiona and d.creada < hace) for d in qs]
 
 
 def _mas_cola(usuario):

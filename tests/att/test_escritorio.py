@@ -29,7 +29,7 @@ HREF = re.compile(r'href="(/[^"#]*)')
 
 
 def _seccion(html: str, clave: str) -> str:
-    encontrada = re.search(rf'<section class="escritorio__grupo" id="{clave}".*?</section>', html, re.S)
+    encontrada = re.search(rf'<section class="escritorio__grupo" id="{clave}".*?</section>', html, re.DOTALL)
     return encontrada.group(0) if encontrada else ""
 
 
