@@ -211,6 +211,7 @@ def _escritorios(salida) -> None:
     from oferta.selectors import filtro_focalizacion, vigentes
 
     et = Usuario.objects.filter(email="et@att.demo").first()
+    admin = Usuario.objects.filter(email="admin@att.demo").first()
     medellin = Entidad.objects.filter(tipo=TipoEntidad.ALCALDIA, municipio_id="05001").first()
     if et is None or medellin is None:
         return
@@ -238,5 +239,9 @@ def _escritorios(salida) -> None:
                 if solicitar:
                     services.decision_registrar(demanda=demanda, oferta=oferta, tipo="solicitada", por=et,
                                                 motivo="Es justo lo que necesitamos este año.")
+                if i == len(OFERENTES_DEMO) - 1 and admin is not None:
+                    # El DNP empieza a analizar una: la funcionaria recibe la alerta del cambio de estado.
+                    services.demanda_iniciar_analisis(demanda=demanda, por=admin,
+                                                      motivo="Revisamos la solicitud con el oferente.")
             hechas += 1
     salida.write(f"  {hechas} demandas de la funcionaria de Medellín para los escritorios de la demo")

@@ -16,7 +16,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from att import escritorio, permisos
 from att.models import Rol, TipoEntidad
@@ -40,6 +40,8 @@ SIGUIENTE_ET = {
     E.NO_PERTINENTE: gettext_lazy("El DNP la consideró no pertinente (vea el motivo). Puede registrar una nueva "
                                   "demanda si la necesidad cambió."),
 }
+SIGUIENTE_PIDIO = gettext_lazy("Usted pidió una de las ofertas que coinciden: su oferente y el DNP le responderán; "
+                               "cuando la acepten, la demanda quedará vinculada.")
 ABIERTAS_ET = [E.ATENDIDA, E.REGISTRADA, E.EN_ANALISIS, E.REMITIDA, E.VINCULADA, E.EN_ATENCION]
 POR_DECIDIR = [E.REGISTRADA, E.EN_ANALISIS]
 DIAS_COLA = 15  # una demanda que espera revisión más de esto se marca urgente en la cola del DNP
@@ -57,11 +59,14 @@ def _propias_et(usuario):
 def sus_demandas(usuario):
     if not permisos.tiene_rol(usuario, Rol.FUNCIONARIO_ET) or permisos.solo_lectura(usuario):
         return None
+    pidio = DecisionCruce.objects.filter(demanda_id=OuterRef("pk"), tipo=TipoDecision.SOLICITADA)
     qs = (Demanda.objects.filter(entidad__in=_propias_et(usuario).values("pk"), estado__in=ABIERTAS_ET)
+          .annotate(pidio=Exists(pidio))
           .only("pk", "titulo", "estado", "actualizada").order_by("-actualizada", "-pk")[:escritorio.LIMITE * 3])
     filas = sorted(qs, key=lambda d: (d.estado != E.ATENDIDA,))  # lo que espera su calificación, primero
     return [escritorio.Item(
-        titulo=d.titulo, url=_detalle(d.pk), estado=d.get_estado_display(), siguiente=str(SIGUIENTE_ET[d.estado]),
+        titulo=d.titulo, url=_detalle(d.pk), estado=d.get_estado_display(),
+        siguiente=str(SIGUIENTE_PIDIO if d.pidio and d.estado in POR_DECIDIR else SIGUIENTE_ET[d.estado]),
         fecha=d.actualizada.date(), urgente=d.estado == E.ATENDIDA) for d in filas]
 
 
@@ -132,19 +137,24 @@ def sus_municipios(usuario):
     abiertas = Q(demandas__estado__in=[E.REGISTRADA, E.EN_ANALISIS, E.REMITIDA, E.VINCULADA, E.EN_ATENCION])
     qs = (permisos.entidades_de(usuario, [Rol.EQUIPO_DEPARTAMENTAL]).filter(tipo=TipoEntidad.ALCALDIA)
           .annotate(abiertas=Count("demandas", filter=abiertas),
+                    por_revisar=Count("demandas", filter=Q(demandas__estado__in=POR_DECIDIR)),
                     atendidas=Count("demandas", filter=Q(demandas__estado=E.ATENDIDA)))
           .only("pk", "nombre", "municipio_id").order_by("-abiertas", "-atendidas", "nombre")[:escritorio.LIMITE])
     items = []
     for e in qs:
         partes = []
-        if e.abiertas:
-            partes.append(_("%(n)d demandas abiertas") % {"n": e.abiertas})
+        if e.por_revisar:
+            partes.append(ngettext("%(n)d espera la revisión del DNP", "%(n)d esperan la revisión del DNP",
+                                   e.por_revisar) % {"n": e.por_revisar})
         if e.atendidas:
-            partes.append(_("%(n)d atendidas esperan la calificación de la alcaldía") % {"n": e.atendidas})
+            partes.append(ngettext("%(n)d atendida espera la calificación de la alcaldía",
+                                   "%(n)d atendidas esperan la calificación de la alcaldía", e.atendidas)
+                          % {"n": e.atendidas})
         items.append(escritorio.Item(
             titulo=e.nombre, url=reverse("territorio", args=[e.municipio_id]),
-            estado=(_("%(n)d abiertas") % {"n": e.abiertas}) if e.abiertas else "",
-            siguiente="; ".join(partes) or _("Sin demandas pendientes: puede registrar una por el municipio."),
+            estado=(ngettext("%(n)d demanda abierta", "%(n)d demandas abiertas", e.abiertas) % {"n": e.abiertas})
+            if e.abiertas else "",
+            siguiente="; ".join(partes) or _("Abra su perfil: sus demandas, planes y seguimiento."),
             urgente=bool(e.atendidas)))
     return items
 

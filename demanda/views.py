@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from att import graficos, periodos, permisos
 from att.models import Departamento, Rol, Tema
 from demanda import matching, rules, selectors, services
-from demanda.escritorio import SIGUIENTE_ET
+from demanda.escritorio import SIGUIENTE_ET, SIGUIENTE_PIDIO
 from demanda.forms import (
     AdjuntoForm,
     CerrarForm,
@@ -210,6 +210,8 @@ def detalle(request, pk):
     if abierta and (puede_gestionar or es_et):
         candidatas = matching.ofertas_candidatas(demanda)
         decisiones = dict(demanda.decisiones.filter(tipo__in=services.DECIDE_ET).values_list("oferta_id", "tipo"))
+        if es_et and contexto["puede_decidir"] and TipoDecision.SOLICITADA in decisiones.values():
+            contexto["siguiente"] = SIGUIENTE_PIDIO
         for o in candidatas:
             o.decision = decisiones.get(o.pk, "")
             o.criterios = explicacion_clara(o.explicacion)

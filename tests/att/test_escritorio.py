@@ -161,7 +161,8 @@ def test_el_departamental_ve_sus_municipios_con_enlace_a_su_perfil(client, equip
     fabricas.demanda(funcionario_medellin.membresias.get().entidad, funcionario_medellin)
     client.force_login(equipo_antioquia)
     html = client.get(reverse("escritorio")).content.decode()
-    assert 'href="/territorio/05001/"' in html and "1 demandas abiertas" in html
+    assert 'href="/territorio/05001/"' in html and "1 demanda abierta" in html
+    assert "1 espera la revisión del DNP" in html
     assert client.get("/territorio/05001/").status_code == 200
     assert 'href="/territorio/76001/"' not in html  # Cali no es de Antioquia
 
