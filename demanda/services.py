@@ -294,15 +294,12 @@ def puede_vincular(por, demanda: Demanda, oferta: Oferta) -> bool:
             or DecisionCruce.objects.filter(demanda=demanda, oferta=oferta, tipo=TipoDecision.SOLICITADA).exists())
 
 
-_puede_vincular = puede_vincular
-
-
 @transaction.atomic
 def demanda_vincular(*, demanda: Demanda, por, oferta: Oferta, motivo: str = "") -> Demanda:
     """Vincula la demanda a una oferta publicada con cupos. El DNP lo hace desde la pantalla de
     candidatas; el oferente, si la demanda se le remitió o si la entidad solicitó su oferta."""
     oferta = Oferta.objects.select_for_update(of=("self",)).select_related("entidad").get(pk=oferta.pk)
-    if not _puede_vincular(por, demanda, oferta):
+    if not puede_vincular(por, demanda, oferta):
         raise PermissionDenied(_("No tiene permiso para vincular esta demanda a la oferta «%(o)s».") % {"o": oferta.nombre})
     if oferta.estado != EstadoOferta.PUBLICADA:
         raise ValidationError({"oferta": _("Solo se puede vincular una oferta publicada.")})
