@@ -332,7 +332,9 @@ def _pagina_concertado(request, pk, *, form_mesa=None, form_compromiso=None, sta
     u = request.user
     puede = u.has_perm("agenda.trabajar_concertado", plan)
     for c in plan.lista_compromisos:
-        c.puede_actualizar = puede or c.responsable_id == u.pk
+        # El mismo predicado que `services.compromiso_revisar` (el auditor responsable no ve el botón).
+        c.plan = plan
+        c.puede_actualizar = u.has_perm("agenda.actualizar_compromiso", c)
     return render(request, "agenda/concertado.html", {
         "plan": plan, "puede_trabajar": puede,
         "actualiza_alguno": any(c.puede_actualizar for c in plan.lista_compromisos),

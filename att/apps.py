@@ -18,6 +18,9 @@ class AttConfig(AppConfig):
         from att import demo, importacion, importadores, registros
 
         registros.registrar_demo("att", demo.generar, orden=0)
+        from att import escritorio_nucleo
+
+        escritorio_nucleo.registrar()
         importacion.registrar_importador("atributos", importadores.ImportadorAtributos)
 
 

@@ -7,7 +7,15 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView, TemplateView
 
-from att import salud, views, views_alertas, views_errores, views_mfa, views_perfil
+from att import (
+    salud,
+    views,
+    views_alertas,
+    views_errores,
+    views_escritorio,
+    views_mfa,
+    views_perfil,
+)
 
 admin.site.site_header = _("Administración de la plataforma ATT")
 admin.site.site_title = _("ATT – DNP")
@@ -29,6 +37,7 @@ urlpatterns = [
     path("accesibilidad/", _pagina("accesibilidad"), name="accesibilidad"),
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "img/favicon.ico")),
     path("salir/", auth_views.LogoutView.as_view(), name="logout"),
+    path("mi-escritorio/", views_escritorio.escritorio_view, name="escritorio"),
     # Verificación en dos pasos (obligatoria para el admin y los administradores DNP: att/mfa.py).
     path("cuenta/alertas/", views_alertas.preferencias, name="preferencias-alertas"),
     path("cuenta/alertas/baja/<str:token>/", views_alertas.baja, name="baja-alertas"),

@@ -10,11 +10,12 @@ import io
 from urllib.parse import urlencode
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -27,13 +28,13 @@ from att.forms import CodigoMFAForm
 
 
 def _siguiente(request) -> str:
-    """El `next` pedido si es de este mismo sitio; si no, la portada."""
+    """El `next` pedido si es de este mismo sitio; si no, el escritorio de la persona (LOGIN_REDIRECT_URL)."""
     destino = request.POST.get("next") or request.GET.get("next") or ""
     if destino and url_has_allowed_host_and_scheme(
         destino, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return destino
-    return reverse("inicio")
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 def _con_next(nombre: str, request) -> str:

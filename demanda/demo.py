@@ -84,6 +84,7 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
     n = objetivo - existentes
     if n <= 0:
         salida.write(f"  ya hay {existentes} demandas de demostración: nada que hacer")
+        _escritorios(salida)
         return
     temas = {t.codigo: t for t in Tema.objects.filter(codigo__in=PESOS_TEMA)}
     pesos_tema = {c: p for c, p in PESOS_TEMA.items() if c in temas}
@@ -176,6 +177,7 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
             cursor.execute(f"ANALYZE {tabla}")
     salida.write(f"  {n} demandas nuevas ({existentes + n} de demostración), {len(eventos)} pasos en su línea de tiempo")
     _alertas(ids[-ALERTAS_DEMO:], salida)
+    _escritorios(salida)
 
 
 ALERTAS_DEMO = 20
@@ -193,3 +195,53 @@ def _alertas(ids: list[int], salida) -> None:
             total += len(services.alertar_oferentes(demanda=demanda, nueva=True))
             total += len(services.avisar_estado_a_la_et(demanda, ""))
     salida.write(f"  {total} alertas de demandas")
+
+
+OFERENTES_DEMO = ("oferente@att.demo", "esap@att.demo", "minsalud@att.demo")
+PREFIJO_ESCRITORIO = "Necesitamos fortalecer "
+
+
+def _escritorios(salida) -> None:
+    """Lo que espera a cada persona de la demo en su escritorio (`/mi-escritorio/`), creado por los mismos
+    servicios que en la plataforma: la funcionaria de Medellín registra una necesidad por cada oferente de la
+    demo, con las palabras y los temas de una de sus ofertas publicadas que llegan a Medellín, y pide esa oferta
+    entre las que coinciden (el oferente y el DNP reciben la alerta y la demanda espera su respuesta); otra
+    necesidad queda con su coincidencia por decidir. Idempotente: no repite las que ya existen."""
+    from demanda import services
+    from oferta.selectors import filtro_focalizacion, vigentes
+
+    et = Usuario.objects.filter(email="et@att.demo").first()
+    admin = Usuario.objects.filter(email="admin@att.demo").first()
+    medellin = Entidad.objects.filter(tipo=TipoEntidad.ALCALDIA, municipio_id="05001").first()
+    if et is None or medellin is None:
+        return
+    hechas = 0
+    for i, correo in enumerate(OFERENTES_DEMO):
+        entidad_id = (Usuario.objects.filter(email=correo, membresias__activa=True)
+                      .values_list("membresias__entidad_id", flat=True).first())
+        oferta = (vigentes().filter(filtro_focalizacion(medellin), entidad_id=entidad_id)
+                  .prefetch_related("temas").order_by("pk").first()) if entidad_id else None
+        if oferta is None:
+            continue
+        titulo = (PREFIJO_ESCRITORIO + oferta.nombre[:1].lower() + oferta.nombre[1:])[:255]
+        pedir = [True] + ([False] if i == 0 else [])
+        for numero, solicitar in enumerate(pedir):
+            titulo_i = titulo if numero == 0 else (titulo + " (segunda sede)")[:255]
+            if Demanda.objects.filter(entidad=medellin, titulo=titulo_i).exists():
+                continue
+            with transaction.atomic():
+                demanda = services.demanda_registrar(
+                    por=et, entidad=medellin, titulo=titulo_i, fuente=FuenteNecesidad.METAS_PDT,
+                    descripcion=(oferta.descripcion or oferta.nombre)[:900], temas=list(oferta.temas.all()),
+                    alertar=False,
+                )
+                services.alertar_oferentes(demanda=demanda, nueva=True)
+                if solicitar:
+                    services.decision_registrar(demanda=demanda, oferta=oferta, tipo="solicitada", por=et,
+                                                motivo="Es justo lo que necesitamos este año.")
+                if i == len(OFERENTES_DEMO) - 1 and admin is not None:
+                    # El DNP empieza a analizar una: la funcionaria recibe la alerta del cambio de estado.
+                    services.demanda_iniciar_analisis(demanda=demanda, por=admin,
+                                                      motivo="Revisamos la solicitud con el oferente.")
+            hechas += 1
+    salida.write(f"  {hechas} demandas de la funcionaria de Medellín para los escritorios de la demo")

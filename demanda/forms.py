@@ -4,8 +4,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from att import permisos
 from att.forms import ArchivoImportacionForm, EntidadTerritorialField
-from att.models import Canal, Capacidad, Entidad, EtapaCiclo, Modalidad, Tema
+from att.models import Canal, Capacidad, Entidad, EtapaCiclo, Modalidad, Rol, Tema
 from att.validadores import TEXTO_CORTO, TEXTO_LARGO
 from demanda import selectors
 from demanda.models import FuenteNecesidad
@@ -86,6 +87,9 @@ class DemandaForm(forms.Form):
     def __init__(self, *args, usuario=None, editar=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["entidad"].queryset = selectors.entidades_para_registrar(usuario)
+        if not permisos.tiene_rol(usuario, Rol.EQUIPO_DEPARTAMENTAL):
+            # La ayuda para registrar por los municipios es solo de los equipos departamentales.
+            self.fields["entidad"].help_text = ""
         if editar:
             del self.fields["entidad"]
             del self.fields["oferta"]

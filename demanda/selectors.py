@@ -24,9 +24,11 @@ from att import permisos
 from att.models import Entidad, Rol, Tema, TipoEntidad
 from att.selectors import filtrar_por_periodo
 from demanda.models import (
+    DecisionCruce,
     Demanda,
     EstadoDemanda,
     EventoDemanda,
+    TipoDecision,
     _Minusculas,
     _SinTildes,
     texto_buscable,
@@ -107,7 +109,11 @@ def filtro_visibles(usuario) -> Q:
         ).values("tema_id")
         # `oferta IN (sus ofertas)` y no `oferta__entidad`: sin LEFT JOIN con toda la tabla de ofertas.
         sus_ofertas = Oferta.objects.filter(entidad__in=propias).values("pk")
-        filtro |= Q(oferta__in=sus_ofertas) | Q(entidad_competente__in=propias) | _coincide_con_temas(sus_temas)
+        # Y las que pidieron una de sus ofertas entre las que coinciden (`services.decision_registrar`):
+        # la alerta de esa solicitud la lleva a la demanda, donde la acepta y la vincula.
+        pedidas = DecisionCruce.objects.filter(tipo=TipoDecision.SOLICITADA, oferta__in=sus_ofertas).values("demanda_id")
+        filtro |= (Q(oferta__in=sus_ofertas) | Q(entidad_competente__in=propias) | Q(pk__in=pedidas)
+                   | _coincide_con_temas(sus_temas))
     return filtro
 
 

@@ -282,12 +282,16 @@ def _ofertas_propuestas(demanda: Demanda, *, salvo_entidad: int) -> list[Oferta]
     return list(Oferta.objects.filter(pk__in=ids).exclude(entidad_id=salvo_entidad).order_by("pk"))
 
 
-def _puede_vincular(por, demanda: Demanda, oferta: Oferta) -> bool:
+def puede_vincular(por, demanda: Demanda, oferta: Oferta) -> bool:
+    """Quién vincula (`demanda_vincular`; la ficha muestra el botón solo si se cumple): el DNP; el oferente de
+    la oferta si la entidad la pidió (al registrar la demanda o entre las que coinciden) o si la demanda se
+    remitió a su entidad."""
     if permisos.es_admin_dnp(por):
         return True
     if not rules.es_oferente_de(por, oferta.entidad):
         return False
-    return demanda.oferta_id == oferta.pk or demanda.entidad_competente_id == oferta.entidad_id
+    return (demanda.oferta_id == oferta.pk or demanda.entidad_competente_id == oferta.entidad_id
+            or DecisionCruce.objects.filter(demanda=demanda, oferta=oferta, tipo=TipoDecision.SOLICITADA).exists())
 
 
 @transaction.atomic
@@ -295,7 +299,7 @@ def demanda_vincular(*, demanda: Demanda, por, oferta: Oferta, motivo: str = "")
     """Vincula la demanda a una oferta publicada con cupos. El DNP lo hace desde la pantalla de
     candidatas; el oferente, si la demanda se le remitió o si la entidad solicitó su oferta."""
     oferta = Oferta.objects.select_for_update(of=("self",)).select_related("entidad").get(pk=oferta.pk)
-    if not _puede_vincular(por, demanda, oferta):
+    if not puede_vincular(por, demanda, oferta):
         raise PermissionDenied(_("No tiene permiso para vincular esta demanda a la oferta «%(o)s».") % {"o": oferta.nombre})
     if oferta.estado != EstadoOferta.PUBLICADA:
         raise ValidationError({"oferta": _("Solo se puede vincular una oferta publicada.")})
@@ -418,7 +422,34 @@ def decision_registrar(*, demanda: Demanda, oferta: Oferta, tipo: str, por, moti
         raise ValidationError({"oferta": _("Solo se puede pedir una oferta publicada.")})
     motivo = (motivo or "").strip()
     exigir_largo(DecisionCruce, "motivo", motivo, clave="motivo")
-    return _guardar_decision(demanda=demanda, oferta=oferta, tipo=tipo, por=por, motivo=motivo)
+    if tipo in DECIDE_ET and demanda.estado not in ESTADOS_EDITABLES:
+        raise ValidationError(_("La demanda ya está «%(estado)s»: ya no se piden ni descartan ofertas para ella.")
+                              % {"estado": demanda.get_estado_display()})
+    decision = _guardar_decision(demanda=demanda, oferta=oferta, tipo=tipo, por=por, motivo=motivo)
+    if tipo == TipoDecision.SOLICITADA:
+        _avisar_solicitud(demanda, oferta, motivo)
+    return decision
+
+
+def puede_decidir_como_et(por, demanda: Demanda) -> bool:
+    """Lo que exige `decision_registrar` para pedir o descartar una oferta propuesta (la ficha de la demanda
+    muestra los botones solo si se cumple): la entidad que registró la demanda, mientras no se vincula ni remite."""
+    return rules.es_de_la_et(por, demanda) and demanda.estado in ESTADOS_EDITABLES
+
+
+def _avisar_solicitud(demanda: Demanda, oferta: Oferta, motivo: str) -> None:
+    """La entidad pidió una oferta que coincide: se avisa a los oferentes de esa oferta (la pueden abrir: una
+    demanda que pidió su oferta es visible para ellos) y a la administración DNP, que la revisa. Una sola
+    alerta por persona aunque se pida dos veces (la clave)."""
+    titulo = _("%(et)s pidió su oferta «%(o)s»") % {"et": demanda.entidad.nombre, "o": oferta.nombre[:120]}
+    mensaje = _("Para su demanda «%(t)s». %(m)s") % {"t": demanda.titulo[:200], "m": motivo}
+    url = reverse("demanda:detalle", args=[demanda.pk])
+    clave = f"demanda-{demanda.pk}-solicitada-{oferta.pk}"
+    notificar(usuarios=_oferentes_de([oferta.entidad_id]), puede_ver=lambda u: rules.puede_ver(u, demanda),
+              categoria="demanda_solicitada", titulo=titulo, mensaje=mensaje, url=url + "#coincidencias", clave=clave)
+    notificar(usuarios=_admins_dnp(), puede_ver=lambda u: rules.puede_ver(u, demanda), categoria="demanda_solicitada",
+              titulo=_("Una entidad pidió una oferta que coincide: %(t)s") % {"t": demanda.titulo[:140]},
+              mensaje=titulo, url=url, clave=clave)
 
 
 # --- Alertas --------------------------------------------------------------------------------------

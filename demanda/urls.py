@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/editar/", views.editar, name="editar"),
     path("<int:pk>/adjuntos/", views.adjuntar, name="adjuntar"),
     path("<int:pk>/adjuntos/<int:adjunto_pk>/", views.descargar_adjunto, name="adjunto"),
+    path("<int:pk>/decidir/", views.decidir, name="decidir"),
     path("<int:pk>/<slug:nombre>/", views.accion, name="accion"),
     path("brechas/", views.brechas, name="brechas"),
     path("importar/", views_importar.importar, name="importar"),

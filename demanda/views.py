@@ -5,16 +5,20 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
-from att import graficos, periodos
+from att import graficos, periodos, permisos
 from att.forms import aplicar_error_servicio
-from att.models import Departamento, Tema
+from att.models import Departamento, Rol, Tema
 from demanda import matching, rules, selectors, services
+from demanda.escritorio import SIGUIENTE_ET, SIGUIENTE_PIDIO
 from demanda.forms import (
     AdjuntoForm,
     CerrarForm,
@@ -23,7 +27,7 @@ from demanda.forms import (
     NoPertinenteForm,
     RemitirForm,
 )
-from demanda.models import EstadoDemanda
+from demanda.models import EstadoDemanda, TipoDecision
 from demanda.paginacion import paginar
 from oferta.models import EstadoOferta, Oferta
 
@@ -46,6 +50,21 @@ def filtros_lista(request) -> dict:
     }
 
 
+def alcance_lista(usuario) -> list[str]:
+    """Qué demandas ve la persona, dicho según sus roles (la ayuda de un rol no se le muestra a otro)."""
+    if permisos.lee_todo(usuario):
+        return [_("todas las registradas en la plataforma")]
+    partes = []
+    if permisos.tiene_rol(usuario, Rol.FUNCIONARIO_ET):
+        partes.append(_("las de su entidad"))
+    if permisos.tiene_rol(usuario, Rol.EQUIPO_DEPARTAMENTAL):
+        partes.append(_("las de su gobernación y las de los municipios de su departamento"))
+    if permisos.tiene_rol(usuario, Rol.OFERENTE):
+        partes.append(_("las de los temas de sus ofertas publicadas, las que pidieron una de sus ofertas y las "
+                        "remitidas o vinculadas a su entidad"))
+    return partes or [_("las de su entidad")]
+
+
 @login_required
 def lista(request):
     """Mis demandas: las de la entidad (y, para el equipo departamental, las de sus municipios)."""
@@ -64,6 +83,7 @@ def lista(request):
         "estado": estado, "entidad": entidad, "tema": tema, "q": texto,
         "temas": temas, "periodos": lista_periodos, "periodo": f["periodo"],
         "puede_registrar": request.user.has_perm("demanda.registrar"),
+        "alcance": alcance_lista(request.user),
         "entidades": selectors.entidades_para_registrar(request.user) if request.user.has_perm("demanda.registrar") else [],
     }
     return render(request, "demanda/lista.html", contexto)
@@ -174,12 +194,77 @@ def detalle(request, pk):
         "remitir_form": RemitirForm(auto_id="remitir_%s"),
     }
     abierta = demanda.estado in (EstadoDemanda.REGISTRADA, EstadoDemanda.EN_ANALISIS, EstadoDemanda.REMITIDA)
+    es_et = rules.es_de_la_et(u, demanda)
+    contexto["es_et"] = es_et
+    contexto["siguiente"] = SIGUIENTE_ET[demanda.estado]
+    contexto["puede_decidir"] = services.puede_decidir_como_et(u, demanda)
     # El DNP ve las candidatas para vincular; la entidad que la pidió, las mismas con su explicación
-    # (ofertas publicadas: públicas), sin el botón de vincular.
-    if abierta and (puede_gestionar or rules.es_de_la_et(u, demanda)):
-        contexto["candidatas"] = matching.ofertas_candidatas(demanda)
-        contexto["es_brecha"] = matching.es_brecha(contexto["candidatas"])
+    # por criterio (ofertas publicadas: públicas) y los botones «Solicitar esta oferta» y «Descartar».
+    if abierta and (puede_gestionar or es_et):
+        candidatas = matching.ofertas_candidatas(demanda)
+        decisiones = dict(demanda.decisiones.filter(tipo__in=services.DECIDE_ET).values_list("oferta_id", "tipo"))
+        if es_et and contexto["puede_decidir"] and TipoDecision.SOLICITADA in decisiones.values():
+            contexto["siguiente"] = SIGUIENTE_PIDIO
+        for o in candidatas:
+            o.decision = decisiones.get(o.pk, "")
+            o.criterios = explicacion_clara(o.explicacion)
+        contexto["candidatas"] = candidatas
+        contexto["es_brecha"] = matching.es_brecha(candidatas)
+    # El oferente cuya oferta pidió la entidad (o a cuya entidad se remitió) responde desde aquí: vincula.
+    if abierta and not puede_gestionar and permisos.tiene_rol(u, Rol.OFERENTE):
+        pedidas = (Oferta.objects.filter(Q(pk=demanda.oferta_id) | Q(
+            decisiones__demanda=demanda, decisiones__tipo=TipoDecision.SOLICITADA)).filter(estado=EstadoOferta.PUBLICADA)
+            .select_related("entidad").distinct().order_by("pk"))
+        contexto["por_vincular"] = [o for o in pedidas if services.puede_vincular(u, demanda, o)]
     return render(request, "demanda/detalle.html", contexto)
+
+
+# Cada línea de `matching.explicar` empieza por su criterio («Texto: …»); en la ficha, el criterio en
+# palabras de quien pidió la asistencia.
+CRITERIOS = {
+    "Texto": _l("Palabras de su necesidad"), "Tema": _l("Temas"), "Capacidad": _l("Capacidad que fortalece"),
+    "Cobertura": _l("¿Llega a su entidad?"), "Etapa del ciclo": _l("Etapa del ciclo de gestión"),
+    "Modalidad y canal": _l("Cómo se presta"), "Cupos": _l("Cupos"), "Decisiones anteriores": _l("Otras entidades"),
+}
+
+
+def explicacion_clara(lineas: list[str]) -> list[tuple[str, str]]:
+    """[(criterio en palabras sencillas, explicación)] a partir de las líneas de `matching.explicar`."""
+    claves = {str(_l(k)): v for k, v in CRITERIOS.items()} | CRITERIOS
+    pares = []
+    for linea in lineas:
+        criterio, separador, texto = linea.partition(": ")
+        if separador and criterio in claves:
+            pares.append((str(claves[criterio]), texto[:1].upper() + texto[1:]))
+        else:
+            pares.append(("", linea))
+    return pares
+
+
+@login_required
+@require_POST
+def decidir(request, pk):
+    """«Solicitar esta oferta» o «Descartar» una de las ofertas que coinciden (`services.decision_registrar`, la
+    misma decisión que aprende el cruce). Un reenvío repite la misma decisión: no crea otra."""
+    demanda = _demanda_o_404(request, pk)
+    tipo = request.POST.get("tipo", "")
+    oferta_pk = request.POST.get("oferta", "")
+    if tipo not in services.DECIDE_ET or not oferta_pk.isdigit():
+        raise Http404()
+    oferta = get_object_or_404(Oferta.objects.select_related("entidad"), pk=oferta_pk)
+    try:
+        services.decision_registrar(demanda=demanda, oferta=oferta, tipo=tipo, por=request.user,
+                                    motivo=request.POST.get("motivo", ""))
+    except ValidationError as e:
+        for m in e.messages:
+            messages.error(request, m)
+    else:
+        if tipo == TipoDecision.SOLICITADA:
+            messages.success(request, _("Pidió la oferta «%(o)s». Avisamos a %(e)s y al DNP: le responderán aquí y "
+                                        "en sus alertas.") % {"o": oferta.nombre, "e": oferta.entidad.nombre})
+        else:
+            messages.success(request, _("Descartó la oferta «%(o)s»: el cruce lo tendrá en cuenta.") % {"o": oferta.nombre})
+    return redirect(reverse("demanda:detalle", args=[demanda.pk]) + "#coincidencias")
 
 
 ACCIONES = {

@@ -179,6 +179,7 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
             "cooferentes": {rng.choice(entidades).pk for _ in range(rng.randint(1, 2))} - {entidad.pk}
             if rng.random() < 0.1 else set(),
         })
+    _una_publicada_por_oferente_demo(ofertas, relaciones, hoy, creador)
     # Carga masiva sobre la tabla vacía: los índices propios (GIN y GiST) se quitan durante la carga
     # y se reconstruyen al final, de una vez (mucho más rápido que mantenerlos fila por fila).
     # Todo va en la misma transacción: si algo falla, los índices vuelven a quedar como estaban.
@@ -289,3 +290,28 @@ def disenar_ofertas(*, cuantas: int, rng: random.Random) -> int:
             HitoPlantilla.objects.create(oferta=oferta, orden=orden, nombre=nombre, peso=peso, desfase_dias=desfase)
         hechas += 1
     return hechas
+
+
+OFERENTES_DEMO = ("oferente@att.demo", "esap@att.demo", "minsalud@att.demo")
+
+
+def _una_publicada_por_oferente_demo(ofertas, relaciones, hoy, creador) -> None:
+    """Cada oferente de la demo (README: MinVivienda, ESAP, MinSalud) tiene al menos una oferta publicada, vigente
+    y abierta a todas las alcaldías: así su escritorio, sus alertas y las coincidencias de la funcionaria de
+    Medellín tienen algo real. Se toman las primeras ofertas generadas (después de sortearlas: el resto de la
+    demo sale igual con la misma semilla)."""
+    propias = list(Membresia.objects.filter(usuario__email__in=OFERENTES_DEMO, rol=Rol.OFERENTE, activa=True)
+                   .order_by("usuario__email").values_list("entidad_id", flat=True).distinct())
+    for oferta, rel, entidad_id in zip(ofertas, relaciones, propias, strict=False):
+        oferta.entidad_id = entidad_id
+        oferta.creada_por_id = creador.get(entidad_id)
+        oferta.estado = EstadoOferta.PUBLICADA
+        oferta.publicada_en = oferta.publicada_en or timezone.now()
+        oferta.vigencia_desde, oferta.vigencia_hasta = min(oferta.vigencia_desde, hoy), None
+        oferta.dirigida_a_alcaldias = True
+        oferta.focaliza_categorias, oferta.focaliza_grupos_mdm = [], []
+        oferta.solo_pdet = oferta.solo_zomac = False
+        oferta.comentario_revision = ""
+        oferta.contacto_email = f"asistencia{entidad_id}@entidad.gov.co"
+        rel["departamentos"] = set()
+        rel["cooferentes"] = rel["cooferentes"] - {entidad_id}

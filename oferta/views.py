@@ -58,8 +58,8 @@ def detalle(request, pk: int):
         "puede_revisar": usuario.has_perm("oferta.revisar", oferta),
         "puede_archivar": usuario.has_perm("oferta.archivar", oferta),
         "ve_historia": usuario.is_authenticated and (permisos.lee_todo(usuario) or usuario.has_perm("oferta.gestionar", oferta)),
-        "puede_solicitar": publicada and permisos.tiene_rol(usuario, *permisos.ROLES_TERRITORIALES)
-        and not permisos.solo_lectura(usuario),
+        # Lo que exige la página «Registrar una necesidad» a la que lleva el botón (`demanda.registrar`).
+        "puede_solicitar": publicada and usuario.has_perm("demanda.registrar"),
         "parecidas": selectors.parecidas(oferta) if usuario.has_perm("oferta.ver_solapamientos")
         and oferta.estado in (EstadoOferta.EN_REVISION, EstadoOferta.PUBLICADA) else [],
         "form_revision": ComentarioForm(),

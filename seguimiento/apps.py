@@ -12,7 +12,7 @@ class SeguimientoConfig(AppConfig):
 
         from att import cambios, importacion, registros
         from indicadores.models import Indicador, Medicion, MetaIndicador
-        from seguimiento import demo, perfil, resumen, selectors
+        from seguimiento import demo, escritorio, perfil, resumen, selectors
         from seguimiento.importacion import ImportadorMDM
 
         registros.registrar_resumen_inicio("seguimiento", selectors.resumen_inicio, orden=40)
@@ -20,6 +20,7 @@ class SeguimientoConfig(AppConfig):
         registros.registrar_demo("seguimiento", demo.generar, orden=40)
         importacion.registrar_importador("mdm", ImportadorMDM)
         perfil.registrar_secciones()
+        escritorio.registrar()
         from seguimiento.models import (
             Avance,
             ConfiguracionSeguimiento,

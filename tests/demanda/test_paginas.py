@@ -330,5 +330,7 @@ def test_la_explicacion_con_las_palabras_en_comun_la_ven_el_dnp_y_la_et(client, 
     assert oferta.nombre in html and linea in html and "Vincular a esta oferta" in html
     client.force_login(funcionario_medellin)
     html = client.get(reverse("demanda:detalle", args=[d.pk])).content.decode()
-    assert "Ofertas candidatas" in html and linea in html
+    # La entidad ve la misma explicación, con el criterio en palabras sencillas (issue 15).
+    assert "Ofertas que coinciden con su necesidad" in html
+    assert "<dt>Palabras de su necesidad</dt><dd>Coinciden «marco fiscal», «plan financiero».</dd>" in html
     assert "Vincular a esta oferta" not in html  # la entidad no vincula
