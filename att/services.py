@@ -38,7 +38,7 @@ def token_verificar_alcance(*, usuario, entidad, rol: str) -> None:
         raise ValidationError(_("Indique el usuario, la entidad y el rol del token."))
     if not usuario.is_active:
         raise ValidationError({"usuario": _("El usuario %(u)s está inactivo: no se le emiten tokens.") % {"u": usuario}})
-    if not Membresia.objects.filter(usuario=usuario, entidad=entidad, rol=rol, activa=True).exists():
+    if not Membresia.objects.vigentes().filter(usuario=usuario, entidad=entidad, rol=rol).exists():
         raise ValidationError({"rol": _(
             "%(u)s no tiene una membresía activa en %(e)s con el rol «%(r)s»: el token solo puede "
             "emitirse con una entidad y un rol que la persona ya tenga."
@@ -571,7 +571,7 @@ def personas_de(entidad, roles):
     """Personas con membresía activa en `entidad` con alguno de `roles`."""
     return Usuario.objects.filter(
         is_active=True,
-        pk__in=Membresia.objects.filter(entidad=entidad, activa=True, rol__in=list(roles)).values("usuario_id"),
+        pk__in=Membresia.objects.vigentes().filter(entidad=entidad, rol__in=list(roles)).values("usuario_id"),
     )
 
 

@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from att import salud, views, views_alertas, views_mfa, views_perfil
+from att import salud, views, views_alertas, views_cuentas, views_mfa, views_perfil
 
 admin.site.site_header = _("Administración de la plataforma ATT")
 admin.site.site_title = _("ATT – DNP")
@@ -21,6 +21,26 @@ urlpatterns = [
     path("cuenta/mfa/activar/", views_mfa.activar, name="mfa-activar"),
     path("cuenta/mfa/verificar/", views_mfa.verificar, name="mfa-verificar"),
     path("cuenta/mfa/qr.svg", views_mfa.qr, name="mfa-qr"),
+    # Cuentas (att/views_cuentas.py): mi cuenta y mis datos (Ley 1581), pedir cuenta, invitar, contraseña.
+    path("cuenta/", views_cuentas.cuenta, name="cuenta"),
+    path("cuenta/datos.<str:formato>", views_cuentas.datos_descargar, name="cuenta-datos-descargar"),
+    path("cuenta/datos/solicitar/", views_cuentas.datos_solicitar, name="cuenta-datos-solicitar"),
+    path("cuenta/solicitar/", views_cuentas.solicitar, name="cuenta-solicitar"),
+    path("cuenta/solicitar/enviada/", views_cuentas.solicitud_enviada, name="cuenta-solicitud-enviada"),
+    path("cuenta/solicitudes/", views_cuentas.solicitudes, name="cuenta-solicitudes"),
+    path("cuenta/solicitudes/<int:pk>/", views_cuentas.solicitud, name="cuenta-solicitud"),
+    path("cuenta/solicitudes/datos/", views_cuentas.solicitudes_datos, name="cuenta-solicitudes-datos"),
+    path("cuenta/solicitudes/datos/<int:pk>/", views_cuentas.solicitud_datos, name="cuenta-solicitud-datos"),
+    path("cuenta/invitar/", views_cuentas.invitar, name="cuenta-invitar"),
+    path("cuenta/invitacion/<str:token>/", views_cuentas.invitacion, name="cuenta-invitacion"),
+    path("cuenta/entidad/<int:pk>/miembros/", views_cuentas.miembros, name="cuenta-miembros"),
+    path("cuenta/membresia/<int:pk>/terminar/", views_cuentas.membresia_terminar, name="cuenta-membresia-terminar"),
+    path("cuenta/clave/", views_cuentas.CambiarClave.as_view(), name="cuenta-clave"),
+    path("cuenta/recuperar/", views_cuentas.Recuperar.as_view(), name="cuenta-recuperar"),
+    path("cuenta/recuperar/enviado/", views_cuentas.RecuperarEnviado.as_view(), name="cuenta-recuperar-enviado"),
+    path("cuenta/recuperar/<uidb64>/<token>/", views_cuentas.RecuperarConfirmar.as_view(),
+         name="cuenta-recuperar-confirmar"),
+    path("cuenta/recuperar/listo/", views_cuentas.RecuperarListo.as_view(), name="cuenta-recuperar-listo"),
     path("admin/", admin.site.urls),
     # Perfil de cada entidad territorial por su código DIVIPOLA (att/views_perfil.py).
     path("territorio/<str:codigo>/", views_perfil.territorio, name="territorio"),

@@ -20,6 +20,14 @@ from .catalogos import (
     TipoCapacidad,
     TipoDescriptor,
 )
+from .cuentas import (
+    EstadoSolicitudCuenta,
+    EstadoSolicitudDatos,
+    Invitacion,
+    SolicitudCuenta,
+    SolicitudDatosPersonales,
+    TipoSolicitudDatos,
+)
 from .empalme import EstadoEmpalme, InformeEmpalme
 from .entidades import Dependencia, Entidad, TipoEntidad
 from .importaciones import EstadoImportacionArchivo, Importacion
@@ -31,8 +39,6 @@ from .tokens import TokenIntegracion
 from .usuarios import Membresia, Rol, Usuario
 
 __all__ = [
-    "EstadoEmpalme",
-    "InformeEmpalme",
     "Canal",
     "Capacidad",
     "Catalogo",
@@ -46,9 +52,12 @@ __all__ = [
     "Eliminacion",
     "Entidad",
     "EntregaWebhook",
+    "EstadoEmpalme",
     "EstadoEntrega",
     "EstadoImportacionArchivo",
     "EstadoSalida",
+    "EstadoSolicitudCuenta",
+    "EstadoSolicitudDatos",
     "Estructura",
     "EtapaCiclo",
     "EventoSeguridad",
@@ -56,6 +65,8 @@ __all__ = [
     "FuenteDiagnostico",
     "GrupoMDM",
     "Importacion",
+    "InformeEmpalme",
+    "Invitacion",
     "Membresia",
     "Modalidad",
     "MotivoEgreso",
@@ -68,6 +79,8 @@ __all__ = [
     "Region",
     "Rol",
     "Salida",
+    "SolicitudCuenta",
+    "SolicitudDatosPersonales",
     "SolicitudIdempotente",
     "SuscripcionWebhook",
     "Tema",
@@ -75,6 +88,7 @@ __all__ = [
     "TipoDescriptor",
     "TipoEntidad",
     "TipoEventoSeguridad",
+    "TipoSolicitudDatos",
     "TokenIntegracion",
     "Usuario",
     "ValoracionCapacidad",
