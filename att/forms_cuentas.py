@@ -172,7 +172,7 @@ class ResponderDatosForm(forms.Form):
     estado = forms.ChoiceField(label=_("Decisión"), widget=forms.RadioSelect, choices=[
         (EstadoSolicitudDatos.ATENDIDA.value, _("Atendida (en una supresión, anonimiza la cuenta)")),
         (EstadoSolicitudDatos.RECHAZADA.value, EstadoSolicitudDatos.RECHAZADA.label)])
-    respuesta = forms.CharField(label=_("Respuesta a la persona"), max_length=4000,
+    respuesta = forms.CharField(label=_("Respuesta a la persona"), max_length=5000,
                                 widget=forms.Textarea(attrs={"rows": 4}))
 
 

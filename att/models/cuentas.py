@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from att.validadores import TEXTO_CORTO, TEXTO_MEDIO, largo_maximo
+
 from .usuarios import Rol
 
 
@@ -28,10 +30,10 @@ class SolicitudCuenta(models.Model):
                                 verbose_name=_("entidad"))
     rol = models.CharField(_("rol solicitado"), max_length=30, choices=Rol.choices)
     cargo = models.CharField(_("cargo"), max_length=150)
-    justificacion = models.TextField(_("justificación"), max_length=2000)
+    justificacion = models.TextField(_("justificación"), **largo_maximo(TEXTO_CORTO))
     estado = models.CharField(_("estado"), max_length=12, choices=EstadoSolicitudCuenta.choices,
                               default=EstadoSolicitudCuenta.PENDIENTE)
-    motivo_rechazo = models.TextField(_("motivo del rechazo"), max_length=2000, blank=True)
+    motivo_rechazo = models.TextField(_("motivo del rechazo"), blank=True, **largo_maximo(TEXTO_CORTO))
     creada_en = models.DateTimeField(_("recibida"), default=timezone.now)
     resuelta_en = models.DateTimeField(_("resuelta"), null=True, blank=True)
     resuelta_por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -104,10 +106,10 @@ class SolicitudDatosPersonales(models.Model):
     usuario = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                 related_name="solicitudes_datos", verbose_name=_("titular"))
     tipo = models.CharField(_("tipo"), max_length=12, choices=TipoSolicitudDatos.choices)
-    detalle = models.TextField(_("detalle"), max_length=4000)
+    detalle = models.TextField(_("detalle"), **largo_maximo(TEXTO_MEDIO))
     estado = models.CharField(_("estado"), max_length=12, choices=EstadoSolicitudDatos.choices,
                               default=EstadoSolicitudDatos.PENDIENTE)
-    respuesta = models.TextField(_("respuesta"), max_length=4000, blank=True)
+    respuesta = models.TextField(_("respuesta"), blank=True, **largo_maximo(TEXTO_MEDIO))
     creada_en = models.DateTimeField(_("recibida"), default=timezone.now)
     respondida_en = models.DateTimeField(_("respondida"), null=True, blank=True)
     respondida_por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
