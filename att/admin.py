@@ -170,4 +170,10 @@ class TokenIntegracionAdmin(SimpleHistoryAdmin):
 
 # Registran el admin del registro de seguridad del ingreso (django-axes), el de la bandeja de salida y
 # el del registro de seguridad de la plataforma.
-from att import admin_autenticacion, admin_salida, admin_seguridad, admin_webhooks  # noqa: F401
+from att import (  # noqa: F401
+    admin_autenticacion,
+    admin_cuentas,
+    admin_salida,
+    admin_seguridad,
+    admin_webhooks,
+)

@@ -98,6 +98,9 @@ ESCRITURAS_EN_BLOQUE: dict[tuple[str, str], str] = {
         "avance consolidado de los hitos padre (de sus sub-hitos) y de los hitos hoja de una línea con varias "
         "entidades (promedio de su avance en cada una); el cambio que lo origina (el avance, el hito hijo o la "
         "entidad focalizada) ya tiene su fila de historial",
+    ("att/cuentas.py", "usuario_anonimizar"):
+        "supresión de datos personales (Ley 1581): borra el nombre y el correo de las filas anteriores del "
+        "historial de la persona, de sus invitaciones y solicitudes; la anonimización misma queda en su historial",
     # Modelos sin historia (ver SIN_HISTORIA).
     ("att/services.py", "notificaciones_marcar_todas_leidas"): "modelo sin historia: att.Notificacion",
     ("att/notificaciones.py", "notificar"): "modelo sin historia: att.Notificacion",

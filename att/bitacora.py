@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 Tipo = TipoEventoSeguridad
 PERSISTENTES = frozenset({Tipo.PERMISO_DENEGADO, Tipo.INGRESO_FALLIDO, Tipo.BLOQUEO, Tipo.MFA_FALLIDA})
 CAMPOS_STAFF = ("is_staff", "is_superuser", "is_active")
-CAMPOS_MEMBRESIA = ("usuario_id", "entidad_id", "rol", "activa")
+CAMPOS_MEMBRESIA = ("usuario_id", "entidad_id", "rol", "activa", "hasta", "administra")
 
 # La solicitud en curso, para las señales que no la reciben (cambios de rol y de permisos).
 _solicitud: contextvars.ContextVar = contextvars.ContextVar("att_bitacora_solicitud", default=None)

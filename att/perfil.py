@@ -121,7 +121,7 @@ def con_autor_activo(qs, campo_autor: str, entidad):
     from att.models import Membresia
 
     return qs.annotate(autor_sigue=Exists(
-        Membresia.objects.filter(usuario=OuterRef(campo_autor), entidad=entidad, activa=True)))
+        Membresia.objects.vigentes().filter(usuario=OuterRef(campo_autor), entidad=entidad)))
 
 
 def autor(objeto, campo: str = "autor") -> str:

@@ -36,7 +36,8 @@ class Vinculo:
 
 
 def vinculos(usuario) -> list[Vinculo]:
-    """Membresías activas del usuario (una consulta por petición, guardada en el objeto)."""
+    """Membresías vigentes del usuario (activas y sin fecha de fin pasada; una consulta por petición,
+    guardada en el objeto)."""
     if usuario is None or not usuario.is_authenticated:
         return []
     cache = getattr(usuario, "_att_vinculos", None)
@@ -48,7 +49,7 @@ def vinculos(usuario) -> list[Vinculo]:
         cache = [Vinculo(entidad.pk, entidad.tipo, entidad.departamento_id, token.rol)]
     else:
         filas = (
-            Membresia.objects.filter(usuario=usuario, activa=True)
+            Membresia.objects.vigentes().filter(usuario=usuario)
             .values_list("entidad_id", "entidad__tipo", "entidad__departamento_id", "rol")
         )
         cache = [Vinculo(*fila) for fila in filas]
@@ -159,11 +160,11 @@ def entidades_de(usuario, roles: Iterable[str] | None = None) -> QuerySet[Entida
         if token.rol == Rol.EQUIPO_DEPARTAMENTAL and token.entidad.tipo == TipoEntidad.GOBERNACION:
             filtro |= Q(tipo__in=TipoEntidad.territoriales(), departamento_id=token.entidad.departamento_id)
         return Entidad.objects.filter(filtro)
-    propias = Membresia.objects.filter(usuario=usuario, activa=True, rol__in=roles, entidad=OuterRef("pk"))
+    propias = Membresia.objects.vigentes().filter(usuario=usuario, rol__in=roles, entidad=OuterRef("pk"))
     filtro = Exists(propias)
     if Rol.EQUIPO_DEPARTAMENTAL in roles:
-        departamentales = Membresia.objects.filter(
-            usuario=usuario, activa=True, rol=Rol.EQUIPO_DEPARTAMENTAL,
+        departamentales = Membresia.objects.vigentes().filter(
+            usuario=usuario, rol=Rol.EQUIPO_DEPARTAMENTAL,
             entidad__tipo=TipoEntidad.GOBERNACION, entidad__departamento_id=OuterRef("departamento_id"),
         )
         filtro = filtro | (Q(tipo__in=TipoEntidad.territoriales()) & Exists(departamentales))

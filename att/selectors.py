@@ -260,14 +260,14 @@ def egresos_por_entidad(entidad_ids) -> dict[int, set[int]]:
 
 
 def usuarios_con_rol(entidad, roles):
-    """Personas activas con una membresía activa de alguno de `roles` en `entidad`.
+    """Personas activas con una membresía vigente (activa, sin fin pasado) de alguno de `roles` en `entidad`.
 
     `entidad`: una entidad, su id, varias (lista, queryset) o None para cualquier entidad (los roles
     del DNP). `roles`: un `Rol` o varios. Devuelve un queryset sin repetidos (subconsulta, sin
     DISTINCT): el único lugar que decide a quién le llega lo que es para «el rol X de la entidad Y».
     """
     roles = [roles] if isinstance(roles, str) else list(roles)
-    membresias = Membresia.objects.filter(activa=True, rol__in=roles)
+    membresias = Membresia.objects.vigentes().filter(rol__in=roles)
     if entidad is not None:
         if isinstance(entidad, (Entidad, int, str)):
             membresias = membresias.filter(entidad=entidad)

@@ -39,7 +39,7 @@ def token_verificar_alcance(*, usuario, entidad, rol: str) -> None:
         raise ValidationError(_("Indique el usuario, la entidad y el rol del token."))
     if not usuario.is_active:
         raise ValidationError({"usuario": _("El usuario %(u)s está inactivo: no se le emiten tokens.") % {"u": usuario}})
-    if not Membresia.objects.filter(usuario=usuario, entidad=entidad, rol=rol, activa=True).exists():
+    if not Membresia.objects.vigentes().filter(usuario=usuario, entidad=entidad, rol=rol).exists():
         raise ValidationError({"rol": _(
             "%(u)s no tiene una membresía activa en %(e)s con el rol «%(r)s»: el token solo puede "
             "emitirse con una entidad y un rol que la persona ya tenga."

@@ -126,3 +126,18 @@ def avisar_egreso(egreso_id: int) -> int:
     from att.services import avisar_egreso as avisar
 
     return avisar(egreso_id)
+
+
+@shared_task(name="att.correo_cuenta", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def correo_cuenta(evento: str, pk: int, correo: str = "") -> int:
+    """Correos de cuentas (solicitud, invitación, fin de membresía, datos personales): att/cuentas.py."""
+    from att.cuentas import enviar_correo
+
+    return enviar_correo(evento, pk, correo)
+
+
+@shared_task(name="att.avisar_solicitud_cuenta")
+def avisar_solicitud_cuenta(solicitud_id: int) -> int:
+    from att.cuentas import avisar_solicitud_cuenta as avisar
+
+    return avisar(solicitud_id)

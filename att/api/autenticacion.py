@@ -19,8 +19,8 @@ class TokenIntegracionAuthentication(authentication.TokenAuthentication):
             TokenIntegracion.objects.select_related("usuario", "entidad")
             .filter(resumen=TokenIntegracion.resumir(key))
             # En la misma consulta: ¿sigue la persona con esa entidad y ese rol?
-            .annotate(membresia_activa=Exists(Membresia.objects.filter(
-                usuario=OuterRef("usuario"), entidad=OuterRef("entidad"), rol=OuterRef("rol"), activa=True,
+            .annotate(membresia_activa=Exists(Membresia.objects.vigentes().filter(
+                usuario=OuterRef("usuario"), entidad=OuterRef("entidad"), rol=OuterRef("rol"),
             )))
             .first()
         )

@@ -20,6 +20,14 @@ from .catalogos import (
     TipoCapacidad,
     TipoDescriptor,
 )
+from .cuentas import (
+    EstadoSolicitudCuenta,
+    EstadoSolicitudDatos,
+    Invitacion,
+    SolicitudCuenta,
+    SolicitudDatosPersonales,
+    TipoSolicitudDatos,
+)
 from .empalme import EstadoEmpalme, InformeEmpalme
 from .entidades import Dependencia, Entidad, TipoEntidad
 from .importaciones import EstadoImportacionArchivo, Importacion
@@ -48,6 +56,8 @@ __all__ = [
     "EstadoEntrega",
     "EstadoImportacionArchivo",
     "EstadoSalida",
+    "EstadoSolicitudCuenta",
+    "EstadoSolicitudDatos",
     "Estructura",
     "EtapaCiclo",
     "EventoSeguridad",
@@ -56,6 +66,7 @@ __all__ = [
     "GrupoMDM",
     "Importacion",
     "InformeEmpalme",
+    "Invitacion",
     "Membresia",
     "Modalidad",
     "MotivoEgreso",
@@ -68,6 +79,8 @@ __all__ = [
     "Region",
     "Rol",
     "Salida",
+    "SolicitudCuenta",
+    "SolicitudDatosPersonales",
     "SolicitudIdempotente",
     "SuscripcionWebhook",
     "Tema",
@@ -75,6 +88,7 @@ __all__ = [
     "TipoDescriptor",
     "TipoEntidad",
     "TipoEventoSeguridad",
+    "TipoSolicitudDatos",
     "TokenIntegracion",
     "Usuario",
     "ValoracionCapacidad",

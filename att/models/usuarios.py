@@ -131,8 +131,18 @@ class Usuario(AbstractBaseUser, PermissionsMixin):
         return super().get_all_permissions(obj)
 
 
+class MembresiaQuerySet(models.QuerySet):
+    def vigentes(self, fecha=None):
+        """Activas y sin fecha de fin pasada: solo estas dan acceso (`att.permisos`). El día `hasta`
+        todavía cuenta; desde el día siguiente, la persona ya no actúa por esa entidad."""
+        fecha = fecha or timezone.localdate()
+        return self.filter(models.Q(hasta__isnull=True) | models.Q(hasta__gte=fecha), activa=True)
+
+
 class Membresia(models.Model):
-    """Pertenencia de una persona a una entidad con un rol: de ella sale lo que puede ver y hacer."""
+    """Pertenencia de una persona a una entidad con un rol: de ella sale lo que puede ver y hacer.
+    Cuando la persona se va, la membresía recibe su fecha de fin (`hasta`): el acceso termina y sus
+    registros quedan a su nombre."""
 
     usuario = models.ForeignKey(Usuario, on_delete=models.CASCADE, related_name="membresias")
     entidad = models.ForeignKey("att.Entidad", on_delete=models.CASCADE, related_name="membresias")
@@ -140,7 +150,13 @@ class Membresia(models.Model):
     activa = models.BooleanField(_("activa"), default=True)
     desde = models.DateField(_("desde"), default=timezone.localdate)
     hasta = models.DateField(_("hasta"), null=True, blank=True)
+    administra = models.BooleanField(
+        _("administra la entidad"), default=False,
+        help_text=_("Invita a otras personas a la entidad y termina sus membresías."),
+    )
     historial = HistoricalRecords()
+
+    objects = MembresiaQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membresía")

@@ -196,8 +196,9 @@ def test_cambio_de_rol_y_desactivacion_de_membresia(funcionario_medellin):
     membresia.activa = False
     membresia.save(update_fields=["activa"])
     membresia.hasta = membresia.desde
-    membresia.save(update_fields=["hasta"])  # no cambia rol, entidad ni estado: sin evento
-    _, cambio, desactivada = _eventos(Tipo.ROL_CAMBIADO)
+    membresia.save(update_fields=["hasta"])  # la fecha de fin termina el acceso (att.permisos): con evento
+    _, cambio, desactivada, fin = _eventos(Tipo.ROL_CAMBIADO)
+    assert fin.detalle["cambios"] == {"hasta": [None, membresia.desde.isoformat()]}
     assert cambio.detalle["accion"] == "modificada"
     assert cambio.detalle["cambios"] == {"rol": [Rol.FUNCIONARIO_ET, Rol.EQUIPO_DEPARTAMENTAL]}
     assert desactivada.detalle["accion"] == "desactivada"
