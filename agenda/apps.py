@@ -8,7 +8,7 @@ class AgendaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from agenda import demo, perfil, selectors
+        from agenda import conversacion, demo, perfil, selectors
         from agenda.importacion import ImportadorLineas
         from agenda.models import (
             AgendaNacional,
@@ -27,6 +27,7 @@ class AgendaConfig(AppConfig):
         registros.registrar_demo("agenda", demo.generar, orden=30)
         importacion.registrar_importador("lineas", ImportadorLineas)
         perfil.registrar_secciones()
+        conversacion.registrar()
 
         # Fuente de cambios de la API: la agenda es pública; lo demás, de la entidad dueña del plan.
         cambios.registrar(AgendaNacional, publico=True)

@@ -9,7 +9,7 @@ class DemandaConfig(AppConfig):
 
     def ready(self):
         from att import cambios, importacion, registros
-        from demanda import demo, perfil, selectors
+        from demanda import conversacion, demo, perfil, selectors
         from demanda.importacion import ImportadorDemandas
         from demanda.models import Demanda
 
@@ -17,6 +17,7 @@ class DemandaConfig(AppConfig):
         registros.registrar_demo("demanda", demo.generar, orden=20)
         importacion.registrar_importador("demandas", ImportadorDemandas)
         perfil.registrar_secciones()
+        conversacion.registrar()
 
         # Fuente de cambios de la API: una demanda es de su entidad.
         cambios.registrar(Demanda, campo="actualizada", entidad="entidad_id")

@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from att import graficos, periodos
+from att import conversaciones, graficos, periodos
 from att.models import Departamento, Tema
 from demanda import matching, rules, selectors, services
 from demanda.forms import (
@@ -161,9 +161,14 @@ def detalle(request, pk):
     demanda = _demanda_o_404(request, pk)
     u = request.user
     puede_gestionar = u.has_perm("demanda.gestionar", demanda)
+    mensajes = list(conversaciones.mensajes(demanda))
     contexto = {
         "demanda": demanda,
         "eventos": demanda.eventos.all(),
+        # La línea de tiempo: los pasos de la demanda y los mensajes de su conversación, por fecha.
+        "linea_tiempo": conversaciones.linea_de_tiempo(("evento", demanda.eventos.all(), "cuando"),
+                                                       ("mensaje", mensajes, "creado")),
+        "conversacion": conversaciones.contexto(request, demanda, mensajes),
         "puede_editar": u.has_perm("demanda.editar", demanda) and demanda.estado in services.ESTADOS_EDITABLES,
         "puede_adjuntar": u.has_perm("demanda.editar", demanda)
         and demanda.estado not in (EstadoDemanda.CERRADA, EstadoDemanda.NO_PERTINENTE),

@@ -20,6 +20,7 @@ from .catalogos import (
     TipoCapacidad,
     TipoDescriptor,
 )
+from .conversaciones import AdjuntoMensaje, Mensaje
 from .empalme import EstadoEmpalme, InformeEmpalme
 from .entidades import Dependencia, Entidad, TipoEntidad
 from .importaciones import EstadoImportacionArchivo, Importacion
@@ -31,8 +32,7 @@ from .tokens import TokenIntegracion
 from .usuarios import Membresia, Rol, Usuario
 
 __all__ = [
-    "EstadoEmpalme",
-    "InformeEmpalme",
+    "AdjuntoMensaje",
     "Canal",
     "Capacidad",
     "Catalogo",
@@ -46,6 +46,7 @@ __all__ = [
     "Eliminacion",
     "Entidad",
     "EntregaWebhook",
+    "EstadoEmpalme",
     "EstadoEntrega",
     "EstadoImportacionArchivo",
     "EstadoSalida",
@@ -56,7 +57,9 @@ __all__ = [
     "FuenteDiagnostico",
     "GrupoMDM",
     "Importacion",
+    "InformeEmpalme",
     "Membresia",
+    "Mensaje",
     "Modalidad",
     "MotivoEgreso",
     "Municipio",
