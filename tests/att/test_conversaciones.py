@@ -175,11 +175,29 @@ def test_ficha_con_conversacion_consultas_planas(client, demanda_vinculada, func
     assert r.status_code == 200 and len(r.json()["results"]) == n
 
 
-MAX_FICHA = 40
-MAX_API = 8
+MAX_FICHA = 12  # la ficha de la demanda con su conversación y su línea de tiempo
+MAX_API = 3  # el objeto, los mensajes y sus adjuntos
 
 
 def test_persona_sin_rol_en_la_entidad_no_participa(demanda_vinculada):
     intruso = factories.persona(factories.alcaldia("76001"), Rol.FUNCIONARIO_ET)
     with pytest.raises(Exception, match="participan"):
         services.mensaje_publicar(objeto=demanda_vinculada, por=intruso, texto="Hola")
+
+
+MAX_CONCERTADO = 13  # la página del plan con sus mesas, compromisos y conversación
+
+
+@pytest.mark.parametrize("n", [1, 10])
+def test_plan_concertado_con_conversacion_consultas_planas(client, funcionario_medellin, entidad_oferente, oferente, n,
+                                                           django_assert_max_num_queries):
+    medellin = funcionario_medellin.membresias.first().entidad
+    plan = agenda_services.concertado_crear(entidad_territorial=medellin, oferentes=[entidad_oferente],
+                                            vigencia=2026, nombre="Plan concertado Medellín", por=oferente)
+    for i in range(n):
+        services.mensaje_publicar(objeto=plan, por=oferente if i % 2 else funcionario_medellin,
+                                  texto=f"Mensaje {i}", adjuntos=[_pdf(f"a{i}.pdf")])
+    client.force_login(funcionario_medellin)
+    with django_assert_max_num_queries(MAX_CONCERTADO):
+        r = client.get(reverse("agenda:concertado", args=[plan.pk]))
+    assert r.status_code == 200 and r.content.decode().count('<li id="mensaje-') == n
