@@ -53,7 +53,8 @@
           if (unica.length === 1) { unica[0].nodo.selected = true; lista.dispatchEvent(new Event("change", { bubbles: true })); }
         }
       } else if (evento.key === "ArrowDown") {
-        var destino = lista || contenedor.querySelector(".selector-buscable__opciones label:not([hidden]) input, .selector-buscable__opciones div:not([hidden]) input");
+        var primera = todas.filter(function (o) { return !o.nodo.hidden; })[0];
+        var destino = lista || (primera && primera.nodo.querySelector("input"));
         if (destino) { evento.preventDefault(); destino.focus(); }
       }
     });

@@ -70,7 +70,11 @@ def test_selector_de_municipio_y_temas(dispositivo, referencia_cargada):
     filtro_temas.fill("catastro")
     expect(pagina.locator("#id_temas_conteo")).to_contain_text("temas visibles")
     filtro_temas.fill("vivienda")
-    pagina.get_by_label("Vivienda, ciudad y territorio").check()
+    # Con el teclado: flecha abajo lleva a la primera casilla visible y la barra espaciadora la marca.
+    filtro_temas.press("ArrowDown")
+    assert pagina.evaluate("document.activeElement.closest('label').textContent.trim()") == "Vivienda, ciudad y territorio"
+    pagina.keyboard.press("Space")
+    expect(pagina.get_by_label("Vivienda, ciudad y territorio")).to_be_checked()
     filtro_temas.fill("")
     pagina.get_by_label("Título de la necesidad").fill("Actualización del plan de ordenamiento")
     pagina.get_by_label("Descripción").fill("El municipio necesita apoyo para revisar su EOT.")
