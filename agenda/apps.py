@@ -8,7 +8,7 @@ class AgendaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from agenda import demo, escritorio, perfil, selectors
+        from agenda import conversacion, demo, escritorio, perfil, selectors
         from agenda.importacion import ImportadorLineas
         from agenda.models import (
             AgendaNacional,
@@ -28,6 +28,7 @@ class AgendaConfig(AppConfig):
         importacion.registrar_importador("lineas", ImportadorLineas)
         perfil.registrar_secciones()
         escritorio.registrar()
+        conversacion.registrar()
 
         # Fuente de cambios de la API: la agenda es pública; lo demás, de la entidad dueña del plan.
         cambios.registrar(AgendaNacional, publico=True)

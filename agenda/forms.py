@@ -21,6 +21,7 @@ from att.forms import ArchivoImportacionForm
 from att.models import Entidad, EtapaCiclo, TipoEntidad, Usuario
 from att.selectors import dependencias_elegibles
 from att.validadores import TEXTO_CORTO, TEXTO_MEDIO, validar_adjunto
+from att.widgets import casillas_entidades, lista_entidades, selector_municipio
 from demanda.models import Demanda, EstadoDemanda
 from indicadores.models import Indicador
 from oferta.models import Oferta
@@ -49,7 +50,7 @@ class LineaForm(forms.ModelForm):
         widgets = {
             "fecha_inicio": FechaInput(), "fecha_fin": FechaInput(),
             "objetivo": forms.Textarea(attrs={"rows": 3}),
-            "territorios": forms.SelectMultiple(attrs={"size": 8}),
+            "territorios": lista_entidades(attrs={"size": 8}),
             "demandas": forms.SelectMultiple(attrs={"size": 5}),
             "indicadores_vinculados": forms.SelectMultiple(attrs={"size": 5}),
         }
@@ -203,10 +204,11 @@ class ConcertadoForm(forms.Form):
     entidad_territorial = forms.ModelChoiceField(
         label=_("Entidad territorial"),
         queryset=Entidad.objects.filter(tipo__in=TipoEntidad.territoriales(), activa=True).order_by("nombre"),
+        widget=selector_municipio(),
     )
     oferentes = forms.ModelMultipleChoiceField(
         label=_("Entidades oferentes"), queryset=Entidad.objects.exclude(tipo__in=TipoEntidad.territoriales())
-        .filter(activa=True).order_by("nombre"), widget=forms.SelectMultiple(attrs={"size": 6}),
+        .filter(activa=True).order_by("nombre"), widget=casillas_entidades(),
         help_text=_("Con dos o más oferentes es un plan articulado."),
     )
     vigencia = forms.IntegerField(label=_("Vigencia (año)"), min_value=2022, max_value=2040)
@@ -269,7 +271,8 @@ class InstanciaForm(forms.Form):
                                   widget=forms.Textarea(attrs={"rows": 3}))
     miembros = forms.ModelMultipleChoiceField(
         label=_("Entidades miembro"), queryset=Entidad.objects.filter(activa=True).order_by("nombre"),
-        required=False, help_text=_("Mantenga presionada Ctrl (o Cmd) para elegir varias."))
+        required=False, widget=lista_entidades(attrs={"size": 8}),
+        help_text=_("Filtre por nombre; mantenga presionada Ctrl (o Cmd) para elegir varias."))
     activa = forms.BooleanField(label=_("Activa"), required=False, initial=True)
 
 
@@ -320,7 +323,8 @@ class AgendaTerritorialForm(forms.Form):
     nombre = forms.CharField(label=_("Nombre del acuerdo"), max_length=255)
     tipo = forms.ChoiceField(label=_("Tipo"), choices=TipoAgendaTerritorial.choices)
     entidades = forms.ModelMultipleChoiceField(label=_("Entidades territoriales que la suscriben"),
-                                               queryset=Entidad.objects.none())
+                                               queryset=Entidad.objects.none(),
+                                               widget=lista_entidades(attrs={"size": 8}))
     region = forms.CharField(label=_("Región o subregión"), max_length=120, required=False)
     fecha_suscripcion = forms.DateField(label=_("Fecha de suscripción"), required=False, widget=FechaInput())
     vigente_hasta = forms.DateField(label=_("Vigente hasta"), required=False, widget=FechaInput())

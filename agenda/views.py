@@ -27,7 +27,7 @@ from agenda.models import (
     PlanDeTrabajo,
 )
 from agenda.rules import ESTADOS_EDITABLES
-from att import graficos, perfil, periodos, permisos
+from att import conversaciones, graficos, perfil, periodos, permisos
 from att.forms import aplicar_error_servicio
 from att.models import Departamento, Entidad, Rol, TipoEntidad
 from demanda import selectors as demanda_selectors
@@ -335,8 +335,13 @@ def _pagina_concertado(request, pk, *, form_mesa=None, form_compromiso=None, sta
         # El mismo predicado que `services.compromiso_revisar` (el auditor responsable no ve el botón).
         c.plan = plan
         c.puede_actualizar = u.has_perm("agenda.actualizar_compromiso", c)
+    mensajes = list(conversaciones.mensajes(plan))
     return render(request, "agenda/concertado.html", {
         "plan": plan, "puede_trabajar": puede,
+        # La línea de tiempo del plan: sus mesas de trabajo y los mensajes de su conversación, por fecha.
+        "linea_tiempo": conversaciones.linea_de_tiempo(("mesa", plan.lista_mesas, "fecha"),
+                                                       ("mensaje", mensajes, "creado")),
+        "conversacion": conversaciones.contexto(request, plan, mensajes),
         "actualiza_alguno": any(c.puede_actualizar for c in plan.lista_compromisos),
         "form_mesa": form_mesa or (forms.MesaForm() if puede else None),
         "form_compromiso": form_compromiso or (forms.CompromisoForm(plan=plan) if puede else None),

@@ -127,3 +127,24 @@ def aplicar_error_servicio(form: forms.BaseForm, exc: ValidationError) -> None:
             form.add_error(campo if campo in form.fields else None, errores)
     else:
         form.add_error(None, exc.messages)
+
+
+class MensajeForm(forms.Form):
+    """Un mensaje de una conversación (`att.conversaciones`): texto y, si hace falta, archivos."""
+
+    texto = forms.CharField(
+        label=_("Su mensaje"), widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Lo leen la entidad territorial, los oferentes y el DNP que pueden ver esta página."),
+    )
+    adjuntos = CampoVariosArchivos(
+        label=_("Adjuntos"), required=False,
+        widget=VariosArchivos(attrs={"accept": ".pdf,.docx,.xlsx,.odt,.ods,.csv,.jpg,.jpeg,.png"}),
+        help_text=_("Opcional. PDF, DOCX, XLSX, ODT, ODS, CSV, JPG o PNG; máximo 10 MB cada uno."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from att.models import Mensaje
+
+        super().__init__(*args, **kwargs)
+        self.fields["texto"].max_length = Mensaje._meta.get_field("texto").max_length
+        self.fields["texto"].widget.attrs["maxlength"] = self.fields["texto"].max_length

@@ -12,14 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from att import bitacora, importacion, permisos
+from att import bitacora, conversaciones, importacion, permisos
 from att.models import (
+    AdjuntoMensaje,
     CategoriaAlerta,
     Dependencia,
     EstadoEmpalme,
     FrecuenciaAlerta,
     InformeEmpalme,
     Membresia,
+    Mensaje,
     Municipio,
     Notificacion,
     PreferenciaAlerta,
@@ -95,6 +97,81 @@ def notificacion_marcar_leida(*, notificacion: Notificacion, por) -> Notificacio
 
 def notificaciones_marcar_todas_leidas(*, por) -> int:
     return Notificacion.objects.filter(usuario=por, leida_en__isnull=True).update(leida_en=timezone.now())
+
+
+# --- Conversaciones (att.conversaciones) ---------------------------------------------------------------
+
+MAXIMO_ADJUNTOS_MENSAJE = 5
+
+
+def mensaje_validar(*, objeto, por, texto: str, adjuntos=()) -> str:
+    """Permiso, texto y adjuntos de un mensaje; devuelve el texto limpio. La usan la página y la API."""
+    from att.validadores import exigir_largo, validar_adjunto
+
+    tipo = conversaciones.tipo_de(objeto)
+    if not tipo.puede_ver(por, objeto) or not tipo.puede_escribir(por, objeto):
+        raise PermissionDenied(_("Solo la entidad territorial, los oferentes y el DNP que participan escriben aquí."))
+    texto = (texto or "").strip()
+    if not texto:
+        raise ValidationError({"texto": _("Escriba el mensaje.")})
+    exigir_largo(Mensaje, "texto", texto)
+    adjuntos = list(adjuntos)
+    errores = []
+    if len(adjuntos) > MAXIMO_ADJUNTOS_MENSAJE:
+        errores.append(_("Adjunte a lo sumo %(n)s archivos por mensaje.") % {"n": MAXIMO_ADJUNTOS_MENSAJE})
+    for archivo in adjuntos:
+        try:
+            validar_adjunto(archivo)
+        except ValidationError as e:
+            errores.extend(e.messages)
+    if errores:
+        raise ValidationError({"adjuntos": errores})
+    return texto
+
+
+def mensaje_publicar(*, objeto, por, texto: str, adjuntos=(), clave: str = "") -> Mensaje:
+    """Deja un mensaje (con sus adjuntos) en la conversación del objeto y avisa a los demás participantes
+    que pueden ver el objeto (`notificar`: la alerta y su correo salen por la bandeja de salida).
+
+    `clave`: la del envío (token del formulario o cabecera `Idempotency-Key`). Con la misma clave, un
+    reenvío o una tarea reentregada devuelve el mensaje ya creado: nunca hay dos."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import IntegrityError
+
+    from att.notificaciones import notificar
+
+    clave = (clave or "").strip()[:200]
+    if clave:
+        previo = Mensaje.objects.filter(autor=por, clave=clave).first()
+        if previo is not None:
+            return previo
+    texto = mensaje_validar(objeto=objeto, por=por, texto=texto, adjuntos=adjuntos)
+    tipo = conversaciones.tipo_de(objeto)
+    try:
+        with transaction.atomic():
+            mensaje = Mensaje.objects.create(
+                tipo=ContentType.objects.get_for_model(objeto), objeto_id=objeto.pk, autor=por,
+                entidad_id=conversaciones.entidad_del_autor(por, objeto), texto=texto, clave=clave,
+            )
+            for archivo in adjuntos:
+                AdjuntoMensaje.objects.create(mensaje=mensaje, archivo=archivo, nombre=archivo.name[:255],
+                                              tamano=archivo.size)
+            anteriores = Usuario.objects.filter(
+                is_active=True, pk__in=conversaciones.mensajes(objeto).values("autor_id"))
+            destinatarios = [u for u in {*tipo.participantes(objeto), *anteriores} if u.pk != por.pk]
+            notificar(
+                usuarios=destinatarios, puede_ver=lambda u: tipo.puede_ver(u, objeto),
+                categoria=tipo.categoria,
+                titulo=_("Mensaje nuevo de %(p)s sobre %(o)s") % {"p": por.nombre or por.email,
+                                                                 "o": tipo.titulo(objeto)},
+                mensaje=texto, url=f"{tipo.url(objeto)}#mensaje-{mensaje.pk}", clave=f"mensaje-{mensaje.pk}",
+            )
+    except IntegrityError:
+        previo = Mensaje.objects.filter(autor=por, clave=clave).first() if clave else None
+        if previo is None:
+            raise
+        return previo  # el envío simultáneo con la misma clave ganó
+    return mensaje
 
 
 # --- Preferencias de correo de las alertas -----------------------------------------------------------

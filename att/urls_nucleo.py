@@ -1,6 +1,6 @@
 from django.urls import path
 
-from att import views_importacion
+from att import views_conversacion, views_importacion
 from att import views_nucleo as v
 
 app_name = "nucleo"
@@ -17,4 +17,8 @@ urlpatterns += [
     path("alertas/", v.alertas, name="alertas"),
     path("alertas/<int:pk>/leida/", v.alerta_leida, name="alerta-leida"),
     path("alertas/todas-leidas/", v.alertas_todas_leidas, name="alertas-todas-leidas"),
+]
+urlpatterns += [
+    path("conversaciones/<slug:tipo>/<int:pk>/mensajes/", views_conversacion.mensaje_nuevo, name="mensaje-nuevo"),
+    path("conversaciones/adjuntos/<int:pk>/", views_conversacion.adjunto, name="adjunto-mensaje"),
 ]

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from att.models import Tema, TipoEntidad
 from att.validadores import TEXTO_LARGO, TEXTO_MEDIO, validar_adjunto
+from att.widgets import casillas_temas
 from conocimiento.models import (
     Discusion,
     EstadoRecurso,
@@ -20,8 +21,8 @@ class RecursoForm(forms.ModelForm):
                              widget=forms.RadioSelect, initial=TipoRecurso.BUENA_PRACTICA)
     temas = forms.ModelMultipleChoiceField(
         label=_("Temas"), queryset=Tema.objects.filter(activo=True), required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Mantenga presionada la tecla Ctrl (o Cmd) para elegir varios."),
+        widget=casillas_temas(),
+        help_text=_("Marque todos los que apliquen."),
     )
 
     class Meta:

@@ -9,7 +9,7 @@ class DemandaConfig(AppConfig):
 
     def ready(self):
         from att import cambios, importacion, registros
-        from demanda import demo, escritorio, perfil, selectors
+        from demanda import conversacion, demo, escritorio, perfil, selectors
         from demanda.importacion import ImportadorDemandas
         from demanda.models import Demanda
 
@@ -18,6 +18,7 @@ class DemandaConfig(AppConfig):
         importacion.registrar_importador("demandas", ImportadorDemandas)
         perfil.registrar_secciones()
         escritorio.registrar()
+        conversacion.registrar()
 
         # Fuente de cambios de la API: una demanda es de su entidad.
         cambios.registrar(Demanda, campo="actualizada", entidad="entidad_id")

@@ -8,6 +8,7 @@ from att import permisos
 from att.forms import ArchivoImportacionForm, EntidadTerritorialField
 from att.models import Canal, Capacidad, Entidad, EtapaCiclo, Modalidad, Rol, Tema
 from att.validadores import TEXTO_CORTO, TEXTO_LARGO
+from att.widgets import casillas_temas, selector_municipio
 from demanda import selectors
 from demanda.models import FuenteNecesidad
 from demanda.services import errores_de_adjuntos
@@ -39,8 +40,9 @@ def validar_archivos(archivos):
 class DemandaForm(forms.Form):
     entidad = EntidadTerritorialField(
         label=_("Entidad que necesita la asistencia"), queryset=Entidad.objects.none(),
-        empty_label=_("Seleccione la entidad"),
-        help_text=_("El equipo departamental puede registrar por los municipios de su departamento."),
+        empty_label=_("Seleccione la entidad"), widget=selector_municipio(),
+        help_text=_("El equipo departamental puede registrar por los municipios de su departamento: escriba "
+                    "el nombre en «Buscar municipio» (sin tildes también sirve)."),
     )
     titulo = forms.CharField(
         label=_("Título de la necesidad"), max_length=255, min_length=10,
@@ -52,8 +54,8 @@ class DemandaForm(forms.Form):
     )
     temas = forms.ModelMultipleChoiceField(
         label=_("Temas"), queryset=Tema.objects.filter(activo=True).order_by(F("padre_id").asc(nulls_first=True), "orden", "nombre"),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("Puede elegir varios (Ctrl o Cmd + clic en computador)."),
+        widget=casillas_temas(),
+        help_text=_("Marque todos los que apliquen. Escriba en «Filtrar temas» para encontrar uno."),
     )
     capacidad = forms.ModelChoiceField(
         label=_("Capacidad a fortalecer"), queryset=Capacidad.objects.filter(activo=True), required=False,

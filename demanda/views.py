@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
-from att import graficos, periodos, permisos
+from att import conversaciones, graficos, periodos, permisos
 from att.forms import aplicar_error_servicio
 from att.models import Departamento, Rol, Tema
 from demanda import matching, rules, selectors, services
@@ -174,9 +174,14 @@ def detalle(request, pk):
     demanda = _demanda_o_404(request, pk)
     u = request.user
     puede_gestionar = u.has_perm("demanda.gestionar", demanda)
+    mensajes = list(conversaciones.mensajes(demanda))
     contexto = {
         "demanda": demanda,
         "eventos": demanda.eventos.all(),
+        # La línea de tiempo: los pasos de la demanda y los mensajes de su conversación, por fecha.
+        "linea_tiempo": conversaciones.linea_de_tiempo(("evento", demanda.eventos.all(), "cuando"),
+                                                       ("mensaje", mensajes, "creado")),
+        "conversacion": conversaciones.contexto(request, demanda, mensajes),
         "puede_editar": u.has_perm("demanda.editar", demanda) and demanda.estado in services.ESTADOS_EDITABLES,
         "puede_adjuntar": u.has_perm("demanda.editar", demanda)
         and demanda.estado not in (EstadoDemanda.CERRADA, EstadoDemanda.NO_PERTINENTE),

@@ -8,6 +8,7 @@ from att import permisos
 from att.models import CategoriaLey617, Entidad, GrupoMDM, Rol, TipoEntidad
 from att.selectors import dependencias_elegibles
 from att.validadores import TEXTO_LARGO, TEXTO_MEDIO
+from att.widgets import CasillasBuscables, casillas_temas
 from indicadores.models import Indicador
 from indicadores.selectors import indicadores_visibles
 
@@ -119,6 +120,9 @@ class OfertaForm(forms.ModelForm):
         fields = CAMPOS_FORMULARIO
         widgets = {
             **{c: forms.CheckboxSelectMultiple for c in CASILLAS},
+            "temas": casillas_temas(),
+            "focaliza_departamentos": CasillasBuscables(etiqueta=_("Filtrar departamentos"),
+                                                        conteo=_("{n} de {total} departamentos visibles")),
             "cooferentes": forms.SelectMultiple(attrs={"size": 6}),
             "necesidad": forms.Textarea(attrs={"rows": 3}),
             "descripcion": forms.Textarea(attrs={"rows": 5}),

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from att.forms import CampoVariosArchivos
 from att.models import Entidad
 from att.validadores import TEXTO_LARGO, TEXTO_MEDIO
+from att.widgets import casillas_entidades
 from indicadores.models import Indicador, TipoIndicador
 from pas.models import Accion, FuenteFinanciacion
 
@@ -20,7 +21,7 @@ class Fecha(forms.DateInput):
 class AccionForm(forms.ModelForm):
     corresponsables = forms.ModelMultipleChoiceField(
         queryset=Entidad.objects.filter(departamento__isnull=True, municipio__isnull=True).order_by("nombre"),
-        required=False, label=_("Entidades corresponsables"), widget=forms.SelectMultiple(attrs={"size": 8}))
+        required=False, label=_("Entidades corresponsables"), widget=casillas_entidades())
 
     class Meta:
         model = Accion

@@ -11,6 +11,7 @@ from att.models import (
     NivelCapacidad,
     TipoCapacidad,
 )
+from att.widgets import casillas_entidades
 from rutas.models import Protocolo
 
 VALORES = [("", "—")] + [(str(n), str(n)) for n in range(1, 6)]
@@ -57,7 +58,7 @@ class RutaForm(forms.Form):
     capacidad = forms.ModelChoiceField(queryset=Capacidad.objects.filter(activo=True), label=_("Capacidad a fortalecer"),
                                        empty_label=_("Seleccione la capacidad"))
     oferentes = forms.ModelMultipleChoiceField(
-        queryset=None, label=_("Entidades oferentes"),
+        queryset=None, label=_("Entidades oferentes"), widget=casillas_entidades(),
         help_text=_("Una, o varias si el plan es articulado."),
     )
     inicio = forms.DateField(label=_("Inicio de la ruta"), widget=forms.DateInput(attrs={"type": "date"}),

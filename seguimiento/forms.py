@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from att.forms import ArchivoImportacionForm, CampoVariosArchivos
 from att.models import Entidad, TipoEntidad
 from att.validadores import TEXTO_CORTO, TEXTO_LARGO, TEXTO_MEDIO
+from att.widgets import casillas_temas, lista_entidades
 from seguimiento.models import Hito, ResultadoEvaluacion, TipoEvaluacion
 
 
@@ -118,13 +119,13 @@ class AsistenciaForm(forms.Form):
                              help_text=_("Solo para eventos masivos."))
     entidades = forms.ModelMultipleChoiceField(
         queryset=Entidad.objects.filter(tipo__in=TipoEntidad.territoriales(), activa=True),
-        label=_("Entidades territoriales"), widget=forms.SelectMultiple(attrs={"size": 6}),
+        label=_("Entidades territoriales"), widget=lista_entidades(attrs={"size": 8}),
         help_text=_("Una para una asesoría; varias para un evento masivo."))
     fecha = forms.DateField(label=_("Fecha"), widget=forms.DateInput(attrs={"type": "date"}))
     modalidad = forms.ModelChoiceField(queryset=None, label=_("Modalidad"))
     canal = forms.ModelChoiceField(queryset=None, label=_("Canal"))
     temas = forms.ModelMultipleChoiceField(queryset=None, label=_("Temas"), required=False,
-                                           widget=forms.SelectMultiple(attrs={"size": 6}))
+                                           widget=casillas_temas())
     participantes = forms.IntegerField(label=_("Participantes"), min_value=0, initial=0)
     descripcion = forms.CharField(label=_("Descripción"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                                   max_length=TEXTO_LARGO)

@@ -1,6 +1,8 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from agenda.api import views
+from att.api.conversaciones import MensajesView
 
 router = DefaultRouter()
 router.register("agenda/agendas", views.AgendaViewSet, basename="agenda-agenda")
@@ -13,4 +15,8 @@ router.register("agenda/instancias", views.InstanciaViewSet, basename="agenda-in
 router.register("agenda/sesiones", views.SesionViewSet, basename="agenda-sesion")
 router.register("agenda/territoriales", views.AgendaTerritorialViewSet, basename="agenda-territorial")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("agenda/concertados/<int:pk>/mensajes/", MensajesView.as_view(tipo="concertado"),
+         name="agenda-concertado-mensajes"),
+    *router.urls,
+]

@@ -20,6 +20,7 @@ from .catalogos import (
     TipoCapacidad,
     TipoDescriptor,
 )
+from .conversaciones import AdjuntoMensaje, Mensaje
 from .cuentas import (
     EstadoSolicitudCuenta,
     EstadoSolicitudDatos,
@@ -39,6 +40,7 @@ from .tokens import TokenIntegracion
 from .usuarios import Membresia, Rol, Usuario
 
 __all__ = [
+    "AdjuntoMensaje",
     "Canal",
     "Capacidad",
     "Catalogo",
@@ -68,6 +70,7 @@ __all__ = [
     "InformeEmpalme",
     "Invitacion",
     "Membresia",
+    "Mensaje",
     "Modalidad",
     "MotivoEgreso",
     "Municipio",

@@ -21,6 +21,7 @@ class CategoriaAlerta(models.TextChoices):
     CONOCIMIENTO = "conocimiento", _("Repositorio de conocimiento")
     COMUNIDAD = "comunidad", _("Comunidad de práctica")
     FORMACION = "formacion", _("Formación")
+    CONVERSACION = "conversacion", _("Mensajes en las conversaciones de demandas y planes concertados")
 
 
 # La fila de preferencia con esta categoría vale para todo tipo sin fila propia (y para los tipos

@@ -1,5 +1,7 @@
 """Páginas: formulario (errores en español sin perder datos), adjuntos, acceso por entidad, admin."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -142,7 +144,7 @@ def test_solicitar_esta_asistencia_precarga_la_oferta(client, funcionario_medell
     html = client.get(reverse("demanda:nueva") + f"?oferta={oferta.pk}").content.decode()
     assert f"Solicitud: {oferta.nombre}" in html and "Está solicitando la oferta" in html
     vivienda = Tema.objects.get(codigo="vivienda").pk
-    assert f'value="{vivienda}" selected' in html
+    assert re.search(rf'<input type="checkbox" name="temas" value="{vivienda}"[^>]* checked>', html)
     r = client.post(reverse("demanda:nueva") + f"?oferta={oferta.pk}",
                     fabricas.datos_formulario(factories.alcaldia("05001"), temas=[vivienda], oferta=oferta.pk))
     assert r.status_code == 302
