@@ -7,6 +7,7 @@ from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from att import busqueda
@@ -120,7 +121,8 @@ def test_consultas_fijas(client, django_assert_max_num_queries, funcionario_mede
     tema = Tema.objects.get(codigo="agua-saneamiento")
     recursos = Recurso.objects.bulk_create([
         Recurso(tipo=TipoRecurso.values[i % 3], titulo=f"Acueducto veredal {i}", resumen="r",
-                propuesto_por=funcionario_medellin, estado="publicado", departamento_id="05") for i in range(n)])
+                propuesto_por=funcionario_medellin, estado="publicado", publicado_en=timezone.now(),
+                departamento_id="05") for i in range(n)])
     Recurso.temas.through.objects.bulk_create([Recurso.temas.through(recurso_id=r.pk, tema_id=tema.pk)
                                                for r in recursos])
     services.vector_busqueda([r.pk for r in recursos])

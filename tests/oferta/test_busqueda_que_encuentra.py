@@ -54,7 +54,9 @@ def test_catastro_encuentra_lo_catastral_y_al_reves(client, catastro):
 def test_prefijo_de_la_palabra_que_se_escribe_y_siglas_exactas(client):
     fabricas.oferta(nombre="Planeación territorial participativa")
     fabricas.oferta(nombre="Articulación interinstitucional")
-    assert nombres(client.get(PORTAL, {"q": "territorial planea"})) == ["Planeación territorial participativa"]
+    assert nombres(client.get(PORTAL, {"q": "participativa planea"})) == ["Planeación territorial participativa"]
+    assert sorted(nombres(client.get(PORTAL, {"q": "planea"}))) == ["Articulación interinstitucional",
+                                                                    "Planeación territorial participativa"]
     # Tres letras o menos (siglas): exactas, «ART» no trae todo lo que empieza por «art».
     assert nombres(client.get(PORTAL, {"q": "art"})) == []
     assert busqueda.texto_tsquery('"plan de desarrollo" -catastro o étnico ART planea') == \
