@@ -239,13 +239,11 @@ def _sql_resultados(sql_filtradas: str, orden: str, filtros: FiltrosPortal | Non
     # calcula solo para las filas de `f`.
     columnas = ", ".join(f"b.{c}" for c in COLUMNAS_FILTRADAS)
     q = filtros.q if filtros else ""
-    rango = f"ts_rank(o.busqueda, to_tsquery('{busqueda.CONFIG}'::regconfig, %s))" if q else "0.0::real"
+    rango = f"ts_rank(b.busqueda, to_tsquery('{busqueda.CONFIG}'::regconfig, %s))" if q else "0.0::real"
     sql_f, params_f = donde()
     params_f = ([busqueda.texto_tsquery(q)] if q else []) + params_f
-    sql_b = f"SELECT {', '.join(f'b.{c}' for c in COLUMNAS_FILTRADAS)} FROM ({sql_filtradas}) b"
-    ctes = (f"WITH b AS NOT MATERIALIZED ({sql_b}), "
-            f"f AS MATERIALIZED (SELECT {columnas}, {rango} AS rango FROM b "
-            f"JOIN {Oferta._meta.db_table} o ON o.id = b.id{sql_f}) ")
+    ctes = (f"WITH b AS NOT MATERIALIZED ({sql_filtradas}), "
+            f"f AS MATERIALIZED (SELECT {columnas}, {rango} AS rango FROM b{sql_f}) ")
     antes: list = []  # parámetros de los conteos (van después de LIMIT/OFFSET en el texto)
     partes = [
         "SELECT 'total', '', '', count(*) FROM f",
