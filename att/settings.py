@@ -335,6 +335,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "purgar-eliminaciones": {"task": "att.purgar_eliminaciones", "schedule": crontab(hour=3, minute=40)},
     "purgar-importaciones": {"task": "att.purgar_importaciones", "schedule": crontab(minute=47)},
     "pas-alertar-plazos": {"task": "pas.alertar_plazos", "schedule": crontab(hour=7, minute=0)},
+    "oferta-vocabulario": {"task": "oferta.refrescar_vocabulario", "schedule": crontab(minute=23)},
+    "conocimiento-vocabulario": {"task": "conocimiento.refrescar_vocabulario", "schedule": crontab(minute=29)},
 }
 # Lápidas de lo eliminado (/api/v1/eliminaciones/): cuántos días se guardan. Un integrador que no
 # sincroniza en ese plazo debe hacer una sincronización completa.

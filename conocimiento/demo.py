@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from att import permisos
+from att.busqueda import refrescar_vocabulario
 from att.models import (
     Entidad,
     Membresia,
@@ -51,6 +52,19 @@ ACCIONES = [
     "Alianza público-privada para el acueducto veredal", "Plan de ordenamiento territorial participativo",
     "Tablero de indicadores sociales", "Estrategia de transparencia en contratación",
 ]
+# El tema de cada acción: la práctica del acueducto es del tema «Agua potable y saneamiento básico»
+# (y así «agua» la encuentra aunque su texto hable solo del acueducto).
+TEMA_DE_ACCION = {
+    "Presupuesto participativo": "participacion-ciudadana", "Ventanilla única de trámites": "fortalecimiento-institucional",
+    "Actualización catastral multipropósito": "hacienda-finanzas", "Banco de proyectos en línea": "proyectos",
+    "Gestión del riesgo de desastres comunitaria": "gestion-riesgo",
+    "Recaudo predial con incentivos por pronto pago": "hacienda-finanzas",
+    "Formulación del plan de desarrollo con enfoque étnico": "planeacion",
+    "Mesas de concertación con productores rurales": "agricultura",
+    "Alianza público-privada para el acueducto veredal": "agua-saneamiento",
+    "Plan de ordenamiento territorial participativo": "ordenamiento-territorial",
+    "Estrategia de transparencia en contratación": "contratacion",
+}
 LUGARES = ["zona rural", "cabecera municipal", "veredas de alta montaña", "corregimientos", "comunas",
            "resguardos indígenas", "consejos comunitarios"]
 LECCIONES = [
@@ -106,7 +120,7 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
             "activa": False, "desde": (ahora - timedelta(days=1800)).date(), "hasta": (ahora - timedelta(days=700)).date()})
 
     # Repositorio: experiencias con sus buenas prácticas, y lecciones aprendidas.
-    recursos = []
+    recursos, acciones = [], []
     n = 30 * escala
     for i in range(n):
         m = rng.choice(miembros_et)
@@ -117,6 +131,7 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
             autor = m.usuario
         tipo = rng.choices(TipoRecurso.values, [3, 5, 2])[0]
         accion, lugar = rng.choice(ACCIONES), rng.choice(LUGARES)
+        acciones.append(accion)
         titulo = rng.choice(LECCIONES) if tipo == TipoRecurso.LECCION else f"{accion} en {lugar}"
         publicado = rng.random() < 0.85
         depto = entidad.departamento_id or (entidad.municipio_id[:2] if entidad.municipio_id else None)
@@ -144,9 +159,16 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
             Recurso.temas.through(recurso_id=r.pk, tema_id=t.pk)
             for r in recursos for t in rng.sample(temas, min(len(temas), rng.randint(1, 2)))
         ], batch_size=2000, ignore_conflicts=True)
+    por_codigo = dict(Tema.objects.filter(codigo__in=set(TEMA_DE_ACCION.values())).values_list("codigo", "pk"))
+    Recurso.temas.through.objects.bulk_create([
+        Recurso.temas.through(recurso_id=r.pk, tema_id=por_codigo[TEMA_DE_ACCION[a]])
+        for r, a in zip(recursos, acciones, strict=True)
+        if r.tipo != TipoRecurso.LECCION and TEMA_DE_ACCION.get(a) in por_codigo
+    ], batch_size=2000, ignore_conflicts=True)
     ids = [r.pk for r in recursos]
     for i in range(0, len(ids), 2000):
         vector_busqueda(ids[i:i + 2000])
+    refrescar_vocabulario("conocimiento")
     salida.write(f"  {len(recursos)} recursos del repositorio")
 
     # Comunidad de práctica.

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchRank
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from att import permisos
+from att import busqueda, permisos
 from att.models import Entidad, Membresia, Rol, Tema, TipoEntidad
 from conocimiento.models import (
     Curso,
@@ -27,7 +27,6 @@ from conocimiento.models import (
     TipoRecurso,
 )
 from conocimiento.rules import gestiona_oferta, modera_espacio
-from conocimiento.services import CONFIG_BUSQUEDA
 
 
 # --- Repositorio -----------------------------------------------------------------------------
@@ -47,37 +46,49 @@ class ResultadoBusqueda:
     facetas: dict = field(default_factory=dict)
 
 
-def buscar_recursos(*, usuario=None, q: str = "", tipo: str = "", tema: str | int = "", departamento: str = "",
+def _lista(valor) -> list[str]:
+    """Un valor o varios (lista) como lista de textos no vacíos y sin repetir."""
+    if valor in (None, ""):
+        return []
+    valores = valor if isinstance(valor, (list, tuple, set)) else [valor]
+    return sorted({str(v).strip() for v in valores if str(v).strip()})
+
+
+def buscar_recursos(*, usuario=None, q: str = "", tipo="", tema="", departamento="",
                     entidad: str | int = "", oferta: str | int = "", solo_publicados: bool = True,
                     con_facetas: bool = True) -> ResultadoBusqueda:
-    """Búsqueda en español (sin tildes, con raíces) por el vector ponderado, con facetas y sus conteos.
+    """Búsqueda en español (sin tildes, con raíces y prefijos, `att.busqueda`) por el vector ponderado,
+    con facetas y sus conteos. `tipo`, `tema` y `departamento` aceptan un valor o una lista: O entre
+    los valores de una faceta, Y entre facetas.
 
     Tres consultas de facetas más la lista, sin importar cuántos recursos haya.
     """
+    tipos, temas, deptos = _lista(tipo), _lista(tema), _lista(departamento)
     base = Recurso.objects.filter(estado=EstadoRecurso.PUBLICADO) if solo_publicados else recursos_visibles(usuario)
     consulta = None
     if q.strip():
-        consulta = SearchQuery(q.strip(), search_type="websearch", config=CONFIG_BUSQUEDA)
+        consulta = busqueda.consulta(q)
         base = base.filter(busqueda=consulta)
     if oferta:
         base = base.filter(oferta_id=oferta)
     if entidad:
         base = base.filter(entidad_id=entidad)
-    # Cada faceta se cuenta con los demás filtros aplicados (la propia se deja libre para poder cambiarla).
+    # Cada faceta se cuenta con los demás filtros aplicados (la propia se deja libre para poder sumar
+    # otro valor o cambiarlo).
     por_tipo = base
     por_tema = base
     por_depto = base
-    if tipo:
-        por_tema = por_tema.filter(tipo=tipo)
-        por_depto = por_depto.filter(tipo=tipo)
-    if tema:
-        tema_filtro = Q(pk__in=Recurso.temas.through.objects.filter(tema_id=tema).values("recurso_id"))
+    if tipos:
+        por_tema = por_tema.filter(tipo__in=tipos)
+        por_depto = por_depto.filter(tipo__in=tipos)
+    if temas:
+        tema_filtro = Q(pk__in=Recurso.temas.through.objects.filter(tema_id__in=temas).values("recurso_id"))
         por_tipo = por_tipo.filter(tema_filtro)
         por_depto = por_depto.filter(tema_filtro)
-    if departamento:
-        por_tipo = por_tipo.filter(departamento_id=departamento)
-        por_tema = por_tema.filter(departamento_id=departamento)
-    final = por_tipo.filter(tipo=tipo) if tipo else por_tipo
+    if deptos:
+        por_tipo = por_tipo.filter(departamento_id__in=deptos)
+        por_tema = por_tema.filter(departamento_id__in=deptos)
+    final = por_tipo.filter(tipo__in=tipos) if tipos else por_tipo
     lista = final.select_related("entidad", "departamento", "propuesto_por").prefetch_related(
         Prefetch("temas", queryset=Tema.objects.only("pk", "nombre"))
     )
@@ -90,7 +101,7 @@ def buscar_recursos(*, usuario=None, q: str = "", tipo: str = "", tema: str | in
         etiquetas_tipo = dict(TipoRecurso.choices)
         facetas["tipo"] = [
             {"valor": f["tipo"], "etiqueta": etiquetas_tipo.get(f["tipo"], f["tipo"]), "n": f["n"],
-             "activo": f["tipo"] == tipo}
+             "activo": f["tipo"] in tipos}
             for f in por_tipo.order_by().values("tipo").annotate(n=Count("pk")).order_by("-n", "tipo")
         ]
         filas_tema = (
@@ -98,7 +109,7 @@ def buscar_recursos(*, usuario=None, q: str = "", tipo: str = "", tema: str | in
             .values("tema_id", "tema__nombre").annotate(n=Count("recurso_id")).order_by("-n", "tema__nombre")[:30]
         )
         facetas["tema"] = [
-            {"valor": str(f["tema_id"]), "etiqueta": f["tema__nombre"], "n": f["n"], "activo": str(f["tema_id"]) == str(tema)}
+            {"valor": str(f["tema_id"]), "etiqueta": f["tema__nombre"], "n": f["n"], "activo": str(f["tema_id"]) in temas}
             for f in filas_tema
         ]
         filas_depto = (
@@ -108,10 +119,19 @@ def buscar_recursos(*, usuario=None, q: str = "", tipo: str = "", tema: str | in
         )
         facetas["departamento"] = [
             {"valor": f["departamento_id"], "etiqueta": f["departamento__nombre"], "n": f["n"],
-             "activo": f["departamento_id"] == departamento}
+             "activo": f["departamento_id"] in deptos}
             for f in filas_depto
         ]
     return ResultadoBusqueda(recursos=lista, facetas=facetas)
+
+
+def sugerencia_repositorio(q: str, **filtros) -> str:
+    """«¿Quiso decir …?» del repositorio: `q` con las palabras desconocidas corregidas (trigramas sobre
+    el vocabulario de lo publicado), solo si con ella y los mismos filtros hay resultados."""
+    sugerida = busqueda.sugerir(q, "conocimiento")
+    if not sugerida or not buscar_recursos(q=sugerida, con_facetas=False, **filtros).recursos.exists():
+        return ""
+    return sugerida
 
 
 def recurso_detalle(usuario, pk) -> Recurso:

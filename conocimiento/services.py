@@ -14,6 +14,7 @@ from simple_history.utils import bulk_update_with_history
 from att import permisos
 from att.models import Usuario
 from att.notificaciones import notificar
+from att.salida import encolar
 from att.selectors import usuarios_con_rol
 from att.validadores import exigir_largo, validar_adjunto
 from conocimiento import certificados
@@ -64,23 +65,30 @@ def _exigir(condicion: bool, mensaje: str) -> None:
 
 # --- Repositorio -----------------------------------------------------------------------------
 def vector_busqueda(recurso_ids) -> None:
-    """Recalcula el vector ponderado (título A, resumen y temas B, texto C) de los recursos dados."""
+    """Recalcula el vector ponderado de los recursos dados: título A; resumen y temas B; texto y oferta
+    enlazada C; entidad, municipio y departamento D. Los temas cuentan: «agua» encuentra una práctica
+    del tema «Agua potable y saneamiento básico» aunque su texto hable solo del acueducto."""
     from django.contrib.postgres.aggregates import StringAgg
-    from django.db.models import OuterRef, Subquery
+    from django.db.models import OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
 
-    from att.models import Tema
+    from att.models import Entidad, Tema
+    from oferta.models import Oferta
 
     temas = Subquery(
         Tema.objects.filter(recursos_conocimiento=OuterRef("pk"))
         .values("recursos_conocimiento").annotate(t=StringAgg("nombre", " ")).values("t")[:1]
     )
+    oferta = Coalesce(Subquery(Oferta.objects.filter(pk=OuterRef("oferta_id")).values("nombre")[:1]), Value(""))
+    entidad = Coalesce(Subquery(Entidad.objects.filter(pk=OuterRef("entidad_id")).values("nombre")[:1]), Value(""))
     Recurso.objects.filter(pk__in=recurso_ids).update(
         busqueda=(
             SearchVector("titulo", weight="A", config=CONFIG_BUSQUEDA)
             + SearchVector("resumen", weight="B", config=CONFIG_BUSQUEDA)
             + SearchVector(temas, weight="B", config=CONFIG_BUSQUEDA)
-            + SearchVector("contenido", "resultados", "como_replicarla", "recomendacion",
+            + SearchVector("contenido", "resultados", "como_replicarla", "recomendacion", oferta,
                            weight="C", config=CONFIG_BUSQUEDA)
+            + SearchVector(entidad, weight="D", config=CONFIG_BUSQUEDA)
         )
     )
 
@@ -200,6 +208,8 @@ def recurso_revisar(*, recurso: Recurso, por: Usuario, publicar: bool, comentari
         recurso.estado = EstadoRecurso.DEVUELTO
         titulo = _("Su propuesta «%(t)s» fue devuelta con comentarios") % {"t": recurso.titulo}
     recurso.save(update_fields=["estado", "publicado_en", "revisado_por", "comentario_revision", "actualizado"])
+    if publicar:
+        encolar("conocimiento.refrescar_vocabulario", clave="conocimiento-vocabulario")
     notificar(usuarios=[recurso.propuesto_por], categoria="conocimiento", titulo=titulo, mensaje=comentario,
               url=reverse("conocimiento:recurso", args=[recurso.pk]),
               puede_ver=lambda u: u.has_perm("conocimiento.ver_recurso", recurso))
@@ -219,6 +229,7 @@ def recurso_retirar(*, recurso: Recurso, por: Usuario, motivo: str) -> Recurso:
     recurso.comentario_revision = motivo
     recurso.revisado_por = por
     recurso.save(update_fields=["estado", "comentario_revision", "revisado_por", "actualizado"])
+    encolar("conocimiento.refrescar_vocabulario", clave="conocimiento-vocabulario")
     return recurso
 
 

@@ -8,11 +8,10 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from att import perfil, permisos
+from att import busqueda, perfil, permisos
 from att.forms import aplicar_error_servicio
 from att.models import Entidad, NivelCapacidad, TipoCapacidad, TipoEntidad
 from conocimiento import selectors, services
@@ -36,6 +35,7 @@ from conocimiento.models import (
     PreguntaFrecuente,
     Recurso,
     Respuesta,
+    TipoRecurso,
 )
 from conocimiento.rules import entidades_atribuibles
 from oferta.selectors import ofertas_visibles
@@ -71,32 +71,50 @@ def inicio(request):
 FACETAS_VISIBLES = 8  # el resto queda plegado: en el teléfono los resultados no quedan al fondo
 
 
-def _grupos_de_facetas(facetas: dict, q: str, filtros: dict) -> list[dict]:
-    """Cada valor con el enlace que lo activa (o, si ya está activo, que lo quita) conservando lo demás."""
+def _grupos_de_facetas(facetas: dict) -> list[dict]:
+    """Cada faceta como grupo de casillas (varios valores: O dentro de la faceta, Y entre facetas)."""
     titulos = {"tipo": _("Tipo"), "tema": _("Tema"), "departamento": _("Departamento")}
     grupos = []
     for clave, titulo in titulos.items():
-        valores = []
-        for x in facetas.get(clave, []):
-            params = {"q": q, **filtros, clave: "" if x["activo"] else x["valor"]}
-            valores.append({**x, "url": "?" + urlencode({k: v for k, v in params.items() if v})})
+        valores = [{**x, "clave": clave} for x in facetas.get(clave, [])]
         resto = valores[FACETAS_VISIBLES:]
-        grupos.append({"titulo": titulo, "visibles": valores[:FACETAS_VISIBLES], "resto": resto,
+        grupos.append({"clave": clave, "titulo": titulo, "visibles": valores[:FACETAS_VISIBLES], "resto": resto,
                        "abierto": any(x["activo"] for x in resto)})
     return grupos
+
+
+PARAMETROS_REPOSITORIO = ("q", "tipo", "tema", "departamento", "page")
+
+
+def _filtros_repositorio(g) -> dict:
+    """Varios valores por faceta (`?tipo=a&tipo=b`), limpios: lo que no sirve se ignora."""
+    return {
+        "tipo": [v for v in g.getlist("tipo")[:10] if v in TipoRecurso.values],
+        "tema": [v for v in (_solo_digitos(x[:10]) for x in g.getlist("tema")[:30]) if v],
+        "departamento": [v for v in g.getlist("departamento")[:40] if len(v) == 2 and v.isdigit()],
+    }
 
 
 @require_GET
 def repositorio(request):
     g = request.GET
     q = g.get("q", "")[:200]
-    filtros = {"tipo": g.get("tipo", "")[:20], "tema": _solo_digitos(g.get("tema", "")[:10]),
-               "departamento": g.get("departamento", "")[:2]}
+    filtros = _filtros_repositorio(g)
     resultado = selectors.buscar_recursos(usuario=request.user, q=q, **filtros)
     pagina = Paginator(resultado.recursos, 20).get_page(g.get("page"))
+    sugerencia, consulta_sugerencia = "", ""
+    if q.strip() and not pagina.paginator.count:
+        sugerencia = selectors.sugerencia_repositorio(q, **filtros)
+        if sugerencia:
+            datos = g.copy()
+            datos.pop("page", None)
+            datos["q"] = sugerencia
+            consulta_sugerencia = datos.urlencode()
     return render(request, "conocimiento/repositorio.html", {
-        "pagina": pagina, "grupos": _grupos_de_facetas(resultado.facetas, q, filtros), "q": q,
-        "total": pagina.paginator.count, "filtros": filtros,
+        "pagina": pagina, "grupos": _grupos_de_facetas(resultado.facetas), "q": q,
+        "total": pagina.paginator.count, "filtros": filtros, "hay_filtros": any(filtros.values()),
+        "sugerencia": sugerencia, "consulta_sugerencia": consulta_sugerencia,
+        "consulta_volver": busqueda.consulta_de_vuelta(g.urlencode(), PARAMETROS_REPOSITORIO),
         "puede_revisar": permisos.es_equipo_dnp(request.user),
     })
 
@@ -112,7 +130,8 @@ def _pagina_recurso(request, pk, *, form_material=None, form_revision=None, stat
     """La ficha del recurso; con un formulario devuelto con errores y lo que la persona escribió."""
     obj = _recurso_visible(request, pk)
     return render(request, "conocimiento/recurso.html", {
-        "recurso": obj, "puede_editar": request.user.has_perm("conocimiento.editar_recurso", obj),
+        "recurso": obj,
+        "volver": busqueda.consulta_de_vuelta(request.GET.get("volver", ""), PARAMETROS_REPOSITORIO), "puede_editar": request.user.has_perm("conocimiento.editar_recurso", obj),
         "puede_revisar": request.user.has_perm("conocimiento.revisar_recurso", obj),
         "form_material": form_material or MaterialForm(), "form_revision": form_revision or RevisionForm(),
     }, status=status)

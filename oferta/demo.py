@@ -13,6 +13,7 @@ import random
 from django.db import connection, transaction
 from django.utils import timezone
 
+from att.busqueda import refrescar_vocabulario
 from att.models import (
     Canal,
     Capacidad,
@@ -233,6 +234,7 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
     _copiar(TransicionOferta._meta.db_table, ("oferta_id", "de_estado", "a_estado", "por_id", "cuando", "motivo"),
             transiciones)
     actualizar_busqueda(ids)
+    refrescar_vocabulario("oferta")
     with connection.cursor() as cursor:  # revisa ya las llaves foráneas diferidas: CREATE INDEX lo exige
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")

@@ -23,9 +23,9 @@ class OfertaFilter(filters.FilterSet):
     capacidad = CodigosFilter(method="filtrar_m2m", label=_("Códigos de capacidad"))
     etapa = CodigosFilter(method="filtrar_m2m", label=_("Códigos de etapa del ciclo"))
     modalidad = CodigosFilter(method="filtrar_m2m", label=_("Códigos de modalidad"))
-    canal = filters.CharFilter(field_name="canal__codigo", label=_("Código de canal"))
-    departamento = filters.CharFilter(method="filtrar_departamento",
-                                      label=_("Departamento cubierto (DIVIPOLA; incluye las de todo el país)"))
+    canal = CodigosFilter(field_name="canal__codigo", lookup_expr="in", label=_("Códigos de canal"))
+    departamento = CodigosFilter(method="filtrar_departamento",
+                                 label=_("Departamentos cubiertos (DIVIPOLA; incluye las de todo el país)"))
     actualizada_desde = FechaHoraFilter(field_name="actualizada", lookup_expr="gte")
 
     CAMPOS = {
@@ -39,6 +39,7 @@ class OfertaFilter(filters.FilterSet):
         fields = ["estado", "continua", "solo_pdet", "solo_zomac"]
 
     def filtrar_texto(self, qs, nombre, valor):
+        """Como el portal: español sin tildes, raíces y prefijos (`att.busqueda`)."""
         if not valor.strip():
             return qs
         return qs.filter(busqueda=consulta_texto(valor))
@@ -58,4 +59,4 @@ class OfertaFilter(filters.FilterSet):
     def filtrar_departamento(self, qs, nombre, valor):
         from .selectors import FiltrosPortal, aplicar_filtros
 
-        return aplicar_filtros(qs, FiltrosPortal(valores={"departamento": [valor[:2]]}))
+        return aplicar_filtros(qs, FiltrosPortal(valores={"departamento": [v[:2] for v in valor[:40]]}))

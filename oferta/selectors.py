@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import re
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -12,13 +11,13 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
-from django.db.models import Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from att import permisos
+from att import busqueda, permisos
 from att.models import Entidad, Rol, TipoEntidad
 
 from .models import TODO_EL_PAIS, EstadoOferta, Oferta, TransicionOferta
@@ -91,19 +90,9 @@ class FiltrosPortal:
         return str(valor) in self.valores.get(faceta, [])
 
 
-_O_SUELTA = re.compile(r"(?<!\S)o(?!\S)", re.IGNORECASE)
-
-
-def _con_o_en_espanol(q: str) -> str:
-    """La sintaxis web de PostgreSQL solo entiende «or»; la ayuda del portal ofrece «o» (que, como
-    palabra vacía del español, se descartaría y la búsqueda exigiría ambas palabras). Fuera de las
-    comillas, una «o» suelta pasa a «or»."""
-    partes = q.split('"')
-    return '"'.join(_O_SUELTA.sub("or", p) if i % 2 == 0 else p for i, p in enumerate(partes))
-
-
 def consulta_texto(q: str) -> SearchQuery:
-    return SearchQuery(_con_o_en_espanol(q), search_type="websearch", config=CONFIG_BUSQUEDA)
+    """Español sin tildes, sintaxis web, prefijo sobre la raíz de cada palabra (`att.busqueda`)."""
+    return busqueda.consulta(q)
 
 
 def aplicar_filtros(qs: QuerySet, filtros: FiltrosPortal) -> QuerySet:
@@ -209,9 +198,53 @@ ORDEN_SQL = {
 }
 
 
-def _sql_resultados(sql_filtradas: str, orden: str) -> str:
+def _condiciones_facetas(filtros: FiltrosPortal, tabla: str = "b") -> dict[str, tuple[str, list]]:
+    """Por faceta elegida, su condición SQL (O entre sus valores) sobre la copia de ids en la fila."""
+    condiciones = {}
+    for clave, valores in filtros.valores.items():
+        if clave == "canal":
+            condiciones[clave] = (f"{tabla}.canal_id = ANY(%s::bigint[])", [[int(v) for v in valores]])
+        elif clave == "departamento":
+            condiciones[clave] = (f"{tabla}.facetas_departamentos && %s::varchar[]", [[*valores, TODO_EL_PAIS]])
+        else:
+            columna = COLUMNAS_FACETA[clave][0]
+            condiciones[clave] = (f"{tabla}.{columna} && %s::bigint[]", [[int(v) for v in valores]])
+    return condiciones
+
+
+def _sql_resultados(sql_filtradas: str, orden: str, filtros: FiltrosPortal | None = None) -> tuple[str, list]:
     """Una sola consulta: el conjunto filtrado se calcula una vez (CTE) y de él salen el total, los
-    ids de la página pedida en su orden y los conteos de todas las facetas."""
+    ids de la página pedida en su orden y los conteos de todas las facetas.
+
+    Facetas disyuntivas: el conjunto `b` tiene solo la búsqueda de texto; `f` le suma las facetas
+    elegidas (Y entre facetas, O dentro de cada una). Los conteos de una faceta con valores elegidos
+    salen de `b` con las demás facetas (no la propia): marcar «Presencial» no esconde «Virtual», que
+    muestra cuántas se sumarían. Devuelve el SQL y los parámetros que van antes de LIMIT/OFFSET."""
+    condiciones = _condiciones_facetas(filtros) if filtros else {}
+
+    def donde(sin: str = "") -> tuple[str, list]:
+        partes = [(c, p) for clave, (c, p) in condiciones.items() if clave != sin]
+        if not partes:
+            return "", []
+        return " WHERE " + " AND ".join(c for c, _p in partes), [v for _c, p in partes for v in p]
+
+    def origen(clave: str) -> tuple[str, list]:
+        if clave in condiciones:
+            sql, params = donde(sin=clave)
+            return f"(SELECT * FROM b{sql})", params
+        return "f", []
+
+    # `b` (solo el texto) no se materializa: `f` y cada conteo de una faceta elegida llevan sus
+    # condiciones al plan y cruzan los índices GIN (texto y copias de ids, BitmapAnd); el rango se
+    # calcula solo para las filas de `f`.
+    columnas = ", ".join(f"b.{c}" for c in COLUMNAS_FILTRADAS)
+    q = filtros.q if filtros else ""
+    rango = f"ts_rank(b.busqueda, to_tsquery('{busqueda.CONFIG}'::regconfig, %s))" if q else "0.0::real"
+    sql_f, params_f = donde()
+    params_f = ([busqueda.texto_tsquery(q)] if q else []) + params_f
+    ctes = (f"WITH b AS NOT MATERIALIZED ({sql_filtradas}), "
+            f"f AS MATERIALIZED (SELECT {columnas}, {rango} AS rango FROM b{sql_f}) ")
+    antes: list = []  # parámetros de los conteos (van después de LIMIT/OFFSET en el texto)
     partes = [
         "SELECT 'total', '', '', count(*) FROM f",
         # La página viaja completa en la misma consulta: lo que muestra cada tarjeta, en JSON.
@@ -225,15 +258,21 @@ def _sql_resultados(sql_filtradas: str, orden: str) -> str:
             JOIN att_entidad e ON e.id = p.entidad_id JOIN {Oferta._meta.db_table} o ON o.id = p.id""",
     ]
     for clave, (columna, tabla, nombre) in COLUMNAS_FACETA.items():
+        desde, params = origen(clave)
+        antes += params
         partes.append(f"""SELECT '{clave}', c.id::text, {nombre}, x.n
-            FROM (SELECT unnest({columna}) AS v, count(*) AS n FROM f GROUP BY 1) x JOIN {tabla} c ON c.id = x.v""")
-    partes.append("""SELECT 'canal', c.id::text, c.nombre, x.n
-            FROM (SELECT canal_id AS v, count(*) AS n FROM f GROUP BY 1) x JOIN att_canal c ON c.id = x.v""")
+            FROM (SELECT unnest({columna}) AS v, count(*) AS n FROM {desde} f GROUP BY 1) x JOIN {tabla} c ON c.id = x.v""")
+    desde, params = origen("canal")
+    antes += params
+    partes.append(f"""SELECT 'canal', c.id::text, c.nombre, x.n
+            FROM (SELECT canal_id AS v, count(*) AS n FROM {desde} f GROUP BY 1) x JOIN att_canal c ON c.id = x.v""")
+    desde, params = origen("departamento")
+    antes += params * 2
     partes.append(f"""SELECT 'departamento', d.codigo, d.nombre,
-                   coalesce(x.n, 0) + (SELECT count(*) FROM f WHERE '{TODO_EL_PAIS}' = ANY(f.facetas_departamentos))
+                   coalesce(x.n, 0) + (SELECT count(*) FROM {desde} f WHERE '{TODO_EL_PAIS}' = ANY(f.facetas_departamentos))
             FROM att_departamento d LEFT JOIN
-                 (SELECT unnest(facetas_departamentos) AS v, count(*) AS n FROM f GROUP BY 1) x ON x.v = d.codigo""")
-    return f"WITH f AS MATERIALIZED ({sql_filtradas}) " + " UNION ALL ".join(partes)
+                 (SELECT unnest(facetas_departamentos) AS v, count(*) AS n FROM {desde} f GROUP BY 1) x ON x.v = d.codigo""")
+    return ctes + " UNION ALL ".join(partes), [params_f, antes]
 
 
 @dataclass
@@ -316,14 +355,15 @@ class Resultados:
     facetas: list[Faceta]
 
 
+COLUMNAS_FILTRADAS = ("id", "publicada_en", "nombre", "vigencia_hasta", "entidad_id", "canal_id",
+                      *[c for c, _t, _n in COLUMNAS_FACETA.values()], "facetas_departamentos")
+
+
 def _filtradas_sql(filtros: FiltrosPortal) -> tuple[str, tuple]:
-    qs = aplicar_filtros(publicadas(), filtros).order_by()
-    if filtros.q:
-        qs = qs.annotate(rango=SearchRank(F("busqueda"), consulta_texto(filtros.q)))
-    else:
-        qs = qs.annotate(rango=Value(0.0, output_field=FloatField()))
-    qs = qs.values("id", "rango", "publicada_en", "nombre", "vigencia_hasta", "entidad_id", "canal_id",
-                   *[c for c, _t, _n in COLUMNAS_FACETA.values()], "facetas_departamentos")
+    """Las publicadas que cumplen la búsqueda de texto (las facetas se aplican en `_sql_resultados`).
+    Sin el rango: se calcula después y solo para las que también cumplen las facetas."""
+    qs = aplicar_filtros(publicadas(), FiltrosPortal(q=filtros.q)).order_by()
+    qs = qs.values(*COLUMNAS_FILTRADAS, "busqueda")
     return qs.query.get_compiler(using=qs.db).as_sql()
 
 
@@ -350,7 +390,8 @@ def portal_resultados(filtros: FiltrosPortal, numero_pagina=1, por_pagina: int =
     except (TypeError, ValueError):
         numero = 1
     sql, params = _filtradas_sql(filtros)
-    consulta = _sql_resultados(sql, filtros.orden)
+    consulta, (params_f, params_conteos) = _sql_resultados(sql, filtros.orden, filtros)
+    params = ((*params, *params_f), tuple(params_conteos))
     filas = _resultados_guardados(filtros, numero, por_pagina)
     if filas is None:
         filas, numero = _consultar(filtros, consulta, params, numero, por_pagina)
@@ -366,6 +407,21 @@ def portal_resultados(filtros: FiltrosPortal, numero_pagina=1, por_pagina: int =
     objetos = _tarjetas(filas)
     paginador = Paginator(_PaginaConocida(total, objetos), por_pagina)
     return Resultados(pagina=paginador.page(numero), facetas=_ordenar_facetas(por_clave, ver))
+
+
+def sugerencia_portal(filtros: FiltrosPortal) -> str:
+    """«¿Quiso decir …?»: la búsqueda con las palabras desconocidas corregidas (trigramas sobre el
+    vocabulario de lo publicado), solo si con ella y las mismas facetas hay resultados. Dos consultas."""
+    if not filtros.q:
+        return ""
+    sugerida = busqueda.sugerir(filtros.q, "oferta")
+    if not sugerida or not aplicar_filtros(publicadas(), FiltrosPortal(q=sugerida, valores=filtros.valores)).exists():
+        return ""
+    return sugerida
+
+
+# Parámetros que conserva el enlace «Volver al portafolio» de la ficha.
+PARAMETROS_PORTAL = ("q", "orden", "page", *FACETAS)
 
 
 # Sin texto de búsqueda (la portada del portal y la navegación por facetas) el conjunto filtrado es
@@ -408,13 +464,15 @@ def _guardar_resultados(filtros, numero, por_pagina, filas) -> None:
 
 
 def _ejecutar(cursor, consulta: str, params, numero: int, por_pagina: int):
-    cursor.execute(consulta, (*params, por_pagina, (numero - 1) * por_pagina))
+    """`params`: (los de antes de LIMIT/OFFSET, los de después)."""
+    previos, posteriores = params
+    cursor.execute(consulta, (*previos, por_pagina, (numero - 1) * por_pagina, *posteriores))
     filas = cursor.fetchall()
     total = next(int(n) for clave, _v, _nom, n in filas if clave == "total")
     ultima = max(1, -(-total // por_pagina))
     if numero > ultima:  # página fuera de rango: la última
         numero = ultima
-        cursor.execute(consulta, (*params, por_pagina, (numero - 1) * por_pagina))
+        cursor.execute(consulta, (*previos, por_pagina, (numero - 1) * por_pagina, *posteriores))
         filas = cursor.fetchall()
     return filas, numero
 

@@ -21,3 +21,11 @@ def validar_importacion(importacion_id: int) -> None:
 @shared_task(name="oferta.escribir_importacion", acks_late=True)
 def escribir_importacion(importacion_id: int) -> None:
     logger.info("Importación de ofertas %s del sistema anterior: se ignora (historial de solo lectura)", importacion_id)
+
+
+@shared_task(name="oferta.refrescar_vocabulario", acks_late=True)
+def refrescar_vocabulario() -> None:
+    """Vocabulario del «¿Quiso decir …?» del portal (idempotente: recalcula la vista entera)."""
+    from att.busqueda import refrescar_vocabulario as refrescar
+
+    refrescar("oferta")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from att import permisos
+from att import busqueda, permisos
 from att.exportacion import respuesta_csv, respuesta_xlsx
 from att.forms import aplicar_error_servicio
 
@@ -27,17 +27,39 @@ def _consulta_sin(request, *claves) -> str:
     return consulta.urlencode()
 
 
+def _consulta_con(request, **valores) -> str:
+    consulta = request.GET.copy()
+    consulta.pop("page", None)
+    consulta.pop("ver", None)
+    for clave, valor in valores.items():
+        consulta[clave] = valor
+    return consulta.urlencode()
+
+
 @require_GET
 def portal(request):
     """Portafolio público: búsqueda sin tildes, facetas con conteos, filtros, orden y paginación."""
     filtros = selectors.FiltrosPortal.desde(request.GET)
     ver = request.GET.get("ver", "")
     resultados = selectors.portal_resultados(filtros, request.GET.get("page"), ver=ver)
+    sugerencia = selectors.sugerencia_portal(filtros) if not resultados.pagina.paginator.count else ""
+    consulta_sugerencia = ""
+    if sugerencia:
+        datos = request.GET.copy()
+        for clave in ("page", "orden", "ver"):
+            datos.pop(clave, None)
+        datos["q"] = sugerencia
+        consulta_sugerencia = datos.urlencode()
+    ordenes = [(valor, etiqueta, _consulta_con(request, orden=valor))
+               for valor, etiqueta in selectors.ORDENES.items() if valor != "relevancia" or filtros.q]
     return render(request, "oferta/portal.html", {
+        "sugerencia": sugerencia,
+        "consulta_sugerencia": consulta_sugerencia,
+        "consulta_volver": _consulta_sin(request, "ver"),
         "filtros": filtros,
         "pagina": resultados.pagina,
         "facetas": resultados.facetas,
-        "ordenes": selectors.ORDENES.items(),
+        "ordenes": ordenes,
         "consulta_ver": _consulta_sin(request, "page", "ver"),
         "consulta_exportar": _consulta_sin(request, "page", "orden"),
         "hoy": timezone.localdate(),
@@ -51,8 +73,10 @@ def detalle(request, pk: int):
         raise Http404(_("No existe la oferta o no está publicada."))
     usuario = request.user
     publicada = oferta.estado == EstadoOferta.PUBLICADA
+    volver = busqueda.consulta_de_vuelta(request.GET.get("volver", ""), selectors.PARAMETROS_PORTAL)
     return render(request, "oferta/detalle.html", {
         "oferta": oferta,
+        "volver": volver,
         "puede_editar": usuario.has_perm("oferta.editar", oferta),
         "puede_enviar": usuario.has_perm("oferta.enviar", oferta),
         "puede_revisar": usuario.has_perm("oferta.revisar", oferta),

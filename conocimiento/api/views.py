@@ -64,11 +64,13 @@ class RecursoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
                    responses=dict)
     @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
     def facetas(self, request):
+        from att.api.filtros import valores_multiples
+
         g = request.query_params
-        tema = g.get("tema", "")[:10]
-        resultado = selectors.buscar_recursos(q=g.get("q", "")[:200], tipo=g.get("tipo", ""),
-                                              tema=tema if tema.isdigit() else "",
-                                              departamento=g.get("departamento", "")[:2])
+        resultado = selectors.buscar_recursos(
+            q=g.get("q", "")[:200], tipo=(valores_multiples(g, "tipo") or [])[:10],
+            tema=[v for v in (valores_multiples(g, "tema") or [])[:30] if v.isdigit()],
+            departamento=[v[:2] for v in (valores_multiples(g, "departamento") or [])[:40]])
         return Response({"total": resultado.recursos.count(), "facetas": resultado.facetas})
 
 

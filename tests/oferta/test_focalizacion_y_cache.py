@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.db import connection
 from rest_framework.test import APIClient
 
+from att import busqueda
 from att.models import Entidad, Tema, TipoEntidad
 from oferta import selectors, services
 from oferta.forms import OfertaForm
@@ -340,7 +341,7 @@ def test_o_en_espanol_es_alternativa_como_dice_la_ayuda(client):
     assert sorted(nombres(client.get(PORTAL, {"q": "catastro o etnico"}))) == esperadas
     assert sorted(nombres(client.get(PORTAL, {"q": "catastro O étnico"}))) == esperadas
     # Dentro de comillas la «o» es parte de la frase, no una alternativa.
-    assert selectors._con_o_en_espanol('"agua o saneamiento" o riesgo') == '"agua o saneamiento" or riesgo'
+    assert busqueda.texto_tsquery('"agua o saneamiento" o riesgo') == "(agua <-> o <-> saneamiento) | riesgo:*"
     api = APIClient()
     assert sorted(o["nombre"] for o in api.get("/api/v1/ofertas/", {"q": "catastro o etnico"}).json()["results"]) \
         == esperadas

@@ -77,7 +77,8 @@ def test_filtros_se_combinan_y_facetas_cuentan(client):
     assert sorted(nombres(r)) == ["A", "B"]
     facetas = {f.clave: {o.nombre: o.cantidad for o in f.opciones} for f in r.context["facetas"]}
     assert facetas["modalidad"] == {"Asesoría": 1, "Capacitación": 1}
-    assert facetas["tema"] == {"Planeación": 2}
+    # La faceta elegida se cuenta sin su propio filtro (O dentro de la faceta): Salud sigue a la vista.
+    assert facetas["tema"] == {"Planeación": 2, "Salud": 1}
     assert facetas["entidad"]["DNP"] == 1
     assert facetas["canal"] == {"Virtual": 2}
     # Las listas largas muestran 8 opciones y un enlace para ver las demás.
