@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from att import salud, views, views_alertas, views_mfa, views_perfil
+from att import salud, views, views_alertas, views_borradores, views_mfa, views_perfil
 
 admin.site.site_header = _("Administración de la plataforma ATT")
 admin.site.site_title = _("ATT – DNP")
@@ -22,6 +22,9 @@ urlpatterns = [
     path("cuenta/mfa/verificar/", views_mfa.verificar, name="mfa-verificar"),
     path("cuenta/mfa/qr.svg", views_mfa.qr, name="mfa-qr"),
     path("admin/", admin.site.urls),
+    # Borradores de los formularios largos (att/views_borradores.py).
+    path("borradores/", views_borradores.guardar, name="borrador-guardar"),
+    path("borradores/descartar/", views_borradores.descartar, name="borrador-descartar"),
     # Perfil de cada entidad territorial por su código DIVIPOLA (att/views_perfil.py).
     path("territorio/<str:codigo>/", views_perfil.territorio, name="territorio"),
     path("territorio/<str:codigo>/seccion/<slug:clave>/", views_perfil.territorio_seccion, name="territorio-seccion"),

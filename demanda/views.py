@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from att import graficos, periodos
+from att import selectors as selectors_att
+from att import services as services_att
 from att.models import Departamento, Tema
 from demanda import matching, rules, selectors, services
 from demanda.forms import (
@@ -24,7 +26,7 @@ from demanda.forms import (
 )
 from demanda.models import EstadoDemanda
 from demanda.paginacion import paginar
-from oferta.models import EstadoOferta, Oferta
+from oferta.models import Oferta
 
 
 def _errores_a_form(form, error: ValidationError) -> None:
@@ -76,6 +78,9 @@ def lista(request):
     return render(request, "demanda/lista.html", contexto)
 
 
+BORRADOR = "demanda.demanda"  # clave del borrador del formulario (att.views_borradores)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def nueva(request):
@@ -85,9 +90,9 @@ def nueva(request):
     oferta = None
     oferta_pk = request.POST.get("oferta") or request.GET.get("oferta")
     if oferta_pk and str(oferta_pk).isdigit():
-        oferta = get_object_or_404(Oferta.objects.select_related("entidad"), pk=oferta_pk, estado=EstadoOferta.PUBLICADA)
+        oferta = get_object_or_404(Oferta.objects.publicadas().select_related("entidad"), pk=oferta_pk)
     if request.method == "POST":
-        form = DemandaForm(request.POST, request.FILES, usuario=request.user)
+        form = DemandaForm(request.POST, request.FILES, usuario=request.user, adjuntos_de=request.user)
         if form.is_valid():
             datos = form.cleaned_data
             try:
@@ -100,6 +105,8 @@ def nueva(request):
             except ValidationError as e:
                 _errores_a_form(form, e)
             else:
+                form.marcar_adjuntos_usados()
+                services_att.borrador_descartar(por=request.user, formulario=BORRADOR, objeto_id=0)
                 messages.success(request, _("Demanda registrada. Le avisaremos cada cambio de estado."))
                 return redirect("demanda:detalle", pk=demanda.pk)
     else:
@@ -116,8 +123,13 @@ def nueva(request):
                 "modalidad": oferta.modalidades.values_list("pk", flat=True).first(),
                 "canal": oferta.canal_id,
             }
+    borrador = selectors_att.contexto_borrador(request.user, BORRADOR, 0, restaurar=request.method == "GET")
+    if request.method == "GET":
+        if borrador["borrador"]:
+            inicial.update({k: v for k, v in borrador["borrador"].datos.items() if k != "oferta"})
         form = DemandaForm(initial=inicial, usuario=request.user)
-    return render(request, "demanda/formulario.html", {"form": form, "oferta": oferta, "editar": False})
+    return render(request, "demanda/formulario.html", {"form": form, "oferta": oferta, "editar": False,
+                                                       "borrador_form": borrador})
 
 
 def _demanda_o_404(request, pk):
@@ -138,7 +150,7 @@ def editar(request, pk):
                        % {"estado": demanda.get_estado_display()})
         return redirect("demanda:detalle", pk=demanda.pk)
     if request.method == "POST":
-        form = DemandaForm(request.POST, request.FILES, usuario=request.user, editar=True)
+        form = DemandaForm(request.POST, request.FILES, usuario=request.user, editar=True, adjuntos_de=request.user)
         if form.is_valid():
             datos = dict(form.cleaned_data)
             temas, adjuntos = datos.pop("temas"), datos.pop("adjuntos")
@@ -147,13 +159,20 @@ def editar(request, pk):
             except ValidationError as e:
                 _errores_a_form(form, e)
             else:
+                form.marcar_adjuntos_usados()
+                services_att.borrador_descartar(por=request.user, formulario=BORRADOR, objeto_id=demanda.pk)
                 messages.success(request, _("Cambios guardados."))
                 return redirect("demanda:detalle", pk=demanda.pk)
     else:
         inicial = {c: getattr(demanda, c) for c in services.CAMPOS_EDITABLES}
         inicial["temas"] = [t.pk for t in demanda.temas.all()]
+    borrador = selectors_att.contexto_borrador(request.user, BORRADOR, demanda.pk, restaurar=request.method == "GET")
+    if request.method == "GET":
+        if borrador["borrador"]:
+            inicial.update(borrador["borrador"].datos)
         form = DemandaForm(initial=inicial, usuario=request.user, editar=True)
-    return render(request, "demanda/formulario.html", {"form": form, "demanda": demanda, "editar": True})
+    return render(request, "demanda/formulario.html", {"form": form, "demanda": demanda, "editar": True,
+                                                       "borrador_form": borrador})
 
 
 @login_required

@@ -22,6 +22,7 @@ from .catalogos import (
 )
 from .empalme import EstadoEmpalme, InformeEmpalme
 from .entidades import Dependencia, Entidad, TipoEntidad
+from .formularios import AdjuntoPendiente, Borrador
 from .importaciones import EstadoImportacionArchivo, Importacion
 from .notificaciones import CategoriaAlerta, FrecuenciaAlerta, Notificacion, PreferenciaAlerta
 from .operacion import EstadoSalida, Salida, SolicitudIdempotente
@@ -31,6 +32,8 @@ from .tokens import TokenIntegracion
 from .usuarios import Membresia, Rol, Usuario
 
 __all__ = [
+    "AdjuntoPendiente",
+    "Borrador",
     "EstadoEmpalme",
     "InformeEmpalme",
     "Canal",
