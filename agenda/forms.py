@@ -17,7 +17,7 @@ from agenda.models import (
     TipoInstancia,
 )
 from agenda.services import demandas_atendibles_por
-from att.forms import ArchivoImportacionForm
+from att.forms import ArchivoImportacionForm, FechaInput
 from att.models import Entidad, EtapaCiclo, TipoEntidad, Usuario
 from att.selectors import dependencias_elegibles
 from att.validadores import TEXTO_CORTO, TEXTO_MEDIO, validar_adjunto
@@ -25,13 +25,6 @@ from att.widgets import casillas_entidades, lista_entidades, selector_municipio
 from demanda.models import Demanda, EstadoDemanda
 from indicadores.models import Indicador
 from oferta.models import Oferta
-
-
-class FechaInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class LineaForm(forms.ModelForm):
@@ -59,7 +52,7 @@ class LineaForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.plan = plan
         self.fields["oferta"].queryset = (
-            Oferta.objects.filter(estado="publicada")
+            Oferta.objects.publicadas()
             .filter(Q(entidad_id=plan.entidad_id) | Q(cooferentes__pk=plan.entidad_id)).distinct().order_by("nombre").only("pk", "nombre")
         )
         self.fields["objetivo_agenda"].queryset = ObjetivoAgenda.objects.filter(agenda_id=plan.agenda_id)

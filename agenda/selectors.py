@@ -474,7 +474,7 @@ def agenda_territorial_detalle(usuario, pk: int):
     agenda_t.lista_lineas = list(
         agenda_t.lineas.filter(_filtro_lineas_visibles(usuario))
         .select_related("plan__entidad", "oferta", "etapa").order_by("plan__vigencia", "pk"))
-    agenda_t.lista_ofertas = list(agenda_t.ofertas.filter(estado="publicada").select_related("entidad").order_by("nombre"))
+    agenda_t.lista_ofertas = list(agenda_t.ofertas.publicadas().select_related("entidad").order_by("nombre"))
     return agenda_t
 
 

@@ -216,7 +216,7 @@ def _validar_linea(plan: PlanDeTrabajo, datos: dict) -> None:
     if oferta is not None:
         if oferta.entidad_id != plan.entidad_id and not oferta.cooferentes.filter(pk=plan.entidad_id).exists():
             errores["oferta"] = _("La oferta debe ser de la entidad del plan (o tenerla como cooferente).")
-        elif oferta.estado != "publicada":
+        elif not oferta.esta_publicada():
             errores["oferta"] = _("Solo se programan ofertas publicadas en el portafolio.")
     inicio, fin = datos.get("fecha_inicio"), datos.get("fecha_fin")
     if inicio and fin:

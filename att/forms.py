@@ -4,6 +4,20 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
+class FechaInput(forms.DateInput):
+    """El único widget de fecha de la plataforma: `<input type="date">` con su valor en ISO (AAAA-MM-DD),
+    el único formato que el navegador acepta en ese campo (con `30/11/2026` lo muestra vacío)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, format=None):
+        super().__init__(attrs=attrs, format=format or "%Y-%m-%d")
+
+
+class CampoFecha(forms.DateField):
+    widget = FechaInput
+
+
 class VariosArchivos(forms.ClearableFileInput):
     """Un campo de archivo que acepta varios a la vez (evidencias de un avance o de un reporte del PAS)."""
 
@@ -148,3 +162,100 @@ class MensajeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["texto"].max_length = Mensaje._meta.get_field("texto").max_length
         self.fields["texto"].widget.attrs["maxlength"] = self.fields["texto"].max_length
+
+
+class ConservaAdjuntosMixin:
+    """Un formulario con archivos que no los pierde cuando el envío tiene otro error.
+
+    En un envío que falla (por un campo o por el servicio), los archivos nuevos que pasaron su campo
+    (tipo y tamaño) se guardan como `AdjuntoPendiente` de quien los subió y el formulario los vuelve a
+    mostrar («Adjuntos conservados», `includes/campo.html`) con una casilla marcada por archivo que
+    lleva su token; el siguiente envío los adjunta junto con los que se elijan entonces. Desmarcar la
+    casilla quita el adjunto. Un token ajeno o vencido es un error del campo.
+
+    Uso: `campos_adjuntos` (campos de varios archivos: `CampoVariosArchivos` o parecidos), `clave_formulario`,
+    el formulario se crea con `adjuntos_de=request.user`, y tras el servicio exitoso la vista llama
+    `form.marcar_adjuntos_usados()`.
+    """
+
+    campos_adjuntos: tuple[str, ...] = ()
+    clave_formulario: str = ""
+
+    def __init__(self, *args, adjuntos_de=None, **kwargs):
+        self.adjuntos_de = adjuntos_de
+        self._recuperados: dict[str, list] = {}
+        self._nuevos: dict[str, list] = {}
+        self._conservados: dict[str, list] | None = None
+        super().__init__(*args, **kwargs)
+
+    @staticmethod
+    def nombre_token(campo: str) -> str:
+        return f"{campo}__conservado"
+
+    def _tokens(self, campo: str) -> list[str]:
+        if not self.is_bound or not hasattr(self.data, "getlist"):
+            return []
+        return [t for t in self.data.getlist(self.add_prefix(self.nombre_token(campo))) if t][:20]
+
+    def _clave(self) -> str:
+        return self.clave_formulario or f"{type(self).__module__}.{type(self).__name__}"
+
+    def clean(self):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from att import services
+        from att.validadores import validar_adjunto
+
+        datos = super().clean()
+        if self.adjuntos_de is None:
+            return datos
+        for campo in self.campos_adjuntos:
+            self._nuevos[campo] = list(datos.get(campo) or []) if campo in datos else []
+            # Tipo, tamaño y contenido como los validan los servicios: nada inválido queda conservado.
+            errores = []
+            for archivo in self._nuevos[campo]:
+                try:
+                    validar_adjunto(archivo)
+                except forms.ValidationError as e:
+                    errores.extend(e.messages)
+                finally:
+                    if hasattr(archivo, "seek"):
+                        archivo.seek(0)
+            if errores:
+                self.add_error(campo, errores)
+                self._nuevos[campo] = []
+            tokens = self._tokens(campo)
+            if not tokens:
+                continue
+            try:
+                pendientes = services.adjuntos_recuperar(por=self.adjuntos_de, formulario=self._clave(), tokens=tokens)
+            except forms.ValidationError as e:
+                self.add_error(campo, e)
+                continue
+            self._recuperados[campo] = pendientes
+            if campo in datos:
+                conservados = []
+                for p in pendientes:
+                    with p.archivo.open("rb") as f:
+                        conservados.append(SimpleUploadedFile(p.nombre, f.read(),
+                                                              p.tipo_contenido or "application/octet-stream"))
+                datos[campo] = [*self._nuevos[campo], *conservados]
+        return datos
+
+    def adjuntos_conservados(self, campo: str) -> list:
+        """Los adjuntos que el próximo envío llevará en `campo` (solo si este envío falló)."""
+        if self._conservados is None:
+            self._conservados = {}
+            if self.is_bound and self.adjuntos_de is not None and self.errors:
+                from att import services
+
+                for c in self.campos_adjuntos:
+                    nuevos = services.adjuntos_conservar(por=self.adjuntos_de, formulario=self._clave(),
+                                                         archivos=self._nuevos.get(c, []))
+                    self._conservados[c] = [*self._recuperados.get(c, []), *nuevos]
+        return self._conservados.get(campo, [])
+
+    def marcar_adjuntos_usados(self) -> None:
+        from att import services
+
+        services.adjuntos_marcar_usados(pendientes=[p for ps in self._recuperados.values() for p in ps])

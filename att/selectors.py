@@ -274,3 +274,19 @@ def usuarios_con_rol(entidad, roles):
         else:
             membresias = membresias.filter(entidad__in=entidad)
     return Usuario.objects.filter(is_active=True, pk__in=membresias.values("usuario_id"))
+
+
+# --- Borradores de formularios largos (issue 15) -------------------------------------------------
+def borrador_de(usuario, formulario: str, objeto_id: int = 0):
+    """El borrador de ESTA persona para ese formulario y objeto (nadie lee el de otra)."""
+    from att.models import Borrador
+
+    if usuario is None or not usuario.is_authenticated:
+        return None
+    return Borrador.objects.filter(usuario=usuario, formulario=formulario, objeto_id=int(objeto_id or 0)).first()
+
+
+def contexto_borrador(usuario, formulario: str, objeto_id: int = 0, *, restaurar: bool = True) -> dict:
+    """Lo que `includes/borrador.html` necesita; `borrador` solo si se va a restaurar (página nueva)."""
+    return {"clave": formulario, "objeto": int(objeto_id or 0),
+            "borrador": borrador_de(usuario, formulario, objeto_id) if restaurar else None}

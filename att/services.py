@@ -3,6 +3,7 @@ permiso verificado aquí."""
 
 from __future__ import annotations
 
+import json
 import logging
 
 from django.conf import settings
@@ -674,3 +675,114 @@ def avisar_egreso(egreso_id: int) -> int:
             "e": egreso.entidad, "c": egreso.capacidad, "m": egreso.get_motivo_display()},
         mensaje=egreso.detalle, clave=f"egreso:{egreso.pk}",
     ))
+
+
+# --- Formularios que no pierden nada: adjuntos conservados y borradores (issue 15) ----------------
+# Privados de cada persona: no se anuncian por la bandeja de salida (no le interesan a nadie más).
+
+def adjuntos_conservar(*, por, formulario: str, archivos) -> list:
+    """Guarda como pendientes, a nombre de `por`, los archivos de un envío que no pasó la validación
+    (ya validados por su campo: tipo y tamaño). Devuelve los `AdjuntoPendiente` creados."""
+    from att.models import AdjuntoPendiente
+
+    if por is None or not por.is_authenticated:
+        return []
+    creados = []
+    for archivo in archivos:
+        if hasattr(archivo, "seek"):
+            archivo.seek(0)
+        pendiente = AdjuntoPendiente(usuario=por, formulario=formulario[:80], nombre=archivo.name[:255],
+                                     tamano=getattr(archivo, "size", 0) or 0,
+                                     tipo_contenido=(getattr(archivo, "content_type", "") or "")[:120])
+        pendiente.archivo.save(archivo.name, archivo, save=False)
+        pendiente.save()
+        creados.append(pendiente)
+    return creados
+
+
+def adjuntos_recuperar(*, por, formulario: str, tokens) -> list:
+    """Los adjuntos pendientes de `por` con esos tokens (sin vencer). Un token ajeno, vencido o de otro
+    formulario es un error: nadie adjunta el archivo de otra persona."""
+    from att.models import AdjuntoPendiente
+
+    tokens = list(dict.fromkeys(t for t in tokens if t))
+    if not tokens:
+        return []
+    encontrados = {p.token: p for p in AdjuntoPendiente.objects.filter(
+        usuario=por, formulario=formulario, token__in=tokens, vence__gt=timezone.now())} if por.is_authenticated else {}
+    if len(encontrados) != len(tokens):
+        raise ValidationError(_("Uno de los adjuntos conservados ya no está disponible (venció o no es suyo). "
+                                "Vuelva a seleccionar el archivo."), code="adjunto_pendiente")
+    return [encontrados[t] for t in tokens]
+
+
+def adjuntos_marcar_usados(*, pendientes) -> int:
+    """Tras un envío exitoso: los pendientes usados se borran al vencer (un reenvío aún los encuentra)."""
+    from att.models import AdjuntoPendiente
+
+    pks = [p.pk for p in pendientes]
+    return AdjuntoPendiente.objects.filter(pk__in=pks, usado__isnull=True).update(usado=timezone.now()) if pks else 0
+
+
+def purgar_adjuntos_pendientes(ahora=None) -> int:
+    """Tarea periódica: borra los adjuntos pendientes vencidos y sus archivos."""
+    from att.models import AdjuntoPendiente
+
+    ahora = ahora or timezone.now()
+    n = 0
+    for pendiente in AdjuntoPendiente.objects.filter(vence__lte=ahora).order_by("pk")[:5000]:
+        pendiente.archivo.delete(save=False)
+        pendiente.delete()
+        n += 1
+    return n
+
+
+def _datos_de_borrador(datos) -> dict:
+    """Solo textos (ni archivos ni el token CSRF): clave -> texto o lista de textos, acotado."""
+    limpios = {}
+    for clave, valor in (datos or {}).items():
+        clave = str(clave)[:80]
+        if clave in {"csrfmiddlewaretoken", "_token_envio"} or clave.endswith("__conservado"):
+            continue
+        valores = valor if isinstance(valor, (list, tuple)) else [valor]
+        if not all(isinstance(v, (str, int, float, bool)) or v is None for v in valores):
+            continue
+        valores = [str(v)[:20000] for v in valores if v is not None][:200]
+        limpios[clave] = valores if isinstance(valor, (list, tuple)) else (valores[0] if valores else "")
+        if len(limpios) >= 200:
+            break
+    return limpios
+
+
+def borrador_guardar(*, por, formulario: str, objeto_id: int = 0, datos: dict):
+    """Guarda (o reemplaza) el borrador de `por` para ese formulario y objeto. Idempotente: el mismo
+    envío dos veces deja el mismo borrador."""
+    from att.models import Borrador
+
+    if por is None or not por.is_authenticated:
+        raise PermissionDenied(_("Ingrese para guardar borradores."))
+    limpios = _datos_de_borrador(datos)
+    if len(json.dumps(limpios)) > 200_000:
+        raise ValidationError(_("El borrador es demasiado grande."), code="borrador_grande")
+    borrador, _creado = Borrador.objects.update_or_create(
+        usuario=por, formulario=formulario[:80], objeto_id=int(objeto_id or 0), defaults={"datos": limpios})
+    return borrador
+
+
+def borrador_descartar(*, por, formulario: str, objeto_id: int = 0) -> int:
+    """Borra el borrador de `por` (al descartarlo o al enviar el formulario con éxito)."""
+    from att.models import Borrador
+
+    if por is None or not por.is_authenticated:
+        return 0
+    return Borrador.objects.filter(usuario=por, formulario=formulario, objeto_id=int(objeto_id or 0)).delete()[0]
+
+
+def purgar_borradores(ahora=None) -> int:
+    from datetime import timedelta
+
+    from att.models import Borrador
+    from att.models.formularios import DIAS_BORRADOR
+
+    limite = (ahora or timezone.now()) - timedelta(days=DIAS_BORRADOR)
+    return Borrador.objects.filter(actualizado__lt=limite).delete()[0]

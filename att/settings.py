@@ -122,7 +122,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "att.context_processors.plataforma",
             ],
-            "builtins": ["att.templatetags.envios"],
+            "builtins": ["att.templatetags.envios", "att.templatetags.formularios"],
         },
     },
 ]
@@ -218,6 +218,8 @@ TIME_ZONE = "America/Bogota"
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
+# Fechas de los formularios en ISO primero (<input type="date">): att/formatos/es/formats.py.
+FORMAT_MODULE_PATH = ["att.formatos"]
 
 # --- Archivos estáticos (WhiteNoise) y cargados ---------------------------------------------------
 STATIC_URL = "/static/"
@@ -320,6 +322,7 @@ from celery.schedules import crontab
 CELERY_BEAT_SCHEDULE: dict = {
     "despachar-bandeja-de-salida": {"task": "att.despachar_salida", "schedule": 60.0, "options": {"expires": 55}},
     "purgar-solicitudes-idempotentes": {"task": "att.purgar_solicitudes_idempotentes", "schedule": crontab(minute=17)},
+    "purgar-formularios": {"task": "att.purgar_formularios", "schedule": crontab(minute=23)},
     "resumen-diario-de-alertas": {"task": "att.enviar_resumen_diario", "schedule": crontab(hour=6, minute=30)},
     "agenda-compromisos-vencidos": {"task": "agenda.alertar_compromisos_vencidos", "schedule": crontab(hour=6, minute=0)},
     "seguimiento-diario": {"task": "seguimiento.actualizar_y_alertar", "schedule": crontab(hour=5, minute=30)},

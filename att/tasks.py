@@ -32,6 +32,14 @@ def purgar_solicitudes_idempotentes() -> int:
     return purgar()
 
 
+@shared_task(name="att.purgar_formularios")
+def purgar_formularios() -> dict:
+    """Cada hora: borra los adjuntos pendientes vencidos (con sus archivos) y los borradores viejos."""
+    from att import services
+
+    return {"adjuntos": services.purgar_adjuntos_pendientes(), "borradores": services.purgar_borradores()}
+
+
 @shared_task(name="att.despachar_salida")
 def despachar_salida() -> dict:
     """Cada minuto (beat): publica la bandeja de salida pendiente y envía los correos inmediatos

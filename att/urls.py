@@ -11,6 +11,7 @@ from att import (
     salud,
     views,
     views_alertas,
+    views_borradores,
     views_cuentas,
     views_errores,
     views_escritorio,
@@ -66,6 +67,9 @@ urlpatterns = [
          name="cuenta-recuperar-confirmar"),
     path("cuenta/recuperar/listo/", views_cuentas.RecuperarListo.as_view(), name="cuenta-recuperar-listo"),
     path("admin/", admin.site.urls),
+    # Borradores de los formularios largos (att/views_borradores.py).
+    path("borradores/", views_borradores.guardar, name="borrador-guardar"),
+    path("borradores/descartar/", views_borradores.descartar, name="borrador-descartar"),
     # Perfil de cada entidad territorial por su código DIVIPOLA (att/views_perfil.py).
     path("territorio/<str:codigo>/", views_perfil.territorio, name="territorio"),
     path("territorio/<str:codigo>/seccion/<slug:clave>/", views_perfil.territorio_seccion, name="territorio-seccion"),

@@ -5,7 +5,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from att import permisos
-from att.forms import ArchivoImportacionForm, EntidadTerritorialField
+from att.forms import (
+    ArchivoImportacionForm,
+    ConservaAdjuntosMixin,
+    EntidadTerritorialField,
+    FechaInput,
+)
 from att.models import Canal, Capacidad, Entidad, EtapaCiclo, Modalidad, Rol, Tema
 from att.validadores import TEXTO_CORTO, TEXTO_LARGO
 from att.widgets import casillas_temas, selector_municipio
@@ -37,7 +42,10 @@ def validar_archivos(archivos):
     return archivos
 
 
-class DemandaForm(forms.Form):
+class DemandaForm(ConservaAdjuntosMixin, forms.Form):
+    campos_adjuntos = ("adjuntos",)
+    clave_formulario = "demanda.demanda"
+
     entidad = EntidadTerritorialField(
         label=_("Entidad que necesita la asistencia"), queryset=Entidad.objects.none(),
         empty_label=_("Seleccione la entidad"), widget=selector_municipio(),
@@ -66,7 +74,7 @@ class DemandaForm(forms.Form):
         empty_label=_("Sin indicar"),
     )
     fecha_deseada = forms.DateField(
-        label=_("Fecha deseada"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label=_("Fecha deseada"), required=False, widget=FechaInput(),
         help_text=_("Cuándo la necesita, a más tardar (día/mes/año)."),
     )
     modalidad = forms.ModelChoiceField(

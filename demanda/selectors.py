@@ -33,7 +33,7 @@ from demanda.models import (
     _SinTildes,
     texto_buscable,
 )
-from oferta.models import EstadoOferta, Oferta
+from oferta.models import Oferta
 from oferta.selectors import vigentes
 
 ESTADOS_ABIERTOS = [
@@ -105,7 +105,7 @@ def filtro_visibles(usuario) -> Q:
         # temas de sus ofertas publicadas.
         propias = permisos.entidades_de(usuario, [Rol.OFERENTE]).values("pk")
         sus_temas = Oferta.temas.through.objects.filter(
-            oferta__entidad__in=propias, oferta__estado=EstadoOferta.PUBLICADA,
+            Oferta.objects.q_publicadas("oferta__"), oferta__entidad__in=propias,
         ).values("tema_id")
         # `oferta IN (sus ofertas)` y no `oferta__entidad`: sin LEFT JOIN con toda la tabla de ofertas.
         sus_ofertas = Oferta.objects.filter(entidad__in=propias).values("pk")

@@ -31,7 +31,7 @@ from demanda.models import (
     EventoDemanda,
     TipoDecision,
 )
-from oferta.models import EstadoOferta, Oferta
+from oferta.models import Oferta
 
 E = EstadoDemanda
 ESTADOS_EDITABLES = frozenset({E.REGISTRADA, E.EN_ANALISIS})
@@ -109,7 +109,7 @@ def demanda_validar(
     temas = list(temas)
     if not temas:
         raise ValidationError({"temas": _("Indique al menos un tema.")})
-    if oferta is not None and oferta.estado != EstadoOferta.PUBLICADA:
+    if oferta is not None and not oferta.esta_publicada():
         raise ValidationError({"oferta": _("Solo se puede solicitar una oferta publicada.")})
     demanda = Demanda(
         entidad=entidad, registrada_por=por, titulo=titulo, descripcion=descripcion, fuente=fuente,
@@ -301,7 +301,7 @@ def demanda_vincular(*, demanda: Demanda, por, oferta: Oferta, motivo: str = "")
     oferta = Oferta.objects.select_for_update(of=("self",)).select_related("entidad").get(pk=oferta.pk)
     if not puede_vincular(por, demanda, oferta):
         raise PermissionDenied(_("No tiene permiso para vincular esta demanda a la oferta «%(o)s».") % {"o": oferta.nombre})
-    if oferta.estado != EstadoOferta.PUBLICADA:
+    if not oferta.esta_publicada():
         raise ValidationError({"oferta": _("Solo se puede vincular una oferta publicada.")})
     if oferta.cupos is not None:
         ocupados = Demanda.objects.filter(oferta=oferta, estado__in=ESTADOS_OCUPAN_CUPO).exclude(pk=demanda.pk).count()
@@ -418,7 +418,7 @@ def decision_registrar(*, demanda: Demanda, oferta: Oferta, tipo: str, por, moti
         raise PermissionDenied(_("Solo el DNP vincula una demanda o la remite a otra parte."))
     if tipo in DECIDE_ET and not rules.es_de_la_et(por, demanda):
         raise PermissionDenied(_("Solo la entidad que registró la demanda pide o descarta una oferta propuesta."))
-    if tipo == TipoDecision.SOLICITADA and oferta.estado != EstadoOferta.PUBLICADA:
+    if tipo == TipoDecision.SOLICITADA and not oferta.esta_publicada():
         raise ValidationError({"oferta": _("Solo se puede pedir una oferta publicada.")})
     motivo = (motivo or "").strip()
     exigir_largo(DecisionCruce, "motivo", motivo, clave="motivo")

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
 from att import conversaciones, graficos, periodos, permisos
+from att import selectors as selectors_att
+from att import services as services_att
 from att.forms import aplicar_error_servicio
 from att.models import Departamento, Rol, Tema
 from demanda import matching, rules, selectors, services
@@ -29,7 +31,7 @@ from demanda.forms import (
 )
 from demanda.models import EstadoDemanda, TipoDecision
 from demanda.paginacion import paginar
-from oferta.models import EstadoOferta, Oferta
+from oferta.models import Oferta
 
 
 def _param(request, nombre: str, largo: int = 100) -> str:
@@ -89,6 +91,9 @@ def lista(request):
     return render(request, "demanda/lista.html", contexto)
 
 
+BORRADOR = "demanda.demanda"  # clave del borrador del formulario (att.views_borradores)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def nueva(request):
@@ -98,9 +103,9 @@ def nueva(request):
     oferta = None
     oferta_pk = request.POST.get("oferta") or request.GET.get("oferta")
     if oferta_pk and str(oferta_pk).isdigit():
-        oferta = get_object_or_404(Oferta.objects.select_related("entidad"), pk=oferta_pk, estado=EstadoOferta.PUBLICADA)
+        oferta = get_object_or_404(Oferta.objects.publicadas().select_related("entidad"), pk=oferta_pk)
     if request.method == "POST":
-        form = DemandaForm(request.POST, request.FILES, usuario=request.user)
+        form = DemandaForm(request.POST, request.FILES, usuario=request.user, adjuntos_de=request.user)
         if form.is_valid():
             datos = form.cleaned_data
             try:
@@ -113,6 +118,8 @@ def nueva(request):
             except ValidationError as e:
                 aplicar_error_servicio(form, e)
             else:
+                form.marcar_adjuntos_usados()
+                services_att.borrador_descartar(por=request.user, formulario=BORRADOR, objeto_id=0)
                 messages.success(request, _("Demanda registrada. Le avisaremos cada cambio de estado."))
                 return redirect("demanda:detalle", pk=demanda.pk)
     else:
@@ -129,8 +136,13 @@ def nueva(request):
                 "modalidad": oferta.modalidades.values_list("pk", flat=True).first(),
                 "canal": oferta.canal_id,
             }
+    borrador = selectors_att.contexto_borrador(request.user, BORRADOR, 0, restaurar=request.method == "GET")
+    if request.method == "GET":
+        if borrador["borrador"]:
+            inicial.update({k: v for k, v in borrador["borrador"].datos.items() if k != "oferta"})
         form = DemandaForm(initial=inicial, usuario=request.user)
-    return render(request, "demanda/formulario.html", {"form": form, "oferta": oferta, "editar": False})
+    return render(request, "demanda/formulario.html", {"form": form, "oferta": oferta, "editar": False,
+                                                       "borrador_form": borrador})
 
 
 def _demanda_o_404(request, pk):
@@ -151,7 +163,7 @@ def editar(request, pk):
                        % {"estado": demanda.get_estado_display()})
         return redirect("demanda:detalle", pk=demanda.pk)
     if request.method == "POST":
-        form = DemandaForm(request.POST, request.FILES, usuario=request.user, editar=True)
+        form = DemandaForm(request.POST, request.FILES, usuario=request.user, editar=True, adjuntos_de=request.user)
         if form.is_valid():
             datos = dict(form.cleaned_data)
             temas, adjuntos = datos.pop("temas"), datos.pop("adjuntos")
@@ -160,13 +172,20 @@ def editar(request, pk):
             except ValidationError as e:
                 aplicar_error_servicio(form, e)
             else:
+                form.marcar_adjuntos_usados()
+                services_att.borrador_descartar(por=request.user, formulario=BORRADOR, objeto_id=demanda.pk)
                 messages.success(request, _("Cambios guardados."))
                 return redirect("demanda:detalle", pk=demanda.pk)
     else:
         inicial = {c: getattr(demanda, c) for c in services.CAMPOS_EDITABLES}
         inicial["temas"] = [t.pk for t in demanda.temas.all()]
+    borrador = selectors_att.contexto_borrador(request.user, BORRADOR, demanda.pk, restaurar=request.method == "GET")
+    if request.method == "GET":
+        if borrador["borrador"]:
+            inicial.update(borrador["borrador"].datos)
         form = DemandaForm(initial=inicial, usuario=request.user, editar=True)
-    return render(request, "demanda/formulario.html", {"form": form, "demanda": demanda, "editar": True})
+    return render(request, "demanda/formulario.html", {"form": form, "demanda": demanda, "editar": True,
+                                                       "borrador_form": borrador})
 
 
 @login_required
@@ -217,8 +236,8 @@ def detalle(request, pk):
         contexto["es_brecha"] = matching.es_brecha(candidatas)
     # El oferente cuya oferta pidió la entidad (o a cuya entidad se remitió) responde desde aquí: vincula.
     if abierta and not puede_gestionar and permisos.tiene_rol(u, Rol.OFERENTE):
-        pedidas = (Oferta.objects.filter(Q(pk=demanda.oferta_id) | Q(
-            decisiones__demanda=demanda, decisiones__tipo=TipoDecision.SOLICITADA)).filter(estado=EstadoOferta.PUBLICADA)
+        pedidas = (Oferta.objects.publicadas().filter(Q(pk=demanda.oferta_id) | Q(
+            decisiones__demanda=demanda, decisiones__tipo=TipoDecision.SOLICITADA))
             .select_related("entidad").distinct().order_by("pk"))
         contexto["por_vincular"] = [o for o in pedidas if services.puede_vincular(u, demanda, o)]
     return render(request, "demanda/detalle.html", contexto)

@@ -11,7 +11,7 @@ class OfertaConfig(AppConfig):
         from att import cambios, importacion, registros
         from oferta import demo, perfil, selectors
         from oferta.importacion import ImportadorOfertas
-        from oferta.models import EstadoOferta, Oferta
+        from oferta.models import Oferta
 
         registros.registrar_resumen_inicio("oferta", selectors.resumen_inicio, orden=10)
         registros.registrar_demo("oferta", demo.generar, orden=10)
@@ -20,4 +20,4 @@ class OfertaConfig(AppConfig):
 
         # Fuente de cambios de la API: la oferta publicada es pública; el borrador, de su entidad.
         cambios.registrar(Oferta, campo="actualizada", entidad="entidad_id",
-                          publico=lambda o: o.estado == EstadoOferta.PUBLICADA)
+                          publico=lambda o: o.esta_publicada())

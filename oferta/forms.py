@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from att import permisos
+from att.forms import FechaInput
 from att.models import CategoriaLey617, Entidad, GrupoMDM, Rol, TipoEntidad
 from att.selectors import dependencias_elegibles
 from att.validadores import TEXTO_LARGO, TEXTO_MEDIO
@@ -132,8 +133,8 @@ class OfertaForm(forms.ModelForm):
             "alineacion_pnd": forms.Textarea(attrs={"rows": 2}),
             **{c: forms.Textarea(attrs={"rows": 2}) for c in CAMPOS_DISENO[:6]},
             "indicadores": forms.SelectMultiple(attrs={"size": 6}),
-            "vigencia_desde": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "vigencia_hasta": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "vigencia_desde": FechaInput(),
+            "vigencia_hasta": FechaInput(),
             "contacto_email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "contacto_telefono": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
         }

@@ -7,6 +7,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Func
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -47,8 +48,26 @@ class FuenteFinanciacion(models.TextChoices):
     OTRAS = "otras", _("Otras fuentes")
 
 
+class OfertaQuerySet(models.QuerySet):
+    def publicadas(self, hoy=None):
+        """LA definición de «oferta publicada» (portada, portal, tableros, API, datos abiertos, cruce):
+        en estado publicada Y vigente, es decir, sin fecha de fin o con fin hoy o después (una oferta
+        que termina hoy sigue vigente todo el día; la que terminó ayer ya no cuenta)."""
+        hoy = hoy or timezone.localdate()
+        return self.filter(models.Q(vigencia_hasta__isnull=True) | models.Q(vigencia_hasta__gte=hoy),
+                           estado=EstadoOferta.PUBLICADA)
+
+    def q_publicadas(self, prefijo: str = "", hoy=None) -> models.Q:
+        """La misma definición como Q, para filtrar otra tabla por su oferta (`prefijo="oferta__"`)."""
+        hoy = hoy or timezone.localdate()
+        return models.Q(**{f"{prefijo}estado": EstadoOferta.PUBLICADA}) & (
+            models.Q(**{f"{prefijo}vigencia_hasta__isnull": True}) | models.Q(**{f"{prefijo}vigencia_hasta__gte": hoy}))
+
+
 class Oferta(models.Model):
     """Producto o servicio de asistencia técnica de una entidad oferente."""
+
+    objects = OfertaQuerySet.as_manager()
 
     entidad = models.ForeignKey(
         "att.Entidad", on_delete=models.PROTECT, related_name="ofertas", verbose_name=_("entidad oferente")
@@ -196,6 +215,11 @@ class Oferta(models.Model):
 
     def __str__(self):
         return self.nombre
+
+    def esta_publicada(self, hoy=None) -> bool:
+        """La definición de `OfertaQuerySet.publicadas` sobre una oferta ya leída."""
+        hoy = hoy or timezone.localdate()
+        return self.estado == EstadoOferta.PUBLICADA and (self.vigencia_hasta is None or self.vigencia_hasta >= hoy)
 
     # Nombres legibles de las listas de opciones (la base guarda los códigos: "G4", "planeacion").
     def categorias_display(self) -> list[str]:

@@ -39,7 +39,7 @@ def es_oferente(usuario) -> bool:
 def puede_ver(usuario, oferta) -> bool:
     if oferta is None:
         return False
-    if oferta.estado == EstadoOferta.PUBLICADA:
+    if oferta.esta_publicada():
         return True
     if permisos.lee_todo(usuario):
         return True
@@ -75,7 +75,7 @@ def p_en_revision(usuario, oferta):
 
 @rules.predicate
 def p_publicada(usuario, oferta):
-    return oferta is not None and oferta.estado == EstadoOferta.PUBLICADA
+    return oferta is not None and oferta.estado == EstadoOferta.PUBLICADA  # archivar: también una ya vencida
 
 
 p_revisa = rules.predicate(revisa, name="revisa_oferta")

@@ -115,12 +115,12 @@ def aplicar_filtros(qs: QuerySet, filtros: FiltrosPortal) -> QuerySet:
 
 
 def publicadas() -> QuerySet:
-    return Oferta.objects.filter(estado=EstadoOferta.PUBLICADA)
+    """Ofertas publicadas: publicadas Y vigentes (`Oferta.objects.publicadas()`, la única definición)."""
+    return Oferta.objects.publicadas()
 
 
-def vigentes() -> QuerySet:
-    """Publicadas y vigentes (sin fecha de fin o que no ha pasado): las que el cruce propone."""
-    return publicadas().filter(Q(vigencia_hasta__isnull=True) | Q(vigencia_hasta__gte=timezone.localdate()))
+# Nombre anterior (el cruce, el perfil): es la misma definición.
+vigentes = publicadas
 
 
 def filtro_focalizacion(entidad: Entidad) -> Q:
@@ -441,7 +441,8 @@ def _huella() -> str:
         cursor.execute(f"SELECT (SELECT max(actualizada) FROM {t}), (SELECT max(id) FROM {t}), "
                        f"(SELECT count(*) FROM {t} WHERE estado = %s)", [EstadoOferta.PUBLICADA.value])
         actualizada, maximo, cantidad = cursor.fetchone()
-    return f"{actualizada.timestamp() if actualizada else 0}-{maximo or 0}-{cantidad}"
+    # La fecha: una oferta deja de estar publicada al pasar su fin de vigencia sin que nada cambie en la fila.
+    return f"{actualizada.timestamp() if actualizada else 0}-{maximo or 0}-{cantidad}-{timezone.localdate():%Y%m%d}"
 
 
 def _clave_cache(filtros: FiltrosPortal, numero: int, por_pagina: int) -> str | None:
@@ -533,7 +534,7 @@ def ofertas_visibles(usuario) -> QuerySet:
     """Publicadas para todos; además, todo para quien lee todo y las de sus entidades para el oferente."""
     if permisos.lee_todo(usuario):
         return Oferta.objects.all()
-    filtro = Q(estado=EstadoOferta.PUBLICADA)
+    filtro = Oferta.objects.q_publicadas()
     if usuario is not None and usuario.is_authenticated:
         filtro |= Q(entidad__in=permisos.entidades_de(usuario, [Rol.OFERENTE]).values("pk"))
     return Oferta.objects.filter(filtro)
@@ -605,7 +606,6 @@ def parecidas(oferta: Oferta, *, umbral: float = 0.45, limite: int = 5) -> list[
 def resumen_inicio() -> list[dict]:
     return [{
         "etiqueta": _("Ofertas publicadas"),
-        "valor": vigentes()
-        .count(),
+        "valor": publicadas().count(),
         "url": "/oferta/",
     }]

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from att import busqueda, permisos
+from att import selectors as selectors_att
+from att import services as services_att
 from att.exportacion import respuesta_csv, respuesta_xlsx
 from att.forms import aplicar_error_servicio
 
@@ -72,7 +74,7 @@ def detalle(request, pk: int):
     if oferta is None or not request.user.has_perm("oferta.ver", oferta):
         raise Http404(_("No existe la oferta o no está publicada."))
     usuario = request.user
-    publicada = oferta.estado == EstadoOferta.PUBLICADA
+    publicada = oferta.esta_publicada()
     volver = busqueda.consulta_de_vuelta(request.GET.get("volver", ""), selectors.PARAMETROS_PORTAL)
     return render(request, "oferta/detalle.html", {
         "oferta": oferta,
@@ -94,8 +96,14 @@ def detalle(request, pk: int):
     })
 
 
+BORRADOR = "oferta.oferta"  # clave del borrador del formulario (att.views_borradores)
+
+
 def _formulario(request, *, oferta: Oferta | None):
-    form = OfertaForm(request.POST or None, instance=oferta, usuario=request.user)
+    objeto_id = oferta.pk if oferta else 0
+    borrador = selectors_att.contexto_borrador(request.user, BORRADOR, objeto_id, restaurar=request.method != "POST")
+    inicial = dict(borrador["borrador"].datos) if borrador["borrador"] else None
+    form = OfertaForm(request.POST or None, instance=oferta, usuario=request.user, initial=inicial)
     if request.method == "POST" and form.is_valid():
         datos = dict(form.cleaned_data)
         try:
@@ -105,10 +113,11 @@ def _formulario(request, *, oferta: Oferta | None):
             else:
                 oferta = services.oferta_actualizar(por=request.user, oferta=oferta, datos=datos)
                 messages.success(request, _("Cambios guardados."))
+            services_att.borrador_descartar(por=request.user, formulario=BORRADOR, objeto_id=objeto_id)
             return redirect("oferta:detalle", pk=oferta.pk)
         except ValidationError as e:
             aplicar_error_servicio(form, e)
-    return render(request, "oferta/formulario.html", {"form": form, "oferta": oferta})
+    return render(request, "oferta/formulario.html", {"form": form, "oferta": oferta, "borrador_form": borrador})
 
 
 @login_required

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from att.forms import CampoVariosArchivos
+from att.forms import CampoVariosArchivos, ConservaAdjuntosMixin, FechaInput
 from att.models import Entidad
 from att.validadores import TEXTO_LARGO, TEXTO_MEDIO
 from att.widgets import casillas_entidades
@@ -11,11 +11,7 @@ from pas.models import Accion, FuenteFinanciacion
 ANIOS = (2022, 2023, 2024, 2025, 2026)
 
 
-class Fecha(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+Fecha = FechaInput  # el widget de fecha de la plataforma (ISO)
 
 
 class AccionForm(forms.ModelForm):
@@ -75,7 +71,10 @@ class CorteForm(forms.Form):
     dias_alerta = forms.IntegerField(label=_("Días de anticipación de la alerta"), min_value=0, max_value=90)
 
 
-class ReporteForm(forms.Form):
+class ReporteForm(ConservaAdjuntosMixin, forms.Form):
+    campos_adjuntos = ("evidencias",)
+    clave_formulario = "pas.reporte"
+
     avance = forms.DecimalField(label=_("Avance físico de la acción al corte (%)"), min_value=0, max_value=100,
                                 decimal_places=2, required=False,
                                 help_text=_("De 0 a 100: cuánto de la acción está hecho a la fecha de corte."))

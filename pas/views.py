@@ -239,13 +239,15 @@ def reportar(request, pk, corte_pk):
     if reporte:
         inicial = {"avance": reporte.avance, "comprometido": reporte.comprometido, "pagado": reporte.pagado,
                    "nota": reporte.nota, **{f"valor_{v.indicador_id}": v.valor for v in reporte.valores.all()}}
-    form = ReporteForm(request.POST or None, request.FILES or None, indicadores=indicadores, initial=inicial)
+    form = ReporteForm(request.POST or None, request.FILES or None, indicadores=indicadores, initial=inicial,
+                      adjuntos_de=request.user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             reporte = services.reporte_guardar(
                 accion=accion, corte=corte, por=request.user, avance=d["avance"], comprometido=d["comprometido"],
                 pagado=d["pagado"], nota=d["nota"], valores=form.valores(), evidencias=d["evidencias"])
+            form.marcar_adjuntos_usados()
             if request.POST.get("enviar"):
                 services.reporte_enviar(reporte=reporte, por=request.user)
                 messages.success(request, _("Reporte enviado al DNP."))

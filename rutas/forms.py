@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from att.forms import EntidadTerritorialField
+from att.forms import EntidadTerritorialField, FechaInput
 from att.models import (
     Capacidad,
     DiagnosticoCapacidad,
@@ -61,7 +61,7 @@ class RutaForm(forms.Form):
         queryset=None, label=_("Entidades oferentes"), widget=casillas_entidades(),
         help_text=_("Una, o varias si el plan es articulado."),
     )
-    inicio = forms.DateField(label=_("Inicio de la ruta"), widget=forms.DateInput(attrs={"type": "date"}),
+    inicio = forms.DateField(label=_("Inicio de la ruta"), widget=FechaInput(),
                              initial=timezone.localdate)
 
     def __init__(self, *args, territoriales, oferentes, **kwargs):
@@ -96,7 +96,7 @@ class DiagnosticoForm(forms.Form):
     """Datos del diagnóstico y, por cada capacidad del catálogo, su valoración (vacía: no se valoró)."""
 
     entidad = _entidad_field()
-    fecha = forms.DateField(label=_("Fecha del diagnóstico"), widget=forms.DateInput(attrs={"type": "date"}),
+    fecha = forms.DateField(label=_("Fecha del diagnóstico"), widget=FechaInput(),
                             initial=timezone.localdate)
     objetivo = forms.CharField(label=_("Objetivo de capacidad acordado"), required=False, max_length=5000,
                                widget=forms.Textarea(attrs={"rows": 3}))

@@ -3,19 +3,22 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from att.forms import ArchivoImportacionForm, CampoVariosArchivos
+from att.forms import ArchivoImportacionForm, CampoVariosArchivos, ConservaAdjuntosMixin, FechaInput
 from att.models import Entidad, TipoEntidad
 from att.validadores import TEXTO_CORTO, TEXTO_LARGO, TEXTO_MEDIO
 from att.widgets import casillas_temas, lista_entidades
 from seguimiento.models import Hito, ResultadoEvaluacion, TipoEvaluacion
 
 
-class AvanceForm(forms.Form):
+class AvanceForm(ConservaAdjuntosMixin, forms.Form):
+    campos_adjuntos = ("evidencias",)
+    clave_formulario = "seguimiento.avance"
+
     hito = forms.ModelChoiceField(queryset=Hito.objects.none(), label=_("Hito o sub-hito"))
     porcentaje = forms.DecimalField(label=_("Avance acumulado del hito (%)"), min_value=0, max_value=100,
                                     decimal_places=2, help_text=_("De 0 a 100: cuánto del hito está hecho a la fecha de corte."))
     fecha_corte = forms.DateField(label=_("Fecha de corte"), initial=date.today,
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+                                  widget=FechaInput())
     narrativa = forms.CharField(label=_("Qué se hizo"), widget=forms.Textarea(attrs={"rows": 4}),
                                 max_length=TEXTO_LARGO)
     evidencias = CampoVariosArchivos(label=_("Evidencias"), required=False,
@@ -39,7 +42,7 @@ class HitoForm(forms.Form):
     nombre = forms.CharField(label=_("Nombre"), max_length=255)
     peso = forms.DecimalField(label=_("Peso"), min_value=0.01, max_digits=6, decimal_places=2, initial=1,
                               help_text=_("Cuánto cuenta este hito frente a los demás de la línea (o de su hito padre)."))
-    fecha_planeada = forms.DateField(label=_("Fecha planeada"), widget=forms.DateInput(attrs={"type": "date"}))
+    fecha_planeada = forms.DateField(label=_("Fecha planeada"), widget=FechaInput())
     padre = forms.ModelChoiceField(queryset=Hito.objects.none(), required=False, label=_("Hito padre (para un sub-hito)"))
 
     def __init__(self, *args, linea=None, **kwargs):
@@ -121,7 +124,7 @@ class AsistenciaForm(forms.Form):
         queryset=Entidad.objects.filter(tipo__in=TipoEntidad.territoriales(), activa=True),
         label=_("Entidades territoriales"), widget=lista_entidades(attrs={"size": 8}),
         help_text=_("Una para una asesoría; varias para un evento masivo."))
-    fecha = forms.DateField(label=_("Fecha"), widget=forms.DateInput(attrs={"type": "date"}))
+    fecha = forms.DateField(label=_("Fecha"), widget=FechaInput())
     modalidad = forms.ModelChoiceField(queryset=None, label=_("Modalidad"))
     canal = forms.ModelChoiceField(queryset=None, label=_("Canal"))
     temas = forms.ModelMultipleChoiceField(queryset=None, label=_("Temas"), required=False,
@@ -164,8 +167,8 @@ class MapaFiltrosForm(forms.Form):
     estado = forms.ChoiceField(label=_("Estado de la demanda"), required=False)
     oferente = forms.ModelChoiceField(label=_("Entidad oferente"), required=False, queryset=None,
                                       empty_label=_("Todas"))
-    desde = forms.DateField(label=_("Desde"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    hasta = forms.DateField(label=_("Hasta"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    desde = forms.DateField(label=_("Desde"), required=False, widget=FechaInput())
+    hasta = forms.DateField(label=_("Hasta"), required=False, widget=FechaInput())
     orden = forms.ChoiceField(label=_("Ordenar la tabla por"), required=False,
                               choices=[("valor", _("Valor (mayor primero)")), ("nombre", _("Nombre"))])
 

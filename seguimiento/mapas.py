@@ -233,7 +233,9 @@ def _oferta(filtros: Filtros) -> dict[str, int]:
         lista=Oferta.focaliza_entidades.through._meta.db_table,
     )
     inicio = filtros.desde or hoy
-    fin = filtros.hasta or hoy
+    # Sin periodo, la misma definición que `Oferta.objects.publicadas()` (publicada y sin vencer hoy,
+    # aunque empiece después): la cifra del mapa es la de la portada y el portal.
+    fin = filtros.hasta or date.max
     with connection.cursor() as cursor:
         cursor.execute(sql, [EstadoOferta.PUBLICADA, fin, inicio, *params_extra, *params_donde])
         return dict(cursor.fetchall())

@@ -208,6 +208,50 @@ SEGUNDOS_CACHE = 300
 invalidar_tablero = resumen.invalidar_tablero
 
 
+def solo_territorial(usuario) -> bool:
+    """¿Ve el tablero como entidad territorial? (funcionario de ET o equipo departamental, sin rol de
+    oferente ni lectura total). Su tablero cuenta lo que llega a SUS entidades: las filas línea × ET
+    (`EstadoLineaEntidad`) de ellas, no la línea entera con todos los departamentos que focaliza."""
+    return (not permisos.lee_todo(usuario) and permisos.tiene_rol(usuario, *ROLES_ET)
+            and not permisos.tiene_rol(usuario, Rol.OFERENTE))
+
+
+def estados_por_entidad_visibles(usuario) -> QuerySet[EstadoLineaEntidad]:
+    """Filas línea × ET de las entidades territoriales del usuario."""
+    return EstadoLineaEntidad.objects.filter(entidad_id__in=permisos.entidades_de(usuario, ROLES_ET).values("pk"))
+
+
+# Agrupaciones del tablero territorial sobre la foto línea × ET (la clave ya es de la fila; el tema
+# sale de la foto de la línea).
+_AGRUPACIONES_ET = {
+    "entidad": ("e.oferente_id", "", "att_entidad", "id"),
+    "asesor": ("e.responsable_id", "", "att_usuario", "id"),
+    "departamento": ("e.departamento_id", "", "att_departamento", "codigo"),
+    "tema": ("d.clave", ("JOIN seguimiento_estadolinea el ON el.linea_id = e.linea_id "
+                         "CROSS JOIN LATERAL unnest(el.temas) AS d(clave)"), "att_tema", "id"),
+}
+
+
+def _avance_por_et(qs: QuerySet[EstadoLineaEntidad], dimension: str, umbrales, limite=None) -> list[dict]:
+    clave, desdoblar, tabla, llave = _AGRUPACIONES_ET[dimension]
+    visibles, params = qs.values("pk").query.sql_with_params()
+    sql = (
+        f"SELECT g.clave, t.nombre, g.suma_pesos, g.suma_avance, g.suma_esperado, g.lineas, g.al_dia, g.en_riesgo, "
+        f"g.atrasado FROM (SELECT {clave} AS clave, SUM(e.peso) AS suma_pesos, SUM(e.peso * e.avance) AS suma_avance, "
+        f"SUM(e.peso * e.esperado) AS suma_esperado, COUNT(*) AS lineas, "
+        f"COUNT(*) FILTER (WHERE e.semaforo = %s) AS al_dia, COUNT(*) FILTER (WHERE e.semaforo = %s) AS en_riesgo, "
+        f"COUNT(*) FILTER (WHERE e.semaforo = %s) AS atrasado "
+        f"FROM seguimiento_estadolineaentidad e {desdoblar} WHERE e.id IN ({visibles}) GROUP BY 1) g "
+        f"JOIN {tabla} t ON t.{llave} = g.clave ORDER BY t.nombre, g.clave"
+        + (f" LIMIT {int(limite)}" if limite else "")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Semaforo.AL_DIA, Semaforo.EN_RIESGO, Semaforo.ATRASADO, *params])
+        filas = cursor.fetchall()
+    claves = ["clave_id", "nombre", "suma_pesos", "suma_avance", "suma_esperado", "lineas", "al_dia", "en_riesgo", "atrasado"]
+    return [_completar(dict(zip(claves, f)), umbrales) for f in filas]
+
+
 def _consolidados(usuario, agenda_id, entidad_id, umbrales) -> dict:
     from demanda.selectors import serie_mensual as serie_demandas
 
@@ -224,6 +268,17 @@ def _consolidados(usuario, agenda_id, entidad_id, umbrales) -> dict:
             **series,
             "total": _resumen_nacional(None, agenda_id, entidad_id, umbrales),
             **{f"por_{d}": _resumen_nacional(d, agenda_id, entidad_id, umbrales, limite=200 if d == "asesor" else None)
+               for d in ("entidad", "departamento", "tema", "asesor")},
+            "indicadores": indicadores,
+        }
+    if solo_territorial(usuario):
+        qs_et = estados_por_entidad_visibles(usuario)
+        if agenda_id:
+            qs_et = qs_et.filter(agenda_id=agenda_id)
+        return {
+            **series,
+            "total": _completar(qs_et.aggregate(**_agregados()), umbrales),
+            **{f"por_{d}": _avance_por_et(qs_et, d, umbrales, limite=200 if d == "asesor" else None)
                for d in ("entidad", "departamento", "tema", "asesor")},
             "indicadores": indicadores,
         }

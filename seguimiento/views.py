@@ -21,6 +21,8 @@ from django.views.decorators.http import require_POST
 from agenda.models import AgendaNacional, LineaPlan
 from att import exportacion, graficos, permisos
 from att import periodos as periodos_gobierno
+from att import selectors as selectors_att
+from att import services as services_att
 from att.forms import aplicar_error_servicio
 from att.models import Entidad, PuntajeMDM, TipoEntidad
 from att.selectors import filtrar_por_periodo
@@ -182,13 +184,19 @@ def _linea_visible(request, pk) -> LineaPlan:
     return linea
 
 
+BORRADOR_AVANCE = "seguimiento.avance"  # clave del borrador del formulario (att.views_borradores)
+
+
 @login_required
 def linea(request, pk):
     linea = _linea_visible(request, pk)
     puede_reportar = request.user.has_perm("seguimiento.reportar_avance", linea)
     hojas = Hito.objects.filter(linea=linea, subhitos__isnull=True).order_by("fecha_planeada", "pk")
     territorios = linea.territorios.order_by("nombre")
-    form = AvanceForm(hitos=hojas, entidades=territorios)
+    borrador = selectors_att.contexto_borrador(request.user, BORRADOR_AVANCE, linea.pk,
+                                               restaurar=request.method == "GET" and puede_reportar)
+    form = AvanceForm(hitos=hojas, entidades=territorios,
+                      initial=borrador["borrador"].datos if borrador["borrador"] else None)
     form_hito = HitoForm(linea=linea)
     if request.method == "POST":
         if not puede_reportar:
@@ -211,13 +219,15 @@ def linea(request, pk):
                 except ValidationError as e:
                     aplicar_error_servicio(form_hito, e)
         else:
-            form = AvanceForm(request.POST, request.FILES, hitos=hojas, entidades=territorios)
+            form = AvanceForm(request.POST, request.FILES, hitos=hojas, entidades=territorios, adjuntos_de=request.user)
             if form.is_valid():
                 d = form.cleaned_data
                 try:
                     services.avance_reportar(hito=d["hito"], porcentaje=d["porcentaje"], fecha_corte=d["fecha_corte"],
                                              narrativa=d["narrativa"], evidencias=d["evidencias"], por=request.user,
                                              entidades=list(d["entidades"]))
+                    form.marcar_adjuntos_usados()
+                    services_att.borrador_descartar(por=request.user, formulario=BORRADOR_AVANCE, objeto_id=linea.pk)
                     messages.success(request, _("Avance reportado. El equipo de seguimiento del DNP lo validará."))
                     return redirect("seguimiento:linea", pk=linea.pk)
                 except ValidationError as e:
@@ -235,6 +245,7 @@ def linea(request, pk):
         "suma_pesos": sum(h.peso for h in por_padre.get(None, [])),
         "hitos_plantilla": (linea.oferta.plantilla_hitos.count() if puede_reportar and not arbol else 0),
         "por_entidad": selectors.estados_de_linea_por_entidad(linea),
+        "borrador_form": borrador,
     })
 
 

@@ -31,6 +31,7 @@ from .cuentas import (
 )
 from .empalme import EstadoEmpalme, InformeEmpalme
 from .entidades import Dependencia, Entidad, TipoEntidad
+from .formularios import AdjuntoPendiente, Borrador
 from .importaciones import EstadoImportacionArchivo, Importacion
 from .notificaciones import CategoriaAlerta, FrecuenciaAlerta, Notificacion, PreferenciaAlerta
 from .operacion import EstadoSalida, Salida, SolicitudIdempotente
@@ -41,6 +42,8 @@ from .usuarios import Membresia, Rol, Usuario
 
 __all__ = [
     "AdjuntoMensaje",
+    "AdjuntoPendiente",
+    "Borrador",
     "Canal",
     "Capacidad",
     "Catalogo",

@@ -114,11 +114,15 @@ def test_filtro_por_entidad_incluye_ofertas_conjuntas(client):
 def test_ordenes():
     import datetime
 
-    fabricas.oferta(nombre="Beta", vigencia_hasta=datetime.date(2027, 1, 1),
+    from django.utils import timezone
+
+    # Fechas de fin relativas a hoy: una oferta vencida ya no está publicada (no sale en el portal).
+    hoy = timezone.localdate()
+    fabricas.oferta(nombre="Beta", vigencia_hasta=hoy + datetime.timedelta(days=200),
                     publicada_en=datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC))
     fabricas.oferta(nombre="Alfa", vigencia_hasta=None,
                     publicada_en=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC))
-    fabricas.oferta(nombre="Gama", vigencia_hasta=datetime.date(2026, 6, 1),
+    fabricas.oferta(nombre="Gama", vigencia_hasta=hoy + datetime.timedelta(days=30),
                     publicada_en=datetime.datetime(2026, 2, 1, tzinfo=datetime.UTC))
     assert buscar(orden="nombre") == ["Alfa", "Beta", "Gama"]
     assert buscar(orden="recientes") == ["Beta", "Gama", "Alfa"]

@@ -1,0 +1,1 @@
+from att.formatos.es.formats import DATE_INPUT_FORMATS  # noqa: F401
