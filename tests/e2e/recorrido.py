@@ -2,9 +2,10 @@
 nuevo por recorrido y por dispositivo, y en cada página visitada
 
 - axe-core (del paquete axe-playwright-python, que lo trae de npm): 0 infracciones graves o críticas;
-- los bytes transferidos sin caché: la suma de los cuerpos de respuesta (`request.sizes()`) del
-  documento y de sus recursos, ≤ 30 KiB. Nada sale de la caché: el contexto es nuevo, y con
-  `context.route` activo Playwright desactiva la caché HTTP (además se le pide a Chromium por CDP);
+- los bytes transferidos sin caché: la suma de los cuerpos de respuesta (tal como viajaron) del
+  documento y de sus recursos, ≤ 30 KiB, medida con Resource Timing en la página. Nada sale de la
+  caché: el contexto es nuevo, con `context.route` activo Playwright desactiva la caché HTTP, se le
+  pide además a Chromium por CDP, y un recurso con transferSize 0 (de caché) es un problema;
 - ninguna petición a otro servidor que el de la prueba: se aborta (`context.route`) y se anota;
 - ninguna respuesta 4xx/5xx, error de JavaScript ni mensaje de error de la consola (p. ej. la CSP);
 - nada más ancho que la ventana (sin desplazamiento horizontal, sobre todo en el teléfono);
@@ -32,6 +33,15 @@ from tests.conftest import verificar_mfa
 CAPTURAS = Path(__file__).resolve().parents[2] / "var" / "capturas"
 AXE = (resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
 TOPE_BYTES = 30 * 1024
+# Lo que midió el navegador para la página abierta (Resource Timing, síncrono con el documento: los
+# eventos `requestfinished` de Playwright pueden llegar después de «load» y dejar fuera un recurso).
+# `encodedBodySize` es el cuerpo tal como viajó (comprimido), el mismo número que `request.sizes()`.
+MEDIR = """() => {
+  const nav = performance.getEntriesByType('navigation')[0];
+  const entradas = [nav, ...performance.getEntriesByType('resource')].map(e => ({
+    url: e.name, tipo: e.initiatorType, cuerpo: e.encodedBodySize, transferido: e.transferSize}));
+  return {entradas, estado: nav.responseStatus, carga: Math.round(nav.duration)};
+}"""
 DISPOSITIVOS = {
     "escritorio": {"viewport": {"width": 1366, "height": 900}},
     "telefono": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
@@ -83,7 +93,6 @@ class Recorrido:
         self.externas: list[str] = []
         self.problemas: list[str] = []
         self.paginas: list[Pagina] = []
-        self._peticiones: list = []  # las terminadas (o fallidas) desde el último paso
         self._navegadas: list[str] = []  # URLs de documento de la pestaña desde el último paso
         self.contexto.route("**/*", self._filtrar)
         self.pagina = self.contexto.new_page()
@@ -91,7 +100,6 @@ class Recorrido:
         self.pagina.base = base
         cdp = self.contexto.new_cdp_session(self.pagina)
         cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
-        self.pagina.on("requestfinished", self._terminada)
         self.pagina.on("requestfailed", self._fallida)
         self.pagina.on("response", self._respuesta)
         self.pagina.on("pageerror", lambda e: self.problemas.append(f"Error de JavaScript en {self.pagina.url}: {e}"))
@@ -109,11 +117,7 @@ class Recorrido:
             self.externas.append(url)
             route.abort("blockedbyclient")
 
-    def _terminada(self, peticion):
-        self._peticiones.append(peticion)
-
     def _fallida(self, peticion):
-        self._peticiones.append(peticion)
         if urlsplit(peticion.url).netloc == self.origen:
             self.problemas.append(f"Petición fallida {peticion.url}: {peticion.failure}")
 
@@ -156,27 +160,20 @@ class Recorrido:
         """Verifica la página que está abierta: axe, bytes, captura. Los problemas se anotan (y
         `terminar` falla con todos) para ver el recorrido entero aunque una página falle."""
         p = self.pagina
-        p.wait_for_load_state("load")
+        # Sin red por 500 ms: también lo que llega después de «load» (el ícono, lo que pida el JavaScript).
+        p.wait_for_load_state("networkidle")
         numero = f"{len(self.paginas) + 1:02d}"
-        documento = self._ultimo_documento()
-        desde = self._peticiones.index(documento) if documento in self._peticiones else 0
-        peticiones = self._peticiones[desde:]
-        cuerpo = cabeceras = 0
-        detalle = []
-        for r in peticiones:
-            if r.failure is not None:
-                continue
-            tamanos = r.sizes()
-            cuerpo += tamanos["responseBodySize"]
-            cabeceras += tamanos["responseHeadersSize"]
-            detalle.append(f"{tamanos['responseBodySize']} {r.resource_type} {r.url.removeprefix(self.base)}")
-        carga = p.evaluate(
-            "() => { const n = performance.getEntriesByType('navigation')[0]; return n ? Math.round(n.duration) : -1; }"
-        )
-        estado = documento.response().status if documento is not None and documento.response() else 0
-        pagina = Pagina(paso=f"{numero}-{nombre}", url=p.url.removeprefix(self.base), estado=estado,
-                        bytes_cuerpo=cuerpo, bytes_cabeceras=cabeceras, peticiones=len(peticiones), carga_ms=carga,
-                        detalle=detalle)
+        medida = p.evaluate(MEDIR)
+        cuerpo = sum(e["cuerpo"] for e in medida["entradas"])
+        cabeceras = sum(max(e["transferido"] - e["cuerpo"], 0) for e in medida["entradas"])
+        detalle = [f"{e['cuerpo']} {e['tipo']} {e['url'].removeprefix(self.base)}" for e in medida["entradas"]]
+        # transferSize 0 con cuerpo: vino de una caché (no debería: contexto nuevo y caché desactivada).
+        de_cache = [e["url"] for e in medida["entradas"] if e["transferido"] == 0 and e["cuerpo"] > 0]
+        pagina = Pagina(paso=f"{numero}-{nombre}", url=p.url.removeprefix(self.base), estado=medida["estado"],
+                        bytes_cuerpo=cuerpo, bytes_cabeceras=cabeceras, peticiones=len(medida["entradas"]),
+                        carga_ms=medida["carga"], detalle=detalle)
+        if de_cache:
+            self.problemas.append(f"{pagina.url} ({pagina.paso}): recursos servidos de caché {de_cache}")
         pagina.axe = self._axe()
         # Sin desplazamiento horizontal: en el teléfono, nada más ancho que la pantalla.
         desborde = p.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
@@ -189,10 +186,9 @@ class Recorrido:
             self.problemas.append(f"axe en {pagina.url} ({pagina.paso}): {pagina.axe}")
         if cuerpo > TOPE_BYTES:
             self.problemas.append(f"{pagina.url} ({pagina.paso}) transfiere {cuerpo} bytes > {TOPE_BYTES}")
-        if estado != 200:
-            self.problemas.append(f"{pagina.url} ({pagina.paso}) respondió {estado}")
+        if pagina.estado != 200:
+            self.problemas.append(f"{pagina.url} ({pagina.paso}) respondió {pagina.estado}")
         self.paginas.append(pagina)
-        self._peticiones.clear()
         self._navegadas.clear()
         return pagina
 
@@ -216,13 +212,6 @@ class Recorrido:
         self.contexto.close()
 
     # --- Internos ----------------------------------------------------------------------------
-    def _ultimo_documento(self):
-        """La última petición de documento de la pestaña (la página que está abierta)."""
-        for r in reversed(self._peticiones):
-            if r.resource_type == "document" and r.frame == self.pagina.main_frame and r.failure is None:
-                return r
-        return None
-
     def _axe(self) -> list[str]:
         """Inyecta axe-core evaluando su texto (la CSP bloquearía un <script> en línea) y lo corre."""
         self.pagina.evaluate(AXE + "\n;undefined")
