@@ -475,6 +475,7 @@ RUTAS_HTML = {
     "demanda:detalle": _privado("demanda"),
     "demanda:editar": _privado("demanda"),
     "demanda:adjuntar": _privado("demanda"),
+    "demanda:decidir": lambda m: [Caso({"pk": m.demanda.pk}, datos={"tipo": "solicitada", "oferta": m.oferta_publicada.pk})],
     "demanda:adjunto": lambda m: [Caso({"pk": m.demanda.pk, "adjunto_pk": m.adjunto_demanda.pk})],
     "demanda:accion": lambda m: [Caso({"pk": m.demanda.pk, "nombre": n}) for n in _acciones_demanda()],
     "agenda:agenda": lambda m: [Caso({"pk": m.agenda.pk}, publico="la agenda nacional es de todos")],

@@ -91,7 +91,7 @@ def test_el_mismo_codigo_totp_no_sirve_dos_veces(client, staff):
     dispositivo = dispositivo_mfa(staff)
     codigo = codigo_totp(dispositivo)
     client.force_login(staff)
-    assert client.post(VERIFICAR, {"codigo": codigo})["Location"] == "/"
+    assert client.post(VERIFICAR, {"codigo": codigo})["Location"] == "/mi-escritorio/"  # LOGIN_REDIRECT_URL
     otro = type(client)()
     otro.force_login(staff)
     respuesta = otro.post(VERIFICAR, {"codigo": codigo})
@@ -140,7 +140,7 @@ def test_activar_qr_codigos_de_respaldo_y_entrada_al_admin(client, staff):
     assert client.get("/admin/").status_code == 200
     # Ya confirmada, la clave y el QR no se vuelven a mostrar.
     assert client.get("/cuenta/mfa/qr.svg").status_code == 404
-    assert client.get(ACTIVAR)["Location"] == "/"
+    assert client.get(ACTIVAR)["Location"] == "/mi-escritorio/"
 
 
 def test_codigo_de_respaldo_sirve_una_sola_vez(client, staff):
@@ -185,7 +185,7 @@ def test_next_a_otro_sitio_se_ignora(client, staff):
     client.force_login(staff)
     respuesta = client.post(VERIFICAR, {"codigo": codigo_totp(dispositivo), "next": "https://malo.example/admin/"})
     assert respuesta.status_code == 302
-    assert respuesta["Location"] == "/"
+    assert respuesta["Location"] == "/mi-escritorio/"
 
 
 def test_salud_salir_y_estaticos_no_se_retienen(client, staff):
