@@ -339,11 +339,7 @@ class Recuperar(auth_views.PasswordResetView):
 
     template_name = "att/cuenta/recuperar.html"
     form_class = RecuperarClaveForm
-    email_template_name = "correo/recuperar.txt"
-    html_email_template_name = "correo/recuperar.html"
-    subject_template_name = "correo/recuperar_asunto.txt"
     success_url = reverse_lazy("cuenta-recuperar-enviado")
-    extra_email_context = {"sitio": settings.ATT_URL_BASE}
 
     def post(self, request, *args, **kwargs):
         if _limite_superado(request, "recuperar"):
@@ -351,15 +347,7 @@ class Recuperar(auth_views.PasswordResetView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        # El enlace del correo usa la dirección pública del sitio, no la cabecera Host de la petición.
-        from urllib.parse import urlsplit
-
-        partes = urlsplit(settings.ATT_URL_BASE)
-        form.save(domain_override=partes.netloc, use_https=partes.scheme == "https", request=self.request,
-                  from_email=settings.DEFAULT_FROM_EMAIL, email_template_name=self.email_template_name,
-                  subject_template_name=self.subject_template_name,
-                  html_email_template_name=self.html_email_template_name,
-                  extra_email_context=self.extra_email_context)
+        form.save()
         return redirect(self.get_success_url())
 
 
