@@ -172,7 +172,7 @@ def test_invitacion_un_solo_uso_y_reinvitar_renueva(client, django_capture_on_co
     assert segundo != primero
     client.logout()
     viejo = client.get(_ruta(primero))
-    assert viejo.status_code == 410 and "reenvió" in viejo.content.decode()
+    assert viejo.status_code == 404 and "reenvió" in viejo.content.decode()
 
     debil = client.post(_ruta(segundo), {"nombre": "Nueva Persona", "clave1": "123", "clave2": "123"})
     assert debil.status_code == 200 and not Usuario.objects.filter(email="nuevo@medellin.gov.co").exists()
@@ -184,7 +184,7 @@ def test_invitacion_un_solo_uso_y_reinvitar_renueva(client, django_capture_on_co
         (medellin.pk, Rol.FUNCIONARIO_ET)]
     # Una sola vez.
     otra = client.post(_ruta(segundo), {"nombre": "Otra", "clave1": CLAVE_NUEVA, "clave2": CLAVE_NUEVA})
-    assert otra.status_code == 410 and "ya se usó" in otra.content.decode()
+    assert otra.status_code == 404 and "ya se usó" in otra.content.decode()
     assert Usuario.objects.filter(email="nuevo@medellin.gov.co").count() == 1
 
 
@@ -198,7 +198,7 @@ def test_invitacion_vencida(client):
     # Ocho días después: la firma venció (y la fecha guardada también).
     Invitacion.objects.filter(pk=invitacion.pk).update(expira_en=timezone.now() - timedelta(minutes=1))
     r = client.get(f"/cuenta/invitacion/{token}/")
-    assert r.status_code == 410 and "venció" in r.content.decode()
+    assert r.status_code == 404 and "venció" in r.content.decode()
     with pytest.raises(ValidationError, match="venció"):
         cuentas.invitacion_aceptar(token=token, nombre="X", clave=CLAVE_NUEVA)
 
