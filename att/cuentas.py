@@ -426,6 +426,21 @@ def usuario_anonimizar(*, usuario: Usuario, por) -> Usuario:
     return usuario
 
 
+# --- Recuperar la contraseña -------------------------------------------------------------------------
+
+def clave_pedir_recuperacion(*, email: str) -> int:
+    """Encola el correo con el enlace para fijar una contraseña nueva (el token de Django se arma al
+    enviar, así no queda en la bandeja de salida). No dice si el correo existe. Incluye a quien aún no
+    fijó su primera contraseña (cuenta aprobada cuyo enlace venció); nunca a una cuenta inactiva o anonimizada."""
+    email = _normalizar_correo(email)
+    ids = list(Usuario.objects.filter(email__iexact=email, is_active=True)
+               .exclude(email__endswith="@anonimo.invalid").values_list("pk", flat=True))
+    with transaction.atomic():
+        for pk in ids:
+            encolar(TAREA_CORREO, "recuperar", pk, clave=f"cuenta:recuperar:{pk}")
+    return len(ids)
+
+
 # --- Correos ----------------------------------------------------------------------------------------
 
 def _absoluta(url: str) -> str:
@@ -440,6 +455,15 @@ def enlace_fijar_clave(usuario: Usuario) -> str:
 
 def _contenido(evento: str, pk: int) -> dict | None:
     """Destinatario, asunto, párrafos y enlace de cada correo (None si el objeto ya no existe)."""
+    if evento == "recuperar":
+        u = Usuario.objects.filter(pk=pk, is_active=True).first()
+        if u is None:
+            return None
+        return {"para": u.email, "nombre": u.nombre, "asunto": _("ATT: fije una contraseña nueva"), "parrafos": [
+            _("Alguien (ojalá usted) pidió fijar una contraseña nueva para su cuenta en la plataforma ATT."),
+            _("El enlace sirve una sola vez y vence en %(d)d días. Si no lo pidió, ignore este correo: su "
+              "contraseña no cambia.") % {"d": settings.PASSWORD_RESET_TIMEOUT // 86400}],
+            "enlace": enlace_fijar_clave(u), "texto_enlace": _("Fijar mi contraseña")}
     if evento.startswith("solicitud_"):
         s = SolicitudCuenta.objects.select_related("entidad", "usuario").filter(pk=pk).first()
         if s is None:

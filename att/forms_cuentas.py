@@ -177,12 +177,13 @@ class ResponderDatosForm(forms.Form):
 
 
 class RecuperarClaveForm(PasswordResetForm):
-    """Como el de Django, pero también para quien aún no fijó su primera contraseña (cuenta aprobada
-    cuyo enlace venció). Nunca dice si el correo existe."""
+    """El correo de la cuenta; el envío va por la bandeja de salida (`att.cuentas.clave_pedir_recuperacion`)."""
 
     email = forms.EmailField(label=_("Correo electrónico"), max_length=254,
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
 
-    def get_users(self, email):
-        return Usuario.objects.filter(email__iexact=email, is_active=True).exclude(email__endswith="@anonimo.invalid")
+    def save(self, **kwargs):
+        from att.cuentas import clave_pedir_recuperacion
+
+        return clave_pedir_recuperacion(email=self.cleaned_data["email"])
 

@@ -264,7 +264,7 @@ def invitacion(request, token: str):
     try:
         inv = cuentas.invitacion_leer(token)
     except ValidationError as e:
-        return render(request, "att/cuenta/invitacion_invalida.html", {"mensaje": e.messages[0]}, status=410)
+        return render(request, "att/cuenta/invitacion_invalida.html", {"mensaje": e.messages[0]}, status=404)
     tiene_cuenta = cuentas.Usuario.objects.filter(email__iexact=inv.email).exists()
     form = None if tiene_cuenta else AceptarInvitacionForm(request.POST or None, email=inv.email)
     if request.method == "POST":
@@ -282,7 +282,7 @@ def invitacion(request, token: str):
                 return redirect("login")
         except ValidationError as e:
             if form is None:
-                return render(request, "att/cuenta/invitacion_invalida.html", {"mensaje": e.messages[0]}, status=410)
+                return render(request, "att/cuenta/invitacion_invalida.html", {"mensaje": e.messages[0]}, status=404)
             _poner_errores(form, e)
     return render(request, "att/cuenta/invitacion.html", {"invitacion": inv, "form": form, "tiene_cuenta": tiene_cuenta})
 
@@ -309,6 +309,8 @@ def miembros(request, pk: int):
 @require_POST
 def membresia_terminar(request, pk: int):
     membresia = get_object_or_404(Membresia.objects.select_related("entidad", "usuario"), pk=pk)
+    if not cuentas.puede_administrar(request.user, membresia.entidad):
+        raise PermissionDenied(_("Solo quien administra la entidad (o el DNP) termina membresías."))
     form = TerminarMembresiaForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Escriba la fecha de fin en formato AAAA-MM-DD."))
@@ -339,11 +341,7 @@ class Recuperar(auth_views.PasswordResetView):
 
     template_name = "att/cuenta/recuperar.html"
     form_class = RecuperarClaveForm
-    email_template_name = "correo/recuperar.txt"
-    html_email_template_name = "correo/recuperar.html"
-    subject_template_name = "correo/recuperar_asunto.txt"
     success_url = reverse_lazy("cuenta-recuperar-enviado")
-    extra_email_context = {"sitio": settings.ATT_URL_BASE}
 
     def post(self, request, *args, **kwargs):
         if _limite_superado(request, "recuperar"):
@@ -351,15 +349,7 @@ class Recuperar(auth_views.PasswordResetView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        # El enlace del correo usa la dirección pública del sitio, no la cabecera Host de la petición.
-        from urllib.parse import urlsplit
-
-        partes = urlsplit(settings.ATT_URL_BASE)
-        form.save(domain_override=partes.netloc, use_https=partes.scheme == "https", request=self.request,
-                  from_email=settings.DEFAULT_FROM_EMAIL, email_template_name=self.email_template_name,
-                  subject_template_name=self.subject_template_name,
-                  html_email_template_name=self.html_email_template_name,
-                  extra_email_context=self.extra_email_context)
+        form.save()
         return redirect(self.get_success_url())
 
 

@@ -446,7 +446,40 @@ OFERTAS_PRIVADAS = ("oferta_borrador", "oferta_en_revision", "oferta_devuelta", 
 
 # Rutas de páginas con parámetros: nombre de la URL → casos. Una ruta nueva con parámetros que no esté
 # aquí hace fallar `test_pagina_de_a_no_se_abre_ni_se_cambia_desde_b`.
+def _solicitud_cuenta_de_a(m):
+    from att.models import SolicitudCuenta
+
+    s = SolicitudCuenta.objects.create(nombre=MARCA, email="pide@medellin.gov.co", entidad=m.et_a,
+                                       rol="funcionario_et", cargo=MARCA, justificacion=MARCA)
+    return [Caso({"pk": s.pk}, datos={"accion": "aprobar"})]
+
+
+def _solicitud_datos_de_a(m):
+    from att.models import SolicitudDatosPersonales
+
+    s = SolicitudDatosPersonales.objects.create(usuario=m.funcionario_a, tipo="supresion", detalle=MARCA)
+    return [Caso({"pk": s.pk}, datos={"estado": "atendida", "respuesta": "ok"})]
+
+
+def _membresia_de_a(m):
+    from att.models import Membresia
+
+    return [Caso({"pk": Membresia.objects.filter(usuario=m.funcionario_a).first().pk},
+                 datos={"hasta": datetime.date.today().isoformat()})]
+
+
 RUTAS_HTML = {
+    # Cuentas (att/views_cuentas.py): las colas y los miembros de A no se abren desde B (403/404); la
+    # invitación y el restablecimiento de la contraseña se abren con un enlace firmado que solo va en el
+    # correo de la persona (tests/att/test_cuentas.py prueba el válido); aquí, uno falso.
+    "cuenta-solicitud": _solicitud_cuenta_de_a,
+    "cuenta-solicitud-datos": _solicitud_datos_de_a,
+    "cuenta-miembros": lambda m: [Caso({"pk": m.et_a.pk})],
+    "cuenta-membresia-terminar": _membresia_de_a,
+    "cuenta-invitacion": lambda m: [Caso({"token": "firma-falsa"}, datos={"nombre": "x", "clave1": "y", "clave2": "y"})],
+    "cuenta-recuperar-confirmar": lambda m: [Caso({"uidb64": "MQ", "token": "falso-falso"},
+                                                  publico="enlace de restablecimiento: uno falso no abre el formulario",
+                                                  datos={"new_password1": "x", "new_password2": "x"})],
     # La baja de alertas no abre un objeto: su parámetro es un enlace firmado (la llave es la firma, que
     # solo va en el correo de la persona; tests/att/test_correos.py prueba el enlace válido). Aquí, uno
     # falsificado que apunta a A: 404 y nada cambia.
