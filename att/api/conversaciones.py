@@ -7,7 +7,6 @@ la clave del mensaje: un reintento no crea otro)."""
 from __future__ import annotations
 
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, serializers
 
 from att import conversaciones, services
@@ -44,8 +43,8 @@ class MensajeSerializer(serializers.ModelSerializer):
 
 
 class MensajesView(generics.ListCreateAPIView):
-    """Mensajes de la conversación, del más antiguo al más reciente. POST (JSON o multipart con `archivos`)
-    deja uno y avisa a los demás participantes."""
+    """Mensajes de la conversación, del más antiguo al más reciente. POST (multipart: `texto` y, si hace
+    falta, `archivos`) deja uno y avisa a los demás participantes."""
 
     serializer_class = MensajeSerializer
     permission_classes = [Autenticado]
@@ -69,10 +68,6 @@ class MensajesView(generics.ListCreateAPIView):
     def paginate_queryset(self, queryset):
         self.paginator.ordering = ("creado", "pk")
         return super().paginate_queryset(queryset)
-
-    @extend_schema(request={"multipart/form-data": MensajeSerializer, "application/json": MensajeSerializer})
-    def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         d = serializer.validated_data
