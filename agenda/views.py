@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET, require_POST
 from agenda import forms, selectors, services
 from agenda.models import (
     AgendaNacional,
-    Compromiso,
     DecisionRevision,
     EstadoAgenda,
     EstadoCompromiso,
@@ -30,6 +29,7 @@ from agenda.models import (
 from agenda.rules import ESTADOS_EDITABLES
 from att import graficos, perfil, periodos, permisos
 from att.models import Departamento, Entidad, Rol, TipoEntidad
+from att.selectors import filtrar_por_periodo
 from demanda import selectors as demanda_selectors
 
 
@@ -106,10 +106,12 @@ def agenda_estado(request, pk):
 def planes(request):
     estado = request.GET.get("estado", "")
     vigencia = _anio(request.GET.get("vigencia"))
-    pagina = Paginator(selectors.planes_lista(request.user, estado=estado, vigencia=vigencia), 50).get_page(
-        request.GET.get("page"))
+    lista_periodos, periodo = periodos.del_pedido(request)
+    qs = filtrar_por_periodo(selectors.planes_lista(request.user, estado=estado, vigencia=vigencia), "vigencia", periodo)
+    pagina = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "agenda/planes.html", {
         "pagina": pagina, "estado": estado, "vigencia": vigencia or "", "estados": EstadoPlan.choices,
+        "periodos": lista_periodos, "periodo": periodo,
     })
 
 

@@ -45,6 +45,9 @@ class Seccion:
     publica: bool = False  # se muestra a visitantes anónimos (entonces datos() recibe usuario anónimo)
     campos: tuple[str, ...] = ()  # "app_label.Modelo.campo" que usa; el chequeo de sistema falla si no existe
     empalme: Callable | None = None  # empalme(entidad) -> list[(titulo_hoja, encabezados, filas)]
+    # La página propia de la sección (`/territorio/<código>/seccion/<clave>/`) filtra por periodo de gobierno y
+    # muestra hasta LIMITE_SECCION filas: entonces `datos(entidad, usuario, periodo=…, limite=…)`.
+    filtra_periodo: bool = False
 
 
 _SECCIONES: dict[str, Seccion] = {}
@@ -68,6 +71,7 @@ def quitar(clave: str) -> Seccion | None:
 
 # --- Ayudas para las secciones -----------------------------------------------------------------
 LIMITE_FILAS = 20  # filas por tabla en la página (las más recientes); el informe de empalme las lleva todas
+LIMITE_SECCION = 500  # filas por tabla en la página propia de una sección («ver todo», con filtro de periodo)
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,17 @@ def tabla(titulo, encabezados, qs, fila: Callable, *, limite: int | None = LIMIT
         total = objetos[0].total_perfil if objetos else 0
     return Tabla(titulo=titulo, encabezados=list(encabezados), filas=[fila(o) for o in objetos], total=total,
                  vacio=vacio, nota=nota)
+
+
+def enlace_ver_todo(entidad, clave: str, limite) -> Enlace | None:
+    """En el perfil (tablas recortadas a LIMITE_FILAS): el enlace a la página propia de la sección, con todas
+    las filas y el filtro por periodo de gobierno. En esa página (otro límite), nada."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    if limite != LIMITE_FILAS:
+        return None
+    return Enlace(_("Ver todo y filtrar por periodo de gobierno"), reverse("territorio-seccion", args=[codigo_de(entidad), clave]))
 
 
 def con_autor_activo(qs, campo_autor: str, entidad):
