@@ -11,7 +11,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -156,10 +156,15 @@ def _url(nombre, *args):
     return reverse(nombre, args=args)
 
 
-def evidencias(rutas: list[Ruta]) -> dict[int, dict[int, list[Evidencia]]]:
+def evidencias(rutas: list[Ruta], *, resumen: bool = False) -> dict[int, dict[int, list[Evidencia]]]:
     """{ruta_id: {protocolo: [Evidencia, …]}} para un lote de rutas, con consultas fijas.
 
-    Los oferentes de cada ruta deben venir precargados (`rutas_lista` y `ruta_detalle` lo hacen)."""
+    Los oferentes de cada ruta deben venir precargados (`rutas_lista` y `ruta_detalle` lo hacen).
+
+    `resumen=True` (listas y perfil, que muestran solo el estado de los pasos): los hitos y los avances
+    validados del paso 4 llegan agregados por línea (y entidad) en SQL, una evidencia con la fecha más
+    temprana en vez de una por registro. El estado, el inicio y la fecha de «hecho» del paso salen iguales:
+    dependen solo de si hay evidencias y de sus fechas mínimas (ver `_paso`)."""
     resultado = {r.pk: {p.value: [] for p in Protocolo} for r in rutas}
     if not rutas:
         return resultado
@@ -213,25 +218,34 @@ def evidencias(rutas: list[Ruta]) -> dict[int, dict[int, list[Evidencia]]]:
         mesas[plan_id].append((m_id, _fecha(fecha)))
     # 4. Hitos de esas líneas y avances validados que llegan a la entidad.
     hitos = defaultdict(list)
-    for h_id, linea_id, nombre, fecha in Hito.objects.filter(linea_id__in=ids_lineas).values_list(
-            "pk", "linea_id", "nombre", "fecha_planeada").order_by("fecha_planeada", "pk"):
-        hitos[linea_id].append((h_id, nombre, fecha))
+    if resumen:
+        for linea_id, fecha in (Hito.objects.filter(linea_id__in=ids_lineas).order_by().values_list("linea_id")
+                                .annotate(primera=Min("fecha_planeada"))):
+            hitos[linea_id].append((None, _("Hito"), fecha))
+    else:
+        for h_id, linea_id, nombre, fecha in Hito.objects.filter(linea_id__in=ids_lineas).values_list(
+                "pk", "linea_id", "nombre", "fecha_planeada").order_by("fecha_planeada", "pk"):
+            hitos[linea_id].append((h_id, nombre, fecha))
     # Dos consultas estrechas en vez de un avance × entidad de todas las líneas: los avances que cubren todas
     # las entidades de su línea (sin entidades anotadas) y, por la tabla intermedia, solo los que anotan una de
     # estas entidades (a escala 1000 la forma ancha tardaba 2,6 s en la ET con más líneas).
     Cubre = Avance.entidades.through
     avances = defaultdict(list)  # linea -> [(entidad o None, fecha)]
-    for linea_id, fecha in (
-        Avance.objects.filter(hito__linea_id__in=ids_lineas, estado=EstadoAvance.VALIDADO)
-        .filter(~Exists(Cubre.objects.filter(avance_id=OuterRef("pk"))))
-        .values_list("hito__linea_id", "fecha_corte").order_by("fecha_corte")
-    ):
+    generales = (Avance.objects.filter(hito__linea_id__in=ids_lineas, estado=EstadoAvance.VALIDADO)
+                 .filter(~Exists(Cubre.objects.filter(avance_id=OuterRef("pk")))))
+    anotados = Cubre.objects.filter(entidad_id__in=ets, avance__hito__linea_id__in=ids_lineas,
+                                    avance__estado=EstadoAvance.VALIDADO)
+    if resumen:  # el primer avance validado de cada línea (y entidad): una fila por línea, no por avance
+        generales = generales.order_by().values_list("hito__linea_id").annotate(primera=Min("fecha_corte"))
+        anotados = (anotados.order_by().values_list("avance__hito__linea_id", "entidad_id")
+                    .annotate(primera=Min("avance__fecha_corte")))
+    else:
+        generales = generales.values_list("hito__linea_id", "fecha_corte").order_by("fecha_corte")
+        anotados = anotados.values_list("avance__hito__linea_id", "entidad_id", "avance__fecha_corte").order_by(
+            "avance__fecha_corte")
+    for linea_id, fecha in generales:
         avances[linea_id].append((None, fecha))
-    for linea_id, entidad_id, fecha in (
-        Cubre.objects.filter(entidad_id__in=ets, avance__hito__linea_id__in=ids_lineas,
-                             avance__estado=EstadoAvance.VALIDADO)
-        .values_list("avance__hito__linea_id", "entidad_id", "avance__fecha_corte").order_by("avance__fecha_corte")
-    ):
+    for linea_id, entidad_id, fecha in anotados:
         avances[linea_id].append((entidad_id, fecha))
     for filas in avances.values():
         filas.sort(key=lambda f: f[1])
@@ -337,8 +351,9 @@ def _paso(protocolo: int, evs: list[Evidencia], motivo: str | None) -> Paso:
 
 
 def pasos(rutas: list[Ruta], *, con_evidencias: bool = True) -> dict[int, list[Paso]]:
-    """{ruta_id: [Paso × 6]} con el estado derivado (un registro hecho gana a «no aplica»)."""
-    evs = evidencias(rutas)
+    """{ruta_id: [Paso × 6]} con el estado derivado (un registro hecho gana a «no aplica»). Sin
+    `con_evidencias`, las evidencias se leen resumidas (`evidencias(resumen=True)`) y no se devuelven."""
+    evs = evidencias(rutas, resumen=not con_evidencias)
     motivos = defaultdict(dict)
     for ruta_id, protocolo, motivo in PasoNoAplica.objects.filter(ruta__in=[r.pk for r in rutas]).values_list(
             "ruta_id", "protocolo", "motivo"):
