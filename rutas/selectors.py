@@ -172,6 +172,8 @@ def evidencias(rutas: list[Ruta], *, resumen: bool = False) -> dict[int, dict[in
     ofe_de = {r.pk: {o.pk for o in r.oferentes.all()} for r in rutas}
     oferentes = set().union(*ofe_de.values())
     hoy = timezone.localdate()
+    # En resumen las evidencias no se muestran: sin `reverse()` por evidencia (miles en una ET con mil líneas).
+    url_de = (lambda *_a: "") if resumen else _url
 
     # 1. Diagnósticos que valoran la capacidad de la ruta.
     diag = defaultdict(list)  # (et, capacidad) -> [(pk, fecha)]
@@ -276,24 +278,24 @@ def evidencias(rutas: list[Ruta], *, resumen: bool = False) -> dict[int, dict[in
         et = ruta.entidad_id
         for d_id, fecha in diag.get((et, ruta.capacidad_id), []):
             ev[1].append(Evidencia("diagnostico", _("Diagnóstico de capacidades"), fecha, True,
-                                   _url("rutas:diagnostico", d_id)))
+                                   url_de("rutas:diagnostico", d_id)))
         for d in demandas.get(et, []):
             if d["capacidad_id"] == ruta.capacidad_id or d["oferta__entidad_id"] in suyos:
                 ev[1].append(Evidencia("demanda", d["titulo"], _fecha(d["creada"]), True,
-                                       _url("demanda:detalle", d["pk"])))
+                                       url_de("demanda:detalle", d["pk"])))
         mis_lineas = [f for f in lineas.get(et, []) if f["lineaplan__plan__entidad_id"] in suyos]
         for f in mis_lineas:
             con_objetivo = f["lineaplan__objetivo_agenda_id"] is not None
             texto = (_("Objetivo de agenda: %(o)s") % {"o": f["lineaplan__objetivo_agenda__enunciado"][:120]}
                      if con_objetivo else _("Línea sin objetivo de agenda: %(o)s") % {"o": f["lineaplan__oferta__nombre"]})
             ev[2].append(Evidencia("linea", texto, f["lineaplan__fecha_inicio"], con_objetivo,
-                                   _url("seguimiento:linea", f["lineaplan_id"])))
+                                   url_de("seguimiento:linea", f["lineaplan_id"])))
         for plan in concertados.get(et, {}).values():
             if not plan["oferentes"] & suyos:
                 continue
             sus_mesas = mesas.get(plan["planconcertado_id"], [])
             concertado = plan["planconcertado__estado"] in (EstadoConcertado.CONCERTADO, EstadoConcertado.CERRADO)
-            url = _url("agenda:concertado", plan["planconcertado_id"])
+            url = url_de("agenda:concertado", plan["planconcertado_id"])
             ev[3].append(Evidencia("concertado", plan["planconcertado__nombre"], _fecha(plan["planconcertado__creado"]),
                                    concertado and bool(sus_mesas), url))
             for _m, fecha in sus_mesas:
@@ -304,7 +306,7 @@ def evidencias(rutas: list[Ruta], *, resumen: bool = False) -> dict[int, dict[in
                                        _fecha(plan["planconcertado__creado"]), True, url))
         for f in mis_lineas:
             linea_id = f["lineaplan_id"]
-            url = _url("seguimiento:linea", linea_id)
+            url = url_de("seguimiento:linea", linea_id)
             for _h, nombre, fecha in hitos.get(linea_id, []):
                 ev[4].append(Evidencia("hito", nombre, fecha, False, url))
             for entidad_id, fecha in avances.get(linea_id, []):
@@ -320,7 +322,7 @@ def evidencias(rutas: list[Ruta], *, resumen: bool = False) -> dict[int, dict[in
                 publicado = r["estado"] == EstadoRecurso.PUBLICADO
                 ev[5].append(Evidencia("recurso", f"{TipoRecurso(r['tipo']).label}: {r['titulo']}",
                                        _fecha(r["publicado_en"] if publicado else r["creado"]), publicado,
-                                       _url("conocimiento:recurso", r["pk"])))
+                                       url_de("conocimiento:recurso", r["pk"])))
         for tipo, _pk, ofe, fecha, texto in llegadas.get(et, []):
             if ofe in suyos:
                 ev[6].append(Evidencia(tipo, texto, fecha, True))
