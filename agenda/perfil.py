@@ -70,7 +70,7 @@ def datos(entidad, usuario, *, periodo=None, limite=perfil.LIMITE_FILAS):
                (_("COP de inversión"), _miles(cifras["inversion"])), (_("compromisos abiertos"), hoy_abiertos)]
     tablas = [
         perfil.tabla(_("Quién hace qué: líneas de los planes de trabajo que la focalizan"), ENC_LINEAS,
-                     _lineas(lineas), _fila_linea, limite=limite,
+                     _lineas(lineas), _fila_linea, limite=limite, total=cifras["n"],
                      vacio=_("Ninguna entidad ha programado asistencia técnica para esta entidad territorial.")),
         perfil.tabla(
             _("Planes concertados con la entidad"),

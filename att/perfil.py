@@ -102,12 +102,17 @@ class Tabla:
                 [[str(c) if isinstance(c, Enlace) else c for c in fila] for fila in self.filas])
 
 
-def tabla(titulo, encabezados, qs, fila: Callable, *, limite: int | None = LIMITE_FILAS, vacio="", nota="") -> Tabla:
+def tabla(titulo, encabezados, qs, fila: Callable, *, limite: int | None = LIMITE_FILAS, vacio="", nota="",
+          total: int | None = None) -> Tabla:
     """Una sola consulta, con el total de filas en una función de ventana (`COUNT(*) OVER ()`): el número de
-    consultas es el mismo con 10 que con 1.000 registros. `limite=None` las trae todas (informe de empalme)."""
+    consultas es el mismo con 10 que con 1.000 registros. `limite=None` las trae todas (informe de empalme).
+    `total`: el total ya contado por la sección (su resumen); entonces sin ventana, que obliga a leer todas
+    las filas antes del LIMIT."""
     if limite is None:
         objetos = list(qs)
         total = len(objetos)
+    elif total is not None:
+        objetos = list(qs[:limite])
     else:
         from django.db.models import Count, Window
 

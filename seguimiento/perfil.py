@@ -60,7 +60,7 @@ def datos(entidad, usuario, *, periodo=None, limite=perfil.LIMITE_FILAS):
                (_("en riesgo"), cifras["riesgo"]), (_("atrasadas"), cifras["atrasadas"])]
     return {"resumen": resumen, "tablas": [
         perfil.tabla(_("Avance por entidad de cada línea que la alcanza"), ENC_AVANCE, estados, _fila_estado,
-                     limite=limite, vacio=_("Ninguna línea en seguimiento alcanza a esta entidad.")),
+                     limite=limite, total=cifras["n"], vacio=_("Ninguna línea en seguimiento alcanza a esta entidad.")),
         perfil.tabla(_("Asesorías recibidas"), ENC_ASISTENCIA[2:],
                      filtrar_por_periodo(_asesorias(entidad), "fecha", periodo),
                      lambda a: [a.fecha, str(a.oferente), (a.descripcion or "")[:200], a.participantes], limite=limite),
