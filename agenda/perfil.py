@@ -60,7 +60,8 @@ def _fila_compromiso(c):
 def datos(entidad, usuario, *, periodo=None, limite=perfil.LIMITE_FILAS):
     """`periodo` (página propia de la sección): las líneas que empiezan en ese periodo de gobierno (como
     `?periodo=` de la API de líneas) y los planes concertados de sus vigencias, con sus mesas y compromisos."""
-    lineas = filtrar_por_periodo(selectors.lineas_de_entidad_territorial(usuario, entidad), "fecha_inicio", periodo)
+    lineas = filtrar_por_periodo(selectors.lineas_de_entidad_territorial(usuario, entidad, por_ids=True), "fecha_inicio",
+                                 periodo)
     cifras = lineas.order_by().aggregate(n=Count("pk"), oferentes=Count("plan__entidad", distinct=True),
                                          inversion=Sum("inversion"))
     concertados = filtrar_por_periodo(selectors.concertados_visibles(usuario).filter(entidad_territorial=entidad),

@@ -95,6 +95,7 @@ class Tabla:
     total: int
     vacio: str = ""
     nota: str = ""
+    mas_de: bool = False  # `total` es una cota: hay más filas que `tope_total` (no se contaron todas)
 
     def hoja(self) -> tuple[str, list, list]:
         """(titulo_hoja, encabezados, filas) para el informe de empalme, con los enlaces como texto."""
@@ -103,11 +104,25 @@ class Tabla:
 
 
 def tabla(titulo, encabezados, qs, fila: Callable, *, limite: int | None = LIMITE_FILAS, vacio="", nota="",
-          total: int | None = None) -> Tabla:
+          total: int | None = None, tope_total: int | None = None) -> Tabla:
     """Una sola consulta, con el total de filas en una función de ventana (`COUNT(*) OVER ()`): el número de
     consultas es el mismo con 10 que con 1.000 registros. `limite=None` las trae todas (informe de empalme).
     `total`: el total ya contado por la sección (su resumen); entonces sin ventana, que obliga a leer todas
-    las filas antes del LIMIT."""
+    las filas antes del LIMIT.
+    `tope_total`: cuenta a lo sumo esas filas (`COUNT` sobre un `LIMIT tope+1` en una subconsulta, sin leer todas las que
+    cumplen el filtro) y, si hay más, la tabla dice «más de tope» (`mas_de`): para filtros que alcanzan miles
+    de filas, como las ofertas que llegan a una gobernación."""
+    if limite is not None and tope_total is not None:
+        from django.db.models import IntegerField, Subquery
+
+        class ContarHasta(Subquery):  # sin correlación: PostgreSQL la evalúa una vez (InitPlan), en la misma consulta
+            template = "(SELECT COUNT(*) FROM (%(subquery)s) _contadas)"
+            output_field = IntegerField()
+
+        objetos = list(qs.annotate(total_perfil=ContarHasta(qs.order_by().values("pk")[:tope_total + 1]))[:limite])
+        total = objetos[0].total_perfil if objetos else 0
+        return Tabla(titulo=titulo, encabezados=list(encabezados), filas=[fila(o) for o in objetos],
+                     total=min(total, tope_total), vacio=vacio, nota=nota, mas_de=total > tope_total)
     if limite is None:
         objetos = list(qs)
         total = len(objetos)

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -174,6 +175,12 @@ def evidencias(rutas: list[Ruta], *, resumen: bool = False) -> dict[int, dict[in
     hoy = timezone.localdate()
     # En resumen las evidencias no se muestran: sin `reverse()` por evidencia (miles en una ET con mil líneas).
     url_de = (lambda *_a: "") if resumen else _url
+    # Textos traducidos una vez por llamada, no uno por evidencia (miles en una ET con mil líneas).
+    t_diag, t_hito, t_avance, t_mesa, t_asesoria = (_("Diagnóstico de capacidades"), _("Hito"), _("Avance validado"),
+                                                    _("Mesa de trabajo"), _("Asesoría"))
+    t_objetivo, t_sin_objetivo = _("Objetivo de agenda: %(o)s"), _("Línea sin objetivo de agenda: %(o)s")
+    t_nacional, t_ejecucion = _("Plan concertado en la agenda nacional: %(p)s"), _("Línea en ejecución: %(o)s")
+    t_tipo_recurso = {t.value: str(t.label) for t in TipoRecurso}
 
     # 1. Diagnósticos que valoran la capacidad de la ruta.
     diag = defaultdict(list)  # (et, capacidad) -> [(pk, fecha)]
@@ -188,7 +195,8 @@ def evidencias(rutas: list[Ruta], *, resumen: bool = False) -> dict[int, dict[in
     for d in (
         Demanda.objects.filter(entidad_id__in=ets).exclude(estado=EstadoDemanda.NO_PERTINENTE)
         .filter(Q(capacidad_id__in={r.capacidad_id for r in rutas}) | Q(oferta__entidad_id__in=oferentes))
-        .values("pk", "entidad_id", "capacidad_id", "oferta__entidad_id", "titulo", "creada").order_by("creada", "pk")
+        .values("pk", "entidad_id", "capacidad_id", "oferta__entidad_id", "titulo", dia=TruncDate("creada"))
+        .order_by("creada", "pk")
     ):
         demandas[d["entidad_id"]].append(d)
     # 2, 4 y 6. Líneas de planes de los oferentes que llegan a la entidad.
@@ -215,15 +223,16 @@ def evidencias(rutas: list[Ruta], *, resumen: bool = False) -> dict[int, dict[in
         plan["oferentes"].add(fila["entidad_id"])
     ids_planes = {p for planes in concertados.values() for p in planes}
     mesas = defaultdict(list)
-    for m_id, plan_id, fecha in MesaDeTrabajo.objects.filter(plan_id__in=ids_planes).values_list(
-            "pk", "plan_id", "fecha").order_by("fecha", "pk"):
-        mesas[plan_id].append((m_id, _fecha(fecha)))
+    # La fecha local la calcula PostgreSQL (`TruncDate` en la zona activa): sin `localtime()` por fila en Python.
+    for m_id, plan_id, fecha in MesaDeTrabajo.objects.filter(plan_id__in=ids_planes).annotate(
+            dia=TruncDate("fecha")).values_list("pk", "plan_id", "dia").order_by("fecha", "pk"):
+        mesas[plan_id].append((m_id, fecha))
     # 4. Hitos de esas líneas y avances validados que llegan a la entidad.
     hitos = defaultdict(list)
     if resumen:
         for linea_id, fecha in (Hito.objects.filter(linea_id__in=ids_lineas).order_by().values_list("linea_id")
                                 .annotate(primera=Min("fecha_planeada"))):
-            hitos[linea_id].append((None, _("Hito"), fecha))
+            hitos[linea_id].append((None, t_hito, fecha))
     else:
         for h_id, linea_id, nombre, fecha in Hito.objects.filter(linea_id__in=ids_lineas).values_list(
                 "pk", "linea_id", "nombre", "fecha_planeada").order_by("fecha_planeada", "pk"):
@@ -265,7 +274,7 @@ def evidencias(rutas: list[Ruta], *, resumen: bool = False) -> dict[int, dict[in
     llegadas = defaultdict(list)
     for a_id, et, ofe, fecha in Asesoria.objects.filter(entidad_id__in=ets, oferente_id__in=oferentes).values_list(
             "pk", "entidad_id", "oferente_id", "fecha").order_by("fecha", "pk"):
-        llegadas[et].append(("asesoria", a_id, ofe, fecha, _("Asesoría")))
+        llegadas[et].append(("asesoria", a_id, ofe, fecha, t_asesoria))
     for e_id, et, ofe, fecha, nombre in EventoMasivo.entidades.through.objects.filter(
             entidad_id__in=ets, eventomasivo__oferente_id__in=oferentes).values_list(
             "eventomasivo_id", "entidad_id", "eventomasivo__oferente_id", "eventomasivo__fecha",
@@ -277,17 +286,17 @@ def evidencias(rutas: list[Ruta], *, resumen: bool = False) -> dict[int, dict[in
         suyos = ofe_de[ruta.pk]
         et = ruta.entidad_id
         for d_id, fecha in diag.get((et, ruta.capacidad_id), []):
-            ev[1].append(Evidencia("diagnostico", _("Diagnóstico de capacidades"), fecha, True,
+            ev[1].append(Evidencia("diagnostico", t_diag, fecha, True,
                                    url_de("rutas:diagnostico", d_id)))
         for d in demandas.get(et, []):
             if d["capacidad_id"] == ruta.capacidad_id or d["oferta__entidad_id"] in suyos:
-                ev[1].append(Evidencia("demanda", d["titulo"], _fecha(d["creada"]), True,
+                ev[1].append(Evidencia("demanda", d["titulo"], d["dia"], True,
                                        url_de("demanda:detalle", d["pk"])))
         mis_lineas = [f for f in lineas.get(et, []) if f["lineaplan__plan__entidad_id"] in suyos]
         for f in mis_lineas:
             con_objetivo = f["lineaplan__objetivo_agenda_id"] is not None
-            texto = (_("Objetivo de agenda: %(o)s") % {"o": f["lineaplan__objetivo_agenda__enunciado"][:120]}
-                     if con_objetivo else _("Línea sin objetivo de agenda: %(o)s") % {"o": f["lineaplan__oferta__nombre"]})
+            texto = (t_objetivo % {"o": f["lineaplan__objetivo_agenda__enunciado"][:120]}
+                     if con_objetivo else t_sin_objetivo % {"o": f["lineaplan__oferta__nombre"]})
             ev[2].append(Evidencia("linea", texto, f["lineaplan__fecha_inicio"], con_objetivo,
                                    url_de("seguimiento:linea", f["lineaplan_id"])))
         for plan in concertados.get(et, {}).values():
@@ -299,9 +308,9 @@ def evidencias(rutas: list[Ruta], *, resumen: bool = False) -> dict[int, dict[in
             ev[3].append(Evidencia("concertado", plan["planconcertado__nombre"], _fecha(plan["planconcertado__creado"]),
                                    concertado and bool(sus_mesas), url))
             for _m, fecha in sus_mesas:
-                ev[3].append(Evidencia("mesa", _("Mesa de trabajo"), fecha, False, url))
+                ev[3].append(Evidencia("mesa", t_mesa, fecha, False, url))
             if plan["planconcertado__agenda_id"]:
-                ev[2].append(Evidencia("concertado", _("Plan concertado en la agenda nacional: %(p)s")
+                ev[2].append(Evidencia("concertado", t_nacional
                                        % {"p": plan["planconcertado__nombre"]},
                                        _fecha(plan["planconcertado__creado"]), True, url))
         for f in mis_lineas:
@@ -311,16 +320,16 @@ def evidencias(rutas: list[Ruta], *, resumen: bool = False) -> dict[int, dict[in
                 ev[4].append(Evidencia("hito", nombre, fecha, False, url))
             for entidad_id, fecha in avances.get(linea_id, []):
                 if entidad_id is None or entidad_id == et:
-                    ev[4].append(Evidencia("avance", _("Avance validado"), fecha, True, url))
+                    ev[4].append(Evidencia("avance", t_avance, fecha, True, url))
             if f["lineaplan__fecha_inicio"] and f["lineaplan__fecha_inicio"] <= hoy:
-                ev[6].append(Evidencia("linea", _("Línea en ejecución: %(o)s") % {"o": f["lineaplan__oferta__nombre"]},
+                ev[6].append(Evidencia("linea", t_ejecucion % {"o": f["lineaplan__oferta__nombre"]},
                                        f["lineaplan__fecha_inicio"], False, url))
         for r in recursos.get(et, []):
             ligada = r["oferta__entidad_id"] in suyos or r["plan__entidad_id"] in suyos or (
                 r["oferta__entidad_id"] is None and r["plan__entidad_id"] is None)
             if ligada:
                 publicado = r["estado"] == EstadoRecurso.PUBLICADO
-                ev[5].append(Evidencia("recurso", f"{TipoRecurso(r['tipo']).label}: {r['titulo']}",
+                ev[5].append(Evidencia("recurso", f"{t_tipo_recurso[r['tipo']]}: {r['titulo']}",
                                        _fecha(r["publicado_en"] if publicado else r["creado"]), publicado,
                                        url_de("conocimiento:recurso", r["pk"])))
         for tipo, _pk, ofe, fecha, texto in llegadas.get(et, []):
