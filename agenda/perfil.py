@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from agenda import selectors
 from agenda.models import Compromiso, EstadoCompromiso, LineaPlan, MesaDeTrabajo
 from att import perfil
+from att.selectors import filtrar_por_periodo
 
 ABIERTOS = (EstadoCompromiso.PENDIENTE, EstadoCompromiso.EN_CURSO)
 
@@ -56,17 +57,21 @@ def _fila_compromiso(c):
             c.get_estado_display()]
 
 
-def datos(entidad, usuario):
-    lineas = selectors.lineas_de_entidad_territorial(usuario, entidad)
+def datos(entidad, usuario, *, periodo=None, limite=perfil.LIMITE_FILAS):
+    """`periodo` (página propia de la sección): las líneas que empiezan en ese periodo de gobierno (como
+    `?periodo=` de la API de líneas) y los planes concertados de sus vigencias, con sus mesas y compromisos."""
+    lineas = filtrar_por_periodo(selectors.lineas_de_entidad_territorial(usuario, entidad, por_ids=True), "fecha_inicio",
+                                 periodo)
     cifras = lineas.order_by().aggregate(n=Count("pk"), oferentes=Count("plan__entidad", distinct=True),
                                          inversion=Sum("inversion"))
-    concertados = selectors.concertados_visibles(usuario).filter(entidad_territorial=entidad)
+    concertados = filtrar_por_periodo(selectors.concertados_visibles(usuario).filter(entidad_territorial=entidad),
+                                      "vigencia", periodo)
     hoy_abiertos = Compromiso.objects.filter(plan__in=concertados.values("pk"), estado__in=ABIERTOS).count()
     resumen = [(_("líneas programadas"), cifras["n"]), (_("entidades oferentes"), cifras["oferentes"]),
                (_("COP de inversión"), _miles(cifras["inversion"])), (_("compromisos abiertos"), hoy_abiertos)]
     tablas = [
         perfil.tabla(_("Quién hace qué: líneas de los planes de trabajo que la focalizan"), ENC_LINEAS,
-                     _lineas(lineas), _fila_linea,
+                     _lineas(lineas), _fila_linea, limite=limite, total=cifras["n"],
                      vacio=_("Ninguna entidad ha programado asistencia técnica para esta entidad territorial.")),
         perfil.tabla(
             _("Planes concertados con la entidad"),
@@ -74,17 +79,18 @@ def datos(entidad, usuario):
             concertados.annotate(n_oferentes=Count("oferentes", distinct=True), n_mesas=Count("mesas", distinct=True))
             .order_by("-vigencia", "-pk"),
             lambda p: [perfil.Enlace(p.nombre, reverse("agenda:concertado", args=[p.pk])), str(p.vigencia),
-                       p.get_estado_display(), p.n_oferentes, p.n_mesas],
+                       p.get_estado_display(), p.n_oferentes, p.n_mesas], limite=limite,
             vacio=_("No hay planes concertados con esta entidad.")),
         perfil.tabla(_("Compromisos"), ENC_COMPROMISOS,
                      _compromisos(Compromiso.objects.filter(plan__in=concertados.values("pk")), entidad),
-                     _fila_compromiso),
+                     _fila_compromiso, limite=limite),
         perfil.tabla(
             _("Mesas de trabajo"), [_("Plan concertado"), _("Fecha"), _("Temas y conclusiones"), _("Registrada por")],
             perfil.con_autor_activo(
                 MesaDeTrabajo.objects.filter(plan__in=concertados.values("pk")).select_related("plan", "registrada_por")
                 .order_by("-fecha", "-pk"), "registrada_por", entidad),
-            lambda m: [m.plan.nombre, m.fecha.date(), (m.temas or "")[:200], perfil.autor(m, "registrada_por")]),
+            lambda m: [m.plan.nombre, m.fecha.date(), (m.temas or "")[:200], perfil.autor(m, "registrada_por")],
+            limite=limite),
         perfil.tabla(
             _("Agendas territoriales que la entidad suscribe o que sirven las líneas que la focalizan"),
             [_("Agenda territorial"), _("Tipo"), _("Líneas que llegan a la entidad y la sirven")],
@@ -93,7 +99,7 @@ def datos(entidad, usuario):
                        a.n_lineas_et],
             limite=None, vacio=_("Ninguna agenda territorial registrada la vincula.")),
     ]
-    return {"resumen": resumen, "tablas": tablas}
+    return {"resumen": resumen, "tablas": tablas, "enlace": perfil.enlace_ver_todo(entidad, "agenda", limite)}
 
 
 def empalme(entidad):
@@ -119,7 +125,7 @@ def empalme(entidad):
 def registrar_secciones() -> None:
     perfil.registrar(perfil.Seccion(
         clave="agenda", titulo=gettext_lazy("Agenda, planes y compromisos"), orden=40,
-        plantilla="att/perfil/tablas.html", datos=datos, empalme=empalme,
+        plantilla="att/perfil/tablas.html", datos=datos, empalme=empalme, filtra_periodo=True,
         campos=("agenda.LineaPlan.territorios", "agenda.LineaPlan.inversion", "agenda.LineaPlan.plan__vigencia",
                 "agenda.PlanConcertado.entidad_territorial", "agenda.Compromiso.estado", "agenda.Compromiso.fecha_limite",
                 "agenda.MesaDeTrabajo.registrada_por", "oferta.Oferta.contacto_telefono"),

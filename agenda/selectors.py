@@ -89,10 +89,20 @@ def vigencia_por_defecto() -> int | None:
     return datos["hasta_hoy"] or datos["primera"]
 
 
-def lineas_de_entidad_territorial(usuario, entidad: Entidad):
-    """Quién hace qué en la ET: las líneas de todos los oferentes que la focalizan (una consulta)."""
+def lineas_de_entidad_territorial(usuario, entidad: Entidad, *, por_ids: bool = False):
+    """Quién hace qué en la ET: las líneas de todos los oferentes que la focalizan (una consulta).
+
+    `por_ids` (perfil de la ET): primero los ids por el índice de la tabla intermedia (una consulta de ~1 ms)
+    y luego las líneas por su clave. Con el JOIN a la tabla intermedia PostgreSQL recorre todas las líneas
+    del país (hash join sobre 57.000 a escala 1000) para quedarse con las 1.030 de La Guajira; con la lista
+    de ids las lee por `agenda_lineaplan_pkey` (conteo 16 → 10 ms, tabla 24 → 12 ms)."""
+    if por_ids:
+        ids = list(LineaPlan.territorios.through.objects.filter(entidad=entidad).values_list("lineaplan_id", flat=True))
+        focaliza = Q(pk__in=ids)
+    else:
+        focaliza = Q(territorios=entidad)
     return (
-        LineaPlan.objects.filter(_filtro_lineas_visibles(usuario), territorios=entidad)
+        LineaPlan.objects.filter(_filtro_lineas_visibles(usuario), focaliza)
         .order_by("etapa__orden", "fecha_inicio", "plan__entidad__nombre", "pk")
     )
 

@@ -30,6 +30,7 @@ from agenda.rules import ESTADOS_EDITABLES
 from att import conversaciones, graficos, perfil, periodos, permisos
 from att.forms import aplicar_error_servicio
 from att.models import Departamento, Entidad, Rol, TipoEntidad
+from att.selectors import filtrar_por_periodo
 from demanda import selectors as demanda_selectors
 
 
@@ -95,10 +96,12 @@ def agenda_estado(request, pk):
 def planes(request):
     estado = request.GET.get("estado", "")
     vigencia = _anio(request.GET.get("vigencia"))
-    pagina = Paginator(selectors.planes_lista(request.user, estado=estado, vigencia=vigencia), 50).get_page(
-        request.GET.get("page"))
+    lista_periodos, periodo = periodos.del_pedido(request)
+    qs = filtrar_por_periodo(selectors.planes_lista(request.user, estado=estado, vigencia=vigencia), "vigencia", periodo)
+    pagina = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "agenda/planes.html", {
         "pagina": pagina, "estado": estado, "vigencia": vigencia or "", "estados": EstadoPlan.choices,
+        "periodos": lista_periodos, "periodo": periodo,
     })
 
 

@@ -45,6 +45,9 @@ class Seccion:
     publica: bool = False  # se muestra a visitantes anónimos (entonces datos() recibe usuario anónimo)
     campos: tuple[str, ...] = ()  # "app_label.Modelo.campo" que usa; el chequeo de sistema falla si no existe
     empalme: Callable | None = None  # empalme(entidad) -> list[(titulo_hoja, encabezados, filas)]
+    # La página propia de la sección (`/territorio/<código>/seccion/<clave>/`) filtra por periodo de gobierno y
+    # muestra hasta LIMITE_SECCION filas: entonces `datos(entidad, usuario, periodo=…, limite=…)`.
+    filtra_periodo: bool = False
 
 
 _SECCIONES: dict[str, Seccion] = {}
@@ -68,6 +71,7 @@ def quitar(clave: str) -> Seccion | None:
 
 # --- Ayudas para las secciones -----------------------------------------------------------------
 LIMITE_FILAS = 20  # filas por tabla en la página (las más recientes); el informe de empalme las lleva todas
+LIMITE_SECCION = 500  # filas por tabla en la página propia de una sección («ver todo», con filtro de periodo)
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,7 @@ class Tabla:
     total: int
     vacio: str = ""
     nota: str = ""
+    mas_de: bool = False  # `total` es una cota: hay más filas que `tope_total` (no se contaron todas)
 
     def hoja(self) -> tuple[str, list, list]:
         """(titulo_hoja, encabezados, filas) para el informe de empalme, con los enlaces como texto."""
@@ -98,12 +103,31 @@ class Tabla:
                 [[str(c) if isinstance(c, Enlace) else c for c in fila] for fila in self.filas])
 
 
-def tabla(titulo, encabezados, qs, fila: Callable, *, limite: int | None = LIMITE_FILAS, vacio="", nota="") -> Tabla:
+def tabla(titulo, encabezados, qs, fila: Callable, *, limite: int | None = LIMITE_FILAS, vacio="", nota="",
+          total: int | None = None, tope_total: int | None = None) -> Tabla:
     """Una sola consulta, con el total de filas en una función de ventana (`COUNT(*) OVER ()`): el número de
-    consultas es el mismo con 10 que con 1.000 registros. `limite=None` las trae todas (informe de empalme)."""
+    consultas es el mismo con 10 que con 1.000 registros. `limite=None` las trae todas (informe de empalme).
+    `total`: el total ya contado por la sección (su resumen); entonces sin ventana, que obliga a leer todas
+    las filas antes del LIMIT.
+    `tope_total`: cuenta a lo sumo esas filas (`COUNT` sobre un `LIMIT tope+1` en una subconsulta, sin leer todas las que
+    cumplen el filtro) y, si hay más, la tabla dice «más de tope» (`mas_de`): para filtros que alcanzan miles
+    de filas, como las ofertas que llegan a una gobernación."""
+    if limite is not None and tope_total is not None:
+        from django.db.models import IntegerField, Subquery
+
+        class ContarHasta(Subquery):  # sin correlación: PostgreSQL la evalúa una vez (InitPlan), en la misma consulta
+            template = "(SELECT COUNT(*) FROM (%(subquery)s) _contadas)"
+            output_field = IntegerField()
+
+        objetos = list(qs.annotate(total_perfil=ContarHasta(qs.order_by().values("pk")[:tope_total + 1]))[:limite])
+        total = objetos[0].total_perfil if objetos else 0
+        return Tabla(titulo=titulo, encabezados=list(encabezados), filas=[fila(o) for o in objetos],
+                     total=min(total, tope_total), vacio=vacio, nota=nota, mas_de=total > tope_total)
     if limite is None:
         objetos = list(qs)
         total = len(objetos)
+    elif total is not None:
+        objetos = list(qs[:limite])
     else:
         from django.db.models import Count, Window
 
@@ -111,6 +135,17 @@ def tabla(titulo, encabezados, qs, fila: Callable, *, limite: int | None = LIMIT
         total = objetos[0].total_perfil if objetos else 0
     return Tabla(titulo=titulo, encabezados=list(encabezados), filas=[fila(o) for o in objetos], total=total,
                  vacio=vacio, nota=nota)
+
+
+def enlace_ver_todo(entidad, clave: str, limite) -> Enlace | None:
+    """En el perfil (tablas recortadas a LIMITE_FILAS): el enlace a la página propia de la sección, con todas
+    las filas y el filtro por periodo de gobierno. En esa página (otro límite), nada."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    if limite != LIMITE_FILAS:
+        return None
+    return Enlace(_("Ver todo y filtrar por periodo de gobierno"), reverse("territorio-seccion", args=[codigo_de(entidad), clave]))
 
 
 def con_autor_activo(qs, campo_autor: str, entidad):

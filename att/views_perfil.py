@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from att import exportacion, perfil, permisos, selectors
+from att import exportacion, perfil, periodos, permisos, selectors
 from att.models import Entidad, TipoEntidad
 
 CODIGO = re.compile(r"^(\d{2}|\d{5})$")
@@ -60,11 +60,18 @@ def territorio_seccion(request, codigo, clave):
     privado = permisos.puede_ver_perfil_privado(request.user, entidad)
     if not (privado or seccion.publica):
         raise Http404(_("Esa sección del perfil no existe."))
-    datos = seccion.datos(entidad, request.user)
+    contexto = {}
+    if seccion.filtra_periodo:
+        # «Ver todo»: hasta LIMITE_SECCION filas por tabla, filtradas por `?periodo=` (como la API).
+        lista_periodos, periodo = periodos.del_pedido(request)
+        datos = seccion.datos(entidad, request.user, periodo=periodo, limite=perfil.LIMITE_SECCION)
+        contexto = {"periodos": lista_periodos, "periodo": periodo}
+    else:
+        datos = seccion.datos(entidad, request.user)
     if datos is None:
         raise Http404(_("Esa sección del perfil no existe."))
     return render(request, "att/perfil/seccion.html", {
-        "entidad": entidad, "codigo": codigo, "s": perfil.Visible(seccion, datos),
+        "entidad": entidad, "codigo": codigo, "s": perfil.Visible(seccion, datos), **contexto,
     })
 
 

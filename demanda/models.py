@@ -133,6 +133,8 @@ class Demanda(models.Model):
             models.Index(fields=["oferta_cruce"], condition=models.Q(oferta_cruce__isnull=False),
                          name="demanda_oferta_cruce"),
             models.Index(fields=["-creada", "-id"], name="demanda_creada_id"),
+            # Las demandas de una entidad, las más recientes primero (perfil `/territorio/<código>/`).
+            models.Index(fields=["entidad", "-creada", "-id"], name="demanda_entidad_creada"),
             # Cupos ocupados de una oferta (cruce oferta-demanda): conteo solo sobre el índice.
             models.Index(
                 fields=["oferta"], condition=models.Q(estado__in=["vinculada", "en_atencion"]),

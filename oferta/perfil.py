@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy
 from att import perfil
 from oferta import selectors
 
+TOPE_CONTEO = 500
+
 
 def ofertas_que_alcanzan(entidad):
     """Ofertas publicadas y vigentes cuya focalización incluye a la entidad (`selectors.vigentes()`)."""
@@ -29,6 +31,8 @@ def datos(entidad, usuario):
                    o.vigencia_hasta.strftime("%d/%m/%Y") if o.vigencia_hasta else _("Continua"),
                    f"{o.contacto_nombre} · {o.contacto_email}"],
         vacio=_("Ninguna oferta publicada y vigente alcanza hoy a esta entidad."),
+        # A una gobernación llegan miles: sin contarlas todas (la ventana leía cada oferta que la alcanza).
+        tope_total=TOPE_CONTEO,
     )
     return {"tablas": [tabla], "enlace": perfil.Enlace(_("Buscar en todo el portafolio de oferta"), reverse("oferta:portal"))}
 

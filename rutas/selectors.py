@@ -11,7 +11,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -156,10 +157,15 @@ def _url(nombre, *args):
     return reverse(nombre, args=args)
 
 
-def evidencias(rutas: list[Ruta]) -> dict[int, dict[int, list[Evidencia]]]:
+def evidencias(rutas: list[Ruta], *, resumen: bool = False) -> dict[int, dict[int, list[Evidencia]]]:
     """{ruta_id: {protocolo: [Evidencia, …]}} para un lote de rutas, con consultas fijas.
 
-    Los oferentes de cada ruta deben venir precargados (`rutas_lista` y `ruta_detalle` lo hacen)."""
+    Los oferentes de cada ruta deben venir precargados (`rutas_lista` y `ruta_detalle` lo hacen).
+
+    `resumen=True` (listas y perfil, que muestran solo el estado de los pasos): los hitos y los avances
+    validados del paso 4 llegan agregados por línea (y entidad) en SQL, una evidencia con la fecha más
+    temprana en vez de una por registro. El estado, el inicio y la fecha de «hecho» del paso salen iguales:
+    dependen solo de si hay evidencias y de sus fechas mínimas (ver `_paso`)."""
     resultado = {r.pk: {p.value: [] for p in Protocolo} for r in rutas}
     if not rutas:
         return resultado
@@ -167,6 +173,14 @@ def evidencias(rutas: list[Ruta]) -> dict[int, dict[int, list[Evidencia]]]:
     ofe_de = {r.pk: {o.pk for o in r.oferentes.all()} for r in rutas}
     oferentes = set().union(*ofe_de.values())
     hoy = timezone.localdate()
+    # En resumen las evidencias no se muestran: sin `reverse()` por evidencia (miles en una ET con mil líneas).
+    url_de = (lambda *_a: "") if resumen else _url
+    # Textos traducidos una vez por llamada, no uno por evidencia (miles en una ET con mil líneas).
+    t_diag, t_hito, t_avance, t_mesa, t_asesoria = (_("Diagnóstico de capacidades"), _("Hito"), _("Avance validado"),
+                                                    _("Mesa de trabajo"), _("Asesoría"))
+    t_objetivo, t_sin_objetivo = _("Objetivo de agenda: %(o)s"), _("Línea sin objetivo de agenda: %(o)s")
+    t_nacional, t_ejecucion = _("Plan concertado en la agenda nacional: %(p)s"), _("Línea en ejecución: %(o)s")
+    t_tipo_recurso = {t.value: str(t.label) for t in TipoRecurso}
 
     # 1. Diagnósticos que valoran la capacidad de la ruta.
     diag = defaultdict(list)  # (et, capacidad) -> [(pk, fecha)]
@@ -181,7 +195,8 @@ def evidencias(rutas: list[Ruta]) -> dict[int, dict[int, list[Evidencia]]]:
     for d in (
         Demanda.objects.filter(entidad_id__in=ets).exclude(estado=EstadoDemanda.NO_PERTINENTE)
         .filter(Q(capacidad_id__in={r.capacidad_id for r in rutas}) | Q(oferta__entidad_id__in=oferentes))
-        .values("pk", "entidad_id", "capacidad_id", "oferta__entidad_id", "titulo", "creada").order_by("creada", "pk")
+        .values("pk", "entidad_id", "capacidad_id", "oferta__entidad_id", "titulo", dia=TruncDate("creada"))
+        .order_by("creada", "pk")
     ):
         demandas[d["entidad_id"]].append(d)
     # 2, 4 y 6. Líneas de planes de los oferentes que llegan a la entidad.
@@ -208,30 +223,40 @@ def evidencias(rutas: list[Ruta]) -> dict[int, dict[int, list[Evidencia]]]:
         plan["oferentes"].add(fila["entidad_id"])
     ids_planes = {p for planes in concertados.values() for p in planes}
     mesas = defaultdict(list)
-    for m_id, plan_id, fecha in MesaDeTrabajo.objects.filter(plan_id__in=ids_planes).values_list(
-            "pk", "plan_id", "fecha").order_by("fecha", "pk"):
-        mesas[plan_id].append((m_id, _fecha(fecha)))
+    # La fecha local la calcula PostgreSQL (`TruncDate` en la zona activa): sin `localtime()` por fila en Python.
+    for m_id, plan_id, fecha in MesaDeTrabajo.objects.filter(plan_id__in=ids_planes).annotate(
+            dia=TruncDate("fecha")).values_list("pk", "plan_id", "dia").order_by("fecha", "pk"):
+        mesas[plan_id].append((m_id, fecha))
     # 4. Hitos de esas líneas y avances validados que llegan a la entidad.
     hitos = defaultdict(list)
-    for h_id, linea_id, nombre, fecha in Hito.objects.filter(linea_id__in=ids_lineas).values_list(
-            "pk", "linea_id", "nombre", "fecha_planeada").order_by("fecha_planeada", "pk"):
-        hitos[linea_id].append((h_id, nombre, fecha))
+    if resumen:
+        for linea_id, fecha in (Hito.objects.filter(linea_id__in=ids_lineas).order_by().values_list("linea_id")
+                                .annotate(primera=Min("fecha_planeada"))):
+            hitos[linea_id].append((None, t_hito, fecha))
+    else:
+        for h_id, linea_id, nombre, fecha in Hito.objects.filter(linea_id__in=ids_lineas).values_list(
+                "pk", "linea_id", "nombre", "fecha_planeada").order_by("fecha_planeada", "pk"):
+            hitos[linea_id].append((h_id, nombre, fecha))
     # Dos consultas estrechas en vez de un avance × entidad de todas las líneas: los avances que cubren todas
     # las entidades de su línea (sin entidades anotadas) y, por la tabla intermedia, solo los que anotan una de
     # estas entidades (a escala 1000 la forma ancha tardaba 2,6 s en la ET con más líneas).
     Cubre = Avance.entidades.through
     avances = defaultdict(list)  # linea -> [(entidad o None, fecha)]
-    for linea_id, fecha in (
-        Avance.objects.filter(hito__linea_id__in=ids_lineas, estado=EstadoAvance.VALIDADO)
-        .filter(~Exists(Cubre.objects.filter(avance_id=OuterRef("pk"))))
-        .values_list("hito__linea_id", "fecha_corte").order_by("fecha_corte")
-    ):
+    generales = (Avance.objects.filter(hito__linea_id__in=ids_lineas, estado=EstadoAvance.VALIDADO)
+                 .filter(~Exists(Cubre.objects.filter(avance_id=OuterRef("pk")))))
+    anotados = Cubre.objects.filter(entidad_id__in=ets, avance__hito__linea_id__in=ids_lineas,
+                                    avance__estado=EstadoAvance.VALIDADO)
+    if resumen:  # el primer avance validado de cada línea (y entidad): una fila por línea, no por avance
+        generales = generales.order_by().values_list("hito__linea_id").annotate(primera=Min("fecha_corte"))
+        anotados = (anotados.order_by().values_list("avance__hito__linea_id", "entidad_id")
+                    .annotate(primera=Min("avance__fecha_corte")))
+    else:
+        generales = generales.values_list("hito__linea_id", "fecha_corte").order_by("fecha_corte")
+        anotados = anotados.values_list("avance__hito__linea_id", "entidad_id", "avance__fecha_corte").order_by(
+            "avance__fecha_corte")
+    for linea_id, fecha in generales:
         avances[linea_id].append((None, fecha))
-    for linea_id, entidad_id, fecha in (
-        Cubre.objects.filter(entidad_id__in=ets, avance__hito__linea_id__in=ids_lineas,
-                             avance__estado=EstadoAvance.VALIDADO)
-        .values_list("avance__hito__linea_id", "entidad_id", "avance__fecha_corte").order_by("avance__fecha_corte")
-    ):
+    for linea_id, entidad_id, fecha in anotados:
         avances[linea_id].append((entidad_id, fecha))
     for filas in avances.values():
         filas.sort(key=lambda f: f[1])
@@ -249,7 +274,7 @@ def evidencias(rutas: list[Ruta]) -> dict[int, dict[int, list[Evidencia]]]:
     llegadas = defaultdict(list)
     for a_id, et, ofe, fecha in Asesoria.objects.filter(entidad_id__in=ets, oferente_id__in=oferentes).values_list(
             "pk", "entidad_id", "oferente_id", "fecha").order_by("fecha", "pk"):
-        llegadas[et].append(("asesoria", a_id, ofe, fecha, _("Asesoría")))
+        llegadas[et].append(("asesoria", a_id, ofe, fecha, t_asesoria))
     for e_id, et, ofe, fecha, nombre in EventoMasivo.entidades.through.objects.filter(
             entidad_id__in=ets, eventomasivo__oferente_id__in=oferentes).values_list(
             "eventomasivo_id", "entidad_id", "eventomasivo__oferente_id", "eventomasivo__fecha",
@@ -261,52 +286,52 @@ def evidencias(rutas: list[Ruta]) -> dict[int, dict[int, list[Evidencia]]]:
         suyos = ofe_de[ruta.pk]
         et = ruta.entidad_id
         for d_id, fecha in diag.get((et, ruta.capacidad_id), []):
-            ev[1].append(Evidencia("diagnostico", _("Diagnóstico de capacidades"), fecha, True,
-                                   _url("rutas:diagnostico", d_id)))
+            ev[1].append(Evidencia("diagnostico", t_diag, fecha, True,
+                                   url_de("rutas:diagnostico", d_id)))
         for d in demandas.get(et, []):
             if d["capacidad_id"] == ruta.capacidad_id or d["oferta__entidad_id"] in suyos:
-                ev[1].append(Evidencia("demanda", d["titulo"], _fecha(d["creada"]), True,
-                                       _url("demanda:detalle", d["pk"])))
+                ev[1].append(Evidencia("demanda", d["titulo"], d["dia"], True,
+                                       url_de("demanda:detalle", d["pk"])))
         mis_lineas = [f for f in lineas.get(et, []) if f["lineaplan__plan__entidad_id"] in suyos]
         for f in mis_lineas:
             con_objetivo = f["lineaplan__objetivo_agenda_id"] is not None
-            texto = (_("Objetivo de agenda: %(o)s") % {"o": f["lineaplan__objetivo_agenda__enunciado"][:120]}
-                     if con_objetivo else _("Línea sin objetivo de agenda: %(o)s") % {"o": f["lineaplan__oferta__nombre"]})
+            texto = (t_objetivo % {"o": f["lineaplan__objetivo_agenda__enunciado"][:120]}
+                     if con_objetivo else t_sin_objetivo % {"o": f["lineaplan__oferta__nombre"]})
             ev[2].append(Evidencia("linea", texto, f["lineaplan__fecha_inicio"], con_objetivo,
-                                   _url("seguimiento:linea", f["lineaplan_id"])))
+                                   url_de("seguimiento:linea", f["lineaplan_id"])))
         for plan in concertados.get(et, {}).values():
             if not plan["oferentes"] & suyos:
                 continue
             sus_mesas = mesas.get(plan["planconcertado_id"], [])
             concertado = plan["planconcertado__estado"] in (EstadoConcertado.CONCERTADO, EstadoConcertado.CERRADO)
-            url = _url("agenda:concertado", plan["planconcertado_id"])
+            url = url_de("agenda:concertado", plan["planconcertado_id"])
             ev[3].append(Evidencia("concertado", plan["planconcertado__nombre"], _fecha(plan["planconcertado__creado"]),
                                    concertado and bool(sus_mesas), url))
             for _m, fecha in sus_mesas:
-                ev[3].append(Evidencia("mesa", _("Mesa de trabajo"), fecha, False, url))
+                ev[3].append(Evidencia("mesa", t_mesa, fecha, False, url))
             if plan["planconcertado__agenda_id"]:
-                ev[2].append(Evidencia("concertado", _("Plan concertado en la agenda nacional: %(p)s")
+                ev[2].append(Evidencia("concertado", t_nacional
                                        % {"p": plan["planconcertado__nombre"]},
                                        _fecha(plan["planconcertado__creado"]), True, url))
         for f in mis_lineas:
             linea_id = f["lineaplan_id"]
-            url = _url("seguimiento:linea", linea_id)
+            url = url_de("seguimiento:linea", linea_id)
             for _h, nombre, fecha in hitos.get(linea_id, []):
                 ev[4].append(Evidencia("hito", nombre, fecha, False, url))
             for entidad_id, fecha in avances.get(linea_id, []):
                 if entidad_id is None or entidad_id == et:
-                    ev[4].append(Evidencia("avance", _("Avance validado"), fecha, True, url))
+                    ev[4].append(Evidencia("avance", t_avance, fecha, True, url))
             if f["lineaplan__fecha_inicio"] and f["lineaplan__fecha_inicio"] <= hoy:
-                ev[6].append(Evidencia("linea", _("Línea en ejecución: %(o)s") % {"o": f["lineaplan__oferta__nombre"]},
+                ev[6].append(Evidencia("linea", t_ejecucion % {"o": f["lineaplan__oferta__nombre"]},
                                        f["lineaplan__fecha_inicio"], False, url))
         for r in recursos.get(et, []):
             ligada = r["oferta__entidad_id"] in suyos or r["plan__entidad_id"] in suyos or (
                 r["oferta__entidad_id"] is None and r["plan__entidad_id"] is None)
             if ligada:
                 publicado = r["estado"] == EstadoRecurso.PUBLICADO
-                ev[5].append(Evidencia("recurso", f"{TipoRecurso(r['tipo']).label}: {r['titulo']}",
+                ev[5].append(Evidencia("recurso", f"{t_tipo_recurso[r['tipo']]}: {r['titulo']}",
                                        _fecha(r["publicado_en"] if publicado else r["creado"]), publicado,
-                                       _url("conocimiento:recurso", r["pk"])))
+                                       url_de("conocimiento:recurso", r["pk"])))
         for tipo, _pk, ofe, fecha, texto in llegadas.get(et, []):
             if ofe in suyos:
                 ev[6].append(Evidencia(tipo, texto, fecha, True))
@@ -337,8 +362,9 @@ def _paso(protocolo: int, evs: list[Evidencia], motivo: str | None) -> Paso:
 
 
 def pasos(rutas: list[Ruta], *, con_evidencias: bool = True) -> dict[int, list[Paso]]:
-    """{ruta_id: [Paso × 6]} con el estado derivado (un registro hecho gana a «no aplica»)."""
-    evs = evidencias(rutas)
+    """{ruta_id: [Paso × 6]} con el estado derivado (un registro hecho gana a «no aplica»). Sin
+    `con_evidencias`, las evidencias se leen resumidas (`evidencias(resumen=True)`) y no se devuelven."""
+    evs = evidencias(rutas, resumen=not con_evidencias)
     motivos = defaultdict(dict)
     for ruta_id, protocolo, motivo in PasoNoAplica.objects.filter(ruta__in=[r.pk for r in rutas]).values_list(
             "ruta_id", "protocolo", "motivo"):

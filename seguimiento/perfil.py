@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from att import perfil
+from att.selectors import filtrar_por_periodo
 from demanda.models import Demanda, EstadoDemanda
 from seguimiento.models import Asesoria, EstadoLineaEntidad, EventoMasivo, Semaforo
 
@@ -47,8 +48,10 @@ def _eventos(entidad):
     return EventoMasivo.objects.filter(entidades=entidad).select_related("oferente").order_by("-fecha", "-pk")
 
 
-def datos(entidad, usuario):
-    estados = _estados(entidad)
+def datos(entidad, usuario, *, periodo=None, limite=perfil.LIMITE_FILAS):
+    """`periodo` (página propia de la sección): el avance de las líneas de planes de sus vigencias (como
+    `?periodo=` de la API de estados) y la asistencia recibida en ese periodo de gobierno."""
+    estados = filtrar_por_periodo(_estados(entidad), "plan__vigencia", periodo)
     cifras = estados.order_by().aggregate(
         n=Count("pk"), avance=Avg("avance"), riesgo=Count("pk", filter=Q(semaforo=Semaforo.EN_RIESGO)),
         atrasadas=Count("pk", filter=Q(semaforo=Semaforo.ATRASADO)))
@@ -57,12 +60,14 @@ def datos(entidad, usuario):
                (_("en riesgo"), cifras["riesgo"]), (_("atrasadas"), cifras["atrasadas"])]
     return {"resumen": resumen, "tablas": [
         perfil.tabla(_("Avance por entidad de cada línea que la alcanza"), ENC_AVANCE, estados, _fila_estado,
-                     vacio=_("Ninguna línea en seguimiento alcanza a esta entidad.")),
-        perfil.tabla(_("Asesorías recibidas"), ENC_ASISTENCIA[2:], _asesorias(entidad),
-                     lambda a: [a.fecha, str(a.oferente), (a.descripcion or "")[:200], a.participantes]),
-        perfil.tabla(_("Eventos de asistencia técnica en los que participó"), ENC_ASISTENCIA[2:], _eventos(entidad),
-                     lambda e: [e.fecha, str(e.oferente), e.nombre, e.participantes]),
-    ]}
+                     limite=limite, total=cifras["n"], vacio=_("Ninguna línea en seguimiento alcanza a esta entidad.")),
+        perfil.tabla(_("Asesorías recibidas"), ENC_ASISTENCIA[2:],
+                     filtrar_por_periodo(_asesorias(entidad), "fecha", periodo),
+                     lambda a: [a.fecha, str(a.oferente), (a.descripcion or "")[:200], a.participantes], limite=limite),
+        perfil.tabla(_("Eventos de asistencia técnica en los que participó"), ENC_ASISTENCIA[2:],
+                     filtrar_por_periodo(_eventos(entidad), "fecha", periodo),
+                     lambda e: [e.fecha, str(e.oferente), e.nombre, e.participantes], limite=limite),
+    ], "enlace": perfil.enlace_ver_todo(entidad, "seguimiento", limite)}
 
 
 def empalme(entidad):
@@ -120,7 +125,7 @@ def registrar_secciones() -> None:
     ))
     perfil.registrar(perfil.Seccion(
         clave="seguimiento", titulo=gettext_lazy("Avance de las líneas en la entidad"), orden=50,
-        plantilla="att/perfil/tablas.html", datos=datos, empalme=empalme,
+        plantilla="att/perfil/tablas.html", datos=datos, empalme=empalme, filtra_periodo=True,
         campos=("seguimiento.EstadoLineaEntidad.entidad", "seguimiento.EstadoLineaEntidad.avance",
                 "seguimiento.EstadoLineaEntidad.esperado", "seguimiento.EstadoLineaEntidad.semaforo",
                 "seguimiento.EstadoLineaEntidad.hitos_vencidos", "seguimiento.EstadoLineaEntidad.ultimo_reporte",

@@ -261,11 +261,13 @@ def evidencia(request, pk):
 def pendientes(request):
     if not permisos.lee_todo(request.user):
         raise PermissionDenied(_("La validación de avances es del equipo de seguimiento del DNP."))
-    qs = selectors.avances_pendientes(request.user).prefetch_related("evidencias")
+    lista_periodos, periodo = periodos_gobierno.del_pedido(request)
+    qs = filtrar_por_periodo(selectors.avances_pendientes(request.user).prefetch_related("evidencias"),
+                             "fecha_corte", periodo)  # como `?periodo=` de la API de avances
     pagina = Paginator(qs, 25).get_page(request.GET.get("page"))
     return render(request, "seguimiento/pendientes.html", {
         "pagina": pagina, "puede_validar": request.user.has_perm("seguimiento.validar_avance"),
-        "form": RevisionForm(),
+        "form": RevisionForm(), "periodos": lista_periodos, "periodo": periodo,
     })
 
 

@@ -62,7 +62,7 @@ def _concertados(n, responsable):
 def test_lista_de_planes(n, admin_dnp, client, django_assert_max_num_queries):
     _planes(n)
     client.force_login(admin_dnp)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):  # 8 y la lista de periodos de gobierno del filtro
         assert client.get("/agenda/planes/").status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get("/api/v1/agenda/planes/").status_code == 200

@@ -198,3 +198,31 @@ def test_el_auditor_descarga_pero_no_pide(client, auditor, medellin):
     client.force_login(auditor)
     assert client.post(f"{URL}empalme/").status_code == 403
     assert "Generar el informe de empalme" not in client.get(URL).content.decode()
+
+
+# --- Filtro por periodo de gobierno en la página propia de las secciones «agenda» y «seguimiento» ------------
+def test_ver_todo_filtra_lineas_y_avances_por_periodo(client, seguimiento_dnp, medellin, entidad_oferente):
+    responsable = factories.UsuarioFactory()
+    oferta_vieja, oferta_nueva = fa.oferta(entidad_oferente, nombre="Oferta de 2023"), fa.oferta(
+        entidad_oferente, nombre="Oferta de 2025")
+    for vigencia, oferta in ((2023, oferta_vieja), (2025, oferta_nueva)):
+        plan = fa.plan(entidad_oferente, vigencia=vigencia, estado="aprobado")
+        ln = fa.linea(plan, territorios=[medellin], oferta_=oferta, objetivo=f"Objetivo de la vigencia {vigencia}",
+                      responsable=responsable)
+        EstadoLineaEntidad.objects.create(linea=ln, entidad=medellin, plan=plan, agenda_id=plan.agenda_id,
+                                          oferente=entidad_oferente, responsable=responsable, oferta=oferta, peso=1)
+    client.force_login(seguimiento_dnp)
+    html = client.get(URL).content.decode()
+    assert f'href="{URL}seccion/agenda/"' in html and f'href="{URL}seccion/seguimiento/"' in html  # «ver todo»
+    base = f"{URL}seccion/agenda/"
+    todo = client.get(base).content.decode()
+    assert "Objetivo de la vigencia 2023" in todo and "Objetivo de la vigencia 2025" in todo
+    r = client.get(base, {"periodo": "2024-2027"})
+    html = r.content.decode()
+    assert r.status_code == 200 and '<option value="2024-2027" selected>' in html
+    assert "Objetivo de la vigencia 2025" in html
+    assert "Objetivo de la vigencia 2023" not in html
+    assert "Objetivo de la vigencia 2023" in client.get(base, {"periodo": "2020-2023"}).content.decode()
+    avance = client.get(f"{URL}seccion/seguimiento/", {"periodo": "2024-2027"}).content.decode()
+    assert "Oferta de 2025" in avance and "Oferta de 2023" not in avance
+    assert "Oferta de 2023" in client.get(f"{URL}seccion/seguimiento/").content.decode()

@@ -271,3 +271,15 @@ def test_csv_del_tablero_no_exporta_formulas(client, linea, seguimiento_dnp):
     assert r.content.startswith("\ufeff".encode())
     filas = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert filas[1][0] == "'=HYPERLINK(\"http://x\")"
+
+
+def test_avances_por_validar_filtran_por_periodo_de_gobierno(client, linea, seguimiento_dnp):
+    hito = linea.hitos.get()
+    for anio in (2023, 2025):
+        Avance.objects.create(hito=hito, porcentaje=D(10), fecha_corte=date(anio, 6, 1), narrativa=f"Taller de {anio}",
+                              registrado_por=linea.responsable)
+    client.force_login(seguimiento_dnp)
+    assert "Taller de 2023" in client.get("/seguimiento/avances/pendientes/").content.decode()
+    html = client.get("/seguimiento/avances/pendientes/", {"periodo": "2024-2027"}).content.decode()
+    assert "Taller de 2025" in html
+    assert "Taller de 2023" not in html
