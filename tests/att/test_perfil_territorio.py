@@ -86,6 +86,25 @@ def test_anonimo_ve_la_parte_publica(client, datos):
     assert client.get(f"{URL}empalme/pdf/").status_code == 404
 
 
+def test_las_ofertas_que_la_alcanzan_se_cuentan_hasta_un_tope(client, medellin, entidad_oferente, monkeypatch):
+    """La sección pública no cuenta todas las ofertas que alcanzan a la ET (miles en una gobernación): cuenta hasta
+    `TOPE_CONTEO` en la misma consulta y, si hay más, dice «más de N»."""
+    from oferta import perfil as perfil_oferta
+
+    for i in range(3):
+        fa.oferta(entidad_oferente, nombre=f"Oferta pública {i}")
+    titulo = "Ofertas publicadas y vigentes que la alcanzan"
+    monkeypatch.setattr(perfil_oferta, "TOPE_CONTEO", 5)
+    html = client.get(URL).content.decode()
+    assert f'{titulo} <span class="etiqueta">3</span>' in html
+    monkeypatch.setattr(perfil_oferta, "TOPE_CONTEO", 2)
+    with CaptureQueriesContext(connection) as consultas:
+        html = client.get(URL).content.decode()
+    assert f'{titulo} <span class="etiqueta">más de 2</span>' in html
+    assert html.count("Oferta pública ") == 3  # las filas no se recortan al tope del conteo
+    assert sum("oferta_oferta" in q["sql"] for q in consultas.captured_queries) == 1
+
+
 def test_gobernacion_por_dos_digitos_y_codigos_malos(client, equipo_antioquia):
     client.force_login(equipo_antioquia)
     assert client.get("/territorio/05/").status_code == 200
