@@ -1,8 +1,10 @@
 from django.contrib.postgres.search import SearchRank
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from att import busqueda, cambios
 
@@ -35,6 +37,37 @@ class _PaginasPorRelevancia(PageNumberPagination):
     page_size_query_param = PaginacionCursor.page_size_query_param
     max_page_size = PaginacionCursor.max_page_size
     page_query_param = "pagina"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        """Sin `count(*)`: se lee una fila de más para saber si hay página siguiente (las mismas
+        consultas que con el cursor)."""
+        self.request = request
+        tamano = self.get_page_size(request)
+        try:
+            self.numero = int(request.query_params.get(self.page_query_param, 1))
+        except (TypeError, ValueError):
+            self.numero = 0
+        if self.numero < 1:
+            raise NotFound(_("Página inválida."))
+        inicio = (self.numero - 1) * tamano
+        filas = list(queryset[inicio:inicio + tamano + 1])
+        if not filas and self.numero > 1:
+            raise NotFound(_("Página inválida."))
+        self.hay_siguiente = len(filas) > tamano
+        return filas[:tamano]
+
+    def get_next_link(self):
+        if not self.hay_siguiente:
+            return None
+        return replace_query_param(self.request.build_absolute_uri(), self.page_query_param, self.numero + 1)
+
+    def get_previous_link(self):
+        if self.numero <= 1:
+            return None
+        url = self.request.build_absolute_uri()
+        if self.numero == 2:
+            return remove_query_param(url, self.page_query_param)
+        return replace_query_param(url, self.page_query_param, self.numero - 1)
 
     def get_paginated_response(self, data):
         return Response({"next": self.get_next_link(), "previous": self.get_previous_link(), "results": data})
