@@ -1,4 +1,12 @@
-from rest_framework.pagination import CursorPagination
+from django.contrib.postgres.search import SearchRank
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import NotFound
+from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from att import busqueda, cambios
 
 
 class EnlacesSiemprePresentes:
@@ -18,3 +26,87 @@ class PaginacionCursor(EnlacesSiemprePresentes, CursorPagination):
     page_size_query_param = "tamano"
     max_page_size = 500
     ordering = "-pk"
+
+
+class _PaginasPorRelevancia(PageNumberPagination):
+    """Páginas numeradas (`?pagina=N`) para el orden por relevancia: un cursor no puede ubicarse en
+    un rango real (`ts_rank`). La respuesta tiene la misma forma que la del cursor (next, previous,
+    results), así un cliente sigue `next` sin saber cuál de las dos está en uso."""
+
+    page_size = PaginacionCursor.page_size
+    page_size_query_param = PaginacionCursor.page_size_query_param
+    max_page_size = PaginacionCursor.max_page_size
+    page_query_param = "pagina"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        """Sin `count(*)`: se lee una fila de más para saber si hay página siguiente (las mismas
+        consultas que con el cursor)."""
+        self.request = request
+        tamano = self.get_page_size(request)
+        try:
+            self.numero = int(request.query_params.get(self.page_query_param, 1))
+        except (TypeError, ValueError):
+            self.numero = 0
+        if self.numero < 1:
+            raise NotFound(_("Página inválida."))
+        inicio = (self.numero - 1) * tamano
+        filas = list(queryset[inicio:inicio + tamano + 1])
+        if not filas and self.numero > 1:
+            raise NotFound(_("Página inválida."))
+        self.hay_siguiente = len(filas) > tamano
+        return filas[:tamano]
+
+    def get_next_link(self):
+        if not self.hay_siguiente:
+            return None
+        return replace_query_param(self.request.build_absolute_uri(), self.page_query_param, self.numero + 1)
+
+    def get_previous_link(self):
+        if self.numero <= 1:
+            return None
+        url = self.request.build_absolute_uri()
+        if self.numero == 2:
+            return remove_query_param(url, self.page_query_param)
+        return replace_query_param(url, self.page_query_param, self.numero - 1)
+
+    def get_paginated_response(self, data):
+        return Response({"next": self.get_next_link(), "previous": self.get_previous_link(), "results": data})
+
+
+class PaginacionRelevancia(PaginacionCursor):
+    """Cursor (`-pk`) sin búsqueda; con `q` (y sin `ordering` ni `actualizado_desde` explícitos)
+    el orden es el del portal y el repositorio: relevancia (`ts_rank` del vector `busqueda` con la
+    consulta de `att.busqueda`) de mayor a menor y luego `desempate_relevancia` de la vista
+    (p. ej. `("-publicada_en", "-pk")`), en páginas numeradas (`?pagina=N`)."""
+
+    parametro_busqueda = "q"
+
+    def por_relevancia(self, request, view) -> bool:
+        params = request.query_params
+        return bool(params.get(self.parametro_busqueda, "").strip()) and not params.get("ordering") and (
+            cambios.PARAMETRO not in params)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self._paginas = None
+        if not self.por_relevancia(request, view):
+            return super().paginate_queryset(queryset, request, view)
+        desempate = getattr(view, "desempate_relevancia", ("-pk",))
+        consulta = busqueda.consulta(request.query_params[self.parametro_busqueda])
+        queryset = queryset.annotate(rango=SearchRank(F("busqueda"), consulta)).order_by("-rango", *desempate)
+        self._paginas = _PaginasPorRelevancia()
+        return self._paginas.paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        if self._paginas is not None:
+            return self._paginas.get_paginated_response(data)
+        return super().get_paginated_response(data)
+
+    def get_schema_operation_parameters(self, view):
+        return [*super().get_schema_operation_parameters(view), {
+            "name": _PaginasPorRelevancia.page_query_param, "required": False, "in": "query",
+            "description": str(_(
+                "Con `q` (y sin `ordering`) el orden es por relevancia (ts_rank de mayor a menor, luego id), "
+                "como en el portal, y las páginas van numeradas: `next` lleva `pagina`; `cursor` se ignora. "
+                "Sin `q` la paginación es por cursor.")),
+            "schema": {"type": "integer", "minimum": 1},
+        }]

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from att import perfil, permisos
+from att.api.paginacion import PaginacionRelevancia
 from att.api.permisos import Autenticado, LecturaPublicaEscrituraAutenticada
 from att.models import Entidad, Rol
 from conocimiento import selectors, services
@@ -39,6 +40,9 @@ class RecursoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     serializer_class = s.RecursoSerializer
     filterset_class = RecursoFilter
     permission_classes = [LecturaPublicaEscrituraAutenticada]
+    # Con `q`: relevancia y luego el mismo desempate del repositorio (`selectors.buscar_recursos`).
+    pagination_class = PaginacionRelevancia
+    desempate_relevancia = ("-publicado_en", "-pk")
 
     def get_queryset(self):
         return (

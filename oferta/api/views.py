@@ -5,6 +5,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from att.api.paginacion import PaginacionRelevancia
 from att.api.permisos import LecturaPublicaEscrituraAutenticada
 from oferta import selectors, services
 from oferta.filters import OfertaFilter
@@ -28,6 +29,9 @@ class OfertaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     filterset_class = OfertaFilter
     permission_classes = [LecturaPublicaEscrituraAutenticada]
     ordering_fields = ["id"]
+    # Con `q`: relevancia y luego el mismo desempate del portal (`oferta.selectors.ORDEN_SQL`).
+    pagination_class = PaginacionRelevancia
+    desempate_relevancia = ("-publicada_en", "-pk")
 
     def get_queryset(self):
         return (

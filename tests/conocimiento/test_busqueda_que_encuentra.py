@@ -133,3 +133,21 @@ def test_consultas_fijas(client, django_assert_max_num_queries, funcionario_mede
     with django_assert_max_num_queries(9):
         r = client.get(REPOSITORIO, {"q": "acueduto", "tipo": ["buena_practica", "leccion"]})
     assert r.context["sugerencia"] == "acueducto"
+
+
+def test_la_api_ordena_por_relevancia_como_el_repositorio(client, funcionario_medellin):
+    med = factories.alcaldia("05001")
+    recurso_publicado(funcionario_medellin, titulo="Presupuesto participativo", entidad=med,
+                      resumen="Presupuesto participativo: el presupuesto decidido por la comunidad")
+    recurso_publicado(funcionario_medellin, titulo="Catastro y presupuesto", entidad=med,
+                      resumen="Un párrafo sobre catastro; el presupuesto apenas se nombra")
+    pagina = titulos(client.get(REPOSITORIO, {"q": "presupuesto"}))
+    assert pagina[0] == "Presupuesto participativo"  # el más relevante, aunque sea el más antiguo
+    cuerpo = APIClient().get(API, {"q": "presupuesto", "tamano": 1}).json()
+    assert cuerpo["results"][0]["titulo"] == pagina[0]
+    assert parse_qs(urlsplit(cuerpo["next"]).query)["pagina"] == ["2"]
+    segunda = APIClient().get(cuerpo["next"]).json()
+    assert [r["titulo"] for r in segunda["results"]] == pagina[1:2] and segunda["next"] is None
+    # Sin `q`: cursor por id (el último creado primero).
+    sin_q = APIClient().get(API, {"tamano": 1}).json()
+    assert sin_q["results"][0]["titulo"] == "Catastro y presupuesto" and "cursor=" in sin_q["next"]

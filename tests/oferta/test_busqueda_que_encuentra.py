@@ -161,3 +161,47 @@ def test_consultas_fijas_con_sugerencia_y_dos_valores(client, django_assert_max_
         r = client.get(PORTAL, {"q": "catastral", "modalidad": [asesoria, capacitacion]})
     assert r.context["pagina"].paginator.count == n
     assert selectors.FiltrosPortal.desde({"q": "x"}).orden == "relevancia"
+
+
+def _api_paginas(params) -> list[str]:
+    """Los nombres en el orden de la API, siguiendo `next` hasta el final."""
+    cliente, nombres_api, url = APIClient(), [], API
+    while url:
+        cuerpo = cliente.get(url, params).json()
+        params = None  # `next` ya trae la consulta
+        assert set(cuerpo) == {"next", "previous", "results"}
+        nombres_api += [o["nombre"] for o in cuerpo["results"]]
+        url = cuerpo["next"]
+    return nombres_api
+
+
+def test_la_api_ordena_por_relevancia_como_el_portal(client):
+    antigua = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
+    fabricas.oferta(nombre="Presupuesto participativo", descripcion="Presupuesto con la comunidad",
+                    publicada_en=antigua)
+    fabricas.oferta(nombre="Asesoría general", descripcion="Algo sobre presupuesto y catastro")
+    fabricas.oferta(nombre="Catastro rural", descripcion="Nada de lo otro")
+    fabricas.oferta(nombre="Presupuesto municipal", publicada_en=antigua)
+    portal = nombres(client.get(PORTAL, {"q": "presupuesto"}))
+    assert portal[0] == "Presupuesto participativo"  # el más relevante, aunque sea el más antiguo
+    # La API: el mismo orden (relevancia, luego publicación e id), en páginas numeradas.
+    assert _api_paginas({"q": "presupuesto", "tamano": 1}) == portal
+    primera = APIClient().get(API, {"q": "presupuesto", "tamano": 1}).json()
+    assert primera["results"][0]["nombre"] == "Presupuesto participativo"
+    assert parse_qs(urlsplit(primera["next"]).query)["pagina"] == ["2"]
+    # Sin `q`, o con un orden pedido, sigue el cursor por id.
+    sin_q = APIClient().get(API, {"tamano": 1}).json()
+    assert sin_q["results"][0]["nombre"] == "Presupuesto municipal"
+    assert "cursor=" in sin_q["next"]
+    por_id = APIClient().get(API, {"q": "presupuesto", "ordering": "id"}).json()["results"]
+    assert [o["nombre"] for o in por_id] == ["Presupuesto participativo", "Asesoría general", "Presupuesto municipal"]
+    assert APIClient().get(API, {"q": "presupuesto", "pagina": 9}).status_code == 404
+
+
+@pytest.mark.parametrize("n", [10, 30])
+def test_api_por_relevancia_consultas_fijas(django_assert_max_num_queries, n):
+    for i in range(n):
+        fabricas.oferta(nombre=f"Presupuesto {i}", descripcion="presupuesto " * (i % 4 + 1))
+    with django_assert_max_num_queries(11):  # las mismas que con el cursor (sin count)
+        cuerpo = APIClient().get(API, {"q": "presupuesto", "tamano": 50}).json()
+    assert len(cuerpo["results"]) == n
