@@ -314,7 +314,9 @@ def demanda_vincular(*, demanda: Demanda, por, oferta: Oferta, motivo: str = "")
     )
     _guardar_decision(demanda=fila, oferta=oferta, tipo=TipoDecision.VINCULADA, por=por, motivo=motivo)
     notificar(
-        usuarios=_oferentes_de([oferta.entidad_id]), puede_ver=lambda u: rules.puede_ver(u, fila),
+        # Quien vincula no se avisa a sí mismo (el oferente que acepta desde la ficha).
+        usuarios=[u for u in _oferentes_de([oferta.entidad_id]) if u.pk != por.pk],
+        puede_ver=lambda u: rules.puede_ver(u, fila),
         categoria="demanda_vinculada",
         titulo=_("Demanda vinculada a su oferta «%(o)s»") % {"o": oferta.nombre[:120]},
         mensaje=_("%(et)s: %(t)s") % {"et": fila.entidad.nombre, "t": fila.titulo},

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db.models import Exists, OuterRef, Q
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -61,7 +62,7 @@ def avances_por_validar(usuario):
                 .order_by("fecha_planeada", "pk")[:escritorio.LIMITE])
     pendientes = reverse("seguimiento:pendientes")
     items = [escritorio.Item(
-        titulo=_("Avance de %(p)s %% en «%(h)s»") % {"p": a.porcentaje, "h": a.hito.nombre}, url=pendientes,
+        titulo=_("Avance de %(p)s %% en «%(h)s»") % {"p": floatformat(a.porcentaje, -1), "h": a.hito.nombre}, url=pendientes,
         estado=a.get_estado_display(), fecha=a.registrado_en.date(),
         siguiente=_("Valídelo o devuélvalo al oferente.")) for a in avances]
     items += [escritorio.Item(

@@ -51,7 +51,7 @@ def test_proponer_publicar_y_encontrar(pagina, referencia_cargada):
     pagina.wait_for_load_state()
     enlace = pagina.get_by_role("link", name="Ventanilla única de trámites rurales")
     assert enlace.count() == 1
-    assert pagina.get_by_role("link", name="Buena práctica (1)").count() == 1  # faceta con su conteo
+    assert pagina.get_by_role("checkbox", name="Buena práctica (1)").count() == 1  # faceta con su conteo
     enlace.click()
     pagina.wait_for_load_state()
     assert pagina.get_by_role("heading", name="Ventanilla única de trámites rurales").count() == 1

@@ -23,7 +23,7 @@ def test_registrar_corregir_encontrar_y_alertar(pagina, referencia_cargada):
     pagina.goto(pagina.base + "/demanda/nueva/")
     pagina.get_by_label("Título de la necesidad").fill("Corto")
     pagina.get_by_label("Descripción").fill("Necesitamos formular el programa de mejoramiento de vivienda rural.")
-    pagina.get_by_label("Temas").select_option(label="Vivienda, ciudad y territorio")
+    pagina.get_by_role("checkbox", name="Vivienda, ciudad y territorio", exact=True).check()  # temas: casillas
     pagina.get_by_label("Origen de la necesidad").select_option("metas_pdt")
     pagina.get_by_role("button", name="Registrar la necesidad").click()
     pagina.wait_for_load_state()

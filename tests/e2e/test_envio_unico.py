@@ -64,7 +64,7 @@ def _llenar_formulario(pagina):
     pagina.goto(pagina.base + reverse("demanda:nueva"))
     pagina.get_by_label("Título de la necesidad").fill(TITULO)
     pagina.get_by_label("Descripción").fill("Necesitamos formular el programa de mejoramiento de vivienda rural.")
-    pagina.get_by_label("Temas").select_option(label="Vivienda, ciudad y territorio")
+    pagina.get_by_role("checkbox", name="Vivienda, ciudad y territorio", exact=True).check()  # temas: casillas
     pagina.get_by_label("Origen de la necesidad").select_option("metas_pdt")
     formulario = pagina.locator("form").filter(has=pagina.get_by_label("Título de la necesidad"))
     return formulario, formulario.locator("button[type=submit]")

@@ -40,17 +40,17 @@ OFERTA_PLAN = "Acompañamiento a la formulación del plan indicativo"
 @pytest.fixture(scope="session")
 def servidor(django_db_setup, django_db_blocker, tmp_path_factory):
     """Un servidor en vivo para toda la sesión, con los estáticos comprimidos como en producción."""
-    from django.test import modify_settings
-
-    with django_db_blocker.unblock(), modify_settings(ALLOWED_HOSTS={"append": "localhost"}):
+    with django_db_blocker.unblock():
         hilo = servidor_como_produccion(tmp_path_factory.mktemp("estaticos"))
-        yield f"http://localhost:{hilo.port}"
-        hilo.terminate()
+    yield f"http://localhost:{hilo.port}"
+    hilo.terminate()
 
 
 @pytest.fixture
 def recorrido(navegador, servidor, referencia_cargada):
     """Abre un recorrido (contexto nuevo de Chromium) y lo cierra al final de la prueba."""
+    from django.test import modify_settings
+
     abiertos = []
 
     def abrir(rol: str, dispositivo: str) -> Recorrido:
@@ -58,10 +58,13 @@ def recorrido(navegador, servidor, referencia_cargada):
         abiertos.append(r)
         return r
 
+    hosts = modify_settings(ALLOWED_HOSTS={"append": "localhost"})
+    hosts.enable()
     yield abrir
     for r in abiertos:
         r.guardar()
         r.cerrar()
+    hosts.disable()
 
 
 # --- Datos: lo que necesita cada recorrido (fábricas de tests/) -------------------------------
