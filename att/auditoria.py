@@ -34,6 +34,14 @@ SIN_HISTORIA: dict[str, str] = {
     "agenda.RevisionCompromiso": "es el registro de cada revisión de un compromiso; solo se agrega",
     "att.EventoSeguridad": "es el registro de seguridad (quién, IP, ruta, hora); solo se agrega y save() "
                            "rechaza modificar una fila ya guardada",
+    "att.Mensaje": "mensaje de una conversación: solo se agrega (no hay edición ni borrado) y lleva su autor y "
+                   "hora; aparece en la línea de tiempo del objeto",
+    "att.AdjuntoMensaje": "archivo de un mensaje: se agrega con él y no se cambia",
+    # Datos de trabajo privados de una persona, de vida corta (no son registros de la política).
+    "att.AdjuntoPendiente": "archivo conservado tras un envío fallido: de su dueño, vence en 24 horas y la tarea "
+                            "att.purgar_formularios lo borra; al adjuntarse, el registro definitivo tiene historial",
+    "att.Borrador": "borrador de un formulario mientras la persona escribe: de su dueño, se borra al enviar; el "
+                    "registro enviado tiene historial",
     # Calculados por el sistema o técnicos: nadie los edita.
     "otp_totp.TOTPDevice": "guarda el secreto del segundo factor: un historial lo copiaría a otra tabla; "
                            "los códigos fallidos quedan en el registro de seguridad (mfa_fallida)",
@@ -77,6 +85,8 @@ _DEMO = "datos de demostración generados en masa por `generar_demo` (nadie los 
 ESCRITURAS_EN_BLOQUE: dict[tuple[str, str], str] = {
     ("att/mfa.py", "_nuevos_codigos_respaldo"):
         "modelo sin historia: otp_static.StaticToken (códigos de respaldo; un historial los copiaría)",
+    ("att/services.py", "adjuntos_marcar_usados"):
+        "modelo sin historia: att.AdjuntoPendiente (marca técnica de «usado», de corta vida)",
     # Campos técnicos de modelos con historial.
     ("att/api/autenticacion.py", "TokenIntegracionAuthentication.authenticate_credentials"):
         "último uso del token: fecha técnica, excluida del historial (excluded_fields)",

@@ -27,10 +27,8 @@ from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -549,12 +547,9 @@ def enviar_correo(evento: str, pk: int, correo: str = "") -> int:
     if para.endswith("@anonimo.invalid"):
         return 0
     contexto = {**contenido, "sitio": settings.ATT_URL_BASE}
-    mensaje = EmailMultiAlternatives(
-        subject=contenido["asunto"], body=render_to_string("correo/cuenta.txt", contexto),
-        from_email=settings.DEFAULT_FROM_EMAIL, to=[para], headers={"Auto-Submitted": "auto-generated"},
-    )
-    mensaje.attach_alternative(render_to_string("correo/cuenta.html", contexto), "text/html")
-    return mensaje.send()
+    from att.notificaciones import correo_de_cuenta
+
+    return correo_de_cuenta(para, contexto).send()
 
 
 # --- Lectura: los datos personales de una persona ----------------------------------------------------

@@ -3,6 +3,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from att.validadores import TEXTO_MEDIO
+
 
 class FechaInput(forms.DateInput):
     """El único widget de fecha de la plataforma: `<input type="date">` con su valor en ISO (AAAA-MM-DD),
@@ -147,7 +149,7 @@ class MensajeForm(forms.Form):
     """Un mensaje de una conversación (`att.conversaciones`): texto y, si hace falta, archivos."""
 
     texto = forms.CharField(
-        label=_("Su mensaje"), widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Su mensaje"), max_length=TEXTO_MEDIO, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Lo leen la entidad territorial, los oferentes y el DNP que pueden ver esta página."),
     )
     adjuntos = CampoVariosArchivos(
@@ -156,12 +158,6 @@ class MensajeForm(forms.Form):
         help_text=_("Opcional. PDF, DOCX, XLSX, ODT, ODS, CSV, JPG o PNG; máximo 10 MB cada uno."),
     )
 
-    def __init__(self, *args, **kwargs):
-        from att.models import Mensaje
-
-        super().__init__(*args, **kwargs)
-        self.fields["texto"].max_length = Mensaje._meta.get_field("texto").max_length
-        self.fields["texto"].widget.attrs["maxlength"] = self.fields["texto"].max_length
 
 
 class ConservaAdjuntosMixin:

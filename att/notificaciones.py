@@ -232,3 +232,14 @@ def enviar_atrasadas() -> int:
     """Correos inmediatos que no salieron a tiempo (p. ej., Redis caído cuando se crearon)."""
     ahora = timezone.now()
     return enviar_pendientes(creadas_entre=(ahora - VENTANA_ATRASADAS, ahora - MARGEN_INMEDIATAS))
+
+
+def correo_de_cuenta(para: str, contexto: dict) -> EmailMultiAlternatives:
+    """El correo (texto y HTML) de un trámite de cuenta o de datos personales (`att.cuentas`): aquí, con
+    las demás plantillas de `templates/correo/`, que ninguna página sirve."""
+    correo = EmailMultiAlternatives(
+        subject=contexto["asunto"], body=render_to_string("correo/cuenta.txt", contexto),
+        from_email=settings.DEFAULT_FROM_EMAIL, to=[para], headers={"Auto-Submitted": "auto-generated"},
+    )
+    correo.attach_alternative(render_to_string("correo/cuenta.html", contexto), "text/html")
+    return correo

@@ -69,6 +69,10 @@ class MensajesView(generics.ListCreateAPIView):
         self.paginator.ordering = ("creado", "pk")
         return super().paginate_queryset(queryset)
 
+    def create(self, request, *args, **kwargs):
+        self.objeto()  # quien no ve el objeto recibe 404 antes de validar el cuerpo (no un 400 que lo delata)
+        return super().create(request, *args, **kwargs)
+
     def perform_create(self, serializer):
         d = serializer.validated_data
         # Los errores del servicio los traduce el manejador único de la API (att.api.errores).

@@ -167,6 +167,14 @@ def _construir() -> Mundo:
                               titulo=f"{MARCA} demanda")
     o["adjunto_demanda"] = AdjuntoDemanda.objects.create(demanda=o["demanda"], archivo="matriz/adjunto.pdf",
                                                          nombre=f"{MARCA}.pdf", tamano=10, subido_por=func_a)
+    # Un mensaje con adjunto en la conversación de esa demanda (att.conversaciones).
+    from django.contrib.contenttypes.models import ContentType
+
+    from att.models import AdjuntoMensaje, Mensaje
+    mensaje = Mensaje.objects.create(tipo=ContentType.objects.get_for_model(o["demanda"]), objeto_id=o["demanda"].pk,
+                                     autor=func_a, entidad=medellin, texto=f"{MARCA} mensaje")
+    o["adjunto_mensaje"] = AdjuntoMensaje.objects.create(mensaje=mensaje, archivo="matriz/mensaje.pdf",
+                                                         nombre=f"{MARCA}.pdf", tamano=10)
 
     # --- Agenda: la agenda nacional (pública); un plan en borrador (privado) y uno aprobado que llega a
     # Medellín (lo ven el oferente A, Medellín y el DNP; ni Cali ni el oferente B).
@@ -510,6 +518,9 @@ RUTAS_HTML = {
     "demanda:adjuntar": _privado("demanda"),
     "demanda:decidir": lambda m: [Caso({"pk": m.demanda.pk}, datos={"tipo": "solicitada", "oferta": m.oferta_publicada.pk})],
     "demanda:adjunto": lambda m: [Caso({"pk": m.demanda.pk, "adjunto_pk": m.adjunto_demanda.pk})],
+    "nucleo:mensaje-nuevo": lambda m: [Caso({"tipo": "demanda", "pk": m.demanda.pk}, datos={"texto": MARCA}),
+                                       Caso({"tipo": "concertado", "pk": m.concertado.pk}, datos={"texto": MARCA})],
+    "nucleo:adjunto-mensaje": _privado("adjunto_mensaje"),
     "demanda:accion": lambda m: [Caso({"pk": m.demanda.pk, "nombre": n}) for n in _acciones_demanda()],
     "agenda:agenda": lambda m: [Caso({"pk": m.agenda.pk}, publico="la agenda nacional es de todos")],
     "agenda:agenda_estado": lambda m: [Caso({"pk": m.agenda.pk}, datos={"a_estado": "concertada"})],
@@ -757,6 +768,7 @@ RUTAS_API = {
     "/api/v1/agenda/agendas/{id}/": _api_publico("la agenda nacional es de todos", lambda m: m.agenda.pk),
     "/api/v1/agenda/compromisos/{id}/": _api_privado("compromiso"),
     "/api/v1/agenda/concertados/{id}/": _api_privado("concertado"),
+    "/api/v1/agenda/concertados/{id}/mensajes/": _api_privado("concertado"),
     "/api/v1/agenda/objetivos/{id}/": _api_publico("la agenda nacional es de todos", lambda m: m.objetivo_agenda.pk),
     "/api/v1/agenda/instancias/{id}/": _api_publico(GOBERNANZA, lambda m: m.instancia_gob.pk),
     "/api/v1/agenda/sesiones/{id}/": _api_publico(GOBERNANZA, lambda m: m.sesion_gob.pk),
@@ -794,6 +806,7 @@ RUTAS_API = {
     "/api/v1/conocimiento/sesiones/{id}/": _api_privado("sesion"),
     "/api/v1/conocimiento/sesiones/{id}/inscribirse/": _api_privado("sesion"),
     "/api/v1/demandas/{id}/": _api_privado("demanda"),
+    "/api/v1/demandas/{id}/mensajes/": _api_privado("demanda"),
     "/api/v1/departamentos/{codigo}/": lambda m: [Caso({"codigo": m.et_a.departamento_id}, publico="territorio")],
     "/api/v1/entidades/{id}/": _api_publico("directorio de entidades", lambda m: m.et_a.pk),
     "/api/v1/municipios/{codigo}/": lambda m: [Caso({"codigo": m.et_a.municipio_id}, publico="territorio")],

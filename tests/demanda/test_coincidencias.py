@@ -116,7 +116,7 @@ def test_la_oferta_no_muestra_solicitar_al_auditor_ni_al_oferente(client, caso, 
 
 
 def test_la_ayuda_departamental_solo_a_los_equipos_departamentales(client, funcionario_medellin, equipo_antioquia):
-    ayuda = "El equipo departamental puede registrar por los municipios de su departamento."
+    ayuda = "El equipo departamental puede registrar por los municipios de su departamento"
     client.force_login(funcionario_medellin)
     assert ayuda not in client.get(reverse("demanda:nueva")).content.decode()
     lista = client.get(reverse("demanda:mis-demandas")).content.decode()
