@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, When
 from django.utils import timezone
 
 from agenda.models import (
@@ -118,6 +118,7 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
     if PlanDeTrabajo.objects.exists():
         salida.write("  ya hay planes de trabajo: nada que hacer")
         _gobernanza_y_territoriales(escala=escala, rng=rng, salida=salida)
+        _conversacion_concertado(salida)
         return
     dnp = Usuario.objects.filter(membresias__rol=Rol.ADMIN_DNP, is_active=True).order_by("pk").first()
     if dnp is None:
@@ -233,6 +234,35 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
 
     _concertados(escala=escala, rng=rng, salida=salida, lineas=lineas, responsables=responsables, dnp=dnp)
     _gobernanza_y_territoriales(escala=escala, rng=rng, salida=salida)
+    _conversacion_concertado(salida)
+
+
+def _conversacion_concertado(salida) -> None:
+    """Una conversación en un plan concertado abierto (de Medellín si lo hay): el DNP pregunta por la próxima
+    mesa y un oferente del plan responde. Por `mensaje_publicar` (con sus alertas); la clave de cada mensaje
+    hace que repetir la demo no los duplique."""
+    from agenda import rules
+    from agenda.conversacion import puede_escribir
+    from att.services import mensaje_publicar
+
+    admin = Usuario.objects.filter(email="admin@att.demo", is_active=True).first()
+    if admin is None:
+        return
+    planes = (PlanConcertado.objects.exclude(estado=EstadoConcertado.CERRADO)
+              .order_by(Case(When(entidad_territorial__municipio_id="05001", then=0), default=1), "pk"))
+    for plan in planes[:20]:
+        oferente = (Usuario.objects.filter(is_active=True, email__endswith="@att.demo", membresias__activa=True,
+                                           membresias__rol=Rol.OFERENTE,
+                                           membresias__entidad_id__in=rules._oferentes_ids(plan))
+                    .order_by("pk").first())
+        if oferente is None or not puede_escribir(admin, plan) or not puede_escribir(oferente, plan):
+            continue
+        guion = [(admin, "¿Confirmamos la próxima mesa técnica para la segunda semana del mes?"),
+                 (oferente, "Confirmado. Llevamos el avance de los compromisos y la lista de asistencia.")]
+        for i, (autor, texto) in enumerate(guion):
+            mensaje_publicar(objeto=plan, por=autor, texto=texto, clave=f"demo:concertado:{plan.pk}:{i}")
+        salida.write(f"  {len(guion)} mensajes en la conversación del plan concertado «{plan.nombre[:60]}»")
+        return
 
 
 def _concertados(*, escala, rng, salida, lineas, responsables, dnp) -> None:

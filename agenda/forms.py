@@ -17,7 +17,7 @@ from agenda.models import (
     TipoInstancia,
 )
 from agenda.services import demandas_atendibles_por
-from att.forms import ArchivoImportacionForm, FechaInput
+from att.forms import ArchivoImportacionForm, ConservaAdjuntosMixin, FechaInput
 from att.models import Entidad, EtapaCiclo, TipoEntidad, Usuario
 from att.selectors import dependencias_elegibles
 from att.validadores import TEXTO_CORTO, TEXTO_MEDIO, validar_adjunto
@@ -128,7 +128,9 @@ class NuevoPlanForm(forms.Form):
         self.fields["entidad"].queryset = entidades
 
 
-class MesaForm(forms.ModelForm):
+class MesaForm(ConservaAdjuntosMixin, forms.ModelForm):
+    campos_adjunto_unico = ("acta", "asistencia", "foto")
+    clave_formulario = "agenda.mesa"
     acta = forms.FileField(label=_("Acta"), required=False)
     asistencia = forms.FileField(label=_("Lista de asistencia"), required=False)
     foto = forms.FileField(label=_("Fotografía"), required=False)

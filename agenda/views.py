@@ -372,7 +372,7 @@ def evidencia(request, pk):
 @require_POST
 def mesa_nueva(request, pk):
     plan = _concertado_visible(request, pk)
-    form = forms.MesaForm(request.POST, request.FILES)
+    form = forms.MesaForm(request.POST, request.FILES, adjuntos_de=request.user)
     if form.is_valid():
         datos = {k: v for k, v in form.cleaned_data.items() if k not in forms.MesaForm.CAMPOS_EVIDENCIA}
         try:
@@ -380,6 +380,7 @@ def mesa_nueva(request, pk):
         except ValidationError as e:
             aplicar_error_servicio(form, e)
         else:
+            form.marcar_adjuntos_usados()
             messages.success(request, _("Mesa de trabajo registrada."))
             return redirect("agenda:concertado", plan.pk)
     return _pagina_concertado(request, plan.pk, form_mesa=form, status=400)

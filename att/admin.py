@@ -173,6 +173,7 @@ class TokenIntegracionAdmin(SimpleHistoryAdmin):
 from att import (  # noqa: F401
     admin_autenticacion,
     admin_cuentas,
+    admin_formularios,
     admin_salida,
     admin_seguridad,
     admin_webhooks,

@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 
 from att import permisos
 from att.models import (
+    CategoriaAlerta,
     Entidad,
     EstadoSolicitudCuenta,
     EstadoSolicitudDatos,
@@ -227,7 +228,7 @@ def avisar_solicitud_cuenta(solicitud_id: int) -> int:
             entidad__departamento_id=solicitud.entidad.municipio_id[:2])
         filtro |= Q(pk__in=equipo.values("usuario_id"))
     return len(notificar(
-        usuarios=Usuario.objects.filter(filtro, is_active=True), categoria="cuentas",
+        usuarios=Usuario.objects.filter(filtro, is_active=True), categoria=CategoriaAlerta.CUENTAS,
         titulo=_("Solicitud de cuenta para %(e)s: %(n)s") % {"e": solicitud.entidad, "n": solicitud.nombre},
         url=reverse("cuenta-solicitud", args=[solicitud.pk]), clave=f"cuenta:solicitud:{solicitud.pk}",
         puede_ver=lambda u: puede_resolver_solicitud(u, solicitud.entidad),

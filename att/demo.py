@@ -11,6 +11,7 @@ import random
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Case, When
 
 from att.models import (
     CategoriaLey617,
@@ -130,6 +131,38 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
     cargar_periodos_gobierno()
     salida.write(f"  funcionarios de la administración 2020–2023: {_administraciones(escala, clave)} nuevos")
     salida.write(f"  diagnósticos de capacidad: {_diagnosticos(escala, rng)} nuevos")
+    _cuentas(salida)
+
+
+# --- Cuentas: administradores de entidad y colas del DNP (issue 15) -----------------------------------
+ADMINISTRADORES_DEMO = (("et@att.demo", Rol.FUNCIONARIO_ET), ("oferente@att.demo", Rol.OFERENTE))
+SOLICITANTE_DEMO = "nueva.funcionaria@alcaldia.demo"
+
+
+def _cuentas(salida) -> None:
+    """La funcionaria de Medellín administra su alcaldía y el oferente de MinVivienda su entidad (invitan y
+    terminan membresías); una solicitud de cuenta pendiente para la Alcaldía de Envigado (u otra de Antioquia) (la ven el DNP y el
+    equipo departamental de Antioquia, con su alerta) y una solicitud de corrección de datos personales de
+    la ESAP, por los mismos servicios de la plataforma. Idempotente: los servicios devuelven la pendiente."""
+    from att import cuentas
+    from att.models import TipoSolicitudDatos
+
+    for email, rol in ADMINISTRADORES_DEMO:
+        Membresia.objects.filter(usuario__email=email, rol=rol, administra=False).update(administra=True)
+    envigado = (Entidad.objects.filter(tipo=TipoEntidad.ALCALDIA, departamento_id="05", activa=True)
+                .exclude(municipio_id="05001").order_by(Case(When(municipio_id="05266", then=0), default=1), "pk")
+                .first())
+    if envigado is not None:
+        solicitud, _nueva = cuentas.solicitud_cuenta_crear(
+            nombre="Natalia Gómez", email=SOLICITANTE_DEMO, entidad=envigado, rol=Rol.FUNCIONARIO_ET,
+            cargo="Profesional de planeación",
+            justificacion="Registraré las demandas de asistencia técnica de la Secretaría de Planeación.")
+        cuentas.avisar_solicitud_cuenta(solicitud.pk)
+    esap = Usuario.objects.filter(email="esap@att.demo").first()
+    if esap is not None:
+        cuentas.datos_solicitar(usuario=esap, tipo=TipoSolicitudDatos.CORRECCION,
+                                detalle="Mi cargo cambió: ahora soy coordinadora de asistencia técnica.")
+    salida.write("  administradores de entidad, una solicitud de cuenta y una de datos personales pendientes")
 
 
 # --- Dos administraciones y diagnósticos de capacidad (issue 12) ---------------------------------------

@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from att.validadores import TEXTO_MEDIO
@@ -45,33 +47,6 @@ class IngresoForm(AuthenticationForm):
         "invalid_login": _("El correo o la contraseña no son correctos. Revise e intente de nuevo."),
         "inactive": _("Esta cuenta está inactiva. Escriba al administrador de la plataforma."),
     }
-
-
-class ArchivoImportacionForm(forms.Form):
-    """El archivo de cualquier importación (`att.importacion`). Las apps agregan campos con valores
-    para todo el archivo (p. ej. el origen de la necesidad) y los devuelven en `opciones()`."""
-
-    archivo = forms.FileField(
-        label=_("Archivo CSV o XLSX"),
-        help_text=_("Máximo 20 MB. La primera fila lleva los nombres de las columnas. CSV con coma, punto y coma o "
-                    "tabulación, en UTF-8 o en la codificación de Excel en español."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt"}),
-        error_messages={"empty": _("El archivo está vacío: la primera fila debe llevar los nombres de las columnas.")},
-    )
-
-    def clean_archivo(self):
-        archivo = self.cleaned_data["archivo"]
-        if not archivo.name.lower().endswith((".csv", ".xlsx", ".txt")):
-            raise forms.ValidationError(_("El archivo debe ser CSV o XLSX."))
-        if archivo.size > 20 * 1024 * 1024:
-            raise forms.ValidationError(_("El archivo pesa más de 20 MB: divídalo en partes."))
-        return archivo
-
-    def opciones(self) -> dict:
-        return {}
-
-
-ImportarAtributosForm = ArchivoImportacionForm
 
 
 class CodigoMFAForm(forms.Form):
@@ -172,9 +147,15 @@ class ConservaAdjuntosMixin:
     Uso: `campos_adjuntos` (campos de varios archivos: `CampoVariosArchivos` o parecidos), `clave_formulario`,
     el formulario se crea con `adjuntos_de=request.user`, y tras el servicio exitoso la vista llama
     `form.marcar_adjuntos_usados()`.
+
+    `campos_adjunto_unico` (campos de un solo archivo, `forms.FileField`): igual, con un archivo. El conservado
+    entra al campo antes de su validación (vale para un campo obligatorio y para su `clean_<campo>`); un
+    archivo nuevo en el mismo campo lo reemplaza. El conservado se guarda solo si pasa `validar_adjunto`
+    (los errores propios del campo los da su validación; nada inválido queda conservado).
     """
 
     campos_adjuntos: tuple[str, ...] = ()
+    campos_adjunto_unico: tuple[str, ...] = ()
     clave_formulario: str = ""
 
     def __init__(self, *args, adjuntos_de=None, **kwargs):
@@ -182,7 +163,36 @@ class ConservaAdjuntosMixin:
         self._recuperados: dict[str, list] = {}
         self._nuevos: dict[str, list] = {}
         self._conservados: dict[str, list] | None = None
+        self._errores_token: dict[str, forms.ValidationError] = {}
         super().__init__(*args, **kwargs)
+
+    def full_clean(self):
+        """Antes de validar: el archivo conservado de cada campo de un solo archivo que no trae uno nuevo."""
+        if self.is_bound and self.adjuntos_de is not None and self.campos_adjunto_unico:
+            from django.core.files.uploadedfile import SimpleUploadedFile
+
+            from att import services
+
+            archivos = None
+            for campo in self.campos_adjunto_unico:
+                tokens = self._tokens(campo)[:1]
+                if not tokens or (self.files and self.files.get(self.add_prefix(campo))):
+                    continue  # sin conservado, o uno nuevo lo reemplaza
+                try:
+                    pendientes = services.adjuntos_recuperar(por=self.adjuntos_de, formulario=self._clave(),
+                                                             tokens=tokens)
+                except forms.ValidationError as e:
+                    self._errores_token[campo] = e
+                    continue
+                self._recuperados[campo] = pendientes
+                if archivos is None:
+                    archivos = self.files.copy() if self.files else MultiValueDict()
+                with pendientes[0].archivo.open("rb") as f:
+                    archivos[self.add_prefix(campo)] = SimpleUploadedFile(
+                        pendientes[0].nombre, f.read(), pendientes[0].tipo_contenido or "application/octet-stream")
+            if archivos is not None:
+                self.files = archivos
+        super().full_clean()
 
     @staticmethod
     def nombre_token(campo: str) -> str:
@@ -205,6 +215,20 @@ class ConservaAdjuntosMixin:
         datos = super().clean()
         if self.adjuntos_de is None:
             return datos
+        for campo in self.campos_adjunto_unico:
+            if campo in self._errores_token:
+                self.add_error(campo, self._errores_token[campo])
+            archivo = datos.get(campo)
+            self._nuevos[campo] = []
+            if campo in self._recuperados or not isinstance(archivo, UploadedFile):
+                continue
+            try:
+                validar_adjunto(archivo)
+                self._nuevos[campo] = [archivo]
+            except forms.ValidationError:
+                pass  # su campo o su servicio dicen el error; no se conserva
+            finally:
+                archivo.seek(0)
         for campo in self.campos_adjuntos:
             self._nuevos[campo] = list(datos.get(campo) or []) if campo in datos else []
             # Tipo, tamaño y contenido como los validan los servicios: nada inválido queda conservado.
@@ -245,7 +269,11 @@ class ConservaAdjuntosMixin:
             if self.is_bound and self.adjuntos_de is not None and self.errors:
                 from att import services
 
-                for c in self.campos_adjuntos:
+                for c in (*self.campos_adjuntos, *self.campos_adjunto_unico):
+                    if c in self.campos_adjunto_unico and c in self.errors:
+                        # El error es del archivo mismo (p. ej. lo rechazó el servicio): no se conserva.
+                        self._conservados[c] = []
+                        continue
                     nuevos = services.adjuntos_conservar(por=self.adjuntos_de, formulario=self._clave(),
                                                          archivos=self._nuevos.get(c, []))
                     self._conservados[c] = [*self._recuperados.get(c, []), *nuevos]
@@ -255,3 +283,34 @@ class ConservaAdjuntosMixin:
         from att import services
 
         services.adjuntos_marcar_usados(pendientes=[p for ps in self._recuperados.values() for p in ps])
+
+
+class ArchivoImportacionForm(ConservaAdjuntosMixin, forms.Form):
+    """El archivo de cualquier importación (`att.importacion`). Las apps agregan campos con valores
+    para todo el archivo (p. ej. el origen de la necesidad) y los devuelven en `opciones()`. El archivo
+    se conserva si falla otro campo (`ConservaAdjuntosMixin`)."""
+
+    campos_adjunto_unico = ("archivo",)
+    clave_formulario = "att.importacion"
+
+    archivo = forms.FileField(
+        label=_("Archivo CSV o XLSX"),
+        help_text=_("Máximo 20 MB. La primera fila lleva los nombres de las columnas. CSV con coma, punto y coma o "
+                    "tabulación, en UTF-8 o en la codificación de Excel en español."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt"}),
+        error_messages={"empty": _("El archivo está vacío: la primera fila debe llevar los nombres de las columnas.")},
+    )
+
+    def clean_archivo(self):
+        archivo = self.cleaned_data["archivo"]
+        if not archivo.name.lower().endswith((".csv", ".xlsx", ".txt")):
+            raise forms.ValidationError(_("El archivo debe ser CSV o XLSX."))
+        if archivo.size > 20 * 1024 * 1024:
+            raise forms.ValidationError(_("El archivo pesa más de 20 MB: divídalo en partes."))
+        return archivo
+
+    def opciones(self) -> dict:
+        return {}
+
+
+ImportarAtributosForm = ArchivoImportacionForm

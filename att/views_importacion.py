@@ -20,7 +20,7 @@ def pagina_importar(request, *, tipo: str, titulo: str, ambito=None, form_class=
         from django.urls import reverse
 
         plantilla_url = reverse("nucleo:plantilla-importacion", args=[tipo])
-    form = form_class(request.POST or None, request.FILES or None)
+    form = form_class(request.POST or None, request.FILES or None, adjuntos_de=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             importacion = imp.iniciar(tipo=tipo, por=request.user, archivo=form.cleaned_data["archivo"],
@@ -28,6 +28,7 @@ def pagina_importar(request, *, tipo: str, titulo: str, ambito=None, form_class=
         except ValidationError as e:
             form.add_error("archivo", e)
         else:
+            form.marcar_adjuntos_usados()
             return redirect("nucleo:importacion", pk=importacion.pk)
     recientes = Importacion.objects.filter(por=request.user, tipo=tipo, ambito=ambito)[:10]
     return render(request, "att/importar.html", {

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from att.forms import ConservaAdjuntosMixin
 from att.models import Tema, TipoEntidad
 from att.validadores import TEXTO_LARGO, TEXTO_MEDIO, validar_adjunto
 from att.widgets import casillas_temas
@@ -53,7 +54,9 @@ class RecursoForm(forms.ModelForm):
             self.fields["tipo"].initial = self.instance.tipo
 
 
-class MaterialForm(forms.Form):
+class MaterialForm(ConservaAdjuntosMixin, forms.Form):
+    campos_adjunto_unico = ("archivo",)
+    clave_formulario = "conocimiento.material"
     tipo = forms.ChoiceField(label=_("Tipo de material"), choices=TipoMaterial.choices)
     titulo = forms.CharField(label=_("Título"), max_length=255)
     archivo = forms.FileField(

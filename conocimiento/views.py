@@ -197,13 +197,14 @@ def agregar_material(request, pk):
     obj = get_object_or_404(Recurso, pk=pk)
     if not request.user.has_perm("conocimiento.editar_recurso", obj):
         raise PermissionDenied(_("Solo quien propuso el recurso (mientras no esté publicado) y el equipo del DNP pueden agregarle materiales."))
-    form = MaterialForm(request.POST, request.FILES)
+    form = MaterialForm(request.POST, request.FILES, adjuntos_de=request.user)
     if form.is_valid():
         try:
             services.material_agregar(recurso=obj, por=request.user, **form.cleaned_data)
         except ValidationError as e:
             aplicar_error_servicio(form, e)
         else:
+            form.marcar_adjuntos_usados()
             messages.success(request, _("Material agregado."))
             return redirect("conocimiento:recurso", obj.pk)
     return _pagina_recurso(request, pk, form_material=form, status=400)

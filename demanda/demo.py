@@ -14,6 +14,7 @@ import random
 from collections import defaultdict
 
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from att.models import Canal, Capacidad, Entidad, EtapaCiclo, Modalidad, Tema, TipoEntidad, Usuario
@@ -245,3 +246,33 @@ def _escritorios(salida) -> None:
                                                       motivo="Revisamos la solicitud con el oferente.")
             hechas += 1
     salida.write(f"  {hechas} demandas de la funcionaria de Medellín para los escritorios de la demo")
+    _mensajes(et, admin, salida)
+
+
+def _mensajes(et, admin, salida) -> None:
+    """Una conversación en cada demanda de Medellín que pidió una oferta de la demo: la funcionaria
+    pregunta, el oferente responde y, en la primera, el DNP acompaña. Por `mensaje_publicar` (con sus
+    alertas); la clave de cada mensaje hace que repetir la demo no los duplique."""
+    from att.services import mensaje_publicar
+    from demanda.conversacion import puede_escribir
+
+    demandas = (Demanda.objects.filter(registrada_por=et, titulo__startswith=PREFIJO_ESCRITORIO)
+                .exclude(titulo__endswith="(segunda sede)").select_related("entidad", "oferta")
+                .prefetch_related("decisiones__oferta").order_by("pk"))
+    oferentes = list(Usuario.objects.filter(email__in=OFERENTES_DEMO, is_active=True, membresias__activa=True)
+                     .annotate(entidad_id=F("membresias__entidad_id")).order_by("pk"))
+    hechos = 0
+    for n, demanda in enumerate(demandas):
+        if not puede_escribir(et, demanda):
+            continue
+        pedidas = {d.oferta.entidad_id for d in demanda.decisiones.all() if d.tipo == "solicitada"}
+        guion = [(et, "Buenos días: ¿pueden contarnos en qué fechas podrían empezar la asistencia?")]
+        oferente = next((u for u in oferentes if u.entidad_id in pedidas and puede_escribir(u, demanda)), None)
+        if oferente is not None:
+            guion.append((oferente, "Con gusto. Podemos empezar el próximo mes; les enviamos la propuesta de agenda."))
+        if n == 0 and admin is not None:
+            guion.append((admin, "Desde el DNP acompañamos la concertación: registren la fecha acordada aquí."))
+        for i, (autor, texto) in enumerate(guion):
+            mensaje_publicar(objeto=demanda, por=autor, texto=texto, clave=f"demo:demanda:{demanda.pk}:{i}")
+            hechos += 1
+    salida.write(f"  {hechos} mensajes en las conversaciones de las demandas de Medellín")

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from att import permisos
-from att.models import Entidad, Rol, Usuario
+from att.models import CategoriaAlerta, Entidad, Rol, Usuario
 from att.notificaciones import notificar
 from att.salida import encolar
 from att.selectors import egresada, usuarios_con_rol
@@ -447,9 +447,10 @@ def _avisar_solicitud(demanda: Demanda, oferta: Oferta, motivo: str) -> None:
     mensaje = _("Para su demanda «%(t)s». %(m)s") % {"t": demanda.titulo[:200], "m": motivo}
     url = reverse("demanda:detalle", args=[demanda.pk])
     clave = f"demanda-{demanda.pk}-solicitada-{oferta.pk}"
+    categoria = CategoriaAlerta.DEMANDA_SOLICITADA
     notificar(usuarios=_oferentes_de([oferta.entidad_id]), puede_ver=lambda u: rules.puede_ver(u, demanda),
-              categoria="demanda_solicitada", titulo=titulo, mensaje=mensaje, url=url + "#coincidencias", clave=clave)
-    notificar(usuarios=_admins_dnp(), puede_ver=lambda u: rules.puede_ver(u, demanda), categoria="demanda_solicitada",
+              categoria=categoria, titulo=titulo, mensaje=mensaje, url=url + "#coincidencias", clave=clave)
+    notificar(usuarios=_admins_dnp(), puede_ver=lambda u: rules.puede_ver(u, demanda), categoria=categoria,
               titulo=_("Una entidad pidió una oferta que coincide: %(t)s") % {"t": demanda.titulo[:140]},
               mensaje=titulo, url=url, clave=clave)
 

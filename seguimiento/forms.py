@@ -113,7 +113,9 @@ class ImportarMDMForm(ArchivoImportacionForm):
                                              "opcional, grupo (C, G1–G5). Primero se valida; luego usted confirma.")
 
 
-class AsistenciaForm(forms.Form):
+class AsistenciaForm(ConservaAdjuntosMixin, forms.Form):
+    campos_adjunto_unico = ("evidencia",)
+    clave_formulario = "seguimiento.asistencia"
     """Asesoría (una entidad territorial) o evento masivo (varias)."""
 
     TIPOS = [("asesoria", _("Asesoría a una entidad territorial")), ("evento", _("Evento masivo con varias entidades"))]

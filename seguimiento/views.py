@@ -566,7 +566,7 @@ def asistencia(request):
     if request.method == "POST":
         if not puede:
             raise PermissionDenied(_("Solo los oferentes registran asesorías y eventos."))
-        form = AsistenciaForm(request.POST, request.FILES, demandas=demandas)
+        form = AsistenciaForm(request.POST, request.FILES, demandas=demandas, adjuntos_de=u)
         if form.is_valid():
             d = form.cleaned_data
             comunes = {"oferente": oferente, "fecha": d["fecha"], "modalidad": d["modalidad"], "canal": d["canal"], "por": u,
@@ -577,6 +577,7 @@ def asistencia(request):
                     services.asesoria_registrar(entidad=d["entidades"][0], **comunes)
                 else:
                     services.evento_registrar(nombre=d["nombre"], entidades=d["entidades"], **comunes)
+                form.marcar_adjuntos_usados()
                 messages.success(request, _("Registro guardado."))
                 return redirect("seguimiento:asistencia")
             except ValidationError as e:

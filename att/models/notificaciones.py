@@ -15,6 +15,7 @@ class CategoriaAlerta(models.TextChoices):
     DEMANDA_VINCULADA = "demanda_vinculada", _("Demandas vinculadas a su oferta")
     DEMANDA_ESTADO = "demanda_estado", _("Cambios de estado de sus demandas")
     DEMANDA_SIN_OFERTA = "demanda_sin_oferta", _("Demandas sin oferta que las atienda (brechas)")
+    DEMANDA_SOLICITADA = "demanda_solicitada", _("Ofertas que una entidad territorial solicita para su demanda")
     OFERTA = "oferta", _("Revisión y publicación de ofertas")
     AGENDA = "agenda", _("Planes de trabajo y compromisos")
     SEGUIMIENTO = "seguimiento", _("Seguimiento: hitos, percepción e informes")
@@ -22,6 +23,7 @@ class CategoriaAlerta(models.TextChoices):
     COMUNIDAD = "comunidad", _("Comunidad de práctica")
     FORMACION = "formacion", _("Formación")
     CONVERSACION = "conversacion", _("Mensajes en las conversaciones de demandas y planes concertados")
+    CUENTAS = "cuentas", _("Solicitudes de cuenta por aprobar")
 
 
 # La fila de preferencia con esta categoría vale para todo tipo sin fila propia (y para los tipos

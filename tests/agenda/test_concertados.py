@@ -156,3 +156,26 @@ def test_compromiso_vence_en_hora_de_colombia(concertado, oferente, funcionario_
     with mock.patch("django.utils.timezone.now", return_value=medianoche.astimezone(datetime.UTC)):
         assert c.vencido
         assert services.compromisos_alertar_vencidos() == 1
+
+
+def test_mesa_conserva_acta_y_foto_tras_un_envio_fallido(concertado, oferente, client):
+    """Tres campos de un solo archivo: sin lugar ni enlace el envío falla; el acta y la foto quedan
+    conservadas (cada una con su token) y el envío corregido las adjunta sin volver a elegirlas."""
+    import re
+
+    from agenda.models import MesaDeTrabajo
+
+    client.force_login(oferente)
+    url = f"/agenda/concertados/{concertado.pk}/mesas/"
+    base = {"fecha": "2026-05-01T10:00", "participantes": "Ana (Alcaldía)"}
+    r = client.post(url, {**base, "acta": SimpleUploadedFile("acta.pdf", b"%PDF-1.4 acta"),
+                          "foto": SimpleUploadedFile("foto.png", b"\x89PNG\r\n\x1a\n" + b"0" * 20)})
+    assert r.status_code == 400
+    html = r.content.decode()
+    [acta] = re.findall(r'name="acta__conservado" value="([^"]+)"', html)
+    [foto] = re.findall(r'name="foto__conservado" value="([^"]+)"', html)
+    assert re.findall(r'name="asistencia__conservado"', html) == [] and not MesaDeTrabajo.objects.exists()
+    r = client.post(url, {**base, "lugar": "Sala 3", "acta__conservado": acta, "foto__conservado": foto})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    mesa = MesaDeTrabajo.objects.get()
+    assert sorted((e.tipo, e.nombre) for e in mesa.evidencias.all()) == [("acta", "acta.pdf"), ("foto", "foto.png")]

@@ -195,22 +195,25 @@ def test_preferencias_por_tipo(client, django_capture_on_commit_callbacks, djang
     html = pagina.content.decode()
     assert pagina.status_code == 200 and "Preferencias de alertas" in html
     assert 'href="/cuenta/alertas/">Preferencias de alertas</a>' in html  # en el menú de la cuenta
-    assert html.count('type="radio"') == 3 * 12 and "<legend>Formación" in html
+    assert html.count('type="radio"') == 3 * 14 and "<legend>Formación" in html
+    assert "<legend>Solicitudes de cuenta por aprobar" in html
+    assert "<legend>Ofertas que una entidad territorial solicita para su demanda" in html
     datos = {"agenda": "resumen", "seguimiento": "ninguna"}
     datos.update({c: "inmediata" for c in ("demanda_coincide", "demanda_remitida", "demanda_vinculada",
                                            "demanda_estado", "demanda_sin_oferta", "oferta", "conocimiento",
-                                           "comunidad", "formacion", "conversacion")})
+                                           "comunidad", "formacion", "conversacion",
+                                           "demanda_solicitada", "cuentas")})
     respuesta = client.post("/cuenta/alertas/", datos)
     assert respuesta.status_code == 302
     assert dict(PreferenciaAlerta.objects.filter(usuario=persona).values_list("categoria", "frecuencia")) == {
         "agenda": "resumen", "seguimiento": "ninguna"}
     # Con todas las filas guardadas, la página cuesta lo mismo.
     client.post("/cuenta/alertas/", {**datos, **{c: "resumen" for c in datos if c not in ("agenda", "seguimiento")}})
-    assert PreferenciaAlerta.objects.filter(usuario=persona).count() == 12
+    assert PreferenciaAlerta.objects.filter(usuario=persona).count() == 14
     with django_assert_max_num_queries(8):
         html = client.get("/cuenta/alertas/").content.decode()
     marcadas = re.findall(r'name="(\w+)" value="(\w+)"[^>]*checked', html)
-    assert len(marcadas) == 12 and Counter(v for _n, v in marcadas) == {"resumen": 11, "ninguna": 1}
+    assert len(marcadas) == 14 and Counter(v for _n, v in marcadas) == {"resumen": 13, "ninguna": 1}
     # Resumen: nada al momento; ninguna: ni al momento ni en el resumen.
     _enviar(persona, "agenda", "A resumen", django_capture_on_commit_callbacks)
     _enviar(persona, "seguimiento", "A ninguna", django_capture_on_commit_callbacks)

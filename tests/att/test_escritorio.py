@@ -75,6 +75,7 @@ def test_cada_rol_de_la_demo_tiene_algo_en_su_escritorio_y_cada_enlace_y_cada_al
     alertas = list(Notificacion.objects.select_related("usuario").order_by("usuario_id", "pk"))
     tipos = Counter(n.categoria for n in alertas)
     assert tipos["demanda_solicitada"] >= 3 and tipos["demanda_coincide"] >= 1, tipos
+    assert tipos["cuentas"] >= 2 and tipos["conversacion"] >= 3, tipos  # el DNP y el equipo de Antioquia
     fallos = []
     actual = None
     for n in alertas:
@@ -85,6 +86,36 @@ def test_cada_rol_de_la_demo_tiene_algo_en_su_escritorio_y_cada_enlace_y_cada_al
         if codigo != 200:
             fallos.append((n.usuario.email, n.categoria, n.url, codigo))
     assert fallos == [], fallos[:10]
+
+
+def test_la_demo_deja_administradores_colas_y_conversaciones_sin_duplicar(client):
+    """La funcionaria de Medellín y el oferente de MinVivienda administran su entidad; el DNP tiene una
+    solicitud de cuenta y una de datos personales por atender; hay mensajes en demandas y en un plan
+    concertado. Repetir la demo no duplica nada de eso."""
+    from agenda.models import PlanConcertado
+    from att.models import Membresia, Mensaje, SolicitudCuenta, SolicitudDatosPersonales
+    from demanda.models import Demanda
+
+    _generar_demo()
+
+    def cifras():
+        return (Mensaje.objects.count(), SolicitudCuenta.objects.filter(estado="pendiente").count(),
+                SolicitudDatosPersonales.objects.filter(estado="pendiente").count(), Notificacion.objects.count())
+
+    antes = cifras()
+    assert antes[1] == 1 and antes[2] == 1, antes
+    tipos = set(Mensaje.objects.values_list("tipo__model", flat=True))
+    assert tipos == {Demanda._meta.model_name, PlanConcertado._meta.model_name}, tipos
+    assert set(Membresia.objects.filter(administra=True).values_list("usuario__email", flat=True)) == {
+        "et@att.demo", "oferente@att.demo"}
+    admin = Usuario.objects.get(email="admin@att.demo")
+    client.force_login(admin)
+    assert "Natalia Gómez" in client.get(reverse("cuenta-solicitudes")).content.decode()
+    assert str(Usuario.objects.get(email="esap@att.demo")) in client.get(reverse("cuenta-solicitudes-datos")).content.decode()
+    client.force_login(Usuario.objects.get(email="et@att.demo"))
+    assert client.get(reverse("cuenta-invitar")).status_code == 200
+    _generar_demo()
+    assert cifras() == antes
 
 
 def test_el_ingreso_llega_al_escritorio(client, funcionario_medellin):

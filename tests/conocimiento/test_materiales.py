@@ -65,3 +65,44 @@ def test_solo_quien_propuso_agrega_materiales(client, funcionario_cali, funciona
     respuesta = client.post(reverse("conocimiento:agregar-material", args=[r.pk]),
                             {"tipo": "video", "titulo": "V", "url": "https://video.gov.co/v/1"})
     assert respuesta.status_code == 403
+
+
+def _tokens_archivo(html: str) -> list[str]:
+    import re
+
+    return re.findall(r'name="archivo__conservado" value="([^"]+)"', html)
+
+
+def test_el_documento_sobrevive_a_un_envio_fallido_y_queda_en_el_material(client, funcionario_medellin, propio):
+    """Campo de un solo archivo (`campos_adjunto_unico`): falta el título, el documento queda conservado
+    (casilla con su token, sin `required` en el campo) y el envío corregido lo adjunta sin volver a elegirlo."""
+    from att.models import AdjuntoPendiente
+
+    client.force_login(funcionario_medellin)
+    url = reverse("conocimiento:agregar-material", args=[propio.pk])
+    archivo = SimpleUploadedFile("guia.pdf", b"%PDF-1.4 guia", content_type="application/pdf")
+    r = client.post(url, {"tipo": "documento", "titulo": "", "archivo": archivo})
+    assert r.status_code == 400
+    html = r.content.decode()
+    assert "Adjuntos conservados" in html and "guia.pdf" in html
+    [token] = _tokens_archivo(html)
+    assert AdjuntoPendiente.objects.get().token == token and not Material.objects.exists()
+    r = client.post(url, {"tipo": "documento", "titulo": "Guía", "archivo__conservado": token})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    material = Material.objects.get(recurso=propio)
+    assert material.archivo.read() == b"%PDF-1.4 guia" and material.tamano == len(b"%PDF-1.4 guia")
+    assert AdjuntoPendiente.objects.get().usado is not None
+    # Desmarcar la casilla (sin token) quita el conservado: sin archivo, no hay documento.
+    r = client.post(url, {"tipo": "documento", "titulo": "Otra"})
+    assert Material.objects.count() == 1
+
+
+def test_un_documento_invalido_no_se_conserva(client, funcionario_medellin, propio):
+    from att.models import AdjuntoPendiente
+
+    client.force_login(funcionario_medellin)
+    url = reverse("conocimiento:agregar-material", args=[propio.pk])
+    r = client.post(url, {"tipo": "documento", "titulo": "",
+                          "archivo": SimpleUploadedFile("virus.exe", b"MZ" * 10)})
+    assert r.status_code == 400 and _tokens_archivo(r.content.decode()) == []
+    assert not AdjuntoPendiente.objects.exists()

@@ -176,3 +176,64 @@ def test_el_borrador_exige_sesion_formulario_conocido_y_limite(client, linea, of
     codigos = [_guardar_borrador(client, linea, narrativa=str(i)).status_code for i in range(5)]
     assert 429 in codigos
     assert codigos[0] == 200
+
+
+# --- Campos de un solo archivo: la evidencia de asistencia -------------------------------------------
+def _asistencia(**extra):
+    from att.models import Canal, Modalidad
+
+    datos = {"tipo": "asesoria", "entidades": [factories.alcaldia("05001").pk], "fecha": "2026-05-01",
+             "modalidad": Modalidad.objects.first().pk, "canal": Canal.objects.first().pk, "participantes": 3}
+    datos.update(extra)
+    return datos
+
+
+def _tokens_evidencia(html: str) -> list[str]:
+    return re.findall(r'name="evidencia__conservado" value="([^"]+)"', html)
+
+
+def test_la_evidencia_de_asistencia_sobrevive_a_un_envio_fallido(client, oferente):
+    from seguimiento.models import Asesoria
+
+    client.force_login(oferente)
+    r = client.post("/seguimiento/asistencia/", _asistencia(
+        fecha="", evidencia=SimpleUploadedFile("lista.pdf", b"%PDF-1.4 lista")))
+    assert r.status_code == 200
+    html = r.content.decode()
+    [token] = _tokens_evidencia(html)
+    assert "lista.pdf" in html and not Asesoria.objects.exists()
+    # El campo no exige otro archivo en el navegador mientras hay uno conservado.
+    campo = re.search(r'<input type="file" name="evidencia"[^>]*>', html).group(0)
+    assert "required" not in campo
+    r = client.post("/seguimiento/asistencia/", _asistencia(evidencia__conservado=token))
+    assert r.status_code == 302, r.content.decode()[:2000]
+    assert Asesoria.objects.get().evidencia_asistencia.read() == b"%PDF-1.4 lista"
+    assert AdjuntoPendiente.objects.get().usado is not None
+
+
+def test_un_archivo_nuevo_reemplaza_al_conservado(client, oferente):
+    from seguimiento.models import Asesoria
+
+    client.force_login(oferente)
+    r = client.post("/seguimiento/asistencia/", _asistencia(
+        fecha="", evidencia=SimpleUploadedFile("vieja.pdf", b"%PDF-1.4 vieja")))
+    [token] = _tokens_evidencia(r.content.decode())
+    r = client.post("/seguimiento/asistencia/", _asistencia(
+        evidencia__conservado=token, evidencia=SimpleUploadedFile("nueva.pdf", b"%PDF-1.4 nueva")))
+    assert r.status_code == 302
+    assert Asesoria.objects.get().evidencia_asistencia.read() == b"%PDF-1.4 nueva"
+
+
+def test_el_token_de_evidencia_de_otra_persona_se_rechaza(client, oferente, entidad_oferente):
+    from seguimiento.models import Asesoria
+
+    client.force_login(oferente)
+    r = client.post("/seguimiento/asistencia/", _asistencia(
+        fecha="", evidencia=SimpleUploadedFile("lista.pdf", b"%PDF-1.4 lista")))
+    ajeno = _tokens_evidencia(r.content.decode())
+    assert len(ajeno) == 1
+    client.force_login(factories.persona(entidad_oferente, "oferente"))
+    r = client.post("/seguimiento/asistencia/", _asistencia(evidencia__conservado=ajeno))
+    assert r.status_code == 200
+    assert "ya no está disponible" in r.content.decode()
+    assert not Asesoria.objects.exists()
