@@ -148,7 +148,9 @@ def _cuentas(salida) -> None:
     from att.models import TipoSolicitudDatos
 
     for email, rol in ADMINISTRADORES_DEMO:
-        Membresia.objects.filter(usuario__email=email, rol=rol, administra=False).update(administra=True)
+        for membresia in Membresia.objects.filter(usuario__email=email, rol=rol, administra=False):
+            membresia.administra = True
+            membresia.save(update_fields=["administra"])  # con su historial, como un cambio del admin
     envigado = (Entidad.objects.filter(tipo=TipoEntidad.ALCALDIA, departamento_id="05", activa=True)
                 .exclude(municipio_id="05001").order_by(Case(When(municipio_id="05266", then=0), default=1), "pk")
                 .first())

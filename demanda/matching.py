@@ -180,8 +180,7 @@ class _Contexto:
 
     def leer_decisiones(self) -> None:
         """Decisiones sobre demandas parecidas, por oferta: una consulta agregada (índices GIN sobre los
-        temas y las palabras guardados con cada decisión). Las de esta misma demanda no cuentan: que la
-        ET haya pedido una oferta no es señal de que otra entidad la quiera."""
+        temas y las palabras guardados con cada decisión)."""
         if not (self.tema_ids or self.terminos):
             return
         from demanda.models import DecisionCruce
@@ -192,10 +191,8 @@ class _Contexto:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT oferta_id, tipo, count(*), sum({semejanza}) FROM {t} "
-                f"WHERE ({t}.temas && %s::bigint[] OR {t}.terminos && %s::varchar[]) AND {t}.demanda_id <> %s "
-                f"GROUP BY oferta_id, tipo",
-                [self.tema_ids, self.terminos, max(len(self.terminos), 1), self.tema_ids, self.terminos,
-                 self.demanda.pk or 0],
+                f"WHERE {t}.temas && %s::bigint[] OR {t}.terminos && %s::varchar[] GROUP BY oferta_id, tipo",
+                [self.tema_ids, self.terminos, max(len(self.terminos), 1), self.tema_ids, self.terminos],
             )
             for oferta_id, tipo, n, suma in cursor.fetchall():
                 d = self.decisiones.setdefault(oferta_id, {"neto": 0.0})

@@ -68,6 +68,8 @@ def test_solicitar_alerta_al_oferente_y_al_dnp_una_sola_vez_y_el_oferente_la_abr
     assert r.status_code == 302
     demanda.refresh_from_db()
     assert demanda.estado == EstadoDemanda.VINCULADA and demanda.oferta_id == oferta.pk
+    # Quien vinculó no recibe la alerta de su propia acción.
+    assert not Notificacion.objects.filter(categoria="demanda_vinculada", usuario=oferente).exists()
     # Vinculada: la oferta es un enlace en la ficha.
     client.force_login(funcionario_medellin)
     assert f'<a href="{reverse("oferta:detalle", args=[oferta.pk])}">{oferta.nombre}</a>' in _ficha(client, demanda)
