@@ -162,7 +162,13 @@ _AGRUPACIONES = {
 
 
 def _avance_por_sql(qs: QuerySet[EstadoLinea], dimension: str, umbrales, limite) -> list[dict]:
-    clave, desdoblar, tabla, llave = _AGRUPACIONES[dimension]
+    return _agrupado(qs, "seguimiento_estadolinea", _AGRUPACIONES[dimension], umbrales, limite)
+
+
+def _agrupado(qs, tabla_estados: str, agrupacion: tuple, umbrales, limite) -> list[dict]:
+    """Avance ponderado y semáforos de las filas de `qs` (una tabla de estados: por línea o por línea × ET)
+    agrupados por `agrupacion` (clave, FROM adicional, tabla de nombres, llave), en una consulta."""
+    clave, desdoblar, tabla, llave = agrupacion
     if qs.query.where:
         visibles, params = qs.values("pk").query.sql_with_params()
         donde = f"WHERE e.id IN ({visibles}) "
@@ -174,7 +180,7 @@ def _avance_por_sql(qs: QuerySet[EstadoLinea], dimension: str, umbrales, limite)
         f"SUM(e.peso * e.esperado) AS suma_esperado, COUNT(*) AS lineas, "
         f"COUNT(*) FILTER (WHERE e.semaforo = %s) AS al_dia, COUNT(*) FILTER (WHERE e.semaforo = %s) AS en_riesgo, "
         f"COUNT(*) FILTER (WHERE e.semaforo = %s) AS atrasado "
-        f"FROM seguimiento_estadolinea e {desdoblar} {donde}GROUP BY 1) g "
+        f"FROM {tabla_estados} e {desdoblar} {donde}GROUP BY 1) g "
         f"JOIN {tabla} t ON t.{llave} = g.clave ORDER BY t.nombre, g.clave"
         + (f" LIMIT {int(limite)}" if limite else "")
     )
@@ -233,23 +239,7 @@ _AGRUPACIONES_ET = {
 
 
 def _avance_por_et(qs: QuerySet[EstadoLineaEntidad], dimension: str, umbrales, limite=None) -> list[dict]:
-    clave, desdoblar, tabla, llave = _AGRUPACIONES_ET[dimension]
-    visibles, params = qs.values("pk").query.sql_with_params()
-    sql = (
-        f"SELECT g.clave, t.nombre, g.suma_pesos, g.suma_avance, g.suma_esperado, g.lineas, g.al_dia, g.en_riesgo, "
-        f"g.atrasado FROM (SELECT {clave} AS clave, SUM(e.peso) AS suma_pesos, SUM(e.peso * e.avance) AS suma_avance, "
-        f"SUM(e.peso * e.esperado) AS suma_esperado, COUNT(*) AS lineas, "
-        f"COUNT(*) FILTER (WHERE e.semaforo = %s) AS al_dia, COUNT(*) FILTER (WHERE e.semaforo = %s) AS en_riesgo, "
-        f"COUNT(*) FILTER (WHERE e.semaforo = %s) AS atrasado "
-        f"FROM seguimiento_estadolineaentidad e {desdoblar} WHERE e.id IN ({visibles}) GROUP BY 1) g "
-        f"JOIN {tabla} t ON t.{llave} = g.clave ORDER BY t.nombre, g.clave"
-        + (f" LIMIT {int(limite)}" if limite else "")
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [Semaforo.AL_DIA, Semaforo.EN_RIESGO, Semaforo.ATRASADO, *params])
-        filas = cursor.fetchall()
-    claves = ["clave_id", "nombre", "suma_pesos", "suma_avance", "suma_esperado", "lineas", "al_dia", "en_riesgo", "atrasado"]
-    return [_completar(dict(zip(claves, f)), umbrales) for f in filas]
+    return _agrupado(qs, "seguimiento_estadolineaentidad", _AGRUPACIONES_ET[dimension], umbrales, limite)
 
 
 def _consolidados(usuario, agenda_id, entidad_id, umbrales) -> dict:
