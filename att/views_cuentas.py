@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from att import cuentas, permisos
 from att.autenticacion import ip_cliente
 from att.exportacion import respuesta_csv
+from att.forms import aplicar_error_servicio
 from att.forms_cuentas import (
     AceptarInvitacionForm,
     InvitacionForm,
@@ -39,15 +40,6 @@ from att.models import (
     Membresia,
     SolicitudDatosPersonales,
 )
-
-
-def _poner_errores(form, exc: ValidationError) -> None:
-    """El `ValidationError` del servicio en el formulario (en su campo si el formulario lo tiene)."""
-    if hasattr(exc, "error_dict"):
-        for campo, errores in exc.error_dict.items():
-            form.add_error(campo if campo in form.fields else None, errores)
-    else:
-        form.add_error(None, exc)
 
 
 def _limite_superado(request, accion: str) -> bool:
@@ -118,7 +110,7 @@ def datos_solicitar(request):
         try:
             _s, nueva = cuentas.datos_solicitar(usuario=request.user, **form.cleaned_data)
         except ValidationError as e:
-            _poner_errores(form, e)
+            aplicar_error_servicio(form, e)
         else:
             messages.success(request, _("Recibimos su solicitud; le responderemos por correo.") if nueva else
                              _("Ya tiene una solicitud de ese tipo pendiente: la respondemos pronto."))
@@ -143,7 +135,7 @@ def solicitar(request):
             try:
                 cuentas.solicitud_cuenta_crear(**form.cleaned_data)
             except ValidationError as e:
-                _poner_errores(form, e)
+                aplicar_error_servicio(form, e)
             else:
                 return redirect("cuenta-solicitud-enviada")
     return render(request, "att/cuenta/solicitar.html", contexto)
@@ -192,7 +184,7 @@ def solicitud(request, pk: int):
                                                   por=request.user)
                 messages.success(request, _("Solicitud rechazada: la persona recibe el motivo por correo."))
         except ValidationError as e:
-            _poner_errores(form, e)
+            aplicar_error_servicio(form, e)
         else:
             return redirect("cuenta-solicitudes")
     return render(request, "att/cuenta/solicitud.html", {"solicitud": solicitud, "form": form})
@@ -228,7 +220,7 @@ def solicitud_datos(request, pk: int):
         try:
             cuentas.datos_responder(solicitud=solicitud, por=request.user, **form.cleaned_data)
         except ValidationError as e:
-            _poner_errores(form, e)
+            aplicar_error_servicio(form, e)
         else:
             messages.success(request, _("Respuesta registrada y enviada por correo."))
             return redirect("cuenta-solicitudes-datos")
@@ -250,7 +242,7 @@ def invitar(request):
         try:
             invitacion = cuentas.invitacion_enviar(por=request.user, **form.cleaned_data)
         except ValidationError as e:
-            _poner_errores(form, e)
+            aplicar_error_servicio(form, e)
         else:
             messages.success(request, _("Invitación enviada a %(c)s; vence el %(f)s.") % {
                 "c": invitacion.email, "f": timezone.localtime(invitacion.expira_en).strftime("%Y-%m-%d")})
@@ -283,7 +275,7 @@ def invitacion(request, token: str):
         except ValidationError as e:
             if form is None:
                 return render(request, "att/cuenta/invitacion_invalida.html", {"mensaje": e.messages[0]}, status=404)
-            _poner_errores(form, e)
+            aplicar_error_servicio(form, e)
     return render(request, "att/cuenta/invitacion.html", {"invitacion": inv, "form": form, "tiene_cuenta": tiene_cuenta})
 
 
