@@ -14,6 +14,9 @@ RUN useradd --system --uid 10001 --home-dir /app att && mkdir -p /data/media && 
 USER att
 EXPOSE 8000
 STOPSIGNAL SIGTERM
-CMD ["gunicorn", "att.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--timeout", "30", "--graceful-timeout", "25", "--limit-request-line", "8190", \
-     "--limit-request-fields", "100", "--limit-request-field_size", "8190", "--access-logfile", "-"]
+# gunicorn.conf.py (en /app, el directorio de trabajo) fija y explica cada valor: worker gthread (una
+# descarga en flujo o un cliente lento ocupan un hilo, no el proceso), procesos = núcleos × 2 con 4
+# hilos, timeout 30 / graceful-timeout 25 / keepalive 5, reciclaje tras 10.000 solicitudes con ±1.000
+# al azar y los límites de la línea y las cabeceras. Todo se ajusta con WEB_CONCURRENCY,
+# GUNICORN_THREADS, GUNICORN_TIMEOUT… sin reconstruir la imagen.
+CMD ["gunicorn", "att.wsgi:application", "-c", "gunicorn.conf.py"]

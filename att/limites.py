@@ -25,7 +25,8 @@ def usar_limite_de_tareas() -> None:
     """Las conexiones de este proceso usan el límite de las tareas (DB_STATEMENT_TIMEOUT_TAREAS_MS).
 
     Se llama al arrancar el worker de Celery, antes de que los procesos hijos abran conexiones;
-    las conexiones ya abiertas se cierran para que la próxima consulta use el nuevo límite.
+    las conexiones ya abiertas se cierran para que la próxima consulta use el nuevo límite, y el
+    pool de conexiones (DB_POOL) se quita: en el worker cada tarea abre y cierra la suya.
     """
     from django.conf import settings
     from django.db import connections
@@ -37,6 +38,17 @@ def usar_limite_de_tareas() -> None:
     # ConnectionHandler guarda su propia referencia al diccionario: se actualiza también.
     connections.settings["default"].setdefault("OPTIONS", {})["options"] = bd["OPTIONS"]["options"]
     connections.close_all()
+    # Sin pool en el worker: Celery (prefork) cierra la conexión al terminar cada tarea y cerraría con
+    # ella el pool entero (abrirlo por tarea cuesta más que una conexión). Cada proceso hijo usa a lo
+    # sumo una conexión mientras corre una tarea: réplicas × (concurrencia + 1) en la cuenta de
+    # docker-compose.yml. Un pool que este proceso ya hubiera abierto se cierra aquí, antes del fork.
+    if bd["OPTIONS"].get("pool") or connections.settings["default"]["OPTIONS"].get("pool"):
+        conexion = connections["default"]
+        if conexion.alias in getattr(type(conexion), "_connection_pools", {}):
+            conexion.close_pool()
+        for ajustes in (bd, connections.settings["default"]):
+            ajustes["OPTIONS"].pop("pool", None)
+            ajustes["CONN_MAX_AGE"] = 0
 
 
 def _limpiar(datos):

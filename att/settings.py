@@ -140,7 +140,8 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Las consultas de la plataforma son cortas (páginas, API): el compilador JIT de PostgreSQL gasta
 # más en compilar (0,5–1,2 s medidos en la lista de demandas) de lo que ahorra al ejecutar.
 ATT_DB_JIT = env.bool("DB_JIT", default=False)
-# Un PostgreSQL colgado no debe retener la solicitud hasta que gunicorn mate al worker (30 s):
+# Un PostgreSQL colgado no debe retener la solicitud (con el worker gthread, gunicorn no corta una solicitud
+# lenta; su timeout de 30 s solo reinicia un proceso colgado):
 # conectar espera a lo sumo DB_CONNECT_TIMEOUT s y cada consulta DB_STATEMENT_TIMEOUT_MS ms. El
 # worker de Celery (att/celery.py) y los comandos de manage.py (migrate, generar_demo, respaldar),
 # trabajo largo por naturaleza, usan DB_STATEMENT_TIMEOUT_TAREAS_MS; 0 quita el límite.
@@ -156,6 +157,34 @@ DATABASES["default"].setdefault("OPTIONS", {}).update(
     options=opciones_libpq(jit=ATT_DB_JIT, statement_timeout_ms=ATT_DB_STATEMENT_TIMEOUT_MS),
 )
 DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str("TEST_DATABASE_NAME", default="test_att")
+# Pool de conexiones de psycopg por proceso (DB_POOL=1; docker-compose.yml lo enciende en web; además
+# DB_POOL_MIN_SIZE, DB_POOL_MAX_SIZE, DB_POOL_TIMEOUT, DB_POOL_MAX_IDLE, DB_POOL_MAX_LIFETIME). Cada
+# hilo de gunicorn toma una conexión al empezar la solicitud y la devuelve al terminarla, así que el
+# tope útil por proceso es su número de hilos (DB_POOL_MAX_SIZE, por defecto GUNICORN_THREADS): nadie
+# espera conexión y no sobra ninguna. La cuenta del despliegue (réplicas × WEB_CONCURRENCY × hilos
+# + réplicas del worker × (concurrencia + 1) + beat + reserva ≤ max_connections) está en el servicio
+# postgres de docker-compose.yml. Django exige CONN_MAX_AGE = 0 con el pool. Sin DB_POOL (desarrollo,
+# PostgreSQL embebido, pruebas, worker y beat de Celery) cada hilo guarda su conexión CONN_MAX_AGE s;
+# el worker de Celery además cierra la suya al terminar cada tarea (att/limites.py quita el pool allí).
+ATT_DB_POOL = env.bool("DB_POOL", default=False)
+if ATT_DB_POOL:
+    _pool = {
+        "min_size": env.int("DB_POOL_MIN_SIZE", default=1),
+        "max_size": env.int("DB_POOL_MAX_SIZE", default=env.int("GUNICORN_THREADS", default=4)),
+        # Un hilo que espera conexión más que esto recibe un error (PoolTimeout) en vez de colgarse: el pool
+        # quedó más chico que los hilos.
+        "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
+        # Las conexiones por encima de min_size se cierran tras 5 min sin uso; todas se renuevan cada hora.
+        "max_idle": env.float("DB_POOL_MAX_IDLE", default=300.0),
+        "max_lifetime": env.float("DB_POOL_MAX_LIFETIME", default=3600.0),
+    }
+    if not 0 <= _pool["min_size"] <= _pool["max_size"] or _pool["max_size"] < 1:
+        raise ImproperlyConfigured(
+            "DB_POOL_MIN_SIZE y DB_POOL_MAX_SIZE: el mínimo va de 0 al máximo y el máximo es al menos 1 "
+            f"(hay {_pool['min_size']} y {_pool['max_size']})."
+        )
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"]["pool"] = _pool
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "att.Usuario"
