@@ -34,8 +34,8 @@ from att.models import Entidad, EstadoEmpalme, InformeEmpalme
 
 log = logging.getLogger(__name__)
 
-FILAS_PDF = 300  # por hoja (las más recientes: cada sección ordena así); el XLSX las trae todas. Con 2.000, el PDF
-# de La Guajira a escala 1000 (4.103 filas) tardaba 14 s de los 20 s del informe.
+FILAS_PDF = 300  # por hoja (las más recientes: cada sección ordena así); el XLSX las trae todas y el PDF dice en qué
+# hoja de qué archivo. Con 2.000, el PDF de La Guajira a escala 1000 (4.103 filas) tardaba 14 s de los 20 s del informe.
 CELDA_CORTA = 40
 
 
@@ -64,19 +64,30 @@ def _nombre_hoja(titulo: str, usados: set) -> str:
     return nombre
 
 
+def nombre_archivo(entidad: Entidad, version: int, formato: str) -> str:
+    """Nombre con que se descarga el PDF o el XLSX (la descarga y el PDF al citar el XLSX)."""
+    return f"empalme-{perfil.codigo_de(entidad)}-v{version}.{formato}"
+
+
 def titulo_informe(entidad: Entidad) -> str:
     return _("Informe de empalme: %(e)s") % {"e": entidad.nombre}
 
 
-def generar_xlsx(entidad: Entidad, hojas: list) -> bytes:
+def _nombres_hojas(hojas: list) -> list[str]:
     usados: set = set()
+    return [_nombre_hoja(nombre, usados) for nombre, _cabeza, _filas in hojas]
+
+
+def generar_xlsx(entidad: Entidad, hojas: list) -> bytes:
     preambulo = [[titulo_informe(entidad)], [_("Generado el %(f)s") % {"f": timezone.localtime().strftime("%d/%m/%Y %H:%M")}]]
     return libro_xlsx([
-        (_nombre_hoja(nombre, usados), [*preambulo, [str(nombre)]], cabeza, filas) for nombre, cabeza, filas in hojas
+        (hoja, [*preambulo, [str(nombre)]], cabeza, filas)
+        for hoja, (nombre, cabeza, filas) in zip(_nombres_hojas(hojas), hojas)
     ])
 
 
-def generar_pdf(entidad: Entidad, hojas: list) -> bytes:
+def generar_pdf(entidad: Entidad, hojas: list, *, xlsx: str = "") -> bytes:
+    """El informe en PDF; `xlsx` es el nombre del XLSX que trae todas las filas (lo cita el PDF)."""
     from xml.sax.saxutils import escape
 
     from reportlab.lib import colors
@@ -88,6 +99,7 @@ def generar_pdf(entidad: Entidad, hojas: list) -> bytes:
 
     salida = io.BytesIO()
     nombre = titulo_informe(entidad)
+    xlsx = f"«{xlsx}»" if xlsx else _("de este informe")
     doc = documento(salida, pagesize=landscape(A4), titulo_doc=nombre,
                     asunto=_("Lo que recibe una administración nueva: asistencia técnica, rutas, compromisos y contactos"),
                     pie=nombre)
@@ -103,15 +115,18 @@ def generar_pdf(entidad: Entidad, hojas: list) -> bytes:
         parrafo(_("Generado el %(f)s. Toda la asistencia técnica que la entidad recibió queda aquí, aunque cambien "
                   "sus funcionarios o su gobierno.") % {"f": timezone.localtime().strftime("%d/%m/%Y %H:%M")},
                 est["BodyText"]),
+        parrafo(_("Los datos completos, con todas las filas de cada tabla, están en el XLSX %(x)s (una hoja por "
+                  "tabla), que se descarga junto a este PDF.") % {"x": xlsx}, est["BodyText"]),
     ]
-    for texto, cabeza, filas in hojas:
+    for hoja, (texto, cabeza, filas) in zip(_nombres_hojas(hojas), hojas):
         historia += [Spacer(1, 0.4 * cm), CondPageBreak(3.5 * cm), titulo(escape(str(texto)), est["Heading2"], 0)]
         if not filas:
             historia.append(parrafo(_("Sin registros."), est["BodyText"]))
             continue
         if len(filas) > FILAS_PDF:
-            historia.append(parrafo(_("Se muestran las primeras %(n)s de %(t)s filas; el XLSX las trae todas.")
-                                    % {"n": FILAS_PDF, "t": len(filas)}, est["BodyText"]))
+            historia.append(parrafo(_("Se muestran las primeras %(n)s de %(t)s filas; las %(t)s están en la hoja "
+                                      "«%(h)s» del XLSX %(x)s.")
+                                    % {"n": FILAS_PDF, "t": len(filas), "h": hoja, "x": xlsx}, est["BodyText"]))
         contenido = [[parrafo(c, cabeza_celda) for c in cabeza]]
         for fila in filas[:FILAS_PDF]:
             textos = [_texto(c) for c in fila]
@@ -141,8 +156,9 @@ def generar(entidad_id: int, *, solicitado_en: datetime | None = None) -> Inform
         try:
             entidad = Entidad.objects.select_related("departamento", "municipio").get(pk=entidad_id)
             hojas = perfil.hojas_empalme(entidad)
-            contenidos = {"pdf": generar_pdf(entidad, hojas), "xlsx": generar_xlsx(entidad, hojas)}
             version = informe.version + 1
+            contenidos = {"pdf": generar_pdf(entidad, hojas, xlsx=nombre_archivo(entidad, version, "xlsx")),
+                          "xlsx": generar_xlsx(entidad, hojas)}
             base = f"empalme-{entidad_id}-v{version}-{uuid.uuid4().hex[:8]}"
             nuevos = {}
             for formato, contenido in contenidos.items():

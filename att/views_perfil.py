@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from att import exportacion, perfil, periodos, permisos, selectors
+from att import empalme, exportacion, perfil, periodos, permisos, selectors
 from att.models import Entidad, TipoEntidad
 
 CODIGO = re.compile(r"^(\d{2}|\d{5})$")
@@ -102,5 +102,5 @@ def descargar_empalme(request, codigo, formato):
     no_listo = _("El informe de empalme aún no está listo.")
     if informe is None:
         raise Http404(no_listo)
-    return exportacion.respuesta_archivo_generado(informe, formato, f"empalme-{codigo}-v{informe.version}.{formato}",
+    return exportacion.respuesta_archivo_generado(informe, formato, empalme.nombre_archivo(entidad, informe.version, formato),
                                                   no_listo=no_listo)

@@ -47,13 +47,16 @@ def indicadores_visibles(usuario) -> QuerySet[Indicador]:
     return qs.filter(Q(entidad__in=permisos.entidades_de(usuario).values("pk")))
 
 
-def indicadores_con_avance(usuario, anio: int | None = None) -> list[dict]:
-    return indicadores_con_avance_de(indicadores_visibles(usuario), anio)
+def indicadores_con_avance(usuario, anio: int | None = None, limite: int | None = None) -> list[dict]:
+    return indicadores_con_avance_de(indicadores_visibles(usuario), anio, limite=limite)
 
 
 def indicadores_con_avance_de(qs: QuerySet[Indicador], anio: int | None = None, hasta: date | None = None,
-                              limite: int = 500) -> list[dict]:
-    indicadores = list(qs.filter(activo=True).order_by("nombre")[:limite])
+                              limite: int | None = None) -> list[dict]:
+    """Cada indicador activo con su logro y avance (total y del año), por nombre. Sin `limite`, todos
+    (los informes y las exportaciones no dejan indicadores fuera); tres consultas sin importar cuántos."""
+    activos = qs.filter(activo=True).prefetch_related("metas").order_by("nombre", "pk")
+    indicadores = list(activos if limite is None else activos[:limite])
     mediciones: dict[int, list[Medicion]] = {}
     medidas = Medicion.objects.filter(indicador__in=[i.pk for i in indicadores])
     if hasta:

@@ -29,7 +29,14 @@ from pas import selectors
 from pas.models import CorteSemestral, EstadoInforme, InformeCorte
 
 log = logging.getLogger(__name__)
+# El PDF muestra a lo sumo estas acciones (las de menor avance) y dice en qué hoja de qué XLSX están
+# todas; el XLSX nunca se recorta.
 FILAS_PDF_ACCIONES = 400
+
+
+def nombre_archivo(corte: CorteSemestral, version: int, formato: str) -> str:
+    """Nombre con que se descarga el PDF o el XLSX del informe (la descarga y el PDF al citar el XLSX)."""
+    return f"pas-corte-{corte.numero}-v{version}.{formato}"
 
 
 def _n(valor, lugares=1) -> str:
@@ -85,7 +92,8 @@ def generar_xlsx(datos: dict) -> bytes:
     ])
 
 
-def generar_pdf(datos: dict) -> bytes:
+def generar_pdf(datos: dict, *, xlsx: str = "") -> bytes:
+    """El informe en PDF; `xlsx` es el nombre del XLSX que trae todas las filas (lo cita el PDF)."""
     from xml.sax.saxutils import escape
 
     from reportlab.lib import colors
@@ -96,6 +104,7 @@ def generar_pdf(datos: dict) -> bytes:
     from att.pdf import FAMILIA, NEGRITA, documento, estilos, titulo
 
     corte = datos["corte"]
+    xlsx = f"«{xlsx}»" if xlsx else _("de este informe")
     salida = io.BytesIO()
     nombre = _("Informe consolidado del Plan de Acción y Seguimiento (PAS) – CONPES 4091")
     doc = documento(salida, pagesize=landscape(A4), titulo_doc=f"{nombre} – {corte.nombre}",
@@ -114,6 +123,8 @@ def generar_pdf(datos: dict) -> bytes:
           + (f" · {_('cerrado')}" if corte.cerrado else f" · {_('abierto (preliminar)')}"), est["Heading2"]),
         p(_("Generado el %(f)s. Cifras en millones de pesos; el presupuesto es la suma de los reportes aprobados por "
             "el DNP.") % {"f": timezone.localtime().strftime("%d/%m/%Y %H:%M")}, est["BodyText"]),
+        p(_("Los datos completos, con todas las filas de cada tabla, están en el XLSX %(x)s (una hoja por tabla), "
+            "que se descarga junto a este PDF en la página del corte.") % {"x": xlsx}, est["BodyText"]),
         p(datos["regla"], est["BodyText"]),
     ]
     for hoja, texto, cabeza, filas in tablas(datos):
@@ -122,8 +133,9 @@ def generar_pdf(datos: dict) -> bytes:
             historia.append(p(_("Sin datos en el corte."), est["BodyText"]))
             continue
         if hoja == "Acciones" and len(filas) > FILAS_PDF_ACCIONES:
-            historia.append(p(_("Se muestran las %(n)s acciones de menor avance de %(t)s; el XLSX las trae todas.")
-                              % {"n": FILAS_PDF_ACCIONES, "t": len(filas)}, est["BodyText"]))
+            historia.append(p(_("Se muestran las %(n)s acciones de menor avance de %(t)s; las %(t)s están en la hoja "
+                                "«%(h)s» del XLSX %(x)s.")
+                              % {"n": FILAS_PDF_ACCIONES, "t": len(filas), "h": hoja, "x": xlsx}, est["BodyText"]))
             filas = sorted(filas, key=lambda f: f[6] or 0)[:FILAS_PDF_ACCIONES]
         contenido = [[p(c, cabeza_celda) for c in cabeza]] + [
             [p(_n(c) if isinstance(c, Decimal) else ("—" if c is None else c), celda) for c in f] for f in filas]
@@ -158,14 +170,15 @@ def generar(*, corte: CorteSemestral, solicitado_en: datetime | None = None) -> 
             informe.omitido = True
             return informe
         InformeCorte.objects.filter(pk=informe.pk).update(estado=EstadoInforme.GENERANDO, actualizado=timezone.now())
+        version = informe.version + 1
         try:
             datos = selectors.consolidado(corte)
-            pdf, xlsx = generar_pdf(datos), generar_xlsx(datos)
+            pdf = generar_pdf(datos, xlsx=nombre_archivo(corte, version, "xlsx"))
+            xlsx = generar_xlsx(datos)
         except Exception as exc:
             InformeCorte.objects.filter(pk=informe.pk).update(
                 estado=EstadoInforme.FALLIDO, error=recortar(f"{type(exc).__name__}: {exc}"), actualizado=timezone.now())
             raise
-        version = informe.version + 1
         base = f"pas-corte-{corte.numero}-v{version}-{uuid.uuid4().hex[:8]}"
         almacen = informe.pdf.storage
         nuevos = [almacen.save(informe.pdf.field.generate_filename(informe, f"{base}.{ext}"), ContentFile(contenido))

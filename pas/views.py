@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from att import exportacion, permisos
 from att.forms import aplicar_error_servicio
 from indicadores.models import Indicador
-from pas import rules, selectors, services
+from pas import informes, rules, selectors, services
 from pas.forms import AccionForm, ComentarioForm, CorteForm, CostoForm, IndicadorForm, ReporteForm
 from pas.models import (
     Accion,
@@ -109,7 +109,7 @@ def informe_descargar(request, pk, formato):
     """Descarga del informe consolidado del corte (público: es el consolidado de lo aprobado)."""
     informe = get_object_or_404(InformeCorte.objects.select_related("corte"), corte_id=pk)
     return exportacion.respuesta_archivo_generado(
-        informe, formato, f"pas-corte-{informe.corte.numero}-v{informe.version}.{formato}")
+        informe, formato, informes.nombre_archivo(informe.corte, informe.version, formato))
 
 
 # --- Acciones -----------------------------------------------------------------------------------

@@ -418,8 +418,26 @@ def _mapa_departamentos(filas: list[dict], est) -> list:
         "de cada departamento están en la tabla que sigue."), est["BodyText"])]
 
 
-PRIMERA_TABLA_CORTES = 7  # en `tablas`: después de las siete de siempre vienen la sección por ET y los cortes
-FILAS_PDF_CORTE = 200
+# Una tabla del PDF con más filas muestra las de menor avance (las que piden atención) y dice en qué hoja
+# de qué XLSX están todas: los cortes por producto o asesor y los indicadores llegan a miles de filas, y
+# 12.000 celdas ya eran la mitad del tiempo del PDF a escala 1000. El XLSX nunca se recorta.
+FILAS_PDF = 200
+
+
+def nombre_archivo(tipo: str, periodo: date, alcance: str, formato: str) -> str:
+    """Nombre con que se descarga el PDF o el XLSX del informe (lo usan la descarga y el PDF al citar el XLSX)."""
+    return f"{_base(tipo, periodo, alcance)}.{formato}"
+
+
+def _resumir(filas: list, cabeza: list) -> tuple[list, bool]:
+    """Las FILAS_PDF filas de menor avance (sin avance al final), o las primeras si la tabla no tiene
+    columna de avance; y si ordenó por avance."""
+    try:
+        columna = [str(c) for c in cabeza].index(str(_("Avance (%)")))
+    except ValueError:
+        return filas[:FILAS_PDF], False
+    orden = sorted(filas, key=lambda f: (f[columna] is None, f[columna] if f[columna] is not None else 0))
+    return orden[:FILAS_PDF], True
 
 
 def generar_pdf(datos: dict) -> bytes:
@@ -444,11 +462,16 @@ def generar_pdf(datos: dict) -> bytes:
     est = estilos()
     celda = est["BodyText"].clone("celda", fontSize=7.5, leading=9)
     cabeza_celda = celda.clone("cabeza_celda", fontName=NEGRITA)
+    xlsx = nombre_archivo(datos["tipo"], datos["periodo"], datos["alcance"], "xlsx")
     historia = [
         _parrafo(nombre, est["Title"]),
         _parrafo(f"{datos['nombre_periodo']} · {_('Alcance')}: {datos['titulo_alcance']}", est["Heading2"]),
         _parrafo(_("Generado el %(f)s. Perspectivas del CONPES 4091 §5.3.3: operación, calidad percibida y "
                      "resultados en capacidades.") % {"f": timezone.localtime().strftime("%d/%m/%Y %H:%M")}, est["BodyText"]),
+        _parrafo(_("Los datos completos, con todas las filas de cada tabla, están en el XLSX «%(x)s» (una hoja por "
+                   "tabla), que se descarga junto a este PDF en la página de informes de seguimiento. Aquí, una tabla "
+                   "de más de %(n)s filas muestra las %(n)s de menor avance.") % {"x": xlsx, "n": FILAS_PDF},
+                 est["BodyText"]),
         _parrafo(selectors.REGLA_CONSOLIDACION, est["BodyText"]),
     ]
     for numero, (texto, cabeza, filas) in enumerate(tablas(datos)):
@@ -466,15 +489,16 @@ def generar_pdf(datos: dict) -> bytes:
         if not filas:
             historia.append(_parrafo(_("Sin datos en el periodo."), est["BodyText"]))
             continue
-        if numero >= PRIMERA_TABLA_CORTES and len(filas) > FILAS_PDF_CORTE:
-            # Los cortes pueden tener miles de filas (productos, asesores): el PDF muestra las de menor
-            # avance, que son las que piden atención; el XLSX las trae todas.
-            historia.append(_parrafo(_("Se muestran las %(n)s con menor avance de %(t)s; el XLSX del informe trae "
-                                       "todas.") % {"n": FILAS_PDF_CORTE, "t": len(filas)}, est["BodyText"]))
-            filas = sorted(filas, key=lambda f: (f[1] is None, f[1] if f[1] is not None else 0))[:FILAS_PDF_CORTE]
-        contenido = [[_parrafo(c, cabeza_celda) for c in cabeza]] + [
-            [_celda_pdf(c, celda) for c in f] for f in filas[:2000]
-        ]
+        if len(filas) > FILAS_PDF:
+            total = len(filas)
+            filas, por_avance = _resumir(filas, cabeza)
+            aviso = (_("Se muestran las %(n)s filas de menor avance de %(t)s; las %(t)s están en la hoja «%(h)s» del "
+                       "XLSX «%(x)s».") if por_avance else
+                     _("Se muestran las primeras %(n)s filas de %(t)s; las %(t)s están en la hoja «%(h)s» del XLSX "
+                       "«%(x)s»."))
+            historia.append(_parrafo(aviso % {"n": FILAS_PDF, "t": _f(total), "h": _hoja(numero, texto), "x": xlsx},
+                                     est["BodyText"]))
+        contenido = [[_parrafo(c, cabeza_celda) for c in cabeza]] + [[_celda_pdf(c, celda) for c in f] for f in filas]
         tabla = LongTable(contenido, repeatRows=1)
         tabla.setStyle(TableStyle([
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dfe8f5")), ("FONTNAME", (0, 0), (-1, -1), FAMILIA),
@@ -497,6 +521,11 @@ def _celda(valor):
 HOJAS_XLSX = ["Resumen", "Entidades", "Departamentos", "Indicadores", "Percepcion", "Capacidades", "Tendencias",
               "Por entidad territorial", "Por dependencia", "Por producto", "Por departamento", "Por region",
               "Por estrategia", "Por asesor"]
+
+
+def _hoja(numero: int, titulo) -> str:
+    """Nombre de la hoja del XLSX que trae la tabla número `numero` de `tablas` (lo cita el PDF)."""
+    return HOJAS_XLSX[numero] if numero < len(HOJAS_XLSX) else str(titulo)
 
 
 def generar_xlsx(datos: dict) -> bytes:

@@ -295,12 +295,18 @@ def revisar(request, pk):
 
 
 # --- Indicadores ---------------------------------------------------------------------------------
+TOPE_INDICADORES_PAGINA = 500
+
+
 @login_required
 def indicadores(request):
     _ver(request)
     anio = _entero(request.GET.get("anio")) or timezone.localdate().year
-    filas = sel_indicadores.indicadores_con_avance(request.user, anio=anio)
-    if request.GET.get("formato") == "csv":
+    # El CSV trae todos los indicadores; la página, los primeros TOPE_INDICADORES_PAGINA por nombre.
+    csv = request.GET.get("formato") == "csv"
+    filas = sel_indicadores.indicadores_con_avance(request.user, anio=anio,
+                                                   limite=None if csv else TOPE_INDICADORES_PAGINA)
+    if csv:
         return _csv("indicadores", [_("Indicador"), _("Tipo"), _("Acumulación"), _("Unidad"), _("Línea base"),
                                     _("Meta cuatrienio"), _("Logro"), _("Avance (%)"), _("Logro %(a)s") % {"a": anio},
                                     _("Avance %(a)s (%%)") % {"a": anio}],
@@ -545,7 +551,7 @@ def informe_descargar(request, pk, formato):
         raise Http404
     informe = get_object_or_404(selectors.informes_visibles(request.user), pk=pk)
     return exportacion.respuesta_archivo_generado(
-        informe, formato, f"informe-{informe.tipo}-{informe.periodo:%Y-%m}-{informe.alcance}.{formato}")
+        informe, formato, informes.nombre_archivo(informe.tipo, informe.periodo, informe.alcance, formato))
 
 
 # --- Asesorías y eventos masivos -----------------------------------------------------------------

@@ -206,11 +206,31 @@ def test_el_empalme_es_idempotente(client, funcionario_medellin, medellin):
     primero = empalme.generar(medellin.pk, solicitado_en=pedido)
     repetido = empalme.generar(medellin.pk, solicitado_en=pedido)  # la tarea reentregada
     assert (primero.version, primero.omitido, repetido.version, repetido.omitido) == (1, False, 1, True)
+    contenidos = {}
     for formato, inicio in (("pdf", b"%PDF"), ("xlsx", b"PK")):
         r = client.get(f"{URL}empalme/{formato}/")
         assert r.status_code == 200
-        assert b"".join(r.streaming_content).startswith(inicio)
+        assert f"empalme-05001-v1.{formato}" in r["Content-Disposition"]
+        contenidos[formato] = b"".join(r.streaming_content)
+        assert contenidos[formato].startswith(inicio)
     assert "Versión 1" in client.get(URL).content.decode()
+    # El PDF dice en qué XLSX están todas las filas, con el nombre con que se descarga.
+    from tests.lectura_pdf import textos
+
+    texto = " ".join(" ".join(textos(contenidos["pdf"])).split())
+    assert "todas las filas de cada tabla, están en el XLSX «empalme-05001-v1.xlsx»" in texto
+
+
+def test_el_pdf_de_empalme_resume_y_dice_en_que_hoja_estan_todas(medellin):
+    from tests.lectura_pdf import textos
+
+    filas = [[f"Fila {i}", i] for i in range(empalme.FILAS_PDF + 20)]
+    pdf = empalme.generar_pdf(medellin, [("Asistencia recibida", ["Nombre", "Valor"], filas)],
+                              xlsx="empalme-05001-v3.xlsx")
+    texto = " ".join(" ".join(textos(pdf)).split())
+    t = len(filas)
+    assert (f"Se muestran las primeras {empalme.FILAS_PDF} de {t} filas; las {t} están en la hoja «Asistencia recibida» "
+            "del XLSX «empalme-05001-v3.xlsx».") in texto
 
 
 def test_el_auditor_descarga_pero_no_pide(client, auditor, medellin):

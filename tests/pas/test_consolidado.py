@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from pas import calculo, informes, selectors, services
 from pas.models import Accion, EstadoReporte, InformeCorte, ReportePAS
+from tests.lectura_pdf import textos
 from tests.pas.conftest import reportar
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +74,12 @@ def test_informe_pdf_y_xlsx_por_la_bandeja_idempotente_y_descargable(client, cor
     r = client.get(f"/pas/cortes/{octavo.pk}/informe.pdf")
     pdf = b"".join(r.streaming_content)
     assert r.status_code == 200 and pdf.startswith(b"%PDF")
+    # El PDF dice en qué XLSX están todas las filas, con el nombre con que se descarga.
+    texto = " ".join(" ".join(textos(pdf)).split())
+    assert f"pas-corte-{octavo.numero}-v1.xlsx" == informes.nombre_archivo(octavo, 1, "xlsx")
+    assert f"todas las filas de cada tabla, están en el XLSX «pas-corte-{octavo.numero}-v1.xlsx»" in texto
     r = client.get(f"/pas/cortes/{octavo.pk}/informe.xlsx")
+    assert f'pas-corte-{octavo.numero}-v1.xlsx' in r["Content-Disposition"]
     libro = load_workbook(io.BytesIO(b"".join(r.streaming_content)))
     resumen = {fila[0]: fila[1] for fila in libro["Resumen"].iter_rows(min_row=4, values_only=True)}
     assert resumen["Pagado en el corte, reportes aprobados (millones COP)"] == 160.25

@@ -230,3 +230,75 @@ def test_las_cifras_del_pdf_son_texto_simple_y_los_nombres_largos_se_ajustan():
     assert informes._celda_pdf("Al día", estilo) == "Al día"
     largo = informes._celda_pdf("Alcaldía de San José de Cúcuta · Norte de Santander", estilo)
     assert isinstance(largo, Paragraph)
+
+
+# --- Informes enteros: el XLSX trae todas las filas y el PDF dice dónde están ----------------------
+def _indicadores(entidad, cuantos: int, desde: int = 0) -> None:
+    from indicadores.models import Indicador
+
+    base = fabricas.indicador(entidad, nombre=f"Indicador {desde:04d}")
+    campos = {f.attname: getattr(base, f.attname) for f in Indicador._meta.concrete_fields if not f.primary_key}
+    Indicador.objects.bulk_create(
+        [Indicador(**{**campos, "nombre": f"Indicador {i:04d}"}) for i in range(desde + 1, desde + cuantos)])
+
+
+def test_el_xlsx_trae_todos_los_indicadores_y_el_pdf_dice_donde_estan(mes, entidad_oferente):
+    from indicadores.models import Indicador
+
+    _indicadores(entidad_oferente, 620)
+    nombres = list(Indicador.objects.filter(activo=True).order_by("nombre", "pk").values_list("nombre", flat=True))
+    assert len(nombres) > 600  # más que el tope de 500 que tenía el informe
+    informe = informes.generar(tipo="mensual", periodo=mes)
+    with informe.xlsx.open("rb") as archivo:
+        hoja = load_workbook(io.BytesIO(archivo.read()))["Indicadores"]
+    assert [f[0] for f in hoja.iter_rows(min_row=4, values_only=True)] == nombres
+    with informe.pdf.open("rb") as archivo:
+        texto = " ".join(" ".join(textos(archivo.read())).split())
+    xlsx = f"informe-mensual-{mes:%Y-%m}-nacional.xlsx"
+    assert xlsx == informes.nombre_archivo("mensual", mes, "nacional", "xlsx")
+    assert f"Los datos completos, con todas las filas de cada tabla, están en el XLSX «{xlsx}»" in texto
+    n = len(nombres)
+    assert (f"Se muestran las {informes.FILAS_PDF} filas de menor avance de {n}; las {n} están en la hoja "
+            f"«Indicadores» del XLSX «{xlsx}».") in texto
+    # El PDF resume: no trae las 620 filas.
+    assert sum(1 for nombre in nombres if f"{nombre} " in texto) <= informes.FILAS_PDF
+
+
+def test_la_descarga_usa_el_nombre_que_cita_el_pdf(client, mes, seguimiento_dnp):
+    informe = informes.generar(tipo="mensual", periodo=mes)
+    client.force_login(seguimiento_dnp)
+    respuesta = client.get(f"/seguimiento/informes/{informe.pk}/xlsx/")
+    assert respuesta.status_code == 200, respuesta
+    assert informes.nombre_archivo("mensual", mes, "nacional", "xlsx") in respuesta["Content-Disposition"]
+
+
+def test_el_pdf_resume_por_menor_avance_y_deja_las_tablas_cortas_enteras():
+    filas = [[f"fila {i}", None if i % 7 == 0 else D(i % 100)] for i in range(informes.FILAS_PDF + 50)]
+    resumidas, por_avance = informes._resumir(filas, ["Nombre", "Avance (%)"])
+    assert por_avance and len(resumidas) == informes.FILAS_PDF
+    avances = [f[1] for f in resumidas]
+    assert None not in avances and avances == sorted(avances)  # las de menor avance; sin avance, al final
+    resumidas, por_avance = informes._resumir(filas, ["Nombre", "Valor"])
+    assert not por_avance and resumidas == filas[:informes.FILAS_PDF]
+
+
+def test_los_indicadores_del_informe_se_leen_en_consultas_fijas(entidad_oferente):
+    """Plano de 10 a 1.000 indicadores (con sus metas del año y mediciones): el informe los trae todos."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from indicadores.models import Indicador, MetaIndicador
+    from indicadores.selectors import indicadores_con_avance_de
+
+    def contar() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as consultas:
+            filas = indicadores_con_avance_de(Indicador.objects.all(), anio=2026, hasta=date(2026, 12, 1))
+        return len(filas), len(consultas)
+
+    _indicadores(entidad_oferente, 10, desde=0)
+    MetaIndicador.objects.bulk_create([MetaIndicador(indicador=i, anio=2026, valor=D(10)) for i in Indicador.objects.all()])
+    pocos, consultas_pocos = contar()
+    _indicadores(entidad_oferente, 990, desde=10)
+    muchos, consultas_muchos = contar()
+    assert muchos - pocos == 990
+    assert consultas_muchos == consultas_pocos <= 3
