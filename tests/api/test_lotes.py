@@ -151,3 +151,64 @@ def test_etag_del_detalle(ofertas_completas):
     assert api.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
     Oferta.objects.filter(pk=o.pk).update(nombre="Otro", actualizada=datetime.datetime.now(datetime.UTC))
     assert api.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+# --- Las demás listas grandes: demandas, avances, líneas de plan ------------------------------------
+@pytest.fixture
+def datos_de_seguimiento(entidad_oferente, oferente, auditor):
+    from demanda.models import EstadoDemanda
+    from seguimiento import services as servicios_seguimiento
+    from seguimiento.models import Avance, EvidenciaAvance
+    from tests.demanda import fabricas as fabricas_demanda
+    from tests.seguimiento import fabricas as fabricas_seguimiento
+
+    et = factories.alcaldia("05001")
+    persona = factories.persona(et, "funcionario_et")
+    for i in range(3):
+        fabricas_demanda.demanda(et, persona, temas=("salud", "planeacion"), capacidad="planeacion",
+                                 etapa="planeacion" if i else None, canal="virtual",
+                                 estado=EstadoDemanda.REGISTRADA)
+    linea = fabricas_seguimiento.linea(entidad_oferente)
+    hito = fabricas_seguimiento.hito(linea)
+    servicios_seguimiento.recalcular_linea(linea)
+    for pct in (10, 20):
+        a = Avance.objects.create(hito=hito, porcentaje=pct, fecha_corte=datetime.date(2026, 5, pct),
+                                  narrativa="n", registrado_por=oferente)
+        EvidenciaAvance.objects.create(avance=a, nombre=f"acta-{pct}.pdf", archivo="x.pdf")
+        EvidenciaAvance.objects.create(avance=a, nombre=f"foto-{pct}.jpg", archivo="y.jpg")
+    return auditor  # lee todo
+
+
+@pytest.mark.parametrize("url", [
+    "/api/v1/demandas/", "/api/v1/demandas/?tamano=2", "/api/v1/seguimiento/avances/", "/api/v1/agenda/lineas/",
+])
+def test_las_otras_listas_el_mismo_json_que_drf(datos_de_seguimiento, monkeypatch, url):
+    api = APIClient()
+    api.force_authenticate(datos_de_seguimiento)
+    nuevo = api.get(url)
+    assert nuevo.status_code == 200 and nuevo.json()["results"], nuevo.content[:300]
+    assert nuevo.content == _viejo(api, url, monkeypatch).content
+    etag = nuevo["ETag"]
+    assert api.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert api.get(url + ("&" if "?" in url else "?") + "fields=id", HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+@pytest.mark.parametrize("n", [10, 1000])
+def test_consultas_de_la_lista_de_demandas_planas(auditor, n):
+    from demanda.models import Demanda, EstadoDemanda, FuenteNecesidad
+
+    et = factories.alcaldia("05001")
+    persona = factories.persona(et, "funcionario_et")
+    nuevas = Demanda.objects.bulk_create([
+        Demanda(entidad=et, registrada_por=persona, titulo=f"D {i}", descripcion="x",
+                fuente=FuenteNecesidad.DIAGNOSTICO, estado=EstadoDemanda.REGISTRADA) for i in range(n)])
+    T = Demanda.temas.through
+    temas = list(Tema.objects.filter(codigo__in=["planeacion", "salud"]))
+    T.objects.bulk_create([T(demanda_id=d.pk, tema_id=t.pk) for d in nuevas for t in temas])
+    api = APIClient()
+    api.force_authenticate(auditor)
+    api.get("/api/v1/demandas/?fields=id")  # lo que se lee una vez por persona (permisos) queda fuera
+    base, _r = _consultas(api, "/api/v1/demandas/")
+    maximo, r = _consultas(api, "/api/v1/demandas/?tamano=500")
+    assert len(r.json()["results"]) == min(n, 500) and len(r.json()["results"][0]["temas"]) == 2
+    assert base == maximo
