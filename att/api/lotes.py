@@ -9,13 +9,15 @@ página. Aquí, como en los serializadores de Sentry (`get_attrs` para toda la p
 - las columnas propias, las llaves foráneas, los campos a través de una foránea (`entidad.nombre`,
   un serializador anidado de la foránea) y los `get_X_display` se leen con `.values()` en la misma
   consulta de la página (sin modelos);
-- cada lista muchos-a-muchos (ids o códigos) y cada lista anidada de hijos (foránea inversa) se trae
-  con **una** consulta para todos los ids de la página, en el orden del `Meta.ordering` del modelo
-  destino, el mismo que daba el prefetch;
+- cada lista muchos-a-muchos (ids o códigos) va como arreglo agregado en SQL en la misma consulta
+  de la página (`ArraySubquery`), y cada lista anidada de hijos (foránea inversa) se trae con **una**
+  consulta para todos los ids de la página; ambas en el orden del `Meta.ordering` del modelo
+  destino (el mismo que daba el prefetch) y luego el id;
 - cada fila se arma con dicts, aplicando el `to_representation` del mismo campo DRF al valor ya
   traído (mismas claves, tipos y orden que el serializador: el esquema OpenAPI no cambia).
 
-Así una página cuesta 1 + (relaciones pedidas) consultas, sea de 10 o de 500 filas. Lo que el plan
+Así una página cuesta 1 + (listas de hijos pedidas) consultas, sea de 10 o de 500 filas (la de
+ofertas, una). Lo que el plan
 no sabe leer de la base (un `SerializerMethodField`, una propiedad) lo declara la vista en
 `lotes_calculados`; si falta, compilar el plan falla (mejor que un JSON distinto).
 
@@ -75,6 +77,7 @@ class _Paso:
     lote: _Lote | None = None
     armar: Callable = None  # (fila, lotes) -> valor
     vigilados: tuple = ()  # modelos (no la fila) cuyo cambio puede cambiar este campo
+    anotaciones: dict = None  # {alias: expresión} que se agregan a la consulta de la página
 
 
 @dataclass
@@ -150,6 +153,10 @@ class Plan:
         return plan
 
     @property
+    def anotaciones(self) -> dict:
+        return {a: e for p in self.pasos for a, e in (p.anotaciones or {}).items()}
+
+    @property
     def columnas(self) -> list[str]:
         vistas = {"pk": None}
         for paso in self.pasos:
@@ -207,9 +214,9 @@ def _compilar(modelo, nombre: str, campo, calculado: Calculado | None, prefijo: 
     if isinstance(campo, serializers.ManyRelatedField):
         if prefijo:
             raise ImproperlyConfigured(f"{nombre}: relación múltiple anidada")
-        lote = _lote_m2m(modelo, campo)
-        return _Paso(nombre, (), lote, armar=lambda fila, lotes, c=lote.clave: lotes[c].get(fila["pk"], []),
-                     vigilados=lote.vigilados)
+        alias, expresion, vigilados = _arreglo_m2m(modelo, campo)
+        return _Paso(nombre, (), anotaciones={alias: expresion}, armar=lambda fila, lotes: fila[alias],
+                     vigilados=vigilados)
 
     if isinstance(campo, serializers.ListSerializer):
         if prefijo:
@@ -259,7 +266,13 @@ def _compilar(modelo, nombre: str, campo, calculado: Calculado | None, prefijo: 
     return _Paso(nombre, (col,), armar=lambda fila, lotes: representar(fila[col]), vigilados=recorridos)
 
 
-def _lote_m2m(modelo, campo) -> _Lote:
+def _arreglo_m2m(modelo, campo):
+    """Una lista muchos-a-muchos como arreglo agregado en la misma consulta de la página
+    (`ARRAY(SELECT … FROM intermedia WHERE oferta_id = fila.id ORDER BY …)`): PostgreSQL la calcula
+    solo para las filas de la página, con el índice de la intermedia, sin otra ida y vuelta."""
+    from django.contrib.postgres.expressions import ArraySubquery
+    from django.db.models import OuterRef
+
     hijo = campo.child_relation
     relacion = modelo._meta.get_field(campo.source)
     if not relacion.many_to_many or not relacion.concrete:
@@ -268,24 +281,16 @@ def _lote_m2m(modelo, campo) -> _Lote:
     origen, destino = relacion.m2m_field_name(), relacion.m2m_reverse_field_name()
     if isinstance(hijo, serializers.SlugRelatedField):
         valor = f"{destino}__{hijo.slug_field}"
+        vigilados = (intermedia, relacion.related_model)  # el código cambia al editar el destino
     elif isinstance(hijo, serializers.PrimaryKeyRelatedField) and hijo.pk_field is None:
         valor = f"{destino}_id"
+        vigilados = (intermedia,)
     else:
         raise ImproperlyConfigured(f"{campo.field_name}: relación {type(hijo).__name__} no soportada")
     orden = _orden_destino(relacion.related_model, f"{destino}__")
-    # Los ids no cambian al editar el destino; el código sí. La intermedia, siempre.
-    vigilados = (intermedia, relacion.related_model) if isinstance(hijo, serializers.SlugRelatedField) else (
-        intermedia,)
-
-    def traer(ids):
-        por_fila = defaultdict(list)
-        filas = (intermedia._default_manager.filter(**{f"{origen}_id__in": ids})
-                 .order_by(*orden).values_list(f"{origen}_id", valor))
-        for fila_id, v in filas:
-            por_fila[fila_id].append(v)
-        return por_fila
-
-    return _Lote(f"m2m:{campo.source}", traer, vigilados)
+    subconsulta = (intermedia._default_manager.filter(**{f"{origen}_id": OuterRef("pk")})
+                   .order_by(*orden).values(valor))
+    return f"_lotes_{campo.source}", ArraySubquery(subconsulta), vigilados
 
 
 def _lote_hijos(modelo, campo) -> _Lote:
@@ -466,10 +471,10 @@ class ListaPorLotes:
             columnas += [o.lstrip("-") for o in orden(request, qs, self) if isinstance(o, str)]
         huella = tuple(self.lotes_huella or ())
         columnas = list(dict.fromkeys([*columnas, *huella]))
-        filas = self.paginate_queryset(qs.values(*columnas))
+        filas = self.paginate_queryset(qs.values(*columnas, **plan.anotaciones))
         paginada = filas is not None
         if not paginada:
-            filas = list(qs.values(*columnas))
+            filas = list(qs.values(*columnas, **plan.anotaciones))
         etag = None
         if self.lotes_huella is not None:
             # Los enlaces (next, previous, count…) tal como irán en la respuesta.

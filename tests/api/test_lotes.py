@@ -82,16 +82,16 @@ def test_consultas_de_la_lista_de_ofertas_planas(n):
     base, _r = _consultas(api, OFERTAS)
     maximo, r = _consultas(api, OFERTAS + "?tamano=500")
     assert len(r.json()["results"]) == min(n, 500)
-    # 1 página + 10 relaciones (cada lista muchos-a-muchos, una vez para toda la página); sin prefetch
-    # por oferta. El número es el mismo con 10 o 1.000 filas y con página de 50 o de 500.
-    assert base == maximo == 11
+    # Una sola consulta: la página con cada lista muchos-a-muchos como arreglo agregado (antes, 1 + 10
+    # prefetch). El número es el mismo con 10 o 1.000 filas y con página de 50 o de 500.
+    assert base == maximo == 1
 
 
 def test_fields_pide_menos(ofertas_completas):
     api = APIClient()
     consultas, r = _consultas(api, OFERTAS + "?fields=nombre,id,temas")
     assert list(r.json()["results"][0]) == ["id", "nombre", "temas"]  # el orden del recurso
-    assert consultas == 2  # la página y los temas
+    assert consultas == 1  # la página con los temas; sin las demás relaciones
     r = api.get(f"{OFERTAS}{ofertas_completas[0].pk}/?fields=id,temas")
     assert r.json() == {"id": ofertas_completas[0].pk, "temas": ["planeacion", "salud"]}
 
@@ -111,7 +111,7 @@ def test_etag_y_304_en_la_lista(ofertas_completas):
     with CaptureQueriesContext(connection) as c:
         r304 = api.get(OFERTAS, HTTP_IF_NONE_MATCH=etag)
     assert r304.status_code == 304 and not r304.content and r304["ETag"] == etag
-    assert len(c.captured_queries) == 1  # solo la página: sin relaciones ni serialización
+    assert len(c.captured_queries) == 1  # solo la página: sin serializar
     assert api.get(OFERTAS, HTTP_IF_NONE_MATCH=f'W/{etag}').status_code == 304  # comparación débil
     # Otra consulta, otros campos u otra persona: otra etiqueta.
     assert api.get(OFERTAS + "?fields=id")["ETag"] != etag
