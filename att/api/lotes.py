@@ -164,10 +164,12 @@ class Plan:
                 vistas.setdefault(c, None)
         return list(vistas)
 
-    def serializar(self, filas: list[dict]) -> list[dict]:
+    def serializar(self, filas: list[dict], *, con_arreglos: bool = True) -> list[dict]:
         ids = [f["pk"] for f in filas]
         lotes = {}
         for paso in self.pasos:
+            if con_arreglos and paso.anotaciones:
+                continue
             if paso.lote is not None and paso.lote.clave not in lotes:
                 lotes[paso.lote.clave] = paso.lote.traer(ids) if ids else {}
         pasos = [(p.nombre, p.armar) for p in self.pasos]
@@ -214,9 +216,17 @@ def _compilar(modelo, nombre: str, campo, calculado: Calculado | None, prefijo: 
     if isinstance(campo, serializers.ManyRelatedField):
         if prefijo:
             raise ImproperlyConfigured(f"{nombre}: relación múltiple anidada")
+        # Arreglo en la consulta de la página; con DISTINCT (PostgreSQL calcularía los arreglos de
+        # todas las filas antes de quitar repetidas), una consulta aparte para los ids de la página.
         alias, expresion, vigilados = _arreglo_m2m(modelo, campo)
-        return _Paso(nombre, (), anotaciones={alias: expresion}, armar=lambda fila, lotes: fila[alias],
-                     vigilados=vigilados)
+        lote = _lote_m2m(modelo, campo)
+
+        def armar_m2m(fila, lotes):
+            if alias in fila:
+                return fila[alias]
+            return lotes[lote.clave].get(fila["pk"], [])
+
+        return _Paso(nombre, (), lote, anotaciones={alias: expresion}, armar=armar_m2m, vigilados=vigilados)
 
     if isinstance(campo, serializers.ListSerializer):
         if prefijo:
@@ -291,6 +301,35 @@ def _arreglo_m2m(modelo, campo):
     subconsulta = (intermedia._default_manager.filter(**{f"{origen}_id": OuterRef("pk")})
                    .order_by(*orden).values(valor))
     return f"_lotes_{campo.source}", ArraySubquery(subconsulta), vigilados
+
+
+def _lote_m2m(modelo, campo) -> _Lote:
+    hijo = campo.child_relation
+    relacion = modelo._meta.get_field(campo.source)
+    if not relacion.many_to_many or not relacion.concrete:
+        raise ImproperlyConfigured(f"{campo.field_name}: solo muchos-a-muchos directos")
+    intermedia = relacion.remote_field.through
+    origen, destino = relacion.m2m_field_name(), relacion.m2m_reverse_field_name()
+    if isinstance(hijo, serializers.SlugRelatedField):
+        valor = f"{destino}__{hijo.slug_field}"
+    elif isinstance(hijo, serializers.PrimaryKeyRelatedField) and hijo.pk_field is None:
+        valor = f"{destino}_id"
+    else:
+        raise ImproperlyConfigured(f"{campo.field_name}: relación {type(hijo).__name__} no soportada")
+    orden = _orden_destino(relacion.related_model, f"{destino}__")
+    # Los ids no cambian al editar el destino; el código sí. La intermedia, siempre.
+    vigilados = (intermedia, relacion.related_model) if isinstance(hijo, serializers.SlugRelatedField) else (
+        intermedia,)
+
+    def traer(ids):
+        por_fila = defaultdict(list)
+        filas = (intermedia._default_manager.filter(**{f"{origen}_id__in": ids})
+                 .order_by(*orden).values_list(f"{origen}_id", valor))
+        for fila_id, v in filas:
+            por_fila[fila_id].append(v)
+        return por_fila
+
+    return _Lote(f"m2m:{campo.source}", traer, vigilados)
 
 
 def _lote_hijos(modelo, campo) -> _Lote:
@@ -471,10 +510,12 @@ class ListaPorLotes:
             columnas += [o.lstrip("-") for o in orden(request, qs, self) if isinstance(o, str)]
         huella = tuple(self.lotes_huella or ())
         columnas = list(dict.fromkeys([*columnas, *huella]))
-        filas = self.paginate_queryset(qs.values(*columnas, **plan.anotaciones))
+        con_arreglos = not qs.query.distinct
+        anotaciones = plan.anotaciones if con_arreglos else {}
+        filas = self.paginate_queryset(qs.values(*columnas, **anotaciones))
         paginada = filas is not None
         if not paginada:
-            filas = list(qs.values(*columnas, **plan.anotaciones))
+            filas = list(qs.values(*columnas, **anotaciones))
         etag = None
         if self.lotes_huella is not None:
             # Los enlaces (next, previous, count…) tal como irán en la respuesta.
@@ -485,7 +526,7 @@ class ListaPorLotes:
                              [[f["pk"], *[f[c] for c in huella]] for f in filas])
             if _coincide(request, etag):
                 return _con_etag(request, _no_modificado(etag), etag)
-        datos = plan.serializar(filas)
+        datos = plan.serializar(filas, con_arreglos=con_arreglos)
         respuesta = self.get_paginated_response(datos) if paginada else Response(datos)
         if etag is None:
             etag = _etiqueta("cuerpo", _alcance(request), respuesta.data)
