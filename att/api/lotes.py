@@ -427,7 +427,7 @@ def vigilar_vistas_de_la_api() -> None:
             if issubclass(clase, ListaPorLotes) and clase.__module__ == modulo.__name__:
                 vista = clase()
                 vista.action, vista.request, vista.format_kwarg, vista.kwargs = "list", None, None, {}
-                vigilar(vista.plan_lotes().vigilados)
+                vista.plan_lotes()  # compila (y falla al arrancar si el serializador no se puede)
 
 
 # --- Vistas -------------------------------------------------------------------------------------
@@ -496,7 +496,8 @@ class ListaPorLotes:
         plan = ListaPorLotes._planes.get(clave)
         if plan is None:
             plan = ListaPorLotes._planes[clave] = Plan.de_serializador(clase, self.lotes_calculados)
-            vigilar(plan.vigilados)
+            if self.lotes_huella is not None:  # solo la huella por fila lee las generaciones
+                vigilar(plan.vigilados)
         return plan
 
     def list(self, request, *args, **kwargs):
