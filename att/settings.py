@@ -444,7 +444,9 @@ SPECTACULAR_SETTINGS = {
     "DELETE) la cabecera `Idempotency-Key` con un valor único por operación (hasta 200 caracteres); "
     "un reenvío con la misma clave en las 24 horas siguientes recibe la primera respuesta (cabecera "
     "`Idempotent-Replayed: true`) en lugar de crear otro registro, y la misma clave con otro cuerpo "
-    "recibe un 422.",
+    "recibe un 422. Listas: 50 filas por página y `tamano` hasta 500 (recorra `next` para bajar "
+    "todo); en ofertas, demandas, líneas y avances `fields=a,b` pide solo esos campos y cada "
+    "respuesta lleva `ETag`: reenvíela en `If-None-Match` y si nada cambió recibirá un 304 sin cuerpo.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

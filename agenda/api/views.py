@@ -22,6 +22,7 @@ from agenda.models import (
     SesionInstancia,
 )
 from att.api.filtros import PeriodoGobiernoFilter
+from att.api.lotes import ListaPorLotes
 from att.api.permisos import Autenticado
 
 
@@ -87,7 +88,7 @@ class LineaFilter(filtros.FilterSet):
         fields = ["plan", "oferta", "territorio", "vigencia", "etapa", "periodo"]
 
 
-class LineaViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin,
+class LineaViewSet(ListaPorLotes, mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin,
                    viewsets.ReadOnlyModelViewSet):
     """Líneas de planes (las aprobadas de todos y las propias). Crear con `?plan=<id>` o `plan` en el cuerpo."""
 

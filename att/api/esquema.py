@@ -62,6 +62,16 @@ def _sube_archivo(campo) -> bool:
 
 
 class EsquemaATT(AutoSchema):
+    def get_override_parameters(self):
+        """`?fields=` en la lista y el detalle de las vistas por lotes (att/api/lotes.py)."""
+        from att.api.lotes import PARAMETRO_ESQUEMA_CAMPOS, ListaPorLotes
+
+        parametros = super().get_override_parameters()
+        if self.method == "GET" and isinstance(self.view, ListaPorLotes) and getattr(
+                self.view, "action", None) in ("list", "retrieve"):
+            parametros = [*parametros, PARAMETRO_ESQUEMA_CAMPOS]
+        return parametros
+
     def map_parsers(self):
         tipos = super().map_parsers()
         if MULTIPART in tipos and self._sube_archivos():

@@ -22,6 +22,10 @@ from att.models import (
 
 
 class PaginaCatalogo(EnlacesSiemprePresentes, PageNumberPagination):
+    """Catálogos y territorio: 200 por página, `?tamano=` hasta 2.000 (los 1.122 municipios en una
+    página: filas de siete columnas, ~130 KB; medido en ~0,17 s p50 de un worker con la máquina de 2
+    núcleos saturada)."""
+
     page_size = 200
     page_size_query_param = "tamano"
     max_page_size = 2000

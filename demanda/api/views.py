@@ -1,6 +1,7 @@
 from django.db.models import Prefetch
 from rest_framework import mixins, viewsets
 
+from att.api.lotes import ListaPorLotes
 from att.api.permisos import Autenticado
 from att.models import DescriptorTematico, Tema
 from demanda import selectors
@@ -9,7 +10,7 @@ from demanda.filters import DemandaFilter
 from demanda.models import EventoDemanda
 
 
-class DemandaViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class DemandaViewSet(ListaPorLotes, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Demandas de asistencia técnica, acotadas a la entidad de quien llama (token o sesión).
     Crear: la entidad debe ser la del usuario (o un municipio de su departamento, para el equipo
     departamental). Temas y catálogos por código."""

@@ -5,6 +5,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from att.api.lotes import Calculado, ListaPorLotes
 from att.api.paginacion import PaginacionRelevancia
 from att.api.permisos import LecturaPublicaEscrituraAutenticada
 from oferta import selectors, services
@@ -16,7 +17,7 @@ PREFETCH = ("cooferentes", "descriptores", "temas", "capacidades", "niveles_capa
             "focaliza_departamentos", "focaliza_entidades", "indicadores")
 
 
-class OfertaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class OfertaViewSet(ListaPorLotes, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                     mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Ofertas de asistencia técnica.
 
@@ -32,6 +33,11 @@ class OfertaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     # Con `q`: relevancia y luego el mismo desempate del portal (`oferta.selectors.ORDEN_SQL`).
     pagination_class = PaginacionRelevancia
     desempate_relevancia = ("-publicada_en", "-pk")
+    # La lista por lotes (att/api/lotes.py): `url` no es columna. Toda edición por los servicios pasa
+    # por `actualizar_busqueda`, que pone `actualizada` (también al cambiar solo relaciones): con la
+    # de la entidad anidada, cubre lo servido por fila.
+    lotes_calculados = {"url": Calculado(("pk",), lambda f: f"/oferta/{f['pk']}/")}
+    lotes_huella = ("actualizada", "entidad__actualizado")
 
     def get_queryset(self):
         return (

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from att.api.filtros import PeriodoGobiernoFilter
+from att.api.lotes import ListaPorLotes
 from att.api.permisos import Autenticado
 from seguimiento import cortes, selectors, services
 from seguimiento.api import serializers as s
@@ -70,7 +71,7 @@ class AvanceFilter(filtros.FilterSet):
         fields = ["hito", "estado", "periodo"]
 
 
-class AvanceViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class AvanceViewSet(ListaPorLotes, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Avances: el oferente los reporta (con evidencias en multipart); el equipo DNP los valida o devuelve.
     `periodo`: los de fecha de corte en ese periodo de gobierno."""
 

@@ -87,8 +87,10 @@ def test_cada_operacion_documenta_sus_errores(esquema):
     assert validacion["additionalProperties"] == {"type": "array", "items": {"type": "string"}}
     assert set(validacion["properties"]) == {"non_field_errors", "detail"}
     assert esquema["components"]["schemas"]["Error"]["required"] == ["detail"]
-    # Sin cuerpo ni parámetros de consulta no hay 400 que documentar.
-    assert "400" not in esquema["paths"]["/api/v1/ofertas/{id}/"]["get"]["responses"]
+    # Sin cuerpo ni parámetros de consulta no hay 400 que documentar; el detalle de una lista por lotes
+    # tiene `fields` (un nombre desconocido es un 400), el de un catálogo no.
+    assert "400" not in esquema["paths"]["/api/v1/departamentos/{codigo}/"]["get"]["responses"]
+    assert "400" in esquema["paths"]["/api/v1/ofertas/{id}/"]["get"]["responses"]
 
 
 def test_filtros_de_varios_valores_se_publican_con_la_clave_repetida(esquema):

@@ -1,0 +1,550 @@
+"""Serialización por lotes de las listas de la API, `?fields=` y ETag / `If-None-Match`.
+
+DRF serializa una lista objeto por objeto y campo por campo: por cada fila arma el modelo, cada
+relación muchos-a-muchos prefetchada arma sus modelos y cada campo pasa por `get_attribute` y
+`to_representation`. Con las nueve relaciones de una oferta eso es 33 veces el tiempo de SQL de la
+página. Aquí, como en los serializadores de Sentry (`get_attrs` para toda la página y luego
+`serialize` por fila), el serializador DRF de siempre se **compila** una vez en un `Plan`:
+
+- las columnas propias, las llaves foráneas, los campos a través de una foránea (`entidad.nombre`,
+  un serializador anidado de la foránea) y los `get_X_display` se leen con `.values()` en la misma
+  consulta de la página (sin modelos);
+- cada lista muchos-a-muchos (ids o códigos) va como arreglo agregado en SQL en la misma consulta
+  de la página (`ArraySubquery`), y cada lista anidada de hijos (foránea inversa) se trae con **una**
+  consulta para todos los ids de la página; ambas en el orden del `Meta.ordering` del modelo
+  destino (el mismo que daba el prefetch) y luego el id;
+- cada fila se arma con dicts, aplicando el `to_representation` del mismo campo DRF al valor ya
+  traído (mismas claves, tipos y orden que el serializador: el esquema OpenAPI no cambia).
+
+Así una página cuesta 1 + (listas de hijos pedidas) consultas, sea de 10 o de 500 filas (la de
+ofertas, una). Lo que el plan
+no sabe leer de la base (un `SerializerMethodField`, una propiedad) lo declara la vista en
+`lotes_calculados`; si falta, compilar el plan falla (mejor que un JSON distinto).
+
+`?fields=a,b` pide solo esos campos (en el orden del serializador) y se salta sus consultas; un
+nombre desconocido es un 400 con la lista de los válidos.
+
+ETag: la huella de una lista se calcula de la página ya leída (una consulta) —ids y fecha de
+modificación de cada fila (`lotes_huella`), la consulta entera (filtros, página o cursor, campos),
+quién pide (usuario, y entidad y rol del token) y los enlaces— antes de traer relaciones y
+serializar; con `If-None-Match` igual se responde 304 sin más consultas. Solo la usan las vistas
+cuyo modelo cambia su fecha de modificación con cada cambio de lo que sirve (p. ej. la oferta: sus
+servicios guardan las relaciones y `actualizar_busqueda` pone `actualizada`); las demás, y el
+detalle, usan la huella del cuerpo ya serializado (nunca un 304 con datos cambiados; ahorra la red).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.utils.encoders import JSONEncoder
+
+PARAMETRO_CAMPOS = "fields"
+
+PARAMETRO_ESQUEMA_CAMPOS = OpenApiParameter(
+    PARAMETRO_CAMPOS, str, required=False,
+    description="Solo estos campos de cada fila, separados por comas (p. ej. `id,nombre`), en el orden "
+                "del recurso; un nombre desconocido es un 400 con la lista de los válidos.",
+)
+
+
+@dataclass(frozen=True)
+class Calculado:
+    """Un campo que no sale de una columna: `funcion(fila)` con las `columnas` (rutas de `.values()`)
+    ya traídas en la fila; p. ej. `Calculado(("pk",), lambda f: f"/oferta/{f['pk']}/")`."""
+
+    columnas: tuple[str, ...]
+    funcion: Callable[[dict], object]
+
+
+@dataclass
+class _Paso:
+    """Cómo se llena un campo de la salida: de una columna de la fila, de un lote o calculado."""
+
+    nombre: str
+    columnas: tuple[str, ...] = ()
+    lote: _Lote | None = None
+    armar: Callable = None  # (fila, lotes) -> valor
+    vigilados: tuple = ()  # modelos (no la fila) cuyo cambio puede cambiar este campo
+    anotaciones: dict = None  # {alias: expresión} que se agregan a la consulta de la página
+
+
+@dataclass
+class _Lote:
+    """Una consulta para toda la página: {id de la fila: [valores]} en el orden del prefetch."""
+
+    clave: str
+    traer: Callable[[list], dict]
+    vigilados: tuple = ()
+
+
+def _orden_destino(modelo, prefijo: str) -> list[str]:
+    """El `Meta.ordering` del modelo destino visto desde la tabla intermedia o hija (y el id para
+    desempatar: el prefetch no lo fijaba, aquí queda estable)."""
+    orden = []
+    for o in modelo._meta.ordering or ():
+        if not isinstance(o, str):
+            raise ImproperlyConfigured(f"Orden no soportado en {modelo.__name__}: {o!r}")
+        signo = "-" if o.startswith("-") else ""
+        orden.append(f"{signo}{prefijo}{o.lstrip('-')}")
+    orden.append(f"{prefijo}pk")
+    return orden
+
+
+def _representar(campo) -> Callable:
+    """`to_representation` del campo, con el nulo como lo deja DRF (sin llamar al campo)."""
+    representar = campo.to_representation
+    if isinstance(campo, (serializers.CharField, serializers.ChoiceField)) and not isinstance(
+            campo, serializers.MultipleChoiceField):
+        # CharField da str(valor) y la base ya da str; ChoiceField da el valor de la opción (el mismo
+        # texto de la columna). Se evita la llamada en cada fila.
+        if isinstance(campo, serializers.ChoiceField):
+            opciones = campo.choice_strings_to_values
+            return lambda v: v if v is None or v == "" else opciones.get(str(v), v)
+        return lambda v: v if v is None or isinstance(v, str) else representar(v)
+    if type(campo) in (serializers.IntegerField, serializers.BooleanField, serializers.ReadOnlyField,
+                       serializers.JSONField) and not getattr(campo, "binary", False):
+        return lambda v: v
+    return lambda v: None if v is None else representar(v)
+
+
+class Plan:
+    """El serializador DRF compilado: columnas de la página, lotes por relación y pasos por campo."""
+
+    def __init__(self, pasos: list[_Paso], todos: Iterable[str]):
+        self.pasos = pasos
+        self.validos = list(todos)
+        self.vigilados = sorted({m for p in pasos for m in p.vigilados}, key=lambda m: m._meta.label_lower)
+
+    @classmethod
+    def de_serializador(cls, serializador_cls, calculados: dict[str, Calculado] | None = None) -> Plan:
+        serializador = serializador_cls(context={})
+        modelo = serializador.Meta.model
+        calculados = calculados or {}
+        pasos = []
+        for nombre, campo in serializador.fields.items():
+            if campo.write_only:
+                continue
+            pasos.append(_compilar(modelo, nombre, campo, calculados.get(nombre), prefijo=""))
+        return cls(pasos, [p.nombre for p in pasos])
+
+    def con_campos(self, pedidos: list[str] | None) -> Plan:
+        if pedidos is None:
+            return self
+        desconocidos = [n for n in pedidos if n not in self.validos]
+        if desconocidos or not pedidos:
+            raise ValidationError({PARAMETRO_CAMPOS: [
+                _("Campos desconocidos: %(malos)s. Use algunos de: %(validos)s.") % {
+                    "malos": ", ".join(desconocidos) or "—", "validos": ", ".join(self.validos)}]})
+        quedan = set(pedidos)
+        plan = Plan([p for p in self.pasos if p.nombre in quedan], self.validos)
+        plan.vigilados = self.vigilados
+        return plan
+
+    @property
+    def anotaciones(self) -> dict:
+        return {a: e for p in self.pasos for a, e in (p.anotaciones or {}).items()}
+
+    @property
+    def columnas(self) -> list[str]:
+        vistas = {"pk": None}
+        for paso in self.pasos:
+            for c in paso.columnas:
+                vistas.setdefault(c, None)
+        return list(vistas)
+
+    def serializar(self, filas: list[dict], *, con_arreglos: bool = True) -> list[dict]:
+        ids = [f["pk"] for f in filas]
+        lotes = {}
+        for paso in self.pasos:
+            if con_arreglos and paso.anotaciones:
+                continue
+            if paso.lote is not None and paso.lote.clave not in lotes:
+                lotes[paso.lote.clave] = paso.lote.traer(ids) if ids else {}
+        pasos = [(p.nombre, p.armar) for p in self.pasos]
+        return [{nombre: armar(fila, lotes) for nombre, armar in pasos} for fila in filas]
+
+
+def _columna(modelo, atributos: list[str], nombre: str):
+    """La ruta de `.values()` de un atributo (siguiendo foráneas) y el campo de modelo final; para
+    `get_X_display`, la columna X y un traductor a la etiqueta."""
+    ruta, actual, recorridos = [], modelo, []
+    for i, attr in enumerate(atributos):
+        ultimo = i == len(atributos) - 1
+        if ultimo and attr.startswith("get_") and attr.endswith("_display"):
+            campo = actual._meta.get_field(attr[4:-8])
+            etiquetas = {valor: str(etiqueta) for valor, etiqueta in campo.flatchoices}
+            return "__".join([*ruta, campo.name]), (lambda v, e=etiquetas: e.get(v, v)), tuple(recorridos)
+        try:
+            campo = actual._meta.get_field(attr)
+        except FieldDoesNotExist:
+            raise ImproperlyConfigured(
+                f"{modelo.__name__}.{'.'.join(atributos)} ({nombre}) no es una columna: declárelo en "
+                "lotes_calculados.") from None
+        if ultimo:
+            if campo.many_to_many or campo.one_to_many:
+                raise ImproperlyConfigured(f"{nombre}: relación múltiple sin campo de relación")
+            return "__".join([*ruta, campo.name]), None, tuple(recorridos)
+        if not (campo.many_to_one or campo.one_to_one) or campo.auto_created and not campo.concrete:
+            raise ImproperlyConfigured(f"{nombre}: solo se siguen foráneas directas ({attr})")
+        ruta.append(campo.name)
+        actual = campo.related_model
+        recorridos.append(actual)
+    raise ImproperlyConfigured(f"{nombre}: sin atributos")
+
+
+def _compilar(modelo, nombre: str, campo, calculado: Calculado | None, prefijo: str) -> _Paso:
+    if calculado is not None:
+        cols = tuple(prefijo + c for c in calculado.columnas)
+        claves = tuple(zip(calculado.columnas, cols, strict=True))
+        return _Paso(nombre, cols, armar=lambda fila, lotes: calculado.funcion({c: fila[k] for c, k in claves}))
+    if campo.source == "*" or isinstance(campo, serializers.SerializerMethodField):
+        raise ImproperlyConfigured(f"{modelo.__name__}.{nombre}: declárelo en lotes_calculados.")
+    atributos = campo.source_attrs
+
+    if isinstance(campo, serializers.ManyRelatedField):
+        if prefijo:
+            raise ImproperlyConfigured(f"{nombre}: relación múltiple anidada")
+        # Arreglo en la consulta de la página; con DISTINCT (PostgreSQL calcularía los arreglos de
+        # todas las filas antes de quitar repetidas), una consulta aparte para los ids de la página.
+        alias, expresion, vigilados = _arreglo_m2m(modelo, campo)
+        lote = _lote_m2m(modelo, campo)
+
+        def armar_m2m(fila, lotes):
+            if alias in fila:
+                return fila[alias]
+            return lotes[lote.clave].get(fila["pk"], [])
+
+        return _Paso(nombre, (), lote, anotaciones={alias: expresion}, armar=armar_m2m, vigilados=vigilados)
+
+    if isinstance(campo, serializers.ListSerializer):
+        if prefijo:
+            raise ImproperlyConfigured(f"{nombre}: lista anidada dentro de otra")
+        lote = _lote_hijos(modelo, campo)
+        return _Paso(nombre, (), lote, armar=lambda fila, lotes, c=lote.clave: lotes[c].get(fila["pk"], []),
+                     vigilados=lote.vigilados)
+
+    if isinstance(campo, serializers.BaseSerializer):
+        # Serializador anidado de una foránea: sus columnas con el prefijo de la foránea.
+        if len(atributos) != 1:
+            raise ImproperlyConfigured(f"{nombre}: anidado por una ruta")
+        fk = modelo._meta.get_field(atributos[0])
+        if not fk.many_to_one:
+            raise ImproperlyConfigured(f"{nombre}: anidado sin foránea")
+        sub = f"{prefijo}{fk.name}__"
+        hijos = [_compilar(fk.related_model, n, c, None, sub) for n, c in campo.fields.items() if not c.write_only]
+        presente = f"{sub}pk"
+        cols = (presente, *[c for h in hijos for c in h.columnas])
+        pasos = [(h.nombre, h.armar) for h in hijos]
+
+        def armar_anidado(fila, lotes):
+            if fila[presente] is None:
+                return None
+            return {n: a(fila, lotes) for n, a in pasos}
+
+        return _Paso(nombre, cols, armar=armar_anidado,
+                     vigilados=(fk.related_model, *[m for h in hijos for m in h.vigilados]))
+
+    if isinstance(campo, serializers.RelatedField):
+        ruta, _e, recorridos = _columna(modelo, atributos, nombre)
+        if isinstance(campo, serializers.SlugRelatedField):
+            ruta = f"{ruta}__{campo.slug_field}"
+            recorridos = (*recorridos, modelo._meta.get_field(atributos[-1]).related_model) if len(
+                atributos) == 1 else recorridos
+        elif not isinstance(campo, serializers.PrimaryKeyRelatedField) or campo.pk_field is not None:
+            raise ImproperlyConfigured(f"{nombre}: campo de relación {type(campo).__name__} no soportado")
+        col = prefijo + ruta
+        return _Paso(nombre, (col,), armar=lambda fila, lotes: fila[col], vigilados=recorridos)
+
+    ruta, traducir, recorridos = _columna(modelo, atributos, nombre)
+    col = prefijo + ruta
+    representar = _representar(campo)
+    if traducir is not None:
+        return _Paso(nombre, (col,), armar=lambda fila, lotes: representar(traducir(fila[col])),
+                     vigilados=recorridos)
+    return _Paso(nombre, (col,), armar=lambda fila, lotes: representar(fila[col]), vigilados=recorridos)
+
+
+def _arreglo_m2m(modelo, campo):
+    """Una lista muchos-a-muchos como arreglo agregado en la misma consulta de la página
+    (`ARRAY(SELECT … FROM intermedia WHERE oferta_id = fila.id ORDER BY …)`): PostgreSQL la calcula
+    solo para las filas de la página, con el índice de la intermedia, sin otra ida y vuelta."""
+    from django.contrib.postgres.expressions import ArraySubquery
+    from django.db.models import OuterRef
+
+    hijo = campo.child_relation
+    relacion = modelo._meta.get_field(campo.source)
+    if not relacion.many_to_many or not relacion.concrete:
+        raise ImproperlyConfigured(f"{campo.field_name}: solo muchos-a-muchos directos")
+    intermedia = relacion.remote_field.through
+    origen, destino = relacion.m2m_field_name(), relacion.m2m_reverse_field_name()
+    if isinstance(hijo, serializers.SlugRelatedField):
+        valor = f"{destino}__{hijo.slug_field}"
+        vigilados = (intermedia, relacion.related_model)  # el código cambia al editar el destino
+    elif isinstance(hijo, serializers.PrimaryKeyRelatedField) and hijo.pk_field is None:
+        valor = f"{destino}_id"
+        vigilados = (intermedia,)
+    else:
+        raise ImproperlyConfigured(f"{campo.field_name}: relación {type(hijo).__name__} no soportada")
+    orden = _orden_destino(relacion.related_model, f"{destino}__")
+    subconsulta = (intermedia._default_manager.filter(**{f"{origen}_id": OuterRef("pk")})
+                   .order_by(*orden).values(valor))
+    return f"_lotes_{campo.source}", ArraySubquery(subconsulta), vigilados
+
+
+def _lote_m2m(modelo, campo) -> _Lote:
+    hijo = campo.child_relation
+    relacion = modelo._meta.get_field(campo.source)
+    if not relacion.many_to_many or not relacion.concrete:
+        raise ImproperlyConfigured(f"{campo.field_name}: solo muchos-a-muchos directos")
+    intermedia = relacion.remote_field.through
+    origen, destino = relacion.m2m_field_name(), relacion.m2m_reverse_field_name()
+    if isinstance(hijo, serializers.SlugRelatedField):
+        valor = f"{destino}__{hijo.slug_field}"
+    elif isinstance(hijo, serializers.PrimaryKeyRelatedField) and hijo.pk_field is None:
+        valor = f"{destino}_id"
+    else:
+        raise ImproperlyConfigured(f"{campo.field_name}: relación {type(hijo).__name__} no soportada")
+    orden = _orden_destino(relacion.related_model, f"{destino}__")
+    # Los ids no cambian al editar el destino; el código sí. La intermedia, siempre.
+    vigilados = (intermedia, relacion.related_model) if isinstance(hijo, serializers.SlugRelatedField) else (
+        intermedia,)
+
+    def traer(ids):
+        por_fila = defaultdict(list)
+        filas = (intermedia._default_manager.filter(**{f"{origen}_id__in": ids})
+                 .order_by(*orden).values_list(f"{origen}_id", valor))
+        for fila_id, v in filas:
+            por_fila[fila_id].append(v)
+        return por_fila
+
+    return _Lote(f"m2m:{campo.source}", traer, vigilados)
+
+
+def _lote_hijos(modelo, campo) -> _Lote:
+    hijo = campo.child
+    relacion = modelo._meta.get_field(campo.source)
+    if not relacion.one_to_many:
+        raise ImproperlyConfigured(f"{campo.field_name}: solo listas de hijos por foránea inversa")
+    modelo_hijo = relacion.related_model
+    fk = relacion.field.attname
+    pasos = [_compilar(modelo_hijo, n, c, None, "") for n, c in hijo.fields.items() if not c.write_only]
+    columnas = list(dict.fromkeys(c for p in pasos for c in p.columnas))
+    armados = [(p.nombre, p.armar) for p in pasos]
+    orden = _orden_destino(modelo_hijo, "")
+
+    def traer(ids):
+        por_fila = defaultdict(list)
+        filas = (modelo_hijo._default_manager.filter(**{f"{fk}__in": ids}).order_by(*orden)
+                 .values(fk, *columnas))
+        for f in filas:
+            por_fila[f[fk]].append({n: a(f, None) for n, a in armados})
+        return por_fila
+
+    return _Lote(f"hijos:{campo.source}", traer, (modelo_hijo, *[m for p in pasos for m in p.vigilados]))
+
+
+# --- Generaciones de lo relacionado ------------------------------------------------------------------
+# La huella por fila cubre la fila (y la foránea anidada con su fecha); lo demás que la lista lee —las
+# tablas intermedias, los catálogos por código, los hijos— tiene en la caché (Redis, compartida por
+# los workers) un número de generación que sube con cada alta, cambio o baja de esa tabla (antes de
+# confirmar y otra vez al confirmar: ninguna petición ve datos nuevos con la generación vieja). La
+# huella lleva esas generaciones: una sola lectura de la caché por petición.
+_PREFIJO_GENERACION = "att:api:lotes:gen:"
+_vigilados: set = set()
+
+
+def _clave_generacion(modelo) -> str:
+    return _PREFIJO_GENERACION + modelo._meta.label_lower
+
+
+def _subir_generacion(modelo) -> None:
+    from django.core.cache import cache
+
+    clave = _clave_generacion(modelo)
+    try:
+        cache.incr(clave)
+    except ValueError:  # aún no existe (o la caché se vació)
+        if not cache.add(clave, 1, timeout=None):
+            cache.incr(clave)
+
+
+def _al_cambiar(sender, **kwargs):
+    from django.db import transaction
+
+    _subir_generacion(sender)
+    transaction.on_commit(lambda: _subir_generacion(sender))
+
+
+def vigilar(modelos: Iterable) -> None:
+    """Conecta las señales que suben la generación de cada modelo (una vez por modelo)."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    for modelo in modelos:
+        if modelo in _vigilados:
+            continue
+        uid = f"att.api.lotes:{modelo._meta.label_lower}"
+        post_save.connect(_al_cambiar, sender=modelo, weak=False, dispatch_uid=uid)
+        post_delete.connect(_al_cambiar, sender=modelo, weak=False, dispatch_uid=uid)
+        if modelo._meta.auto_created:  # intermedia: `.add()`, `.set()`, `.clear()` no pasan por save()
+            m2m_changed.connect(_al_cambiar, sender=modelo, weak=False, dispatch_uid=uid)
+        _vigilados.add(modelo)
+
+
+def generaciones(modelos: Iterable) -> list:
+    from django.core.cache import cache
+
+    claves = [_clave_generacion(m) for m in modelos]
+    if not claves:
+        return []
+    leidas = cache.get_many(claves)
+    return [leidas.get(c, 0) for c in claves]
+
+
+def vigilar_vistas_de_la_api() -> None:
+    """Al arrancar (AttConfig.ready): compila el plan de cada vista por lotes de la API y vigila sus
+    tablas relacionadas, en todo proceso (web, Celery, comandos), no solo en el que sirve la lista."""
+    import importlib
+    import inspect
+
+    for app in ("att", "oferta", "demanda", "agenda", "seguimiento", "conocimiento", "rutas", "pas",
+                "indicadores"):
+        if importlib.util.find_spec(f"{app}.api") is None or importlib.util.find_spec(f"{app}.api.views") is None:
+            continue
+        modulo = importlib.import_module(f"{app}.api.views")
+        for _nombre, clase in inspect.getmembers(modulo, inspect.isclass):
+            if issubclass(clase, ListaPorLotes) and clase.__module__ == modulo.__name__:
+                vista = clase()
+                vista.action, vista.request, vista.format_kwarg, vista.kwargs = "list", None, None, {}
+                vista.plan_lotes()  # compila (y falla al arrancar si el serializador no se puede)
+
+
+# --- Vistas -------------------------------------------------------------------------------------
+def campos_pedidos(request) -> list[str] | None:
+    crudo = request.query_params.get(PARAMETRO_CAMPOS)
+    if crudo is None:
+        return None
+    return [c.strip() for c in crudo.split(",") if c.strip()]
+
+
+def _alcance(request) -> list:
+    """Quién pide, en lo que cambia lo que ve: usuario y, con token, su entidad y su rol."""
+    usuario = request.user
+    token = getattr(request, "auth", None)
+    return [getattr(usuario, "pk", None), getattr(token, "entidad_id", None), getattr(token, "rol", None)]
+
+
+def _etiqueta(*partes) -> str:
+    crudo = json.dumps(partes, cls=JSONEncoder, separators=(",", ":"), default=str).encode()
+    return f'"{hashlib.blake2b(crudo, digest_size=16).hexdigest()}"'
+
+
+def _coincide(request, etag: str) -> bool:
+    pedidas = request.headers.get("If-None-Match")
+    if not pedidas:
+        return False
+    if pedidas.strip() == "*":
+        return True
+    # Comparación débil (RFC 9110): GZipMiddleware marca la etiqueta como W/ al comprimir.
+    return etag in {p.strip().removeprefix("W/") for p in pedidas.split(",")}
+
+
+def _no_modificado(etag: str) -> Response:
+    return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+
+
+def _con_etag(request, respuesta: Response, etag: str) -> Response:
+    respuesta["ETag"] = etag
+    patch_vary_headers(respuesta, ("Authorization", "Cookie"))
+    return respuesta
+
+
+class ListaPorLotes:
+    """Mezcla para un ViewSet de DRF: la lista se sirve con el `Plan` de su serializador (mismo
+    JSON), con `?fields=` y ETag; el detalle, con `?fields=` y ETag del cuerpo.
+
+    - `lotes_calculados`: {campo: Calculado} para lo que no es columna;
+    - `lotes_huella`: columnas de `.values()` con la fecha de modificación de la fila (y de las
+      foráneas que se sirven anidadas) si cubren **todo** cambio de lo servido; `None` (por defecto):
+      la huella es el cuerpo serializado.
+    """
+
+    lotes_calculados: dict[str, Calculado] = {}
+    lotes_huella: tuple[str, ...] | None = None
+    # Las pruebas lo apagan para comparar con la serialización de DRF objeto por objeto.
+    lotes_activos = True
+    _planes: dict = {}
+
+    def lotes_serializador(self):
+        """El serializador de la lista (el de `get_serializer_class` con la acción `list`)."""
+        return self.get_serializer_class()
+
+    def plan_lotes(self) -> Plan:
+        clase = self.lotes_serializador()
+        clave = (type(self), clase)
+        plan = ListaPorLotes._planes.get(clave)
+        if plan is None:
+            plan = ListaPorLotes._planes[clave] = Plan.de_serializador(clase, self.lotes_calculados)
+            if self.lotes_huella is not None:  # solo la huella por fila lee las generaciones
+                vigilar(plan.vigilados)
+        return plan
+
+    def list(self, request, *args, **kwargs):
+        if not self.lotes_activos:
+            return super().list(request, *args, **kwargs)
+        plan = self.plan_lotes().con_campos(campos_pedidos(request))
+        qs = self.filter_queryset(self.get_queryset()).prefetch_related(None)
+        columnas = list(plan.columnas)
+        orden = getattr(self.paginator, "get_ordering", None)
+        if orden is not None:
+            columnas += [o.lstrip("-") for o in orden(request, qs, self) if isinstance(o, str)]
+        huella = tuple(self.lotes_huella or ())
+        columnas = list(dict.fromkeys([*columnas, *huella]))
+        con_arreglos = not qs.query.distinct
+        anotaciones = plan.anotaciones if con_arreglos else {}
+        filas = self.paginate_queryset(qs.values(*columnas, **anotaciones))
+        paginada = filas is not None
+        if not paginada:
+            filas = list(qs.values(*columnas, **anotaciones))
+        etag = None
+        if self.lotes_huella is not None:
+            # Los enlaces (next, previous, count…) tal como irán en la respuesta.
+            enlaces = {k: v for k, v in self.get_paginated_response([]).data.items() if k != "results"} if (
+                paginada) else {}
+            etag = _etiqueta("lista", _alcance(request), request.get_full_path(), enlaces,
+                             generaciones(plan.vigilados),
+                             [[f["pk"], *[f[c] for c in huella]] for f in filas])
+            if _coincide(request, etag):
+                return _con_etag(request, _no_modificado(etag), etag)
+        datos = plan.serializar(filas, con_arreglos=con_arreglos)
+        respuesta = self.get_paginated_response(datos) if paginada else Response(datos)
+        if etag is None:
+            etag = _etiqueta("cuerpo", _alcance(request), respuesta.data)
+            if _coincide(request, etag):
+                return _con_etag(request, _no_modificado(etag), etag)
+        return _con_etag(request, respuesta, etag)
+
+    def retrieve(self, request, *args, **kwargs):
+        pedidos = campos_pedidos(request)
+        if pedidos is not None:  # valida los nombres contra los del detalle (400)
+            validos = [n for n, c in self.get_serializer().fields.items() if not c.write_only]
+            Plan([_Paso(n) for n in validos], validos).con_campos(pedidos)
+        respuesta = super().retrieve(request, *args, **kwargs)
+        if pedidos is not None:
+            respuesta.data = {k: v for k, v in respuesta.data.items() if k in set(pedidos)}
+        etag = _etiqueta("detalle", _alcance(request), request.get_full_path(), respuesta.data)
+        if _coincide(request, etag):
+            return _con_etag(request, _no_modificado(etag), etag)
+        return _con_etag(request, respuesta, etag)
+

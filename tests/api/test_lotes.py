@@ -1,0 +1,214 @@
+"""Listas de la API por lotes (att/api/lotes.py): el mismo JSON que la serialización de DRF objeto por
+objeto, consultas fijas de 10 a 1.000 filas, `?fields=` y ETag / `If-None-Match`."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from att.api.lotes import ListaPorLotes
+from att.models import Capacidad, Departamento, NivelCapacidad, Tema
+from indicadores.models import Indicador
+from oferta.models import Oferta
+from oferta.services import actualizar_busqueda
+from tests import factories
+from tests.oferta import fabricas
+from tests.oferta.test_portal import _muchas
+
+pytestmark = pytest.mark.django_db
+OFERTAS = "/api/v1/ofertas/"
+
+
+def _viejo(cliente, url, monkeypatch, **kw):
+    """La misma petición con la serialización de DRF de antes (objeto por objeto, con prefetch)."""
+    with monkeypatch.context() as m:
+        m.setattr(ListaPorLotes, "lotes_activos", False)
+        return cliente.get(url, **kw)
+
+
+def _consultas(cliente, url, **kw):
+    with CaptureQueriesContext(connection) as c:
+        r = cliente.get(url, **kw)
+    assert r.status_code == 200, r.content[:500]
+    return len(c.captured_queries), r
+
+
+@pytest.fixture
+def ofertas_completas(db):
+    """Ofertas con todas sus relaciones llenas (varios valores, en un orden distinto al de inserción)."""
+    entidades = [factories.EntidadNacionalFactory() for _ in range(3)]
+    indicador = Indicador.objects.create(
+        nombre="Índice", descripcion="d", formula="f", tipo="producto", unidad="u",
+        linea_base=0, meta_cuatrienio=10, tipo_acumulacion="flujo", unidad_responsable="DNP", entidad=entidades[0])
+    hechas = []
+    for i in range(4):
+        o = fabricas.oferta(entidad=entidades[i % 3], nombre=f"Oferta {i}", temas=("salud", "planeacion"),
+                            modalidades=("capacitacion", "asesoria"), cooferentes=entidades[1:][::-1],
+                            departamentos=list(Departamento.objects.order_by("-codigo")[:3]))
+        o.capacidades.set(Capacidad.objects.all()[:3])
+        o.niveles_capacidad.set(NivelCapacidad.objects.all()[:2])
+        o.focaliza_entidades.set([factories.alcaldia("05001")])
+        o.indicadores.set([indicador])
+        hechas.append(o)
+    actualizar_busqueda([o.pk for o in hechas])
+    return hechas
+
+
+@pytest.mark.parametrize("consulta", ["", "?tamano=2", "?q=oferta", "?ordering=id", "?tema=salud"])
+def test_ofertas_el_mismo_json_que_drf(ofertas_completas, monkeypatch, consulta):
+    api = APIClient()
+    nuevo = api.get(OFERTAS + consulta)
+    viejo = _viejo(api, OFERTAS + consulta, monkeypatch)
+    assert nuevo.status_code == viejo.status_code == 200
+    assert nuevo.json()["results"], nuevo.json()
+    assert nuevo.content == viejo.content  # mismas claves, tipos, orden y valores, byte a byte
+    fila = nuevo.json()["results"][0]
+    assert len(fila["temas"]) == 2 and len(fila["cooferentes"]) == 2 and fila["entidad_detalle"]["nombre"]
+
+
+def test_ofertas_el_mismo_json_para_el_oferente(ofertas_completas, monkeypatch, oferente, entidad_oferente):
+    fabricas.oferta(entidad=entidad_oferente, estado="borrador", nombre="Mi borrador")
+    api = APIClient()
+    api.force_authenticate(oferente)
+    assert api.get(OFERTAS).content == _viejo(api, OFERTAS, monkeypatch).content
+
+
+@pytest.mark.parametrize("n", [10, 1000])
+def test_consultas_de_la_lista_de_ofertas_planas(n):
+    _muchas(n)
+    api = APIClient()
+    base, _r = _consultas(api, OFERTAS)
+    maximo, r = _consultas(api, OFERTAS + "?tamano=500")
+    assert len(r.json()["results"]) == min(n, 500)
+    # Una sola consulta: la página con cada lista muchos-a-muchos como arreglo agregado (antes, 1 + 10
+    # prefetch). El número es el mismo con 10 o 1.000 filas y con página de 50 o de 500.
+    assert base == maximo == 1
+
+
+def test_fields_pide_menos(ofertas_completas):
+    api = APIClient()
+    consultas, r = _consultas(api, OFERTAS + "?fields=nombre,id,temas")
+    assert list(r.json()["results"][0]) == ["id", "nombre", "temas"]  # el orden del recurso
+    assert consultas == 1  # la página con los temas; sin las demás relaciones
+    r = api.get(f"{OFERTAS}{ofertas_completas[0].pk}/?fields=id,temas")
+    assert r.json() == {"id": ofertas_completas[0].pk, "temas": ["planeacion", "salud"]}
+
+
+@pytest.mark.parametrize("url", [OFERTAS + "?fields=nombre,nada", "/api/v1/ofertas/{pk}/?fields=precio"])
+def test_fields_desconocido_400_en_espanol(ofertas_completas, url):
+    r = APIClient().get(url.format(pk=ofertas_completas[0].pk))
+    assert r.status_code == 400
+    mensaje = r.json()["fields"][0]
+    assert "Campos desconocidos" in mensaje and "nombre" in mensaje and "cooferentes" in mensaje
+
+
+def test_etag_y_304_en_la_lista(ofertas_completas):
+    api = APIClient()
+    r = api.get(OFERTAS)
+    etag = r["ETag"]
+    with CaptureQueriesContext(connection) as c:
+        r304 = api.get(OFERTAS, HTTP_IF_NONE_MATCH=etag)
+    assert r304.status_code == 304 and not r304.content and r304["ETag"] == etag
+    assert len(c.captured_queries) == 1  # solo la página: sin serializar
+    assert api.get(OFERTAS, HTTP_IF_NONE_MATCH=f'W/{etag}').status_code == 304  # comparación débil
+    # Otra consulta, otros campos u otra persona: otra etiqueta.
+    assert api.get(OFERTAS + "?fields=id")["ETag"] != etag
+    assert api.get(OFERTAS + "?tamano=2", HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_editar_una_oferta_cambia_el_etag(ofertas_completas, oferente, entidad_oferente):
+    api = APIClient()
+    etag = api.get(OFERTAS)["ETag"]
+    o = ofertas_completas[0]
+    Oferta.objects.filter(pk=o.pk).update(nombre="Cambiado")
+    actualizar_busqueda([o.pk])  # lo que hacen los servicios al guardar
+    r = api.get(OFERTAS, HTTP_IF_NONE_MATCH=etag)
+    assert r.status_code == 200 and r["ETag"] != etag
+    assert "Cambiado" in [f["nombre"] for f in r.json()["results"]]
+
+
+def test_cambiar_una_relacion_o_un_catalogo_cambia_el_etag(ofertas_completas):
+    api = APIClient()
+    etag = api.get(OFERTAS)["ETag"]
+    # Sin tocar la oferta (p. ej. desde el admin del catálogo): el código del tema cambia.
+    tema = Tema.objects.get(codigo="salud")
+    tema.codigo = "salud-publica"
+    tema.save()
+    r = api.get(OFERTAS, HTTP_IF_NONE_MATCH=etag)
+    assert r.status_code == 200 and "salud-publica" in r.json()["results"][0]["temas"]
+    etag = r["ETag"]
+    ofertas_completas[-1].temas.remove(tema)  # la intermedia, sin guardar la oferta
+    assert api.get(OFERTAS, HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_etag_del_detalle(ofertas_completas):
+    api = APIClient()
+    o = ofertas_completas[0]
+    url = f"{OFERTAS}{o.pk}/"
+    etag = api.get(url)["ETag"]
+    assert api.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    Oferta.objects.filter(pk=o.pk).update(nombre="Otro", actualizada=datetime.datetime.now(datetime.UTC))
+    assert api.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+# --- Las demás listas grandes: demandas, avances, líneas de plan ------------------------------------
+@pytest.fixture
+def datos_de_seguimiento(entidad_oferente, oferente, auditor):
+    from demanda.models import EstadoDemanda
+    from seguimiento import services as servicios_seguimiento
+    from seguimiento.models import Avance, EvidenciaAvance
+    from tests.demanda import fabricas as fabricas_demanda
+    from tests.seguimiento import fabricas as fabricas_seguimiento
+
+    et = factories.alcaldia("05001")
+    persona = factories.persona(et, "funcionario_et")
+    for i in range(3):
+        fabricas_demanda.demanda(et, persona, temas=("salud", "planeacion"), capacidad="planeacion",
+                                 etapa="planeacion" if i else None, canal="virtual",
+                                 estado=EstadoDemanda.REGISTRADA)
+    linea = fabricas_seguimiento.linea(entidad_oferente)
+    hito = fabricas_seguimiento.hito(linea)
+    servicios_seguimiento.recalcular_linea(linea)
+    for pct in (10, 20):
+        a = Avance.objects.create(hito=hito, porcentaje=pct, fecha_corte=datetime.date(2026, 5, pct),
+                                  narrativa="n", registrado_por=oferente)
+        EvidenciaAvance.objects.create(avance=a, nombre=f"acta-{pct}.pdf", archivo="x.pdf")
+        EvidenciaAvance.objects.create(avance=a, nombre=f"foto-{pct}.jpg", archivo="y.jpg")
+    return auditor  # lee todo
+
+
+@pytest.mark.parametrize("url", [
+    "/api/v1/demandas/", "/api/v1/demandas/?tamano=2", "/api/v1/seguimiento/avances/", "/api/v1/agenda/lineas/",
+])
+def test_las_otras_listas_el_mismo_json_que_drf(datos_de_seguimiento, monkeypatch, url):
+    api = APIClient()
+    api.force_authenticate(datos_de_seguimiento)
+    nuevo = api.get(url)
+    assert nuevo.status_code == 200 and nuevo.json()["results"], nuevo.content[:300]
+    assert nuevo.content == _viejo(api, url, monkeypatch).content
+    etag = nuevo["ETag"]
+    assert api.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert api.get(url + ("&" if "?" in url else "?") + "fields=id", HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+@pytest.mark.parametrize("n", [10, 1000])
+def test_consultas_de_la_lista_de_demandas_planas(auditor, n):
+    from demanda.models import Demanda, EstadoDemanda, FuenteNecesidad
+
+    et = factories.alcaldia("05001")
+    persona = factories.persona(et, "funcionario_et")
+    nuevas = Demanda.objects.bulk_create([
+        Demanda(entidad=et, registrada_por=persona, titulo=f"D {i}", descripcion="x",
+                fuente=FuenteNecesidad.DIAGNOSTICO, estado=EstadoDemanda.REGISTRADA) for i in range(n)])
+    T = Demanda.temas.through
+    temas = list(Tema.objects.filter(codigo__in=["planeacion", "salud"]))
+    T.objects.bulk_create([T(demanda_id=d.pk, tema_id=t.pk) for d in nuevas for t in temas])
+    api = APIClient()
+    api.force_authenticate(auditor)
+    api.get("/api/v1/demandas/?fields=id")  # lo que se lee una vez por persona (permisos) queda fuera
+    base, _r = _consultas(api, "/api/v1/demandas/")
+    maximo, r = _consultas(api, "/api/v1/demandas/?tamano=500")
+    assert len(r.json()["results"]) == min(n, 500) and len(r.json()["results"][0]["temas"]) == 2
+    assert base == maximo
