@@ -54,7 +54,9 @@ def main():
     if total < 1000:
         sys.exit("Pocas ofertas: corra `manage.py generar_demo --escala 1000 --solo att oferta` primero.")
     asesoria = Modalidad.objects.get(codigo="asesoria")
-    params = {"q": args.q, "modalidad": str(asesoria.pk), "departamento": "05"}
+    # Las facetas en listas, como las trae `request.GET.getlist`: con una cadena suelta,
+    # `FiltrosPortal.desde` la recorrería letra por letra ('05' → ['0', '5']) y mediría otra consulta.
+    params = {"q": args.q, "modalidad": [str(asesoria.pk)], "departamento": ["05"]}
     filtros = selectors.FiltrosPortal.desde(params)
     cliente = Client()
 

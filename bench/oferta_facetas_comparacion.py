@@ -16,24 +16,27 @@ preparar_django()
 
 from django.db import connection, transaction
 
-from att.models import Modalidad
+from att.models import Modalidad, Tema
 from oferta import selectors
 
 
-def tiempo(consulta, params) -> float:
+def tiempo(consulta, params, con_texto=True) -> float:
+    """Como la corre el portal: con texto, sin recorrido secuencial (`selectors._consultar`)."""
     previos, posteriores = params
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
+        if con_texto:
+            cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + consulta, (*previos, 20, 0, *posteriores))
         plan = cursor.fetchone()[0]
         plan = json.loads(plan) if isinstance(plan, str) else plan
     return plan[0]["Execution Time"]
 
 
-def filas(consulta, params):
+def filas(consulta, params, con_texto=True):
     previos, posteriores = params
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
+        if con_texto:
+            cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(consulta, (*previos, 20, 0, *posteriores))
         return sorted(map(tuple, cursor.fetchall()))
 
@@ -56,19 +59,28 @@ def main():
     sys.modules[spec.name] = viejo
     spec.loader.exec_module(viejo)
     asesoria = Modalidad.objects.get(codigo="asesoria")
+    otra = Modalidad.objects.exclude(pk=asesoria.pk).order_by("pk").first()
+    tema = Tema.objects.order_by("pk").first()
+    # Las facetas en listas, como las trae `request.GET.getlist` (una cadena suelta se leería letra por letra).
     casos = {
-        "q + modalidad + departamento": {"q": args.q, "modalidad": str(asesoria.pk), "departamento": "05"},
-        "q + departamento": {"q": args.q, "departamento": "05"},
+        "q + modalidad + departamento": {"q": args.q, "modalidad": [str(asesoria.pk)], "departamento": ["05"]},
+        "q + departamento": {"q": args.q, "departamento": ["05"]},
         "solo q": {"q": args.q},
+        # Sin texto: el conjunto grande (todas las publicadas) del que salen los conteos disyuntivos.
+        "modalidad + departamento": {"modalidad": [str(asesoria.pk)], "departamento": ["05"]},
+        "dos modalidades + departamento + tema": {"modalidad": [str(asesoria.pk), str(otra.pk)],
+                                                  "departamento": ["05"], "tema": [str(tema.pk)]},
+        "sin filtros": {},
     }
     for nombre, datos in casos.items():
         filtros = selectors.FiltrosPortal.desde(datos)
         a, b = armar(viejo, filtros), armar(selectors, filtros)
-        assert filas(*a) == filas(*b), f"{nombre}: resultados distintos"
+        texto = bool(filtros.q)
+        assert filas(*a, texto) == filas(*b, texto), f"{nombre}: resultados distintos"
         ta, tb = [], []
         for _ in range(args.corridas):  # intercaladas: la misma carga para las dos
-            ta.append(tiempo(*a))
-            tb.append(tiempo(*b))
+            ta.append(tiempo(*a, texto))
+            tb.append(tiempo(*b, texto))
         ma, mb = statistics.median(ta), statistics.median(tb)
         print(f"{nombre:32s} main {ma:7.1f} ms   este árbol {mb:7.1f} ms   razón {ma / mb:4.2f}x   (mismas filas)")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -11,7 +12,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -63,7 +64,13 @@ class FiltrosPortal:
 
     @classmethod
     def desde(cls, datos: QueryDict | dict) -> FiltrosPortal:
-        obtener_lista = datos.getlist if hasattr(datos, "getlist") else (lambda k: list(datos.get(k, []) or []))
+        def obtener_lista(clave):
+            if hasattr(datos, "getlist"):
+                return datos.getlist(clave)
+            valor = datos.get(clave) or []
+            # Un valor suelto es un valor, no una lista de letras ('05' no es ['0', '5']).
+            return [valor] if isinstance(valor, str | int) else list(valor)
+
         valores = {}
         for clave in FACETAS:
             limpios = []
@@ -219,32 +226,41 @@ def _sql_resultados(sql_filtradas: str, orden: str, filtros: FiltrosPortal | Non
     Facetas disyuntivas: el conjunto `b` tiene solo la búsqueda de texto; `f` le suma las facetas
     elegidas (Y entre facetas, O dentro de cada una). Los conteos de una faceta con valores elegidos
     salen de `b` con las demás facetas (no la propia): marcar «Presencial» no esconde «Virtual», que
-    muestra cuántas se sumarían. Devuelve el SQL y los parámetros que van antes de LIMIT/OFFSET."""
+    muestra cuántas se sumarían. Devuelve el SQL y los parámetros: los que van antes de
+    LIMIT/OFFSET y los de después (ninguno: los conteos no llevan parámetros propios)."""
     condiciones = _condiciones_facetas(filtros) if filtros else {}
-
-    def donde(sin: str = "") -> tuple[str, list]:
-        partes = [(c, p) for clave, (c, p) in condiciones.items() if clave != sin]
-        if not partes:
-            return "", []
-        return " WHERE " + " AND ".join(c for c, _p in partes), [v for _c, p in partes for v in p]
-
-    def origen(clave: str) -> tuple[str, list]:
-        if clave in condiciones:
-            sql, params = donde(sin=clave)
-            return f"(SELECT * FROM b{sql})", params
-        return "f", []
-
-    # `b` (solo el texto) no se materializa: `f` y cada conteo de una faceta elegida llevan sus
-    # condiciones al plan y cruzan los índices GIN (texto y copias de ids, BitmapAnd); el rango se
-    # calcula solo para las filas de `f`.
+    # `b` (solo el texto) no se materializa: `f` lleva sus condiciones al plan y cruza los índices
+    # GIN (texto y copias de ids, BitmapAnd); el rango se calcula solo para las filas de `f`.
     columnas = ", ".join(f"b.{c}" for c in COLUMNAS_FILTRADAS)
     q = filtros.q if filtros else ""
     rango = f"ts_rank(b.busqueda, to_tsquery('{busqueda.CONFIG}'::regconfig, %s))" if q else "0.0::real"
-    sql_f, params_f = donde()
-    params_f = ([busqueda.texto_tsquery(q)] if q else []) + params_f
+    params_f = [busqueda.texto_tsquery(q)] if q else []
+    sql_f = ""
+    if condiciones:
+        sql_f = " WHERE " + " AND ".join(c for c, _p in condiciones.values())
+        params_f += [v for _c, p in condiciones.values() for v in p]
     ctes = (f"WITH b AS NOT MATERIALIZED ({sql_filtradas}), "
-            f"f AS MATERIALIZED (SELECT {columnas}, {rango} AS rango FROM b{sql_f}) ")
-    antes: list = []  # parámetros de los conteos (van después de LIMIT/OFFSET en el texto)
+            f"f AS MATERIALIZED (SELECT {columnas}, {rango} AS rango FROM b{sql_f})")
+    if condiciones:
+        # Los conteos de las facetas elegidas: una sola pasada más por `b` (no una por faceta), que
+        # guarda de cada fila qué condición cumple y solo las que fallan a lo sumo una (las que
+        # fallan dos no cuentan en ninguna faceta). El conteo de la faceta X sale de las que
+        # cumplen todas las demás.
+        marcas = ", ".join(f"coalesce({c}, false) AS cumple_{clave}" for clave, (c, _p) in condiciones.items())
+        fallas = " + ".join(f"(NOT cumple_{clave})::int" for clave in condiciones)
+        columnas_casi = ", ".join(f"b.{c}" for c in ("canal_id", *[c for c, _t, _n in COLUMNAS_FACETA.values()],
+                                                   "facetas_departamentos"))
+        ctes += (f", casi AS MATERIALIZED (SELECT * FROM (SELECT {columnas_casi}, {marcas} FROM b) c "
+                 f"WHERE {fallas} <= 1)")
+        params_f += [v for _c, p in condiciones.values() for v in p]
+    ctes += " "
+
+    def origen(clave: str) -> str:
+        if clave not in condiciones:
+            return "f"
+        otras = [f"cumple_{c}" for c in condiciones if c != clave]
+        return f"(SELECT * FROM casi{' WHERE ' + ' AND '.join(otras) if otras else ''})"
+
     partes = [
         "SELECT 'total', '', '', count(*) FROM f",
         # La página viaja completa en la misma consulta: lo que muestra cada tarjeta, en JSON.
@@ -258,21 +274,20 @@ def _sql_resultados(sql_filtradas: str, orden: str, filtros: FiltrosPortal | Non
             JOIN att_entidad e ON e.id = p.entidad_id JOIN {Oferta._meta.db_table} o ON o.id = p.id""",
     ]
     for clave, (columna, tabla, nombre) in COLUMNAS_FACETA.items():
-        desde, params = origen(clave)
-        antes += params
         partes.append(f"""SELECT '{clave}', c.id::text, {nombre}, x.n
-            FROM (SELECT unnest({columna}) AS v, count(*) AS n FROM {desde} f GROUP BY 1) x JOIN {tabla} c ON c.id = x.v""")
-    desde, params = origen("canal")
-    antes += params
+            FROM (SELECT unnest({columna}) AS v, count(*) AS n FROM {origen(clave)} f GROUP BY 1) x
+            JOIN {tabla} c ON c.id = x.v""")
     partes.append(f"""SELECT 'canal', c.id::text, c.nombre, x.n
-            FROM (SELECT canal_id AS v, count(*) AS n FROM {desde} f GROUP BY 1) x JOIN att_canal c ON c.id = x.v""")
-    desde, params = origen("departamento")
-    antes += params * 2
+            FROM (SELECT canal_id AS v, count(*) AS n FROM {origen("canal")} f GROUP BY 1) x
+            JOIN att_canal c ON c.id = x.v""")
+    # Departamentos: las de todo el país cuentan en cada uno; salen del mismo recorrido (la fila
+    # de '00' de `xd`), no de otro conteo sobre el conjunto.
+    ctes = ctes.rstrip() + (f", xd AS MATERIALIZED (SELECT unnest(facetas_departamentos) AS v, count(*) AS n "
+                            f"FROM {origen('departamento')} f GROUP BY 1) ")
     partes.append(f"""SELECT 'departamento', d.codigo, d.nombre,
-                   coalesce(x.n, 0) + (SELECT count(*) FROM {desde} f WHERE '{TODO_EL_PAIS}' = ANY(f.facetas_departamentos))
-            FROM att_departamento d LEFT JOIN
-                 (SELECT unnest(facetas_departamentos) AS v, count(*) AS n FROM {desde} f GROUP BY 1) x ON x.v = d.codigo""")
-    return ctes + " UNION ALL ".join(partes), [params_f, antes]
+                   coalesce(x.n, 0) + coalesce((SELECT n FROM xd WHERE v = '{TODO_EL_PAIS}'), 0)
+            FROM att_departamento d LEFT JOIN xd x ON x.v = d.codigo""")
+    return ctes + " UNION ALL ".join(partes), [params_f, []]
 
 
 @dataclass
@@ -359,12 +374,33 @@ COLUMNAS_FILTRADAS = ("id", "publicada_en", "nombre", "vigencia_hasta", "entidad
                       *[c for c, _t, _n in COLUMNAS_FACETA.values()], "facetas_departamentos")
 
 
-def _filtradas_sql(filtros: FiltrosPortal) -> tuple[str, tuple]:
-    """Las publicadas que cumplen la búsqueda de texto (las facetas se aplican en `_sql_resultados`).
-    Sin el rango: se calcula después y solo para las que también cumplen las facetas."""
-    qs = aplicar_filtros(publicadas(), FiltrosPortal(q=filtros.q)).order_by()
+# Marcas con las que se compila una vez la consulta base (ver `_plantilla_filtradas`).
+_MARCA_HOY = datetime.date(1901, 1, 1)
+_MARCA_Q = "marcadebusqueda"
+
+
+@functools.cache
+def _plantilla_filtradas(con_texto: bool) -> tuple[str, tuple, int, int | None]:
+    """El SQL de las publicadas (con o sin la búsqueda de texto), compilado por el ORM una sola vez
+    por proceso: compilarlo en cada petición costaba 1,5–2 ms de Python. Se compila con una fecha y
+    un texto de marca y se devuelve dónde van, para poner los de la petición (`_filtradas_sql`)."""
+    q = _MARCA_Q if con_texto else ""
+    qs = aplicar_filtros(Oferta.objects.publicadas(hoy=_MARCA_HOY), FiltrosPortal(q=q)).order_by()
     qs = qs.values(*COLUMNAS_FILTRADAS, "busqueda")
-    return qs.query.get_compiler(using=qs.db).as_sql()
+    sql, params = qs.query.get_compiler(using=qs.db).as_sql()
+    donde_q = params.index(busqueda.texto_tsquery(_MARCA_Q)) if con_texto else None
+    return sql, tuple(params), params.index(_MARCA_HOY), donde_q
+
+
+def _filtradas_sql(filtros: FiltrosPortal) -> tuple[str, tuple]:
+    """Las publicadas hoy que cumplen la búsqueda de texto (las facetas se aplican en `_sql_resultados`).
+    Sin el rango: se calcula después y solo para las que también cumplen las facetas."""
+    sql, params, donde_hoy, donde_q = _plantilla_filtradas(bool(filtros.q))
+    params = list(params)
+    params[donde_hoy] = timezone.localdate()
+    if donde_q is not None:
+        params[donde_q] = busqueda.texto_tsquery(filtros.q)
+    return sql, tuple(params)
 
 
 def _ordenar_facetas(por_clave: dict[str, list[Opcion]], ver: str = "") -> list[Faceta]:
@@ -425,24 +461,34 @@ PARAMETROS_PORTAL = ("q", "orden", "page", *FACETAS)
 
 
 # Sin texto de búsqueda (la portada del portal y la navegación por facetas) el conjunto filtrado es
-# grande y se repite mucho: se guarda en la caché, con una huella de los datos (última actualización y
-# último id) para que cualquier cambio en las ofertas lo invalide; 2 minutos como máximo.
+# grande y se repite mucho: se guarda en la caché bajo una huella de lo publicado (`_huella`), que
+# cambia con lo que el portal muestra y no con las ediciones de borradores, devueltas o en revisión;
+# 2 minutos como máximo.
 SEGUNDOS_CACHE = 120
 
 
 def _huella() -> str:
-    """Última actualización, último id y cantidad de publicadas: cambia con cada creación, edición o
-    transición (que tocan `actualizada`) y también con cada borrado de una publicada (admin o SQL),
-    que no deja rastro en las otras dos y podría hacer volver la huella a un estado ya guardado.
-    Tres subconsultas por índice (~1 ms con 20.000 ofertas); juntas en un solo agregado recorrerían
-    la tabla entera (~30 ms)."""
+    """Huella de lo que el portal puede mostrar; editar un borrador, una devuelta o una en revisión no
+    la cambia (ni invalida la caché), publicar, retirar, editar o borrar una publicada sí:
+
+    - la última actualización entre las ofertas publicadas o que lo estuvieron (`publicada_en`):
+      toda escritura de una oferta pone `actualizada` en el momento (`auto_now`, y
+      `services.actualizar_busqueda` con `clock_timestamp()`), y publicar, editar una publicada o
+      retirarla (archivarla, o cambiarle el estado en el admin) es una escritura de una de ellas;
+    - la cantidad de borrados de esas ofertas (admin o SQL), que no dejan rastro en la tabla: la
+      cuenta un disparador por sentencia (migración 0012) en `oferta_borrados_portal`;
+    - la fecha de hoy: una oferta deja de estar publicada al pasar su fin de vigencia (la que vence
+      hoy cuenta todo el día, la de ayer no) sin que nada cambie en la fila.
+
+    Lo que no está en la fila (el nombre de la entidad o de un catálogo) no la cambia: dura hasta
+    `SEGUNDOS_CACHE`. Dos lecturas por índice: `oferta_actualizada` hacia atrás hasta la primera
+    publicada alguna vez y la fila del contador (~0,1 ms; contar las publicadas recorría la tabla)."""
     t = Oferta._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT (SELECT max(actualizada) FROM {t}), (SELECT max(id) FROM {t}), "
-                       f"(SELECT count(*) FROM {t} WHERE estado = %s)", [EstadoOferta.PUBLICADA.value])
-        actualizada, maximo, cantidad = cursor.fetchone()
-    # La fecha: una oferta deja de estar publicada al pasar su fin de vigencia sin que nada cambie en la fila.
-    return f"{actualizada.timestamp() if actualizada else 0}-{maximo or 0}-{cantidad}-{timezone.localdate():%Y%m%d}"
+        cursor.execute(f"SELECT (SELECT max(actualizada) FROM {t} WHERE estado = %s OR publicada_en IS NOT NULL), "
+                       "(SELECT n FROM oferta_borrados_portal WHERE id = 1)", [EstadoOferta.PUBLICADA.value])
+        actualizada, borrados = cursor.fetchone()
+    return f"{actualizada.timestamp() if actualizada else 0}-{borrados}-{timezone.localdate():%Y%m%d}"
 
 
 def _clave_cache(filtros: FiltrosPortal, numero: int, por_pagina: int) -> str | None:
@@ -498,16 +544,23 @@ def _consultar(filtros: FiltrosPortal, consulta: str, params, numero: int, por_p
 
 # --- Detalle y gestión ------------------------------------------------------------------------
 def oferta_detalle(pk: int) -> Oferta | None:
+    """La oferta con lo que muestra su ficha a cualquiera (la historia, aparte: `con_historia`)."""
     return (
         Oferta.objects.select_related("entidad", "canal", "creada_por")
+        .defer("busqueda")
         .prefetch_related(
             "cooferentes", "descriptores", "temas", "capacidades", "niveles_capacidad", "etapas", "modalidades",
             "focaliza_departamentos", "focaliza_entidades", "indicadores",
-            Prefetch("transiciones", queryset=TransicionOferta.objects.select_related("por")),
         )
         .filter(pk=pk)
         .first()
     )
+
+
+def con_historia(oferta: Oferta) -> Oferta:
+    """Le suma las transiciones con quién las hizo (una consulta), solo para quien ve la historia."""
+    prefetch_related_objects([oferta], Prefetch("transiciones", queryset=TransicionOferta.objects.select_related("por")))
+    return oferta
 
 
 def ofertas_de_usuario(usuario) -> QuerySet:

@@ -1,6 +1,8 @@
 """Páginas de la oferta: portal público, detalle, gestión del oferente, revisión DNP, importación,
 datos abiertos y solapamientos. Delgadas: leen con `selectors` y escriben con `services`."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,19 +25,25 @@ from .models import EstadoOferta, ImportacionOferta, Oferta
 
 
 def _consulta_sin(request, *claves) -> str:
-    consulta = request.GET.copy()
-    for clave in claves:
-        consulta.pop(clave, None)
-    return consulta.urlencode()
+    """La consulta de la petición sin esas claves (sin copiar el QueryDict: se arma una por página y
+    por orden, y cada copia era una copia profunda)."""
+    return urlencode([(k, v) for k, valores in request.GET.lists() if k not in claves for v in valores])
 
 
 def _consulta_con(request, **valores) -> str:
-    consulta = request.GET.copy()
-    consulta.pop("page", None)
-    consulta.pop("ver", None)
-    for clave, valor in valores.items():
-        consulta[clave] = valor
-    return consulta.urlencode()
+    """La consulta sin página ni «ver todas», con esos valores en lugar de los que tenía (en su sitio)."""
+    pares, puestos = [], set()
+    for k, actuales in request.GET.lists():
+        if k in ("page", "ver"):
+            continue
+        if k in valores:
+            if k not in puestos:
+                pares.append((k, valores[k]))
+                puestos.add(k)
+            continue
+        pares.extend((k, v) for v in actuales)
+    pares.extend((k, v) for k, v in valores.items() if k not in puestos)
+    return urlencode(pares)
 
 
 @require_GET
@@ -76,6 +84,9 @@ def detalle(request, pk: int):
     usuario = request.user
     publicada = oferta.esta_publicada()
     volver = busqueda.consulta_de_vuelta(request.GET.get("volver", ""), selectors.PARAMETROS_PORTAL)
+    ve_historia = usuario.is_authenticated and (permisos.lee_todo(usuario) or usuario.has_perm("oferta.gestionar", oferta))
+    if ve_historia:
+        selectors.con_historia(oferta)
     return render(request, "oferta/detalle.html", {
         "oferta": oferta,
         "volver": volver,
@@ -83,7 +94,7 @@ def detalle(request, pk: int):
         "puede_enviar": usuario.has_perm("oferta.enviar", oferta),
         "puede_revisar": usuario.has_perm("oferta.revisar", oferta),
         "puede_archivar": usuario.has_perm("oferta.archivar", oferta),
-        "ve_historia": usuario.is_authenticated and (permisos.lee_todo(usuario) or usuario.has_perm("oferta.gestionar", oferta)),
+        "ve_historia": ve_historia,
         # Lo que exige la página «Registrar una necesidad» a la que lleva el botón (`demanda.registrar`).
         "puede_solicitar": publicada and usuario.has_perm("demanda.registrar"),
         "parecidas": selectors.parecidas(oferta) if usuario.has_perm("oferta.ver_solapamientos")

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from att import busqueda
@@ -202,6 +203,91 @@ def test_borradores_y_archivadas_nunca_en_el_portal_en_cache(client, oferente, e
     assert nombres(client.get(PORTAL)) == ["Pública"]
     r = client.get("/api/v1/ofertas/")
     assert [o["nombre"] for o in r.json()["results"]] == ["Pública"]
+
+
+# --- Claves finas: solo lo publicado cambia la huella --------------------------------------------
+def _consulta_portal(client, params=None):
+    """(nombres, si la página salió de la caché): con caché solo corre la huella, no la consulta única."""
+    with CaptureQueriesContext(connection) as capturadas:
+        r = client.get(PORTAL, params or {})
+    assert r.status_code == 200
+    de_la_base = any("json_build_object" in c["sql"] for c in capturadas.captured_queries)
+    return sorted(nombres(r)), not de_la_base
+
+
+def test_editar_una_no_publicada_no_invalida_la_cache(client, oferente, entidad_oferente):
+    fabricas.oferta(nombre="Publicada")
+    borrador = fabricas.oferta(entidad=entidad_oferente, nombre="Borrador", estado=EstadoOferta.BORRADOR)
+    devuelta = fabricas.oferta(entidad=entidad_oferente, nombre="Devuelta", estado=EstadoOferta.DEVUELTA)
+    assert _consulta_portal(client) == (["Publicada"], False)
+    assert _consulta_portal(client) == (["Publicada"], True)
+    services.oferta_actualizar(por=oferente, oferta=borrador, datos={"nombre": "Borrador editado"})
+    services.oferta_actualizar(por=oferente, oferta=devuelta, datos={"temas": [Tema.objects.get(codigo="salud")]})
+    services.oferta_enviar(oferta=devuelta, por=oferente)  # en revisión: tampoco es pública
+    fabricas.oferta(entidad=entidad_oferente, nombre="Otro borrador", estado=EstadoOferta.BORRADOR)
+    assert _consulta_portal(client) == (["Publicada"], True)
+
+
+def test_publicar_retirar_y_editar_una_publicada_invalidan(client, oferente, admin_dnp, entidad_oferente):
+    from django.contrib.admin.sites import site
+    from django.test import RequestFactory
+
+    primera = fabricas.oferta(nombre="Primera")
+    o = fabricas.oferta(entidad=entidad_oferente, nombre="Segunda", estado=EstadoOferta.EN_REVISION)
+    assert _consulta_portal(client) == (["Primera"], False)
+    services.oferta_publicar(oferta=o, por=admin_dnp)
+    assert _consulta_portal(client) == (["Primera", "Segunda"], False)
+    assert _consulta_portal(client) == (["Primera", "Segunda"], True)
+    # Editar una publicada (el admin guarda y recalcula la búsqueda y las facetas).
+    pedido = RequestFactory().post("/")
+    pedido.user = admin_dnp
+    o.refresh_from_db()
+    o.nombre = "Segunda corregida"
+    site._registry[Oferta].save_model(pedido, o, form=None, change=True)
+    assert _consulta_portal(client) == (["Primera", "Segunda corregida"], False)
+    # Retirar la más vieja (no es la de la última actualización): baja la cantidad.
+    services.oferta_archivar(oferta=primera, por=admin_dnp, motivo="Fin")
+    assert _consulta_portal(client) == (["Segunda corregida"], False)
+    assert _consulta_portal(client) == (["Segunda corregida"], True)
+    services.oferta_archivar(oferta=o, por=oferente, motivo="Fin")
+    assert _consulta_portal(client) == ([], False)
+
+
+def test_borrar_en_sql_invalida_y_no_repite_una_huella_vieja(client, oferente, admin_dnp, entidad_oferente):
+    """Borrar en SQL (sin el admin ni señales) la de la última actualización vuelve el máximo a uno
+    anterior: el contador de borrados (disparador) hace que la clave no sea una ya guardada con
+    otro conjunto. Borrar un borrador no cuenta."""
+    a = fabricas.oferta(nombre="A")
+    fabricas.oferta(nombre="B")
+    assert _consulta_portal(client)[0] == ["A", "B"]
+    c = fabricas.oferta(entidad=entidad_oferente, nombre="C", estado=EstadoOferta.EN_REVISION)
+    services.oferta_publicar(oferta=c, por=admin_dnp)
+    Oferta.objects.filter(pk=a.pk).delete()
+    assert _consulta_portal(client) == (["B", "C"], False)
+    Oferta.objects.filter(pk=c.pk).delete()
+    assert _consulta_portal(client) == (["B"], False)
+    assert _consulta_portal(client) == (["B"], True)
+    borrador = fabricas.oferta(entidad=entidad_oferente, nombre="Borrador", estado=EstadoOferta.BORRADOR)
+    Oferta.objects.filter(pk=borrador.pk).delete()
+    assert _consulta_portal(client) == (["B"], True)
+
+
+def test_la_que_vence_hoy_cuenta_y_la_de_ayer_no_tambien_en_cache(client):
+    import datetime
+    from unittest import mock
+
+    from django.utils import timezone
+
+    hoy = timezone.localdate()
+    fabricas.oferta(nombre="Sin fin")
+    fabricas.oferta(nombre="Vence hoy", vigencia_desde=hoy - datetime.timedelta(days=30), vigencia_hasta=hoy)
+    fabricas.oferta(nombre="Venció ayer", vigencia_desde=hoy - datetime.timedelta(days=30),
+                    vigencia_hasta=hoy - datetime.timedelta(days=1))
+    assert _consulta_portal(client) == (["Sin fin", "Vence hoy"], False)
+    assert _consulta_portal(client) == (["Sin fin", "Vence hoy"], True)
+    # Al día siguiente, sin que nada cambie en las filas: la de hoy ya venció, y no desde la caché.
+    with mock.patch("django.utils.timezone.localdate", return_value=hoy + datetime.timedelta(days=1)):
+        assert _consulta_portal(client) == (["Sin fin"], False)
 
 
 # --- Paginación del portal ----------------------------------------------------------------------

@@ -192,6 +192,31 @@ def test_consultas_del_portal_fijas(client, django_assert_max_num_queries, n):
         client.get(PORTAL)
 
 
+@pytest.mark.parametrize("n", [10, 1000])
+def test_consultas_de_la_ficha_fijas(client, admin_dnp, django_assert_max_num_queries, n):
+    """La ficha: la oferta y cada relación en una consulta (no una por fila), con n ofertas en la base,
+    n transiciones en su historia y hasta 33 departamentos. La historia solo se pide para quien la ve."""
+    from oferta.models import TransicionOferta
+
+    _muchas(n)
+    o = Oferta.objects.get(nombre="Planeación base")
+    o.focaliza_departamentos.set(list(Departamento.objects.order_by("codigo")[:min(n, 33)]))
+    TransicionOferta.objects.bulk_create([
+        TransicionOferta(oferta=o, de_estado=EstadoOferta.EN_REVISION, a_estado=EstadoOferta.PUBLICADA,
+                         por=admin_dnp, motivo=f"Paso {i}") for i in range(n)])
+    # La oferta con entidad y canal, sus diez relaciones, los hitos estándar.
+    with django_assert_max_num_queries(12):
+        r = client.get(f"/oferta/{o.pk}/")
+    assert r.status_code == 200 and "Paso 0" not in r.content.decode()
+    client.force_login(admin_dnp)
+    # Más la sesión y la persona, sus roles y permisos, las alertas de la cabecera, la historia y las
+    # parecidas (DNP).
+    with django_assert_max_num_queries(23):
+        r = client.get(f"/oferta/{o.pk}/")
+    html = r.content.decode()
+    assert r.status_code == 200 and f"Paso {n - 1}" in html
+
+
 def test_cache_de_la_portada_se_invalida_con_cambios(client, oferente, admin_dnp, entidad_oferente):
     from oferta import services
 
@@ -203,3 +228,10 @@ def test_cache_de_la_portada_se_invalida_con_cambios(client, oferente, admin_dnp
     assert sorted(nombres(client.get(PORTAL))) == ["Primera", "Segunda"]
     services.oferta_archivar(oferta=o, por=oferente, motivo="Fin")
     assert nombres(client.get(PORTAL)) == ["Primera"]
+
+
+def test_filtros_desde_un_dict_con_valores_sueltos():
+    """Un valor suelto es un valor: '05' no se lee letra por letra (['0', '5'], que se descartaba)."""
+    filtros = selectors.FiltrosPortal.desde({"departamento": "05", "modalidad": "12", "tema": ["3", "4"]})
+    assert filtros.valores == {"departamento": ["05"], "modalidad": ["12"], "tema": ["3", "4"]}
+    assert selectors.FiltrosPortal.desde({"canal": 7}).valores == {"canal": ["7"]}
