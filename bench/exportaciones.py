@@ -20,7 +20,7 @@ import subprocess
 import threading
 import time
 
-BUSQUEDA = "/oferta/?tema=planeacion&departamento=05"
+BUSQUEDA = "/oferta/?departamento=05"
 
 
 def curl(url: str) -> tuple[float, float, int, int]:
@@ -66,7 +66,8 @@ def main() -> None:
     p.add_argument("--base", default="http://127.0.0.1:8711")
     p.add_argument("--pid", help="archivo pid del maestro de gunicorn (para la RSS de los workers)")
     p.add_argument("--veces", type=int, default=5)
-    p.add_argument("--filtro", default="?tema=planeacion", help="filtro del portal para la exportación en flujo")
+    p.add_argument("--filtro", default="?canal=3&canal=1",
+                   help="filtro del portal (ids válidos: un código de tema no filtra y sirve la instantánea)")
     a = p.parse_args()
     pid = None
     if a.pid and os.path.exists(a.pid):
