@@ -20,7 +20,7 @@ from agenda.models import (
     TipoAgendaTerritorial,
     TipoInstancia,
 )
-from att.exportacion import respuesta_csv, respuesta_xlsx
+from att.exportacion import con_cupo, por_trozos, respuesta_csv, respuesta_xlsx
 from att.forms import aplicar_error_servicio
 from att.models import TipoDescriptor
 
@@ -74,6 +74,7 @@ def _columnas_objetivos(anios):
 
 
 @login_required
+@con_cupo(solo_con_formato=True)
 def objetivos(request, pk):
     """Objetivos de la agenda con su indicador frente a la meta y el roll-up de las líneas, año por año."""
     agenda = get_object_or_404(AgendaNacional, pk=pk)
@@ -85,14 +86,17 @@ def objetivos(request, pk):
     formato = request.GET.get("formato")
     anios = list(range(agenda.anio_inicio, agenda.anio_fin + 1))
     if formato in ("csv", "xlsx"):
-        filas = []
-        for f in selectors.objetivos_con_avance(agenda, qs[:5000]):
-            o = f["objetivo"]
-            fila = [o.get_tipo_descriptor_display(), o.enunciado, o.indicador,
-                    o.indicador_vinculado.nombre if o.indicador_vinculado else "", o.meta]
-            for a in f["anios"]:
-                fila += [a["meta"], a["logro"], a["avance_lineas"]]
-            filas.append(fila + [f["avance_lineas"]])
+        def filas_objetivos():
+            # Por trozos: el avance de cada trozo en sus consultas fijas (roll-up, metas, mediciones).
+            for f in por_trozos(qs, preparar=lambda lote: selectors.objetivos_con_avance(agenda, lote)):
+                o = f["objetivo"]
+                fila = [o.get_tipo_descriptor_display(), o.enunciado, o.indicador,
+                        o.indicador_vinculado.nombre if o.indicador_vinculado else "", o.meta]
+                for a in f["anios"]:
+                    fila += [a["meta"], a["logro"], a["avance_lineas"]]
+                yield fila + [f["avance_lineas"]]
+
+        filas = filas_objetivos()
         cabeza = _columnas_objetivos(anios)
         nombre = f"objetivos-agenda-{agenda.pk}"
         if formato == "csv":
@@ -129,6 +133,7 @@ def objetivo_editar(request, pk, objetivo_pk=None):
 
 # --- Gobernanza -------------------------------------------------------------------------------------------
 @login_required
+@con_cupo(solo_con_formato=True)
 def instancias(request):
     q = request.GET.get("q", "").strip()[:100]
     tipo = request.GET.get("tipo", "") if request.GET.get("tipo", "") in TipoInstancia.values else ""
@@ -137,8 +142,8 @@ def instancias(request):
     formato = request.GET.get("formato")
     if formato in ("csv", "xlsx"):
         cabeza = [_("Instancia"), _("Tipo"), _("Nivel"), _("Miembros"), _("Sesiones"), _("Activa")]
-        filas = [[i.nombre, i.get_tipo_display(), i.get_nivel_display(), i.n_miembros, i.n_sesiones,
-                  _("sí") if i.activa else _("no")] for i in qs[:5000]]
+        filas = ([i.nombre, i.get_tipo_display(), i.get_nivel_display(), i.n_miembros, i.n_sesiones,
+                  _("sí") if i.activa else _("no")] for i in por_trozos(qs))
         if formato == "csv":
             return respuesta_csv("instancias-gobernanza", cabeza, filas)
         return respuesta_xlsx("instancias-gobernanza", [(_("Instancias"), [], cabeza, filas)])
@@ -278,6 +283,7 @@ def _entero(valor):
 
 
 @login_required
+@con_cupo(solo_con_formato=True)
 def territoriales(request):
     q = request.GET.get("q", "").strip()[:100]
     tipo = request.GET.get("tipo", "") if request.GET.get("tipo", "") in TipoAgendaTerritorial.values else ""
@@ -287,8 +293,8 @@ def territoriales(request):
     if formato in ("csv", "xlsx"):
         cabeza = [_("Agenda territorial"), _("Tipo"), _("Región"), _("Suscrita"), _("Vigente hasta"),
                   _("Entidades"), _("Líneas que le sirven"), _("Ofertas que le sirven")]
-        filas = [[a.nombre, a.get_tipo_display(), a.region, a.fecha_suscripcion, a.vigente_hasta, a.n_entidades,
-                  a.n_lineas, a.n_ofertas] for a in qs[:5000]]
+        filas = ([a.nombre, a.get_tipo_display(), a.region, a.fecha_suscripcion, a.vigente_hasta, a.n_entidades,
+                  a.n_lineas, a.n_ofertas] for a in por_trozos(qs))
         if formato == "csv":
             return respuesta_csv("agendas-territoriales", cabeza, filas)
         return respuesta_xlsx("agendas-territoriales", [(_("Agendas territoriales"), [], cabeza, filas)])

@@ -9,7 +9,7 @@ from agenda.forms import ImportarLineasForm
 from agenda.models import LineaPlan
 from agenda.rules import ESTADOS_EDITABLES
 from agenda.views import _plan_visible
-from att.exportacion import SEPARADOR_LISTA, respuesta_csv, respuesta_xlsx
+from att.exportacion import SEPARADOR_LISTA, con_cupo, por_trozos, respuesta_csv, respuesta_xlsx
 from att.models import TipoEntidad
 from att.views_importacion import pagina_importar
 
@@ -25,20 +25,21 @@ def _codigo(entidad) -> str:
 
 
 @login_required
+@con_cupo
 def exportar_lineas(request, pk):
     """Las líneas del plan con sus tipos (números, fechas) y las etiquetas junto a los códigos. Es también
     la plantilla: editada y vuelta a importar, actualiza cada línea por su id."""
     plan = _plan_visible(request, pk)
     lineas = (LineaPlan.objects.filter(plan=plan).select_related("oferta", "etapa", "responsable")
               .prefetch_related("territorios").order_by("secuencia", "pk"))
-    filas = [[
+    filas = ([
         linea.pk, linea.oferta_id, linea.oferta.nombre, linea.objetivo,
         SEPARADOR_LISTA.join(_codigo(t) for t in linea.territorios.all()),
         SEPARADOR_LISTA.join(t.nombre for t in linea.territorios.all()),
         linea.etapa.codigo, linea.etapa.nombre, linea.secuencia, linea.fecha_inicio, linea.fecha_fin,
         linea.responsable.email if linea.responsable_id else "", linea.inversion, linea.fuente_financiacion,
         linea.indicador, linea.meta, linea.unidad_meta,
-    ] for linea in lineas]
+    ] for linea in por_trozos(lineas))
     if request.GET.get("formato", "csv") == "xlsx":
         from att.models import EtapaCiclo
 

@@ -48,6 +48,8 @@ SIN_HISTORIA: dict[str, str] = {
     "otp_static.StaticDevice": "contenedor de los códigos de respaldo del segundo factor; un historial los "
                                "copiaría",
     "att.Notificacion": "alerta que genera el sistema; la persona solo la marca leída (fecha técnica)",
+    "att.ArchivoExportado": "archivo técnico de una exportación grande que genera una tarea (estado y archivo); "
+    "no es un dato de negocio y se vuelve a pedir",
     "att.Salida": "bandeja de salida técnica (tareas y correos por enviar) que escribe el sistema; en el admin "
                   "es de solo lectura para el administrador DNP",
     "att.EntregaWebhook": "entrega de un webhook que escribe el sistema al cambiar un objeto (estado de sus "
@@ -117,6 +119,7 @@ ESCRITURAS_EN_BLOQUE: dict[tuple[str, str], str] = {
     ("att/notificaciones.py", "_enviar_a"): "modelo sin historia: att.Notificacion",
     ("att/idempotencia.py", "_terminar"): "modelo sin historia: att.SolicitudIdempotente",
     ("att/salida.py", "ejecutar_en_proceso"): "modelo sin historia: att.Salida",
+    ("att/exportacion.py", "generar"): "modelo sin historia: att.ArchivoExportado (estado de la tarea)",
     ("att/salida.py", "despachar"): "modelo sin historia: att.Salida",
     ("att/salida.py", "reintentar"): "modelo sin historia: att.Salida",
     ("demanda/services.py", "guardar_relevancia"):

@@ -552,3 +552,12 @@ SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 # Los archivos se guardan en el historial como la ruta en un CharField con su largo (no TextField sin tope).
 SIMPLE_HISTORY_FILEFIELD_TO_CHARFIELD = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+
+# --- Exportaciones (issue #17, att/exportacion.py) ------------------------------------------------------
+# Un XLSX de más filas que el umbral se genera en Celery y la página da un enlace (el CSV siempre va en
+# flujo). Cupo: exportaciones simultáneas por cliente (usuario, o IP si es anónimo), en la caché compartida;
+# cada puesto caduca a los ATT_EXPORTACION_CUPO_SEGUNDOS si un worker muere sin liberarlo (mientras una
+# descarga avanza se renueva).
+ATT_EXPORTACION_UMBRAL_FILAS = env.int("ATT_EXPORTACION_UMBRAL_FILAS", default=5000)
+ATT_EXPORTACIONES_POR_CLIENTE = env.int("ATT_EXPORTACIONES_POR_CLIENTE", default=2)
+ATT_EXPORTACION_CUPO_SEGUNDOS = env.int("ATT_EXPORTACION_CUPO_SEGUNDOS", default=120)

@@ -149,3 +149,11 @@ def avisar_solicitud_cuenta(solicitud_id: int) -> int:
     from att.cuentas import avisar_solicitud_cuenta as avisar
 
     return avisar(solicitud_id)
+
+
+@shared_task(name="att.generar_exportacion", acks_late=True)
+def generar_exportacion(pk: int) -> None:
+    """Una exportación grande pedida desde una página (`att.exportacion.diferir`)."""
+    from att.exportacion import generar
+
+    generar(pk)

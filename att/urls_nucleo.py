@@ -1,6 +1,6 @@
 from django.urls import path
 
-from att import views_conversacion, views_importacion
+from att import views_conversacion, views_exportacion, views_importacion
 from att import views_nucleo as v
 
 app_name = "nucleo"
@@ -21,4 +21,9 @@ urlpatterns += [
 urlpatterns += [
     path("conversaciones/<slug:tipo>/<int:pk>/mensajes/", views_conversacion.mensaje_nuevo, name="mensaje-nuevo"),
     path("conversaciones/adjuntos/<int:pk>/", views_conversacion.adjunto, name="adjunto-mensaje"),
+]
+urlpatterns += [
+    path("exportaciones/<uuid:clave>/", views_exportacion.exportacion_estado, name="exportacion"),
+    path("exportaciones/<uuid:clave>/descargar/", views_exportacion.exportacion_descargar,
+         name="exportacion-descargar"),
 ]

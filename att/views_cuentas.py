@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from att import cuentas, permisos
 from att.autenticacion import ip_cliente
-from att.exportacion import respuesta_csv
+from att.exportacion import con_cupo, respuesta_csv
 from att.forms import aplicar_error_servicio
 from att.forms_cuentas import (
     AceptarInvitacionForm,
@@ -87,6 +87,7 @@ def cuenta(request):
 
 @login_required
 @require_GET
+@con_cupo
 def datos_descargar(request, formato: str):
     """Mis datos personales en JSON o CSV (solo los de quien pide)."""
     datos = cuentas.datos_personales(request.user)

@@ -8,7 +8,7 @@ class DemandaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from att import cambios, importacion, registros
+        from att import cambios, exportacion, importacion, registros
         from demanda import conversacion, demo, escritorio, perfil, selectors
         from demanda.importacion import ImportadorDemandas
         from demanda.models import Demanda
@@ -19,6 +19,14 @@ class DemandaConfig(AppConfig):
         perfil.registrar_secciones()
         escritorio.registrar()
         conversacion.registrar()
+        exportacion.registrar("demanda.demandas", _tabla_demandas)
 
         # Fuente de cambios de la API: una demanda es de su entidad.
         cambios.registrar(Demanda, campo="actualizada", entidad="entidad_id")
+
+
+def _tabla_demandas(parametros, usuario):
+    """La exportación de demandas que genera Celery cuando el XLSX es grande (`att.exportacion.diferir`)."""
+    from demanda.views_importar import tabla_de_parametros
+
+    return tabla_de_parametros(parametros, usuario)

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from att.exportacion import SEPARADOR_LISTA, respuesta_csv, respuesta_xlsx
+from att.exportacion import SEPARADOR_LISTA, Tabla, con_cupo, lista_m2m, responder
 from att.views_importacion import pagina_importar
 from demanda import selectors
 from demanda.forms import ImportarForm
@@ -35,29 +35,53 @@ COLUMNAS_EXPORTACION = [
 ]
 
 
-def _codigo_y_nombre(objeto) -> list:
-    return [objeto.codigo, objeto.nombre] if objeto is not None else ["", ""]
+TROZO = 2000  # filas por viaje del cursor del servidor
+
+
+def tabla_demandas(usuario, filtros: dict) -> Tabla:
+    """Las demandas que `usuario` ve, con los `filtros` de la lista: una sola consulta (`values()` con los
+    temas agregados en SQL) recorrida por trozos con un cursor del servidor; sin tope de filas."""
+    from demanda.models import Demanda, EstadoDemanda, FuenteNecesidad
+
+    qs = (selectors.demandas_lista(usuario, **filtros).prefetch_related(None).select_related(None)
+          .annotate(**lista_m2m(Demanda, "temas", "codigo", "nombre"))
+          .values("id", "entidad__municipio_id", "entidad__departamento_id", "entidad__nombre", "titulo",
+                  "descripcion", "lista_temas_codigo", "lista_temas_nombre", "capacidad__codigo",
+                  "capacidad__nombre", "etapa__codigo", "etapa__nombre", "fecha_deseada", "modalidad__codigo",
+                  "modalidad__nombre", "canal__codigo", "canal__nombre", "fuente", "estado", "creada"))
+    fuentes, estados = dict(FuenteNecesidad.choices), dict(EstadoDemanda.choices)
+
+    def filas():
+        for d in qs.iterator(chunk_size=TROZO):
+            yield [
+                d["id"], d["entidad__municipio_id"] or d["entidad__departamento_id"] or "", d["entidad__nombre"],
+                d["titulo"], d["descripcion"], SEPARADOR_LISTA.join(d["lista_temas_codigo"]),
+                SEPARADOR_LISTA.join(d["lista_temas_nombre"]),
+                *[d[f"{c}__{v}"] or "" for c in ("capacidad", "etapa") for v in ("codigo", "nombre")],
+                d["fecha_deseada"], d["modalidad__codigo"] or "", d["modalidad__nombre"] or "",
+                d["canal__codigo"] or "", d["canal__nombre"] or "", d["fuente"], str(fuentes.get(d["fuente"], d["fuente"])),
+                d["estado"], str(estados.get(d["estado"], d["estado"])), d["creada"],
+            ]
+
+    marca = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return Tabla(nombre=f"demandas-{marca}", titulo=_("Demandas"), cabeza=COLUMNAS_EXPORTACION, filas=filas(),
+                 contar=qs.count)
+
+
+def tabla_de_parametros(parametros: dict, usuario) -> Tabla:
+    """Para la tarea (`att.generar_exportacion`): la misma tabla con los parámetros guardados."""
+    from types import SimpleNamespace
+
+    from att.exportacion import consulta_de
+
+    return tabla_demandas(usuario, filtros_lista(SimpleNamespace(GET=consulta_de(parametros))))
 
 
 @login_required
+@con_cupo
 def exportar(request):
-    """Las demandas que el usuario ve (con los filtros de la lista), en CSV o XLSX, con sus tipos (fechas,
-    fecha-hora en hora de Bogotá) y las etiquetas junto a los códigos. Editado y vuelto a importar,
-    el archivo actualiza cada demanda por su id."""
-    qs = selectors.demandas_lista(request.user, **filtros_lista(request)).select_related(
-        "entidad", "capacidad", "etapa", "modalidad", "canal",
-    ).prefetch_related("temas")
-    filas = []
-    for d in qs[:50000]:
-        temas = list(d.temas.all())
-        filas.append([
-            d.pk, d.entidad.municipio_id or d.entidad.departamento_id or "", d.entidad.nombre, d.titulo, d.descripcion,
-            SEPARADOR_LISTA.join(t.codigo for t in temas), SEPARADOR_LISTA.join(t.nombre for t in temas),
-            *_codigo_y_nombre(d.capacidad), *_codigo_y_nombre(d.etapa), d.fecha_deseada,
-            *_codigo_y_nombre(d.modalidad), *_codigo_y_nombre(d.canal), d.fuente, d.get_fuente_display(), d.estado,
-            d.get_estado_display(), d.creada,
-        ])
-    marca = timezone.localtime().strftime("%Y%m%d-%H%M")
-    if request.GET.get("formato") == "xlsx":
-        return respuesta_xlsx(f"demandas-{marca}.xlsx", [(_("Demandas"), [], COLUMNAS_EXPORTACION, filas)])
-    return respuesta_csv(f"demandas-{marca}.csv", COLUMNAS_EXPORTACION, filas)
+    """Las demandas que el usuario ve (con los filtros de la lista), en CSV (en flujo) o XLSX (en Celery con
+    un enlace si son muchas), con sus tipos (fechas, fecha-hora en hora de Bogotá) y las etiquetas junto a
+    los códigos. Editado y vuelto a importar, el archivo actualiza cada demanda por su id."""
+    formato = "xlsx" if request.GET.get("formato") == "xlsx" else "csv"
+    return responder(request, tabla_demandas(request.user, filtros_lista(request)), formato, tipo="demanda.demandas")

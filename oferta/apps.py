@@ -8,8 +8,9 @@ class OfertaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from att import cambios, importacion, registros
+        from att import cambios, exportacion, importacion, registros
         from oferta import demo, perfil, selectors
+        from oferta.exportacion import tabla_datos_abiertos
         from oferta.importacion import ImportadorOfertas
         from oferta.models import Oferta
 
@@ -17,6 +18,8 @@ class OfertaConfig(AppConfig):
         registros.registrar_demo("oferta", demo.generar, orden=10)
         importacion.registrar_importador("ofertas", ImportadorOfertas)
         perfil.registrar_secciones()
+        exportacion.registrar("oferta.datos_abiertos",
+                              lambda parametros, _usuario: tabla_datos_abiertos(selectors.FiltrosPortal.desde(parametros)))
 
         # Fuente de cambios de la API: la oferta publicada es pública; el borrador, de su entidad.
         cambios.registrar(Oferta, campo="actualizada", entidad="entidad_id",

@@ -12,7 +12,16 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    prefetch_related_objects,
+)
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -491,6 +500,11 @@ def _huella() -> str:
     return f"{actualizada.timestamp() if actualizada else 0}-{borrados}-{timezone.localdate():%Y%m%d}"
 
 
+def huella_publicadas() -> str:
+    """La huella de las ofertas (la del portal): cambia con cada cambio que puede tocar las publicadas."""
+    return _huella()
+
+
 def _clave_cache(filtros: FiltrosPortal, numero: int, por_pagina: int) -> str | None:
     if filtros.q:
         return None
@@ -593,15 +607,44 @@ def ofertas_visibles(usuario) -> QuerySet:
     return Oferta.objects.filter(filtro)
 
 
+def _lista_m2m(campo: str, *valores) -> dict:
+    from att.exportacion import lista_m2m
+
+    return lista_m2m(Oferta, campo, *valores)
+
+
 def para_exportar(filtros: FiltrosPortal) -> QuerySet:
-    """Datos abiertos: solo lo público (ofertas publicadas), con los filtros del portal."""
+    """Datos abiertos: solo lo público (ofertas publicadas), con los filtros del portal. Una sola consulta
+    (`values()` con las listas m2m como subconsultas de arreglo), para recorrer con
+    `.iterator(chunk_size=…)` (cursor del servidor): el número de consultas no crece con las filas."""
+    from django.db.models import Case, When
+    from django.db.models.functions import Coalesce, NullIf
+
+    from att.models import TipoEntidad
+
+    # La sigla, o el nombre si no tiene (de la oferente y, en su subconsulta, de cada cooferente).
+    sigla = Coalesce(NullIf(F("entidad__sigla"), Value("")), F("entidad__nombre"))
+    divipola = ("divipola", Case(When(entidad__tipo=TipoEntidad.ALCALDIA, then=F("entidad__municipio_id")),
+                                 default=Coalesce(F("entidad__departamento_id"), Value(""))))
+    listas = {
+        **_lista_m2m("cooferentes", ("sigla", sigla), "nombre"),
+        **{k: v for m in ("descriptores", "temas", "capacidades", "etapas", "modalidades", "focaliza_departamentos")
+           for k, v in _lista_m2m(m, "codigo", "nombre").items()},
+        **_lista_m2m("focaliza_entidades", divipola, "nombre"),
+        **_lista_m2m("indicadores", "nombre"),
+    }
+    campos = ["id", "entidad__nombre", "canal__codigo", "canal__nombre", "estructura", "continua",
+              "dirigida_a_alcaldias", "dirigida_a_gobernaciones", "solo_pdet", "solo_zomac", "focaliza_categorias",
+              "focaliza_grupos_mdm", "publico_objetivo", "fuentes_financiacion", "nombre", "necesidad",
+              "descripcion", "bienes_entregados", "requisitos", "cronograma", "cupos", "alineacion_pnd",
+              "contacto_nombre", "contacto_email", "contacto_telefono", "vigencia_desde", "vigencia_hasta",
+              "publicada_en", "brecha_capacidad", "objetivo_capacidad", "cadena_insumos", "cadena_actividades",
+              "cadena_productos", "cadena_resultados", "costo_por_et"]
     return (
         aplicar_filtros(publicadas(), filtros)
-        .select_related("entidad", "canal")
-        .prefetch_related("cooferentes", "descriptores", "temas", "capacidades", "etapas", "modalidades",
-                          "focaliza_departamentos", "focaliza_entidades", "indicadores")
-        .defer("busqueda", "comentario_revision", "creada_por")
         .order_by("pk")
+        .annotate(entidad_sigla=sigla, **listas)
+        .values(*campos, "entidad_sigla", *listas)
     )
 
 

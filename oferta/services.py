@@ -339,6 +339,7 @@ def oferta_publicar(*, oferta: Oferta, por: Usuario, comentario: str = "") -> Of
     # Las demandas que eran brecha y comparten tema se vuelven a cruzar (fuera de la petición).
     encolar("demanda.recruzar_brechas", actual.pk, clave=f"recruzar-brechas-{actual.pk}")
     encolar("oferta.refrescar_vocabulario", clave="oferta-vocabulario")
+    encolar("oferta.generar_datos_abiertos", clave="oferta-datos-abiertos")  # la instantánea de /oferta/exportar/
     return actual
 
 
@@ -358,4 +359,5 @@ def oferta_archivar(*, oferta: Oferta, por: Usuario, motivo: str) -> Oferta:
     # Las demandas de las que era la mejor oferta se vuelven a cruzar (fuera de la petición).
     encolar("demanda.recruzar_de_oferta", actual.pk, clave=f"recruzar-de-oferta-{actual.pk}")
     encolar("oferta.refrescar_vocabulario", clave="oferta-vocabulario")
+    encolar("oferta.generar_datos_abiertos", clave="oferta-datos-abiertos")  # la instantánea de /oferta/exportar/
     return actual

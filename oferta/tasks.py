@@ -29,3 +29,12 @@ def refrescar_vocabulario() -> None:
     from att.busqueda import refrescar_vocabulario as refrescar
 
     refrescar("oferta")
+
+
+@shared_task(name="oferta.generar_datos_abiertos", acks_late=True)
+def generar_datos_abiertos() -> list[str]:
+    """Instantánea de los datos abiertos completos (CSV y XLSX) que sirve `/oferta/exportar/` sin filtros
+    (idempotente: con la misma huella de las publicadas no hace nada)."""
+    from oferta.exportacion import generar_instantanea
+
+    return generar_instantanea()

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from att import busqueda, permisos
 from att import selectors as selectors_att
 from att import services as services_att
-from att.exportacion import respuesta_csv, respuesta_xlsx
+from att.exportacion import con_cupo, responder
 from att.forms import aplicar_error_servicio
 
 from . import exportacion, selectors, services
@@ -243,17 +243,32 @@ def solapamientos(request):
 
 
 @require_GET
+@con_cupo
 def exportar(request):
-    """Datos abiertos: las ofertas publicadas (con los filtros del portal) en CSV o XLSX."""
+    """Datos abiertos: las ofertas publicadas (con los filtros del portal) en CSV o XLSX. Sin filtros, la
+    instantánea ya generada (`FileResponse`, casi sin CPU); si no hay o está vieja, se pide regenerarla y
+    esta vez va en flujo. Con filtros: CSV en flujo; XLSX de más de `ATT_EXPORTACION_UMBRAL_FILAS` filas,
+    en Celery con un enlace."""
+    from django.http import FileResponse
+
     formato = request.GET.get("formato", "csv")
     if formato not in ("csv", "xlsx"):
         raise Http404(_("Formato no disponible."))
     filtros = selectors.FiltrosPortal.desde(request.GET)
-    filas_ = list(exportacion.filas(selectors.para_exportar(filtros)))
+    completos = not filtros.q and not filtros.valores
     nombre = f"ofertas-att-{timezone.localdate():%Y%m%d}.{formato}"
-    if formato == "csv":
-        return respuesta_csv(nombre, exportacion.COLUMNAS, filas_)
-    return respuesta_xlsx(nombre, [(_("Ofertas"), [], exportacion.COLUMNAS, filas_)])
+    if completos:
+        guardada = exportacion.instantanea(formato)
+        if guardada is None:
+            from att.salida import encolar
+
+            encolar("oferta.generar_datos_abiertos", clave="oferta-datos-abiertos")
+            guardada = exportacion.instantanea(formato)  # sin broker, la tarea ya corrió en este proceso
+        if guardada is not None:
+            from django.core.files.storage import default_storage
+
+            return FileResponse(default_storage.open(guardada, "rb"), as_attachment=True, filename=nombre)
+    return responder(request, exportacion.tabla_datos_abiertos(filtros), formato, tipo="oferta.datos_abiertos")
 
 
 @login_required

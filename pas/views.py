@@ -116,6 +116,7 @@ def informe_descargar(request, pk, formato):
 CABEZA_ACCIONES = ["Código", "Acción", "Objetivo", "Entidad responsable", "Corresponsables", "Inicio", "Fin", "Peso (%)"]
 
 
+@exportacion.con_cupo(solo_con_formato=True)
 def acciones(request):
     qs = selectors.acciones().prefetch_related("corresponsables")
     texto = (request.GET.get("q") or "").strip()[:100]
@@ -139,7 +140,7 @@ def acciones(request):
                  .iterator(chunk_size=2000))
         if formato == "csv":
             return exportacion.respuesta_csv("pas-acciones.csv", CABEZA_ACCIONES, filas)
-        return exportacion.respuesta_xlsx("pas-acciones.xlsx", [("Acciones", [], CABEZA_ACCIONES, list(filas))])
+        return exportacion.respuesta_xlsx("pas-acciones.xlsx", [("Acciones", [], CABEZA_ACCIONES, filas)])
     pagina = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "pas/acciones.html", {
         "pagina": pagina, "q": texto, "objetivo": objetivo, "entidad": entidad,

@@ -55,16 +55,18 @@ def lista(request):
 
 
 @login_required
+@exportacion.con_cupo
 def exportar(request):
-    """Las rutas filtradas, con el estado de cada paso (CSV o XLSX por `?formato=xlsx`)."""
+    """Las rutas filtradas, con el estado de cada paso (CSV en flujo o XLSX por `?formato=xlsx`), leídas por
+    trozos con sus pasos completados en lote (consultas por trozo, no por ruta)."""
     f = _filtros(request)
     _lista, periodo = periodos.del_pedido(request)
-    rutas = selectors.rutas_lista(request.user, periodo=periodo, **f)[:5000]
-    rutas = selectors.con_pasos(rutas)
+    rutas = exportacion.por_trozos(selectors.rutas_lista(request.user, periodo=periodo, **f),
+                                   preparar=selectors.con_pasos)
     cabeza = [_("Ruta"), _("Entidad territorial"), _("Capacidad"), _("Oferentes"), _("Inicio"), _("Estado"),
               *[str(p.label) for p in Protocolo], _("Pasos hechos")]
-    filas = [[r.pk, r.entidad.nombre, r.capacidad.nombre, "; ".join(o.nombre for o in r.oferentes.all()), r.inicio,
-              str(r.get_estado_display()), *[str(p.estado_texto) for p in r.pasos], r.hechos] for r in rutas]
+    filas = ([r.pk, r.entidad.nombre, r.capacidad.nombre, "; ".join(o.nombre for o in r.oferentes.all()), r.inicio,
+              str(r.get_estado_display()), *[str(p.estado_texto) for p in r.pasos], r.hechos] for r in rutas)
     if request.GET.get("formato") == "xlsx":
         return exportacion.respuesta_xlsx("rutas.xlsx", [(_("Rutas"), [], cabeza, filas)])
     return exportacion.respuesta_csv("rutas.csv", cabeza, filas)

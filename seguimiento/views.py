@@ -74,6 +74,7 @@ def _entero(valor):
 
 # --- Tablero -------------------------------------------------------------------------------------
 @login_required
+@exportacion.con_cupo(solo_con_formato=True)
 def tablero(request):
     _ver(request)
     agenda_id = _entero(request.GET.get("agenda"))
@@ -299,6 +300,7 @@ TOPE_INDICADORES_PAGINA = 500
 
 
 @login_required
+@exportacion.con_cupo(solo_con_formato=True)
 def indicadores(request):
     _ver(request)
     anio = _entero(request.GET.get("anio")) or timezone.localdate().year
@@ -379,6 +381,7 @@ def periodos(request):
 
 # --- Percepción ----------------------------------------------------------------------------------
 @login_required
+@exportacion.con_cupo(solo_con_formato=True)
 def percepcion(request):
     _ver(request)
     u = request.user
@@ -432,6 +435,7 @@ def percepcion(request):
 
 # --- Los seis cortes SETA (por entidad, dependencia, producto, zona, estrategia y asesor) ------------
 @login_required
+@exportacion.con_cupo(solo_con_formato=True)
 def corte(request, dimension):
     _ver(request)
     if dimension not in cortes.CORTES:
@@ -444,12 +448,8 @@ def corte(request, dimension):
         nombre = f"avance-por-{dimension}"
         if formato == "csv":
             return _csv(nombre, cabeza, filas)
-        respuesta = HttpResponse(
-            exportacion.libro_xlsx([(str(_("Avance por %(c)s") % {"c": dimension})[:31], [[str(datos["corte"].titulo)]],
-                                     cabeza, filas)]),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        respuesta["Content-Disposition"] = f'attachment; filename="{nombre}.xlsx"'
-        return respuesta
+        return exportacion.respuesta_xlsx(f"{nombre}.xlsx", [(
+            str(_("Avance por %(c)s") % {"c": dimension})[:31], [[str(datos["corte"].titulo)]], cabeza, filas)])
     from att.models import Departamento, Region
 
     pagina = Paginator(datos["filas"], 100).get_page(request.GET.get("page"))
@@ -467,6 +467,7 @@ def corte(request, dimension):
 
 # --- Capacidades (MDM) ---------------------------------------------------------------------------
 @login_required
+@exportacion.con_cupo(solo_con_formato=True)
 def capacidades(request):
     if not permisos.lee_todo(request.user):
         raise PermissionDenied(_("El análisis de capacidades es del DNP."))

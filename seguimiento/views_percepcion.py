@@ -24,7 +24,7 @@ from seguimiento.models import EvaluacionLinea
 from seguimiento.views import _linea_visible, _ver
 
 
-def _exportar(request, nombre: str, titulo: str, cabeza: list, filas: list):
+def _exportar(request, nombre: str, titulo: str, cabeza: list, filas):
     """CSV o XLSX de una tabla si lo pide `?formato=`; None si no."""
     formato = request.GET.get("formato")
     cabeza = [str(c) for c in cabeza]
@@ -37,6 +37,7 @@ def _exportar(request, nombre: str, titulo: str, cabeza: list, filas: list):
 
 # --- Consentimiento -----------------------------------------------------------------------------------
 @login_required
+@exportacion.con_cupo(solo_con_formato=True)
 def consentimiento(request):
     """Estado del consentimiento de cada ET visible; la ET (o su equipo departamental, o el DNP en la
     entrevista) lo da o lo revoca."""
@@ -70,13 +71,15 @@ def consentimiento(request):
     elif estado == "sin":
         qs = qs.exclude(selectors.con_consentimiento())
     if request.GET.get("formato") in ("csv", "xlsx"):
-        filas = []
-        for e in qs.iterator(chunk_size=2000):
-            c = getattr(e, "consentimiento_percepcion", None)
-            filas.append([e.nombre, e.departamento.nombre if e.departamento else "",
-                          _("vigente") if c and c.vigente else _("revocado") if c else _("sin consentimiento"),
-                          c.otorgado_en if c else None, str(c.otorgado_por) if c else "",
-                          c.revocado_en if c else None, str(c.revocado_por or "") if c else ""])
+        def filas_consentimiento():
+            for e in exportacion.por_trozos(qs):
+                c = getattr(e, "consentimiento_percepcion", None)
+                yield [e.nombre, e.departamento.nombre if e.departamento else "",
+                       _("vigente") if c and c.vigente else _("revocado") if c else _("sin consentimiento"),
+                       c.otorgado_en if c else None, str(c.otorgado_por) if c else "",
+                       c.revocado_en if c else None, str(c.revocado_por or "") if c else ""]
+
+        filas = filas_consentimiento()
         return _exportar(request, "consentimiento-percepcion", _("Consentimiento de percepción"),
                          [_("Entidad"), _("Departamento"), _("Estado"), _("Otorgado el"), _("Otorgado por"),
                           _("Revocado el"), _("Revocado por")], filas)
@@ -91,6 +94,7 @@ def consentimiento(request):
 
 # --- Atención prioritaria -------------------------------------------------------------------------------
 @login_required
+@exportacion.con_cupo(solo_con_formato=True)
 def atencion(request):
     _ver(request)
     filas = selectors.atencion_prioritaria(request.user)
@@ -112,6 +116,7 @@ def atencion(request):
 
 # --- Calificaciones por región y por tema ----------------------------------------------------------------
 @login_required
+@exportacion.con_cupo(solo_con_formato=True)
 def desglose(request):
     _ver(request)
     por = "tema" if request.GET.get("por") == "tema" else "region"
@@ -130,6 +135,7 @@ def desglose(request):
 
 # --- Costo por ET asistida y por punto de capacidad -------------------------------------------------------
 @login_required
+@exportacion.con_cupo(solo_con_formato=True)
 def costo(request):
     _ver(request)
     if not request.user.has_perm("seguimiento.ver_costo"):
@@ -150,6 +156,7 @@ def costo(request):
 
 # --- Evaluación intermedia y final por línea ----------------------------------------------------------------
 @login_required
+@exportacion.con_cupo(solo_con_formato=True)
 def evaluaciones(request):
     _ver(request)
     qs = selectors.evaluaciones_visibles(request.user)
@@ -157,9 +164,9 @@ def evaluaciones(request):
     if tipo in ("intermedia", "final"):
         qs = qs.filter(tipo=tipo)
     if request.GET.get("formato") in ("csv", "xlsx"):
-        filas = [[e.linea_id, e.linea.oferta.nombre, e.linea.plan.entidad.nombre, e.get_tipo_display(),
+        filas = ([e.linea_id, e.linea.oferta.nombre, e.linea.plan.entidad.nombre, e.get_tipo_display(),
                   e.get_resultado_display(), e.fecha, e.avance_linea, e.hallazgos, e.recomendaciones]
-                 for e in qs.iterator(chunk_size=2000)]
+                 for e in exportacion.por_trozos(qs))
         return _exportar(request, "evaluaciones-lineas", _("Evaluaciones de las líneas"),
                          [_("Línea"), _("Producto"), _("Oferente"), _("Tipo"), _("Resultado"), _("Fecha"),
                           _("Avance al evaluar (%)"), _("Hallazgos"), _("Recomendaciones")], filas)

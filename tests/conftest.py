@@ -45,6 +45,10 @@ def _correo_y_medios(settings, tmp_path):
     # El tope por IP y minuto del registro de seguridad cuenta en la caché del proceso, que dura toda
     # la sesión de pruebas (todas desde 127.0.0.1): lo prueba tests/att/test_bitacora_seguridad.py.
     settings.ATT_BITACORA_TOPE_POR_MINUTO = 1_000_000
+    # El cupo de exportaciones simultáneas se libera al cerrar la respuesta, y el cliente de pruebas solo la
+    # cierra si se lee entera: una prueba que mira solo el código no debe agotarlo a las siguientes (el cupo
+    # lo prueba tests/att/test_exportacion_en_flujo.py).
+    settings.ATT_EXPORTACIONES_POR_CLIENTE = 1_000_000
 
 
 @pytest.fixture

@@ -34,7 +34,13 @@ from .entidades import Dependencia, Entidad, TipoEntidad
 from .formularios import AdjuntoPendiente, Borrador
 from .importaciones import EstadoImportacionArchivo, Importacion
 from .notificaciones import CategoriaAlerta, FrecuenciaAlerta, Notificacion, PreferenciaAlerta
-from .operacion import EstadoSalida, Salida, SolicitudIdempotente
+from .operacion import (
+    ArchivoExportado,
+    EstadoExportacion,
+    EstadoSalida,
+    Salida,
+    SolicitudIdempotente,
+)
 from .seguridad import EventoSeguridad, TipoEventoSeguridad
 from .territorio import CategoriaLey617, Departamento, GrupoMDM, Municipio, PuntajeMDM, Region
 from .tokens import TokenIntegracion
@@ -43,6 +49,7 @@ from .usuarios import Membresia, Rol, Usuario
 __all__ = [
     "AdjuntoMensaje",
     "AdjuntoPendiente",
+    "ArchivoExportado",
     "Borrador",
     "Canal",
     "Capacidad",
@@ -59,6 +66,7 @@ __all__ = [
     "EntregaWebhook",
     "EstadoEmpalme",
     "EstadoEntrega",
+    "EstadoExportacion",
     "EstadoImportacionArchivo",
     "EstadoSalida",
     "EstadoSolicitudCuenta",

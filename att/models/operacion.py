@@ -85,3 +85,44 @@ class SolicitudIdempotente(models.Model):
 
     def __str__(self):
         return f"{self.metodo} {self.ruta} · {self.clave}"
+
+
+class EstadoExportacion(models.TextChoices):
+    PENDIENTE = "pendiente", _("En cola")
+    GENERANDO = "generando", _("Generándose")
+    LISTA = "lista", _("Lista")
+    FALLIDA = "fallida", _("Falló")
+
+
+def ruta_exportacion(instancia, archivo: str) -> str:
+    return f"exportaciones/{instancia.creada:%Y/%m}/{instancia.clave}/{archivo}"
+
+
+class ArchivoExportado(models.Model):
+    """Una exportación grande (XLSX por encima de `ATT_EXPORTACION_UMBRAL_FILAS`) que genera una tarea de
+    Celery (`att.generar_exportacion`) en vez de un worker web; la página de la `clave` (secreta, en el
+    enlace) muestra su estado y da la descarga, como los informes (`respuesta_archivo_generado`)."""
+
+    clave = models.UUIDField(_("clave del enlace"), unique=True, editable=False)
+    usuario = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+                                related_name="exportaciones", verbose_name=_("pedida por"))
+    tipo = models.CharField(_("exportación"), max_length=60)
+    formato = models.CharField(_("formato"), max_length=4)
+    parametros = models.JSONField(_("parámetros"), default=dict, blank=True)
+    estado = models.CharField(_("estado"), max_length=12, choices=EstadoExportacion.choices,
+                              default=EstadoExportacion.PENDIENTE)
+    filas = models.PositiveIntegerField(_("filas"), null=True, blank=True)
+    xlsx = models.FileField(upload_to=ruta_exportacion, blank=True, max_length=255)
+    csv = models.FileField(upload_to=ruta_exportacion, blank=True, max_length=255)
+    nombre = models.CharField(_("nombre del archivo"), max_length=120, blank=True)
+    error = models.TextField(_("error"), blank=True, **largo_maximo(TEXTO_TECNICO))
+    creada = models.DateTimeField(_("pedida"), auto_now_add=True)
+    terminada = models.DateTimeField(_("terminada"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("archivo exportado")
+        verbose_name_plural = _("archivos exportados")
+        indexes = [models.Index(fields=["creada"], name="exportacion_creada")]
+
+    def __str__(self) -> str:
+        return f"{self.tipo} ({self.formato}) {self.clave}"

@@ -51,7 +51,7 @@ def test_ensayo_y_confirmacion(client, entidad_oferente, oferente):
     lineas = list(LineaPlan.objects.filter(plan=plan).order_by("secuencia"))
     assert len(lineas) == 2
     assert set(lineas[0].territorios.all()) == {factories.alcaldia("05001"), factories.gobernacion("05")}
-    exportado = client.get(f"/agenda/planes/{plan.pk}/exportar/").content.decode()
+    exportado = client.get(f"/agenda/planes/{plan.pk}/exportar/").getvalue().decode()
     assert "Acompañar el PDT" in exportado and "05001" in exportado
 
 
@@ -83,7 +83,7 @@ def test_exportar_editar_y_reimportar_actualiza_sin_duplicar(client, entidad_ofe
         f"{oferta.pk},Acompañar el PDT,05001,planeacion,1,2025-02-01,2025-04-30,{oferente.email},1000,PGN"])},
         follow=True)
     client.post(f"/nucleo/importaciones/{r.context['importacion'].pk}/")
-    exportado = client.get(f"/agenda/planes/{plan.pk}/exportar/").content.decode("utf-8-sig")
+    exportado = client.get(f"/agenda/planes/{plan.pk}/exportar/").getvalue().decode("utf-8-sig")
     editado = exportado.replace("Acompañar el PDT", "Acompañar el PDT y el POAI")
     r = client.post(f"/agenda/planes/{plan.pk}/importar/",
                     {"archivo": SimpleUploadedFile("lineas.csv", editado.encode("utf-8"))}, follow=True)
@@ -115,7 +115,7 @@ def test_exportacion_xlsx_sirve_de_plantilla_con_lista_de_etapas_y_sin_formulas(
         f'{oferta.pk},"=HYPERLINK(""http://x"")",05001,planeacion,1,2025-02-01,2025-04-30,{oferente.email},1000,PGN'])},
         follow=True)
     client.post(f"/nucleo/importaciones/{r.context['importacion'].pk}/")
-    libro = load_workbook(io.BytesIO(client.get(f"/agenda/planes/{plan.pk}/exportar/?formato=xlsx").content))
+    libro = load_workbook(io.BytesIO(client.get(f"/agenda/planes/{plan.pk}/exportar/?formato=xlsx").getvalue()))
     hoja = libro.worksheets[0]
     cabeza = [c.value for c in hoja[1]]
     fila = {cabeza[i]: c for i, c in enumerate(hoja[2])}

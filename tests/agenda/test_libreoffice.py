@@ -71,7 +71,7 @@ def test_exportacion_editada_y_guardada_por_libreoffice_actualiza_sin_duplicar(
     plan = _plan_con_lineas(entidad_oferente)
     ids = set(LineaPlan.objects.filter(plan=plan).values_list("pk", flat=True))
     client.force_login(oferente)
-    libro = load_workbook(io.BytesIO(client.get(f"/agenda/planes/{plan.pk}/exportar/?formato=xlsx").content))
+    libro = load_workbook(io.BytesIO(client.get(f"/agenda/planes/{plan.pk}/exportar/?formato=xlsx").getvalue()))
     hoja = libro.active
     cabeza = [c.value for c in hoja[1]]
     assert isinstance(hoja.cell(row=2, column=cabeza.index("fecha_inicio") + 1).value, __import__("datetime").datetime)

@@ -281,12 +281,12 @@ def test_exportacion_de_ofertas_con_texto_anterior_a_los_limites_lo_deja_entero(
     Oferta.objects.filter(pk=o.pk).update(descripcion=texto)
     r = client.get("/oferta/exportar/", {"formato": "xlsx"})
     assert r.status_code == 200
-    filas = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
+    filas = list(load_workbook(io.BytesIO(r.getvalue())).active.iter_rows(values_only=True))
     i = filas[0].index("descripcion")
     assert filas[0][i + 1] == "descripcion_2"
     assert filas[1][i] + filas[1][i + 1] == texto
     r = client.get("/oferta/exportar/", {"formato": "csv"})
-    assert texto in r.content.decode("utf-8-sig")  # en CSV no hay límite: va entero
+    assert texto in r.getvalue().decode("utf-8-sig")  # en CSV no hay límite: va entero
 
 
 @pytest.mark.django_db

@@ -446,6 +446,21 @@ class Caso:
     datos: dict = field(default_factory=dict)
 
 
+def _exportacion_de_a(m):
+    """Una exportación grande lista de la funcionaria de A (su archivo lleva la marca)."""
+    import uuid
+
+    from django.core.files.base import ContentFile
+
+    from att.models import ArchivoExportado
+
+    pedida = ArchivoExportado(clave=uuid.uuid4(), usuario=m.funcionario_a, tipo="demanda.demandas", formato="csv",
+                              estado="lista", nombre="demandas.csv")
+    pedida.save()
+    pedida.csv.save("demandas.csv", ContentFile(MARCA.encode()), save=True)
+    return pedida
+
+
 def _privado(*claves, campo="pk"):
     return lambda m: [Caso({campo: getattr(m, c).pk}) for c in claves]
 
@@ -503,6 +518,8 @@ RUTAS_HTML = {
     # Renombrar o desactivar una dependencia de A: B no la encuentra (404); el auditor no cambia nada.
     "nucleo:dependencia": lambda m: [Caso({"pk": m.dependencia.pk}, datos={"accion": "desactivar"})],
     "nucleo:importacion": _privado("importacion_archivo"),
+    "nucleo:exportacion": lambda m: [Caso({"clave": _exportacion_de_a(m).clave})],
+    "nucleo:exportacion-descargar": lambda m: [Caso({"clave": _exportacion_de_a(m).clave})],
     "oferta:detalle": lambda m: [
         *_privado(*OFERTAS_PRIVADAS)(m),
         Caso({"pk": m.oferta_publicada.pk}, publico="una oferta publicada está en el portal para todos"),

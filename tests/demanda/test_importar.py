@@ -190,12 +190,12 @@ def test_exportar_csv_y_xlsx_acotado(client, funcionario_medellin, funcionario_c
     fabricas.demanda(factories.alcaldia("76001"), funcionario_cali, titulo="Ajena de Cali")
     client.force_login(funcionario_medellin)
     r = client.get(reverse("demanda:exportar"))
-    texto = r.content.decode("utf-8-sig")
+    texto = r.getvalue().decode("utf-8-sig")
     assert r["Content-Type"].startswith("text/csv")
     assert texto.splitlines()[0].startswith("id,entidad,entidad_nombre,titulo")
     assert "Propia de Medellín" in texto and "Ajena de Cali" not in texto and "05001" in texto
     r = client.get(reverse("demanda:exportar") + "?formato=xlsx")
-    filas = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
+    filas = list(load_workbook(io.BytesIO(r.getvalue())).active.iter_rows(values_only=True))
     assert len(filas) == 2 and "Propia de Medellín" in filas[1]
 
 
@@ -233,7 +233,7 @@ def test_plantilla_con_listas_y_codigos_llena_se_importa(client, funcionario_med
 def test_exportar_editar_y_reimportar_actualiza_por_id(client, funcionario_medellin):
     demanda = fabricas.demanda(factories.alcaldia("05001"), funcionario_medellin, titulo="Plan de agua potable")
     client.force_login(funcionario_medellin)
-    libro = load_workbook(io.BytesIO(client.get(reverse("demanda:exportar") + "?formato=xlsx").content))
+    libro = load_workbook(io.BytesIO(client.get(reverse("demanda:exportar") + "?formato=xlsx").getvalue()))
     hoja = libro.active
     cabeza = [c.value for c in hoja[1]]
     assert hoja.cell(row=2, column=1).value == demanda.pk  # entero, no texto
@@ -255,9 +255,9 @@ def test_exportar_editar_y_reimportar_actualiza_por_id(client, funcionario_medel
 def test_celda_que_empieza_por_igual_no_es_formula(client, funcionario_medellin):
     fabricas.demanda(factories.alcaldia("05001"), funcionario_medellin, titulo='=HYPERLINK("http://x.co","clic")')
     client.force_login(funcionario_medellin)
-    texto = client.get(reverse("demanda:exportar")).content.decode("utf-8")
+    texto = client.get(reverse("demanda:exportar")).getvalue().decode("utf-8")
     assert texto.startswith("\ufeff")
     assert "'=HYPERLINK" in texto
-    libro = load_workbook(io.BytesIO(client.get(reverse("demanda:exportar") + "?formato=xlsx").content))
+    libro = load_workbook(io.BytesIO(client.get(reverse("demanda:exportar") + "?formato=xlsx").getvalue()))
     celda = libro.active.cell(row=2, column=4)
     assert celda.value.startswith("=HYPERLINK") and celda.data_type == "s"

@@ -53,7 +53,7 @@ def test_portada_portal_api_y_datos_abiertos_dan_la_misma_cifra(client, ofertas)
     assert api.status_code == 200
     en_api = {o["nombre"] for o in api.json()["results"]}
 
-    exportadas = {o.nombre for o in selectors.para_exportar(selectors.FiltrosPortal.desde({}))}
+    exportadas = {o["nombre"] for o in selectors.para_exportar(selectors.FiltrosPortal.desde({}))}
 
     assert en_portal == en_api == exportadas == ofertas
     assert _cifra_portada(client) == 3

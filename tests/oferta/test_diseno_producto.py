@@ -63,7 +63,7 @@ def test_diseno_ida_y_vuelta_por_formulario_api_ficha_y_descarga(client, entidad
     html = client.get(f"/oferta/{oferta.pk}/").content.decode()
     assert "Diseño del producto" in html and DISENO["brecha_capacidad"] in html
     assert "Sistema General de Regalías" in html and "Asesorías realizadas" in html
-    filas = list(csv.DictReader(io.StringIO(client.get("/oferta/exportar/").content.decode("utf-8-sig"))))
+    filas = list(csv.DictReader(io.StringIO(client.get("/oferta/exportar/").getvalue().decode("utf-8-sig"))))
     fila = next(f for f in filas if f["id"] == str(oferta.pk))
     assert {c: fila[c] for c in DISENO} == DISENO
     # La descarga (att.exportacion) escribe los decimales con punto, una sola convención, y las listas con «;».

@@ -26,7 +26,7 @@ def _ofertas_peligrosas():
 def test_xlsx_sin_formulas_y_con_tipos_y_etiquetas(client):
     o = _ofertas_peligrosas()
     r = client.get("/oferta/exportar/", {"formato": "xlsx"})
-    hoja = load_workbook(io.BytesIO(r.content)).worksheets[0]
+    hoja = load_workbook(io.BytesIO(r.getvalue())).worksheets[0]
     assert hoja.title == "Ofertas"
     cabeza = [c.value for c in hoja[1]]
     fila = {cabeza[i]: c for i, c in enumerate(hoja[2])}
@@ -42,9 +42,9 @@ def test_xlsx_sin_formulas_y_con_tipos_y_etiquetas(client):
 
 def test_csv_con_bom_formulas_escapadas_y_listas_con_punto_y_coma(client):
     _ofertas_peligrosas()
-    r = client.get("/oferta/exportar/", {"formato": "csv"})
-    assert r.content.startswith("\ufeff".encode())
-    fila = next(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    contenido = client.get("/oferta/exportar/", {"formato": "csv"}).getvalue()
+    assert contenido.startswith("\ufeff".encode())
+    fila = next(csv.DictReader(io.StringIO(contenido.decode("utf-8-sig"))))
     assert [fila[c] for c in ("nombre", "contacto_telefono", "requisitos", "cronograma")] == [
         "'" + v for v in PELIGROSOS]
     assert fila["vigencia_desde"] == "2027-04-30" and fila["cupos"] == "40"
@@ -57,6 +57,6 @@ def test_lo_exportado_se_vuelve_a_importar(client, oferente, entidad_oferente):
     from att import importacion as imp
 
     fabricas.oferta(entidad=entidad_oferente, vigencia_desde=datetime.date(2027, 1, 1))
-    contenido = client.get("/oferta/exportar/", {"formato": "xlsx"}).content
+    contenido = client.get("/oferta/exportar/", {"formato": "xlsx"}).getvalue()
     importacion = imp.iniciar(tipo="ofertas", por=oferente, archivo=SimpleUploadedFile("o.xlsx", contenido))
     assert importacion.estado == "validada", importacion.errores

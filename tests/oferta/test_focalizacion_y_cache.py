@@ -389,7 +389,7 @@ def test_importacion_y_exportacion_de_la_lista_explicita(client, oferente, entid
     oferta = Oferta.objects.get()
     assert sorted(e.municipio_id or e.departamento_id for e in oferta.focaliza_entidades.all()) == ["05001", "76"]
     Oferta.objects.filter(pk=oferta.pk).update(estado=EstadoOferta.PUBLICADA)
-    filas = list(csv.DictReader(io.StringIO(client.get("/oferta/exportar/").content.decode("utf-8-sig"))))
+    filas = list(csv.DictReader(io.StringIO(client.get("/oferta/exportar/").getvalue().decode("utf-8-sig"))))
     assert sorted(filas[0]["focaliza_entidades"].split(";")) == ["05001", "76"]
 
 

@@ -144,12 +144,12 @@ def test_exportar_csv_y_xlsx_solo_lo_publico(client):
     fabricas.oferta(nombre="Borrador secreto", estado=EstadoOferta.BORRADOR)
     r = client.get("/oferta/exportar/", {"formato": "csv"})
     assert r["Content-Type"].startswith("text/csv")
-    filas = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    filas = list(csv.DictReader(io.StringIO(r.getvalue().decode("utf-8-sig"))))
     assert [f["nombre"] for f in filas] == ["Planeación abierta"]
     assert filas[0]["temas"] == "planeacion"
     assert "comentario_revision" not in filas[0] and "contacto_email" in filas[0]
     r = client.get("/oferta/exportar/", {"formato": "xlsx", "q": "planeacion"})
-    hoja = load_workbook(io.BytesIO(r.content)).worksheets[0]
+    hoja = load_workbook(io.BytesIO(r.getvalue())).worksheets[0]
     valores = [c.value for c in next(hoja.iter_rows(min_row=2, max_row=2))]
     assert "Planeación abierta" in valores
     assert client.get("/oferta/exportar/", {"formato": "pdf"}).status_code == 404

@@ -97,11 +97,11 @@ def test_las_cifras_del_corte_y_sus_descargas(client, seguimiento_dnp, entidad_o
         assert f["al_dia"] + f["en_riesgo"] + f["atrasado"] == 2
         assert f["ultimo_reporte"] == max(p.ultimo_reporte for p in pares)
     assert datos["total"]["seguimientos"] == 8
-    csv = client.get(reverse("seguimiento:corte", args=["entidad"]) + "?formato=csv").content.decode("utf-8-sig")
+    csv = client.get(reverse("seguimiento:corte", args=["entidad"]) + "?formato=csv").getvalue().decode("utf-8-sig")
     assert csv.splitlines()[0].startswith("Entidad territorial,Avance ponderado (%)")
     assert len(csv.splitlines()) == 5
     xlsx = client.get(reverse("seguimiento:corte", args=["zona"]) + "?formato=xlsx&nivel=region")
-    hoja = load_workbook(io.BytesIO(xlsx.content)).active
+    hoja = load_workbook(io.BytesIO(xlsx.getvalue())).active
     assert next(c.value for c in next(hoja.iter_rows(min_row=2, max_row=2))) == "Región"
     api = client.get("/api/v1/seguimiento/cortes/dependencia/").json()
     assert {f["nombre"] for f in api["filas"]} == {"Dirección 0 · Ministerio de Prueba",

@@ -69,7 +69,7 @@ def test_cada_cifra_del_tablero_se_descarga_en_csv(client, linea, seguimiento_dn
     client.force_login(seguimiento_dnp)
     r = client.get(f"/seguimiento/?formato=csv&dimension={dimension}")
     assert r["Content-Type"].startswith("text/csv")
-    lineas = r.content.decode("utf-8-sig").strip().splitlines()
+    lineas = r.getvalue().decode("utf-8-sig").strip().splitlines()
     assert len(lineas) == 2
 
 
@@ -85,7 +85,7 @@ def test_tablero_del_oferente_solo_sus_lineas(client, linea, otro_oferente):
     fabricas.hito(fabricas.linea(otro_oferente.membresias.first().entidad))
     client.force_login(otro_oferente)
     r = client.get("/seguimiento/?formato=csv&dimension=entidad")
-    contenido = r.content.decode("utf-8-sig")
+    contenido = r.getvalue().decode("utf-8-sig")
     assert linea.plan.entidad.nombre not in contenido
 
 
@@ -214,7 +214,7 @@ def test_resumen_csv_suscripcion_y_portada(client, linea, seguimiento_dnp):
 
     client.force_login(seguimiento_dnp)
     r = client.get("/seguimiento/?formato=csv&dimension=resumen")
-    assert "Avance consolidado (%)" in r.content.decode("utf-8-sig")
+    assert "Avance consolidado (%)" in r.getvalue().decode("utf-8-sig")
     client.post("/seguimiento/informes/", {"accion": "suscripcion", "activa": "1"})
     assert SuscripcionInforme.objects.get(usuario=seguimiento_dnp).activa
     assert client.get("/").status_code == 200
@@ -268,8 +268,9 @@ def test_csv_del_tablero_no_exporta_formulas(client, linea, seguimiento_dnp):
     entidad.save(update_fields=["nombre"])
     client.force_login(seguimiento_dnp)
     r = client.get("/seguimiento/?formato=csv&dimension=entidad")
-    assert r.content.startswith("\ufeff".encode())
-    filas = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    contenido = r.getvalue()
+    assert contenido.startswith("\ufeff".encode())
+    filas = list(csv.reader(io.StringIO(contenido.decode("utf-8-sig"))))
     assert filas[1][0] == "'=HYPERLINK(\"http://x\")"
 
 

@@ -202,7 +202,7 @@ def test_atencion_prioritaria_con_numeros_conocidos(percepciones_conocidas, segu
     assert str(filas[1]["motivos"][0]).startswith("sin seguimiento en la muestra de")
     client.force_login(seguimiento_dnp)
     r = client.get("/seguimiento/percepcion/atencion/?formato=csv")
-    texto = r.content.decode("utf-8-sig")
+    texto = r.getvalue().decode("utf-8-sig")
     assert r.status_code == 200 and "calificación bajo el umbral" in texto and "2.5" in texto
     api = APIClient()
     api.force_authenticate(seguimiento_dnp)
@@ -281,7 +281,7 @@ def test_costo_por_et_asistida_con_numeros_conocidos(entidad_oferente, oferente,
     assert por_tema == {t1.pk: (2, D(450_000), D(300_000)), t2.pk: (1, D(300_000), D(150_000))}
     client.force_login(seguimiento_dnp)
     r = client.get("/seguimiento/costo/?formato=csv")
-    assert r.status_code == 200 and "600000" in r.content.decode("utf-8-sig")
+    assert r.status_code == 200 and "600000" in r.getvalue().decode("utf-8-sig")
     assert client.get("/seguimiento/costo/?formato=xlsx").status_code == 200
     api = APIClient()
     api.force_authenticate(seguimiento_dnp)

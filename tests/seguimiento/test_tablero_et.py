@@ -45,7 +45,7 @@ def test_la_pagina_del_tablero_de_la_et(client, funcionario_medellin, cuatro_lin
     client.force_login(funcionario_medellin)
     r = client.get("/seguimiento/?formato=csv&dimension=departamento")
     assert r.status_code == 200
-    filas = [f for f in r.content.decode("utf-8-sig").splitlines()[1:] if f.strip()]
+    filas = [f for f in r.getvalue().decode("utf-8-sig").splitlines()[1:] if f.strip()]
     assert len(filas) == 1
     assert filas[0].startswith("Antioquia")
 
