@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import re
 import shutil
@@ -66,6 +67,9 @@ METAS = [
 EXPORTACION_PRIMER_BYTE_S = 1.0
 EXPORTACION_TOTAL_S = 10.0
 EXPORTACION_BUSQUEDA_RAZON = 2.0
+CALENTAMIENTO = 3  # peticiones por ruta antes de medir (también llenan la caché caliente)
+MUESTRAS_MINIMAS = 5
+DURACION_MAXIMA_S = 15
 
 
 # --- Lectura de wrk y cálculos (sin Django ni servidor: tests/bench/test_arnes_http.py) ---------------
@@ -152,6 +156,14 @@ class Resumen:
     @property
     def suelo(self) -> float | None:
         return statistics.median(self.suelo_ms) if self.suelo_ms else None
+
+
+def duracion_corrida(base: int, latencia_s: float, *, rapido: bool = False) -> int:
+    """Segundos de una corrida de wrk: los de base, o los que den MUESTRAS_MINIMAS solicitudes a 1 conexión
+    en una ruta lenta (wrk descarta la que no terminó al acabar), hasta DURACION_MAXIMA_S (la mitad de
+    ambos con --rapido)."""
+    muestras, tope = (MUESTRAS_MINIMAS // 2 + 1, DURACION_MAXIMA_S // 2) if rapido else (MUESTRAS_MINIMAS, DURACION_MAXIMA_S)
+    return int(min(max(tope, base), max(base, math.ceil(muestras * latencia_s))))
 
 
 def razon(a: float | None, b: float | None) -> float | None:
@@ -295,7 +307,8 @@ def rutas_a_medir() -> tuple[list[Ruta], dict]:
              .annotate(n=Count("pk")).order_by("-n", "entidad_id").first())
     entidad = Entidad.objects.select_related("municipio").get(pk=et)
     q = os.environ.get("ARNES_Q", "planeacion")
-    dnp, auditor = "seguimiento@att.demo", "auditor@att.demo"
+    # El auditor (control interno del DNP) lee todo sin segundo factor; seguimiento@ y admin@ lo exigen.
+    dnp = auditor = "auditor@att.demo"
     rutas = [
         Ruta("techo", "Techo: /salud/vivo", "/salud/vivo"),
         Ruta("portada", "Portada", "/"),
@@ -303,13 +316,14 @@ def rutas_a_medir() -> tuple[list[Ruta], dict]:
         Ruta("portal_q", "Portal: q + 2 facetas", f"/oferta/?q={q}&departamento=05&tema={tema}"),
         Ruta("ficha", "Ficha de oferta", f"/oferta/{oferta}/"),
         Ruta("api_ofertas", "API ofertas (50 filas)", "/api/v1/ofertas/", token=True),
-        Ruta("api_demandas", "API demandas (50 filas)", "/api/v1/demandas/", token=True),
-        Ruta("tablero_dnp", "Tablero DNP", "/seguimiento/", sesion=dnp),
+        # El integrador no ve demandas (la lista le sale vacía): la otra lista es la de líneas de plan.
+        Ruta("api_lineas", "API líneas de plan (50 filas)", "/api/v1/agenda/lineas/", token=True),
+        Ruta("tablero_dnp", "Tablero DNP (auditor)", "/seguimiento/", sesion=dnp),
         Ruta("repositorio", "Repositorio sin consulta", "/conocimiento/repositorio/"),
         Ruta("demandas", "Lista de demandas (auditor)", "/demanda/", sesion=auditor),
         Ruta("territorio", f"Perfil ET {entidad} (auditor)", perfil.url_perfil(entidad), sesion=auditor),
-        Ruta("mapa_demanda", "Mapa: capa demanda", "/seguimiento/mapas/?capa=demanda", sesion=dnp),
-        Ruta("mapa_asistencia", "Mapa: capa asistencia", "/seguimiento/mapas/?capa=asistencia", sesion=dnp),
+        Ruta("mapa_demanda", "Mapa: capa demanda (auditor)", "/seguimiento/mapas/?capa=demanda", sesion=dnp),
+        Ruta("mapa_asistencia", "Mapa: capa asistencia (auditor)", "/seguimiento/mapas/?capa=asistencia", sesion=dnp),
         Ruta("rutas", "Rutas (auditor)", "/rutas/", sesion=auditor),
     ]
     datos = {"oferta": oferta, "tema": tema, "entidad": str(entidad), "q": q,
@@ -529,6 +543,9 @@ def medir_exportacion(puerto: int, servidor: Servidor, busqueda: Ruta, consultas
         d["completa"] = proceso.returncode == 0 and d.get("codigo") == 200
         return d
 
+    # Calentamiento barato: la misma vista con un filtro sin resultados carga sus módulos en los workers.
+    for _ in range(4):
+        pedir(puerto, "/oferta/exportar/?q=zzqxwarnes")
     antes = {pid: rss_mib(pid) for pid in servidor.workers()}
     picos = dict(antes)
     parar = threading.Event()
@@ -582,7 +599,7 @@ def texto_exportacion(e: dict) -> str:
     sola = e["sola"]
     lineas = [
         (f"- Sola: código {sola.get('codigo')}, primer byte {sola.get('primer_byte_s', 0):.2f} s, total "
-        f"{sola.get('total_s', 0):.2f} s, {sola.get('bytes', 0) / 1e6:.1f} MB descargados (gzip si el servidor lo da), "
+        f"{sola.get('total_s', 0):.2f} s, {sola.get('bytes', 0) / 1e6:.2f} MB descargados (gzip si el servidor lo da), "
         f"{'completa' if sola.get('completa') else 'INCOMPLETA (salida de curl {})'.format(sola.get('salida_curl'))}; "
         f"{e['consultas'] if e['consultas'] is not None else '—'} consultas SQL (en proceso)."),
         "- RSS de los workers (MiB) antes → pico → después: " + ", ".join(
@@ -610,6 +627,16 @@ def asegurar_wrk() -> None:
         sys.exit("Falta wrk: instálelo con `apt-get install -y wrk` (el arnés lo hace solo como root).")
     print("Instalando wrk de Debian…", flush=True)
     subprocess.run(["apt-get", "install", "-y", "wrk"], check=True)
+
+
+def estaticos_al_dia() -> bool:
+    """El manifiesto de collectstatic es más nuevo que todo archivo de static/ (los de las apps de terceros
+    cambian con uv.lock, que también se mira)."""
+    raiz = Path(os.environ.get("ATT_VAR_DIR", RAIZ / "var")) / "staticfiles" / "staticfiles.json"
+    if not raiz.exists():
+        return False
+    fuentes = [RAIZ / "uv.lock", *(p for p in (RAIZ / "static").rglob("*") if p.is_file())]
+    return all(p.stat().st_mtime < raiz.stat().st_mtime for p in fuentes)
 
 
 def manage(*args: str, env: dict) -> subprocess.CompletedProcess:
@@ -645,11 +672,18 @@ def principal(argv: list[str] | None = None) -> int:
     r = manage("migrate", "--noinput", env=env)
     if r.returncode:
         sys.exit("migrate falló:\n" + r.stdout + r.stderr)
-    print("collectstatic (DEBUG=0 sirve los estáticos con su manifiesto)…", flush=True)
-    r = manage("collectstatic", "--noinput", env=env)
+    print("collectstatic (DEBUG=0 sirve los estáticos con su manifiesto) y check --deploy…", flush=True)
+    hilo_chequeo = threading.Thread(target=lambda: resultado_chequeo.append(manage("check", "--deploy", env=env)))
+    resultado_chequeo: list[subprocess.CompletedProcess] = []
+    hilo_chequeo.start()
+    if estaticos_al_dia():
+        r = subprocess.CompletedProcess([], 0, "", "")
+    else:
+        r = manage("collectstatic", "--noinput", env=env)
+    hilo_chequeo.join()
     if r.returncode:
         sys.exit("collectstatic falló:\n" + r.stdout + r.stderr)
-    chequeo = manage("check", "--deploy", env=env)
+    chequeo = resultado_chequeo[0]
     avisos_deploy = [linea for linea in (chequeo.stdout + chequeo.stderr).splitlines() if "?:" in linea or "W0" in linea]
 
     # Django en este proceso con el mismo entorno (DEBUG=0) que el servidor: captura de SQL y sesiones.
@@ -708,18 +742,21 @@ def principal(argv: list[str] | None = None) -> int:
             redis.Redis.from_url(settings.CACHES["default"]["LOCATION"]).flushdb()
         print(f"== caché {modo} ({cache_url})", flush=True)
         with Servidor(args.puerto, cache_url, registro) as servidor:
-            medibles = []
+            medibles, duraciones = [], {}
             for ruta in rutas:
-                codigos = [pedir(args.puerto, ruta.url, encabezados(ruta))[0] for _ in range(4)]
-                if codigos[-1] != 200:
-                    notas.append(f"{ruta.nombre} ({modo}): responde {codigos[-1]}, no se mide.")
+                pedidas = [pedir(args.puerto, ruta.url, encabezados(ruta)) for _ in range(CALENTAMIENTO)]
+                if pedidas[-1][0] != 200:
+                    notas.append(f"{ruta.nombre} ({modo}): responde {pedidas[-1][0]}, no se mide.")
                     continue
                 medibles.append(ruta)
+                duraciones[ruta.clave] = duracion_corrida(duracion, min(t for _, _, t in pedidas), rapido=args.rapido)
             sentencias = {}
             for ruta in medibles:
                 codigo, sql = capturar(cliente_por_ruta, ruta, caches[modo])
                 sentencias[ruta.clave] = sentencias_medibles(sql)
                 consultas_ruta[(ruta.clave, modo)] = len(sql)
+                if ruta.clave == "techo" and sql:
+                    notas.append(f"¡El techo hizo {len(sql)} consultas ({modo})! Ya no mide la pila sin base.")
                 if codigo != 200:
                     notas.append(f"{ruta.nombre} ({modo}): en proceso respondió {codigo}.")
             for ronda in range(corridas):
@@ -727,7 +764,8 @@ def principal(argv: list[str] | None = None) -> int:
                     for conexiones in (1, 8):
                         r = resultados.setdefault((ruta.clave, modo, conexiones), Resumen())
                         r.suelo_ms += suelo.medir(sentencias[ruta.clave], repeticiones_suelo)
-                        r.corridas.append(wrk(args.puerto, ruta, encabezados(ruta), conexiones, duracion))
+                        r.corridas.append(wrk(args.puerto, ruta, encabezados(ruta), conexiones,
+                                              duraciones[ruta.clave]))
                         r.suelo_ms += suelo.medir(sentencias[ruta.clave], repeticiones_suelo)
                 cargas.append(os.getloadavg())
                 print(f"   ronda {ronda + 1}/{corridas} ({time.monotonic() - inicio_total:.0f} s, carga "
@@ -770,7 +808,8 @@ def principal(argv: list[str] | None = None) -> int:
         f"DEBUG=0, 127.0.0.1:{args.puerto}. wrk: {corridas} corridas × {duracion} s por ruta, caché y conexiones "
         "(1 conexión: `-t1 -c1`; 8: `-t2 -c8`), intercaladas entre rutas; mediana = mediana de las medianas de "
         "las corridas, p99 = el peor p99, req/s = mediana. Caché fría: `dummycache://`; caliente: "
-        f"`{cache_caliente}` vaciada y calentada con 4 peticiones por ruta."),
+        f"`{cache_caliente}` vaciada y calentada con {CALENTAMIENTO} peticiones por ruta. Una ruta lenta corre "
+        f"lo que dé {MUESTRAS_MINIMAS} solicitudes a 1 conexión (hasta {DURACION_MAXIMA_S} s)."),
         (f"Suelo SQL: las lecturas que hace la ruta (capturadas en proceso con la misma caché), ejecutadas por "
         f"psycopg y leídas enteras, {repeticiones_suelo} veces antes y {repeticiones_suelo} después de cada corrida; "
         "mediana. % del techo: req/s de la ruta / req/s de `/salud/vivo` con las mismas conexiones y caché."),

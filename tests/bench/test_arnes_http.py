@@ -158,3 +158,12 @@ def test_copia_la_tabla_en_el_readme_entre_sus_marcas(tmp_path):
     otro.write_text("# nada\n")
     arnes.poner_en_readme(otro, "# Medida\n")
     assert otro.read_text() == "# nada\n"
+
+
+def test_duracion_de_las_corridas_segun_la_latencia():
+    assert arnes.duracion_corrida(5, 0.02) == 5
+    assert arnes.duracion_corrida(5, 2.0) == arnes.MUESTRAS_MINIMAS * 2  # 5 muestras de 2 s
+    assert arnes.duracion_corrida(5, 60.0) == arnes.DURACION_MAXIMA_S
+    assert arnes.duracion_corrida(3, 0.1, rapido=True) == 3
+    assert arnes.duracion_corrida(3, 60.0, rapido=True) == arnes.DURACION_MAXIMA_S // 2
+    assert arnes.duracion_corrida(20, 60.0) == 20  # nunca menos que la base pedida
