@@ -134,7 +134,8 @@ def test_exportacion_incompleta_no_cumple_el_total():
     metas = {t: (v, tipo, u) for t, v, tipo, u, _ in arnes.metas_exportacion(
         {"sola": {"primer_byte_s": 0.2, "total_s": 5.0, "completa": False}})}
     total = next(v for t, v in metas.items() if "archivo entero" in t)
-    assert arnes.evaluar(total[1], total[0], total[2]) == "SIN DATOS"
+    assert total[0] == 5.0
+    assert arnes.evaluar(total[1], total[0], total[2]) == "NO CUMPLE"  # cortada, aunque antes de 10 s
 
 
 def test_sentencias_medibles_lleva_los_set_local_y_deja_las_escrituras():
