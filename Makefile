@@ -58,6 +58,9 @@ ci: test test-integracion test-e2e
 bench: venv
 	$(PY) bench/correr.py
 
+bench-http: venv
+	$(PY) bench/arnes_http.py --rapido
+
 # ruff en la versión fijada en uv.lock (RUF012 apagado en pyproject.toml) y las capas de .importlinter.
 lint: venv
 	$(VENV)/bin/ruff check .
