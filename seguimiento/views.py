@@ -137,7 +137,8 @@ def _cuerpo_tablero(request, agenda_id, entidad_id):
             )
         ],
     }
-    return render_to_string("seguimiento/tablero_cuerpo.html", contexto, request)
+    # Sin `request`: el cuerpo no depende de la persona (los procesadores de contexto son del encabezado).
+    return render_to_string("seguimiento/tablero_cuerpo.html", contexto)
 
 
 def _grafico_avance(clave: str, titulo: str, filas: list[dict]) -> graficos.Grafico:
