@@ -21,8 +21,9 @@ class AgendaConfig(AppConfig):
             PlanDeTrabajo,
             SesionInstancia,
         )
-        from att import cambios, importacion, registros
+        from att import cambios, cifras, importacion, registros
 
+        cifras.registrar_area("agenda", PlanDeTrabajo)  # cifras de la portada (att/cifras.py)
         registros.registrar_resumen_inicio("agenda", selectors.resumen_inicio, orden=30)
         registros.registrar_demo("agenda", demo.generar, orden=30)
         importacion.registrar_importador("lineas", ImportadorLineas)

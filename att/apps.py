@@ -15,6 +15,11 @@ class AttConfig(AppConfig):
             perfil,  # noqa: F401  (chequeo de sistema de las secciones del perfil)
         )
         _registrar_fuente_de_cambios()
+        from att import cifras
+        from att.models import Departamento, Entidad, Municipio
+
+        # Cifras de la portada (att/cifras.py): el territorio y las entidades (conteos, el mapa).
+        cifras.registrar_area("territorio", Departamento, Municipio, Entidad)
         from att import demo, importacion, importadores, registros
 
         registros.registrar_demo("att", demo.generar, orden=0)

@@ -9,6 +9,8 @@
   cámara, micrófono, ubicación, pagos ni USB.
 - `SinCacheMiddleware` marca `Cache-Control: private, no-store` toda respuesta a una persona
   autenticada y toda descarga de archivo; las páginas públicas para anónimos conservan su caché.
+- `publica_para_anonimos(segundos)` marca `Cache-Control: public, max-age` las páginas públicas que son
+  iguales para todo anónimo (portada, repositorio): un proxy o el navegador las reutilizan un momento.
 La Content-Security-Policy la pone django-csp (`csp.middleware.CSPMiddleware`, ajustes en settings).
 """
 
@@ -96,3 +98,47 @@ class SinCacheMiddleware:
             respuesta["Cache-Control"] = "private, no-store"
             del respuesta["Expires"]
         return respuesta
+
+
+def _propio_de_la_persona(request) -> bool:
+    """¿La respuesta puede llevar algo de esta persona? Sesión iniciada, avisos pendientes (p. ej. «cerró su
+    sesión»), un token CSRF pedido o una sesión que cambió."""
+    from django.contrib import messages
+
+    usuario = getattr(request, "user", None)
+    avisos = messages.get_messages(request)
+    return bool(
+        (usuario is not None and usuario.is_authenticated)
+        or getattr(avisos, "_loaded_data", None) or getattr(avisos, "_queued_messages", None)
+        or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        or getattr(getattr(request, "session", None), "modified", False)
+    )
+
+
+def igual_para_todo_anonimo(request) -> bool:
+    """¿La página que recibe es la misma que la de cualquier otro anónimo? Sin sesión iniciada ni avisos;
+    los parámetros, si los hay, van en la clave de quien la guarde (el enlace «Ingresar» lleva la dirección)."""
+    return not _propio_de_la_persona(request)
+
+
+def publica_para_anonimos(segundos: int):
+    """Decorador de vista: a un anónimo, `Cache-Control: public, max-age=<segundos>` y `Vary: Cookie` (quien
+    tiene sesión nunca recibe la copia de un anónimo). No se marca si la respuesta lleva algo de esa persona
+    (`_propio_de_la_persona`) ni lo que no es un 200. A una persona autenticada, `SinCacheMiddleware` le
+    pone de todos modos `private, no-store`."""
+    from functools import wraps
+
+    from django.utils.cache import patch_cache_control, patch_vary_headers
+
+    def decorador(vista):
+        @wraps(vista)
+        def envoltura(request, *args, **kwargs):
+            respuesta = vista(request, *args, **kwargs)
+            if respuesta.status_code == 200 and not _propio_de_la_persona(request):
+                patch_cache_control(respuesta, public=True, max_age=segundos)
+            patch_vary_headers(respuesta, ("Cookie",))
+            return respuesta
+
+        return envoltura
+
+    return decorador

@@ -20,6 +20,30 @@ from django.core.cache.backends.redis import RedisCache
 logger = logging.getLogger("att.cache")
 
 
+def url_cache_del_broker(broker: str, *, ocupadas: tuple[str, ...] = (), base: int | None = None) -> str:
+    """La caché compartida en el mismo Redis del broker de Celery, en otra base: la de `base`, o la primera
+    desde la 2 que no usen el broker ni las URLs de `ocupadas` (el backend de resultados). "" si el broker
+    no es Redis (la caché queda en memoria del proceso)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    partes = urlsplit(broker)
+    if partes.scheme not in ("redis", "rediss"):
+        return ""
+
+    def numero(url: str) -> int | None:
+        p = urlsplit(url)
+        if p.scheme not in ("redis", "rediss") or p.netloc != partes.netloc:
+            return None
+        ruta = p.path.strip("/")
+        return int(ruta) if ruta.isdigit() else 0
+
+    usadas = {n for n in (numero(broker), *map(numero, ocupadas)) if n is not None}
+    if base is None:
+        base = next(n for n in range(2, 16) if n not in usadas)
+    esquema = "rediscache" if partes.scheme == "redis" else "rediss"
+    return urlunsplit((esquema, partes.netloc, f"/{base}", "", ""))
+
+
 def errores_de_conexion() -> tuple[type[BaseException], ...]:
     """Errores que significan «Redis no está» (no errores de uso, que sí deben verse)."""
     import redis

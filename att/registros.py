@@ -4,9 +4,11 @@
 (`import_module`, `apps.get_model`), porque entonces un módulo renombrado o quitado desaparece en
 silencio. En cambio, cada app se anota desde su `ready()`:
 
-- `registrar_resumen_inicio(area, funcion, orden)`: cifras de la portada; `funcion()` devuelve una lista
-  de {"etiqueta", "valor", "url"}.
-- `registrar_mapa_inicio(funcion)`: el mapa público de la portada (lo aporta el seguimiento).
+- `registrar_resumen_inicio(area, funcion, orden, depende_de)`: cifras de la portada; `funcion()` devuelve
+  una lista de {"etiqueta", "valor", "url"}. La portada la guarda en la caché con las áreas de cifras de
+  `depende_de` (`att.cifras`; por defecto, la propia `area`): solo se recalcula cuando cambian.
+- `registrar_mapa_inicio(funcion, depende_de)`: el mapa público de la portada (lo aporta el seguimiento),
+  guardado igual.
 - `registrar_referencia(area, cargar, orden)`: la referencia propia de una app que necesita las entidades
   ya cargadas (p. ej. las acciones del PAS); `manage.py cargar_referencia` llama `cargar()` en ese orden.
 - `registrar_demo(area, generar, orden)`: el generador de datos de demostración de la app, que usa
@@ -27,27 +29,28 @@ class Aporte:
     area: str
     funcion: Callable
     orden: int
+    depende_de: tuple[str, ...] = ()
 
 
 _RESUMENES: dict[str, Aporte] = {}
 _DEMOS: dict[str, Aporte] = {}
 _REFERENCIAS: dict[str, Aporte] = {}
-_MAPA: list[Callable] = []
+_MAPA: list[Aporte] = []
 
 
-def registrar_resumen_inicio(area: str, funcion: Callable, *, orden: int) -> None:
-    _RESUMENES[area] = Aporte(area, funcion, orden)
+def registrar_resumen_inicio(area: str, funcion: Callable, *, orden: int, depende_de: tuple[str, ...] = ()) -> None:
+    _RESUMENES[area] = Aporte(area, funcion, orden, tuple(depende_de) or (area,))
 
 
 def resumenes_inicio() -> list[Aporte]:
     return sorted(_RESUMENES.values(), key=lambda a: (a.orden, a.area))
 
 
-def registrar_mapa_inicio(funcion: Callable) -> None:
-    _MAPA[:] = [funcion]
+def registrar_mapa_inicio(funcion: Callable, *, depende_de: tuple[str, ...]) -> None:
+    _MAPA[:] = [Aporte("mapa", funcion, 0, tuple(depende_de))]
 
 
-def mapa_inicio() -> Callable | None:
+def mapa_inicio() -> Aporte | None:
     return _MAPA[0] if _MAPA else None
 
 

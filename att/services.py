@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from att import bitacora, conversaciones, importacion, permisos
+from att import bitacora, cifras, conversaciones, importacion, permisos
 from att.models import (
     AdjuntoMensaje,
     CategoriaAlerta,
@@ -299,6 +299,7 @@ def _atributos_escribir(validos: list[dict], *, por) -> None:
             municipio.actualizado = ahora
         bulk_update_with_history(list(cambiados.values()), Municipio, sorted({*campos, "actualizado"}), batch_size=1000,
                                  default_user=por, default_change_reason=motivo)
+        cifras.invalidar("territorio")  # bulk_update no emite señales: PDET/ZOMAC de la portada y el mapa
     if nuevos:
         bulk_create_with_history(nuevos, PuntajeMDM, batch_size=1000, default_user=por,
                                  default_change_reason=motivo)

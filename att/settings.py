@@ -1,6 +1,6 @@
 """Configuración única del proyecto, leída del entorno (DEBUG apagado salvo que se pida).
 
-Variables: DEBUG, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, CELERY_BROKER_URL, CACHE_URL,
+Variables: DEBUG, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, CELERY_BROKER_URL, CACHE_URL, CACHE_REDIS_DB,
 EMAIL_URL, DEFAULT_FROM_EMAIL, ATT_URL_BASE, SECURE_SSL_REDIRECT, CSRF_TRUSTED_ORIGINS, ATT_VAR_DIR.
 Seguridad: ATT_DETRAS_DE_PROXY, ATT_SOLICITUD_MAX_BYTES, ATT_ADJUNTO_MAX_BYTES,
 OTP_TOTP_THROTTLE_FACTOR, OTP_STATIC_THROTTLE_FACTOR.
@@ -277,7 +277,18 @@ ATT_SOLICITUD_MAX_BYTES = env.int("ATT_SOLICITUD_MAX_BYTES", default=25 * 1024 *
 # --- Caché, Celery -----------------------------------------------------------------------------
 # Registro de seguridad (att/bitacora.py): filas de denegación o ingreso fallido por IP y minuto.
 ATT_BITACORA_TOPE_POR_MINUTO = env.int("ATT_BITACORA_TOPE_POR_MINUTO", default=60)
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://att")}
+# La caché es compartida por todos los procesos (gunicorn, Celery) siempre que haya broker: sin CACHE_URL,
+# el mismo Redis del broker en otra base (CACHE_REDIS_DB, o la primera desde la 2 que no usen el broker
+# ni los resultados). Solo sin broker (desarrollo con el PostgreSQL embebido) queda en memoria del
+# proceso. Las cifras de la portada, del repositorio y del tablero (att/cifras.py) se invalidan por
+# área desde cualquier proceso: con una caché por proceso, un worker seguiría sirviendo la cifra vieja.
+from att.cache import url_cache_del_broker
+
+_CACHE_DEL_BROKER = url_cache_del_broker(
+    env.str("CELERY_BROKER_URL", default=""), ocupadas=(env.str("CELERY_RESULT_BACKEND", default=""),),
+    base=env.int("CACHE_REDIS_DB", default=None),
+)
+CACHES = {"default": env.cache_url("CACHE_URL", default=_CACHE_DEL_BROKER or "locmemcache://att")}
 # Con Redis, la caché falla abierta (att.cache.RedisTolerante): si no responde en medio segundo,
 # las páginas se calculan de la base de datos y queda un aviso en el registro; nunca un 500.
 # Las sesiones van en la base de datos (SESSION_ENGINE por defecto), no en la caché.

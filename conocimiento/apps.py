@@ -14,7 +14,8 @@ class ConocimientoConfig(AppConfig):
         registros.registrar_resumen_inicio("conocimiento", selectors.resumen_inicio, orden=50)
         registros.registrar_demo("conocimiento", demo.generar, orden=50)
         perfil.registrar_secciones()
-        from att.models import Rol
+        from att import cifras
+        from att.models import Rol, Tema
         from conocimiento.models import (
             Curso,
             Discusion,
@@ -26,6 +27,10 @@ class ConocimientoConfig(AppConfig):
             Recurso,
             SesionFormacion,
         )
+
+        # Cifras de la portada y facetas del repositorio sin consulta (att/cifras.py): un recurso o un
+        # tema que cambia las recalcula.
+        cifras.registrar_area("conocimiento", Recurso, Tema)
 
         # Fuente de cambios de la API, con la visibilidad de sus páginas (conocimiento/selectors.py):
         # - recurso: publicado para todos; sin publicar solo para quien lee todo (lo ve también quien lo

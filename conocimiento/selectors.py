@@ -44,6 +44,7 @@ def recursos_visibles(usuario) -> QuerySet[Recurso]:
 class ResultadoBusqueda:
     recursos: QuerySet
     facetas: dict = field(default_factory=dict)
+    total: int | None = None  # cuántos recursos hay en la lista, si ya se sabe (con las facetas)
 
 
 def _lista(valor) -> list[str]:
@@ -61,7 +62,8 @@ def buscar_recursos(*, usuario=None, q: str = "", tipo="", tema="", departamento
     con facetas y sus conteos. `tipo`, `tema` y `departamento` aceptan un valor o una lista: O entre
     los valores de una faceta, Y entre facetas.
 
-    Tres consultas de facetas más la lista, sin importar cuántos recursos haya.
+    Tres consultas de facetas más la lista, sin importar cuántos recursos haya; sin consulta de texto,
+    las facetas salen de la caché por área (`att.cifras`) y el total de la lista, de la faceta de tipo.
     """
     tipos, temas, deptos = _lista(tipo), _lista(tema), _lista(departamento)
     base = Recurso.objects.filter(estado=EstadoRecurso.PUBLICADO) if solo_publicados else recursos_visibles(usuario)
@@ -94,35 +96,59 @@ def buscar_recursos(*, usuario=None, q: str = "", tipo="", tema="", departamento
     )
     if consulta is not None:
         lista = lista.annotate(rango=SearchRank(F("busqueda"), consulta)).order_by("-rango", "-publicado_en", "-pk")
+    elif solo_publicados:
+        # Lo publicado siempre tiene fecha (restricción recurso_publicado_con_fecha): sin «NULLS LAST» el
+        # orden es el mismo y usa el índice (estado, -publicado_en) en vez de ordenar todo (1 ms frente a
+        # 115 ms con 25.000 publicados).
+        lista = lista.order_by("-publicado_en", "-pk")
     else:
         lista = lista.order_by(F("publicado_en").desc(nulls_last=True), "-pk")
-    facetas = {}
+    facetas, total = {}, None
     if con_facetas:
-        etiquetas_tipo = dict(TipoRecurso.choices)
-        facetas["tipo"] = [
-            {"valor": f["tipo"], "etiqueta": etiquetas_tipo.get(f["tipo"], f["tipo"]), "n": f["n"],
-             "activo": f["tipo"] in tipos}
-            for f in por_tipo.order_by().values("tipo").annotate(n=Count("pk")).order_by("-n", "tipo")
-        ]
-        filas_tema = (
-            Recurso.temas.through.objects.filter(recurso__in=por_tema.order_by().values("pk"))
-            .values("tema_id", "tema__nombre").annotate(n=Count("recurso_id")).order_by("-n", "tema__nombre")[:30]
-        )
-        facetas["tema"] = [
-            {"valor": str(f["tema_id"]), "etiqueta": f["tema__nombre"], "n": f["n"], "activo": str(f["tema_id"]) in temas}
-            for f in filas_tema
-        ]
-        filas_depto = (
-            por_depto.order_by().filter(departamento__isnull=False)
-            .values("departamento_id", "departamento__nombre").annotate(n=Count("pk"))
-            .order_by("-n", "departamento__nombre")[:40]
-        )
-        facetas["departamento"] = [
-            {"valor": f["departamento_id"], "etiqueta": f["departamento__nombre"], "n": f["n"],
-             "activo": f["departamento_id"] in deptos}
-            for f in filas_depto
-        ]
-    return ResultadoBusqueda(recursos=lista, facetas=facetas)
+        def calcular():
+            return _facetas(por_tipo, por_tema, por_depto, tipos, temas, deptos)
+
+        if consulta is None and solo_publicados and not oferta and not entidad:
+            # Sin consulta (la entrada al repositorio y la navegación por facetas): los conteos son los
+            # mismos para todos y solo cambian con un recurso o un tema (`att.cifras`, área «conocimiento»).
+            from att import cifras
+
+            parte = f"{','.join(tipos)}|{','.join(temas)}|{','.join(deptos)}"
+            facetas = cifras.leer("conocimiento:facetas", ("conocimiento",), calcular, parte=parte)
+        else:
+            facetas = calcular()
+        # El total de la lista sale de la faceta de tipo (contada con los demás filtros): sin otro COUNT.
+        total = sum(f["n"] for f in facetas["tipo"] if not tipos or f["valor"] in tipos)
+    return ResultadoBusqueda(recursos=lista, facetas=facetas, total=total)
+
+
+def _facetas(por_tipo, por_tema, por_depto, tipos, temas, deptos) -> dict:
+    """Los conteos de cada faceta con los demás filtros aplicados (tres consultas agregadas)."""
+    etiquetas_tipo = dict(TipoRecurso.choices)
+    facetas = {"tipo": [
+        {"valor": f["tipo"], "etiqueta": str(etiquetas_tipo.get(f["tipo"], f["tipo"])), "n": f["n"],
+         "activo": f["tipo"] in tipos}
+        for f in por_tipo.order_by().values("tipo").annotate(n=Count("pk")).order_by("-n", "tipo")
+    ]}
+    filas_tema = (
+        Recurso.temas.through.objects.filter(recurso__in=por_tema.order_by().values("pk"))
+        .values("tema_id", "tema__nombre").annotate(n=Count("recurso_id")).order_by("-n", "tema__nombre")[:30]
+    )
+    facetas["tema"] = [
+        {"valor": str(f["tema_id"]), "etiqueta": f["tema__nombre"], "n": f["n"], "activo": str(f["tema_id"]) in temas}
+        for f in filas_tema
+    ]
+    filas_depto = (
+        por_depto.order_by().filter(departamento__isnull=False)
+        .values("departamento_id", "departamento__nombre").annotate(n=Count("pk"))
+        .order_by("-n", "departamento__nombre")[:40]
+    )
+    facetas["departamento"] = [
+        {"valor": f["departamento_id"], "etiqueta": f["departamento__nombre"], "n": f["n"],
+         "activo": f["departamento_id"] in deptos}
+        for f in filas_depto
+    ]
+    return facetas
 
 
 def sugerencia_repositorio(q: str, **filtros) -> str:

@@ -7,11 +7,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from att import busqueda, perfil, permisos
+from att import busqueda, cabeceras, perfil, permisos
 from att.forms import aplicar_error_servicio
 from att.models import Entidad, NivelCapacidad, TipoCapacidad, TipoEntidad
 from conocimiento import selectors, services
@@ -95,13 +96,40 @@ def _filtros_repositorio(g) -> dict:
     }
 
 
+PAGINAS_GUARDADAS = 5  # páginas de la lista sin consulta que se guardan ya pintadas para los anónimos
+
+
 @require_GET
+@cabeceras.publica_para_anonimos(60)
 def repositorio(request):
+    """El repositorio. Sin consulta de texto, a un anónimo se le da la página ya pintada (las primeras
+    `PAGINAS_GUARDADAS` de cada combinación de facetas), guardada con el área «conocimiento» de
+    `att.cifras`: cambia solo cuando cambia un recurso o un tema. Con consulta, o con sesión, se pinta."""
     g = request.GET
     q = g.get("q", "")[:200]
     filtros = _filtros_repositorio(g)
+    pagina_pedida = g.get("page", "1")
+    # Solo con parámetros que ya están limpios en `filtros` (la página lleva enlaces con ellos).
+    limpios = all(k in filtros and len(g.getlist(k)) == len(filtros[k]) or k == "page" for k in g)
+    if (not q.strip() and limpios and cabeceras.igual_para_todo_anonimo(request) and pagina_pedida.isdigit()
+            and 1 <= int(pagina_pedida) <= PAGINAS_GUARDADAS and sum(map(len, filtros.values())) <= 3):
+        from att import cifras
+
+        parte = f"{pagina_pedida}|{'|'.join(','.join(v) for v in filtros.values())}"
+        [html] = cifras.leer_varias([cifras.Cifra(
+            "conocimiento:repositorio-anonimo", ("conocimiento",), lambda: _pagina_repositorio(request, q, filtros),
+            parte=parte)])
+        return HttpResponse(html)
+    return HttpResponse(_pagina_repositorio(request, q, filtros))
+
+
+def _pagina_repositorio(request, q: str, filtros: dict) -> str:
+    g = request.GET
     resultado = selectors.buscar_recursos(usuario=request.user, q=q, **filtros)
-    pagina = Paginator(resultado.recursos, 20).get_page(g.get("page"))
+    paginador = Paginator(resultado.recursos, 20)
+    if resultado.total is not None:  # ya contado con las facetas (sin consulta, de la caché): sin otro COUNT
+        paginador.count = resultado.total
+    pagina = paginador.get_page(g.get("page"))
     sugerencia, consulta_sugerencia = "", ""
     if q.strip() and not pagina.paginator.count:
         sugerencia = selectors.sugerencia_repositorio(q, **filtros)
@@ -110,13 +138,13 @@ def repositorio(request):
             datos.pop("page", None)
             datos["q"] = sugerencia
             consulta_sugerencia = datos.urlencode()
-    return render(request, "conocimiento/repositorio.html", {
+    return render_to_string("conocimiento/repositorio.html", {
         "pagina": pagina, "grupos": _grupos_de_facetas(resultado.facetas), "q": q,
         "total": pagina.paginator.count, "filtros": filtros, "hay_filtros": any(filtros.values()),
         "sugerencia": sugerencia, "consulta_sugerencia": consulta_sugerencia,
         "consulta_volver": busqueda.consulta_de_vuelta(g.urlencode(), PARAMETROS_REPOSITORIO),
         "puede_revisar": permisos.es_equipo_dnp(request.user),
-    })
+    }, request)
 
 
 def _recurso_visible(request, pk) -> Recurso:

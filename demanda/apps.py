@@ -8,11 +8,12 @@ class DemandaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from att import cambios, exportacion, importacion, registros
+        from att import cambios, cifras, exportacion, importacion, registros
         from demanda import conversacion, demo, escritorio, perfil, selectors
         from demanda.importacion import ImportadorDemandas
         from demanda.models import Demanda
 
+        cifras.registrar_area("demanda", Demanda)  # cifras de la portada (att/cifras.py)
         registros.registrar_resumen_inicio("demanda", selectors.resumen_inicio, orden=20)
         registros.registrar_demo("demanda", demo.generar, orden=20)
         importacion.registrar_importador("demandas", ImportadorDemandas)

@@ -179,6 +179,9 @@ class ImportadorDemandas(imp.Importador):
                 enlaces_desc.append(por_descriptor(demanda_id=demanda.pk, descriptortematico_id=descriptor_id))
         por_tema.objects.bulk_create(enlaces_temas, batch_size=2000)
         por_descriptor.objects.bulk_create(enlaces_desc, batch_size=2000)
+        from att import cifras
+
+        cifras.invalidar("demanda")  # bulk_create no emite señales: las cifras de la portada (att/cifras.py)
         motivo = _("Registrada por importación de archivo.")
         if importacion is not None:
             motivo = _("Registrada por importación del archivo «%(a)s».") % {"a": importacion.nombre_archivo[:200]}

@@ -8,12 +8,15 @@ class OfertaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from att import cambios, exportacion, importacion, registros
+        from att import cambios, cifras, exportacion, importacion, registros
         from oferta import demo, perfil, selectors
         from oferta.exportacion import tabla_datos_abiertos
         from oferta.importacion import ImportadorOfertas
         from oferta.models import Oferta
 
+        # Cifras de la portada (att/cifras.py): una oferta (o su focalización) que cambia recalcula las
+        # cifras de la oferta, no las de la demanda ni las del repositorio.
+        cifras.registrar_area("oferta", Oferta)
         registros.registrar_resumen_inicio("oferta", selectors.resumen_inicio, orden=10)
         registros.registrar_demo("oferta", demo.generar, orden=10)
         importacion.registrar_importador("ofertas", ImportadorOfertas)

@@ -15,8 +15,9 @@ class SeguimientoConfig(AppConfig):
         from seguimiento import demo, escritorio, perfil, resumen, selectors
         from seguimiento.importacion import ImportadorMDM
 
-        registros.registrar_resumen_inicio("seguimiento", selectors.resumen_inicio, orden=40)
-        registros.registrar_mapa_inicio(selectors.mapa_inicio)
+        registros.registrar_resumen_inicio("seguimiento", selectors.resumen_inicio, orden=40, depende_de=("hitos",))
+        # El mapa de la portada cuenta la demanda y la oferta por departamento.
+        registros.registrar_mapa_inicio(selectors.mapa_inicio, depende_de=("demanda", "oferta", "territorio"))
         registros.registrar_demo("seguimiento", demo.generar, orden=40)
         importacion.registrar_importador("mdm", ImportadorMDM)
         perfil.registrar_secciones()
@@ -42,6 +43,14 @@ class SeguimientoConfig(AppConfig):
         from seguimiento import perfil_percepcion
 
         perfil_percepcion.registrar()
+
+        # Cifras en caché por área (att/cifras.py): los hitos cumplidos (portada), la percepción (con su
+        # umbral de insatisfacción) y los avances por validar (tablero del DNP).
+        from att import cifras
+
+        cifras.registrar_area("hitos", Hito)
+        cifras.registrar_area("percepcion", Percepcion, ConfiguracionSeguimiento)
+        cifras.registrar_area("avances", Avance)
 
         # Fuente de cambios de la API: de la entidad dueña (la oferente de la línea o la del indicador).
         cambios.registrar(EstadoLinea, entidad="entidad_id")

@@ -144,3 +144,6 @@ def invalidar_tablero() -> None:
         cache.incr(CLAVE_VERSION)
     except ValueError:
         cache.set(CLAVE_VERSION, 2, None)
+    from att import cifras
+
+    cifras.invalidar("tablero")  # el cuerpo del tablero del DNP ya pintado (seguimiento/views.py)

@@ -304,9 +304,25 @@ def tablero(usuario, *, agenda_id: int | None = None, entidad_id: int | None = N
         **consolidados,
         "regla": REGLA_CONSOLIDACION,
         "regla_semaforo": regla_semaforo(conf),
-        "percepcion": resumen_percepcion(usuario),
-        "pendientes": avances_pendientes(usuario).count(),
+        **_percepcion_y_pendientes(usuario),
     }
+
+
+def _percepcion_y_pendientes(usuario) -> dict:
+    """La percepción y los avances por validar del tablero. Para quien lee todo (el DNP) son las cifras
+    nacionales: de la caché por área (`att.cifras`), que se recalculan cuando cambia una calificación o el
+    umbral («percepcion») o un avance («avances»), no en cada visita (agregados sobre todas las
+    calificaciones y un COUNT sobre todos los avances). Para los demás, acotadas a lo suyo (pocas filas),
+    al momento."""
+    if not permisos.lee_todo(usuario):
+        return {"percepcion": resumen_percepcion(usuario), "pendientes": avances_pendientes(usuario).count()}
+    from att import cifras
+
+    percepcion, pendientes = cifras.leer_varias([
+        cifras.Cifra("seguimiento:percepcion", ("percepcion",), lambda: resumen_percepcion(usuario), parte="todo"),
+        cifras.Cifra("seguimiento:pendientes", ("avances",), lambda: avances_pendientes(usuario).count(), parte="todo"),
+    ])
+    return {"percepcion": percepcion, "pendientes": pendientes}
 
 
 # --- Avance por entidad territorial (línea × ET) -------------------------------------------------

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from simple_history.utils import bulk_create_with_history
 
+from att import cifras
 from att.models import Entidad, Rol, TipoEntidad
 from att.notificaciones import notificar
 from att.selectors import usuarios_con_rol
@@ -288,6 +289,7 @@ def recalcular_linea(linea, hoy: date | None = None) -> EstadoLinea:
             cambiados.append(h)
     if cambiados:
         Hito.objects.bulk_update(cambiados, ["avance", "actualizado"])
+        cifras.invalidar("hitos")  # bulk_update no emite señales: «hitos cumplidos» de la portada
     conf = ConfiguracionSeguimiento.obtener()
     plan = linea.plan
     valores = estado_de_linea(linea, hitos, hoy, conf.umbrales)

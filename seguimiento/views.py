@@ -12,9 +12,11 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -76,9 +78,29 @@ def _entero(valor):
 @login_required
 @exportacion.con_cupo(solo_con_formato=True)
 def tablero(request):
+    """El tablero. Para quien lee todo (el DNP) el cuerpo es el mismo para todos con los mismos filtros: se
+    guarda ya pintado (`att.cifras`) hasta que cambie una línea o la configuración (área «tablero», la
+    versión de `seguimiento.resumen`), una calificación, un avance o una demanda (sus series), o el día.
+    Pintarlo (tablas de hasta 200 filas y cuatro gráficos) costaba más que todas sus consultas juntas."""
     _ver(request)
     agenda_id = _entero(request.GET.get("agenda"))
     entidad_id = _entero(request.GET.get("entidad")) if permisos.lee_todo(request.user) else None
+    formato = request.GET.get("formato")
+    if not formato and permisos.lee_todo(request.user) and set(request.GET) <= {"agenda", "entidad"}:
+        from att import cifras
+
+        [cuerpo] = cifras.leer_varias([cifras.Cifra(
+            "seguimiento:tablero-dnp", ("tablero", "percepcion", "avances", "demanda"),
+            lambda: _cuerpo_tablero(request, agenda_id, entidad_id), parte=f"{agenda_id or 0}:{entidad_id or 0}")])
+        return render(request, "seguimiento/tablero.html", {"cuerpo_tablero": mark_safe(cuerpo)})
+    respuesta = _cuerpo_tablero(request, agenda_id, entidad_id)
+    if not isinstance(respuesta, str):  # una descarga CSV
+        return respuesta
+    return render(request, "seguimiento/tablero.html", {"cuerpo_tablero": mark_safe(respuesta)})
+
+
+def _cuerpo_tablero(request, agenda_id, entidad_id):
+    """El cuerpo del tablero pintado (texto), o la respuesta CSV si se pidió una descarga."""
     datos = selectors.tablero(request.user, agenda_id=agenda_id, entidad_id=entidad_id)
     dimension = request.GET.get("dimension")
     if request.GET.get("formato") == "csv" and dimension == "resumen":
@@ -116,7 +138,8 @@ def tablero(request):
             )
         ],
     }
-    return render(request, "seguimiento/tablero.html", contexto)
+    # Sin `request`: el cuerpo no depende de la persona (los procesadores de contexto son del encabezado).
+    return render_to_string("seguimiento/tablero_cuerpo.html", contexto)
 
 
 def _grafico_avance(clave: str, titulo: str, filas: list[dict]) -> graficos.Grafico:

@@ -51,6 +51,18 @@ def _correo_y_medios(settings, tmp_path):
     settings.ATT_EXPORTACIONES_POR_CLIENTE = 1_000_000
 
 
+@pytest.fixture(autouse=True)
+def _cache_vacia():
+    """La caché del proceso (locmem en pruebas) no se deshace con la transacción de cada prueba: cada una
+    empieza vacía, o leería las cifras (att/cifras.py) que otra guardó con sus datos. Solo la del proceso:
+    una caché Redis configurada a mano puede compartir la instancia con el broker."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+
+
 @pytest.fixture
 def admin_dnp(db):
     return factories.persona(factories.dnp(), Rol.ADMIN_DNP, is_staff=True)
