@@ -51,6 +51,7 @@ from seguimiento.models import (
 LINEAS_POR_ESCALA = 40
 INDICADORES_POR_ESCALA = 2
 LOTE_LINEAS = 1000
+LOTE_COPY = 10_000
 NARRATIVAS = [
     "Mesa técnica con la secretaría de planeación", "Taller de formulación de proyectos",
     "Acompañamiento a la rendición de cuentas", "Revisión del plan de desarrollo con el equipo territorial",
@@ -439,7 +440,7 @@ def _percepciones(*, rng: random.Random, revisor, hoy: date, asesorias, eventos,
         "linea_id", "entidad_id", "oferente_id", "ultimo_reporte")]
     if not recibidas:
         return 0
-    percepciones = []
+    percepciones, total = [], 0
     for tipo, pk, entidad, oferente, fecha in rng.choices(recibidas, k=cuantas):
         base = rng.choice([2, 2, 3]) if entidad in malas else rng.choices([5, 4, 3, 2], [35, 45, 15, 5])[0]
         nota = lambda base=base: max(1, min(5, base + rng.choice([-1, 0, 0, 0, 1])))
@@ -449,8 +450,10 @@ def _percepciones(*, rng: random.Random, revisor, hoy: date, asesorias, eventos,
             oportunidad=nota(), comentario=rng.choice(["", "", "Muy útil", "Llegó tarde", "Faltó seguimiento"]),
             registrada_por=revisor,
         ))
-    insertar(Percepcion, percepciones)
-    return len(percepciones)
+        if len(percepciones) == LOTE_COPY:  # en flujo: la memoria no crece con la escala
+            total += len(insertar(Percepcion, percepciones))
+            percepciones = []
+    return total + len(insertar(Percepcion, percepciones))
 
 
 def _evaluaciones(*, rng: random.Random, revisor, hoy: date) -> int:
@@ -462,7 +465,7 @@ def _evaluaciones(*, rng: random.Random, revisor, hoy: date) -> int:
         return (ResultadoEvaluacion.CUMPLE if avance >= 80 else ResultadoEvaluacion.PARCIAL if avance >= 40
                 else ResultadoEvaluacion.NO_CUMPLE)
 
-    filas = []
+    filas, total = [], 0
     for linea_id, inicio, fin, avance in EstadoLinea.objects.values_list(
             "linea_id", "linea__fecha_inicio", "linea__fecha_fin", "avance").iterator(chunk_size=5000):
         mitad = inicio + (fin - inicio) / 2
@@ -483,5 +486,7 @@ def _evaluaciones(*, rng: random.Random, revisor, hoy: date) -> int:
                                       "Se cumplió en parte: quedó pendiente la transferencia del instrumento.",
                                       "No se cumplió: la ET no priorizó la línea."]),
                 recomendaciones=""))
-    insertar(EvaluacionLinea, filas)  # una intermedia y una final a lo sumo por línea: sin choques
-    return len(filas)
+        if len(filas) >= LOTE_COPY:  # en flujo, por trozos (una intermedia y una final a lo sumo por línea)
+            total += len(insertar(EvaluacionLinea, filas))
+            filas = []
+    return total + len(insertar(EvaluacionLinea, filas))
