@@ -2,8 +2,8 @@
 ofertas publicadas (vigencias 2024 y 2025, con su ciclo de revisión), líneas que llevan esas ofertas a
 territorios focalizados y planes concertados con mesas, evidencias y compromisos (algunos vencidos).
 
-Escala: unas `30 * escala` líneas por vigencia (inserciones en bloque). Idempotente: si ya hay planes
-de trabajo, no hace nada.
+Escala: unas `30 * escala` líneas por vigencia (líneas y focalizaciones por COPY, sin índices secundarios
+mientras tanto: `att.demo_carga`). Idempotente: si ya hay planes de trabajo, no hace nada.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from agenda.models import (
     VersionPlan,
 )
 from agenda.services import foto_plan
+from att.demo_carga import carga_masiva, copiar, insertar
 from att.models import (
     DescriptorTematico,
     Entidad,
@@ -190,14 +191,17 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
                 fuente_financiacion=rng.choice(FUENTES), indicador="Entidades territoriales asistidas",
                 meta=Decimal(rng.randint(1, 20)), unidad_meta="entidades",
             ))
-    LineaPlan.objects.bulk_create(lineas, batch_size=2000)
     Focal = LineaPlan.territorios.through
-    focal = []
-    for ln in lineas:
-        elegidas = {t[0] for t in rng.choices(territoriales, pesos_et, k=rng.randint(1, 6))}
-        focal.extend(Focal(lineaplan_id=ln.pk, entidad_id=t) for t in elegidas)
-    Focal.objects.bulk_create(focal, batch_size=5000, ignore_conflicts=True)
-    salida.write(f"  {len(planes)} planes de trabajo, {len(lineas)} líneas, {len(focal)} focalizaciones")
+    with carga_masiva(LineaPlan, Focal):
+        insertar(LineaPlan, lineas)  # COPY con los ids tomados de antemano: las focalizaciones sin releer
+
+        def focal():
+            for ln in lineas:
+                for t in {t[0] for t in rng.choices(territoriales, pesos_et, k=rng.randint(1, 6))}:
+                    yield (ln.pk, t)
+
+        n_focal = copiar(Focal._meta.db_table, ("lineaplan_id", "entidad_id"), focal())
+    salida.write(f"  {len(planes)} planes de trabajo, {len(lineas)} líneas, {n_focal} focalizaciones")
 
     # Ciclo de revisión: versiones y decisiones del DNP.
     ahora = timezone.now()

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,7 +45,7 @@ from agenda.models import (
 )
 from agenda.rules import ROLES_ET, concierta_con, vincula_linea, vincula_oferta
 from att import permisos
-from att.models import Rol
+from att.models import Entidad, Rol, Tema
 from att.notificaciones import notificar
 from att.selectors import usuarios_con_rol
 from att.services import exigir_dependencia_elegible
@@ -305,11 +305,24 @@ def linea_eliminar(*, linea: LineaPlan, por) -> None:
     linea.delete()
 
 
+_CAMPOS_FOTO = (
+    "plan_id", "oferta__nombre", "objetivo", "objetivo_agenda_id", "etapa__codigo", "etapa__nombre", "secuencia",
+    "fecha_inicio", "fecha_fin", "responsable__email", "responsable__nombre", "inversion", "fuente_financiacion",
+    "indicador", "meta", "unidad_meta", "peso",
+)
+
+
 def foto_plan(plan: PlanDeTrabajo) -> dict:
     """Contenido completo del plan y sus líneas, en JSON, tal como se envía."""
+    # Solo las columnas que la foto copia: la oferta trae su vector de búsqueda y sus textos largos, y
+    # un plan de la demo a escala 1000 tiene cientos de líneas (cada envío arma esta foto).
     lineas = (
-        plan.lineas.select_related("oferta", "etapa", "responsable", "objetivo_agenda")
-        .prefetch_related("territorios", "temas", "demandas").order_by("secuencia", "pk")
+        plan.lineas.select_related("oferta", "etapa", "responsable")
+        .only(*_CAMPOS_FOTO)
+        .prefetch_related(Prefetch("territorios", queryset=Entidad.objects.only("pk", "nombre")),
+                          Prefetch("temas", queryset=Tema.objects.only("pk", "codigo")),
+                          Prefetch("demandas", queryset=Demanda.objects.only("pk")))
+        .order_by("secuencia", "pk")
     )
     return {
         "plan": {

@@ -5,12 +5,13 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from att import permisos
 from att.busqueda import refrescar_vocabulario
+from att.demo_carga import copiar, filas_de, insertar, reservar_ids
 from att.models import (
     Entidad,
     Membresia,
@@ -146,25 +147,24 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
             como_replicarla="1. Diagnóstico. 2. Acuerdo con la comunidad. 3. Seguimiento." if tipo == "buena_practica" else "",
             recomendacion="Documentar desde el inicio." if tipo == TipoRecurso.LECCION else "",
         ))
-    recursos = Recurso.objects.bulk_create(recursos, batch_size=1000)
+    # Por COPY con los ids tomados de antemano: la experiencia de cada buena práctica va ya en su fila.
+    for r, pk in zip(recursos, reservar_ids(Recurso._meta.db_table, len(recursos)), strict=True):
+        r.pk = pk
     experiencias = [r for r in recursos if r.tipo == TipoRecurso.EXPERIENCIA and r.estado == EstadoRecurso.PUBLICADO]
     practicas = [r for r in recursos if r.tipo == TipoRecurso.BUENA_PRACTICA]
     if experiencias:
         for r in practicas:
             if rng.random() < 0.6:
                 r.experiencia = rng.choice(experiencias)
-        Recurso.objects.bulk_update(practicas, ["experiencia"], batch_size=1000)
+    campos = Recurso._meta.concrete_fields
+    copiar(Recurso._meta.db_table, [connection.ops.quote_name(f.column) for f in campos], filas_de(recursos, campos))
+    pares = []
     if temas:
-        Recurso.temas.through.objects.bulk_create([
-            Recurso.temas.through(recurso_id=r.pk, tema_id=t.pk)
-            for r in recursos for t in rng.sample(temas, min(len(temas), rng.randint(1, 2)))
-        ], batch_size=2000, ignore_conflicts=True)
+        pares += [(r.pk, t.pk) for r in recursos for t in rng.sample(temas, min(len(temas), rng.randint(1, 2)))]
     por_codigo = dict(Tema.objects.filter(codigo__in=set(TEMA_DE_ACCION.values())).values_list("codigo", "pk"))
-    Recurso.temas.through.objects.bulk_create([
-        Recurso.temas.through(recurso_id=r.pk, tema_id=por_codigo[TEMA_DE_ACCION[a]])
-        for r, a in zip(recursos, acciones, strict=True)
-        if r.tipo != TipoRecurso.LECCION and TEMA_DE_ACCION.get(a) in por_codigo
-    ], batch_size=2000, ignore_conflicts=True)
+    pares += [(r.pk, por_codigo[TEMA_DE_ACCION[a]]) for r, a in zip(recursos, acciones, strict=True)
+              if r.tipo != TipoRecurso.LECCION and TEMA_DE_ACCION.get(a) in por_codigo]
+    copiar(Recurso.temas.through._meta.db_table, ("recurso_id", "tema_id"), dict.fromkeys(pares))  # sin repetir
     ids = [r.pk for r in recursos]
     for i in range(0, len(ids), 2000):
         vector_busqueda(ids[i:i + 2000])
@@ -198,7 +198,7 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
             espacio=e, autor_id=rng.choice(por_espacio[e.pk]),
             titulo=f"¿Alguien ha implementado {rng.choice(ACCIONES).lower()}?", cuerpo="Buscamos experiencias y contactos.",
         ))
-    discusiones = Discusion.objects.bulk_create(discusiones, batch_size=1000)
+    discusiones = insertar(Discusion, discusiones)
     respuestas = []
     for d in discusiones:
         for _j in range(rng.randint(0, 4)):
@@ -208,7 +208,7 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
     for r in respuestas:
         if r.oculta:
             r.motivo_moderacion = "Publicidad no relacionada"
-    Respuesta.objects.bulk_create(respuestas, batch_size=2000)
+    insertar(Respuesta, respuestas)
     salida.write(f"  {len(espacios)} espacios, {len(discusiones)} discusiones, {len(respuestas)} respuestas")
 
     # Plan de formación.
@@ -261,9 +261,9 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
     # Banco de preguntas frecuentes por oferta.
     autor_por_entidad = dict(Membresia.objects.filter(rol=Rol.OFERENTE, activa=True).values_list("entidad_id", "usuario_id"))
     preguntas = []
-    for o in Oferta.objects.order_by("pk")[: 50 * escala]:
+    for o in Oferta.objects.only("pk", "entidad_id").order_by("pk")[: 50 * escala]:
         autor = autor_por_entidad.get(o.entidad_id) or dnp.pk
         for k, (p, r) in enumerate(rng.sample(PREGUNTAS, 3)):
             preguntas.append(PreguntaFrecuente(oferta=o, pregunta=p, respuesta=r, orden=k, actualizada_por_id=autor))
-    PreguntaFrecuente.objects.bulk_create(preguntas, batch_size=2000)
+    insertar(PreguntaFrecuente, preguntas)
     salida.write(f"  2 encuentros anuales, {len(preguntas)} preguntas frecuentes")

@@ -3,22 +3,25 @@ municipios, planeación 167, agua potable y saneamiento 52, vivienda 45, agricul
 ambiente 13…; los menos: centros de reclusión 1, trabajo 1, minas y energía 2).
 
 `200 * escala` demandas (escala 1000 → 200.000) con COPY de psycopg para la tabla principal,
-las intermedias y la línea de tiempo. Corre después de la demo de la oferta: las demandas
+las intermedias y la línea de tiempo, en flujo por trozos y sin los índices secundarios mientras
+carga (`att.demo_carga`). Corre después de la demo de la oferta: las demandas
 vinculadas apuntan a ofertas publicadas del mismo tema. Idempotente: solo crea las que faltan.
 """
 
 from __future__ import annotations
 
 import datetime
+import itertools
 import random
 from collections import defaultdict
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from att.demo_carga import carga_masiva, copiar, reservar_ids
 from att.models import Canal, Capacidad, Entidad, EtapaCiclo, Modalidad, Tema, TipoEntidad, Usuario
-from demanda.models import Demanda, FuenteNecesidad
+from demanda.models import Demanda, EventoDemanda, FuenteNecesidad
 from demanda.models import EstadoDemanda as E
 from oferta.models import EstadoOferta, Oferta
 
@@ -65,17 +68,19 @@ PASO_MOTIVO = {
     E.NO_PERTINENTE: "No corresponde a asistencia técnica.",
 }
 CORREO_DEMO = "@att.demo"
+LOTE = 20_000
+
+
+_ACUMULADOS: dict[int, tuple[dict, list, list]] = {}
 
 
 def _elegir(rng: random.Random, pesos: dict):
-    return rng.choices(list(pesos), weights=list(pesos.values()))[0]
-
-
-def _copiar(tabla: str, columnas: tuple[str, ...], filas) -> None:
-    with connection.cursor() as cursor, \
-            cursor.cursor.copy(f"COPY {tabla} ({', '.join(columnas)}) FROM STDIN") as copia:
-        for fila in filas:
-            copia.write_row(fila)
+    """`rng.choices(claves, weights=pesos)` con los pesos acumulados una sola vez por tabla de pesos (la
+    misma elección, con la misma semilla: `choices` acumula los pesos igual antes de elegir)."""
+    guardado = _ACUMULADOS.get(id(pesos))
+    if guardado is None or guardado[0] is not pesos:
+        guardado = _ACUMULADOS[id(pesos)] = (pesos, list(pesos), list(itertools.accumulate(pesos.values())))
+    return rng.choices(guardado[1], cum_weights=guardado[2])[0]
 
 
 @transaction.atomic
@@ -109,75 +114,75 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
     ).values_list("oferta_id", "tema_id", "oferta__entidad_id"):
         ofertas_por_tema[tema_id].append((oferta_id, entidad_id))
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence('demanda_demanda', 'id')) FROM generate_series(1, %s)", [n])
-        ids = [fila[0] for fila in cursor.fetchall()]
+    ids = reservar_ids("demanda_demanda", n)
     ahora = timezone.now()
     hoy = timezone.localdate()
-    demandas, temas_filas, descriptores_filas, eventos = [], [], [], []
-    for pk in ids:
-        if rng.random() < 0.9:
-            entidad_id, municipio, depto = rng.choice(alcaldias)
-            autor = personas.get(f"et{municipio}{CORREO_DEMO}") or personas.get(f"gob{depto}{CORREO_DEMO}") or respaldo
-        else:
-            entidad_id, depto = rng.choice(gobernaciones)
-            autor = personas.get(f"gob{depto}{CORREO_DEMO}") or respaldo
-        codigo = _elegir(rng, pesos_tema)
-        elegidos = [temas[codigo]]
-        if rng.random() < 0.3:
-            otro = temas[_elegir(rng, pesos_tema)]
-            if otro.pk != elegidos[0].pk:
-                elegidos.append(otro)
-        estado = _elegir(rng, PESOS_ESTADO)
-        oferta_id = competente = None
-        if estado in (E.VINCULADA, E.EN_ATENCION, E.ATENDIDA, E.CERRADA):
-            opciones = ofertas_por_tema.get(elegidos[0].pk)
-            if opciones:
-                oferta_id, competente = rng.choice(opciones)
-                competente = None
-            else:
-                estado = E.REMITIDA
-        if estado == E.REMITIDA and nacionales:
-            competente = rng.choice(nacionales)
-        creada = ahora - datetime.timedelta(days=rng.uniform(0, 720))
-        nombre = elegidos[0].nombre.lower()
-        demandas.append((
-            pk, entidad_id, autor, rng.choice(TITULOS).format(t=nombre)[:255], rng.choice(DESCRIPCIONES).format(t=nombre),
-            rng.choice(capacidades) if capacidades and rng.random() < 0.8 else None,
-            rng.choice(etapas) if etapas and rng.random() < 0.85 else None,
-            hoy + datetime.timedelta(days=rng.randint(15, 240)) if rng.random() < 0.6 else None,
-            rng.choice(modalidades) if modalidades and rng.random() < 0.7 else None,
-            _elegir(rng, pesos_canal) if pesos_canal and rng.random() < 0.7 else None,
-            _elegir(rng, PESOS_FUENTE), oferta_id, competente, estado,
-            PASO_MOTIVO[E.NO_PERTINENTE] if estado == E.NO_PERTINENTE else "",
-            rng.choices([5, 4, 3, 2, 1], [40, 35, 15, 7, 3])[0] if estado == E.CERRADA else None,
-            "", creada, creada,
-        ))
-        for t in elegidos:
-            temas_filas.append((pk, t.pk))
-        for d in {t.descriptor_id for t in elegidos if t.descriptor_id}:
-            descriptores_filas.append((pk, d))
-        cuando = creada
-        eventos.append((pk, "", E.REGISTRADA, autor, cuando, "Registro de la necesidad."))
-        anterior = E.REGISTRADA
-        for paso in CAMINO[estado]:
-            cuando = cuando + datetime.timedelta(days=rng.uniform(1, 20))
-            eventos.append((pk, anterior, paso, autor if paso == E.CERRADA else admin, cuando, PASO_MOTIVO[paso]))
-            anterior = paso
-
-    _copiar("demanda_demanda", (
-        "id", "entidad_id", "registrada_por_id", "titulo", "descripcion", "capacidad_id", "etapa_id", "fecha_deseada",
-        "modalidad_id", "canal_id", "fuente", "oferta_id", "entidad_competente_id", "estado", "motivo_no_pertinente",
-        "calificacion", "comentario_cierre", "creada", "actualizada",
-    ), demandas)
-    _copiar("demanda_demanda_temas", ("demanda_id", "tema_id"), temas_filas)
-    _copiar("demanda_demanda_descriptores", ("demanda_id", "descriptortematico_id"), descriptores_filas)
-    _copiar("demanda_eventodemanda", ("demanda_id", "de_estado", "a_estado", "por_id", "cuando", "motivo"), eventos)
-    with connection.cursor() as cursor:
-        for tabla in ("demanda_demanda", "demanda_demanda_temas", "demanda_demanda_descriptores", "demanda_eventodemanda"):
-            cursor.execute(f"ANALYZE {tabla}")
-    salida.write(f"  {n} demandas nuevas ({existentes + n} de demostración), {len(eventos)} pasos en su línea de tiempo")
-    _alertas(ids[-ALERTAS_DEMO:], salida)
+    eventos_total = 0
+    # En flujo, por trozos de LOTE demandas (con sus temas, descriptores y pasos): la memoria no crece con
+    # la escala. El orden de las llamadas a `rng` es el de siempre: la misma semilla da los mismos datos.
+    with carga_masiva(Demanda, Demanda.temas.through, Demanda.descriptores.through, EventoDemanda):
+        for inicio in range(0, n, LOTE):
+            demandas, temas_filas, descriptores_filas, eventos = [], [], [], []
+            for pk in ids[inicio:inicio + LOTE]:
+                if rng.random() < 0.9:
+                    entidad_id, municipio, depto = rng.choice(alcaldias)
+                    autor = personas.get(f"et{municipio}{CORREO_DEMO}") or personas.get(f"gob{depto}{CORREO_DEMO}") or respaldo
+                else:
+                    entidad_id, depto = rng.choice(gobernaciones)
+                    autor = personas.get(f"gob{depto}{CORREO_DEMO}") or respaldo
+                codigo = _elegir(rng, pesos_tema)
+                elegidos = [temas[codigo]]
+                if rng.random() < 0.3:
+                    otro = temas[_elegir(rng, pesos_tema)]
+                    if otro.pk != elegidos[0].pk:
+                        elegidos.append(otro)
+                estado = _elegir(rng, PESOS_ESTADO)
+                oferta_id = competente = None
+                if estado in (E.VINCULADA, E.EN_ATENCION, E.ATENDIDA, E.CERRADA):
+                    opciones = ofertas_por_tema.get(elegidos[0].pk)
+                    if opciones:
+                        oferta_id, competente = rng.choice(opciones)
+                        competente = None
+                    else:
+                        estado = E.REMITIDA
+                if estado == E.REMITIDA and nacionales:
+                    competente = rng.choice(nacionales)
+                creada = ahora - datetime.timedelta(days=rng.uniform(0, 720))
+                nombre = elegidos[0].nombre.lower()
+                demandas.append((
+                    pk, entidad_id, autor, rng.choice(TITULOS).format(t=nombre)[:255], rng.choice(DESCRIPCIONES).format(t=nombre),
+                    rng.choice(capacidades) if capacidades and rng.random() < 0.8 else None,
+                    rng.choice(etapas) if etapas and rng.random() < 0.85 else None,
+                    hoy + datetime.timedelta(days=rng.randint(15, 240)) if rng.random() < 0.6 else None,
+                    rng.choice(modalidades) if modalidades and rng.random() < 0.7 else None,
+                    _elegir(rng, pesos_canal) if pesos_canal and rng.random() < 0.7 else None,
+                    _elegir(rng, PESOS_FUENTE), oferta_id, competente, estado,
+                    PASO_MOTIVO[E.NO_PERTINENTE] if estado == E.NO_PERTINENTE else "",
+                    rng.choices([5, 4, 3, 2, 1], [40, 35, 15, 7, 3])[0] if estado == E.CERRADA else None,
+                    "", creada, creada,
+                ))
+                for t in elegidos:
+                    temas_filas.append((pk, t.pk))
+                for d in {t.descriptor_id for t in elegidos if t.descriptor_id}:
+                    descriptores_filas.append((pk, d))
+                cuando = creada
+                eventos.append((pk, "", E.REGISTRADA, autor, cuando, "Registro de la necesidad."))
+                anterior = E.REGISTRADA
+                for paso in CAMINO[estado]:
+                    cuando = cuando + datetime.timedelta(days=rng.uniform(1, 20))
+                    eventos.append((pk, anterior, paso, autor if paso == E.CERRADA else admin, cuando, PASO_MOTIVO[paso]))
+                    anterior = paso
+            copiar("demanda_demanda", (
+                "id", "entidad_id", "registrada_por_id", "titulo", "descripcion", "capacidad_id", "etapa_id", "fecha_deseada",
+                "modalidad_id", "canal_id", "fuente", "oferta_id", "entidad_competente_id", "estado", "motivo_no_pertinente",
+                "calificacion", "comentario_cierre", "creada", "actualizada",
+            ), demandas)
+            copiar("demanda_demanda_temas", ("demanda_id", "tema_id"), temas_filas)
+            copiar("demanda_demanda_descriptores", ("demanda_id", "descriptortematico_id"), descriptores_filas)
+            copiar("demanda_eventodemanda", ("demanda_id", "de_estado", "a_estado", "por_id", "cuando", "motivo"), eventos)
+            eventos_total += len(eventos)
+    salida.write(f"  {n} demandas nuevas ({existentes + n} de demostración), {eventos_total} pasos en su línea de tiempo")
+    _alertas(list(ids[-ALERTAS_DEMO:]), salida)
     _escritorios(salida)
 
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from att.demo_carga import insertar
 from att.models import Entidad
 from pas import referencia
 from pas.models import (
@@ -96,13 +97,13 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
                 nota="Avance según el plan de trabajo; evidencias en el informe de gestión de la entidad.",
                 comentario_dnp="Ajuste las cifras de compromisos al reporte del SIIF." if estado == EstadoReporte.DEVUELTO
                 else ""))
-    creados = ReportePAS.objects.bulk_create(reportes, batch_size=LOTE)
+    creados = insertar(ReportePAS, reportes)  # COPY (att.demo_carga), con los ids tomados de antemano
     for r in creados:
         if r.version:
             versiones.append(VersionReporte(reporte=r, numero=1, datos={
                 "avance": str(r.avance), "comprometido": str(r.comprometido), "pagado": str(r.pagado), "nota": r.nota,
                 "valores": {}, "evidencias": []}))
-    VersionReporte.objects.bulk_create(versiones, batch_size=LOTE)
+    insertar(VersionReporte, versiones)
     cerrados = CorteSemestral.objects.filter(pk__in=[c.pk for c in cortes if c.pk != ultimo.pk]).update(cerrado_en=ahora)
     salida.write(f"  {len(acciones)} acciones, {len(creados)} reportes en {len(cortes)} cortes ({cerrados} cerrados); "
                  f"{len(atrasadas)} entidades atrasadas en el {ultimo.nombre}")

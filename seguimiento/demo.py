@@ -2,9 +2,11 @@
 
 Volumen por unidad de escala: ~40 líneas con 6 hitos (4 hitos, 2 sub-hitos) y ~30 avances cada una,
 2 indicadores con 12 mediciones mensuales, ~60 calificaciones de percepción, asesorías y eventos.
-Con `--escala 1000` hay más de un millón de filas de avances y mediciones. Los avances y las
-mediciones se insertan con COPY; el resto con `bulk_create` en lotes. Idempotente: si ya hay
-avances, no hace nada.
+Con `--escala 1000` hay más de un millón de filas de avances y mediciones. Lo masivo (hitos, avances,
+mediciones, asesorías, eventos, calificaciones, evaluaciones y sus tablas intermedias) va por COPY
+(`att.demo_carga`), en flujo y con los ids tomados de antemano; hitos, avances y las fotos de las
+líneas se cargan sin sus índices secundarios, que se recrean al final. Los recálculos y las alertas
+siguen pasando por los servicios. Idempotente: si ya hay avances, no hace nada.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
+from att.demo_carga import carga_masiva, copiar, insertar
 from att.models import (
     Canal,
     Entidad,
@@ -36,6 +39,8 @@ from seguimiento.models import (
     Avance,
     ConfiguracionSeguimiento,
     ConsentimientoPercepcion,
+    EstadoLinea,
+    EstadoLineaEntidad,
     EventoMasivo,
     Hito,
     MuestraPercepcion,
@@ -46,6 +51,7 @@ from seguimiento.models import (
 LINEAS_POR_ESCALA = 40
 INDICADORES_POR_ESCALA = 2
 LOTE_LINEAS = 1000
+LOTE_COPY = 10_000
 NARRATIVAS = [
     "Mesa técnica con la secretaría de planeación", "Taller de formulación de proyectos",
     "Acompañamiento a la rendición de cuentas", "Revisión del plan de desarrollo con el equipo territorial",
@@ -191,11 +197,11 @@ def _hitos_y_avances(lineas, *, rng: random.Random, hoy: date, revisor_id: int) 
     for p in padres:
         subs = hojas_por_padre[id(p)]
         p.avance = (sum(s.avance * s.peso for s in subs) / sum(s.peso for s in subs)).quantize(Decimal("0.01"))
-    Hito.objects.bulk_create(padres + sueltos, batch_size=5000)
+    insertar(Hito, padres + sueltos)
     for p in padres:
         for s in hojas_por_padre[id(p)]:
             s.padre_id = p.pk
-    Hito.objects.bulk_create([s for lista in hojas_por_padre.values() for s in lista], batch_size=5000)
+    insertar(Hito, [s for lista in hojas_por_padre.values() for s in lista])
 
     def filas_avance():
         for h, historia, l in filas:
@@ -288,11 +294,10 @@ def _avances_por_entidad(ids: list[int], *, rng: random.Random, hoy: date, revis
             cubren.append(adelante)
             medias.append((h.pk, ((porcentaje * len(adelante) + h.avance * (len(entidades) - len(adelante)))
                                   / len(entidades)).quantize(Decimal("0.01"))))
-        Avance.objects.bulk_create(nuevos, batch_size=5000)
+        insertar(Avance, nuevos)
         # Los avances que ya tenía la línea valían para todas sus entidades (sin entidades = todas).
-        Avance.entidades.through.objects.bulk_create(
-            [Avance.entidades.through(avance_id=a.pk, entidad_id=e) for a, es in zip(nuevos, cubren) for e in es],
-            batch_size=10000)
+        copiar(Avance.entidades.through._meta.db_table, ("avance_id", "entidad_id"),
+               ((a.pk, e) for a, es in zip(nuevos, cubren, strict=True) for e in es))
         if medias:
             with connection.cursor() as cursor:
                 cursor.execute(
@@ -330,16 +335,23 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
         _lineas_propias(faltan=objetivo - existentes, rng=rng, inicio=inicio, fin=fin, salida=salida)
     ids = list(LineaPlan.objects.order_by("pk").values_list("pk", flat=True))
     total_hitos = total_avances = 0
-    for i in range(0, len(ids), LOTE_LINEAS):
-        lineas = list(LineaPlan.objects.filter(pk__in=ids[i:i + LOTE_LINEAS]).only(
-            "pk", "fecha_inicio", "fecha_fin", "responsable_id"))
-        h, a = _hitos_y_avances(lineas, rng=rng, hoy=hoy, revisor_id=revisor.pk)
-        total_hitos += h
-        total_avances += a
-    salida.write(f"  {total_hitos} hitos y {total_avances} avances en {len(ids)} líneas")
-    salida.write(f"  {_avances_por_entidad(ids, rng=rng, hoy=hoy, revisor_id=revisor.pk)} avances para parte de "
-                 "las entidades de una línea (el avance difiere entre sus entidades)")
-    services.recalcular_todas(hoy=hoy)
+    # Hitos y avances (cientos de miles a escala 1000) por COPY, sin índices secundarios mientras tanto.
+    with transaction.atomic(), carga_masiva(Hito, Avance, Avance.entidades.through):
+        for i in range(0, len(ids), LOTE_LINEAS):
+            lineas = list(LineaPlan.objects.filter(pk__in=ids[i:i + LOTE_LINEAS]).only(
+                "pk", "fecha_inicio", "fecha_fin", "responsable_id"))
+            h, a = _hitos_y_avances(lineas, rng=rng, hoy=hoy, revisor_id=revisor.pk)
+            total_hitos += h
+            total_avances += a
+        salida.write(f"  {total_hitos} hitos y {total_avances} avances en {len(ids)} líneas")
+    # Ya con los índices: lee los hitos de cada lote de líneas (sin el índice por línea, un recorrido entero
+    # de la tabla por lote).
+    salida.write(f"  {_avances_por_entidad(ids, rng=rng, hoy=hoy, revisor_id=revisor.pk)} avances para parte "
+                 "de las entidades de una línea (el avance difiere entre sus entidades)")
+    # El servicio de cada noche, una vez, sobre las tablas de fotos recién vacías: sin sus índices secundarios
+    # mientras escribe (cientos de miles de filas por entidad a escala 1000) y recreados al final.
+    with transaction.atomic(), carga_masiva(EstadoLinea, EstadoLineaEntidad):
+        services.recalcular_todas(hoy=hoy)
     # La tarea diaria de hitos vencidos, una vez: la demo queda con las alertas que crearía.
     salida.write(f"  {services.alertar_hitos_vencidos(hoy)} hitos vencidos alertados")
     total_mediciones = _indicadores(escala=escala, rng=rng, meses=meses, salida=salida)
@@ -361,22 +373,21 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
                  registrado_por=revisor)
         for m in meses for _ in range(2 * escala)
     ]
-    Asesoria.objects.bulk_create(asesorias, batch_size=5000)
-    Asesoria.temas.through.objects.bulk_create(
-        [Asesoria.temas.through(asesoria_id=a.pk, tema_id=rng.choice(temas)) for a in asesorias], batch_size=5000)
+    insertar(Asesoria, asesorias)
+    copiar(Asesoria.temas.through._meta.db_table, ("asesoria_id", "tema_id"),
+           ((a.pk, rng.choice(temas)) for a in asesorias))
     eventos = [
         EventoMasivo(oferente_id=rng.choice(oferentes), nombre=f"Encuentro regional {m:%Y-%m} #{k + 1}",
                      fecha=min(hoy, m + timedelta(days=rng.randint(0, 27))), modalidad=rng.choice(modalidades),
                      canal=rng.choice(canales), participantes=rng.randint(20, 300), registrado_por=revisor)
         for m in meses for k in range(max(1, escala // 5))
     ]
-    EventoMasivo.objects.bulk_create(eventos, batch_size=2000)
+    insertar(EventoMasivo, eventos)
     asistentes = {e.pk: rng.sample(territoriales, 15) for e in eventos}
-    EventoMasivo.entidades.through.objects.bulk_create([
-        EventoMasivo.entidades.through(eventomasivo_id=e, entidad_id=t) for e, ts in asistentes.items() for t in ts
-    ], batch_size=5000, ignore_conflicts=True)
-    EventoMasivo.temas.through.objects.bulk_create(
-        [EventoMasivo.temas.through(eventomasivo_id=e.pk, tema_id=rng.choice(temas)) for e in eventos], batch_size=5000)
+    copiar(EventoMasivo.entidades.through._meta.db_table, ("eventomasivo_id", "entidad_id"),
+           ((e, t) for e, ts in asistentes.items() for t in ts))
+    copiar(EventoMasivo.temas.through._meta.db_table, ("eventomasivo_id", "tema_id"),
+           ((e.pk, rng.choice(temas)) for e in eventos))
     n_consentimientos, n_revocados = _consentimientos(rng=rng, revisor=revisor)
     n_percepciones = _percepciones(rng=rng, revisor=revisor, hoy=hoy, asesorias=asesorias, eventos=eventos,
                                    asistentes=asistentes, cuantas=52 * max(1, escala // 10) * 12)
@@ -431,7 +442,7 @@ def _percepciones(*, rng: random.Random, revisor, hoy: date, asesorias, eventos,
         "linea_id", "entidad_id", "oferente_id", "ultimo_reporte")]
     if not recibidas:
         return 0
-    percepciones = []
+    percepciones, total = [], 0
     for tipo, pk, entidad, oferente, fecha in rng.choices(recibidas, k=cuantas):
         base = rng.choice([2, 2, 3]) if entidad in malas else rng.choices([5, 4, 3, 2], [35, 45, 15, 5])[0]
         nota = lambda base=base: max(1, min(5, base + rng.choice([-1, 0, 0, 0, 1])))
@@ -441,8 +452,10 @@ def _percepciones(*, rng: random.Random, revisor, hoy: date, asesorias, eventos,
             oportunidad=nota(), comentario=rng.choice(["", "", "Muy útil", "Llegó tarde", "Faltó seguimiento"]),
             registrada_por=revisor,
         ))
-    Percepcion.objects.bulk_create(percepciones, batch_size=5000)
-    return len(percepciones)
+        if len(percepciones) == LOTE_COPY:  # en flujo: la memoria no crece con la escala
+            total += len(insertar(Percepcion, percepciones))
+            percepciones = []
+    return total + len(insertar(Percepcion, percepciones))
 
 
 def _evaluaciones(*, rng: random.Random, revisor, hoy: date) -> int:
@@ -454,7 +467,7 @@ def _evaluaciones(*, rng: random.Random, revisor, hoy: date) -> int:
         return (ResultadoEvaluacion.CUMPLE if avance >= 80 else ResultadoEvaluacion.PARCIAL if avance >= 40
                 else ResultadoEvaluacion.NO_CUMPLE)
 
-    filas = []
+    filas, total = [], 0
     for linea_id, inicio, fin, avance in EstadoLinea.objects.values_list(
             "linea_id", "linea__fecha_inicio", "linea__fecha_fin", "avance").iterator(chunk_size=5000):
         mitad = inicio + (fin - inicio) / 2
@@ -475,5 +488,7 @@ def _evaluaciones(*, rng: random.Random, revisor, hoy: date) -> int:
                                       "Se cumplió en parte: quedó pendiente la transferencia del instrumento.",
                                       "No se cumplió: la ET no priorizó la línea."]),
                 recomendaciones=""))
-    EvaluacionLinea.objects.bulk_create(filas, batch_size=5000, ignore_conflicts=True)
-    return len(filas)
+        if len(filas) >= LOTE_COPY:  # en flujo, por trozos (una intermedia y una final a lo sumo por línea)
+            total += len(insertar(EvaluacionLinea, filas))
+            filas = []
+    return total + len(insertar(EvaluacionLinea, filas))

@@ -1,0 +1,106 @@
+"""Carga masiva de la demo (`generar_demo --escala 1000`): COPY de psycopg 3, ids tomados de antemano
+de la secuencia (para escribir las tablas intermedias sin releer) y, durante la carga, las tablas grandes
+sin sus índices secundarios ni la revisión fila a fila de las llaves foráneas.
+
+Solo para lo masivo: lo que la demo prepara por los servicios (flujos, alertas, outbox) sigue por ellos.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from contextlib import contextmanager
+
+from django.db import connection
+
+
+def copiar(tabla: str, columnas: Iterable[str], filas: Iterable[tuple]) -> int:
+    """COPY … FROM STDIN fila a fila (las filas pueden venir de un generador: no se guardan en memoria)."""
+    n = 0
+    with connection.cursor() as cursor, cursor.cursor.copy(
+        f"COPY {tabla} ({', '.join(columnas)}) FROM STDIN"
+    ) as copia:
+        for fila in filas:
+            copia.write_row(fila)
+            n += 1
+    return n
+
+
+def reservar_ids(tabla: str, n: int) -> range:
+    """Toma `n` ids consecutivos de la secuencia de `tabla.id` en una sola sentencia (la secuencia queda
+    en el último: lo que se inserte después por el ORM sigue sin chocar)."""
+    if n <= 0:
+        return range(0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [tabla])
+        secuencia = cursor.fetchone()[0]
+        cursor.execute("SELECT setval(%s, nextval(%s) + %s - 1)", [secuencia, secuencia, n])
+        ultimo = cursor.fetchone()[0]
+    return range(ultimo - n + 1, ultimo + 1)
+
+
+def filas_de(objetos: Iterable, campos) -> Iterable[tuple]:
+    """Las filas de instancias de modelo (con su pk ya puesto) en el orden de `campos`, con los valores
+    que pondría el ORM al insertar (`pre_save`: fechas automáticas; `get_db_prep_save`: JSON, listas)."""
+    for objeto in objetos:
+        yield tuple(f.get_db_prep_save(f.pre_save(objeto, True), connection) for f in campos)
+
+
+def insertar(modelo, objetos: list) -> list:
+    """Inserta instancias de `modelo` con COPY y les pone el pk tomado de la secuencia."""
+    if not objetos:
+        return objetos
+    tabla = modelo._meta.db_table
+    for objeto, pk in zip(objetos, reservar_ids(tabla, len(objetos)), strict=True):
+        objeto.pk = pk
+    campos = modelo._meta.concrete_fields
+    copiar(tabla, [connection.ops.quote_name(f.column) for f in campos], filas_de(objetos, campos))
+    return objetos
+
+
+def _es_superusuario() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        fila = cursor.fetchone()
+    return bool(fila and fila[0])
+
+
+@contextmanager
+def carga_masiva(*modelos):
+    """Para cargar tablas grandes de una vez: quita sus índices secundarios (no los únicos ni los que
+    respaldan una restricción: llave primaria, unique) y los recrea al salir, ya con todas las filas
+    (mucho más rápido que mantenerlos fila a fila); si el usuario de la base es superusuario, los
+    disparadores de las llaves foráneas no corren durante la carga (`session_replication_role = replica`:
+    la demo escribe ids que acaba de leer o reservar); al final, ANALYZE.
+
+    Debe usarse dentro de una transacción: si algo falla, el ROLLBACK deja los índices como estaban."""
+    tablas = [m._meta.db_table for m in modelos]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT i.indexname, i.indexdef FROM pg_indexes i
+               JOIN pg_class c ON c.relname = i.indexname
+               JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = i.schemaname
+               JOIN pg_index x ON x.indexrelid = c.oid
+               WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s) AND NOT x.indisunique
+                 AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid)
+               ORDER BY i.tablename, i.indexname""",
+            [tablas],
+        )
+        indices = cursor.fetchall()
+        for nombre, _definicion in indices:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(nombre)}")
+    replica = _es_superusuario()
+    if replica:
+        with connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = replica")
+    try:
+        yield
+    finally:
+        if replica:
+            with connection.cursor() as cursor:
+                cursor.execute("SET session_replication_role = DEFAULT")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _nombre, definicion in indices:
+            cursor.execute(definicion)
+        for tabla in tablas:
+            cursor.execute(f"ANALYZE {tabla}")
