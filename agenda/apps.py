@@ -8,6 +8,11 @@ class AgendaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # La lista por lotes de su API: su plan y las señales que invalidan su ETag (att/api/lotes.py).
+        from agenda.api.views import LineaViewSet
+        from att.api.lotes import vigilar_vistas
+
+        vigilar_vistas(LineaViewSet)
         from agenda import conversacion, demo, escritorio, perfil, selectors
         from agenda.importacion import ImportadorLineas
         from agenda.models import (

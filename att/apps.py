@@ -27,10 +27,6 @@ class AttConfig(AppConfig):
 
         escritorio_nucleo.registrar()
         importacion.registrar_importador("atributos", importadores.ImportadorAtributos)
-        from att.api import lotes
-
-        # Las listas por lotes de la API: sus planes y las señales que invalidan su ETag (att/api/lotes.py).
-        lotes.vigilar_vistas_de_la_api()
 
 
 def _registrar_fuente_de_cambios():

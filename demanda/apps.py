@@ -8,6 +8,11 @@ class DemandaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # La lista por lotes de su API: su plan y las señales que invalidan su ETag (att/api/lotes.py).
+        from att.api.lotes import vigilar_vistas
+        from demanda.api.views import DemandaViewSet
+
+        vigilar_vistas(DemandaViewSet)
         from att import cambios, cifras, exportacion, importacion, registros
         from demanda import conversacion, demo, escritorio, perfil, selectors
         from demanda.importacion import ImportadorDemandas

@@ -8,6 +8,11 @@ class OfertaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # La lista por lotes de su API: su plan y las señales que invalidan su ETag (att/api/lotes.py).
+        from att.api.lotes import vigilar_vistas
+        from oferta.api.views import OfertaViewSet
+
+        vigilar_vistas(OfertaViewSet)
         from att import cambios, cifras, exportacion, importacion, registros
         from oferta import demo, perfil, selectors
         from oferta.exportacion import tabla_datos_abiertos

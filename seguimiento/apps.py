@@ -8,6 +8,11 @@ class SeguimientoConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # La lista por lotes de su API: su plan y las señales que invalidan su ETag (att/api/lotes.py).
+        from att.api.lotes import vigilar_vistas
+        from seguimiento.api.views import AvanceViewSet
+
+        vigilar_vistas(AvanceViewSet)
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from att import cambios, importacion, registros

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -375,9 +376,18 @@ def _subir_generacion(modelo) -> None:
     clave = _clave_generacion(modelo)
     try:
         cache.incr(clave)
-    except ValueError:  # aún no existe (o la caché se vació)
-        if not cache.add(clave, 1, timeout=None):
-            cache.incr(clave)
+    except ValueError:  # aún no existe, la caché se vació o no responde (RedisTolerante)
+        if not cache.add(clave, _generacion_nueva(), timeout=None):
+            try:
+                cache.incr(clave)
+            except ValueError:  # caché caída: nada que subir; `generaciones` no da un valor repetible
+                pass
+
+
+def _generacion_nueva() -> int:
+    """Una generación que nace (o renace tras vaciarse la caché) con la hora en nanosegundos: nunca
+    vuelve a un valor ya servido en un ETag, que daría un 304 con datos cambiados."""
+    return time.time_ns()
 
 
 def _al_cambiar(sender, **kwargs):
@@ -409,25 +419,24 @@ def generaciones(modelos: Iterable) -> list:
     if not claves:
         return []
     leidas = cache.get_many(claves)
-    return [leidas.get(c, 0) for c in claves]
+    faltan = {c: _generacion_nueva() for c in claves if c not in leidas}
+    if faltan:
+        # Nacen con la hora; si la caché no responde, cada petición da otra huella (nunca un 304 viejo).
+        for clave, valor in faltan.items():
+            if not cache.add(clave, valor, timeout=None):
+                valor = cache.get(clave, valor)
+            leidas[clave] = valor
+    return [leidas[c] for c in claves]
 
 
-def vigilar_vistas_de_la_api() -> None:
-    """Al arrancar (AttConfig.ready): compila el plan de cada vista por lotes de la API y vigila sus
-    tablas relacionadas, en todo proceso (web, Celery, comandos), no solo en el que sirve la lista."""
-    import importlib
-    import inspect
-
-    for app in ("att", "oferta", "demanda", "agenda", "seguimiento", "conocimiento", "rutas", "pas",
-                "indicadores"):
-        if importlib.util.find_spec(f"{app}.api") is None or importlib.util.find_spec(f"{app}.api.views") is None:
-            continue
-        modulo = importlib.import_module(f"{app}.api.views")
-        for _nombre, clase in inspect.getmembers(modulo, inspect.isclass):
-            if issubclass(clase, ListaPorLotes) and clase.__module__ == modulo.__name__:
-                vista = clase()
-                vista.action, vista.request, vista.format_kwarg, vista.kwargs = "list", None, None, {}
-                vista.plan_lotes()  # compila (y falla al arrancar si el serializador no se puede)
+def vigilar_vistas(*clases) -> None:
+    """Desde el ready() de cada app con listas por lotes (oferta, demanda, agenda, seguimiento), en todo
+    proceso (web, Celery, comandos) y no solo en el que sirve la lista: compila el plan de cada vista
+    (falla al arrancar si el serializador no se puede) y vigila sus tablas relacionadas."""
+    for clase in clases:
+        vista = clase()
+        vista.action, vista.request, vista.format_kwarg, vista.kwargs = "list", None, None, {}
+        vista.plan_lotes()
 
 
 # --- Vistas -------------------------------------------------------------------------------------

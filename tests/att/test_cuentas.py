@@ -310,14 +310,14 @@ def test_descarga_de_mis_datos_sin_los_de_otros(client, funcionario_medellin, fu
     client.force_login(funcionario_medellin)
     r = client.get("/cuenta/datos.json")
     assert r.status_code == 200 and r["Content-Disposition"].startswith("attachment")
-    datos = json.loads(r.content)
+    datos = json.loads(r.getvalue())
     assert datos["usuario"]["correo"] == funcionario_medellin.email
     assert [m["entidad"] for m in datos["membresias"]] == [factories.alcaldia("05001").nombre]
     assert [s["detalle"] for s in datos["solicitudes_datos"]] == ["Mi cargo cambió."]
     assert set(datos["preferencias_alertas"])
-    texto = r.content.decode()
+    texto = r.getvalue().decode()
     assert funcionario_cali.email not in texto and "Cali secreto" not in texto
-    filas = list(csv.reader(io.StringIO(client.get("/cuenta/datos.csv").content.decode("utf-8-sig"))))
+    filas = list(csv.reader(io.StringIO(client.get("/cuenta/datos.csv").getvalue().decode("utf-8-sig"))))
     assert ["usuario", "correo", funcionario_medellin.email] in filas
     assert not any(funcionario_cali.email in c for f in filas for c in f)
     assert client.get("/cuenta/datos.xml").status_code == 404

@@ -151,7 +151,7 @@ def test_otra_persona_no_confirma(client, oferente, otro_oferente):
 
 def test_plantilla_csv_tiene_las_columnas(client):
     r = client.get("/oferta/importar/plantilla.csv")
-    assert r.content.decode("utf-8-sig").splitlines()[0].split(",") == list(COLUMNAS)
+    assert r.getvalue().decode("utf-8-sig").splitlines()[0].split(",") == list(COLUMNAS)
 
 
 def test_plantilla_xlsx_con_listas_desplegables_se_importa(client, oferente, entidad_oferente):
@@ -182,7 +182,7 @@ def test_restricciones_del_modelo_como_errores_de_fila(oferente):
 
 def test_la_plantilla_csv_descargada_se_importa(client, oferente, entidad_oferente):
     client.force_login(oferente)
-    contenido = client.get("/oferta/importar/plantilla.csv").content
+    contenido = client.get("/oferta/importar/plantilla.csv").getvalue()
     client.post("/oferta/importar/", {"archivo": SimpleUploadedFile("plantilla.csv", contenido, "text/csv")})
     importacion = Importacion.objects.get()
     assert importacion.estado == Estado.VALIDADA, importacion.errores
