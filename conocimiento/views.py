@@ -100,7 +100,9 @@ PAGINAS_GUARDADAS = 5  # páginas de la lista sin consulta que se guardan ya pin
 
 
 @require_GET
-@cabeceras.publica_para_anonimos(60)
+# max-age=0: quien publica un recurso y lo busca enseguida como anónimo lo encuentra (el navegador vuelve a
+# pedir la página; el servidor la da ya pintada de la caché, que el recurso nuevo invalidó).
+@cabeceras.publica_para_anonimos(0)
 def repositorio(request):
     """El repositorio. Sin consulta de texto, a un anónimo se le da la página ya pintada (las primeras
     `PAGINAS_GUARDADAS` de cada combinación de facetas), guardada con el área «conocimiento» de
