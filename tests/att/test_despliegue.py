@@ -364,9 +364,14 @@ def test_el_pool_reutiliza_conexiones_y_no_pasa_de_su_tope():
         "e = connection.pool.get_stats()\n"
         "print(len(seguidas | vistos), e['pool_max'], e['connections_num'])\n"
     )
-    url = f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}"
+    # La base de pruebas donde esté: la de la máquina (anfitrión y puerto en la URL) o la embebida (un
+    # directorio de socket: la URL va sin anfitrión y libpq lo toma de PGHOST/PGPORT).
+    d = connection.settings_dict
+    libpq = {"PGHOST": d["HOST"] or "127.0.0.1", "PGPORT": str(d.get("PORT") or 5432)}
+    url = f"postgres://{d['USER']}@/{d['NAME']}"
     salida = _ajustes_en_proceso_aparte(
-        {"DEBUG": "1", "DATABASE_URL": url, "DB_POOL": "1", "DB_POOL_MIN_SIZE": "1", "DB_POOL_MAX_SIZE": "2"}, codigo)
+        {"DEBUG": "1", "DATABASE_URL": url, "DB_POOL": "1", "DB_POOL_MIN_SIZE": "1", "DB_POOL_MAX_SIZE": "2", **libpq},
+        codigo)
     assert salida.returncode == 0, salida.stderr
     distintas, tope, abiertas = map(int, salida.stdout.split())
     assert tope == 2 and 1 <= distintas <= 2 and abiertas <= 2
