@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from att.demo_carga import carga_masiva, copiar, insertar
@@ -65,18 +65,6 @@ INDICADORES = [
     ("Tiempo medio de respuesta a demandas (días)", "reduccion", "gestion", "días", 45, 20),
     ("Planes de trabajo concertados", "acumulado", "gestion", "planes", 0, 150),
 ]
-
-
-def _copy(tabla: str, columnas: list[str], filas) -> int:
-    """COPY … FROM STDIN con psycopg 3 (mucho más rápido que INSERT para millones de filas)."""
-    n = 0
-    with connection.cursor() as cursor, cursor.cursor.copy(
-        f"COPY {tabla} ({', '.join(columnas)}) FROM STDIN"
-    ) as copia:
-        for fila in filas:
-            copia.write_row(fila)
-            n += 1
-    return n
 
 
 def _momento(d: date) -> datetime:
@@ -213,7 +201,7 @@ def _hitos_y_avances(lineas, *, rng: random.Random, hoy: date, revisor_id: int) 
                        "Falta la lista de asistencia" if estado == "devuelto" else "",
                        revisado_en or _momento(corte))  # actualizado: la última escritura (actualizado_desde)
 
-    n = _copy("seguimiento_avance", ["hito_id", "porcentaje", "fecha_corte", "narrativa", "estado", "registrado_por_id",
+    n = copiar("seguimiento_avance", ["hito_id", "porcentaje", "fecha_corte", "narrativa", "estado", "registrado_por_id",
                                      "registrado_en", "revisado_por_id", "revisado_en", "comentario_revision",
                                      "actualizado"],
               filas_avance())
@@ -255,7 +243,7 @@ def _indicadores(*, escala: int, rng: random.Random, meses: list[date], salida) 
                     v = base + (meta - base) * (k + 1) / 48 * rng.uniform(0.6, 1.3)
                 yield (ind.pk, m, round(Decimal(v), 2), "", None, _momento(m + timedelta(days=35)))
 
-    n = _copy("seguimiento_medicion", ["indicador_id", "periodo", "valor", "observacion", "registrada_por_id",
+    n = copiar("seguimiento_medicion", ["indicador_id", "periodo", "valor", "observacion", "registrada_por_id",
                                        "registrada_en"], filas())
     salida.write(f"  {len(nuevos)} indicadores con {n} mediciones")
     return n

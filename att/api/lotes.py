@@ -277,6 +277,28 @@ def _compilar(modelo, nombre: str, campo, calculado: Calculado | None, prefijo: 
     return _Paso(nombre, (col,), armar=lambda fila, lotes: representar(fila[col]), vigilados=recorridos)
 
 
+def _m2m_del_campo(modelo, campo):
+    """Lo común de una lista muchos-a-muchos del serializador: la intermedia, sus dos columnas, el valor
+    que se sirve (el código del destino o su id), su orden y las tablas cuyo cambio debe cambiar el ETag
+    (los ids no cambian al editar el destino; el código sí; la intermedia, siempre)."""
+    hijo = campo.child_relation
+    relacion = modelo._meta.get_field(campo.source)
+    if not relacion.many_to_many or not relacion.concrete:
+        raise ImproperlyConfigured(f"{campo.field_name}: solo muchos-a-muchos directos")
+    intermedia = relacion.remote_field.through
+    origen, destino = relacion.m2m_field_name(), relacion.m2m_reverse_field_name()
+    if isinstance(hijo, serializers.SlugRelatedField):
+        valor = f"{destino}__{hijo.slug_field}"
+        vigilados = (intermedia, relacion.related_model)
+    elif isinstance(hijo, serializers.PrimaryKeyRelatedField) and hijo.pk_field is None:
+        valor = f"{destino}_id"
+        vigilados = (intermedia,)
+    else:
+        raise ImproperlyConfigured(f"{campo.field_name}: relación {type(hijo).__name__} no soportada")
+    orden = _orden_destino(relacion.related_model, f"{destino}__")
+    return intermedia, origen, valor, orden, vigilados
+
+
 def _arreglo_m2m(modelo, campo):
     """Una lista muchos-a-muchos como arreglo agregado en la misma consulta de la página
     (`ARRAY(SELECT … FROM intermedia WHERE oferta_id = fila.id ORDER BY …)`): PostgreSQL la calcula
@@ -284,43 +306,14 @@ def _arreglo_m2m(modelo, campo):
     from django.contrib.postgres.expressions import ArraySubquery
     from django.db.models import OuterRef
 
-    hijo = campo.child_relation
-    relacion = modelo._meta.get_field(campo.source)
-    if not relacion.many_to_many or not relacion.concrete:
-        raise ImproperlyConfigured(f"{campo.field_name}: solo muchos-a-muchos directos")
-    intermedia = relacion.remote_field.through
-    origen, destino = relacion.m2m_field_name(), relacion.m2m_reverse_field_name()
-    if isinstance(hijo, serializers.SlugRelatedField):
-        valor = f"{destino}__{hijo.slug_field}"
-        vigilados = (intermedia, relacion.related_model)  # el código cambia al editar el destino
-    elif isinstance(hijo, serializers.PrimaryKeyRelatedField) and hijo.pk_field is None:
-        valor = f"{destino}_id"
-        vigilados = (intermedia,)
-    else:
-        raise ImproperlyConfigured(f"{campo.field_name}: relación {type(hijo).__name__} no soportada")
-    orden = _orden_destino(relacion.related_model, f"{destino}__")
+    intermedia, origen, valor, orden, vigilados = _m2m_del_campo(modelo, campo)
     subconsulta = (intermedia._default_manager.filter(**{f"{origen}_id": OuterRef("pk")})
                    .order_by(*orden).values(valor))
     return f"_lotes_{campo.source}", ArraySubquery(subconsulta), vigilados
 
 
 def _lote_m2m(modelo, campo) -> _Lote:
-    hijo = campo.child_relation
-    relacion = modelo._meta.get_field(campo.source)
-    if not relacion.many_to_many or not relacion.concrete:
-        raise ImproperlyConfigured(f"{campo.field_name}: solo muchos-a-muchos directos")
-    intermedia = relacion.remote_field.through
-    origen, destino = relacion.m2m_field_name(), relacion.m2m_reverse_field_name()
-    if isinstance(hijo, serializers.SlugRelatedField):
-        valor = f"{destino}__{hijo.slug_field}"
-    elif isinstance(hijo, serializers.PrimaryKeyRelatedField) and hijo.pk_field is None:
-        valor = f"{destino}_id"
-    else:
-        raise ImproperlyConfigured(f"{campo.field_name}: relación {type(hijo).__name__} no soportada")
-    orden = _orden_destino(relacion.related_model, f"{destino}__")
-    # Los ids no cambian al editar el destino; el código sí. La intermedia, siempre.
-    vigilados = (intermedia, relacion.related_model) if isinstance(hijo, serializers.SlugRelatedField) else (
-        intermedia,)
+    intermedia, origen, valor, orden, vigilados = _m2m_del_campo(modelo, campo)
 
     def traer(ids):
         por_fila = defaultdict(list)
