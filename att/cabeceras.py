@@ -11,12 +11,17 @@
   autenticada y toda descarga de archivo; las páginas públicas para anónimos conservan su caché.
 - `publica_para_anonimos(segundos)` marca `Cache-Control: public, max-age` las páginas públicas que son
   iguales para todo anónimo (portada, repositorio): un proxy o el navegador las reutilizan un momento.
+- `comprimir_pagina` / `respuesta_comprimida`: una página ya pintada para los anónimos se guarda
+  comprimida con gzip una vez; al que acepta gzip (todo navegador) se le da tal cual, sin que
+  `GZipMiddleware` la vuelva a comprimir en cada visita (comprimir 36 KB costaba más que servirla).
 La Content-Security-Policy la pone django-csp (`csp.middleware.CSPMiddleware`, ajustes en settings).
 """
 
 from __future__ import annotations
 
+import gzip
 import json
+import re
 
 from django.conf import settings
 from django.http import FileResponse, HttpResponse
@@ -142,3 +147,25 @@ def publica_para_anonimos(segundos: int):
         return envoltura
 
     return decorador
+
+
+_ACEPTA_GZIP = re.compile(r"\bgzip\b")
+
+
+def comprimir_pagina(html: str) -> bytes:
+    """La página como se guarda en la caché: gzip (nivel 9, sin fecha: la misma página da los mismos bytes)."""
+    return gzip.compress(html.encode(), compresslevel=9, mtime=0)
+
+
+def respuesta_comprimida(request, comprimida: bytes) -> HttpResponse:
+    """La página guardada por `comprimir_pagina`: tal cual, con `Content-Encoding: gzip`, a quien acepta
+    gzip; descomprimida a quien no. `Vary: Accept-Encoding` en ambos casos (un proxy no las cruza)."""
+    from django.utils.cache import patch_vary_headers
+
+    if _ACEPTA_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        respuesta = HttpResponse(comprimida)
+        respuesta["Content-Encoding"] = "gzip"
+    else:
+        respuesta = HttpResponse(gzip.decompress(comprimida))
+    patch_vary_headers(respuesta, ("Accept-Encoding",))
+    return respuesta

@@ -1,5 +1,4 @@
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.functional import SimpleLazyObject
@@ -56,15 +55,17 @@ def contexto_portada() -> dict:
 def inicio(request):
     """Portada: qué es la plataforma, cifras vivas, el mapa de demanda y oferta, y las cinco áreas.
 
-    A un anónimo (la mayoría de las visitas) se le da la página ya pintada, guardada con las mismas áreas de
-    cifras que sus piezas (`att.cifras`): una ida a la caché, sin consultas ni plantillas. Quien tiene sesión
+    A un anónimo (la mayoría de las visitas) se le da la página ya pintada y comprimida, guardada con las
+    mismas áreas de cifras que sus piezas (`att.cifras`): una ida a la caché, sin consultas, plantillas ni
+    gzip por visita. Quien tiene sesión
     ve su encabezado; solo el cuerpo de cifras y mapa viene ya pintado."""
     if request.GET or not cabeceras.igual_para_todo_anonimo(request):
         return render(request, "att/inicio.html", contexto_portada())
     areas = tuple(dict.fromkeys(a for p in _cifras_de_portada() for a in p.areas))
     [pagina] = cifras.leer_varias([cifras.Cifra(
-        "inicio:pagina-anonima", areas, lambda: render_to_string("att/inicio.html", contexto_portada(), request))])
-    return HttpResponse(pagina)
+        "inicio:pagina-anonima-gz", areas,
+        lambda: cabeceras.comprimir_pagina(render_to_string("att/inicio.html", contexto_portada(), request)))])
+    return cabeceras.respuesta_comprimida(request, pagina)
 
 
 class Ingreso(auth_views.LoginView):

@@ -105,7 +105,7 @@ PAGINAS_GUARDADAS = 5  # páginas de la lista sin consulta que se guardan ya pin
 @cabeceras.publica_para_anonimos(0)
 def repositorio(request):
     """El repositorio. Sin consulta de texto, a un anónimo se le da la página ya pintada (las primeras
-    `PAGINAS_GUARDADAS` de cada combinación de facetas), guardada con el área «conocimiento» de
+    `PAGINAS_GUARDADAS` de cada combinación de facetas), comprimida y guardada con el área «conocimiento» de
     `att.cifras`: cambia solo cuando cambia un recurso o un tema. Con consulta, o con sesión, se pinta."""
     g = request.GET
     q = g.get("q", "")[:200]
@@ -118,10 +118,10 @@ def repositorio(request):
         from att import cifras
 
         parte = f"{pagina_pedida}|{'|'.join(','.join(v) for v in filtros.values())}"
-        [html] = cifras.leer_varias([cifras.Cifra(
-            "conocimiento:repositorio-anonimo", ("conocimiento",), lambda: _pagina_repositorio(request, q, filtros),
-            parte=parte)])
-        return HttpResponse(html)
+        [comprimida] = cifras.leer_varias([cifras.Cifra(
+            "conocimiento:repositorio-anonimo-gz", ("conocimiento",),
+            lambda: cabeceras.comprimir_pagina(_pagina_repositorio(request, q, filtros)), parte=parte)])
+        return cabeceras.respuesta_comprimida(request, comprimida)
     return HttpResponse(_pagina_repositorio(request, q, filtros))
 
 

@@ -221,6 +221,33 @@ def test_portada_y_repositorio_publicos_en_cache_solo_para_anonimos(client, admi
         assert r["Cache-Control"] == "private, no-store"
 
 
+def test_portada_y_repositorio_anonimos_se_comprimen_una_vez_y_se_sirven_comprimidos(client, monkeypatch):
+    """La página guardada va ya comprimida: quien acepta gzip la recibe tal cual (GZipMiddleware no la vuelve
+    a comprimir); quien no, descomprimida e igual. En caliente no se comprime nada."""
+    import gzip as gzip_mod
+
+    from att import cabeceras
+
+    _mundo(10)
+    comprimidas = []
+    original = cabeceras.comprimir_pagina
+
+    def contar(html):
+        comprimidas.append(1)
+        return original(html)
+
+    monkeypatch.setattr(cabeceras, "comprimir_pagina", contar)
+    for url in ("/", REPOSITORIO):
+        plano = client.get(url)  # en frío: se pinta y se comprime una vez
+        assert "Content-Encoding" not in plano and "Accept-Encoding" in plano["Vary"]
+        antes = len(comprimidas)
+        r = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+        assert r["Content-Encoding"] == "gzip" and "Accept-Encoding" in r["Vary"]
+        assert gzip_mod.decompress(r.content) == plano.content
+        assert len(comprimidas) == antes
+    assert len(comprimidas) == 2
+
+
 # --- Redis caído ---------------------------------------------------------------------------------------
 def test_con_redis_caido_las_tres_paginas_sirven_desde_la_base(client, settings, seguimiento_dnp):
     _mundo(10)
