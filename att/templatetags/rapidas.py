@@ -1,0 +1,120 @@
+"""`{% url %}` y `{% translate %}` que recuerdan lo que ya resolvieron (mismo resultado, sin repetir el trabajo).
+
+Cada página pinta el encabezado y el pie de `base.html`: unos 30 `{% url %}` y 40–70 `{% translate %}`.
+`reverse()` recorre el resolvedor y tres variables locales de hilo por llamada (20–40 µs), y cada texto
+en español sin traducción propia (el original ya es el texto) recorre la cadena entera de catálogos de
+las apps antes de devolverse tal cual (5–15 µs). Juntos eran más de un milisegundo por página, más que
+lo que tarda el resto del encabezado.
+
+- `url` (en los `builtins`): sin argumentos, el resultado de `reverse` para el mismo nombre, aplicación
+  actual, prefijo y urlconf es siempre el mismo: se guarda en un dict del proceso. Con argumentos, o
+  si no resuelve, es el `{% url %}` de Django.
+- `translate` / `trans` (la librería `i18n`, mapeada en `TEMPLATES["OPTIONS"]["libraries"]`): un
+  texto literal, sin filtros y sin contexto variable, da el mismo texto para el mismo idioma y el mismo
+  autoescape: se guarda por (texto, contexto, idioma, autoescape). Con variables, filtros o `noop` es el de
+  Django.
+
+Los dos dicts se vacían cuando una prueba cambia `ROOT_URLCONF`, los idiomas o `LOCALE_PATHS`
+(`setting_changed`); en producción solo crecen hasta el número de nombres y textos de las plantillas.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.template import defaulttags
+from django.template.base import render_value_in_context
+from django.templatetags import i18n as i18n_django
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeData, mark_safe
+from django.utils.translation import get_language
+
+register = template.Library()
+i18n = template.Library()
+i18n.tags.update(i18n_django.register.tags)
+i18n.filters.update(i18n_django.register.filters)
+
+_URLS: dict[tuple, str] = {}
+_TEXTOS: dict[tuple, str] = {}
+
+
+@receiver(setting_changed)
+def _vaciar(*, setting, **kwargs):
+    if setting in {"ROOT_URLCONF", "LANGUAGE_CODE", "LANGUAGES", "LOCALE_PATHS", "USE_I18N"}:
+        _URLS.clear()
+        _TEXTOS.clear()
+
+
+class URLRecordada(defaulttags.URLNode):
+    def render(self, context):
+        if self.args or self.kwargs:
+            return super().render(context)
+        nombre = self.view_name.resolve(context)
+        request = getattr(context, "request", None)
+        aplicacion = None
+        if request is not None:
+            try:
+                aplicacion = request.current_app
+            except AttributeError:
+                aplicacion = getattr(getattr(request, "resolver_match", None), "namespace", None)
+        clave = (nombre, aplicacion, get_script_prefix(), get_urlconf())
+        direccion = _URLS.get(clave)
+        if direccion is None:
+            try:
+                direccion = reverse(nombre, current_app=aplicacion)
+            except NoReverseMatch:
+                return super().render(context)  # el error (o el '' con «as») es el de Django
+            _URLS[clave] = direccion
+        if self.asvar:
+            context[self.asvar] = direccion
+            return ""
+        return conditional_escape(direccion) if context.autoescape else direccion
+
+
+@register.tag
+def url(parser, token):
+    nodo = defaulttags.url(parser, token)
+    return URLRecordada(nodo.view_name, nodo.args, nodo.kwargs, nodo.asvar)
+
+
+class TraduccionRecordada(i18n_django.TranslateNode):
+    def render(self, context):
+        expresion = self.filter_expression
+        contexto = self.message_context
+        if (self.noop or expresion.filters or expresion.var.literal is None
+                or (contexto is not None and (contexto.filters or not isinstance(contexto.var, str)))):
+            return super().render(context)
+        clave = (expresion.var.literal, contexto and contexto.var, get_language(), context.autoescape)
+        valor = _TEXTOS.get(clave)
+        if valor is None:
+            valor = _TEXTOS[clave] = self._valor(context)
+        if self.asvar:
+            context[self.asvar] = valor
+            return ""
+        return valor
+
+    def _valor(self, context):
+        """Lo que `TranslateNode.render` devuelve sin «as» (el mismo cálculo, sin tocar el nodo compartido)."""
+        self.filter_expression.var.translate = True
+        if self.message_context:
+            self.filter_expression.var.message_context = self.message_context.resolve(context)
+        valor = render_value_in_context(self.filter_expression.resolve(context), context)
+        segura = isinstance(valor, SafeData)
+        valor = valor.replace("%%", "%")
+        return mark_safe(valor) if segura else valor
+
+
+def _recordada(funcion):
+    def etiqueta(parser, token):
+        nodo = funcion(parser, token)
+        if type(nodo) is not i18n_django.TranslateNode:
+            return nodo
+        return TraduccionRecordada(nodo.filter_expression, nodo.noop, nodo.asvar, nodo.message_context)
+
+    return etiqueta
+
+
+i18n.tag("translate", _recordada(i18n_django.do_translate))
+i18n.tag("trans", _recordada(i18n_django.do_translate))
