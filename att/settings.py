@@ -122,7 +122,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "att.context_processors.plataforma",
             ],
-            "builtins": ["att.templatetags.envios", "att.templatetags.formularios"],
+            "builtins": ["att.templatetags.envios", "att.templatetags.formularios", "att.templatetags.rapidas"],
+            # `{% load i18n %}` con `translate` que recuerda sus textos (att/templatetags/rapidas.py).
+            "libraries": {"i18n": "att.templatetags.rapidas_i18n"},
         },
     },
 ]
@@ -227,6 +229,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # registro permanente de cada fallo (correo, IP, hora, bloqueo)
 # Sesión: vida absoluta desde el ingreso (SESSION_COOKIE_AGE, 12 h) y cierre tras
 # SESSION_IDLE_TIMEOUT segundos sin actividad (30 min); la cookie no sobrevive al navegador.
+# Las sesiones van en la base de datos, que es su fuente (reiniciar o perder Redis no cierra ninguna), y
+# se leen de la caché (cached_db): una consulta menos en cada página con sesión.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 60 * 60)
 ATT_SESION_INACTIVIDAD_S = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
@@ -291,7 +296,6 @@ _CACHE_DEL_BROKER = url_cache_del_broker(
 CACHES = {"default": env.cache_url("CACHE_URL", default=_CACHE_DEL_BROKER or "locmemcache://att")}
 # Con Redis, la caché falla abierta (att.cache.RedisTolerante): si no responde en medio segundo,
 # las páginas se calculan de la base de datos y queda un aviso en el registro; nunca un 500.
-# Las sesiones van en la base de datos (SESSION_ENGINE por defecto), no en la caché.
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"]["BACKEND"] = "att.cache.RedisTolerante"
     CACHES["default"].setdefault("OPTIONS", {}).update({
@@ -377,6 +381,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "reintentar-webhooks": {"task": "att.reintentar_webhooks", "schedule": 60.0, "options": {"expires": 55}},
     "purgar-eliminaciones": {"task": "att.purgar_eliminaciones", "schedule": crontab(hour=3, minute=40)},
     "purgar-importaciones": {"task": "att.purgar_importaciones", "schedule": crontab(minute=47)},
+    "purgar-exportaciones": {"task": "att.purgar_exportaciones", "schedule": crontab(hour=3, minute=55)},
     "pas-alertar-plazos": {"task": "pas.alertar_plazos", "schedule": crontab(hour=7, minute=0)},
     "oferta-vocabulario": {"task": "oferta.refrescar_vocabulario", "schedule": crontab(minute=23)},
     "conocimiento-vocabulario": {"task": "conocimiento.refrescar_vocabulario", "schedule": crontab(minute=29)},
@@ -572,3 +577,6 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 ATT_EXPORTACION_UMBRAL_FILAS = env.int("ATT_EXPORTACION_UMBRAL_FILAS", default=5000)
 ATT_EXPORTACIONES_POR_CLIENTE = env.int("ATT_EXPORTACIONES_POR_CLIENTE", default=2)
 ATT_EXPORTACION_CUPO_SEGUNDOS = env.int("ATT_EXPORTACION_CUPO_SEGUNDOS", default=120)
+# Días que se guardan las exportaciones grandes ya generadas (y sus archivos); la tarea nocturna
+# att.purgar_exportaciones borra las más viejas.
+ATT_EXPORTACIONES_DIAS = env.int("ATT_EXPORTACIONES_DIAS", default=7)

@@ -51,16 +51,22 @@ CACHE_CALIENTE = "rediscache://127.0.0.1:6379/10"
 # Crecimiento del RSS de un worker durante la exportación por encima del cual no es «plana».
 MEMORIA_PLANA_MIB = 32
 # Metas del issue 17 («What it must show»). Tipo: razón mediana/suelo a 1 conexión (tope) o % del techo
-# a 8 conexiones (mínimo). «Cuenta»: la caché con que se juzga. La búsqueda y la API, fría: el arnés no
-# distingue una respuesta entera en caché (que no cuenta) de cachear piezas; fría es sin caché alguna.
-# La portada, el tablero y el repositorio deben leer resúmenes mantenidos o caché: caliente.
+# a 8 conexiones (mínimo). «Cuenta»: la caché con que se juzga.
+# - La razón con su SQL (1 conexión), fría: sin caché alguna la ruta corre todas sus consultas y la razón
+#   mide lo que Python agrega; en caliente el suelo es casi nulo y la razón no dice nada.
+# - El % del techo de la búsqueda y la API (8 conexiones), caliente: el issue descarta cachear respuestas
+#   enteras, no piezas. El portal guarda las filas de cada búsqueda (total, tarjetas, conteos) y pinta la
+#   página en cada visita; la API no guarda nada de la respuesta (solo las generaciones del ETag). Lo fijan
+#   `tests/oferta/test_focalizacion_y_cache.py::test_la_cache_del_portal_guarda_filas_no_la_respuesta` y
+#   `tests/api/test_lotes.py::test_la_lista_de_ofertas_se_serializa_en_cada_peticion`.
+# - La portada, el tablero y el repositorio deben leer resúmenes mantenidos o caché: caliente.
 METAS = [
     ("portal_facetas", "razon", 1.5, FRIA),
-    ("portal_facetas", "techo", 25, FRIA),
+    ("portal_facetas", "techo", 25, CALIENTE),
     ("portal_q", "razon", 1.5, FRIA),
-    ("portal_q", "techo", 25, FRIA),
+    ("portal_q", "techo", 25, CALIENTE),
     ("api_ofertas", "razon", 3.0, FRIA),
-    ("api_ofertas", "techo", 25, FRIA),
+    ("api_ofertas", "techo", 25, CALIENTE),
     ("portada", "techo", 50, CALIENTE),
     ("tablero_dnp", "techo", 30, CALIENTE),
     ("repositorio", "techo", 30, CALIENTE),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import hashlib
 import json
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -469,10 +470,10 @@ def sugerencia_portal(filtros: FiltrosPortal) -> str:
 PARAMETROS_PORTAL = ("q", "orden", "page", *FACETAS)
 
 
-# Sin texto de búsqueda (la portada del portal y la navegación por facetas) el conjunto filtrado es
-# grande y se repite mucho: se guarda en la caché bajo una huella de lo publicado (`_huella`), que
-# cambia con lo que el portal muestra y no con las ediciones de borradores, devueltas o en revisión;
-# 2 minutos como máximo.
+# Las filas de cada búsqueda (la portada del portal, la navegación por facetas y las búsquedas con texto,
+# que se repiten: «planeación», «catastro») se guardan en la caché bajo una huella de lo publicado
+# (`_huella`), que cambia con lo que el portal muestra y no con las ediciones de borradores, devueltas o
+# en revisión; 2 minutos como máximo.
 SEGUNDOS_CACHE = 120
 
 
@@ -505,17 +506,20 @@ def huella_publicadas() -> str:
     return _huella()
 
 
-def _clave_cache(filtros: FiltrosPortal, numero: int, por_pagina: int) -> str | None:
-    if filtros.q:
-        return None
+def _clave_cache(filtros: FiltrosPortal, numero: int, por_pagina: int) -> str:
+    """Las filas (total, tarjetas de la página y conteos de facetas) de una búsqueda, bajo la huella de lo
+    publicado; con texto, también la búsqueda (los espacios de más no cuentan). La página
+    se pinta siempre: lo guardado son las filas, no la respuesta."""
     valores = "&".join(f"{k}={','.join(v)}" for k, v in sorted(filtros.valores.items()))
-    return f"oferta:portal:{_huella()}:{filtros.orden}:{numero}:{por_pagina}:{valores}"
+    texto = " ".join(filtros.q.split())
+    q = hashlib.blake2b(texto.encode(), digest_size=12).hexdigest() if texto else ""
+    return f"oferta:portal:{_huella()}:{filtros.orden}:{numero}:{por_pagina}:{q}:{valores}"
 
 
 def _resultados_guardados(filtros, numero, por_pagina):
     clave = _clave_cache(filtros, numero, por_pagina)
     filtros._clave_cache = clave
-    return cache.get(clave) if clave else None
+    return cache.get(clave)
 
 
 def _guardar_resultados(filtros, numero, por_pagina, filas) -> None:

@@ -10,10 +10,21 @@ from django import template
 from django.urls import reverse
 from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 register = template.Library()
+
+_MARCA = 987654321  # un número que no aparece en la ruta de la ficha
+
+
+def recortar_palabras(texto: str, n: int) -> str:
+    """Las primeras `n` palabras y « …» si había más: lo mismo que `Truncator(texto).words(n, truncate=" …")`,
+    sin su envoltorio perezoso (que se cobraba en cada tarjeta)."""
+    palabras = texto.split()
+    if len(palabras) <= n:
+        return " ".join(palabras)
+    recortado = " ".join(palabras[:n])
+    return recortado if recortado.endswith(" …") else recortado + " …"
 
 
 @register.simple_tag
@@ -37,9 +48,13 @@ def tarjetas_portal(tarjetas, consulta_volver, hoy):
     con el enlace a la ficha (y la búsqueda a la que volver), entidad, necesidad recortada, temas,
     modalidades, canal y vigencia. Veinte tarjetas con unos quince nodos cada una eran, después de
     las facetas, lo más caro de la plantilla."""
-    volver = f"?volver={quote(consulta_volver, safe='')}" if consulta_volver else ""
+    volver = escape(f"?volver={quote(consulta_volver, safe='')}" if consulta_volver else "")
     temas_etiqueta, vencida = escape(_("Temas")), escape(_("Vencida"))
     vigente = _("Vigente hasta %(f)s")
+    # Un reverse para toda la página (la dirección de la ficha solo cambia en el número) y cada fecha de
+    # vigencia formateada una vez (se repiten entre tarjetas).
+    ficha = escape(reverse("oferta:detalle", args=[_MARCA])).split(str(_MARCA))
+    fechas = {}
     partes = []
     for o in tarjetas:
         if o.vigencia_hasta is None:
@@ -47,14 +62,16 @@ def tarjetas_portal(tarjetas, consulta_volver, hoy):
         elif o.vigencia_hasta < hoy:
             vigencia = f" · <strong>{vencida}</strong>"
         else:
-            vigencia = " · " + escape(vigente % {"f": date_format(o.vigencia_hasta, "j M Y")})
+            vigencia = fechas.get(o.vigencia_hasta)
+            if vigencia is None:
+                vigencia = fechas[o.vigencia_hasta] = " · " + escape(vigente % {"f": date_format(o.vigencia_hasta, "j M Y")})
         temas = "".join(f'<li class="etiqueta">{escape(t.nombre)}</li>' for t in o.temas.all())
         modalidades = escape(", ".join(m.nombre for m in o.modalidades.all()))
         partes.append(
             f'<article class="tarjeta oferta-tarjeta">\n'
-            f'<h3><a href="{escape(reverse("oferta:detalle", args=[o.pk]))}{escape(volver)}">{escape(o.nombre)}</a></h3>\n'
+            f'<h3><a href="{ficha[0]}{int(o.pk)}{ficha[1]}{volver}">{escape(o.nombre)}</a></h3>\n'
             f'<p class="oferta-tarjeta__entidad">{escape(o.entidad.nombre)}</p>\n'
-            f"<p>{escape(Truncator(o.necesidad).words(30, truncate=' …'))}</p>\n"
+            f"<p>{escape(recortar_palabras(o.necesidad, 30))}</p>\n"
             f'<ul class="etiquetas" aria-label="{temas_etiqueta}">{temas}</ul>\n'
             f'<p class="oferta-tarjeta__datos">{modalidades} · {escape(o.canal.nombre)}{vigencia}</p>\n'
             "</article>\n")

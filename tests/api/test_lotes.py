@@ -212,3 +212,29 @@ def test_consultas_de_la_lista_de_demandas_planas(auditor, n):
     maximo, r = _consultas(api, "/api/v1/demandas/?tamano=500")
     assert len(r.json()["results"]) == min(n, 500) and len(r.json()["results"][0]["temas"]) == 2
     assert base == maximo
+
+
+def test_la_lista_de_ofertas_se_serializa_en_cada_peticion(ofertas_completas, monkeypatch):
+    """La API no guarda respuestas: con la caché caliente, cada petición lee su página y la serializa (el
+    arnés HTTP juzga su % del techo con la caché caliente por eso)."""
+    from att.api import lotes
+
+    cliente = APIClient()
+    cliente.get(OFERTAS)
+    serializadas = []
+    original = lotes.Plan.serializar
+
+    def contar(self, filas, **kw):
+        serializadas.append(len(filas))
+        return original(self, filas, **kw)
+
+    monkeypatch.setattr(lotes.Plan, "serializar", contar)
+    _n, r = _consultas(cliente, OFERTAS)
+    assert serializadas == [len(r.json()["results"])] and serializadas[0] > 0
+    assert any("oferta_oferta" in s for s in _sqls(cliente, OFERTAS))
+
+
+def _sqls(cliente, url):
+    with CaptureQueriesContext(connection) as c:
+        cliente.get(url)
+    return [q["sql"] for q in c.captured_queries]

@@ -253,6 +253,41 @@ def test_publicar_retirar_y_editar_una_publicada_invalidan(client, oferente, adm
     assert _consulta_portal(client) == ([], False)
 
 
+def test_busqueda_con_texto_en_cache_por_texto_e_invalidada_al_publicar(client, admin_dnp, entidad_oferente):
+    """Las filas de una búsqueda con texto también se guardan (con el texto en la clave: otra palabra no
+    recibe las de la primera, los espacios de más sí) y publicar una oferta que coincide las invalida."""
+    fabricas.oferta(nombre="Catastro multipropósito")
+    fabricas.oferta(nombre="Plan de desarrollo")
+    nueva = fabricas.oferta(entidad=entidad_oferente, nombre="Catastro rural", estado=EstadoOferta.EN_REVISION)
+    assert _consulta_portal(client, {"q": "catastro"}) == (["Catastro multipropósito"], False)
+    assert _consulta_portal(client, {"q": "  catastro "}) == (["Catastro multipropósito"], True)
+    assert _consulta_portal(client, {"q": "desarrollo"}) == (["Plan de desarrollo"], False)
+    services.oferta_publicar(oferta=nueva, por=admin_dnp)
+    assert _consulta_portal(client, {"q": "catastro"}) == (["Catastro multipropósito", "Catastro rural"], False)
+    assert _consulta_portal(client, {"q": "catastro"}) == (["Catastro multipropósito", "Catastro rural"], True)
+
+
+def test_la_cache_del_portal_guarda_filas_no_la_respuesta(client):
+    """En caliente el portal no corre su consulta, pero pinta la página en cada visita: en la caché hay
+    filas, ningún HTML ni respuesta (el arnés HTTP juzga su % del techo con la caché caliente por eso)."""
+    import pickle
+
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    fabricas.oferta(nombre="Catastro multipropósito")
+    for params in ({}, {"q": "catastro"}):
+        assert _consulta_portal(client, params)[1] is False
+        assert _consulta_portal(client, params) == (["Catastro multipropósito"], True)
+        r = client.get(PORTAL, params)
+        assert "oferta/portal.html" in [t.name for t in r.templates]
+    backend = caches["default"]
+    assert isinstance(backend, LocMemCache)
+    guardados = [pickle.loads(v) for v in backend._cache.values()]
+    assert sum(isinstance(v, list) for v in guardados) == 2  # las filas de cada búsqueda
+    assert not any("<html" in repr(v) or type(v).__name__.endswith("Response") for v in guardados)
+
+
 def test_borrar_en_sql_invalida_y_no_repite_una_huella_vieja(client, oferente, admin_dnp, entidad_oferente):
     """Borrar en SQL (sin el admin ni señales) la de la última actualización vuelve el máximo a uno
     anterior: el contador de borrados (disparador) hace que la clave no sea una ya guardada con

@@ -235,3 +235,15 @@ def test_filtros_desde_un_dict_con_valores_sueltos():
     filtros = selectors.FiltrosPortal.desde({"departamento": "05", "modalidad": "12", "tema": ["3", "4"]})
     assert filtros.valores == {"departamento": ["05"], "modalidad": ["12"], "tema": ["3", "4"]}
     assert selectors.FiltrosPortal.desde({"canal": 7}).valores == {"canal": ["7"]}
+
+
+@pytest.mark.parametrize("texto", [
+    "", "una", "  dos\tpalabras \n", " ".join(f"p{i}" for i in range(30)), " ".join(f"p{i}" for i in range(31)),
+    "Necesitamos  fortalecer la\nasesoría " * 9, "termina en puntos …" + " x" * 40,
+])
+def test_recortar_palabras_igual_que_truncator(texto):
+    from django.utils.text import Truncator
+
+    from oferta.templatetags.oferta_portal import recortar_palabras
+
+    assert recortar_palabras(texto, 30) == Truncator(texto).words(30, truncate=" …")
