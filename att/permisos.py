@@ -33,6 +33,7 @@ class Vinculo:
     tipo_entidad: str
     departamento_id: str | None
     rol: str
+    entidad_nombre: str = ""  # para el encabezado, sin otra consulta
 
 
 def vinculos(usuario) -> list[Vinculo]:
@@ -46,11 +47,11 @@ def vinculos(usuario) -> list[Vinculo]:
     token = getattr(usuario, "_att_token", None)
     if token is not None:
         entidad = token.entidad
-        cache = [Vinculo(entidad.pk, entidad.tipo, entidad.departamento_id, token.rol)]
+        cache = [Vinculo(entidad.pk, entidad.tipo, entidad.departamento_id, token.rol, entidad.nombre)]
     else:
         filas = (
             Membresia.objects.vigentes().filter(usuario=usuario)
-            .values_list("entidad_id", "entidad__tipo", "entidad__departamento_id", "rol")
+            .values_list("entidad_id", "entidad__tipo", "entidad__departamento_id", "rol", "entidad__nombre")
         )
         cache = [Vinculo(*fila) for fila in filas]
     usuario._att_vinculos = cache
@@ -176,6 +177,12 @@ def filtro_entidad(usuario, campo: str = "entidad", roles: Iterable[str] | None 
     if lee_todo(usuario):
         return Q()
     return Q(**{f"{campo}__in": entidades_de(usuario, roles).values("pk")})
+
+
+def nombre_entidad_principal(usuario) -> str:
+    """El nombre de la entidad del encabezado (la de `entidad_principal`), de las membresías ya leídas."""
+    vs = vinculos(usuario)
+    return vs[0].entidad_nombre if vs else ""
 
 
 def entidad_principal(usuario) -> Entidad | None:

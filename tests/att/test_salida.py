@@ -399,8 +399,22 @@ def test_portal_y_api_responden_con_la_cache_caida(client, settings, entidad_ofe
     assert time.monotonic() - inicio < 5
 
 
-def test_sesiones_en_la_base_de_datos_no_en_la_cache(settings):
-    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+@pytest.mark.django_db
+def test_sesiones_en_la_base_de_datos_y_la_cache_solo_para_leerlas(client, settings, admin_dnp):
+    """La base es la fuente de las sesiones (cached_db): vaciar o perder Redis no cierra ninguna; la caché
+    solo ahorra leerlas de la base en cada página."""
+    from django.contrib.sessions.models import Session
+    from django.core.cache import cache
+
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+    client.force_login(admin_dnp)
+    assert Session.objects.filter(session_key=client.session.session_key).exists()
+    cache.clear()
+    r = client.get("/cuenta/")
+    assert r.status_code == 200 and r.context["user"] == admin_dnp
+    settings.CACHES = {"default": {"BACKEND": "att.cache.RedisTolerante", "LOCATION": PUERTO_CERRADO}}
+    r = client.get("/cuenta/")
+    assert r.status_code == 200 and r.context["user"] == admin_dnp
 
 
 # --- admin ------------------------------------------------------------------------------------------
