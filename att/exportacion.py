@@ -709,6 +709,27 @@ def generar(pk: int) -> None:
     pedida.save(update_fields=[pedida.formato, "estado", "terminada"])
 
 
+def purgar(*, ahora=None) -> int:
+    """Borra las exportaciones generadas de más de `ATT_EXPORTACIONES_DIAS` días, con sus archivos (cada
+    XLSX grande pesa decenas de MB en media). El enlace deja de servir: quien lo abra ve la página de «no
+    encontrada» y la vuelve a pedir desde la lista. Idempotente: lo ya borrado no se vuelve a contar."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from att.models import ArchivoExportado
+
+    limite = (ahora or timezone.now()) - timedelta(days=settings.ATT_EXPORTACIONES_DIAS)
+    borradas = 0
+    for pedida in ArchivoExportado.objects.filter(creada__lt=limite).only("pk", "xlsx", "csv").iterator():
+        for archivo in (pedida.xlsx, pedida.csv):
+            if archivo:
+                archivo.delete(save=False)
+        borradas += ArchivoExportado.objects.filter(pk=pedida.pk).delete()[0]
+    return borradas
+
+
 def lista_m2m(modelo, campo: str, *valores) -> dict:
     """Anotaciones con las listas de una relación m2m de `modelo`, una subconsulta de arreglo por valor (en el
     orden del catálogo, `Meta.ordering`, y luego por id): así una exportación lee cada fila con sus listas

@@ -151,6 +151,14 @@ def avisar_solicitud_cuenta(solicitud_id: int) -> int:
     return avisar(solicitud_id)
 
 
+@shared_task(name="att.purgar_exportaciones")
+def purgar_exportaciones() -> int:
+    """Borra las exportaciones grandes ya vencidas y sus archivos (att.exportacion.purgar)."""
+    from att import exportacion
+
+    return exportacion.purgar()
+
+
 @shared_task(name="att.generar_exportacion", acks_late=True)
 def generar_exportacion(pk: int) -> None:
     """Una exportación grande pedida desde una página (`att.exportacion.diferir`)."""

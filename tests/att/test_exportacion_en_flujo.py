@@ -186,3 +186,32 @@ def test_demandas_grandes_en_xlsx_van_a_celery_con_los_filtros(client, settings,
     assert pedida.usuario == funcionario_medellin and pedida.estado == EstadoExportacion.LISTA
     libro = load_workbook(io.BytesIO(client.get(f"/nucleo/exportaciones/{pedida.clave}/descargar/").getvalue()))
     assert libro.active.max_row == 1 + Demanda.objects.filter(entidad=entidad).count()
+
+
+def test_purgar_borra_las_exportaciones_vencidas_con_sus_archivos(settings, tmp_path):
+    """A los ATT_EXPORTACIONES_DIAS días la exportación y su archivo se borran (la del día límite no); una
+    segunda pasada no borra nada más y el enlace vencido es un 404."""
+    import uuid
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+    from django.test import Client
+    from django.utils import timezone
+
+    from att.tasks import purgar_exportaciones
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    settings.ATT_EXPORTACIONES_DIAS = 7
+    ahora = timezone.now()
+    vieja, limite, nueva = (ArchivoExportado.objects.create(clave=uuid.uuid4(), tipo="oferta.datos_abiertos",
+                                                           formato="xlsx") for _ in range(3))
+    for pedida in (vieja, limite, nueva):
+        pedida.xlsx.save("datos.xlsx", ContentFile(b"PK"), save=True)
+    ArchivoExportado.objects.filter(pk=vieja.pk).update(creada=ahora - timedelta(days=7, seconds=1))
+    ArchivoExportado.objects.filter(pk=limite.pk).update(creada=ahora - timedelta(days=7) + timedelta(minutes=5))
+    ruta_vieja = vieja.xlsx.path
+    assert purgar_exportaciones() == 1
+    assert set(ArchivoExportado.objects.values_list("pk", flat=True)) == {limite.pk, nueva.pk}
+    assert not (tmp_path / ruta_vieja).exists() and limite.xlsx.storage.exists(limite.xlsx.name)
+    assert purgar_exportaciones() == 0
+    assert Client().get(f"/nucleo/exportaciones/{vieja.clave}/").status_code == 404
