@@ -45,10 +45,10 @@ URLS = {
 }
 # Consultas de cada página (sesión, usuario y membresías incluidas) para el DNP y para la entidad responsable;
 # la del corte, sin su consolidado en la caché (calcularlo y su huella son consultas fijas).
-CONSULTAS_DNP = {"cortes": 9, "corte": 23, "acciones": 10, "acciones_csv": 4, "acciones_xlsx": 4, "reportes": 9,
-                 "reportes_corte": 9, "api_cortes": 4, "api_acciones": 6, "api_reportes": 7}
-CONSULTAS_ENTIDAD = {"cortes": 8, "corte": 22, "acciones": 9, "acciones_csv": 4, "acciones_xlsx": 4, "reportes": 8,
-                     "reportes_corte": 8, "api_cortes": 4, "api_acciones": 6, "api_reportes": 6}
+CONSULTAS_DNP = {"cortes": 7, "corte": 21, "acciones": 8, "acciones_csv": 3, "acciones_xlsx": 3, "reportes": 7,
+                 "reportes_corte": 7, "api_cortes": 3, "api_acciones": 5, "api_reportes": 6}
+CONSULTAS_ENTIDAD = {"cortes": 6, "corte": 20, "acciones": 7, "acciones_csv": 3, "acciones_xlsx": 3, "reportes": 6,
+                     "reportes_corte": 6, "api_cortes": 3, "api_acciones": 5, "api_reportes": 5}
 
 
 @pytest.mark.parametrize("quien", ["dnp", "entidad"])
