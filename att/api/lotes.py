@@ -134,7 +134,28 @@ def _representar(campo) -> Callable:
     if type(campo) in (serializers.IntegerField, serializers.BooleanField, serializers.ReadOnlyField,
                        serializers.JSONField) and not getattr(campo, "binary", False):
         return lambda v: v
+    if _fecha_hora_iso(campo):
+        from django.utils import timezone
+
+        # Lo mismo que DateTimeField.to_representation con el formato ISO 8601 y la zona actual (sin pasar por
+        # enforce_timezone ni leer los ajustes en cada valor): la base da fechas con zona.
+        def fecha_hora(v):
+            if not v or isinstance(v, str) or timezone.is_naive(v):
+                return representar(v) if v else None
+            texto = v.astimezone(timezone.get_current_timezone()).isoformat()
+            return texto[:-6] + "Z" if texto.endswith("+00:00") else texto
+
+        return fecha_hora
     return lambda v: None if v is None else representar(v)
+
+
+def _fecha_hora_iso(campo) -> bool:
+    from django.conf import settings
+    from rest_framework.settings import ISO_8601, api_settings
+
+    formato = getattr(campo, "format", api_settings.DATETIME_FORMAT)
+    return (type(campo) is serializers.DateTimeField and settings.USE_TZ and not hasattr(campo, "timezone")
+            and isinstance(formato, str) and formato.lower() == ISO_8601)
 
 
 class Plan:

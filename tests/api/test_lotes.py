@@ -238,3 +238,22 @@ def _sqls(cliente, url):
     with CaptureQueriesContext(connection) as c:
         cliente.get(url)
     return [q["sql"] for q in c.captured_queries]
+
+
+@pytest.mark.parametrize("zona", ["America/Bogota", "UTC"])
+def test_fechas_con_hora_como_drf_en_la_zona_actual(zona):
+    """El atajo de las fechas con hora da lo mismo que DateTimeField de DRF (zona actual, «Z» en UTC, nulos)."""
+    import zoneinfo
+
+    from django.utils import timezone
+    from rest_framework import serializers
+
+    from att.api.lotes import _representar
+
+    campo = serializers.DateTimeField()
+    atajo = _representar(campo)
+    valores = [None, datetime.datetime(2026, 11, 30, 23, 59, 59, 123456, tzinfo=datetime.UTC),
+               datetime.datetime(2026, 12, 1, 0, 0, tzinfo=zoneinfo.ZoneInfo("America/Bogota"))]
+    with timezone.override(zoneinfo.ZoneInfo(zona)):
+        assert [atajo(v) for v in valores] == [campo.to_representation(v) if v else None for v in valores]
+        assert atajo(valores[1]).endswith("Z") == (zona == "UTC")
