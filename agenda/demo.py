@@ -37,7 +37,7 @@ from agenda.models import (
     TipoEvidencia,
     VersionPlan,
 )
-from agenda.services import foto_plan
+from agenda.services import fotos_planes
 from att.demo_carga import carga_masiva, copiar, insertar
 from att.models import (
     DescriptorTematico,
@@ -206,17 +206,20 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
     # Ciclo de revisión: versiones y decisiones del DNP.
     ahora = timezone.now()
     versiones, revisiones = [], []
+    # Las fotos de todos los planes enviados de una vez (las mismas que `foto_plan` de cada uno).
+    fotos = fotos_planes([p for p in planes if p.estado != EstadoPlan.BORRADOR])
     for plan in planes:
         if plan.estado == EstadoPlan.BORRADOR:
             continue
-        foto = foto_plan(plan)
+        foto = fotos[plan.pk]
         devuelto_antes = plan.estado == EstadoPlan.APROBADO and rng.random() < 0.3
         n = 2 if devuelto_antes else 1
         for numero in range(1, n + 1):
             versiones.append(VersionPlan(plan=plan, numero=numero, datos=foto, enviada_por=responsables[plan.entidad_id],
                                          nota="Versión ajustada" if numero > 1 else ""))
         plan.version = n
-    VersionPlan.objects.bulk_create(versiones, batch_size=500)
+    # COPY: bulk_create manda el JSON de las fotos (decenas de MB) en arreglos que psycopg escapa carácter a carácter.
+    insertar(VersionPlan, versiones)
     ultimas = {}
     for v in versiones:
         ultimas.setdefault(v.plan_id, []).append(v)

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,7 +45,7 @@ from agenda.models import (
 )
 from agenda.rules import ROLES_ET, concierta_con, vincula_linea, vincula_oferta
 from att import permisos
-from att.models import Entidad, Rol, Tema
+from att.models import Rol
 from att.notificaciones import notificar
 from att.selectors import usuarios_con_rol
 from att.services import exigir_dependencia_elegible
@@ -306,48 +306,74 @@ def linea_eliminar(*, linea: LineaPlan, por) -> None:
 
 
 _CAMPOS_FOTO = (
-    "plan_id", "oferta__nombre", "objetivo", "objetivo_agenda_id", "etapa__codigo", "etapa__nombre", "secuencia",
-    "fecha_inicio", "fecha_fin", "responsable__email", "responsable__nombre", "inversion", "fuente_financiacion",
-    "indicador", "meta", "unidad_meta", "peso",
+    "pk", "plan_id", "oferta_id", "oferta__nombre", "objetivo", "objetivo_agenda_id", "etapa__codigo", "etapa__nombre",
+    "secuencia", "fecha_inicio", "fecha_fin", "responsable__email", "responsable__nombre", "inversion",
+    "fuente_financiacion", "indicador", "meta", "unidad_meta", "peso",
 )
 
 
 def foto_plan(plan: PlanDeTrabajo) -> dict:
     """Contenido completo del plan y sus líneas, en JSON, tal como se envía."""
-    # Solo las columnas que la foto copia: la oferta trae su vector de búsqueda y sus textos largos, y
-    # un plan de la demo a escala 1000 tiene cientos de líneas (cada envío arma esta foto).
-    lineas = (
-        plan.lineas.select_related("oferta", "etapa", "responsable")
-        .only(*_CAMPOS_FOTO)
-        .prefetch_related(Prefetch("territorios", queryset=Entidad.objects.only("pk", "nombre")),
-                          Prefetch("temas", queryset=Tema.objects.only("pk", "codigo")),
-                          Prefetch("demandas", queryset=Demanda.objects.only("pk")))
-        .order_by("secuencia", "pk")
-    )
+    return fotos_planes([plan])[plan.pk]
+
+
+def fotos_planes(planes) -> dict[int, dict]:
+    """{pk del plan: su foto} (la de `foto_plan`) de varios planes en cuatro consultas: líneas, territorios,
+    temas y demandas, con solo las columnas que la foto copia (la oferta trae su vector de búsqueda y sus
+    textos largos) y sin instancias de modelo (un plan de la demo a escala 1000 tiene cientos de líneas y la
+    demo arma la foto de todos sus planes). Cada lista sale en el orden del modelo: territorios por nombre,
+    temas por orden y nombre, demandas de la más reciente a la más antigua."""
+    planes = list(planes)
+    ids = [p.pk for p in planes]
+    lineas: dict[int, list[dict]] = {pk: [] for pk in ids}
+    de_linea: dict[int, dict] = {}
+    for (pk, plan_id, oferta_id, oferta_nombre, objetivo, objetivo_agenda_id, etapa_codigo, etapa_nombre, secuencia,
+         fecha_inicio, fecha_fin, responsable_email, responsable_nombre, inversion, fuente_financiacion, indicador, meta,
+         unidad_meta, peso) in (LineaPlan.objects.filter(plan_id__in=ids).order_by("secuencia", "pk")
+                                .values_list(*_CAMPOS_FOTO)):
+        fila = {
+            "id": pk,
+            "oferta": oferta_id, "oferta_nombre": oferta_nombre,
+            "objetivo": objetivo,
+            "objetivo_agenda": objetivo_agenda_id,
+            "territorios": [],
+            "etapa": etapa_codigo, "etapa_nombre": etapa_nombre,
+            "temas": [],
+            "secuencia": secuencia,
+            "fecha_inicio": fecha_inicio.isoformat(), "fecha_fin": fecha_fin.isoformat(),
+            "responsable": responsable_email, "responsable_nombre": responsable_nombre,
+            "inversion": str(inversion), "fuente_financiacion": fuente_financiacion,
+            "indicador": indicador, "meta": None if meta is None else str(meta),
+            "unidad_meta": unidad_meta, "peso": str(peso),
+            "demandas": [],
+        }
+        lineas[plan_id].append(fila)
+        de_linea[pk] = fila
+    if de_linea:
+        for linea_id, entidad_id, nombre in (
+            LineaPlan.territorios.through.objects.filter(lineaplan__plan_id__in=ids)
+            .order_by("entidad__nombre", "entidad_id").values_list("lineaplan_id", "entidad_id", "entidad__nombre")
+        ):
+            de_linea[linea_id]["territorios"].append({"id": entidad_id, "nombre": nombre})
+        for linea_id, codigo in (
+            LineaPlan.temas.through.objects.filter(lineaplan__plan_id__in=ids)
+            .order_by("tema__orden", "tema__nombre", "tema_id").values_list("lineaplan_id", "tema__codigo")
+        ):
+            de_linea[linea_id]["temas"].append(codigo)
+        for linea_id, demanda_id in (
+            LineaPlan.demandas.through.objects.filter(lineaplan__plan_id__in=ids)
+            .order_by("-demanda__creada", "demanda_id").values_list("lineaplan_id", "demanda_id")
+        ):
+            de_linea[linea_id]["demandas"].append(demanda_id)
     return {
-        "plan": {
-            "id": plan.pk, "agenda": plan.agenda_id, "entidad": plan.entidad_id, "entidad_nombre": str(plan.entidad),
-            "vigencia": plan.vigencia, "version": plan.version,
-        },
-        "lineas": [
-            {
-                "id": ln.pk,
-                "oferta": ln.oferta_id, "oferta_nombre": ln.oferta.nombre,
-                "objetivo": ln.objetivo,
-                "objetivo_agenda": ln.objetivo_agenda_id,
-                "territorios": [{"id": t.pk, "nombre": t.nombre} for t in ln.territorios.all()],
-                "etapa": ln.etapa.codigo, "etapa_nombre": ln.etapa.nombre,
-                "temas": [t.codigo for t in ln.temas.all()],
-                "secuencia": ln.secuencia,
-                "fecha_inicio": ln.fecha_inicio.isoformat(), "fecha_fin": ln.fecha_fin.isoformat(),
-                "responsable": ln.responsable.email, "responsable_nombre": ln.responsable.nombre,
-                "inversion": str(ln.inversion), "fuente_financiacion": ln.fuente_financiacion,
-                "indicador": ln.indicador, "meta": None if ln.meta is None else str(ln.meta),
-                "unidad_meta": ln.unidad_meta, "peso": str(ln.peso),
-                "demandas": [d.pk for d in ln.demandas.all()],
-            }
-            for ln in lineas
-        ],
+        plan.pk: {
+            "plan": {
+                "id": plan.pk, "agenda": plan.agenda_id, "entidad": plan.entidad_id, "entidad_nombre": str(plan.entidad),
+                "vigencia": plan.vigencia, "version": plan.version,
+            },
+            "lineas": lineas[plan.pk],
+        }
+        for plan in planes
     }
 
 
@@ -548,6 +574,20 @@ def _ve_origen(compromiso: Compromiso):
     return _ve_concertado(compromiso.plan)
 
 
+def _ve_origen_una_vez(compromiso: Compromiso, vistos: dict[tuple, bool]):
+    """`_ve_origen` con la respuesta guardada en `vistos` por (persona, sesión o plan)."""
+    ver = _ve_origen(compromiso)
+    origen = ("sesion", compromiso.sesion_id) if compromiso.sesion_id is not None else ("plan", compromiso.plan_id)
+
+    def puede_ver(usuario) -> bool:
+        clave = (usuario.pk, origen)
+        if clave not in vistos:
+            vistos[clave] = ver(usuario)
+        return vistos[clave]
+
+    return puede_ver
+
+
 @transaction.atomic
 def compromiso_revisar(*, compromiso: Compromiso, estado: str, por, comentario: str = "",
                        mesa: MesaDeTrabajo | None = None) -> RevisionCompromiso:
@@ -578,11 +618,14 @@ def compromisos_alertar_vencidos(*, hoy: datetime.date | None = None) -> int:
                                   vencimiento_notificado__isnull=True)
         .select_related("responsable", "plan", "sesion__instancia").order_by("pk")[:5000]
     )
+    # El permiso de ver el origen se pregunta una vez por persona y origen (una persona suele tener varios
+    # compromisos vencidos en el mismo plan): la misma respuesta que preguntarlo en cada alerta.
+    vistos: dict[tuple, bool] = {}
     for c in vencidos:
         origen = c.sesion.instancia.nombre if c.sesion_id else c.plan.nombre
         with transaction.atomic():
             notificar(
-                usuarios=[c.responsable], categoria="agenda", puede_ver=_ve_origen(c),
+                usuarios=[c.responsable], categoria="agenda", puede_ver=_ve_origen_una_vez(c, vistos),
                 titulo=_("Compromiso vencido: %(c)s") % {"c": str(c)[:120]},
                 mensaje=_("Venció el %(f)s en «%(p)s». Actualice su estado o acuerde una nueva fecha.")
                 % {"f": c.fecha_limite.strftime("%d/%m/%Y"), "p": origen},

@@ -130,7 +130,7 @@ ESCRITURAS_EN_BLOQUE: dict[tuple[str, str], str] = {
         "crean con su historial, bulk_create_with_history) y demanda.EventoDemanda (bitácora: solo se agrega)",
     ("oferta/importacion.py", "ImportadorOfertas.escribir"):
         "modelo sin historia: oferta.TransicionOferta (registro de la creación de cada oferta importada)",
-    ("seguimiento/services.py", "recalcular_todas"): "modelo sin historia: seguimiento.EstadoLinea",
+    ("seguimiento/services.py", "_crear_estados"): "modelo sin historia: seguimiento.EstadoLinea",
     ("seguimiento/por_entidad.py", "guardar"): "modelo sin historia: seguimiento.EstadoLineaEntidad",
     ("att/empalme.py", "generar"): "modelo sin historia: att.InformeEmpalme",
     ("seguimiento/admin.py", "InformeAdmin.regenerar"): "modelo sin historia: seguimiento.InformeMensual",

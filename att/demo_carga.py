@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import contextmanager
+from datetime import date
+from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, models
+from django.utils import timezone
 
 
 def copiar(tabla: str, columnas: Iterable[str], filas: Iterable[tuple]) -> int:
@@ -38,11 +41,50 @@ def reservar_ids(tabla: str, n: int) -> range:
     return range(ultimo - n + 1, ultimo + 1)
 
 
+# Campos cuyo valor, si ya es del tipo de Python de la columna, llega igual a COPY: `get_db_prep_save` solo lo
+# pasaría por `to_python` (el mismo valor) o por un envoltorio de psycopg con el mismo texto (Int4, Int8). Solo
+# estas clases exactas (una subclase puede convertir distinto) y sin fechas automáticas (`pre_save` las pone).
+_DIRECTOS = {
+    models.AutoField: int, models.BigAutoField: int, models.SmallAutoField: int, models.IntegerField: int,
+    models.BigIntegerField: int, models.SmallIntegerField: int, models.PositiveIntegerField: int,
+    models.PositiveBigIntegerField: int, models.PositiveSmallIntegerField: int, models.CharField: str,
+    models.TextField: str, models.EmailField: str, models.SlugField: str, models.URLField: str,
+    models.BooleanField: bool, models.DecimalField: Decimal, models.DateField: date,
+}
+
+
+def _tipo_directo(campo):
+    """El tipo de Python que `campo` escribe tal cual (None si su valor debe pasar por el ORM)."""
+    if type(campo) is models.ForeignKey:
+        return _tipo_directo(campo.target_field)
+    if isinstance(campo, models.DateField) and (campo.auto_now or campo.auto_now_add):
+        return None
+    return _DIRECTOS.get(type(campo))
+
+
 def filas_de(objetos: Iterable, campos) -> Iterable[tuple]:
     """Las filas de instancias de modelo (con su pk ya puesto) en el orden de `campos`, con los valores
-    que pondría el ORM al insertar (`pre_save`: fechas automáticas; `get_db_prep_save`: JSON, listas)."""
+    que pondría el ORM al insertar (`pre_save`: fechas automáticas; `get_db_prep_save`: JSON, listas).
+    Un valor nulo o ya del tipo de su columna (`_DIRECTOS`) va tal cual, sin el rodeo del ORM: con cientos
+    de miles de filas ese rodeo era la mitad del tiempo de la carga. Las fechas automáticas llevan la misma hora
+    en todo el lote (el ORM toma la hora fila a fila)."""
+    planes = [(f, f.attname, _tipo_directo(f)) for f in campos]
+    # Las fechas automáticas (creado, actualizado) con la hora de la carga, la misma para todo el lote.
+    ahora = timezone.now()
     for objeto in objetos:
-        yield tuple(f.get_db_prep_save(f.pre_save(objeto, True), connection) for f in campos)
+        fila = []
+        for f, nombre, tipo in planes:
+            if type(f) is models.DateTimeField and (f.auto_now or f.auto_now_add):
+                setattr(objeto, nombre, ahora)
+                fila.append(ahora)
+                continue
+            if tipo is not None:
+                valor = getattr(objeto, nombre)
+                if valor is None or type(valor) is tipo:
+                    fila.append(valor)
+                    continue
+            fila.append(f.get_db_prep_save(f.pre_save(objeto, True), connection))
+        yield tuple(fila)
 
 
 def insertar(modelo, objetos: list) -> list:

@@ -11,7 +11,7 @@ from django.utils.text import slugify
 
 from att import permisos
 from att.busqueda import refrescar_vocabulario
-from att.demo_carga import copiar, filas_de, insertar, reservar_ids
+from att.demo_carga import carga_masiva, copiar, filas_de, insertar, reservar_ids
 from att.models import (
     Entidad,
     Membresia,
@@ -157,17 +157,22 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
             if rng.random() < 0.6:
                 r.experiencia = rng.choice(experiencias)
     campos = Recurso._meta.concrete_fields
-    copiar(Recurso._meta.db_table, [connection.ops.quote_name(f.column) for f in campos], filas_de(recursos, campos))
-    pares = []
-    if temas:
-        pares += [(r.pk, t.pk) for r in recursos for t in rng.sample(temas, min(len(temas), rng.randint(1, 2)))]
-    por_codigo = dict(Tema.objects.filter(codigo__in=set(TEMA_DE_ACCION.values())).values_list("codigo", "pk"))
-    pares += [(r.pk, por_codigo[TEMA_DE_ACCION[a]]) for r, a in zip(recursos, acciones, strict=True)
-              if r.tipo != TipoRecurso.LECCION and TEMA_DE_ACCION.get(a) in por_codigo]
-    copiar(Recurso.temas.through._meta.db_table, ("recurso_id", "tema_id"), dict.fromkeys(pares))  # sin repetir
-    ids = [r.pk for r in recursos]
-    for i in range(0, len(ids), 2000):
-        vector_busqueda(ids[i:i + 2000])
+    # Los recursos sin sus índices secundarios mientras se cargan y se les calcula el vector de búsqueda (ese
+    # UPDATE reescribe cada fila: con quince índices y el GIN del vector, la mitad del tiempo del área); se
+    # recrean al final. La intermedia de temas conserva los suyos: el vector la lee por recurso.
+    with carga_masiva(Recurso):
+        copiar(Recurso._meta.db_table, [connection.ops.quote_name(f.column) for f in campos],
+               filas_de(recursos, campos))
+        pares = []
+        if temas:
+            pares += [(r.pk, t.pk) for r in recursos for t in rng.sample(temas, min(len(temas), rng.randint(1, 2)))]
+        por_codigo = dict(Tema.objects.filter(codigo__in=set(TEMA_DE_ACCION.values())).values_list("codigo", "pk"))
+        pares += [(r.pk, por_codigo[TEMA_DE_ACCION[a]]) for r, a in zip(recursos, acciones, strict=True)
+                  if r.tipo != TipoRecurso.LECCION and TEMA_DE_ACCION.get(a) in por_codigo]
+        copiar(Recurso.temas.through._meta.db_table, ("recurso_id", "tema_id"), dict.fromkeys(pares))  # sin repetir
+        ids = [r.pk for r in recursos]
+        for i in range(0, len(ids), 2000):
+            vector_busqueda(ids[i:i + 2000])
     refrescar_vocabulario("conocimiento")
     salida.write(f"  {len(recursos)} recursos del repositorio")
 

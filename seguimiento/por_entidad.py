@@ -20,7 +20,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
-from types import SimpleNamespace
 
 from agenda.models import LineaPlan
 from seguimiento import calculo
@@ -50,21 +49,25 @@ def avances_de(linea_ids: Iterable[int]) -> tuple[dict[int, list], dict[int, lis
     Devuelve (validados por hito: [(porcentaje, entidades)], reportes por línea: [(fecha, entidades)]).
     """
     ids = list(linea_ids)
-    cubre: dict[int, set] = defaultdict(set)
+    por_avance: dict[int, list] = defaultdict(list)
     for avance_id, entidad_id in Avance.entidades.through.objects.filter(
         avance__hito__linea_id__in=ids
     ).values_list("avance_id", "entidad_id"):
-        cubre[avance_id].add(entidad_id)
+        por_avance[avance_id].append(entidad_id)
+    # Un conjunto por avance con entidades y el mismo vacío para los demás (la mayoría): cientos de miles por lote.
+    cubre = {pk: frozenset(es) for pk, es in por_avance.items()}
+    ninguna: frozenset = frozenset()
     validados: dict[int, list] = defaultdict(list)
     reportes: dict[int, list] = defaultdict(list)
+    validado = EstadoAvance.VALIDADO
     for pk, hito_id, linea_id, estado, porcentaje, fecha in (
         Avance.objects.filter(hito__linea_id__in=ids).exclude(estado=EstadoAvance.DEVUELTO)
         .order_by("-fecha_corte", "-pk").values_list("pk", "hito_id", "hito__linea_id", "estado", "porcentaje",
                                                       "fecha_corte")
     ):
-        entidades = frozenset(cubre.get(pk, ()))
+        entidades = cubre.get(pk, ninguna)
         reportes[linea_id].append((fecha, entidades))
-        if estado == EstadoAvance.VALIDADO:
+        if estado == validado:
             validados[hito_id].append((porcentaje, entidades))
     return validados, reportes
 
@@ -84,17 +87,30 @@ def ultimo_reporte(reportes: list, entidad_id: int) -> date | None:
     return next((fecha for fecha, cubre in reportes if not cubre or entidad_id in cubre), None)
 
 
+class HitoLigero:
+    """Lo que el cálculo lee de un hito (sin instancia del modelo): el recálculo diario arma cientos de miles."""
+
+    __slots__ = ("avance", "fecha_planeada", "padre_id", "peso", "pk")
+
+    def __init__(self, pk, padre_id, peso, fecha_planeada, avance):
+        self.pk, self.padre_id, self.peso, self.fecha_planeada, self.avance = pk, padre_id, peso, fecha_planeada, avance
+
+
 def filas_de_linea(linea, hitos, territorios, validados, reportes, hoy: date, umbrales,
                    estado_de_linea: Callable, dependencia_oferta: int | None) -> list[EstadoLineaEntidad]:
-    """Las fotos (sin guardar) de la línea en cada una de sus entidades territoriales."""
+    """Las fotos (sin guardar) de la línea en cada una de sus entidades territoriales. Las entidades con el mismo
+    avance en cada hito tienen las mismas cifras: se calculan una vez (`estado_de_linea` solo depende de eso)."""
     entidades = [t[0] for t in territorios]
     hojas = hojas_por_entidad(hitos, validados, entidades)
     plan = linea.plan
     filas = []
+    calculados: dict[tuple, dict] = {}
     for entidad_id, depto, region in territorios:
-        copia = [SimpleNamespace(pk=h.pk, padre_id=h.padre_id, peso=h.peso, fecha_planeada=h.fecha_planeada,
-                                 avance=hojas[h.pk][entidad_id] if h.pk in hojas else h.avance) for h in hitos]
-        valores = estado_de_linea(linea, copia, hoy, umbrales)
+        avances = tuple(hojas[h.pk][entidad_id] if h.pk in hojas else h.avance for h in hitos)
+        valores = calculados.get(avances)
+        if valores is None:
+            copia = [HitoLigero(h.pk, h.padre_id, h.peso, h.fecha_planeada, a) for h, a in zip(hitos, avances, strict=True)]
+            valores = calculados[avances] = estado_de_linea(linea, copia, hoy, umbrales)
         filas.append(EstadoLineaEntidad(
             linea_id=linea.pk, entidad_id=entidad_id, plan_id=plan.pk, agenda_id=plan.agenda_id,
             oferente_id=plan.entidad_id, responsable_id=linea.responsable_id, oferta_id=linea.oferta_id,
@@ -115,16 +131,48 @@ def consolidar_linea(valores: dict, filas: list[EstadoLineaEntidad], umbrales) -
     return {**valores, "avance": avance, "semaforo": calculo.semaforo(avance, valores["esperado"], umbrales)}
 
 
+# Desde este número de fotos, `guardar` escribe por COPY a una tabla temporal y de ahí INSERT … ON CONFLICT: el
+# recálculo diario escribe cientos de miles y bulk_create las manda en arreglos que psycopg arma en Python.
+UMBRAL_COPY = 1000
+
+
 def guardar(linea_ids: list[int], filas: list[EstadoLineaEntidad]) -> None:
     """Escribe las fotos por entidad de esas líneas (insertar o actualizar) y borra las de entidades que
     la línea ya no focaliza."""
+    from django.db import transaction
     from django.db.models import Exists, OuterRef
 
-    EstadoLineaEntidad.objects.filter(linea_id__in=linea_ids).exclude(
-        Exists(Focal.objects.filter(lineaplan_id=OuterRef("linea_id"), entidad_id=OuterRef("entidad_id")))
-    ).delete()
-    if filas:
-        EstadoLineaEntidad.objects.bulk_create(
-            filas, batch_size=1000, update_conflicts=True, unique_fields=["linea", "entidad"],
-            update_fields=[c.removesuffix("_id") for c in _CAMPOS] + ["actualizado"],
-        )
+    with transaction.atomic():
+        EstadoLineaEntidad.objects.filter(linea_id__in=linea_ids).exclude(
+            Exists(Focal.objects.filter(lineaplan_id=OuterRef("linea_id"), entidad_id=OuterRef("entidad_id")))
+        ).delete()
+        if len(filas) >= UMBRAL_COPY:
+            _guardar_por_copy(filas)
+        elif filas:
+            EstadoLineaEntidad.objects.bulk_create(
+                filas, batch_size=1000, update_conflicts=True, unique_fields=["linea", "entidad"],
+                update_fields=[c.removesuffix("_id") for c in _CAMPOS] + ["actualizado"],
+            )
+
+
+def _guardar_por_copy(filas: list[EstadoLineaEntidad]) -> None:
+    """Lo mismo que el bulk_create con `update_conflicts` de `guardar` (insertar o actualizar por línea y
+    entidad, ids nuevos en el orden de `filas`), por COPY a una tabla temporal. Dentro de una transacción."""
+    from django.db import connection
+    from django.utils import timezone
+
+    tabla = EstadoLineaEntidad._meta.db_table
+    columnas = ["linea_id", "entidad_id", *_CAMPOS, "actualizado"]
+    lista = ", ".join(columnas)
+    ahora = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE foto_por_entidad ON COMMIT DROP AS SELECT 0::bigint AS orden, {lista} "
+                       f"FROM {tabla} WITH NO DATA")
+        with cursor.cursor.copy(f"COPY foto_por_entidad (orden, {lista}) FROM STDIN") as copia:
+            for orden, f in enumerate(filas):
+                copia.write_row((orden, *(getattr(f, c) for c in columnas[:-1]), ahora))
+        cursor.execute(
+            f"INSERT INTO {tabla} ({lista}) SELECT {lista} FROM foto_por_entidad ORDER BY orden "
+            f"ON CONFLICT (linea_id, entidad_id) DO UPDATE SET "
+            + ", ".join(f"{c} = EXCLUDED.{c}" for c in columnas[2:]))
+        cursor.execute("DROP TABLE foto_por_entidad")

@@ -347,13 +347,17 @@ def recalcular_todas(hoy: date | None = None, lote: int = 2000) -> int:
     ids = list(LineaPlan.objects.order_by("pk").values_list("pk", flat=True))
     for i in range(0, len(ids), lote):
         bloque = ids[i:i + lote]
+        # Solo las columnas que el cálculo lee (decenas de miles de líneas por lote a escala).
         lineas = {l.pk: l for l in LineaPlan.objects.filter(pk__in=bloque).select_related("plan")
+                  .only("pk", "plan_id", "plan__agenda_id", "plan__entidad_id", "responsable_id", "peso",
+                        "fecha_inicio", "fecha_fin", "oferta_id", "dependencia_id", "objetivo_agenda_id")
                   .annotate(dependencia_oferta=F("oferta__dependencia_id"))}
         hitos = defaultdict(list)
-        for h in Hito.objects.filter(linea_id__in=bloque).only(
+        # Filas ligeras y no instancias de Hito (cientos de miles a escala 1000): el cálculo solo lee estos campos.
+        for pk, linea_id, padre_id, peso, fecha_planeada, avance in Hito.objects.filter(linea_id__in=bloque).values_list(
             "pk", "linea_id", "padre_id", "peso", "fecha_planeada", "avance"
         ):
-            hitos[h.linea_id].append(h)
+            hitos[linea_id].append(por_entidad.HitoLigero(pk, padre_id, peso, fecha_planeada, avance))
         existentes = set(EstadoLinea.objects.filter(linea_id__in=bloque).values_list("linea_id", flat=True))
         dimensiones = dimensiones_de_lineas(bloque)
         territorios = por_entidad.territorios_de(bloque)
@@ -372,13 +376,28 @@ def recalcular_todas(hoy: date | None = None, lote: int = 2000) -> int:
                 cambiados.append((pk, datos))
             else:
                 nuevos.append(EstadoLinea(linea_id=pk, **datos))
-        EstadoLinea.objects.bulk_create(nuevos, batch_size=1000)
+        _crear_estados(nuevos)
         _actualizar_estados(cambiados)
         por_entidad.guardar(bloque, por_et)
         total += len(lineas)
     reconstruir_resumen()
     _invalidar()
     return total
+
+
+def _crear_estados(nuevos: list[EstadoLinea]) -> None:
+    """Inserta las fotos de las líneas que no tenían: bulk_create o, desde `por_entidad.UMBRAL_COPY` filas (el
+    primer recálculo de muchas líneas), COPY con los mismos valores y los ids en el mismo orden (INSERT … VALUES
+    con los arreglos de departamentos y temas de miles de filas es lento de armar)."""
+    if len(nuevos) < por_entidad.UMBRAL_COPY:
+        EstadoLinea.objects.bulk_create(nuevos, batch_size=1000)
+        return
+    from django.db import connection
+
+    from att.demo_carga import copiar, filas_de
+
+    campos = [f for f in EstadoLinea._meta.concrete_fields if not f.primary_key]
+    copiar(EstadoLinea._meta.db_table, [connection.ops.quote_name(f.column) for f in campos], filas_de(nuevos, campos))
 
 
 _CAMPOS_ESTADO = ["plan_id", "agenda_id", "entidad_id", "responsable_id", "peso", "avance", "esperado", "semaforo",

@@ -107,3 +107,51 @@ def test_linea_valida_oferta_propia_y_publicada(entidad_oferente, oferente, otro
     assert "territorios" in e.value.message_dict
     ln = services.linea_guardar(plan=plan, por=oferente, oferta=f.oferta(entidad_oferente), **base)
     assert list(ln.territorios.all()) == [factories.alcaldia("05001")]
+
+
+def _foto_por_objetos(plan) -> dict:
+    """La foto como la armaba `foto_plan` antes de `fotos_planes`: por instancias y prefetch, plan por plan.
+    Es el oráculo de la prueba de abajo."""
+    lineas = plan.lineas.select_related("oferta", "etapa", "responsable").prefetch_related(
+        "territorios", "temas", "demandas").order_by("secuencia", "pk")
+    return {
+        "plan": {"id": plan.pk, "agenda": plan.agenda_id, "entidad": plan.entidad_id,
+                 "entidad_nombre": str(plan.entidad), "vigencia": plan.vigencia, "version": plan.version},
+        "lineas": [{
+            "id": ln.pk, "oferta": ln.oferta_id, "oferta_nombre": ln.oferta.nombre, "objetivo": ln.objetivo,
+            "objetivo_agenda": ln.objetivo_agenda_id,
+            "territorios": [{"id": t.pk, "nombre": t.nombre} for t in ln.territorios.all()],
+            "etapa": ln.etapa.codigo, "etapa_nombre": ln.etapa.nombre, "temas": [t.codigo for t in ln.temas.all()],
+            "secuencia": ln.secuencia, "fecha_inicio": ln.fecha_inicio.isoformat(),
+            "fecha_fin": ln.fecha_fin.isoformat(), "responsable": ln.responsable.email,
+            "responsable_nombre": ln.responsable.nombre, "inversion": str(ln.inversion),
+            "fuente_financiacion": ln.fuente_financiacion, "indicador": ln.indicador,
+            "meta": None if ln.meta is None else str(ln.meta), "unidad_meta": ln.unidad_meta, "peso": str(ln.peso),
+            "demandas": [d.pk for d in ln.demandas.all()],
+        } for ln in lineas],
+    }
+
+
+def test_las_fotos_de_varios_planes_a_la_vez_son_las_de_cada_plan(entidad_oferente):
+    """`fotos_planes` (la demo arma todas las fotos de una vez) da, plan por plan, lo mismo que la foto por
+    instancias: líneas en su secuencia, territorios por nombre, temas por orden y demandas más recientes primero."""
+    from att.models import Tema
+    from tests.demanda import fabricas as fd
+
+    et_a, et_b, et_c = factories.alcaldia("05001"), factories.alcaldia("05002"), factories.alcaldia("05004")
+    funcionario = factories.persona(et_a)
+    planes = [f.plan(entidad_oferente), f.plan(factories.EntidadNacionalFactory())]
+    temas = list(Tema.objects.order_by("-pk")[:3])
+    demandas = [fd.demanda(et_a, funcionario) for _ in range(3)]
+    for i, plan in enumerate(planes):
+        for secuencia in (3, 1, 2):
+            ln = f.linea(plan, territorios=[et_c, et_a, et_b][: secuencia], secuencia=secuencia, meta=7 if i else None,
+                         peso=2 if secuencia == 1 else 1)
+            ln.temas.set(temas[: secuencia])
+            ln.demandas.set(demandas[: secuencia - 1])
+    sin_lineas = f.plan(entidad_oferente, vigencia=2026)
+    esperado = {p.pk: _foto_por_objetos(p) for p in [*planes, sin_lineas]}
+    assert services.fotos_planes([*planes, sin_lineas]) == esperado
+    assert services.foto_plan(planes[1]) == esperado[planes[1].pk]
+    assert [len(ln["territorios"]) for ln in esperado[planes[0].pk]["lineas"]] == [1, 2, 3]
+    assert esperado[sin_lineas.pk]["lineas"] == []

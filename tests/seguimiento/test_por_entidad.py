@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 
-from seguimiento import cortes, services
+from seguimiento import cortes, por_entidad, services
 from seguimiento.models import Avance, EstadoLinea, EstadoLineaEntidad
 from tests import factories
 from tests.seguimiento import fabricas
@@ -210,3 +210,45 @@ def test_admin_rechaza_entidades_del_avance_que_la_linea_no_focaliza(
     r = client.post("/admin/seguimiento/avance/add/", {**datos, "entidades": f"{a.pk},{b.pk}"})
     assert r.status_code == 302
     assert set(Avance.objects.get().entidades.values_list("pk", flat=True)) == {a.pk, b.pk}
+
+
+def _fotos_por_entidad() -> dict:
+    campos = ["linea_id", "entidad_id", *por_entidad._CAMPOS]
+    fotos = {(f["linea_id"], f["entidad_id"]): f for f in EstadoLineaEntidad.objects.values("pk", *campos)}
+    lineas = {e["linea_id"]: e for e in EstadoLinea.objects.values("pk", "linea_id", *services._CAMPOS_ESTADO)}
+    return {**fotos, **lineas}
+
+
+def test_guardar_por_copy_escribe_lo_mismo_que_bulk_create(
+        oferente, entidad_oferente, seguimiento_dnp, tres_et, monkeypatch):
+    """Con muchas fotos `guardar` va por COPY y una tabla temporal y las fotos nuevas de las líneas por COPY (el
+    recálculo diario a escala): inserta y actualiza exactamente lo que el bulk_create de pocas fotos, y una foto
+    existente conserva su fila (su id)."""
+    a = tres_et[0]
+    lineas = [fabricas.linea(entidad_oferente, territorios=tres_et[: k + 1]) for k in range(3)]
+    for k, linea in enumerate(lineas):
+        padre = fabricas.hito(linea, peso=2, fecha=date(2026, 3, 31), nombre="Diagnóstico")
+        fabricas.hito(linea, peso=1, fecha=date(2026, 2, 28), nombre="Sub 1", padre=padre)
+        hoja = fabricas.hito(linea, peso=1, fecha=date(2026, 3, 15), nombre="Sub 2", padre=padre)
+        plan = fabricas.hito(linea, peso=3, fecha=date(2026, 9, 30), nombre="Plan")
+        _validado(hoja, 40 + 10 * k, seguimiento_dnp, oferente)
+        _validado(plan, 100, seguimiento_dnp, oferente, entidades=[a], narrativa="Taller")
+    monkeypatch.setattr(por_entidad, "UMBRAL_COPY", 10**9)
+    services.recalcular_todas(hoy=HOY)
+    por_bulk = _fotos_por_entidad()
+    assert len(por_bulk) == 6 + 3 and {"al_dia", "atrasado"} <= {f["semaforo"] for f in por_bulk.values()}
+    EstadoLineaEntidad.objects.all().delete()
+    EstadoLinea.objects.all().delete()
+    monkeypatch.setattr(por_entidad, "UMBRAL_COPY", 1)
+    services.recalcular_todas(hoy=HOY)
+    por_copy = _fotos_por_entidad()
+    sin_pk = lambda fotos: {k: {c: v for c, v in f.items() if c != "pk"} for k, f in fotos.items()}
+    assert sin_pk(por_copy) == sin_pk(por_bulk)
+    # Otro día (cambian esperado y semáforo): por COPY se actualizan las mismas filas, como por bulk_create.
+    services.recalcular_todas(hoy=date(2026, 10, 15))
+    despues_copy = _fotos_por_entidad()
+    monkeypatch.setattr(por_entidad, "UMBRAL_COPY", 10**9)
+    services.recalcular_todas(hoy=date(2026, 10, 15))
+    assert _fotos_por_entidad() == despues_copy
+    assert {k: f["pk"] for k, f in despues_copy.items()} == {k: f["pk"] for k, f in por_copy.items()}
+    assert despues_copy != por_copy
