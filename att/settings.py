@@ -108,6 +108,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "att.urls"
+SILENCED_SYSTEM_CHECKS = ["templates.W003"]  # la `i18n` reemplazada (ver TEMPLATES)
 WSGI_APPLICATION = "att.wsgi.application"
 
 TEMPLATES = [
@@ -123,7 +124,9 @@ TEMPLATES = [
                 "att.context_processors.plataforma",
             ],
             "builtins": ["att.templatetags.envios", "att.templatetags.formularios", "att.templatetags.rapidas"],
-            # `{% load i18n %}` con `translate` que recuerda sus textos (att/templatetags/rapidas.py).
+            # `{% load i18n %}` con `translate` que recuerda sus textos (att/templatetags/rapidas.py). Reemplaza
+            # a propósito la `i18n` de Django: su aviso templates.W003 se silencia abajo y una prueba
+            # (tests/att/test_plantillas_rapidas.py) exige que no haya ningún otro nombre repetido.
             "libraries": {"i18n": "att.templatetags.rapidas_i18n"},
         },
     },
