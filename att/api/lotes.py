@@ -346,7 +346,6 @@ def _arreglo_m2m(modelo, campo):
     solo para las filas de la página, con el índice de la intermedia, sin otra ida y vuelta."""
     from django.contrib.postgres.expressions import ArraySubquery
     from django.db import connection
-    from django.db.models import OuterRef
     from django.db.models.expressions import RawSQL
 
     intermedia, origen, valor, orden, vigilados = _m2m_del_campo(modelo, campo)
@@ -357,8 +356,7 @@ def _arreglo_m2m(modelo, campo):
     externa = RawSQL(f"{qn(modelo._meta.db_table)}.{qn(modelo._meta.pk.column)}", ())
     subconsulta = intermedia._default_manager.filter(**{f"{origen}_id": externa}).order_by(*orden).values(valor)
     sql, params = subconsulta.query.sql_with_params()
-    tipo = ArraySubquery(intermedia._default_manager.filter(**{f"{origen}_id": OuterRef("pk")})
-                         .order_by(*orden).values(valor)).output_field
+    tipo = ArraySubquery(subconsulta).output_field  # arreglo del tipo de la columna elegida
     return f"_lotes_{campo.source}", RawSQL(f"ARRAY({sql})", params, output_field=tipo), vigilados
 
 
