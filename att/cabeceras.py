@@ -22,6 +22,10 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import secrets
+import struct
+import zlib
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import FileResponse, HttpResponse
@@ -167,5 +171,109 @@ def respuesta_comprimida(request, comprimida: bytes) -> HttpResponse:
         respuesta["Content-Encoding"] = "gzip"
     else:
         respuesta = HttpResponse(gzip.decompress(comprimida))
+    patch_vary_headers(respuesta, ("Accept-Encoding",))
+    return respuesta
+
+
+# --- Páginas con una parte ya comprimida ----------------------------------------------------------
+# El cuerpo del tablero del DNP (130 KB de tablas y gráficos) es el mismo para todos y se guarda en la
+# caché; el encabezado (nombre, alertas sin leer, token CSRF) es de cada persona. Antes `GZipMiddleware`
+# comprimía la página entera en cada visita (~2 ms de CPU, más que todo lo demás del tablero caliente).
+# Ahora el cuerpo se guarda ya comprimido como un tramo de deflate crudo que termina en un vaciado de
+# sincronización (alineado a byte, sin bloque final ni referencias hacia atrás fuera de sí mismo), y en
+# cada visita solo se comprime lo de la persona y se pegan los tramos: un flujo deflate válido (RFC 1951)
+# dentro de un gzip (RFC 1952) cuyo CRC-32 se combina con el del cuerpo sin volver a leerlo.
+_POLINOMIO_CRC = 0xEDB88320  # CRC-32 de gzip, en la representación reflejada (la de zlib)
+_NIVEL_TRAMO = 6  # el de GZipMiddleware (`compress_string`) para lo de cada visita
+_MAX_BYTES_AL_AZAR = 100  # relleno del encabezado contra BREACH, como `GZipMiddleware.max_random_bytes`
+
+
+def _multiplicar_mod_crc(a: int, b: int) -> int:
+    """a(x)·b(x) módulo el polinomio del CRC-32, en representación reflejada (el bit 31 es x⁰)."""
+    producto, bit = 0, 1 << 31
+    while bit:
+        if a & bit:
+            producto ^= b
+        b = (b >> 1) ^ _POLINOMIO_CRC if b & 1 else b >> 1
+        bit >>= 1
+    return producto
+
+
+def _x_a_la(n: int) -> int:
+    """xⁿ módulo el polinomio del CRC-32 (cuadrados sucesivos)."""
+    resultado, base = 1 << 31, 1 << 30  # x⁰ y x¹
+    while n:
+        if n & 1:
+            resultado = _multiplicar_mod_crc(resultado, base)
+        base = _multiplicar_mod_crc(base, base)
+        n >>= 1
+    return resultado
+
+
+def combinar_crc32(crc_a: int, crc_b: int, operador_b: int) -> int:
+    """CRC-32 de A seguido de B, conocidos el de A, el de B y `operador_b` = x^(8·len(B)) (ver `Tramo`)."""
+    return _multiplicar_mod_crc(operador_b, crc_a) ^ crc_b
+
+
+@dataclass(frozen=True)
+class Tramo:
+    """Un texto comprimido una vez para pegarlo dentro de muchas respuestas gzip (`respuesta_con_tramo`)."""
+
+    deflate: bytes  # deflate crudo que termina en Z_SYNC_FLUSH (sin bloque final)
+    crc: int
+    largo: int  # bytes sin comprimir (UTF-8)
+    operador: int  # x^(8·largo) módulo el polinomio: combina el CRC sin recorrer el texto
+
+    @classmethod
+    def de_texto(cls, texto: str, nivel: int = 9) -> Tramo:
+        crudo = texto.encode()
+        compresor = zlib.compressobj(nivel, zlib.DEFLATED, -15)
+        deflate = compresor.compress(crudo) + compresor.flush(zlib.Z_SYNC_FLUSH)
+        return cls(deflate, zlib.crc32(crudo), len(crudo), _x_a_la(8 * len(crudo)))
+
+    def texto(self) -> str:
+        return zlib.decompressobj(-15).decompress(self.deflate).decode()
+
+
+def _encabezado_gzip() -> bytes:
+    """Encabezado gzip sin fecha y con un nombre de archivo de 1 a 100 bytes al azar (lo que hace
+    `GZipMiddleware` desde Django 4.2 contra BREACH: el largo de la respuesta deja de delatar el token CSRF)."""
+    nombre = secrets.token_bytes(secrets.randbelow(_MAX_BYTES_AL_AZAR) + 1).replace(b"\x00", b"") + b"\x00"
+    return b"\x1f\x8b\x08" + bytes([gzip.FNAME]) + b"\x00\x00\x00\x00\x00\xff" + nombre
+
+
+def gzip_con_tramo(antes: str, tramo: Tramo, despues: str) -> bytes:
+    """gzip de `antes + tramo + despues`: solo se comprimen `antes` y `despues`."""
+    crudo_antes, crudo_despues = antes.encode(), despues.encode()
+    primero = zlib.compressobj(_NIVEL_TRAMO, zlib.DEFLATED, -15)
+    ultimo = zlib.compressobj(_NIVEL_TRAMO, zlib.DEFLATED, -15)
+    crc = zlib.crc32(crudo_despues, combinar_crc32(zlib.crc32(crudo_antes), tramo.crc, tramo.operador))
+    largo = len(crudo_antes) + tramo.largo + len(crudo_despues)
+    return b"".join((
+        _encabezado_gzip(),
+        primero.compress(crudo_antes), primero.flush(zlib.Z_SYNC_FLUSH),
+        tramo.deflate,
+        ultimo.compress(crudo_despues), ultimo.flush(zlib.Z_FINISH),
+        struct.pack("<II", crc, largo & 0xFFFFFFFF),
+    ))
+
+
+MARCA_TRAMO = "<!--att:tramo:" + secrets.token_hex(8) + "-->"
+
+
+def respuesta_con_tramo(request, pagina: str, tramo: Tramo) -> HttpResponse:
+    """La página `pagina` (ya pintada con `MARCA_TRAMO` donde va el tramo) con el tramo dentro: gzip pegado
+    a quien acepta gzip, texto entero a quien no. `GZipMiddleware` no la vuelve a comprimir (ya trae
+    `Content-Encoding`)."""
+    from django.utils.cache import patch_vary_headers
+
+    antes, _marca, despues = pagina.partition(MARCA_TRAMO)
+    if not _marca:
+        raise ValueError("La página no tiene la marca del tramo.")
+    if _ACEPTA_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        respuesta = HttpResponse(gzip_con_tramo(antes, tramo, despues))
+        respuesta["Content-Encoding"] = "gzip"
+    else:
+        respuesta = HttpResponse(antes + tramo.texto() + despues)
     patch_vary_headers(respuesta, ("Accept-Encoding",))
     return respuesta

@@ -108,7 +108,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "att.urls"
-SILENCED_SYSTEM_CHECKS = ["templates.W003"]  # la `i18n` reemplazada (ver TEMPLATES)
+SILENCED_SYSTEM_CHECKS = ["templates.W003"]  # la `i18n` y la `static` reemplazadas (ver TEMPLATES)
 WSGI_APPLICATION = "att.wsgi.application"
 
 TEMPLATES = [
@@ -124,10 +124,11 @@ TEMPLATES = [
                 "att.context_processors.plataforma",
             ],
             "builtins": ["att.templatetags.envios", "att.templatetags.formularios", "att.templatetags.rapidas"],
-            # `{% load i18n %}` con `translate` que recuerda sus textos (att/templatetags/rapidas.py). Reemplaza
-            # a propósito la `i18n` de Django: su aviso templates.W003 se silencia abajo y una prueba
-            # (tests/att/test_plantillas_rapidas.py) exige que no haya ningún otro nombre repetido.
-            "libraries": {"i18n": "att.templatetags.rapidas_i18n"},
+            # `{% load i18n %}` con `translate` que recuerda sus textos y `{% load static %}` con `static` que
+            # recuerda sus rutas (att/templatetags/rapidas.py). Reemplazan a propósito las de Django: su aviso
+            # templates.W003 se silencia abajo y una prueba (tests/att/test_plantillas_rapidas.py) exige que no
+            # haya ningún otro nombre repetido.
+            "libraries": {"i18n": "att.templatetags.rapidas_i18n", "static": "att.templatetags.rapidas_static"},
         },
     },
 ]

@@ -90,3 +90,19 @@ def test_personas_inactivas_o_sin_correo_no_acaparan_el_lote(resumen):
 
 def test_correo_con_tiempo_de_espera():
     assert configuracion.EMAIL_TIMEOUT == float(os.environ.get("EMAIL_TIMEOUT", "10"))
+
+
+def test_insignia_de_alertas_sin_leer_cuenta_solo_las_propias_sin_leer(client, funcionario_medellin, funcionario_cali):
+    """`selectors.alertas_sin_leer` (SQL armado una vez) da lo mismo que el ORM, y la insignia del encabezado
+    la muestra: leídas y ajenas no cuentan."""
+    from att import selectors
+
+    for i in range(3):
+        notificar(usuarios=[funcionario_medellin], categoria="x", titulo=f"Para Medellín {i}")
+    notificar(usuarios=[funcionario_cali], categoria="x", titulo="Para Cali")
+    Notificacion.objects.filter(usuario=funcionario_medellin, titulo="Para Medellín 0").update(leida_en=timezone.now())
+    for persona, esperado in ((funcionario_medellin, 2), (funcionario_cali, 1)):
+        assert selectors.alertas_sin_leer(persona) == esperado == Notificacion.objects.filter(
+            usuario=persona, leida_en__isnull=True).count()
+    client.force_login(funcionario_medellin)
+    assert '<span class="insignia" aria-label="2 sin leer">2</span>' in client.get("/nucleo/alertas/").content.decode()

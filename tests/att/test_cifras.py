@@ -249,6 +249,41 @@ def test_portada_y_repositorio_anonimos_se_comprimen_una_vez_y_se_sirven_comprim
     assert len(comprimidas) == 2
 
 
+def _sin_token_csrf(html: bytes) -> bytes:
+    """El token CSRF del formulario «Salir» va enmascarado distinto en cada respuesta."""
+    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", html)
+
+
+def test_tablero_del_dnp_guarda_el_cuerpo_comprimido_y_solo_comprime_el_encabezado(client, seguimiento_dnp, monkeypatch):
+    """El cuerpo del tablero se comprime una vez (`Tramo`); en caliente la respuesta gzip pega ese tramo al
+    encabezado de la persona, comprimido en la visita: gunzip da la misma página que recibe quien no acepta
+    gzip, y nada comprime otra vez el cuerpo (ni `Tramo` ni `GZipMiddleware`)."""
+    import gzip as gzip_mod
+
+    from att import cabeceras
+
+    _mundo(10)
+    client.force_login(seguimiento_dnp)
+    tramos = []
+    original = cabeceras.Tramo.de_texto.__func__
+
+    def contar(cls, texto, nivel=9):
+        tramos.append(len(texto))
+        return original(cls, texto, nivel)
+
+    monkeypatch.setattr(cabeceras.Tramo, "de_texto", classmethod(contar))
+    plano = client.get(TABLERO)
+    assert "Content-Encoding" not in plano and "Accept-Encoding" in plano["Vary"]
+    assert _calificaciones_tablero(plano) == 10 and len(tramos) == 1
+    comprimidas = []
+    monkeypatch.setattr("django.middleware.gzip.compress_string",
+                        lambda *a, **k: comprimidas.append(1) or b"")
+    r = client.get(TABLERO, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert r["Content-Encoding"] == "gzip" and "Accept-Encoding" in r["Vary"]
+    assert _sin_token_csrf(gzip_mod.decompress(r.content)) == _sin_token_csrf(plano.content)
+    assert len(tramos) == 1 and comprimidas == []
+
+
 # --- Redis caído ---------------------------------------------------------------------------------------
 def test_con_redis_caido_las_tres_paginas_sirven_desde_la_base(client, settings, seguimiento_dnp):
     _mundo(10)

@@ -11,10 +11,41 @@ def _pintar(fuente, contexto=None, autoescape=True):
     return engines["django"].from_string(fuente).render(contexto or {})
 
 
-def test_la_unica_libreria_repetida_es_i18n_y_es_la_nuestra():
+def test_las_unicas_librerias_repetidas_son_i18n_y_static_y_son_las_nuestras():
     avisos = engines["django"]._check_for_template_tags_with_the_same_name()
-    assert [a.id for a in avisos] == ["templates.W003"]
-    assert "'i18n'" in avisos[0].msg and "att.templatetags.rapidas_i18n" in avisos[0].msg
+    assert [a.id for a in avisos] == ["templates.W003", "templates.W003"]
+    mensajes = sorted(a.msg for a in avisos)
+    assert "'i18n'" in mensajes[0] and "att.templatetags.rapidas_i18n" in mensajes[0]
+    assert "'static'" in mensajes[1] and "att.templatetags.rapidas_static" in mensajes[1]
+
+
+def test_static_literal_igual_que_el_de_django_y_variable_sin_recordar(settings):
+    """Con el almacenamiento de las pruebas y con el manifiesto de producción; una ruta en variable (o con
+    filtros) es la de Django, que no se recuerda."""
+    from django.template import Engine
+    from django.templatetags.static import static as static_django
+
+    django_puro = Engine(libraries={"static": "django.templatetags.static"})
+    for fuente, contexto in (("{% static 'css/att.css' %}", {}), ("{% static 'img/a b&c.png' %}", {}),
+                             ("{% static 'css/att.css' as u %}[{{ u }}]", {}),
+                             ("{% static ruta %}", {"ruta": "js/envios.js"})):
+        esperado = django_puro.from_string("{% load static %}" + fuente).render(Context(contexto))
+        for _vez in range(2):
+            assert _pintar("{% load static %}" + fuente, contexto) == esperado
+    assert _pintar("{% load static %}{% static 'css/att.css' %}") == static_django("css/att.css")
+    with override_settings(STATIC_URL="/otros-estaticos/"):
+        assert _pintar("{% load static %}{% static 'css/att.css' %}") == "/otros-estaticos/css/att.css"
+    assert _pintar("{% load static %}{% static 'css/att.css' %}") == static_django("css/att.css")
+
+
+def test_language_cambia_el_idioma_dentro_de_su_bloque_y_lo_devuelve_despues():
+    """El idioma se lee una vez por pintada; `{% language %}` lo olvida al entrar y al salir."""
+    fuente = ('{% load i18n %}{% translate "January" %}|{% language "es" %}{% translate "January" %}'
+              '{% endlanguage %}|{% translate "January" %}')
+    with translation.override("en"):
+        assert _pintar(fuente) == "January|enero|January"
+    with translation.override("es"):
+        assert _pintar(fuente) == "enero|enero|enero"
 
 
 def test_url_sin_argumentos_con_argumentos_y_con_as():

@@ -189,3 +189,40 @@ def test_portal_y_api_de_ofertas_desde_la_base_con_redis_caido(redis_controlado,
     Oferta.objects.filter(pk=oferta.pk).update(nombre="Oferta después del corte", actualizada=timezone.now())
     r = client.get("/oferta/")
     assert r.status_code == 200 and "Oferta después del corte" in r.content.decode()
+
+
+def test_cache_reutiliza_un_cliente_redis_por_pool_entre_hilos_y_tras_reiniciar_redis(redis_controlado):
+    """`att.cache.ClienteRedisReutilizado`: el mismo `redis.Redis` en cada operación (el de Django armaba uno
+    nuevo cada vez), desde varios hilos a la vez; con Redis detenido es un fallo de caché, y al volver el
+    mismo cliente sigue sirviendo (el pool cambia las conexiones muertas)."""
+    from att.cache import RedisTolerante
+
+    cache = RedisTolerante(redis_controlado.url(7), {"OPTIONS": {"PAUSA_TRAS_FALLO": 1}})
+    cliente = cache._cache.get_client()
+    assert cliente is cache._cache.get_client("otra") is cache._cache.get_client(write=True)
+    errores = []
+
+    def trabajar(i):
+        try:
+            for j in range(50):
+                cache.set(f"att-prueba-cliente:{i}:{j}", j)
+                if cache.get(f"att-prueba-cliente:{i}:{j}") != j:
+                    errores.append((i, j))
+        except Exception as error:  # noqa: BLE001 (se reporta abajo)
+            errores.append(error)
+
+    hilos = [threading.Thread(target=trabajar, args=(i,)) for i in range(4)]
+    for h in hilos:
+        h.start()
+    for h in hilos:
+        h.join(30)
+    assert errores == []
+    assert cache.get_many([f"att-prueba-cliente:{i}:49" for i in range(4)]) == {
+        f"att-prueba-cliente:{i}:49": 49 for i in range(4)}
+    redis_controlado.detener()
+    assert cache.get("att-prueba-cliente:0:1", "sin-redis") == "sin-redis"
+    redis_controlado.arrancar()
+    time.sleep(1.2)  # pasa la pausa del cortacircuitos
+    cache.set("att-prueba-cliente:vuelta", "ok")
+    assert cache.get("att-prueba-cliente:vuelta") == "ok"
+    assert cache._cache.get_client() is cliente
