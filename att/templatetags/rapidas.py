@@ -20,8 +20,9 @@ lo que tarda el resto del encabezado.
   lectura es una variable local de contexto de asgiref (~8 µs) y una página hacía 40 o más. `{% language %}`
   (que cambia el idioma dentro de su bloque) olvida lo leído al entrar y al salir.
 
-Los dos dicts se vacían cuando una prueba cambia `ROOT_URLCONF`, los idiomas o `LOCALE_PATHS`
-(`setting_changed`); en producción solo crecen hasta el número de nombres y textos de las plantillas.
+Los dicts se vacían cuando una prueba cambia `ROOT_URLCONF`, los idiomas o `LOCALE_PATHS` (y el de
+`static`, los ajustes de estáticos o `DEBUG`) (`setting_changed`); en producción solo crecen hasta el número
+de nombres, textos y rutas de las plantillas.
 """
 
 from __future__ import annotations
