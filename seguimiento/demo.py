@@ -18,8 +18,10 @@ from functools import lru_cache
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
+from att.consultas import EnArreglo
 from att.demo_carga import carga_masiva, copiar, insertar
 from att.models import (
     Canal,
@@ -264,7 +266,7 @@ def _avances_por_entidad(ids: list[int], *, rng: random.Random, hoy: date, revis
 
     Focal = LineaPlan.territorios.through
     por_linea: dict[int, list[int]] = {}
-    for linea_id, entidad_id in Focal.objects.filter(lineaplan_id__in=ids).values_list("lineaplan_id", "entidad_id"):
+    for linea_id, entidad_id in Focal.objects.filter(EnArreglo(F("lineaplan_id"), ids)).values_list("lineaplan_id", "entidad_id"):
         por_linea.setdefault(linea_id, []).append(entidad_id)
     varias = {k: v for k, v in por_linea.items() if len(v) > 1}
     creados = 0
@@ -360,8 +362,12 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
     # avances (casi un millón de filas), y cinco veces menos lotes son cinco veces menos recorridos.
     with transaction.atomic(), carga_masiva(EstadoLinea, EstadoLineaEntidad):
         services.recalcular_todas(hoy=hoy, lote=10_000)
-    # La tarea diaria de hitos vencidos, una vez: la demo queda con las alertas que crearía.
-    salida.write(f"  {services.alertar_hitos_vencidos(hoy)} hitos vencidos alertados")
+    # La tarea diaria de hitos vencidos, una vez: la demo queda con las alertas que crearía. Marca la mitad de los
+    # hitos (vencimiento alertado): sin los índices secundarios de los hitos mientras tanto (cada fila reescrita
+    # entraba en los cuatro) y recreados al final.
+    with transaction.atomic(), carga_masiva(Hito):
+        vencidos = services.alertar_hitos_vencidos(hoy)
+    salida.write(f"  {vencidos} hitos vencidos alertados")
     total_mediciones = _indicadores(escala=escala, rng=rng, meses=meses, salida=salida)
     from oferta import demo as demo_oferta
 

@@ -21,7 +21,10 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import F
+
 from agenda.models import LineaPlan
+from att.consultas import EnArreglo
 from seguimiento import calculo
 from seguimiento.models import Avance, EstadoAvance, EstadoLineaEntidad
 
@@ -35,7 +38,7 @@ def territorios_de(linea_ids: Iterable[int]) -> dict[int, list[tuple[int, str | 
     """(entidad, departamento, región) de cada entidad territorial focalizada por cada línea (una consulta)."""
     resultado: dict[int, list] = defaultdict(list)
     for linea_id, entidad_id, depto, region in (
-        Focal.objects.filter(lineaplan_id__in=list(linea_ids))
+        Focal.objects.filter(EnArreglo(F("lineaplan_id"), linea_ids))
         .values_list("lineaplan_id", "entidad_id", "entidad__departamento_id", "entidad__departamento__region")
         .order_by("lineaplan_id", "entidad_id")
     ):
@@ -51,7 +54,7 @@ def avances_de(linea_ids: Iterable[int]) -> tuple[dict[int, list], dict[int, lis
     ids = list(linea_ids)
     por_avance: dict[int, list] = defaultdict(list)
     for avance_id, entidad_id in Avance.entidades.through.objects.filter(
-        avance__hito__linea_id__in=ids
+        EnArreglo(F("avance__hito__linea_id"), ids)
     ).values_list("avance_id", "entidad_id"):
         por_avance[avance_id].append(entidad_id)
     # Un conjunto por avance con entidades y el mismo vacío para los demás (la mayoría): cientos de miles por lote.
@@ -61,7 +64,7 @@ def avances_de(linea_ids: Iterable[int]) -> tuple[dict[int, list], dict[int, lis
     reportes: dict[int, list] = defaultdict(list)
     validado = EstadoAvance.VALIDADO
     for pk, hito_id, linea_id, estado, porcentaje, fecha in (
-        Avance.objects.filter(hito__linea_id__in=ids).exclude(estado=EstadoAvance.DEVUELTO)
+        Avance.objects.filter(EnArreglo(F("hito__linea_id"), ids)).exclude(estado=EstadoAvance.DEVUELTO)
         .order_by("-fecha_corte", "-pk").values_list("pk", "hito_id", "hito__linea_id", "estado", "porcentaje",
                                                       "fecha_corte")
     ):
@@ -143,7 +146,7 @@ def guardar(linea_ids: list[int], filas: list[EstadoLineaEntidad]) -> None:
     from django.db.models import Exists, OuterRef
 
     with transaction.atomic():
-        EstadoLineaEntidad.objects.filter(linea_id__in=linea_ids).exclude(
+        EstadoLineaEntidad.objects.filter(EnArreglo(F("linea_id"), linea_ids)).exclude(
             Exists(Focal.objects.filter(lineaplan_id=OuterRef("linea_id"), entidad_id=OuterRef("entidad_id")))
         ).delete()
         if len(filas) >= UMBRAL_COPY:

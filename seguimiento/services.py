@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from simple_history.utils import bulk_create_with_history
 
 from att import cifras
+from att.consultas import EnArreglo
 from att.models import Entidad, Rol, TipoEntidad
 from att.notificaciones import notificar
 from att.selectors import usuarios_con_rol
@@ -320,12 +321,12 @@ def dimensiones_de_lineas(ids: list[int]) -> dict[int, dict]:
 
     resultado: dict[int, dict] = {}
     pares = (
-        LineaPlan.territorios.through.objects.filter(lineaplan_id__in=ids, entidad__departamento_id__isnull=False)
+        LineaPlan.territorios.through.objects.filter(EnArreglo(F("lineaplan_id"), ids), entidad__departamento_id__isnull=False)
         .values_list("lineaplan_id", "entidad__departamento_id").distinct().order_by("lineaplan_id", "entidad__departamento_id")
     )
     for linea_id, departamento in pares:
         resultado.setdefault(linea_id, {"departamentos": [], "temas": []})["departamentos"].append(departamento)
-    for linea_id, tema in (LineaPlan.temas.through.objects.filter(lineaplan_id__in=ids)
+    for linea_id, tema in (LineaPlan.temas.through.objects.filter(EnArreglo(F("lineaplan_id"), ids))
                            .values_list("lineaplan_id", "tema_id").distinct().order_by("lineaplan_id", "tema_id")):
         resultado.setdefault(linea_id, {"departamentos": [], "temas": []})["temas"].append(tema)
     return resultado
@@ -348,17 +349,17 @@ def recalcular_todas(hoy: date | None = None, lote: int = 2000) -> int:
     for i in range(0, len(ids), lote):
         bloque = ids[i:i + lote]
         # Solo las columnas que el cálculo lee (decenas de miles de líneas por lote a escala).
-        lineas = {l.pk: l for l in LineaPlan.objects.filter(pk__in=bloque).select_related("plan")
+        lineas = {l.pk: l for l in LineaPlan.objects.filter(EnArreglo(F("pk"), bloque)).select_related("plan")
                   .only("pk", "plan_id", "plan__agenda_id", "plan__entidad_id", "responsable_id", "peso",
                         "fecha_inicio", "fecha_fin", "oferta_id", "dependencia_id", "objetivo_agenda_id")
                   .annotate(dependencia_oferta=F("oferta__dependencia_id"))}
         hitos = defaultdict(list)
         # Filas ligeras y no instancias de Hito (cientos de miles a escala 1000): el cálculo solo lee estos campos.
-        for pk, linea_id, padre_id, peso, fecha_planeada, avance in Hito.objects.filter(linea_id__in=bloque).values_list(
-            "pk", "linea_id", "padre_id", "peso", "fecha_planeada", "avance"
-        ):
+        for pk, linea_id, padre_id, peso, fecha_planeada, avance in Hito.objects.filter(
+            EnArreglo(F("linea_id"), bloque)
+        ).values_list("pk", "linea_id", "padre_id", "peso", "fecha_planeada", "avance"):
             hitos[linea_id].append(por_entidad.HitoLigero(pk, padre_id, peso, fecha_planeada, avance))
-        existentes = set(EstadoLinea.objects.filter(linea_id__in=bloque).values_list("linea_id", flat=True))
+        existentes = set(EstadoLinea.objects.filter(EnArreglo(F("linea_id"), bloque)).values_list("linea_id", flat=True))
         dimensiones = dimensiones_de_lineas(bloque)
         territorios = por_entidad.territorios_de(bloque)
         validados, reportes = por_entidad.avances_de(bloque)
@@ -462,7 +463,7 @@ def alertar_hitos_vencidos(hoy: date | None = None) -> int:
         )
         notificar(usuarios=[usuario], categoria="seguimiento", titulo=titulo, mensaje=mensaje, url=url, puede_ver=puede_ver,
                   clave=f"hitos-vencidos-{responsable_id}-{hitos[-1][0]}-{len(hitos)}")
-        Hito.objects.filter(pk__in=[h[0] for h in hitos]).update(vencimiento_alertado=True)
+        Hito.objects.filter(EnArreglo(F("pk"), [h[0] for h in hitos])).update(vencimiento_alertado=True)
         total += len(hitos)
     return total
 
