@@ -56,9 +56,10 @@ MEMORIA_PLANA_MIB = 32
 #   mide lo que Python agrega; en caliente el suelo es casi nulo y la razón no dice nada.
 # - El % del techo de la búsqueda y la API (8 conexiones), caliente: el issue descarta cachear respuestas
 #   enteras, no piezas. El portal guarda las filas de cada búsqueda (total, tarjetas, conteos) y pinta la
-#   página en cada visita; la API no guarda nada de la respuesta (solo las generaciones del ETag). Lo fijan
+#   página en cada visita; la API guarda el JSON de cada fila bajo su huella, lee su página de la base y
+#   arma el cuerpo en cada petición. Lo fijan
 #   `tests/oferta/test_focalizacion_y_cache.py::test_la_cache_del_portal_guarda_filas_no_la_respuesta` y
-#   `tests/api/test_lotes.py::test_la_lista_de_ofertas_se_serializa_en_cada_peticion`.
+#   `tests/api/test_lotes.py::test_la_lista_de_ofertas_guarda_filas_no_la_respuesta`.
 # - La portada, el tablero y el repositorio deben leer resúmenes mantenidos o caché: caliente.
 METAS = [
     ("portal_facetas", "razon", 1.5, FRIA),
@@ -381,6 +382,10 @@ def entorno_servidor(puerto: int, cache_url: str) -> dict:
         "CACHE_URL": cache_url,
         "LOG_LEVEL": env.get("LOG_LEVEL", "ERROR"),
         "LOG_LEVEL_ATT": env.get("LOG_LEVEL_ATT", "WARNING"),
+        # El límite por usuario de la API (1.200/min por defecto) frenaría a wrk con 429 a mitad de
+        # corrida y contaría respuestas rechazadas como servidas: el arnés mide lo que cuesta servir,
+        # con el limitador de DRF en su sitio (consulta la caché en cada petición), pero sin que corte.
+        "API_THROTTLE_USER": env.get("ARNES_API_THROTTLE_USER", "100000000/min"),
     })
     env.pop("PYTEST_VERSION", None)
     return env

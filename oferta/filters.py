@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from att.api.filtros import FechaHoraFilter, ValoresMultiplesFilter
+from att.api.filtros import FechaHoraFilter, FiltrosDeFormularioFijo, ValoresMultiplesFilter
 from att.models import Capacidad, DescriptorTematico, EtapaCiclo, Modalidad, Tema
 
 from .models import EstadoOferta, Oferta
@@ -14,7 +14,7 @@ class CodigosFilter(ValoresMultiplesFilter):
     """Códigos (clave repetida o separados por comas); la oferta debe tener alguno (O)."""
 
 
-class OfertaFilter(filters.FilterSet):
+class OfertaFilter(FiltrosDeFormularioFijo):
     q = filters.CharFilter(method="filtrar_texto", label=_("Búsqueda de texto (sin tildes, estilo web)"))
     estado = filters.ChoiceFilter(choices=EstadoOferta.choices)
     entidad = filters.NumberFilter(method="filtrar_entidad", label=_("Entidad oferente o cooferente (id)"))

@@ -43,13 +43,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.db.models import F
+from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
+
+from att.consultas import EnArreglo
 
 PARAMETRO_CAMPOS = "fields"
 
@@ -520,6 +525,42 @@ def _con_etag(request, respuesta: Response, etag: str) -> Response:
     return respuesta
 
 
+_PREFIJO_FILA = "att:api:lotes:fila:"
+_VIDA_FILA = 6 * 3600  # una fila que nadie pide se va sola; una que cambia, cambia de clave
+_FIN_SOBRE = b'"results":[]}'
+
+
+class RespuestaPrerenderizada(HttpResponse):
+    """El JSON de una lista armado fila por fila (ya en bytes). `data` lo decodifica solo si alguien
+    lo pide (las pruebas, como con la `Response` de DRF); servirla no lo necesita."""
+
+    @property
+    def data(self):
+        return json.loads(self.content)
+
+
+def _renderizador_por_filas(request):
+    """El renderizador JSON de DRF negociado para la petición, si su salida se puede armar por partes
+    (compacta y sin sangría); si no (HTML navegable, `indent=`), None: se serializa la página entera."""
+    renderizador = getattr(request, "accepted_renderer", None)
+    if type(renderizador) is not JSONRenderer or not renderizador.compact:
+        return None
+    if renderizador.get_indent(getattr(request, "accepted_media_type", "") or "", {}) is not None:
+        return None
+    return renderizador
+
+
+def _tipo_de_contenido(renderizador) -> str:
+    charset = renderizador.charset
+    return f"{renderizador.media_type}; charset={charset}" if charset else renderizador.media_type
+
+
+def _texto_huella(valor) -> str:
+    """Un valor de la huella en la clave de caché: ISO para fechas (sin espacios: claves válidas en
+    todo backend de caché)."""
+    return valor.isoformat() if hasattr(valor, "isoformat") else str(valor)
+
+
 class ListaPorLotes:
     """Mezcla para un ViewSet de DRF: la lista se sirve con el `Plan` de su serializador (mismo
     JSON), con `?fields=` y ETag; el detalle, con `?fields=` y ETag del cuerpo.
@@ -555,28 +596,45 @@ class ListaPorLotes:
             return super().list(request, *args, **kwargs)
         plan = self.plan_lotes().con_campos(campos_pedidos(request))
         qs = self.filter_queryset(self.get_queryset()).prefetch_related(None)
-        columnas = list(plan.columnas)
         orden = getattr(self.paginator, "get_ordering", None)
-        if orden is not None:
-            columnas += [o.lstrip("-") for o in orden(request, qs, self) if isinstance(o, str)]
+        columnas_orden = [o.lstrip("-") for o in orden(request, qs, self) if isinstance(o, str)] if (
+            orden is not None) else []
         huella = tuple(self.lotes_huella or ())
-        columnas = list(dict.fromkeys([*columnas, *huella]))
         con_arreglos = not qs.query.distinct
-        anotaciones = plan.anotaciones if con_arreglos else {}
-        filas = self.paginate_queryset(qs.values(*columnas, **anotaciones))
+        renderizador = _renderizador_por_filas(request) if huella and con_arreglos else None
+        if renderizador is not None:
+            # Filas guardadas: la página solo lee ids, huella y orden; lo demás sale de la caché por fila.
+            columnas, anotaciones = ["pk", *columnas_orden, *huella], {}
+        else:
+            columnas = [*plan.columnas, *columnas_orden, *huella]
+            anotaciones = plan.anotaciones if con_arreglos else {}
+        filas = self.paginate_queryset(qs.values(*dict.fromkeys(columnas), **anotaciones))
         paginada = filas is not None
         if not paginada:
-            filas = list(qs.values(*columnas, **anotaciones))
-        etag = None
+            filas = list(qs.values(*dict.fromkeys(columnas), **anotaciones))
+        etag = gens = None
         if self.lotes_huella is not None:
             # Los enlaces (next, previous, count…) tal como irán en la respuesta.
             enlaces = {k: v for k, v in self.get_paginated_response([]).data.items() if k != "results"} if (
                 paginada) else {}
-            etag = _etiqueta("lista", _alcance(request), request.get_full_path(), enlaces,
-                             generaciones(plan.vigilados),
+            gens = generaciones(plan.vigilados)
+            etag = _etiqueta("lista", _alcance(request), request.get_full_path(), enlaces, gens,
                              [[f["pk"], *[f[c] for c in huella]] for f in filas])
             if _coincide(request, etag):
                 return _con_etag(request, _no_modificado(etag), etag)
+        if renderizador is not None:
+            partes = self._filas_json(request, renderizador, plan, qs, filas, gens)
+            if not paginada:
+                cuerpo = b"[" + b",".join(partes) + b"]"
+            else:
+                # Los resultados cierran el sobre: la página es el sobre con las filas dentro de `[]`.
+                cuerpo = renderizador.render(self.get_paginated_response([]).data, renderizador.media_type, {})
+                if not cuerpo.endswith(_FIN_SOBRE):  # otro sobre (no debería pasar): la respuesta de siempre
+                    respuesta = self.get_paginated_response([json.loads(p) for p in partes])
+                    return _con_etag(request, respuesta, etag)
+                cuerpo = cuerpo[:-2] + b",".join(partes) + b"]}"
+            respuesta = RespuestaPrerenderizada(cuerpo, content_type=_tipo_de_contenido(renderizador))
+            return _con_etag(request, respuesta, etag)
         datos = plan.serializar(filas, con_arreglos=con_arreglos)
         respuesta = self.get_paginated_response(datos) if paginada else Response(datos)
         if etag is None:
@@ -584,6 +642,41 @@ class ListaPorLotes:
             if _coincide(request, etag):
                 return _con_etag(request, _no_modificado(etag), etag)
         return _con_etag(request, respuesta, etag)
+
+    def _filas_json(self, request, renderizador, plan, qs, filas, gens) -> list[bytes]:
+        """El JSON de cada fila de la página, en su orden: el de la caché si la fila no cambió
+        (misma huella, mismas generaciones de lo relacionado, mismo plan y quién pide: lo mismo que
+        daría un 304) y, para las que faltan, una consulta con todas sus columnas y arreglos, el plan y
+        el mismo renderizador; se guardan para la próxima. Cada fila se renderiza sola con el
+        renderizador JSON de DRF (separadores compactos, sin sangría): unidas con comas dentro del
+        sobre dan los mismos bytes que renderizar la página entera."""
+        from django.core.cache import cache
+        from django.utils import timezone, translation
+
+        huella = tuple(self.lotes_huella)
+        # Lo que cambia el JSON de una fila sin cambiar la fila: la vista y sus campos, quién pide, las
+        # generaciones de lo relacionado, el idioma (`get_X_display`) y la zona (fechas con hora).
+        firma = _etiqueta("fila", type(self).__module__, type(self).__qualname__, [p.nombre for p in plan.pasos],
+                          _alcance(request), gens, translation.get_language(),
+                          timezone.get_current_timezone_name()).strip('"')
+
+        def clave(fila) -> str:
+            return f"{_PREFIJO_FILA}{firma}:{fila['pk']}:" + "|".join(_texto_huella(fila[c]) for c in huella)
+
+        claves = [clave(f) for f in filas]
+        leidas = cache.get_many(claves) if claves else {}
+        faltan = [f["pk"] for f, k in zip(filas, claves, strict=True) if k not in leidas]
+        nuevas: dict[int, bytes] = {}
+        if faltan:
+            completas = list(qs.order_by().filter(EnArreglo(F("pk"), faltan)).values(
+                *dict.fromkeys([*plan.columnas, *huella]), **plan.anotaciones))
+            guardar = {}
+            for fila, datos in zip(completas, plan.serializar(completas), strict=True):
+                nuevas[fila["pk"]] = guardar[clave(fila)] = renderizador.render(datos, renderizador.media_type, {})
+            cache.set_many(guardar, timeout=_VIDA_FILA)
+        # Una fila que desapareció entre las dos consultas (borrada o ya no visible) no se sirve.
+        partes = [leidas.get(k) or nuevas.get(f["pk"]) for f, k in zip(filas, claves, strict=True)]
+        return [p for p in partes if p is not None]
 
     def retrieve(self, request, *args, **kwargs):
         pedidos = campos_pedidos(request)

@@ -2,8 +2,10 @@
 objeto, consultas fijas de 10 a 1.000 filas, `?fields=` y ETag / `If-None-Match`."""
 
 import datetime
+import pickle
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
@@ -75,23 +77,36 @@ def test_ofertas_el_mismo_json_para_el_oferente(ofertas_completas, monkeypatch, 
     assert api.get(OFERTAS).content == _viejo(api, OFERTAS, monkeypatch).content
 
 
+def _fria_y_caliente(api, url):
+    """Consultas de la petición con la caché de filas vacía y de la siguiente, y esa respuesta."""
+    cache.clear()
+    fria, _r = _consultas(api, url)
+    caliente, r = _consultas(api, url)
+    return fria, caliente, r
+
+
 @pytest.mark.parametrize("n", [10, 1000])
-def test_consultas_de_la_lista_de_ofertas_planas(n):
+def test_consultas_de_la_lista_de_ofertas_planas(n, settings):
+    # Redis no tiene tope de claves; la caché en memoria de las pruebas guarda 300 por defecto.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "filas-planas", "OPTIONS": {"MAX_ENTRIES": 5000}}}
     _muchas(n)
     api = APIClient()
-    base, _r = _consultas(api, OFERTAS)
-    maximo, r = _consultas(api, OFERTAS + "?tamano=500")
+    base = _fria_y_caliente(api, OFERTAS)
+    *maximo, r = _fria_y_caliente(api, OFERTAS + "?tamano=500")
     assert len(r.json()["results"]) == min(n, 500)
-    # Una sola consulta: la página con cada lista muchos-a-muchos como arreglo agregado (antes, 1 + 10
-    # prefetch). El número es el mismo con 10 o 1.000 filas y con página de 50 o de 500.
-    assert base == maximo == 1
+    # Con la caché de filas vacía, dos consultas: la página (ids, huella y orden) y las filas que faltan
+    # con cada lista muchos-a-muchos como arreglo agregado (antes de los lotes, 1 + 10 prefetch); con las
+    # filas guardadas, solo la página. Lo mismo con 10 o 1.000 filas y con página de 50 o de 500.
+    assert base[:2] == tuple(maximo) == (2, 1)
 
 
 def test_fields_pide_menos(ofertas_completas):
     api = APIClient()
     consultas, r = _consultas(api, OFERTAS + "?fields=nombre,id,temas")
     assert list(r.json()["results"][0]) == ["id", "nombre", "temas"]  # el orden del recurso
-    assert consultas == 1  # la página con los temas; sin las demás relaciones
+    assert consultas == 2  # la página y sus filas con los temas; sin las demás relaciones
+    assert "cooferentes" not in _sqls(api, OFERTAS + "?fields=nombre,id,temas&tamano=3")[-1]
     r = api.get(f"{OFERTAS}{ofertas_completas[0].pk}/?fields=id,temas")
     assert r.json() == {"id": ofertas_completas[0].pk, "temas": ["planeacion", "salud"]}
 
@@ -214,13 +229,15 @@ def test_consultas_de_la_lista_de_demandas_planas(auditor, n):
     assert base == maximo
 
 
-def test_la_lista_de_ofertas_se_serializa_en_cada_peticion(ofertas_completas, monkeypatch):
-    """La API no guarda respuestas: con la caché caliente, cada petición lee su página y la serializa (el
-    arnés HTTP juzga su % del techo con la caché caliente por eso)."""
+def test_la_lista_de_ofertas_guarda_filas_no_la_respuesta(ofertas_completas, monkeypatch):
+    """La API no guarda respuestas: como el portal, guarda el JSON de cada fila bajo su huella (fecha de
+    modificación, generaciones de lo relacionado, campos, quién pide, idioma y zona). Cada petición lee
+    su página de la base (ids, huella, orden) y arma el cuerpo; una fila que cambió se vuelve a
+    serializar sola. El arnés HTTP juzga su % del techo con la caché caliente por eso."""
     from att.api import lotes
 
     cliente = APIClient()
-    cliente.get(OFERTAS)
+    completa = cliente.get(OFERTAS)
     serializadas = []
     original = lotes.Plan.serializar
 
@@ -229,9 +246,65 @@ def test_la_lista_de_ofertas_se_serializa_en_cada_peticion(ofertas_completas, mo
         return original(self, filas, **kw)
 
     monkeypatch.setattr(lotes.Plan, "serializar", contar)
-    _n, r = _consultas(cliente, OFERTAS)
-    assert serializadas == [len(r.json()["results"])] and serializadas[0] > 0
-    assert any("oferta_oferta" in s for s in _sqls(cliente, OFERTAS))
+    sqls = _sqls(cliente, OFERTAS)
+    assert serializadas == [] and len(sqls) == 1 and "oferta_oferta" in sqls[0]  # la página, sin serializar
+    guardados = [v for v in cache._cache.values()]
+    assert not any(b'"results"' in v for v in guardados if isinstance(v, bytes))
+    assert not any(b'"results"' in pickle.loads(v) for v in guardados if isinstance(pickle.loads(v), bytes))
+    # Editar una oferta (lo que hacen los servicios): solo su fila se vuelve a leer y serializar.
+    o = ofertas_completas[1]
+    Oferta.objects.filter(pk=o.pk).update(nombre="Renombrada")
+    actualizar_busqueda([o.pk])
+    r = cliente.get(OFERTAS)
+    assert serializadas == [1]
+    assert [f["nombre"] for f in r.json()["results"]] == [
+        "Renombrada" if f["id"] == o.pk else f["nombre"] for f in completa.json()["results"]]
+
+
+def test_filas_guardadas_el_mismo_json_que_drf(ofertas_completas, monkeypatch):
+    """Fría, caliente, con una fila cambiada y con `?fields=`: byte a byte lo de DRF objeto por objeto."""
+    api = APIClient()
+    for _vez in range(2):
+        assert api.get(OFERTAS).content == _viejo(api, OFERTAS, monkeypatch).content
+    # `?fields=` (DRF objeto por objeto no lo conoce): la caliente igual a la fría.
+    caliente = api.get(OFERTAS + "?fields=id,temas").content
+    cache.clear()
+    assert caliente == api.get(OFERTAS + "?fields=id,temas").content and b'"url"' not in caliente
+    Oferta.objects.filter(pk=ofertas_completas[2].pk).update(nombre="Con “comillas” y \u2028 separador")
+    actualizar_busqueda([ofertas_completas[2].pk])
+    nuevo = api.get(OFERTAS)
+    assert nuevo.content == _viejo(api, OFERTAS, monkeypatch).content
+    assert b"\\u2028" in nuevo.content and "application/json" == nuevo["Content-Type"]
+
+
+def test_filas_guardadas_por_idioma_zona_y_quien_pide(ofertas_completas, monkeypatch, oferente, entidad_oferente):
+    """La fila guardada de una zona horaria, de un idioma o de una persona no se sirve a otra."""
+    import zoneinfo
+
+    from django.utils import timezone, translation
+
+    api = APIClient()
+    api.get(OFERTAS)
+    with timezone.override(zoneinfo.ZoneInfo("UTC")):
+        utc = api.get(OFERTAS)
+        assert utc.content == _viejo(api, OFERTAS, monkeypatch).content
+    assert utc.json()["results"][0]["actualizada"].endswith("Z")
+    assert not api.get(OFERTAS).json()["results"][0]["actualizada"].endswith("Z")
+    with translation.override("en"):
+        assert api.get(OFERTAS).content == _viejo(api, OFERTAS, monkeypatch).content
+    fabricas.oferta(entidad=entidad_oferente, estado="borrador", nombre="Mi borrador")
+    api.force_authenticate(oferente)
+    assert api.get(OFERTAS).content == _viejo(api, OFERTAS, monkeypatch).content
+
+
+def test_lista_navegable_y_con_sangria_sin_filas_guardadas(ofertas_completas, monkeypatch):
+    """Con `indent=` o el HTML navegable de DRF la página se serializa entera (las filas guardadas son
+    JSON compacto)."""
+    api = APIClient()
+    api.get(OFERTAS)
+    con_sangria = api.get(OFERTAS, HTTP_ACCEPT="application/json; indent=2")
+    assert con_sangria.content.startswith(b'{\n  "next"')
+    assert con_sangria.content == _viejo(api, OFERTAS, monkeypatch, HTTP_ACCEPT="application/json; indent=2").content
 
 
 def _sqls(cliente, url):

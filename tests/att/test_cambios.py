@@ -89,8 +89,9 @@ def test_consultas_de_la_lista_con_marca_no_crecen(entidad_oferente, django_asse
     api = APIClient()
     marca = _marca()
     fabricas.oferta(entidad_oferente)
-    # 1: la lista por lotes trae la página con sus listas muchos-a-muchos en una sola consulta (att/api/lotes.py).
-    with django_assert_num_queries(1) as capturadas:
+    # 2: la lista por lotes lee la página (ids y huella) y las filas que no tiene guardadas, con sus listas
+    # muchos-a-muchos en la misma consulta (att/api/lotes.py).
+    with django_assert_num_queries(2) as capturadas:
         assert len(_ids(api.get(OFERTAS, {"actualizado_desde": marca}))) == 1
     for _ in range(6):
         fabricas.oferta(entidad_oferente, buscar=False)

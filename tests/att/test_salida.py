@@ -385,6 +385,31 @@ def test_limites_siguen_limitando_con_la_cache_viva(settings):
 
 
 @pytest.mark.django_db
+def test_limite_por_ventana_fija_con_un_contador(monkeypatch):
+    """Un número por (quién, ventana), no la lista de horas de DRF; a la ventana siguiente vuelve a pasar
+    y `wait` (Retry-After) dice cuánto falta para ella."""
+    from django.core.cache import cache
+
+    cache.clear()
+    limite = LimiteUsuario()
+    limite.rate = "3/min"
+    limite.num_requests, limite.duration = limite.parse_rate("3/min")
+    usuario = factories.UsuarioFactory()
+    reloj = [6_000_030.0]  # 30 s dentro de una ventana de un minuto
+    monkeypatch.setattr(limite, "timer", lambda: reloj[0])
+    assert [limite.allow_request(_peticion_api(usuario), None) for _ in range(4)] == [True, True, True, False]
+    assert limite.wait() == 30.0
+    guardado = cache.get(f"{limite.get_cache_key(_peticion_api(usuario), None)}:v100000")
+    assert guardado == 4
+    otro = factories.UsuarioFactory()
+    assert limite.allow_request(_peticion_api(otro), None)  # cada persona con su contador
+    reloj[0] = 6_000_059.999  # último instante de la ventana: sigue cerrada
+    assert not limite.allow_request(_peticion_api(usuario), None)
+    reloj[0] = 6_000_060.0  # ventana nueva
+    assert limite.allow_request(_peticion_api(usuario), None) and limite.wait() == 60.0
+
+
+@pytest.mark.django_db
 def test_portal_y_api_responden_con_la_cache_caida(client, settings, entidad_oferente):
     from oferta.models import EstadoOferta
     from tests.oferta import fabricas
