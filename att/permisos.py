@@ -13,11 +13,14 @@ Reglas de base (CONPES 4091 §5.3.1; DOMAIN §2):
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
+from att.consultas import ConsultaFija
 from att.models import Entidad, Membresia, Rol, TipoEntidad
 
 ROLES_DNP = frozenset({Rol.ADMIN_DNP, Rol.SEGUIMIENTO_DNP})
@@ -36,6 +39,14 @@ class Vinculo:
     entidad_nombre: str = ""  # para el encabezado, sin otra consulta
 
 
+# Las membresías vigentes, compiladas una vez (att/consultas.py): es la consulta de cada página con sesión.
+_VINCULOS = ConsultaFija(
+    lambda usuario, fecha: Membresia.objects.vigentes(fecha).filter(usuario_id=usuario)
+    .values_list("entidad_id", "entidad__tipo", "entidad__departamento_id", "rol", "entidad__nombre"),
+    usuario=-7_654_321, fecha=datetime.date(1901, 2, 3),
+)
+
+
 def vinculos(usuario) -> list[Vinculo]:
     """Membresías vigentes del usuario (activas y sin fecha de fin pasada; una consulta por petición,
     guardada en el objeto)."""
@@ -49,10 +60,7 @@ def vinculos(usuario) -> list[Vinculo]:
         entidad = token.entidad
         cache = [Vinculo(entidad.pk, entidad.tipo, entidad.departamento_id, token.rol, entidad.nombre)]
     else:
-        filas = (
-            Membresia.objects.vigentes().filter(usuario=usuario)
-            .values_list("entidad_id", "entidad__tipo", "entidad__departamento_id", "rol", "entidad__nombre")
-        )
+        filas = _VINCULOS.filas(usuario=usuario.pk, fecha=timezone.localdate())
         cache = [Vinculo(*fila) for fila in filas]
     usuario._att_vinculos = cache
     return cache

@@ -1,9 +1,49 @@
+import datetime
+
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
-from att.models import Membresia, TokenIntegracion
+from att.consultas import ConsultaFija
+from att.models import Entidad, Membresia, TokenIntegracion, Usuario
+
+
+def _columnas(modelo) -> list[str]:
+    return [f.attname for f in modelo._meta.concrete_fields]
+
+
+_DEL_TOKEN, _DEL_USUARIO, _DE_LA_ENTIDAD = _columnas(TokenIntegracion), _columnas(Usuario), _columnas(Entidad)
+
+# El token con su usuario y su entidad y, en la misma consulta, si la persona sigue con esa entidad y ese
+# rol; compilada una vez (att/consultas.py): es la consulta de cada petición de la API con token.
+_TOKEN = ConsultaFija(
+    lambda resumen, fecha: TokenIntegracion.objects.filter(resumen=resumen)
+    .annotate(membresia_activa=Exists(Membresia.objects.vigentes(fecha).filter(
+        usuario=OuterRef("usuario"), entidad=OuterRef("entidad"), rol=OuterRef("rol"),
+    )))
+    .values_list(*_DEL_TOKEN, *[f"usuario__{c}" for c in _DEL_USUARIO], *[f"entidad__{c}" for c in _DE_LA_ENTIDAD],
+                 "membresia_activa"),
+    resumen="testigo-del-resumen-de-un-token", fecha=datetime.date(1901, 2, 3),
+)
+
+
+def _token_con_usuario_y_entidad(resumen: str) -> TokenIntegracion | None:
+    """Lo mismo que `select_related("usuario", "entidad")` con la anotación: los tres modelos armados con
+    `from_db` desde una fila, el usuario y la entidad ya puestos en el token."""
+    filas = _TOKEN.filas(resumen=resumen, fecha=timezone.localdate())
+    if not filas:
+        return None
+    fila = filas[0]
+    a, b = len(_DEL_TOKEN), len(_DEL_TOKEN) + len(_DEL_USUARIO)
+    token = TokenIntegracion.from_db(DEFAULT_DB_ALIAS, _DEL_TOKEN, fila[:a])
+    TokenIntegracion._meta.get_field("usuario").set_cached_value(token, Usuario.from_db(
+        DEFAULT_DB_ALIAS, _DEL_USUARIO, fila[a:b]))
+    TokenIntegracion._meta.get_field("entidad").set_cached_value(token, Entidad.from_db(
+        DEFAULT_DB_ALIAS, _DE_LA_ENTIDAD, fila[b:-1]))
+    token.membresia_activa = fila[-1]
+    return token
 
 
 class TokenIntegracionAuthentication(authentication.TokenAuthentication):
@@ -15,15 +55,7 @@ class TokenIntegracionAuthentication(authentication.TokenAuthentication):
     keyword = "Token"
 
     def authenticate_credentials(self, key):
-        token = (
-            TokenIntegracion.objects.select_related("usuario", "entidad")
-            .filter(resumen=TokenIntegracion.resumir(key))
-            # En la misma consulta: ¿sigue la persona con esa entidad y ese rol?
-            .annotate(membresia_activa=Exists(Membresia.objects.vigentes().filter(
-                usuario=OuterRef("usuario"), entidad=OuterRef("entidad"), rol=OuterRef("rol"),
-            )))
-            .first()
-        )
+        token = _token_con_usuario_y_entidad(TokenIntegracion.resumir(key))
         if token is None or not token.vigente:
             raise exceptions.AuthenticationFailed(_("Token inválido o revocado."))
         if not token.usuario.is_active:

@@ -1,11 +1,15 @@
-"""`att.consultas.EnArreglo`: filtra lo mismo que `__in` con una lista, con un solo parámetro."""
+"""`att.consultas`: `EnArreglo` filtra lo mismo que `__in` con una lista, con un solo parámetro;
+`ConsultaFija` da lo mismo que el ORM con la consulta compilada una vez."""
+
+import datetime
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
-from att.consultas import EnArreglo
+from att.consultas import ConsultaFija, EnArreglo
 from att.models import Entidad, Membresia, Rol
 from tests import factories
 
@@ -46,3 +50,65 @@ def test_un_solo_parametro_con_miles_de_ids(entidades):
         assert Entidad.objects.filter(EnArreglo(F("pk"), ids)).filter(pk=entidades[0].pk).exists()
     sql = consultas.captured_queries[0]["sql"]
     assert "= ANY(" in sql and " IN (" not in sql
+
+
+def _membresias(usuario, fecha):
+    return (Membresia.objects.vigentes(fecha).filter(usuario_id=usuario)
+            .values_list("entidad_id", "entidad__nombre", "rol", "hasta"))
+
+
+def test_consulta_fija_lo_mismo_que_el_orm_y_se_compila_una_vez(entidades):
+    compilaciones = []
+
+    def armar(usuario, fecha):
+        compilaciones.append(1)
+        return _membresias(usuario, fecha)
+
+    fija = ConsultaFija(armar, usuario=-1_234_567, fecha=datetime.date(1901, 2, 3))
+    hoy = datetime.date(2026, 12, 1)
+    persona = factories.persona(entidades[3], Rol.FUNCIONARIO_ET)
+    Membresia.objects.filter(usuario=persona).update(desde=hoy - datetime.timedelta(days=30), hasta=hoy)  # el último día todavía cuenta
+    otra = factories.persona(entidades[3], Rol.INTEGRADOR)
+    Membresia.objects.filter(usuario=otra).update(desde=hoy - datetime.timedelta(days=30), hasta=hoy - datetime.timedelta(days=1))
+    for usuario in (persona, otra, *[m.usuario for m in Membresia.objects.exclude(usuario__in=[persona, otra])]):
+        for fecha in (hoy, hoy - datetime.timedelta(days=1)):
+            assert fija.filas(usuario=usuario.pk, fecha=fecha) == list(_membresias(usuario.pk, fecha))
+    assert fija.filas(usuario=persona.pk, fecha=hoy) == [(entidades[3].pk, entidades[3].nombre, Rol.FUNCIONARIO_ET, hoy)]
+    assert fija.filas(usuario=otra.pk, fecha=hoy) == []
+    assert fija.filas(usuario=10**9, fecha=hoy) == []
+    assert len(compilaciones) == 1
+    with CaptureQueriesContext(connection) as c:
+        fija.filas(usuario=persona.pk, fecha=hoy)
+    assert len(c.captured_queries) == 1 and str(persona.pk) in c.captured_queries[0]["sql"]
+
+
+def test_consulta_fija_aplica_los_convertidores_del_orm():
+    """Un JSONField se lee como lo lee el ORM (su `from_db_value`), no como lo entrega psycopg."""
+    from att.models.operacion import Salida
+
+    salida = Salida.objects.create(**_salida_minima(Salida))
+    fija = ConsultaFija(lambda pk: Salida.objects.filter(pk=pk).values_list("pk", "argumentos", "parametros"), pk=-42)
+    assert fija.filas(pk=salida.pk) == list(Salida.objects.filter(pk=salida.pk).values_list(
+        "pk", "argumentos", "parametros"))
+    assert fija.filas(pk=salida.pk)[0][2] == {"clave": ["valor", 1]}
+
+
+def _salida_minima(modelo):
+    datos = {"argumentos": ["a", 2], "parametros": {"clave": ["valor", 1]}}
+    for campo in modelo._meta.concrete_fields:
+        if campo.primary_key or campo.has_default() or campo.null or campo.name in datos:
+            continue
+        if campo.is_relation:
+            raise AssertionError(f"Salida pide {campo.name}: ajuste la prueba")
+        datos[campo.name] = campo.choices[0][0] if campo.choices else "x"
+    return datos
+
+
+def test_consulta_fija_rechaza_un_testigo_ambiguo(entidades):
+    sin_testigo = ConsultaFija(lambda pk: Entidad.objects.filter(pk=entidades[1].pk).values_list("pk"), pk=5)
+    with pytest.raises(ImproperlyConfigured, match="el testigo pk=5 aparece 0 veces"):
+        sin_testigo.filas(pk=entidades[0].pk)
+    repetido = ConsultaFija(lambda pk: Entidad.objects.filter(pk=pk).exclude(departamento__isnull=False, pk=pk)
+                            .values_list("pk"), pk=77_777)
+    with pytest.raises(ImproperlyConfigured, match="el testigo pk=77777 aparece 2 veces"):
+        repetido.filas(pk=entidades[0].pk)

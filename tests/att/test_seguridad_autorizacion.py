@@ -113,3 +113,23 @@ def test_token_deja_de_valer_cuando_la_membresia_se_desactiva(admin_dnp):
     r = _api(clave).get("/api/v1/demandas/")
     assert r.status_code == 401
     assert "ya no tiene una membresía activa" in r.json()["detail"]
+
+
+def test_token_vale_hasta_el_ultimo_dia_de_la_membresia(admin_dnp):
+    """El día `hasta` la membresía todavía cuenta; desde el siguiente, el token ya no (la fecha se evalúa en
+    cada petición aunque la consulta del token esté compilada una vez: att/consultas.py)."""
+    import datetime
+
+    from django.utils import timezone
+
+    medellin = factories.alcaldia("05001")
+    usuario = factories.persona(medellin, Rol.INTEGRADOR)
+    _token, clave = services.token_emitir(nombre="SI", usuario=usuario, entidad=medellin, rol=Rol.INTEGRADOR,
+                                          por=admin_dnp)
+    hoy = timezone.localdate()
+    Membresia.objects.filter(usuario=usuario).update(desde=hoy - datetime.timedelta(days=30), hasta=hoy)
+    r = _api(clave).get("/api/v1/demandas/")
+    assert r.status_code == 200
+    Membresia.objects.filter(usuario=usuario).update(desde=hoy - datetime.timedelta(days=30), hasta=hoy - datetime.timedelta(days=1))
+    r = _api(clave).get("/api/v1/demandas/")
+    assert r.status_code == 401 and "ya no tiene una membresía activa" in r.json()["detail"]
