@@ -226,3 +226,32 @@ def test_cache_reutiliza_un_cliente_redis_por_pool_entre_hilos_y_tras_reiniciar_
     cache.set("att-prueba-cliente:vuelta", "ok")
     assert cache.get("att-prueba-cliente:vuelta") == "ok"
     assert cache._cache.get_client() is cliente
+
+
+def test_api_de_ofertas_guarda_sus_filas_en_redis_y_sirve_sin_el(redis_controlado, referencia_cargada, settings):
+    """Las filas JSON de la lista de ofertas (att/api/lotes.py) en el Redis real: la segunda petición solo lee
+    la página de la base y da los mismos bytes; con Redis detenido la lista sale entera de la base (con lo
+    cambiado durante el corte) y, al volver, la fila cambiada no se sirve vieja (su huella cambió)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from oferta.models import Oferta
+    from tests.oferta import fabricas
+
+    assert settings.CACHES["default"]["BACKEND"] == "att.cache.RedisTolerante"
+    oferta = fabricas.oferta(factories.EntidadNacionalFactory(), nombre="Fila guardada en Redis")
+    api = APIClient()
+    primera = api.get("/api/v1/ofertas/")
+    with CaptureQueriesContext(connection) as consultas:
+        segunda = api.get("/api/v1/ofertas/")
+    assert segunda.status_code == 200 and segunda.content == primera.content
+    assert len(consultas.captured_queries) == 1  # la página (ids y huella); las filas, de Redis
+    redis_controlado.detener()
+    Oferta.objects.filter(pk=oferta.pk).update(nombre="Cambiada sin Redis", actualizada=timezone.now())
+    inicio = time.monotonic()
+    r = api.get("/api/v1/ofertas/")
+    assert r.status_code == 200 and [f["nombre"] for f in r.json()["results"]] == ["Cambiada sin Redis"]
+    assert time.monotonic() - inicio < 5
+    redis_controlado.arrancar()
+    time.sleep(5.5)  # pasa la pausa del cortacircuitos de la caché
+    assert [f["nombre"] for f in api.get("/api/v1/ofertas/").json()["results"]] == ["Cambiada sin Redis"]
