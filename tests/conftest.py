@@ -238,6 +238,23 @@ def _mfa_verificada_al_forzar_ingreso(request, monkeypatch):
 
 
 # --- Worker de Celery real (pruebas de integración) ---------------------------------------------
+_WORKER_DE_SESION: list = []  # el proceso del worker de la sesión mientras corre
+
+
+def tareas_pendientes_del_worker_de_sesion(cola: str = "celery") -> int:
+    """Mensajes de la cola del worker de la sesión que aún no terminan: en la lista del broker o
+    entregados y sin confirmar (con acks_late, una tarea en curso sigue en `unacked`)."""
+    import json
+
+    import redis
+    from django.conf import settings
+
+    cliente = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=2, socket_connect_timeout=2)
+    en_lista = sum(cliente.llen(k) for k in cliente.scan_iter(match=f"{cola}*") if cliente.type(k) == b"list")
+    en_curso = sum(1 for v in cliente.hvals("unacked") if json.loads(v)[2] == cola)
+    return en_lista + en_curso
+
+
 @pytest.fixture(scope="session")
 def worker_celery(django_db_setup, django_db_blocker):
     """Arranca un worker de Celery real contra Redis y la base de pruebas; lo detiene al final."""
@@ -275,7 +292,9 @@ def worker_celery(django_db_setup, django_db_blocker):
     else:
         proceso.terminate()
         pytest.fail("El worker de Celery no respondió en 60 s.")
+    _WORKER_DE_SESION.append(proceso)
     yield proceso
+    _WORKER_DE_SESION.remove(proceso)
     proceso.terminate()
     try:
         proceso.wait(20)

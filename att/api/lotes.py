@@ -613,10 +613,11 @@ class ListaPorLotes:
         if not paginada:
             filas = list(qs.values(*dict.fromkeys(columnas), **anotaciones))
         etag = gens = None
+        # El sobre de la página (next, previous, count… y `results` vacío), armado una vez: da los
+        # enlaces del ETag y, con las filas guardadas, el cuerpo.
+        sobre = self.get_paginated_response([]).data if paginada and self.lotes_huella is not None else None
         if self.lotes_huella is not None:
-            # Los enlaces (next, previous, count…) tal como irán en la respuesta.
-            enlaces = {k: v for k, v in self.get_paginated_response([]).data.items() if k != "results"} if (
-                paginada) else {}
+            enlaces = {k: v for k, v in sobre.items() if k != "results"} if paginada else {}
             gens = generaciones(plan.vigilados)
             etag = _etiqueta("lista", _alcance(request), request.get_full_path(), enlaces, gens,
                              [[f["pk"], *[f[c] for c in huella]] for f in filas])
@@ -628,7 +629,7 @@ class ListaPorLotes:
                 cuerpo = b"[" + b",".join(partes) + b"]"
             else:
                 # Los resultados cierran el sobre: la página es el sobre con las filas dentro de `[]`.
-                cuerpo = renderizador.render(self.get_paginated_response([]).data, renderizador.media_type, {})
+                cuerpo = renderizador.render(sobre, renderizador.media_type, {})
                 if not cuerpo.endswith(_FIN_SOBRE):  # otro sobre (no debería pasar): la respuesta de siempre
                     respuesta = self.get_paginated_response([json.loads(p) for p in partes])
                     return _con_etag(request, respuesta, etag)

@@ -14,6 +14,7 @@ import subprocess
 import time
 
 import pytest
+import redis
 
 PUERTO = int(os.environ.get("ATT_REDIS_PRUEBAS_PUERTO", "6391"))
 
@@ -67,3 +68,27 @@ def redis_controlado(_redis_de_pruebas):
     _redis_de_pruebas.arrancar()
     yield _redis_de_pruebas
     _redis_de_pruebas.arrancar()
+
+
+@pytest.fixture(autouse=True)
+def _worker_en_reposo_antes_de_vaciar(_django_db_marker):
+    """Al terminar cada prueba, espera a que el worker de la sesión acabe las tareas que la prueba
+    pidió (por la bandeja de salida) antes de que pytest-django vacíe la base con TRUNCATE: si una
+    tarea siguiera leyendo tablas, el TRUNCATE y ella se bloquearían entre sí (deadlock) y la prueba
+    siguiente heredaría las filas. Depende del marcador de la base para desmontarse antes que ella."""
+    yield
+    from tests.conftest import _WORKER_DE_SESION, tareas_pendientes_del_worker_de_sesion
+
+    if not _WORKER_DE_SESION or _WORKER_DE_SESION[0].poll() is not None:
+        return
+    limite = time.monotonic() + 60
+    while True:
+        try:
+            pendientes = tareas_pendientes_del_worker_de_sesion()
+        except redis.RedisError:  # Redis detenido por la prueba: el worker no recibe nada nuevo
+            return
+        if not pendientes:
+            return
+        if time.monotonic() > limite:
+            pytest.fail(f"El worker de la sesión no terminó {pendientes} tareas en 60 s.")
+        time.sleep(0.1)
