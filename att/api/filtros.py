@@ -193,3 +193,33 @@ class FiltrosDeFormularioFijo(filters.FilterSet):
             clase = super().get_form_class()
             type(self)._formulario_fijo = clase
         return clase
+
+    # --- Sin parámetros de filtro, sin formulario ------------------------------------------------
+    # Un integrador que recorre la lista entera no manda filtros, y django-filter igual arma y valida
+    # el formulario (copia de cada campo) y pasa el valor vacío a cada filtro. Si ningún campo viene
+    # en la consulta y la clase ya mostró que su formulario vacío es válido y no cambia la consulta,
+    # la lista es el queryset tal cual. La prueba se hace una vez por clase, con la primera petición
+    # sin filtros, por el camino de siempre: un filtro que actuara con el valor vacío la reprueba.
+
+    def _sin_filtros(self) -> bool:
+        if not self.is_bound or self.form_prefix:
+            return False
+        campos = self.get_form_class().base_fields
+        if not all(c.widget.value_omitted_from_data(self.data, {}, n) for n, c in campos.items()):
+            return False
+        vacio_no_filtra = type(self).__dict__.get("_vacio_no_filtra")
+        if vacio_no_filtra is None:
+            base = self.queryset.all()
+            vacio_no_filtra = self.form.is_valid() and (
+                self.filter_queryset(base.all()).query.sql_with_params() == base.query.sql_with_params())
+            type(self)._vacio_no_filtra = vacio_no_filtra
+        return vacio_no_filtra
+
+    def is_valid(self):
+        return self._sin_filtros() or super().is_valid()
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_qs") and self._sin_filtros():
+            self._qs = self.queryset.all()
+        return super().qs

@@ -47,3 +47,43 @@ def test_un_queryset_por_peticion_no_se_deja_declarar():
             class Meta:
                 model = Oferta
                 fields = []
+
+
+def test_sin_parametros_de_filtro_no_arma_el_formulario(entidad_oferente):
+    salud = fabricas.oferta(entidad=entidad_oferente, nombre="Salud", temas=("salud",))
+    todas = Oferta.objects.all()
+    OfertaFilter(QueryDict(""), todas).qs  # noqa: B018 - la primera petición sin filtros prueba la clase
+    assert OfertaFilter.__dict__["_vacio_no_filtra"] is True
+    # Parámetros que no son filtros (página, campos) no cuentan.
+    sin = OfertaFilter(QueryDict("fields=id&cursor=abc"), todas)
+    assert sin.is_valid() and list(sin.qs) == [salud]
+    assert "_form" not in vars(sin)
+    assert sin.qs.query.sql_with_params() == todas.query.sql_with_params()
+    # Con un filtro en la consulta, el camino de siempre: formulario, validación y filtro.
+    con = OfertaFilter(QueryDict("tema=planeacion"), todas)
+    assert con.is_valid() and list(con.qs) == [] and "_form" in vars(con)
+    malo = OfertaFilter(QueryDict("actualizada_desde=ayer"), todas)
+    assert not malo.is_valid() and "actualizada_desde" in malo.errors
+
+
+class _FiltraAunVacio(filters.CharFilter):
+    def filter(self, qs, value):
+        return qs.filter(nombre__startswith=value or "Sal")
+
+
+class _ConFiltroQueActuaVacio(FiltrosDeFormularioFijo):
+    inicio = _FiltraAunVacio()
+
+    class Meta:
+        model = Oferta
+        fields = []
+
+
+def test_un_filtro_que_actua_sin_valor_no_se_salta(entidad_oferente):
+    salud = fabricas.oferta(entidad=entidad_oferente, nombre="Salud", temas=("salud",))
+    fabricas.oferta(entidad=entidad_oferente, nombre="Plan", temas=("planeacion",))
+    todas = Oferta.objects.all()
+    assert list(_ConFiltroQueActuaVacio(QueryDict(""), todas).qs) == [salud]
+    assert _ConFiltroQueActuaVacio.__dict__["_vacio_no_filtra"] is False
+    otra = _ConFiltroQueActuaVacio(QueryDict("page=2"), todas)
+    assert list(otra.qs) == [salud] and "_form" in vars(otra)
