@@ -466,3 +466,19 @@ def test_purgar_borra_solo_las_publicadas_viejas():
     Salida.objects.filter(pk=fallida.pk).update(estado=EstadoSalida.FALLIDA, creada=hace_un_mes)
     assert salida.purgar() == 1
     assert set(Salida.objects.values_list("pk", flat=True)) == {reciente.pk, fallida.pk}
+
+
+def test_redis_no_revisa_claves_al_estilo_memcached_pero_la_cache_de_las_pruebas_si():
+    """Redis acepta cualquier clave: la caché de producción no recorre cada carácter de cada clave
+    buscando lo que memcached rechazaría; la de las pruebas (en memoria) sigue avisando."""
+    import warnings
+
+    from django.core.cache.backends.base import CacheKeyWarning
+    from django.core.cache.backends.locmem import LocMemCache
+
+    clave = "con espacio " + "x" * 300
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheKeyWarning)
+        RedisTolerante(PUERTO_CERRADO, {}).make_and_validate_key(clave)
+        with pytest.raises(CacheKeyWarning, match="memcached"):
+            LocMemCache("pruebas-claves", {}).make_and_validate_key(clave)
