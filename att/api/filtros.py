@@ -202,6 +202,11 @@ class FiltrosDeFormularioFijo(filters.FilterSet):
     # sin filtros, por el camino de siempre: un filtro que actuara con el valor vacío la reprueba.
 
     def _sin_filtros(self) -> bool:
+        if "_sin_filtros_decidido" not in self.__dict__:  # `is_valid` y `qs` lo preguntan en cada petición
+            self._sin_filtros_decidido = self._decidir_sin_filtros()
+        return self._sin_filtros_decidido
+
+    def _decidir_sin_filtros(self) -> bool:
         if not self.is_bound or self.form_prefix:
             return False
         campos = self.get_form_class().base_fields

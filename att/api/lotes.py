@@ -614,11 +614,11 @@ class ListaPorLotes:
         paginada = filas is not None
         if not paginada:
             filas = list(qs.values(*dict.fromkeys(columnas), **anotaciones))
-        etag = gens = None
-        # El sobre de la página (next, previous, count… y `results` vacío), armado una vez: da los
-        # enlaces del ETag y, con las filas guardadas, el cuerpo.
-        sobre = self.get_paginated_response([]).data if paginada and self.lotes_huella is not None else None
+        etag = gens = sobre = None
         if self.lotes_huella is not None:
+            # El sobre de la página (next, previous, count… y `results` vacío), armado una vez: da los
+            # enlaces del ETag y, con las filas guardadas, el cuerpo.
+            sobre = self.get_paginated_response([]).data if paginada else None
             enlaces = {k: v for k, v in sobre.items() if k != "results"} if paginada else {}
             gens = generaciones(plan.vigilados)
             etag = _etiqueta("lista", _alcance(request), request.get_full_path(), enlaces, gens,
