@@ -83,7 +83,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.gzip.GZipMiddleware",
+    "att.cabeceras.GZipMiddleware",
     "django.middleware.common.CommonMiddleware",
     "att.limites.SinNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

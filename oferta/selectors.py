@@ -601,14 +601,33 @@ def ofertas_en_revision() -> QuerySet:
     )
 
 
+def _sin_entidades_oferentes(usuario) -> bool:
+    """¿Se sabe, sin consultar, que no actúa como oferente por ninguna entidad? Anónimo, o un token con
+    otro rol (el token fija un solo rol; ver `permisos.entidades_de`)."""
+    if usuario is None or not usuario.is_authenticated:
+        return True
+    token = getattr(usuario, "_att_token", None)
+    return token is not None and token.rol != Rol.OFERENTE
+
+
 def ofertas_visibles(usuario) -> QuerySet:
     """Publicadas para todos; además, todo para quien lee todo y las de sus entidades para el oferente."""
     if permisos.lee_todo(usuario):
         return Oferta.objects.all()
     filtro = Oferta.objects.q_publicadas()
-    if usuario is not None and usuario.is_authenticated:
+    if not _sin_entidades_oferentes(usuario):
         filtro |= Q(entidad__in=permisos.entidades_de(usuario, [Rol.OFERENTE]).values("pk"))
     return Oferta.objects.filter(filtro)
+
+
+def clave_ofertas_visibles(usuario) -> tuple | None:
+    """Lo que fija `ofertas_visibles(usuario)` sin armarla: todas, o las publicadas a la fecha de hoy (la
+    vigencia se compara con hoy); None si depende de las entidades de la persona."""
+    if permisos.lee_todo(usuario):
+        return ("todas",)
+    if _sin_entidades_oferentes(usuario):
+        return ("publicadas", timezone.localdate())
+    return None
 
 
 def _lista_m2m(campo: str, *valores) -> dict:

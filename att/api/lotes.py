@@ -39,7 +39,7 @@ import hashlib
 import json
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
@@ -526,6 +526,77 @@ def _con_etag(request, respuesta: Response, etag: str) -> Response:
     return respuesta
 
 
+# Las bases de lista sin filtros ya armadas, por (vista, clave_lista_fija) en este proceso; nunca se
+# evalúan (cada petición usa una copia), así que no guardan filas.
+_BASES_DE_LISTA: dict = {}
+_MAX_BASES_DE_LISTA = 64
+
+_PAGINAS_PREPARADAS: dict = {}
+_MAX_PAGINAS_PREPARADAS = 256
+_TESTIGO_POSICION = -1_876_543_219  # un id que no existe (dentro del rango de un entero): dónde va la posición
+
+
+class PaginaPreparada:
+    """La página de ids y huellas de una base fija (`_base_de_lista`), para el paginador por cursor de DRF.
+
+    El paginador pide `order_by(orden)`, a veces `filter(pk__lt=posición)` y una rebanada; Django armaba y
+    compilaba esa consulta en cada petición (~1 ms). Aquí se anota lo pedido y, por cada forma (base,
+    orden, si hay posición, rebanada), el SQL se compila una vez (`att.consultas.ConsultaFija`, con la
+    posición como testigo); cada página solo lo ejecuta. El paginador sigue armando cursores y enlaces.
+    Solo la posición sobre la clave primaria (el orden por defecto, `-pk`); cualquier otra cosa pasa
+    al QuerySet de siempre."""
+
+    def __init__(self, valores, clave, orden=(), posicion=None):
+        self.valores, self.clave, self.orden, self.posicion = valores, clave, orden, posicion
+        self.model = valores.model
+
+    def order_by(self, *campos):
+        return PaginaPreparada(self.valores, self.clave, campos, self.posicion)
+
+    def filter(self, **condiciones):
+        if self.posicion is not None or len(condiciones) != 1:
+            raise TypeError("PaginaPreparada: una sola condición, la posición del cursor.")
+        return PaginaPreparada(self.valores, self.clave, self.orden, next(iter(condiciones.items())))
+
+    def _real(self):
+        qs = self.valores.order_by(*self.orden)
+        return qs.filter(**dict([self.posicion])) if self.posicion else qs
+
+    def __getitem__(self, rebanada):
+        if not isinstance(rebanada, slice) or rebanada.step is not None:
+            return self._real()[rebanada]
+        filtro = self.posicion[0] if self.posicion else None
+        if filtro is not None and filtro not in ("pk__lt", "pk__gt"):
+            return list(self._real()[rebanada])
+        forma = (self.clave, self.orden, filtro, rebanada.start, rebanada.stop)
+        preparada = _PAGINAS_PREPARADAS.get(forma)
+        if preparada is None:
+            preparada = self._preparar(filtro, rebanada)
+            if len(_PAGINAS_PREPARADAS) >= _MAX_PAGINAS_PREPARADAS:
+                _PAGINAS_PREPARADAS.clear()
+            _PAGINAS_PREPARADAS[forma] = preparada
+        consulta, nombres = preparada
+        valores = {}
+        if filtro is not None:
+            # Lo mismo que haría el ORM con el texto del cursor (un texto que no es número, el mismo error).
+            valores["posicion"] = self.model._meta.pk.get_prep_value(self.posicion[1])
+        return [dict(zip(nombres, fila, strict=True)) for fila in consulta.filas(self.valores.db, **valores)]
+
+    def _preparar(self, filtro, rebanada):
+        from att.consultas import ConsultaFija
+
+        def armar(**testigo):
+            qs = self.valores.order_by(*self.orden)
+            if filtro is not None:
+                qs = qs.filter(**{filtro: testigo["posicion"]})
+            return qs[rebanada]
+
+        testigos = {"posicion": _TESTIGO_POSICION} if filtro is not None else {}
+        consulta = armar(**testigos).query
+        nombres = [*consulta.extra_select, *consulta.values_select, *consulta.annotation_select]
+        return ConsultaFija(armar, **testigos), nombres
+
+
 _PREFIJO_FILA = "att:api:lotes:fila:"
 _VIDA_FILA = 6 * 3600  # una fila que nadie pide se va sola; una que cambia, cambia de clave
 _FIN_SOBRE = b'"results":[]}'
@@ -578,6 +649,7 @@ class ListaPorLotes:
     # Las pruebas lo apagan para comparar con la serialización de DRF objeto por objeto.
     lotes_activos = True
     _planes: dict = {}
+    _clave_de_base = None  # la de `_base_de_lista` en esta petición, si la base es fija
 
     def lotes_serializador(self):
         """El serializador de la lista (el de `get_serializer_class` con la acción `list`)."""
@@ -593,11 +665,40 @@ class ListaPorLotes:
                 vigilar(plan.vigilados)
         return plan
 
+    def clave_lista_fija(self, request) -> Hashable | None:
+        """Una clave tal que toda petición de la lista **sin filtros** con esa clave arma el mismo
+        `filter_queryset(get_queryset())` (mismas condiciones y mismos parámetros: quien pide solo
+        cuenta por lo que cambia en la consulta, y la fecha si la consulta la lleva). La vista que la da
+        se ahorra armar ese QuerySet en cada petición (ver `_base_de_lista`). None: se arma cada vez."""
+        return None
+
+    def _base_de_lista(self, request):
+        """`filter_queryset(get_queryset())` sin prefetch. Si la petición no trae más que cursor, tamaño
+        y campos (nada que filtre ni ordene) y la vista da `clave_lista_fija`, se arma una vez por clave
+        y proceso y cada petición recibe una copia (`.all()`): armar la de ofertas (visibilidad, filtros
+        vacíos) costaba ~1 ms de cada página de un integrador que recorre la lista."""
+        paginador = self.paginator
+        libres = {PARAMETRO_CAMPOS, getattr(paginador, "cursor_query_param", None),
+                  getattr(paginador, "page_size_query_param", None)}
+        clave = self.clave_lista_fija(request) if libres.issuperset(request.query_params) else None
+        self._clave_de_base = None
+        if clave is None:
+            return self.filter_queryset(self.get_queryset()).prefetch_related(None)
+        clave = (type(self), clave)
+        base = _BASES_DE_LISTA.get(clave)
+        if base is None:
+            base = self.filter_queryset(self.get_queryset()).prefetch_related(None)
+            if len(_BASES_DE_LISTA) >= _MAX_BASES_DE_LISTA:  # p. ej. una por día: se vacía de vez en cuando
+                _BASES_DE_LISTA.clear()
+            _BASES_DE_LISTA[clave] = base
+        self._clave_de_base = clave
+        return base.all()
+
     def list(self, request, *args, **kwargs):
         if not self.lotes_activos:
             return super().list(request, *args, **kwargs)
         plan = self.plan_lotes().con_campos(campos_pedidos(request))
-        qs = self.filter_queryset(self.get_queryset()).prefetch_related(None)
+        qs = self._base_de_lista(request)
         orden = getattr(self.paginator, "get_ordering", None)
         columnas_orden = [o.lstrip("-") for o in orden(request, qs, self) if isinstance(o, str)] if (
             orden is not None) else []
@@ -610,7 +711,11 @@ class ListaPorLotes:
         else:
             columnas = [*plan.columnas, *columnas_orden]
             anotaciones = {**(plan.anotaciones if con_arreglos else {}), **huella}
-        filas = self.paginate_queryset(qs.values(*dict.fromkeys(columnas), **anotaciones))
+        valores = qs.values(*dict.fromkeys(columnas), **anotaciones)
+        if renderizador is not None and self._clave_de_base is not None:
+            # Base fija y solo ids y huellas: la página, con el SQL ya compilado para su forma.
+            valores = PaginaPreparada(valores, (self._clave_de_base, tuple(columnas), tuple(anotaciones)))
+        filas = self.paginate_queryset(valores)
         paginada = filas is not None
         if not paginada:
             filas = list(qs.values(*dict.fromkeys(columnas), **anotaciones))

@@ -1,4 +1,6 @@
 from django.contrib.postgres.search import SearchRank
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import connection
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound
@@ -35,6 +37,29 @@ class PaginacionCursor(EnlacesSiemprePresentes, CursorPagination):
     page_size_query_param = "tamano"
     max_page_size = 500
     ordering = "-pk"
+    invalid_cursor_message = _("Cursor inválido: siga los enlaces next y previous de la respuesta.")
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self._modelo = getattr(queryset, "model", None)
+        return super().paginate_queryset(queryset, request, view)
+
+    def decode_cursor(self, request):
+        """El de DRF, y además la posición debe valer para el campo del orden: un cursor alterado con
+        `p=abc` en una lista por id era un 500 al filtrar; ahora es el 404 de todo cursor inválido."""
+        cursor = super().decode_cursor(request)
+        if cursor is None or cursor.position is None or self._modelo is None:
+            return cursor
+        nombre = self.ordering[0].lstrip("-")
+        opciones = self._modelo._meta
+        campo = opciones.pk if nombre == "pk" else opciones.get_field(nombre)
+        try:
+            valor = campo.get_prep_value(campo.to_python(cursor.position))
+        except (DjangoValidationError, ValueError, TypeError, OverflowError):
+            raise NotFound(self.invalid_cursor_message) from None
+        rango = connection.ops.integer_field_ranges.get(campo.get_internal_type())
+        if rango is not None and not rango[0] <= valor <= rango[1]:  # ningún id llega ahí
+            raise NotFound(self.invalid_cursor_message)
+        return cursor
 
 
 class _PaginasPorRelevancia(PageNumberPagination):

@@ -39,6 +39,9 @@ class OfertaViewSet(ListaPorLotes, mixins.ListModelMixin, mixins.RetrieveModelMi
     lotes_calculados = {"url": Calculado(("pk",), lambda f: f"/oferta/{f['pk']}/")}
     lotes_huella = ("actualizada", "entidad__actualizado")
 
+    def clave_lista_fija(self, request):
+        return selectors.clave_ofertas_visibles(request.user)
+
     def get_queryset(self):
         return (
             selectors.ofertas_visibles(self.request.user)

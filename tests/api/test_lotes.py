@@ -16,6 +16,7 @@ from indicadores.models import Indicador
 from oferta.models import Oferta
 from oferta.services import actualizar_busqueda
 from tests import factories
+from tests.espias import contar_llamadas
 from tests.oferta import fabricas
 from tests.oferta.test_portal import _muchas
 
@@ -330,3 +331,142 @@ def test_fechas_con_hora_como_drf_en_la_zona_actual(zona):
     with timezone.override(zoneinfo.ZoneInfo(zona)):
         assert [atajo(v) for v in valores] == [campo.to_representation(v) if v else None for v in valores]
         assert atajo(valores[1]).endswith("Z") == (zona == "UTC")
+
+
+# --- La base de la lista sin filtros, armada una vez por clave ---------------------------------------
+def _contar_bases(monkeypatch):
+    """Cuántas veces la lista de ofertas arma su QuerySet (`get_queryset`), desde cero."""
+    from att.api import lotes
+    from oferta.api.views import OfertaViewSet
+
+    monkeypatch.setattr(lotes, "_BASES_DE_LISTA", {})
+    return contar_llamadas(monkeypatch, OfertaViewSet, "get_queryset")
+
+
+def _con_token(admin_dnp, rol, entidad):
+    from att import services as att_services
+
+    persona = factories.persona(entidad, rol)
+    _token, clave = att_services.token_emitir(nombre=f"Cliente {rol}", usuario=persona, entidad=entidad, rol=rol,
+                                              por=admin_dnp)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {clave}")
+    return api
+
+
+def test_sin_filtros_la_base_se_arma_una_vez_y_da_el_mismo_json(ofertas_completas, monkeypatch):
+    armadas = _contar_bases(monkeypatch)
+    api = APIClient()
+    primera = api.get(OFERTAS)
+    siguiente = api.get(OFERTAS + "?tamano=2&fields=id,nombre")
+    assert api.get(siguiente.json()["next"]).status_code == 200  # con cursor, la misma base
+    n, _r = _consultas(api, OFERTAS + "?tamano=2")
+    assert n == 1 and len(armadas) == 1  # la página de ids y huellas; las filas, de la caché
+    assert [f["nombre"] for f in siguiente.json()["results"]] == ["Oferta 3", "Oferta 2"]
+    assert primera.content == _viejo(api, OFERTAS, monkeypatch).content
+
+
+@pytest.mark.parametrize("consulta", ["?tema=salud", "?ordering=id", "?q=oferta", "?actualizado_desde=2020-01-01T00:00Z",
+                                      "?format=json"])
+def test_con_cualquier_otro_parametro_la_base_se_arma_en_la_peticion(ofertas_completas, monkeypatch, consulta):
+    armadas = _contar_bases(monkeypatch)
+    api = APIClient()
+    api.get(OFERTAS)
+    r = api.get(OFERTAS + consulta)
+    assert r.status_code == 200 and len(armadas) == 2
+    assert r.content == _viejo(api, OFERTAS + consulta, monkeypatch).content
+
+
+def test_la_base_de_las_publicadas_cambia_con_el_dia(monkeypatch):
+    """La vigencia se compara con hoy: la que termina hoy se ve hoy y ya no mañana (otra clave, otra base)."""
+    from django.utils import timezone
+
+    armadas = _contar_bases(monkeypatch)
+    hoy = timezone.localdate()
+    fabricas.oferta(nombre="Termina hoy", vigencia_hasta=hoy)
+    fabricas.oferta(nombre="Sigue", vigencia_hasta=hoy + datetime.timedelta(days=1))
+    api = APIClient()
+    assert sorted(f["nombre"] for f in api.get(OFERTAS).json()["results"]) == ["Sigue", "Termina hoy"]
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: hoy + datetime.timedelta(days=1))
+    assert [f["nombre"] for f in api.get(OFERTAS).json()["results"]] == ["Sigue"]
+    assert len(armadas) == 2
+
+
+def test_el_integrador_usa_la_base_y_el_oferente_arma_la_suya(ofertas_completas, monkeypatch, admin_dnp,
+                                                                entidad_oferente):
+    """Un token de integrador ve lo publicado (la base compartida); el oferente ve además los borradores de su
+    entidad: su lista depende de sus entidades y se arma en cada petición."""
+    from att.models import Rol
+
+    fabricas.oferta(entidad=entidad_oferente, estado="borrador", nombre="Mi borrador")
+    armadas = _contar_bases(monkeypatch)
+    integrador = _con_token(admin_dnp, Rol.INTEGRADOR, factories.alcaldia("05001"))
+    anonimo = APIClient()
+    assert "Mi borrador" not in {f["nombre"] for f in integrador.get(OFERTAS).json()["results"]}
+    assert "Mi borrador" not in {f["nombre"] for f in anonimo.get(OFERTAS).json()["results"]}
+    assert len(armadas) == 1
+    oferente = _con_token(admin_dnp, Rol.OFERENTE, entidad_oferente)
+    for _ in range(2):
+        assert "Mi borrador" in {f["nombre"] for f in oferente.get(OFERTAS).json()["results"]}
+    assert len(armadas) == 3
+
+
+def _recorrer(api, url):
+    """Ids de todas las páginas siguiendo `next`, y luego de vuelta siguiendo `previous`."""
+    adelante, paginas = [], []
+    while url:
+        r = api.get(url)
+        assert r.status_code == 200, r.content[:300]
+        paginas.append(r.json())
+        adelante.append([f["id"] for f in r.json()["results"]])
+        url = r.json()["next"]
+    atras, url = [], paginas[-1]["previous"]
+    while url:
+        r = api.get(url)
+        atras.append([f["id"] for f in r.json()["results"]])
+        url = r.json()["previous"]
+    return adelante, atras
+
+
+def test_la_pagina_preparada_recorre_igual_que_el_queryset_y_compila_una_vez_por_forma(monkeypatch):
+    from att.api import lotes
+
+    for i in range(7):
+        fabricas.oferta(nombre=f"Oferta {i}")
+    monkeypatch.setattr(lotes, "_BASES_DE_LISTA", {})
+    monkeypatch.setattr(lotes, "_PAGINAS_PREPARADAS", {})
+    compiladas = contar_llamadas(monkeypatch, lotes.PaginaPreparada, "_preparar")
+    api = APIClient()
+    adelante, atras = _recorrer(api, OFERTAS + "?tamano=2&fields=id")
+    ids = sorted(Oferta.objects.values_list("pk", flat=True), reverse=True)
+    assert [i for pagina in adelante for i in pagina] == ids and len(adelante) == 4
+    assert atras == adelante[-2::-1]  # de vuelta, las mismas páginas
+    # Una compilación por forma: primera página, hacia adelante (pk__lt) y hacia atrás (pk__gt).
+    assert sorted(str(filtro) for filtro, _rebanada in compiladas) == ["None", "pk__gt", "pk__lt"]
+    with monkeypatch.context() as m:
+        m.setattr(ListaPorLotes, "lotes_activos", False)
+        assert _recorrer(api, OFERTAS + "?tamano=2&fields=id") == (adelante, atras)
+
+
+@pytest.mark.parametrize("posicion", [b"abc", b"12.5", b"99999999999999999999999"])
+def test_cursor_alterado_es_un_404_en_espanol(monkeypatch, posicion):
+    """Una posición que no es un id (cursor alterado a mano) era un 500 al filtrar, por lotes y sin ellos."""
+    import base64
+
+    fabricas.oferta(nombre="Una")
+    cursor = base64.b64encode(b"p=" + posicion).decode()
+    api = APIClient(raise_request_exception=False)
+    for r in (api.get(OFERTAS, {"cursor": cursor}), _viejo(api, OFERTAS + "?cursor=" + cursor, monkeypatch)):
+        assert r.status_code == 404
+        assert r.json()["detail"] == "Cursor inválido: siga los enlaces next y previous de la respuesta."
+
+
+def test_cursor_con_fecha_en_actualizado_desde_sigue_valiendo():
+    """Con `actualizado_desde` el orden es (fecha de modificación, id): la posición es una fecha."""
+    for i in range(3):
+        fabricas.oferta(nombre=f"Oferta {i}")
+    api = APIClient()
+    r = api.get(OFERTAS, {"actualizado_desde": "2020-01-01T00:00:00Z", "tamano": 1})
+    assert r.status_code == 200 and r.json()["next"]
+    siguiente = api.get(r.json()["next"])
+    assert siguiente.status_code == 200 and len(siguiente.json()["results"]) == 1
