@@ -78,3 +78,48 @@ def test_translate_literal_igual_que_el_de_django_con_y_sin_autoescape():
         assert Template(texto).render(Context()) == esperado == Template(texto).render(Context())
     with translation.override("en"):
         assert _pintar(fuente) == django.from_string(fuente).render(Context())
+
+
+# --- extends: los bloques de la raíz, buscados una vez por plantilla compilada -------------------------
+_CADENA = {
+    "raiz.html": "<h>{% block titulo %}Raíz{% endblock %}</h><m>{% block menu %}<a>menú</a>{% endblock %}</m>"
+                 "{% if x %}<b>{% block cuerpo %}cuerpo raíz{% endblock %}</b>{% endif %}<p>{% block pie %}pie{% endblock %}</p>",
+    "medio.html": "{% extends 'raiz.html' %}{% block menu %}{{ block.super }}<a>seguimiento</a>{% endblock %}"
+                  "{% block cuerpo %}<s>{% block seccion %}sección{% endblock %}</s>{% endblock %}",
+    "hoja.html": "{% extends 'medio.html' %}{% block titulo %}Tablero{% endblock %}"
+                 "{% block seccion %}{{ block.super }} + tablero {{ x }}{% endblock %}",
+    "otra.html": "{% extends 'raiz.html' %}{% block pie %}otro pie{% endblock %}",
+}
+
+
+def _motor(con_rapidas: bool):
+    from django.template import Engine
+
+    return Engine(loaders=[("django.template.loaders.cached.Loader", [("django.template.loaders.locmem.Loader", _CADENA)])],
+                  builtins=["att.templatetags.rapidas"] if con_rapidas else [])
+
+
+def test_extends_recordado_pinta_igual_que_el_de_django():
+    from att.templatetags.rapidas import ExtendsRecordado
+
+    rapido, django_ = _motor(True), _motor(False)
+    assert type(rapido.get_template("hoja.html").nodelist[0]) is ExtendsRecordado
+    for nombre in ("hoja.html", "otra.html", "medio.html"):
+        for x in ("1", ""):
+            assert (rapido.get_template(nombre).render(Context({"x": x}))
+                    == django_.get_template(nombre).render(Context({"x": x})))
+    raiz = rapido.get_template("raiz.html")
+    assert set(raiz.__dict__["_att_bloques_de_raiz"]) == {"titulo", "menu", "cuerpo", "pie"}
+
+
+def test_extends_recordado_busca_los_bloques_de_la_raiz_una_vez(monkeypatch):
+    from django.template.base import NodeList
+
+    from tests.espias import contar_llamadas
+
+    motor = _motor(True)
+    motor.get_template("hoja.html").render(Context({"x": "1"}))
+    busquedas = contar_llamadas(monkeypatch, NodeList, "get_nodes_by_type")
+    for _ in range(3):
+        assert "sección + tablero 1" in motor.get_template("hoja.html").render(Context({"x": "1"}))
+    assert busquedas == []
