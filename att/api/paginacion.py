@@ -1,4 +1,5 @@
 from django.contrib.postgres.search import SearchRank
+from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
 from django.db.models import F
@@ -51,7 +52,10 @@ class PaginacionCursor(EnlacesSiemprePresentes, CursorPagination):
             return cursor
         nombre = self.ordering[0].lstrip("-")
         opciones = self._modelo._meta
-        campo = opciones.pk if nombre == "pk" else opciones.get_field(nombre)
+        try:
+            campo = opciones.pk if nombre == "pk" else opciones.get_field(nombre)
+        except FieldDoesNotExist:  # un orden a través de una relación (`entidad__nombre`): lo valida el ORM
+            return cursor
         try:
             valor = campo.get_prep_value(campo.to_python(cursor.position))
         except (DjangoValidationError, ValueError, TypeError, OverflowError):
