@@ -9,6 +9,9 @@ class AttConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from att import traduccion
+
+        traduccion.instalar()
         from att import (
             autenticacion,  # noqa: F401  (marca la hora de ingreso en la sesión)
             bitacora,  # noqa: F401  (conecta las señales del registro de seguridad)

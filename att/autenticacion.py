@@ -27,6 +27,7 @@ from django.contrib.auth import logout, user_logged_in
 from django.db.models import Sum
 from django.dispatch import receiver
 from django.shortcuts import render
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext as _
 
 SESION_INICIO = "att_sesion_inicio"
@@ -116,6 +117,18 @@ def _marcar_ingreso(sender, request, user, **kwargs):
         request.session[SESION_ULTIMA_ACTIVIDAD] = ahora
 
 
+def sin_envoltorios(usuario):
+    """La persona de `request.user` sin sus objetos perezosos: el de Django (lee la sesión y la persona
+    la primera vez) y, encima, el de django-otp (anota el dispositivo del segundo factor). Cada acceso a
+    un atributo pasaba por los dos proxies (unos cien por página: plantillas, permisos, servicios).
+    Evalúa lo que falte, como lo haría el primer acceso."""
+    while isinstance(usuario, LazyObject):
+        if usuario._wrapped is empty:
+            usuario._setup()
+        usuario = usuario._wrapped
+    return usuario
+
+
 class InactividadSesionMiddleware:
     """Cierra la sesión tras ATT_SESION_INACTIVIDAD_S sin actividad o SESSION_COOKIE_AGE desde el
     ingreso (la expiración de Django se renueva con cada escritura de la sesión; esta no).
@@ -129,8 +142,11 @@ class InactividadSesionMiddleware:
 
     def __call__(self, request):
         usuario = getattr(request, "user", None)
-        if usuario is not None and usuario.is_authenticated and hasattr(request, "session"):
-            self._revisar(request)
+        if usuario is not None:
+            # Aquí ya se evalúa siempre (`is_authenticated`): desde aquí, la persona sin sus envoltorios.
+            usuario = request.user = sin_envoltorios(usuario)
+            if usuario.is_authenticated and hasattr(request, "session"):
+                self._revisar(request)
         return self.get_response(request)
 
     def _revisar(self, request):

@@ -156,15 +156,22 @@ def actua_por_o_lee(usuario, entidad: Entidad) -> bool:
     return actua_por(usuario, entidad, {Rol.EQUIPO_DEPARTAMENTAL})
 
 
+def sin_entidades(usuario, roles: Iterable[str]) -> bool:
+    """¿Se sabe, sin consultar, que `entidades_de(usuario, roles)` está vacía? Anónimo, de solo lectura,
+    o un token cuyo rol no está en `roles` (un token fija un solo rol)."""
+    if not usuario or not usuario.is_authenticated or solo_lectura(usuario):
+        return True
+    token = getattr(usuario, "_att_token", None)
+    return token is not None and token.rol not in roles
+
+
 def entidades_de(usuario, roles: Iterable[str] | None = None) -> QuerySet[Entidad]:
     """Entidades por las que el usuario puede actuar (sin listas de ids: subconsultas)."""
     roles = list(roles) if roles is not None else [r for r in Rol.values if r != Rol.AUDITOR]
-    if not usuario or not usuario.is_authenticated or solo_lectura(usuario):
+    if sin_entidades(usuario, roles):
         return Entidad.objects.none()
     token = getattr(usuario, "_att_token", None)
     if token is not None:
-        if token.rol not in roles:
-            return Entidad.objects.none()
         filtro = Q(pk=token.entidad_id)
         if token.rol == Rol.EQUIPO_DEPARTAMENTAL and token.entidad.tipo == TipoEntidad.GOBERNACION:
             filtro |= Q(tipo__in=TipoEntidad.territoriales(), departamento_id=token.entidad.departamento_id)

@@ -601,21 +601,12 @@ def ofertas_en_revision() -> QuerySet:
     )
 
 
-def _sin_entidades_oferentes(usuario) -> bool:
-    """¿Se sabe, sin consultar, que no actúa como oferente por ninguna entidad? Anónimo, o un token con
-    otro rol (el token fija un solo rol; ver `permisos.entidades_de`)."""
-    if usuario is None or not usuario.is_authenticated:
-        return True
-    token = getattr(usuario, "_att_token", None)
-    return token is not None and token.rol != Rol.OFERENTE
-
-
 def ofertas_visibles(usuario) -> QuerySet:
     """Publicadas para todos; además, todo para quien lee todo y las de sus entidades para el oferente."""
     if permisos.lee_todo(usuario):
         return Oferta.objects.all()
     filtro = Oferta.objects.q_publicadas()
-    if not _sin_entidades_oferentes(usuario):
+    if not permisos.sin_entidades(usuario, [Rol.OFERENTE]):
         filtro |= Q(entidad__in=permisos.entidades_de(usuario, [Rol.OFERENTE]).values("pk"))
     return Oferta.objects.filter(filtro)
 
@@ -625,7 +616,7 @@ def clave_ofertas_visibles(usuario) -> tuple | None:
     vigencia se compara con hoy); None si depende de las entidades de la persona."""
     if permisos.lee_todo(usuario):
         return ("todas",)
-    if _sin_entidades_oferentes(usuario):
+    if permisos.sin_entidades(usuario, [Rol.OFERENTE]):
         return ("publicadas", timezone.localdate())
     return None
 

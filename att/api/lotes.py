@@ -533,6 +533,8 @@ _MAX_BASES_DE_LISTA = 64
 
 _PAGINAS_PREPARADAS: dict = {}
 _MAX_PAGINAS_PREPARADAS = 256
+# El `.values()` de ids y huellas de cada base fija (ver `PaginaPreparada.de_forma`).
+_VALORES_DE_BASE: dict = {}
 _TESTIGO_POSICION = -1_876_543_219  # un id que no existe (dentro del rango de un entero): dónde va la posición
 
 
@@ -549,6 +551,18 @@ class PaginaPreparada:
     def __init__(self, valores, clave, orden=(), posicion=None):
         self.valores, self.clave, self.orden, self.posicion = valores, clave, orden, posicion
         self.model = valores.model
+
+    @classmethod
+    def de_forma(cls, forma, armar) -> PaginaPreparada:
+        """La de una forma (base fija, columnas, anotaciones). `armar()` da su `.values()` solo la primera
+        vez: anotar la huella y elegir las columnas costaba ~0,4 ms por página. El guardado nunca se
+        evalúa (cada página trabaja sobre copias: `order_by`, `filter`)."""
+        valores = _VALORES_DE_BASE.get(forma)
+        if valores is None:
+            if len(_VALORES_DE_BASE) >= _MAX_PAGINAS_PREPARADAS:
+                _VALORES_DE_BASE.clear()
+            valores = _VALORES_DE_BASE[forma] = armar()
+        return cls(valores, forma)
 
     def order_by(self, *campos):
         return PaginaPreparada(self.valores, self.clave, campos, self.posicion)
@@ -711,10 +725,12 @@ class ListaPorLotes:
         else:
             columnas = [*plan.columnas, *columnas_orden]
             anotaciones = {**(plan.anotaciones if con_arreglos else {}), **huella}
-        valores = qs.values(*dict.fromkeys(columnas), **anotaciones)
         if renderizador is not None and self._clave_de_base is not None:
             # Base fija y solo ids y huellas: la página, con el SQL ya compilado para su forma.
-            valores = PaginaPreparada(valores, (self._clave_de_base, tuple(columnas), tuple(anotaciones)))
+            valores = PaginaPreparada.de_forma((self._clave_de_base, tuple(columnas), tuple(anotaciones)),
+                                               lambda: qs.values(*dict.fromkeys(columnas), **anotaciones))
+        else:
+            valores = qs.values(*dict.fromkeys(columnas), **anotaciones)
         filas = self.paginate_queryset(valores)
         paginada = filas is not None
         if not paginada:

@@ -7,6 +7,7 @@ import pickle
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
@@ -435,6 +436,7 @@ def test_la_pagina_preparada_recorre_igual_que_el_queryset_y_compila_una_vez_por
         fabricas.oferta(nombre=f"Oferta {i}")
     monkeypatch.setattr(lotes, "_BASES_DE_LISTA", {})
     monkeypatch.setattr(lotes, "_PAGINAS_PREPARADAS", {})
+    monkeypatch.setattr(lotes, "_VALORES_DE_BASE", {})
     compiladas = contar_llamadas(monkeypatch, lotes.PaginaPreparada, "_preparar")
     api = APIClient()
     adelante, atras = _recorrer(api, OFERTAS + "?tamano=2&fields=id")
@@ -443,6 +445,11 @@ def test_la_pagina_preparada_recorre_igual_que_el_queryset_y_compila_una_vez_por
     assert atras == adelante[-2::-1]  # de vuelta, las mismas páginas
     # Una compilación por forma: primera página, hacia adelante (pk__lt) y hacia atrás (pk__gt).
     assert sorted(str(filtro) for filtro, _rebanada in compiladas) == ["None", "pk__gt", "pk__lt"]
+    # Con las filas ya guardadas, otro recorrido no arma ningún `.values()`: el de la página se armó
+    # en la primera petición.
+    valores = contar_llamadas(monkeypatch, QuerySet, "values")
+    assert _recorrer(api, OFERTAS + "?tamano=2&fields=id") == (adelante, atras)
+    assert valores == []
     with monkeypatch.context() as m:
         m.setattr(ListaPorLotes, "lotes_activos", False)
         assert _recorrer(api, OFERTAS + "?tamano=2&fields=id") == (adelante, atras)

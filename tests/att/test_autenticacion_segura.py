@@ -172,6 +172,21 @@ def test_la_sesion_vence_a_las_doce_horas_aunque_haya_actividad(client, persona)
     assert "_auth_user_id" not in client.session
 
 
+def test_la_persona_de_la_peticion_queda_sin_envoltorios_perezosos(client, persona):
+    """Tras el middleware de la sesión, `request.user` es la persona (con lo que anota django-otp), no
+    los dos objetos perezosos de Django y django-otp; el anónimo, `AnonymousUser`."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from att.models import Usuario
+
+    anonima = client.get("/nucleo/entidades/").wsgi_request.user
+    assert type(anonima) is AnonymousUser
+    client.force_login(persona)
+    usuario = client.get("/nucleo/alertas/").wsgi_request.user
+    assert type(usuario) is Usuario and usuario.pk == persona.pk
+    assert usuario.otp_device is None and usuario.is_verified() is False
+
+
 def test_la_api_con_sesion_vencida_responde_como_anonima(client, persona):
     client.force_login(persona)
     _correr_reloj(client, SESION_ULTIMA_ACTIVIDAD, 31 * 60)
