@@ -7,7 +7,8 @@ Solo para lo masivo: lo que la demo prepara por los servicios (flujos, alertas, 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections.abc import Collection, Iterable
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
@@ -106,15 +107,58 @@ def _es_superusuario() -> bool:
     return bool(fila and fila[0])
 
 
+# Índices que `carga_masiva(aparte=…)` recrea en otro hilo, con su propia conexión, mientras la demo sigue (la otra
+# CPU construye el índice). Solo si `generar_demo` lo enciende (`aparte_activo`) y fuera de una transacción: dentro de
+# una (las pruebas), el hilo esperaría el bloqueo de la transacción que lo espera a él.
+aparte_activo = False
+_hilos: list[threading.Thread] = []
+_errores: list[BaseException] = []
+
+
+def _recrear_aparte(definiciones: list[str], tablas: list[str]) -> None:
+    """CREATE INDEX CONCURRENTLY en otro hilo: no bloquea las escrituras de la demo en la tabla mientras tanto."""
+    def trabajar():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET maintenance_work_mem = '256MB'")
+                for definicion in definiciones:
+                    cursor.execute(definicion.replace("CREATE INDEX ", "CREATE INDEX CONCURRENTLY ", 1))
+                for tabla in tablas:
+                    cursor.execute(f"ANALYZE {tabla}")  # las estadísticas de las expresiones del índice
+        except BaseException as error:  # noqa: BLE001 — se vuelve a lanzar en `esperar_indices`
+            _errores.append(error)
+        finally:
+            connection.close()
+
+    hilo = threading.Thread(target=trabajar, name="demo-indices")
+    hilo.start()
+    _hilos.append(hilo)
+
+
+def esperar_indices() -> int:
+    """Espera los índices que se recrean aparte (y lanza el error de alguno, si lo hubo); devuelve cuántos hilos
+    esperó."""
+    esperados = 0
+    while _hilos:
+        _hilos.pop().join()
+        esperados += 1
+    if _errores:
+        raise _errores.pop()
+    return esperados
+
+
 @contextmanager
-def carga_masiva(*modelos):
+def carga_masiva(*modelos, aparte: Collection[str] = ()):
     """Para cargar tablas grandes de una vez: quita sus índices secundarios (no los únicos ni los que
     respaldan una restricción: llave primaria, unique) y los recrea al salir, ya con todas las filas
     (mucho más rápido que mantenerlos fila a fila); si el usuario de la base es superusuario, los
     disparadores de las llaves foráneas no corren durante la carga (`session_replication_role = replica`:
     la demo escribe ids que acaba de leer o reservar); al final, ANALYZE.
 
-    Debe usarse dentro de una transacción: si algo falla, el ROLLBACK deja los índices como estaban."""
+    Debe usarse dentro de una transacción: si algo falla, el ROLLBACK deja los índices como estaban.
+
+    Los índices de `aparte` (los lentos de construir, como un GIN de trigramas) se recrean en otro hilo cuando
+    `aparte_activo` está encendido y no hay una transacción abierta (`esperar_indices` los espera)."""
     tablas = [m._meta.db_table for m in modelos]
     with connection.cursor() as cursor:
         cursor.execute(
@@ -140,9 +184,14 @@ def carga_masiva(*modelos):
         if replica:
             with connection.cursor() as cursor:
                 cursor.execute("SET session_replication_role = DEFAULT")
+    en_otro_hilo = aparte_activo and not connection.in_atomic_block
+    despues = [definicion for nombre, definicion in indices if en_otro_hilo and nombre in aparte]
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         for _nombre, definicion in indices:
-            cursor.execute(definicion)
+            if definicion not in despues:
+                cursor.execute(definicion)
         for tabla in tablas:
             cursor.execute(f"ANALYZE {tabla}")
+    if despues:
+        _recrear_aparte(despues, tablas)

@@ -78,6 +78,9 @@ def avance_por_entidad(avances: Sequence[tuple], entidades: Iterable[int]) -> di
     más antiguo; un conjunto de entidades vacío cubre todas las de la línea. En cada entidad cuenta el
     último avance que la cubre (un evento masivo mueve a todas las que alcanzó); sin avance, 0.
     """
+    if avances and not avances[0][1]:
+        # El más reciente cubre a todas: el mismo avance en cada una (el caso común; sin recorrer por entidad).
+        return dict.fromkeys(entidades, D(avances[0][0]))
     resultado = {}
     for entidad in entidades:
         resultado[entidad] = next((D(p) for p, cubre in avances if not cubre or entidad in cubre), CERO)

@@ -22,7 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from att.consultas import EnArreglo
-from att.demo_carga import carga_masiva, copiar, insertar
+from att.demo_carga import carga_masiva, copiar, insertar, reservar_ids
 from att.models import (
     Canal,
     Entidad,
@@ -44,6 +44,7 @@ from seguimiento.models import (
     ConsentimientoPercepcion,
     EstadoLinea,
     EstadoLineaEntidad,
+    EvaluacionLinea,
     EventoMasivo,
     Hito,
     MuestraPercepcion,
@@ -136,9 +137,33 @@ def _lineas_propias(*, faltan: int, rng: random.Random, inicio: date, fin: date,
     salida.write(f"  {creadas} líneas de plan del último año para el seguimiento")
 
 
+class _Hito:
+    """Lo que la demo arma de un hito antes del COPY (sin instancia del modelo: cientos de miles a escala 1000)."""
+
+    __slots__ = ("avance", "cumplido_en", "fecha_planeada", "linea", "nombre", "padre", "peso", "pk", "ritmo")
+
+    def __init__(self, linea, nombre: str, peso: Decimal, fecha_planeada: date, ritmo: float, padre=None):
+        self.linea, self.nombre, self.peso, self.fecha_planeada, self.ritmo = linea, nombre, peso, fecha_planeada, ritmo
+        self.padre, self.pk, self.avance, self.cumplido_en = padre, None, Decimal(0), None
+
+
+_COLUMNAS_HITO = ["id", "linea_id", "padre_id", "nombre", "descripcion", "peso", "fecha_planeada", "avance",
+                  "cumplido_en", "vencimiento_alertado", "creado", "actualizado"]
+
+
+def _copiar_hitos(hitos: list[_Hito]) -> None:
+    """COPY de los hitos con ids tomados de antemano de la secuencia (las mismas columnas que pondría el ORM)."""
+    for h, pk in zip(hitos, reservar_ids(Hito._meta.db_table, len(hitos)), strict=True):
+        h.pk = pk
+    ahora = timezone.now()
+    copiar(Hito._meta.db_table, _COLUMNAS_HITO, (
+        (h.pk, h.linea.pk, h.padre.pk if h.padre is not None else None, h.nombre, "", h.peso, h.fecha_planeada,
+         h.avance, h.cumplido_en, False, ahora, ahora) for h in hitos))
+
+
 def _hitos_y_avances(lineas, *, rng: random.Random, hoy: date, revisor_id: int) -> tuple[int, int]:
     """Hitos (con sub-hitos) y una historia mensual de avances por línea; devuelve (hitos, avances)."""
-    padres, hojas_por_padre, sueltos, trayectorias = [], {}, [], {}
+    padres, subhitos, sueltos = [], [], []
     for l in lineas:
         dur = max(10, (l.fecha_fin - l.fecha_inicio).days)
         ritmo = rng.choice([1.1, 1.0, 1.0, 0.95, 0.9, 0.8, 0.7, 0.5])
@@ -146,35 +171,36 @@ def _hitos_y_avances(lineas, *, rng: random.Random, hoy: date, revisor_id: int) 
         fracciones[-1] = 1.0
         for k, f in enumerate(fracciones):
             fecha = l.fecha_inicio + timedelta(days=int(dur * f))
-            h = Hito(linea_id=l.pk, nombre=f"Hito {k + 1}: {rng.choice(NARRATIVAS)}"[:255],
-                     peso=Decimal(rng.choice([1, 1, 2, 3])), fecha_planeada=fecha)
+            h = _Hito(l, f"Hito {k + 1}: {rng.choice(NARRATIVAS)}"[:255], Decimal(rng.choice([1, 1, 2, 3])), fecha,
+                      ritmo)
             if k == 0:
                 padres.append(h)
-                hojas_por_padre[id(h)] = [
-                    Hito(linea_id=l.pk, nombre=f"Sub-hito 1.{j + 1}", peso=Decimal(j + 1),
-                         fecha_planeada=l.fecha_inicio + timedelta(days=int(dur * f * (j + 1) / 2)))
+                subhitos.append([
+                    _Hito(l, f"Sub-hito 1.{j + 1}", Decimal(j + 1),
+                          l.fecha_inicio + timedelta(days=int(dur * f * (j + 1) / 2)), ritmo, padre=h)
                     for j in range(2)
-                ]
-                for s in hojas_por_padre[id(h)]:
-                    trayectorias[id(s)] = (l, ritmo)
+                ])
             else:
                 sueltos.append(h)
-                trayectorias[id(h)] = (l, ritmo)
     # Avance de cada hoja: cortes mensuales desde el inicio de la línea hasta hoy.
     filas = []
-    hojas = sueltos + [s for lista in hojas_por_padre.values() for s in lista]
+    hojas = sueltos + [s for lista in subhitos for s in lista]
+    reciente, mes = hoy - timedelta(days=30), timedelta(days=30)
     for h in hojas:
-        l, ritmo = trayectorias[id(h)]
+        l, ritmo = h.linea, h.ritmo
         actual = Decimal(0)
-        corte = l.fecha_inicio + timedelta(days=30)
+        corte = l.fecha_inicio + mes
         historia = []
-        while corte <= min(hoy, l.fecha_fin + timedelta(days=60)):
-            plazo = max(1, (h.fecha_planeada - l.fecha_inicio).days)
+        # Lo que no cambia mes a mes, fuera del ciclo (millones de vueltas a escala 1000).
+        tope = min(hoy, l.fecha_fin + timedelta(days=60))
+        plazo = max(1, (h.fecha_planeada - l.fecha_inicio).days)
+        while corte <= tope:
             esperado = min(1.0, (corte - l.fecha_inicio).days / plazo)
-            nuevo = Decimal(min(100, round(100 * esperado * ritmo * rng.uniform(0.85, 1.1)))).quantize(Decimal(1))
+            # Un entero: su Decimal ya tiene exponente 0 (lo que daba `.quantize(Decimal(1))`).
+            nuevo = Decimal(min(100, round(100 * esperado * ritmo * rng.uniform(0.85, 1.1))))
             if nuevo > actual:
                 estado = "validado"
-                if corte > hoy - timedelta(days=30):
+                if corte > reciente:
                     estado = rng.choice(["reportado", "reportado", "validado"])
                 elif rng.random() < 0.03:
                     estado = "devuelto"
@@ -183,18 +209,14 @@ def _hitos_y_avances(lineas, *, rng: random.Random, hoy: date, revisor_id: int) 
                     actual = nuevo
             if actual >= 100:
                 break
-            corte += timedelta(days=30)
+            corte += mes
         h.avance = actual
         h.cumplido_en = next((c for p, c, e in historia if e == "validado" and p >= 100), None)
         filas.append((h, historia, l))
-    for p in padres:
-        subs = hojas_por_padre[id(p)]
+    for p, subs in zip(padres, subhitos, strict=True):
         p.avance = (sum(s.avance * s.peso for s in subs) / sum(s.peso for s in subs)).quantize(Decimal("0.01"))
-    insertar(Hito, padres + sueltos)
-    for p in padres:
-        for s in hojas_por_padre[id(p)]:
-            s.padre_id = p.pk
-    insertar(Hito, [s for lista in hojas_por_padre.values() for s in lista])
+    # Los hitos y sus sub-hitos en un solo COPY (los padres primero: sus ids, como antes, antes que los de las hojas).
+    _copiar_hitos(padres + sueltos + [s for lista in subhitos for s in lista])
 
     def filas_avance():
         for h, historia, l in filas:
@@ -254,6 +276,10 @@ def _indicadores(*, escala: int, rng: random.Random, meses: list[date], salida) 
     return n
 
 
+_COLUMNAS_AVANCE = ["id", "hito_id", "porcentaje", "fecha_corte", "narrativa", "estado", "registrado_por_id",
+                    "registrado_en", "revisado_por_id", "revisado_en", "comentario_revision", "huella", "actualizado"]
+
+
 @transaction.atomic
 def _avances_por_entidad(ids: list[int], *, rng: random.Random, hoy: date, revisor_id: int) -> int:
     """En las líneas con varias entidades, un avance validado reciente solo para algunas de ellas (un taller
@@ -275,10 +301,15 @@ def _avances_por_entidad(ids: list[int], *, rng: random.Random, hoy: date, revis
         cursor.execute("ANALYZE seguimiento_hito")  # recién cargados: sin estadísticas aún
 
     def escribir():
-        insertar(Avance, nuevos)
+        # Filas y no instancias de Avance (decenas de miles): las columnas que pondría el ORM, con ids de antemano.
+        ids_nuevos = reservar_ids(Avance._meta.db_table, len(nuevos))
+        ahora, revisado_en = timezone.now(), _momento(hoy)
+        copiar(Avance._meta.db_table, _COLUMNAS_AVANCE, (
+            (pk, hito_id, porcentaje, corte, narrativa, "validado", responsable_id, ahora, revisor_id, revisado_en, "",
+             "", ahora) for pk, (hito_id, porcentaje, corte, narrativa, responsable_id) in zip(ids_nuevos, nuevos, strict=True)))
         # Los avances que ya tenía la línea valían para todas sus entidades (sin entidades = todas).
         copiar(Avance.entidades.through._meta.db_table, ("avance_id", "entidad_id"),
-               ((a.pk, e) for a, es in zip(nuevos, cubren, strict=True) for e in es))
+               ((pk, e) for pk, es in zip(ids_nuevos, cubren, strict=True) for e in es))
         if medias:
             with connection.cursor() as cursor:
                 cursor.execute(
@@ -298,10 +329,8 @@ def _avances_por_entidad(ids: list[int], *, rng: random.Random, hoy: date, revis
             continue
         adelante = rng.sample(entidades, rng.randint(1, len(entidades) - 1))
         porcentaje = min(Decimal(100), avance + rng.randint(15, 45))
-        nuevos.append(Avance(
-            hito_id=hito_id, porcentaje=porcentaje, fecha_corte=hoy - timedelta(days=rng.randint(3, 20)),
-            narrativa=rng.choice(NARRATIVAS), estado="validado", registrado_por_id=responsable_id,
-            revisado_por_id=revisor_id, revisado_en=_momento(hoy)))
+        corte = hoy - timedelta(days=rng.randint(3, 20))
+        nuevos.append((hito_id, porcentaje, corte, rng.choice(NARRATIVAS), responsable_id))
         cubren.append(adelante)
         medias.append((hito_id, ((porcentaje * len(adelante) + avance * (len(entidades) - len(adelante)))
                                  / len(entidades)).quantize(Decimal("0.01"))))
@@ -403,15 +432,19 @@ def generar(*, escala: int, rng: random.Random, salida) -> None:
     copiar(EventoMasivo.temas.through._meta.db_table, ("eventomasivo_id", "tema_id"),
            ((e.pk, rng.choice(temas)) for e in eventos))
     n_consentimientos, n_revocados = _consentimientos(rng=rng, revisor=revisor)
-    n_percepciones = _percepciones(rng=rng, revisor=revisor, hoy=hoy, asesorias=asesorias, eventos=eventos,
-                                   asistentes=asistentes, cuantas=52 * max(1, escala // 10) * 12)
+    # Decenas de miles de calificaciones y evaluaciones por COPY: sin índices secundarios ni revisión fila a fila de
+    # las llaves foráneas mientras tanto (los ids son de filas recién leídas o creadas).
+    with transaction.atomic(), carga_masiva(Percepcion):
+        n_percepciones = _percepciones(rng=rng, revisor=revisor, hoy=hoy, asesorias=asesorias, eventos=eventos,
+                                       asistentes=asistentes, cuantas=52 * max(1, escala // 10) * 12)
     elegibles = list(selectors.entidades_asesoradas().filter(selectors.con_consentimiento())
                      .values_list("pk", flat=True))
     for m in meses[-3:]:
         muestra = MuestraPercepcion.objects.create(periodo=m, semilla=rng.randrange(2**31), universo=len(elegibles),
                                                    creada_por=revisor)
         muestra.entidades.set(rng.sample(elegibles, min(52, len(elegibles))))
-    n_evaluaciones = _evaluaciones(rng=rng, revisor=revisor, hoy=hoy)
+    with transaction.atomic(), carga_masiva(EvaluacionLinea):
+        n_evaluaciones = _evaluaciones(rng=rng, revisor=revisor, hoy=hoy)
     salida.write(f"  {n_consentimientos} consentimientos de percepción ({n_revocados} revocados), "
                  f"{n_percepciones} calificaciones atadas a asistencia recibida, {n_evaluaciones} evaluaciones "
                  "de líneas (intermedias y finales)")

@@ -99,23 +99,44 @@ class HitoLigero:
         self.pk, self.padre_id, self.peso, self.fecha_planeada, self.avance = pk, padre_id, peso, fecha_planeada, avance
 
 
+class Foto:
+    """Una foto (línea × entidad) sin guardar, con las columnas que escribe `guardar`: sin instancia del modelo (el
+    recálculo diario arma cientos de miles); `guardar` arma las instancias solo cuando va por bulk_create."""
+
+    __slots__ = ("entidad_id", "linea_id", *_CAMPOS)
+
+    def __init__(self, linea_id: int, entidad_id: int, **valores):
+        self.linea_id, self.entidad_id = linea_id, entidad_id
+        for campo, valor in valores.items():
+            setattr(self, campo, valor)
+
+    def instancia(self) -> EstadoLineaEntidad:
+        return EstadoLineaEntidad(linea_id=self.linea_id, entidad_id=self.entidad_id,
+                                  **{c: getattr(self, c) for c in _CAMPOS})
+
+
 def filas_de_linea(linea, hitos, territorios, validados, reportes, hoy: date, umbrales,
-                   estado_de_linea: Callable, dependencia_oferta: int | None) -> list[EstadoLineaEntidad]:
+                   estado_de_linea: Callable, dependencia_oferta: int | None,
+                   valores_linea: dict | None = None) -> list[Foto]:
     """Las fotos (sin guardar) de la línea en cada una de sus entidades territoriales. Las entidades con el mismo
-    avance en cada hito tienen las mismas cifras: se calculan una vez (`estado_de_linea` solo depende de eso)."""
+    avance en cada hito tienen las mismas cifras: se calculan una vez (`estado_de_linea` solo depende de eso).
+    `valores_linea`, si viene, es `estado_de_linea` de la línea con los avances de sus hitos: una entidad con esos
+    mismos avances (la que ya lleva lo de la línea, casi siempre) los toma sin calcularlos otra vez."""
     entidades = [t[0] for t in territorios]
     hojas = hojas_por_entidad(hitos, validados, entidades)
     plan = linea.plan
     filas = []
     calculados: dict[tuple, dict] = {}
+    if valores_linea is not None:
+        calculados[tuple(h.avance for h in hitos)] = valores_linea
     for entidad_id, depto, region in territorios:
         avances = tuple(hojas[h.pk][entidad_id] if h.pk in hojas else h.avance for h in hitos)
         valores = calculados.get(avances)
         if valores is None:
             copia = [HitoLigero(h.pk, h.padre_id, h.peso, h.fecha_planeada, a) for h, a in zip(hitos, avances, strict=True)]
             valores = calculados[avances] = estado_de_linea(linea, copia, hoy, umbrales)
-        filas.append(EstadoLineaEntidad(
-            linea_id=linea.pk, entidad_id=entidad_id, plan_id=plan.pk, agenda_id=plan.agenda_id,
+        filas.append(Foto(
+            linea.pk, entidad_id, plan_id=plan.pk, agenda_id=plan.agenda_id,
             oferente_id=plan.entidad_id, responsable_id=linea.responsable_id, oferta_id=linea.oferta_id,
             dependencia_id=linea.dependencia_id or dependencia_oferta, objetivo_id=linea.objetivo_agenda_id,
             departamento_id=depto, region=region, peso=linea.peso,
@@ -124,7 +145,7 @@ def filas_de_linea(linea, hitos, territorios, validados, reportes, hoy: date, um
     return filas
 
 
-def consolidar_linea(valores: dict, filas: list[EstadoLineaEntidad], umbrales) -> dict:
+def consolidar_linea(valores: dict, filas: list[Foto], umbrales) -> dict:
     """(línea × ET) → línea: con entidades, el avance de la línea es el promedio del de sus entidades."""
     if not filas:
         return valores
@@ -139,7 +160,7 @@ def consolidar_linea(valores: dict, filas: list[EstadoLineaEntidad], umbrales) -
 UMBRAL_COPY = 1000
 
 
-def guardar(linea_ids: list[int], filas: list[EstadoLineaEntidad]) -> None:
+def guardar(linea_ids: list[int], filas: list[Foto]) -> None:
     """Escribe las fotos por entidad de esas líneas (insertar o actualizar) y borra las de entidades que
     la línea ya no focaliza."""
     from django.db import transaction
@@ -153,12 +174,12 @@ def guardar(linea_ids: list[int], filas: list[EstadoLineaEntidad]) -> None:
             _guardar_por_copy(filas)
         elif filas:
             EstadoLineaEntidad.objects.bulk_create(
-                filas, batch_size=1000, update_conflicts=True, unique_fields=["linea", "entidad"],
+                [f.instancia() for f in filas], batch_size=1000, update_conflicts=True, unique_fields=["linea", "entidad"],
                 update_fields=[c.removesuffix("_id") for c in _CAMPOS] + ["actualizado"],
             )
 
 
-def _guardar_por_copy(filas: list[EstadoLineaEntidad]) -> None:
+def _guardar_por_copy(filas: list[Foto]) -> None:
     """Lo mismo que el bulk_create con `update_conflicts` de `guardar` (insertar o actualizar por línea y
     entidad, ids nuevos en el orden de `filas`), por COPY a una tabla temporal. Dentro de una transacción."""
     from django.db import connection
