@@ -88,6 +88,18 @@ def filas_de(objetos: Iterable, campos) -> Iterable[tuple]:
         yield tuple(fila)
 
 
+def columnas_de(modelo) -> list[str]:
+    """Las columnas de `modelo` en el orden de sus campos concretos (el que esperan `copiar_filas` e `insertar`)."""
+    return [connection.ops.quote_name(f.column) for f in modelo._meta.concrete_fields]
+
+
+def copiar_filas(modelo, filas: Iterable[tuple]) -> int:
+    """COPY de filas ya armadas como tuplas en el orden de `columnas_de(modelo)`: quien arma las tuplas no
+    repite a mano la lista de columnas, y un campo nuevo en el modelo hace fallar la carga en vez de dejarla
+    corrida una columna."""
+    return copiar(modelo._meta.db_table, columnas_de(modelo), filas)
+
+
 def insertar(modelo, objetos: list) -> list:
     """Inserta instancias de `modelo` con COPY y les pone el pk tomado de la secuencia."""
     if not objetos:
@@ -95,8 +107,7 @@ def insertar(modelo, objetos: list) -> list:
     tabla = modelo._meta.db_table
     for objeto, pk in zip(objetos, reservar_ids(tabla, len(objetos)), strict=True):
         objeto.pk = pk
-    campos = modelo._meta.concrete_fields
-    copiar(tabla, [connection.ops.quote_name(f.column) for f in campos], filas_de(objetos, campos))
+    copiar_filas(modelo, filas_de(objetos, modelo._meta.concrete_fields))
     return objetos
 
 
@@ -187,11 +198,15 @@ def carga_masiva(*modelos, aparte: Collection[str] = ()):
     en_otro_hilo = aparte_activo and not connection.in_atomic_block
     despues = [definicion for nombre, definicion in indices if en_otro_hilo and nombre in aparte]
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        # Para la sesión y no `SET LOCAL`: fuera de una transacción (las demandas, con su índice aparte)
+        # `SET LOCAL` no tendría efecto.
+        # (Si algo falla dentro de una transacción, el ROLLBACK deshace también el SET.)
+        cursor.execute("SET maintenance_work_mem = '256MB'")
         for _nombre, definicion in indices:
             if definicion not in despues:
                 cursor.execute(definicion)
         for tabla in tablas:
             cursor.execute(f"ANALYZE {tabla}")
+        cursor.execute("RESET maintenance_work_mem")
     if despues:
         _recrear_aparte(despues, tablas)

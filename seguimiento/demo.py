@@ -22,7 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from att.consultas import EnArreglo
-from att.demo_carga import carga_masiva, copiar, insertar, reservar_ids
+from att.demo_carga import carga_masiva, copiar, copiar_filas, insertar, reservar_ids
 from att.models import (
     Canal,
     Entidad,
@@ -147,16 +147,12 @@ class _Hito:
         self.padre, self.pk, self.avance, self.cumplido_en = padre, None, Decimal(0), None
 
 
-_COLUMNAS_HITO = ["id", "linea_id", "padre_id", "nombre", "descripcion", "peso", "fecha_planeada", "avance",
-                  "cumplido_en", "vencimiento_alertado", "creado", "actualizado"]
-
-
 def _copiar_hitos(hitos: list[_Hito]) -> None:
     """COPY de los hitos con ids tomados de antemano de la secuencia (las mismas columnas que pondría el ORM)."""
     for h, pk in zip(hitos, reservar_ids(Hito._meta.db_table, len(hitos)), strict=True):
         h.pk = pk
     ahora = timezone.now()
-    copiar(Hito._meta.db_table, _COLUMNAS_HITO, (
+    copiar_filas(Hito, (
         (h.pk, h.linea.pk, h.padre.pk if h.padre is not None else None, h.nombre, "", h.peso, h.fecha_planeada,
          h.avance, h.cumplido_en, False, ahora, ahora) for h in hitos))
 
@@ -276,10 +272,6 @@ def _indicadores(*, escala: int, rng: random.Random, meses: list[date], salida) 
     return n
 
 
-_COLUMNAS_AVANCE = ["id", "hito_id", "porcentaje", "fecha_corte", "narrativa", "estado", "registrado_por_id",
-                    "registrado_en", "revisado_por_id", "revisado_en", "comentario_revision", "huella", "actualizado"]
-
-
 @transaction.atomic
 def _avances_por_entidad(ids: list[int], *, rng: random.Random, hoy: date, revisor_id: int) -> int:
     """En las líneas con varias entidades, un avance validado reciente solo para algunas de ellas (un taller
@@ -304,7 +296,7 @@ def _avances_por_entidad(ids: list[int], *, rng: random.Random, hoy: date, revis
         # Filas y no instancias de Avance (decenas de miles): las columnas que pondría el ORM, con ids de antemano.
         ids_nuevos = reservar_ids(Avance._meta.db_table, len(nuevos))
         ahora, revisado_en = timezone.now(), _momento(hoy)
-        copiar(Avance._meta.db_table, _COLUMNAS_AVANCE, (
+        copiar_filas(Avance, (
             (pk, hito_id, porcentaje, corte, narrativa, "validado", responsable_id, ahora, revisor_id, revisado_en, "",
              "", ahora) for pk, (hito_id, porcentaje, corte, narrativa, responsable_id) in zip(ids_nuevos, nuevos, strict=True)))
         # Los avances que ya tenía la línea valían para todas sus entidades (sin entidades = todas).

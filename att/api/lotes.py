@@ -533,8 +533,10 @@ _MAX_BASES_DE_LISTA = 64
 
 _PAGINAS_PREPARADAS: dict = {}
 _MAX_PAGINAS_PREPARADAS = 256
-# El `.values()` de ids y huellas de cada base fija (ver `PaginaPreparada.de_forma`).
+# El `.values()` de ids y huellas de cada base fija (ver `PaginaPreparada.de_forma`): varias formas (columnas
+# pedidas con `?fields=`) por base; se vacía también cuando se vacían las bases, para no retener las viejas.
 _VALORES_DE_BASE: dict = {}
+_MAX_VALORES_DE_BASE = 256
 _TESTIGO_POSICION = -1_876_543_219  # un id que no existe (dentro del rango de un entero): dónde va la posición
 
 
@@ -559,7 +561,7 @@ class PaginaPreparada:
         evalúa (cada página trabaja sobre copias: `order_by`, `filter`)."""
         valores = _VALORES_DE_BASE.get(forma)
         if valores is None:
-            if len(_VALORES_DE_BASE) >= _MAX_PAGINAS_PREPARADAS:
+            if len(_VALORES_DE_BASE) >= _MAX_VALORES_DE_BASE:
                 _VALORES_DE_BASE.clear()
             valores = _VALORES_DE_BASE[forma] = armar()
         return cls(valores, forma)
@@ -704,6 +706,7 @@ class ListaPorLotes:
             base = self.filter_queryset(self.get_queryset()).prefetch_related(None)
             if len(_BASES_DE_LISTA) >= _MAX_BASES_DE_LISTA:  # p. ej. una por día: se vacía de vez en cuando
                 _BASES_DE_LISTA.clear()
+                _VALORES_DE_BASE.clear()
             _BASES_DE_LISTA[clave] = base
         self._clave_de_base = clave
         return base.all()
