@@ -30,8 +30,11 @@ run: setup
 	@echo "Plataforma ATT en http://127.0.0.1:8000 — usuarios de demostración en el README (clave demo-att-2026)."
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# En paralelo con pytest-xdist: un proceso por núcleo (hasta 4), cada uno con su propia base de pruebas
+# (test_att_gw0, test_att_gw1…). `make test PRUEBAS_PROCESOS=0` las corre en un solo proceso.
+PRUEBAS_PROCESOS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); echo $$(( n > 4 ? 4 : n )))
 test: venv
-	$(PY) -m pytest -m "not integration and not e2e" -q
+	$(PY) -m pytest -m "not integration and not e2e" -q -n $(PRUEBAS_PROCESOS)
 
 # Contra el PostgreSQL de la máquina, con un Redis propio en otro puerto (las pruebas de fallas lo
 # detienen de verdad) y un worker de Celery real.

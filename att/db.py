@@ -34,7 +34,10 @@ def _crear_base_si_falta(host: str, nombre: str) -> None:
     with psycopg.connect(host=host, user="postgres", dbname="postgres", autocommit=True) as conn:
         existe = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [nombre]).fetchone()
         if not existe:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(nombre)))
+            try:
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(nombre)))
+            except (psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation):
+                pass  # otro proceso que arrancó a la vez (los workers de pytest-xdist) la creó primero
 
 
 def detener_embebida(directorio: Path) -> None:

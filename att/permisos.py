@@ -67,8 +67,10 @@ def vinculos(usuario) -> list[Vinculo]:
 
 
 def olvidar_vinculos(usuario) -> None:
-    if hasattr(usuario, "_att_vinculos"):
-        del usuario._att_vinculos
+    """Olvida las membresías leídas y los permisos recordados con ellas (`Usuario.has_perm`)."""
+    for atributo in ("_att_vinculos", "_att_permisos"):
+        if hasattr(usuario, atributo):  # (también a través de un objeto perezoso de la sesión)
+            delattr(usuario, atributo)
 
 
 def tiene_rol(usuario, *roles: str) -> bool:

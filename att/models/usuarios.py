@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from att.consultas import ConsultaFija
+
 
 class Rol(models.TextChoices):
     FUNCIONARIO_ET = "funcionario_et", _("Funcionario de entidad territorial")
@@ -39,6 +41,22 @@ class UsuarioManager(BaseUserManager):
 
     def get_by_natural_key(self, email):
         return self.get(email__iexact=email)
+
+    def get(self, *args, **kwargs):
+        """`Usuario.objects.get(pk=<entero>)` con su SQL compilado una vez por proceso (`_POR_PK`): es la
+        lectura de la persona de la sesión en cada petición (`ModelBackend.get_user`), y armar el SQL con
+        el ORM costaba más que ejecutarlo. Cualquier otra forma (otros filtros, un pk que no es entero,
+        otra base, un administrador de relación, que hereda de esta clase) es el `get` de siempre."""
+        if type(self) is not UsuarioManager or args or self._db is not None or kwargs.keys() != {"pk"} \
+                or type(kwargs["pk"]) is not int:
+            return super().get(*args, **kwargs)
+        from django.db import router
+
+        alias = router.db_for_read(self.model)
+        filas = _POR_PK.filas(using=alias, pk=kwargs["pk"])
+        if not filas:
+            raise self.model.DoesNotExist(f"{self.model._meta.object_name} matching query does not exist.")
+        return self.model.from_db(alias, _CAMPOS_POR_PK, filas[0])
 
 
 class Usuario(AbstractBaseUser, PermissionsMixin):
@@ -110,7 +128,24 @@ class Usuario(AbstractBaseUser, PermissionsMixin):
     # solo la entidad y el rol del token: no vale el atajo de superusuario de Django
     # (`PermissionsMixin.has_perm` devuelve True antes de preguntar), ni los permisos de modelo
     # de `ModelBackend` (que a un superusuario le da todos). Decide solo `rules` (`att.permisos`).
+    #
+    # Sin objeto, la respuesta se recuerda en la instancia (`_att_permisos`), como las membresías en que se
+    # basa (`permisos.vinculos`, que `permisos.olvidar_vinculos` olvida junto con esto): una página con
+    # sesión pregunta los mismos permisos varias veces (menús, plantillas, vistas) y cada pregunta pasaba
+    # por los tres backends y las reglas. La clave lleva lo que cambia la respuesta fuera de las membresías.
     def has_perm(self, perm, obj=None):
+        if obj is not None:
+            return self._tiene_permiso(perm, obj)
+        recordados = self.__dict__.get("_att_permisos")
+        if recordados is None:
+            recordados = self.__dict__["_att_permisos"] = {}
+        clave = (perm, self.is_active, self.is_superuser, getattr(self, "_att_token", None))
+        valor = recordados.get(clave)
+        if valor is None:
+            valor = recordados[clave] = self._tiene_permiso(perm, None)
+        return valor
+
+    def _tiene_permiso(self, perm, obj):
         if getattr(self, "_att_token", None) is None:
             return super().has_perm(perm, obj)
         import rules
@@ -177,3 +212,9 @@ class Membresia(models.Model):
 # Los grupos de Django llevan permisos de modelo: quién cambia sus permisos queda en el historial
 # (la pertenencia de cada persona a un grupo, en el historial del usuario: m2m `groups`).
 simple_history.register(Group, app="att", manager_name="historial", m2m_fields=["permissions"])
+
+
+# La persona por su pk con todas sus columnas (ver `UsuarioManager.get`).
+_CAMPOS_POR_PK = [f.attname for f in Usuario._meta.concrete_fields]
+_POR_PK = ConsultaFija(lambda pk: Usuario.objects.all().order_by().filter(pk=pk).values_list(*_CAMPOS_POR_PK),
+                       pk=-87_654_321)
