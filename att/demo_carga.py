@@ -88,16 +88,12 @@ def filas_de(objetos: Iterable, campos) -> Iterable[tuple]:
         yield tuple(fila)
 
 
-def columnas_de(modelo) -> list[str]:
-    """Las columnas de `modelo` en el orden de sus campos concretos (el que esperan `copiar_filas` e `insertar`)."""
-    return [connection.ops.quote_name(f.column) for f in modelo._meta.concrete_fields]
-
-
 def copiar_filas(modelo, filas: Iterable[tuple]) -> int:
-    """COPY de filas ya armadas como tuplas en el orden de `columnas_de(modelo)`: quien arma las tuplas no
-    repite a mano la lista de columnas, y un campo nuevo en el modelo hace fallar la carga en vez de dejarla
-    corrida una columna."""
-    return copiar(modelo._meta.db_table, columnas_de(modelo), filas)
+    """COPY de filas ya armadas como tuplas en el orden de los campos concretos de `modelo`: quien arma las
+    tuplas no repite a mano la lista de columnas, y un campo nuevo en el modelo hace fallar la carga en vez
+    de dejarla corrida una columna."""
+    columnas = [connection.ops.quote_name(f.column) for f in modelo._meta.concrete_fields]
+    return copiar(modelo._meta.db_table, columnas, filas)
 
 
 def insertar(modelo, objetos: list) -> list:
@@ -198,9 +194,8 @@ def carga_masiva(*modelos, aparte: Collection[str] = ()):
     en_otro_hilo = aparte_activo and not connection.in_atomic_block
     despues = [definicion for nombre, definicion in indices if en_otro_hilo and nombre in aparte]
     with connection.cursor() as cursor:
-        # Para la sesión y no `SET LOCAL`: fuera de una transacción (las demandas, con su índice aparte)
-        # `SET LOCAL` no tendría efecto.
-        # (Si algo falla dentro de una transacción, el ROLLBACK deshace también el SET.)
+        # Para la sesión y no `SET LOCAL`, que fuera de una transacción (las demandas, con su índice aparte) no
+        # tendría efecto; si algo falla dentro de una transacción, el ROLLBACK deshace también el SET.
         cursor.execute("SET maintenance_work_mem = '256MB'")
         for _nombre, definicion in indices:
             if definicion not in despues:

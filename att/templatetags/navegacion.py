@@ -4,19 +4,18 @@ secciones del seguimiento (`seguimiento/base_seguimiento.html`).
 En la plantilla, cada opción era un `{% url … as u %}`, un `{% if request.path == u %}` para marcar la
 actual (`aria-current="page"`), un `{% translate %}` y a veces un `{% if perms… %}`: unos noventa nodos
 entre los dos menús, un tercio de lo que pinta el tablero del DNP en cada visita (su cuerpo viene ya
-pintado). Aquí es un bucle sobre una tabla, con las direcciones resueltas una vez por proceso (el mismo
-dict de `rapidas`, que se vacía si cambia el urlconf) y los permisos que la persona ya tiene recordados
+pintado). Aquí es un bucle sobre una tabla, con las direcciones resueltas una vez por proceso
+(`rapidas.direccion_recordada`, lo mismo que usa `{% url %}`) y los permisos que la persona ya tiene recordados
 (`Usuario.has_perm`). El marcado es el mismo que escribía la plantilla.
 """
 
 from html import escape
 
 from django import template
-from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from att.templatetags.rapidas import _URLS, _activos
+from att.templatetags.rapidas import direccion_recordada
 
 register = template.Library()
 
@@ -50,15 +49,6 @@ _SECCIONES_SEGUIMIENTO = (
 )
 
 
-def _direccion(context, nombre: str, args: tuple = ()) -> str:
-    _idioma, prefijo, urlconf = _activos(context)
-    clave = ("navegacion", nombre, args, prefijo, urlconf)
-    direccion = _URLS.get(clave)
-    if direccion is None:
-        direccion = _URLS[clave] = reverse(nombre, args=args)
-    return direccion
-
-
 def _opcion(direccion: str, texto, actual: bool) -> str:
     return f'<li><a href="{escape(direccion)}"{_ACTUAL if actual else ""}>{escape(str(texto))}</a></li>'
 
@@ -72,7 +62,7 @@ def _ruta(context) -> str:
 def navegacion_areas(context):
     """Los <li> del menú de áreas: Inicio, las cinco áreas y, con sesión, Rutas."""
     ruta = _ruta(context)
-    inicio = _direccion(context, "inicio")
+    inicio = direccion_recordada(context, "inicio")
     partes = [_opcion(inicio, _("Inicio"), ruta == inicio)]
     partes.extend(_opcion(prefijo, texto, ruta.startswith(prefijo)) for prefijo, texto in _AREAS)
     usuario = context.get("user")
@@ -93,7 +83,7 @@ def secciones_seguimiento(context):
     for nombre, args, texto, permiso in _SECCIONES_SEGUIMIENTO:
         if permiso is not None and not (usuario is not None and usuario.has_perm(permiso)):
             continue
-        direccion = _direccion(context, nombre, args)
+        direccion = direccion_recordada(context, nombre, args)
         actual = en_cortes if nombre == "seguimiento:corte" else ruta == direccion
         partes.append(_opcion(direccion, texto, actual))
     return SafeString("".join(partes))

@@ -73,6 +73,17 @@ def _activos(context) -> tuple:
     return guardados
 
 
+def direccion_recordada(context, nombre: str, args: tuple = (), aplicacion: str | None = None) -> str:
+    """`reverse(nombre, args=args, current_app=aplicacion)` recordado por proceso (con el prefijo y el
+    urlconf de esta pintada en la clave). Lanza `NoReverseMatch` como `reverse`, sin recordar nada."""
+    _idioma, prefijo, urlconf = _activos(context)
+    clave = (nombre, args, aplicacion, prefijo, urlconf)
+    direccion = _URLS.get(clave)
+    if direccion is None:
+        direccion = _URLS[clave] = reverse(nombre, args=args, current_app=aplicacion)
+    return direccion
+
+
 class URLRecordada(defaulttags.URLNode):
     def render(self, context):
         if self.args or self.kwargs:
@@ -85,15 +96,10 @@ class URLRecordada(defaulttags.URLNode):
                 aplicacion = request.current_app
             except AttributeError:
                 aplicacion = getattr(getattr(request, "resolver_match", None), "namespace", None)
-        _idioma, prefijo, urlconf = _activos(context)
-        clave = (nombre, aplicacion, prefijo, urlconf)
-        direccion = _URLS.get(clave)
-        if direccion is None:
-            try:
-                direccion = reverse(nombre, current_app=aplicacion)
-            except NoReverseMatch:
-                return super().render(context)  # el error (o el '' con «as») es el de Django
-            _URLS[clave] = direccion
+        try:
+            direccion = direccion_recordada(context, nombre, aplicacion=aplicacion)
+        except NoReverseMatch:
+            return super().render(context)  # el error (o el '' con «as») es el de Django
         if self.asvar:
             context[self.asvar] = direccion
             return ""
