@@ -77,6 +77,8 @@ EXPORTACION_TOTAL_S = 10.0
 EXPORTACION_BUSQUEDA_RAZON = 2.0
 CALENTAMIENTO = 3  # peticiones por ruta antes de medir (también llenan la caché caliente)
 MUESTRAS_MINIMAS = 5
+# El techo se mide al empezar cada ronda, cada TECHO_CADA rutas y al terminarla; cuenta su mejor corrida.
+TECHO_CADA = 5
 DURACION_MAXIMA_S = 15
 
 
@@ -154,6 +156,11 @@ class Resumen:
         return statistics.median([c.rps for c in self.corridas]) if self.corridas else None
 
     @property
+    def rps_max(self) -> float | None:
+        """La mejor corrida: la referencia del techo (ninguna interferencia sube los req/s de una corrida)."""
+        return max(c.rps for c in self.corridas) if self.corridas else None
+
+    @property
     def solicitudes(self) -> int:
         return sum(c.solicitudes for c in self.corridas)
 
@@ -196,11 +203,33 @@ def valor_meta(resultados: dict, ruta: str, tipo: str, modo: str) -> float | Non
     if tipo == "razon":
         r = resultados.get((ruta, modo, 1))
         return razon(r.p50_ms, r.suelo) if r else None
-    r, techo = resultados.get((ruta, modo, 8)), resultados.get(("techo", modo, 8))
-    if not r or not techo:
-        return None
-    p = razon(r.rps, techo.rps)
+    r = resultados.get((ruta, modo, 8))
+    p = razon(r.rps if r else None, techo_de(resultados, modo, 8))
     return None if p is None else 100 * p
+
+
+def techo_de(resultados: dict, modo: str, conexiones: int) -> float | None:
+    """Los req/s de referencia del techo: la mejor de sus corridas con esa caché y esas conexiones.
+
+    El techo se mide varias veces por ronda, entre rutas; la mejor corrida es la que menos sufrió el
+    ruido de la máquina (otro proceso, el resto de una ruta lenta), así que el % del techo no sale
+    favorecido por una corrida del techo que salió baja."""
+    techo = resultados.get(("techo", modo, conexiones))
+    return techo.rps_max if techo else None
+
+
+def secuencia_de_ronda(rutas: list[Ruta], cada: int = TECHO_CADA) -> list[Ruta]:
+    """El orden de una ronda: el techo al empezar, cada `cada` rutas y al terminar; las demás en su orden."""
+    techo = next((r for r in rutas if r.clave == "techo"), None)
+    otras = [r for r in rutas if r.clave != "techo"]
+    if techo is None:
+        return otras
+    secuencia = []
+    for i, ruta in enumerate(otras):
+        if i % cada == 0:
+            secuencia.append(techo)
+        secuencia.append(ruta)
+    return secuencia + [techo]
 
 
 def sentencias_medibles(capturadas: list[str]) -> list[tuple[str, list[str]]]:
@@ -236,11 +265,11 @@ def tabla(rutas: list[Ruta], resultados: dict) -> str:
                 r = resultados.get((ruta.clave, modo, conexiones))
                 if not r or not r.corridas:
                     continue
-                techo = resultados.get(("techo", modo, conexiones))
-                pct = razon(r.rps, techo.rps if techo else None)
+                pct = razon(r.rps, techo_de(resultados, modo, conexiones))
+                rps = _ms(r.rps) + (f" (mejor {_ms(r.rps_max)})" if ruta.clave == "techo" else "")
                 filas.append(
                     f"| {ruta.nombre} (`{ruta.url_corta}`) | {modo} | {conexiones} | {_ms(r.p50_ms)} | {_ms(r.p99_ms)} "
-                    f"| {_ms(r.rps)} | {r.solicitudes} ({r.errores}) | {_ms(r.suelo, 2)} "
+                    f"| {rps} | {r.solicitudes} ({r.errores}) | {_ms(r.suelo, 2)} "
                     f"| {_ms(razon(r.p50_ms, r.suelo), 2)}{'×' if razon(r.p50_ms, r.suelo) else ''} "
                     f"| {_ms(None if pct is None else 100 * pct, 0)}{' %' if pct is not None else ''} |")
     return "\n".join(filas)
@@ -431,6 +460,31 @@ class Servidor:
             if int(campos[1]) == self.proceso.pid:
                 hijos.append(int(stat.parent.name))
         return sorted(hijos)
+
+    def cpu_ticks(self) -> int:
+        """Tiempo de CPU (usuario + sistema, en ticks del reloj) del maestro y sus workers."""
+        total = 0
+        for pid in [self.proceso.pid, *self.workers()] if self.proceso else []:
+            try:
+                campos = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(campos[11]) + int(campos[12])  # utime y stime (campos 14 y 15 de proc(5))
+        return total
+
+    def esperar_reposo(self, maximo_s: float = 30.0, ventana_s: float = 0.25, ticks: int = 2) -> float:
+        """Espera a que gunicorn deje de gastar CPU: al acabar una corrida de wrk a 8 conexiones sobre una
+        ruta lenta, los workers siguen atendiendo las solicitudes que quedaron en cola, y la corrida que
+        viene las pagaría. Devuelve los segundos esperados."""
+        inicio = time.monotonic()
+        antes = self.cpu_ticks()
+        while time.monotonic() - inicio < maximo_s:
+            time.sleep(ventana_s)
+            ahora = self.cpu_ticks()
+            if ahora - antes <= ticks:
+                break
+            antes = ahora
+        return time.monotonic() - inicio
 
     def __exit__(self, *exc):
         if self.proceso and self.proceso.poll() is None:
@@ -753,6 +807,7 @@ def principal(argv: list[str] | None = None) -> int:
     notas: list[str] = []
     exportacion = None
     cargas = [os.getloadavg()]
+    esperas: list[float] = []
     consultas_ruta: dict[tuple[str, str], int] = {}
     busqueda = next((r for r in rutas if r.clave == "portal_facetas"), None)
     for modo in (FRIA, CALIENTE):
@@ -781,9 +836,10 @@ def principal(argv: list[str] | None = None) -> int:
                 if codigo != 200:
                     notas.append(f"{ruta.nombre} ({modo}): en proceso respondió {codigo}.")
             for ronda in range(corridas):
-                for ruta in medibles:
+                for ruta in secuencia_de_ronda(medibles):
                     for conexiones in (1, 8):
                         r = resultados.setdefault((ruta.clave, modo, conexiones), Resumen())
+                        esperas.append(servidor.esperar_reposo())
                         r.suelo_ms += suelo.medir(sentencias[ruta.clave], repeticiones_suelo)
                         corrida = wrk(args.puerto, ruta, encabezados(ruta), conexiones, duraciones[ruta.clave])
                         if not corrida.solicitudes:
@@ -828,6 +884,10 @@ def principal(argv: list[str] | None = None) -> int:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], check=False, cwd=RAIZ, capture_output=True, text=True).stdout.strip()
     rama = subprocess.run(["git", "rev-parse", "--abbrev-ref", "HEAD"], check=False, cwd=RAIZ, capture_output=True, text=True).stdout.strip()
     carga_txt = ", ".join(f"{c[0]:.1f}" for c in cargas)
+    techos = "; ".join(
+        f"{modo} {conexiones}: {_ms(techo_de(resultados, modo, conexiones))} req/s "
+        f"(de {len(resultados[('techo', modo, conexiones)].corridas)} corridas)"
+        for modo in (FRIA, CALIENTE) for conexiones in (1, 8) if ("techo", modo, conexiones) in resultados)
     partes = [
         f"# Medida HTTP {ahora:%Y-%m-%d %H:%M} UTC",
         "",
@@ -843,7 +903,12 @@ def principal(argv: list[str] | None = None) -> int:
         f"lo que dé {MUESTRAS_MINIMAS} solicitudes a 1 conexión (hasta {DURACION_MAXIMA_S} s)."),
         (f"Suelo SQL: las lecturas que hace la ruta (capturadas en proceso con la misma caché), ejecutadas por "
         f"psycopg y leídas enteras, {repeticiones_suelo} veces antes y {repeticiones_suelo} después de cada corrida; "
-        "mediana. % del techo: req/s de la ruta / req/s de `/salud/vivo` con las mismas conexiones y caché."),
+        "mediana. % del techo: req/s de la ruta / req/s de `/salud/vivo` con las mismas conexiones y caché; el "
+        f"techo se mide al empezar cada ronda, cada {TECHO_CADA} rutas y al terminarla, y cuenta su mejor corrida: "
+        f"{techos}."),
+        (f"Antes de cada corrida el arnés espera a que gunicorn deje de gastar CPU (lo que quedó en cola de la "
+        f"anterior): {len(esperas)} esperas, mediana {_ms(statistics.median(esperas) if esperas else None, 2)} s, "
+        f"la más larga {_ms(max(esperas) if esperas else None, 1)} s."),
         f"Carga de la máquina ({os.cpu_count()} núcleos, compartidos), promedio de 1 min por ronda: {carga_txt}.",
         "",
         "## Metas del issue 17",

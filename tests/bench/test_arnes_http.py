@@ -114,6 +114,26 @@ def test_metas_cumple_y_no_cumple():
     assert arnes.evaluar("techo", None, 25) == "SIN DATOS"
 
 
+def test_el_techo_cuenta_su_mejor_corrida():
+    """Una corrida del techo que salió baja (ruido, cola de la ruta anterior) no infla el % de las rutas."""
+    resultados = _resultados(p50_1=15, suelo=10, rps_8=250, techo_8=1000)
+    resultados[("techo", arnes.FRIA, 8)].corridas += [arnes.Corrida(9, 30, 600, 600), arnes.Corrida(3, 6, 900, 900)]
+    assert resultados[("techo", arnes.FRIA, 8)].rps == 900  # la mediana seguiría en la tabla
+    assert arnes.techo_de(resultados, arnes.FRIA, 8) == 1000
+    assert arnes.valor_meta(resultados, "portal_facetas", "techo", arnes.FRIA) == pytest.approx(25)
+    assert arnes.techo_de(resultados, arnes.CALIENTE, 8) is None
+    texto = arnes.tabla([arnes.Ruta("techo", "Techo", "/salud/vivo")], resultados)
+    assert "| 900.0 (mejor 1 000.0) |" in texto
+
+
+def test_el_techo_se_mide_varias_veces_por_ronda():
+    rutas = [arnes.Ruta("techo", "Techo", "/salud/vivo")] + [arnes.Ruta(f"r{i}", f"R{i}", f"/{i}") for i in range(7)]
+    claves = [r.clave for r in arnes.secuencia_de_ronda(rutas, cada=3)]
+    assert claves == ["techo", "r0", "r1", "r2", "techo", "r3", "r4", "r5", "techo", "r6", "techo"]
+    # Sin el techo entre las rutas pedidas, la ronda es la de ellas.
+    assert [r.clave for r in arnes.secuencia_de_ronda(rutas[1:3], cada=3)] == ["r0", "r1"]
+
+
 def test_tablas_markdown():
     rutas = [arnes.Ruta("techo", "Techo", "/salud/vivo"), arnes.Ruta("portal_facetas", "Portal: 2 facetas", "/oferta/")]
     resultados = _resultados(p50_1=30, suelo=10, rps_8=100, techo_8=1000)
