@@ -415,6 +415,12 @@ def entorno_servidor(puerto: int, cache_url: str) -> dict:
         # corrida y contaría respuestas rechazadas como servidas: el arnés mide lo que cuesta servir,
         # con el limitador de DRF en su sitio (consulta la caché en cada petición), pero sin que corte.
         "API_THROTTLE_USER": env.get("ARNES_API_THROTTLE_USER", "100000000/min"),
+        # gunicorn.conf.py recicla cada worker tras ~10.000 solicitudes (max_requests): en producción eso pasa
+        # cada varias horas; bajo wrk, cada pocos segundos (el techo sirve más de 1.000 por segundo). Cada
+        # reciclaje arranca Django de nuevo en medio de una corrida de 3 s y lo paga la ruta que tocó (en la
+        # corrida del 2 de diciembre, 35 arranques y p99 de ~1 s en rutas de 5 ms). El arnés mide el estado
+        # estable: sin reciclaje, salvo que ARNES_MAX_REQUESTS diga otra cosa.
+        "GUNICORN_MAX_REQUESTS": env.get("ARNES_MAX_REQUESTS", "0"),
     })
     env.pop("PYTEST_VERSION", None)
     return env

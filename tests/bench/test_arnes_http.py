@@ -188,3 +188,11 @@ def test_duracion_de_las_corridas_segun_la_latencia():
     assert arnes.duracion_corrida(3, 0.1, rapido=True) == 3
     assert arnes.duracion_corrida(3, 60.0, rapido=True) == arnes.DURACION_MAXIMA_S // 2
     assert arnes.duracion_corrida(20, 60.0) == 20  # nunca menos que la base pedida
+
+
+def test_el_servidor_medido_no_recicla_workers(monkeypatch):
+    """Bajo wrk, max_requests reciclaría cada worker a los pocos segundos en medio de una corrida."""
+    monkeypatch.delenv("ARNES_MAX_REQUESTS", raising=False)
+    assert arnes.entorno_servidor(8720, "dummycache://")["GUNICORN_MAX_REQUESTS"] == "0"
+    monkeypatch.setenv("ARNES_MAX_REQUESTS", "10000")
+    assert arnes.entorno_servidor(8720, "dummycache://")["GUNICORN_MAX_REQUESTS"] == "10000"

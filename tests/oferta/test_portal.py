@@ -247,3 +247,44 @@ def test_recortar_palabras_igual_que_truncator(texto):
     from oferta.templatetags.oferta_portal import recortar_palabras
 
     assert recortar_palabras(texto, 30) == Truncator(texto).words(30, truncate=" …")
+
+
+def test_facetas_pintadas_en_python_abren_las_primeras_y_las_elegidas():
+    """El panel de facetas (`{% facetas_portal %}`): sin opciones no hay <details>; abiertas las tres
+    primeras de la lista (contando las vacías) y las que tienen algo elegido; «Ver n más» lleva la consulta
+    escapada y vuelve al ancla de su faceta; los textos se escapan."""
+    from oferta.templatetags.oferta_portal import facetas_portal
+
+    def faceta(clave, opciones=1, ocultas=0, etiqueta=None):
+        return selectors.Faceta(clave, etiqueta or clave.title(),
+                                [selectors.Opcion(str(i), f"<{clave} {i}>", 3, False) for i in range(opciones)], ocultas)
+
+    facetas = [faceta("vacia", opciones=0), faceta("tema"), faceta("modalidad", ocultas=5, etiqueta="Modalidad & canal"),
+               faceta("entidad"), faceta("departamento")]
+    filtros = selectors.FiltrosPortal.desde({"departamento": "05", "q": "plan"})
+    html = facetas_portal(facetas, filtros, "q=plan&departamento=05")
+    assert 'id="f-vacia"' not in html
+    assert '<details class="faceta" id="f-tema" open>' in html
+    assert '<details class="faceta" id="f-modalidad" open>' in html
+    assert '<details class="faceta" id="f-entidad" >' in html  # cuarta de la lista y sin elegir: cerrada
+    assert '<details class="faceta" id="f-departamento" open>' in html  # tiene un valor elegido
+    assert ('<a href="?q=plan&amp;departamento=05&amp;ver=modalidad#f-modalidad">Ver 5 más'
+            '<span class="sr-only"> (Modalidad &amp; canal)</span></a>') in html
+    assert html.count("Ver ") == 1
+    assert "&lt;tema 0&gt;" in html and "<tema 0>" not in html
+    # Sin otra consulta, el enlace es solo «?ver=…».
+    assert 'href="?ver=modalidad#f-modalidad"' in facetas_portal(facetas, filtros, "")
+
+
+def test_la_vigencia_de_las_tarjetas_se_formatea_en_el_idioma_activo():
+    import datetime
+
+    from django.utils import translation
+
+    from oferta.templatetags.oferta_portal import _vigente_hasta
+
+    fecha = datetime.date(2027, 1, 31)
+    with translation.override("es-co"):
+        assert _vigente_hasta(fecha, translation.get_language()) == " · Vigente hasta 31 Ene 2027"
+    with translation.override("en"):
+        assert _vigente_hasta(fecha, translation.get_language()) == " · Vigente hasta 31 Jan 2027"
