@@ -31,7 +31,7 @@ def recortar_palabras(texto: str, n: int) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _vigente_hasta(fecha, idioma: str) -> str:
-    """« · Vigente hasta 31 dic 2026», escapado: las fechas de vigencia se repiten entre tarjetas y entre
+    """« · Vigente hasta 31 Dic 2026», escapado: las fechas de vigencia se repiten entre tarjetas y entre
     páginas, y formatear una costaba más que el resto de su tarjeta. El idioma va en la clave porque
     el texto y el mes se traducen."""
     return " · " + escape(_("Vigente hasta %(f)s") % {"f": date_format(fecha, "j M Y")})
@@ -57,7 +57,7 @@ def facetas_portal(facetas, filtros, consulta_ver):
     """Un <details> por faceta con opciones (lo que escribía la plantilla, faceta por faceta): abiertas
     las tres primeras y las que tienen algo elegido; sus casillas (`opciones_faceta`) y, en una lista
     recortada, el enlace «Ver n más» que la muestra entera. Ocho facetas con una decena de nodos cada
-    una eran, con las tarjetas ya en Python, un tercio de los nodos que pintaba la página."""
+    una eran, con las tarjetas ya en Python, cuatro de cada diez nodos que pintaba la página."""
     antes_ver = f"?{escape(consulta_ver)}&amp;" if consulta_ver else "?"
     partes = []
     for i, faceta in enumerate(facetas):
