@@ -89,6 +89,7 @@ class ClienteRedisReutilizado(RedisCacheClient):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._clientes = {}
+        self._scripts_incr = {}
 
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)
@@ -96,6 +97,30 @@ class ClienteRedisReutilizado(RedisCacheClient):
         if cliente is None or cliente.connection_pool is not pool:
             cliente = self._clientes[id(pool)] = self._client(connection_pool=pool)
         return cliente
+
+    def incr(self, key, delta):
+        """Lo mismo que el de Django (ValueError si la clave no existe), en **una** ida y vuelta y sin
+        carrera: Django pregunta `EXISTS` y luego hace `INCRBY`; si la clave vencía entre las dos,
+        `INCRBY` la recreaba sin vencimiento (un contador de ventana del limitador de la API que no
+        se iba nunca). Aquí un script de Lua hace las dos cosas en Redis, de forma atómica; redis-py
+        lo envía por su resumen (`EVALSHA`) y lo carga solo la primera vez."""
+        cliente = self.get_client(key, write=True)
+        script = self._scripts_incr.get(id(cliente))
+        if script is None or script.registered_client is not cliente:
+            script = self._scripts_incr[id(cliente)] = cliente.register_script(_INCR_SI_EXISTE)
+        resultado = script(keys=[key], args=[delta])
+        if resultado is None:
+            raise ValueError(f"Key '{key}' not found.")
+        return resultado
+
+
+# Nil si la clave no existe; si existe, INCRBY (conserva su vencimiento).
+_INCR_SI_EXISTE = """
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return redis.call('INCRBY', KEYS[1], ARGV[1])
+end
+return false
+"""
 
 
 class RedisTolerante(RedisCache):

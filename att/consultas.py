@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextlib import contextmanager
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.postgresql.base import CursorDebugWrapper, ServerBindingCursor
 from django.db.models import Lookup
 
 
@@ -32,6 +34,41 @@ class EnArreglo(Lookup):
         lhs_sql, lhs_params = self.process_lhs(compiler, connection)
         tipo = self.lhs.output_field.db_type(connection)
         return f"{lhs_sql} = ANY(%s::{tipo}[])", (*lhs_params, self.rhs)
+
+
+def _cursor_preparable(conexion):
+    """Un cursor de Django (con sus envoltorios: registro de consultas, `execute_wrapper`) sobre un cursor
+    de psycopg con los parámetros enviados aparte (`server-side binding`), el único que psycopg prepara.
+
+    El cursor de siempre de Django une los valores al texto en el cliente y PostgreSQL analiza y planifica
+    cada consulta de nuevo. Las de `ConsultaFija` tienen forma fija y corren en casi toda petición (el
+    token de la API, la página de ids, el usuario de la sesión y sus membresías): con
+    `prepare_threshold` (OPTIONS de la base, ver settings) psycopg las prepara en cada conexión desde la
+    ejecución número n y luego solo envía los valores. El resto del ORM sigue con su cursor: Django
+    arma su SQL para la unión en el cliente y no todo se puede preparar (#20516 de Django)."""
+    if conexion.vendor != "postgresql" or conexion.settings_dict["OPTIONS"].get("prepare_threshold") is None:
+        return conexion.cursor()
+    conexion.close_if_health_check_failed()
+    conexion.ensure_connection()
+    conexion.validate_thread_sharing()
+    with conexion.wrap_database_errors:
+        cursor = ServerBindingCursor(conexion.connection)
+    if conexion.queries_logged:  # DEBUG o una prueba que cuenta consultas
+        return _RegistroConValores(cursor, conexion)
+    return conexion.make_cursor(cursor)
+
+
+class _RegistroConValores(CursorDebugWrapper):
+    """El registro de consultas de Django (DEBUG, pruebas que cuentan consultas) con los valores en el texto,
+    como con el cursor de siempre: Django lo lee del cursor de psycopg, que con una sentencia preparada no
+    lo guarda (quedaba `None`)."""
+
+    @contextmanager
+    def debug_sql(self, sql=None, params=None, use_last_executed_query=False, many=False):
+        if use_last_executed_query and not many:
+            sql = self.db.ops.compose_sql(sql, params)
+        with super().debug_sql(sql, params, use_last_executed_query=False, many=many):
+            yield
 
 
 class ConsultaFija:
@@ -78,7 +115,7 @@ class ConsultaFija:
         for nombre, i in posiciones.items():
             params[i] = valores[nombre]
         conexion = connections[using]
-        with conexion.cursor() as cursor:
+        with _cursor_preparable(conexion) as cursor:
             cursor.execute(sql, params)
             filas = cursor.fetchall()
         if not convertidores:

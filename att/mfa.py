@@ -21,9 +21,11 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.signals import setting_changed
 from django.db import transaction
+from django.dispatch import receiver
 from django.http import HttpResponseRedirect, JsonResponse
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext as _
 from django_otp import user_has_device, verify_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -164,11 +166,26 @@ def codigo_respaldo_legible(codigo: str) -> str:
 
 # --- El paso obligatorio ------------------------------------------------------------------------
 
+_RUTAS_LIBRES: dict[tuple, tuple[str, ...]] = {}
+
+
 def _rutas_libres() -> tuple[str, ...]:
-    return (
-        reverse("mfa-activar"), reverse("mfa-verificar"), reverse("mfa-qr"), reverse("logout"),
-        settings.STATIC_URL, "/salud/",
-    )
+    """Las direcciones que no piden el segundo factor, armadas una vez por urlconf, prefijo y STATIC_URL
+    (cuatro `reverse` en cada petición con sesión costaban más que el resto de este middleware)."""
+    clave = (get_urlconf(), get_script_prefix(), settings.STATIC_URL)
+    rutas = _RUTAS_LIBRES.get(clave)
+    if rutas is None:
+        rutas = _RUTAS_LIBRES[clave] = (
+            reverse("mfa-activar"), reverse("mfa-verificar"), reverse("mfa-qr"), reverse("logout"),
+            settings.STATIC_URL, "/salud/",
+        )
+    return rutas
+
+
+@receiver(setting_changed)
+def _olvidar_rutas_libres(*, setting, **kwargs):
+    if setting in {"ROOT_URLCONF", "STATIC_URL"}:
+        _RUTAS_LIBRES.clear()
 
 
 def _con_token_de_integracion(request) -> bool:

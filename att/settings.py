@@ -158,9 +158,16 @@ ATT_DB_STATEMENT_TIMEOUT_MS = (
 )
 from att.limites import opciones_libpq
 
+# Consultas preparadas solo para las de forma fija que corren en casi cada petición (`att.consultas.ConsultaFija`:
+# token de la API, página de ids de la API, usuario de la sesión y sus membresías): psycopg las prepara en
+# cada conexión desde su ejecución número DB_PREPARE_THRESHOLD y PostgreSQL deja de analizarlas y planificarlas.
+# El resto del ORM usa el cursor de Django, que nunca prepara. Con un PgBouncer en modo transacción delante
+# (que no lleva sentencias preparadas entre conexiones), DB_PREPARE_THRESHOLD=-1 las apaga.
+_UMBRAL_PREPARAR = env.int("DB_PREPARE_THRESHOLD", default=2)
 DATABASES["default"].setdefault("OPTIONS", {}).update(
     connect_timeout=env.int("DB_CONNECT_TIMEOUT", default=5),
     options=opciones_libpq(jit=ATT_DB_JIT, statement_timeout_ms=ATT_DB_STATEMENT_TIMEOUT_MS),
+    prepare_threshold=_UMBRAL_PREPARAR if _UMBRAL_PREPARAR >= 0 else None,
 )
 DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str("TEST_DATABASE_NAME", default="test_att")
 # Pool de conexiones de psycopg por proceso (DB_POOL=1; docker-compose.yml lo enciende en web; además

@@ -59,8 +59,11 @@ def _cache_vacia():
     from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache
 
+    from att.api import lotes
+
     if isinstance(caches["default"], LocMemCache):
         caches["default"].clear()
+    lotes.olvidar_filas_en_proceso()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from att.api import lotes
 from att.api.lotes import ListaPorLotes
 from att.models import Capacidad, Departamento, NivelCapacidad, Tema
 from indicadores.models import Indicador
@@ -80,8 +81,10 @@ def test_ofertas_el_mismo_json_para_el_oferente(ofertas_completas, monkeypatch, 
 
 
 def _fria_y_caliente(api, url):
-    """Consultas de la petición con la caché de filas vacía y de la siguiente, y esa respuesta."""
+    """Consultas de la petición con la caché de filas vacía (la compartida y la del proceso) y de la
+    siguiente, y esa respuesta."""
     cache.clear()
+    lotes.olvidar_filas_en_proceso()
     fria, _r = _consultas(api, url)
     caliente, r = _consultas(api, url)
     return fria, caliente, r
@@ -236,7 +239,6 @@ def test_la_lista_de_ofertas_guarda_filas_no_la_respuesta(ofertas_completas, mon
     modificación, generaciones de lo relacionado, campos, quién pide, idioma y zona). Cada petición lee
     su página de la base (ids, huella, orden) y arma el cuerpo; una fila que cambió se vuelve a
     serializar sola. El arnés HTTP juzga su % del techo con la caché caliente por eso."""
-    from att.api import lotes
 
     cliente = APIClient()
     completa = cliente.get(OFERTAS)
@@ -337,7 +339,6 @@ def test_fechas_con_hora_como_drf_en_la_zona_actual(zona):
 # --- La base de la lista sin filtros, armada una vez por clave ---------------------------------------
 def _contar_bases(monkeypatch):
     """Cuántas veces la lista de ofertas arma su QuerySet (`get_queryset`), desde cero."""
-    from att.api import lotes
     from oferta.api.views import OfertaViewSet
 
     monkeypatch.setattr(lotes, "_BASES_DE_LISTA", {})
@@ -430,7 +431,6 @@ def _recorrer(api, url):
 
 
 def test_la_pagina_preparada_recorre_igual_que_el_queryset_y_compila_una_vez_por_forma(monkeypatch):
-    from att.api import lotes
 
     for i in range(7):
         fabricas.oferta(nombre=f"Oferta {i}")
@@ -477,3 +477,34 @@ def test_cursor_con_fecha_en_actualizado_desde_sigue_valiendo():
     assert r.status_code == 200 and r.json()["next"]
     siguiente = api.get(r.json()["next"])
     assert siguiente.status_code == 200 and len(siguiente.json()["results"]) == 1
+
+
+def test_filas_en_el_proceso_sin_ir_a_la_cache_compartida_y_nunca_viejas(ofertas_completas, monkeypatch):
+    """Una fila ya servida por este proceso sale de su copia local (ni `get_many` a Redis ni pickle); la
+    copia va por la misma clave, así que un cambio en la fila o en una relación (otra huella u otra
+    generación) se sirve nuevo aunque la copia vieja siga ahí."""
+    from django.core.cache import caches
+
+    api = APIClient()
+    primera = api.get(OFERTAS)
+    compartida = caches["default"]
+    lecturas = contar_llamadas(monkeypatch, compartida, "get_many")
+    assert api.get(OFERTAS).content == primera.content
+    # Solo las generaciones de lo relacionado (una lectura de la caché por petición); las filas, del proceso.
+    assert len(lecturas) == 1 and all(k.startswith(lotes._PREFIJO_GENERACION) for k in lecturas[0][0])
+    o = ofertas_completas[1]
+    o.temas.set(Tema.objects.filter(codigo="salud"))  # una relación: sube su generación, no la huella
+    actualizada = api.get(OFERTAS)
+    assert actualizada.content != primera.content
+    assert len(next(f for f in actualizada.json()["results"] if f["id"] == o.pk)["temas"]) == 1
+    assert actualizada.content == _viejo(api, OFERTAS, monkeypatch).content
+
+
+def test_la_copia_local_de_filas_esta_acotada(monkeypatch):
+    monkeypatch.setattr(lotes, "_FILAS_EN_PROCESO", {})
+    monkeypatch.setattr(lotes, "_MAX_FILAS_EN_PROCESO", 3)
+    lotes._recordar_filas({"a": b"1", "b": b"2"})
+    lotes._recordar_filas({"c": b"3"})
+    assert set(lotes._FILAS_EN_PROCESO) == {"a", "b", "c"}
+    lotes._recordar_filas({"d": b"4"})  # no cabe: se vacía y queda la nueva
+    assert lotes._FILAS_EN_PROCESO == {"d": b"4"}

@@ -112,3 +112,38 @@ def test_consulta_fija_rechaza_un_testigo_ambiguo(entidades):
                             .values_list("pk"), pk=77_777)
     with pytest.raises(ImproperlyConfigured, match="el testigo pk=77777 aparece 2 veces"):
         repetido.filas(pk=entidades[0].pk)
+
+
+def _preparadas(patron: str) -> int:
+    with connection.cursor() as c:
+        c.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", [patron])
+        return c.fetchone()[0]
+
+
+SIGLA_Y_NOMBRE = '%"att_entidad"."sigla" AS "sigla", "att_entidad"."nombre"%'
+
+
+def test_consulta_fija_preparada_en_la_conexion_y_el_orm_no(entidades, settings):
+    """Con `prepare_threshold` (settings: DB_PREPARE_THRESHOLD, 2), psycopg prepara la consulta fija en la
+    conexión desde su segunda ejecución: PostgreSQL ya no la analiza ni la planifica. La misma consulta por
+    el ORM (cursor de Django, valores unidos en el cliente) nunca queda preparada."""
+    assert connection.settings_dict["OPTIONS"]["prepare_threshold"] == 2
+    for _vez in range(3):
+        assert list(Entidad.objects.filter(pk=entidades[0].pk).values_list("pk", "sigla", "nombre"))
+    assert _preparadas(SIGLA_Y_NOMBRE) == 0
+    fija = ConsultaFija(lambda pk: Entidad.objects.filter(pk=pk).values_list("pk", "sigla", "nombre"), pk=-7)
+    assert fija.filas(pk=entidades[0].pk) == [(entidades[0].pk, entidades[0].sigla, entidades[0].nombre)]
+    assert _preparadas(SIGLA_Y_NOMBRE) == 0  # la primera vez, todavía no
+    for e in entidades:
+        assert fija.filas(pk=e.pk) == [(e.pk, e.sigla, e.nombre)]
+    assert fija.filas(pk=10**9) == []
+    assert _preparadas(SIGLA_Y_NOMBRE) == 1  # una sola sentencia para todos los valores
+
+
+def test_sin_umbral_la_consulta_fija_no_se_prepara(entidades, monkeypatch):
+    """DB_PREPARE_THRESHOLD=-1 (p. ej., detrás de un PgBouncer en modo transacción): el cursor de siempre."""
+    monkeypatch.setitem(connection.settings_dict["OPTIONS"], "prepare_threshold", None)
+    fija = ConsultaFija(lambda pk: Entidad.objects.filter(pk=pk).values_list("pk", "nombre", "sigla"), pk=-8)
+    for e in entidades:
+        assert fija.filas(pk=e.pk) == [(e.pk, e.nombre, e.sigla)]
+    assert _preparadas('%"att_entidad"."nombre" AS "nombre", "att_entidad"."sigla"%') == 0

@@ -329,6 +329,9 @@ def test_el_worker_de_celery_no_usa_el_pool():
 
     bd = settings.DATABASES["default"]
     antes = {"options": bd["OPTIONS"]["options"], "CONN_MAX_AGE": bd["CONN_MAX_AGE"]}
+    # Sin conexión abierta, como el proceso del worker al arrancar: una que dejó abierta otra prueba del
+    # mismo proceso (CONN_MAX_AGE de 60 s) no se puede cerrar con `pool` en los ajustes (Django lo rechaza).
+    connections.close_all()
     try:
         bd["OPTIONS"]["pool"] = {"min_size": 1, "max_size": 4}
         connections.settings["default"]["OPTIONS"]["pool"] = {"min_size": 1, "max_size": 4}

@@ -257,3 +257,17 @@ def test_configuracion_y_clave_de_sesion_nueva_al_verificar(client, staff, setti
     antes = client.cookies["sessionid"].value
     assert client.post(VERIFICAR, {"codigo": codigo_totp(dispositivo)}).status_code == 302
     assert client.cookies["sessionid"].value != antes
+
+
+def test_las_rutas_libres_se_arman_una_vez_por_urlconf(monkeypatch, settings):
+    """El middleware no resuelve sus cuatro direcciones en cada petición; otro urlconf o STATIC_URL las rearma."""
+    from att import mfa
+    from tests.espias import contar_llamadas
+
+    monkeypatch.setattr(mfa, "_RUTAS_LIBRES", {})
+    resueltas = contar_llamadas(monkeypatch, mfa, "reverse")
+    primeras = mfa._rutas_libres()
+    assert mfa._rutas_libres() is primeras and len(resueltas) == 4
+    assert primeras[-2:] == (settings.STATIC_URL, "/salud/") and "/cuenta/" not in primeras
+    settings.STATIC_URL = "/estaticos-otros/"
+    assert mfa._rutas_libres()[-2] == "/estaticos-otros/" and len(resueltas) == 8
