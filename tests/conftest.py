@@ -10,7 +10,7 @@ from django.apps import apps as django_apps
 
 from att import mfa, referencia
 from att.models import Rol
-from tests import factories
+from tests import factories, plantilla_db
 
 # Los catálogos iniciales viven (congelados) en su migración de datos.
 sembrar = importlib.import_module("att.migrations.0003_sembrar_catalogos").sembrar_catalogos
@@ -27,8 +27,23 @@ def cargar_referencia():
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, django_db_keepdb,
+                                 django_db_use_migrations):
+    """Crea la base de pruebas copiando la plantilla ya migrada cuando existe (tests/plantilla_db.py)."""
+    if not (django_db_use_migrations and plantilla_db.activa()):
+        return None
+    from django.db import connections
+
+    plantilla = plantilla_db.Plantilla(connections["default"].settings_dict)
+    plantilla.preparar(recrear=not django_db_keepdb)
+    return plantilla
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, django_db_modify_db_settings):
     with django_db_blocker.unblock():
+        if django_db_modify_db_settings is not None:
+            django_db_modify_db_settings.guardar()
         cargar_referencia()
 
 
