@@ -88,15 +88,19 @@ class ClienteRedisReutilizado(RedisCacheClient):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._clientes = {}
-        self._scripts_incr = {}
+        self._clientes = {}  # id del pool: (cliente, su script de `incr`)
+
+    def _cliente_y_script(self, write: bool):
+        pool = self._get_connection_pool(write)
+        par = self._clientes.get(id(pool))
+        if par is None or par[0].connection_pool is not pool:
+            cliente = self._client(connection_pool=pool)
+            # `register_script` no habla con Redis: solo calcula el resumen del script.
+            par = self._clientes[id(pool)] = (cliente, cliente.register_script(_INCR_SI_EXISTE))
+        return par
 
     def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        cliente = self._clientes.get(id(pool))
-        if cliente is None or cliente.connection_pool is not pool:
-            cliente = self._clientes[id(pool)] = self._client(connection_pool=pool)
-        return cliente
+        return self._cliente_y_script(write)[0]
 
     def incr(self, key, delta):
         """Lo mismo que el de Django (ValueError si la clave no existe), en **una** ida y vuelta y sin
@@ -104,10 +108,7 @@ class ClienteRedisReutilizado(RedisCacheClient):
         `INCRBY` la recreaba sin vencimiento (un contador de ventana del limitador de la API que no
         se iba nunca). Aquí un script de Lua hace las dos cosas en Redis, de forma atómica; redis-py
         lo envía por su resumen (`EVALSHA`) y lo carga solo la primera vez."""
-        cliente = self.get_client(key, write=True)
-        script = self._scripts_incr.get(id(cliente))
-        if script is None or script.registered_client is not cliente:
-            script = self._scripts_incr[id(cliente)] = cliente.register_script(_INCR_SI_EXISTE)
+        _, script = self._cliente_y_script(write=True)
         resultado = script(keys=[key], args=[delta])
         if resultado is None:
             raise ValueError(f"Key '{key}' not found.")

@@ -37,3 +37,24 @@ def instalar() -> None:
     de respaldo siguen siendo `GNUTranslations` sin cambios). Se llama una vez desde `AttConfig.ready`."""
     if "gettext" not in trans_real.DjangoTranslation.__dict__:
         trans_real.DjangoTranslation.gettext = _gettext_recordado
+
+
+# Los ajustes que cambian el texto traducido o el formato de una fecha ya pintada.
+AJUSTES_DE_IDIOMA = frozenset({
+    "LANGUAGE_CODE", "LANGUAGES", "LOCALE_PATHS", "USE_I18N", "FORMAT_MODULE_PATH", "DATE_FORMAT",
+    "SHORT_DATE_FORMAT", "MONTH_DAY_FORMAT", "YEAR_MONTH_FORMAT",
+})
+
+
+def vaciar_al_cambiar_idioma(*memorias) -> None:
+    """Conecta a `setting_changed` el vaciado de memorias (`functools.lru_cache`) cuyo resultado es un texto
+    traducido o una fecha formateada: cambiar esos ajustes (las pruebas con `override_settings`) no las deja
+    sirviendo el texto de antes."""
+    from django.core.signals import setting_changed
+
+    def vaciar(*, setting, **kwargs):
+        if setting in AJUSTES_DE_IDIOMA:
+            for memoria in memorias:
+                memoria.cache_clear()
+
+    setting_changed.connect(vaciar, weak=False)

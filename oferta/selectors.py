@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from att import busqueda, permisos
+from att import busqueda, permisos, traduccion
 from att.models import Entidad, Rol, TipoEntidad
 
 from .models import TODO_EL_PAIS, EstadoOferta, Oferta, TransicionOferta
@@ -418,6 +418,9 @@ def _etiqueta_faceta(clave: str, idioma: str | None) -> str:
     """El nombre traducido de una faceta: traducir un texto perezoso recorre los catálogos de todas las
     apps (casi un cuarto de lo que costaba ordenar las facetas de una búsqueda); el idioma va en la clave."""
     return str(FACETAS[clave][0])
+
+
+traduccion.vaciar_al_cambiar_idioma(_etiqueta_faceta)
 
 
 def _ordenar_facetas(por_clave: dict[str, list[Opcion]], ver: str = "") -> list[Faceta]:

@@ -526,17 +526,40 @@ def _con_etag(request, respuesta: Response, etag: str) -> Response:
     return respuesta
 
 
-# Las bases de lista sin filtros ya armadas, por (vista, clave_lista_fija) en este proceso; nunca se
-# evalúan (cada petición usa una copia), así que no guardan filas.
-_BASES_DE_LISTA: dict = {}
-_MAX_BASES_DE_LISTA = 64
+class MemoriaAcotada(dict):
+    """Una memoria de este proceso con tope de entradas: al llenarse se vacía entera. Sus claves cambian con los
+    datos (o son formas de consulta, pocas), así que lo que se pierde al vaciarla es lo que ya nadie pide; vaciar
+    de una vez cuesta menos, en cada lectura, que llevar el orden de uso de un LRU. `al_vaciar` vacía con ella
+    otra memoria que depende de sus entradas."""
 
-_PAGINAS_PREPARADAS: dict = {}
-_MAX_PAGINAS_PREPARADAS = 256
+    def __init__(self, tope: int, al_vaciar=None):
+        super().__init__()
+        self.tope, self.al_vaciar = tope, al_vaciar
+
+    def vaciar(self) -> None:
+        self.clear()
+        if self.al_vaciar is not None:
+            self.al_vaciar()
+
+    def guardar(self, clave, valor):
+        if len(self) >= self.tope:
+            self.vaciar()
+        self[clave] = valor
+        return valor
+
+    def guardar_varias(self, valores: dict) -> None:
+        if len(self) + len(valores) > self.tope:
+            self.vaciar()
+        self.update(valores)
+
+
 # El `.values()` de ids y huellas de cada base fija (ver `PaginaPreparada.de_forma`): varias formas (columnas
 # pedidas con `?fields=`) por base; se vacía también cuando se vacían las bases, para no retener las viejas.
-_VALORES_DE_BASE: dict = {}
-_MAX_VALORES_DE_BASE = 256
+_VALORES_DE_BASE = MemoriaAcotada(256)
+# Las bases de lista sin filtros ya armadas, por (vista, clave_lista_fija) en este proceso; nunca se
+# evalúan (cada petición usa una copia), así que no guardan filas. Unas pocas (p. ej. una por día).
+_BASES_DE_LISTA = MemoriaAcotada(64, al_vaciar=lambda: _VALORES_DE_BASE.vaciar())
+_PAGINAS_PREPARADAS = MemoriaAcotada(256)
 _TESTIGO_POSICION = -1_876_543_219  # un id que no existe (dentro del rango de un entero): dónde va la posición
 
 
@@ -561,9 +584,7 @@ class PaginaPreparada:
         evalúa (cada página trabaja sobre copias: `order_by`, `filter`)."""
         valores = _VALORES_DE_BASE.get(forma)
         if valores is None:
-            if len(_VALORES_DE_BASE) >= _MAX_VALORES_DE_BASE:
-                _VALORES_DE_BASE.clear()
-            valores = _VALORES_DE_BASE[forma] = armar()
+            valores = _VALORES_DE_BASE.guardar(forma, armar())
         return cls(valores, forma)
 
     def order_by(self, *campos):
@@ -587,10 +608,7 @@ class PaginaPreparada:
         forma = (self.clave, self.orden, filtro, rebanada.start, rebanada.stop)
         preparada = _PAGINAS_PREPARADAS.get(forma)
         if preparada is None:
-            preparada = self._preparar(filtro, rebanada)
-            if len(_PAGINAS_PREPARADAS) >= _MAX_PAGINAS_PREPARADAS:
-                _PAGINAS_PREPARADAS.clear()
-            _PAGINAS_PREPARADAS[forma] = preparada
+            preparada = _PAGINAS_PREPARADAS.guardar(forma, self._preparar(filtro, rebanada))
         consulta, nombres = preparada
         valores = {}
         if filtro is not None:
@@ -623,19 +641,12 @@ _FIN_SOBRE = b'"results":[]}'
 # que una copia local nunca sirve una fila vieja; solo se ahorra la ida a Redis y deshacer el pickle (~20 %
 # de una página de 50 ofertas). Acotada: unas 4.000 filas (~7 MB con las de ofertas, las más anchas); al
 # llenarse se vacía entera, como las demás memorias de este módulo.
-_FILAS_EN_PROCESO: dict[str, bytes] = {}
-_MAX_FILAS_EN_PROCESO = 4000
+_FILAS_EN_PROCESO = MemoriaAcotada(4000)
 
 
 def olvidar_filas_en_proceso() -> None:
     """Vacía la copia local (las pruebas que miden la lista con la caché de filas vacía)."""
-    _FILAS_EN_PROCESO.clear()
-
-
-def _recordar_filas(filas: dict[str, bytes]) -> None:
-    if len(_FILAS_EN_PROCESO) + len(filas) > _MAX_FILAS_EN_PROCESO:
-        _FILAS_EN_PROCESO.clear()
-    _FILAS_EN_PROCESO.update(filas)
+    _FILAS_EN_PROCESO.vaciar()
 
 
 class RespuestaPrerenderizada(HttpResponse):
@@ -723,11 +734,7 @@ class ListaPorLotes:
         clave = (type(self), clave)
         base = _BASES_DE_LISTA.get(clave)
         if base is None:
-            base = self.filter_queryset(self.get_queryset()).prefetch_related(None)
-            if len(_BASES_DE_LISTA) >= _MAX_BASES_DE_LISTA:  # p. ej. una por día: se vacía de vez en cuando
-                _BASES_DE_LISTA.clear()
-                _VALORES_DE_BASE.clear()
-            _BASES_DE_LISTA[clave] = base
+            base = _BASES_DE_LISTA.guardar(clave, self.filter_queryset(self.get_queryset()).prefetch_related(None))
         self._clave_de_base = clave
         return base.all()
 
@@ -816,7 +823,7 @@ class ListaPorLotes:
         leidas = {k: _FILAS_EN_PROCESO[k] for k in claves if k in _FILAS_EN_PROCESO}
         if len(leidas) < len(claves):
             de_redis = cache.get_many([k for k in claves if k not in leidas])
-            _recordar_filas(de_redis)
+            _FILAS_EN_PROCESO.guardar_varias(de_redis)
             leidas.update(de_redis)
         faltan = [f["pk"] for f, k in zip(filas, claves, strict=True) if k not in leidas]
         nuevas: dict[int, bytes] = {}
@@ -827,7 +834,7 @@ class ListaPorLotes:
             for fila, datos in zip(completas, plan.serializar(completas), strict=True):
                 nuevas[fila["pk"]] = guardar[clave(fila)] = renderizador.render(datos, renderizador.media_type, {})
             cache.set_many(guardar, timeout=_VIDA_FILA)
-            _recordar_filas(guardar)
+            _FILAS_EN_PROCESO.guardar_varias(guardar)
         # Una fila que desapareció entre las dos consultas (borrada o ya no visible) no se sirve.
         partes = [leidas.get(k) or nuevas.get(f["pk"]) for f, k in zip(filas, claves, strict=True)]
         return [p for p in partes if p is not None]

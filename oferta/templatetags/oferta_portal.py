@@ -14,6 +14,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from att import traduccion
+
 register = template.Library()
 
 _MARCA = 987654321  # un número que no aparece en la ruta de la ficha
@@ -35,6 +37,9 @@ def _vigente_hasta(fecha, idioma: str) -> str:
     páginas, y formatear una costaba más que el resto de su tarjeta. El idioma va en la clave porque
     el texto y el mes se traducen."""
     return " · " + escape(_("Vigente hasta %(f)s") % {"f": date_format(fecha, "j M Y")})
+
+
+traduccion.vaciar_al_cambiar_idioma(_vigente_hasta)
 
 
 @register.simple_tag

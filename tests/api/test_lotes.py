@@ -341,7 +341,7 @@ def _contar_bases(monkeypatch):
     """Cuántas veces la lista de ofertas arma su QuerySet (`get_queryset`), desde cero."""
     from oferta.api.views import OfertaViewSet
 
-    monkeypatch.setattr(lotes, "_BASES_DE_LISTA", {})
+    monkeypatch.setattr(lotes, "_BASES_DE_LISTA", lotes.MemoriaAcotada(64))
     return contar_llamadas(monkeypatch, OfertaViewSet, "get_queryset")
 
 
@@ -431,12 +431,11 @@ def _recorrer(api, url):
 
 
 def test_la_pagina_preparada_recorre_igual_que_el_queryset_y_compila_una_vez_por_forma(monkeypatch):
-
     for i in range(7):
         fabricas.oferta(nombre=f"Oferta {i}")
-    monkeypatch.setattr(lotes, "_BASES_DE_LISTA", {})
-    monkeypatch.setattr(lotes, "_PAGINAS_PREPARADAS", {})
-    monkeypatch.setattr(lotes, "_VALORES_DE_BASE", {})
+    monkeypatch.setattr(lotes, "_BASES_DE_LISTA", lotes.MemoriaAcotada(64))
+    monkeypatch.setattr(lotes, "_PAGINAS_PREPARADAS", lotes.MemoriaAcotada(256))
+    monkeypatch.setattr(lotes, "_VALORES_DE_BASE", lotes.MemoriaAcotada(256))
     compiladas = contar_llamadas(monkeypatch, lotes.PaginaPreparada, "_preparar")
     api = APIClient()
     adelante, atras = _recorrer(api, OFERTAS + "?tamano=2&fields=id")
@@ -500,11 +499,24 @@ def test_filas_en_el_proceso_sin_ir_a_la_cache_compartida_y_nunca_viejas(ofertas
     assert actualizada.content == _viejo(api, OFERTAS, monkeypatch).content
 
 
-def test_la_copia_local_de_filas_esta_acotada(monkeypatch):
-    monkeypatch.setattr(lotes, "_FILAS_EN_PROCESO", {})
-    monkeypatch.setattr(lotes, "_MAX_FILAS_EN_PROCESO", 3)
-    lotes._recordar_filas({"a": b"1", "b": b"2"})
-    lotes._recordar_filas({"c": b"3"})
-    assert set(lotes._FILAS_EN_PROCESO) == {"a", "b", "c"}
-    lotes._recordar_filas({"d": b"4"})  # no cabe: se vacía y queda la nueva
-    assert lotes._FILAS_EN_PROCESO == {"d": b"4"}
+def test_la_copia_local_de_filas_esta_acotada():
+    assert lotes._FILAS_EN_PROCESO.tope == 4000
+    filas = lotes.MemoriaAcotada(3)
+    filas.guardar_varias({"a": b"1", "b": b"2"})
+    filas.guardar_varias({"c": b"3"})
+    assert set(filas) == {"a", "b", "c"}
+    filas.guardar_varias({"d": b"4"})  # no cabe: se vacía y queda la nueva
+    assert filas == {"d": b"4"}
+
+
+def test_una_memoria_acotada_se_vacia_al_llenarse_y_vacia_la_que_depende_de_ella():
+    dependiente = lotes.MemoriaAcotada(10)
+    dependiente.guardar("forma", 1)
+    bases = lotes.MemoriaAcotada(2, al_vaciar=dependiente.vaciar)
+    assert bases.guardar("a", 1) == 1
+    bases.guardar("b", 2)
+    assert bases == {"a": 1, "b": 2} and dependiente == {"forma": 1}  # llena, pero no pasada del tope
+    bases.guardar("c", 3)
+    assert bases == {"c": 3}
+    assert dependiente == {}
+    assert lotes._BASES_DE_LISTA.tope == 64

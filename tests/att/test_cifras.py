@@ -324,3 +324,30 @@ def test_con_broker_y_sin_cache_url_la_cache_es_redis_en_otra_base():
     assert _cache_con(CELERY_BROKER_URL="redis://redis:6379/0", CACHE_URL="rediscache://otra:6379/5") == [
         "att.cache.RedisTolerante", "redis://otra:6379/5"]
     assert _cache_con()[0] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_un_despliegue_con_otro_codigo_no_sirve_las_cifras_pintadas_con_el_anterior(db, monkeypatch):
+    """El sello lleva la versión del código: HTML guardado por la versión anterior (plantillas y estáticos de
+    antes) no se sirve tras un despliegue, aunque ningún dato haya cambiado."""
+    calculos = []
+
+    def calcular():
+        calculos.append(1)
+        return f"<p>versión {cifras.version_del_codigo()}</p>"
+
+    monkeypatch.setenv("ATT_VERSION", "despliegue-1")
+    cifras.version_del_codigo.cache_clear()
+    try:
+        assert cifras.leer("prueba:version", ("oferta",), calcular) == "<p>versión despliegue-1</p>"
+        assert cifras.leer("prueba:version", ("oferta",), calcular) == "<p>versión despliegue-1</p>"
+        assert len(calculos) == 1
+        monkeypatch.setenv("ATT_VERSION", "despliegue-2")
+        cifras.version_del_codigo.cache_clear()
+        assert cifras.leer("prueba:version", ("oferta",), calcular) == "<p>versión despliegue-2</p>"
+        assert len(calculos) == 2
+    finally:
+        monkeypatch.delenv("ATT_VERSION")
+        cifras.version_del_codigo.cache_clear()
+    sin_variable = cifras.version_del_codigo()
+    assert len(sin_variable) == 12 and int(sin_variable, 16) >= 0  # el resumen del código, estable
+    assert cifras.version_del_codigo() == sin_variable

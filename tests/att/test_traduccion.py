@@ -58,3 +58,23 @@ def test_el_tope_deja_de_guardar_sin_dejar_de_traducir(monkeypatch):
         assert translation.gettext("Otra cadena más allá del tope") == "Otra cadena más allá del tope"
         assert "Otra cadena más allá del tope" not in catalogo._att_recordadas
         assert translation.gettext("This field is required.") == "Este campo es requerido."
+
+
+def test_las_memorias_de_textos_del_portal_se_vacian_al_cambiar_los_ajustes_de_idioma():
+    import datetime
+
+    from oferta import selectors as oferta_selectors
+    from oferta.templatetags import oferta_portal
+
+    oferta_portal._vigente_hasta(datetime.date(2026, 12, 31), "es-co")
+    oferta_selectors._etiqueta_faceta("tema", "es-co")
+    assert oferta_portal._vigente_hasta.cache_info().currsize >= 1
+    assert oferta_selectors._etiqueta_faceta.cache_info().currsize >= 1
+    with override_settings(LOCALE_PATHS=[]):
+        assert oferta_portal._vigente_hasta.cache_info().currsize == 0
+        assert oferta_selectors._etiqueta_faceta.cache_info().currsize == 0
+        oferta_portal._vigente_hasta(datetime.date(2026, 12, 31), "es-co")
+    assert oferta_portal._vigente_hasta.cache_info().currsize == 0  # y al salir, otra vez
+    with override_settings(SESSION_COOKIE_AGE=60):  # un ajuste que no es de idioma no las toca
+        oferta_portal._vigente_hasta(datetime.date(2026, 12, 31), "es-co")
+        assert oferta_portal._vigente_hasta.cache_info().currsize == 1
