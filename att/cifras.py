@@ -40,6 +40,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -142,7 +143,8 @@ _CARPETAS_DEL_CODIGO = ("att", "oferta", "demanda", "agenda", "seguimiento", "co
 @functools.cache
 def version_del_codigo() -> str:
     """`ATT_VERSION` si el despliegue la define; si no, doce caracteres del resumen de los .py y .html de la
-    plataforma (unos 600 archivos, ~15 ms una vez por proceso, en la primera cifra que lee)."""
+    plataforma (unos 600 archivos, ~15 ms una vez por proceso, en la primera cifra que lee) y del manifiesto
+    de estáticos de `collectstatic` (un CSS cambiado cambia el nombre con huella que el HTML enlaza)."""
     if os.environ.get("ATT_VERSION"):
         return os.environ["ATT_VERSION"]
     resumen = hashlib.sha256()
@@ -151,6 +153,9 @@ def version_del_codigo() -> str:
             if ruta.suffix in {".py", ".html"} and "migrations" not in ruta.parts:
                 resumen.update(str(ruta.relative_to(settings.BASE_DIR)).encode())
                 resumen.update(ruta.read_bytes())
+    manifiesto = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if manifiesto.is_file():
+        resumen.update(manifiesto.read_bytes())
     return resumen.hexdigest()[:12]
 
 

@@ -351,3 +351,22 @@ def test_un_despliegue_con_otro_codigo_no_sirve_las_cifras_pintadas_con_el_anter
     sin_variable = cifras.version_del_codigo()
     assert len(sin_variable) == 12 and int(sin_variable, 16) >= 0  # el resumen del código, estable
     assert cifras.version_del_codigo() == sin_variable
+
+
+def test_sin_att_version_un_manifiesto_de_estaticos_nuevo_cambia_la_version(settings, tmp_path, monkeypatch):
+    """Un CSS cambiado cambia su nombre con huella (manifiesto de collectstatic): el HTML guardado con el
+    enlace viejo no se sirve tras el despliegue."""
+    monkeypatch.delenv("ATT_VERSION", raising=False)
+    settings.STATIC_ROOT = tmp_path
+    try:
+        cifras.version_del_codigo.cache_clear()
+        sin_manifiesto = cifras.version_del_codigo()
+        (tmp_path / "staticfiles.json").write_text('{"paths": {"css/att.css": "css/att.1a2b3c.css"}}')
+        cifras.version_del_codigo.cache_clear()
+        con_manifiesto = cifras.version_del_codigo()
+        (tmp_path / "staticfiles.json").write_text('{"paths": {"css/att.css": "css/att.9f8e7d.css"}}')
+        cifras.version_del_codigo.cache_clear()
+        otro = cifras.version_del_codigo()
+    finally:
+        cifras.version_del_codigo.cache_clear()
+    assert len({sin_manifiesto, con_manifiesto, otro}) == 3
