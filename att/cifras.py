@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -135,24 +134,33 @@ def versiones(areas_: Iterable[str]) -> dict[str, int]:
     return resultado
 
 
-# Lo que pinta una cifra: el código y las plantillas de la plataforma (sin migraciones: no cambian el HTML).
-_CARPETAS_DEL_CODIGO = ("att", "oferta", "demanda", "agenda", "seguimiento", "conocimiento", "rutas", "pas",
-                        "indicadores", "templates")
+def _archivos_del_codigo():
+    """Lo que pinta una cifra: los .py y .html de las apps de la plataforma (las de INSTALLED_APPS dentro del
+    proyecto, sin sus migraciones, que no cambian el HTML) y de las carpetas de plantillas de TEMPLATES."""
+    from django.apps import apps
+
+    base = Path(settings.BASE_DIR)
+    carpetas = [Path(app.path) for app in apps.get_app_configs()
+                if Path(app.path).is_relative_to(base) and "site-packages" not in Path(app.path).parts]
+    carpetas += [Path(d) for motor in settings.TEMPLATES for d in motor.get("DIRS", [])]
+    for carpeta in sorted(set(carpetas)):
+        for ruta in sorted(carpeta.rglob("*")):
+            if ruta.suffix in {".py", ".html"} and "migrations" not in ruta.parts:
+                yield ruta
 
 
 @functools.cache
 def version_del_codigo() -> str:
-    """`ATT_VERSION` si el despliegue la define; si no, doce caracteres del resumen de los .py y .html de la
-    plataforma (unos 600 archivos, ~15 ms una vez por proceso, en la primera cifra que lee) y del manifiesto
-    de estáticos de `collectstatic` (un CSS cambiado cambia el nombre con huella que el HTML enlaza)."""
-    if os.environ.get("ATT_VERSION"):
-        return os.environ["ATT_VERSION"]
+    """La versión del despliegue (`SENTRY_RELEASE`, ajuste `ATT_VERSION_DESPLIEGUE`) si está definida; si no,
+    doce caracteres del resumen de los .py y .html de la plataforma (unos 500 archivos, ~15 ms una vez por
+    proceso, en la primera cifra que lee) y del manifiesto de estáticos de `collectstatic` (un CSS cambiado
+    cambia el nombre con huella que el HTML enlaza)."""
+    if settings.ATT_VERSION_DESPLIEGUE:
+        return settings.ATT_VERSION_DESPLIEGUE
     resumen = hashlib.sha256()
-    for carpeta in _CARPETAS_DEL_CODIGO:
-        for ruta in sorted((settings.BASE_DIR / carpeta).rglob("*")):
-            if ruta.suffix in {".py", ".html"} and "migrations" not in ruta.parts:
-                resumen.update(str(ruta.relative_to(settings.BASE_DIR)).encode())
-                resumen.update(ruta.read_bytes())
+    for ruta in _archivos_del_codigo():
+        resumen.update(str(ruta.relative_to(settings.BASE_DIR)).encode())
+        resumen.update(ruta.read_bytes())
     manifiesto = Path(settings.STATIC_ROOT) / "staticfiles.json"
     if manifiesto.is_file():
         resumen.update(manifiesto.read_bytes())

@@ -567,12 +567,15 @@ LOGGING = configuracion_logging(
     nivel=env.str("LOG_LEVEL", default="WARNING"),
     nivel_att=env.str("LOG_LEVEL_ATT", default="INFO"),
 )
+# La versión del despliegue (p. ej. el commit): el `release` de Sentry y el sello de las cifras y fragmentos de
+# HTML guardados en la caché (att/cifras.py `version_del_codigo`; sin ella, un resumen del código).
+ATT_VERSION_DESPLIEGUE = env.str("SENTRY_RELEASE", default="")
 # Sentry solo si hay DSN (sin datos personales: send_default_pii=False).
 iniciar_sentry(
     env.str("SENTRY_DSN", default=""),
     entorno=env.str("SENTRY_ENVIRONMENT", default="produccion"),
     tasa_trazas=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
-    version=env.str("SENTRY_RELEASE", default="") or None,
+    version=ATT_VERSION_DESPLIEGUE or None,
 )
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False

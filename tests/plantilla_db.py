@@ -62,6 +62,8 @@ class Plantilla:
         self._construir = False
 
     def conectar(self) -> psycopg.Connection:
+        """A la base `postgres` del mismo servidor, sin las OPTIONS de Django: su `statement_timeout` cortaría la
+        espera del candado mientras otro proceso migra (dos minutos)."""
         parametros = {"dbname": "postgres", "autocommit": True}
         for clave, nombre in (("HOST", "host"), ("PORT", "port"), ("USER", "user"), ("PASSWORD", "password")):
             if self.ajustes.get(clave):

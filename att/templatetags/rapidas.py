@@ -42,6 +42,8 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language
 
+from att import traduccion
+
 register = template.Library()
 i18n = template.Library()
 i18n.tags.update(i18n_django.register.tags)
@@ -58,7 +60,7 @@ _ACTIVOS = object()  # clave en `context.render_context` de (idioma, prefijo, ur
 
 @receiver(setting_changed)
 def _vaciar(*, setting, **kwargs):
-    if setting in {"ROOT_URLCONF", "LANGUAGE_CODE", "LANGUAGES", "LOCALE_PATHS", "USE_I18N"}:
+    if setting == "ROOT_URLCONF" or setting in traduccion.AJUSTES_DE_IDIOMA:
         _URLS.clear()
         _TEXTOS.clear()
     if setting in {"STATIC_URL", "STATIC_ROOT", "STORAGES", "STATICFILES_DIRS", "DEBUG", "INSTALLED_APPS"}:

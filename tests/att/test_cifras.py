@@ -326,7 +326,7 @@ def test_con_broker_y_sin_cache_url_la_cache_es_redis_en_otra_base():
     assert _cache_con()[0] == "django.core.cache.backends.locmem.LocMemCache"
 
 
-def test_un_despliegue_con_otro_codigo_no_sirve_las_cifras_pintadas_con_el_anterior(db, monkeypatch):
+def test_un_despliegue_con_otro_codigo_no_sirve_las_cifras_pintadas_con_el_anterior(db, settings):
     """El sello lleva la versión del código: HTML guardado por la versión anterior (plantillas y estáticos de
     antes) no se sirve tras un despliegue, aunque ningún dato haya cambiado."""
     calculos = []
@@ -335,28 +335,28 @@ def test_un_despliegue_con_otro_codigo_no_sirve_las_cifras_pintadas_con_el_anter
         calculos.append(1)
         return f"<p>versión {cifras.version_del_codigo()}</p>"
 
-    monkeypatch.setenv("ATT_VERSION", "despliegue-1")
+    settings.ATT_VERSION_DESPLIEGUE = "despliegue-1"
     cifras.version_del_codigo.cache_clear()
     try:
         assert cifras.leer("prueba:version", ("oferta",), calcular) == "<p>versión despliegue-1</p>"
         assert cifras.leer("prueba:version", ("oferta",), calcular) == "<p>versión despliegue-1</p>"
         assert len(calculos) == 1
-        monkeypatch.setenv("ATT_VERSION", "despliegue-2")
+        settings.ATT_VERSION_DESPLIEGUE = "despliegue-2"
         cifras.version_del_codigo.cache_clear()
         assert cifras.leer("prueba:version", ("oferta",), calcular) == "<p>versión despliegue-2</p>"
         assert len(calculos) == 2
     finally:
-        monkeypatch.delenv("ATT_VERSION")
+        settings.ATT_VERSION_DESPLIEGUE = ""
         cifras.version_del_codigo.cache_clear()
     sin_variable = cifras.version_del_codigo()
     assert len(sin_variable) == 12 and int(sin_variable, 16) >= 0  # el resumen del código, estable
     assert cifras.version_del_codigo() == sin_variable
 
 
-def test_sin_att_version_un_manifiesto_de_estaticos_nuevo_cambia_la_version(settings, tmp_path, monkeypatch):
+def test_sin_version_de_despliegue_un_manifiesto_de_estaticos_nuevo_cambia_la_version(settings, tmp_path):
     """Un CSS cambiado cambia su nombre con huella (manifiesto de collectstatic): el HTML guardado con el
     enlace viejo no se sirve tras el despliegue."""
-    monkeypatch.delenv("ATT_VERSION", raising=False)
+    settings.ATT_VERSION_DESPLIEGUE = ""
     settings.STATIC_ROOT = tmp_path
     try:
         cifras.version_del_codigo.cache_clear()
