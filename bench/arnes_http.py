@@ -55,8 +55,9 @@ MEMORIA_PLANA_MIB = 32
 # - La razón con su SQL (1 conexión), fría: sin caché alguna la ruta corre todas sus consultas y la razón
 #   mide lo que Python agrega; en caliente el suelo es casi nulo y la razón no dice nada.
 # - El % del techo de la búsqueda y la API (8 conexiones), caliente: el issue descarta cachear respuestas
-#   enteras, no piezas. El portal guarda las filas de cada búsqueda (total, tarjetas, conteos) y pinta la
-#   página en cada visita; la API guarda el JSON de cada fila bajo su huella, lee su página de la base y
+#   enteras, no piezas. El portal guarda las filas de cada búsqueda (total, tarjetas, conteos) en Redis y,
+#   armadas en tarjetas y facetas, en cada proceso bajo la misma huella de lo publicado (que lee de la base
+#   en cada visita), y pinta la página en cada visita; la API guarda el JSON de cada fila bajo su huella, lee su página de la base y
 #   arma el cuerpo en cada petición. Lo fijan
 #   `tests/oferta/test_focalizacion_y_cache.py::test_la_cache_del_portal_guarda_filas_no_la_respuesta` y
 #   `tests/api/test_lotes.py::test_la_lista_de_ofertas_guarda_filas_no_la_respuesta`.

@@ -6,6 +6,7 @@ import datetime
 import functools
 import hashlib
 import json
+import time
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -29,6 +30,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from att import busqueda, permisos, traduccion
+from att.memoria import MemoriaAcotada
 from att.models import Entidad, Rol, TipoEntidad
 
 from .models import TODO_EL_PAIS, EstadoOferta, Oferta, TransicionOferta
@@ -441,29 +443,46 @@ def _ordenar_facetas(por_clave: dict[str, list[Opcion]], ver: str = "") -> list[
 def portal_resultados(filtros: FiltrosPortal, numero_pagina=1, por_pagina: int = POR_PAGINA,
                       ver: str = "") -> Resultados:
     """Página de resultados y facetas del portal en una sola consulta (total, tarjetas de la página y
-    conteos de todas las facetas), con número de consultas fijo cualquiera sea el tamaño."""
+    conteos de todas las facetas), con número de consultas fijo cualquiera sea el tamaño.
+
+    Las filas de la consulta van a la caché compartida bajo la huella de lo publicado (`_clave_cache`) con
+    la hora en que vencen; las tarjetas y facetas armadas con ellas quedan además en este proceso, bajo la
+    misma clave, la vista de facetas (`ver`) y el idioma, hasta esa misma hora: la huella se lee en cada
+    visita, así que publicar, editar o retirar una oferta cambia la clave en todos los procesos a la vez, y
+    lo que la huella no ve (el nombre de una entidad) no dura más que en la caché compartida. La página se
+    pinta en cada visita."""
     try:
         numero = max(1, int(numero_pagina))
     except (TypeError, ValueError):
         numero = 1
-    sql, params = _filtradas_sql(filtros)
-    consulta, (params_f, params_conteos) = _sql_resultados(sql, filtros.orden, filtros)
-    params = ((*params, *params_f), tuple(params_conteos))
-    filas = _resultados_guardados(filtros, numero, por_pagina)
-    if filas is None:
+    clave = _clave_cache(filtros, numero, por_pagina)
+    en_proceso = (clave, ver, get_language())
+    armados = _RESULTADOS_EN_PROCESO.get(en_proceso)
+    if armados is not None and armados[0] > time.time():
+        return armados[1]
+    guardadas = cache.get(clave)
+    if guardadas is None:
+        sql, params = _filtradas_sql(filtros)
+        consulta, (params_f, params_conteos) = _sql_resultados(sql, filtros.orden, filtros)
+        params = ((*params, *params_f), tuple(params_conteos))
         filas, numero = _consultar(filtros, consulta, params, numero, por_pagina)
-        _guardar_resultados(filtros, numero, por_pagina, filas)
-    total = next(int(n) for clave, _v, _nom, n in filas if clave == "total")
+        vence = time.time() + SEGUNDOS_CACHE
+        cache.set(clave, (vence, filas), SEGUNDOS_CACHE)
+    else:
+        vence, filas = guardadas
+    total = next(int(n) for clave_fila, _v, _nom, n in filas if clave_fila == "total")
     numero = min(numero, max(1, -(-total // por_pagina)))
-    por_clave: dict[str, list[Opcion]] = {clave: [] for clave in FACETAS}
-    for clave, valor, nombre, cantidad in filas:
-        if clave in por_clave:
-            elegida = filtros.tiene(clave, valor)
+    por_clave: dict[str, list[Opcion]] = {clave_faceta: [] for clave_faceta in FACETAS}
+    for clave_fila, valor, nombre, cantidad in filas:
+        if clave_fila in por_clave:
+            elegida = filtros.tiene(clave_fila, valor)
             if cantidad or elegida:
-                por_clave[clave].append(Opcion(valor, nombre, int(cantidad), elegida))
+                por_clave[clave_fila].append(Opcion(valor, nombre, int(cantidad), elegida))
     objetos = _tarjetas(filas)
     paginador = Paginator(_PaginaConocida(total, objetos), por_pagina)
-    return Resultados(pagina=paginador.page(numero), facetas=_ordenar_facetas(por_clave, ver))
+    resultados = Resultados(pagina=paginador.page(numero), facetas=_ordenar_facetas(por_clave, ver))
+    _RESULTADOS_EN_PROCESO.guardar(en_proceso, (vence, resultados))
+    return resultados
 
 
 def sugerencia_portal(filtros: FiltrosPortal) -> str:
@@ -524,19 +543,20 @@ def _clave_cache(filtros: FiltrosPortal, numero: int, por_pagina: int) -> str:
     valores = "&".join(f"{k}={','.join(v)}" for k, v in sorted(filtros.valores.items()))
     texto = " ".join(filtros.q.split())
     q = hashlib.blake2b(texto.encode(), digest_size=12).hexdigest() if texto else ""
-    return f"oferta:portal:{_huella()}:{filtros.orden}:{numero}:{por_pagina}:{q}:{valores}"
+    # «2»: lo guardado es (hora en que vence, filas); antes eran solo las filas.
+    return f"oferta:portal:2:{_huella()}:{filtros.orden}:{numero}:{por_pagina}:{q}:{valores}"
 
 
-def _resultados_guardados(filtros, numero, por_pagina):
-    clave = _clave_cache(filtros, numero, por_pagina)
-    filtros._clave_cache = clave
-    return cache.get(clave)
+# Tarjetas y facetas ya armadas, por (clave de sus filas, `ver`, idioma), con la hora en que vencen sus filas
+# en la caché compartida (`portal_resultados`). Son de solo lectura: las plantillas y etiquetas del portal
+# no las modifican. Hasta 128 búsquedas (cada una ~10 KB en pickle con la demo a escala 1000, unas decenas de
+# KB como objetos: pocos MB por proceso); al llenarse se vacía entera (`att.memoria`).
+_RESULTADOS_EN_PROCESO = MemoriaAcotada(128)
 
 
-def _guardar_resultados(filtros, numero, por_pagina, filas) -> None:
-    clave = getattr(filtros, "_clave_cache", None)
-    if clave:
-        cache.set(clave, filas, SEGUNDOS_CACHE)
+def olvidar_resultados_en_proceso() -> None:
+    """Vacía la copia local (las pruebas empiezan sin ella, como con la caché vacía)."""
+    _RESULTADOS_EN_PROCESO.vaciar()
 
 
 def _ejecutar(cursor, consulta: str, params, numero: int, por_pagina: int):

@@ -75,10 +75,12 @@ def _cache_vacia():
     from django.core.cache.backends.locmem import LocMemCache
 
     from att.api import lotes
+    from oferta import selectors as oferta_selectors
 
     if isinstance(caches["default"], LocMemCache):
         caches["default"].clear()
     lotes.olvidar_filas_en_proceso()
+    oferta_selectors.olvidar_resultados_en_proceso()
 
 
 @pytest.fixture

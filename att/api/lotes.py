@@ -35,12 +35,14 @@ detalle, usan la huella del cuerpo ya serializado (nunca un 304 con datos cambia
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import time
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db.models import F, TextField
@@ -56,6 +58,7 @@ from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
 from att.consultas import EnArreglo
+from att.memoria import MemoriaAcotada
 
 PARAMETRO_CAMPOS = "fields"
 
@@ -526,33 +529,6 @@ def _con_etag(request, respuesta: Response, etag: str) -> Response:
     return respuesta
 
 
-class MemoriaAcotada(dict):
-    """Una memoria de este proceso con tope de entradas: al llenarse se vacía entera. Sus claves cambian con los
-    datos (o son formas de consulta, pocas), así que lo que se pierde al vaciarla es lo que ya nadie pide; vaciar
-    de una vez cuesta menos, en cada lectura, que llevar el orden de uso de un LRU. `al_vaciar` vacía con ella
-    otra memoria que depende de sus entradas."""
-
-    def __init__(self, tope: int, al_vaciar=None):
-        super().__init__()
-        self.tope, self.al_vaciar = tope, al_vaciar
-
-    def vaciar(self) -> None:
-        self.clear()
-        if self.al_vaciar is not None:
-            self.al_vaciar()
-
-    def guardar(self, clave, valor):
-        if len(self) >= self.tope:
-            self.vaciar()
-        self[clave] = valor
-        return valor
-
-    def guardar_varias(self, valores: dict) -> None:
-        if len(self) + len(valores) > self.tope:
-            self.vaciar()
-        self.update(valores)
-
-
 # El `.values()` de ids y huellas de cada base fija (ver `PaginaPreparada.de_forma`): varias formas (columnas
 # pedidas con `?fields=`) por base; se vacía también cuando se vacían las bases, para no retener las viejas.
 _VALORES_DE_BASE = MemoriaAcotada(256)
@@ -674,11 +650,14 @@ def _tipo_de_contenido(renderizador) -> str:
     return f"{renderizador.media_type}; charset={charset}" if charset else renderizador.media_type
 
 
-def _huella_como_texto(columnas) -> dict:
+@functools.cache
+def _huella_como_texto(columnas: tuple[str, ...] | None) -> Mapping:
     """Las columnas de la huella leídas como texto de PostgreSQL (`::text`), con alias propios: la
     huella solo se compara y entra en claves y ETags, así que no hace falta convertir cada fecha a
-    `datetime` al leerla ni de vuelta a texto al usarla (unas cien por página)."""
-    return {f"_huella_{i}": Cast(c, TextField()) for i, c in enumerate(columnas or ())}
+    `datetime` al leerla ni de vuelta a texto al usarla (unas cien por página). Una vez por vista y
+    proceso, de solo lectura: armar las expresiones (y sus `TextField`) en cada petición se veía en el
+    perfil de la lista; el ORM copia cada expresión al usarla, así que compartirlas no las cambia."""
+    return MappingProxyType({f"_huella_{i}": Cast(c, TextField()) for i, c in enumerate(columnas or ())})
 
 
 class ListaPorLotes:

@@ -284,8 +284,43 @@ def test_la_cache_del_portal_guarda_filas_no_la_respuesta(client):
     backend = caches["default"]
     assert isinstance(backend, LocMemCache)
     guardados = [pickle.loads(v) for v in backend._cache.values()]
-    assert sum(isinstance(v, list) for v in guardados) == 2  # las filas de cada búsqueda
+    # Las filas de cada búsqueda, con la hora en que vencen (la de la copia armada en el proceso).
+    filas = [v for v in guardados if isinstance(v, tuple) and len(v) == 2 and isinstance(v[1], list)]
+    assert len(filas) == 2
+    assert all(isinstance(vence, float) for vence, _f in filas)
     assert not any("<html" in repr(v) or type(v).__name__.endswith("Response") for v in guardados)
+    # La copia del proceso guarda tarjetas y facetas, tampoco HTML.
+    assert len(selectors._RESULTADOS_EN_PROCESO) == 2
+    assert all(isinstance(r, selectors.Resultados) for _v, r in selectors._RESULTADOS_EN_PROCESO.values())
+
+
+def test_copia_del_proceso_sigue_a_la_huella_y_vence_con_las_filas(client, admin_dnp, entidad_oferente, monkeypatch):
+    """Las tarjetas y facetas armadas en el proceso se sirven sin ir a la caché compartida mientras la huella
+    sea la misma y no pase la hora en que vencen sus filas; publicar cambia la huella (se leen de nuevo) y,
+    pasada esa hora, se vuelven a leer de la caché compartida aunque la huella no cambie."""
+    from types import SimpleNamespace
+
+    fabricas.oferta(nombre="Catastro multipropósito")
+    assert _consulta_portal(client) == (["Catastro multipropósito"], False)
+    leidas = []
+    original = cache.get
+    monkeypatch.setattr(cache, "get", lambda clave, *a, **k: leidas.append(clave) or original(clave, *a, **k))
+    assert _consulta_portal(client) == (["Catastro multipropósito"], True)
+    assert not [c for c in leidas if c.startswith("oferta:portal:")]  # de la copia del proceso
+    # Publicar: otra huella, otra clave; la consulta corre y la lista trae la nueva.
+    nueva = fabricas.oferta(entidad=entidad_oferente, nombre="Catastro rural", estado=EstadoOferta.EN_REVISION)
+    services.oferta_publicar(oferta=nueva, por=admin_dnp)
+    assert _consulta_portal(client) == (["Catastro multipropósito", "Catastro rural"], False)
+    # Vencida la hora de sus filas (la misma que en la caché compartida), la copia ya no se usa.
+    [vence] = [vence for vence, r in selectors._RESULTADOS_EN_PROCESO.values()
+               if "Catastro rural" in [t.nombre for t in r.pagina.object_list]]
+    leidas.clear()
+    monkeypatch.setattr(selectors, "time", SimpleNamespace(time=lambda: vence - 0.001))
+    client.get(PORTAL)
+    assert not [c for c in leidas if c.startswith("oferta:portal:")]  # un instante antes, todavía la copia
+    monkeypatch.setattr(selectors, "time", SimpleNamespace(time=lambda: vence))
+    client.get(PORTAL)
+    assert [c for c in leidas if c.startswith("oferta:portal:")]  # a la hora en punto, de nuevo la caché
 
 
 def test_borrar_en_sql_invalida_y_no_repite_una_huella_vieja(client, oferente, admin_dnp, entidad_oferente):
