@@ -121,11 +121,15 @@ def sin_envoltorios(usuario):
     """La persona de `request.user` sin sus objetos perezosos: el de Django (lee la sesión y la persona
     la primera vez) y, encima, el de django-otp (anota el dispositivo del segundo factor). Cada acceso a
     un atributo pasaba por los dos proxies (unos cien por página: plantillas, permisos, servicios).
-    Evalúa lo que falte, como lo haría el primer acceso."""
-    while isinstance(usuario, LazyObject):
-        if usuario._wrapped is empty:
-            usuario._setup()
-        usuario = usuario._wrapped
+    Evalúa lo que falte, como lo haría el primer acceso, con la persona de la sesión leída junto con sus
+    membresías y alertas sin leer en una sola consulta (`att.models.usuarios.cargando_de_sesion`)."""
+    from att.models.usuarios import cargando_de_sesion
+
+    with cargando_de_sesion():
+        while isinstance(usuario, LazyObject):
+            if usuario._wrapped is empty:
+                usuario._setup()
+            usuario = usuario._wrapped
     return usuario
 
 

@@ -50,7 +50,12 @@ def notificaciones_de(usuario, *, solo_no_leidas: bool = False):
 def alertas_sin_leer(usuario) -> int:
     """La insignia del encabezado, en cada página de quien tiene sesión: la misma cuenta que
     `Notificacion.objects.filter(usuario=usuario, leida_en__isnull=True).count()` (una prueba lo fija), con
-    su SQL armado una vez por proceso (armarlo con el ORM costaba más que ejecutarlo por el índice)."""
+    su SQL armado una vez por proceso (armarlo con el ORM costaba más que ejecutarlo por el índice). La
+    persona de la sesión ya la trae contada desde el comienzo de la solicitud (`_att_alertas_sin_leer`, ver
+    `att.models.usuarios.cargando_de_sesion`), y los servicios que marcan alertas leídas la olvidan."""
+    ya_contadas = getattr(usuario, "_att_alertas_sin_leer", None)
+    if ya_contadas is not None:
+        return ya_contadas
     with connection.cursor() as cursor:
         cursor.execute(_sql_alertas_sin_leer(), [usuario.pk])
         return cursor.fetchone()[0]

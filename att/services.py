@@ -93,11 +93,20 @@ def notificacion_marcar_leida(*, notificacion: Notificacion, por) -> Notificacio
     if notificacion.leida_en is None:
         notificacion.leida_en = timezone.now()
         notificacion.save(update_fields=["leida_en"])
+        _olvidar_alertas_contadas(por)
     return notificacion
 
 
 def notificaciones_marcar_todas_leidas(*, por) -> int:
-    return Notificacion.objects.filter(usuario=por, leida_en__isnull=True).update(leida_en=timezone.now())
+    marcadas = Notificacion.objects.filter(usuario=por, leida_en__isnull=True).update(leida_en=timezone.now())
+    _olvidar_alertas_contadas(por)
+    return marcadas
+
+
+def _olvidar_alertas_contadas(usuario) -> None:
+    """La insignia que esta solicitud pinte después cuenta de nuevo (`selectors.alertas_sin_leer`)."""
+    if getattr(usuario, "_att_alertas_sin_leer", None) is not None:
+        delattr(usuario, "_att_alertas_sin_leer")
 
 
 # --- Conversaciones (att.conversaciones) ---------------------------------------------------------------

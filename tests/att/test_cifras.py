@@ -166,15 +166,16 @@ def test_una_calificacion_nueva_cambia_la_percepcion_del_tablero_del_dnp(client,
 # --- Consultas fijas de 10 a 1.000 filas; en caliente, ninguna o casi ---------------------------------
 # En frío: los conteos del territorio (3) y los de cada app (5), y el mapa (territorios, demanda y oferta).
 CONSULTAS_PORTADA_FRIA = 11
-# Tablero del DNP en caliente (cuerpo ya pintado): persona, su dispositivo de segundo factor, membresías (con
-# el nombre de su entidad) y avisos sin leer (el encabezado; la sesión sale de la caché, cached_db); en frío,
+# Tablero del DNP en caliente (cuerpo ya pintado): persona con sus membresías (con el nombre de su entidad) y
+# avisos sin leer en una consulta (`att.models.usuarios.cargando_de_sesion`; la sesión sale de la caché,
+# cached_db) y su dispositivo de segundo factor; en frío,
 # además la configuración, los consolidados, las series, la percepción, los avances por validar y las agendas
 # del filtro.
-CONSULTAS_TABLERO_CALIENTE = 4
-CONSULTAS_TABLERO_FRIO = 18
-# Repositorio con sesión y facetas en caliente: persona, segundo factor, membresías, avisos sin leer, la página
-# de la lista y los temas de sus recursos.
-CONSULTAS_REPOSITORIO_CON_SESION = 6
+CONSULTAS_TABLERO_CALIENTE = 2
+CONSULTAS_TABLERO_FRIO = 16
+# Repositorio con sesión y facetas en caliente: persona con sus membresías y avisos sin leer (una consulta,
+# `att.models.usuarios.cargando_de_sesion`), segundo factor, la página de la lista y los temas de sus recursos.
+CONSULTAS_REPOSITORIO_CON_SESION = 4
 
 
 @pytest.mark.parametrize("n", [10, 1000])

@@ -1,6 +1,8 @@
 """`Usuario.has_perm` sin objeto se recuerda en la instancia, como las membresías de las que sale
 (`permisos.vinculos`); `permisos.olvidar_vinculos` olvida las dos cosas."""
 
+import datetime
+
 import pytest
 
 from att import permisos
@@ -94,3 +96,97 @@ def test_get_por_pk_que_no_existe_y_las_otras_formas():
         grupo.user_set.get(pk=persona.pk)
     grupo.user_set.add(persona)
     assert grupo.user_set.get(pk=persona.pk) == persona
+
+
+# --- La persona de la sesión con sus membresías y alertas en la misma consulta (`cargando_de_sesion`) ----
+def _persona_con_membresias_de_borde():
+    """Una persona con cuatro membresías: vigente sin fin, que termina hoy (cuenta), que terminó ayer y una
+    inactiva (no cuentan)."""
+    from django.utils import timezone
+
+    hoy = timezone.localdate()
+    persona = factories.persona(factories.alcaldia("05001"), Rol.FUNCIONARIO_ET)
+    Membresia.objects.create(usuario=persona, entidad=factories.dnp(), rol=Rol.AUDITOR, desde=hoy, hasta=hoy)
+    Membresia.objects.create(usuario=persona, entidad=factories.gobernacion("05"), rol=Rol.EQUIPO_DEPARTAMENTAL,
+                             desde=hoy - datetime.timedelta(days=9), hasta=hoy - datetime.timedelta(days=1))
+    Membresia.objects.create(usuario=persona, entidad=factories.alcaldia("05002"), rol=Rol.FUNCIONARIO_ET, activa=False)
+    return persona
+
+
+def test_de_sesion_trae_las_mismas_membresias_y_la_cuenta_de_alertas_en_una_consulta(django_assert_num_queries):
+    from att import selectors
+    from att.models import Notificacion
+    from att.models.usuarios import cargando_de_sesion
+    from att.notificaciones import notificar
+
+    persona = _persona_con_membresias_de_borde()
+    otra = factories.persona(factories.alcaldia("05001"), Rol.FUNCIONARIO_ET)
+    for i in range(3):
+        notificar(usuarios=[persona], categoria="x", titulo=f"Alerta {i}")
+    notificar(usuarios=[otra], categoria="x", titulo="Ajena")
+    Notificacion.objects.filter(usuario=persona, titulo="Alerta 0").update(leida_en=datetime.datetime.now(datetime.UTC))
+    esperadas = permisos.vinculos(Usuario.objects.get(pk=persona.pk))  # la consulta de siempre
+    assert [(v.rol, v.entidad_id) for v in esperadas] == [
+        (Rol.FUNCIONARIO_ET, persona.membresias.get(rol=Rol.FUNCIONARIO_ET, activa=True).entidad_id),
+        (Rol.AUDITOR, factories.dnp().pk)]
+    with django_assert_num_queries(1):
+        with cargando_de_sesion():
+            de_sesion = Usuario.objects.get(pk=persona.pk)
+        assert permisos.vinculos(de_sesion) == esperadas
+        assert selectors.alertas_sin_leer(de_sesion) == 2
+    # Sin membresías ni alertas: lista vacía y cero, no None (que volvería a consultar).
+    sola = factories.UsuarioFactory()
+    with django_assert_num_queries(1):
+        with cargando_de_sesion():
+            sola = Usuario.objects.get(pk=sola.pk)
+        assert permisos.vinculos(sola) == [] and selectors.alertas_sin_leer(sola) == 0
+
+
+def test_fuera_de_la_sesion_leer_la_persona_no_fija_sus_membresias():
+    from att.models.usuarios import cargando_de_sesion
+
+    persona = factories.persona(factories.alcaldia("05001"), Rol.FUNCIONARIO_ET)
+    with cargando_de_sesion():
+        pass
+    leida = Usuario.objects.get(pk=persona.pk)
+    assert "_att_vinculos" not in leida.__dict__ and "_att_alertas_sin_leer" not in leida.__dict__
+    Membresia.objects.create(usuario=persona, entidad=factories.dnp(), rol=Rol.AUDITOR)
+    assert leida.has_perm(PERMISO) is True
+
+
+def test_una_pagina_con_sesion_lee_persona_membresias_y_alertas_en_una_consulta(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from att.notificaciones import notificar
+
+    persona = factories.persona(factories.alcaldia("05001"), Rol.FUNCIONARIO_ET)
+    notificar(usuarios=[persona], categoria="x", titulo="Una")
+    client.force_login(persona)
+    with CaptureQueriesContext(connection) as capturadas:
+        html = client.get("/nucleo/alertas/").content.decode()
+    assert '<span class="insignia" aria-label="1 sin leer">1</span>' in html
+    sql = [q["sql"] for q in capturadas.captured_queries]
+    assert sum('FROM "att_usuario"' in s and "att_membresia" in s and "att_notificacion" in s for s in sql) == 1
+    assert not [s for s in sql if s.startswith('SELECT "att_membresia"') or s.startswith("SELECT COUNT(*) FROM")]
+
+
+def test_marcar_leidas_en_la_misma_solicitud_vuelve_a_contar(client):
+    """Los servicios que marcan alertas olvidan la cuenta traída con la sesión: lo que se pinte después en la
+    misma solicitud no muestra la insignia vieja."""
+    from att import selectors, services
+    from att.models.usuarios import cargando_de_sesion
+    from att.notificaciones import notificar
+
+    persona = factories.persona(factories.alcaldia("05001"), Rol.FUNCIONARIO_ET)
+    notificar(usuarios=[persona], categoria="x", titulo="Una")
+    notificar(usuarios=[persona], categoria="x", titulo="Dos")
+    with cargando_de_sesion():
+        de_sesion = Usuario.objects.get(pk=persona.pk)
+    assert selectors.alertas_sin_leer(de_sesion) == 2
+    services.notificacion_marcar_leida(notificacion=persona.notificaciones.get(titulo="Una"), por=de_sesion)
+    assert selectors.alertas_sin_leer(de_sesion) == 1
+    with cargando_de_sesion():
+        de_sesion = Usuario.objects.get(pk=persona.pk)
+    assert services.notificaciones_marcar_todas_leidas(por=de_sesion) == 1
+    assert selectors.alertas_sin_leer(de_sesion) == 0

@@ -45,10 +45,10 @@ URLS = {
 }
 # Consultas de cada página (sesión, usuario y membresías incluidas) para el DNP y para la entidad responsable;
 # la del corte, sin su consolidado en la caché (calcularlo y su huella son consultas fijas).
-CONSULTAS_DNP = {"cortes": 7, "corte": 21, "acciones": 8, "acciones_csv": 3, "acciones_xlsx": 3, "reportes": 7,
-                 "reportes_corte": 7, "api_cortes": 3, "api_acciones": 5, "api_reportes": 6}
-CONSULTAS_ENTIDAD = {"cortes": 6, "corte": 20, "acciones": 7, "acciones_csv": 3, "acciones_xlsx": 3, "reportes": 6,
-                     "reportes_corte": 6, "api_cortes": 3, "api_acciones": 5, "api_reportes": 5}
+CONSULTAS_DNP = {"cortes": 5, "corte": 19, "acciones": 6, "acciones_csv": 3, "acciones_xlsx": 3, "reportes": 5,
+                 "reportes_corte": 5, "api_cortes": 3, "api_acciones": 5, "api_reportes": 5}
+CONSULTAS_ENTIDAD = {"cortes": 4, "corte": 18, "acciones": 5, "acciones_csv": 2, "acciones_xlsx": 2, "reportes": 4,
+                     "reportes_corte": 4, "api_cortes": 2, "api_acciones": 4, "api_reportes": 4}
 
 
 @pytest.mark.parametrize("quien", ["dnp", "entidad"])

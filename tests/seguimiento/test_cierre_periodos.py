@@ -156,7 +156,7 @@ def test_pagina_de_periodos_con_consultas_fijas(client, linea, oferente, seguimi
         CierrePeriodo.objects.create(periodo=date(2025, mes, 1), cerrado_por=seguimiento_dnp)
     client.force_login(seguimiento_dnp)
     client.get("/seguimiento/periodos/")  # calienta la sesión y la caché de permisos
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         assert client.get("/seguimiento/periodos/").status_code == 200
 
 

@@ -66,7 +66,7 @@ def _urls(dimension):
 
 
 # Consultas de cada forma de cada corte (sesión, usuario y membresías incluidas): iguales con 10 y 1.000 ET.
-CONSULTAS = {"pagina": 10, "csv": 7, "xlsx": 7, "api": 7}
+CONSULTAS = {"pagina": 8, "csv": 6, "xlsx": 6, "api": 6}
 
 
 def test_cada_corte_pagina_exportacion_y_api_con_consultas_fijas_de_10_a_1000_entidades(
