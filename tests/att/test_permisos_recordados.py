@@ -168,7 +168,7 @@ def test_una_pagina_con_sesion_lee_persona_membresias_y_alertas_en_una_consulta(
     assert '<span class="insignia" aria-label="1 sin leer">1</span>' in html
     sql = [q["sql"] for q in capturadas.captured_queries]
     assert sum('FROM "att_usuario"' in s and "att_membresia" in s and "att_notificacion" in s for s in sql) == 1
-    assert not [s for s in sql if s.startswith('SELECT "att_membresia"') or s.startswith("SELECT COUNT(*) FROM")]
+    assert not [s for s in sql if s.startswith(('SELECT "att_membresia"', "SELECT COUNT(*) FROM"))]
 
 
 def test_marcar_leidas_en_la_misma_solicitud_vuelve_a_contar(client):
