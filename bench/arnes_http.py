@@ -81,6 +81,15 @@ MUESTRAS_MINIMAS = 5
 # El techo se mide al empezar cada ronda, cada TECHO_CADA rutas y al terminarla; cuenta su mejor corrida.
 TECHO_CADA = 5
 DURACION_MAXIMA_S = 15
+# Reparto de las 8 conexiones entre los 2 workers. wrk abre sus conexiones de golpe y las mantiene (keep-alive);
+# el worker gthread que despierta primero las acepta en un bucle antes de que el otro alcance a correr, y a
+# veces se queda con las 8: esa corrida sirve con un solo proceso (un solo GIL) y da la mitad de req/s (tablero
+# el 3 de diciembre: 330–343 req/s con un worker a 100 % de la CPU, 698–813 con ~50 %, 3 de 8 corridas así).
+# Es un efecto del generador de carga (con clientes que llegan de a uno el worker ocioso acepta primero), no
+# de la ruta: una corrida con un worker por encima de este reparto de la CPU se repite, hasta
+# REPETICIONES_REPARTO veces, y la tabla dice cuántas se repitieron. Vale igual para el techo y las rutas.
+REPARTO_MAXIMO = 0.8
+REPETICIONES_REPARTO = 3
 
 
 # --- Lectura de wrk y cálculos (sin Django ni servidor: tests/bench/test_arnes_http.py) ---------------
@@ -479,6 +488,17 @@ class Servidor:
             total += int(campos[11]) + int(campos[12])  # utime y stime (campos 14 y 15 de proc(5))
         return total
 
+    def ticks_por_worker(self) -> dict[int, int]:
+        """Tiempo de CPU (ticks) de cada worker."""
+        ticks = {}
+        for pid in self.workers():
+            try:
+                campos = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            ticks[pid] = int(campos[11]) + int(campos[12])
+        return ticks
+
     def esperar_reposo(self, maximo_s: float = 30.0, ventana_s: float = 0.25, ticks: int = 2) -> float:
         """Espera a que gunicorn deje de gastar CPU: al acabar una corrida de wrk a 8 conexiones sobre una
         ruta lenta, los workers siguen atendiendo las solicitudes que quedaron en cola, y la corrida que
@@ -529,6 +549,30 @@ def pedir(puerto: int, url: str, encabezados: dict | None = None, timeout: float
 
 
 # --- Medidas ---------------------------------------------------------------------------------------
+
+def reparto_desigual(antes: dict[int, int], despues: dict[int, int], maximo: float = REPARTO_MAXIMO) -> bool:
+    """Si un worker gastó más de `maximo` de la CPU de todos en la corrida (ver REPARTO_MAXIMO). Con menos de
+    dos workers medidos, o sin CPU gastada, no hay reparto que juzgar."""
+    gastos = [despues[pid] - antes[pid] for pid in despues if pid in antes]
+    total = sum(gastos)
+    return len(gastos) >= 2 and total > 0 and max(gastos) / total > maximo
+
+
+def wrk_repartido(servidor: Servidor, puerto: int, ruta: Ruta, encabezados: dict, conexiones: int,
+                  duracion: int) -> tuple[Corrida, int]:
+    """Una corrida de wrk; a 8 conexiones, repetida si un solo worker atendió casi todo (`reparto_desigual`),
+    hasta REPETICIONES_REPARTO veces (la última cuenta aunque siga desigual). Devuelve la corrida y las
+    repeticiones."""
+    repetidas = 0
+    while True:
+        antes = servidor.ticks_por_worker()
+        corrida = wrk(puerto, ruta, encabezados, conexiones, duracion)
+        if conexiones == 1 or repetidas >= REPETICIONES_REPARTO or \
+                not reparto_desigual(antes, servidor.ticks_por_worker()):
+            return corrida, repetidas
+        repetidas += 1
+        servidor.esperar_reposo()
+
 
 def wrk(puerto: int, ruta: Ruta, encabezados: dict, conexiones: int, duracion: int) -> Corrida:
     hilos = 1 if conexiones == 1 else 2
@@ -815,6 +859,7 @@ def principal(argv: list[str] | None = None) -> int:
     exportacion = None
     cargas = [os.getloadavg()]
     esperas: list[float] = []
+    repetidas_por_reparto: dict[tuple[str, str], int] = {}
     consultas_ruta: dict[tuple[str, str], int] = {}
     busqueda = next((r for r in rutas if r.clave == "portal_facetas"), None)
     for modo in (FRIA, CALIENTE):
@@ -848,7 +893,11 @@ def principal(argv: list[str] | None = None) -> int:
                         r = resultados.setdefault((ruta.clave, modo, conexiones), Resumen())
                         esperas.append(servidor.esperar_reposo())
                         r.suelo_ms += suelo.medir(sentencias[ruta.clave], repeticiones_suelo)
-                        corrida = wrk(args.puerto, ruta, encabezados(ruta), conexiones, duraciones[ruta.clave])
+                        corrida, repetidas = wrk_repartido(servidor, args.puerto, ruta, encabezados(ruta), conexiones,
+                                                           duraciones[ruta.clave])
+                        if repetidas:
+                            repetidas_por_reparto[(ruta.clave, modo)] = \
+                                repetidas_por_reparto.get((ruta.clave, modo), 0) + repetidas
                         if not corrida.solicitudes:
                             # Más lenta que la corrida entera: una petición cronometrada sola, para tener cifra.
                             _, _, t = pedir(args.puerto, ruta.url, encabezados(ruta))
@@ -916,6 +965,11 @@ def principal(argv: list[str] | None = None) -> int:
         (f"Antes de cada corrida el arnés espera a que gunicorn deje de gastar CPU (lo que quedó en cola de la "
         f"anterior): {len(esperas)} esperas, mediana {_ms(statistics.median(esperas) if esperas else None, 2)} s, "
         f"la más larga {_ms(max(esperas) if esperas else None, 1)} s."),
+        (f"Reparto entre workers: una corrida a 8 conexiones en que un worker gastó más del {REPARTO_MAXIMO:.0%} de la "
+        f"CPU de los dos (wrk abre sus 8 conexiones de golpe y a veces un solo worker las acepta todas: sirve con "
+        f"un solo proceso, a la mitad) se repitió, hasta {REPETICIONES_REPARTO} veces: "
+        + (", ".join(f"{clave} {modo} {n}" for (clave, modo), n in sorted(repetidas_por_reparto.items()))
+           or "ninguna") + "."),
         f"Carga de la máquina ({os.cpu_count()} núcleos, compartidos), promedio de 1 min por ronda: {carga_txt}.",
         "",
         "## Metas del issue 17",

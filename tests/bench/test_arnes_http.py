@@ -196,3 +196,54 @@ def test_el_servidor_medido_no_recicla_workers(monkeypatch):
     assert arnes.entorno_servidor(8720, "dummycache://")["GUNICORN_MAX_REQUESTS"] == "0"
     monkeypatch.setenv("ARNES_MAX_REQUESTS", "10000")
     assert arnes.entorno_servidor(8720, "dummycache://")["GUNICORN_MAX_REQUESTS"] == "10000"
+
+
+def test_reparto_desigual_entre_workers():
+    """Una corrida en que un worker gastó más del 80 % de la CPU de los dos se repite; el 80 % justo no."""
+    assert arnes.reparto_desigual({1: 0, 2: 0}, {1: 420, 2: 0}) is True
+    assert arnes.reparto_desigual({1: 100, 2: 100}, {1: 181, 2: 119}) is True  # 81 de 100
+    assert arnes.reparto_desigual({1: 0, 2: 0}, {1: 80, 2: 20}) is False  # 80 % justo
+    assert arnes.reparto_desigual({1: 0, 2: 0}, {1: 330, 2: 320}) is False
+    assert arnes.reparto_desigual({1: 0}, {1: 420}) is False  # un solo worker medido: nada que juzgar
+    assert arnes.reparto_desigual({1: 5, 2: 5}, {1: 5, 2: 5}) is False  # sin CPU gastada
+    assert arnes.reparto_desigual({1: 0, 2: 0}, {1: 400, 3: 10}) is False  # un worker nuevo no se compara
+
+
+class _ServidorFalso:
+    """Reparto por corrida: (ticks del worker 1, del worker 2)."""
+
+    def __init__(self, repartos):
+        self.repartos, self.ticks, self.reposos = list(repartos), {1: 0, 2: 0}, 0
+
+    def ticks_por_worker(self):
+        return dict(self.ticks)
+
+    def correr(self):
+        a, b = self.repartos.pop(0)
+        self.ticks = {1: self.ticks[1] + a, 2: self.ticks[2] + b}
+
+    def esperar_reposo(self):
+        self.reposos += 1
+
+
+def test_wrk_repartido_repite_las_corridas_de_un_solo_worker(monkeypatch):
+    servidor = _ServidorFalso([(420, 0), (400, 10), (330, 320)])
+    corridas = iter([arnes.Corrida(1, 2, 340, 1360), arnes.Corrida(1, 2, 345, 1380), arnes.Corrida(1, 2, 780, 3120)])
+
+    def wrk_falso(*args):
+        servidor.correr()
+        return next(corridas)
+
+    monkeypatch.setattr(arnes, "wrk", wrk_falso)
+    ruta = arnes.Ruta("x", "X", "/x/")
+    corrida, repetidas = arnes.wrk_repartido(servidor, 1, ruta, {}, 8, 3)
+    assert (corrida.rps, repetidas, servidor.reposos) == (780, 2, 2)
+    # Tras REPETICIONES_REPARTO repeticiones cuenta la última, aunque siga desigual.
+    servidor = _ServidorFalso([(420, 0)] * 4)
+    corridas = iter([arnes.Corrida(1, 2, 340 + i, 1360) for i in range(4)])
+    corrida, repetidas = arnes.wrk_repartido(servidor, 1, ruta, {}, 8, 3)
+    assert (corrida.rps, repetidas) == (343, arnes.REPETICIONES_REPARTO)
+    # A 1 conexión no hay reparto que juzgar: una sola corrida.
+    servidor = _ServidorFalso([(420, 0)])
+    corridas = iter([arnes.Corrida(1, 2, 300, 900)])
+    assert arnes.wrk_repartido(servidor, 1, ruta, {}, 1, 3)[1] == 0
