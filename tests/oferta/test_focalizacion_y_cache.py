@@ -323,6 +323,19 @@ def test_copia_del_proceso_sigue_a_la_huella_y_vence_con_las_filas(client, admin
     assert [c for c in leidas if c.startswith("oferta:portal:")]  # a la hora en punto, de nuevo la caché
 
 
+def test_con_la_cache_apagada_no_hay_copia_del_proceso(client, settings):
+    """Con DummyCache (desarrollo sin caché, las corridas frías del arnés) la consulta corre en cada visita:
+    la copia del proceso no la esconde (antes la tabla del arnés comparaba la página con la sola huella)."""
+    from django.core.cache import caches
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    assert type(caches["default"]).__name__ == "DummyCache"
+    fabricas.oferta(nombre="Catastro multipropósito")
+    assert _consulta_portal(client) == (["Catastro multipropósito"], False)
+    assert _consulta_portal(client) == (["Catastro multipropósito"], False)
+    assert len(selectors._RESULTADOS_EN_PROCESO) == 0
+
+
 def test_borrar_en_sql_invalida_y_no_repite_una_huella_vieja(client, oferente, admin_dnp, entidad_oferente):
     """Borrar en SQL (sin el admin ni señales) la de la última actualización vuelve el máximo a uno
     anterior: el contador de borrados (disparador) hace que la clave no sea una ya guardada con
