@@ -190,7 +190,6 @@ def respuesta_comprimida(request, comprimida: bytes) -> HttpResponse:
 # cada visita solo se comprime lo de la persona y se pegan los tramos: un flujo deflate válido (RFC 1951)
 # dentro de un gzip (RFC 1952) cuyo CRC-32 se combina con el del cuerpo sin volver a leerlo.
 _POLINOMIO_CRC = 0xEDB88320  # CRC-32 de gzip, en la representación reflejada (la de zlib)
-_NIVEL_TRAMO = 3  # el de GZipMiddleware (`_NIVEL_GZIP`) para lo de cada visita
 _MAX_BYTES_AL_AZAR = 100  # relleno del encabezado contra BREACH, como `GZipMiddleware.max_random_bytes`
 
 
@@ -251,8 +250,8 @@ def _encabezado_gzip() -> bytes:
 def gzip_con_tramo(antes: str, tramo: Tramo, despues: str) -> bytes:
     """gzip de `antes + tramo + despues`: solo se comprimen `antes` y `despues`."""
     crudo_antes, crudo_despues = antes.encode(), despues.encode()
-    primero = zlib.compressobj(_NIVEL_TRAMO, zlib.DEFLATED, -15)
-    ultimo = zlib.compressobj(_NIVEL_TRAMO, zlib.DEFLATED, -15)
+    primero = zlib.compressobj(_NIVEL_GZIP, zlib.DEFLATED, -15)  # lo de cada visita, como GZipMiddleware
+    ultimo = zlib.compressobj(_NIVEL_GZIP, zlib.DEFLATED, -15)
     crc = zlib.crc32(crudo_despues, combinar_crc32(zlib.crc32(crudo_antes), tramo.crc, tramo.operador))
     largo = len(crudo_antes) + tramo.largo + len(crudo_despues)
     return b"".join((

@@ -477,27 +477,25 @@ class Servidor:
                 hijos.append(int(stat.parent.name))
         return sorted(hijos)
 
-    def cpu_ticks(self) -> int:
-        """Tiempo de CPU (usuario + sistema, en ticks del reloj) del maestro y sus workers."""
-        total = 0
-        for pid in [self.proceso.pid, *self.workers()] if self.proceso else []:
+    @staticmethod
+    def _ticks(pids) -> dict[int, int]:
+        """Tiempo de CPU (usuario + sistema, en ticks del reloj) de cada proceso vivo de `pids`."""
+        ticks = {}
+        for pid in pids:
             try:
                 campos = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            total += int(campos[11]) + int(campos[12])  # utime y stime (campos 14 y 15 de proc(5))
-        return total
+            ticks[pid] = int(campos[11]) + int(campos[12])  # utime y stime (campos 14 y 15 de proc(5))
+        return ticks
+
+    def cpu_ticks(self) -> int:
+        """Tiempo de CPU del maestro y sus workers."""
+        return sum(self._ticks([self.proceso.pid, *self.workers()] if self.proceso else []).values())
 
     def ticks_por_worker(self) -> dict[int, int]:
-        """Tiempo de CPU (ticks) de cada worker."""
-        ticks = {}
-        for pid in self.workers():
-            try:
-                campos = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            ticks[pid] = int(campos[11]) + int(campos[12])
-        return ticks
+        """Tiempo de CPU de cada worker."""
+        return self._ticks(self.workers())
 
     def esperar_reposo(self, maximo_s: float = 30.0, ventana_s: float = 0.25, ticks: int = 2) -> float:
         """Espera a que gunicorn deje de gastar CPU: al acabar una corrida de wrk a 8 conexiones sobre una
