@@ -29,6 +29,11 @@ class AttConfig(AppConfig):
         from att import escritorio_nucleo
 
         escritorio_nucleo.registrar()
+        from att.api import autenticacion as autenticacion_api
+        from att.api import lotes
+
+        # Las filas de tokens que guarda cada proceso dejan de servir al cambiar cualquiera de estas tablas.
+        lotes.vigilar(autenticacion_api.VIGILADOS)
         importacion.registrar_importador("atributos", importadores.ImportadorAtributos)
 
 

@@ -89,6 +89,12 @@ ESCRITURAS_EN_BLOQUE: dict[tuple[str, str], str] = {
         "modelo sin historia: otp_static.StaticToken (códigos de respaldo; un historial los copiaría)",
     ("att/services.py", "adjuntos_marcar_usados"):
         "modelo sin historia: att.AdjuntoPendiente (marca técnica de «usado», de corta vida)",
+    # El QuerySet de los modelos que deciden el acceso: solo llama al de Django y avisa; quien lo usa es quien
+    # escribe en bloque, y esas llamadas las revisa esta misma lista en su archivo.
+    ("att/models/avisos.py", "QuerySetQueAvisa.update"):
+        "envoltorio de QuerySet.update: delega en Django y envía actualizado_en_bloque",
+    ("att/models/avisos.py", "QuerySetQueAvisa.bulk_update"):
+        "envoltorio de QuerySet.bulk_update: delega en Django y envía actualizado_en_bloque",
     # Campos técnicos de modelos con historial.
     ("att/api/autenticacion.py", "TokenIntegracionAuthentication.authenticate_credentials"):
         "último uso del token: fecha técnica, excluida del historial (excluded_fields)",

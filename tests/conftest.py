@@ -74,12 +74,13 @@ def _cache_vacia():
     from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache
 
-    from att.api import lotes
+    from att.api import autenticacion, lotes
     from oferta import selectors as oferta_selectors
 
     if isinstance(caches["default"], LocMemCache):
         caches["default"].clear()
     lotes.olvidar_filas_en_proceso()
+    autenticacion.olvidar_tokens_en_proceso()
     oferta_selectors.olvidar_resultados_en_proceso()
 
 

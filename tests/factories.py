@@ -48,5 +48,19 @@ def persona(entidad: Entidad, rol: str = Rol.FUNCIONARIO_ET, **extra) -> Usuario
     return usuario
 
 
+def api_con_token(entidad: Entidad, rol: str, por: Usuario, nombre: str = "Sistema de prueba"):
+    """Un cliente de la API con el token de una persona nueva de `entidad` con `rol`, emitido por `por`;
+    devuelve (cliente, token)."""
+    from rest_framework.test import APIClient
+
+    from att import services
+
+    token, clave = services.token_emitir(nombre=nombre, usuario=persona(entidad, rol), entidad=entidad, rol=rol,
+                                         por=por)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {clave}")
+    return api, token
+
+
 def municipio(codigo: str) -> Municipio:
     return Municipio.objects.get(codigo=codigo)

@@ -1,4 +1,5 @@
 import datetime
+import time
 
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Exists, OuterRef
@@ -7,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
 from att.consultas import ConsultaFija
+from att.memoria import MemoriaAcotada
 from att.models import Entidad, Membresia, TokenIntegracion, Usuario
 
 
@@ -29,13 +31,47 @@ _TOKEN = ConsultaFija(
 )
 
 
-def _token_con_usuario_y_entidad(resumen: str) -> TokenIntegracion | None:
+# La fila de cada token ya leída en este proceso, por (resumen, día, minuto y generaciones de las cuatro tablas
+# que deciden si vale: el token, la persona, la entidad y las membresías). Cada alta, cambio o baja de esas
+# tablas por el ORM (también `update()` en bloque: `att.models.avisos`) sube su generación en Redis
+# (`att.api.lotes.vigilar`, antes de confirmar y al confirmar),
+# así que revocar el token, desactivar a la persona o cerrar su membresía deja la fila guardada sin uso en la
+# petición siguiente de cualquier worker; lo que no pasa por el ORM (un `UPDATE` a mano) deja de verse al
+# cambiar el minuto. Sin Redis cada petición trae generaciones nuevas y lee la base (nunca una fila vieja).
+# Solo filas de tokens que existen: una clave inventada no ocupa la memoria.
+VIGILADOS = (TokenIntegracion, Usuario, Entidad, Membresia)
+_FILAS_EN_PROCESO = MemoriaAcotada(512)
+_VIDA_S = 60
+_ULTIMO_USO = _DEL_TOKEN.index("ultimo_uso")
+
+
+def olvidar_tokens_en_proceso() -> None:
+    _FILAS_EN_PROCESO.vaciar()
+
+
+def _fila_del_token(resumen: str, generaciones: list) -> tuple[tuple, tuple] | None:
+    """La fila del token (columnas de `_TOKEN`) y la clave con que quedó en la memoria del proceso."""
+    fecha = timezone.localdate()
+    clave = (resumen, fecha, int(time.time() // _VIDA_S), *generaciones)
+    fila = _FILAS_EN_PROCESO.get(clave)
+    if fila is None:
+        filas = _TOKEN.filas(resumen=resumen, fecha=fecha)
+        if not filas:
+            return None
+        fila = _FILAS_EN_PROCESO.guardar(clave, tuple(filas[0]))
+    return fila, clave
+
+
+def _anotar_uso(clave: tuple, fila: tuple, ahora) -> None:
+    """El último uso recién escrito también en la fila guardada (si no, cada petición lo escribiría de nuevo)."""
+    if clave in _FILAS_EN_PROCESO:
+        _FILAS_EN_PROCESO[clave] = (*fila[:_ULTIMO_USO], ahora, *fila[_ULTIMO_USO + 1:])
+
+
+def _armar_token(fila: tuple) -> TokenIntegracion:
     """Lo mismo que `select_related("usuario", "entidad")` con la anotación: los tres modelos armados con
-    `from_db` desde una fila, el usuario y la entidad ya puestos en el token."""
-    filas = _TOKEN.filas(resumen=resumen, fecha=timezone.localdate())
-    if not filas:
-        return None
-    fila = filas[0]
+    `from_db` desde la fila (nuevos en cada petición: la persona se anota por petición), el usuario y la
+    entidad ya puestos en el token."""
     a, b = len(_DEL_TOKEN), len(_DEL_TOKEN) + len(_DEL_USUARIO)
     token = TokenIntegracion.from_db(DEFAULT_DB_ALIAS, _DEL_TOKEN, fila[:a])
     TokenIntegracion._meta.get_field("usuario").set_cached_value(token, Usuario.from_db(
@@ -53,9 +89,25 @@ class TokenIntegracionAuthentication(authentication.TokenAuthentication):
     `Usuario.has_perm` no toma el atajo de superusuario (ver `att/models/usuarios.py`)."""
 
     keyword = "Token"
+    _peticion = None
+
+    def authenticate(self, request):
+        # DRF crea los autenticadores en cada petición: guardar la petición aquí no la comparte con otra.
+        self._peticion = request
+        return super().authenticate(request)
 
     def authenticate_credentials(self, key):
-        token = _token_con_usuario_y_entidad(TokenIntegracion.resumir(key))
+        from att.api import lotes
+
+        # Las generaciones del token y, en la misma lectura de Redis, las que la vista leería después
+        # (`ListaPorLotes.generaciones_adelantadas`): una ida a Redis en vez de una consulta a PostgreSQL.
+        vista = (getattr(self._peticion, "parser_context", None) or {}).get("view")
+        extra = tuple(vista.generaciones_adelantadas()) if hasattr(vista, "generaciones_adelantadas") else ()
+        leidas = lotes.generaciones((*VIGILADOS, *extra))
+        if extra:
+            vista.generaciones_leidas = dict(zip(extra, leidas[len(VIGILADOS):], strict=True))
+        leida = _fila_del_token(TokenIntegracion.resumir(key), leidas[:len(VIGILADOS)])
+        token = _armar_token(leida[0]) if leida is not None else None
         if token is None or not token.vigente:
             raise exceptions.AuthenticationFailed(_("Token inválido o revocado."))
         if not token.usuario.is_active:
@@ -66,6 +118,7 @@ class TokenIntegracionAuthentication(authentication.TokenAuthentication):
         ahora = timezone.now()
         if token.ultimo_uso is None or (ahora - token.ultimo_uso).total_seconds() > 300:
             TokenIntegracion.objects.filter(pk=token.pk).update(ultimo_uso=ahora)
+            _anotar_uso(leida[1], leida[0], ahora)
         usuario = token.usuario
         usuario._att_token = token
         return usuario, token

@@ -451,12 +451,16 @@ def vigilar(modelos: Iterable) -> None:
     """Conecta las señales que suben la generación de cada modelo (una vez por modelo)."""
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
+    from att.models.avisos import actualizado_en_bloque
+
     for modelo in modelos:
         if modelo in _vigilados:
             continue
         uid = f"att.api.lotes:{modelo._meta.label_lower}"
         post_save.connect(_al_cambiar, sender=modelo, weak=False, dispatch_uid=uid)
         post_delete.connect(_al_cambiar, sender=modelo, weak=False, dispatch_uid=uid)
+        # `update()` y `bulk_update()` de los modelos con `att.models.avisos.QuerySetQueAvisa`.
+        actualizado_en_bloque.connect(_al_cambiar, sender=modelo, weak=False, dispatch_uid=uid)
         if modelo._meta.auto_created:  # intermedia: `.add()`, `.set()`, `.clear()` no pasan por save()
             m2m_changed.connect(_al_cambiar, sender=modelo, weak=False, dispatch_uid=uid)
         _vigilados.add(modelo)
@@ -676,6 +680,8 @@ class ListaPorLotes:
     lotes_activos = True
     _planes: dict = {}
     _clave_de_base = None  # la de `_base_de_lista` en esta petición, si la base es fija
+    # {modelo: generación} ya leídas en esta petición junto con las del token (att/api/autenticacion.py).
+    generaciones_leidas: dict | None = None
 
     def lotes_serializador(self):
         """El serializador de la lista (el de `get_serializer_class` con la acción `list`)."""
@@ -690,6 +696,21 @@ class ListaPorLotes:
             if self.lotes_huella is not None:  # solo la huella por fila lee las generaciones
                 vigilar(plan.vigilados)
         return plan
+
+    def generaciones_adelantadas(self) -> tuple:
+        """Los modelos cuyas generaciones leerá la lista (las de su huella): quien lee otras antes en la
+        misma petición (el token) las trae en la misma ida a Redis y las deja en `generaciones_leidas`.
+        Leerlas antes que la página es tan seguro como después: cada cambio sube la generación antes de
+        confirmar y otra vez al confirmar."""
+        if self.action != "list" or not self.lotes_activos or self.lotes_huella is None:
+            return ()
+        return tuple(self.plan_lotes().vigilados)
+
+    def _generaciones(self, modelos) -> list:
+        leidas = self.generaciones_leidas
+        if leidas is not None and all(m in leidas for m in modelos):
+            return [leidas[m] for m in modelos]
+        return generaciones(modelos)
 
     def clave_lista_fija(self, request) -> Hashable | None:
         """Una clave tal que toda petición de la lista **sin filtros** con esa clave arma el mismo
@@ -750,7 +771,7 @@ class ListaPorLotes:
             # enlaces del ETag y, con las filas guardadas, el cuerpo.
             sobre = self.get_paginated_response([]).data if paginada else None
             enlaces = {k: v for k, v in sobre.items() if k != "results"} if paginada else {}
-            gens = generaciones(plan.vigilados)
+            gens = self._generaciones(plan.vigilados)
             etag = _etiqueta("lista", _alcance(request), request.get_full_path(), enlaces, gens,
                              [[f["pk"], *[f[c] for c in huella]] for f in filas])
             if _coincide(request, etag):

@@ -2,6 +2,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .avisos import QuerySetQueAvisa
+
 
 class TipoEntidad(models.TextChoices):
     MINISTERIO = "ministerio", _("Ministerio")
@@ -54,6 +56,8 @@ class Entidad(models.Model):
     # Fecha de modificación del servidor: fuente de cambios de la API (`actualizado_desde`).
     actualizado = models.DateTimeField(_("actualizado"), auto_now=True)
     historial = HistoricalRecords()
+
+    objects = QuerySetQueAvisa.as_manager()
 
     class Meta:
         ordering = ["nombre"]

@@ -7,10 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .avisos import QuerySetQueAvisa
 from .usuarios import Rol
 
 
-class TokenIntegracionQuerySet(models.QuerySet):
+class TokenIntegracionQuerySet(QuerySetQueAvisa):
+    campos_sin_aviso = frozenset({"ultimo_uso"})
+
     def vigentes(self):
         return self.filter(revocado_en__isnull=True)
 

@@ -12,6 +12,8 @@ from simple_history.models import HistoricalRecords
 
 from att.consultas import ConsultaFija
 
+from .avisos import QuerySetQueAvisa
+
 
 class Rol(models.TextChoices):
     FUNCIONARIO_ET = "funcionario_et", _("Funcionario de entidad territorial")
@@ -23,7 +25,7 @@ class Rol(models.TextChoices):
     INTEGRADOR = "integrador", _("Integrador (cliente de la API)")
 
 
-class UsuarioManager(BaseUserManager):
+class UsuarioManager(BaseUserManager.from_queryset(QuerySetQueAvisa)):
     use_in_migrations = True
 
     def _crear(self, email, password, **extra):
@@ -182,7 +184,7 @@ class Usuario(AbstractBaseUser, PermissionsMixin):
         return super().get_all_permissions(obj)
 
 
-class MembresiaQuerySet(models.QuerySet):
+class MembresiaQuerySet(QuerySetQueAvisa):
     def vigentes(self, fecha=None):
         """Activas y sin fecha de fin pasada: solo estas dan acceso (`att.permisos`). El día `hasta`
         todavía cuenta; desde el día siguiente, la persona ya no actúa por esa entidad."""

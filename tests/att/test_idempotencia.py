@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from att import services as att_services
 from att.idempotencia import CAMPO_FORMULARIO, purgar
 from att.models import Rol, SolicitudIdempotente
 from demanda.models import Demanda
@@ -23,13 +22,7 @@ API = "/api/v1/demandas/"
 
 @pytest.fixture
 def api_con_token(admin_dnp):
-    medellin = factories.alcaldia("05001")
-    integrador = factories.persona(medellin, Rol.INTEGRADOR)
-    _token, clave = att_services.token_emitir(nombre="SI municipal", usuario=integrador, entidad=medellin,
-                                              rol=Rol.INTEGRADOR, por=admin_dnp)
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {clave}")
-    return api
+    return factories.api_con_token(factories.alcaldia("05001"), Rol.INTEGRADOR, admin_dnp, "SI municipal")[0]
 
 
 # --- Formularios -------------------------------------------------------------------------------------
