@@ -87,7 +87,7 @@ def tablero(request):
     entidad_id = _entero(request.GET.get("entidad")) if permisos.lee_todo(request.user) else None
     formato = request.GET.get("formato")
     if not formato and permisos.lee_todo(request.user) and set(request.GET) <= {"agenda", "entidad"}:
-        from att import cabeceras, cifras
+        from att import cabeceras, cifras, marco
 
         # Guardado ya comprimido (`att.cabeceras.Tramo`): en cada visita se pinta y comprime solo el
         # encabezado de la persona y se pega el cuerpo, sin volver a comprimir sus 130 KB.
@@ -95,8 +95,7 @@ def tablero(request):
             "seguimiento:tablero-dnp-tramo", ("tablero", "percepcion", "avances", "demanda"),
             lambda: cabeceras.Tramo.de_texto(_cuerpo_tablero(request, agenda_id, entidad_id)),
             parte=f"{agenda_id or 0}:{entidad_id or 0}")])
-        pagina = render_to_string("seguimiento/tablero.html", {"cuerpo_tablero": mark_safe(cabeceras.MARCA_TRAMO)},
-                                  request)
+        pagina = marco.pintar(request, "seguimiento/tablero.html", {"cuerpo_tablero": mark_safe(cabeceras.MARCA_TRAMO)})
         return cabeceras.respuesta_con_tramo(request, pagina, tramo)
     respuesta = _cuerpo_tablero(request, agenda_id, entidad_id)
     if not isinstance(respuesta, str):  # una descarga CSV

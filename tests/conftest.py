@@ -74,6 +74,7 @@ def _cache_vacia():
     from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache
 
+    from att import marco
     from att.api import autenticacion, lotes
     from oferta import selectors as oferta_selectors
 
@@ -82,6 +83,7 @@ def _cache_vacia():
     lotes.olvidar_filas_en_proceso()
     autenticacion.olvidar_tokens_en_proceso()
     oferta_selectors.olvidar_resultados_en_proceso()
+    marco.olvidar_marcos()
 
 
 @pytest.fixture

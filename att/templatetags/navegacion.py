@@ -49,6 +49,10 @@ _SECCIONES_SEGUIMIENTO = (
 )
 
 
+# Los permisos que deciden qué opciones se ven (`att.marco` los lleva en la clave del marco recordado).
+PERMISOS_DE_LOS_MENUS = tuple(dict.fromkeys(p for *_resto, p in _SECCIONES_SEGUIMIENTO if p is not None))
+
+
 def _opcion(direccion: str, texto, actual: bool) -> str:
     return f'<li><a href="{escape(direccion)}"{_ACTUAL if actual else ""}>{escape(str(texto))}</a></li>'
 
