@@ -11,14 +11,18 @@ No se recuerda una página con mensajes pendientes (se muestran una vez y se con
 una solicitud sin persona. Los datos de la persona salen de la fila que ya se leyó al cargar la sesión
 (`Usuario.objects.get`: una consulta con sus membresías y el conteo de alertas), así que una alerta nueva,
 una membresía cerrada o un permiso quitado cambian la clave en la visita siguiente, en cualquier worker.
-`tests/att/test_marco.py` compara lo recordado con la página pintada de nuevo en esos casos.
+`tests/att/test_marco.py` compara lo recordado con la página pintada de nuevo en esos casos y lista lo que
+pintan las plantillas del marco: quien agregue a `base.html` una variable o una etiqueta nueva la ve fallar y
+decide si va en la clave (o si es de cada solicitud, como un nonce, y el marco no se puede recordar).
 """
 
 from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.contrib.messages import get_messages
+from django.core.signals import setting_changed
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -30,8 +34,12 @@ _MARCOS = MemoriaAcotada(1024)
 _MARCA_CSRF = "att-csrf-" + secrets.token_hex(16)
 
 
-def olvidar_marcos() -> None:
+def olvidar_marcos(**_kwargs) -> None:
     _MARCOS.vaciar()
+
+
+# Un ajuste cambiado en una prueba (`override_settings`: STATIC_URL, ROOT_URLCONF, idiomas…) cambia lo que se pinta.
+setting_changed.connect(olvidar_marcos, dispatch_uid="att.marco.olvidar_marcos")
 
 
 def _permisos_de_los_menus() -> tuple[str, ...]:
@@ -43,18 +51,21 @@ def _permisos_de_los_menus() -> tuple[str, ...]:
 def _clave(request, plantilla: str, contexto: dict):
     """Todo lo que el marco muestra de esta solicitud, o None si no se puede recordar."""
     usuario = getattr(request, "user", None)
-    if usuario is None or not usuario.is_authenticated:
-        return None
+    if settings.DEBUG or usuario is None or not usuario.is_authenticated:
+        return None  # en desarrollo una plantilla editada se ve en la visita siguiente
     if get_messages(request):
         return None
     try:
-        extra = tuple(sorted(contexto.items()))
+        # Con el tipo: "<b>" y mark_safe("<b>") son iguales como textos y se pintan distinto.
+        extra = tuple((clave, type(valor), valor) for clave, valor in sorted(contexto.items()))
         hash(extra)
     except TypeError:
         return None
     de_la_plataforma = tuple(sorted(plataforma(request).items()))
     return (
-        plantilla, extra, request.get_full_path(), translation.get_language(),
+        # La ruta y no la consulta: el marco no muestra la consulta (los filtros van en el cuerpo), y con ella
+        # cada `?agenda=…` distinto ocuparía otra entrada.
+        plantilla, extra, request.path, translation.get_language(),
         usuario.pk, usuario.email, usuario.nombre, usuario.is_active, usuario.is_staff, usuario.is_superuser,
         de_la_plataforma, tuple(usuario.has_perm(p) for p in _permisos_de_los_menus()),
     )

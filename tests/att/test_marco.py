@@ -3,8 +3,10 @@ lo recordado es lo que se pintaría de nuevo, con el token CSRF de cada solicitu
 siguiente cuando cambia algo de lo que muestra."""
 
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.cache import SessionStore
@@ -121,3 +123,54 @@ def test_un_contexto_que_no_se_compara_no_se_recuerda(auditor):
     pagina = marco.pintar(_solicitud(auditor), "seguimiento/tablero.html", {"cuerpo_tablero": ["no", "hashable"]})
     assert "hashable" in pagina
     assert len(marco._MARCOS) == 0
+
+
+def test_el_enlace_de_administracion_sigue_a_is_staff(auditor):
+    # Con is_staff la página exige el segundo factor (att/mfa.py): el marco se pide directo, sin middleware.
+    def pagina():
+        return marco.pintar(_solicitud(auditor), "seguimiento/tablero.html", {"cuerpo_tablero": "cuerpo"})
+
+    assert ">Administración</a>" not in pagina()
+    Usuario.objects.filter(pk=auditor.pk).update(is_staff=True)
+    assert ">Administración</a>" in pagina()
+    assert len(marco._MARCOS) == 2
+
+
+# Lo que pintan las plantillas del marco del tablero, revisado contra `att.marco._clave`: cada variable sale de la
+# persona (nombre, is_staff, alertas y entidad de `plataforma`), de la ruta o de los mensajes (que no se recuerdan);
+# las etiquetas de menú dependen de la ruta y de los permisos de `PERMISOS_DE_LOS_MENUS`.
+_VARIABLES_DEL_MARCO = {
+    "alertas_sin_leer", "cuerpo_tablero", "entidad_usuario_nombre", "m", "m.tags", "messages", "n",
+    "request.get_full_path", "request.path", "request.resolver_match.url_name", "user.is_authenticated",
+    "user.is_staff", "user.nombre",
+}
+_ETIQUETAS_DEL_MARCO = {
+    "block", "blocktranslate", "csrf_token", "else", "endblock", "endblocktranslate", "endfor", "endif", "extends",
+    "for", "if", "load", "navegacion_areas", "plural", "secciones_seguimiento", "static", "translate", "url",
+}
+
+
+def test_lo_que_pinta_el_marco_esta_revisado_contra_su_clave():
+    """Una variable o etiqueta nueva en el marco falla aquí: hay que decidir si va en la clave de `att.marco`
+    (o si es de cada solicitud, como un nonce, y entonces el marco no se puede recordar) y agregarla arriba."""
+    variables, etiquetas = set(), set()
+    carpeta = Path(settings.BASE_DIR) / "templates"
+    for nombre in ("base.html", "seguimiento/base_seguimiento.html", "seguimiento/tablero.html"):
+        fuente = re.sub(r"{#.*?#}", "", (carpeta / nombre).read_text())
+        variables |= set(re.findall(r"{{\s*([\w.]+)", fuente))
+        for etiqueta in re.findall(r"{%\s*(.*?)\s*%}", fuente):
+            nombre_etiqueta, *resto = etiqueta.split()
+            etiquetas.add(nombre_etiqueta)
+            if nombre_etiqueta in ("if", "elif", "for"):
+                variables |= {p for p in resto if re.fullmatch(r"[a-z_][\w.]*", p)
+                              and p not in ("and", "or", "not", "in")}
+    assert variables == _VARIABLES_DEL_MARCO
+    assert etiquetas == _ETIQUETAS_DEL_MARCO
+
+
+def test_con_otra_consulta_el_mismo_marco(client, auditor):
+    client.force_login(auditor)
+    client.get("/seguimiento/?agenda=1")
+    client.get("/seguimiento/?agenda=01")
+    client.get("/seguimiento/")
+    assert len(marco._MARCOS) == 1
