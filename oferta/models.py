@@ -191,6 +191,11 @@ class Oferta(models.Model):
             models.Index(fields=["estado", "-publicada_en"], name="oferta_estado_publicada"),
             models.Index(fields=["entidad", "estado"], name="oferta_entidad_estado"),
             models.Index(fields=["actualizada"], name="oferta_actualizada"),
+            # La página de la API (`/api/v1/ofertas/`: publicadas, de la más nueva a la más vieja, con la huella de
+            # cada fila): PostgreSQL la recorre hacia atrás sin tocar la tabla (index-only). A escala 1000, 0,38–0,47
+            # ms y 222 bloques antes; 0,19–0,29 ms y 84 bloques con él (los de la entidad de cada fila).
+            models.Index(fields=["id"], name="oferta_publicada_id", include=["actualizada", "entidad", "vigencia_hasta"],
+                         condition=models.Q(estado="publicada")),
             # Filtros del portal sobre la copia de ids de las facetas (&&: alguno de los valores).
             *[GinIndex(fields=[f"facetas_{nombre}"], name=f"oferta_fac_{nombre}_gin")
               for nombre in ("descriptores", "temas", "capacidades", "etapas", "modalidades", "departamentos",
