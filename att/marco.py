@@ -29,6 +29,7 @@ from django.utils import translation
 
 from att.context_processors import plataforma
 from att.memoria import MemoriaAcotada
+from att.templatetags.navegacion import PERMISOS_DE_LOS_MENUS
 
 _MARCOS = MemoriaAcotada(1024)
 _MARCA_CSRF = "att-csrf-" + secrets.token_hex(16)
@@ -40,12 +41,6 @@ def olvidar_marcos(**_kwargs) -> None:
 
 # Un ajuste cambiado en una prueba (`override_settings`: STATIC_URL, ROOT_URLCONF, idiomas…) cambia lo que se pinta.
 setting_changed.connect(olvidar_marcos, dispatch_uid="att.marco.olvidar_marcos")
-
-
-def _permisos_de_los_menus() -> tuple[str, ...]:
-    from att.templatetags.navegacion import PERMISOS_DE_LOS_MENUS
-
-    return PERMISOS_DE_LOS_MENUS
 
 
 def _clave(request, plantilla: str, contexto: dict):
@@ -67,7 +62,7 @@ def _clave(request, plantilla: str, contexto: dict):
         # cada `?agenda=…` distinto ocuparía otra entrada.
         plantilla, extra, request.path, translation.get_language(),
         usuario.pk, usuario.email, usuario.nombre, usuario.is_active, usuario.is_staff, usuario.is_superuser,
-        de_la_plataforma, tuple(usuario.has_perm(p) for p in _permisos_de_los_menus()),
+        de_la_plataforma, tuple(usuario.has_perm(p) for p in PERMISOS_DE_LOS_MENUS),
     )
 
 
