@@ -140,7 +140,15 @@ else:
     from att.db import config_embebida
 
     DATABASES = {"default": config_embebida(VAR_DIR / "pgdata")}
-DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
+# El motor PostgreSQL de Django con la verificación de salud de cada conexión (CONN_HEALTH_CHECKS, también la del
+# pool) a lo sumo una vez cada DB_VERIFICACION_VENTANA_S segundos por conexión, no en cada solicitud; 0 = en cada
+# una, como Django. Qué se gana y qué se acepta a cambio: att/motor_postgresql/base.py.
+DATABASES["default"]["ENGINE"] = "att.motor_postgresql"
+ATT_DB_VERIFICACION_VENTANA_S = env.float("DB_VERIFICACION_VENTANA_S", default=1.0)
+if ATT_DB_VERIFICACION_VENTANA_S < 0:
+    raise ImproperlyConfigured(
+        f"DB_VERIFICACION_VENTANA_S son segundos (0 o más); hay {ATT_DB_VERIFICACION_VENTANA_S}."
+    )
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Las consultas de la plataforma son cortas (páginas, API): el compilador JIT de PostgreSQL gasta
