@@ -247,3 +247,24 @@ def test_wrk_repartido_repite_las_corridas_de_un_solo_worker(monkeypatch):
     servidor = _ServidorFalso([(420, 0)])
     corridas = iter([arnes.Corrida(1, 2, 300, 900)])
     assert arnes.wrk_repartido(servidor, 1, ruta, {}, 1, 3)[1] == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mantener_base_deja_la_base_como_el_autovacuum(settings):
+    """`VACUUM (ANALYZE)` de verdad, sin el límite de 15 s de las consultas web, y el límite vuelve después."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT now()")
+        [antes] = cursor.fetchone()
+        cursor.execute("SET statement_timeout = '15s'")
+    segundos = arnes.mantener_base()
+    assert segundos >= 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute("SELECT last_vacuum, last_analyze FROM pg_stat_user_tables WHERE relname = 'oferta_oferta'")
+        vacuum, analyze = cursor.fetchone()
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "15s"
+    assert vacuum >= antes
+    assert analyze >= antes
