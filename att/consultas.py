@@ -11,6 +11,9 @@ luego solo se ejecuta con otros valores (ver la clase).
 
 from __future__ import annotations
 
+import datetime
+import decimal
+import re
 import threading
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -71,6 +74,40 @@ class _RegistroConValores(CursorDebugWrapper):
             yield
 
 
+# Los tipos que se escriben como literal (`literales=True`); cualquier otro sigue como parámetro.
+_LITERALES = (str, int, float, decimal.Decimal, datetime.date, datetime.datetime, datetime.time)  # bool es int
+_MARCADOR = re.compile(r"%%|%s")
+
+
+def _escribir_literales(conexion, sql: str, params, posiciones: dict) -> tuple[str, list, dict]:
+    """El SQL con cada parámetro que no es testigo (de un tipo de `_LITERALES`) escrito como literal por
+    psycopg (`compose_sql`, el mismo citado que `mogrify`), con sus `%` doblados porque el texto sigue
+    pasando por los marcadores; los demás quedan como `%s`, en su orden, y las posiciones de los
+    testigos se recalculan."""
+    conservar = set(posiciones.values())
+    quedan, nuevas, partes, i, desde = [], {}, [], 0, 0
+    for marca in _MARCADOR.finditer(sql):
+        partes.append(sql[desde:marca.start()])
+        desde = marca.end()
+        if marca.group() == "%%":
+            partes.append("%%")
+            continue
+        valor = params[i]
+        if i in conservar or not isinstance(valor, _LITERALES):
+            for nombre, posicion in posiciones.items():
+                if posicion == i:
+                    nuevas[nombre] = len(quedan)
+            quedan.append(valor)
+            partes.append("%s")
+        else:
+            partes.append(conexion.ops.compose_sql("%s", [valor]).replace("%", "%%"))
+        i += 1
+    partes.append(sql[desde:])
+    if i != len(params):
+        raise ImproperlyConfigured(f"ConsultaFija: {i} marcadores para {len(params)} parámetros.")
+    return "".join(partes), tuple(quedan), nuevas
+
+
 class ConsultaFija:
     """Una consulta `values_list` de forma fija, compilada una vez por proceso.
 
@@ -81,10 +118,16 @@ class ConsultaFija:
     cada testigo entre los parámetros (exactamente una vez, o ImproperlyConfigured) y cada llamada a
     `filas(**valores)` ejecuta ese SQL con los valores en su lugar y aplica los mismos convertidores de
     columna que el ORM. Lo que la consulta calcula al armarse (p. ej. `timezone.localdate()`) debe ir
-    como testigo, no quedar fijo."""
+    como testigo, no quedar fijo.
 
-    def __init__(self, armar: Callable, **testigos):
-        self._armar, self._testigos = armar, testigos
+    `literales=True`: los parámetros que no son testigos (texto, números, fechas) van escritos en el SQL
+    (citados por psycopg) y solo los testigos viajan aparte. Sirve a las consultas cuyos valores fijos
+    deciden el plan: con `estado = $1` PostgreSQL no puede usar un índice parcial (`WHERE estado =
+    'publicada'`) en un plan genérico, así que planificaba de nuevo en cada ejecución (~0,13 ms de la
+    página de ids de la API); con el valor escrito el plan preparado se reutiliza."""
+
+    def __init__(self, armar: Callable, *, literales: bool = False, **testigos):
+        self._armar, self._testigos, self._literales = armar, testigos, literales
         self._compiladas: dict[str, tuple] = {}
         self._candado = threading.Lock()
 
@@ -105,6 +148,8 @@ class ConsultaFija:
             if len(en) != 1:
                 raise ImproperlyConfigured(f"ConsultaFija: el testigo {nombre}={testigo!r} aparece {len(en)} veces.")
             posiciones[nombre] = en[0]
+        if self._literales:
+            sql, params, posiciones = _escribir_literales(connections[alias], sql, params, posiciones)
         columnas = [s[0] for s in compilador.select[:compilador.col_count]]
         convertidores = list(compilador.get_converters(columnas).items())
         return sql, tuple(params), posiciones, convertidores

@@ -459,6 +459,8 @@ REST_FRAMEWORK = {
     # Un solo manejador: errores de los servicios (Django) y de DRF en JSON y en español.
     "EXCEPTION_HANDLER": "att.api.errores.manejador_excepciones",
     "DEFAULT_PAGINATION_CLASS": "att.api.paginacion.PaginacionCursor",
+    # La elección de renderizador, recordada por (renderizadores, formato, Accept): att/api/negociacion.py.
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "att.api.negociacion.NegociacionRecordada",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "att.api.esquema.EsquemaATT",
     "DEFAULT_THROTTLE_CLASSES": [

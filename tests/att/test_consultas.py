@@ -147,3 +147,31 @@ def test_sin_umbral_la_consulta_fija_no_se_prepara(entidades, monkeypatch):
     for e in entidades:
         assert fija.filas(pk=e.pk) == [(e.pk, e.nombre, e.sigla)]
     assert _preparadas('%"att_entidad"."nombre" AS "nombre", "att_entidad"."sigla"%') == 0
+
+
+def test_consulta_fija_con_literales_solo_envia_los_testigos(entidades):
+    """`literales=True`: texto (con `%`, comilla y tilde), fecha y número van escritos en el SQL; el testigo
+    y lo que no es de un tipo simple (la lista de `EnArreglo`) siguen como parámetros. Mismas filas que el
+    ORM, y PostgreSQL reutiliza el plan genérico de la sentencia preparada en vez de planificar cada vez."""
+    Entidad.objects.filter(pk=entidades[2].pk).update(nombre="Alcaldía 50% d'Ávila")
+    ids = [e.pk for e in entidades]
+
+    def armar(pk):
+        return (Entidad.objects.filter(EnArreglo(F("pk"), ids), pk__gte=pk, nombre__icontains="0% d'á",
+                                       creada__date__gte=datetime.date(2001, 1, 1))
+                .values_list("pk", "nombre"))
+
+    fija = ConsultaFija(armar, literales=True, pk=-99_999)
+    sql, base, posiciones, _ = fija._compilada("default")
+    assert "E'%%0\\\\%% d''á%%'" in sql and "'2001-01-01'::date" in sql
+    assert sql.count("%s") == 2 and posiciones == {"pk": 1} and base[0] == ids
+    esperado = list(armar(entidades[0].pk))
+    assert esperado == [(entidades[2].pk, "Alcaldía 50% d'Ávila")]
+    for _vez in range(8):
+        assert fija.filas(pk=entidades[0].pk) == esperado
+    assert fija.filas(pk=entidades[3].pk) == []
+    with connection.cursor() as c:
+        c.execute("SELECT generic_plans, statement FROM pg_prepared_statements WHERE statement LIKE %s",
+                  ["%d''á%"])
+        (genericos, texto), = c.fetchall()
+    assert genericos >= 1 and "$2" in texto and "$3" not in texto

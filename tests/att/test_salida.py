@@ -409,6 +409,55 @@ def test_limite_por_ventana_fija_con_un_contador(monkeypatch):
     assert limite.allow_request(_peticion_api(usuario), None) and limite.wait() == 60.0
 
 
+def test_lote_del_limite_por_su_tamano():
+    from att.api.limites import LOTE_MAXIMO, lote_de
+
+    assert [lote_de(n) for n in (2, 120, 199, 200, 1_200, 1_699, 100_000_000)] == [1, 1, 1, 2, 12, 16, LOTE_MAXIMO]
+
+
+@pytest.mark.django_db
+def test_limite_alto_suma_en_redis_de_a_lotes_y_corta_con_lo_de_otros_procesos(monkeypatch):
+    """Con 1.000/min (lote de 10) el proceso va a Redis en la 1.ª petición de la ventana y luego cada 10:
+    Redis ve 1, 11, 21… y el proceso decide con ese total más lo suyo sin enviar. Lo que sumaron los otros
+    procesos entra en cuanto el lote vuelve a Redis: a lo sumo `lote - 1` de más por proceso."""
+    from django.core.cache import cache
+
+    from att.api import limites
+
+    cache.clear()
+    limites.olvidar_cuentas_locales()
+    limite = LimiteUsuario()
+    limite.rate = "1000/min"
+    limite.num_requests, limite.duration = limite.parse_rate("1000/min")
+    monkeypatch.setattr(limite, "timer", lambda: 6_000_030.0)
+    usuario = factories.UsuarioFactory()
+    clave = f"{limite.get_cache_key(_peticion_api(usuario), None)}:v100000"
+    assert all(limite.allow_request(_peticion_api(usuario), None) for _ in range(25))
+    assert cache.get(clave) == 21  # 25 peticiones: 1 + 10 + 10 enviadas, 4 sin enviar
+    cache.incr(clave, 970)  # los otros workers: 991 en Redis, 995 con lo de este proceso
+    assert [limite.allow_request(_peticion_api(usuario), None) for _ in range(7)] == [True] * 5 + [False] * 2
+    # La 6.ª completó el lote (991 + 10 = 1.001 en Redis): de ahí en adelante, cortado por el total leído.
+    assert cache.get(clave) == 1_001
+    limites.olvidar_cuentas_locales()
+
+
+@pytest.mark.django_db
+def test_limite_alto_con_la_cache_caida_deja_pasar_sin_acumular(caplog):
+    from django.core.cache.backends.redis import RedisCache
+
+    from att.api import limites
+
+    limites.olvidar_cuentas_locales()
+    limite = LimiteUsuario()
+    limite.rate = "5000/min"
+    limite.num_requests, limite.duration = limite.parse_rate("5000/min")
+    limite.cache = RedisCache(PUERTO_CERRADO, {})
+    usuario = factories.UsuarioFactory()
+    with caplog.at_level(logging.WARNING, logger="att.api.limites"):
+        assert all(limite.allow_request(_peticion_api(usuario), None) for _ in range(40))
+    assert limites._local == {}  # sin total leído no hay lote local: cada petición intenta Redis y pasa
+
+
 @pytest.mark.django_db
 def test_portal_y_api_responden_con_la_cache_caida(client, settings, entidad_oferente):
     from oferta.models import EstadoOferta
