@@ -61,6 +61,16 @@ def _cursor_preparable(conexion):
     return conexion.make_cursor(cursor)
 
 
+def filas_preparadas(sql: str, params=(), using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
+    """Las filas de un SQL escrito a mano (marcadores `%s`) por el cursor que psycopg prepara (ver
+    `_cursor_preparable`): para consultas de forma fija que corren en cada visita (la huella del portal);
+    sin marcadores, PostgreSQL la planifica una vez por conexión. Sin `prepare_threshold`, el cursor de
+    siempre."""
+    with _cursor_preparable(connections[using]) as cursor:
+        cursor.execute(sql, list(params))
+        return cursor.fetchall()
+
+
 class _RegistroConValores(CursorDebugWrapper):
     """El registro de consultas de Django (DEBUG, pruebas que cuentan consultas) con los valores en el texto,
     como con el cursor de siempre: Django lo lee del cursor de psycopg, que con una sentencia preparada no

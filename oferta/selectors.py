@@ -31,6 +31,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from att import busqueda, permisos, traduccion
+from att.consultas import filas_preparadas
 from att.memoria import MemoriaAcotada
 from att.models import Entidad, Rol, TipoEntidad
 
@@ -527,12 +528,19 @@ def _huella() -> str:
     Lo que no está en la fila (el nombre de la entidad o de un catálogo) no la cambia: dura hasta
     `SEGUNDOS_CACHE`. Dos lecturas por índice: `oferta_actualizada` hacia atrás hasta la primera
     publicada alguna vez y la fila del contador (~0,1 ms; contar las publicadas recorría la tabla)."""
-    t = Oferta._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT (SELECT max(actualizada) FROM {t} WHERE estado = %s OR publicada_en IS NOT NULL), "
-                       "(SELECT n FROM oferta_borrados_portal WHERE id = 1)", [EstadoOferta.PUBLICADA.value])
-        actualizada, borrados = cursor.fetchone()
+    (actualizada, borrados), = filas_preparadas(_sql_huella())
     return f"{actualizada.timestamp() if actualizada else 0}-{borrados}-{timezone.localdate():%Y%m%d}"
+
+
+@functools.cache
+def _sql_huella() -> str:
+    """El SQL de `_huella`, sin parámetros (el estado va escrito, citado por psycopg): preparada en cada
+    conexión (`att.consultas.filas_preparadas`), PostgreSQL ya no la analiza ni la planifica en cada visita
+    al portal."""
+    t = connection.ops.quote_name(Oferta._meta.db_table)
+    publicada = connection.ops.compose_sql("%s", [EstadoOferta.PUBLICADA.value])
+    return (f"SELECT (SELECT max(actualizada) FROM {t} WHERE estado = {publicada} OR publicada_en IS NOT NULL), "
+            "(SELECT n FROM oferta_borrados_portal WHERE id = 1)")
 
 
 def huella_publicadas() -> str:

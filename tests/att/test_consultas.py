@@ -175,3 +175,19 @@ def test_consulta_fija_con_literales_solo_envia_los_testigos(entidades):
                   ["%d''á%"])
         (genericos, texto), = c.fetchall()
     assert genericos >= 1 and "$2" in texto and "$3" not in texto
+
+
+def test_huella_del_portal_preparada_y_sin_parametros(entidades):
+    """La huella del portal (una lectura en cada visita) va por `filas_preparadas`: sin parámetros, con el
+    estado escrito, queda preparada en la conexión desde la segunda visita y con plan genérico."""
+    from django.utils import timezone
+
+    from oferta import selectors
+
+    huellas = {selectors.huella_publicadas() for _vez in range(4)}
+    assert len(huellas) == 1 and huellas.pop().endswith(f"-0-{timezone.localdate():%Y%m%d}")
+    with connection.cursor() as c:
+        c.execute("SELECT generic_plans, statement FROM pg_prepared_statements WHERE statement LIKE %s",
+                  ["%oferta_borrados_portal%"])
+        (genericos, texto), = c.fetchall()
+    assert genericos >= 2 and "estado = 'publicada'" in texto and "$1" not in texto
