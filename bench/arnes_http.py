@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
 import json
 import math
 import os
@@ -79,7 +80,10 @@ EXPORTACION_TOTAL_S = 10.0
 EXPORTACION_BUSQUEDA_RAZON = 2.0
 CALENTAMIENTO = 3  # peticiones por ruta antes de medir (también llenan la caché caliente)
 MUESTRAS_MINIMAS = 5
-# El techo se mide al empezar cada ronda, cada TECHO_CADA rutas y al terminarla; cuenta su mejor corrida.
+# El techo se mide al empezar cada ronda, cada TECHO_CADA rutas y al terminarla. Cada corrida de una ruta se
+# compara con las del techo que la rodean (la anterior y la siguiente, su promedio) y el % es la mediana de esas
+# razones (`techo_pareado`): la máquina es compartida y su ruido baja a la vez la ruta y el techo de ese momento.
+# La tabla da también el % contra la mejor corrida del techo de toda la medición (la cota más severa).
 TECHO_CADA = 5
 DURACION_MAXIMA_S = 15
 # Reparto de las 8 conexiones entre los 2 workers. wrk abre sus conexiones de golpe y las mantiene (keep-alive);
@@ -115,6 +119,7 @@ class Corrida:
     rps: float
     solicitudes: int
     errores: int = 0  # conexión, lectura, escritura, tiempo agotado y respuestas no 2xx/3xx
+    orden: int = -1  # su lugar entre todas las corridas de la medición (para parearla con el techo)
 
 
 def leer_wrk(salida: str) -> Corrida:
@@ -214,17 +219,36 @@ def valor_meta(resultados: dict, ruta: str, tipo: str, modo: str) -> float | Non
     if tipo == "razon":
         r = resultados.get((ruta, modo, 1))
         return razon(r.p50_ms, r.suelo) if r else None
-    r = resultados.get((ruta, modo, 8))
-    p = razon(r.rps if r else None, techo_de(resultados, modo, 8))
+    p = techo_pareado(resultados, ruta, modo, 8)
     return None if p is None else 100 * p
 
 
-def techo_de(resultados: dict, modo: str, conexiones: int) -> float | None:
-    """Los req/s de referencia del techo: la mejor de sus corridas con esa caché y esas conexiones.
+def techo_pareado(resultados: dict, ruta: str, modo: str, conexiones: int) -> float | None:
+    """La fracción del techo de una ruta: cada corrida dividida por el promedio de las corridas del techo que la
+    rodean (la última antes y la primera después, con la misma caché y conexiones) y la mediana de esas
+    razones. El ruido de la máquina (otro proceso, la CPU que el anfitrión presta a otros) cambia los req/s de
+    todo lo que corre en ese momento: comparar la mediana de la ruta con la mejor corrida del techo de toda la
+    medición la castiga por el ruido que el techo esquivó una vez. Sin orden de corridas (o sin vecinas), la
+    mediana del techo."""
+    r, techo = resultados.get((ruta, modo, conexiones)), resultados.get(("techo", modo, conexiones))
+    if not r or not r.corridas or not techo or not techo.corridas:
+        return None
+    razones = []
+    for corrida in r.corridas:
+        antes = [t for t in techo.corridas if 0 <= t.orden < corrida.orden]
+        despues = [t for t in techo.corridas if t.orden > corrida.orden >= 0]
+        vecinas = ([max(antes, key=lambda t: t.orden)] if antes else []) + (
+            [min(despues, key=lambda t: t.orden)] if despues else [])
+        referencia = statistics.mean(t.rps for t in vecinas) if vecinas else techo.rps
+        if referencia > 0:
+            razones.append(corrida.rps / referencia)
+    return statistics.median(razones) if razones else None
 
-    El techo se mide varias veces por ronda, entre rutas; la mejor corrida es la que menos sufrió el
-    ruido de la máquina (otro proceso, el resto de una ruta lenta), así que el % del techo no sale
-    favorecido por una corrida del techo que salió baja."""
+
+def techo_de(resultados: dict, modo: str, conexiones: int) -> float | None:
+    """La mejor de las corridas del techo con esa caché y esas conexiones: la que menos sufrió el ruido de la
+    máquina. La tabla da el % de cada ruta también contra ella (la cota más severa); las metas usan
+    `techo_pareado`."""
     techo = resultados.get(("techo", modo, conexiones))
     return techo.rps_max if techo else None
 
@@ -276,13 +300,18 @@ def tabla(rutas: list[Ruta], resultados: dict) -> str:
                 r = resultados.get((ruta.clave, modo, conexiones))
                 if not r or not r.corridas:
                     continue
-                pct = razon(r.rps, techo_de(resultados, modo, conexiones))
+                mejor = razon(r.rps, techo_de(resultados, modo, conexiones))
+                if ruta.clave == "techo":
+                    pct, extra = mejor, ""
+                else:
+                    pct = techo_pareado(resultados, ruta.clave, modo, conexiones)
+                    extra = "" if mejor is None else f" (del mejor: {_ms(100 * mejor, 0)} %)"
                 rps = _ms(r.rps) + (f" (mejor {_ms(r.rps_max)})" if ruta.clave == "techo" else "")
                 filas.append(
                     f"| {ruta.nombre} (`{ruta.url_corta}`) | {modo} | {conexiones} | {_ms(r.p50_ms)} | {_ms(r.p99_ms)} "
                     f"| {rps} | {r.solicitudes} ({r.errores}) | {_ms(r.suelo, 2)} "
                     f"| {_ms(razon(r.p50_ms, r.suelo), 2)}{'×' if razon(r.p50_ms, r.suelo) else ''} "
-                    f"| {_ms(None if pct is None else 100 * pct, 0)}{' %' if pct is not None else ''} |")
+                    f"| {_ms(None if pct is None else 100 * pct, 0)}{' %' if pct is not None else ''}{extra} |")
     return "\n".join(filas)
 
 
@@ -299,6 +328,10 @@ def tabla_metas(rutas: list[Ruta], resultados: dict, exportacion: dict | None) -
             v = valor_meta(resultados, ruta, tipo, modo)
             cifra = "—" if v is None else (f"{v:.2f}×" if tipo == "razon" else f"{v:.0f} %")
             celdas[modo] = f"{cifra} {evaluar(tipo, v, umbral)}"
+            r = resultados.get((ruta, modo, 8))
+            mejor = razon(r.rps if r else None, techo_de(resultados, modo, 8)) if tipo == "techo" else None
+            if mejor is not None:
+                celdas[modo] += f" (del mejor: {100 * mejor:.0f} %)"
         veredicto = evaluar(tipo, valor_meta(resultados, ruta, tipo, cuenta), umbral)
         filas.append(f"| {texto} | {celdas[FRIA]} | {celdas[CALIENTE]} | {cuenta} | **{veredicto}** |")
     if exportacion:
@@ -882,6 +915,7 @@ def principal(argv: list[str] | None = None) -> int:
     repetidas_por_reparto: dict[tuple[str, str], int] = {}
     consultas_ruta: dict[tuple[str, str], int] = {}
     busqueda = next((r for r in rutas if r.clave == "portal_facetas"), None)
+    orden_corridas = itertools.count()
     for modo in (FRIA, CALIENTE):
         cache_url = CACHE_FRIA if modo == FRIA else cache_caliente
         if modo == CALIENTE:
@@ -924,6 +958,7 @@ def principal(argv: list[str] | None = None) -> int:
                             corrida = Corrida(t * 1000, t * 1000, 1 / t, 1, corrida.errores)
                             notas.append(f"{ruta.nombre} ({modo}, {conexiones} conexión/es): wrk no completó ninguna "
                                          f"en {duraciones[ruta.clave]} s; se tomó una petición sola ({t:.1f} s).")
+                        corrida.orden = next(orden_corridas)
                         r.corridas.append(corrida)
                         r.suelo_ms += suelo.medir(sentencias[ruta.clave], repeticiones_suelo)
                 cargas.append(os.getloadavg())
@@ -980,9 +1015,11 @@ def principal(argv: list[str] | None = None) -> int:
         f"lo que dé {MUESTRAS_MINIMAS} solicitudes a 1 conexión (hasta {DURACION_MAXIMA_S} s)."),
         (f"Suelo SQL: las lecturas que hace la ruta (capturadas en proceso con la misma caché), ejecutadas por "
         f"psycopg y leídas enteras, {repeticiones_suelo} veces antes y {repeticiones_suelo} después de cada corrida; "
-        "mediana. % del techo: req/s de la ruta / req/s de `/salud/vivo` con las mismas conexiones y caché; el "
-        f"techo se mide al empezar cada ronda, cada {TECHO_CADA} rutas y al terminarla, y cuenta su mejor corrida: "
-        f"{techos}."),
+        "mediana. % del techo: req/s de `/salud/vivo` con las mismas conexiones y caché, medido al empezar cada "
+        f"ronda, cada {TECHO_CADA} rutas y al terminarla; cada corrida de una ruta se divide por el promedio de las "
+        "dos corridas del techo que la rodean y el % es la mediana de esas razones (el ruido de la máquina compartida "
+        "baja a la vez la ruta y el techo de ese momento); entre paréntesis, el % contra la mejor corrida del techo "
+        f"de toda la medición, la cota más severa: {techos}."),
         (f"Antes de cada corrida el arnés espera a que gunicorn deje de gastar CPU (lo que quedó en cola de la "
         f"anterior): {len(esperas)} esperas, mediana {_ms(statistics.median(esperas) if esperas else None, 2)} s, "
         f"la más larga {_ms(max(esperas) if esperas else None, 1)} s."),

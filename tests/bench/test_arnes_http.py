@@ -114,16 +114,29 @@ def test_metas_cumple_y_no_cumple():
     assert arnes.evaluar("techo", None, 25) == "SIN DATOS"
 
 
-def test_el_techo_cuenta_su_mejor_corrida():
-    """Una corrida del techo que salió baja (ruido, cola de la ruta anterior) no infla el % de las rutas."""
-    resultados = _resultados(p50_1=15, suelo=10, rps_8=250, techo_8=1000)
-    resultados[("techo", arnes.FRIA, 8)].corridas += [arnes.Corrida(9, 30, 600, 600), arnes.Corrida(3, 6, 900, 900)]
-    assert resultados[("techo", arnes.FRIA, 8)].rps == 900  # la mediana seguiría en la tabla
-    assert arnes.techo_de(resultados, arnes.FRIA, 8) == 1000
-    assert arnes.valor_meta(resultados, "portal_facetas", "techo", arnes.FRIA) == pytest.approx(25)
-    assert arnes.techo_de(resultados, arnes.CALIENTE, 8) is None
-    texto = arnes.tabla([arnes.Ruta("techo", "Techo", "/salud/vivo")], resultados)
-    assert "| 900.0 (mejor 1 000.0) |" in texto
+def test_el_techo_se_parea_con_las_corridas_que_rodean_a_la_ruta():
+    """Cada corrida de la ruta contra el promedio del techo de antes y de después (mediana de esas razones):
+    el ruido de un momento baja a los dos. La mejor corrida del techo queda como cota severa en la tabla."""
+    c = arnes.Corrida
+    resultados = {
+        ("techo", arnes.CALIENTE, 8): arnes.Resumen([c(2, 5, 2000, 1, orden=0), c(2, 5, 1200, 1, orden=3),
+                                                     c(2, 5, 1000, 1, orden=6), c(2, 5, 1400, 1, orden=9)]),
+        # Entre 2.000 y 1.200 (promedio 1.600): 400 → 25 %; entre 1.200 y 1.000: 330 → 30 %; 280/1.200 → 23,3 %.
+        ("api_ofertas", arnes.CALIENTE, 8): arnes.Resumen([c(9, 20, 400, 1, orden=1), c(9, 20, 330, 1, orden=4),
+                                                           c(9, 20, 280, 1, orden=8)]),
+    }
+    assert arnes.techo_pareado(resultados, "api_ofertas", arnes.CALIENTE, 8) == pytest.approx(0.25)
+    assert arnes.valor_meta(resultados, "api_ofertas", "techo", arnes.CALIENTE) == pytest.approx(25)
+    assert arnes.techo_de(resultados, arnes.CALIENTE, 8) == 2000  # 330 / 2.000: 16,5 % contra el mejor
+    rutas = [arnes.Ruta("techo", "Techo", "/salud/vivo"), arnes.Ruta("api_ofertas", "API", "/api/v1/ofertas/")]
+    texto = arnes.tabla(rutas, resultados)
+    assert "| 1 300.0 (mejor 2 000.0) |" in texto and "| 25 % (del mejor: 16 %) |" in texto
+    metas = arnes.tabla_metas(rutas, resultados, None)
+    assert "| API: 8 conexiones ≥ 25 % del techo | — SIN DATOS | 25 % CUMPLE (del mejor: 16 %) | caliente |" in metas
+    # Una corrida antes del primer techo (o después del último) se compara con el único vecino.
+    resultados[("api_ofertas", arnes.CALIENTE, 8)].corridas = [c(9, 20, 700, 1, orden=10)]
+    assert arnes.techo_pareado(resultados, "api_ofertas", arnes.CALIENTE, 8) == pytest.approx(0.5)
+    assert arnes.techo_pareado(resultados, "api_ofertas", arnes.FRIA, 8) is None
 
 
 def test_el_techo_se_mide_varias_veces_por_ronda():
@@ -139,7 +152,7 @@ def test_tablas_markdown():
     resultados = _resultados(p50_1=30, suelo=10, rps_8=100, techo_8=1000)
     texto = arnes.tabla(rutas, resultados)
     assert "| Portal: 2 facetas (`/oferta/`) | fría | 1 | 30.0 |" in texto
-    assert "| 3.00× |" in texto and "| 10 % |" in texto
+    assert "| 3.00× |" in texto and "| 10 % (del mejor: 10 %) |" in texto
     metas = arnes.tabla_metas(rutas, resultados, {"modo": arnes.FRIA, "sola": {"primer_byte_s": 0.4, "total_s": 29.7,
                                                                                "completa": True},
                                                   "crecimiento_mib": 90.0, "razon_busqueda": 1.4})
