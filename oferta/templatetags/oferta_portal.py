@@ -42,18 +42,43 @@ def _vigente_hasta(fecha, idioma: str) -> str:
 traduccion.vaciar_al_cambiar_idioma(_vigente_hasta)
 
 
+# Los textos ya escapados de cada opción de faceta y de cada tarjeta, guardados en el objeto mismo la primera vez
+# que se pintan. Las facetas y tarjetas viven en la memoria del proceso (`selectors.portal_resultados`, por
+# búsqueda, vista e idioma) y se pintan en cada visita: escaparlos y recortar la necesidad eran ~300 llamadas
+# por página. Se guardan datos (textos escapados), no marcado: el HTML se arma en cada visita.
+_ATRIBUTO = "_att_textos_html"
+
+
+def _textos_opciones(faceta) -> list[tuple[str, str, int, bool]]:
+    textos = faceta.__dict__.get(_ATRIBUTO)
+    if textos is None:
+        textos = faceta.__dict__[_ATRIBUTO] = [
+            (escape(str(o.valor)), escape(str(o.nombre)), int(o.cantidad), bool(o.elegida)) for o in faceta.opciones]
+    return textos
+
+
+def _textos_tarjeta(o) -> tuple:
+    """(nombre, entidad, necesidad recortada a 30 palabras, temas, modalidades, canal), escapados."""
+    textos = o.__dict__.get(_ATRIBUTO)
+    if textos is None:
+        textos = o.__dict__[_ATRIBUTO] = (
+            escape(o.nombre), escape(o.entidad.nombre), escape(recortar_palabras(o.necesidad, 30)),
+            tuple(escape(t.nombre) for t in o.temas.all()), escape(", ".join(m.nombre for m in o.modalidades.all())),
+            escape(o.canal.nombre))
+    return textos
+
+
 @register.simple_tag
 def opciones_faceta(faceta):
     """<li> por opción: casilla con su etiqueta y el conteo (con texto para lectores de pantalla)."""
     ofertas = escape(_("ofertas"))
     clave = escape(faceta.clave)
     partes = []
-    for o in faceta.opciones:
-        valor = escape(str(o.valor))
+    for valor, nombre, cantidad, elegida in _textos_opciones(faceta):
         partes.append(
             f'<li><input type="checkbox" id="f-{clave}-{valor}" name="{clave}" value="{valor}"'
-            f'{" checked" if o.elegida else ""}><label for="f-{clave}-{valor}">{escape(str(o.nombre))} '
-            f'<span class="conteo">({int(o.cantidad)}<span class="sr-only"> {ofertas}</span>)</span></label></li>')
+            f'{" checked" if elegida else ""}><label for="f-{clave}-{valor}">{nombre} '
+            f'<span class="conteo">({cantidad}<span class="sr-only"> {ofertas}</span>)</span></label></li>')
     return SafeString("".join(partes))
 
 
@@ -103,14 +128,14 @@ def tarjetas_portal(tarjetas, consulta_volver, hoy):
             vigencia = f" · <strong>{vencida}</strong>"
         else:
             vigencia = _vigente_hasta(o.vigencia_hasta, idioma)
-        temas = "".join(f'<li class="etiqueta">{escape(t.nombre)}</li>' for t in o.temas.all())
-        modalidades = escape(", ".join(m.nombre for m in o.modalidades.all()))
+        nombre, entidad, necesidad, temas, modalidades, canal = _textos_tarjeta(o)
+        temas = "".join(f'<li class="etiqueta">{t}</li>' for t in temas)
         partes.append(
             f'<article class="tarjeta oferta-tarjeta">\n'
-            f'<h3><a href="{ficha[0]}{int(o.pk)}{ficha[1]}{volver}">{escape(o.nombre)}</a></h3>\n'
-            f'<p class="oferta-tarjeta__entidad">{escape(o.entidad.nombre)}</p>\n'
-            f"<p>{escape(recortar_palabras(o.necesidad, 30))}</p>\n"
+            f'<h3><a href="{ficha[0]}{int(o.pk)}{ficha[1]}{volver}">{nombre}</a></h3>\n'
+            f'<p class="oferta-tarjeta__entidad">{entidad}</p>\n'
+            f"<p>{necesidad}</p>\n"
             f'<ul class="etiquetas" aria-label="{temas_etiqueta}">{temas}</ul>\n'
-            f'<p class="oferta-tarjeta__datos">{modalidades} · {escape(o.canal.nombre)}{vigencia}</p>\n'
+            f'<p class="oferta-tarjeta__datos">{modalidades} · {canal}{vigencia}</p>\n'
             "</article>\n")
     return SafeString("".join(partes))

@@ -288,3 +288,35 @@ def test_la_vigencia_de_las_tarjetas_se_formatea_en_el_idioma_activo():
         assert _vigente_hasta(fecha, translation.get_language()) == " · Vigente hasta 31 Ene 2027"
     with translation.override("en"):
         assert _vigente_hasta(fecha, translation.get_language()) == " · Vigente hasta 31 Jan 2027"
+
+
+def test_tarjetas_y_opciones_escapan_sus_textos_una_vez(monkeypatch):
+    """Las tarjetas y facetas viven en la memoria del proceso y se pintan en cada visita: sus textos se escapan
+    (y la necesidad se recorta) la primera vez y quedan en el objeto; la segunda pintura da el mismo HTML
+    escapando solo las etiquetas de la página."""
+    import datetime
+    from types import SimpleNamespace
+
+    from oferta.templatetags import oferta_portal
+
+    llamadas = []
+    escapar = oferta_portal.escape
+    monkeypatch.setattr(oferta_portal, "escape", lambda texto, *a: llamadas.append(texto) or escapar(texto, *a))
+    tarjeta = selectors.Tarjeta(
+        pk=7, nombre="<b>Catastro & POT</b>", necesidad=" ".join(f"p{i}" for i in range(40)),
+        entidad=SimpleNamespace(nombre="IGAC \"Agustín Codazzi\""), canal=SimpleNamespace(nombre="Virtual"),
+        vigencia_hasta=None, temas=selectors._Nombres([SimpleNamespace(nombre="<Ordenamiento>")]),
+        modalidades=selectors._Nombres([SimpleNamespace(nombre="Taller"), SimpleNamespace(nombre="Guía")]))
+    faceta = selectors.Faceta("tema", "Tema", [selectors.Opcion("3", "Agua & saneamiento", 12, True)])
+    hoy = datetime.date(2026, 12, 4)
+    primera = oferta_portal.tarjetas_portal([tarjeta], "q=pot", hoy) + oferta_portal.opciones_faceta(faceta)
+    por_primera = len(llamadas)
+    llamadas.clear()
+    segunda = oferta_portal.tarjetas_portal([tarjeta], "q=pot", hoy) + oferta_portal.opciones_faceta(faceta)
+    assert segunda == primera
+    assert "&lt;b&gt;Catastro &amp; POT&lt;/b&gt;" in primera and "IGAC &quot;Agustín Codazzi&quot;" in primera
+    assert '<li class="etiqueta">&lt;Ordenamiento&gt;</li>' in primera and "Taller, Guía · Virtual" in primera
+    assert "p29 …</p>" in primera and "p30" not in primera
+    assert 'value="3" checked><label for="f-tema-3">Agua &amp; saneamiento <span class="conteo">(12<' in primera
+    # Primera: etiquetas de la página (4 + 2), 5 textos de la tarjeta y su tema, y 2 de la opción.
+    assert (por_primera, len(llamadas)) == (14, 6)
