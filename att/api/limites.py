@@ -24,6 +24,7 @@ import time
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 from att.cache import errores_de_conexion
+from att.memoria import MemoriaAcotada
 
 logger = logging.getLogger("att.api.limites")
 
@@ -34,8 +35,7 @@ _ultimo_aviso = [0.0]
 LOTE_MAXIMO = 16
 # {clave del contador (quién y ventana): [total leído de Redis, peticiones sin enviar]}; una sola ventana por
 # quién importa, así que al llenarse se vacía entera (se pierden a lo sumo `lote - 1` por entrada).
-_TOPE_LOCAL = 10_000
-_local: dict[str, list[int]] = {}
+_local = MemoriaAcotada(10_000)
 _candado = threading.Lock()
 
 
@@ -47,7 +47,7 @@ def lote_de(num_requests: int) -> int:
 def olvidar_cuentas_locales() -> None:
     """Vacía las cuentas sin enviar de este proceso (pruebas)."""
     with _candado:
-        _local.clear()
+        _local.vaciar()
 
 
 class _VentanaFija:
@@ -78,9 +78,7 @@ class _VentanaFija:
             return True
         if lote > 1:
             with _candado:
-                if clave not in _local and len(_local) >= _TOPE_LOCAL:
-                    _local.clear()
-                cuenta = _local.setdefault(clave, [0, 0])
+                cuenta = _local.get(clave) or _local.guardar(clave, [0, 0])
                 cuenta[0] = max(cuenta[0], total)
         return total <= self.num_requests
 

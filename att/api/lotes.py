@@ -840,7 +840,7 @@ class ListaPorLotes:
         def clave(fila) -> str:
             return f"{prefijo}{fila['pk']}:{fila[_HUELLA]}"
 
-        claves = [f"{prefijo}{f['pk']}:{f[_HUELLA]}" for f in filas]
+        claves = [clave(f) for f in filas]
         # Primero la copia de este proceso, luego Redis: la clave ya dice todo lo que cambia la fila.
         leidas = {k: _FILAS_EN_PROCESO[k] for k in claves if k in _FILAS_EN_PROCESO}
         if len(leidas) < len(claves):

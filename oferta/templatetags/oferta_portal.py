@@ -49,23 +49,24 @@ traduccion.vaciar_al_cambiar_idioma(_vigente_hasta)
 _ATRIBUTO = "_att_textos_html"
 
 
-def _textos_opciones(faceta) -> list[tuple[str, str, int, bool]]:
-    textos = faceta.__dict__.get(_ATRIBUTO)
+def _recordados(objeto, calcular):
+    """`calcular(objeto)` la primera vez; luego lo guardado en el objeto."""
+    textos = objeto.__dict__.get(_ATRIBUTO)
     if textos is None:
-        textos = faceta.__dict__[_ATRIBUTO] = [
-            (escape(str(o.valor)), escape(str(o.nombre)), int(o.cantidad), bool(o.elegida)) for o in faceta.opciones]
+        textos = objeto.__dict__[_ATRIBUTO] = calcular(objeto)
     return textos
+
+
+def _textos_opciones(faceta) -> list[tuple[str, str, int, bool]]:
+    """(valor, nombre, cantidad, elegida) de cada opción, con valor y nombre escapados."""
+    return [(escape(str(o.valor)), escape(str(o.nombre)), int(o.cantidad), bool(o.elegida)) for o in faceta.opciones]
 
 
 def _textos_tarjeta(o) -> tuple:
     """(nombre, entidad, necesidad recortada a 30 palabras, temas, modalidades, canal), escapados."""
-    textos = o.__dict__.get(_ATRIBUTO)
-    if textos is None:
-        textos = o.__dict__[_ATRIBUTO] = (
-            escape(o.nombre), escape(o.entidad.nombre), escape(recortar_palabras(o.necesidad, 30)),
+    return (escape(o.nombre), escape(o.entidad.nombre), escape(recortar_palabras(o.necesidad, 30)),
             tuple(escape(t.nombre) for t in o.temas.all()), escape(", ".join(m.nombre for m in o.modalidades.all())),
             escape(o.canal.nombre))
-    return textos
 
 
 @register.simple_tag
@@ -74,7 +75,7 @@ def opciones_faceta(faceta):
     ofertas = escape(_("ofertas"))
     clave = escape(faceta.clave)
     partes = []
-    for valor, nombre, cantidad, elegida in _textos_opciones(faceta):
+    for valor, nombre, cantidad, elegida in _recordados(faceta, _textos_opciones):
         partes.append(
             f'<li><input type="checkbox" id="f-{clave}-{valor}" name="{clave}" value="{valor}"'
             f'{" checked" if elegida else ""}><label for="f-{clave}-{valor}">{nombre} '
@@ -128,7 +129,7 @@ def tarjetas_portal(tarjetas, consulta_volver, hoy):
             vigencia = f" · <strong>{vencida}</strong>"
         else:
             vigencia = _vigente_hasta(o.vigencia_hasta, idioma)
-        nombre, entidad, necesidad, temas, modalidades, canal = _textos_tarjeta(o)
+        nombre, entidad, necesidad, temas, modalidades, canal = _recordados(o, _textos_tarjeta)
         temas = "".join(f'<li class="etiqueta">{t}</li>' for t in temas)
         partes.append(
             f'<article class="tarjeta oferta-tarjeta">\n'
